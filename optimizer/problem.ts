@@ -1,0 +1,142 @@
+/**
+ * The optimisation problem: a JSON-serialisable, slot-indexed description of one site over a horizon.
+ *
+ * This is the input of every backend and baseline, and the file format of `v2g solve`. It knows no clock
+ * and no time zone: slot `t` covers `[t * slotHours, (t + 1) * slotHours)` hours from the horizon start.
+ * The TypeBox schema below is the single source of truth; `optimizer/problem.schema.json` is generated from
+ * it (`npm run schema:problem`) and a test proves the file is current.
+ */
+import { Type, type Static } from 'typebox';
+
+const NonNegative = (description: string) => Type.Number({ minimum: 0, description });
+const Fraction = (description: string) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: 1, description });
+const PerSlot = (description: string) => Type.Array(Type.Number(), { description });
+const NonNegativePerSlot = (description: string) =>
+  Type.Array(Type.Number({ minimum: 0 }), { description });
+
+/** A power bound given once for the whole horizon or once per slot (kW, >= 0). */
+export const PowerBoundKw = Type.Union(
+  [
+    Type.Number({ minimum: 0 }),
+    Type.Array(Type.Number({ minimum: 0 })),
+  ],
+  { description: 'kW, >= 0: one number for every slot, or one number per slot (length = slotCount)' },
+);
+
+/**
+ * An AC charger's limit as IEC 61851 sees it: current per phase. Power = A x V x phases / 1000 (kW), where
+ * V is the phase-to-neutral voltage (230 V in Europe; 208 V split-phase at Caltech counts as 1 phase at 208 V).
+ */
+export const AcLimitSchema = Type.Object(
+  {
+    maxCurrentA: Type.Number({ exclusiveMinimum: 0, description: 'maximum current per phase (A)' }),
+    minCurrentA: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description: 'minimum current per phase when charging at all (A); IEC 61851 pilots cannot go below 6 A',
+      }),
+    ),
+    phases: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], { description: 'phases used' }),
+    voltageV: Type.Number({ exclusiveMinimum: 0, description: 'phase-to-neutral voltage (V)' }),
+  },
+  { additionalProperties: false },
+);
+export type AcLimit = Static<typeof AcLimitSchema>;
+
+export const VehicleSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, description: 'unique vehicle or session id' }),
+    chargerId: Type.String({ minLength: 1, description: 'the charger (EVSE) the vehicle is plugged into' }),
+    arrivalSlot: Type.Integer({ minimum: 0, description: 'first slot the vehicle is plugged in' }),
+    departureSlot: Type.Integer({
+      minimum: 1,
+      description:
+        'first slot the vehicle is gone (exclusive end). May exceed slotCount: the vehicle leaves after the horizon, and the target at the horizon end is reduced by what the vehicle can still charge afterwards',
+    }),
+    energyKwh: NonNegative('energy in the battery at the start of arrivalSlot (kWh)'),
+    capacityKwh: Type.Number({ exclusiveMinimum: 0, description: 'usable battery capacity (kWh)' }),
+    minEnergyKwh: Type.Optional(
+      NonNegative('reserve: discharging never takes the battery below this (kWh); default 0'),
+    ),
+    targetEnergyKwh: NonNegative('energy wanted at departure (kWh); a soft target, the shortfall is reported'),
+    maxChargeKw: Type.Optional(PowerBoundKw),
+    maxDischargeKw: Type.Optional(PowerBoundKw),
+    minChargeKw: Type.Optional(NonNegative('when charging at all, at least this power (kW); default 0')),
+    minDischargeKw: Type.Optional(NonNegative('when discharging at all, at least this power (kW); default 0')),
+    acLimit: Type.Optional(AcLimitSchema),
+    chargeEfficiency: Type.Optional(Fraction('grid to battery, 0..1; default 0.95')),
+    dischargeEfficiency: Type.Optional(Fraction('battery to grid, 0..1; default 0.95')),
+    degradationCostPerKwh: Type.Optional(
+      NonNegative('battery wear per kWh of throughput (charged + discharged, at the grid side); default 0'),
+    ),
+    v2gAllowed: Type.Optional(Type.Boolean({ description: 'vehicle, charger and owner allow discharge; default false' })),
+  },
+  { additionalProperties: false },
+);
+export type Vehicle = Static<typeof VehicleSchema>;
+
+export const DemandChargeSchema = Type.Object(
+  {
+    pricePerKw: NonNegative('price per kW of peak import in the billing period'),
+    previousPeakKw: Type.Optional(
+      NonNegative('peak import already set earlier in the billing period (kW); default 0'),
+    ),
+    appliesToSlot: Type.Optional(
+      Type.Array(Type.Boolean(), {
+        description: 'slots whose import counts towards the peak (length = slotCount); default all',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DemandCharge = Static<typeof DemandChargeSchema>;
+
+export const ProblemSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String()),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; default EUR' })),
+    slotCount: Type.Integer({ minimum: 1, maximum: 10_000, description: 'number of slots in the horizon' }),
+    slotHours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'slot length (h), e.g. 0.25' }),
+    importPricePerKwh: PerSlot('price paid per kWh imported, per slot (may be negative)'),
+    exportPricePerKwh: Type.Optional(
+      PerSlot('price received per kWh exported, per slot (may be negative); default 0'),
+    ),
+    importLimitKw: Type.Optional(
+      NonNegativePerSlot('site import limit per slot (kW); default unlimited'),
+    ),
+    exportLimitKw: Type.Optional(
+      NonNegativePerSlot('site export limit per slot (kW); default 0 = no export'),
+    ),
+    baseLoadKw: Type.Optional(NonNegativePerSlot('inflexible site load per slot (kW); default 0')),
+    pvKw: Type.Optional(NonNegativePerSlot('PV generation per slot (kW); default 0')),
+    demandCharge: Type.Optional(DemandChargeSchema),
+    shortfallPenaltyPerKwh: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        description: 'penalty per kWh missing at departure; default 10 (must dominate any price spread)',
+      }),
+    ),
+    vehicles: Type.Array(VehicleSchema),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A site's optimisation problem over `slotCount` slots of `slotHours` hours.
+ *
+ * Invariants (checked by `validateProblem`): every per-slot array has length `slotCount`; vehicle ids are
+ * unique; `arrivalSlot < departureSlot`, `arrivalSlot < slotCount`; `minEnergyKwh <= capacityKwh`,
+ * `energyKwh <= capacityKwh`, `targetEnergyKwh <= capacityKwh`; every vehicle has a charge limit
+ * (`maxChargeKw` or `acLimit`).
+ */
+export type Problem = Static<typeof ProblemSchema>;
+
+/** Defaults applied where a field is omitted; exported so callers can see what they override. */
+export const problemDefaults = {
+  currency: 'EUR',
+  chargeEfficiency: 0.95,
+  dischargeEfficiency: 0.95,
+  shortfallPenaltyPerKwh: 10,
+} as const;
