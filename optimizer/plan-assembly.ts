@@ -7,7 +7,7 @@ import type { Backend, CostBreakdown, Plan, PlanStatus, SolverStats, VehiclePlan
 import type { ResolvedProblem } from './resolved-problem.ts';
 
 /** Powers whose magnitude is below this (kW) are solver noise and become exactly 0. */
-export const powerNoiseKw = 1e-9;
+export const powerNoiseKw = 1e-7;
 
 export interface AssemblyInput {
   readonly status: PlanStatus;

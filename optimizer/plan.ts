@@ -71,8 +71,10 @@ export interface SolverStats {
   readonly iterations: number;
   /** Integer variables added (minimum power, no simultaneous charge and discharge); 0 for a pure LP. */
   readonly integerColumns: number;
-  /** LP/MILP rounds of the lazy binary loop (1 = the plain LP sufficed). */
+  /** LP/MILP solves made (1 = the plain LP sufficed; more = repair or lazy MILP rounds). */
   readonly rounds: number;
+  /** Objective of the LP relaxation: a proven lower bound on the optimum (absent for baselines). */
+  readonly relaxationObjective?: number;
 }
 
 export interface Plan {

@@ -106,10 +106,12 @@ function resolveVehicle(problem: Problem, v: Vehicle, index: number): ResolvedVe
   }
   let requiredEnergyKwh = v.targetEnergyKwh;
   if (v.departureSlot > T) {
-    // What the vehicle can still charge after the horizon, at its last known charge limit.
-    const lastLimitKw = typeof v.maxChargeKw === 'number' || v.maxChargeKw === undefined
+    // What the vehicle can still charge after the horizon, at its last known charge limit (none when that
+    // limit is below the minimum power).
+    const rawLastKw = typeof v.maxChargeKw === 'number' || v.maxChargeKw === undefined
       ? Math.min(v.maxChargeKw ?? Infinity, acMaxKw ?? Infinity)
       : Math.min(v.maxChargeKw[T - 1] ?? 0, acMaxKw ?? Infinity);
+    const lastLimitKw = rawLastKw < minChargeKw ? 0 : rawLastKw;
     const afterHorizonKwh =
       (Number.isFinite(lastLimitKw) ? lastLimitKw : 0) * chargeEfficiency * problem.slotHours * (v.departureSlot - T);
     requiredEnergyKwh = Math.max(0, v.targetEnergyKwh - afterHorizonKwh);

@@ -1,0 +1,86 @@
+/**
+ * HiGHS (WebAssembly, npm `highs`) through its persistent CSR `createModel` API. Every model is disposed:
+ * the WebAssembly heap never shrinks, so a leaked model is memory lost for the life of the thread.
+ * `solve` blocks its thread: call it from a worker (see ../solver-pool.ts), never from a server's event loop.
+ */
+import type { Highs } from 'highs';
+import type { LinearProgram } from '../linear-program.ts';
+import type { LpBackend, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
+
+type HighsModel = ReturnType<Highs['createModel']>;
+
+function infoNumber(model: HighsModel, name: string): number {
+  try {
+    const value = model.info.get(name);
+    return typeof value === 'bigint' ? Number(value) : value;
+  } catch {
+    return 0; // not available for this model type or before a solve
+  }
+}
+
+function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOptions): LpSolution {
+  const status = highs.constants.modelStatus;
+  model.options.set({
+    output_flag: false,
+    time_limit: Math.max(0.001, options.timeLimitMs / 1000),
+    mip_rel_gap: options.mipRelGap,
+  });
+  model.run();
+  const modelStatus = model.getModelStatus();
+  const iterations = isMip ? infoNumber(model, 'mip_total_lp_iterations') : infoNumber(model, 'simplex_iteration_count');
+  // primal_solution_status 2 = a feasible primal solution is available.
+  const hasPrimal = infoNumber(model, 'primal_solution_status') === 2;
+  if (modelStatus === status.optimal) {
+    return { status: 'optimal', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations };
+  }
+  if (modelStatus === status.timeLimit || modelStatus === status.iterationLimit || modelStatus === status.interrupted) {
+    return hasPrimal
+      ? {
+          status: 'feasible',
+          x: model.getSolution().colValue,
+          objective: model.getObjectiveValue(),
+          iterations,
+          message: 'HiGHS stopped at its time limit with an incumbent',
+        }
+      : { status: 'timed_out', iterations, message: 'HiGHS reached its time limit without a solution' };
+  }
+  if (modelStatus === status.infeasible || modelStatus === status.unboundedOrInfeasible) {
+    return { status: 'infeasible', iterations, message: `HiGHS model status ${modelStatus} (infeasible)` };
+  }
+  return { status: 'error', iterations, message: `HiGHS model status ${modelStatus}` };
+}
+
+export function createHighsBackend(highs: Highs): LpBackend {
+  return {
+    name: 'highs',
+    open(lp: LinearProgram): LpSession {
+      const model = highs.createModel({
+        numCols: lp.numCols,
+        numRows: lp.numRows,
+        offset: lp.offset,
+        colCost: lp.colCost,
+        colLower: lp.colLower,
+        colUpper: lp.colUpper,
+        rowLower: lp.rowLower,
+        rowUpper: lp.rowUpper,
+        matrix: {
+          format: 'csr',
+          numRows: lp.numRows,
+          numCols: lp.numCols,
+          starts: lp.rowStarts,
+          indices: lp.colIndex,
+          values: lp.values,
+        },
+        ...(lp.integerCount > 0 ? { integrality: lp.integrality } : {}),
+      });
+      const isMip = lp.integerCount > 0;
+      return {
+        solve: (options) => run(highs, model, isMip, options),
+        setColBounds: (col, lower, upper) => {
+          model.changeColBounds(col, lower, upper);
+        },
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The port every LP/MILP solver sits behind: a `LinearProgram` in, a status and a primal vector out.
+ * Expected outcomes (time limit, no incumbent) are statuses, never exceptions.
+ */
+import type { LinearProgram } from '../linear-program.ts';
+
+export interface LpSolveOptions {
+  /** Wall-clock budget for this solve (ms). */
+  readonly timeLimitMs: number;
+  /** Relative MIP gap at which a MILP counts as optimal. */
+  readonly mipRelGap: number;
+}
+
+export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';
+
+export interface LpSolution {
+  /** `feasible`: a limit stopped the solver with an incumbent; `timed_out`: stopped with none. */
+  readonly status: LpStatus;
+  /** Primal values in column order; present for `optimal` and `feasible`. */
+  readonly x?: Float64Array;
+  readonly objective?: number;
+  readonly iterations: number;
+  readonly message?: string;
+}
+
+/**
+ * One model kept open across solves, so bound changes re-solve from the previous basis (HiGHS warm-starts
+ * its dual simplex). Call `dispose` when done.
+ */
+export interface LpSession {
+  solve(options: LpSolveOptions): LpSolution;
+  setColBounds(col: number, lower: number, upper: number): void;
+  dispose(): void;
+}
+
+export interface LpBackend {
+  readonly name: 'highs' | 'lp-solver';
+  open(lp: LinearProgram): LpSession;
+}

@@ -1,0 +1,82 @@
+/**
+ * javascript-lp-solver: pure JavaScript, dense tableau. Fine for tiny problems (a handful of vehicles) and
+ * valuable as an independent second opinion on HiGHS in tests; never the default (82 s at 50 vehicles x
+ * 96 slots, see ../shared/notes/solvers.md). Its variables are >= 0 without upper bounds, so each column is
+ * shifted by its lower bound and each finite upper bound becomes a one-entry row.
+ */
+import jsLpSolver from 'javascript-lp-solver';
+import type { SolveResult, SolverAPI } from 'javascript-lp-solver';
+import type { LinearProgram } from '../linear-program.ts';
+import type { LpBackend, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
+
+type Bound = { min?: number; max?: number; equal?: number };
+
+// The package is CommonJS with an ESM build; under NodeNext typing its default import is the module object.
+const solver = ((jsLpSolver as unknown as { default?: SolverAPI }).default ?? jsLpSolver) as SolverAPI;
+
+export function toLpSolverModel(lp: LinearProgram) {
+  const constraints: Record<string, Bound> = {};
+  const variables: Record<string, Record<string, number>> = {};
+  const ints: Record<string, 1> = {};
+  const shift = new Float64Array(lp.numRows); // A * lower, per row
+  for (let j = 0; j < lp.numCols; j++) {
+    variables[`x${j}`] = { cost: lp.colCost[j]! };
+    if (lp.integrality[j] === 1) ints[`x${j}`] = 1;
+    const lower = lp.colLower[j]!;
+    const upper = lp.colUpper[j]!;
+    if (Number.isFinite(upper)) {
+      constraints[`u${j}`] = { max: upper - lower };
+      variables[`x${j}`]![`u${j}`] = 1;
+    }
+  }
+  let constant = lp.offset;
+  for (let j = 0; j < lp.numCols; j++) constant += lp.colCost[j]! * lp.colLower[j]!;
+  for (let i = 0; i < lp.numRows; i++) {
+    for (let k = lp.rowStarts[i]!; k < lp.rowStarts[i + 1]!; k++) {
+      const j = lp.colIndex[k]!;
+      variables[`x${j}`]![`r${i}`] = lp.values[k]!;
+      shift[i]! += lp.values[k]! * lp.colLower[j]!;
+    }
+    const lo = lp.rowLower[i]! - shift[i]!;
+    const hi = lp.rowUpper[i]! - shift[i]!;
+    const bound: Bound = lo === hi ? { equal: lo } : {};
+    if (lo !== hi) {
+      if (Number.isFinite(lo)) bound.min = lo;
+      if (Number.isFinite(hi)) bound.max = hi;
+    }
+    constraints[`r${i}`] = bound;
+  }
+  return { model: { optimize: 'cost', opType: 'min' as const, constraints, variables, ints }, constant };
+}
+
+function solveModel(lp: LinearProgram, options: LpSolveOptions): LpSolution {
+  const { model, constant } = toLpSolverModel(lp);
+  const result = solver.Solve({ ...model, options: { timeout: options.timeLimitMs, tolerance: options.mipRelGap } }) as SolveResult;
+  if (!result.feasible) {
+    return { status: 'infeasible', iterations: 0, message: 'javascript-lp-solver found no feasible solution' };
+  }
+  if (result.bounded === false) return { status: 'error', iterations: 0, message: 'javascript-lp-solver: unbounded' };
+  const x = new Float64Array(lp.numCols);
+  for (let j = 0; j < lp.numCols; j++) {
+    const value = result[`x${j}`];
+    x[j] = lp.colLower[j]! + (typeof value === 'number' ? value : 0);
+  }
+  return { status: 'optimal', x, objective: result.result + constant, iterations: 0 };
+}
+
+/** javascript-lp-solver has no persistent model: a session keeps its own bounds and rebuilds per solve. */
+export const lpSolverBackend: LpBackend = {
+  name: 'lp-solver',
+  open(lp: LinearProgram): LpSession {
+    const colLower = Float64Array.from(lp.colLower);
+    const colUpper = Float64Array.from(lp.colUpper);
+    return {
+      solve: (options) => solveModel({ ...lp, colLower, colUpper }, options),
+      setColBounds: (col, lower, upper) => {
+        colLower[col] = lower;
+        colUpper[col] = upper;
+      },
+      dispose: () => undefined,
+    };
+  },
+};

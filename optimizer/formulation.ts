@@ -1,0 +1,215 @@
+/**
+ * The fleet LP of ARCHITECTURE.md ("The optimisation problem"), built from a `ResolvedProblem`.
+ * See optimizer/README.md for the model in full. Integer variables are added only for the vehicle-slots
+ * and site slots listed in `IntegerSets` (the lazy loop in solve-problem.ts decides which).
+ */
+import { LinearProgramBuilder, type LinearProgram } from './linear-program.ts';
+import type { ResolvedProblem } from './resolved-problem.ts';
+
+/** Where each decision lives in the LP's column vector (-1 = no column: the variable is fixed at 0). */
+export interface ColumnMap {
+  /** Per vehicle, per slot: charge power column (kW). */
+  readonly charge: Int32Array[];
+  /** Per vehicle, per slot: discharge power column (kW). */
+  readonly discharge: Int32Array[];
+  readonly importKw: Int32Array;
+  readonly importExcessKw: Int32Array;
+  readonly exportKw: Int32Array;
+  readonly exportExcessKw: Int32Array;
+}
+
+/**
+ * Vehicle-slots and site slots that get binaries: a vehicle-slot gets a charge-mode and a discharge-mode
+ * binary (never both on; minimum powers enforced when on); a site slot gets an import-or-export binary.
+ * Keys of `vehicleSlots` are `vehicleIndex * slotCount + slot`.
+ */
+export interface IntegerSets {
+  readonly vehicleSlots: ReadonlySet<number>;
+  readonly siteSlots: ReadonlySet<number>;
+}
+
+export const noIntegers: IntegerSets = { vehicleSlots: new Set(), siteSlots: new Set() };
+
+export interface Formulation {
+  readonly lp: LinearProgram;
+  readonly columns: ColumnMap;
+}
+
+export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = noIntegers): Formulation {
+  const T = rp.slotCount;
+  const dt = rp.slotHours;
+  let stayedSlots = 0;
+  for (const v of rp.vehicles) stayedSlots += v.endSlot - v.arrivalSlot;
+  const b = new LinearProgramBuilder(3 * stayedSlots + 4 * T + 1, stayedSlots + 2 * T, 8 * stayedSlots + 4 * T);
+
+  const charge: Int32Array[] = [];
+  const discharge: Int32Array[] = [];
+  for (const v of rp.vehicles) {
+    const c = new Int32Array(T).fill(-1);
+    const x = new Int32Array(T).fill(-1);
+    const degradation = dt * v.degradationCostPerKwh;
+    let previousEnergyCol = -1; // -1: the energy is the constant initialEnergyKwh
+    for (let t = v.arrivalSlot; t < v.endSlot; t++) {
+      if (v.maxChargeKw[t]! > 0) c[t] = b.addCol(degradation, 0, v.maxChargeKw[t]!);
+      if (v.maxDischargeKw[t]! > 0) x[t] = b.addCol(degradation, 0, v.maxDischargeKw[t]!);
+      const energyCol = b.addCol(0, v.floorEnergyKwh, v.capacityKwh);
+      // e[t+1] - e[t] - dt*eta_c*c + dt/eta_d*x = 0
+      b.entry(energyCol, 1);
+      if (previousEnergyCol >= 0) b.entry(previousEnergyCol, -1);
+      if (c[t]! >= 0) b.entry(c[t]!, -dt * v.chargeEfficiency);
+      if (x[t]! >= 0) b.entry(x[t]!, dt / v.dischargeEfficiency);
+      const rhs = previousEnergyCol >= 0 ? 0 : v.initialEnergyKwh;
+      b.endRow(rhs, rhs);
+      previousEnergyCol = energyCol;
+    }
+    // Soft departure target: e[end] + shortfall >= required.
+    if (v.requiredEnergyKwh > v.floorEnergyKwh) {
+      const shortfall = b.addCol(rp.shortfallPenaltyPerKwh, 0, Infinity);
+      b.entry(previousEnergyCol, 1);
+      b.entry(shortfall, 1);
+      b.endRow(v.requiredEnergyKwh, Infinity);
+    }
+    charge.push(c);
+    discharge.push(x);
+  }
+
+  const importKw = new Int32Array(T).fill(-1);
+  const importExcessKw = new Int32Array(T).fill(-1);
+  const exportKw = new Int32Array(T).fill(-1);
+  const exportExcessKw = new Int32Array(T).fill(-1);
+  for (let t = 0; t < T; t++) {
+    const price = rp.importPricePerKwh[t]!;
+    const exportPrice = rp.exportPricePerKwh[t]!;
+    const netBase = rp.netBaseKw[t]!;
+    importKw[t] = b.addCol(dt * price, 0, rp.importLimitKw[t]!);
+    if (netBase > rp.importLimitKw[t]!) {
+      importExcessKw[t] = b.addCol(dt * (price + rp.limitExcessPenaltyPerKwh), 0, Infinity);
+    }
+    if (rp.exportLimitKw[t]! > 0) exportKw[t] = b.addCol(-dt * exportPrice, 0, rp.exportLimitKw[t]!);
+    if (-netBase > rp.exportLimitKw[t]!) {
+      exportExcessKw[t] = b.addCol(dt * (rp.limitExcessPenaltyPerKwh - exportPrice), 0, Infinity);
+    }
+    // import - export - sum(charge - discharge) = base - pv
+    b.entry(importKw[t]!, 1);
+    if (importExcessKw[t]! >= 0) b.entry(importExcessKw[t]!, 1);
+    if (exportKw[t]! >= 0) b.entry(exportKw[t]!, -1);
+    if (exportExcessKw[t]! >= 0) b.entry(exportExcessKw[t]!, -1);
+    for (let i = 0; i < charge.length; i++) {
+      const c = charge[i]![t]!;
+      const x = discharge[i]![t]!;
+      if (c >= 0) b.entry(c, -1);
+      if (x >= 0) b.entry(x, 1);
+    }
+    b.endRow(netBase, netBase);
+  }
+
+  if (rp.demandChargePerKw > 0) {
+    const peak = b.addCol(rp.demandChargePerKw, rp.previousPeakKw, Infinity);
+    b.offset -= rp.demandChargePerKw * rp.previousPeakKw;
+    for (let t = 0; t < T; t++) {
+      if (!rp.demandChargeSlot[t]) continue;
+      b.entry(importKw[t]!, 1);
+      if (importExcessKw[t]! >= 0) b.entry(importExcessKw[t]!, 1);
+      b.entry(peak, -1);
+      b.endRow(-Infinity, 0);
+    }
+  }
+
+  addVehicleModeBinaries(b, rp, integers.vehicleSlots, charge, discharge);
+  addSiteDirectionBinaries(b, rp, integers.siteSlots, charge, discharge, {
+    importKw,
+    importExcessKw,
+    exportKw,
+    exportExcessKw,
+  });
+
+  return { lp: b.build(), columns: { charge, discharge, importKw, importExcessKw, exportKw, exportExcessKw } };
+}
+
+function addVehicleModeBinaries(
+  b: LinearProgramBuilder,
+  rp: ResolvedProblem,
+  keys: ReadonlySet<number>,
+  charge: Int32Array[],
+  discharge: Int32Array[],
+): void {
+  const T = rp.slotCount;
+  for (const key of [...keys].sort((a, z) => a - z)) {
+    const i = Math.floor(key / T);
+    const t = key % T;
+    const v = rp.vehicles[i]!;
+    const c = charge[i]![t]!;
+    const x = discharge[i]![t]!;
+    let z = -1;
+    let w = -1;
+    if (c >= 0) {
+      z = b.addCol(0, 0, 1, true);
+      b.entry(c, 1);
+      b.entry(z, -v.maxChargeKw[t]!);
+      b.endRow(-Infinity, 0);
+      if (v.minChargeKw > 0) {
+        b.entry(c, 1);
+        b.entry(z, -v.minChargeKw);
+        b.endRow(0, Infinity);
+      }
+    }
+    if (x >= 0) {
+      w = b.addCol(0, 0, 1, true);
+      b.entry(x, 1);
+      b.entry(w, -v.maxDischargeKw[t]!);
+      b.endRow(-Infinity, 0);
+      if (v.minDischargeKw > 0) {
+        b.entry(x, 1);
+        b.entry(w, -v.minDischargeKw);
+        b.endRow(0, Infinity);
+      }
+    }
+    if (z >= 0 && w >= 0) {
+      b.entry(z, 1);
+      b.entry(w, 1);
+      b.endRow(-Infinity, 1);
+    }
+  }
+}
+
+function addSiteDirectionBinaries(
+  b: LinearProgramBuilder,
+  rp: ResolvedProblem,
+  slots: ReadonlySet<number>,
+  charge: Int32Array[],
+  discharge: Int32Array[],
+  site: Pick<ColumnMap, 'importKw' | 'importExcessKw' | 'exportKw' | 'exportExcessKw'>,
+): void {
+  for (const t of [...slots].sort((a, z) => a - z)) {
+    let maxImport = Math.max(0, rp.netBaseKw[t]!);
+    let maxExport = Math.max(0, -rp.netBaseKw[t]!);
+    rp.vehicles.forEach((v, i) => {
+      if (charge[i]![t]! >= 0) maxImport += v.maxChargeKw[t]!;
+      if (discharge[i]![t]! >= 0) maxExport += v.maxDischargeKw[t]!;
+    });
+    const s = b.addCol(0, 0, 1, true); // 1 = importing, 0 = exporting
+    b.entry(site.importKw[t]!, 1);
+    if (site.importExcessKw[t]! >= 0) b.entry(site.importExcessKw[t]!, 1);
+    b.entry(s, -maxImport);
+    b.endRow(-Infinity, 0);
+    if (site.exportKw[t]! >= 0 || site.exportExcessKw[t]! >= 0) {
+      if (site.exportKw[t]! >= 0) b.entry(site.exportKw[t]!, 1);
+      if (site.exportExcessKw[t]! >= 0) b.entry(site.exportExcessKw[t]!, 1);
+      b.entry(s, maxExport);
+      b.endRow(-Infinity, maxExport);
+    }
+  }
+}
+
+/** Net power per vehicle and slot (kW): charge minus discharge. */
+export function extractPowers(rp: ResolvedProblem, columns: ColumnMap, x: ArrayLike<number>): Float64Array[] {
+  return rp.vehicles.map((_, i) => {
+    const c = columns.charge[i]!;
+    const d = columns.discharge[i]!;
+    const p = new Float64Array(rp.slotCount);
+    for (let t = 0; t < rp.slotCount; t++) {
+      p[t] = (c[t]! >= 0 ? x[c[t]!]! : 0) - (d[t]! >= 0 ? x[d[t]!]! : 0);
+    }
+    return p;
+  });
+}

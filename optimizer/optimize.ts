@@ -1,0 +1,45 @@
+/**
+ * The optimizer's front door: one call for every backend and baseline. LP backends run on the solver
+ * pool's worker threads; baselines run inline (they are linear-time). Every plan returned has passed the
+ * independent validator (plan-validator.ts).
+ */
+import { baselineNames, type BaselineName } from './baselines/index.ts';
+import type { Plan } from './plan.ts';
+import type { Problem } from './problem.ts';
+import { solveWithBaseline, type SolveOptions } from './solve-problem.ts';
+import { SolverPool } from './solver-pool.ts';
+import type { LpSolverName } from './worker/messages.ts';
+
+export type SolverName = LpSolverName | BaselineName;
+
+export const lpSolverNames: readonly LpSolverName[] = ['highs', 'lp-solver'];
+export const solverNames: readonly SolverName[] = [...lpSolverNames, ...baselineNames];
+
+export function isSolverName(name: string): name is SolverName {
+  return (solverNames as readonly string[]).includes(name);
+}
+
+export interface OptimizeOptions extends SolveOptions {
+  /** Default `highs`. */
+  readonly solver?: SolverName;
+  /** Pool for LP backends; default: a shared pool created on first use. */
+  readonly pool?: SolverPool;
+}
+
+let sharedPool: SolverPool | undefined;
+
+/** The process-wide solver pool (created on first use; idle workers do not keep the process alive). */
+export function defaultSolverPool(): SolverPool {
+  sharedPool ??= new SolverPool();
+  return sharedPool;
+}
+
+/** Solves a problem that has passed `validateProblem`. Never rejects for solver outcomes: see `Plan.status`. */
+export async function optimize(problem: Problem, options: OptimizeOptions = {}): Promise<Plan> {
+  const solver = options.solver ?? 'highs';
+  if (solver === 'highs' || solver === 'lp-solver') {
+    const { pool, solver: _solver, ...solveOptions } = options;
+    return (pool ?? defaultSolverPool()).solve(problem, solver, solveOptions);
+  }
+  return solveWithBaseline(problem, solver);
+}

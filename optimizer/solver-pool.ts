@@ -1,0 +1,181 @@
+/**
+ * A pool of solver worker threads. HiGHS (WebAssembly) solves block their thread for up to seconds, so
+ * they never run on a caller's event loop. Each worker loads HiGHS once and stays warm; a worker whose
+ * WebAssembly heap has grown past `maxHeapBytes` is retired after its task (the heap never shrinks), and a
+ * worker that overruns its time limit by `watchdogGraceMs` is terminated and its caller gets a fallback
+ * plan with status `timed_out`. Idle workers are unref'd, so a pool never keeps a process alive by itself.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Plan } from './plan.ts';
+import type { Problem } from './problem.ts';
+import { resolveProblem } from './resolved-problem.ts';
+import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
+import type { LpSolverName, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
+
+export interface SolverPoolOptions {
+  /** Worker threads. Default: min(2, available cores). */
+  readonly size?: number;
+  /** Retire a worker after a task once its WebAssembly heap exceeds this (bytes). Default 1 GiB. */
+  readonly maxHeapBytes?: number;
+  /** Terminate a worker this long after its task's time limit (ms). Default 30 000. */
+  readonly watchdogGraceMs?: number;
+}
+
+interface Task {
+  readonly request: SolveRequest;
+  readonly resolve: (plan: Plan) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly ready: Promise<ReadyMessage>;
+  task?: Task;
+  timer?: NodeJS.Timeout;
+  retired: boolean;
+}
+
+const workerUrl = new URL('./worker/solve-worker.mjs', import.meta.url);
+
+export class SolverPool {
+  private readonly size: number;
+  private readonly maxHeapBytes: number;
+  private readonly watchdogGraceMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** HiGHS version reported by the first worker that loaded it. */
+  highsVersion: string | undefined;
+
+  constructor(options: SolverPoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? Math.min(2, availableParallelism()));
+    this.maxHeapBytes = options.maxHeapBytes ?? 1024 ** 3;
+    this.watchdogGraceMs = options.watchdogGraceMs ?? 30_000;
+  }
+
+  /** Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver outcomes. */
+  solve(problem: Problem, solver: LpSolverName = 'highs', options: SolveOptions = {}): Promise<Plan> {
+    if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
+    return new Promise<Plan>((resolve) => {
+      this.queue.push({ request: { id: this.nextId++, solver, problem, options }, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Starts every worker and runs one tiny solve on each, so the first real solve does not pay the WebAssembly warm-up. */
+  async warmUp(): Promise<void> {
+    const tiny: Problem = {
+      slotCount: 2,
+      slotHours: 1,
+      importPricePerKwh: [0.2, 0.1],
+      vehicles: [{ id: 'w', chargerId: 'w', arrivalSlot: 0, departureSlot: 2, energyKwh: 0, capacityKwh: 10, targetEnergyKwh: 5, maxChargeKw: 5 }],
+    };
+    await Promise.all(Array.from({ length: this.size }, () => this.solve(tiny)));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) slot.retired = true;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    for (const task of this.queue.splice(0)) task.resolve(this.failurePlan(task, 'solver pool closed', 'error'));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerUrl);
+    const ready = new Promise<ReadyMessage>((resolve, reject) => {
+      const onMessage = (m: ReadyMessage | SolveReply) => {
+        if ('ready' in m) {
+          worker.off('message', onMessage);
+          resolve(m);
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    const slot: Slot = { worker, ready, retired: false };
+    ready.then((m) => (this.highsVersion ??= m.highsVersion)).catch(() => undefined);
+    worker.on('message', (m: ReadyMessage | SolveReply) => {
+      if (!('ready' in m)) this.onReply(slot, m);
+    });
+    worker.on('error', (error) => this.onFailure(slot, `solver worker failed: ${error.message}`, 'error'));
+    worker.on('exit', (code) => {
+      if (!slot.retired) this.onFailure(slot, `solver worker exited with code ${code}`, 'error');
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.task && !s.retired);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const task = this.queue.shift()!;
+      this.start(slot, task);
+    }
+  }
+
+  private start(slot: Slot, task: Task): void {
+    slot.task = task;
+    slot.worker.ref();
+    const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
+    slot.timer = setTimeout(() => {
+      this.onFailure(slot, `solve overran its ${limitMs} ms time limit by ${this.watchdogGraceMs} ms; worker terminated`, 'timed_out');
+    }, limitMs + this.watchdogGraceMs);
+    slot.ready.then(
+      () => slot.worker.postMessage(task.request),
+      (error: Error) => this.onFailure(slot, `solver worker could not start: ${error.message}`, 'error'),
+    );
+  }
+
+  private finish(slot: Slot): Task | undefined {
+    const task = slot.task;
+    slot.task = undefined;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    if (!slot.retired) slot.worker.unref();
+    return task;
+  }
+
+  private retire(slot: Slot): void {
+    slot.retired = true;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate();
+  }
+
+  private onReply(slot: Slot, reply: SolveReply): void {
+    const task = this.finish(slot);
+    if (reply.heapBytes > this.maxHeapBytes) this.retire(slot);
+    if (task && task.request.id === reply.id) {
+      if (reply.ok) task.resolve(reply.plan);
+      else task.resolve(this.failurePlan(task, `solver worker error: ${reply.message}`, 'error'));
+    }
+    this.dispatch();
+  }
+
+  private onFailure(slot: Slot, message: string, status: 'error' | 'timed_out'): void {
+    if (slot.retired) return;
+    const task = this.finish(slot);
+    this.retire(slot);
+    if (task) task.resolve(this.failurePlan(task, message, status));
+    if (!this.closed) this.dispatch();
+  }
+
+  private failurePlan(task: Task, message: string, status: 'error' | 'timed_out'): Plan {
+    const { problem, solver } = task.request;
+    const rp = resolveProblem(problem);
+    return fallbackPlan(problem, rp, status, message, {
+      backend: solver,
+      buildMs: 0,
+      solveMs: 0,
+      rows: 0,
+      columns: 0,
+      iterations: 0,
+      integerColumns: 0,
+      rounds: 0,
+    });
+  }
+}

@@ -1,0 +1,23 @@
+/** Messages between the solver pool (parent thread) and a solver worker thread. */
+import type { Plan } from '../plan.ts';
+import type { Problem } from '../problem.ts';
+import type { SolveOptions } from '../solve-problem.ts';
+
+export type LpSolverName = 'highs' | 'lp-solver';
+
+export interface SolveRequest {
+  readonly id: number;
+  readonly solver: LpSolverName;
+  readonly problem: Problem;
+  readonly options: SolveOptions;
+}
+
+export type SolveReply =
+  | { readonly id: number; readonly ok: true; readonly plan: Plan; readonly heapBytes: number }
+  | { readonly id: number; readonly ok: false; readonly message: string; readonly heapBytes: number };
+
+/** Sent once when the worker has loaded HiGHS and can take requests. */
+export interface ReadyMessage {
+  readonly ready: true;
+  readonly highsVersion: string;
+}

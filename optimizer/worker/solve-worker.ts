@@ -1,0 +1,30 @@
+/**
+ * A solver worker thread: loads HiGHS once, then solves one request at a time, synchronously, so the
+ * parent's event loop never blocks. Replies carry the WebAssembly heap size so the pool can retire a
+ * worker whose heap has grown (it never shrinks).
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadHighs } from '../backends/highs-loader.ts';
+import { createHighsBackend } from '../backends/highs-backend.ts';
+import { lpSolverBackend } from '../backends/lp-solver-backend.ts';
+import { solveWithBackend } from '../solve-problem.ts';
+import type { ReadyMessage, SolveReply, SolveRequest } from './messages.ts';
+
+if (!parentPort) throw new Error('solve-worker.ts must run in a worker thread');
+const port = parentPort;
+const highs = await loadHighs();
+const highsBackend = createHighsBackend(highs);
+
+port.on('message', (request: SolveRequest) => {
+  let reply: SolveReply;
+  try {
+    const backend = request.solver === 'lp-solver' ? lpSolverBackend : highsBackend;
+    const plan = solveWithBackend(request.problem, backend, request.options);
+    reply = { id: request.id, ok: true, plan, heapBytes: highs.memoryBytes };
+  } catch (error) {
+    reply = { id: request.id, ok: false, message: (error as Error).stack ?? String(error), heapBytes: highs.memoryBytes };
+  }
+  port.postMessage(reply);
+});
+const ready: ReadyMessage = { ready: true, highsVersion: highs.version.string };
+port.postMessage(ready);
