@@ -109,7 +109,7 @@ function readPeriod(period: unknown, at: string, curveType: string, sequence: nu
     const pAt = `${at}/Point[${k + 1}]`;
     const posText = text(child(point, 'position'));
     const amountText = text(child(point, 'price.amount'));
-    const pos = posText !== undefined && /^\d+$/.test(posText) ? Number(posText) : Number.NaN;
+    const pos = posText !== undefined && /^\d+$/.test(posText) ? Number(posText) : -1;
     if (!Number.isInteger(pos) || pos < 1 || pos > count) {
       issues.push({ path: `${pAt}/position`, message: `"${posText ?? ''}" is not a position in 1-${count} (${count} = timeInterval / ${resText})` });
       return;

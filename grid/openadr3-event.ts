@@ -120,15 +120,19 @@ function unitFor(type: string, descriptors: readonly PayloadDescriptor[], issues
   return unit;
 }
 
+/** Line and column of a JSON syntax error from V8's message (position, or the quoted excerpt). */
 function jsonIssue(text: string, e: unknown): GridIssue {
   const message = e instanceof Error ? e.message : String(e);
+  const at = (index: number): GridIssue => {
+    const before = text.slice(0, index);
+    return { line: before.split('\n').length, column: index - before.lastIndexOf('\n'), message: `not valid JSON: ${message}` };
+  };
   const pos = /position (\d+)/.exec(message);
-  if (pos) {
-    const before = text.slice(0, Number(pos[1]));
-    const line = before.split('\n').length;
-    const column = Number(pos[1]) - before.lastIndexOf('\n');
-    return { line, column, message: `not valid JSON: ${message}` };
-  }
+  if (pos) return at(Number(pos[1]));
+  // Newer V8: `Unexpected token ',', ..."ervals": [,]\n}" is not valid JSON` - find the excerpt.
+  const excerpt = /"(?:\.\.\.)?([\s\S]*?)(?:\.\.\.)?" is not valid JSON$/.exec(message)?.[1];
+  const index = excerpt ? text.indexOf(excerpt) : -1;
+  if (index >= 0) return at(index);
   return { line: 1, message: `not valid JSON: ${message}` };
 }
 
@@ -158,13 +162,18 @@ export function readOpenAdr3Event(value: unknown, options: OpenAdr3Options = {})
   const descriptors = [...(event.payloadDescriptors ?? []), ...(options.programDescriptors ?? [])];
   const source = `openadr3:${event.id ?? event.programID}`;
 
+  /** A period's start and duration; `bad` when either could not be read (the issue is recorded). */
   const period = (p: { start: string; duration?: string | null } | null | undefined, at: string) => {
     if (!p) return undefined;
     const start = parseRfc3339(p.start);
     if (!start.ok) issues.push({ path: `${at}/start`, message: start.message });
     const d = p.duration == null ? undefined : parseDurationMs(p.duration);
     if (d && !d.ok) issues.push({ path: `${at}/duration`, message: d.message });
-    return { startUtcMs: start.ok ? start.utcMs : undefined, durationMs: d?.ok ? d.ms : d === undefined ? undefined : Number.NaN };
+    return {
+      startUtcMs: start.ok ? start.utcMs : undefined,
+      durationMs: d?.ok ? d.ms : undefined,
+      bad: !start.ok || (d !== undefined && !d.ok),
+    };
   };
   const eventPeriod = period(event.intervalPeriod, '/intervalPeriod');
 
@@ -182,9 +191,11 @@ export function readOpenAdr3Event(value: unknown, options: OpenAdr3Options = {})
     let startUtcMs: number | undefined;
     let durationMs: number | undefined;
     if (own) {
+      if (own.bad || (own.durationMs === undefined && eventPeriod?.bad)) return;
       startUtcMs = own.startUtcMs;
       durationMs = own.durationMs ?? eventPeriod?.durationMs ?? 0;
     } else if (eventPeriod) {
+      if (eventPeriod.bad) return;
       // Continuous form: the k-th interval without its own period starts k durations after the event start.
       durationMs = eventPeriod.durationMs ?? 0;
       if (durationMs === 0 && continuous > 0) {
@@ -197,7 +208,7 @@ export function readOpenAdr3Event(value: unknown, options: OpenAdr3Options = {})
       issues.push({ path: at, message: 'has no intervalPeriod and the event has none either' });
       return;
     }
-    if (startUtcMs === undefined || durationMs === undefined || Number.isNaN(durationMs)) return;
+    if (startUtcMs === undefined || durationMs === undefined) return;
     let endUtcMs = startUtcMs + durationMs;
     if (durationMs === 0) {
       if (options.openEndedUntilUtcMs === undefined || options.openEndedUntilUtcMs <= startUtcMs) {

@@ -145,6 +145,17 @@ function siteIssues(site: SiteDescription): GridIssue[] {
   return issues;
 }
 
+/** Site-limit issues located in the assembly input: capacity limits are signals, the rest is the site. */
+function withLimitPaths<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof GridInputError)) throw e;
+    const issues = e.issues.map((i) => ({ ...i, path: `${i.path?.startsWith('/capacityLimits') ? '/signals' : '/site'}${i.path ?? ''}` }));
+    throw new GridInputError(e.code, 'The site limits are not usable', issues);
+  }
+}
+
 function nonNegativeIssues(values: readonly number[], path: string): GridIssue[] {
   return values.flatMap((v, t) => (v < 0 ? [{ path: `${path}/slots/${t}`, message: `${v} kW is negative; give load and PV as separate, non-negative series` }] : []));
 }
@@ -192,13 +203,13 @@ export function assembleProblem(input: AssemblyInput): AssembledProblem {
     if (values) terms.push({ name: t.name, kind: 'per-kwh', pricePerKwh: values });
   });
   const importPrice = market && c.attempt('/signals/importPriceTerms', () => composePrice(market, terms));
-  const limits = c.attempt('/site', () =>
-    siteLimitsPerSlot(grid, {
+  const limits = c.attempt('', () =>
+    withLimitPaths(() => siteLimitsPerSlot(grid, {
       connectionImportKw: site.connectionImportKw,
       ...(site.connectionExportKw !== undefined ? { connectionExportKw: site.connectionExportKw } : {}),
       ...(site.transformerRatingKw !== undefined ? { transformerRatingKw: site.transformerRatingKw } : {}),
       ...(signals.capacityLimits !== undefined ? { capacityLimits: signals.capacityLimits } : {}),
-    }),
+    })),
   );
   const dc = signals.demandCharge;
   if (dc !== undefined) {

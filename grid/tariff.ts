@@ -237,7 +237,8 @@ export function readTouTariff(value: unknown, options: TariffLoadOptions): Tarif
       from: parseMonthDay(s.effective_start, `${at}/effective_start`, issues),
       to: parseMonthDay(s.effective_end, `${at}/effective_end`, issues),
       weekdays: typeof s.dow_mask === 'string' ? masks[s.dow_mask]! : s.dow_mask,
-      blocks: s.times.map((t, k) => ({ startHour: t, pricePerKwh: s.tariffs[k] ?? Number.NaN })),
+      // A length mismatch was recorded above and throws below, so the fallback 0 is never used.
+      blocks: s.times.map((t, k) => ({ startHour: t, pricePerKwh: s.tariffs[k] ?? 0 })),
       demandChargePerKw: s.demand_charge,
     };
   });

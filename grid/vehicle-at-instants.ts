@@ -79,8 +79,9 @@ function exactlyOne(v: Record<string, unknown>, a: string, b: string, at: string
   else if (n === 0 && !optional) issues.push({ path: `${at}/${a}`, message: `${a} or ${b} is required` });
 }
 
+/** kWh given directly or as percent of capacity; 100 % is exactly the capacity (no rounding above it). */
 function kwh(v: VehicleAtInstants, energy: number | undefined, pct: number | undefined): number | undefined {
-  return energy ?? (pct === undefined ? undefined : (v.capacityKwh * pct) / 100);
+  return energy ?? (pct === undefined ? undefined : Math.min(v.capacityKwh, v.capacityKwh * (pct / 100)));
 }
 
 /**

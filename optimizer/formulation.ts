@@ -16,6 +16,7 @@ export interface ColumnMap {
   readonly importExcessKw: Int32Array;
   readonly exportKw: Int32Array;
   readonly exportExcessKw: Int32Array;
+  readonly pvCurtailedKw: Int32Array;
 }
 
 /**
@@ -77,6 +78,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
   const importExcessKw = new Int32Array(T).fill(-1);
   const exportKw = new Int32Array(T).fill(-1);
   const exportExcessKw = new Int32Array(T).fill(-1);
+  const pvCurtailedKw = new Int32Array(T).fill(-1);
   for (let t = 0; t < T; t++) {
     const price = rp.importPricePerKwh[t]!;
     const exportPrice = rp.exportPricePerKwh[t]!;
@@ -86,14 +88,16 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
       importExcessKw[t] = b.addCol(dt * (price + rp.limitExcessPenaltyPerKwh), 0, Infinity);
     }
     if (rp.exportLimitKw[t]! > 0) exportKw[t] = b.addCol(-dt * exportPrice, 0, rp.exportLimitKw[t]!);
-    if (-netBase > rp.exportLimitKw[t]!) {
+    if (rp.pvCurtailable && rp.pvKw[t]! > 0) pvCurtailedKw[t] = b.addCol(0, 0, rp.pvKw[t]!);
+    else if (-netBase > rp.exportLimitKw[t]!) {
       exportExcessKw[t] = b.addCol(dt * (rp.limitExcessPenaltyPerKwh - exportPrice), 0, Infinity);
     }
-    // import - export - sum(charge - discharge) = base - pv
+    // import - export - sum(charge - discharge) - curtailed = base - pv
     b.entry(importKw[t]!, 1);
     if (importExcessKw[t]! >= 0) b.entry(importExcessKw[t]!, 1);
     if (exportKw[t]! >= 0) b.entry(exportKw[t]!, -1);
     if (exportExcessKw[t]! >= 0) b.entry(exportExcessKw[t]!, -1);
+    if (pvCurtailedKw[t]! >= 0) b.entry(pvCurtailedKw[t]!, -1);
     for (let i = 0; i < charge.length; i++) {
       const c = charge[i]![t]!;
       const x = discharge[i]![t]!;
@@ -123,7 +127,10 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     exportExcessKw,
   });
 
-  return { lp: b.build(), columns: { charge, discharge, importKw, importExcessKw, exportKw, exportExcessKw } };
+  return {
+    lp: b.build(),
+    columns: { charge, discharge, importKw, importExcessKw, exportKw, exportExcessKw, pvCurtailedKw },
+  };
 }
 
 function addVehicleModeBinaries(
@@ -181,7 +188,8 @@ function addSiteDirectionBinaries(
   site: Pick<ColumnMap, 'importKw' | 'importExcessKw' | 'exportKw' | 'exportExcessKw'>,
 ): void {
   for (const t of [...slots].sort((a, z) => a - z)) {
-    let maxImport = Math.max(0, rp.netBaseKw[t]!);
+    const curtailableKw = rp.pvCurtailable ? rp.pvKw[t]! : 0;
+    let maxImport = Math.max(0, rp.netBaseKw[t]! + curtailableKw);
     let maxExport = Math.max(0, -rp.netBaseKw[t]!);
     rp.vehicles.forEach((v, i) => {
       if (charge[i]![t]! >= 0) maxImport += v.maxChargeKw[t]!;

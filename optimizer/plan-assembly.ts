@@ -17,22 +17,59 @@ export interface AssemblyInput {
   readonly stats: SolverStats;
 }
 
-/** Per-slot grid exchange implied by the vehicles' net power. */
+/**
+ * The best PV curtailment for one slot given the vehicles' power (kW, 0..pvKw): the cost of the slot is
+ * piecewise linear in the curtailment, so its minimum lies at an end or where the net flow crosses 0, the
+ * export limit or the import limit. Ties go to the smallest curtailment.
+ */
+export function bestCurtailmentKw(rp: ResolvedProblem, t: number, netBeforeKw: number): number {
+  const pv = rp.pvCurtailable ? rp.pvKw[t]! : 0;
+  if (pv <= 0) return 0;
+  const importPrice = rp.importPricePerKwh[t]!;
+  const exportPrice = rp.exportPricePerKwh[t]!;
+  const importLimit = rp.importLimitKw[t]!;
+  const exportLimit = rp.exportLimitKw[t]!;
+  const penalty = rp.limitExcessPenaltyPerKwh;
+  const cost = (u: number) => {
+    const net = netBeforeKw + u;
+    const imp = Math.max(0, net);
+    const exp = Math.max(0, -net);
+    return importPrice * imp - exportPrice * exp + penalty * (Math.max(0, imp - importLimit) + Math.max(0, exp - exportLimit));
+  };
+  let best = 0;
+  let bestCost = cost(0);
+  for (const candidate of [pv, -netBeforeKw, -netBeforeKw - exportLimit, importLimit - netBeforeKw]) {
+    if (!Number.isFinite(candidate)) continue;
+    const u = Math.min(pv, Math.max(0, candidate));
+    const c = cost(u);
+    if (c < bestCost - 1e-12 || (Math.abs(c - bestCost) <= 1e-12 && u < best)) {
+      best = u;
+      bestCost = c;
+    }
+  }
+  return best;
+}
+
+/** Per-slot grid exchange implied by the vehicles' net power, with PV curtailed where that pays. */
 export function siteFlows(rp: ResolvedProblem, powerKw: readonly ArrayLike<number>[]) {
   const T = rp.slotCount;
   const importKw = new Array<number>(T);
   const exportKw = new Array<number>(T);
   const importExcessKw = new Array<number>(T);
   const exportExcessKw = new Array<number>(T);
+  const pvCurtailedKw = new Array<number>(T);
   for (let t = 0; t < T; t++) {
     let net = rp.netBaseKw[t]!;
     for (const p of powerKw) net += p[t]!;
+    const curtailed = bestCurtailmentKw(rp, t, net);
+    net += curtailed;
+    pvCurtailedKw[t] = curtailed;
     importKw[t] = net > 0 ? net : 0;
     exportKw[t] = net < 0 ? -net : 0;
     importExcessKw[t] = Math.max(0, importKw[t]! - rp.importLimitKw[t]!);
     exportExcessKw[t] = Math.max(0, exportKw[t]! - rp.exportLimitKw[t]!);
   }
-  return { importKw, exportKw, importExcessKw, exportExcessKw };
+  return { importKw, exportKw, importExcessKw, exportExcessKw, pvCurtailedKw };
 }
 
 export function assemblePlan(rp: ResolvedProblem, input: AssemblyInput): Plan {

@@ -58,6 +58,7 @@ export type PlanViolationCode =
   | 'V2G_PLAN_SITE_IMPORT_LIMIT'
   | 'V2G_PLAN_SITE_EXPORT_LIMIT'
   | 'V2G_PLAN_SITE_EXCESS_MISMATCH'
+  | 'V2G_PLAN_PV_CURTAILMENT'
   | 'V2G_PLAN_PEAK_MISMATCH'
   | 'V2G_PLAN_COST_MISMATCH';
 
@@ -213,6 +214,7 @@ function checkStructure(c: Collector, problem: Problem, plan: Plan): boolean {
     checkArray(c, s.exportKw, T, 'site.exportKw');
     checkArray(c, s.importExcessKw, T, 'site.importExcessKw');
     checkArray(c, s.exportExcessKw, T, 'site.exportExcessKw');
+    checkArray(c, s.pvCurtailedKw, T, 'site.pvCurtailedKw');
     checkScalar(c, s.peakImportKw, 'site.peakImportKw');
   }
 
@@ -453,7 +455,18 @@ function checkSite(c: Collector, problem: Problem, plan: Plan): SiteTotals {
   let limitExcessKwh = 0;
   for (let t = 0; t < T; t++) {
     const sum = vehicleSumKw[t]!;
-    const net = (problem.baseLoadKw?.[t] ?? 0) - (problem.pvKw?.[t] ?? 0) + sum;
+    const pvKw = problem.pvKw?.[t] ?? 0;
+    const curtailedKw = site.pvCurtailedKw[t]!;
+    const curtailable = problem.pvCurtailable ?? true;
+    if (curtailedKw < -tol || curtailedKw > (curtailable ? pvKw : 0) + tol) {
+      c.add(
+        'V2G_PLAN_PV_CURTAILMENT',
+        `PV curtailed ${num(curtailedKw)} kW outside 0..${num(curtailable ? pvKw : 0)} kW${curtailable ? '' : ' (PV is not curtailable)'}`,
+        undefined,
+        t,
+      );
+    }
+    const net = (problem.baseLoadKw?.[t] ?? 0) - pvKw + curtailedKw + sum;
     const importKw = net > 0 ? net : 0;
     const exportKw = net < 0 ? -net : 0;
     const importLimitKw = problem.importLimitKw?.[t] ?? Infinity;
@@ -474,6 +487,14 @@ function checkSite(c: Collector, problem: Problem, plan: Plan): SiteTotals {
       c.add(
         'V2G_PLAN_SITE_IMPORT_LIMIT',
         `import ${num(importKw)} kW above limit ${num(importLimitKw)} kW while the vehicles charge ${num(sum)} kW`,
+        undefined,
+        t,
+      );
+    }
+    if (exportKw > exportLimitKw + tol && curtailable && curtailedKw < pvKw - tol) {
+      c.add(
+        'V2G_PLAN_SITE_EXPORT_LIMIT',
+        `export ${num(exportKw)} kW above limit ${num(exportLimitKw)} kW while PV could still be curtailed by ${num(pvKw - curtailedKw)} kW`,
         undefined,
         t,
       );

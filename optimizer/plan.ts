@@ -42,6 +42,8 @@ export interface SitePlan {
   readonly importExcessKw: number[];
   /** Export above the export limit that no plan could avoid (PV alone over the limit), per slot (kW). */
   readonly exportExcessKw: number[];
+  /** PV turned down per slot (kW, 0..pvKw): to keep export within its limit, or where its energy is worth less than nothing. */
+  readonly pvCurtailedKw: number[];
   /** Highest import over the slots the demand charge covers, including the earlier peak (kW). */
   readonly peakImportKw: number;
 }

@@ -111,6 +111,12 @@ export const ProblemSchema = Type.Object(
     ),
     baseLoadKw: Type.Optional(NonNegativePerSlot('inflexible site load per slot (kW); default 0')),
     pvKw: Type.Optional(NonNegativePerSlot('PV generation per slot (kW); default 0')),
+    pvCurtailable: Type.Optional(
+      Type.Boolean({
+        description:
+          'the PV inverters can be turned down (export limiting); default true. When false, PV above what the site can use or export is reported as export excess',
+      }),
+    ),
     demandCharge: Type.Optional(DemandChargeSchema),
     shortfallPenaltyPerKwh: Type.Optional(
       Type.Number({

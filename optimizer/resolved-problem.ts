@@ -51,6 +51,10 @@ export interface ResolvedProblem {
   readonly exportLimitKw: Float64Array;
   /** Base load minus PV per slot (kW); negative when PV exceeds the load. */
   readonly netBaseKw: Float64Array;
+  /** PV generation per slot (kW). */
+  readonly pvKw: Float64Array;
+  /** Whether PV may be turned down (then export above the limit is never needed). */
+  readonly pvCurtailable: boolean;
   readonly demandChargePerKw: number;
   readonly previousPeakKw: number;
   /** Whether slot t's import counts towards the billed peak. */
@@ -157,6 +161,8 @@ export function resolveProblem(problem: Problem): ResolvedProblem {
     importLimitKw: perSlot(problem.importLimitKw, T, Infinity),
     exportLimitKw: perSlot(problem.exportLimitKw, T, 0),
     netBaseKw,
+    pvKw: pv,
+    pvCurtailable: problem.pvCurtailable ?? true,
     demandChargePerKw: dc?.pricePerKw ?? 0,
     previousPeakKw: dc?.previousPeakKw ?? 0,
     demandChargeSlot: Array.from({ length: T }, (_, t) => dc?.appliesToSlot?.[t] ?? true),

@@ -8,6 +8,7 @@ import { formatIssues, validateProblem } from '../../optimizer/problem-validatio
 import { isSolverName, optimize, solverNames, type SolverName } from '../../optimizer/optimize.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
+import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatPlanSummary } from './plan-summary.ts';
 
 /** Thrown for bad input; `main` prints it and exits 2. */
@@ -104,6 +105,23 @@ export function buildProgram(out: (line: string) => void): Command {
         if (plan.status === 'error') process.exitCode = 1;
       } finally {
         await pool.close();
+      }
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a problem file (optimizer/problem.schema.json)')
+    .option('--out <file>', 'write here instead of standard output')
+    .action(async (opts: { out?: string }) => {
+      const text = problemJsonSchemaText();
+      if (!opts.out) {
+        out(text.trimEnd());
+        return;
+      }
+      try {
+        await writeFile(opts.out, text);
+      } catch (error) {
+        throw new CliInputError(`cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     });
 

@@ -14,7 +14,7 @@ describe('plugWindow: arrival rounds up, departure rounds down', () => {
     ['in the first 02:00 hour (summer time)', '2025-10-26T02:00:00+02:00', '2025-10-26T02:30:00+02:00', 8, 10, false, false],
     ['in the repeated 02:00 hour (standard time)', '2025-10-26T02:00:00+01:00', '2025-10-26T02:30:00+01:00', 12, 14, false, false],
     ['already plugged in at the horizon start', '2025-10-25T20:00:00+02:00', '2025-10-26T07:00:00+01:00', 0, 32, true, false],
-    ['departs after the horizon: index beyond slotCount', '2025-10-26T22:00:00+01:00', '2025-10-27T07:00:00+01:00', 96, 132, false, true],
+    ['departs after the horizon: index beyond slotCount', '2025-10-26T22:00:00+01:00', '2025-10-27T07:00:00+01:00', 92, 128, false, true],
     ['covers exactly one slot', '2025-10-26T12:00:00+01:00', '2025-10-26T12:15:00+01:00', 52, 53, false, false],
   ];
   it.each(plugged)('%s', (_name, arrival, departure, a, d, already, after) => {

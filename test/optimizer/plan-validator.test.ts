@@ -15,7 +15,8 @@ import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
  * - ev-2: slots 1..5 (leaves 2 slots after the horizon), 30 of 50 kWh, reserve 20, target 45, per-slot limit
  *   7 / 7 / 7 / 3.6 kW, V2G up to 7 kW (minimum 2 kW), discharge efficiency 0.9, degradation 0.02 per kWh.
  * - site: base 4 kW, PV 3 kW in slot 2, import limit 20 kW, export limit 5 kW, demand charge 10 per kW over
- *   slots 0..2 with an earlier peak of 15 kW.
+ *   slots 0..2 with an earlier peak of 15 kW. PV is not curtailable here (the curtailment cases use a copy
+ *   with `pvCurtailable: true`).
  */
 const problem: Problem = aProblem({
   slotCount: 4,
@@ -26,6 +27,7 @@ const problem: Problem = aProblem({
   exportLimitKw: [5, 5, 5, 5],
   baseLoadKw: [4, 4, 4, 4],
   pvKw: [0, 0, 3, 0],
+  pvCurtailable: false,
   demandCharge: { pricePerKw: 10, previousPeakKw: 15, appliesToSlot: [true, true, true, false] },
   vehicles: [
     aVehicle({
@@ -574,5 +576,34 @@ describe('validatePlan against plan assembly (two independent readings of the pr
       }),
       { seed: 42, numRuns: 300 },
     );
+  });
+});
+
+describe('PV curtailment', () => {
+  const curtailable: Problem = { ...problem, pvCurtailable: true };
+
+  it('curtails PV instead of exporting above the limit, and the plan validates', () => {
+    const plan = planFor(curtailable, withPower(1, 2, -7));
+    expect(plan.site.pvCurtailedKw[2]).toBeCloseTo(1, 9);
+    expect(plan.site.exportKw[2]).toBeCloseTo(5, 9);
+    expect(validatePlan(curtailable, plan)).toEqual([]);
+  });
+
+  it('refuses export above the limit while PV could still be curtailed', () => {
+    const plan = copy(planFor(curtailable, withPower(1, 2, -7)));
+    plan.site.pvCurtailedKw[2] = 0;
+    plan.site.exportKw[2] = 6;
+    plan.site.exportExcessKw[2] = 1;
+    const codes = validatePlan(curtailable, plan).map((v) => v.code);
+    expect(codes).toContain('V2G_PLAN_SITE_EXPORT_LIMIT');
+  });
+
+  it('refuses curtailment where PV is not curtailable, or beyond the PV there is', () => {
+    const notCurtailable = copy(planFor(problem, goodPowers));
+    notCurtailable.site.pvCurtailedKw[2] = 1;
+    expect(validatePlan(problem, notCurtailable).map((v) => v.code)).toContain('V2G_PLAN_PV_CURTAILMENT');
+    const tooMuch = copy(planFor(curtailable, goodPowers));
+    tooMuch.site.pvCurtailedKw[2] = 4;
+    expect(validatePlan(curtailable, tooMuch).map((v) => v.code)).toContain('V2G_PLAN_PV_CURTAILMENT');
   });
 });

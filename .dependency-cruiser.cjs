@@ -1,0 +1,53 @@
+/**
+ * The layer rule of ARCHITECTURE.md: optimizer/ <- grid/ <- scenarios/ <- adapters/ ("<-" = "is imported
+ * by"). Nothing imports upward, nothing imports bench/ or test/, and there are no cycles.
+ * Checked by test/architecture/layers.test.ts (part of `npm test`).
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'optimizer-is-the-bottom-layer',
+      comment: 'optimizer/ is pure math: it imports nothing from grid/, scenarios/ or adapters/',
+      severity: 'error',
+      from: { path: '^optimizer/' },
+      to: { path: '^(grid|scenarios|adapters)/' },
+    },
+    {
+      name: 'grid-imports-only-optimizer',
+      severity: 'error',
+      from: { path: '^grid/' },
+      to: { path: '^(scenarios|adapters)/' },
+    },
+    {
+      name: 'scenarios-do-not-import-adapters',
+      severity: 'error',
+      from: { path: '^scenarios/' },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'no-imports-of-bench-or-test',
+      severity: 'error',
+      from: { path: '^(optimizer|grid|scenarios|adapters)/' },
+      to: { path: '^(bench|test)/' },
+    },
+    {
+      name: 'only-adapters-do-io',
+      comment: 'files, sockets, processes and environment belong to adapters/ (worker threads are how the optimizer keeps solves off the event loop)',
+      severity: 'error',
+      from: { path: '^(optimizer|grid|scenarios)/' },
+      to: { path: '^(fs|node:fs|fs/promises|node:fs/promises|net|node:net|http|node:http|https|node:https|child_process|node:child_process|dgram|node:dgram|ioredis|bullmq|fastify|ocpp-rpc|ws)$', pathNot: '^$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.mjs', '.js'] },
+  },
+};
