@@ -1,0 +1,75 @@
+/**
+ * The flexibility envelope: a hand case, and a metamorphic property - without a site import limit the
+ * vehicles recover independently, so capping one slot's import at (planned - down) must leave every
+ * vehicle's departure energy reachable: the re-optimised plan has no more shortfall than the original.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
+import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
+import { flexibilityEnvelope } from '../../optimizer/flexibility.ts';
+import type { Problem } from '../../optimizer/problem.ts';
+import { resolveProblem } from '../../optimizer/resolved-problem.ts';
+import { solveWithBackend } from '../../optimizer/solve-problem.ts';
+import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
+
+let highs: LpBackend;
+beforeAll(async () => {
+  highs = createHighsBackend(await loadHighs());
+});
+
+describe('flexibilityEnvelope', () => {
+  it('a single vehicle: up is the charger (capped by the battery), down is what its target can spare', () => {
+    // 4 one-hour slots, prices 0.30 / 0.20 / 0.10 / 0.25; 10 of 30 kWh, wants 24 kWh; 7 kW; efficiency 1.
+    const problem: Problem = aProblem({
+      vehicles: [aVehicle({ energyKwh: 10, capacityKwh: 30, targetEnergyKwh: 24, maxChargeKw: 7, chargeEfficiency: 1 })],
+    });
+    const plan = solveWithBackend(problem, highs);
+    expect(plan.status).toBe('optimal');
+    // Cheapest: 7 kW in slot 2 (0.10) and 7 kW in slot 1 (0.20).
+    expect(plan.vehicles[0]!.powerKw).toEqual([0, 7, 7, 0]);
+    const flex = flexibilityEnvelope(resolveProblem(problem), plan);
+    // Up: slot 0 room 20 kWh -> 7 kW; slot 1 planned 7 -> 0; slot 3: energy 24, room 6 kWh -> 6 kW.
+    expect(flex.upKw).toEqual([7, 0, 0, 6]);
+    // Down: slot 0 nothing planned; slot 1: after it 2 slots x 7 kWh reachable, needs 24 - 14 = 10 from 17 -> may skip all 7;
+    // slot 2: after it 7 kWh reachable: must reach 17 from 17 -> may skip all 7; slot 3 nothing planned.
+    expect(flex.downKw).toEqual([0, 7, 7, 0]);
+  });
+
+  it('without a site import limit, capping one slot at planned minus down never adds shortfall', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8, importLimit: false, minPower: false }), fc.nat(), (problem, pick) => {
+        const plan = solveWithBackend(problem, highs);
+        const flex = flexibilityEnvelope(resolveProblem(problem), plan);
+        const t = pick % problem.slotCount;
+        const capKw = flex.plannedNetKw[t]! - flex.downKw[t]!;
+        if (capKw < 0 || flex.downKw[t]! < 1e-6) return; // an export obligation cannot be expressed as an import cap
+        const limits = new Array<number>(problem.slotCount).fill(1e6);
+        limits[t] = capKw + 1e-7;
+        const capped = solveWithBackend({ ...problem, importLimitKw: limits }, highs);
+        expect(['optimal', 'feasible']).toContain(capped.status);
+        expect(capped.cost.shortfallKwh).toBeLessThanOrEqual(plan.cost.shortfallKwh + 1e-5);
+      }),
+      { seed: 20261124, numRuns: 60 },
+    );
+  });
+
+  it('is never negative and never exceeds the site limits', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8 }), (problem) => {
+        const rp = resolveProblem(problem);
+        const plan = solveWithBackend(problem, highs);
+        const flex = flexibilityEnvelope(rp, plan);
+        for (let t = 0; t < problem.slotCount; t++) {
+          expect(flex.upKw[t]).toBeGreaterThanOrEqual(0);
+          expect(flex.downKw[t]).toBeGreaterThanOrEqual(0);
+          // (a plan may already sit above a limit where the base load alone breaks it: then there is no room)
+          expect(flex.upKw[t]).toBeLessThanOrEqual(Math.max(0, rp.importLimitKw[t]! - flex.plannedNetKw[t]!) + 1e-6);
+          expect(flex.downKw[t]).toBeLessThanOrEqual(Math.max(0, flex.plannedNetKw[t]! + rp.exportLimitKw[t]!) + 1e-6);
+        }
+      }),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+});
