@@ -84,13 +84,14 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     const exportPrice = rp.exportPricePerKwh[t]!;
     const netBase = rp.netBaseKw[t]!;
     importKw[t] = b.addCol(dt * price, 0, rp.importLimitKw[t]!);
+    // Excess is capped at what the site forces with every vehicle idle: vehicles never add to an overload.
     if (netBase > rp.importLimitKw[t]!) {
-      importExcessKw[t] = b.addCol(dt * (price + rp.limitExcessPenaltyPerKwh), 0, Infinity);
+      importExcessKw[t] = b.addCol(dt * (price + rp.limitExcessPenaltyPerKwh), 0, netBase - rp.importLimitKw[t]!);
     }
     if (rp.exportLimitKw[t]! > 0) exportKw[t] = b.addCol(-dt * exportPrice, 0, rp.exportLimitKw[t]!);
     if (rp.pvCurtailable && rp.pvKw[t]! > 0) pvCurtailedKw[t] = b.addCol(0, 0, rp.pvKw[t]!);
     else if (-netBase > rp.exportLimitKw[t]!) {
-      exportExcessKw[t] = b.addCol(dt * (rp.limitExcessPenaltyPerKwh - exportPrice), 0, Infinity);
+      exportExcessKw[t] = b.addCol(dt * (rp.limitExcessPenaltyPerKwh - exportPrice), 0, -netBase - rp.exportLimitKw[t]!);
     }
     // import - export - sum(charge - discharge) - curtailed = base - pv
     b.entry(importKw[t]!, 1);
@@ -220,4 +221,14 @@ export function extractPowers(rp: ResolvedProblem, columns: ColumnMap, x: ArrayL
     }
     return p;
   });
+}
+
+/** PV curtailed per slot (kW) as the solver chose it. */
+export function extractCurtailment(rp: ResolvedProblem, columns: ColumnMap, x: ArrayLike<number>): Float64Array {
+  const u = new Float64Array(rp.slotCount);
+  for (let t = 0; t < rp.slotCount; t++) {
+    const col = columns.pvCurtailedKw[t]!;
+    u[t] = col >= 0 ? x[col]! : 0;
+  }
+  return u;
 }

@@ -14,13 +14,20 @@ export interface AssemblyInput {
   readonly message?: string;
   /** Net power per vehicle (same order as `rp.vehicles`) and slot (kW). */
   readonly powerKw: readonly ArrayLike<number>[];
+  /**
+   * PV curtailed per slot (kW) as a solver chose it; default: `bestCurtailmentKw` given the powers (which
+   * only turns PV down to cut export, never to raise import).
+   */
+  readonly pvCurtailedKw?: ArrayLike<number>;
   readonly stats: SolverStats;
 }
 
 /**
- * The best PV curtailment for one slot given the vehicles' power (kW, 0..pvKw): the cost of the slot is
- * piecewise linear in the curtailment, so its minimum lies at an end or where the net flow crosses 0, the
- * export limit or the import limit. Ties go to the smallest curtailment.
+ * The PV curtailment for one slot given the vehicles' power (kW, 0..pvKw), for plans whose solver did not
+ * choose one (baselines): PV is turned down only to cut export - never past the point where the site would
+ * import, so a demand charge can never be raised by it - to the cheapest point: the slot's cost is piecewise
+ * linear in the curtailment, so its minimum lies at an end or where the export crosses its limit.
+ * The export limit is hard: above it the limit penalty dominates any price. Ties go to the smallest curtailment.
  */
 export function bestCurtailmentKw(rp: ResolvedProblem, t: number, netBeforeKw: number): number {
   const pv = rp.pvCurtailable ? rp.pvKw[t]! : 0;
@@ -36,11 +43,12 @@ export function bestCurtailmentKw(rp: ResolvedProblem, t: number, netBeforeKw: n
     const exp = Math.max(0, -net);
     return importPrice * imp - exportPrice * exp + penalty * (Math.max(0, imp - importLimit) + Math.max(0, exp - exportLimit));
   };
+  const most = Math.min(pv, Math.max(0, -netBeforeKw)); // never turn export into import
   let best = 0;
   let bestCost = cost(0);
-  for (const candidate of [pv, -netBeforeKw, -netBeforeKw - exportLimit, importLimit - netBeforeKw]) {
+  for (const candidate of [most, -netBeforeKw - exportLimit]) {
     if (!Number.isFinite(candidate)) continue;
-    const u = Math.min(pv, Math.max(0, candidate));
+    const u = Math.min(most, Math.max(0, candidate));
     const c = cost(u);
     if (c < bestCost - 1e-12 || (Math.abs(c - bestCost) <= 1e-12 && u < best)) {
       best = u;
@@ -50,8 +58,8 @@ export function bestCurtailmentKw(rp: ResolvedProblem, t: number, netBeforeKw: n
   return best;
 }
 
-/** Per-slot grid exchange implied by the vehicles' net power, with PV curtailed where that pays. */
-export function siteFlows(rp: ResolvedProblem, powerKw: readonly ArrayLike<number>[]) {
+/** Per-slot grid exchange implied by the vehicles' net power and the PV curtailment (given, or where it pays). */
+export function siteFlows(rp: ResolvedProblem, powerKw: readonly ArrayLike<number>[], curtailedKw?: ArrayLike<number>) {
   const T = rp.slotCount;
   const importKw = new Array<number>(T);
   const exportKw = new Array<number>(T);
@@ -61,7 +69,8 @@ export function siteFlows(rp: ResolvedProblem, powerKw: readonly ArrayLike<numbe
   for (let t = 0; t < T; t++) {
     let net = rp.netBaseKw[t]!;
     for (const p of powerKw) net += p[t]!;
-    const curtailed = bestCurtailmentKw(rp, t, net);
+    const given = curtailedKw?.[t];
+    const curtailed = given === undefined ? bestCurtailmentKw(rp, t, net) : Math.min(rp.pvKw[t]!, Math.max(0, given < powerNoiseKw ? 0 : given));
     net += curtailed;
     pvCurtailedKw[t] = curtailed;
     importKw[t] = net > 0 ? net : 0;
@@ -99,7 +108,7 @@ export function assemblePlan(rp: ResolvedProblem, input: AssemblyInput): Plan {
     return { id: v.id, chargerId: v.chargerId, powerKw, energyKwh, shortfallKwh: vehicleShortfall };
   });
 
-  const flows = siteFlows(rp, vehicles.map((v) => v.powerKw));
+  const flows = siteFlows(rp, vehicles.map((v) => v.powerKw), input.pvCurtailedKw);
   let energyCost = 0;
   let exportRevenue = 0;
   let limitExcessKwh = 0;

@@ -4,6 +4,7 @@
  * found is listed with its JSON Pointer path; nothing is thrown for bad input.
  */
 import { Compile } from 'typebox/compile';
+import { Settings } from 'typebox/system';
 import { ProblemSchema, type Problem } from './problem.ts';
 
 /** One thing wrong with an input, located by a JSON Pointer (`/vehicles/3/departureSlot`). */
@@ -18,14 +19,20 @@ export type ProblemValidation =
 
 const compiled = Compile(ProblemSchema);
 
+/** Most schema issues listed for one input (TypeBox's default is 8); past it the list says it was cut. */
+export const maxListedIssues = 200;
+if (Settings.Get().maxErrors < maxListedIssues + 1) Settings.Set({ maxErrors: maxListedIssues + 1 });
+
 /** Largest model accepted (vehicles x slots); past it the WebAssembly heap of one solve is at risk. */
 export const maxVehicleSlots = 2_000_000;
 
 function schemaIssues(input: unknown): InputIssue[] {
   const issues: InputIssue[] = [];
   const seen = new Set<string>();
+  let errors = 0;
   for (const e of compiled.Errors(input)) {
-    // TypeBox reports a union member failing twice (once per branch); keep the first per path and keyword.
+    errors++;
+    // TypeBox reports an unknown field twice, and a union member once per branch: keep one per path and kind.
     if (e.keyword === 'boolean' && e.message === 'schema is false') {
       const key = `${e.instancePath}|unknown`;
       if (!seen.has(key)) issues.push({ path: e.instancePath, message: 'unknown field' });
@@ -38,55 +45,73 @@ function schemaIssues(input: unknown): InputIssue[] {
     seen.add(key);
     issues.push({ path: e.instancePath || '/', message: e.message });
   }
+  if (errors > maxListedIssues) {
+    issues.push({ path: '/', message: `more than ${maxListedIssues} schema issues; the list above is cut short` });
+  }
   return issues;
 }
 
-function checkLength(issues: InputIssue[], value: readonly unknown[] | undefined, n: number, path: string): void {
-  if (value !== undefined && value.length !== n) {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function checkLength(issues: InputIssue[], value: unknown, n: number, path: string): void {
+  if (Array.isArray(value) && value.length !== n) {
     issues.push({ path, message: `must have slotCount = ${n} entries, has ${value.length}` });
   }
 }
 
-function ruleIssues(p: Problem): InputIssue[] {
+/**
+ * The rules a schema cannot say. Runs on whatever parts are well-typed, so one input's schema faults and
+ * rule faults are reported together; a part of the wrong type is left to the schema issues.
+ */
+function ruleIssues(p: Record<string, unknown>): InputIssue[] {
   const issues: InputIssue[] = [];
-  const T = p.slotCount;
-  checkLength(issues, p.importPricePerKwh, T, '/importPricePerKwh');
-  checkLength(issues, p.exportPricePerKwh, T, '/exportPricePerKwh');
-  checkLength(issues, p.importLimitKw, T, '/importLimitKw');
-  checkLength(issues, p.exportLimitKw, T, '/exportLimitKw');
-  checkLength(issues, p.baseLoadKw, T, '/baseLoadKw');
-  checkLength(issues, p.pvKw, T, '/pvKw');
-  checkLength(issues, p.demandCharge?.appliesToSlot, T, '/demandCharge/appliesToSlot');
-  if (p.vehicles.length * T > maxVehicleSlots) {
+  const T = Number.isInteger(p.slotCount) && (p.slotCount as number) >= 1 ? (p.slotCount as number) : undefined;
+  if (T !== undefined) {
+    for (const field of ['importPricePerKwh', 'exportPricePerKwh', 'importLimitKw', 'exportLimitKw', 'baseLoadKw', 'pvKw']) {
+      checkLength(issues, p[field], T, `/${field}`);
+    }
+    if (isObject(p.demandCharge)) checkLength(issues, p.demandCharge.appliesToSlot, T, '/demandCharge/appliesToSlot');
+  }
+  const vehicles = Array.isArray(p.vehicles) ? p.vehicles : [];
+  if (T !== undefined && vehicles.length * T > maxVehicleSlots) {
     issues.push({
       path: '/vehicles',
-      message: `${p.vehicles.length} vehicles x ${T} slots exceeds the supported ${maxVehicleSlots} vehicle-slots`,
+      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxVehicleSlots} vehicle-slots`,
     });
   }
   const ids = new Map<string, number>();
-  p.vehicles.forEach((v, i) => {
+  vehicles.forEach((v: unknown, i) => {
+    if (!isObject(v)) return;
     const at = `/vehicles/${i}`;
-    const previous = ids.get(v.id);
-    if (previous !== undefined) issues.push({ path: `${at}/id`, message: `duplicate id "${v.id}" (also /vehicles/${previous})` });
-    else ids.set(v.id, i);
-    if (v.arrivalSlot >= T) issues.push({ path: `${at}/arrivalSlot`, message: `must be < slotCount (${T})` });
-    if (v.departureSlot <= v.arrivalSlot) {
+    if (typeof v.id === 'string') {
+      const previous = ids.get(v.id);
+      if (previous !== undefined) issues.push({ path: `${at}/id`, message: `duplicate id "${v.id}" (also /vehicles/${previous})` });
+      else ids.set(v.id, i);
+    }
+    if (T !== undefined && isNumber(v.arrivalSlot) && v.arrivalSlot >= T) {
+      issues.push({ path: `${at}/arrivalSlot`, message: `must be < slotCount (${T})` });
+    }
+    if (isNumber(v.arrivalSlot) && isNumber(v.departureSlot) && v.departureSlot <= v.arrivalSlot) {
       issues.push({ path: `${at}/departureSlot`, message: `must be after arrivalSlot (${v.arrivalSlot})` });
     }
-    if (v.energyKwh > v.capacityKwh) issues.push({ path: `${at}/energyKwh`, message: `exceeds capacityKwh (${v.capacityKwh})` });
-    if (v.targetEnergyKwh > v.capacityKwh) {
-      issues.push({ path: `${at}/targetEnergyKwh`, message: `exceeds capacityKwh (${v.capacityKwh})` });
-    }
-    if ((v.minEnergyKwh ?? 0) > v.capacityKwh) {
-      issues.push({ path: `${at}/minEnergyKwh`, message: `exceeds capacityKwh (${v.capacityKwh})` });
+    if (isNumber(v.capacityKwh) && v.capacityKwh > 0) {
+      for (const field of ['energyKwh', 'targetEnergyKwh', 'minEnergyKwh']) {
+        const value = v[field];
+        if (isNumber(value) && value > v.capacityKwh) {
+          issues.push({ path: `${at}/${field}`, message: `exceeds capacityKwh (${v.capacityKwh})` });
+        }
+      }
     }
     if (v.maxChargeKw === undefined && v.acLimit === undefined) {
       issues.push({ path: `${at}/maxChargeKw`, message: 'required unless acLimit is given' });
     }
-    if (Array.isArray(v.maxChargeKw)) checkLength(issues, v.maxChargeKw, T, `${at}/maxChargeKw`);
-    if (Array.isArray(v.maxDischargeKw)) checkLength(issues, v.maxDischargeKw, T, `${at}/maxDischargeKw`);
+    if (T !== undefined) {
+      checkLength(issues, v.maxChargeKw, T, `${at}/maxChargeKw`);
+      checkLength(issues, v.maxDischargeKw, T, `${at}/maxDischargeKw`);
+    }
     const ac = v.acLimit;
-    if (ac?.minCurrentA !== undefined && ac.minCurrentA > ac.maxCurrentA) {
+    if (isObject(ac) && isNumber(ac.minCurrentA) && isNumber(ac.maxCurrentA) && ac.minCurrentA > ac.maxCurrentA) {
       issues.push({ path: `${at}/acLimit/minCurrentA`, message: `exceeds maxCurrentA (${ac.maxCurrentA})` });
     }
   });
@@ -99,10 +124,8 @@ function ruleIssues(p: Problem): InputIssue[] {
  */
 export function validateProblem(input: unknown): ProblemValidation {
   const issues = schemaIssues(input);
-  if (issues.length > 0) return { ok: false, issues };
-  const problem = input as Problem;
-  const rules = ruleIssues(problem);
-  return rules.length > 0 ? { ok: false, issues: rules } : { ok: true, problem };
+  if (isObject(input)) issues.push(...ruleIssues(input));
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, problem: input as Problem };
 }
 
 /** One line per issue, for error messages and the CLI. */

@@ -8,18 +8,32 @@
  */
 import { Type, type Static } from 'typebox';
 
-const NonNegative = (description: string) => Type.Number({ minimum: 0, description });
-const Fraction = (description: string) =>
-  Type.Number({ exclusiveMinimum: 0, maximum: 1, description });
-const PerSlot = (description: string) => Type.Array(Type.Number(), { description });
-const NonNegativePerSlot = (description: string) =>
-  Type.Array(Type.Number({ minimum: 0 }), { description });
+/**
+ * Magnitude bounds: far beyond any real site (a 100 MW connection, a 100 MWh battery, 100 per kWh - the EU
+ * day-ahead cap is 4 per kWh), they keep every number inside what the LP can represent.
+ */
+export const limits = {
+  maxPowerKw: 100_000,
+  maxEnergyKwh: 100_000,
+  maxPricePerKwh: 100,
+  maxPenaltyPerKwh: 10_000,
+  minEfficiency: 0.05,
+} as const;
+
+const NonNegative = (description: string, maximum: number) => Type.Number({ minimum: 0, maximum, description });
+const Fraction = (description: string) => Type.Number({ minimum: limits.minEfficiency, maximum: 1, description });
+const PricePerSlot = (description: string) =>
+  Type.Array(Type.Number({ minimum: -limits.maxPricePerKwh, maximum: limits.maxPricePerKwh }), { description });
+const PowerPerSlot = (description: string) =>
+  Type.Array(Type.Number({ minimum: 0, maximum: limits.maxPowerKw }), { description });
+const PowerKw = (description: string) => NonNegative(description, limits.maxPowerKw);
+const EnergyKwh = (description: string) => NonNegative(description, limits.maxEnergyKwh);
 
 /** A power bound given once for the whole horizon or once per slot (kW, >= 0). */
 export const PowerBoundKw = Type.Union(
   [
-    Type.Number({ minimum: 0 }),
-    Type.Array(Type.Number({ minimum: 0 })),
+    Type.Number({ minimum: 0, maximum: limits.maxPowerKw }),
+    Type.Array(Type.Number({ minimum: 0, maximum: limits.maxPowerKw })),
   ],
   { description: 'kW, >= 0: one number for every slot, or one number per slot (length = slotCount)' },
 );
@@ -30,15 +44,16 @@ export const PowerBoundKw = Type.Union(
  */
 export const AcLimitSchema = Type.Object(
   {
-    maxCurrentA: Type.Number({ exclusiveMinimum: 0, description: 'maximum current per phase (A)' }),
+    maxCurrentA: Type.Number({ exclusiveMinimum: 0, maximum: 10_000, description: 'maximum current per phase (A)' }),
     minCurrentA: Type.Optional(
       Type.Number({
         minimum: 0,
+        maximum: 10_000,
         description: 'minimum current per phase when charging at all (A); IEC 61851 pilots cannot go below 6 A',
       }),
     ),
     phases: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], { description: 'phases used' }),
-    voltageV: Type.Number({ exclusiveMinimum: 0, description: 'phase-to-neutral voltage (V)' }),
+    voltageV: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, description: 'phase-to-neutral voltage (V)' }),
   },
   { additionalProperties: false },
 );
@@ -54,21 +69,26 @@ export const VehicleSchema = Type.Object(
       description:
         'first slot the vehicle is gone (exclusive end). May exceed slotCount: the vehicle leaves after the horizon, and the target at the horizon end is reduced by what the vehicle can still charge afterwards',
     }),
-    energyKwh: NonNegative('energy in the battery at the start of arrivalSlot (kWh)'),
-    capacityKwh: Type.Number({ exclusiveMinimum: 0, description: 'usable battery capacity (kWh)' }),
-    minEnergyKwh: Type.Optional(
-      NonNegative('reserve: discharging never takes the battery below this (kWh); default 0'),
-    ),
-    targetEnergyKwh: NonNegative('energy wanted at departure (kWh); a soft target, the shortfall is reported'),
+    energyKwh: EnergyKwh('energy in the battery at the start of arrivalSlot (kWh)'),
+    capacityKwh: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: limits.maxEnergyKwh,
+      description: 'usable battery capacity (kWh)',
+    }),
+    minEnergyKwh: Type.Optional(EnergyKwh('reserve: discharging never takes the battery below this (kWh); default 0')),
+    targetEnergyKwh: EnergyKwh('energy wanted at departure (kWh); a soft target, the shortfall is reported'),
     maxChargeKw: Type.Optional(PowerBoundKw),
     maxDischargeKw: Type.Optional(PowerBoundKw),
-    minChargeKw: Type.Optional(NonNegative('when charging at all, at least this power (kW); default 0')),
-    minDischargeKw: Type.Optional(NonNegative('when discharging at all, at least this power (kW); default 0')),
+    minChargeKw: Type.Optional(PowerKw('when charging at all, at least this power (kW); default 0')),
+    minDischargeKw: Type.Optional(PowerKw('when discharging at all, at least this power (kW); default 0')),
     acLimit: Type.Optional(AcLimitSchema),
     chargeEfficiency: Type.Optional(Fraction('grid to battery, 0..1; default 0.95')),
     dischargeEfficiency: Type.Optional(Fraction('battery to grid, 0..1; default 0.95')),
     degradationCostPerKwh: Type.Optional(
-      NonNegative('battery wear per kWh of throughput (charged + discharged, at the grid side); default 0'),
+      NonNegative(
+        'battery wear per kWh of throughput (charged + discharged, at the grid side); default 0',
+        limits.maxPricePerKwh,
+      ),
     ),
     v2gAllowed: Type.Optional(Type.Boolean({ description: 'vehicle, charger and owner allow discharge; default false' })),
   },
@@ -78,10 +98,8 @@ export type Vehicle = Static<typeof VehicleSchema>;
 
 export const DemandChargeSchema = Type.Object(
   {
-    pricePerKw: NonNegative('price per kW of peak import in the billing period'),
-    previousPeakKw: Type.Optional(
-      NonNegative('peak import already set earlier in the billing period (kW); default 0'),
-    ),
+    pricePerKw: NonNegative('price per kW of peak import in the billing period', limits.maxPenaltyPerKwh),
+    previousPeakKw: Type.Optional(PowerKw('peak import already set earlier in the billing period (kW); default 0')),
     appliesToSlot: Type.Optional(
       Type.Array(Type.Boolean(), {
         description: 'slots whose import counts towards the peak (length = slotCount); default all',
@@ -99,18 +117,14 @@ export const ProblemSchema = Type.Object(
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; default EUR' })),
     slotCount: Type.Integer({ minimum: 1, maximum: 10_000, description: 'number of slots in the horizon' }),
     slotHours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'slot length (h), e.g. 0.25' }),
-    importPricePerKwh: PerSlot('price paid per kWh imported, per slot (may be negative)'),
+    importPricePerKwh: PricePerSlot('price paid per kWh imported, per slot (may be negative)'),
     exportPricePerKwh: Type.Optional(
-      PerSlot('price received per kWh exported, per slot (may be negative); default 0'),
+      PricePerSlot('price received per kWh exported, per slot (may be negative); default 0'),
     ),
-    importLimitKw: Type.Optional(
-      NonNegativePerSlot('site import limit per slot (kW); default unlimited'),
-    ),
-    exportLimitKw: Type.Optional(
-      NonNegativePerSlot('site export limit per slot (kW); default 0 = no export'),
-    ),
-    baseLoadKw: Type.Optional(NonNegativePerSlot('inflexible site load per slot (kW); default 0')),
-    pvKw: Type.Optional(NonNegativePerSlot('PV generation per slot (kW); default 0')),
+    importLimitKw: Type.Optional(PowerPerSlot('site import limit per slot (kW); default unlimited')),
+    exportLimitKw: Type.Optional(PowerPerSlot('site export limit per slot (kW); default 0 = no export')),
+    baseLoadKw: Type.Optional(PowerPerSlot('inflexible site load per slot (kW); default 0')),
+    pvKw: Type.Optional(PowerPerSlot('PV generation per slot (kW); default 0')),
     pvCurtailable: Type.Optional(
       Type.Boolean({
         description:
@@ -121,6 +135,7 @@ export const ProblemSchema = Type.Object(
     shortfallPenaltyPerKwh: Type.Optional(
       Type.Number({
         exclusiveMinimum: 0,
+        maximum: limits.maxPenaltyPerKwh,
         description: 'penalty per kWh missing at departure; default 10 (must dominate any price spread)',
       }),
     ),

@@ -20,7 +20,7 @@
  *   MILP: seconds at 50 vehicles. When its time budget runs out, the repair finishes the job.
  */
 import { assemblePlan, emptyStats } from './plan-assembly.ts';
-import { buildFormulation, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
+import { buildFormulation, extractCurtailment, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
 import type { LpBackend, LpSession, LpSolution } from './backends/lp-backend.ts';
 import type { Plan, PlanStatus, SolverStats } from './plan.ts';
 import type { Problem } from './problem.ts';
@@ -169,8 +169,19 @@ class SolveRun {
 
 interface Answer {
   readonly status: PlanStatus;
-  readonly powers: Float64Array[];
+  /** Undefined when the solver gave no answer. */
+  readonly powers?: Float64Array[];
+  readonly pvCurtailedKw?: Float64Array;
   readonly message?: string;
+}
+
+function answerFrom(rp: ResolvedProblem, columns: ColumnMap, x: Float64Array, status: PlanStatus, message?: string): Answer {
+  return {
+    status,
+    powers: extractPowers(rp, columns, x),
+    pvCurtailedKw: extractCurtailment(rp, columns, x),
+    ...(message !== undefined ? { message } : {}),
+  };
 }
 
 /** Exact: lazy binaries until no conflict is left. Returns undefined when out of rounds or time. */
@@ -187,13 +198,18 @@ function solveMilp(rp: ResolvedProblem, run: SolveRun, first: ReturnType<typeof 
     }
     for (const c of conflicts.site) siteSlots.add(c.slot);
     const formulation = run.build(rp, vehicleSlots, siteSlots);
-    const session = run.open(formulation);
+    let session: LpSession;
+    try {
+      session = run.open(formulation);
+    } catch {
+      return undefined; // the repair takes over
+    }
     try {
       const answer = run.solve(session);
       if (!answer.x) return undefined;
       conflicts = findModeConflicts(rp, formulation.columns, answer.x);
       if (conflicts.count === 0) {
-        return { status: answer.status === 'optimal' ? 'optimal' : 'feasible', powers: extractPowers(rp, formulation.columns, answer.x) };
+        return answerFrom(rp, formulation.columns, answer.x, answer.status === 'optimal' ? 'optimal' : 'feasible');
       }
     } finally {
       session.dispose();
@@ -284,18 +300,14 @@ function repair(
       answer = run.solve(session);
     }
     if (!answer.x) {
-      return { status: answer.status === 'timed_out' ? 'timed_out' : 'error', powers: [], message: answer.message ?? answer.status };
+      return { status: answer.status === 'timed_out' ? 'timed_out' : 'error', message: answer.message ?? answer.status };
     }
     x = answer.x;
     conflicts = findModeConflicts(rp, columns, x);
     if (lastResort && conflicts.vehicles.length === 0) break;
   }
   const left = conflicts.count > 0 ? `; ${conflicts.count} site import/export overlap(s) left` : '';
-  return {
-    status: 'feasible',
-    powers: extractPowers(rp, columns, x),
-    message: `minimum power and single direction enforced by LP repair in ${rounds} round(s)${left}`,
-  };
+  return answerFrom(rp, columns, x, 'feasible', `minimum power and single direction enforced by LP repair in ${rounds} round(s)${left}`);
 }
 
 function validated(problem: Problem, rp: ResolvedProblem, plan: Plan, label: string): Plan {
@@ -319,7 +331,12 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const maxRounds = options.maxRounds ?? solveDefaults.maxRounds;
   const rp = resolveProblem(problem);
   const formulation = run.build(rp, noIntegers.vehicleSlots, noIntegers.siteSlots);
-  const session = run.open(formulation);
+  let session: LpSession;
+  try {
+    session = run.open(formulation);
+  } catch (error) {
+    return fallbackPlan(problem, rp, 'error', `${backend.name} refused the model: ${(error as Error).message}`, run.stats());
+  }
   let answer: Answer;
   try {
     const lp = run.solve(session);
@@ -330,7 +347,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     run.relaxationObjective = lp.objective;
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
-      answer = { status: lp.status === 'optimal' ? 'optimal' : 'feasible', powers: extractPowers(rp, formulation.columns, lp.x) };
+      answer = answerFrom(rp, formulation.columns, lp.x, lp.status === 'optimal' ? 'optimal' : 'feasible');
     } else {
       const exact = strategy === 'milp' ? solveMilp(rp, run, conflicts, maxRounds) : undefined;
       answer = exact ?? repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds);
@@ -339,13 +356,14 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   } finally {
     session.dispose();
   }
-  if (answer.powers.length === 0) {
+  if (!answer.powers) {
     return fallbackPlan(problem, rp, answer.status, answer.message ?? 'no answer', run.stats());
   }
   const plan = assemblePlan(rp, {
     status: answer.status,
     ...(answer.message ? { message: answer.message } : {}),
     powerKw: answer.powers,
+    ...(answer.pvCurtailedKw ? { pvCurtailedKw: answer.pvCurtailedKw } : {}),
     stats: run.stats(),
   });
   return validated(problem, rp, plan, backend.name);

@@ -77,7 +77,11 @@ export class SolverPool {
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
-    for (const slot of slots) slot.retired = true;
+    for (const slot of slots) {
+      const task = this.finish(slot);
+      slot.retired = true;
+      if (task) task.resolve(this.failurePlan(task, 'solver pool closed during the solve', 'error'));
+    }
     await Promise.all(slots.map((s) => s.worker.terminate()));
     for (const task of this.queue.splice(0)) task.resolve(this.failurePlan(task, 'solver pool closed', 'error'));
   }

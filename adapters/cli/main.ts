@@ -63,11 +63,22 @@ async function writeJson(path: string, value: unknown): Promise<void> {
   }
 }
 
-export function buildProgram(out: (line: string) => void): Command {
+/** Exit status of the command that ran, set by actions that finish with a failure they already reported. */
+export interface RunState {
+  exitCode: number;
+}
+
+export function buildProgram(
+  out: (line: string) => void,
+  err: (line: string) => void = console.error,
+  state: RunState = { exitCode: 0 },
+): Command {
   const program = new Command('v2g')
     .description('V2G smart-charging optimizer: least-cost charge/discharge plans for EV fleets')
+    .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) })
     .showHelpAfterError()
     .exitOverride();
+  // Subcommands inherit these settings only when created after them (commander copies them on .command()).
 
   program
     .command('generate')
@@ -102,7 +113,7 @@ export function buildProgram(out: (line: string) => void): Command {
           await writeJson(opts.out, plan);
           out(`\nplan written to ${opts.out}`);
         }
-        if (plan.status === 'error') process.exitCode = 1;
+        if (plan.status === 'error') state.exitCode = 1;
       } finally {
         await pool.close();
       }
@@ -149,13 +160,13 @@ export function buildProgram(out: (line: string) => void): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. */
+/** Runs the CLI; returns the exit code (never touches `process.exitCode` itself: bin/v2g.mjs does). */
 export async function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  const program = buildProgram(out);
-  program.configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
+  const state: RunState = { exitCode: 0 };
+  const program = buildProgram(out, err, state);
   try {
     await program.parseAsync([...argv]);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return state.exitCode;
   } catch (error) {
     if (error instanceof CliInputError) {
       err(`v2g: ${error.message}`);

@@ -85,22 +85,6 @@ export function netEnergyCost(plan: Plan): number {
   return plan.cost.energyCost - plan.cost.exportRevenue;
 }
 
-/**
- * KNOWN BUG (see "known bugs" in solve-problem.test.ts): plan assembly re-chooses the PV curtailment per slot
- * without the demand charge, so in a slot with curtailable PV, a negative import price and a demand charge,
- * an `optimal` plan can curtail PV to import and cost more than its LP. Until that is fixed, the objective
- * properties clamp the import price at 0 in such slots (every feature stays in play). Remove once fixed.
- */
-export function sidestepCurtailmentDemandBug(p: Problem): Problem {
-  const dc = p.demandCharge;
-  if (!dc || dc.pricePerKw === 0 || !p.pvKw || p.pvCurtailable === false) return p;
-  return {
-    ...p,
-    importPricePerKwh: p.importPricePerKwh.map((price, t) =>
-      (p.pvKw![t] ?? 0) > 0 && (dc.appliesToSlot?.[t] ?? true) ? Math.max(0, price) : price,
-    ),
-  };
-}
 
 /**
  * fast-check parameters: a fixed seed and a modest run count, so the suite is fast and reproducible. For a

@@ -25,7 +25,6 @@ import {
   netEnergyCost,
   scaleAllPrices,
   scaleEnergyPrices,
-  sidestepCurtailmentDemandBug,
 } from './solve-helpers.ts';
 
 let highs: LpBackend;
@@ -109,7 +108,7 @@ describe('every plan validates', () => {
 describe('the optimum is never worse than a baseline (problems without minimum power)', () => {
   it('HiGHS: optimal objective (or, for a repaired plan, the relaxation) <= every baseline objective', () => {
     fc.assert(
-      fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }).map(sidestepCurtailmentDemandBug), (p) => {
+      fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }), (p) => {
         const plan = solveWithBackend(p, highs, repair);
         expectGoodPlan(p, plan);
         const bound = plan.status === 'optimal' ? plan.cost.objective : relaxation(plan);
@@ -124,7 +123,7 @@ describe('the optimum is never worse than a baseline (problems without minimum p
 
   it('an optimal plan costs exactly its LP relaxation (the LP is exact where it has no mode conflict)', () => {
     fc.assert(
-      fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }).map(sidestepCurtailmentDemandBug), (p) => {
+      fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }), (p) => {
         const plan = solveWithBackend(p, highs, repair);
         if (plan.status !== 'optimal') return;
         expect(nearlyEqual(plan.cost.objective, relaxation(plan)), `${plan.cost.objective} vs ${relaxation(plan)}: ${show(p)}`).toBe(true);
@@ -137,7 +136,7 @@ describe('the optimum is never worse than a baseline (problems without minimum p
 describe('HiGHS and javascript-lp-solver agree', () => {
   it('on the relaxation always, and on the objective when both are optimal (tiny problems, no minimum power)', () => {
     fc.assert(
-      fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8, minPower: false }).map(sidestepCurtailmentDemandBug), (p) => {
+      fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8, minPower: false }), (p) => {
         const a = solveWithBackend(p, highs);
         const b = solveWithBackend(p, lpSolverBackend);
         expect(nearlyEqual(relaxation(a), relaxation(b)), `relaxation ${relaxation(a)} vs ${relaxation(b)}`).toBe(true);
@@ -177,7 +176,7 @@ describe('metamorphic relations (HiGHS)', () => {
     // x1 optimal at k = 1, xk at k: k E(xk) + R(xk) <= k E(x1) + R(x1) and E(x1) + R(x1) <= E(xk) + R(xk);
     // adding them, (k - 1)(E(xk) - E(x1)) <= 0. (Nothing else about E or the objective is exact.)
     fc.assert(
-      fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }).map(sidestepCurtailmentDemandBug), fc.integer({ min: 6, max: 40 }).map((k) => k / 4), (p, k) => {
+      fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }), fc.integer({ min: 6, max: 40 }).map((k) => k / 4), (p, k) => {
         const base = solveWithBackend(p, highs);
         const scaled = solveWithBackend(scaleEnergyPrices(p, k), highs);
         if (base.status !== 'optimal' || scaled.status !== 'optimal') return;
@@ -191,7 +190,7 @@ describe('metamorphic relations (HiGHS)', () => {
 
   it('loosening the import or export limit never raises the optimal objective', () => {
     const problemAndLooser = arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false })
-      .map(sidestepCurtailmentDemandBug)
+      
       .chain((p) =>
       fc.tuple(
         fc.constant(p),
@@ -261,7 +260,7 @@ describe('metamorphic relations (HiGHS)', () => {
 
   it('reordering the vehicles changes neither the relaxation nor the optimal objective', () => {
     const shuffled = arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false })
-      .map(sidestepCurtailmentDemandBug)
+      
       .chain((p) =>
       fc.tuple(fc.constant(p), fc.shuffledSubarray(p.vehicles, { minLength: p.vehicles.length, maxLength: p.vehicles.length })),
     );
@@ -305,7 +304,7 @@ describe('negative prices down to -0.50 per kWh, V2G, no wear cost (the LP would
           })),
         }),
       )
-      .map(sidestepCurtailmentDemandBug),
+      ,
   );
 
   it('plans validate, each vehicle slot runs one direction, the site never imports and exports at once; MILP <= repair, both >= relaxation', () => {
@@ -664,15 +663,14 @@ describe('golden cases (optimum computed by hand)', () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe('known bugs (it.fails: each turns red once fixed - then drop `.fails` and its workaround)', () => {
+describe('regressions (each once a bug, see the comments)', () => {
   // Plan assembly (bestCurtailmentKw in plan-assembly.ts) re-chooses the PV curtailment per slot from the
   // import/export prices and limits only, ignoring the demand charge. With PV covering a vehicle's charge and
   // an import price of -0.001, it curtails all 10 kW of PV so that the 5 kW charge is imported (earning
   // 0.005) - and pays a 5 kW demand charge (5.00) for it. The LP (which curtails 5 kW at no cost) says 0; the
-  // plan says 4.995 with status 'optimal'. Workaround in the properties: sidestepCurtailmentDemandBug.
-  // Fix: hand the LP's own pvCurtailedKw column values to assemblePlan (and keep bestCurtailmentKw for
-  // baselines only, where it should not let curtailment raise a demand-charged import above the peak so far).
-  it.fails('an optimal plan with curtailable PV and a demand charge costs what its LP says', () => {
+  // plan said 4.995 with status 'optimal'. Fixed: assemblePlan takes the LP's own pvCurtailedKw column
+  // values, and bestCurtailmentKw (baselines) never turns export into import.
+  it('an optimal plan with curtailable PV and a demand charge costs what its LP says', () => {
     const p = aProblem({
       slotCount: 1,
       importPricePerKwh: [-0.001],
@@ -691,10 +689,10 @@ describe('known bugs (it.fails: each turns red once fixed - then drop `.fails` a
   // export limit) is unbounded, so the LP may discharge a vehicle into an export overload - here to make room
   // in a full battery to soak up more of the next slot's surplus (it absorbs 1 / 0.9025 of what it released).
   // The validator rightly refuses discharging into an overload, so both strategies on both backends end in
-  // status 'error' with the EDF fallback. Same on HEAD (where no PV was curtailable), with the import side
-  // symmetric in principle. Fix: bound the excess columns by what the site alone forces,
+  // status 'error' with the EDF fallback. Also on commit 7582bc3, where no PV was curtailable; the import
+  // side is the next case. Fix: bound the excess columns by what the site alone forces,
   // importExcessKw[t] <= netBase - importLimit and exportExcessKw[t] <= -netBase - exportLimit.
-  it.fails('vehicles never discharge into an unavoidable export excess (no PV curtailment)', () => {
+  it('vehicles never discharge into an unavoidable export excess (no PV curtailment)', () => {
     const p = aProblem({
       slotCount: 2,
       importPricePerKwh: [0, 0],
@@ -723,9 +721,9 @@ describe('known bugs (it.fails: each turns red once fixed - then drop `.fails` a
   // that may discharge (at least 0.2 kW) only in slot 1. The relaxation discharges 0.19 kW (all it has); the
   // repair raises that to the 0.2 kW minimum (and the MILP does the same), which needs 0.011 kW charged in
   // slot 0 - into the import overload. The validator refuses it: 'error' and the EDF fallback (objective 500
-  // instead of 450). Default settings, no PV; same on HEAD. The same fix (bounded excess columns) makes the
+  // instead of 450). Default settings, no PV; also on commit 7582bc3. The same fix (bounded excess columns) makes the
   // model choose between the 0.2 kW minimum with no charge (impossible) and idling, i.e. objective 500, valid.
-  it.fails('vehicles never charge into an unavoidable import excess', () => {
+  it('vehicles never charge into an unavoidable import excess', () => {
     const p = aProblem({
       slotCount: 2,
       slotHours: 0.25,
@@ -749,5 +747,17 @@ describe('known bugs (it.fails: each turns red once fixed - then drop `.fails` a
       const plan = solveWithBackend(p, highs, { integerStrategy });
       expectGoodPlan(p, plan);
     }
+  });
+
+  // With no vehicles the answer's powers array is empty, and solveWithBackend reads `answer.powers.length
+  // === 0` as "no answer": it returns fallbackPlan(...) - status 'optimal' with the message "no answer;
+  // fallback plan: earliest deadline first". The plan itself is right (idle = the only plan), the message
+  // is wrong and would alarm an operator. Fix: test `!answer.ok` (or `answer.powers.length !==
+  // rp.vehicles.length`) instead of the length.
+  it('a site with no vehicles gets a plain optimal plan, not a fallback', () => {
+    const p = aProblem({ vehicles: [], baseLoadKw: [3, 4, 5, 6] });
+    const plan = solveWithBackend(p, highs);
+    expectGoodPlan(p, plan, ['optimal']);
+    expect(plan.message ?? '').not.toMatch(/fallback/);
   });
 });
