@@ -10,6 +10,8 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatPlanSummary } from './plan-summary.ts';
+import { registerReplayCommand } from './replay-command.ts';
+import { registerCompareCommand } from './compare-command.ts';
 
 /** Thrown for bad input; `main` prints it and exits 2. */
 class CliInputError extends Error {}
@@ -157,6 +159,8 @@ export function buildProgram(
         await pool.close();
       }
     });
+  registerReplayCommand(program, out);
+  registerCompareCommand(program, out);
   return program;
 }
 

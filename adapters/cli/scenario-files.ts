@@ -1,0 +1,103 @@
+/**
+ * The file side of scenario replays (the only place they touch the disk, the environment or git): finding
+ * a scenario file or a shipped scenario by name, the data directory (`V2G_DATA_DIR`, default
+ * `<repo>/../shared/data`), reading the data files a scenario names, the git commit, Chart.js's UMD build
+ * for the report, and writing outputs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ScenarioError } from '../../scenarios/errors.ts';
+import { parseScenario, scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
+import type { Scenario } from '../../scenarios/scenario-schema.ts';
+
+/** The repository root. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Folder of the scenarios shipped with the project. */
+export const shippedScenarioDir = path.join(repoRoot, 'scenarios/shipped');
+
+/** The data directory: `--data-dir`, else `V2G_DATA_DIR`, else `<repo>/../shared/data`. */
+export function dataDirectory(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(explicit ?? env.V2G_DATA_DIR ?? path.join(repoRoot, '../shared/data'));
+}
+
+/** A scenario file path, or the name of a shipped scenario (`caltech-week`). */
+export function resolveScenarioFile(arg: string): string {
+  if (existsSync(arg)) return path.resolve(arg);
+  const shipped = path.join(shippedScenarioDir, `${arg}.json`);
+  if (existsSync(shipped)) return shipped;
+  throw new ScenarioError('V2G_ERR_SCENARIO_NOT_FOUND', 'The scenario cannot be found', [
+    { path: '/', message: `"${arg}" is neither a file nor a shipped scenario (${shippedScenarioNames().join(', ')})` },
+  ]);
+}
+
+/** Names of the shipped scenarios. */
+export function shippedScenarioNames(): string[] {
+  return ['generated-demo', 'caltech-week', 'caltech-month', 'belgian-depot-v2g', 'belgian-depot-no-v2g'].filter((n) =>
+    existsSync(path.join(shippedScenarioDir, `${n}.json`)),
+  );
+}
+
+/** A scenario with the texts of its data files. */
+export interface LoadedScenario {
+  readonly file: string;
+  readonly scenario: Scenario;
+  /** Data path (as the scenario names it) -> file text. */
+  readonly texts: Map<string, string>;
+  /** The data paths, for run.json. */
+  readonly dataFiles: string[];
+  readonly dataDir: string;
+}
+
+/** Reads and validates a scenario and reads every data file it names (missing: `V2G_ERR_SCENARIO_DATA_MISSING`). */
+export async function loadScenarioFiles(arg: string, dataDir: string): Promise<LoadedScenario> {
+  const file = resolveScenarioFile(arg);
+  const scenario = parseScenario(await readFile(file, 'utf8'), `The scenario ${path.basename(file)}`);
+  const texts = new Map<string, string>();
+  const files = scenarioDataFiles(scenario);
+  const missing = [];
+  for (const f of files) {
+    const full = path.resolve(dataDir, f.path);
+    try {
+      texts.set(f.path, await readFile(full, 'utf8'));
+    } catch (e) {
+      missing.push({ path: f.pointer, message: `cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (set V2G_DATA_DIR or --data-dir)` });
+    }
+  }
+  if (missing.length > 0) throw new ScenarioError('V2G_ERR_SCENARIO_DATA_MISSING', `Data files of ${scenario.name} are missing`, missing);
+  return { file, scenario, texts, dataFiles: files.map((f) => f.path), dataDir };
+}
+
+/** `git rev-parse HEAD`, with `-dirty` when the working tree has changes; `unknown` outside a repository. */
+export function gitCommit(cwd = repoRoot): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Chart.js's UMD build (inlined into report.html). */
+export async function chartJsSource(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('chart.js');
+  return readFile(path.join(path.dirname(entry), 'chart.umd.min.js'), 'utf8');
+}
+
+/** Writes `files` (name -> text) into `dir` (created if needed); returns the paths written. */
+export async function writeOutputs(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,91 @@
+/**
+ * The input of grid's `assembleProblem` for one decision: what the controller knows at that instant.
+ *
+ * - Vehicles: only those plugged in now, with their simulated energy, their target and reserve, and the
+ *   departure the controller believes (`actual`, or the driver's declared one; a declared departure already
+ *   past counts as "the end of this slot", so the vehicle charges as fast as it can).
+ * - Horizon: [now, now + horizonHours).
+ * - Prices: as visible now (`price-visibility.ts`); base load and PV: the actual series (perfect forecast).
+ * - Demand charge: the billing period containing now, with the peak already reached in it carried.
+ */
+import { convertSeries, type SignalSeries } from '../grid/signal-series.ts';
+import type { AssemblyInput, SiteSignals } from '../grid/problem-assembly.ts';
+import type { VehicleAtInstants } from '../grid/vehicle-at-instants.ts';
+import { pricesKnownUntilUtcMs, visibleSeries } from './price-visibility.ts';
+import type { ExportPriceRule, ReplayInputs } from './replay-inputs.ts';
+import { chargerDischargeLimitKw, type ReplaySession } from './replay-session.ts';
+
+/** A vehicle plugged in at a decision, with its energy now (kWh). */
+export interface PluggedVehicle {
+  readonly session: ReplaySession;
+  readonly energyKwh: number;
+}
+
+/** The departure the controller plans for at `atUtcMs` (UTC ms). */
+export function believedDepartureUtcMs(inputs: ReplayInputs, session: ReplaySession, atUtcMs: number): number {
+  if (inputs.controller.departure === 'actual') return session.departureUtcMs;
+  return Math.max(session.declaredDepartureUtcMs, atUtcMs + inputs.slotMinutes * 60_000);
+}
+
+/** A session as grid's vehicle description, holding `energyKwh`, leaving at `departureUtcMs`. */
+export function vehicleAtInstants(inputs: ReplayInputs, s: ReplaySession, energyKwh: number, arrivalUtcMs: number, departureUtcMs: number): VehicleAtInstants {
+  const a = inputs.assumptions;
+  const c = s.charger;
+  return {
+    id: s.id,
+    chargerId: c.id,
+    arrival: arrivalUtcMs,
+    departure: departureUtcMs,
+    capacityKwh: s.capacityKwh,
+    energyKwh: Math.min(s.capacityKwh, Math.max(0, energyKwh)),
+    targetEnergyKwh: s.targetEnergyKwh,
+    minEnergyKwh: s.reserveEnergyKwh,
+    charger: {
+      ...(c.maxPowerKw !== undefined ? { maxChargeKw: c.maxPowerKw } : {}),
+      ...(c.ac
+        ? { maxCurrentA: c.ac.maxCurrentA, phases: c.ac.phases, voltageV: c.ac.voltageV, ...(c.ac.minCurrentA !== undefined ? { minCurrentA: c.ac.minCurrentA } : {}) }
+        : {}),
+    },
+    ...(s.v2gAllowed ? { v2gAllowed: true, maxDischargeKw: chargerDischargeLimitKw(c) } : {}),
+    chargeEfficiency: a.chargeEfficiency,
+    dischargeEfficiency: a.dischargeEfficiency,
+    degradationCostPerKwh: a.degradationCostPerKwh,
+  };
+}
+
+/** Export price series from a market series: factor x market (site currency per kWh) + offset. */
+export function exportPriceSeries(market: SignalSeries, currency: string, rule: ExportPriceRule): SignalSeries {
+  const perKwh = convertSeries(market, `${currency}/kWh`);
+  return { unit: perKwh.unit, intervals: perKwh.intervals.map((iv) => ({ ...iv, value: rule.marketFactor * iv.value + rule.offsetPerKwh })) };
+}
+
+/** The site signals with a given market price series (actual or as visible). */
+export function siteSignals(inputs: ReplayInputs, market: SignalSeries): SiteSignals {
+  return {
+    importPrice: market,
+    ...(inputs.importPriceTerms.length > 0 ? { importPriceTerms: inputs.importPriceTerms } : {}),
+    ...(inputs.exportPrice ? { exportPrice: exportPriceSeries(market, inputs.site.currency, inputs.exportPrice) } : {}),
+    ...(inputs.baseLoad ? { baseLoad: inputs.baseLoad } : {}),
+    ...(inputs.pv ? { pv: inputs.pv } : {}),
+  };
+}
+
+/** The assembly input of the decision at `atUtcMs` (a slot boundary) for the vehicles plugged in. */
+export function decisionAssemblyInput(inputs: ReplayInputs, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): AssemblyInput {
+  const horizonEndUtcMs = atUtcMs + inputs.horizonHours * 3_600_000;
+  const knownUntil = pricesKnownUntilUtcMs(inputs.priceVisibility, atUtcMs, inputs.site.zone);
+  const market = visibleSeries(inputs.marketPrice, knownUntil, atUtcMs, horizonEndUtcMs);
+  const billing = inputs.billing?.(atUtcMs);
+  return {
+    site: inputs.site,
+    horizonStart: atUtcMs,
+    horizonEnd: horizonEndUtcMs,
+    vehicles: plugged.map((p) => vehicleAtInstants(inputs, p.session, p.energyKwh, p.session.arrivalUtcMs, believedDepartureUtcMs(inputs, p.session, atUtcMs))),
+    signals: {
+      ...siteSignals(inputs, market),
+      ...(billing
+        ? { demandCharge: { pricePerKw: billing.pricePerKw, billingPeriodStartUtcMs: billing.startUtcMs, billingPeriodEndUtcMs: billing.endUtcMs, previousPeakKw } }
+        : {}),
+    },
+  };
+}

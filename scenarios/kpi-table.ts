@@ -1,0 +1,101 @@
+/**
+ * The KPI table: which KPIs are shown, with labels, units and precision, as plain text (terminal),
+ * Markdown, CSV or HTML rows. One row per run (policy), the offline optimum first as the reference.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Kpis } from './kpis.ts';
+
+/** A KPI column: the `Kpis` field, its label, unit and decimals. */
+export interface KpiColumn {
+  readonly key: keyof Kpis;
+  readonly label: string;
+  /** `money` = the site currency. */
+  readonly unit: string;
+  readonly digits: number;
+}
+
+/** Every KPI column, in table order (the files and the report show all of them). */
+export const kpiColumns: readonly KpiColumn[] = [
+  { key: 'netCost', label: 'net cost', unit: 'money', digits: 2 },
+  { key: 'energyCost', label: 'energy cost', unit: 'money', digits: 2 },
+  { key: 'exportRevenue', label: 'export revenue', unit: 'money', digits: 2 },
+  { key: 'demandCharge', label: 'demand charge', unit: 'money', digits: 2 },
+  { key: 'degradationCost', label: 'degradation cost', unit: 'money', digits: 2 },
+  { key: 'degradationThroughputKwh', label: 'throughput', unit: 'kWh', digits: 1 },
+  { key: 'energyDeliveredKwh', label: 'delivered', unit: 'kWh', digits: 1 },
+  { key: 'energyDeliveredPct', label: 'delivered/requested', unit: '%', digits: 2 },
+  { key: 'sessionsMet90Count', label: 'sessions >= 90 %', unit: 'count', digits: 0 },
+  { key: 'unmetKwhTotal', label: 'unmet', unit: 'kWh', digits: 2 },
+  { key: 'unmetKwhPerSessionMax', label: 'unmet worst session', unit: 'kWh', digits: 2 },
+  { key: 'unmetKwhPerSessionStd', label: 'unmet spread (sd)', unit: 'kWh', digits: 2 },
+  { key: 'satisfactionMinPct', label: 'min satisfaction', unit: '%', digits: 1 },
+  { key: 'peakImportKw', label: 'peak import', unit: 'kW', digits: 1 },
+  { key: 'dischargedKwh', label: 'discharged', unit: 'kWh', digits: 1 },
+  { key: 'limitViolationKwh', label: 'limit violations', unit: 'kWh', digits: 3 },
+  { key: 'limitViolationCount', label: 'violation slots', unit: 'count', digits: 0 },
+  { key: 'reserveViolationCount', label: 'reserve breaches', unit: 'count', digits: 0 },
+  { key: 'solveCount', label: 'solves', unit: 'count', digits: 0 },
+  { key: 'solveTimeP50Ms', label: 'solve p50', unit: 'ms', digits: 1 },
+  { key: 'solveTimeP95Ms', label: 'solve p95', unit: 'ms', digits: 1 },
+  { key: 'solveTimeMaxMs', label: 'solve max', unit: 'ms', digits: 1 },
+  { key: 'gapToOfflinePct', label: 'gap to offline', unit: '%', digits: 2 },
+];
+
+/** The columns printed on a terminal (the files carry all of `kpiColumns`). */
+export const compactKpiKeys: readonly (keyof Kpis)[] = [
+  'netCost', 'energyCost', 'exportRevenue', 'demandCharge', 'degradationCost', 'energyDeliveredPct', 'sessionsMet90Count', 'unmetKwhTotal',
+  'peakImportKw', 'dischargedKwh', 'limitViolationKwh', 'solveCount', 'solveTimeP95Ms', 'gapToOfflinePct',
+];
+
+/** One row: a policy and its KPIs. */
+export interface KpiRow {
+  readonly policy: string;
+  readonly kpis: Kpis;
+}
+
+/** A KPI value with `digits` decimals, `-` when undefined or not finite. */
+export function formatKpi(value: number | undefined, digits: number): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+}
+
+function heading(c: KpiColumn, currency: string): string {
+  const unit = c.unit === 'money' ? currency : c.unit === 'count' ? '' : c.unit;
+  return unit ? `${c.label} (${unit})` : c.label;
+}
+
+function cells(rows: readonly KpiRow[], currency: string, columns: readonly KpiColumn[] = kpiColumns): string[][] {
+  return [
+    ['policy', ...columns.map((c) => heading(c, currency))],
+    ...rows.map((r) => [r.policy, ...columns.map((c) => formatKpi(r.kpis[c.key], c.digits))]),
+  ];
+}
+
+/** A fixed-width text table, policies as rows; `compact` keeps the columns of `compactKpiKeys`. */
+export function kpiTableText(rows: readonly KpiRow[], currency: string, compact = false): string {
+  const columns = compact ? kpiColumns.filter((c) => compactKpiKeys.includes(c.key)) : kpiColumns;
+  const table = cells(rows, currency, columns);
+  const widths = table[0]!.map((_, j) => Math.max(...table.map((r) => r[j]!.length)));
+  return table.map((r) => r.map((x, j) => (j === 0 ? x.padEnd(widths[j]!) : x.padStart(widths[j]!))).join('  ')).join('\n');
+}
+
+/** The full KPI table in Markdown (compare.md). */
+export function kpiTableMarkdown(rows: readonly KpiRow[], currency: string): string {
+  const table = cells(rows, currency);
+  const lines = table.map((r) => `| ${r.join(' | ')} |`);
+  lines.splice(1, 0, `|${table[0]!.map((_, j) => (j === 0 ? '---' : '---:')).join('|')}|`);
+  return lines.join('\n');
+}
+
+/** The full KPI table as CSV, KPI names as headers, unrounded (compare.csv). */
+export function kpiTableCsv(rows: readonly KpiRow[]): string {
+  return stringify([
+    ['policy', ...kpiColumns.map((c) => c.key)],
+    ...rows.map((r) => [r.policy, ...kpiColumns.map((c) => r.kpis[c.key] ?? '')]),
+  ]);
+}
+
+/** A short vertical summary of one run for the terminal. */
+export function kpiSummaryText(kpis: Kpis, currency: string): string {
+  const width = Math.max(...kpiColumns.map((c) => heading(c, currency).length));
+  return kpiColumns.map((c) => `${heading(c, currency).padEnd(width)}  ${formatKpi(kpis[c.key], c.digits)}`).join('\n');
+}

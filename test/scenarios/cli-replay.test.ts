@@ -1,0 +1,90 @@
+/**
+ * `v2g replay` and `v2g compare` end to end, in-process (main() with captured output), on the generated
+ * demo (no data directory needed), plus their input errors (exit code 2, coded message).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../adapters/cli/main.ts';
+import { kpiColumns } from '../../scenarios/kpi-table.ts';
+
+async function v2g(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'v2g', ...args], (l) => out.push(l), (l) => err.push(l));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'v2g-cli-'));
+
+describe('v2g replay', () => {
+  it('writes run.json, timeseries.csv, sessions.csv and report.html', async () => {
+    const dir = tmp();
+    const r = await v2g('replay', 'generated-demo', '--policy', 'mpc', '--seed', '3', '--out', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('generated-demo: mpc, seed 3');
+    expect(r.out).toContain('gap to offline (%)');
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(run.policy).toBe('mpc');
+    expect(run.seed).toBe(3);
+    expect(run.scenario.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(run.gitCommit).toMatch(/^([0-9a-f]{40}(-dirty)?|unknown)$/);
+    expect(run.solver.name).toBe('highs');
+    expect(run.solver.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run.options).toMatchObject({ slotMinutes: 15, horizonHours: 24, departureKnowledge: 'declared' });
+    for (const c of kpiColumns) expect(run.kpis, c.key).toHaveProperty(c.key);
+    expect(typeof run.kpis.netCost).toBe('number');
+    expect(typeof run.kpis.gapToOfflinePct).toBe('number');
+    const slots = parse(readFileSync(path.join(dir, 'timeseries.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(slots.length).toBeGreaterThan(190);
+    expect(Object.keys(slots[0]!)).toContain('site_import_kw');
+    const sessions = parse(readFileSync(path.join(dir, 'sessions.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(sessions).toHaveLength(run.sessions.replayed);
+    expect(sessions[0]!.v2g_allowed).toMatch(/^(true|false)$/);
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<canvas id="chart-fleet">');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+  });
+
+  it('replays a baseline without loading a solver when the gap is not wanted', async () => {
+    const dir = tmp();
+    const r = await v2g('replay', 'generated-demo', '--policy', 'edf', '--no-gap', '--out', dir);
+    expect(r.code).toBe(0);
+    const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    expect(run.solver).toEqual({ name: 'baseline:edf', version: 'n/a' });
+    expect(run.kpis.gapToOfflinePct).toBeUndefined();
+  });
+
+  it.each([
+    ['an unknown policy', ['replay', 'generated-demo', '--policy', 'fastest'], /V2G_ERR_SCENARIO_POLICY[\s\S]*--policy: "fastest"/],
+    ['an unknown scenario', ['replay', 'no-such-scenario'], /V2G_ERR_SCENARIO_NOT_FOUND[\s\S]*"no-such-scenario"/],
+    ['missing data files', ['replay', 'caltech-week', '--data-dir', '/nonexistent-v2g-data'], /V2G_ERR_SCENARIO_DATA_MISSING[\s\S]*\/data\/sessions\/path/],
+    ['an unknown policy in the list', ['compare', 'generated-demo', '--policies', 'mpc,fastest'], /V2G_ERR_SCENARIO_POLICY[\s\S]*\/policies: "fastest"/],
+  ])('refuses %s with exit code 2 and a coded message', async (_what, args, message) => {
+    const r = await v2g(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toContain('unexpected error');
+  });
+});
+
+describe('v2g compare', () => {
+  it('prints and writes one row per policy, the offline optimum first as the reference', async () => {
+    const dir = tmp();
+    const r = await v2g('compare', 'generated-demo', '--policies', 'mpc,uncontrolled,edf', '--out', dir);
+    expect(r.code).toBe(0);
+    const tableLines = r.out.split('\n').filter((l) => /^(policy|offline|mpc|uncontrolled|edf)\b/.test(l));
+    expect(tableLines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['policy', 'offline (reference)', 'mpc', 'uncontrolled', 'edf']);
+    const rows = parse(readFileSync(path.join(dir, 'compare.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => x.policy)).toEqual(['offline (reference)', 'mpc', 'uncontrolled', 'edf']);
+    expect(Number(rows[0]!.gapToOfflinePct)).toBe(0);
+    expect(Number(rows[1]!.netCost)).toBeLessThan(Number(rows[2]!.netCost));
+    const json = JSON.parse(readFileSync(path.join(dir, 'compare.json'), 'utf8'));
+    expect(json.reference).toBe('offline');
+    expect(json.rows).toHaveLength(4);
+    expect(readFileSync(path.join(dir, 'compare.md'), 'utf8')).toContain('| offline (reference) |');
+  });
+});

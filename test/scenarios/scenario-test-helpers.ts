@@ -1,0 +1,76 @@
+/**
+ * Helpers for the scenario tests: shipped scenarios, the generated demo with overrides, one in-process HiGHS
+ * backend, and real-data scenarios read from the shared data directory (through test/grid/grid-test-data.ts:
+ * skipped locally when a file is missing, failing under CI=true).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
+import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
+import { loadReplayInputs } from '../../scenarios/load-replay-inputs.ts';
+import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
+import { readScenario, scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
+import type { Scenario } from '../../scenarios/scenario-schema.ts';
+import { readRealData, realDataMissingLocally } from '../grid/grid-test-data.ts';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The raw JSON of a shipped scenario. */
+export function shippedJson(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(repo, 'scenarios/shipped', `${name}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+/** A shipped scenario, validated. */
+export function shipped(name: string): Scenario {
+  return readScenario(shippedJson(name), name);
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge<T>(base: T, patch: DeepPartial<T> | undefined): T {
+  if (patch === undefined) return base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) {
+    const b = out[k];
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && b !== null && typeof b === 'object' && !Array.isArray(b) ? merge(b, v as never) : v;
+  }
+  return out as T;
+}
+
+/** The generated demo scenario with a deep patch (validated again). */
+export function demoScenario(patch?: DeepPartial<Scenario>): Scenario {
+  return readScenario(merge(shippedJson('generated-demo'), patch as never), 'the patched demo');
+}
+
+/** Replay inputs of the generated demo (no data files). */
+export function demoInputs(patch?: DeepPartial<Scenario>, seed?: number): ReplayInputs {
+  return loadReplayInputs(demoScenario(patch), new Map(), seed !== undefined ? { seed } : {});
+}
+
+let backend: Promise<LpBackend> | undefined;
+
+/** One HiGHS backend for the whole test file. */
+export function highsBackend(): Promise<LpBackend> {
+  backend ??= loadHighs().then(createHighsBackend);
+  return backend;
+}
+
+/** A fake clock: every call is `stepMs` later. */
+export function steppingClock(stepMs = 1): () => number {
+  let t = 0;
+  return () => (t += stepMs);
+}
+
+/** Whether a real-data scenario must be skipped here (its files are missing and CI is not set). */
+export function realScenarioMissingLocally(name: string): boolean {
+  return scenarioDataFiles(shipped(name)).some((f) => realDataMissingLocally(f.path));
+}
+
+/** Replay inputs of a real-data shipped scenario (throws when a file is missing, so CI fails). */
+export function realInputs(name: string, patch?: (s: Scenario) => Scenario): ReplayInputs {
+  const s = patch ? patch(shipped(name)) : shipped(name);
+  const texts = new Map(scenarioDataFiles(s).map((f) => [f.path, readRealData(f.path)]));
+  return loadReplayInputs(s, texts);
+}
