@@ -10,6 +10,7 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatPlanSummary } from './plan-summary.ts';
+import { registerStartCommand } from './start-command.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 
@@ -161,6 +162,7 @@ export function buildProgram(
     });
   registerReplayCommand(program, out);
   registerCompareCommand(program, out);
+  registerStartCommand(program, out);
   return program;
 }
 

@@ -1,0 +1,297 @@
+/**
+ * The service configuration: one TypeBox schema with defaults and ranges, read from environment variables
+ * and optionally a JSON file (`V2G_CONFIG_FILE` or `--config`), validated once at boot with EVERY problem
+ * listed, then deep-frozen.
+ *
+ * Precedence: environment > file > defaults. The file holds the same UPPER_SNAKE keys as the environment;
+ * an unknown key in the file is an error (a typo must not be silently ignored). Environment variables the
+ * schema does not know are ignored (the environment is shared with everything else).
+ *
+ * Distributed mode (REDIS_URL) is a later issue: a set REDIS_URL is validated and then refused at boot
+ * with `V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE`, never silently ignored.
+ */
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Port = (description: string, fallback: number) => Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description });
+const Int = (description: string, minimum: number, maximum: number, fallback: number) =>
+  Type.Integer({ minimum, maximum, default: fallback, description });
+
+/** The configuration schema (environment variable names). */
+export const ConfigSchema = Type.Object(
+  {
+    HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface the HTTP API listens on (0.0.0.0 in a container)' }),
+    PORT: Port('HTTP API port (0 = any free port)', 8080),
+    OCPP_PORT: Port('OCPP (chargers) WebSocket port, opened by the OCPP module', 9220),
+    REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue)' })),
+    API_TOKENS: Type.Optional(
+      Type.String({ description: 'bearer tokens: `name:token:scope+scope,...` with scopes read, dispatch, admin; tokens >= 16 characters' }),
+    ),
+    DEMO: Type.Boolean({ default: true, description: 'embedded demo mode: a demo site and a random demo token (admin) printed at boot' }),
+    LOG_LEVEL: Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' }),
+    HORIZON_HOURS: Int('planning horizon from now (h), shortened to what the signals cover', 1, 168, 24),
+    REPLAN_DEBOUNCE_MS: Int('a change waits this long for more changes before the site is re-planned (ms)', 0, 600_000, 250),
+    REPLAN_MAX_WAIT_MS: Int('longest a debounced re-plan waits after the first change (ms)', 0, 3_600_000, 2_000),
+    REPLAN_ATTEMPTS: Int('attempts of a re-plan job whose solve failed', 1, 20, 3),
+    REPLAN_BACKOFF_MS: Int('first retry delay, doubled each attempt (ms)', 1, 3_600_000, 1_000),
+    SOLVER_POOL_SIZE: Int('solver worker threads (and sites re-planned in parallel)', 1, 64, 2),
+    SOLVE_TIME_LIMIT_MS: Int('time limit of one solve (ms)', 100, 3_600_000, 20_000),
+    SYNC_OPTIMIZE_MAX_VEHICLES: Int('POST /optimize answers with the plan up to this many sessions, otherwise 202 + job', 0, 100_000, 100),
+    DISPATCH_ACK_TIMEOUT_MS: Int('a dispatch waits this long for its re-plan before answering 202 (ms)', 0, 600_000, 10_000),
+    DISPATCH_RATE_LIMIT_MAX: Int('dispatch requests per token per window', 1, 1_000_000, 60),
+    DISPATCH_RATE_LIMIT_WINDOW_MS: Int('dispatch rate-limit window (ms)', 1_000, 86_400_000, 60_000),
+    BODY_LIMIT_BYTES: Int('largest request body (bytes)', 1_024, 100 * 1024 * 1024, 1024 * 1024),
+    PLAN_HISTORY_LIMIT: Int('plans kept per site', 1, 10_000, 50),
+    IDEMPOTENCY_TTL_MS: Int('how long an Idempotency-Key is remembered (ms)', 1_000, 7 * 86_400_000, 86_400_000),
+    SHUTDOWN_GRACE_MS: Int('graceful shutdown budget before the process is ended (ms)', 100, 600_000, 10_000),
+  },
+  { additionalProperties: false },
+);
+
+type RawConfig = Static<typeof ConfigSchema>;
+
+/** A scope a bearer token can hold. */
+export type Scope = 'read' | 'dispatch' | 'admin';
+export const scopes: readonly Scope[] = ['read', 'dispatch', 'admin'];
+
+/** One configured API client. */
+export interface ApiToken {
+  readonly name: string;
+  readonly token: string;
+  readonly scopes: readonly Scope[];
+}
+
+/** The validated, frozen configuration (camelCase; units in names). */
+export interface ServiceConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly ocppPort: number;
+  /** Always undefined in this version: a set REDIS_URL fails the boot. */
+  readonly redisUrl: string | undefined;
+  readonly apiTokens: readonly ApiToken[];
+  readonly demo: boolean;
+  readonly logLevel: string;
+  readonly horizonHours: number;
+  readonly replanDebounceMs: number;
+  readonly replanMaxWaitMs: number;
+  readonly replanAttempts: number;
+  readonly replanBackoffMs: number;
+  readonly solverPoolSize: number;
+  readonly solveTimeLimitMs: number;
+  readonly syncOptimizeMaxVehicles: number;
+  readonly dispatchAckTimeoutMs: number;
+  readonly dispatchRateLimitMax: number;
+  readonly dispatchRateLimitWindowMs: number;
+  readonly bodyLimitBytes: number;
+  readonly planHistoryLimit: number;
+  readonly idempotencyTtlMs: number;
+  readonly shutdownGraceMs: number;
+}
+
+/** One configuration problem: the key (and where it came from) and a sentence. */
+export interface ConfigIssue {
+  readonly key: string;
+  readonly source: 'env' | 'file' | 'default' | 'combination';
+  readonly message: string;
+}
+
+/** Boot-time configuration failure listing every issue. */
+export class ConfigError extends Error {
+  readonly code: 'V2G_ERR_CONFIG' | 'V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE';
+  readonly retryable = false as const;
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    const distributed = issues.length > 0 && issues.every((i) => i.key === 'REDIS_URL' && i.source === 'combination');
+    const code = distributed ? 'V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE' : 'V2G_ERR_CONFIG';
+    const lines = issues.map((i) => `  - ${i.key} (${i.source}): ${i.message}`);
+    super([`The configuration is not usable (${code}, ${issues.length} problem${issues.length === 1 ? '' : 's'}):`, ...lines].join('\n'));
+    this.name = 'ConfigError';
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+const keys = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
+
+function kindOf(key: keyof RawConfig): 'integer' | 'boolean' | 'string' {
+  const schema = ConfigSchema.properties[key] as { type?: string };
+  return schema.type === 'integer' ? 'integer' : schema.type === 'boolean' ? 'boolean' : 'string';
+}
+
+/** Environment text to the schema's type; undefined (and an issue) when it cannot be read. */
+function fromText(key: keyof RawConfig, text: string, issues: ConfigIssue[]): unknown {
+  const kind = kindOf(key);
+  if (kind === 'integer') {
+    if (!/^-?\d+$/.test(text.trim())) {
+      issues.push({ key, source: 'env', message: `"${text}" is not an integer` });
+      return undefined;
+    }
+    return Number(text.trim());
+  }
+  if (kind === 'boolean') {
+    const t = text.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(t)) return true;
+    if (['false', '0', 'no', 'off'].includes(t)) return false;
+    issues.push({ key, source: 'env', message: `"${text}" is not a boolean (true/false)` });
+    return undefined;
+  }
+  return text;
+}
+
+/** Parses `name:token:scope+scope,...`. */
+export function parseApiTokens(text: string, issues: ConfigIssue[]): ApiToken[] {
+  const out: ApiToken[] = [];
+  const names = new Set<string>();
+  const tokens = new Set<string>();
+  text.split(',').map((s) => s.trim()).filter((s) => s !== '').forEach((entry, i) => {
+    const at = `API_TOKENS entry ${i + 1}`;
+    const parts = entry.split(':');
+    if (parts.length !== 3) {
+      issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} is not name:token:scopes` });
+      return;
+    }
+    const [name, token, scopeText] = parts as [string, string, string];
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at}: name "${name}" must be 1-64 of A-Z a-z 0-9 . _ -` });
+    if (names.has(name)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at}: name "${name}" is used twice` });
+    if (token.length < 16 || /\s/.test(token)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} ("${name}"): the token must be at least 16 characters without spaces` });
+    if (tokens.has(token)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} ("${name}"): the same token is given twice` });
+    const list = scopeText.split('+').filter((s) => s !== '');
+    const bad = list.filter((s) => !(scopes as readonly string[]).includes(s));
+    if (list.length === 0 || bad.length > 0) {
+      issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} ("${name}"): scopes must be read, dispatch and/or admin joined by +${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}` });
+    }
+    names.add(name);
+    tokens.add(token);
+    out.push({ name, token, scopes: [...new Set(list)] as Scope[] });
+  });
+  return out;
+}
+
+function readFileConfig(path: string, read: (path: string) => string, issues: ConfigIssue[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (e) {
+    issues.push({ key: 'V2G_CONFIG_FILE', source: 'file', message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return {};
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    issues.push({ key: 'V2G_CONFIG_FILE', source: 'file', message: `${path} is not JSON: ${(e as Error).message}` });
+    return {};
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    issues.push({ key: 'V2G_CONFIG_FILE', source: 'file', message: `${path} must hold a JSON object of UPPER_SNAKE keys` });
+    return {};
+  }
+  const record = value as Record<string, unknown>;
+  for (const k of Object.keys(record)) {
+    if (!(keys as string[]).includes(k)) issues.push({ key: k, source: 'file', message: `unknown key in ${path} (known: ${keys.join(', ')})` });
+  }
+  return record;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
+export interface LoadConfigOptions {
+  /** A JSON file with the same keys; default `env.V2G_CONFIG_FILE`. */
+  readonly file?: string;
+  /** File reader (tests); default `fs.readFileSync(path, 'utf8')`. */
+  readonly readFile?: (path: string) => string;
+}
+
+/**
+ * Reads, validates and freezes the configuration. Throws `ConfigError` listing every problem.
+ *
+ * @example loadConfig({ PORT: '8080', DEMO: 'false', API_TOKENS: 'ops:0123456789abcdef:read+admin' })
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions = {}): ServiceConfig {
+  const issues: ConfigIssue[] = [];
+  const file = options.file ?? env.V2G_CONFIG_FILE;
+  const fromFile = file ? readFileConfig(file, options.readFile ?? ((p) => readFileSync(p, 'utf8')), issues) : {};
+  const raw: Record<string, unknown> = {};
+  const source: Record<string, ConfigIssue['source']> = {};
+  for (const key of keys) {
+    const envText = env[key];
+    if (envText !== undefined && envText !== '') {
+      const v = fromText(key, envText, issues);
+      if (v !== undefined) {
+        raw[key] = v;
+        source[key] = 'env';
+      }
+    } else if (fromFile[key] !== undefined) {
+      raw[key] = fromFile[key];
+      source[key] = 'file';
+    }
+  }
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw)) as Record<string, unknown>;
+  const seen = new Set<string>();
+  for (const e of Value.Errors(ConfigSchema, withDefaults)) {
+    const key = e.instancePath.split('/')[1] ?? '';
+    if (key === '' || seen.has(key) || (e.keyword === 'boolean' && e.message === 'schema is false')) continue;
+    seen.add(key);
+    const shown = JSON.stringify(withDefaults[key]);
+    const detail = key === 'LOG_LEVEL' ? 'is not one of fatal, error, warn, info, debug, trace, silent' : e.message;
+    issues.push({ key, source: source[key] ?? 'default', message: `${shown} ${detail}` });
+  }
+  const c = withDefaults as RawConfig;
+  const apiTokens = c.API_TOKENS ? parseApiTokens(c.API_TOKENS, issues) : [];
+  if (issues.length === 0) {
+    if (c.PORT !== 0 && c.PORT === c.OCPP_PORT) {
+      issues.push({ key: 'OCPP_PORT', source: 'combination', message: `the OCPP port equals the HTTP port (${c.PORT})` });
+    }
+    if (!c.DEMO && apiTokens.length === 0) {
+      issues.push({ key: 'API_TOKENS', source: 'combination', message: 'no API tokens and DEMO=false: every write would be refused; set API_TOKENS (or DEMO=true for the embedded demo)' });
+    }
+    if (c.REPLAN_MAX_WAIT_MS < c.REPLAN_DEBOUNCE_MS) {
+      issues.push({ key: 'REPLAN_MAX_WAIT_MS', source: 'combination', message: `is below REPLAN_DEBOUNCE_MS (${c.REPLAN_DEBOUNCE_MS})` });
+    }
+  }
+  if (issues.length === 0 && c.REDIS_URL !== undefined) {
+    issues.push({
+      key: 'REDIS_URL',
+      source: 'combination',
+      message: 'distributed mode (Redis store and BullMQ queue) is not available yet; unset REDIS_URL to run embedded (in-memory store, in-process queue)',
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return deepFreeze({
+    host: c.HOST,
+    port: c.PORT,
+    ocppPort: c.OCPP_PORT,
+    redisUrl: c.REDIS_URL,
+    apiTokens,
+    demo: c.DEMO,
+    logLevel: c.LOG_LEVEL,
+    horizonHours: c.HORIZON_HOURS,
+    replanDebounceMs: c.REPLAN_DEBOUNCE_MS,
+    replanMaxWaitMs: c.REPLAN_MAX_WAIT_MS,
+    replanAttempts: c.REPLAN_ATTEMPTS,
+    replanBackoffMs: c.REPLAN_BACKOFF_MS,
+    solverPoolSize: c.SOLVER_POOL_SIZE,
+    solveTimeLimitMs: c.SOLVE_TIME_LIMIT_MS,
+    syncOptimizeMaxVehicles: c.SYNC_OPTIMIZE_MAX_VEHICLES,
+    dispatchAckTimeoutMs: c.DISPATCH_ACK_TIMEOUT_MS,
+    dispatchRateLimitMax: c.DISPATCH_RATE_LIMIT_MAX,
+    dispatchRateLimitWindowMs: c.DISPATCH_RATE_LIMIT_WINDOW_MS,
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    planHistoryLimit: c.PLAN_HISTORY_LIMIT,
+    idempotencyTtlMs: c.IDEMPOTENCY_TTL_MS,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+  });
+}
+
+/** The configuration with every default (tests and tools); `overrides` use the camelCase names. */
+export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  return deepFreeze({ ...loadConfig({}), ...overrides });
+}

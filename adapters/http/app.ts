@@ -1,0 +1,106 @@
+/**
+ * The HTTP API (fastify 5): TypeBox schemas validated by TypeBox (bodies strictly, query/params/headers
+ * converted), an OpenAPI document at /docs/json with its UI at /docs, RFC 9457 problem documents for every
+ * error, bearer tokens with scopes, Idempotency-Key on POST, rate limits on dispatch, request ids in logs
+ * and in the `x-request-id` header, and per-route latency metrics. One plugin per resource.
+ */
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiToken } from '../config.ts';
+import { serviceError } from '../errors.ts';
+import type { ServiceContext } from '../service/context.ts';
+import { installAuth } from './auth.ts';
+import { installTextParsers } from './content-types.ts';
+import { installProblemHandlers } from './errors.ts';
+import { installIdempotency } from './idempotency.ts';
+import { dispatchRoutes } from './routes/dispatches.ts';
+import { flexibilityRoutes } from './routes/flexibility.ts';
+import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { planRoutes } from './routes/plans.ts';
+import { problemRoutes } from './routes/problems.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { signalRoutes } from './routes/signals.ts';
+import { siteRoutes } from './routes/sites.ts';
+import { ProblemDetailsSchema } from './schemas/common.ts';
+
+export interface HttpAppOptions {
+  readonly ctx: ServiceContext;
+  /** Every token accepted (configured ones plus, in demo mode, the demo token). */
+  readonly tokens: readonly ApiToken[];
+  /** A pino logger; default: none (tests). */
+  readonly logger?: FastifyBaseLogger;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const { ctx } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: ctx.config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.addSchema(ProblemDetailsSchema);
+  installProblemHandlers(app);
+  installTextParsers(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'V2G smart-charging service',
+        version: '1',
+        description:
+          'Sites, sessions, signals, utility dispatch, flexibility and plans of a V2G smart-charging optimizer. Instants are RFC 3339 with an offset; ' +
+          'powers kW, energies kWh, prices in the site currency. Errors are RFC 9457 application/problem+json with a stable code (see /problems).',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'health', 'problems'].map((name) => ({ name })),
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  installAuth(app, options.tokens);
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => request.principal?.name ?? request.ip,
+    errorResponseBuilder: (_request, context) =>
+      serviceError('V2G_ERR_RATE_LIMITED', `rate limit of ${context.max} dispatch requests per ${context.after} reached; retry later`, [
+        { pointer: '/headers/authorization', detail: 'this token is rate limited' },
+      ]),
+  });
+  installIdempotency(app, ctx.idempotency, ctx.config.idempotencyTtlMs);
+
+  await app.register(siteRoutes, { ctx });
+  await app.register(sessionRoutes, { ctx });
+  await app.register(signalRoutes, { ctx });
+  await app.register(dispatchRoutes, { ctx });
+  await app.register(flexibilityRoutes, { ctx });
+  await app.register(planRoutes, { ctx });
+  await app.register(jobRoutes, { ctx });
+  await app.register(healthRoutes, { ctx });
+  await app.register(metricsRoutes, { ctx });
+  await app.register(problemRoutes);
+  return app;
+}

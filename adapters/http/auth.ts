@@ -1,0 +1,74 @@
+/**
+ * Bearer-token authentication with scopes.
+ *
+ * - Each route declares the scope it needs in `config.scope` (`read`, `dispatch` or `admin`); `admin`
+ *   holds every scope. A route without a scope is public, which only GET/HEAD routes may be (health,
+ *   metrics, docs): the app refuses to start with an unauthenticated write route.
+ * - Tokens are compared by SHA-256 digest, never logged; the principal's name goes into the logs.
+ * - 401 (missing or unknown token, with `WWW-Authenticate: Bearer`) comes before any body validation;
+ *   403 names the scope needed.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiToken, Scope } from '../config.ts';
+import { serviceError } from '../errors.ts';
+
+/** Who made a request. */
+export interface Principal {
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Scope a caller needs; omitted = public (GET/HEAD only). */
+    scope?: Scope;
+  }
+}
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function hasScope(principal: Principal, scope: Scope): boolean {
+  return principal.scopes.includes('admin') || principal.scopes.includes(scope);
+}
+
+/** Installs the onRoute check and the onRequest hook on the root instance (before any route). */
+export function installAuth(app: FastifyInstance, tokens: readonly ApiToken[]): void {
+  const byDigest = new Map(tokens.map((t) => [digest(t.token), { name: t.name, scopes: t.scopes }]));
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const scope = route.config?.scope;
+    if (scope === undefined && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+      throw new Error(`route ${methods.join(',')} ${route.url} declares no scope: unauthenticated writes are not allowed`);
+    }
+    if (scope !== undefined) {
+      const schema = (route.schema ??= {}) as { security?: unknown };
+      schema.security ??= [{ bearerAuth: [] }];
+    }
+  });
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const scope = request.routeOptions.config?.scope;
+    const header = request.headers.authorization;
+    if (typeof header === 'string' && /^Bearer\s+\S+$/i.test(header)) {
+      const principal = byDigest.get(digest(header.replace(/^Bearer\s+/i, '')));
+      if (principal) request.principal = principal;
+    }
+    if (scope === undefined) return;
+    if (!request.principal) {
+      throw serviceError(
+        'V2G_ERR_UNAUTHENTICATED',
+        header === undefined ? 'this operation needs a bearer token (Authorization: Bearer <token>)' : 'the bearer token is not valid',
+        [{ pointer: '/headers/authorization', detail: header === undefined ? 'is missing' : 'is not a known bearer token' }],
+      );
+    }
+    if (!hasScope(request.principal, scope)) {
+      throw serviceError('V2G_ERR_FORBIDDEN', `this operation needs the scope "${scope}"; the token "${request.principal.name}" has ${request.principal.scopes.join(', ')}`, [
+        { pointer: '/headers/authorization', detail: `lacks scope ${scope}` },
+      ]);
+    }
+  });
+}

@@ -1,0 +1,30 @@
+/** Small helpers shared by the route plugins. */
+import { randomBytes } from 'node:crypto';
+import { notFound, serviceError, type FieldIssue } from '../errors.ts';
+import type { ServiceContext } from '../service/context.ts';
+import type { SiteRecord } from '../store/records.ts';
+
+/** The site, or a 404 naming `/params/siteId`. */
+export async function requireSite(ctx: ServiceContext, siteId: string): Promise<SiteRecord> {
+  const site = await ctx.store.getSite(siteId);
+  if (!site) throw notFound('site', siteId, 'siteId');
+  return site;
+}
+
+/** Throws 422 `V2G_ERR_REQUEST_INVALID` when there are issues (nothing has been changed yet). */
+export function rejectIfIssues(issues: readonly FieldIssue[], what: string): void {
+  if (issues.length > 0) {
+    const first = issues.slice(0, 3).map((i) => `${i.pointer}: ${i.detail}`).join('; ');
+    throw serviceError('V2G_ERR_REQUEST_INVALID', `${what}: ${first}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}`, issues);
+  }
+}
+
+/** Throws 409 `V2G_ERR_CONFLICT` when there are conflicts. */
+export function conflictIfIssues(issues: readonly FieldIssue[], what: string): void {
+  if (issues.length > 0) throw serviceError('V2G_ERR_CONFLICT', `${what}: ${issues.map((i) => i.detail).join('; ')}`, issues);
+}
+
+/** A new id: `<prefix>-<12 hex>`. */
+export function newId(prefix: string): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}

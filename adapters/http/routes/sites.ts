@@ -1,0 +1,88 @@
+/**
+ * Sites: time zone, connection and transformer limits, chargers, tariff and demand charge, re-plan
+ * schedules. Every change re-plans the site through the queue (debounced) and updates its schedules.
+ *
+ * GET /v1/sites (read) | POST /v1/sites (admin, 201) | GET/PUT/DELETE /v1/sites/{siteId} (read/admin/admin)
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { serviceError } from '../../errors.ts';
+import type { ServiceContext } from '../../service/context.ts';
+import { requestReplan } from '../../service/replan-job.ts';
+import { syncSiteSchedules } from '../../service/site-schedules.ts';
+import { chargersInUseIssues, siteSpecIssues } from '../../service/site-validation.ts';
+import type { SiteRecord } from '../../store/records.ts';
+import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
+import { PostHeaders, SiteParams, readErrors, writeErrors } from '../schemas/common.ts';
+import { SiteCreateSchema, SiteListSchema, SiteReplaceSchema, SiteSchema } from '../schemas/site.ts';
+import { siteSpecOf, siteView } from '../views/site-view.ts';
+
+export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
+  const tags = ['sites'];
+  const view = async (site: SiteRecord) => siteView(site, await ctx.queue.listJobSchedulers());
+
+  app.get('/v1/sites', { config: { scope: 'read' }, schema: { tags, summary: 'List sites', response: { 200: SiteListSchema, ...readErrors() } } }, async () => {
+    const sites = await ctx.store.listSites();
+    const schedulers = await ctx.queue.listJobSchedulers();
+    return { sites: sites.map((s) => siteView(s, schedulers)) };
+  });
+
+  app.post(
+    '/v1/sites',
+    {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Create a site', headers: PostHeaders, body: SiteCreateSchema, response: { 201: SiteSchema, ...writeErrors() } },
+    },
+    async (request, reply) => {
+      const now = ctx.clock.nowUtcMs();
+      const { id: given, ...rest } = request.body;
+      const id = given ?? newId('site');
+      const spec = siteSpecOf(id, rest);
+      rejectIfIssues(siteSpecIssues(spec), 'the site is not usable');
+      if (await ctx.store.getSite(id)) {
+        throw serviceError('V2G_ERR_CONFLICT', `site "${id}" already exists; PUT /v1/sites/${id} replaces it`, [{ pointer: '/body/id', detail: 'already exists' }]);
+      }
+      const site: SiteRecord = { ...spec, createdAtUtcMs: now, updatedAtUtcMs: now, revision: 1 };
+      await ctx.store.putSite(site);
+      await syncSiteSchedules(ctx.queue, ctx.config, id, site);
+      await requestReplan(ctx.queue, ctx.config, id, 'site created');
+      reply.code(201).header('location', `/v1/sites/${id}`);
+      return view(site);
+    },
+  );
+
+  app.get('/v1/sites/:siteId', { config: { scope: 'read' }, schema: { tags, summary: 'A site', params: SiteParams, response: { 200: SiteSchema, ...readErrors() } } }, async (request) => {
+    return view(await requireSite(ctx, request.params.siteId));
+  });
+
+  app.put(
+    '/v1/sites/:siteId',
+    {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Replace a site (chargers with sessions must stay)', params: SiteParams, body: SiteReplaceSchema, response: { 200: SiteSchema, ...writeErrors() } },
+    },
+    async (request) => {
+      const now = ctx.clock.nowUtcMs();
+      const old = await requireSite(ctx, request.params.siteId);
+      const spec = siteSpecOf(old.id, request.body);
+      rejectIfIssues(siteSpecIssues(spec), 'the site is not usable');
+      conflictIfIssues(chargersInUseIssues(spec, await ctx.store.listSessions(old.id), now), 'the site cannot drop these chargers');
+      const site: SiteRecord = { ...spec, createdAtUtcMs: old.createdAtUtcMs, updatedAtUtcMs: now, revision: old.revision + 1 };
+      await ctx.store.putSite(site);
+      await syncSiteSchedules(ctx.queue, ctx.config, site.id, site);
+      await requestReplan(ctx.queue, ctx.config, site.id, `site changed (revision ${site.revision})`);
+      return view(site);
+    },
+  );
+
+  app.delete(
+    '/v1/sites/:siteId',
+    { config: { scope: 'admin' }, schema: { tags, summary: 'Delete a site with its sessions, signals, dispatches and plans', params: SiteParams, response: { 204: Type.Null(), ...readErrors() } } },
+    async (request, reply) => {
+      const site = await requireSite(ctx, request.params.siteId);
+      await syncSiteSchedules(ctx.queue, ctx.config, site.id, undefined);
+      await ctx.store.deleteSite(site.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,109 @@
+/** Plans on the wire: the current plan, its history, one plan with its problem, on-demand optimize. */
+import { Type } from 'typebox';
+import { ProblemSchema } from '../../../optimizer/problem.ts';
+import { Id, JobLinkSchema } from './common.ts';
+
+export const PlanStatusSchema = Type.Object({
+  solver: Type.String({ description: 'optimal | feasible (valid, not proven optimal) | timed_out | error' }),
+  freshness: Type.Union([Type.Literal('current'), Type.Literal('stale'), Type.Literal('superseded')], {
+    description: 'current: the latest attempt made this plan; stale: a later attempt failed and this plan stays in force; superseded: a newer plan exists',
+  }),
+  inForce: Type.Boolean(),
+  message: Type.Optional(Type.String()),
+  lastAttempt: Type.Optional(
+    Type.Object({
+      at: Type.String(),
+      ok: Type.Boolean(),
+      jobId: Type.String(),
+      code: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+      willRetry: Type.Optional(Type.Boolean()),
+    }),
+  ),
+});
+
+const CostSchema = Type.Object({
+  energyCost: Type.Number(),
+  exportRevenue: Type.Number(),
+  demandCharge: Type.Number(),
+  degradationCost: Type.Number(),
+  netCost: Type.Number({ description: 'energy - export revenue + demand charge + degradation, at the real prices' }),
+  shortfallKwh: Type.Number(),
+  shortfallPenalty: Type.Number(),
+  objective: Type.Number({ description: 'what the optimizer minimised (penalties and dispatch incentives included)' }),
+});
+
+const SiteSlotSchema = Type.Object({
+  start: Type.String(),
+  end: Type.String(),
+  importKw: Type.Number(),
+  exportKw: Type.Number(),
+  netKw: Type.Number({ description: 'import - export' }),
+  baseLoadKw: Type.Number(),
+  pvKw: Type.Number(),
+  pvCurtailedKw: Type.Number(),
+  importLimitKw: Type.Number(),
+  importLimitSource: Type.String({ description: 'connection, transformer, dispatch:<id>, openadr3:...' }),
+  exportLimitKw: Type.Number(),
+  exportLimitSource: Type.String(),
+  importPricePerKwh: Type.Number(),
+  exportPricePerKwh: Type.Number(),
+});
+
+const VehicleSchema = Type.Object({
+  sessionId: Type.String(),
+  chargerId: Type.String(),
+  powerKw: Type.Array(Type.Number(), { description: 'setpoint per slot of site.slots: + charge, - discharge' }),
+  energyAtStartKwh: Type.Number(),
+  energyAtEndKwh: Type.Number({ description: 'at departure, or at the horizon end' }),
+  shortfallKwh: Type.Number(),
+});
+
+export const PlanViewSchema = Type.Object({
+  id: Type.String(),
+  siteId: Type.String(),
+  createdAt: Type.String(),
+  status: PlanStatusSchema,
+  trigger: Type.Array(Type.String()),
+  horizon: Type.Object({
+    start: Type.String(),
+    end: Type.String(),
+    slotMinutes: Type.Integer(),
+    slotCount: Type.Integer(),
+    limitedBy: Type.String({ description: 'configured-horizon, or the signal whose coverage ends first' }),
+  }),
+  currency: Type.String(),
+  cost: CostSchema,
+  solver: Type.Object({ backend: Type.String(), solveMs: Type.Number(), buildMs: Type.Number(), rounds: Type.Integer(), jobId: Type.String() }),
+  site: Type.Object({ peakImportKw: Type.Number(), slots: Type.Array(SiteSlotSchema) }),
+  vehicles: Type.Array(VehicleSchema),
+  droppedSessions: Type.Array(Type.Object({ sessionId: Type.String(), reason: Type.String(), message: Type.String() })),
+  dispatches: Type.Array(Type.Object({ id: Type.String(), rewardPerKwh: Type.Optional(Type.Number()) })),
+  problem: Type.Optional(ProblemSchema),
+});
+
+export const PlanSummarySchema = Type.Object({
+  id: Type.String(),
+  createdAt: Type.String(),
+  solverStatus: Type.String(),
+  trigger: Type.Array(Type.String()),
+  horizonStart: Type.String(),
+  horizonEnd: Type.String(),
+  netCost: Type.Number(),
+  shortfallKwh: Type.Number(),
+  vehicles: Type.Integer(),
+  inForce: Type.Boolean(),
+});
+
+export const PlanHistorySchema = Type.Object({ plans: Type.Array(PlanSummarySchema) });
+export const PlanParams = Type.Object({ siteId: Id('site id'), planId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+export const PlanQuerySchema = Type.Object(
+  { include: Type.Optional(Type.Literal('problem', { description: 'add the optimizer problem the plan solves' })) },
+  { additionalProperties: false },
+);
+export const HistoryQuerySchema = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) }, { additionalProperties: false });
+export const OptimizeQuerySchema = Type.Object(
+  { wait: Type.Optional(Type.Boolean({ description: 'false: always 202 + job; default: wait for small sites' })) },
+  { additionalProperties: false },
+);
+export const OptimizeAcceptedSchema = Type.Object({ job: JobLinkSchema, message: Type.String() });

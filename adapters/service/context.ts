@@ -1,0 +1,28 @@
+/**
+ * What the HTTP routes (and later the OCPP module) get from the composition root: configuration, time,
+ * the store, the re-plan queue and metrics. Nothing here is created by a route.
+ */
+import type { Clock, Timers } from '../clock.ts';
+import type { ServiceConfig } from '../config.ts';
+import type { IdempotencyStore, Store } from '../store/store.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import type { ReplanQueue } from './replan-job.ts';
+
+/** Readiness, as the composition root sees it. */
+export interface Readiness {
+  /** Solver pool warmed up, queue processing. */
+  started: boolean;
+  /** Shutdown has begun: readiness fails so load balancers drain the instance. */
+  closing: boolean;
+}
+
+export interface ServiceContext {
+  readonly config: ServiceConfig;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly store: Store;
+  readonly idempotency: IdempotencyStore;
+  readonly queue: ReplanQueue;
+  readonly metrics: ServiceMetrics;
+  readonly readiness: Readiness;
+}

@@ -1,0 +1,100 @@
+/**
+ * The embedded demo: a generated 50-vehicle depot (scenarios/depot-generator.ts) turned into a site with
+ * chargers, sessions and signals, its slot 0 placed at "now", so that a newcomer sees a live plan at once.
+ * Zone Europe/Berlin, EUR. Only loaded in demo mode (DEMO=true), never in production.
+ *
+ * The generator's time of day is shifted: its 06:00 start becomes now (floored to the quarter-hour), and
+ * its signals cover two horizons, so the rolling re-plan (every quarter-hour) keeps a full horizon for a day.
+ */
+import { alignToSlotStart } from '../../grid/slot-grid.ts';
+import type { SignalSeries } from '../../grid/signal-series.ts';
+import { generateDepot } from '../../scenarios/depot-generator.ts';
+import type { ChargerRecord, SessionRecord, SiteRecord } from '../store/records.ts';
+import type { ServiceContext } from './context.ts';
+import { requestReplan } from './replan-job.ts';
+import { chargerConflict, sessionIssues } from './session-validation.ts';
+import { syncSiteSchedules } from './site-schedules.ts';
+import { siteSpecIssues } from './site-validation.ts';
+
+export const demoSiteId = 'demo-depot';
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Stores the demo site (replacing an earlier one), queues its first plan and returns the site. */
+export async function seedDemoSite(ctx: ServiceContext, options: { vehicles?: number; seed?: number } = {}): Promise<SiteRecord> {
+  const now = ctx.clock.nowUtcMs();
+  const zone = 'Europe/Berlin';
+  const slotMinutes = 15;
+  const slotMs = slotMinutes * 60_000;
+  const slots = Math.ceil((2 * ctx.config.horizonHours * 60) / slotMinutes);
+  const depot = generateDepot({ vehicles: options.vehicles ?? 50, slots, seed: options.seed ?? 1 });
+  const start = alignToSlotStart(now, slotMinutes, zone);
+  const at = (slot: number) => start + slot * slotMs;
+  const chargers: ChargerRecord[] = depot.vehicles.map((v) => ({
+    id: v.chargerId,
+    ...(v.acLimit ? { ac: { ...v.acLimit } } : { maxPowerKw: v.maxChargeKw as number }),
+    canDischarge: v.v2gAllowed === true,
+    ...(v.v2gAllowed === true && typeof v.maxDischargeKw === 'number' ? { maxDischargeKw: v.maxDischargeKw } : {}),
+  }));
+  const site: SiteRecord = {
+    id: demoSiteId,
+    name: `Demo depot (generated: ${depot.vehicles.length} vehicles, times shifted to now)`,
+    timeZone: zone,
+    currency: 'EUR',
+    slotMinutes,
+    connectionImportKw: depot.importLimitKw?.[0] ?? 1000,
+    connectionExportKw: depot.exportLimitKw?.[0] ?? 0,
+    chargers,
+    tariff: { energyPrice: 'market', demandCharge: { pricePerKw: depot.demandCharge?.pricePerKw ?? 0 } },
+    replanSchedules: [
+      { cron: '*/15 * * * *', description: 'rolling re-plan every quarter-hour' },
+      { cron: '5 13 * * *', description: 'after the day-ahead prices are published' },
+    ],
+    createdAtUtcMs: now,
+    updatedAtUtcMs: now,
+    revision: 1,
+  };
+  const issues = siteSpecIssues(site);
+  if (issues.length > 0) throw new Error(`the demo site is not valid: ${JSON.stringify(issues)}`);
+  const series = (unit: string, values: readonly number[] | undefined): SignalSeries => ({
+    unit,
+    intervals: (values ?? []).map((value, t) => ({ startUtcMs: at(t), endUtcMs: at(t + 1), value })),
+  });
+  const sessions: SessionRecord[] = depot.vehicles.map((v) => ({
+    id: v.id,
+    siteId: site.id,
+    chargerId: v.chargerId,
+    vehicleId: v.id,
+    arrivalUtcMs: at(v.arrivalSlot),
+    departureUtcMs: at(v.departureSlot),
+    capacityKwh: v.capacityKwh,
+    energyKwh: v.energyKwh,
+    measuredAtUtcMs: now,
+    targetEnergyKwh: v.targetEnergyKwh,
+    ...(v.minEnergyKwh !== undefined ? { minSocPercent: round((100 * v.minEnergyKwh) / v.capacityKwh, 2) } : {}),
+    v2gConsent: v.v2gAllowed === true,
+    ...(v.degradationCostPerKwh !== undefined ? { degradationCostPerKwh: v.degradationCostPerKwh } : {}),
+    createdAtUtcMs: now,
+    updatedAtUtcMs: now,
+  }));
+  await ctx.store.deleteSite(site.id);
+  await ctx.store.putSite(site);
+  for (const s of sessions) {
+    const bad = [...sessionIssues(site, s, now), ...chargerConflict(s, await ctx.store.listSessions(site.id), now)];
+    if (bad.length > 0) throw new Error(`demo session ${s.id} is not valid: ${JSON.stringify(bad)}`);
+    await ctx.store.putSession(s);
+  }
+  await ctx.store.putSignals(site.id, {
+    series: {
+      'import-price': series('EUR/kWh', depot.importPricePerKwh),
+      'export-price': series('EUR/kWh', depot.exportPricePerKwh),
+      'base-load': series('kW', depot.baseLoadKw),
+      pv: series('kW', depot.pvKw),
+    },
+    capacityLimits: [],
+    updatedAtUtcMs: now,
+  });
+  await syncSiteSchedules(ctx.queue, ctx.config, site.id, site);
+  await requestReplan(ctx.queue, ctx.config, site.id, 'demo site loaded', { immediate: true });
+  return site;
+}

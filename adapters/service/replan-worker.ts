@@ -1,0 +1,136 @@
+/**
+ * The re-plan job processor (the queue's worker, kept thin): read the site's state, build its problem
+ * from now, solve it on the solver pool, store the plan with its problem, acknowledge the dispatches.
+ *
+ * Faults:
+ * - Bad or missing input (no price covering now, input grid/ refuses) is permanent: no retry; the attempt
+ *   is recorded and the plan in force (if any) stays.
+ * - A failed solve (plan status `error` or `timed_out`) is retryable: the last good plan stays in force,
+ *   the attempt is recorded with whether a retry follows, and the queue retries with backoff.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Plan } from '../../optimizer/plan.ts';
+import type { Problem } from '../../optimizer/problem.ts';
+import type { Clock } from '../clock.ts';
+import type { ServiceConfig } from '../config.ts';
+import { serviceError } from '../errors.ts';
+import { PermanentJobError } from '../queue/job-errors.ts';
+import type { Job, Processor } from '../queue/queue.ts';
+import type { PlanRecord } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import { acknowledgeDispatch } from './dispatch-ack.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import type { ReplanJobData, ReplanJobResult } from './replan-job.ts';
+import { buildSiteProblem } from './site-problem.ts';
+
+/** Solves a validated problem; never rejects for solver outcomes (see `Plan.status`). */
+export type PlanSolver = (problem: Problem) => Promise<Plan>;
+
+/** The few logger methods the worker uses (pino-compatible). */
+export interface WorkerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface ReplanDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly config: ServiceConfig;
+  readonly metrics: ServiceMetrics;
+  readonly solve: PlanSolver;
+  readonly log: WorkerLog;
+}
+
+export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData, ReplanJobResult> {
+  const { store, clock, config, metrics } = deps;
+
+  const recordFailure = async (job: Job<ReplanJobData, ReplanJobResult>, error: unknown, willRetry: boolean) => {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    metrics.plans.labels('failed').inc();
+    deps.log.warn({ siteId: job.data.siteId, jobId: job.id, code, willRetry }, `re-plan failed: ${message.split('\n')[0]}`);
+    if (await store.getSite(job.data.siteId)) {
+      await store.putPlanAttempt(job.data.siteId, {
+        atUtcMs: clock.nowUtcMs(),
+        jobId: job.id,
+        ok: false,
+        ...(typeof code === 'string' ? { code } : {}),
+        message,
+        willRetry,
+      });
+    }
+  };
+
+  return async (job) => {
+    const { siteId } = job.data;
+    const nowUtcMs = clock.nowUtcMs();
+    const site = await store.getSite(siteId);
+    if (!site) throw new PermanentJobError('V2G_ERR_NOT_FOUND', `site "${siteId}" no longer exists`);
+    const [sessions, signals, dispatches, state] = await Promise.all([
+      store.listSessions(siteId),
+      store.getSignals(siteId),
+      store.listDispatches(siteId),
+      store.getPlanState(siteId),
+    ]);
+    const planInForce = state.currentPlanId ? await store.getPlan(siteId, state.currentPlanId) : undefined;
+    const assembling = performance.now();
+    let built;
+    try {
+      built = buildSiteProblem({ site, sessions, signals, dispatches, ...(planInForce ? { planInForce } : {}) }, nowUtcMs, config.horizonHours);
+    } catch (error) {
+      await recordFailure(job, error, false);
+      throw error;
+    }
+    const started = performance.now();
+    const assembleMs = started - assembling;
+    const plan = await deps.solve(built.problem);
+    const solveWallMs = performance.now() - started;
+    metrics.solveDuration.labels(plan.status).observe(solveWallMs / 1000);
+    if (plan.status === 'error' || plan.status === 'timed_out') {
+      const error = serviceError('V2G_ERR_SOLVE_FAILED', `the solver returned ${plan.status}: ${plan.message ?? 'no message'}`);
+      await recordFailure(job, error, job.attemptsMade < job.attempts);
+      throw error;
+    }
+    if (!(await store.getSite(siteId))) throw new PermanentJobError('V2G_ERR_NOT_FOUND', `site "${siteId}" was deleted during the re-plan`);
+    const { assembled } = built;
+    const record: PlanRecord = {
+      id: `plan-${randomUUID()}`,
+      siteId,
+      createdAtUtcMs: clock.nowUtcMs(),
+      jobId: job.id,
+      reasons: job.data.reasons,
+      grid: assembled.grid,
+      horizonLimitedBy: built.horizonLimitedBy,
+      problem: built.problem,
+      importPricePerKwh: assembled.problem.importPricePerKwh,
+      exportPricePerKwh: assembled.problem.exportPricePerKwh ?? new Array<number>(assembled.problem.slotCount).fill(0),
+      incentives: built.incentives,
+      plan,
+      limits: assembled.limits,
+      droppedSessions: assembled.droppedVehicles,
+      dispatchIds: built.dispatchIds,
+    };
+    await store.putPlan(record, config.planHistoryLimit);
+    for (const id of built.dispatchIds) {
+      const fresh = await store.getDispatch(siteId, id);
+      if (fresh && fresh.status === 'active') await store.putDispatch({ ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs) });
+    }
+    metrics.plans.labels('saved').inc();
+    deps.log.info(
+      {
+        siteId,
+        jobId: job.id,
+        planId: record.id,
+        status: plan.status,
+        vehicles: plan.vehicles.length,
+        slots: plan.slotCount,
+        assembleMs: Math.round(assembleMs),
+        solveWallMs: Math.round(solveWallMs),
+        solverMs: Math.round(plan.stats.solveMs),
+        rounds: plan.stats.rounds,
+      },
+      'plan saved',
+    );
+    return { planId: record.id };
+  };
+}

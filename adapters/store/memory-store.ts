@@ -1,0 +1,121 @@
+/**
+ * The embedded store: everything in this process's memory, lost on restart. Records are deep-frozen on
+ * the way in, so a caller can never change stored state by mutating what it got back.
+ */
+import { deepFreeze } from './deep-freeze.ts';
+import type {
+  DispatchRecord,
+  PlanAttempt,
+  PlanRecord,
+  SessionRecord,
+  SitePlanState,
+  SiteRecord,
+  SiteSignalsRecord,
+} from './records.ts';
+import type { Store } from './store.ts';
+
+interface SiteData {
+  site: SiteRecord;
+  sessions: Map<string, SessionRecord>;
+  signals: SiteSignalsRecord;
+  dispatches: Map<string, DispatchRecord>;
+  /** Newest first. */
+  plans: PlanRecord[];
+  planState: SitePlanState;
+}
+
+const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits: [] });
+
+export class MemoryStore implements Store {
+  private readonly sites = new Map<string, SiteData>();
+
+  async getSite(siteId: string) {
+    return this.sites.get(siteId)?.site;
+  }
+
+  async listSites() {
+    return [...this.sites.values()].map((d) => d.site);
+  }
+
+  async putSite(site: SiteRecord) {
+    const data = this.sites.get(site.id);
+    if (data) data.site = deepFreeze(site);
+    else this.sites.set(site.id, { site: deepFreeze(site), sessions: new Map(), signals: emptySignals, dispatches: new Map(), plans: [], planState: {} });
+  }
+
+  async deleteSite(siteId: string) {
+    return this.sites.delete(siteId);
+  }
+
+  async getSession(siteId: string, sessionId: string) {
+    return this.sites.get(siteId)?.sessions.get(sessionId);
+  }
+
+  async listSessions(siteId: string) {
+    return [...(this.sites.get(siteId)?.sessions.values() ?? [])];
+  }
+
+  async putSession(session: SessionRecord) {
+    this.data(session.siteId).sessions.set(session.id, deepFreeze(session));
+  }
+
+  async deleteSession(siteId: string, sessionId: string) {
+    return this.sites.get(siteId)?.sessions.delete(sessionId) ?? false;
+  }
+
+  async getSignals(siteId: string) {
+    return this.sites.get(siteId)?.signals ?? emptySignals;
+  }
+
+  async putSignals(siteId: string, signals: SiteSignalsRecord) {
+    this.data(siteId).signals = deepFreeze(signals);
+  }
+
+  async getDispatch(siteId: string, dispatchId: string) {
+    return this.sites.get(siteId)?.dispatches.get(dispatchId);
+  }
+
+  async listDispatches(siteId: string) {
+    return [...(this.sites.get(siteId)?.dispatches.values() ?? [])];
+  }
+
+  async putDispatch(dispatch: DispatchRecord) {
+    this.data(dispatch.siteId).dispatches.set(dispatch.id, deepFreeze(dispatch));
+  }
+
+  async putPlan(plan: PlanRecord, historyLimit: number) {
+    const data = this.data(plan.siteId);
+    data.plans.unshift(deepFreeze(plan));
+    if (data.plans.length > historyLimit) data.plans.length = Math.max(1, historyLimit);
+    data.planState = deepFreeze({
+      currentPlanId: plan.id,
+      lastAttempt: { atUtcMs: plan.createdAtUtcMs, jobId: plan.jobId, ok: true, planId: plan.id },
+      lastSuccessUtcMs: plan.createdAtUtcMs,
+    });
+  }
+
+  async getPlan(siteId: string, planId: string) {
+    return this.sites.get(siteId)?.plans.find((p) => p.id === planId);
+  }
+
+  async listPlans(siteId: string, limit: number) {
+    return (this.sites.get(siteId)?.plans ?? []).slice(0, limit);
+  }
+
+  async getPlanState(siteId: string) {
+    return this.sites.get(siteId)?.planState ?? {};
+  }
+
+  async putPlanAttempt(siteId: string, attempt: PlanAttempt) {
+    const data = this.sites.get(siteId);
+    if (data) data.planState = deepFreeze({ ...data.planState, lastAttempt: attempt });
+  }
+
+  async ping() {}
+
+  private data(siteId: string): SiteData {
+    const data = this.sites.get(siteId);
+    if (!data) throw new Error(`MemoryStore: site "${siteId}" does not exist`);
+    return data;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Every Redis key the service uses, under one prefix (`V2G_REDIS_PREFIX`, default `v2g`), so several
+ * deployments and test runs share one Redis without seeing each other.
+ *
+ * Layout (`<p>` = prefix, `<site>` = encodeURIComponent(siteId), so an id can never forge a key):
+ * - `<p>:seq`                         store-wide counter that orders sites, sessions and dispatches
+ * - `<p>:sites`                       zset siteId by first-put order
+ * - `<p>:site:<site>`                 hash: `record`, `signals`, `currentPlanId`, `lastAttempt`, `lastSuccessUtcMs`
+ * - `<p>:site:<site>:sessions` / `:session-order`     hash id -> JSON / zset id by first-put order
+ * - `<p>:site:<site>:dispatches` / `:dispatch-order` hash id -> JSON / zset id by first-put order
+ * - `<p>:site:<site>:plans` / `:plan-order`           hash id -> JSON / list of ids, newest first
+ * - `<p>:idem:<key>`                  hash: `fp`, `exp`, `response` (with PX expiry)
+ * - `<p>:bull:<queue>:...`            BullMQ's own keys (its `prefix` option is `<p>:bull`)
+ * - `<p>:q:<queue>:seq`               job id counter
+ * - `<p>:q:<queue>:pending:<slot>`    hash: the pending job of a slot (bullmq-slot-scripts.ts)
+ * - `<p>:q:<queue>:active:<slot>`     string: the job of a slot being processed (a lease)
+ *
+ * Invariant: every key starts with `<p>:`, so `SCAN MATCH <p>:*` finds all of a deployment's data.
+ * Not for Redis Cluster: scripts touch a site's keys and the `sites` index together (no hash tags).
+ */
+
+export const defaultRedisPrefix = 'v2g';
+
+const prefixPattern = /^[A-Za-z0-9{}][A-Za-z0-9._{}-]*(:[A-Za-z0-9._{}-]+)*$/;
+
+/** Why `prefix` cannot namespace keys (glob characters would break `SCAN MATCH`), or undefined. */
+export function redisPrefixIssue(prefix: string): string | undefined {
+  if (prefix.length === 0 || prefix.length > 100) return 'must be 1-100 characters';
+  if (!prefixPattern.test(prefix)) return 'may hold only A-Z a-z 0-9 . _ - { } and single ":" separators';
+  return undefined;
+}
+
+const enc = encodeURIComponent;
+
+export class RedisKeys {
+  readonly prefix: string;
+
+  constructor(prefix: string = defaultRedisPrefix) {
+    const issue = redisPrefixIssue(prefix);
+    if (issue) throw new Error(`the Redis key prefix "${prefix}" ${issue}`);
+    this.prefix = prefix;
+  }
+
+  /** `SCAN MATCH` pattern of every key of this prefix. */
+  get pattern(): string {
+    return `${this.prefix}:*`;
+  }
+
+  get seq(): string {
+    return `${this.prefix}:seq`;
+  }
+
+  get sites(): string {
+    return `${this.prefix}:sites`;
+  }
+
+  site(siteId: string): string {
+    return `${this.prefix}:site:${enc(siteId)}`;
+  }
+
+  sessions(siteId: string): string {
+    return `${this.site(siteId)}:sessions`;
+  }
+
+  sessionOrder(siteId: string): string {
+    return `${this.site(siteId)}:session-order`;
+  }
+
+  dispatches(siteId: string): string {
+    return `${this.site(siteId)}:dispatches`;
+  }
+
+  dispatchOrder(siteId: string): string {
+    return `${this.site(siteId)}:dispatch-order`;
+  }
+
+  plans(siteId: string): string {
+    return `${this.site(siteId)}:plans`;
+  }
+
+  planOrder(siteId: string): string {
+    return `${this.site(siteId)}:plan-order`;
+  }
+
+  /** Every key of a site, the site hash first. */
+  siteKeys(siteId: string): string[] {
+    return [
+      this.site(siteId),
+      this.sessions(siteId),
+      this.sessionOrder(siteId),
+      this.dispatches(siteId),
+      this.dispatchOrder(siteId),
+      this.plans(siteId),
+      this.planOrder(siteId),
+    ];
+  }
+
+  idempotency(key: string): string {
+    return `${this.prefix}:idem:${enc(key)}`;
+  }
+
+  /** BullMQ's `prefix` option: its keys are `<p>:bull:<queue>:...`. */
+  get bullPrefix(): string {
+    return `${this.prefix}:bull`;
+  }
+
+  queueSeq(queue: string): string {
+    return `${this.prefix}:q:${queue}:seq`;
+  }
+
+  /** A slot is `d:<deduplicationId>` or `j:<jobId>` (a job without deduplication id). */
+  pending(queue: string, slot: string): string {
+    return `${this.prefix}:q:${queue}:pending:${slot}`;
+  }
+
+  active(queue: string, slot: string): string {
+    return `${this.prefix}:q:${queue}:active:${slot}`;
+  }
+}
+
+/** The slot of a job: its deduplication id, or the job itself. */
+export function slotOf(jobId: string, deduplicationId: string | undefined): string {
+  return deduplicationId === undefined ? `j:${enc(jobId)}` : `d:${enc(deduplicationId)}`;
+}

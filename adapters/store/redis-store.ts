@@ -1,0 +1,224 @@
+/**
+ * The distributed store: the `Store` port on Redis (ioredis), shared by the API, worker and OCPP
+ * processes. Behaves as MemoryStore does (proven by test/adapters/store/store-conformance.ts), with
+ * these guarantees on top:
+ *
+ * - Concurrent writers never lose a write: each write is one atomic Lua script (redis-store-scripts.ts);
+ *   writes to different records of a site never overwrite each other, and a child record (session,
+ *   dispatch, plan, plan attempt, signals) is written only while its site exists, so a concurrent
+ *   `deleteSite` leaves no orphan behind.
+ * - A write that cannot be made rejects with StoreUnavailableError (`V2G_ERR_STORE_UNAVAILABLE`,
+ *   retryable, HTTP 503) at once: give it a `producer` client (redis-connection.ts).
+ * - Records come back deep-frozen; lists are consistent snapshots (one script each), except `listSites`,
+ *   which skips a site deleted while it is read.
+ *
+ * Two puts of the SAME record race as in memory: the last one wins (the port has no expected-version
+ * argument yet; see REDIS.md, "Proposed port changes").
+ */
+import type { Redis } from 'ioredis';
+import { deepFreeze } from './deep-freeze.ts';
+import { guarded } from './redis-errors.ts';
+import { decodeRecord, encodeRecord } from './redis-json.ts';
+import { RedisKeys } from './redis-keys.ts';
+import {
+  deleteChildScript,
+  deleteSiteScript,
+  listChildrenScript,
+  listPlansScript,
+  putChildScript,
+  putPlanScript,
+  putSiteScript,
+  setSiteFieldScript,
+} from './redis-store-scripts.ts';
+import type { RedisReply } from './redis-lua.ts';
+import type {
+  DispatchRecord,
+  PlanAttempt,
+  PlanRecord,
+  SessionRecord,
+  SitePlanState,
+  SiteRecord,
+  SiteSignalsRecord,
+} from './records.ts';
+import type { Store } from './store.ts';
+
+export interface RedisStoreOptions {
+  /** A `producer` client (fail fast); owned by the caller, who closes it. */
+  readonly client: Redis;
+  /** `V2G_REDIS_PREFIX`; default `v2g`. */
+  readonly prefix?: string;
+}
+
+const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits: [] });
+
+function texts(reply: RedisReply): string[] {
+  return Array.isArray(reply) ? reply.filter((t): t is string => typeof t === 'string') : [];
+}
+
+export class RedisStore implements Store {
+  private readonly client: Redis;
+  readonly keys: RedisKeys;
+
+  constructor(options: RedisStoreOptions) {
+    this.client = options.client;
+    this.keys = new RedisKeys(options.prefix);
+  }
+
+  getSite(siteId: string) {
+    return guarded('getSite', async () => {
+      const text = await this.client.hget(this.keys.site(siteId), 'record');
+      return text === null ? undefined : decodeRecord<SiteRecord>(text);
+    });
+  }
+
+  listSites() {
+    return guarded('listSites', async () => {
+      const ids = await this.client.zrange(this.keys.sites, 0, -1);
+      if (ids.length === 0) return [];
+      const pipeline = this.client.pipeline();
+      for (const id of ids) pipeline.hget(this.keys.site(id), 'record');
+      const replies = (await pipeline.exec()) ?? [];
+      const sites: SiteRecord[] = [];
+      for (const [error, text] of replies) {
+        if (error) throw error;
+        if (typeof text === 'string') sites.push(decodeRecord<SiteRecord>(text));
+      }
+      return sites;
+    });
+  }
+
+  putSite(site: SiteRecord) {
+    return guarded('putSite', async () => {
+      await putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, encodeRecord(site)]);
+    });
+  }
+
+  deleteSite(siteId: string) {
+    return guarded('deleteSite', async () => {
+      const existed = await deleteSiteScript.run(this.client, [this.keys.sites, ...this.keys.siteKeys(siteId)], [siteId]);
+      return existed === 1;
+    });
+  }
+
+  getSession(siteId: string, sessionId: string) {
+    return guarded('getSession', async () => {
+      const text = await this.client.hget(this.keys.sessions(siteId), sessionId);
+      return text === null ? undefined : decodeRecord<SessionRecord>(text);
+    });
+  }
+
+  listSessions(siteId: string) {
+    return guarded('listSessions', async () => {
+      const reply = await listChildrenScript.run(this.client, [this.keys.sessions(siteId), this.keys.sessionOrder(siteId)], []);
+      return texts(reply).map((t) => decodeRecord<SessionRecord>(t));
+    });
+  }
+
+  putSession(session: SessionRecord) {
+    return guarded('putSession', async () => {
+      const { siteId } = session;
+      const keys = [this.keys.site(siteId), this.keys.sessions(siteId), this.keys.sessionOrder(siteId), this.keys.seq];
+      this.mustExist(siteId, await putChildScript.run(this.client, keys, [session.id, encodeRecord(session)]));
+    });
+  }
+
+  deleteSession(siteId: string, sessionId: string) {
+    return guarded('deleteSession', async () => {
+      const n = await deleteChildScript.run(this.client, [this.keys.sessions(siteId), this.keys.sessionOrder(siteId)], [sessionId]);
+      return n === 1;
+    });
+  }
+
+  getSignals(siteId: string) {
+    return guarded('getSignals', async () => {
+      const text = await this.client.hget(this.keys.site(siteId), 'signals');
+      return text === null ? emptySignals : decodeRecord<SiteSignalsRecord>(text);
+    });
+  }
+
+  putSignals(siteId: string, signals: SiteSignalsRecord) {
+    return guarded('putSignals', async () => {
+      this.mustExist(siteId, await setSiteFieldScript.run(this.client, [this.keys.site(siteId)], ['signals', encodeRecord(signals)]));
+    });
+  }
+
+  getDispatch(siteId: string, dispatchId: string) {
+    return guarded('getDispatch', async () => {
+      const text = await this.client.hget(this.keys.dispatches(siteId), dispatchId);
+      return text === null ? undefined : decodeRecord<DispatchRecord>(text);
+    });
+  }
+
+  listDispatches(siteId: string) {
+    return guarded('listDispatches', async () => {
+      const reply = await listChildrenScript.run(this.client, [this.keys.dispatches(siteId), this.keys.dispatchOrder(siteId)], []);
+      return texts(reply).map((t) => decodeRecord<DispatchRecord>(t));
+    });
+  }
+
+  putDispatch(dispatch: DispatchRecord) {
+    return guarded('putDispatch', async () => {
+      const { siteId } = dispatch;
+      const keys = [this.keys.site(siteId), this.keys.dispatches(siteId), this.keys.dispatchOrder(siteId), this.keys.seq];
+      this.mustExist(siteId, await putChildScript.run(this.client, keys, [dispatch.id, encodeRecord(dispatch)]));
+    });
+  }
+
+  putPlan(plan: PlanRecord, historyLimit: number) {
+    return guarded('putPlan', async () => {
+      const { siteId } = plan;
+      const attempt: PlanAttempt = { atUtcMs: plan.createdAtUtcMs, jobId: plan.jobId, ok: true, planId: plan.id };
+      const keys = [this.keys.site(siteId), this.keys.plans(siteId), this.keys.planOrder(siteId)];
+      const limit = Number.isFinite(historyLimit) ? Math.floor(historyLimit) : Number.MAX_SAFE_INTEGER;
+      const args = [plan.id, encodeRecord(plan), limit, encodeRecord(attempt), plan.createdAtUtcMs];
+      this.mustExist(siteId, await putPlanScript.run(this.client, keys, args));
+    });
+  }
+
+  getPlan(siteId: string, planId: string) {
+    return guarded('getPlan', async () => {
+      const text = await this.client.hget(this.keys.plans(siteId), planId);
+      return text === null ? undefined : decodeRecord<PlanRecord>(text);
+    });
+  }
+
+  listPlans(siteId: string, limit: number) {
+    return guarded('listPlans', async () => {
+      // Array.prototype.slice(0, limit) semantics: 0 -> none, negative -> all but the last -limit.
+      const n = Math.trunc(limit);
+      if (n === 0 || Number.isNaN(n)) return [];
+      const stop = Number.isFinite(n) ? n - 1 : -1;
+      const reply = await listPlansScript.run(this.client, [this.keys.plans(siteId), this.keys.planOrder(siteId)], [stop]);
+      return texts(reply).map((t) => decodeRecord<PlanRecord>(t));
+    });
+  }
+
+  getPlanState(siteId: string) {
+    return guarded('getPlanState', async () => {
+      const [currentPlanId, lastAttempt, lastSuccess] = await this.client.hmget(this.keys.site(siteId), 'currentPlanId', 'lastAttempt', 'lastSuccessUtcMs');
+      const state: SitePlanState = {
+        ...(currentPlanId ? { currentPlanId } : {}),
+        ...(lastAttempt ? { lastAttempt: decodeRecord<PlanAttempt>(lastAttempt) } : {}),
+        ...(lastSuccess ? { lastSuccessUtcMs: Number(lastSuccess) } : {}),
+      };
+      return deepFreeze(state);
+    });
+  }
+
+  putPlanAttempt(siteId: string, attempt: PlanAttempt) {
+    return guarded('putPlanAttempt', async () => {
+      // An attempt for a deleted site is dropped, as MemoryStore does (the site is gone, not unreachable).
+      await setSiteFieldScript.run(this.client, [this.keys.site(siteId)], ['lastAttempt', encodeRecord(attempt)]);
+    });
+  }
+
+  ping() {
+    return guarded('ping', async () => {
+      await this.client.ping();
+    });
+  }
+
+  private mustExist(siteId: string, reply: RedisReply): void {
+    if (reply !== 1) throw new Error(`RedisStore: site "${siteId}" does not exist`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * `v2g start` as a newcomer runs it (`npm start`): a real process on a free port, the demo plan readable
+ * with the printed token, graceful shutdown on SIGTERM; and the boot refusals (REDIS_URL, bad config).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../adapters/config.ts';
+import { bootBanner } from '../../../adapters/cli/start-command.ts';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['bin/v2g.mjs', 'start'], { cwd: repo, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+async function waitFor(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('v2g start', () => {
+  it('boots embedded with the demo site, serves its plan with the printed token, and shuts down gracefully', async () => {
+    const p = start({ PORT: '0', OCPP_PORT: '0' });
+    try {
+      await waitFor(() => /try: {2}export TOKEN=/.test(p.out()), 60_000);
+      const base = /listening on (http:\/\/[^ ]+)/.exec(p.out())![1]!;
+      const token = /export TOKEN=(demo-[0-9a-f]+)/.exec(p.out())![1]!;
+      expect(p.out()).toMatch(/DEMO MODE \(embedded only/);
+      expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      const plan = await fetch(`${base}/v1/sites/demo-depot/plan`, { headers: { authorization: `Bearer ${token}` } });
+      expect(plan.status).toBe(200);
+      const body = (await plan.json()) as { vehicles: unknown[]; status: { inForce: boolean } };
+      expect(body.vehicles.length).toBeGreaterThan(0);
+      expect(body.status.inForce).toBe(true);
+      expect((await fetch(`${base}/v1/sites/demo-depot/plan`)).status).toBe(401);
+      p.child.kill('SIGTERM');
+      expect(await p.exit).toBe(0);
+    } finally {
+      p.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses REDIS_URL at boot with a clear message (exit 2)', async () => {
+    const p = start({ REDIS_URL: 'redis://127.0.0.1:6379', PORT: '0' });
+    expect(await p.exit).toBe(2);
+    expect(p.err()).toMatch(/V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE/);
+    expect(p.err()).toMatch(/unset REDIS_URL/);
+  });
+
+  it('lists every configuration problem at once (exit 2)', async () => {
+    const p = start({ PORT: 'x', HORIZON_HOURS: '1000', DEMO: 'false' });
+    expect(await p.exit).toBe(2);
+    expect(p.err()).toMatch(/PORT \(env\)/);
+    expect(p.err()).toMatch(/HORIZON_HOURS \(env\)/);
+  });
+
+  it('the banner shows the URLs, and the demo token only in demo mode', () => {
+    const demo = bootBanner(defaultConfig(), 'http://127.0.0.1:8080', 'demo-abc').join('\n');
+    expect(demo).toMatch(/OpenAPI UI {3}http:\/\/127\.0\.0\.1:8080\/docs/);
+    expect(demo).toMatch(/health\/ready/);
+    expect(demo).toMatch(/demo token .*demo-abc/);
+    const production = bootBanner(defaultConfig({ demo: false }), 'http://0.0.0.0:8080', undefined).join('\n');
+    expect(production).not.toMatch(/demo/i);
+  });
+});

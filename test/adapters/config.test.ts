@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultConfig, loadConfig } from '../../adapters/config.ts';
+
+const token = 'ops:0123456789abcdef0123:read+admin';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults with no environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, ocppPort: 9220, redisUrl: undefined, demo: true, horizonHours: 24, apiTokens: [] });
+  });
+
+  it('reads environment variables, converting numbers and booleans, and freezes the result', () => {
+    const c = loadConfig({ PORT: '9000', OCPP_PORT: '9001', DEMO: 'false', API_TOKENS: `${token}, utility:abcdefghijklmnop:dispatch`, LOG_LEVEL: 'warn', UNRELATED: 'x' });
+    expect(c.port).toBe(9000);
+    expect(c.demo).toBe(false);
+    expect(c.apiTokens).toEqual([
+      { name: 'ops', token: '0123456789abcdef0123', scopes: ['read', 'admin'] },
+      { name: 'utility', token: 'abcdefghijklmnop', scopes: ['dispatch'] },
+    ]);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.apiTokens[0])).toBe(true);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow();
+  });
+
+  it('lists every problem at once, each with its key and source', () => {
+    const e = errorOf(() => loadConfig({ PORT: 'eighty', OCPP_PORT: '70000', DEMO: 'maybe', HORIZON_HOURS: '0', LOG_LEVEL: 'loud' }));
+    expect(e.code).toBe('V2G_ERR_CONFIG');
+    expect(e.issues.map((i) => i.key).sort()).toEqual(['DEMO', 'HORIZON_HOURS', 'LOG_LEVEL', 'OCPP_PORT', 'PORT']);
+    expect(e.issues.every((i) => i.source === 'env')).toBe(true);
+    expect(e.message).toMatch(/5 problems/);
+  });
+
+  it('refuses REDIS_URL with a clear error: distributed mode is not available yet', () => {
+    const e = errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379' }));
+    expect(e.code).toBe('V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE');
+    expect(e.message).toMatch(/distributed mode .* not available yet; unset REDIS_URL/);
+  });
+
+  it('validates REDIS_URL like any other field first', () => {
+    const e = errorOf(() => loadConfig({ REDIS_URL: 'http://nope' }));
+    expect(e.code).toBe('V2G_ERR_CONFIG');
+    expect(e.issues[0]!.key).toBe('REDIS_URL');
+  });
+
+  it('refuses bad tokens and a production mode without tokens', () => {
+    const e = errorOf(() => loadConfig({ API_TOKENS: 'a:short:read,b:0123456789abcdefgh:root,a:0123456789abcdefgh:read' }));
+    const messages = e.issues.map((i) => i.message).join('\n');
+    expect(messages).toMatch(/at least 16 characters/);
+    expect(messages).toMatch(/unknown: root/);
+    expect(messages).toMatch(/"a" is used twice/);
+    expect(errorOf(() => loadConfig({ DEMO: 'false' })).issues[0]!.message).toMatch(/no API tokens/);
+  });
+
+  it('refuses the same port for HTTP and OCPP', () => {
+    expect(errorOf(() => loadConfig({ PORT: '9220' })).issues[0]).toMatchObject({ key: 'OCPP_PORT', source: 'combination' });
+  });
+
+  it('reads a JSON file, with the environment winning, and refuses unknown keys in it', () => {
+    const files: Record<string, string> = {
+      'ok.json': JSON.stringify({ PORT: 7000, HORIZON_HOURS: 36, DEMO: false, API_TOKENS: token }),
+      'typo.json': JSON.stringify({ PROT: 7000, PORT: 'x' }),
+    };
+    const readFile = (p: string) => {
+      if (!(p in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      return files[p]!;
+    };
+    const c = loadConfig({ HORIZON_HOURS: '12' }, { file: 'ok.json', readFile });
+    expect(c).toMatchObject({ port: 7000, horizonHours: 12, demo: false });
+    const e = errorOf(() => loadConfig({}, { file: 'typo.json', readFile }));
+    expect(e.issues.map((i) => [i.key, i.source])).toEqual([
+      ['PROT', 'file'],
+      ['PORT', 'file'],
+    ]);
+    expect(errorOf(() => loadConfig({ V2G_CONFIG_FILE: 'missing.json' }, { readFile })).issues[0]!.message).toMatch(/ENOENT/);
+  });
+
+  it('defaultConfig applies overrides', () => {
+    expect(defaultConfig({ port: 0 }).port).toBe(0);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * The store conformance suite against RedisStore on the real Redis (random prefix per store, deleted
+ * afterwards), proving it behaves as MemoryStore does.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import type { Redis } from 'ioredis';
+import { RedisStore } from '../../../adapters/store/redis-store.ts';
+import { describeStoreConformance } from './store-conformance.ts';
+import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, testClient } from './redis-test-env.ts';
+
+describeWithRedis('RedisStore on Redis', () => {
+  let client: Redis;
+
+  beforeAll(async () => {
+    client = await testClient('producer', 'v2g-test-store');
+  });
+
+  afterAll(async () => {
+    await closeRedisClient(client);
+  });
+
+  describeStoreConformance('RedisStore', async () => {
+    const prefix = randomPrefix();
+    return { store: new RedisStore({ client, prefix }), cleanup: async () => void (await deletePrefix(client, prefix)) };
+  });
+});
