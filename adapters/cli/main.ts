@@ -13,6 +13,7 @@ import { formatPlanSummary } from './plan-summary.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
+import { registerSimChargersCommand } from './sim-chargers-command.ts';
 
 /** Thrown for bad input; `main` prints it and exits 2. */
 class CliInputError extends Error {}
@@ -163,6 +164,7 @@ export function buildProgram(
   registerReplayCommand(program, out);
   registerCompareCommand(program, out);
   registerStartCommand(program, out);
+  registerSimChargersCommand(program, out);
   return program;
 }
 

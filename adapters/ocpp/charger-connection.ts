@@ -1,0 +1,235 @@
+/**
+ * One charger's WebSocket session: answers its CALLs through the version mapping, reports facts to the
+ * CSMS port, runs discovery after boot and the re-sync after a reconnect, and drives the state machine.
+ *
+ * Order of things: connect -> (BootNotification answered Accepted) -> discovery (GetConfiguration /
+ * GetVariables) -> capabilities reported -> re-sync (GetCompositeSchedule where we believe profiles are
+ * installed) -> ready -> the delivery loop sends what the plan asks. A known charger that reconnects
+ * without booting goes straight to the re-sync.
+ */
+import type { Logger } from 'pino';
+import { createRPCError } from 'ocpp-rpc';
+import { chooseRateUnit, defaultCapabilities, dischargeModeOf } from './capabilities.ts';
+import { createChargerLink, type ChargerLink, type RpcCaller } from './charger-link.ts';
+import { cancelRefresh, evseOf, resetAttempts, type ChargerRecord } from './charger-record.ts';
+import { allows, nextPhase, type ChargerEvent } from './charger-state.ts';
+import type { Clock } from './clock.ts';
+import type { CsmsPort } from './csms-port.ts';
+import { OcppError } from './errors.ts';
+import type { OcppMetrics } from './metrics.ts';
+import type { ChargerDelivery } from './profile-delivery.ts';
+import { resyncCharger } from './resync.ts';
+import type { InboundContext, InboundHandler, VersionMapping } from './version-mapping.ts';
+
+/** The ocpp-rpc server-side client surface used here. */
+export interface RpcServerClientLike extends RpcCaller {
+  handle(method: string, handler: (args: { params?: unknown }) => Promise<unknown>): void;
+  close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
+  on(event: 'close', listener: (event: { code?: number; reason?: string }) => void): unknown;
+}
+
+export interface ConnectionDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: OcppMetrics;
+  readonly port: CsmsPort;
+  readonly heartbeatIntervalS: number;
+  allocateTransactionId(): number;
+}
+
+export class ChargerConnection {
+  readonly link: ChargerLink;
+  private generation = 0;
+  private closed = false;
+  private readonly log: Logger;
+  private readonly context: InboundContext;
+
+  constructor(
+    private readonly client: RpcServerClientLike,
+    private readonly record: ChargerRecord,
+    private readonly delivery: ChargerDelivery,
+    private readonly mapping: VersionMapping,
+    private readonly deps: ConnectionDeps,
+    private readonly remoteAddress?: string,
+  ) {
+    const version = mapping.version;
+    this.log = deps.logger.child({ chargerId: record.chargerId, ocpp: version });
+    this.link = createChargerLink(client, mapping, (action) => deps.metrics.messages.inc({ direction: 'out', action, version }));
+    this.context = this.createContext();
+  }
+
+  /**
+   * Registers the handlers and reports the connection; call synchronously when ocpp-rpc emits 'client'.
+   * `onClose` returns false when this connection was already replaced by a newer one (then the record,
+   * which belongs to the newer connection, is left alone).
+   */
+  start(onClose: () => boolean): void {
+    for (const [action, handler] of Object.entries(this.mapping.inbound)) {
+      this.client.handle(action, ({ params }) => this.onInbound(action, handler, params));
+    }
+    this.client.on('close', (event) => {
+      this.closed = true;
+      if (!onClose()) {
+        this.log.info('replaced connection closed');
+        return;
+      }
+      this.transition('disconnect');
+      this.log.info({ code: event.code, reason: event.reason }, 'charger disconnected');
+      void this.portCall(() => this.deps.port.chargerDisconnected({
+        chargerId: this.record.chargerId, atUtcMs: this.deps.clock.nowUtcMs(),
+        ...(event.code !== undefined ? { code: event.code } : {}), ...(event.reason ? { reason: String(event.reason) } : {}),
+      })).catch(() => undefined);
+      this.delivery.kick();
+    });
+    this.record.version = this.mapping.version;
+    this.transition('connect');
+    this.log.info('charger connected');
+    void this.portCall(() => this.deps.port.chargerConnected({
+      chargerId: this.record.chargerId, version: this.mapping.version, atUtcMs: this.deps.clock.nowUtcMs(),
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
+    })).catch(() => undefined);
+    if (this.record.capabilities) void this.resyncThenReady(++this.generation, 'resync');
+  }
+
+  async close(code = 1000, reason = 'closing'): Promise<void> {
+    await this.client.close({ code, reason });
+  }
+
+  private transition(event: ChargerEvent): boolean {
+    if (!allows(this.record.phase, event)) {
+      this.log.debug({ phase: this.record.phase, event }, 'state event ignored');
+      return false;
+    }
+    this.record.phase = nextPhase(this.record.phase, event);
+    return true;
+  }
+
+  private async portCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      this.log.error({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'CSMS port call failed');
+      throw new OcppError('V2G_ERR_OCPP_PORT', (error as Error).message ?? String(error));
+    }
+  }
+
+  private async onInbound(action: string, handler: InboundHandler, params: unknown): Promise<unknown> {
+    this.deps.metrics.messages.inc({ direction: 'in', action, version: this.mapping.version });
+    let result: Record<string, unknown>;
+    try {
+      result = await handler(this.context, params);
+    } catch (error) {
+      throw createRPCError('InternalError', error instanceof OcppError ? error.code : 'internal error');
+    }
+    if (action === 'BootNotification' || (this.record.phase === 'connected' && !this.record.capabilities)) {
+      const generation = ++this.generation;
+      setImmediate(() => void this.discoverThenReady(generation));
+    }
+    return result;
+  }
+
+  private async discoverThenReady(generation: number): Promise<void> {
+    if (this.closed || generation !== this.generation || !this.transition('discover')) return;
+    let caps = defaultCapabilities;
+    try {
+      caps = await this.mapping.discover(this.link.call);
+    } catch (error) {
+      this.log.warn({ err: error }, 'capability discovery failed; using conservative defaults');
+    }
+    if (this.closed || generation !== this.generation) return;
+    this.record.capabilities = caps;
+    const dischargeMode = dischargeModeOf(this.mapping.version, caps, this.record.settings);
+    const rateUnit = chooseRateUnit(caps);
+    this.log.info({ caps, dischargeMode }, 'capabilities discovered');
+    await this.portCall(() => this.deps.port.chargerCapabilities({
+      chargerId: this.record.chargerId, version: this.mapping.version, capabilities: caps,
+      ...(rateUnit ? { rateUnit } : {}), dischargeMode, canDischarge: dischargeMode !== 'none',
+    })).catch(() => undefined);
+    if (!this.transition('discovered')) return;
+    await this.resyncThenReady(generation, 'none');
+  }
+
+  private async resyncThenReady(generation: number, event: 'resync' | 'none'): Promise<void> {
+    if (event === 'resync' && !this.transition('resync')) return;
+    const outcomes = await resyncCharger(this.record, this.link, this.deps.clock.nowUtcMs());
+    for (const outcome of outcomes) this.deps.metrics.resyncs.inc({ outcome });
+    if (outcomes.length > 0) this.log.info({ outcomes }, 're-sync done');
+    if (this.closed || generation !== this.generation) return;
+    for (const evse of this.record.evses.values()) resetAttempts(evse);
+    if (this.transition('resynced')) this.delivery.kick();
+  }
+
+  /** The InboundContext the version mappings call. */
+  private createContext(): InboundContext {
+    const self = this;
+    const record = this.record;
+    const port = this.deps.port;
+    const chargerId = record.chargerId;
+    const context: InboundContext = {
+      chargerId,
+      version: this.mapping.version,
+      get settings() {
+        return record.settings;
+      },
+      heartbeatIntervalS: this.deps.heartbeatIntervalS,
+      nowUtcMs: () => self.deps.clock.nowUtcMs(),
+      booted: async (info) => {
+        self.generation++;
+        self.transition('boot');
+        await self.portCall(() => port.chargerBooted({ chargerId, version: self.mapping.version, atUtcMs: self.deps.clock.nowUtcMs(), ...info }));
+      },
+      connectorStatus: (event) => self.portCall(() => port.connectorStatus({ chargerId, ...event })),
+      authorize: (idTag) => self.portCall(() => port.authorize(chargerId, idTag)),
+      allocateTransactionId: () => self.deps.allocateTransactionId(),
+      transactionStarted: async (event) => {
+        const evse = evseOf(record, event.evseId);
+        if (evse.transactionId !== event.transactionId) {
+          delete evse.installed;
+          resetAttempts(evse);
+        }
+        evse.transactionId = event.transactionId;
+        await self.portCall(() => port.sessionStarted({ chargerId, ...event }));
+        // After our answer is on the wire: a 1.6 charger learns its transactionId from it.
+        setImmediate(() => self.delivery.kick());
+      },
+      meterReading: async (event) => {
+        let evseId = event.evseId;
+        if (evseId < 1 && event.transactionId !== undefined) evseId = context.evseOfTransaction(event.transactionId) ?? evseId;
+        if (evseId >= 1 && event.transactionId !== undefined) {
+          const evse = evseOf(record, evseId);
+          if (evse.transactionId === undefined) {
+            evse.transactionId = event.transactionId;
+            self.delivery.kick();
+          }
+        }
+        await self.portCall(() => port.sessionUpdated({ chargerId, ...event, evseId }));
+      },
+      transactionEnded: async (event) => {
+        const evseId = event.evseId ?? context.evseOfTransaction(event.transactionId);
+        const evse = evseId !== undefined ? record.evses.get(evseId) : undefined;
+        if (evse && evse.transactionId === event.transactionId) {
+          delete evse.transactionId;
+          delete evse.installed;
+          delete evse.schedule;
+          delete evse.planId;
+          delete evse.evBidirectional;
+          resetAttempts(evse);
+          cancelRefresh(evse);
+        }
+        await self.portCall(() => port.sessionEnded({ chargerId, ...event, ...(evseId !== undefined ? { evseId } : {}) }));
+        self.delivery.kick();
+      },
+      chargingNeeds: async (event) => {
+        evseOf(record, event.evseId).evBidirectional = event.evBidirectional;
+        await self.portCall(() => port.chargingNeeds({ chargerId, ...event }));
+        self.delivery.kick();
+      },
+      evseOfTransaction: (transactionId) => {
+        for (const e of record.evses.values()) if (e.transactionId === transactionId) return e.evseId;
+        return undefined;
+      },
+      transactionOnEvse: (evseId) => record.evses.get(evseId)?.transactionId,
+    };
+    return context;
+  }
+}

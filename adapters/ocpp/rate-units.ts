@@ -1,0 +1,24 @@
+/**
+ * W <-> A for AC charging: P = I x V x phases (V phase-to-neutral). A limit in A is per phase.
+ * OCPP limits accept one decimal (multipleOf 0.1): W are rounded to whole watts, A towards zero to
+ * 0.1 A so a converted limit never exceeds the plan.
+ */
+import type { RateUnit } from './capabilities.ts';
+
+/** kW -> the unit's value (W, or A per phase), rounded as OCPP wants it. */
+export function kwToRate(powerKw: number, unit: RateUnit, voltageV: number, phases: number): number {
+  if (unit === 'W') return Math.round(powerKw * 1000) + 0;
+  const amps = (powerKw * 1000) / (voltageV * phases);
+  return Math.trunc(amps * 10 + (amps >= 0 ? 1e-9 : -1e-9)) / 10 + 0;
+}
+
+/** The unit's value -> kW (unrounded). */
+export function rateToKw(value: number, unit: RateUnit, voltageV: number, phases: number): number {
+  return unit === 'W' ? value / 1000 : (value * voltageV * phases) / 1000;
+}
+
+/** Converts between units through kW (for A the per-period phase count, default `phases`). */
+export function convertRate(value: number, from: RateUnit, to: RateUnit, voltageV: number, phases: number): number {
+  if (from === to) return value;
+  return kwToRate(rateToKw(value, from, voltageV, phases), to, voltageV, phases);
+}

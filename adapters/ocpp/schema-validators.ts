@@ -1,0 +1,91 @@
+/**
+ * Strict-mode schema validators for ocpp-rpc, one per subprotocol, built from the official OCA JSON
+ * schemas that ocpp-rpc 2.2.1 bundles (lib/schemas/ocpp1_6.json, ocpp2_0_1.json, ocpp2_1.json).
+ *
+ * The 2.1 defect: ocpp-rpc looks schemas up as `urn:<Action>.req` / `urn:<Action>.conf`, but its bundled
+ * 2.1 schemas carry the ids `urn:<Action>Request` / `urn:<Action>Response`, so its stock 2.1 strict mode
+ * rejects every message ("Schema 'urn:BootNotification.req' is missing", mikuso/ocpp-rpc PR #94). We
+ * remap the ids and build the validator with ocpp-rpc's own `createValidator`, so the checks (and its
+ * tolerant `multipleOf`) are exactly the library's.
+ *
+ * Also dropped, for every version: `additionalProperties` on definitions that are not objects (the OCA
+ * enum types carry it). It means nothing on a string and only makes Ajv print "strict mode" warnings.
+ */
+import { createRequire } from 'node:module';
+import { createValidator } from 'ocpp-rpc';
+import type { OcppSubprotocol } from './protocol.ts';
+
+const require = createRequire(import.meta.url);
+
+type JsonSchema = { $id?: string; definitions?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+
+/** The ocpp-rpc `Validator` type (not exported by name from its index). */
+export type OcppValidator = ReturnType<typeof createValidator>;
+
+const schemaFiles: Record<OcppSubprotocol, string> = {
+  'ocpp1.6': 'ocpp-rpc/lib/schemas/ocpp1_6.json',
+  'ocpp2.0.1': 'ocpp-rpc/lib/schemas/ocpp2_0_1.json',
+  'ocpp2.1': 'ocpp-rpc/lib/schemas/ocpp2_1.json',
+};
+
+/** `urn:XRequest` -> `urn:X.req`, `urn:XResponse` -> `urn:X.conf`; other ids unchanged. */
+export function remapSchemaId(id: string): string {
+  const request = /^urn:(.+)Request$/.exec(id);
+  if (request) return `urn:${request[1]}.req`;
+  const response = /^urn:(.+)Response$/.exec(id);
+  if (response) return `urn:${response[1]}.conf`;
+  return id;
+}
+
+function withoutNonObjectAdditionalProperties(schema: JsonSchema): JsonSchema {
+  if (!schema.definitions) return schema;
+  const definitions: Record<string, Record<string, unknown>> = {};
+  for (const [name, def] of Object.entries(schema.definitions)) {
+    if (def.type !== undefined && def.type !== 'object' && 'additionalProperties' in def) {
+      const { additionalProperties: _dropped, ...rest } = def;
+      definitions[name] = rest;
+    } else definitions[name] = def;
+  }
+  return { ...schema, definitions };
+}
+
+/** The bundled official schemas of one subprotocol, ids in the form ocpp-rpc looks up. */
+export function officialSchemas(subprotocol: OcppSubprotocol): JsonSchema[] {
+  const raw = require(schemaFiles[subprotocol]) as JsonSchema[];
+  return raw.map((schema) => {
+    const cleaned = withoutNonObjectAdditionalProperties(schema);
+    return subprotocol === 'ocpp2.1' && cleaned.$id ? { ...cleaned, $id: remapSchemaId(cleaned.$id) } : cleaned;
+  });
+}
+
+let cached: OcppValidator[] | undefined;
+
+/**
+ * Validators for ocpp1.6, ocpp2.0.1 and ocpp2.1 to pass as `strictModeValidators` to RPCServer and
+ * RPCClient (they replace the stock ones by subprotocol name). Built once per process: Ajv compiles each
+ * schema on first use, and connections share the compiled code.
+ */
+export function strictValidators(): OcppValidator[] {
+  cached ??= (['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const).map((p) => createValidator(p, officialSchemas(p)));
+  return cached;
+}
+
+/** The validator of one subprotocol. */
+export function validatorFor(subprotocol: OcppSubprotocol): OcppValidator {
+  const found = strictValidators().find((v) => v.subprotocol === subprotocol);
+  if (!found) throw new Error(`no validator for ${subprotocol}`);
+  return found;
+}
+
+/**
+ * Checks a payload against the official schema; returns undefined when valid, else the Ajv message.
+ * `kind` is `req` for a CALL payload and `conf` for a CALLRESULT payload.
+ */
+export function schemaProblem(subprotocol: OcppSubprotocol, action: string, kind: 'req' | 'conf', payload: unknown): string | undefined {
+  try {
+    validatorFor(subprotocol).validate(`urn:${action}.${kind}`, payload);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
