@@ -22,7 +22,8 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateDepot, seededRandom } from '../scenarios/depot-generator.ts';
+import { generateDepot } from '../scenarios/depot-generator.ts';
+import { seededRandom } from '../scenarios/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {

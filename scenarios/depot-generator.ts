@@ -11,6 +11,7 @@
  * per vehicle above most of the base load, which binds when many vehicles charge at once, export up to 4 kW per vehicle, a demand charge of 0.40 per kW.
  */
 import type { Problem, Vehicle } from '../optimizer/problem.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface DepotOptions {
   readonly vehicles: number;
@@ -22,18 +23,6 @@ export interface DepotOptions {
   readonly minimumCurrent?: boolean;
   /** Site import limit and demand charge on. Default true. */
   readonly siteLimit?: boolean;
-}
-
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -3,7 +3,7 @@
  * stable name (`battery:<session id>`, `sessions:<date>`), so a session gets the same battery whatever other
  * sessions are in the period, and two runs with one seed are identical.
  */
-import { seededRandom } from './depot-generator.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** A distribution of one number, as written in a scenario file. */
 export type Distribution =

@@ -9,6 +9,7 @@ import type { OcppVersion } from '../protocol.ts';
 import { SimCharger, type ReceivedCall } from './sim-charger.ts';
 import type { SimStationConfig } from './sim-profile-store.ts';
 import type { SimVehicleSpec } from './sim-vehicle.ts';
+import { seededRandom } from '../../../scenarios/seeded-random.ts';
 
 export interface SimFleetOptions {
   readonly url: string;
@@ -29,18 +30,6 @@ export interface SimFleetOptions {
   readonly seed?: number;
   /** Plug in vehicles at all; default true. */
   readonly vehicles?: boolean;
-}
-
-/** mulberry32: a small seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** A plausible EV: 40-80 kWh, 20-60 % now, wants 80-90 %, 11 kW AC, half of them bidirectional. */
