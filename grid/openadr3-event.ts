@@ -26,7 +26,7 @@ import { Compile } from 'typebox/compile';
 import { GridInputError, type GridIssue } from './errors.ts';
 import { parseRfc3339 } from './instant.ts';
 import { parseDurationMs } from './iso-duration.ts';
-import { schemaIssues } from './schema-issues.ts';
+import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { createSignalSeries, type SeriesInterval, type SignalSeries } from './signal-series.ts';
 import type { CapacityLimit } from './site-limits.ts';
 import { conversionFactor } from './units.ts';

@@ -29,7 +29,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { DateTime } from 'luxon';
 import { GridInputError, type GridIssue } from './errors.ts';
-import { schemaIssues } from './schema-issues.ts';
+import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { assertZone } from './zone.ts';
 
 const monthDay = '^\\d{1,2}-\\d{1,2}$';

@@ -15,7 +15,7 @@ import { GridInputError, type GridErrorCode, type GridIssue } from './errors.ts'
 import { instantInputToUtcMs } from './instant-input.ts';
 import type { LocalTimePolicy } from './local-time.ts';
 import { plugWindow, type DropReason } from './plug-window.ts';
-import { schemaIssues } from './schema-issues.ts';
+import { schemaIssues } from '../optimizer/schema-issues.ts';
 import type { SlotGrid } from './slot-grid.ts';
 
 const InstantSchema = Type.Union([

@@ -6,12 +6,9 @@
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { ProblemSchema, type Problem } from './problem.ts';
+import { schemaIssues, type InputIssue } from './schema-issues.ts';
 
-/** One thing wrong with an input, located by a JSON Pointer (`/vehicles/3/departureSlot`). */
-export interface InputIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type { InputIssue } from './schema-issues.ts';
 
 export type ProblemValidation =
   | { readonly ok: true; readonly problem: Problem }
@@ -26,25 +23,10 @@ if (Settings.Get().maxErrors < maxListedIssues + 1) Settings.Set({ maxErrors: ma
 /** Largest model accepted (vehicles x slots); past it the WebAssembly heap of one solve is at risk. */
 export const maxVehicleSlots = 2_000_000;
 
-function schemaIssues(input: unknown): InputIssue[] {
-  const issues: InputIssue[] = [];
-  const seen = new Set<string>();
+function problemSchemaIssues(input: unknown): InputIssue[] {
+  const issues = schemaIssues(compiled, input);
   let errors = 0;
-  for (const e of compiled.Errors(input)) {
-    errors++;
-    // TypeBox reports an unknown field twice, and a union member once per branch: keep one per path and kind.
-    if (e.keyword === 'boolean' && e.message === 'schema is false') {
-      const key = `${e.instancePath}|unknown`;
-      if (!seen.has(key)) issues.push({ path: e.instancePath, message: 'unknown field' });
-      seen.add(key);
-      continue;
-    }
-    if (e.keyword === 'additionalProperties') continue; // reported per field above
-    const key = `${e.instancePath}|${e.keyword}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: e.instancePath || '/', message: e.message });
-  }
+  for (const _ of compiled.Errors(input)) if (++errors > maxListedIssues) break;
   if (errors > maxListedIssues) {
     issues.push({ path: '/', message: `more than ${maxListedIssues} schema issues; the list above is cut short` });
   }
@@ -123,7 +105,7 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
  * its JSON Pointer path, or the value typed as a `Problem`.
  */
 export function validateProblem(input: unknown): ProblemValidation {
-  const issues = schemaIssues(input);
+  const issues = problemSchemaIssues(input);
   if (isObject(input)) issues.push(...ruleIssues(input));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, problem: input as Problem };
 }

@@ -4,7 +4,7 @@
  */
 import { Compile } from 'typebox/compile';
 import { parseRfc3339 } from '../grid/instant.ts';
-import { schemaIssues } from '../grid/schema-issues.ts';
+import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { isKnownZone } from '../grid/zone.ts';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import { isPolicyName, policyNames } from './policies.ts';

@@ -1,8 +1,14 @@
 /**
- * TypeBox validation errors as grid issues: one per path and keyword, unknown fields named once, and the
- * noise of union branches (one error per failed branch) folded into one message.
+ * TypeBox validation errors as input issues: one per path and keyword, unknown fields named once, and the
+ * noise of union branches (one error per failed branch) folded into one message. Shared by every layer that
+ * validates JSON with TypeBox (the problem here, grid's inputs, scenario files).
  */
-import type { GridIssue } from './errors.ts';
+
+/** One thing wrong with an input, located by a JSON Pointer (`/vehicles/3/departureSlot`). */
+export interface InputIssue {
+  readonly path: string;
+  readonly message: string;
+}
 
 /** The part of a compiled TypeBox validator used here. */
 export interface ErrorSource {
@@ -10,8 +16,8 @@ export interface ErrorSource {
 }
 
 /** Every schema problem of `value` (empty when it conforms), located by JSON Pointer. */
-export function schemaIssues(compiled: ErrorSource, value: unknown): GridIssue[] {
-  const issues: GridIssue[] = [];
+export function schemaIssues(compiled: ErrorSource, value: unknown): InputIssue[] {
+  const issues: InputIssue[] = [];
   const seen = new Set<string>();
   const unionPaths = new Set<string>();
   const errors = [...compiled.Errors(value)];
