@@ -7,12 +7,15 @@
  * an unknown key in the file is an error (a typo must not be silently ignored). Environment variables the
  * schema does not know are ignored (the environment is shared with everything else).
  *
- * Distributed mode (REDIS_URL) is a later issue: a set REDIS_URL is validated and then refused at boot
- * with `V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE`, never silently ignored.
+ * Distributed mode: a set REDIS_URL switches the store to Redis and the queue to BullMQ (adapters/store/
+ * REDIS.md); `V2G_REDIS_PREFIX` namespaces every key. Demo mode is embedded only: with REDIS_URL, DEMO
+ * defaults to false and an explicit DEMO=true is refused. (The code `V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE`
+ * of the version without Redis is retired and never reused.)
  */
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { defaultRedisPrefix, redisPrefixIssue } from './store/redis-keys.ts';
 
 const Port = (description: string, fallback: number) => Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description });
 const Int = (description: string, minimum: number, maximum: number, fallback: number) =>
@@ -24,7 +27,11 @@ export const ConfigSchema = Type.Object(
     HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface the HTTP API listens on (0.0.0.0 in a container)' }),
     PORT: Port('HTTP API port (0 = any free port)', 8080),
     OCPP_PORT: Port('OCPP (chargers) WebSocket port, opened by the OCPP module', 9220),
-    REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue)' })),
+    REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue); set = Redis store and BullMQ queue' })),
+    V2G_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: defaultRedisPrefix, description: 'namespace of every Redis key and queue (several deployments share one Redis)' }),
+    REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
+    QUEUE_LOCK_MS: Int("a worker's lock on a running re-plan; a killed worker's job is picked up again after it expires (ms)", 1_000, 600_000, 30_000),
+    QUEUE_STALLED_INTERVAL_MS: Int('how often workers look for jobs whose worker died (ms)', 500, 600_000, 30_000),
     API_TOKENS: Type.Optional(
       Type.String({ description: 'bearer tokens: `name:token:scope+scope,...` with scopes read, dispatch, admin; tokens >= 16 characters' }),
     ),
@@ -67,8 +74,16 @@ export interface ServiceConfig {
   readonly host: string;
   readonly port: number;
   readonly ocppPort: number;
-  /** Always undefined in this version: a set REDIS_URL fails the boot. */
+  /** Undefined = embedded (in-memory store, in-process queue). */
   readonly redisUrl: string | undefined;
+  /** V2G_REDIS_PREFIX: every Redis key starts with `<redisPrefix>:`. */
+  readonly redisPrefix: string;
+  /** How long `start` waits for Redis (ms). */
+  readonly redisReadyTimeoutMs: number;
+  /** BullMQ `lockDuration` of re-plan jobs (ms). */
+  readonly queueLockMs: number;
+  /** BullMQ `stalledInterval` (ms). */
+  readonly queueStalledIntervalMs: number;
   readonly apiTokens: readonly ApiToken[];
   readonly demo: boolean;
   readonly logLevel: string;
@@ -98,17 +113,15 @@ export interface ConfigIssue {
 
 /** Boot-time configuration failure listing every issue. */
 export class ConfigError extends Error {
-  readonly code: 'V2G_ERR_CONFIG' | 'V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE';
+  readonly code = 'V2G_ERR_CONFIG' as const;
   readonly retryable = false as const;
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[]) {
-    const distributed = issues.length > 0 && issues.every((i) => i.key === 'REDIS_URL' && i.source === 'combination');
-    const code = distributed ? 'V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE' : 'V2G_ERR_CONFIG';
+    const code = 'V2G_ERR_CONFIG';
     const lines = issues.map((i) => `  - ${i.key} (${i.source}): ${i.message}`);
     super([`The configuration is not usable (${code}, ${issues.length} problem${issues.length === 1 ? '' : 's'}):`, ...lines].join('\n'));
     this.name = 'ConfigError';
-    this.code = code;
     this.issues = issues;
   }
 }
@@ -245,6 +258,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     issues.push({ key, source: source[key] ?? 'default', message: `${shown} ${detail}` });
   }
   const c = withDefaults as RawConfig;
+  // Demo mode is embedded only: with Redis it defaults to off, and asking for it is an error below.
+  if (c.REDIS_URL !== undefined && source.DEMO === undefined) c.DEMO = false;
   const apiTokens = c.API_TOKENS ? parseApiTokens(c.API_TOKENS, issues) : [];
   if (issues.length === 0) {
     if (c.PORT !== 0 && c.PORT === c.OCPP_PORT) {
@@ -257,12 +272,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
       issues.push({ key: 'REPLAN_MAX_WAIT_MS', source: 'combination', message: `is below REPLAN_DEBOUNCE_MS (${c.REPLAN_DEBOUNCE_MS})` });
     }
   }
-  if (issues.length === 0 && c.REDIS_URL !== undefined) {
-    issues.push({
-      key: 'REDIS_URL',
-      source: 'combination',
-      message: 'distributed mode (Redis store and BullMQ queue) is not available yet; unset REDIS_URL to run embedded (in-memory store, in-process queue)',
-    });
+  if (issues.length === 0) {
+    const prefixIssue = redisPrefixIssue(c.V2G_REDIS_PREFIX);
+    if (prefixIssue) issues.push({ key: 'V2G_REDIS_PREFIX', source: source.V2G_REDIS_PREFIX ?? 'default', message: `"${c.V2G_REDIS_PREFIX}" ${prefixIssue}` });
+    if (c.REDIS_URL !== undefined && c.DEMO) {
+      issues.push({ key: 'DEMO', source: 'combination', message: 'demo mode is embedded only (a random token per process); with REDIS_URL set DEMO=false and API_TOKENS' });
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze({
@@ -270,6 +285,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     port: c.PORT,
     ocppPort: c.OCPP_PORT,
     redisUrl: c.REDIS_URL,
+    redisPrefix: c.V2G_REDIS_PREFIX,
+    redisReadyTimeoutMs: c.REDIS_READY_TIMEOUT_MS,
+    queueLockMs: c.QUEUE_LOCK_MS,
+    queueStalledIntervalMs: c.QUEUE_STALLED_INTERVAL_MS,
     apiTokens,
     demo: c.DEMO,
     logLevel: c.LOG_LEVEL,

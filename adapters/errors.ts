@@ -48,6 +48,8 @@ export const serviceErrorCodes = {
   V2G_ERR_INTERNAL: { status: 500, title: 'Internal error', retryable: true },
   V2G_ERR_SOLVE_FAILED: { status: 503, title: 'The solver failed; the last good plan stays in force', retryable: true },
   V2G_ERR_NOT_READY: { status: 503, title: 'The service is not ready', retryable: true },
+  /** Redis (store or queue) cannot serve now; thrown as StoreUnavailableError (adapters/store/redis-errors.ts). */
+  V2G_ERR_STORE_UNAVAILABLE: { status: 503, title: 'The store or the job queue is unavailable', retryable: true },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ServiceErrorCode = keyof typeof serviceErrorCodes;

@@ -11,6 +11,7 @@ import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatPlanSummary } from './plan-summary.ts';
 import { registerStartCommand } from './start-command.ts';
+import { registerRoleCommands } from './role-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerSimChargersCommand } from './sim-chargers-command.ts';
@@ -164,6 +165,7 @@ export function buildProgram(
   registerReplayCommand(program, out);
   registerCompareCommand(program, out);
   registerStartCommand(program, out);
+  registerRoleCommands(program, out);
   registerSimChargersCommand(program, out);
   return program;
 }

@@ -11,6 +11,9 @@
  * - A permanent error (`PermanentJobError`, `retryable: false`) or the last attempt fails the job at
  *   once (BullMQ sees an `UnrecoverableError`). The error's `code` is kept as a job log line.
  * - While the processor runs, the slot's lease is renewed every `leaseMs / 3`.
+ * - `handBack()` (graceful shutdown past its bound) moves the running jobs back to BullMQ's wait list
+ *   (another worker runs them again, with the same job id, so the slot's lease lets it in); whatever
+ *   their processors do afterwards in this process is ignored (no slot bookkeeping, no events).
  */
 import { DelayedError, type Job as BullJob, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -54,6 +57,10 @@ function codeOf(error: unknown): string | undefined {
 export class AttemptRunner<D, R> {
   /** Keyed by BullMQ's job object, which BullMQ hands to the worker's events too (no leak when no event comes). */
   readonly running = new WeakMap<object, RunningJob<D>>();
+  /** Jobs this process is running now, with their BullMQ lock tokens. */
+  private readonly active = new Map<string, { readonly bull: BullJob<Envelope<D>, R>; readonly token: string | undefined }>();
+  /** Jobs handed back to the queue: their late outcome here is ignored. */
+  private readonly handedBack = new Set<string>();
 
   constructor(
     private readonly deps: AttemptDeps<D>,
@@ -93,16 +100,45 @@ export class AttemptRunner<D, R> {
     const snapshot = snapshotOf<D, R>(bull, { state: 'active', data, ...(failedCode !== undefined ? { failedCode } : {}) });
     this.running.set(bull, { data, startedAt: performance.now() });
     const stopLease = this.renewLease(slot, id);
+    this.active.set(id, { bull, token });
     let result: R;
     try {
       result = await this.processor(snapshot);
     } catch (error) {
       stopLease();
+      this.active.delete(id);
+      if (this.handedBack.delete(id)) throw new Error(`job ${id} was handed back to the queue`);
       throw await this.failed(bull, slot, data, maxRunAtUtcMs, error);
     }
     stopLease();
+    this.active.delete(id);
+    if (this.handedBack.delete(id)) throw new Error(`job ${id} was handed back to the queue`);
     this.wakeNext(slot, await slots.release(client, slot, id));
     return result;
+  }
+
+  /** How many jobs this process is running. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Moves every running job back to the wait list (BullMQ `moveToWait` with our lock token), so another
+   * worker runs it now rather than after the stalled check. Returns the ids handed back.
+   */
+  async handBack(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const [id, { bull, token }] of [...this.active]) {
+      this.handedBack.add(id);
+      try {
+        await bull.moveToWait(token);
+        ids.push(id);
+      } catch (error) {
+        // The lock is gone already (e.g. Redis down): the stalled checker recovers the job instead.
+        this.deps.onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return ids;
   }
 
   /** The error to hand BullMQ for a failed attempt (after the slot is updated). */

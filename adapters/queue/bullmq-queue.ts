@@ -31,7 +31,7 @@ import { AttemptFailed, failedCodeOf, portBackoffType, portState, snapshotOf, ty
 import { BullmqSchedulers } from './bullmq-schedulers.ts';
 import { Slots, type PendingRecord } from './bullmq-slots.ts';
 import { SlotWaker } from './bullmq-wake.ts';
-import type { AddOptions, Job, JobQueue, JobState, JobTemplate, Processor, QueueEvent, RepeatOptions, SchedulerInfo } from './queue.ts';
+import type { AddOptions, CloseOptions, Job, JobQueue, JobState, JobTemplate, Processor, QueueEvent, RepeatOptions, SchedulerInfo } from './queue.ts';
 
 export interface BullmqQueueOptions<D> {
   /** BullMQ queue name (no `:`), e.g. `replan`. */
@@ -63,6 +63,17 @@ export interface BullmqQueueOptions<D> {
   readonly orphanGraceMs?: number;
   /** BullMQ connection errors and background failures (log them). */
   readonly onError?: (error: Error) => void;
+  /**
+   * BullMQ `lockDuration` (ms, default 30000): a running job's lock, renewed at half of it. A worker
+   * killed mid-job loses it; the stalled checker of any worker then moves the job back to wait.
+   */
+  readonly lockDurationMs?: number;
+  /** BullMQ `stalledInterval` (ms, default 30000): how often workers look for jobs whose lock expired. */
+  readonly stalledIntervalMs?: number;
+  /** BullMQ `maxStalledCount` (default 1): recoveries of one job before it fails. */
+  readonly maxStalledCount?: number;
+  /** Told when `close({ handBackAfterMs })` hands jobs back (their ids). */
+  readonly onHandBack?: (jobIds: readonly string[]) => void;
 }
 
 const maxAddRounds = 100;
@@ -180,6 +191,9 @@ export class BullmqQueue<D, R> implements JobQueue<D, R> {
       connection: client,
       prefix: this.keys.bullPrefix,
       concurrency: Math.max(1, this.options.concurrency ?? 1),
+      ...(this.options.lockDurationMs !== undefined ? { lockDuration: this.options.lockDurationMs } : {}),
+      ...(this.options.stalledIntervalMs !== undefined ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+      ...(this.options.maxStalledCount !== undefined ? { maxStalledCount: this.options.maxStalledCount } : {}),
       settings: { backoffStrategy: (_attempts, _type, error) => (error instanceof AttemptFailed ? error.retryDelayMs : undefined) ?? 1000 },
     });
     worker.on('error', this.onError);
@@ -210,15 +224,39 @@ export class BullmqQueue<D, R> implements JobQueue<D, R> {
     });
   }
 
-  /** Stops this process's tick and job workers (waiting for active jobs); schedulers stay in Redis. */
-  close(): Promise<void> {
+  /**
+   * Stops this process's tick and job workers; schedulers stay in Redis. Waits for the active jobs, or
+   * with `handBackAfterMs` at most that long: jobs still running then are moved back to the wait list
+   * for another worker (their lock token is ours, so no stalled-check delay) and the worker closes.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
     this.closing ??= (async () => {
-      await this.schedulers.close();
-      await this.worker?.close();
+      // The bound runs from now; the tick worker closes meanwhile (its blocking read can take seconds).
+      const deadline = options.handBackAfterMs !== undefined ? this.clock.nowUtcMs() + options.handBackAfterMs : undefined;
+      await Promise.all([this.schedulers.close(), this.worker ? this.closeWorker(this.worker, deadline) : undefined]);
       await this.bull.close();
       if (this.workerClient) await closeRedisClient(this.workerClient);
     })();
     return this.closing;
+  }
+
+  private async closeWorker(worker: Worker<Envelope<D>, R>, deadline: number | undefined): Promise<void> {
+    const runner = this.runner;
+    if (deadline === undefined || !runner) {
+      await worker.close();
+      return;
+    }
+    await worker.pause(true);
+    while (runner.activeCount > 0 && this.clock.nowUtcMs() < deadline) {
+      await new Promise<void>((resolve) => this.timers.setTimer(Math.min(50, Math.max(1, deadline - this.clock.nowUtcMs())), resolve));
+    }
+    if (runner.activeCount > 0) {
+      const ids = await runner.handBack();
+      if (ids.length > 0) this.options.onHandBack?.(ids);
+      await worker.close(true);
+      return;
+    }
+    await worker.close();
   }
 
   private bullOptions(jobId: string, options: AddOptions, nowUtcMs: number, delayMs: number) {
@@ -324,6 +362,12 @@ export class BullmqQueue<D, R> implements JobQueue<D, R> {
     }
     const state = portState(bullState);
     if (!state) return undefined;
+    if ((state === 'completed' || state === 'failed') && !bull.finishedOn) {
+      // The job finished between reading it and reading its state: its return value and reason are in
+      // the newer record (seen under load as a completed job without its return value).
+      const fresh = await this.bull.getJob(id);
+      if (fresh?.finishedOn) return this.view(fresh);
+    }
     return snapshotOf(bull, { state, ...(state === 'delayed' ? { runAtUtcMs: bull.timestamp + bull.delay } : {}), ...code });
   }
 

@@ -99,6 +99,17 @@ export interface JobQueue<D, R> {
   process(processor: Processor<D, R>): void;
   on(listener: (event: QueueEvent<D, R>) => void): void;
   counts(): Promise<Record<JobState, number>>;
-  /** Stops schedulers and taking jobs, then waits for the active ones. */
-  close(): Promise<void>;
+  /**
+   * Stops schedulers and taking jobs, then waits for the active ones. With `handBackAfterMs`, an
+   * implementation that shares its jobs with other processes (BullMQ) hands the jobs still active after
+   * that long back to the queue (another worker runs them) instead of waiting on; the in-process queue
+   * has nobody to hand them to and ignores it.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** How a queue closes. */
+export interface CloseOptions {
+  /** Wait this long for active jobs, then hand them back (ms). Default: wait for them. */
+  readonly handBackAfterMs?: number;
 }

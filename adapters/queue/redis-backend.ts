@@ -13,7 +13,8 @@ import { closeRedisClient, createRedisClient, waitForRedis, type RedisClientOpti
 import { RedisIdempotencyStore } from '../store/redis-idempotency-store.ts';
 import { defaultRedisPrefix } from '../store/redis-keys.ts';
 import { RedisStore } from '../store/redis-store.ts';
-import { BullmqQueue } from './bullmq-queue.ts';
+import { BullmqQueue, type BullmqQueueOptions } from './bullmq-queue.ts';
+import type { CloseOptions } from './queue.ts';
 
 export interface RedisBackendOptions<D> {
   /** REDIS_URL (`redis://` or `rediss://`, credentials and db in the URL). */
@@ -32,6 +33,8 @@ export interface RedisBackendOptions<D> {
   readonly onError?: (error: Error) => void;
   /** Producer `commandTimeout` etc. (redis-connection.ts defaults otherwise). */
   readonly connection?: Omit<RedisClientOptions, 'connectionName' | 'onError'>;
+  /** BullMQ lock, stalled check and hand-back reporting (bullmq-queue.ts). */
+  readonly worker?: Pick<BullmqQueueOptions<D>, 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'onHandBack'>;
 }
 
 export interface RedisBackend<D, R> {
@@ -41,8 +44,8 @@ export interface RedisBackend<D, R> {
   readonly queue: BullmqQueue<D, R>;
   /** Resolves once Redis answers; rejects with StoreUnavailableError after `timeoutMs`. */
   ready(timeoutMs: number): Promise<void>;
-  /** Closes the queue (waits for active jobs) and then the producer connection. */
-  close(): Promise<void>;
+  /** Closes the queue (waits for active jobs, or hands them back after `handBackAfterMs`) and then the producer connection. */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -66,6 +69,7 @@ export function createRedisBackend<D, R>(options: RedisBackendOptions<D>): Redis
     concurrency: options.concurrency,
     merge: options.merge,
     onError,
+    ...options.worker,
   });
   let closing: Promise<void> | undefined;
   return {
@@ -74,9 +78,9 @@ export function createRedisBackend<D, R>(options: RedisBackendOptions<D>): Redis
     idempotency,
     queue,
     ready: (timeoutMs) => waitForRedis(redis, timeoutMs),
-    close() {
+    close(closeOptions) {
       closing ??= (async () => {
-        await queue.close();
+        await queue.close(closeOptions);
         await closeRedisClient(redis);
       })();
       return closing;

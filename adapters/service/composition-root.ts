@@ -1,118 +1,170 @@
 /**
- * The composition root of the service: the ONE place that creates the store, the queue, the solver pool,
- * the metrics, the HTTP app and the re-plan worker, and wires them together. Embedded mode (the only one
- * in this version): in-memory store and in-process queue. The OCPP module (a later issue) takes
- * `service.ctx` (store, queue, clock, config with `ocppPort`) from here.
+ * The composition root of the service: the ONE place that creates the backend (store, queue, plan bus:
+ * in memory, or on Redis when REDIS_URL is set; service-backend.ts), the solver pool, the metrics, the
+ * HTTP app, the re-plan worker and the OCPP gateway, and wires them together.
  *
- * Lifecycle: `createService` (nothing runs yet) -> `start` (warm the solver pool with a realistic solve per
- * worker, start the re-plan worker,
- * ready) -> `listen` -> `close` (not ready, stop HTTP and wait for requests in flight, wait for the active
- * re-plan, close the pool).
+ * Roles (`deps.roles`, default all three = `v2g start`):
+ * - `api`: the HTTP API on HOST:PORT. Writes state, queues re-plans, reads plans.
+ * - `worker`: takes re-plan jobs, solves on a pool of SOLVER_POOL_SIZE HiGHS threads, saves the plan and
+ *   announces it on the plan bus; re-plans every site once at start.
+ * - `gateway`: the OCPP server on HOST:OCPP_PORT (gateway.ts); chargers' sessions become store sessions
+ *   and trigger re-plans; announced plans go to the chargers connected here.
+ * A process without `api` serves only /health, /metrics and /problems on HOST:PORT (ops-app.ts).
+ * Embedded (no REDIS_URL) the roles must run in one process (they share memory); with Redis any number
+ * of processes of each role share one Redis.
+ *
+ * Lifecycle: `createService` (nothing runs yet) -> `start` (Redis answers; worker: warm the solver pool
+ * with a realistic solve per thread, start taking jobs; gateway: follow the plan bus; ready) -> `listen`
+ * (HTTP; gateway: the OCPP port) -> `close` (not ready; OCPP and HTTP stop; the active re-plans finish,
+ * or after 60 % of SHUTDOWN_GRACE_MS are handed back to the queue for another worker; the pool and the
+ * connections close).
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
 import { optimize } from '../../optimizer/optimize.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { systemClock, type Clock, type Timers } from '../clock.ts';
 import type { ApiToken, ServiceConfig } from '../config.ts';
 import { buildHttpApp } from '../http/app.ts';
-import { MemoryQueue } from '../queue/memory-queue.ts';
-import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
-import { MemoryStore } from '../store/memory-store.ts';
+import { buildOpsApp } from '../http/ops-app.ts';
+import type { OcppServer } from '../ocpp/server.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { Readiness, ServiceContext } from './context.ts';
+import { createGateway, type Gateway } from './gateway.ts';
 import { ServiceMetrics } from './metrics.ts';
-import { mergeReplanData, requestReplan, type ReplanJobData, type ReplanJobResult } from './replan-job.ts';
-import { createReplanProcessor, type PlanSolver, type WorkerLog } from './replan-worker.ts';
+import { requestReplan } from './replan-job.ts';
+import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
+import { createServiceBackend, type ServiceBackend } from './service-backend.ts';
+
+/** What a process does (see above). */
+export type ServiceRole = 'api' | 'worker' | 'gateway';
+export const allRoles: readonly ServiceRole[] = ['api', 'worker', 'gateway'];
 
 export interface ServiceDeps {
-  /** Default: the system clock and Node timers. */
+  /** Default: the system clock and Node timers (with REDIS_URL they must follow wall time). */
   readonly clock?: Clock;
   readonly timers?: Timers;
-  /** Default: HiGHS on a solver pool of SOLVER_POOL_SIZE workers created here. */
+  /** Default: HiGHS on a solver pool of SOLVER_POOL_SIZE workers created here (worker role only). */
   readonly solve?: PlanSolver;
   /** A pino logger; default: silent. */
-  readonly logger?: FastifyBaseLogger;
+  readonly logger?: Logger;
+  /** Embedded only: stores to use (tests). */
   readonly store?: Store;
   readonly idempotency?: IdempotencyStore;
   /** Collect prom-client's default process metrics (default true). */
   readonly defaultMetrics?: boolean;
+  /** Default: all three. */
+  readonly roles?: readonly ServiceRole[];
+  /** Shown in Redis `CLIENT LIST`; default `v2g-<roles>`. */
+  readonly processName?: string;
 }
 
 export interface Service {
   readonly ctx: ServiceContext;
+  /** The HTTP API (api role) or the operations endpoint (health, metrics). */
   readonly app: FastifyInstance;
+  readonly roles: readonly ServiceRole[];
+  readonly backend: ServiceBackend;
   /** The solver pool, when this service created one. */
   readonly pool: SolverPool | undefined;
+  /** The OCPP gateway (gateway role). */
+  readonly gateway: Gateway | undefined;
+  /** The OCPP server while listening (gateway role). */
+  readonly ocpp: OcppServer | undefined;
   /** Only in demo mode: a random token with every scope, printed at boot. */
   readonly demoToken: string | undefined;
   start(): Promise<void>;
-  /** Listens on HOST:PORT; returns the base URL. */
+  /** Listens on HOST:PORT (and, gateway role, HOST:OCPP_PORT); returns the HTTP base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
 
-const silentLog: WorkerLog = { info: () => undefined, warn: () => undefined };
-
 export async function createService(config: ServiceConfig, deps: ServiceDeps = {}): Promise<Service> {
-  if (config.redisUrl !== undefined) throw new Error('distributed mode (REDIS_URL) is not available yet');
+  const roles = deps.roles ?? allRoles;
+  const has = (role: ServiceRole) => roles.includes(role);
   const clock = deps.clock ?? systemClock;
   const timers = deps.timers ?? systemClock;
-  const pool = deps.solve ? undefined : new SolverPool({ size: config.solverPoolSize });
-  const solve: PlanSolver = deps.solve ?? ((problem) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs }));
-  const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
-  const store = deps.store ?? new MemoryStore();
-  const queue = new MemoryQueue<ReplanJobData, ReplanJobResult>({ clock, timers, concurrency: config.solverPoolSize, merge: mergeReplanData });
-  const readiness: Readiness = { started: false, closing: false };
-  const ctx: ServiceContext = {
-    config,
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  let gateway: Gateway | undefined;
+  const backend = createServiceBackend(config, {
     clock,
     timers,
-    store,
-    idempotency: deps.idempotency ?? new MemoryIdempotencyStore(clock),
-    queue,
-    metrics,
-    readiness,
-  };
-  const demoToken = config.demo ? `demo-${randomBytes(16).toString('hex')}` : undefined;
+    processName: deps.processName ?? `v2g-${roles.join('-')}`,
+    ...(deps.store ? { store: deps.store } : {}),
+    ...(deps.idempotency ? { idempotency: deps.idempotency } : {}),
+    onError: (err) => logger.warn({ err, code: 'V2G_ERR_STORE_UNAVAILABLE' }, 'redis'),
+    onHandBack: (jobIds) => logger.warn({ jobIds }, 'shutdown: running re-plans handed back to the queue'),
+    onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
+  });
+  const pool = has('worker') && !deps.solve ? new SolverPool({ size: config.solverPoolSize }) : undefined;
+  const solve: PlanSolver = deps.solve ?? ((problem) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs }));
+  const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
+  const readiness: Readiness = { started: false, closing: false };
+  const { store, queue, planBus } = backend;
+  const ctx: ServiceContext = { config, clock, timers, store, idempotency: backend.idempotency, queue, metrics, readiness };
+  const demoToken = config.demo && has('api') ? `demo-${randomBytes(16).toString('hex')}` : undefined;
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];
-  const app = await buildHttpApp({ ctx, tokens, ...(deps.logger ? { logger: deps.logger } : {}) });
-  const log: WorkerLog = deps.logger ? deps.logger.child({ module: 'replan' }) : silentLog;
+  const httpLogger = deps.logger ? { logger: deps.logger } : {};
+  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger }) : await buildOpsApp({ ctx, ...httpLogger });
+  gateway = has('gateway') ? createGateway(ctx, logger) : undefined;
   queue.on((event) => {
     if (event.type === 'completed') metrics.replanJobs.labels('completed').inc();
     else metrics.replanJobs.labels(event.willRetry ? 'retried' : 'failed').inc();
   });
 
   let started = false;
+  let unsubscribe: (() => void) | undefined;
   let closed: Promise<void> | undefined;
   return {
     ctx,
     app,
+    roles,
+    backend,
     pool,
+    gateway,
+    get ocpp() {
+      return gateway?.server;
+    },
     demoToken,
     async start() {
       if (started) return;
       started = true;
-      if (pool) {
-        await pool.warmUp();
-        // One realistic solve per worker (minimum current, repair rounds) so the first dispatch does not pay
-        // for the JIT of the solver's code paths (measured: ~250 ms first vs ~75 ms after).
-        const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
-        await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool, timeLimitMs: config.solveTimeLimitMs })));
+      await backend.ready(config.redisReadyTimeoutMs);
+      if (gateway) {
+        const g = gateway;
+        unsubscribe = planBus.subscribe((event) => g.planReady(event));
       }
-      queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log }));
-      for (const site of await store.listSites()) await requestReplan(queue, config, site.id, 'service started');
+      if (has('worker')) {
+        if (pool) {
+          await pool.warmUp();
+          // One realistic solve per worker (minimum current, repair rounds) so the first dispatch does not pay
+          // for the JIT of the solver's code paths (measured: ~250 ms first vs ~75 ms after).
+          const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
+          await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool, timeLimitMs: config.solveTimeLimitMs })));
+        }
+        const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
+          planBus.publish({ siteId: plan.siteId, planId: plan.id, createdAtUtcMs: plan.createdAtUtcMs });
+        queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved }));
+        for (const site of await store.listSites()) await requestReplan(queue, config, site.id, 'service started');
+      }
       readiness.started = true;
     },
     async listen() {
-      return app.listen({ host: config.host, port: config.port });
+      const url = await app.listen({ host: config.host, port: config.port });
+      await gateway?.listen();
+      return url;
     },
     close() {
       closed ??= (async () => {
+        // Running re-plans get 60 % of the grace from now; what HTTP takes to drain comes out of it.
+        const handBackAtUtcMs = clock.nowUtcMs() + Math.floor(config.shutdownGraceMs * 0.6);
         readiness.closing = true;
+        unsubscribe?.();
+        await gateway?.close();
         await app.close();
-        await queue.close();
+        await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
       })();
       return closed;

@@ -1,6 +1,6 @@
 /**
- * What the HTTP routes (and later the OCPP module) get from the composition root: configuration, time,
- * the store, the re-plan queue and metrics. Nothing here is created by a route.
+ * What the HTTP routes and the OCPP gateway (gateway.ts) get from the composition root: configuration,
+ * time, the store, the re-plan queue and metrics. Nothing here is created by a route.
  */
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';

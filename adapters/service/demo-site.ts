@@ -20,8 +20,20 @@ export const demoSiteId = 'demo-depot';
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** Options of `seedDemoSite` (benchmarks seed many such sites). */
+export interface DemoSiteOptions {
+  readonly vehicles?: number;
+  readonly seed?: number;
+  /** Default `demo-depot`. */
+  readonly siteId?: string;
+  /** Install the site's cron re-plans (default true). */
+  readonly schedules?: boolean;
+  /** Queue its first plan at once (default true). */
+  readonly replan?: boolean;
+}
+
 /** Stores the demo site (replacing an earlier one), queues its first plan and returns the site. */
-export async function seedDemoSite(ctx: ServiceContext, options: { vehicles?: number; seed?: number } = {}): Promise<SiteRecord> {
+export async function seedDemoSite(ctx: ServiceContext, options: DemoSiteOptions = {}): Promise<SiteRecord> {
   const now = ctx.clock.nowUtcMs();
   const zone = 'Europe/Berlin';
   const slotMinutes = 15;
@@ -37,7 +49,7 @@ export async function seedDemoSite(ctx: ServiceContext, options: { vehicles?: nu
     ...(v.v2gAllowed === true && typeof v.maxDischargeKw === 'number' ? { maxDischargeKw: v.maxDischargeKw } : {}),
   }));
   const site: SiteRecord = {
-    id: demoSiteId,
+    id: options.siteId ?? demoSiteId,
     name: `Demo depot (generated: ${depot.vehicles.length} vehicles, times shifted to now)`,
     timeZone: zone,
     currency: 'EUR',
@@ -46,7 +58,7 @@ export async function seedDemoSite(ctx: ServiceContext, options: { vehicles?: nu
     connectionExportKw: depot.exportLimitKw?.[0] ?? 0,
     chargers,
     tariff: { energyPrice: 'market', demandCharge: { pricePerKw: depot.demandCharge?.pricePerKw ?? 0 } },
-    replanSchedules: [
+    replanSchedules: options.schedules === false ? [] : [
       { cron: '*/15 * * * *', description: 'rolling re-plan every quarter-hour' },
       { cron: '5 13 * * *', description: 'after the day-ahead prices are published' },
     ],
@@ -95,6 +107,6 @@ export async function seedDemoSite(ctx: ServiceContext, options: { vehicles?: nu
     updatedAtUtcMs: now,
   });
   await syncSiteSchedules(ctx.queue, ctx.config, site.id, site);
-  await requestReplan(ctx.queue, ctx.config, site.id, 'demo site loaded', { immediate: true });
+  if (options.replan !== false) await requestReplan(ctx.queue, ctx.config, site.id, 'demo site loaded', { immediate: true });
   return site;
 }

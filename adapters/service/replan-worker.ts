@@ -7,6 +7,9 @@
  *   is recorded and the plan in force (if any) stays.
  * - A failed solve (plan status `error` or `timed_out`) is retryable: the last good plan stays in force,
  *   the attempt is recorded with whether a retry follows, and the queue retries with backoff.
+ * - After the plan is saved, `onPlanSaved` announces it (the plan bus, to the OCPP gateways). If that
+ *   fails (Redis down), the attempt fails with its retryable error and the job is retried: a saved plan
+ *   is never left unannounced silently.
  */
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../../optimizer/plan.ts';
@@ -39,6 +42,8 @@ export interface ReplanDeps {
   readonly metrics: ServiceMetrics;
   readonly solve: PlanSolver;
   readonly log: WorkerLog;
+  /** Announces a saved plan (plan-bus.ts). */
+  readonly onPlanSaved?: (plan: PlanRecord) => Promise<void>;
 }
 
 export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData, ReplanJobResult> {
@@ -64,6 +69,7 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
   return async (job) => {
     const { siteId } = job.data;
     const nowUtcMs = clock.nowUtcMs();
+    deps.log.info({ siteId, jobId: job.id, attempt: job.attemptsMade, reasons: job.data.reasons }, 're-plan started');
     const site = await store.getSite(siteId);
     if (!site) throw new PermanentJobError('V2G_ERR_NOT_FOUND', `site "${siteId}" no longer exists`);
     const [sessions, signals, dispatches, state] = await Promise.all([
@@ -115,6 +121,7 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       const fresh = await store.getDispatch(siteId, id);
       if (fresh && fresh.status === 'active') await store.putDispatch({ ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs) });
     }
+    await deps.onPlanSaved?.(record);
     metrics.plans.labels('saved').inc();
     deps.log.info(
       {

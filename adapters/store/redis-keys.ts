@@ -10,6 +10,7 @@
  * - `<p>:site:<site>:dispatches` / `:dispatch-order` hash id -> JSON / zset id by first-put order
  * - `<p>:site:<site>:plans` / `:plan-order`           hash id -> JSON / list of ids, newest first
  * - `<p>:idem:<key>`                  hash: `fp`, `exp`, `response` (with PX expiry)
+ * - `<p>:plan-ready`                  stream: "plan P of site S is saved" for the OCPP gateways (capped)
  * - `<p>:bull:<queue>:...`            BullMQ's own keys (its `prefix` option is `<p>:bull`)
  * - `<p>:q:<queue>:seq`               job id counter
  * - `<p>:q:<queue>:pending:<slot>`    hash: the pending job of a slot (bullmq-slot-scripts.ts)
@@ -93,6 +94,11 @@ export class RedisKeys {
       this.plans(siteId),
       this.planOrder(siteId),
     ];
+  }
+
+  /** The stream of saved plans (adapters/service/redis-plan-bus.ts). */
+  get planReady(): string {
+    return `${this.prefix}:plan-ready`;
   }
 
   idempotency(key: string): string {

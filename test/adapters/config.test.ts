@@ -42,10 +42,23 @@ describe('loadConfig', () => {
     expect(e.message).toMatch(/5 problems/);
   });
 
-  it('refuses REDIS_URL with a clear error: distributed mode is not available yet', () => {
-    const e = errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379' }));
-    expect(e.code).toBe('V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE');
-    expect(e.message).toMatch(/distributed mode .* not available yet; unset REDIS_URL/);
+  it('REDIS_URL switches on distributed mode: prefix, queue lock and stalled check, demo off by default', () => {
+    const c = loadConfig({ REDIS_URL: 'redis://localhost:6379', API_TOKENS: token, V2G_REDIS_PREFIX: 'acme:prod', QUEUE_LOCK_MS: '5000', QUEUE_STALLED_INTERVAL_MS: '1000' });
+    expect(c).toMatchObject({ redisUrl: 'redis://localhost:6379', redisPrefix: 'acme:prod', queueLockMs: 5000, queueStalledIntervalMs: 1000, demo: false });
+    expect(loadConfig({})).toMatchObject({ redisPrefix: 'v2g', queueLockMs: 30_000, queueStalledIntervalMs: 30_000 });
+  });
+
+  it('with REDIS_URL: tokens are required, and the demo (embedded only) is refused', () => {
+    expect(errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379' })).issues.map((i) => i.key)).toEqual(['API_TOKENS']);
+    const e = errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379', DEMO: 'true' }));
+    expect(e.issues).toEqual([expect.objectContaining({ key: 'DEMO', source: 'combination', message: expect.stringMatching(/embedded only/) })]);
+  });
+
+  it('refuses a Redis prefix that would not namespace keys (glob characters, empty parts)', () => {
+    for (const prefix of ['v2g*', 'a::b', 'has space', ':lead']) {
+      const e = errorOf(() => loadConfig({ V2G_REDIS_PREFIX: prefix }));
+      expect(e.issues.map((i) => i.key)).toEqual(['V2G_REDIS_PREFIX']);
+    }
   });
 
   it('validates REDIS_URL like any other field first', () => {

@@ -1,6 +1,7 @@
 /**
  * `v2g start` as a newcomer runs it (`npm start`): a real process on a free port, the demo plan readable
- * with the printed token, graceful shutdown on SIGTERM; and the boot refusals (REDIS_URL, bad config).
+ * with the printed token, graceful shutdown on SIGTERM; and the boot refusals (demo with Redis, a role
+ * without Redis, Redis unreachable, bad config).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
@@ -11,8 +12,8 @@ import { bootBanner } from '../../../adapters/cli/start-command.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['bin/v2g.mjs', 'start'], { cwd: repo, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+function start(env: Record<string, string>, command = 'start'): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['bin/v2g.mjs', command], { cwd: repo, env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'warn', ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -51,11 +52,19 @@ describe('v2g start', () => {
     }
   });
 
-  it('refuses REDIS_URL at boot with a clear message (exit 2)', async () => {
-    const p = start({ REDIS_URL: 'redis://127.0.0.1:6379', PORT: '0' });
-    expect(await p.exit).toBe(2);
-    expect(p.err()).toMatch(/V2G_ERR_DISTRIBUTED_MODE_UNAVAILABLE/);
-    expect(p.err()).toMatch(/unset REDIS_URL/);
+  it('refuses the demo with REDIS_URL (embedded only), and a single role without REDIS_URL (exit 2)', async () => {
+    const demo = start({ REDIS_URL: 'redis://127.0.0.1:6379', DEMO: 'true', PORT: '0' });
+    expect(await demo.exit).toBe(2);
+    expect(demo.err()).toMatch(/DEMO \(combination\): demo mode is embedded only/);
+    const worker = start({ PORT: '0' }, 'worker');
+    expect(await worker.exit).toBe(2);
+    expect(worker.err()).toMatch(/v2g worker: needs REDIS_URL/);
+  });
+
+  it('exits 69 (EX_UNAVAILABLE) with V2G_ERR_STORE_UNAVAILABLE when Redis does not answer at boot', async () => {
+    const p = start({ REDIS_URL: 'redis://127.0.0.1:1', API_TOKENS: 'ops:0123456789abcdef0123:admin', PORT: '0', REDIS_READY_TIMEOUT_MS: '500' }, 'api');
+    expect(await p.exit).toBe(69);
+    expect(p.err()).toMatch(/v2g api: V2G_ERR_STORE_UNAVAILABLE: Redis did not become ready within 500 ms/);
   });
 
   it('lists every configuration problem at once (exit 2)', async () => {

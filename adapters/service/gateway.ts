@@ -1,0 +1,72 @@
+/**
+ * The OCPP gateway role: the OCPP server (adapters/ocpp) on HOST:OCPP_PORT with the store-backed port
+ * (ocpp-bridge.ts), and the plans of the chargers it holds (gateway-plans.ts). Any number of gateways can
+ * run against one Redis: each charger is connected to one of them, and each gateway applies an announced
+ * plan only to the chargers connected to it.
+ *
+ * Lifecycle: `createGateway` (nothing listens) -> `planReady` subscribed by the composition root ->
+ * `listen()` (the OCPP port is bound; chargers connect) -> `close()` (chargers are disconnected and
+ * reconnect elsewhere; nothing is lost: the plan is in the store and is applied again on connect).
+ */
+import type { Logger } from 'pino';
+import { startOcppServer, type OcppServer } from '../ocpp/server.ts';
+import type { ServiceContext } from './context.ts';
+import { ChargerDirectory } from './charger-directory.ts';
+import { GatewayPlans } from './gateway-plans.ts';
+import { OcppBridge } from './ocpp-bridge.ts';
+import type { PlanReady } from './plan-bus.ts';
+import { SitePlanCache } from './site-plan-cache.ts';
+
+export interface Gateway {
+  readonly bridge: OcppBridge;
+  readonly plans: GatewayPlans;
+  /** The OCPP server, between `listen()` and `close()`. */
+  readonly server: OcppServer | undefined;
+  /** For the plan bus. */
+  planReady(event: PlanReady): Promise<void>;
+  /** Binds HOST:OCPP_PORT; resolves with the server (its `url` is what chargers dial, plus `/<id>`). */
+  listen(): Promise<OcppServer>;
+  close(): Promise<void>;
+}
+
+export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
+  const log = logger.child({ module: 'ocpp-gateway' });
+  const directory = new ChargerDirectory({
+    store: ctx.store,
+    clock: ctx.clock,
+    onConflict: (chargePointId, siteIds) => log.warn({ chargerId: chargePointId, siteIds }, 'a charge point is listed by several sites: the first one gets it'),
+  });
+  const cache = new SitePlanCache(ctx.store);
+  const plans = new GatewayPlans({ plans: cache, directory, log });
+  const onFailure = (what: string) => (err: unknown) => log.warn({ err }, what);
+  const bridge = new OcppBridge({
+    store: ctx.store,
+    queue: ctx.queue,
+    config: ctx.config,
+    clock: ctx.clock,
+    directory,
+    plans: cache,
+    log,
+    onChargerOnline: (chargePointId) => void plans.chargerOnline(chargePointId).catch(onFailure('applying the current plan to a charger that came online failed')),
+  });
+  let server: OcppServer | undefined;
+  return {
+    bridge,
+    plans,
+    get server() {
+      return server;
+    },
+    planReady: (event) => plans.planReady(event),
+    async listen() {
+      if (server) return server;
+      server = await startOcppServer({ host: ctx.config.host, port: ctx.config.ocppPort, csms: bridge, logger: log, clock: ctx.clock, registry: ctx.metrics.registry });
+      plans.attach(server);
+      return server;
+    },
+    async close() {
+      plans.attach(undefined);
+      await server?.close();
+      server = undefined;
+    },
+  };
+}

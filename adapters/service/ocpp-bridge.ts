@@ -1,0 +1,224 @@
+/**
+ * The OCPP adapter's `CsmsPort` on the service's store and re-plan queue: chargers' facts become store
+ * sessions of the charger's site, and each fact that changes what the site should do asks for a
+ * (debounced) re-plan of that site. Plans go back through gateway-plans.ts.
+ *
+ * | port method | effect | re-plan |
+ * |---|---|---|
+ * | `chargerKnown` | the charge point is on some site (charger-directory.ts) | - |
+ * | `chargerSettings` | voltage and phases from the site charger's AC limit; negative-limit discharge iff the site says it `canDischarge` | - |
+ * | `authorize` | every id token is Accepted (no token list in this version) | - |
+ * | `chargerConnected` | the site's current plan is applied for it | - |
+ * | `chargerCapabilities` | remembered; a charger that cannot discharge withdraws V2G from its sessions | if that changed a session |
+ * | `sessionStarted` | a session (ocpp-sessions.ts); another session on the same charger overlapping now is replaced (the charger's word wins) | yes |
+ * | `chargingNeeds` | departure, energy, capacity, bidirectional | yes |
+ * | `sessionUpdated` | a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
+ * | `sessionEnded` | the session is deleted | yes |
+ * | `planDelivery` | logged (warn when not applied or failed) | - |
+ *
+ * Not in this version: charger passwords (security profiles 1 and 2 need a charger-secret registry in the
+ * store; `verifyChargerPassword` refuses), auto-registration, id-token lists. A fact for a charger
+ * no site lists, or an EVSE its site does not have, is logged and dropped (answering an error would make
+ * the charger repeat it forever). Store failures propagate: the adapter answers CALLERROR and the
+ * charger retries the message.
+ */
+import type { ChargerSettings } from '../ocpp/capabilities.ts';
+import type {
+  AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
+  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionStarted, SessionUpdated,
+} from '../ocpp/csms-port.ts';
+import type { Clock } from '../clock.ts';
+import type { ServiceConfig } from '../config.ts';
+import type { SessionRecord, SiteRecord } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import type { ChargerDirectory } from './charger-directory.ts';
+import { estimateEnergyKwh, readingKwh } from './energy-estimate.ts';
+import { ocppAddressOf, siteChargerIdOf } from './ocpp-charger-ids.ts';
+import { isOcppSession, ocppSessionId, sessionFromStart, withChargingNeeds, withSocReading } from './ocpp-sessions.ts';
+import { requestReplan, type ReplanQueue } from './replan-job.ts';
+import { sessionIssues } from './session-validation.ts';
+import type { SitePlanCache } from './site-plan-cache.ts';
+
+export interface BridgeLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface OcppBridgeDeps {
+  readonly store: Store;
+  readonly queue: ReplanQueue;
+  readonly config: ServiceConfig;
+  readonly clock: Clock;
+  readonly directory: ChargerDirectory;
+  readonly plans: SitePlanCache;
+  readonly log: BridgeLog;
+  /** A charger connected to this process (apply its site's plan). */
+  readonly onChargerOnline?: (chargePointId: string) => void;
+  /** A SoC reading further than this from the plan's trajectory re-plans (kWh); default 2. */
+  readonly driftKwh?: number;
+}
+
+export class OcppBridge implements CsmsPort {
+  /** Charge points that reported they cannot discharge (this process holds their connection). */
+  private readonly noDischarge = new Set<string>();
+
+  constructor(private readonly deps: OcppBridgeDeps) {}
+
+  async chargerKnown(chargerId: string): Promise<boolean> {
+    return (await this.deps.directory.siteOf(chargerId)) !== undefined;
+  }
+
+  async verifyChargerPassword(): Promise<boolean> {
+    return false;
+  }
+
+  async registerCharger(chargerId: string): Promise<void> {
+    throw new Error(`auto-registration is not supported: add charger "${chargerId}" to a site (PUT /v1/sites/{siteId})`);
+  }
+
+  async chargerSettings(chargerId: string): Promise<Partial<ChargerSettings>> {
+    const site = await this.deps.directory.siteOf(chargerId);
+    const charger = site?.chargers.find((c) => ocppAddressOf(c.id).chargerId === chargerId);
+    if (!charger) return {};
+    return {
+      ...(charger.ac ? { voltageV: charger.ac.voltageV, phases: charger.ac.phases } : {}),
+      negativeLimitDischarge: charger.canDischarge,
+    };
+  }
+
+  async authorize(): Promise<AuthorizationStatus> {
+    return 'Accepted';
+  }
+
+  async chargerConnected(event: ChargerConnected): Promise<void> {
+    this.deps.log.info({ chargerId: event.chargerId, version: event.version }, 'charger connected');
+    this.deps.onChargerOnline?.(event.chargerId);
+  }
+
+  async chargerBooted(event: ChargerBooted): Promise<void> {
+    this.deps.log.debug({ chargerId: event.chargerId, vendor: event.vendor, model: event.model }, 'charger booted');
+  }
+
+  async chargerDisconnected(event: ChargerDisconnected): Promise<void> {
+    this.deps.log.info({ chargerId: event.chargerId, code: event.code, reason: event.reason }, 'charger disconnected');
+  }
+
+  async connectorStatus(event: ConnectorStatusChanged): Promise<void> {
+    this.deps.log.debug({ chargerId: event.chargerId, evseId: event.evseId, status: event.status }, 'connector status');
+  }
+
+  async chargerCapabilities(event: ChargerCapabilitiesReport): Promise<void> {
+    if (event.canDischarge) {
+      this.noDischarge.delete(event.chargerId);
+      return;
+    }
+    if (this.noDischarge.has(event.chargerId)) return;
+    this.noDischarge.add(event.chargerId);
+    const site = await this.deps.directory.siteOf(event.chargerId);
+    if (!site) return;
+    const withdrawn = (await this.deps.store.listSessions(site.id)).filter((s) => s.v2gConsent && ocppAddressOf(s.chargerId).chargerId === event.chargerId);
+    const now = this.deps.clock.nowUtcMs();
+    for (const s of withdrawn) await this.deps.store.putSession({ ...s, v2gConsent: false, updatedAtUtcMs: now });
+    if (withdrawn.length > 0) await this.replan(site.id, `ocpp ${event.chargerId} cannot discharge`);
+  }
+
+  async sessionStarted(event: SessionStarted): Promise<void> {
+    const found = await this.siteCharger(event.chargerId, event.evseId);
+    if (!found) return;
+    const { site, siteChargerId } = found;
+    const now = this.deps.clock.nowUtcMs();
+    const session = sessionFromStart(site.id, siteChargerId, event, now);
+    if (!(await this.valid(site, session, now))) return;
+    // The charger reports a vehicle on it now: another session holding this charger during the new
+    // session's stay cannot be there (the same rule as the API's 409, resolved for the charger).
+    for (const other of await this.deps.store.listSessions(site.id)) {
+      if (other.id !== session.id && other.chargerId === siteChargerId && other.departureUtcMs > now && other.arrivalUtcMs < session.departureUtcMs) {
+        this.deps.log.warn({ siteId: site.id, sessionId: other.id, chargerId: siteChargerId }, 'session replaced by the transaction the charger reports');
+        await this.deps.store.deleteSession(site.id, other.id);
+      }
+    }
+    if (!(await this.deps.store.getSession(site.id, session.id))) await this.deps.store.putSession(session);
+    await this.replan(site.id, `ocpp ${event.chargerId} session started`);
+  }
+
+  async chargingNeeds(event: ChargingNeeds): Promise<void> {
+    const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
+    if (!found) return;
+    const { site, session } = found;
+    const now = this.deps.clock.nowUtcMs();
+    const next = withChargingNeeds(session, event, !this.noDischarge.has(event.chargerId) && this.chargerCanDischarge(site, session.chargerId), now);
+    if (!(await this.valid(site, next, now))) return;
+    await this.deps.store.putSession(next);
+    await this.replan(site.id, `ocpp ${event.chargerId} charging needs`);
+  }
+
+  async sessionUpdated(event: SessionUpdated): Promise<void> {
+    if (event.socPct === undefined) return;
+    const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
+    if (!found) return;
+    const { site, session } = found;
+    const now = this.deps.clock.nowUtcMs();
+    const next = withSocReading(session, event.socPct, event.atUtcMs, now);
+    const expected = estimateEnergyKwh(session, await this.deps.plans.current(site.id), now);
+    if (Math.abs(readingKwh(next) - expected) <= (this.deps.driftKwh ?? 2)) return;
+    if (!(await this.valid(site, next, now))) return;
+    await this.deps.store.putSession(next);
+    await this.replan(site.id, `ocpp ${event.chargerId} state of charge drifted`);
+  }
+
+  async sessionEnded(event: SessionEnded): Promise<void> {
+    const found = await this.findSession(event.chargerId, event.evseId ?? 1, event.transactionId);
+    if (!found) return;
+    await this.deps.store.deleteSession(found.site.id, found.session.id);
+    await this.replan(found.site.id, `ocpp ${event.chargerId} session ended`);
+  }
+
+  async planDelivery(report: PlanDeliveryReport): Promise<void> {
+    const bad = report.status === 'not-applied' || report.status === 'failed';
+    const fields = { chargerId: report.chargerId, evseId: report.evseId, status: report.status, planId: report.planId, code: report.code, attempts: report.attempts };
+    if (bad) this.deps.log.warn({ ...fields, message: report.message }, 'plan not applied on a charger');
+    else this.deps.log.debug(fields, 'plan delivery');
+  }
+
+  private chargerCanDischarge(site: SiteRecord, siteChargerId: string): boolean {
+    return site.chargers.find((c) => c.id === siteChargerId)?.canDischarge === true;
+  }
+
+  private async siteCharger(chargePointId: string, evseId: number): Promise<{ site: SiteRecord; siteChargerId: string } | undefined> {
+    const site = await this.deps.directory.siteOf(chargePointId);
+    const siteChargerId = siteChargerIdOf(chargePointId, evseId);
+    if (!site || !site.chargers.some((c) => c.id === siteChargerId)) {
+      this.deps.log.warn({ chargerId: chargePointId, evseId, siteId: site?.id }, `no site has charger "${siteChargerId}": the fact is dropped`);
+      return undefined;
+    }
+    return { site, siteChargerId };
+  }
+
+  /** The session of a transaction, or (without a transaction id) the OCPP session on the EVSE now. */
+  private async findSession(chargePointId: string, evseId: number, transactionId: string | undefined): Promise<{ site: SiteRecord; session: SessionRecord } | undefined> {
+    const found = await this.siteCharger(chargePointId, evseId);
+    if (!found) return undefined;
+    const { site, siteChargerId } = found;
+    if (transactionId !== undefined) {
+      const session = await this.deps.store.getSession(site.id, ocppSessionId(chargePointId, evseId, transactionId));
+      if (session) return { site, session };
+    }
+    const now = this.deps.clock.nowUtcMs();
+    const candidates = (await this.deps.store.listSessions(site.id))
+      .filter((s) => s.chargerId === siteChargerId && isOcppSession(s) && s.departureUtcMs > now)
+      .sort((a, b) => b.arrivalUtcMs - a.arrivalUtcMs);
+    return candidates[0] ? { site, session: candidates[0] } : undefined;
+  }
+
+  private async valid(site: SiteRecord, session: SessionRecord, nowUtcMs: number): Promise<boolean> {
+    const issues = sessionIssues(site, session, nowUtcMs);
+    if (issues.length === 0) return true;
+    this.deps.log.warn({ siteId: site.id, sessionId: session.id, issues }, 'an OCPP session update breaks the session rules: not stored');
+    return false;
+  }
+
+  private async replan(siteId: string, reason: string): Promise<void> {
+    await requestReplan(this.deps.queue, this.deps.config, siteId, reason);
+  }
+}

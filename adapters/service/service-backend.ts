@@ -1,0 +1,111 @@
+/**
+ * What REDIS_URL switches: the store, the idempotency keys, the re-plan queue and the plan bus, either
+ * all in this process (embedded: MemoryStore, MemoryIdempotencyStore, MemoryQueue, MemoryPlanBus) or all
+ * on one Redis under `V2G_REDIS_PREFIX` (RedisStore, RedisIdempotencyStore, BullmqQueue, RedisPlanBus;
+ * adapters/store/REDIS.md). The rest of the service sees only the ports.
+ *
+ * Lifecycle: `ready()` before serving (rejects with StoreUnavailableError when Redis does not answer in
+ * time); `close()` last: the queue first (it waits for active jobs, or hands them back after
+ * `handBackAfterMs`, and they may still announce plans), then the plan bus, then the connections.
+ */
+import type { Clock, Timers } from '../clock.ts';
+import type { ServiceConfig } from '../config.ts';
+import { MemoryQueue } from '../queue/memory-queue.ts';
+import type { CloseOptions } from '../queue/queue.ts';
+import { createRedisBackend } from '../queue/redis-backend.ts';
+import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+import { createRedisClient, redisEndpoint } from '../store/redis-connection.ts';
+import type { IdempotencyStore, Store } from '../store/store.ts';
+import { MemoryPlanBus, type PlanBus } from './plan-bus.ts';
+import { RedisPlanBus } from './redis-plan-bus.ts';
+import { mergeReplanData, type ReplanJobData, type ReplanJobResult, type ReplanQueue } from './replan-job.ts';
+
+export interface ServiceBackend {
+  readonly mode: 'embedded' | 'distributed';
+  /** Where the state lives, for banners and logs (no credentials). */
+  readonly description: string;
+  readonly store: Store;
+  readonly idempotency: IdempotencyStore;
+  readonly queue: ReplanQueue;
+  readonly planBus: PlanBus;
+  ready(timeoutMs: number): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface ServiceBackendOptions {
+  readonly clock: Clock;
+  readonly timers: Timers;
+  /** Shown in Redis `CLIENT LIST`, e.g. `v2g-worker`. */
+  readonly processName: string;
+  /** Embedded only: stores to use instead of new in-memory ones (tests). */
+  readonly store?: Store;
+  readonly idempotency?: IdempotencyStore;
+  /** Connection errors and background failures (rate-limited by the reconnect backoff). */
+  readonly onError: (error: Error) => void;
+  /** The queue handed running jobs back at shutdown. */
+  readonly onHandBack?: (jobIds: readonly string[]) => void;
+  /** The plan bus's reader reconnected to Redis. */
+  readonly onPlanBusReconnect?: () => void;
+}
+
+export function createServiceBackend(config: ServiceConfig, options: ServiceBackendOptions): ServiceBackend {
+  const { clock, timers, onError } = options;
+  if (config.redisUrl === undefined) {
+    const queue = new MemoryQueue<ReplanJobData, ReplanJobResult>({ clock, timers, concurrency: config.solverPoolSize, merge: mergeReplanData });
+    const planBus = new MemoryPlanBus(onError);
+    return {
+      mode: 'embedded',
+      description: 'in-memory store, in-process queue',
+      store: options.store ?? new MemoryStore(),
+      idempotency: options.idempotency ?? new MemoryIdempotencyStore(clock),
+      queue,
+      planBus,
+      ready: async () => undefined,
+      async close() {
+        // In-process jobs have nobody to be handed back to: they finish (bounded by close-with-grace).
+        await queue.close();
+        await planBus.close();
+      },
+    };
+  }
+  const url = config.redisUrl;
+  const redis = createRedisBackend<ReplanJobData, ReplanJobResult>({
+    url,
+    prefix: config.redisPrefix,
+    processName: options.processName,
+    clock,
+    timers,
+    queueName: 'replan',
+    merge: mergeReplanData,
+    concurrency: config.solverPoolSize,
+    onError,
+    worker: {
+      lockDurationMs: config.queueLockMs,
+      stalledIntervalMs: config.queueStalledIntervalMs,
+      ...(options.onHandBack ? { onHandBack: options.onHandBack } : {}),
+    },
+  });
+  const planBus = new RedisPlanBus({
+    producer: redis.redis,
+    readerConnection: () => createRedisClient(url, 'worker', { connectionName: `${options.processName}-plans`, onError }),
+    prefix: config.redisPrefix,
+    timers,
+    onError,
+    ...(options.onPlanBusReconnect ? { onReconnect: options.onPlanBusReconnect } : {}),
+  });
+  return {
+    mode: 'distributed',
+    description: `Redis store and BullMQ queue at ${redisEndpoint(url)}, prefix ${config.redisPrefix}`,
+    store: redis.store,
+    idempotency: redis.idempotency,
+    queue: redis.queue,
+    planBus,
+    ready: (timeoutMs) => redis.ready(timeoutMs),
+    async close(closeOptions) {
+      await redis.queue.close(closeOptions);
+      await planBus.close();
+      await redis.close();
+    },
+  };
+}
