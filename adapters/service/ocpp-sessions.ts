@@ -65,6 +65,7 @@ export function sessionFromStart(
     v2gConsent: false,
     createdAtUtcMs: nowUtcMs,
     updatedAtUtcMs: nowUtcMs,
+    revision: 0,
   };
 }
 

@@ -19,6 +19,7 @@ import type { ServiceConfig } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import { PermanentJobError } from '../queue/job-errors.ts';
 import type { Job, Processor } from '../queue/queue.ts';
+import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { PlanRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { acknowledgeDispatch } from './dispatch-ack.ts';
@@ -118,8 +119,13 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
     };
     await store.putPlan(record, config.planHistoryLimit);
     for (const id of built.dispatchIds) {
-      const fresh = await store.getDispatch(siteId, id);
-      if (fresh && fresh.status === 'active') await store.putDispatch({ ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs) });
+      // Conditional: a cancellation landing meanwhile is re-read, never overwritten back to active.
+      await withOptimisticRetry(async () => {
+        const fresh = await store.getDispatch(siteId, id);
+        if (fresh && fresh.status === 'active') {
+          await store.putDispatch({ ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs) }, { expectedRevision: fresh.revision });
+        }
+      });
     }
     await deps.onPlanSaved?.(record);
     metrics.plans.labels('saved').inc();

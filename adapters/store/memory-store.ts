@@ -13,6 +13,7 @@ import type {
   SiteSignalsRecord,
 } from './records.ts';
 import type { Store } from './store.ts';
+import { checkCondition, type RevisedRecordKind, type Unrevised, type WriteCondition } from './store-conflict.ts';
 
 interface SiteData {
   site: SiteRecord;
@@ -24,7 +25,21 @@ interface SiteData {
   planState: SitePlanState;
 }
 
-const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits: [] });
+const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits: [], revision: 0 });
+
+/** `record` with the revision after `current` (deep-frozen, as stored). */
+function revised<T extends { readonly revision: number }>(record: Unrevised<T>, current: { readonly revision: number } | undefined): T {
+  return deepFreeze({ ...record, revision: (current?.revision ?? 0) + 1 } as T);
+}
+
+/** A conditional put of a session or dispatch into its site's map. */
+function putChild<T extends { readonly id: string; readonly revision: number }>(kind: RevisedRecordKind, children: Map<string, T>, record: Unrevised<T>, condition: WriteCondition | undefined): T {
+  const current = children.get(record.id);
+  checkCondition(kind, record.id, current?.revision ?? 0, condition);
+  const stored = revised<T>(record, current);
+  children.set(record.id, stored);
+  return stored;
+}
 
 export class MemoryStore implements Store {
   private readonly sites = new Map<string, SiteData>();
@@ -37,10 +52,13 @@ export class MemoryStore implements Store {
     return [...this.sites.values()].map((d) => d.site);
   }
 
-  async putSite(site: SiteRecord) {
+  async putSite(site: Unrevised<SiteRecord>, condition?: WriteCondition) {
     const data = this.sites.get(site.id);
-    if (data) data.site = deepFreeze(site);
-    else this.sites.set(site.id, { site: deepFreeze(site), sessions: new Map(), signals: emptySignals, dispatches: new Map(), plans: [], planState: {} });
+    checkCondition('site', site.id, data?.site.revision ?? 0, condition);
+    const stored = revised<SiteRecord>(site, data?.site);
+    if (data) data.site = stored;
+    else this.sites.set(site.id, { site: stored, sessions: new Map(), signals: emptySignals, dispatches: new Map(), plans: [], planState: {} });
+    return stored;
   }
 
   async deleteSite(siteId: string) {
@@ -55,8 +73,8 @@ export class MemoryStore implements Store {
     return [...(this.sites.get(siteId)?.sessions.values() ?? [])];
   }
 
-  async putSession(session: SessionRecord) {
-    this.data(session.siteId).sessions.set(session.id, deepFreeze(session));
+  async putSession(session: Unrevised<SessionRecord>, condition?: WriteCondition) {
+    return putChild('session', this.data(session.siteId).sessions, session, condition);
   }
 
   async deleteSession(siteId: string, sessionId: string) {
@@ -67,8 +85,11 @@ export class MemoryStore implements Store {
     return this.sites.get(siteId)?.signals ?? emptySignals;
   }
 
-  async putSignals(siteId: string, signals: SiteSignalsRecord) {
-    this.data(siteId).signals = deepFreeze(signals);
+  async putSignals(siteId: string, signals: Unrevised<SiteSignalsRecord>, condition?: WriteCondition) {
+    const data = this.data(siteId);
+    checkCondition('signals', siteId, data.signals.revision, condition);
+    data.signals = revised<SiteSignalsRecord>(signals, data.signals);
+    return data.signals;
   }
 
   async getDispatch(siteId: string, dispatchId: string) {
@@ -79,8 +100,8 @@ export class MemoryStore implements Store {
     return [...(this.sites.get(siteId)?.dispatches.values() ?? [])];
   }
 
-  async putDispatch(dispatch: DispatchRecord) {
-    this.data(dispatch.siteId).dispatches.set(dispatch.id, deepFreeze(dispatch));
+  async putDispatch(dispatch: Unrevised<DispatchRecord>, condition?: WriteCondition) {
+    return putChild('dispatch', this.data(dispatch.siteId).dispatches, dispatch, condition);
   }
 
   async putPlan(plan: PlanRecord, historyLimit: number) {

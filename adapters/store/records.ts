@@ -72,7 +72,7 @@ export interface SiteRecord {
   readonly replanSchedules: readonly ScheduleRecord[];
   readonly createdAtUtcMs: number;
   readonly updatedAtUtcMs: number;
-  /** Incremented on every change. */
+  /** Assigned by the store: 1 on the first put, +1 on every put (store-conflict.ts). */
   readonly revision: number;
 }
 
@@ -100,6 +100,8 @@ export interface SessionRecord {
   readonly degradationCostPerKwh?: number;
   readonly createdAtUtcMs: number;
   readonly updatedAtUtcMs: number;
+  /** Assigned by the store: 1 on the first put, +1 on every put (store-conflict.ts). */
+  readonly revision: number;
 }
 
 /** The signal series a site keeps. */
@@ -120,6 +122,8 @@ export interface SiteSignalsRecord {
   readonly series: Partial<Record<SignalKind, SignalSeries>>;
   readonly capacityLimits: readonly StoredCapacityLimit[];
   readonly updatedAtUtcMs?: number;
+  /** Assigned by the store: 0 while none were posted, +1 on every put (store-conflict.ts). */
+  readonly revision: number;
 }
 
 export type DispatchKind = 'import-limit' | 'export-delivery';
@@ -162,6 +166,8 @@ export interface DispatchRecord {
   readonly createdAtUtcMs: number;
   readonly cancelledAtUtcMs?: number;
   readonly acknowledgement?: DispatchAck;
+  /** Assigned by the store: 1 on the first put, +1 on every put (store-conflict.ts). */
+  readonly revision: number;
 }
 
 /** A reward added to prices in a delivery window so the optimizer exports (adapters/service/dispatch-incentive.ts). */

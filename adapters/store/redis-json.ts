@@ -31,3 +31,21 @@ export function decodeRecord<T>(text: string): T {
   const value = text.includes(`"${marker}"`) ? JSON.parse(text, reviver) : JSON.parse(text);
   return deepFreeze(value as T);
 }
+
+/**
+ * A revised record (site, session, dispatch, signals) is stored as `<revision>:<JSON without revision>`;
+ * the scripts (redis-store-scripts.ts) check and bump the revision in the same step as the write.
+ */
+export function decodeRevised<T extends { readonly revision: number }>(text: string): T {
+  const match = /^(\d+):/.exec(text);
+  const revision = match ? Number(match[1]) : 1;
+  const json = match ? text.slice(match[0].length) : text;
+  const value = (json.includes(`"${marker}"`) ? JSON.parse(json, reviver) : JSON.parse(json)) as Record<string, unknown>;
+  return deepFreeze({ ...value, revision } as unknown as T);
+}
+
+/** The JSON a script stores behind the revision (the record's own `revision` is dropped). */
+export function encodeUnrevised(record: { readonly revision?: number }): string {
+  const { revision: _ignored, ...rest } = record;
+  return encodeRecord(rest);
+}

@@ -5,11 +5,14 @@
  * Layout (`<p>` = prefix, `<site>` = encodeURIComponent(siteId), so an id can never forge a key):
  * - `<p>:seq`                         store-wide counter that orders sites, sessions and dispatches
  * - `<p>:sites`                       zset siteId by first-put order
- * - `<p>:site:<site>`                 hash: `record`, `signals`, `currentPlanId`, `lastAttempt`, `lastSuccessUtcMs`
- * - `<p>:site:<site>:sessions` / `:session-order`     hash id -> JSON / zset id by first-put order
- * - `<p>:site:<site>:dispatches` / `:dispatch-order` hash id -> JSON / zset id by first-put order
+ * - `<p>:site:<site>`                 hash: `record`, `signals` (both `<revision>:<JSON>`), `currentPlanId`, `lastAttempt`, `lastSuccessUtcMs`
+ * - `<p>:site:<site>:sessions` / `:session-order`     hash id -> `<revision>:<JSON>` / zset id by first-put order
+ * - `<p>:site:<site>:dispatches` / `:dispatch-order` hash id -> `<revision>:<JSON>` / zset id by first-put order
  * - `<p>:site:<site>:plans` / `:plan-order`           hash id -> JSON / list of ids, newest first
  * - `<p>:idem:<key>`                  hash: `fp`, `exp`, `response` (with PX expiry)
+ * - `<p>:chargers`                    zset (all scores 0, lexicographic) of charge point ids with credentials
+ * - `<p>:charger:<cp>`                hash: `chargePointId`, `passwordHash`, `source`, `createdAtUtcMs`, `updatedAtUtcMs`
+ *                                     (`<cp>` = encodeURIComponent(chargePointId); redis-charger-credentials.ts)
  * - `<p>:plan-ready`                  stream: "plan P of site S is saved" for the OCPP gateways (capped)
  * - `<p>:bull:<queue>:...`            BullMQ's own keys (its `prefix` option is `<p>:bull`)
  * - `<p>:q:<queue>:seq`               job id counter
@@ -103,6 +106,16 @@ export class RedisKeys {
 
   idempotency(key: string): string {
     return `${this.prefix}:idem:${enc(key)}`;
+  }
+
+  /** Index of charge points with a credentials record (redis-charger-credentials.ts). */
+  get chargers(): string {
+    return `${this.prefix}:chargers`;
+  }
+
+  /** One charge point's credentials hash. */
+  charger(chargePointId: string): string {
+    return `${this.prefix}:charger:${enc(chargePointId)}`;
   }
 
   /** BullMQ's `prefix` option: its keys are `<p>:bull:<queue>:...`. */

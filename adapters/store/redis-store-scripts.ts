@@ -5,23 +5,38 @@
  * state change together.
  *
  * Return convention: 1 = done, 0 = the site does not exist (the caller throws, as MemoryStore does).
+ * Revised records (site, session, dispatch, signals) are stored as `<revision>:<JSON>` (redis-json.ts);
+ * their put scripts answer `{status, revision}`: `{1, new}` done, `{0, 0}` no site, `{-1, current}` the
+ * expected revision (ARGV, '' = unconditional) did not match and nothing was written.
  */
 import { LuaScript } from './redis-lua.ts';
 
+/** Lua: the revision of a stored `<revision>:<JSON>` value (0 for none; 1 for a bare JSON value). */
+const revisionOf = `
+local function revisionOf(v)
+  if not v then return 0 end
+  local r = string.match(v, '^(%d+):')
+  if r then return tonumber(r) end
+  return 1
+end
+`;
+
 /**
- * Puts a site record; the first put gives the site its place in `listSites`.
+ * Puts a site record (conditionally); the first put gives the site its place in `listSites`.
  *   KEYS[1] sites zset   KEYS[2] site hash   KEYS[3] store seq
- *   ARGV[1] siteId       ARGV[2] site JSON
- * Returns 1.
+ *   ARGV[1] siteId       ARGV[2] site JSON   ARGV[3] expected revision or ''
+ * Returns {1, revision} or {-1, current revision}.
  */
 export const putSiteScript = new LuaScript(
   'putSite',
-  `
-redis.call('HSET', KEYS[2], 'record', ARGV[2])
+  `${revisionOf}
+local cur = revisionOf(redis.call('HGET', KEYS[2], 'record'))
+if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= cur then return {-1, cur} end
+redis.call('HSET', KEYS[2], 'record', (cur + 1) .. ':' .. ARGV[2])
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
 end
-return 1
+return {1, cur + 1}
 `,
 );
 
@@ -43,20 +58,40 @@ return existed
 );
 
 /**
- * Puts a child record (session or dispatch) of an existing site; the first put fixes its list order.
+ * Puts a child record (session or dispatch) of an existing site, conditionally; the first put fixes its
+ * list order.
  *   KEYS[1] site hash   KEYS[2] children hash   KEYS[3] children order zset   KEYS[4] store seq
- *   ARGV[1] child id    ARGV[2] child JSON
- * Returns 1, or 0 when the site does not exist (nothing written).
+ *   ARGV[1] child id    ARGV[2] child JSON      ARGV[3] expected revision or ''
+ * Returns {1, revision}, {0, 0} when the site does not exist, or {-1, current revision} (nothing written).
  */
 export const putChildScript = new LuaScript(
   'putChild',
-  `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  `${revisionOf}
+if redis.call('HEXISTS', KEYS[1], 'record') == 0 then return {0, 0} end
+local cur = revisionOf(redis.call('HGET', KEYS[2], ARGV[1]))
+if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= cur then return {-1, cur} end
+redis.call('HSET', KEYS[2], ARGV[1], (cur + 1) .. ':' .. ARGV[2])
 if not redis.call('ZSCORE', KEYS[3], ARGV[1]) then
   redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[4]), ARGV[1])
 end
-return 1
+return {1, cur + 1}
+`,
+);
+
+/**
+ * Puts an existing site's signals, conditionally.
+ *   KEYS[1] site hash
+ *   ARGV[1] signals JSON   ARGV[2] expected revision or ''
+ * Returns {1, revision}, {0, 0} when the site does not exist, or {-1, current revision} (nothing written).
+ */
+export const putSignalsScript = new LuaScript(
+  'putSignals',
+  `${revisionOf}
+if redis.call('HEXISTS', KEYS[1], 'record') == 0 then return {0, 0} end
+local cur = revisionOf(redis.call('HGET', KEYS[1], 'signals'))
+if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= cur then return {-1, cur} end
+redis.call('HSET', KEYS[1], 'signals', (cur + 1) .. ':' .. ARGV[1])
+return {1, cur + 1}
 `,
 );
 

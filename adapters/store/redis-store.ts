@@ -12,13 +12,13 @@
  * - Records come back deep-frozen; lists are consistent snapshots (one script each), except `listSites`,
  *   which skips a site deleted while it is read.
  *
- * Two puts of the SAME record race as in memory: the last one wins (the port has no expected-version
- * argument yet; see REDIS.md, "Proposed port changes").
+ * - Revisions (store-conflict.ts) are checked and bumped inside the put's script: a conditional put
+ *   whose record moved on writes nothing and rejects with StoreConflictError, as in memory.
  */
 import type { Redis } from 'ioredis';
 import { deepFreeze } from './deep-freeze.ts';
 import { guarded } from './redis-errors.ts';
-import { decodeRecord, encodeRecord } from './redis-json.ts';
+import { decodeRecord, decodeRevised, encodeRecord, encodeUnrevised } from './redis-json.ts';
 import { RedisKeys } from './redis-keys.ts';
 import {
   deleteChildScript,
@@ -27,6 +27,7 @@ import {
   listPlansScript,
   putChildScript,
   putPlanScript,
+  putSignalsScript,
   putSiteScript,
   setSiteFieldScript,
 } from './redis-store-scripts.ts';
@@ -41,6 +42,7 @@ import type {
   SiteSignalsRecord,
 } from './records.ts';
 import type { Store } from './store.ts';
+import { StoreConflictError, type RevisedRecordKind, type Unrevised, type WriteCondition } from './store-conflict.ts';
 
 export interface RedisStoreOptions {
   /** A `producer` client (fail fast); owned by the caller, who closes it. */
@@ -49,7 +51,11 @@ export interface RedisStoreOptions {
   readonly prefix?: string;
 }
 
-const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits: [] });
+const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits: [], revision: 0 });
+
+function expected(condition: WriteCondition | undefined): string | number {
+  return condition === undefined ? '' : condition.expectedRevision;
+}
 
 function texts(reply: RedisReply): string[] {
   return Array.isArray(reply) ? reply.filter((t): t is string => typeof t === 'string') : [];
@@ -67,7 +73,7 @@ export class RedisStore implements Store {
   getSite(siteId: string) {
     return guarded('getSite', async () => {
       const text = await this.client.hget(this.keys.site(siteId), 'record');
-      return text === null ? undefined : decodeRecord<SiteRecord>(text);
+      return text === null ? undefined : decodeRevised<SiteRecord>(text);
     });
   }
 
@@ -81,15 +87,16 @@ export class RedisStore implements Store {
       const sites: SiteRecord[] = [];
       for (const [error, text] of replies) {
         if (error) throw error;
-        if (typeof text === 'string') sites.push(decodeRecord<SiteRecord>(text));
+        if (typeof text === 'string') sites.push(decodeRevised<SiteRecord>(text));
       }
       return sites;
     });
   }
 
-  putSite(site: SiteRecord) {
+  putSite(site: Unrevised<SiteRecord>, condition?: WriteCondition) {
     return guarded('putSite', async () => {
-      await putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, encodeRecord(site)]);
+      const reply = await putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, encodeUnrevised(site), expected(condition)]);
+      return this.stored<SiteRecord>('site', site.id, site.id, reply, site, condition);
     });
   }
 
@@ -103,22 +110,23 @@ export class RedisStore implements Store {
   getSession(siteId: string, sessionId: string) {
     return guarded('getSession', async () => {
       const text = await this.client.hget(this.keys.sessions(siteId), sessionId);
-      return text === null ? undefined : decodeRecord<SessionRecord>(text);
+      return text === null ? undefined : decodeRevised<SessionRecord>(text);
     });
   }
 
   listSessions(siteId: string) {
     return guarded('listSessions', async () => {
       const reply = await listChildrenScript.run(this.client, [this.keys.sessions(siteId), this.keys.sessionOrder(siteId)], []);
-      return texts(reply).map((t) => decodeRecord<SessionRecord>(t));
+      return texts(reply).map((t) => decodeRevised<SessionRecord>(t));
     });
   }
 
-  putSession(session: SessionRecord) {
+  putSession(session: Unrevised<SessionRecord>, condition?: WriteCondition) {
     return guarded('putSession', async () => {
       const { siteId } = session;
       const keys = [this.keys.site(siteId), this.keys.sessions(siteId), this.keys.sessionOrder(siteId), this.keys.seq];
-      this.mustExist(siteId, await putChildScript.run(this.client, keys, [session.id, encodeRecord(session)]));
+      const reply = await putChildScript.run(this.client, keys, [session.id, encodeUnrevised(session), expected(condition)]);
+      return this.stored<SessionRecord>('session', session.id, siteId, reply, session, condition);
     });
   }
 
@@ -132,35 +140,37 @@ export class RedisStore implements Store {
   getSignals(siteId: string) {
     return guarded('getSignals', async () => {
       const text = await this.client.hget(this.keys.site(siteId), 'signals');
-      return text === null ? emptySignals : decodeRecord<SiteSignalsRecord>(text);
+      return text === null ? emptySignals : decodeRevised<SiteSignalsRecord>(text);
     });
   }
 
-  putSignals(siteId: string, signals: SiteSignalsRecord) {
+  putSignals(siteId: string, signals: Unrevised<SiteSignalsRecord>, condition?: WriteCondition) {
     return guarded('putSignals', async () => {
-      this.mustExist(siteId, await setSiteFieldScript.run(this.client, [this.keys.site(siteId)], ['signals', encodeRecord(signals)]));
+      const reply = await putSignalsScript.run(this.client, [this.keys.site(siteId)], [encodeUnrevised(signals), expected(condition)]);
+      return this.stored<SiteSignalsRecord>('signals', siteId, siteId, reply, signals, condition);
     });
   }
 
   getDispatch(siteId: string, dispatchId: string) {
     return guarded('getDispatch', async () => {
       const text = await this.client.hget(this.keys.dispatches(siteId), dispatchId);
-      return text === null ? undefined : decodeRecord<DispatchRecord>(text);
+      return text === null ? undefined : decodeRevised<DispatchRecord>(text);
     });
   }
 
   listDispatches(siteId: string) {
     return guarded('listDispatches', async () => {
       const reply = await listChildrenScript.run(this.client, [this.keys.dispatches(siteId), this.keys.dispatchOrder(siteId)], []);
-      return texts(reply).map((t) => decodeRecord<DispatchRecord>(t));
+      return texts(reply).map((t) => decodeRevised<DispatchRecord>(t));
     });
   }
 
-  putDispatch(dispatch: DispatchRecord) {
+  putDispatch(dispatch: Unrevised<DispatchRecord>, condition?: WriteCondition) {
     return guarded('putDispatch', async () => {
       const { siteId } = dispatch;
       const keys = [this.keys.site(siteId), this.keys.dispatches(siteId), this.keys.dispatchOrder(siteId), this.keys.seq];
-      this.mustExist(siteId, await putChildScript.run(this.client, keys, [dispatch.id, encodeRecord(dispatch)]));
+      const reply = await putChildScript.run(this.client, keys, [dispatch.id, encodeUnrevised(dispatch), expected(condition)]);
+      return this.stored<DispatchRecord>('dispatch', dispatch.id, siteId, reply, dispatch, condition);
     });
   }
 
@@ -216,6 +226,16 @@ export class RedisStore implements Store {
     return guarded('ping', async () => {
       await this.client.ping();
     });
+  }
+
+  /** The record as stored by a revised put's `{status, revision}` reply, or the error it means. */
+  private stored<T extends { readonly revision: number }>(kind: RevisedRecordKind, id: string, siteId: string, reply: RedisReply, record: Unrevised<T>, condition: WriteCondition | undefined): T {
+    const [status, revision] = Array.isArray(reply) ? reply.map(Number) : [NaN, NaN];
+    if (status === 0) throw new Error(`RedisStore: site "${siteId}" does not exist`);
+    if (status === -1) throw new StoreConflictError(kind, id, condition?.expectedRevision ?? -1, revision!);
+    if (status !== 1 || !Number.isInteger(revision)) throw new Error(`RedisStore: unexpected reply ${JSON.stringify(reply)} to a put of ${kind} "${id}"`);
+    // The stored form, exactly as a read returns it (JSON drops undefined properties).
+    return decodeRevised<T>(`${revision}:${encodeUnrevised(record)}`);
   }
 
   private mustExist(siteId: string, reply: RedisReply): void {

@@ -8,6 +8,11 @@
  * - `deleteSite` removes everything of the site (sessions, signals, dispatches, plans, plan state).
  * - `putPlan` makes the plan the site's current plan and keeps at most `historyLimit` plans, newest first.
  * - Records returned must not be mutated by callers (the memory store returns frozen objects).
+ * - Sites, sessions, dispatches and signals carry a store-assigned `revision` (store-conflict.ts): a put
+ *   ignores the revision it is given, stores the next one and returns the stored record. With a
+ *   `WriteCondition` the put first checks the stored revision (0 = none) and rejects with
+ *   StoreConflictError, writing nothing, when it differs: read-modify-writes never lose a write
+ *   (optimistic-update.ts retries them on fresh data).
  */
 import type {
   DispatchRecord,
@@ -18,26 +23,30 @@ import type {
   SiteRecord,
   SiteSignalsRecord,
 } from './records.ts';
+import type { Unrevised, WriteCondition } from './store-conflict.ts';
 
 export interface Store {
   getSite(siteId: string): Promise<SiteRecord | undefined>;
   listSites(): Promise<SiteRecord[]>;
-  putSite(site: SiteRecord): Promise<void>;
+  putSite(site: Unrevised<SiteRecord>, condition?: WriteCondition): Promise<SiteRecord>;
   deleteSite(siteId: string): Promise<boolean>;
 
   getSession(siteId: string, sessionId: string): Promise<SessionRecord | undefined>;
   listSessions(siteId: string): Promise<SessionRecord[]>;
-  putSession(session: SessionRecord): Promise<void>;
+  /** The site must exist. */
+  putSession(session: Unrevised<SessionRecord>, condition?: WriteCondition): Promise<SessionRecord>;
   deleteSession(siteId: string, sessionId: string): Promise<boolean>;
 
-  /** The site's signals (empty when none were posted). */
+  /** The site's signals (empty, revision 0, when none were posted). */
   getSignals(siteId: string): Promise<SiteSignalsRecord>;
-  putSignals(siteId: string, signals: SiteSignalsRecord): Promise<void>;
+  /** The site must exist. */
+  putSignals(siteId: string, signals: Unrevised<SiteSignalsRecord>, condition?: WriteCondition): Promise<SiteSignalsRecord>;
 
   getDispatch(siteId: string, dispatchId: string): Promise<DispatchRecord | undefined>;
   /** Oldest first. */
   listDispatches(siteId: string): Promise<DispatchRecord[]>;
-  putDispatch(dispatch: DispatchRecord): Promise<void>;
+  /** The site must exist. */
+  putDispatch(dispatch: Unrevised<DispatchRecord>, condition?: WriteCondition): Promise<DispatchRecord>;
 
   /** Stores a plan as the site's current plan and records a successful attempt. */
   putPlan(plan: PlanRecord, historyLimit: number): Promise<void>;

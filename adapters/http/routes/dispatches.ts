@@ -15,6 +15,7 @@ import { notFound, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { deliveryConflict, dispatchIssues } from '../../service/dispatch-validation.ts';
 import { requestReplan } from '../../service/replan-job.ts';
+import { withOptimisticRetry } from '../../store/optimistic-update.ts';
 import type { DispatchRecord } from '../../store/records.ts';
 import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
 import { PostHeaders, SiteParams, errorResponses, readErrors } from '../schemas/common.ts';
@@ -60,10 +61,11 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
         status: 'active',
         requestedBy: request.principal?.name ?? '-',
         createdAtUtcMs: now,
+        revision: 0,
       };
       rejectIfIssues(dispatchIssues(dispatch, now), 'the dispatch is not usable');
       conflictIfIssues(deliveryConflict(dispatch, await ctx.store.listDispatches(site.id), now), 'the dispatch conflicts');
-      await ctx.store.putDispatch(dispatch);
+      await ctx.store.putDispatch(dispatch, { expectedRevision: 0 });
       request.log.info({ siteId: site.id, dispatchId: dispatch.id, kind: dispatch.kind, powerKw: dispatch.powerKw, by: dispatch.requestedBy }, 'dispatch received');
       let job = await requestReplan(ctx.queue, ctx.config, site.id, `dispatch ${dispatch.id}`, { immediate: true });
       if (request.query.wait !== false) job = (await ctx.queue.waitUntilFinished(job.id, ctx.config.dispatchAckTimeoutMs)) ?? job;
@@ -104,12 +106,15 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
     { config: { scope: 'dispatch', rateLimit }, schema: { tags, summary: 'Cancel a dispatch (the site is re-planned without it)', params: DispatchParams, response: { 200: DispatchSchema, ...errors } } },
     async (request) => {
       const site = await requireSite(ctx, request.params.siteId);
-      const d = await ctx.store.getDispatch(site.id, request.params.dispatchId);
-      if (!d) throw notFound('dispatch', request.params.dispatchId, 'dispatchId');
-      const now = ctx.clock.nowUtcMs();
-      if (d.status === 'cancelled') return dispatchView(d, site.timeZone, now);
-      const cancelled: DispatchRecord = { ...d, status: 'cancelled', cancelledAtUtcMs: now };
-      await ctx.store.putDispatch(cancelled);
+      // Re-read and re-applied if the re-plan's acknowledgement lands meanwhile (neither write is lost).
+      const { d, cancelled, now } = await withOptimisticRetry(async () => {
+        const d = await ctx.store.getDispatch(site.id, request.params.dispatchId);
+        if (!d) throw notFound('dispatch', request.params.dispatchId, 'dispatchId');
+        const now = ctx.clock.nowUtcMs();
+        if (d.status === 'cancelled') return { d, cancelled: undefined, now };
+        return { d, cancelled: await ctx.store.putDispatch({ ...d, status: 'cancelled', cancelledAtUtcMs: now }, { expectedRevision: d.revision }), now };
+      });
+      if (!cancelled) return dispatchView(d, site.timeZone, now);
       const job = await requestReplan(ctx.queue, ctx.config, site.id, `dispatch ${d.id} cancelled`, { immediate: true });
       return dispatchView(cancelled, site.timeZone, now, job);
     },

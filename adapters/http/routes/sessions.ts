@@ -11,8 +11,10 @@ import type { ServiceContext } from '../../service/context.ts';
 import { requestReplan } from '../../service/replan-job.ts';
 import { chargerConflict, sessionIssues } from '../../service/session-validation.ts';
 import type { SessionRecord, SiteRecord } from '../../store/records.ts';
+import { StoreConflictError, type WriteCondition } from '../../store/store-conflict.ts';
+import { conditionalUpdate, readIfMatch, requireIfMatch, setEtag } from '../revision-headers.ts';
 import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
-import { PostHeaders, SiteParams, readErrors, writeErrors } from '../schemas/common.ts';
+import { ConditionalHeaders, PostHeaders, SiteParams, conditionalWriteErrors, readErrors, writeErrors } from '../schemas/common.ts';
 import { SessionCreateSchema, SessionListSchema, SessionParams, SessionPatchSchema, SessionSchema, type SessionPatch } from '../schemas/session.ts';
 import { sessionView } from '../views/session-view.ts';
 import { readInstant } from '../wire-time.ts';
@@ -51,13 +53,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
     if (!s) throw notFound('session', sessionId, 'sessionId');
     return s;
   };
-  /** Validates a complete session against the site and the other sessions, then stores it and re-plans. */
-  const save = async (site: SiteRecord, s: SessionRecord, reason: string) => {
+  /** Validates a complete session against the site and the other sessions, then stores it (if still at the revision the change is based on). */
+  const save = async (site: SiteRecord, s: SessionRecord, condition: WriteCondition) => {
     const now = ctx.clock.nowUtcMs();
     rejectIfIssues(sessionIssues(site, s, now), 'the session is not usable');
     conflictIfIssues(chargerConflict(s, await ctx.store.listSessions(site.id), now), 'the charger is taken');
-    await ctx.store.putSession(s);
-    await requestReplan(ctx.queue, ctx.config, site.id, reason);
+    return ctx.store.putSession(s, condition);
   };
 
   app.get(
@@ -100,23 +101,32 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
         ...(b.degradationCostPerKwh !== undefined ? { degradationCostPerKwh: b.degradationCostPerKwh } : {}),
         createdAtUtcMs: now,
         updatedAtUtcMs: now,
+        revision: 0,
       };
       rejectIfIssues(issues, 'the session is not usable');
-      if (await ctx.store.getSession(site.id, id)) {
-        throw serviceError('V2G_ERR_CONFLICT', `session "${id}" already exists`, [{ pointer: '/body/id', detail: 'already exists' }]);
+      const exists = () => serviceError('V2G_ERR_CONFLICT', `session "${id}" already exists`, [{ pointer: '/body/id', detail: 'already exists' }]);
+      if (await ctx.store.getSession(site.id, id)) throw exists();
+      let stored: SessionRecord;
+      try {
+        stored = await save(site, session, { expectedRevision: 0 });
+      } catch (error) {
+        throw error instanceof StoreConflictError ? exists() : error;
       }
-      await save(site, session, `session ${id} created`);
+      await requestReplan(ctx.queue, ctx.config, site.id, `session ${id} created`);
       reply.code(201).header('location', `/v1/sites/${site.id}/sessions/${id}`);
-      return view(site, session);
+      setEtag(reply, stored.revision);
+      return view(site, stored);
     },
   );
 
   app.get(
     '/v1/sites/:siteId/sessions/:sessionId',
     { config: { scope: 'read' }, schema: { tags, summary: 'A session', params: SessionParams, response: { 200: SessionSchema, ...readErrors() } } },
-    async (request) => {
+    async (request, reply) => {
       const site = await requireSite(ctx, request.params.siteId);
-      return view(site, await requireSession(site.id, request.params.sessionId));
+      const session = await requireSession(site.id, request.params.sessionId);
+      setEtag(reply, session.revision);
+      return view(site, session);
     },
   );
 
@@ -124,15 +134,28 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
     '/v1/sites/:siteId/sessions/:sessionId',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Update while charging: new state of charge, departure, target, consent', params: SessionParams, body: SessionPatchSchema, response: { 200: SessionSchema, ...writeErrors() } },
+      schema: {
+        tags,
+        summary: 'Update while charging: new state of charge, departure, target, consent; If-Match makes it conditional',
+        params: SessionParams,
+        headers: ConditionalHeaders,
+        body: SessionPatchSchema,
+        response: { 200: SessionSchema, ...conditionalWriteErrors() },
+      },
     },
-    async (request) => {
-      const site = await requireSite(ctx, request.params.siteId);
-      const old = await requireSession(site.id, request.params.sessionId);
-      const issues: FieldIssue[] = [];
-      const session = patched(old, request.body, ctx.clock.nowUtcMs(), issues);
-      rejectIfIssues(issues, 'the update is not usable');
-      await save(site, session, `session ${session.id} updated`);
+    async (request, reply) => {
+      const ifMatch = readIfMatch(request.headers['if-match']);
+      const { site, session } = await conditionalUpdate(ifMatch, `session "${request.params.sessionId}"`, async () => {
+        const site = await requireSite(ctx, request.params.siteId);
+        const old = await requireSession(site.id, request.params.sessionId);
+        requireIfMatch(ifMatch, `session "${old.id}"`, old.revision);
+        const issues: FieldIssue[] = [];
+        const next = patched(old, request.body, ctx.clock.nowUtcMs(), issues);
+        rejectIfIssues(issues, 'the update is not usable');
+        return { site, session: await save(site, next, { expectedRevision: old.revision }) };
+      });
+      await requestReplan(ctx.queue, ctx.config, site.id, `session ${session.id} updated`);
+      setEtag(reply, session.revision);
       return view(site, session);
     },
   );

@@ -17,6 +17,7 @@ import { notFound, serviceError, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { fieldIssueOf, locateGridError } from '../../service/grid-issues.ts';
 import { requestReplan } from '../../service/replan-job.ts';
+import { withOptimisticRetry } from '../../store/optimistic-update.ts';
 import { isPriceKind, mergeSeries, normaliseSeries, signalHistoryMs } from '../../service/signal-ingest.ts';
 import type { SignalKind, SiteRecord, SiteSignalsRecord } from '../../store/records.ts';
 import { csvMediaTypes, xmlMediaTypes } from '../content-types.ts';
@@ -70,22 +71,28 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
   const tags = ['signals'];
 
   /** Stores normalised series and limits, re-plans, and answers with what was stored. */
-  const store = async (site: SiteRecord, updates: Partial<Record<SignalKind, SignalSeries>>, limits: SiteSignalsRecord['capacityLimits'] | undefined, unsupported: FieldIssue[], reason: string) => {
-    const now = ctx.clock.nowUtcMs();
-    const old = await ctx.store.getSignals(site.id);
-    const series = { ...old.series };
-    const stored = [];
-    try {
-      for (const [kind, s] of Object.entries(updates) as [SignalKind, SignalSeries][]) {
-        series[kind] = mergeSeries(old.series[kind], normaliseSeries(kind, s, site.currency), now - signalHistoryMs);
-        stored.push(seriesSummary(kind, series[kind], site.timeZone));
+  /** `limits` gives the capacity limits to keep from those stored (undefined: keep them all). */
+  type Limits = (stored: SiteSignalsRecord['capacityLimits']) => SiteSignalsRecord['capacityLimits'];
+  const store = async (site: SiteRecord, updates: Partial<Record<SignalKind, SignalSeries>>, limits: Limits | undefined, unsupported: FieldIssue[], reason: string) => {
+    // Merged onto what is stored, and merged again if another upload to this site landed meanwhile.
+    const { stored } = await withOptimisticRetry(async () => {
+      const now = ctx.clock.nowUtcMs();
+      const old = await ctx.store.getSignals(site.id);
+      const series = { ...old.series };
+      const stored = [];
+      try {
+        for (const [kind, s] of Object.entries(updates) as [SignalKind, SignalSeries][]) {
+          series[kind] = mergeSeries(old.series[kind], normaliseSeries(kind, s, site.currency), now - signalHistoryMs);
+          stored.push(seriesSummary(kind, series[kind], site.timeZone));
+        }
+      } catch (e) {
+        throw locateGridError(e, '/body');
       }
-    } catch (e) {
-      throw locateGridError(e, '/body');
-    }
-    await ctx.store.putSignals(site.id, { series, capacityLimits: limits ?? old.capacityLimits, updatedAtUtcMs: now });
+      await ctx.store.putSignals(site.id, { series, capacityLimits: limits?.(old.capacityLimits) ?? old.capacityLimits, updatedAtUtcMs: now }, { expectedRevision: old.revision });
+      return { stored };
+    });
     const job = await requestReplan(ctx.queue, ctx.config, site.id, reason);
-    return { stored, capacityLimits: limits === undefined ? 0 : limits.length - old.capacityLimits.length, unsupported, replan: jobLink(job) };
+    return { stored, capacityLimits: 0, unsupported, replan: jobLink(job) };
   };
 
   app.get(
@@ -172,10 +179,9 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         throw locateGridError(e, '/body');
       }
       const origin = `openadr3:${event.eventId ?? event.programId}`;
-      const old = await ctx.store.getSignals(site.id);
-      const limits = [
-        ...old.capacityLimits.filter((l) => l.origin !== origin && l.endUtcMs > now - signalHistoryMs),
-        ...event.capacityLimits.map((l) => ({ ...l, origin })),
+      const limits: Limits = (stored) => [
+        ...stored.filter((l) => l.origin !== origin && l.endUtcMs > now - signalHistoryMs),
+        ...event!.capacityLimits.map((l) => ({ ...l, origin })),
       ];
       const updates: Partial<Record<SignalKind, SignalSeries>> = {
         ...(event.importPrice ? { 'import-price': event.importPrice } : {}),

@@ -12,8 +12,10 @@ import { requestReplan } from '../../service/replan-job.ts';
 import { syncSiteSchedules } from '../../service/site-schedules.ts';
 import { chargersInUseIssues, siteSpecIssues } from '../../service/site-validation.ts';
 import type { SiteRecord } from '../../store/records.ts';
+import { StoreConflictError } from '../../store/store-conflict.ts';
+import { conditionalUpdate, readIfMatch, requireIfMatch, setEtag } from '../revision-headers.ts';
 import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
-import { PostHeaders, SiteParams, readErrors, writeErrors } from '../schemas/common.ts';
+import { ConditionalHeaders, PostHeaders, SiteParams, conditionalWriteErrors, readErrors, writeErrors } from '../schemas/common.ts';
 import { SiteCreateSchema, SiteListSchema, SiteReplaceSchema, SiteSchema } from '../schemas/site.ts';
 import { siteSpecOf, siteView } from '../views/site-view.ts';
 
@@ -39,38 +41,55 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
       const id = given ?? newId('site');
       const spec = siteSpecOf(id, rest);
       rejectIfIssues(siteSpecIssues(spec), 'the site is not usable');
-      if (await ctx.store.getSite(id)) {
-        throw serviceError('V2G_ERR_CONFLICT', `site "${id}" already exists; PUT /v1/sites/${id} replaces it`, [{ pointer: '/body/id', detail: 'already exists' }]);
+      const exists = () => serviceError('V2G_ERR_CONFLICT', `site "${id}" already exists; PUT /v1/sites/${id} replaces it`, [{ pointer: '/body/id', detail: 'already exists' }]);
+      if (await ctx.store.getSite(id)) throw exists();
+      let site: SiteRecord;
+      try {
+        site = await ctx.store.putSite({ ...spec, createdAtUtcMs: now, updatedAtUtcMs: now }, { expectedRevision: 0 });
+      } catch (error) {
+        throw error instanceof StoreConflictError ? exists() : error;
       }
-      const site: SiteRecord = { ...spec, createdAtUtcMs: now, updatedAtUtcMs: now, revision: 1 };
-      await ctx.store.putSite(site);
       await syncSiteSchedules(ctx.queue, ctx.config, id, site);
       await requestReplan(ctx.queue, ctx.config, id, 'site created');
       reply.code(201).header('location', `/v1/sites/${id}`);
+      setEtag(reply, site.revision);
       return view(site);
     },
   );
 
-  app.get('/v1/sites/:siteId', { config: { scope: 'read' }, schema: { tags, summary: 'A site', params: SiteParams, response: { 200: SiteSchema, ...readErrors() } } }, async (request) => {
-    return view(await requireSite(ctx, request.params.siteId));
+  app.get('/v1/sites/:siteId', { config: { scope: 'read' }, schema: { tags, summary: 'A site', params: SiteParams, response: { 200: SiteSchema, ...readErrors() } } }, async (request, reply) => {
+    const site = await requireSite(ctx, request.params.siteId);
+    setEtag(reply, site.revision);
+    return view(site);
   });
 
   app.put(
     '/v1/sites/:siteId',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Replace a site (chargers with sessions must stay)', params: SiteParams, body: SiteReplaceSchema, response: { 200: SiteSchema, ...writeErrors() } },
+      schema: {
+        tags,
+        summary: 'Replace a site (chargers with sessions must stay); If-Match makes it conditional',
+        params: SiteParams,
+        headers: ConditionalHeaders,
+        body: SiteReplaceSchema,
+        response: { 200: SiteSchema, ...conditionalWriteErrors() },
+      },
     },
-    async (request) => {
-      const now = ctx.clock.nowUtcMs();
-      const old = await requireSite(ctx, request.params.siteId);
-      const spec = siteSpecOf(old.id, request.body);
-      rejectIfIssues(siteSpecIssues(spec), 'the site is not usable');
-      conflictIfIssues(chargersInUseIssues(spec, await ctx.store.listSessions(old.id), now), 'the site cannot drop these chargers');
-      const site: SiteRecord = { ...spec, createdAtUtcMs: old.createdAtUtcMs, updatedAtUtcMs: now, revision: old.revision + 1 };
-      await ctx.store.putSite(site);
+    async (request, reply) => {
+      const ifMatch = readIfMatch(request.headers['if-match']);
+      const site = await conditionalUpdate(ifMatch, `site "${request.params.siteId}"`, async () => {
+        const now = ctx.clock.nowUtcMs();
+        const old = await requireSite(ctx, request.params.siteId);
+        requireIfMatch(ifMatch, `site "${old.id}"`, old.revision);
+        const spec = siteSpecOf(old.id, request.body);
+        rejectIfIssues(siteSpecIssues(spec), 'the site is not usable');
+        conflictIfIssues(chargersInUseIssues(spec, await ctx.store.listSessions(old.id), now), 'the site cannot drop these chargers');
+        return ctx.store.putSite({ ...spec, createdAtUtcMs: old.createdAtUtcMs, updatedAtUtcMs: now }, { expectedRevision: old.revision });
+      });
       await syncSiteSchedules(ctx.queue, ctx.config, site.id, site);
       await requestReplan(ctx.queue, ctx.config, site.id, `site changed (revision ${site.revision})`);
+      setEtag(reply, site.revision);
       return view(site);
     },
   );

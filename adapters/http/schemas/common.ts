@@ -55,6 +55,7 @@ export function errorResponses(...statuses: number[]): {} {
     403: 'the token lacks the scope',
     404: 'unknown id',
     409: 'conflict with the current state, or the Idempotency-Key is in flight',
+    412: 'If-Match names another revision than the current one (nothing changed)',
     413: 'body too large',
     415: 'unsupported media type',
     422: 'breaks a rule (naming the field), or the Idempotency-Key was reused for another request',
@@ -68,6 +69,15 @@ export function errorResponses(...statuses: number[]): {} {
 export const readErrors = (): {} => errorResponses(400, 401, 403, 404);
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export const writeErrors = (): {} => errorResponses(400, 401, 403, 404, 409, 413, 415, 422);
+
+/** Errors of a conditional write (PUT/PATCH with If-Match). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export const conditionalWriteErrors = (): {} => errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422);
+
+/** Headers of PUT and PATCH routes: optimistic concurrency (adapters/http/revision-headers.ts). */
+export const ConditionalHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 64, description: 'the ETag ("<revision>") the change is based on; another revision answers 412 and changes nothing' })),
+});
 
 export const SiteParams = Type.Object({ siteId: Id('site id') }, { additionalProperties: false });
 

@@ -54,6 +54,7 @@ export const SessionSchema = Type.Object({
   estimatedEnergyKwh: Type.Number({ description: 'energy now: the reading advanced along the plan in force' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  revision: Type.Integer({ description: 'bumped on every change; the ETag is "<revision>"' }),
 });
 
 export const SessionListSchema = Type.Object({ sessions: Type.Array(SessionSchema) });

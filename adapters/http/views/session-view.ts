@@ -26,5 +26,6 @@ export function sessionView(site: SiteRecord, s: SessionRecord, planInForce: Pla
     estimatedEnergyKwh: round(estimateEnergyKwh(s, planInForce, nowUtcMs)),
     createdAt: wireInstant(s.createdAtUtcMs, zone),
     updatedAt: wireInstant(s.updatedAtUtcMs, zone),
+    revision: s.revision,
   };
 }

@@ -40,6 +40,7 @@ export function aSessionRecord(override: Partial<SessionRecord> = {}): SessionRe
     v2gConsent: true,
     createdAtUtcMs: T0,
     updatedAtUtcMs: T0,
+    revision: 1,
     ...override,
   };
 }
@@ -55,6 +56,7 @@ export function aDispatchRecord(override: Partial<DispatchRecord> = {}): Dispatc
     status: 'active',
     requestedBy: 'utility',
     createdAtUtcMs: T0,
+    revision: 1,
     ...override,
   };
 }

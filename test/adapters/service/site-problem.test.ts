@@ -8,7 +8,7 @@ const prices = (hours: number, from = T0 - HOUR) => ({ 'import-price': flatSerie
 
 describe('buildSiteProblem', () => {
   it('plans from now floored to the slot, over the configured hours', () => {
-    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [aSessionRecord()], signals: { series: prices(48), capacityLimits: [] }, dispatches: [] }, T0 + 7 * 60_000, 24);
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [aSessionRecord()], signals: { series: prices(48), capacityLimits: [], revision: 1 }, dispatches: [] }, T0 + 7 * 60_000, 24);
     expect(r.assembled.grid.startUtcMs).toBe(T0);
     expect(r.problem.slotCount).toBe(96);
     expect(r.horizonLimitedBy).toBe('configured-horizon');
@@ -17,7 +17,7 @@ describe('buildSiteProblem', () => {
 
   it('shortens the horizon to the signal coverage and names the signal', () => {
     const r = buildSiteProblem(
-      { site: aSiteRecord(), sessions: [], signals: { series: { ...prices(48), 'base-load': flatSeries(T0, T0 + 6 * HOUR, 5, 'kW') }, capacityLimits: [] }, dispatches: [] },
+      { site: aSiteRecord(), sessions: [], signals: { series: { ...prices(48), 'base-load': flatSeries(T0, T0 + 6 * HOUR, 5, 'kW') }, capacityLimits: [], revision: 1 }, dispatches: [] },
       T0,
       24,
     );
@@ -26,14 +26,14 @@ describe('buildSiteProblem', () => {
   });
 
   it('is a permanent V2G_ERR_SIGNALS_MISSING without a price covering now', () => {
-    const state = { site: aSiteRecord(), sessions: [], signals: { series: prices(2, T0 + HOUR), capacityLimits: [] }, dispatches: [] };
+    const state = { site: aSiteRecord(), sessions: [], signals: { series: prices(2, T0 + HOUR), capacityLimits: [], revision: 1 }, dispatches: [] };
     expect(() => buildSiteProblem(state, T0, 24)).toThrow(PermanentJobError);
-    expect(() => buildSiteProblem({ ...state, signals: { series: {}, capacityLimits: [] } }, T0, 24)).toThrow(/no import price/);
+    expect(() => buildSiteProblem({ ...state, signals: { series: {}, capacityLimits: [], revision: 1 } }, T0, 24)).toThrow(/no import price/);
   });
 
   it('gives V2G only with consent and a discharging charger', () => {
     const sessions = [aSessionRecord({ id: 'a', chargerId: 'c1', v2gConsent: false }), aSessionRecord({ id: 'b', chargerId: 'c2', v2gConsent: true })];
-    const r = buildSiteProblem({ site: aSiteRecord(), sessions, signals: { series: prices(30), capacityLimits: [] }, dispatches: [] }, T0, 24);
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions, signals: { series: prices(30), capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24);
     expect(r.problem.vehicles.map((v) => v.v2gAllowed ?? false)).toEqual([false, false]);
     expect(r.problem.vehicles[1]!.acLimit).toEqual({ maxCurrentA: 16, minCurrentA: 6, phases: 3, voltageV: 230 });
   });
@@ -45,7 +45,7 @@ describe('buildSiteProblem', () => {
       aDispatchRecord({ id: 'old', endUtcMs: T0 - 1 }),
       aDispatchRecord({ id: 'gone', status: 'cancelled' }),
     ];
-    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [aSessionRecord()], signals: { series: prices(30), capacityLimits: [] }, dispatches }, T0, 24);
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [aSessionRecord()], signals: { series: prices(30), capacityLimits: [], revision: 1 }, dispatches }, T0, 24);
     expect(r.dispatchIds).toEqual(['d1', 'd2']);
     expect(r.problem.importLimitKw!.slice(3, 9)).toEqual([100, 10, 10, 10, 10, 100]);
     expect(r.assembled.limits.importLimits[4]!.source).toBe('dispatch:d1');
@@ -62,7 +62,7 @@ describe('buildSiteProblem', () => {
       schedule: [{ id: 'all', effective_start: '01-01', effective_end: '12-31', dow_mask: 'ALL', times: [0, 12], tariffs: [0.1, 0.3], demand_charge: 12 }],
     };
     const site = aSiteRecord({ tariff: { energyPrice: 'time-of-use', timeOfUse: tou, priceTerms: [{ name: 'vat', kind: 'percent', percent: 20 }] } });
-    const r = buildSiteProblem({ site, sessions: [], signals: { series: {}, capacityLimits: [] }, dispatches: [] }, T0, 24);
+    const r = buildSiteProblem({ site, sessions: [], signals: { series: {}, capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24);
     // 08:00Z = 10:00 Berlin (0.1), 10:00Z = 12:00 Berlin (0.3)
     expect(r.problem.importPricePerKwh[0]).toBeCloseTo(0.12, 12);
     expect(r.problem.importPricePerKwh[8]).toBeCloseTo(0.36, 12);
@@ -71,7 +71,7 @@ describe('buildSiteProblem', () => {
       {
         site: aSiteRecord({ tariff: { energyPrice: 'market', demandCharge: { pricePerKw: 9, previousPeakKw: 40 } } }),
         sessions: [],
-        signals: { series: prices(30, Date.parse('2025-06-30T20:00:00Z')), capacityLimits: [] },
+        signals: { series: prices(30, Date.parse('2025-06-30T20:00:00Z')), capacityLimits: [], revision: 1 },
         dispatches: [],
       },
       Date.parse('2025-06-30T20:00:00Z'),
@@ -85,13 +85,13 @@ describe('buildSiteProblem', () => {
   it('keeps capacity limits from signals (OpenADR) and reports dropped sessions', () => {
     const capacityLimits = [{ origin: 'openadr3:e1', source: 'openadr3:e1/interval 0', direction: 'import' as const, startUtcMs: T0, endUtcMs: T0 + HOUR, limitKw: 30 }];
     const sessions = [aSessionRecord({ id: 'left', arrivalUtcMs: T0 - 5 * HOUR, departureUtcMs: T0 - HOUR })];
-    const r = buildSiteProblem({ site: aSiteRecord(), sessions, signals: { series: prices(30), capacityLimits }, dispatches: [] }, T0, 24);
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions, signals: { series: prices(30), capacityLimits, revision: 1 }, dispatches: [] }, T0, 24);
     expect(r.problem.importLimitKw![0]).toBe(30);
     expect(r.assembled.droppedVehicles.map((d) => [d.id, d.reason])).toEqual([['left', 'departs-before-horizon']]);
   });
 
   it('lets grid refuse a price in another currency (permanent)', () => {
     const series = { 'import-price': flatSeries(T0, T0 + 30 * HOUR, 0.2, 'USD/kWh') };
-    expect(() => buildSiteProblem({ site: aSiteRecord(), sessions: [], signals: { series, capacityLimits: [] }, dispatches: [] }, T0, 24)).toThrow(GridInputError);
+    expect(() => buildSiteProblem({ site: aSiteRecord(), sessions: [], signals: { series, capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24)).toThrow(GridInputError);
   });
 });

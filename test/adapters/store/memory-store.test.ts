@@ -10,7 +10,7 @@ const site: SiteRecord = {
 };
 const session: SessionRecord = {
   id: 'v1', siteId: 's1', chargerId: 'c1', arrivalUtcMs: 0, departureUtcMs: 3_600_000, capacityKwh: 50, energyKwh: 10, measuredAtUtcMs: 0,
-  targetEnergyKwh: 40, v2gConsent: false, createdAtUtcMs: 0, updatedAtUtcMs: 0,
+  targetEnergyKwh: 40, v2gConsent: false, createdAtUtcMs: 0, updatedAtUtcMs: 0, revision: 1,
 };
 const plan = (id: string, at: number) => ({ id, siteId: 's1', createdAtUtcMs: at, jobId: `j-${id}` }) as unknown as PlanRecord;
 

@@ -10,17 +10,25 @@ import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, testCl
 
 describeWithRedis('RedisStore on Redis', () => {
   let client: Redis;
+  /** A second connection, standing for another process. */
+  let peerClient: Redis;
 
   beforeAll(async () => {
     client = await testClient('producer', 'v2g-test-store');
+    peerClient = await testClient('producer', 'v2g-test-store-peer');
   });
 
   afterAll(async () => {
     await closeRedisClient(client);
+    await closeRedisClient(peerClient);
   });
 
   describeStoreConformance('RedisStore', async () => {
     const prefix = randomPrefix();
-    return { store: new RedisStore({ client, prefix }), cleanup: async () => void (await deletePrefix(client, prefix)) };
+    return {
+      store: new RedisStore({ client, prefix }),
+      peer: new RedisStore({ client: peerClient, prefix }),
+      cleanup: async () => void (await deletePrefix(client, prefix)),
+    };
   });
 });

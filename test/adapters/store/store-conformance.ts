@@ -9,11 +9,15 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../adapters/store/memory-store.ts';
+import { withOptimisticRetry } from '../../../adapters/store/optimistic-update.ts';
 import type { Store } from '../../../adapters/store/store.ts';
+import { StoreConflictError, type WriteCondition } from '../../../adapters/store/store-conflict.ts';
 import { attemptRecord, dispatchRecord, planRecord, sessionRecord, signalsRecord, siteRecord, t0 } from './store-fixtures.ts';
 
 export interface StoreHarness {
   readonly store: Store;
+  /** A second store on the same data, as another process would hold (own connection); default `store`. */
+  readonly peer?: Store;
   /** Drops everything the store wrote (and closes what the harness opened). */
   cleanup(): Promise<void>;
 }
@@ -39,13 +43,14 @@ async function observe(store: Store, siteIds: readonly string[], childIds: reado
   return { sites, perSite };
 }
 
+/** `expect`: the put's WriteCondition (absent: unconditional). */
 type Op =
-  | { kind: 'putSite'; site: string; revision: number }
+  | { kind: 'putSite'; site: string; revision: number; expect?: number }
   | { kind: 'deleteSite'; site: string }
-  | { kind: 'putSession'; site: string; id: string; soc: number }
+  | { kind: 'putSession'; site: string; id: string; soc: number; expect?: number }
   | { kind: 'deleteSession'; site: string; id: string }
-  | { kind: 'putSignals'; site: string }
-  | { kind: 'putDispatch'; site: string; id: string; powerKw: number }
+  | { kind: 'putSignals'; site: string; expect?: number }
+  | { kind: 'putDispatch'; site: string; id: string; powerKw: number; expect?: number }
   | { kind: 'putPlan'; site: string; id: string; limit: number }
   | { kind: 'putPlanAttempt'; site: string; ok: boolean };
 
@@ -55,32 +60,35 @@ const childIds = ['x1', 'x2', 'x/3'];
 function opArbitrary(): fc.Arbitrary<Op> {
   const site = fc.constantFrom(...siteIds);
   const id = fc.constantFrom(...childIds);
+  const expect = fc.integer({ min: 0, max: 3 });
+  const opt = { requiredKeys: ['kind', 'site'] as ('kind' | 'site')[] };
   return fc.oneof(
-    fc.record({ kind: fc.constant('putSite' as const), site, revision: fc.integer({ min: 1, max: 9 }) }),
+    fc.record({ kind: fc.constant('putSite' as const), site, revision: fc.integer({ min: 1, max: 9 }), expect }, { requiredKeys: ['kind', 'site', 'revision'] }),
     fc.record({ kind: fc.constant('deleteSite' as const), site }),
-    fc.record({ kind: fc.constant('putSession' as const), site, id, soc: fc.integer({ min: 0, max: 100 }) }),
+    fc.record({ kind: fc.constant('putSession' as const), site, id, soc: fc.integer({ min: 0, max: 100 }), expect }, { requiredKeys: ['kind', 'site', 'id', 'soc'] }),
     fc.record({ kind: fc.constant('deleteSession' as const), site, id }),
-    fc.record({ kind: fc.constant('putSignals' as const), site }),
-    fc.record({ kind: fc.constant('putDispatch' as const), site, id, powerKw: fc.integer({ min: 0, max: 500 }) }),
+    fc.record({ kind: fc.constant('putSignals' as const), site, expect }, opt),
+    fc.record({ kind: fc.constant('putDispatch' as const), site, id, powerKw: fc.integer({ min: 0, max: 500 }), expect }, { requiredKeys: ['kind', 'site', 'id', 'powerKw'] }),
     fc.record({ kind: fc.constant('putPlan' as const), site, id, limit: fc.integer({ min: 0, max: 3 }) }),
     fc.record({ kind: fc.constant('putPlanAttempt' as const), site, ok: fc.boolean() }),
   );
 }
 
 async function apply(store: Store, op: Op, step: number): Promise<unknown> {
+  const condition = (e: number | undefined): WriteCondition | undefined => (e === undefined ? undefined : { expectedRevision: e });
   switch (op.kind) {
     case 'putSite':
-      return store.putSite(siteRecord(op.site, { revision: op.revision }));
+      return store.putSite(siteRecord(op.site, { revision: op.revision }), condition(op.expect));
     case 'deleteSite':
       return store.deleteSite(op.site);
     case 'putSession':
-      return store.putSession(sessionRecord(op.site, op.id, { socPercent: op.soc }));
+      return store.putSession(sessionRecord(op.site, op.id, { socPercent: op.soc }), condition(op.expect));
     case 'deleteSession':
       return store.deleteSession(op.site, op.id);
     case 'putSignals':
-      return store.putSignals(op.site, { ...signalsRecord(), updatedAtUtcMs: t0 + step });
+      return store.putSignals(op.site, { ...signalsRecord(), updatedAtUtcMs: t0 + step }, condition(op.expect));
     case 'putDispatch':
-      return store.putDispatch(dispatchRecord(op.site, op.id, { powerKw: op.powerKw }));
+      return store.putDispatch(dispatchRecord(op.site, op.id, { powerKw: op.powerKw }), condition(op.expect));
     case 'putPlan':
       return store.putPlan(planRecord(op.site, op.id, t0 + step, `job-${step}`), op.limit);
     case 'putPlanAttempt':
@@ -88,12 +96,12 @@ async function apply(store: Store, op: Op, step: number): Promise<unknown> {
   }
 }
 
-/** Resolves to `{ ok: value }` or `{ refused: true }` (the message differs per implementation). */
+/** Resolves to `{ ok: value }`, `{ conflict: actualRevision }` or `{ refused: true }` (the message differs per implementation). */
 async function outcome(p: Promise<unknown>): Promise<unknown> {
   try {
     return { ok: await p };
-  } catch {
-    return { refused: true };
+  } catch (error) {
+    return error instanceof StoreConflictError ? { conflict: error.actualRevision } : { refused: true };
   }
 }
 
@@ -119,7 +127,7 @@ export function describeStoreConformance(label: string, setup: () => Promise<Sto
         expect(await store.listSessions('nope')).toEqual([]);
         expect(await store.getSession('nope', 'x')).toBeUndefined();
         expect(await store.deleteSession('nope', 'x')).toBe(false);
-        expect(await store.getSignals('nope')).toEqual({ series: {}, capacityLimits: [] });
+        expect(await store.getSignals('nope')).toEqual({ series: {}, capacityLimits: [], revision: 0 });
         expect(await store.listDispatches('nope')).toEqual([]);
         expect(await store.getDispatch('nope', 'x')).toBeUndefined();
         expect(await store.listPlans('nope', 5)).toEqual([]);
@@ -160,7 +168,7 @@ export function describeStoreConformance(label: string, setup: () => Promise<Sto
         await store.putSite(siteRecord('a'));
         expect(await store.listSessions('a')).toEqual([]);
         expect(await store.listDispatches('a')).toEqual([]);
-        expect(await store.getSignals('a')).toEqual({ series: {}, capacityLimits: [] });
+        expect(await store.getSignals('a')).toEqual({ series: {}, capacityLimits: [], revision: 0 });
         expect(await store.listPlans('a', 5)).toEqual([]);
         expect(await store.getPlan('a', 'p1')).toBeUndefined();
         expect(await store.getPlanState('a')).toEqual({});
@@ -180,7 +188,7 @@ export function describeStoreConformance(label: string, setup: () => Promise<Sto
           ['s1', 55],
           ['s2', 30],
         ]);
-        expect(await store.getSession('a', 's1')).toEqual(sessionRecord('a', 's1', { socPercent: 55 }));
+        expect(await store.getSession('a', 's1')).toEqual(sessionRecord('a', 's1', { socPercent: 55, revision: 2 }));
         expect(await store.deleteSession('a', 's1')).toBe(true);
         expect(await store.deleteSession('a', 's1')).toBe(false);
         expect((await store.listSessions('a')).map((s) => s.id)).toEqual(['s2']);
@@ -196,7 +204,7 @@ export function describeStoreConformance(label: string, setup: () => Promise<Sto
       });
 
       it('signals: empty until put, then exactly what was put', async () => {
-        expect(await store.getSignals('a')).toEqual({ series: {}, capacityLimits: [] });
+        expect(await store.getSignals('a')).toEqual({ series: {}, capacityLimits: [], revision: 0 });
         await store.putSignals('a', signalsRecord());
         expect(await store.getSignals('a')).toEqual(signalsRecord());
       });
@@ -210,6 +218,97 @@ export function describeStoreConformance(label: string, setup: () => Promise<Sto
           ['d2', 'active'],
         ]);
         expect(await store.getDispatch('a', 'd2')).toEqual(dispatchRecord('a', 'd2'));
+      });
+    });
+
+    describe('revisions and conditional puts (optimistic concurrency)', () => {
+      beforeEach(async () => {
+        await store.putSite(siteRecord('a'));
+      });
+
+      it('the store assigns revisions: 1 on the first put, +1 on every put, whatever the record says; a put returns what a get reads', async () => {
+        const site = await store.putSite(siteRecord('a', { name: 'n', revision: 40 }));
+        expect(site).toEqual(siteRecord('a', { name: 'n', revision: 2 }));
+        expect(await store.getSite('a')).toEqual(site);
+        const first = await store.putSession(sessionRecord('a', 's1', { revision: 7 }));
+        expect(first.revision).toBe(1);
+        const second = await store.putSession({ ...first, socPercent: 61 });
+        expect(second).toEqual(sessionRecord('a', 's1', { socPercent: 61, revision: 2 }));
+        expect(await store.getSession('a', 's1')).toEqual(second);
+        expect((await store.listSessions('a'))[0]).toEqual(second);
+        expect((await store.putDispatch(dispatchRecord('a', 'd1', { revision: 0 }))).revision).toBe(1);
+        expect((await store.putSignals('a', { ...signalsRecord(), revision: 9 })).revision).toBe(1);
+        expect((await store.putSignals('a', signalsRecord())).revision).toBe(2);
+        expect(await store.getSignals('a')).toEqual({ ...signalsRecord(), revision: 2 });
+      });
+
+      it('a put expecting another revision rejects with V2G_ERR_CONFLICT and writes nothing', async () => {
+        const s1 = await store.putSession(sessionRecord('a', 's1'));
+        const refused = store.putSession({ ...s1, socPercent: 99 }, { expectedRevision: 5 });
+        await expect(refused).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(refused).rejects.toMatchObject({ code: 'V2G_ERR_CONFLICT', statusCode: 409, kind: 'session', id: 's1', expectedRevision: 5, actualRevision: 1 });
+        expect(await store.getSession('a', 's1')).toEqual(s1);
+        await expect(store.putSession(sessionRecord('a', 's1'), { expectedRevision: 0 })).rejects.toMatchObject({ actualRevision: 1 });
+        await expect(store.putSite(siteRecord('a'), { expectedRevision: 0 })).rejects.toMatchObject({ kind: 'site', actualRevision: 1 });
+        await expect(store.putDispatch(dispatchRecord('a', 'dx'), { expectedRevision: 1 })).rejects.toMatchObject({ kind: 'dispatch', actualRevision: 0 });
+        await expect(store.putSignals('a', signalsRecord(), { expectedRevision: 1 })).rejects.toMatchObject({ kind: 'signals', actualRevision: 0 });
+        expect(await store.getDispatch('a', 'dx')).toBeUndefined();
+        expect((await store.getSignals('a')).revision).toBe(0);
+        expect((await store.getSite('a'))!.revision).toBe(1);
+        // The right revision (0 = create) goes through.
+        expect((await store.putSession({ ...s1, socPercent: 99 }, { expectedRevision: 1 })).revision).toBe(2);
+        expect((await store.putDispatch(dispatchRecord('a', 'dx'), { expectedRevision: 0 })).revision).toBe(1);
+        expect((await store.putSite(siteRecord('a', { name: 'x' }), { expectedRevision: 1 })).name).toBe('x');
+      });
+
+      it('of two writers that read the same revision, exactly one wins', async () => {
+        const other = h.peer ?? store;
+        const s1 = await store.putSession(sessionRecord('a', 's1'));
+        const results = await Promise.allSettled([
+          store.putSession({ ...s1, socPercent: 40 }, { expectedRevision: s1.revision }),
+          other.putSession({ ...s1, socPercent: 45 }, { expectedRevision: s1.revision }),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect(rejected.reason).toBeInstanceOf(StoreConflictError);
+        const winner = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ socPercent?: number }>).value;
+        expect((await other.getSession('a', 's1'))!.socPercent).toBe(winner.socPercent);
+      });
+
+      it('concurrent read-modify-writes from two connections never lose a write (sessions, dispatches, signals, site)', async () => {
+        const other = h.peer ?? store;
+        await store.putSession(sessionRecord('a', 's1', { energyKwh: 0, socPercent: undefined }));
+        await store.putDispatch(dispatchRecord('a', 'd1', { powerKw: 0 }));
+        const n = 24;
+        const bump = (s: Store, i: number) =>
+          Promise.all([
+            withOptimisticRetry(async () => {
+              const cur = (await s.getSession('a', 's1'))!;
+              await s.putSession({ ...cur, energyKwh: cur.energyKwh! + 1 }, { expectedRevision: cur.revision });
+            }, { attempts: 200 }),
+            withOptimisticRetry(async () => {
+              const cur = (await s.getDispatch('a', 'd1'))!;
+              await s.putDispatch({ ...cur, powerKw: cur.powerKw + 1 }, { expectedRevision: cur.revision });
+            }, { attempts: 200 }),
+            withOptimisticRetry(async () => {
+              const cur = await s.getSignals('a');
+              const limit = { origin: `o${i}`, source: `o${i}`, direction: 'import' as const, startUtcMs: t0, endUtcMs: t0 + 1, limitKw: i };
+              await s.putSignals('a', { ...cur, capacityLimits: [...cur.capacityLimits, limit] }, { expectedRevision: cur.revision });
+            }, { attempts: 200 }),
+            withOptimisticRetry(async () => {
+              const cur = (await s.getSite('a'))!;
+              await s.putSite({ ...cur, connectionImportKw: cur.connectionImportKw + 1 }, { expectedRevision: cur.revision });
+            }, { attempts: 200 }),
+          ]);
+        await Promise.all(Array.from({ length: n }, (_, i) => bump(i % 2 === 0 ? store : other, i)));
+        const session = (await store.getSession('a', 's1'))!;
+        expect(session.energyKwh).toBe(n);
+        expect(session.revision).toBe(n + 1);
+        expect((await store.getDispatch('a', 'd1'))!.powerKw).toBe(n);
+        const signals = await store.getSignals('a');
+        expect(signals.capacityLimits.map((l) => l.limitKw).sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => i));
+        expect(signals.revision).toBe(n);
+        expect((await store.getSite('a'))!.connectionImportKw).toBe(siteRecord('a').connectionImportKw + n);
       });
     });
 

@@ -43,6 +43,7 @@ export function sessionRecord(siteId: string, id: string, overrides: Partial<Ses
     v2gConsent: true,
     createdAtUtcMs: t0,
     updatedAtUtcMs: t0,
+    revision: 1,
     ...overrides,
   };
 }
@@ -58,6 +59,7 @@ export function dispatchRecord(siteId: string, id: string, overrides: Partial<Di
     status: 'active',
     requestedBy: 'dso',
     createdAtUtcMs: t0,
+    revision: 1,
     ...overrides,
   };
 }
@@ -67,6 +69,7 @@ export function signalsRecord(): SiteSignalsRecord {
     series: { 'import-price': { unit: 'EUR/kWh', intervals: [{ startUtcMs: t0, endUtcMs: t0 + 900_000, value: 0.25 }] } as never },
     capacityLimits: [{ origin: 'openadr3:event-17', source: 'openadr3:event-17/interval 0', direction: 'import', startUtcMs: t0, endUtcMs: t0 + 900_000, limitKw: 90 }],
     updatedAtUtcMs: t0,
+    revision: 1,
   };
 }
 
