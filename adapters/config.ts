@@ -27,11 +27,21 @@ export const ConfigSchema = Type.Object(
     HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface the HTTP API listens on (0.0.0.0 in a container)' }),
     PORT: Port('HTTP API port (0 = any free port)', 8080),
     OCPP_PORT: Port('OCPP (chargers) WebSocket port, opened by the OCPP module', 9220),
+    OCPP_SECURITY_PROFILE: Int('OCPP security profile: 0 = chargers listed on a site, no password; 1 = HTTP Basic per charger; 2 = HTTP Basic over TLS (wss://)', 0, 2, 0),
+    OCPP_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, description: 'server certificate chain (PEM file) of the OCPP endpoint; required for security profile 2' })),
+    OCPP_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'private key (PEM file) of OCPP_TLS_CERT_FILE; required for security profile 2' })),
+    OCPP_AUTO_REGISTER: Type.Boolean({ default: false, description: 'accept unknown chargers and record them (with security: their first password, trust on first use)' }),
+    OCPP_MAX_MESSAGE_BYTES: Int('largest OCPP WebSocket message accepted (bytes); a larger one closes the connection', 1_024, 16 * 1024 * 1024, 65_536),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue); set = Redis store and BullMQ queue' })),
     V2G_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: defaultRedisPrefix, description: 'namespace of every Redis key and queue (several deployments share one Redis)' }),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
     QUEUE_LOCK_MS: Int("a worker's lock on a running re-plan; a killed worker's job is picked up again after it expires (ms)", 1_000, 600_000, 30_000),
     QUEUE_STALLED_INTERVAL_MS: Int('how often workers look for jobs whose worker died (ms)', 500, 600_000, 30_000),
+    QUEUE_DASHBOARD: Type.String({
+      pattern: '^(off|read-only|actions)$',
+      default: 'off',
+      description: 'bull-board at /admin/queues on API processes (needs REDIS_URL; admin token, HTTP Basic in a browser): off, read-only, or actions (retry/clean buttons)',
+    }),
     API_TOKENS: Type.Optional(
       Type.String({ description: 'bearer tokens: `name:token:scope+scope,...` with scopes read, dispatch, admin; tokens >= 16 characters' }),
     ),
@@ -74,6 +84,15 @@ export interface ServiceConfig {
   readonly host: string;
   readonly port: number;
   readonly ocppPort: number;
+  /** 0: no charger authentication; 1: HTTP Basic per charger; 2: HTTP Basic over TLS. */
+  readonly ocppSecurityProfile: 0 | 1 | 2;
+  /** PEM files of the OCPP endpoint's certificate and key (both or neither; required for profile 2): wss://. */
+  readonly ocppTlsCertFile: string | undefined;
+  readonly ocppTlsKeyFile: string | undefined;
+  /** Accept and record unknown chargers (trust on first use). */
+  readonly ocppAutoRegister: boolean;
+  /** Largest OCPP message (bytes). */
+  readonly ocppMaxMessageBytes: number;
   /** Undefined = embedded (in-memory store, in-process queue). */
   readonly redisUrl: string | undefined;
   /** V2G_REDIS_PREFIX: every Redis key starts with `<redisPrefix>:`. */
@@ -84,6 +103,8 @@ export interface ServiceConfig {
   readonly queueLockMs: number;
   /** BullMQ `stalledInterval` (ms). */
   readonly queueStalledIntervalMs: number;
+  /** The queue dashboard at /admin/queues (distributed mode only). */
+  readonly queueDashboard: 'off' | 'read-only' | 'actions';
   readonly apiTokens: readonly ApiToken[];
   readonly demo: boolean;
   readonly logLevel: string;
@@ -216,6 +237,33 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The OCPP TLS files: both or neither, required for security profile 2, and each a readable PEM file
+ * (read here once so that a wrong path fails the boot, not the first charger).
+ */
+function ocppTlsIssues(c: RawConfig, source: Record<string, ConfigIssue['source']>, read: (path: string) => string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const files = { OCPP_TLS_CERT_FILE: { path: c.OCPP_TLS_CERT_FILE, pem: /-----BEGIN [A-Z ]*CERTIFICATE-----/ }, OCPP_TLS_KEY_FILE: { path: c.OCPP_TLS_KEY_FILE, pem: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ } };
+  for (const [key, { path, pem }] of Object.entries(files)) {
+    if (typeof path !== 'string' || path === '') {
+      if (c.OCPP_SECURITY_PROFILE === 2) issues.push({ key, source: 'combination', message: 'is required with OCPP_SECURITY_PROFILE=2 (HTTP Basic over TLS)' });
+      continue;
+    }
+    let text: string;
+    try {
+      text = read(path);
+    } catch (e) {
+      issues.push({ key, source: source[key] ?? 'default', message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    if (!pem.test(text)) issues.push({ key, source: source[key] ?? 'default', message: `${path} holds no PEM ${key === 'OCPP_TLS_CERT_FILE' ? 'certificate' : 'private key'}` });
+  }
+  if (c.OCPP_SECURITY_PROFILE !== 2 && (c.OCPP_TLS_CERT_FILE === undefined) !== (c.OCPP_TLS_KEY_FILE === undefined)) {
+    issues.push({ key: c.OCPP_TLS_CERT_FILE === undefined ? 'OCPP_TLS_CERT_FILE' : 'OCPP_TLS_KEY_FILE', source: 'combination', message: 'OCPP_TLS_CERT_FILE and OCPP_TLS_KEY_FILE go together (both or neither)' });
+  }
+  return issues;
+}
+
 export interface LoadConfigOptions {
   /** A JSON file with the same keys; default `env.V2G_CONFIG_FILE`. */
   readonly file?: string;
@@ -261,6 +309,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   // Demo mode is embedded only: with Redis it defaults to off, and asking for it is an error below.
   if (c.REDIS_URL !== undefined && source.DEMO === undefined) c.DEMO = false;
   const apiTokens = c.API_TOKENS ? parseApiTokens(c.API_TOKENS, issues) : [];
+  issues.push(...ocppTlsIssues(c, source, options.readFile ?? ((p) => readFileSync(p, 'utf8'))));
   if (issues.length === 0) {
     if (c.PORT !== 0 && c.PORT === c.OCPP_PORT) {
       issues.push({ key: 'OCPP_PORT', source: 'combination', message: `the OCPP port equals the HTTP port (${c.PORT})` });
@@ -278,17 +327,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     if (c.REDIS_URL !== undefined && c.DEMO) {
       issues.push({ key: 'DEMO', source: 'combination', message: 'demo mode is embedded only (a random token per process); with REDIS_URL set DEMO=false and API_TOKENS' });
     }
+    if (c.REDIS_URL === undefined && c.QUEUE_DASHBOARD !== 'off') {
+      issues.push({ key: 'QUEUE_DASHBOARD', source: 'combination', message: 'the queue dashboard shows BullMQ queues: set REDIS_URL (the embedded queue has none)' });
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze({
     host: c.HOST,
     port: c.PORT,
     ocppPort: c.OCPP_PORT,
+    ocppSecurityProfile: c.OCPP_SECURITY_PROFILE as 0 | 1 | 2,
+    ocppTlsCertFile: c.OCPP_TLS_CERT_FILE,
+    ocppTlsKeyFile: c.OCPP_TLS_KEY_FILE,
+    ocppAutoRegister: c.OCPP_AUTO_REGISTER,
+    ocppMaxMessageBytes: c.OCPP_MAX_MESSAGE_BYTES,
     redisUrl: c.REDIS_URL,
     redisPrefix: c.V2G_REDIS_PREFIX,
     redisReadyTimeoutMs: c.REDIS_READY_TIMEOUT_MS,
     queueLockMs: c.QUEUE_LOCK_MS,
     queueStalledIntervalMs: c.QUEUE_STALLED_INTERVAL_MS,
+    queueDashboard: c.QUEUE_DASHBOARD as 'off' | 'read-only' | 'actions',
     apiTokens,
     demo: c.DEMO,
     logLevel: c.LOG_LEVEL,

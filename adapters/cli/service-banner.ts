@@ -32,8 +32,9 @@ export function bootBanner(config: ServiceConfig, baseUrl: string, demoToken: st
   lines.push(`  health       ${baseUrl}/health/live  ${baseUrl}/health/ready`, `  metrics      ${baseUrl}/metrics`);
   if (info.roles.includes('worker')) lines.push(`  solver       ${config.solverPoolSize} HiGHS thread(s) re-planning sites from the queue`);
   if (info.roles.includes('gateway')) {
-    const url = info.ocppUrl ?? `ws://${config.host}:${config.ocppPort}/ocpp`;
-    lines.push(`  OCPP         ${url}/<chargePointId>   (chargers listed on a site; 1.6J, 2.0.1, 2.1)`);
+    const url = info.ocppUrl ?? `${config.ocppTlsCertFile !== undefined ? 'wss' : 'ws'}://${config.host}:${config.ocppPort}/ocpp`;
+    const who = config.ocppSecurityProfile === 0 ? 'chargers listed on a site' : `security profile ${config.ocppSecurityProfile}: chargers with a password (PUT /v1/chargers/<id>/credentials)`;
+    lines.push(`  OCPP         ${url}/<chargePointId>   (${who}${config.ocppAutoRegister ? ', unknown ones auto-registered' : ''}; 1.6J, 2.0.1, 2.1)`);
   }
   if (demoToken !== undefined) {
     lines.push(

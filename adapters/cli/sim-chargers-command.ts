@@ -19,6 +19,7 @@ interface SimChargersOptions {
   idPrefix: string;
   password?: string;
   ca?: string;
+  insecure?: boolean;
   meterInterval: number;
   arrivalSpread: number;
   rateUnits: ('W' | 'A')[];
@@ -87,9 +88,10 @@ export function registerSimChargersCommand(program: Command, out: (line: string)
     .option('--count <n>', 'number of chargers', count('--count', 1), 1)
     .option('--protocol <version>', 'OCPP version: 1.6 | 2.0.1 | 2.1', protocol, '1.6' as OcppVersion)
     .option('--duration <seconds>', 'run this long, then end the sessions and disconnect (default: until Ctrl-C)', seconds('--duration', 0))
-    .option('--id-prefix <prefix>', 'charger ids are <prefix>-0001, <prefix>-0002, ...', 'SIM')
-    .option('--password <secret>', 'HTTP Basic password (OCPP security profiles 1 and 2)')
-    .option('--ca <file>', 'CA certificate (PEM) to trust for wss:// (security profile 2)')
+    .option('--id-prefix <prefix>', 'charger ids are <prefix>-0001, <prefix>-0002, ... (the demo depot of `v2g start` lists SIM-0001..SIM-0050)', 'SIM')
+    .option('--password <secret>', 'HTTP Basic password of every charger (OCPP security profiles 1 and 2; set it with PUT /v1/chargers/<id>/credentials)')
+    .option('--ca <file>', 'CA certificate (PEM) to trust for wss:// (security profile 2), e.g. the server certificate when it is self-signed')
+    .option('--insecure', 'wss:// without checking the server certificate (self-signed test setups only)')
     .option('--meter-interval <seconds>', 'seconds between meter values', seconds('--meter-interval', 0.05), 10)
     .option('--arrival-spread <seconds>', 'vehicles arrive within this many seconds after boot', seconds('--arrival-spread', 0), 0)
     .addOption(new Option('--rate-units <units>', 'charging rate units the chargers accept: W,A | W | A').argParser(rateUnits).default(['W', 'A'], 'W,A'))
@@ -111,6 +113,7 @@ export function registerSimChargersCommand(program: Command, out: (line: string)
         meterIntervalMs: Math.round(opts.meterInterval * 1000), arrivalSpreadMs: Math.round(opts.arrivalSpread * 1000),
         ...(opts.password !== undefined ? { password: opts.password } : {}),
         ...(ca !== undefined ? { ca } : {}),
+        ...(opts.insecure ? { insecure: true } : {}),
         ...(opts.quiet ? {} : { log: out }),
       });
       out(`sim-chargers: ${opts.count} x OCPP ${opts.protocol} -> ${opts.url}/${opts.idPrefix}-NNNN`);

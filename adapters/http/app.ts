@@ -14,9 +14,11 @@ import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
+import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
 import { installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
+import { chargerRoutes } from './routes/chargers.ts';
 import { dispatchRoutes } from './routes/dispatches.ts';
 import { flexibilityRoutes } from './routes/flexibility.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -35,6 +37,8 @@ export interface HttpAppOptions {
   readonly tokens: readonly ApiToken[];
   /** A pino logger; default: none (tests). */
   readonly logger?: FastifyBaseLogger;
+  /** Mounts the queue dashboard (queue-dashboard.ts) over these BullMQ queues; default none. */
+  readonly queueDashboard?: QueueDashboardOptions;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -75,13 +79,13 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
           'powers kW, energies kWh, prices in the site currency. Errors are RFC 9457 application/problem+json with a stable code (see /problems).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'health', 'problems'].map((name) => ({ name })),
+      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'health', 'problems'].map((name) => ({ name })),
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installAuth(app, options.tokens);
+  installAuth(app, options.tokens, { browserAdminPrefixes: [queueDashboardPath] });
   await app.register(rateLimit, {
     global: false,
     keyGenerator: (request) => request.principal?.name ?? request.ip,
@@ -99,8 +103,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(flexibilityRoutes, { ctx });
   await app.register(planRoutes, { ctx });
   await app.register(jobRoutes, { ctx });
+  await app.register(chargerRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
+  if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
   return app;
 }

@@ -137,7 +137,7 @@ export function problemOf(error: unknown, request: FastifyRequest): ProblemDocum
 
 /** Sends a problem document. */
 export function sendProblem(reply: FastifyReply, problem: ProblemDocument): FastifyReply {
-  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="v2g"');
+  if (problem.status === 401) reply.header('www-authenticate', reply.getHeader('www-authenticate') ?? 'Bearer realm="v2g"');
   if (problem.status === 503 || problem.status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '1');
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }

@@ -97,6 +97,11 @@ export class BullmqQueue<D, R> implements JobQueue<D, R> {
   private workerClient: Redis | undefined;
   private closing: Promise<void> | undefined;
 
+  /** The BullMQ queues behind this one (jobs and schedule ticks), for the queue dashboard. */
+  get bullQueues(): readonly Queue[] {
+    return [this.bull as Queue, this.schedulers.bullQueue];
+  }
+
   constructor(private readonly options: BullmqQueueOptions<D>) {
     if (options.name.includes(':') || options.name === '') throw new Error(`BullMQ queue name "${options.name}" must be non-empty without ":"`);
     this.name = options.name;

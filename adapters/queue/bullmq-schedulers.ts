@@ -46,6 +46,11 @@ export class BullmqSchedulers<D> {
     this.queue.on('error', options.onError);
   }
 
+  /** The BullMQ queue of the ticks (for a read-mostly dashboard; never add jobs to it directly). */
+  get bullQueue(): Queue {
+    return this.queue as Queue;
+  }
+
   async upsert(schedulerId: string, repeat: RepeatOptions, template: JobTemplate<D>): Promise<SchedulerInfo> {
     const issue = cronIssue(repeat.pattern, repeat.tz);
     if (issue) throw new Error(`job scheduler "${schedulerId}": the pattern "${repeat.pattern}" ${issue}`);

@@ -30,6 +30,7 @@ import type { ApiToken, ServiceConfig } from '../config.ts';
 import { buildHttpApp } from '../http/app.ts';
 import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
+import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { Readiness, ServiceContext } from './context.ts';
 import { createGateway, type Gateway } from './gateway.ts';
@@ -53,6 +54,7 @@ export interface ServiceDeps {
   /** Embedded only: stores to use (tests). */
   readonly store?: Store;
   readonly idempotency?: IdempotencyStore;
+  readonly chargerCredentials?: ChargerCredentials;
   /** Collect prom-client's default process metrics (default true). */
   readonly defaultMetrics?: boolean;
   /** Default: all three. */
@@ -94,6 +96,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     processName: deps.processName ?? `v2g-${roles.join('-')}`,
     ...(deps.store ? { store: deps.store } : {}),
     ...(deps.idempotency ? { idempotency: deps.idempotency } : {}),
+    ...(deps.chargerCredentials ? { chargerCredentials: deps.chargerCredentials } : {}),
     onError: (err) => logger.warn({ err, code: 'V2G_ERR_STORE_UNAVAILABLE' }, 'redis'),
     onHandBack: (jobIds) => logger.warn({ jobIds }, 'shutdown: running re-plans handed back to the queue'),
     onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
@@ -103,11 +106,16 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { store, queue, planBus } = backend;
-  const ctx: ServiceContext = { config, clock, timers, store, idempotency: backend.idempotency, queue, metrics, readiness };
+  const ctx: ServiceContext = {
+    config, clock, timers, store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
+    // The API answers `connected` for the chargers of this process's gateway (none in an api-only process).
+    ...(has('gateway') ? { chargerPresence: { connectedChargers: () => gateway?.server?.connectedChargers() ?? [] } } : {}),
+  };
   const demoToken = config.demo && has('api') ? `demo-${randomBytes(16).toString('hex')}` : undefined;
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];
   const httpLogger = deps.logger ? { logger: deps.logger } : {};
-  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger }) : await buildOpsApp({ ctx, ...httpLogger });
+  const queueDashboard = config.queueDashboard !== 'off' && backend.bullQueues.length > 0 ? { queues: backend.bullQueues, allowActions: config.queueDashboard === 'actions' } : undefined;
+  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, ...(queueDashboard ? { queueDashboard } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
   gateway = has('gateway') ? createGateway(ctx, logger) : undefined;
   queue.on((event) => {
     if (event.type === 'completed') metrics.replanJobs.labels('completed').inc();

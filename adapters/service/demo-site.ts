@@ -3,6 +3,10 @@
  * chargers, sessions and signals, its slot 0 placed at "now", so that a newcomer sees a live plan at once.
  * Zone Europe/Berlin, EUR. Only loaded in demo mode (DEMO=true), never in production.
  *
+ * Its chargers are `SIM-0001`..`SIM-0050` (one per generated vehicle, with that vehicle's charger limits),
+ * the ids `v2g sim-chargers` uses by default: simulated chargers started next to `npm start` are this
+ * site's chargers, their transactions replace the generated sessions on them, and they get the plan.
+ *
  * The generator's time of day is shifted: its 06:00 start becomes now (floored to the quarter-hour), and
  * its signals cover two horizons, so the rolling re-plan (every quarter-hour) keeps a full horizon for a day.
  */
@@ -17,6 +21,11 @@ import { syncSiteSchedules } from './site-schedules.ts';
 import { siteSpecIssues } from './site-validation.ts';
 
 export const demoSiteId = 'demo-depot';
+
+/** The demo's charger (charge point) ids: `SIM-0001`.., as `v2g sim-chargers` names its chargers by default. */
+export function demoChargerId(index: number): string {
+  return `SIM-${String(index + 1).padStart(4, '0')}`;
+}
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -42,8 +51,8 @@ export async function seedDemoSite(ctx: ServiceContext, options: DemoSiteOptions
   const depot = generateDepot({ vehicles: options.vehicles ?? 50, slots, seed: options.seed ?? 1 });
   const start = alignToSlotStart(now, slotMinutes, zone);
   const at = (slot: number) => start + slot * slotMs;
-  const chargers: ChargerRecord[] = depot.vehicles.map((v) => ({
-    id: v.chargerId,
+  const chargers: ChargerRecord[] = depot.vehicles.map((v, i) => ({
+    id: demoChargerId(i),
     ...(v.acLimit ? { ac: { ...v.acLimit } } : { maxPowerKw: v.maxChargeKw as number }),
     canDischarge: v.v2gAllowed === true,
     ...(v.v2gAllowed === true && typeof v.maxDischargeKw === 'number' ? { maxDischargeKw: v.maxDischargeKw } : {}),
@@ -72,10 +81,10 @@ export async function seedDemoSite(ctx: ServiceContext, options: DemoSiteOptions
     unit,
     intervals: (values ?? []).map((value, t) => ({ startUtcMs: at(t), endUtcMs: at(t + 1), value })),
   });
-  const sessions: SessionRecord[] = depot.vehicles.map((v) => ({
+  const sessions: SessionRecord[] = depot.vehicles.map((v, i) => ({
     id: v.id,
     siteId: site.id,
-    chargerId: v.chargerId,
+    chargerId: demoChargerId(i),
     vehicleId: v.id,
     arrivalUtcMs: at(v.arrivalSlot),
     departureUtcMs: at(v.departureSlot),
@@ -88,6 +97,7 @@ export async function seedDemoSite(ctx: ServiceContext, options: DemoSiteOptions
     ...(v.degradationCostPerKwh !== undefined ? { degradationCostPerKwh: v.degradationCostPerKwh } : {}),
     createdAtUtcMs: now,
     updatedAtUtcMs: now,
+    revision: 0,
   }));
   await ctx.store.deleteSite(site.id);
   await ctx.store.putSite(site);

@@ -4,11 +4,18 @@
  * run against one Redis: each charger is connected to one of them, and each gateway applies an announced
  * plan only to the chargers connected to it.
  *
+ * Security (OCPP_SECURITY_PROFILE, OCPP_TLS_CERT_FILE / OCPP_TLS_KEY_FILE, OCPP_AUTO_REGISTER): profile 0
+ * admits the charge points a site lists; 1 and 2 admit those with a password in the charger credentials
+ * (`ctx.chargerCredentials`: memory when embedded, Redis in distributed mode), 2 over TLS. The PEM files
+ * are read when the port is bound (the configuration checked them at boot).
+ *
  * Lifecycle: `createGateway` (nothing listens) -> `planReady` subscribed by the composition root ->
  * `listen()` (the OCPP port is bound; chargers connect) -> `close()` (chargers are disconnected and
  * reconnect elsewhere; nothing is lost: the plan is in the store and is applied again on connect).
  */
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { ServiceConfig } from '../config.ts';
 import { startOcppServer, type OcppServer } from '../ocpp/server.ts';
 import type { ServiceContext } from './context.ts';
 import { ChargerDirectory } from './charger-directory.ts';
@@ -29,6 +36,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The OCPP endpoint's certificate and key (PEM) when configured. */
+function ocppTls(config: ServiceConfig): { cert: string; key: string } | undefined {
+  if (config.ocppTlsCertFile === undefined || config.ocppTlsKeyFile === undefined) return undefined;
+  return { cert: readFileSync(config.ocppTlsCertFile, 'utf8'), key: readFileSync(config.ocppTlsKeyFile, 'utf8') };
+}
+
 export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
   const log = logger.child({ module: 'ocpp-gateway' });
   const directory = new ChargerDirectory({
@@ -47,6 +60,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     directory,
     plans: cache,
     log,
+    credentials: ctx.chargerCredentials,
     onChargerOnline: (chargePointId) => void plans.chargerOnline(chargePointId).catch(onFailure('applying the current plan to a charger that came online failed')),
   });
   let server: OcppServer | undefined;
@@ -59,7 +73,13 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     planReady: (event) => plans.planReady(event),
     async listen() {
       if (server) return server;
-      server = await startOcppServer({ host: ctx.config.host, port: ctx.config.ocppPort, csms: bridge, logger: log, clock: ctx.clock, registry: ctx.metrics.registry });
+      const tls = ocppTls(ctx.config);
+      server = await startOcppServer({
+        host: ctx.config.host, port: ctx.config.ocppPort, csms: bridge, logger: log, clock: ctx.clock, registry: ctx.metrics.registry,
+        securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister, maxMessageBytes: ctx.config.ocppMaxMessageBytes,
+        ...(tls ? { tls } : {}),
+      });
+      log.info({ url: server.url, securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister }, 'OCPP endpoint listening');
       plans.attach(server);
       return server;
     },

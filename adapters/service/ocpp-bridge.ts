@@ -5,7 +5,9 @@
  *
  * | port method | effect | re-plan |
  * |---|---|---|
- * | `chargerKnown` | the charge point is on some site (charger-directory.ts) | - |
+ * | `chargerKnown` | security profile 0: the charge point is on some site (charger-directory.ts) or registered; 1 and 2: it has a password (charger credentials) | - |
+ * | `verifyChargerPassword` | the password matches the stored scrypt hash (constant time, inside the credentials store) | - |
+ * | `registerCharger` | OCPP_AUTO_REGISTER: recorded as `auto-registered`, with its first password when secured (trust on first use); an admin sees it in `GET /v1/chargers` and lists it on a site | - |
  * | `chargerSettings` | voltage and phases from the site charger's AC limit; negative-limit discharge iff the site says it `canDischarge` | - |
  * | `authorize` | every id token is Accepted (no token list in this version) | - |
  * | `chargerConnected` | the site's current plan is applied for it | - |
@@ -16,10 +18,10 @@
  * | `sessionEnded` | the session is deleted | yes |
  * | `planDelivery` | logged (warn when not applied or failed) | - |
  *
- * Not in this version: charger passwords (security profiles 1 and 2 need a charger-secret registry in the
- * store; `verifyChargerPassword` refuses), auto-registration, id-token lists. A fact for a charger
- * no site lists, or an EVSE its site does not have, is logged and dropped (answering an error would make
- * the charger repeat it forever). Store failures propagate: the adapter answers CALLERROR and the
+ * Not in this version: id-token lists. Without `credentials` (tests) passwords are refused and
+ * auto-registration throws. A fact for a charger no site lists (e.g. an auto-registered one, or one with
+ * credentials before an admin put it on a site), or an EVSE its site does not have, is logged and dropped
+ * (answering an error would make the charger repeat it forever). Store failures propagate: the adapter answers CALLERROR and the
  * charger retries the message.
  */
 import type { ChargerSettings } from '../ocpp/capabilities.ts';
@@ -30,7 +32,10 @@ import type {
 import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { SessionRecord, SiteRecord } from '../store/records.ts';
+import type { ChargerCredentials } from '../store/charger-credentials.ts';
+import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { Store } from '../store/store.ts';
+import { StoreConflictError } from '../store/store-conflict.ts';
 import type { ChargerDirectory } from './charger-directory.ts';
 import { estimateEnergyKwh, readingKwh } from './energy-estimate.ts';
 import { ocppAddressOf, siteChargerIdOf } from './ocpp-charger-ids.ts';
@@ -53,6 +58,8 @@ export interface OcppBridgeDeps {
   readonly directory: ChargerDirectory;
   readonly plans: SitePlanCache;
   readonly log: BridgeLog;
+  /** Charge points' passwords and registrations; without it, passwords are refused and auto-registration throws. */
+  readonly credentials?: ChargerCredentials;
   /** A charger connected to this process (apply its site's plan). */
   readonly onChargerOnline?: (chargePointId: string) => void;
   /** A SoC reading further than this from the plan's trajectory re-plans (kWh); default 2. */
@@ -66,15 +73,26 @@ export class OcppBridge implements CsmsPort {
   constructor(private readonly deps: OcppBridgeDeps) {}
 
   async chargerKnown(chargerId: string): Promise<boolean> {
-    return (await this.deps.directory.siteOf(chargerId)) !== undefined;
+    const credentials = this.deps.credentials;
+    // With security, knowing a charge point means holding its password: the handshake verifies it next.
+    if (this.deps.config.ocppSecurityProfile >= 1) return (await credentials?.get(chargerId))?.hasPassword === true;
+    if ((await this.deps.directory.siteOf(chargerId)) !== undefined) return true;
+    return credentials !== undefined && (await credentials.get(chargerId)) !== undefined;
   }
 
-  async verifyChargerPassword(): Promise<boolean> {
-    return false;
+  async verifyChargerPassword(chargerId: string, password: Buffer): Promise<boolean> {
+    return this.deps.credentials ? this.deps.credentials.verifyPassword(chargerId, password) : false;
   }
 
-  async registerCharger(chargerId: string): Promise<void> {
-    throw new Error(`auto-registration is not supported: add charger "${chargerId}" to a site (PUT /v1/sites/{siteId})`);
+  async registerCharger(chargerId: string, password?: Buffer): Promise<void> {
+    if (!this.deps.credentials) throw new Error(`auto-registration needs the charger credentials store: add charger "${chargerId}" to a site instead`);
+    const { registered } = await this.deps.credentials.register(chargerId, password, this.deps.clock.nowUtcMs());
+    // Another connection registered it first (with another password): this one must not get in.
+    if (!registered && password !== undefined && !(await this.deps.credentials.verifyPassword(chargerId, password))) {
+      throw new Error(`charge point "${chargerId}" was registered concurrently with another password`);
+    }
+    const site = await this.deps.directory.siteOf(chargerId);
+    this.deps.log.info({ chargerId, secured: password !== undefined, siteId: site?.id }, site ? 'charger auto-registered' : 'charger auto-registered; no site lists it yet, so its sessions are dropped until an admin adds it to a site');
   }
 
   async chargerSettings(chargerId: string): Promise<Partial<ChargerSettings>> {
@@ -119,7 +137,13 @@ export class OcppBridge implements CsmsPort {
     if (!site) return;
     const withdrawn = (await this.deps.store.listSessions(site.id)).filter((s) => s.v2gConsent && ocppAddressOf(s.chargerId).chargerId === event.chargerId);
     const now = this.deps.clock.nowUtcMs();
-    for (const s of withdrawn) await this.deps.store.putSession({ ...s, v2gConsent: false, updatedAtUtcMs: now });
+    for (const s of withdrawn) {
+      // Conditional: a concurrent update of the session (API, another gateway) is re-read, not lost.
+      await withOptimisticRetry(async () => {
+        const fresh = await this.deps.store.getSession(site.id, s.id);
+        if (fresh?.v2gConsent) await this.deps.store.putSession({ ...fresh, v2gConsent: false, updatedAtUtcMs: now }, { expectedRevision: fresh.revision });
+      });
+    }
     if (withdrawn.length > 0) await this.replan(site.id, `ocpp ${event.chargerId} cannot discharge`);
   }
 
@@ -138,33 +162,47 @@ export class OcppBridge implements CsmsPort {
         await this.deps.store.deleteSession(site.id, other.id);
       }
     }
-    if (!(await this.deps.store.getSession(site.id, session.id))) await this.deps.store.putSession(session);
+    // A repeated StartTransaction / TransactionEvent(Started) keeps the session as it is.
+    try {
+      await this.deps.store.putSession(session, { expectedRevision: 0 });
+    } catch (error) {
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
     await this.replan(site.id, `ocpp ${event.chargerId} session started`);
   }
 
   async chargingNeeds(event: ChargingNeeds): Promise<void> {
-    const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
-    if (!found) return;
-    const { site, session } = found;
-    const now = this.deps.clock.nowUtcMs();
-    const next = withChargingNeeds(session, event, !this.noDischarge.has(event.chargerId) && this.chargerCanDischarge(site, session.chargerId), now);
-    if (!(await this.valid(site, next, now))) return;
-    await this.deps.store.putSession(next);
-    await this.replan(site.id, `ocpp ${event.chargerId} charging needs`);
+    // Read, change and write conditionally; re-read if the session changed meanwhile.
+    const siteId = await withOptimisticRetry(async () => {
+      const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
+      if (!found) return undefined;
+      const { site, session } = found;
+      const now = this.deps.clock.nowUtcMs();
+      const next = withChargingNeeds(session, event, !this.noDischarge.has(event.chargerId) && this.chargerCanDischarge(site, session.chargerId), now);
+      if (!(await this.valid(site, next, now))) return undefined;
+      await this.deps.store.putSession(next, { expectedRevision: session.revision });
+      return site.id;
+    });
+    if (siteId !== undefined) await this.replan(siteId, `ocpp ${event.chargerId} charging needs`);
   }
 
   async sessionUpdated(event: SessionUpdated): Promise<void> {
-    if (event.socPct === undefined) return;
-    const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
-    if (!found) return;
-    const { site, session } = found;
-    const now = this.deps.clock.nowUtcMs();
-    const next = withSocReading(session, event.socPct, event.atUtcMs, now);
-    const expected = estimateEnergyKwh(session, await this.deps.plans.current(site.id), now);
-    if (Math.abs(readingKwh(next) - expected) <= (this.deps.driftKwh ?? 2)) return;
-    if (!(await this.valid(site, next, now))) return;
-    await this.deps.store.putSession(next);
-    await this.replan(site.id, `ocpp ${event.chargerId} state of charge drifted`);
+    const socPct = event.socPct;
+    if (socPct === undefined) return;
+    // Read, change and write conditionally; re-read if the session changed meanwhile.
+    const siteId = await withOptimisticRetry(async () => {
+      const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
+      if (!found) return undefined;
+      const { site, session } = found;
+      const now = this.deps.clock.nowUtcMs();
+      const next = withSocReading(session, socPct, event.atUtcMs, now);
+      const expected = estimateEnergyKwh(session, await this.deps.plans.current(site.id), now);
+      if (Math.abs(readingKwh(next) - expected) <= (this.deps.driftKwh ?? 2)) return undefined;
+      if (!(await this.valid(site, next, now))) return undefined;
+      await this.deps.store.putSession(next, { expectedRevision: session.revision });
+      return site.id;
+    });
+    if (siteId !== undefined) await this.replan(siteId, `ocpp ${event.chargerId} state of charge drifted`);
   }
 
   async sessionEnded(event: SessionEnded): Promise<void> {

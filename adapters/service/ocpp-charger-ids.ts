@@ -8,8 +8,9 @@
  * | `SIM-0001-evse2`     | `SIM-0001`        | 2    |
  *
  * (The optimizer's own `"<chargePointId>/<evseId>"` form cannot be used: site ids allow only
- * `A-Z a-z 0-9 . _ -`.) A charge point is known to the service when some site has a charger named after
- * it in either form; chargers that are not on any site are refused at the WebSocket handshake.
+ * `A-Z a-z 0-9 . _ -`.) A charge point's sessions are planned when some site has a charger named after it
+ * in either form. Who may connect at all depends on OCPP_SECURITY_PROFILE (ocpp-bridge.ts): with 0 the
+ * charge points a site lists, with 1 and 2 those with a password; OCPP_AUTO_REGISTER admits others.
  */
 import type { EvseResolver } from '../ocpp/plan-to-charger-schedules.ts';
 

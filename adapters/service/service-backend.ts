@@ -1,19 +1,24 @@
 /**
- * What REDIS_URL switches: the store, the idempotency keys, the re-plan queue and the plan bus, either
- * all in this process (embedded: MemoryStore, MemoryIdempotencyStore, MemoryQueue, MemoryPlanBus) or all
- * on one Redis under `V2G_REDIS_PREFIX` (RedisStore, RedisIdempotencyStore, BullmqQueue, RedisPlanBus;
+ * What REDIS_URL switches: the store, the idempotency keys, the charger credentials, the re-plan queue and
+ * the plan bus, either all in this process (embedded: MemoryStore, MemoryIdempotencyStore,
+ * MemoryChargerCredentials, MemoryQueue, MemoryPlanBus) or all on one Redis under `V2G_REDIS_PREFIX`
+ * (RedisStore, RedisIdempotencyStore, RedisChargerCredentials, BullmqQueue, RedisPlanBus;
  * adapters/store/REDIS.md). The rest of the service sees only the ports.
  *
  * Lifecycle: `ready()` before serving (rejects with StoreUnavailableError when Redis does not answer in
  * time); `close()` last: the queue first (it waits for active jobs, or hands them back after
  * `handBackAfterMs`, and they may still announce plans), then the plan bus, then the connections.
  */
+import type { Queue } from 'bullmq';
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import { MemoryQueue } from '../queue/memory-queue.ts';
 import type { CloseOptions } from '../queue/queue.ts';
 import { createRedisBackend } from '../queue/redis-backend.ts';
+import type { ChargerCredentials } from '../store/charger-credentials.ts';
+import { MemoryChargerCredentials } from '../store/memory-charger-credentials.ts';
 import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
+import { RedisChargerCredentials } from '../store/redis-charger-credentials.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createRedisClient, redisEndpoint } from '../store/redis-connection.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
@@ -27,7 +32,11 @@ export interface ServiceBackend {
   readonly description: string;
   readonly store: Store;
   readonly idempotency: IdempotencyStore;
+  /** Charge points' passwords (MemoryChargerCredentials or RedisChargerCredentials). */
+  readonly chargerCredentials: ChargerCredentials;
   readonly queue: ReplanQueue;
+  /** BullMQ queues behind `queue`, for the queue dashboard (none when embedded). */
+  readonly bullQueues: readonly Queue[];
   readonly planBus: PlanBus;
   ready(timeoutMs: number): Promise<void>;
   close(options?: CloseOptions): Promise<void>;
@@ -41,6 +50,7 @@ export interface ServiceBackendOptions {
   /** Embedded only: stores to use instead of new in-memory ones (tests). */
   readonly store?: Store;
   readonly idempotency?: IdempotencyStore;
+  readonly chargerCredentials?: ChargerCredentials;
   /** Connection errors and background failures (rate-limited by the reconnect backoff). */
   readonly onError: (error: Error) => void;
   /** The queue handed running jobs back at shutdown. */
@@ -59,7 +69,9 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
       description: 'in-memory store, in-process queue',
       store: options.store ?? new MemoryStore(),
       idempotency: options.idempotency ?? new MemoryIdempotencyStore(clock),
+      chargerCredentials: options.chargerCredentials ?? new MemoryChargerCredentials(),
       queue,
+      bullQueues: [],
       planBus,
       ready: async () => undefined,
       async close() {
@@ -99,7 +111,9 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
     description: `Redis store and BullMQ queue at ${redisEndpoint(url)}, prefix ${config.redisPrefix}`,
     store: redis.store,
     idempotency: redis.idempotency,
+    chargerCredentials: new RedisChargerCredentials({ client: redis.redis, prefix: config.redisPrefix }),
     queue: redis.queue,
+    bullQueues: redis.queue.bullQueues,
     planBus,
     ready: (timeoutMs) => redis.ready(timeoutMs),
     async close(closeOptions) {

@@ -13,6 +13,7 @@
  * - `<p>:chargers`                    zset (all scores 0, lexicographic) of charge point ids with credentials
  * - `<p>:charger:<cp>`                hash: `chargePointId`, `passwordHash`, `source`, `createdAtUtcMs`, `updatedAtUtcMs`
  *                                     (`<cp>` = encodeURIComponent(chargePointId); redis-charger-credentials.ts)
+ * - `<p>:charger-status:<cp>`         hash: `link`, `evse:<n>` -> `<atUtcMs>:<JSON>` (redis-charger-status.ts)
  * - `<p>:plan-ready`                  stream: "plan P of site S is saved" for the OCPP gateways (capped)
  * - `<p>:bull:<queue>:...`            BullMQ's own keys (its `prefix` option is `<p>:bull`)
  * - `<p>:q:<queue>:seq`               job id counter
@@ -111,6 +112,11 @@ export class RedisKeys {
   /** Index of charge points with a credentials record (redis-charger-credentials.ts). */
   get chargers(): string {
     return `${this.prefix}:chargers`;
+  }
+
+  /** A charge point's link and delivery outcomes (redis-charger-status.ts). */
+  chargerStatus(chargePointId: string): string {
+    return `${this.prefix}:charger-status:${enc(chargePointId)}`;
   }
 
   /** One charge point's credentials hash. */

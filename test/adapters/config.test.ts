@@ -103,3 +103,38 @@ describe('loadConfig', () => {
     expect(defaultConfig({ port: 0 }).port).toBe(0);
   });
 });
+
+describe('loadConfig: OCPP security', () => {
+  const pem = {
+    'cert.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    'key.pem': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+    'junk.pem': 'not a pem file',
+  } as Record<string, string>;
+  const readFile = (p: string) => {
+    if (!(p in pem)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+    return pem[p]!;
+  };
+
+  it('defaults: profile 0, no TLS, no auto-registration, 64 KiB messages', () => {
+    expect(loadConfig({})).toMatchObject({ ocppSecurityProfile: 0, ocppTlsCertFile: undefined, ocppTlsKeyFile: undefined, ocppAutoRegister: false, ocppMaxMessageBytes: 65_536 });
+  });
+
+  it('reads profile, TLS files, auto-registration and the message limit', () => {
+    const c = loadConfig({ OCPP_SECURITY_PROFILE: '2', OCPP_TLS_CERT_FILE: 'cert.pem', OCPP_TLS_KEY_FILE: 'key.pem', OCPP_AUTO_REGISTER: 'true', OCPP_MAX_MESSAGE_BYTES: '131072' }, { readFile });
+    expect(c).toMatchObject({ ocppSecurityProfile: 2, ocppTlsCertFile: 'cert.pem', ocppTlsKeyFile: 'key.pem', ocppAutoRegister: true, ocppMaxMessageBytes: 131_072 });
+    expect(loadConfig({ OCPP_SECURITY_PROFILE: '1' }).ocppSecurityProfile).toBe(1);
+  });
+
+  it('lists every problem: profile out of range, missing or unreadable or non-PEM TLS files, a bad limit', () => {
+    const e = errorOf(() => loadConfig({ OCPP_SECURITY_PROFILE: '3', OCPP_AUTO_REGISTER: 'perhaps', OCPP_MAX_MESSAGE_BYTES: '10' }, { readFile }));
+    expect(e.issues.map((i) => i.key).sort()).toEqual(['OCPP_AUTO_REGISTER', 'OCPP_MAX_MESSAGE_BYTES', 'OCPP_SECURITY_PROFILE']);
+    const missing = errorOf(() => loadConfig({ OCPP_SECURITY_PROFILE: '2' }, { readFile }));
+    expect(missing.issues.map((i) => [i.key, i.source])).toEqual([['OCPP_TLS_CERT_FILE', 'combination'], ['OCPP_TLS_KEY_FILE', 'combination']]);
+    expect(missing.message).toMatch(/OCPP_TLS_CERT_FILE \(combination\): is required with OCPP_SECURITY_PROFILE=2/);
+    const bad = errorOf(() => loadConfig({ OCPP_SECURITY_PROFILE: '2', OCPP_TLS_CERT_FILE: 'nowhere.pem', OCPP_TLS_KEY_FILE: 'junk.pem' }, { readFile }));
+    expect(bad.issues.map((i) => [i.key, i.source])).toEqual([['OCPP_TLS_CERT_FILE', 'env'], ['OCPP_TLS_KEY_FILE', 'env']]);
+    expect(bad.issues[0]!.message).toMatch(/cannot read nowhere\.pem: ENOENT/);
+    expect(bad.issues[1]!.message).toMatch(/junk\.pem holds no PEM private key/);
+    expect(errorOf(() => loadConfig({ OCPP_TLS_CERT_FILE: 'cert.pem' }, { readFile })).issues[0]).toMatchObject({ key: 'OCPP_TLS_KEY_FILE', source: 'combination' });
+  });
+});

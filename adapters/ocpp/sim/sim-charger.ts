@@ -25,6 +25,8 @@ export interface SimChargerOptions {
   readonly password?: string;
   /** CA certificate (PEM) to trust for wss:// (security profile 2 with a self-signed server). */
   readonly ca?: string | Buffer;
+  /** wss:// without checking the server certificate (tests and demos with a self-signed one only). */
+  readonly insecure?: boolean;
   readonly config?: Partial<SimStationConfig>;
   /**
    * What the station reports at discovery where it differs from what it enforces (firmware that
@@ -92,7 +94,7 @@ export class SimCharger {
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       backoff: { initialDelay: 50, maxDelay: 2_000, factor: 2, randomisationFactor: 0.25 },
       ...(options.password !== undefined ? { password: options.password } : {}),
-      ...(options.ca !== undefined ? { wsOpts: { ca: options.ca } } : {}),
+      ...(options.ca !== undefined || options.insecure ? { wsOpts: { ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.insecure ? { rejectUnauthorized: false } : {}) } } : {}),
     } as ConstructorParameters<typeof RPCClient>[0]);
     this.context = this.createContext();
     this.recordFrames();

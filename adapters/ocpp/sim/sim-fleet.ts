@@ -18,6 +18,8 @@ export interface SimFleetOptions {
   readonly idPrefix?: string;
   readonly password?: string;
   readonly ca?: string | Buffer;
+  /** wss:// without checking the server certificate (self-signed test setups only). */
+  readonly insecure?: boolean;
   readonly config?: Partial<SimStationConfig>;
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
@@ -62,6 +64,7 @@ export class SimFleet {
         url: options.url, id: `${prefix}-${String(i).padStart(4, '0')}`, version: options.version, clock: this.clock,
         ...(options.password !== undefined ? { password: options.password } : {}),
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        ...(options.insecure ? { insecure: true } : {}),
         ...(options.config ? { config: options.config } : {}),
         ...(options.log ? { log: options.log } : {}),
       }));

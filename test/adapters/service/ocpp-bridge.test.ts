@@ -87,8 +87,9 @@ describe('OcppBridge', () => {
     expect(await bridge.chargerKnown('CP-1')).toBe(true);
     expect(await bridge.chargerKnown('CP-9')).toBe(false);
     expect(await bridge.chargerSettings('CP-1')).toEqual({ voltageV: 230, phases: 3, negativeLimitDischarge: true });
-    expect(await bridge.verifyChargerPassword()).toBe(false);
-    await expect(bridge.registerCharger('CP-9')).rejects.toThrow(/auto-registration is not supported/);
+    // Without a credentials store (ocpp-bridge-credentials.test.ts has one): passwords refused, no auto-registration.
+    expect(await bridge.verifyChargerPassword('CP-1', Buffer.from('any-password-000001'))).toBe(false);
+    await expect(bridge.registerCharger('CP-9')).rejects.toThrow(/auto-registration needs the charger credentials store/);
   });
 
   it('a session from a transaction replaces an API session on the same charger and asks for a re-plan', async () => {
