@@ -19,6 +19,7 @@ import { installTextParsers } from './content-types.ts';
 import { installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { chargerRoutes } from './routes/chargers.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { dispatchRoutes } from './routes/dispatches.ts';
 import { flexibilityRoutes } from './routes/flexibility.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -104,6 +105,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(planRoutes, { ctx });
   await app.register(jobRoutes, { ctx });
   await app.register(chargerRoutes, { ctx });
+  await app.register(deliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);

@@ -109,7 +109,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const ctx: ServiceContext = {
     config, clock, timers, store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
     // The API answers `connected` for the chargers of this process's gateway (none in an api-only process).
-    ...(has('gateway') ? { chargerPresence: { connectedChargers: () => gateway?.server?.connectedChargers() ?? [] } } : {}),
+    chargerStatus: backend.chargerStatus,
   };
   const demoToken = config.demo && has('api') ? `demo-${randomBytes(16).toString('hex')}` : undefined;
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];

@@ -5,14 +5,10 @@
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
+import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanQueue } from './replan-job.ts';
-
-/** Which charge points hold an OCPP connection to this process's gateway. */
-export interface ChargerPresence {
-  connectedChargers(): readonly string[];
-}
 
 /** Readiness, as the composition root sees it. */
 export interface Readiness {
@@ -30,8 +26,8 @@ export interface ServiceContext {
   readonly idempotency: IdempotencyStore;
   /** Charge points' passwords and auto-registrations (OCPP security profiles 1 and 2). */
   readonly chargerCredentials: ChargerCredentials;
-  /** The charge points connected to this process, when it runs the gateway role too; undefined otherwise. */
-  readonly chargerPresence?: ChargerPresence | undefined;
+  /** Each charge point's OCPP link and plan delivery, written by the gateways wherever they run. */
+  readonly chargerStatus: ChargerStatusBoard;
   readonly queue: ReplanQueue;
   readonly metrics: ServiceMetrics;
   readonly readiness: Readiness;

@@ -14,6 +14,7 @@
  * reconnect elsewhere; nothing is lost: the plan is in the store and is applied again on connect).
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config.ts';
 import { startOcppServer, type OcppServer } from '../ocpp/server.ts';
@@ -61,6 +62,8 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     plans: cache,
     log,
     credentials: ctx.chargerCredentials,
+    status: ctx.chargerStatus,
+    gatewayName: `${hostname()}:${process.pid}`,
     onChargerOnline: (chargePointId) => void plans.chargerOnline(chargePointId).catch(onFailure('applying the current plan to a charger that came online failed')),
   });
   let server: OcppServer | undefined;

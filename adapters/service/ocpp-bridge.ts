@@ -33,6 +33,7 @@ import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { SessionRecord, SiteRecord } from '../store/records.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
+import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { Store } from '../store/store.ts';
 import { StoreConflictError } from '../store/store-conflict.ts';
@@ -62,6 +63,10 @@ export interface OcppBridgeDeps {
   readonly credentials?: ChargerCredentials;
   /** A charger connected to this process (apply its site's plan). */
   readonly onChargerOnline?: (chargePointId: string) => void;
+  /** Where links and plan delivery outcomes are reported for the API (adapters/store/charger-status.ts). */
+  readonly status?: ChargerStatusBoard;
+  /** This gateway process, as the status board names it (`<host>:<pid>`). */
+  readonly gatewayName?: string;
   /** A SoC reading further than this from the plan's trajectory re-plans (kWh); default 2. */
   readonly driftKwh?: number;
 }
@@ -111,6 +116,9 @@ export class OcppBridge implements CsmsPort {
 
   async chargerConnected(event: ChargerConnected): Promise<void> {
     this.deps.log.info({ chargerId: event.chargerId, version: event.version }, 'charger connected');
+    await this.report(event.chargerId, (board) =>
+      board.putLink(event.chargerId, { connected: true, version: `ocpp${event.version}`, sinceUtcMs: event.atUtcMs, ...(this.deps.gatewayName ? { gateway: this.deps.gatewayName } : {}) }),
+    );
     this.deps.onChargerOnline?.(event.chargerId);
   }
 
@@ -120,6 +128,10 @@ export class OcppBridge implements CsmsPort {
 
   async chargerDisconnected(event: ChargerDisconnected): Promise<void> {
     this.deps.log.info({ chargerId: event.chargerId, code: event.code, reason: event.reason }, 'charger disconnected');
+    const reason = [event.code, event.reason].filter((x) => x !== undefined && x !== '').join(' ');
+    await this.report(event.chargerId, (board) =>
+      board.putLink(event.chargerId, { connected: false, sinceUtcMs: event.atUtcMs, ...(this.deps.gatewayName ? { gateway: this.deps.gatewayName } : {}), ...(reason ? { reason } : {}) }),
+    );
   }
 
   async connectorStatus(event: ConnectorStatusChanged): Promise<void> {
@@ -217,6 +229,18 @@ export class OcppBridge implements CsmsPort {
     const fields = { chargerId: report.chargerId, evseId: report.evseId, status: report.status, planId: report.planId, code: report.code, attempts: report.attempts };
     if (bad) this.deps.log.warn({ ...fields, message: report.message }, 'plan not applied on a charger');
     else this.deps.log.debug(fields, 'plan delivery');
+    const { chargerId: _chargerId, ...delivery } = report;
+    await this.report(report.chargerId, (board) => board.putDelivery(report.chargerId, delivery));
+  }
+
+  /** Writes to the status board; a failure there is logged, never fails the charger's message. */
+  private async report(chargerId: string, write: (board: ChargerStatusBoard) => Promise<void>): Promise<void> {
+    if (!this.deps.status) return;
+    try {
+      await write(this.deps.status);
+    } catch (err) {
+      this.deps.log.warn({ err, chargerId }, 'the charger status could not be recorded');
+    }
   }
 
   private chargerCanDischarge(site: SiteRecord, siteChargerId: string): boolean {

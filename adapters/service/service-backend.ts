@@ -16,9 +16,12 @@ import { MemoryQueue } from '../queue/memory-queue.ts';
 import type { CloseOptions } from '../queue/queue.ts';
 import { createRedisBackend } from '../queue/redis-backend.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
+import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import { MemoryChargerCredentials } from '../store/memory-charger-credentials.ts';
+import { MemoryChargerStatusBoard } from '../store/memory-charger-status.ts';
 import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
 import { RedisChargerCredentials } from '../store/redis-charger-credentials.ts';
+import { RedisChargerStatusBoard } from '../store/redis-charger-status.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createRedisClient, redisEndpoint } from '../store/redis-connection.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
@@ -34,6 +37,8 @@ export interface ServiceBackend {
   readonly idempotency: IdempotencyStore;
   /** Charge points' passwords (MemoryChargerCredentials or RedisChargerCredentials). */
   readonly chargerCredentials: ChargerCredentials;
+  /** Charge points' links and plan delivery (MemoryChargerStatusBoard or RedisChargerStatusBoard). */
+  readonly chargerStatus: ChargerStatusBoard;
   readonly queue: ReplanQueue;
   /** BullMQ queues behind `queue`, for the queue dashboard (none when embedded). */
   readonly bullQueues: readonly Queue[];
@@ -70,6 +75,7 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
       store: options.store ?? new MemoryStore(),
       idempotency: options.idempotency ?? new MemoryIdempotencyStore(clock),
       chargerCredentials: options.chargerCredentials ?? new MemoryChargerCredentials(),
+      chargerStatus: new MemoryChargerStatusBoard(),
       queue,
       bullQueues: [],
       planBus,
@@ -112,6 +118,7 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
     store: redis.store,
     idempotency: redis.idempotency,
     chargerCredentials: new RedisChargerCredentials({ client: redis.redis, prefix: config.redisPrefix }),
+    chargerStatus: new RedisChargerStatusBoard({ client: redis.redis, prefix: config.redisPrefix }),
     queue: redis.queue,
     bullQueues: redis.queue.bullQueues,
     planBus,

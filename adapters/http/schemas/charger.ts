@@ -41,7 +41,8 @@ export const ChargerSchema = Type.Object({
   }),
   createdAt: Type.Optional(Type.String({ description: 'when its credentials record was made (RFC 3339, UTC)' })),
   updatedAt: Type.Optional(Type.String({ description: 'when its credentials record last changed (RFC 3339, UTC)' })),
-  connected: Type.Optional(Type.Boolean({ description: "connected to this process's OCPP gateway; absent when the API runs apart from the gateways" })),
+  connected: Type.Optional(Type.Boolean({ description: 'connected to an OCPP gateway, as the last gateway that saw it reported; absent when none ever did' })),
+  linkSince: Type.Optional(Type.String({ description: 'RFC 3339: connected or disconnected since' })),
 });
 
 export const ChargerListSchema = Type.Object({ chargers: Type.Array(ChargerSchema) });

@@ -12,5 +12,6 @@ export function chargerView(entry: ChargePointEntry) {
     source: entry.source,
     ...(c ? { createdAt: wireInstant(c.createdAtUtcMs, 'UTC'), updatedAt: wireInstant(c.updatedAtUtcMs, 'UTC') } : {}),
     ...(entry.connected !== undefined ? { connected: entry.connected } : {}),
+    ...(entry.linkSinceUtcMs !== undefined ? { linkSince: wireInstant(entry.linkSinceUtcMs, 'UTC') } : {}),
   };
 }

@@ -203,9 +203,12 @@ describeWithRedis('distributed: API and gateway processes share the charger cred
     await charger.start();
     await charger.plugIn(randomVehicle('EV-1', Date.now(), () => 0.5));
     await waitFor('the session reaches the store through the gateway', async () => (await api(base, 'GET', '/v1/sites/depot-redis/sessions')).body.sessions?.length === 1, 20_000);
-    // The API process holds no OCPP connections: it does not claim to know who is connected.
+    // The API process holds no OCPP connections, but the gateway reports them through Redis.
     const listed = (await api(base, 'GET', '/v1/chargers/SIM-0001')).body;
-    expect(listed).toMatchObject({ chargePointId: 'SIM-0001', siteId: 'depot-redis', hasCredentials: true, source: 'api' });
-    expect(listed.connected).toBeUndefined();
+    expect(listed).toMatchObject({ chargePointId: 'SIM-0001', siteId: 'depot-redis', hasCredentials: true, source: 'api', connected: true });
+    expect(Date.parse(listed.linkSince)).toBeGreaterThan(0);
+    const delivery = (await api(base, 'GET', '/v1/sites/depot-redis/delivery')).body;
+    expect(delivery.chargers[0]).toMatchObject({ chargePointId: 'SIM-0001', link: { connected: true } });
+    expect(delivery.chargers[0].link.gateway).toMatch(/:\d+$/);
   });
 });

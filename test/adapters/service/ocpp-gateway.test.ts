@@ -50,10 +50,30 @@ describe('embedded service with the OCPP gateway', () => {
     for (const charger of fleet.chargers) {
       await waitFor(`${charger.id} accepts a profile`, () => charger.received.some((r) => r.action === 'SetChargingProfile' && r.reply.status === 'Accepted'), 20_000);
     }
+    // ... and the API says so: each charger connected, the plan in force applied on it
+    const delivery = await waitFor('delivery applied on the three chargers', async () => {
+      const res = await api(base, 'GET', '/v1/sites/depot-ocpp/delivery');
+      return res.status === 200 && res.body.summary.applied === 3 ? res.body : undefined;
+    }, 20_000);
+    expect(delivery.summary).toMatchObject({ chargers: 3, connected: 3, applied: 3, notApplied: 0, unknown: 0 });
+    for (const c of delivery.chargers) {
+      expect(c.link).toMatchObject({ connected: true, version: 'ocpp2.0.1' });
+      expect(c.delivery).toMatchObject({ status: 'applied', purpose: 'TxProfile' });
+      expect(Date.parse(c.delivery.at)).toBeGreaterThan(0);
+    }
+    const listed = await api(base, 'GET', '/v1/chargers/SIM-0001');
+    expect(listed.body).toMatchObject({ chargePointId: 'SIM-0001', connected: true });
 
     // 3. a vehicle leaves: its session is gone
     await fleet.chargers[0]!.unplug(1);
     await waitFor('the session of SIM-0001 is gone', async () => (await api(base, 'GET', '/v1/sites/depot-ocpp/sessions')).body.sessions.length === 2, 10_000);
+
+    // 4. a charger goes away: the API shows it disconnected
+    await fleet.chargers[2]!.close();
+    await waitFor('SIM-0003 reported disconnected', async () => {
+      const res = await api(base, 'GET', '/v1/sites/depot-ocpp/delivery');
+      return res.body.chargers.find((c: { chargePointId: string }) => c.chargePointId === 'SIM-0003')?.link?.connected === false;
+    }, 10_000);
   });
 
   it('refuses a charger that no site lists', async () => {

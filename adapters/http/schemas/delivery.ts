@@ -1,0 +1,62 @@
+/** Plan delivery to a site's chargers (GET /v1/sites/{siteId}/delivery). */
+import { Type, type Static } from 'typebox';
+
+const DeliveryStatusSchema = Type.Union(
+  [
+    Type.Literal('no-plan'),
+    Type.Literal('waiting-for-transaction'),
+    Type.Literal('pending'),
+    Type.Literal('applied'),
+    Type.Literal('fallback-applied'),
+    Type.Literal('not-applied'),
+    Type.Literal('failed'),
+  ],
+  { description: 'applied = the plan is in force on the charger; fallback-applied, not-applied and failed = it is not (see code and message); pending = being sent' },
+);
+
+export const EvseDeliverySchema = Type.Object({
+  status: DeliveryStatusSchema,
+  planId: Type.Optional(Type.String()),
+  purpose: Type.Optional(Type.String({ description: 'TxProfile, TxDefaultProfile (the fallback) or StationMaxProfile (station-wide caps; ChargePointMaxProfile in 1.6)' })),
+  profileId: Type.Optional(Type.Integer()),
+  code: Type.Optional(Type.String({ description: 'why it is not applied (V2G_ERR_OCPP_...)' })),
+  message: Type.Optional(Type.String({ description: "the charger's answer" })),
+  attempts: Type.Integer({ minimum: 0 }),
+  nextRetryAt: Type.Optional(Type.String({ description: 'RFC 3339: the next attempt (backoff)' })),
+  at: Type.String({ description: 'RFC 3339: when this outcome was reached' }),
+  truncated: Type.Optional(Type.Boolean({ description: "the schedule was cut to the charger's maximum number of periods" })),
+  dischargeClamped: Type.Optional(Type.Boolean({ description: 'negative setpoints were sent as 0: the charger cannot discharge' })),
+});
+
+const LinkSchema = Type.Object({
+  connected: Type.Boolean(),
+  version: Type.Optional(Type.String()),
+  since: Type.String({ description: 'RFC 3339: connected or disconnected since' }),
+  gateway: Type.Optional(Type.String({ description: 'the gateway process holding the connection' })),
+  reason: Type.Optional(Type.String({ description: 'close code and reason of a disconnection' })),
+});
+
+export const ChargerDeliverySchema = Type.Object({
+  chargerId: Type.String({ description: "the site's charger id" }),
+  chargePointId: Type.String({ description: 'OCPP identity (ws://.../ocpp/<chargePointId>)' }),
+  evseId: Type.Integer({ minimum: 1 }),
+  link: Type.Optional(LinkSchema),
+  delivery: Type.Optional(EvseDeliverySchema),
+  stationCaps: Type.Optional(EvseDeliverySchema),
+});
+
+export const SiteDeliverySchema = Type.Object({
+  siteId: Type.String(),
+  currentPlanId: Type.Optional(Type.String()),
+  summary: Type.Object({
+    chargers: Type.Integer({ description: "the site's chargers" }),
+    connected: Type.Integer(),
+    applied: Type.Integer({ description: 'chargers with the plan in force' }),
+    notApplied: Type.Integer({ description: 'chargers where it is not (fallback-applied, not-applied, failed)' }),
+    pending: Type.Integer(),
+    unknown: Type.Integer({ description: 'chargers no gateway has reported on' }),
+  }),
+  chargers: Type.Array(ChargerDeliverySchema),
+});
+
+export type SiteDelivery = Static<typeof SiteDeliverySchema>;
