@@ -86,6 +86,8 @@ export interface OcppServer {
   /** Delivery state per EVSE (0 = station cap), for the API. */
   deliveryStatus(chargerId?: string): PlanDeliveryReport[];
   connectedChargers(): string[];
+  /** Closes a charger's connection (WebSocket 1008 with `reason`); whether it was connected here. */
+  disconnect(chargerId: string, reason: string): Promise<boolean>;
   chargerPhase(chargerId: string): ChargerPhase | undefined;
   capabilities(chargerId: string): ChargerCapabilities | undefined;
   /** GetCompositeSchedule (diagnostics, tests); undefined when the charger answers Rejected. */
@@ -289,6 +291,12 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
       return out;
     },
     connectedChargers: () => [...connections.keys()],
+    async disconnect(chargerId, reason) {
+      const connection = connections.get(chargerId);
+      if (!connection) return false;
+      await connection.close(1008, reason);
+      return true;
+    },
     chargerPhase: (chargerId) => records.get(chargerId)?.phase,
     capabilities: (chargerId) => records.get(chargerId)?.capabilities,
     getCompositeSchedule: async (chargerId, evseId, durationS, unit) => linkOf(chargerId).getCompositeSchedule(evseId, durationS, unit),

@@ -20,6 +20,7 @@ import type { ServiceConfig } from '../config.ts';
 import { startOcppServer, type OcppServer } from '../ocpp/server.ts';
 import type { ServiceContext } from './context.ts';
 import { ChargerDirectory } from './charger-directory.ts';
+import { CredentialRevocation } from './credential-revocation.ts';
 import { GatewayPlans } from './gateway-plans.ts';
 import { OcppBridge } from './ocpp-bridge.ts';
 import type { PlanReady } from './plan-bus.ts';
@@ -53,6 +54,18 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
   const cache = new SitePlanCache(ctx.store);
   const plans = new GatewayPlans({ plans: cache, directory, log });
   const onFailure = (what: string) => (err: unknown) => log.warn({ err }, what);
+  let server: OcppServer | undefined;
+  const revocation =
+    ctx.config.ocppSecurityProfile >= 1
+      ? new CredentialRevocation({
+          credentials: ctx.chargerCredentials,
+          clock: ctx.clock,
+          timers: ctx.timers,
+          intervalMs: ctx.config.ocppCredentialCheckMs,
+          disconnect: async (id, reason) => (server ? server.disconnect(id, reason) : false),
+          log,
+        })
+      : undefined;
   const bridge = new OcppBridge({
     store: ctx.store,
     queue: ctx.queue,
@@ -64,9 +77,12 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     credentials: ctx.chargerCredentials,
     status: ctx.chargerStatus,
     gatewayName: `${hostname()}:${process.pid}`,
-    onChargerOnline: (chargePointId) => void plans.chargerOnline(chargePointId).catch(onFailure('applying the current plan to a charger that came online failed')),
+    onChargerOnline: (chargePointId) => {
+      revocation?.connected(chargePointId, ctx.clock.nowUtcMs());
+      void plans.chargerOnline(chargePointId).catch(onFailure('applying the current plan to a charger that came online failed'));
+    },
+    onChargerOffline: (chargePointId) => revocation?.disconnected(chargePointId),
   });
-  let server: OcppServer | undefined;
   return {
     bridge,
     plans,
@@ -87,6 +103,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
       return server;
     },
     async close() {
+      revocation?.stop();
       plans.attach(undefined);
       await server?.close();
       server = undefined;

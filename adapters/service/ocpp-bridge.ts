@@ -63,6 +63,8 @@ export interface OcppBridgeDeps {
   readonly credentials?: ChargerCredentials;
   /** A charger connected to this process (apply its site's plan). */
   readonly onChargerOnline?: (chargePointId: string) => void;
+  /** A charger's connection to this process closed. */
+  readonly onChargerOffline?: (chargePointId: string) => void;
   /** Where links and plan delivery outcomes are reported for the API (adapters/store/charger-status.ts). */
   readonly status?: ChargerStatusBoard;
   /** This gateway process, as the status board names it (`<host>:<pid>`). */
@@ -128,6 +130,7 @@ export class OcppBridge implements CsmsPort {
 
   async chargerDisconnected(event: ChargerDisconnected): Promise<void> {
     this.deps.log.info({ chargerId: event.chargerId, code: event.code, reason: event.reason }, 'charger disconnected');
+    this.deps.onChargerOffline?.(event.chargerId);
     const reason = [event.code, event.reason].filter((x) => x !== undefined && x !== '').join(' ');
     await this.report(event.chargerId, (board) =>
       board.putLink(event.chargerId, { connected: false, sinceUtcMs: event.atUtcMs, ...(this.deps.gatewayName ? { gateway: this.deps.gatewayName } : {}), ...(reason ? { reason } : {}) }),

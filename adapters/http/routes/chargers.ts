@@ -7,7 +7,8 @@
  * GET /v1/chargers (read) | GET /v1/chargers/{chargePointId} (read)
  * PUT /v1/chargers/{chargePointId}/credentials (admin; 201 new, 200 replaced)
  * DELETE /v1/chargers/{chargePointId}/credentials (admin, 204; with security on the charge point can no
- * longer connect: its open connection stays until it reconnects; with OCPP_AUTO_REGISTER its next
+ * longer connect, and the gateway holding it closes its open connection within OCPP_CREDENTIAL_CHECK_MS
+ * (adapters/service/credential-revocation.ts; a changed password too); with OCPP_AUTO_REGISTER its next
  * connection registers it again, trust on first use)
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';

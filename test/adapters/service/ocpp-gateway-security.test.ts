@@ -63,7 +63,7 @@ describe('embedded service, OCPP security profile 1 (HTTP Basic per charger)', (
   let base: string;
 
   beforeAll(async () => {
-    ({ service, base } = await embedded({ OCPP_SECURITY_PROFILE: '1' }));
+    ({ service, base } = await embedded({ OCPP_SECURITY_PROFILE: '1', OCPP_CREDENTIAL_CHECK_MS: '1000' }));
     await seedSite(base, 'depot-sec', 2);
     for (const [id, password] of Object.entries(passwords)) {
       expect((await api(base, 'PUT', `/v1/chargers/${id}/credentials`, { password })).status).toBe(201);
@@ -99,6 +99,21 @@ describe('embedded service, OCPP security profile 1 (HTTP Basic per charger)', (
     expect(refused).toContain('reason="password"} 1');
     expect(refused).toContain('reason="no-password"} 1');
     expect(refused).toContain('reason="unknown"} 2');
+  });
+
+  it('a connected charger whose password changes is disconnected and must come back with the new one', async () => {
+    const url = service.ocpp!.url;
+    const client = rawClient(url, 'SIM-0001', { password: passwords['SIM-0001'] });
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => client.once('close', (e: { code: number; reason: Buffer | string }) => resolve({ code: e.code, reason: String(e.reason) })));
+    await client.connect();
+    await waitFor('SIM-0001 connected', async () => (await api(base, 'GET', '/v1/chargers/SIM-0001')).body.connected === true, 5_000);
+    expect((await api(base, 'PUT', '/v1/chargers/SIM-0001/credentials', { password: 'sim-0001-password-new' })).status).toBe(200);
+    const started = Date.now();
+    expect(await closed).toEqual({ code: 1008, reason: 'credentials changed' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await waitFor('SIM-0001 reported disconnected', async () => (await api(base, 'GET', '/v1/chargers/SIM-0001')).body.connected === false, 5_000);
+    await expect(rawClient(url, 'SIM-0001', { password: passwords['SIM-0001'] }).connect()).rejects.toMatchObject({ code: 401 });
+    await rawClient(url, 'SIM-0001', { password: 'sim-0001-password-new' }).connect();
   });
 });
 
