@@ -9,16 +9,19 @@
  * | `verifyChargerPassword` | the password matches the stored scrypt hash (constant time, inside the credentials store) | - |
  * | `registerCharger` | OCPP_AUTO_REGISTER: recorded as `auto-registered`, with its first password when secured (trust on first use); an admin sees it in `GET /v1/chargers` and lists it on a site | - |
  * | `chargerSettings` | voltage and phases from the site charger's AC limit; negative-limit discharge iff the site says it `canDischarge` | - |
- * | `authorize` | every id token is Accepted (no token list in this version) | - |
- * | `chargerConnected` | the site's current plan is applied for it | - |
+ * | `authorize` | the charger's site policy (`SiteRecord.authorization`, id-token-policy.ts): a listed token (ignoring case) or no policy is Accepted, any other token Invalid (logged at info with only its last 4 characters); a charger no site lists: Accepted (no policy applies, and its sessions are not planned) | - |
+ * | `chargerConnected` / `chargerDisconnected` | the link goes to the charger status board; on connect the site's current plan is applied for it | - |
  * | `chargerCapabilities` | remembered; a charger that cannot discharge withdraws V2G from its sessions | if that changed a session |
- * | `sessionStarted` | a session (ocpp-sessions.ts); another session on the same charger overlapping now is replaced (the charger's word wins) | yes |
+ * | `sessionStarted` | a session (ocpp-sessions.ts); another session on the same charger overlapping now is replaced (the charger's word wins); a transaction whose id token the site refuses is dropped (the charger was answered Invalid and stops it) | yes |
  * | `chargingNeeds` | departure, energy, capacity, bidirectional | yes |
  * | `sessionUpdated` | a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
- * | `planDelivery` | logged (warn when not applied or failed) | - |
+ * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`) | - |
  *
- * Not in this version: id-token lists. Without `credentials` (tests) passwords are refused and
+ * Id tokens: only Accepted and Invalid are answered (no Blocked / Expired, no expiry dates, no groups, no
+ * local authorization list sent to chargers); a refused 2.x idToken that arrives only on a later
+ * TransactionEvent Updated is answered Invalid, but its session, started without a token, stays planned
+ * until the charger ends the transaction. Without `credentials` (tests) passwords are refused and
  * auto-registration throws. A fact for a charger no site lists (e.g. an auto-registered one, or one with
  * credentials before an admin put it on a site), or an EVSE its site does not have, is logged and dropped
  * (answering an error would make the charger repeat it forever). Store failures propagate: the adapter answers CALLERROR and the
@@ -39,6 +42,7 @@ import type { Store } from '../store/store.ts';
 import { StoreConflictError } from '../store/store-conflict.ts';
 import type { ChargerDirectory } from './charger-directory.ts';
 import { estimateEnergyKwh, readingKwh } from './energy-estimate.ts';
+import { idTokenAccepted, maskIdToken } from './id-token-policy.ts';
 import { ocppAddressOf, siteChargerIdOf } from './ocpp-charger-ids.ts';
 import { isOcppSession, ocppSessionId, sessionFromStart, withChargingNeeds, withSocReading } from './ocpp-sessions.ts';
 import { requestReplan, type ReplanQueue } from './replan-job.ts';
@@ -112,8 +116,14 @@ export class OcppBridge implements CsmsPort {
     };
   }
 
-  async authorize(): Promise<AuthorizationStatus> {
-    return 'Accepted';
+  async authorize(chargerId: string, idTag: string): Promise<AuthorizationStatus> {
+    // A store failure propagates: the adapter answers CALLERROR InternalError and the charger retries.
+    const site = await this.deps.directory.siteOf(chargerId);
+    // No site lists the charger (auto-registered, not yet assigned): no policy applies; its sessions are
+    // not planned anyway (siteCharger drops them).
+    if (!site || idTokenAccepted(site.authorization, idTag)) return 'Accepted';
+    this.deps.log.info({ chargerId, siteId: site.id, idToken: maskIdToken(idTag) }, "id token refused: not on the site's list (Invalid)");
+    return 'Invalid';
   }
 
   async chargerConnected(event: ChargerConnected): Promise<void> {
@@ -166,6 +176,11 @@ export class OcppBridge implements CsmsPort {
     const found = await this.siteCharger(event.chargerId, event.evseId);
     if (!found) return;
     const { site, siteChargerId } = found;
+    // The charger was told Invalid for this token (authorize) and stops the transaction: not planned.
+    if (event.idTag !== undefined && !idTokenAccepted(site.authorization, event.idTag)) {
+      this.deps.log.info({ chargerId: event.chargerId, evseId: event.evseId, siteId: site.id, idToken: maskIdToken(event.idTag) }, 'transaction with a refused id token: no session');
+      return;
+    }
     const now = this.deps.clock.nowUtcMs();
     const session = sessionFromStart(site.id, siteChargerId, event, now);
     if (!(await this.valid(site, session, now))) return;

@@ -1,6 +1,7 @@
 /**
  * Site rules beyond the schema, checked before anything is stored: zone, slot length, chargers, tariff
- * (grid/ reads the TOU file and price terms), cron schedules, limits. Every problem is named by pointer.
+ * (grid/ reads the TOU file and price terms), cron schedules, limits, the id-token list
+ * (id-token-policy.ts). Every problem is named by pointer.
  */
 import { priceTermIssues } from '../../grid/price-terms.ts';
 import { siteLimitIssues } from '../../grid/site-limits.ts';
@@ -11,6 +12,7 @@ import type { FieldIssue } from '../errors.ts';
 import { cronIssue } from '../queue/cron-schedule.ts';
 import type { SessionRecord, SiteRecord } from '../store/records.ts';
 import { fieldIssueOf, gridIssues } from './grid-issues.ts';
+import { idTokenIssues } from './id-token-policy.ts';
 
 /** A site as given by a client (a record without its bookkeeping). */
 export type SiteSpec = Omit<SiteRecord, 'createdAtUtcMs' | 'updatedAtUtcMs' | 'revision'>;
@@ -51,6 +53,7 @@ export function siteSpecIssues(spec: SiteSpec): FieldIssue[] {
     const bad = zoneOk ? cronIssue(s.cron, spec.timeZone) : undefined;
     if (bad) issues.push({ pointer: `/body/replanSchedules/${i}/cron`, detail: `"${s.cron}" ${bad}` });
   });
+  if (spec.authorization) issues.push(...idTokenIssues(spec.authorization.idTokens, '/body/authorization/idTokens'));
   const limits = siteLimitIssues({
     connectionImportKw: spec.connectionImportKw,
     ...(spec.connectionExportKw !== undefined ? { connectionExportKw: spec.connectionExportKw } : {}),

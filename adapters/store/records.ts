@@ -48,6 +48,16 @@ export interface TariffRecord {
   readonly demandCharge?: { readonly pricePerKw: number; readonly previousPeakKw?: number };
 }
 
+/**
+ * Which id tokens (OCPP 1.6 idTag, 2.x idToken.idToken: RFID cards, app tokens) may charge at a site.
+ * Tokens are compared case-insensitively (OCPP CiString); each is 1..36 printable ASCII characters, no
+ * two equal ignoring case (adapters/service/id-token-policy.ts).
+ */
+export interface SiteAuthorizationRecord {
+  /** Only these are Accepted; any other token is Invalid. Empty = no token may charge. */
+  readonly idTokens: readonly string[];
+}
+
 /** A re-plan schedule: cron in the site's time zone. */
 export interface ScheduleRecord {
   readonly cron: string;
@@ -70,6 +80,8 @@ export interface SiteRecord {
   readonly tariff: TariffRecord;
   readonly shortfallPenaltyPerKwh?: number;
   readonly replanSchedules: readonly ScheduleRecord[];
+  /** Id-token policy for the site's chargers; omitted = every token is Accepted. */
+  readonly authorization?: SiteAuthorizationRecord;
   readonly createdAtUtcMs: number;
   readonly updatedAtUtcMs: number;
   /** Assigned by the store: 1 on the first put, +1 on every put (store-conflict.ts). */

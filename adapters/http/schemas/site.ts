@@ -1,6 +1,7 @@
 /** Sites on the wire. */
 import { Type, type Static } from 'typebox';
 import { limits } from '../../../optimizer/problem.ts';
+import { idTokenLimits } from '../../service/id-token-policy.ts';
 import { Id, Instant, Kw, PositiveKw } from './common.ts';
 
 export const ChargerSchema = Type.Object(
@@ -63,6 +64,23 @@ export const ScheduleSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const AuthorizationSchema = Type.Object(
+  {
+    idTokens: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: idTokenLimits.maxLength,
+        description: 'an OCPP id token (1.6 idTag, 2.x idToken.idToken): 1-36 printable ASCII characters (U+0020..U+007E), no leading or trailing space',
+      }),
+      { maxItems: idTokenLimits.maxTokens, description: 'the tokens that may charge, compared ignoring case; no two equal ignoring case; empty = no token may charge' },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "id-token policy of the site's chargers (OCPP Authorize, StartTransaction, TransactionEvent): a listed token is Accepted, any other Invalid. Omitted = every token is Accepted",
+  },
+);
+
 const siteFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Berlin' }),
@@ -80,6 +98,7 @@ const siteFields = {
   tariff: Type.Optional(TariffSchema),
   shortfallPenaltyPerKwh: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: limits.maxPenaltyPerKwh, description: 'penalty per kWh missing at departure; default 10' })),
   replanSchedules: Type.Optional(Type.Array(ScheduleSchema, { maxItems: 10 })),
+  authorization: Type.Optional(AuthorizationSchema),
 };
 
 /** POST /v1/sites (id optional) and PUT /v1/sites/{siteId} (no id). */

@@ -20,6 +20,7 @@ export function siteSpecOf(id: string, body: SiteReplace): SiteSpec {
     tariff: { ...body.tariff, energyPrice: body.tariff?.energyPrice ?? 'market' },
     ...(body.shortfallPenaltyPerKwh !== undefined ? { shortfallPenaltyPerKwh: body.shortfallPenaltyPerKwh } : {}),
     replanSchedules: body.replanSchedules ?? [],
+    ...(body.authorization ? { authorization: { idTokens: [...body.authorization.idTokens] } } : {}),
   };
 }
 
@@ -48,6 +49,7 @@ export function siteView(site: SiteRecord, schedulers: readonly SchedulerInfo[] 
       const info = schedulers.find((x) => x.id === scheduleId(site.id, i));
       return { ...s, ...(info ? { nextRunAt: wireInstant(info.nextRunUtcMs, zone) } : {}) };
     }),
+    ...(site.authorization ? { authorization: { idTokens: [...site.authorization.idTokens] } } : {}),
     createdAt: wireInstant(site.createdAtUtcMs, zone),
     updatedAt: wireInstant(site.updatedAtUtcMs, zone),
     revision: site.revision,

@@ -4,7 +4,9 @@
  * Sends (charge point -> CSMS):
  *   BootNotification{chargePointVendor, chargePointModel, chargePointSerialNumber, firmwareVersion}
  *   StatusNotification{connectorId, errorCode = NoError, status, timestamp}
- *   StartTransaction{connectorId, idTag (<= 20 chars), meterStart (Wh), timestamp} -> reads transactionId
+ *   Authorize{idTag} (on request: SimCharger.authorize) -> reads idTagInfo.status
+ *   StartTransaction{connectorId, idTag (the vehicle's, <= 20 chars), meterStart (Wh), timestamp} -> reads
+ *     transactionId, idTagInfo.status
  *   MeterValues{connectorId, transactionId, meterValue[{timestamp, sampledValue[Power.Active.Import W,
  *     Power.Active.Export W, Energy.Active.Import.Register Wh, Energy.Active.Export.Register Wh, SoC Percent]}]}
  *   StopTransaction{transactionId, meterStop (Wh), timestamp, reason}
@@ -51,9 +53,15 @@ export const simProtocol16: SimProtocol = {
 
   async startTransaction(ctx, evse) {
     const conf = await ctx.call('StartTransaction', {
-      connectorId: evse.evseId, idTag: (evse.vehicle?.spec.id ?? 'UNKNOWN').slice(0, 20), meterStart: Math.round(evse.importWh), timestamp: isoUtc(ctx.nowUtcMs()),
+      connectorId: evse.evseId, idTag: evse.vehicle?.spec.idTag ?? (evse.vehicle?.spec.id ?? 'UNKNOWN').slice(0, 20), meterStart: Math.round(evse.importWh), timestamp: isoUtc(ctx.nowUtcMs()),
     });
     evse.transactionId = String(conf.transactionId);
+    evse.idTokenStatus = conf.idTagInfo?.status;
+  },
+
+  async authorize(ctx, idTag) {
+    const conf = await ctx.call('Authorize', { idTag });
+    return conf.idTagInfo.status;
   },
 
   async meterValues(ctx, evse) {

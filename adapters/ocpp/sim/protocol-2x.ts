@@ -4,8 +4,10 @@
  * Sends (station -> CSMS):
  *   BootNotification{reason = PowerUp, chargingStation{vendorName, model, serialNumber, firmwareVersion}}
  *   StatusNotification{timestamp, connectorStatus (Available | Occupied), evseId, connectorId = 1}
+ *   Authorize{idToken{idToken, type = Central}} (on request: SimCharger.authorize) -> reads idTokenInfo.status
  *   TransactionEvent Started{transactionInfo{transactionId, chargingState}, evse{id, connectorId},
- *     idToken{idToken, type = Central}, meterValue[Energy.Active.Import.Register]}
+ *     idToken{idToken (the vehicle's), type = Central}, meterValue[Energy.Active.Import.Register]} -> reads
+ *     idTokenInfo.status
  *   NotifyEVChargingNeeds{evseId, chargingNeeds{requestedEnergyTransfer (AC_three_phase; 2.1 with a
  *     bidirectional EV on a V2X station: AC_BPT), departureTime, acChargingParameters{energyAmount Wh,
  *     evMinCurrent, evMaxCurrent A, evMaxVoltage}, 2.1: v2xChargingParameters{maxChargePower,
@@ -127,14 +129,20 @@ export const simProtocol2x: SimProtocol = {
     const transactionId = `${ctx.id}-${evse.evseId}-${ctx.nowUtcMs().toString(36)}`.slice(-36);
     evse.transactionId = transactionId;
     evse.seqNo = 0;
-    await ctx.call('TransactionEvent', {
+    const conf = await ctx.call('TransactionEvent', {
       eventType: 'Started', timestamp: isoUtc(ctx.nowUtcMs()), triggerReason: 'CablePluggedIn', seqNo: evse.seqNo++,
       transactionInfo: { transactionId, chargingState: 'EVConnected' },
       evse: { id: evse.evseId, connectorId: 1 },
-      idToken: { idToken: (evse.vehicle?.spec.id ?? 'UNKNOWN').slice(0, 36), type: 'Central' },
+      idToken: { idToken: evse.vehicle?.spec.idTag ?? (evse.vehicle?.spec.id ?? 'UNKNOWN').slice(0, 36), type: 'Central' },
       meterValue: [{ timestamp: isoUtc(ctx.nowUtcMs()), sampledValue: [{ value: Math.round(evse.importWh), measurand: 'Energy.Active.Import.Register', context: 'Transaction.Begin', unitOfMeasure: { unit: 'Wh' } }] }],
     });
+    evse.idTokenStatus = conf.idTokenInfo?.status;
     await chargingNeeds(ctx, evse);
+  },
+
+  async authorize(ctx, idTag) {
+    const conf = await ctx.call('Authorize', { idToken: { idToken: idTag, type: 'Central' } });
+    return conf.idTokenInfo.status;
   },
 
   async meterValues(ctx, evse) {

@@ -151,6 +151,15 @@ export class SimCharger {
     return evse.transactionId!;
   }
 
+  /**
+   * A driver presents an id token (a card at the reader): Authorize, and the status the CSMS answered
+   * (Accepted | Blocked | Expired | Invalid | ...). The token is sent as given, so one longer than the
+   * version allows (1.6: 20, 2.x: 36 characters) is refused by strict validation before it is sent.
+   */
+  async authorize(idTag: string): Promise<string> {
+    return this.protocol.authorize(this.context, idTag);
+  }
+
   /** The vehicle leaves: transaction stopped, TxProfiles dropped, Available. */
   async unplug(evseId = 1, reason = 'EVDisconnected'): Promise<void> {
     await this.stopTransaction(evseId, reason);
@@ -306,6 +315,7 @@ export class SimCharger {
     this.store.endTransaction(evseId);
     delete evse.transactionId;
     delete evse.transactionStartUtcMs;
+    delete evse.idTokenStatus;
     delete evse.vehicle;
     await this.setStatus(evse, 'Finishing');
     await this.setStatus(evse, 'Available');

@@ -11,6 +11,8 @@ export interface SimEvse {
   vehicle?: SimVehicle;
   transactionId?: string;
   transactionStartUtcMs?: number;
+  /** The CSMS's answer to the token the transaction started with (idTagInfo / idTokenInfo status). */
+  idTokenStatus?: string;
   /** Power drawn now (W, negative = discharge). */
   powerW: number;
   /** Energy registers (Wh). */
@@ -50,6 +52,8 @@ export interface SimProtocol {
   boot(ctx: SimContext): Promise<void>;
   connectorStatus(ctx: SimContext, evse: SimEvse): Promise<void>;
   startTransaction(ctx: SimContext, evse: SimEvse): Promise<void>;
+  /** Authorize for an id token (1.6 idTag, 2.x idToken of type Central): the status the CSMS answered. */
+  authorize(ctx: SimContext, idTag: string): Promise<string>;
   meterValues(ctx: SimContext, evse: SimEvse): Promise<void>;
   stopTransaction(ctx: SimContext, evse: SimEvse, reason: string): Promise<void>;
   /** CSMS -> charger actions answered, by action. */

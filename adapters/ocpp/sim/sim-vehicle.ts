@@ -5,6 +5,11 @@
 
 export interface SimVehicleSpec {
   readonly id: string;
+  /**
+   * The id token its driver presents (1.6 StartTransaction idTag, 2.x TransactionEvent idToken), sent as
+   * given; default the vehicle id cut to 20 (1.6) or 36 (2.x) characters.
+   */
+  readonly idTag?: string;
   readonly capacityKwh: number;
   readonly energyKwh: number;
   readonly targetEnergyKwh: number;

@@ -75,3 +75,76 @@ describe('sites routes', () => {
     expect(await h.service.ctx.queue.listJobSchedulers()).toEqual([]);
   });
 });
+
+describe('sites routes: the id-token policy (authorization)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ solve: baselineSolver });
+  });
+  afterAll(() => h.close());
+
+  const pointers = (res: Parameters<typeof json>[0]) => json(res).errors.map((e: { pointer: string }) => e.pointer);
+
+  it('round-trips through POST, GET and PUT (tokens as given); omitted = no policy; PUT without it removes it', async () => {
+    const tokens = ['04A1B2C3D4E5F6', 'depot-app-7f3c', 'DE*ABC*E1234567*8'];
+    const created = await h.request('admin', { method: 'POST', url: '/v1/sites', payload: aSite({ id: 'fleet', authorization: { idTokens: tokens } }) });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(json(created).authorization).toEqual({ idTokens: tokens });
+    expect(json(await h.request('read', { method: 'GET', url: '/v1/sites/fleet' })).authorization).toEqual({ idTokens: tokens });
+    expect((await h.service.ctx.store.getSite('fleet'))?.authorization).toEqual({ idTokens: tokens });
+
+    const { id: _id, ...body } = aSite();
+    const locked = await h.request('admin', { method: 'PUT', url: '/v1/sites/fleet', payload: { ...body, authorization: { idTokens: [] } } });
+    expect(locked.statusCode, locked.body).toBe(200);
+    expect(json(await h.request('read', { method: 'GET', url: '/v1/sites/fleet' })).authorization).toEqual({ idTokens: [] });
+    const open = await h.request('admin', { method: 'PUT', url: '/v1/sites/fleet', payload: body });
+    expect(open.statusCode, open.body).toBe(200);
+    expect(json(await h.request('read', { method: 'GET', url: '/v1/sites/fleet' }))).not.toHaveProperty('authorization');
+    expect(json(await h.request('read', { method: 'GET', url: '/v1/sites' })).sites.find((s: { id: string }) => s.id === 'fleet')).not.toHaveProperty('authorization');
+  });
+
+  it('rule violations (printable ASCII, edge spaces, duplicates ignoring case) are 422 naming each token, and change nothing', async () => {
+    const res = await h.request('admin', {
+      method: 'POST', url: '/v1/sites',
+      payload: aSite({ id: 'bad-tokens', authorization: { idTokens: ['CARD-1', 'CARD-2', 'card-3', 'card-1', 'caf\u00e9', ' lead'] } }),
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(json(res).errors).toEqual([
+      { pointer: '/body/authorization/idTokens/3', detail: 'duplicate of /body/authorization/idTokens/0 (id tokens are compared ignoring case)' },
+      { pointer: '/body/authorization/idTokens/4', detail: 'character 4 is U+00E9: only printable ASCII (U+0020..U+007E) is allowed' },
+      { pointer: '/body/authorization/idTokens/5', detail: 'must not start or end with a space' },
+    ]);
+    expect((await h.request('read', { method: 'GET', url: '/v1/sites/bad-tokens' })).statusCode).toBe(404);
+
+    const { id: _id, ...body } = aSite();
+    const put = await h.request('admin', { method: 'PUT', url: '/v1/sites/fleet', payload: { ...body, authorization: { idTokens: ['A', 'a'] } } });
+    expect(put.statusCode).toBe(422);
+    expect(pointers(put)).toEqual(['/body/authorization/idTokens/1']);
+    expect(json(await h.request('read', { method: 'GET', url: '/v1/sites/fleet' })).revision).toBe(3);
+  });
+
+  it('schema violations (length, type, unknown fields, list size) are 400 naming the field', async () => {
+    const post = (authorization: unknown) => h.request('admin', { method: 'POST', url: '/v1/sites', payload: aSite({ id: 'schema-bad', authorization }) });
+    const tooLong = await post({ idTokens: ['ok', 'x'.repeat(37), ''] });
+    expect(tooLong.statusCode).toBe(400);
+    expect(pointers(tooLong)).toEqual(expect.arrayContaining(['/body/authorization/idTokens/1', '/body/authorization/idTokens/2']));
+    expect(json(tooLong).errors.find((e: { pointer: string }) => e.pointer === '/body/authorization/idTokens/1').detail).toMatch(/36/);
+    expect(pointers(await post({ idTokens: ['ok', 7] }))).toEqual(['/body/authorization/idTokens/1']);
+    expect(pointers(await post({}))).toEqual(['/body/authorization/idTokens']);
+    expect(pointers(await post({ idTokens: [], groups: [] }))).toEqual(['/body/authorization/groups']);
+    const many = await post({ idTokens: Array.from({ length: 10_001 }, (_, i) => `c${i}`) });
+    expect(many.statusCode).toBe(400);
+    expect(pointers(many)).toEqual(['/body/authorization/idTokens']);
+    expect((await h.request('read', { method: 'GET', url: '/v1/sites/schema-bad' })).statusCode).toBe(404);
+  });
+
+  it('the OpenAPI document describes the field on create, replace and the answer', async () => {
+    const doc = json(await h.request('anonymous', { method: 'GET', url: '/docs/json' }));
+    const site = doc.paths['/v1/sites/{siteId}'];
+    for (const schema of [doc.paths['/v1/sites'].post.requestBody.content['application/json'].schema, site.put.requestBody.content['application/json'].schema, site.get.responses['200'].content['application/json'].schema]) {
+      const tokens = schema.properties.authorization.properties.idTokens;
+      expect(tokens).toMatchObject({ type: 'array', maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 36 } });
+      expect(schema.required ?? []).not.toContain('authorization');
+    }
+  });
+});
