@@ -9,12 +9,11 @@
  * Invariants: a sweep never overlaps the previous one; a store outage skips the sweep (logged) and the
  * next one tries again; nothing runs while no charger is connected.
  */
-import type { Clock, Timers, CancelTimer } from '../clock.ts';
+import type { CancelTimer, Timers } from '../clock.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 
 export interface CredentialRevocationDeps {
   readonly credentials: Pick<ChargerCredentials, 'get'>;
-  readonly clock: Clock;
   readonly timers: Timers;
   /** Between sweeps (ms). */
   readonly intervalMs: number;

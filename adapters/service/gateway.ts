@@ -59,7 +59,6 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     ctx.config.ocppSecurityProfile >= 1
       ? new CredentialRevocation({
           credentials: ctx.chargerCredentials,
-          clock: ctx.clock,
           timers: ctx.timers,
           intervalMs: ctx.config.ocppCredentialCheckMs,
           disconnect: async (id, reason) => (server ? server.disconnect(id, reason) : false),

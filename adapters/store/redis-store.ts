@@ -95,8 +95,9 @@ export class RedisStore implements Store {
 
   putSite(site: Unrevised<SiteRecord>, condition?: WriteCondition) {
     return guarded('putSite', async () => {
-      const reply = await putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, encodeUnrevised(site), expected(condition)]);
-      return this.stored<SiteRecord>('site', site.id, site.id, reply, site, condition);
+      const json = encodeUnrevised(site);
+      const reply = await putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, json, expected(condition)]);
+      return this.stored<SiteRecord>('site', site.id, site.id, reply, json, condition);
     });
   }
 
@@ -125,8 +126,9 @@ export class RedisStore implements Store {
     return guarded('putSession', async () => {
       const { siteId } = session;
       const keys = [this.keys.site(siteId), this.keys.sessions(siteId), this.keys.sessionOrder(siteId), this.keys.seq];
-      const reply = await putChildScript.run(this.client, keys, [session.id, encodeUnrevised(session), expected(condition)]);
-      return this.stored<SessionRecord>('session', session.id, siteId, reply, session, condition);
+      const json = encodeUnrevised(session);
+      const reply = await putChildScript.run(this.client, keys, [session.id, json, expected(condition)]);
+      return this.stored<SessionRecord>('session', session.id, siteId, reply, json, condition);
     });
   }
 
@@ -146,8 +148,9 @@ export class RedisStore implements Store {
 
   putSignals(siteId: string, signals: Unrevised<SiteSignalsRecord>, condition?: WriteCondition) {
     return guarded('putSignals', async () => {
-      const reply = await putSignalsScript.run(this.client, [this.keys.site(siteId)], [encodeUnrevised(signals), expected(condition)]);
-      return this.stored<SiteSignalsRecord>('signals', siteId, siteId, reply, signals, condition);
+      const json = encodeUnrevised(signals);
+      const reply = await putSignalsScript.run(this.client, [this.keys.site(siteId)], [json, expected(condition)]);
+      return this.stored<SiteSignalsRecord>('signals', siteId, siteId, reply, json, condition);
     });
   }
 
@@ -169,8 +172,9 @@ export class RedisStore implements Store {
     return guarded('putDispatch', async () => {
       const { siteId } = dispatch;
       const keys = [this.keys.site(siteId), this.keys.dispatches(siteId), this.keys.dispatchOrder(siteId), this.keys.seq];
-      const reply = await putChildScript.run(this.client, keys, [dispatch.id, encodeUnrevised(dispatch), expected(condition)]);
-      return this.stored<DispatchRecord>('dispatch', dispatch.id, siteId, reply, dispatch, condition);
+      const json = encodeUnrevised(dispatch);
+      const reply = await putChildScript.run(this.client, keys, [dispatch.id, json, expected(condition)]);
+      return this.stored<DispatchRecord>('dispatch', dispatch.id, siteId, reply, json, condition);
     });
   }
 
@@ -229,13 +233,13 @@ export class RedisStore implements Store {
   }
 
   /** The record as stored by a revised put's `{status, revision}` reply, or the error it means. */
-  private stored<T extends { readonly revision: number }>(kind: RevisedRecordKind, id: string, siteId: string, reply: RedisReply, record: Unrevised<T>, condition: WriteCondition | undefined): T {
+  private stored<T extends { readonly revision: number }>(kind: RevisedRecordKind, id: string, siteId: string, reply: RedisReply, json: string, condition: WriteCondition | undefined): T {
     const [status, revision] = Array.isArray(reply) ? reply.map(Number) : [NaN, NaN];
     if (status === 0) throw new Error(`RedisStore: site "${siteId}" does not exist`);
     if (status === -1) throw new StoreConflictError(kind, id, condition?.expectedRevision ?? -1, revision!);
     if (status !== 1 || !Number.isInteger(revision)) throw new Error(`RedisStore: unexpected reply ${JSON.stringify(reply)} to a put of ${kind} "${id}"`);
     // The stored form, exactly as a read returns it (JSON drops undefined properties).
-    return decodeRevised<T>(`${revision}:${encodeUnrevised(record)}`);
+    return decodeRevised<T>(`${revision}:${json}`);
   }
 
   private mustExist(siteId: string, reply: RedisReply): void {

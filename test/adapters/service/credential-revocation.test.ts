@@ -16,7 +16,7 @@ async function setup(credentials: Pick<ChargerCredentials, 'get'> = new MemoryCh
   const closed: [string, string][] = [];
   const held = new Set<string>();
   const revocation = new CredentialRevocation({
-    credentials, clock, timers: clock, intervalMs: 1_000, log: quiet,
+    credentials, timers: clock, intervalMs: 1_000, log: quiet,
     disconnect: async (id, reason) => {
       if (!held.delete(id)) return false;
       closed.push([id, reason]);
