@@ -5,7 +5,8 @@
  * point, one row per interval; the interval start in RFC 3339 **with** an offset (`2022-01-01T00:00:00+01:00`
  * or `...Z`; a naive local time is an error); the interval end either in its own column or given once as a
  * fixed ISO 8601 `resolution`; the unit in the value column's name (`price_eur_per_mwh`, `power_kw`,
- * `energy_kwh`) unless given explicitly. Every bad row is reported with its line number.
+ * `energy_kwh`) unless given explicitly. Every bad row is reported with its line number. An empty text, a
+ * header without data rows and a named column that appears twice in the header are errors.
  */
 import { parse } from 'csv-parse/sync';
 import { GridInputError, type GridIssue } from './errors.ts';
@@ -24,7 +25,7 @@ export interface CsvSeriesOptions {
   readonly endColumn?: string;
   /** Fixed interval length as an ISO 8601 duration (`PT60M`, `PT15M`) when there is no end column. */
   readonly resolution?: string;
-  /** Unit of the value column; by default read from the column name's suffix. */
+  /** Unit of the value column; by default read from the column name's suffix (a different explicit unit is an error). */
   readonly unit?: string;
   /** Field separator, default `,`. */
   readonly delimiter?: string;
@@ -70,6 +71,10 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions): SignalS
     if (name === undefined) return -1;
     const i = header.record.indexOf(name.trim());
     if (i < 0) headerIssues.push({ line: header.info.lines, message: `no ${role} column "${name}" (columns: ${header.record.join(', ')})` });
+    else if (header.record.lastIndexOf(name.trim()) !== i) {
+      const n = header.record.filter((c) => c === name.trim()).length;
+      headerIssues.push({ line: header.info.lines, message: `the ${role} column "${name}" appears ${n} times in the header; which one is meant is unclear` });
+    }
     return i;
   };
   const startCol = column(options.startColumn, 'start');
@@ -85,7 +90,13 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions): SignalS
       else resolutionMs = d.ms;
     }
   }
-  const unit = options.unit ?? unitFromColumnName(options.valueColumn);
+  const named = unitFromColumnName(options.valueColumn);
+  if (options.unit !== undefined && named !== undefined && named !== options.unit) {
+    throw new GridInputError('V2G_ERR_UNIT_MISMATCH', 'The CSV value column names another unit than the one given', [
+      { line: header.info.lines, message: `the column name "${options.valueColumn}" says ${named}, but the unit given is ${options.unit}; convert explicitly instead` },
+    ]);
+  }
+  const unit = options.unit ?? named;
   if (unit === undefined || parseUnit(unit) === undefined) {
     const message = unit === undefined
       ? `the column name "${options.valueColumn}" names no known unit (e.g. price_eur_per_mwh, power_kw, energy_kwh); give the unit explicitly`
@@ -93,6 +104,7 @@ export function parseCsvSeries(text: string, options: CsvSeriesOptions): SignalS
     throw new GridInputError('V2G_ERR_UNKNOWN_UNIT', 'The CSV value column has no usable unit', [{ line: header.info.lines, message }]);
   }
   if (headerIssues.length > 0) fail('The CSV header does not match the options', headerIssues);
+  if (rows.length === 1) fail('The CSV text has no data', [{ line: header.info.lines + 1, message: 'the header is not followed by any data row' }]);
 
   const issues: GridIssue[] = [];
   const intervals: SeriesInterval[] = [];

@@ -13,7 +13,7 @@ import { GridInputError } from './errors.ts';
 import { daysInMonth } from './instant.ts';
 import { startOfLocalDayUtcMs } from './local-time.ts';
 import { DateTime } from 'luxon';
-import { scheduleOn, type TouTariff } from './tariff.ts';
+import { requireInstant, scheduleOn, type TouTariff } from './tariff.ts';
 
 /** A demand charge over one billing period. */
 export interface DemandChargeInput {
@@ -29,6 +29,12 @@ export interface DemandChargeInput {
 
 /** The demand charge of the billing period (local calendar month) that contains `atUtcMs`. */
 export function tariffDemandCharge(tariff: TouTariff, atUtcMs: number, previousPeakKw?: number): DemandChargeInput {
+  requireInstant(atUtcMs, '/atUtcMs');
+  if (previousPeakKw !== undefined && !(Number.isFinite(previousPeakKw) && previousPeakKw >= 0)) {
+    throw new GridInputError('V2G_ERR_SITE_INPUT', 'The previous peak of the billing period is not usable', [
+      { path: '/previousPeakKw', message: `${previousPeakKw} is not a non-negative number of kW` },
+    ]);
+  }
   const t = DateTime.fromMillis(atUtcMs, { zone: tariff.zone });
   const charges = new Map<number, string>();
   for (let day = 1; day <= daysInMonth(t.year, t.month); day++) {

@@ -20,6 +20,8 @@
  *   classificationSequence position wins (a missing position counts as 1, as evcc does); an overlap between
  *   series of equal position is an error listing each overlap.
  * - An `Acknowledgement_MarketDocument` (ENTSO-E's "no data" answer) is `V2G_ERR_ENTSOE_NO_DATA`.
+ * - The root must be in the publication document namespace
+ *   (`urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3`, any version); another or none is an error.
  * - Problems are located by element path, e.g. `TimeSeries[2]/Period[1]/Point[7]` (1-based); malformed XML
  *   by line and column.
  */
@@ -143,12 +145,61 @@ function readPeriod(period: unknown, at: string, curveType: string, sequence: nu
   return out;
 }
 
+/** The validator's complaint as a located sentence; unclosed elements are reported where the text ends. */
+function syntaxIssue(xml: string, err: { code: string; msg: string; line: number; col?: number }): GridIssue {
+  const open = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(err.msg);
+  let names: unknown;
+  try {
+    names = open ? JSON.parse(open[1]!) : undefined;
+  } catch {
+    names = undefined;
+  }
+  if (Array.isArray(names)) {
+    const lines = xml.split('\n');
+    return {
+      line: lines.length,
+      column: lines[lines.length - 1]!.length + 1,
+      message: `the text ends before these elements are closed: ${names.join(', ')} (is it truncated?)`,
+    };
+  }
+  return { line: err.line, ...(err.col !== undefined ? { column: err.col } : {}), message: err.msg };
+}
+
+/** ENTSO-E publication documents: `urn:iec62325.351:tc57wg16:451-3:publicationdocument:<major>:<minor>`. */
+const publicationNamespace = /^urn:iec62325\.351:tc57wg16:451-3:publicationdocument:\d+:\d+$/;
+
+/**
+ * The namespace of the root element (default or of its prefix), read from its start tag; undefined when
+ * it declares none. Only called on well-formed XML.
+ */
+function rootNamespace(xml: string): string | undefined {
+  let i = 0;
+  // Skip the prolog: BOM, white space, processing instructions, comments and a DOCTYPE.
+  for (;;) {
+    while (i < xml.length && /[\s\uFEFF]/.test(xml[i]!)) i++;
+    if (xml.startsWith('<?', i)) i = xml.indexOf('?>', i) + 2;
+    else if (xml.startsWith('<!--', i)) i = xml.indexOf('-->', i) + 3;
+    else if (xml.startsWith('<!DOCTYPE', i)) {
+      const close = xml.indexOf('>', i);
+      const subset = xml.indexOf('[', i);
+      i = subset >= 0 && subset < close ? xml.indexOf(']', subset) + 1 : close;
+      i = xml.indexOf('>', i) + 1;
+    } else break;
+  }
+  const tag = /^<([^\s/>]+)([^>]*)>/.exec(xml.slice(i, i + 4096));
+  if (!tag) return undefined;
+  const colon = tag[1]!.indexOf(':');
+  const attribute = colon < 0 ? 'xmlns' : `xmlns:${tag[1]!.slice(0, colon)}`;
+  for (const m of tag[2]!.matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    if (m[1] === attribute) return m[2] ?? m[3];
+  }
+  return undefined;
+}
+
 function rootOf(xml: string): Node {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new GridInputError('V2G_ERR_XML_FORMAT', 'The ENTSO-E XML is malformed', [
-      { line: valid.err.line, column: valid.err.col, message: valid.err.msg },
-    ]);
+    throw new GridInputError('V2G_ERR_XML_FORMAT', 'The ENTSO-E XML is malformed', [syntaxIssue(xml, valid.err)]);
   }
   const doc = parser.parse(xml) as Node;
   const ack = doc['Acknowledgement_MarketDocument'];
@@ -159,10 +210,24 @@ function rootOf(xml: string): Node {
     ]);
   }
   const root = doc['Publication_MarketDocument'];
-  if (root === undefined || typeof root !== 'object') {
+  if (root === undefined) {
     const names = Object.keys(doc).filter((k) => !k.startsWith('?'));
     throw new GridInputError('V2G_ERR_XML_FORMAT', 'The XML is not an ENTSO-E publication document', [
       { path: names[0] ?? '/', message: `the root element is ${names[0] ?? 'missing'}, expected Publication_MarketDocument` },
+    ]);
+  }
+  const namespace = rootNamespace(xml);
+  if (namespace === undefined || !publicationNamespace.test(namespace)) {
+    throw new GridInputError('V2G_ERR_XML_FORMAT', 'The XML is not an ENTSO-E publication document', [
+      {
+        path: 'Publication_MarketDocument/@xmlns',
+        message: `${namespace === undefined ? 'no namespace is declared' : `the namespace is "${namespace}"`}; expected urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3 (or another version of it)`,
+      },
+    ]);
+  }
+  if (root === null || typeof root !== 'object') {
+    throw new GridInputError('V2G_ERR_XML_FORMAT', 'The ENTSO-E A44 document could not be read', [
+      { path: 'Publication_MarketDocument', message: 'has no child elements (no TimeSeries)' },
     ]);
   }
   return root as Node;
@@ -202,8 +267,8 @@ export function parseEntsoeA44(xml: string): SignalSeries {
       return;
     }
     const seqText = text(child(ts, 'classificationSequence_AttributeInstanceComponent.position'));
-    const sequence = seqText === undefined ? 1 : Number(seqText);
-    if (!Number.isInteger(sequence)) {
+    const sequence = seqText === undefined ? 1 : /^\d+$/.test(seqText) ? Number(seqText) : Number.NaN;
+    if (!Number.isSafeInteger(sequence)) {
       issues.push({ path: `${at}/classificationSequence_AttributeInstanceComponent.position`, message: `"${seqText}" is not an integer` });
       return;
     }

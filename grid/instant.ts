@@ -17,9 +17,20 @@ const naive = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
 /** Outcome of parsing one timestamp: the instant, or a sentence saying why it is not one. */
 export type InstantParse = { readonly ok: true; readonly utcMs: number } | { readonly ok: false; readonly message: string };
 
-/** Days in a month of the proleptic Gregorian calendar. */
+/**
+ * UTC epoch ms of calendar fields (`month` 1-12; fields out of range roll over, as in `Date.UTC`). Unlike
+ * `Date.UTC`, years 0-99 are taken as they are: `Date.UTC(50, 0)` is 1950, this gives the year 50.
+ */
+export function utcMsFromFields(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, ms);
+  return d.getTime();
+}
+
+/** Days in a month of the proleptic Gregorian calendar (year 0 is a leap year, 1900 is not). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMsFromFields(year, month + 1, 0)).getUTCDate();
 }
 
 /**
@@ -52,7 +63,7 @@ export function parseRfc3339(text: string): InstantParse {
     if (offH > 23 || offM > 59) return { ok: false, message: `"${text}" has an offset out of range` };
     offsetMin = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
   }
-  const utcMs = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000;
+  const utcMs = utcMsFromFields(year, month, day, hour, minute, second, ms) - offsetMin * 60_000;
   return { ok: true, utcMs };
 }
 

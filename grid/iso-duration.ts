@@ -4,8 +4,11 @@
  *
  * Days and weeks count as 24 h and 7 x 24 h: every instant these formats carry is in UTC or a fixed offset,
  * where a day is always 24 h. Years and months have no fixed length and are rejected, as are negative
- * durations.
+ * durations and durations beyond the range of dates.
  */
+/** The span of JavaScript dates on each side of 1970 (100 000 000 days, in ms). */
+const maxMs = 8.64e15;
+
 const pattern = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** Milliseconds of a fixed-length duration, or a sentence saying why it is not one. */
@@ -25,5 +28,8 @@ export function parseDurationMs(text: string): { ok: true; ms: number } | { ok: 
     Number(h ?? 0) * 3_600_000 +
     Number(mi ?? 0) * 60_000 +
     Math.round(Number(s ?? 0) * 1000);
+  if (!Number.isSafeInteger(ms) || ms > maxMs) {
+    return { ok: false, message: `"${text}" is longer than the range of dates (at most 100 000 000 days)` };
+  }
   return { ok: true, ms };
 }

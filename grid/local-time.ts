@@ -8,7 +8,7 @@
  * so the candidates are computed here by round trip through the zone's offsets, and a stated policy decides.
  */
 import { GridInputError, type GridIssue } from './errors.ts';
-import { daysInMonth } from './instant.ts';
+import { daysInMonth, utcMsFromFields } from './instant.ts';
 import { assertZone, offsetMs } from './zone.ts';
 
 /** A wall-clock reading without a zone. `month` 1-12, `hour` 0-23. */
@@ -49,7 +49,7 @@ const dayMs = 86_400_000;
 
 /** The wall-clock reading as if it were UTC (ms); subtracting the zone offset gives a candidate instant. */
 function wallAsUtcMs(t: LocalDateTime): number {
-  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second ?? 0, t.millisecond ?? 0);
+  return utcMsFromFields(t.year, t.month, t.day, t.hour, t.minute, t.second ?? 0, t.millisecond ?? 0);
 }
 
 /**

@@ -13,9 +13,10 @@
  * - An interval with its own `intervalPeriod` uses its start and its duration (or the event's duration).
  *   Intervals without one follow each other from the event's `intervalPeriod.start` in array order, each
  *   lasting the event's duration (the "continuous" form). Interval ids are not sequence numbers.
- * - A duration of PT0S (the default) means "open-ended" for these payload types; it is an error unless the
- *   caller gives `openEndedUntil`, where such intervals then end.
- * - `randomizeStart` is ignored: planning uses the nominal start.
+ * - A duration of PT0S (the default) or P9999Y (the specification's "infinity") means "open-ended" for these
+ *   payload types; it is an error unless the caller gives `openEndedUntilUtcMs`, where such intervals then end.
+ * - A start of `0001-01-01` (the specification's "now") is an error: this parser has no clock.
+ * - `randomizeStart` must be a duration when present, and is otherwise ignored: planning uses the nominal start.
  * - Units come from the event's payloadDescriptors, else from `programDescriptors` (the program's); a
  *   price without currency or unit, or a unit outside the table, is an error.
  * - Other payload types (SIMPLE, GHG, DISPATCH_SETPOINT, ...) are reported in `unsupported` with their path
@@ -26,6 +27,7 @@ import { Compile } from 'typebox/compile';
 import { GridInputError, type GridIssue } from './errors.ts';
 import { parseRfc3339 } from './instant.ts';
 import { parseDurationMs } from './iso-duration.ts';
+import { parseJsonText } from './json-text.ts';
 import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { createSignalSeries, type SeriesInterval, type SignalSeries } from './signal-series.ts';
 import type { CapacityLimit } from './site-limits.ts';
@@ -98,6 +100,11 @@ export interface OpenAdr3EventSignals {
   readonly unsupported: readonly GridIssue[];
 }
 
+/** The specification's duration for "infinity". */
+const infiniteDuration = 'P9999Y';
+/** The specification's start for "now" (`0001-01-01`, with or without a time). */
+const nowStart = /^0001-01-01(?:$|[Tt ])/;
+
 const supported = new Set(['PRICE', 'EXPORT_PRICE', 'IMPORT_CAPACITY_LIMIT', 'EXPORT_CAPACITY_LIMIT']);
 const priceUnits: Record<string, string> = { KWH: 'kWh', MWH: 'MWh' };
 const powerUnits: Record<string, string> = { KW: 'kW', W: 'W', MW: 'MW' };
@@ -120,31 +127,9 @@ function unitFor(type: string, descriptors: readonly PayloadDescriptor[], issues
   return unit;
 }
 
-/** Line and column of a JSON syntax error from V8's message (position, or the quoted excerpt). */
-function jsonIssue(text: string, e: unknown): GridIssue {
-  const message = e instanceof Error ? e.message : String(e);
-  const at = (index: number): GridIssue => {
-    const before = text.slice(0, index);
-    return { line: before.split('\n').length, column: index - before.lastIndexOf('\n'), message: `not valid JSON: ${message}` };
-  };
-  const pos = /position (\d+)/.exec(message);
-  if (pos) return at(Number(pos[1]));
-  // Newer V8: `Unexpected token ',', ..."ervals": [,]\n}" is not valid JSON` - find the excerpt.
-  const excerpt = /"(?:\.\.\.)?([\s\S]*?)(?:\.\.\.)?" is not valid JSON$/.exec(message)?.[1];
-  const index = excerpt ? text.indexOf(excerpt) : -1;
-  if (index >= 0) return at(index);
-  return { line: 1, message: `not valid JSON: ${message}` };
-}
-
 /** Parses the JSON text of one OpenADR 3 event. See `readOpenAdr3Event`. */
 export function parseOpenAdr3Event(text: string, options: OpenAdr3Options = {}): OpenAdr3EventSignals {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new GridInputError('V2G_ERR_OPENADR_FORMAT', 'The OpenADR 3 event is not JSON', [jsonIssue(text, e)]);
-  }
-  return readOpenAdr3Event(value, options);
+  return readOpenAdr3Event(parseJsonText(text, 'V2G_ERR_OPENADR_FORMAT', 'The OpenADR 3 event is not JSON'), options);
 }
 
 /**
@@ -163,16 +148,22 @@ export function readOpenAdr3Event(value: unknown, options: OpenAdr3Options = {})
   const source = `openadr3:${event.id ?? event.programID}`;
 
   /** A period's start and duration; `bad` when either could not be read (the issue is recorded). */
-  const period = (p: { start: string; duration?: string | null } | null | undefined, at: string) => {
+  const period = (p: { start: string; duration?: string | null; randomizeStart?: string | null } | null | undefined, at: string) => {
     if (!p) return undefined;
-    const start = parseRfc3339(p.start);
+    const before = issues.length;
+    const start = nowStart.test(p.start)
+      ? { ok: false as const, message: `"${p.start}" means "now" in OpenADR 3; this parser has no clock: give the actual start` }
+      : parseRfc3339(p.start);
     if (!start.ok) issues.push({ path: `${at}/start`, message: start.message });
-    const d = p.duration == null ? undefined : parseDurationMs(p.duration);
+    // P9999Y is the specification's "infinity": open-ended, like PT0S for these payload types.
+    const d = p.duration == null ? undefined : p.duration === infiniteDuration ? { ok: true as const, ms: 0 } : parseDurationMs(p.duration);
     if (d && !d.ok) issues.push({ path: `${at}/duration`, message: d.message });
+    const r = p.randomizeStart == null ? undefined : parseDurationMs(p.randomizeStart);
+    if (r && !r.ok) issues.push({ path: `${at}/randomizeStart`, message: r.message });
     return {
       startUtcMs: start.ok ? start.utcMs : undefined,
       durationMs: d?.ok ? d.ms : undefined,
-      bad: !start.ok || (d !== undefined && !d.ok),
+      bad: issues.length > before,
     };
   };
   const eventPeriod = period(event.intervalPeriod, '/intervalPeriod');
@@ -199,7 +190,7 @@ export function readOpenAdr3Event(value: unknown, options: OpenAdr3Options = {})
       // Continuous form: the k-th interval without its own period starts k durations after the event start.
       durationMs = eventPeriod.durationMs ?? 0;
       if (durationMs === 0 && continuous > 0) {
-        issues.push({ path: at, message: 'follows another interval in an open-ended (PT0S) event period' });
+        issues.push({ path: at, message: 'follows another interval in an open-ended (PT0S or P9999Y) event period' });
         return;
       }
       if (eventPeriod.startUtcMs !== undefined) startUtcMs = eventPeriod.startUtcMs + continuous * durationMs;
@@ -211,11 +202,12 @@ export function readOpenAdr3Event(value: unknown, options: OpenAdr3Options = {})
     if (startUtcMs === undefined || durationMs === undefined) return;
     let endUtcMs = startUtcMs + durationMs;
     if (durationMs === 0) {
-      if (options.openEndedUntilUtcMs === undefined || options.openEndedUntilUtcMs <= startUtcMs) {
-        issues.push({ path: at, message: 'is open-ended (duration PT0S); give a duration, or openEndedUntilUtcMs after its start' });
+      const until = options.openEndedUntilUtcMs;
+      if (until === undefined || !Number.isSafeInteger(until) || until <= startUtcMs) {
+        issues.push({ path: at, message: `is open-ended (duration PT0S or P9999Y); give a duration, or openEndedUntilUtcMs (integer epoch ms) after its start${until === undefined ? '' : ` (got ${until})`}` });
         return;
       }
-      endUtcMs = options.openEndedUntilUtcMs;
+      endUtcMs = until;
     }
     interval.payloads.forEach((payload, j) => {
       const pAt = `${at}/payloads/${j}`;

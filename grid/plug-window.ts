@@ -11,6 +11,8 @@
  *   silently: it departs at or before the horizon start, arrives at or after the horizon end, or its stay
  *   covers no whole slot (e.g. 10:05-10:25 with 15-minute slots).
  */
+import { GridInputError } from './errors.ts';
+import { epochMsIssue } from './instant.ts';
 import { boundaryAtOrAfter, boundaryAtOrBefore, type SlotGrid } from './slot-grid.ts';
 
 /** Why a vehicle is left out of the problem. */
@@ -32,9 +34,16 @@ export type PlugWindow =
   | { readonly kind: 'dropped'; readonly reason: DropReason; readonly message: string };
 
 /**
- * The slots a vehicle can use. Requires `arrivalUtcMs < departureUtcMs` (check before calling).
+ * The slots a vehicle can use. Throws `V2G_ERR_TIME_FORMAT` unless both instants are integer epoch ms; a
+ * departure at or before the arrival is dropped as `no-whole-slot` (`vehiclesOnGrid` rejects it earlier as
+ * bad input).
  */
 export function plugWindow(grid: SlotGrid, arrivalUtcMs: number, departureUtcMs: number): PlugWindow {
+  const bad = [epochMsIssue(arrivalUtcMs, '/arrival'), epochMsIssue(departureUtcMs, '/departure')].filter((x) => x !== undefined);
+  if (bad.length > 0) throw new GridInputError('V2G_ERR_TIME_FORMAT', 'A plug-in window needs two instants', bad);
+  if (departureUtcMs <= arrivalUtcMs) {
+    return { kind: 'dropped', reason: 'no-whole-slot', message: 'departs at or before its arrival, so it is never plugged in' };
+  }
   if (departureUtcMs <= grid.startUtcMs) {
     return { kind: 'dropped', reason: 'departs-before-horizon', message: 'departs at or before the horizon start' };
   }

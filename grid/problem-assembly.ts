@@ -164,8 +164,14 @@ function nonNegativeIssues(values: readonly number[], path: string): GridIssue[]
  * Builds the `Problem` for a site over a horizon. Throws a coded `GridInputError` listing every bad input.
  */
 export function assembleProblem(input: AssemblyInput): AssembledProblem {
-  const { site, signals } = input;
   const c = new Collector();
+  const isObject = (x: unknown): boolean => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (!isObject(input.site)) c.fail('V2G_ERR_SITE_INPUT', [{ path: '/site', message: 'is required: zone, currency, slotMinutes and connectionImportKw' }]);
+  if (!isObject(input.signals)) c.fail('V2G_ERR_SIGNAL_GAP', [{ path: '/signals', message: 'is required, with at least importPrice' }]);
+  else if (input.signals.importPrice === undefined) c.fail('V2G_ERR_SIGNAL_GAP', [{ path: '/signals/importPrice', message: 'is required: every slot needs an import price' }]);
+  if (!Array.isArray(input.vehicles)) c.fail('V2G_ERR_VEHICLE_INPUT', [{ path: '/vehicles', message: 'must be an array (empty when no vehicle is plugged in or expected)' }]);
+  c.throwIfAny();
+  const { site, signals } = input;
   c.fail('V2G_ERR_SITE_INPUT', siteIssues(site));
   const startMs = c.attempt('', () => toUtcMs(input.horizonStart, '/horizonStart', site.localTimePolicy));
   const endMs = c.attempt('', () => toUtcMs(input.horizonEnd, '/horizonEnd', site.localTimePolicy));
@@ -213,9 +219,10 @@ export function assembleProblem(input: AssemblyInput): AssembledProblem {
   );
   const dc = signals.demandCharge;
   if (dc !== undefined) {
-    const ok = Number.isFinite(dc.pricePerKw) && dc.pricePerKw >= 0 && dc.billingPeriodEndUtcMs > dc.billingPeriodStartUtcMs &&
+    const ok = Number.isFinite(dc.pricePerKw) && dc.pricePerKw >= 0 &&
+      Number.isSafeInteger(dc.billingPeriodStartUtcMs) && Number.isSafeInteger(dc.billingPeriodEndUtcMs) && dc.billingPeriodEndUtcMs > dc.billingPeriodStartUtcMs &&
       (dc.previousPeakKw === undefined || (Number.isFinite(dc.previousPeakKw) && dc.previousPeakKw >= 0));
-    if (!ok) c.fail('V2G_ERR_SITE_INPUT', [{ path: '/signals/demandCharge', message: 'needs a non-negative pricePerKw and previousPeakKw and a billing period with start < end' }]);
+    if (!ok) c.fail('V2G_ERR_SITE_INPUT', [{ path: '/signals/demandCharge', message: 'needs a non-negative pricePerKw and previousPeakKw and a billing period of integer epoch ms with start < end' }]);
   }
   c.throwIfAny();
   // No failure was recorded, so every attempted part is defined.

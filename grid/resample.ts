@@ -8,12 +8,16 @@
  *   each applies. So an hourly price repeats into four 15-minute slots, and four 15-minute prices average
  *   into one hourly slot. For an energy target unit the slot gets mean power x slot length.
  * - `min` / `max`: the smallest / largest value touching the slot (for limits: the tightest one wins).
+ * - The series is checked first: a series built by hand (not by `createSignalSeries`) with a non-finite
+ *   value, bad bounds or overlaps is rejected like one from a parser; an unsorted one is sorted.
+ * - A slot value that is not a finite number (a conversion overflowing, e.g. 1e306 MW in kW) is an error
+ *   (`V2G_ERR_SIGNAL_VALUE`, each slot listed), never returned.
  * - Every slot must be fully covered. Uncovered time is an error (`V2G_ERR_SIGNAL_GAP`) listing each gap,
  *   unless the named policy `forward-fill` with a `maxGapMs` is chosen: a gap no longer than `maxGapMs`
  *   that follows a value repeats that value; longer gaps and gaps before the first value stay errors.
  */
 import { GridInputError, type GridIssue } from './errors.ts';
-import { utcText, type SeriesInterval, type SignalSeries } from './signal-series.ts';
+import { createSignalSeries, utcText, type SeriesInterval, type SignalSeries } from './signal-series.ts';
 import type { SlotGrid } from './slot-grid.ts';
 import { requireUnit, type UnitInfo } from './units.ts';
 
@@ -66,13 +70,17 @@ function fillGaps(rates: SeriesInterval[], gridEndUtcMs: number, maxGapMs: numbe
 }
 
 /**
- * The series as one number per slot of `grid`, in `options.toUnit`. Throws `V2G_ERR_SIGNAL_GAP` (each gap
- * listed with the slots it touches), `V2G_ERR_UNKNOWN_UNIT` or `V2G_ERR_UNIT_MISMATCH`.
+ * The series as one number per slot of `grid`, in `options.toUnit`, every one finite. Throws
+ * `V2G_ERR_SIGNAL_GAP` (each gap listed with the slots it touches), `V2G_ERR_SIGNAL_VALUE` (bad intervals or
+ * an overflow), `V2G_ERR_SIGNAL_OVERLAP`, `V2G_ERR_UNKNOWN_UNIT` or `V2G_ERR_UNIT_MISMATCH`.
  *
  * @example resampleToGrid(hourlyEurPerMwh, quarterHourGrid, { toUnit: 'EUR/kWh' }) // each hour's price 4 times, / 1000
  */
 export function resampleToGrid(series: SignalSeries, grid: SlotGrid, options: ResampleOptions): number[] {
   const what = options.what ?? 'The signal';
+  if (series === null || typeof series !== 'object' || !Array.isArray(series.intervals)) {
+    throw new GridInputError('V2G_ERR_SIGNAL_VALUE', `${what} is not a signal series`, [{ path: '/intervals', message: 'a series needs a unit and an array of intervals' }]);
+  }
   const from = requireUnit(series.unit);
   const to = requireUnit(options.toUnit, '/toUnit');
   const { factor, perInterval } = rateConversion(from, to, what);
@@ -83,7 +91,8 @@ export function resampleToGrid(series: SignalSeries, grid: SlotGrid, options: Re
     ]);
   }
 
-  let rates: SeriesInterval[] = series.intervals.map((iv) => ({
+  const intervals = wellFormed(series.intervals) ? series.intervals : createSignalSeries(series.unit, series.intervals, { what }).intervals;
+  let rates: SeriesInterval[] = intervals.map((iv) => ({
     startUtcMs: iv.startUtcMs,
     endUtcMs: iv.endUtcMs,
     value: perInterval ? (iv.value * factor * hourMs) / (iv.endUtcMs - iv.startUtcMs) : iv.value * factor,
@@ -120,7 +129,20 @@ export function resampleToGrid(series: SignalSeries, grid: SlotGrid, options: Re
     if (energyTarget && aggregation === 'time-weighted-mean') v *= grid.slotMs / hourMs;
     out[t] = v;
   }
+  const overflow = out.flatMap((v, t) => (Number.isFinite(v) ? [] : [{ path: `/slots/${t}`, message: `the value is ${v} after conversion to ${to.unit}: the input is out of range` }]));
+  if (overflow.length > 0) throw new GridInputError('V2G_ERR_SIGNAL_VALUE', `${what} cannot be put on the slot grid`, overflow);
   return out;
+}
+
+/** Whether intervals keep the `SignalSeries` invariants (finite values, integer bounds, sorted, no overlap). */
+function wellFormed(intervals: readonly SeriesInterval[]): boolean {
+  let end = -Infinity;
+  for (const iv of intervals) {
+    if (!Number.isSafeInteger(iv.startUtcMs) || !Number.isSafeInteger(iv.endUtcMs) || iv.endUtcMs <= iv.startUtcMs) return false;
+    if (typeof iv.value !== 'number' || !Number.isFinite(iv.value) || iv.startUtcMs < end) return false;
+    end = iv.endUtcMs;
+  }
+  return true;
 }
 
 /** One issue per uncovered stretch of the grid, naming the slots it touches. */

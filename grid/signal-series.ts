@@ -55,8 +55,13 @@ export function createSignalSeries(
   const locate = options.locate ?? defaultLocator;
   const what = options.what ?? 'The signal';
   requireUnit(unit);
+  if (!Array.isArray(intervals)) throw new GridInputError('V2G_ERR_SIGNAL_VALUE', `${what} has no intervals`, [{ path: '/intervals', message: 'must be an array of { startUtcMs, endUtcMs, value }' }]);
   const valueIssues: GridIssue[] = [];
   intervals.forEach((iv, i) => {
+    if (iv === null || typeof iv !== 'object') {
+      valueIssues.push({ ...locate(i), message: 'is not an interval { startUtcMs, endUtcMs, value }' });
+      return;
+    }
     if (!Number.isSafeInteger(iv.startUtcMs) || !Number.isSafeInteger(iv.endUtcMs)) {
       valueIssues.push({ ...locate(i), message: 'interval bounds must be integer epoch milliseconds' });
     } else if (iv.endUtcMs <= iv.startUtcMs) {

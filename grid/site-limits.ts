@@ -64,8 +64,14 @@ export function siteLimitIssues(inputs: SiteLimitInputs): GridIssue[] {
   nonNegative(inputs.connectionImportKw, '/connectionImportKw', issues, true);
   nonNegative(inputs.connectionExportKw, '/connectionExportKw', issues);
   nonNegative(inputs.transformerRatingKw, '/transformerRatingKw', issues, true);
-  (inputs.capacityLimits ?? []).forEach((l, i) => {
+  const limits = inputs.capacityLimits ?? [];
+  if (!Array.isArray(limits)) issues.push({ path: '/capacityLimits', message: 'must be an array of capacity limits' });
+  (Array.isArray(limits) ? limits : []).forEach((l, i) => {
     const at = `/capacityLimits/${i}`;
+    if (l === null || typeof l !== 'object') {
+      issues.push({ path: at, message: 'is not a capacity limit { source, direction, startUtcMs, endUtcMs, limitKw }' });
+      return;
+    }
     if (l.direction !== 'import' && l.direction !== 'export') issues.push({ path: `${at}/direction`, message: `"${String(l.direction)}" is not import or export` });
     if (typeof l.source !== 'string' || l.source === '') issues.push({ path: `${at}/source`, message: 'must name where the limit comes from' });
     if (!Number.isSafeInteger(l.startUtcMs) || !Number.isSafeInteger(l.endUtcMs) || l.endUtcMs <= l.startUtcMs) {

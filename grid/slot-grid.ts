@@ -6,7 +6,7 @@
  * from the day's two midnights, never assumed. The zone is kept for local labels and day boundaries.
  */
 import { GridInputError, type GridIssue } from './errors.ts';
-import { formatInstant } from './instant.ts';
+import { formatInstant, utcMsFromFields } from './instant.ts';
 import { toUtcMs, type InstantInput } from './instant-input.ts';
 import { parseLocalDate, startOfLocalDayUtcMs, type LocalTimePolicy } from './local-time.ts';
 import { assertZone, offsetMs } from './zone.ts';
@@ -104,8 +104,13 @@ export function localDaysSlotGrid(spec: LocalDaysSpec): SlotGrid {
   if ('message' in date) issues.push(date);
   if (issues.length > 0 || 'message' in date) throw new GridInputError('V2G_ERR_SLOT_GRID', 'The local-day grid cannot be built', issues);
   const start = startOfLocalDayUtcMs(date.year, date.month, date.day, spec.zone);
-  const after = new Date(Date.UTC(date.year, date.month - 1, date.day + dayCount));
+  const after = new Date(utcMsFromFields(date.year, date.month, date.day + dayCount));
   const end = startOfLocalDayUtcMs(after.getUTCFullYear(), after.getUTCMonth() + 1, after.getUTCDate(), spec.zone);
+  if (end === start) {
+    throw new GridInputError('V2G_ERR_SLOT_GRID', 'The local-day grid cannot be built', [
+      { path: '/firstDay', message: `${spec.firstDay} does not exist in ${spec.zone}: the calendar skips it` },
+    ]);
+  }
   return gridFromUtc(start, end, spec.slotMinutes, spec.zone, `the local day(s) from ${spec.firstDay} in ${spec.zone}`);
 }
 

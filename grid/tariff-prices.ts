@@ -11,8 +11,9 @@
  */
 import { DateTime } from 'luxon';
 import { localTimeCandidates, resolveLocalTime } from './local-time.ts';
-import { createSignalSeries, type SeriesInterval, type SignalSeries } from './signal-series.ts';
-import { scheduleOn, tariffRateAt, type TouTariff } from './tariff.ts';
+import { GridInputError } from './errors.ts';
+import { createSignalSeries, utcText, type SeriesInterval, type SignalSeries } from './signal-series.ts';
+import { requireInstant, scheduleOn, tariffRateAt, type TouTariff } from './tariff.ts';
 import { zoneTransitions } from './zone.ts';
 
 const dayMs = 86_400_000;
@@ -29,9 +30,17 @@ function instantsOf(year: number, month: number, day: number, hourOfDay: number,
 
 /**
  * The tariff's energy price over [fromUtcMs, toUtcMs) as a series in `<currency>/kWh`, with no gaps;
- * adjacent intervals of equal price are merged.
+ * adjacent intervals of equal price are merged. Throws `V2G_ERR_TIME_FORMAT` unless from < to are integer
+ * epoch ms.
  */
 export function tariffPriceSeries(tariff: TouTariff, fromUtcMs: number, toUtcMs: number): SignalSeries {
+  requireInstant(fromUtcMs, '/fromUtcMs');
+  requireInstant(toUtcMs, '/toUtcMs');
+  if (toUtcMs <= fromUtcMs) {
+    throw new GridInputError('V2G_ERR_TIME_FORMAT', `The tariff "${tariff.name}" cannot be priced over this range`, [
+      { path: '/toUtcMs', message: `${utcText(toUtcMs)} is not after ${utcText(fromUtcMs)}` },
+    ]);
+  }
   const points = new Set<number>([fromUtcMs, toUtcMs]);
   for (const t of zoneTransitions(fromUtcMs, toUtcMs, tariff.zone)) points.add(t);
   // Local dates from the day before the range to the day after it (offsets are below 1 day).

@@ -22,13 +22,20 @@
  *   clocks jump (see `tariff-prices.ts`).
  * - Every day of the year must be covered (a gap is an error). Where two schedules apply to the same day the
  *   tariff is ambiguous: an error by default, or with `overlapPolicy: 'first-listed-wins'` the schedule listed
- *   first applies and each overlap is returned as a warning. (The real PG&E A-10 file needs this: its
- *   "Winter-Weekday" and "Winter-Weekend" schedules both have `dow_mask` ALL.)
+ *   first applies and each overlap is returned as a warning. (The real PG&E A-10 file needs one of the two:
+ *   its "Winter-Weekday" and "Winter-Weekend" schedules both have `dow_mask` ALL.)
+ * - `dowMaskOverrides` corrects the weekday mask of named schedules without editing the file, e.g.
+ *   `{ 'Winter-Weekday': 'WEEKDAYS', 'Winter-Weekend': 'WEEKENDS' }` for PG&E A-10, whose tariff book prices
+ *   winter weekends off-peak all day. Each correction is returned as a warning; naming a schedule the file
+ *   does not have is an error. (acnportal, reading the same file, prices every winter day with the flat
+ *   "Winter-Weekend" schedule; first-listed-wins prices every winter day with "Winter-Weekday".)
  */
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { DateTime } from 'luxon';
 import { GridInputError, type GridIssue } from './errors.ts';
+import { epochMsIssue } from './instant.ts';
+import { parseJsonText } from './json-text.ts';
 import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { assertZone } from './zone.ts';
 
@@ -110,6 +117,8 @@ export interface TariffLoadOptions {
   readonly zone: string;
   /** Default `error`. */
   readonly overlapPolicy?: 'error' | 'first-listed-wins';
+  /** Weekday masks that replace the file's `dow_mask`, by schedule id (a correction, reported as a warning). */
+  readonly dowMaskOverrides?: Readonly<Record<string, 'WEEKDAYS' | 'WEEKENDS' | 'ALL' | readonly boolean[]>>;
 }
 
 /** A loaded tariff and the overlaps resolved by `first-listed-wins` (empty otherwise). */
@@ -124,6 +133,12 @@ const masks: Record<string, readonly boolean[]> = {
   WEEKENDS: [false, false, false, false, false, true, true],
   ALL: [true, true, true, true, true, true, true],
 };
+
+/** A weekday mask (Monday first) from its file form, or undefined when malformed. */
+function maskOf(mask: unknown): readonly boolean[] | undefined {
+  if (typeof mask === 'string') return Object.hasOwn(masks, mask) ? masks[mask] : undefined;
+  return Array.isArray(mask) && mask.length === 7 && mask.every((x) => typeof x === 'boolean') ? mask : undefined;
+}
 
 function key(md: MonthDay): number {
   return md.month * 100 + md.day;
@@ -200,13 +215,7 @@ function coverage(schedules: readonly TouSchedule[]): { gaps: GridIssue[]; overl
 
 /** Parses a tariff file's JSON text. See `readTouTariff`. */
 export function parseTouTariff(text: string, options: TariffLoadOptions): TariffLoad {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new GridInputError('V2G_ERR_TARIFF_FORMAT', 'The tariff is not JSON', [{ line: 1, message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
-  }
-  return readTouTariff(value, options);
+  return readTouTariff(parseJsonText(text, 'V2G_ERR_TARIFF_FORMAT', 'The tariff is not JSON'), options);
 }
 
 /**
@@ -219,6 +228,15 @@ export function readTouTariff(value: unknown, options: TariffLoadOptions): Tarif
   if (!/^[A-Z]{3}$/.test(options.currency)) issues.push({ path: '/currency', message: `"${options.currency}" is not an ISO 4217 currency code` });
   if (!compiled.Check(value)) {
     throw new GridInputError('V2G_ERR_TARIFF_FORMAT', 'The tariff is malformed', [...issues, ...schemaIssues(compiled, value)]);
+  }
+  const overrides = options.dowMaskOverrides ?? {};
+  const corrections: GridIssue[] = [];
+  for (const [id, mask] of Object.entries(overrides)) {
+    const at = `/dowMaskOverrides/${id}`;
+    const k = value.schedule.findIndex((s) => s.id === id);
+    if (k < 0) issues.push({ path: at, message: `the tariff has no schedule "${id}" (schedules: ${value.schedule.map((s) => s.id).join(', ')})` });
+    else if (maskOf(mask) === undefined) issues.push({ path: at, message: 'must be WEEKDAYS, WEEKENDS, ALL or 7 booleans, Monday first' });
+    else corrections.push({ path: `/schedule/${k}/dow_mask`, message: `the dow_mask of "${id}" is replaced by ${Array.isArray(mask) ? JSON.stringify(mask) : mask} (${weekdayList(maskOf(mask)!)})` });
   }
   const schedules: TouSchedule[] = value.schedule.map((s, i) => {
     const at = `/schedule/${i}`;
@@ -236,7 +254,7 @@ export function readTouTariff(value: unknown, options: TariffLoadOptions): Tarif
       id: s.id,
       from: parseMonthDay(s.effective_start, `${at}/effective_start`, issues),
       to: parseMonthDay(s.effective_end, `${at}/effective_end`, issues),
-      weekdays: typeof s.dow_mask === 'string' ? masks[s.dow_mask]! : s.dow_mask,
+      weekdays: maskOf(Object.hasOwn(overrides, s.id) ? overrides[s.id]! : s.dow_mask) ?? [],
       // A length mismatch was recorded above and throws below, so the fallback 0 is never used.
       blocks: s.times.map((t, k) => ({ startHour: t, pricePerKwh: s.tariffs[k] ?? 0 })),
       demandChargePerKw: s.demand_charge,
@@ -251,7 +269,14 @@ export function readTouTariff(value: unknown, options: TariffLoadOptions): Tarif
     throw new GridInputError('V2G_ERR_TARIFF_FORMAT', `The tariff "${value.name}" does not assign exactly one schedule to every day${hint}`, fatal);
   }
   const tariff: TouTariff = { name: value.name, currency: options.currency, zone: options.zone, schedules };
-  return { tariff, warnings: policy === 'error' ? [] : overlaps.map((o) => ({ ...o, message: `${o.message}; the first listed applies` })) };
+  const resolved = policy === 'error' ? [] : overlaps.map((o) => ({ ...o, message: `${o.message}; the first listed applies` }));
+  return { tariff, warnings: [...corrections, ...resolved] };
+}
+
+/** Throws `V2G_ERR_TIME_FORMAT` unless `utcMs` is an integer epoch-ms instant. */
+export function requireInstant(utcMs: number, path: string): void {
+  const issue = epochMsIssue(utcMs, path);
+  if (issue) throw new GridInputError('V2G_ERR_TIME_FORMAT', 'A tariff cannot be read at this instant', [issue]);
 }
 
 /** The schedule in force on a local date (`isoWeekday` 1 = Monday ... 7 = Sunday). */
@@ -271,6 +296,7 @@ export function blockPriceAt(schedule: TouSchedule, hourOfDay: number): number {
 
 /** The energy price per kWh (in the tariff's currency) at an instant, read from the local wall clock. */
 export function tariffRateAt(tariff: TouTariff, utcMs: number): { pricePerKwh: number; schedule: TouSchedule } {
+  requireInstant(utcMs, '/atUtcMs');
   const t = DateTime.fromMillis(utcMs, { zone: tariff.zone });
   const schedule = scheduleOn(tariff, { month: t.month, day: t.day }, t.weekday);
   const hour = t.hour + t.minute / 60 + t.second / 3600 + t.millisecond / 3_600_000;

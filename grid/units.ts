@@ -36,6 +36,7 @@ const currencyCode = /^[A-Z]{3}$/;
 
 /** Looks a unit up in the table; undefined when unknown. */
 export function parseUnit(unit: string): UnitInfo | undefined {
+  if (typeof unit !== 'string') return undefined;
   const p = powerKw[unit];
   if (p !== undefined) return { unit, quantity: 'power', canonical: 'kW', toCanonical: p };
   const e = energyKwh[unit];
@@ -57,7 +58,7 @@ export function requireUnit(unit: string, path = '/unit'): UnitInfo {
   const info = parseUnit(unit);
   if (info === undefined) {
     throw new GridInputError('V2G_ERR_UNKNOWN_UNIT', 'A unit is not in the unit table', [
-      { path, message: `"${unit}" is not a known unit (power: W, kW, MW, kWh/h; energy: Wh, kWh, MWh; prices: EUR/MWh, USD/kWh, EUR/kW ...)` },
+      { path, message: `${typeof unit === 'string' ? `"${unit}"` : String(unit)} is not a known unit (power: W, kW, MW, kWh/h; energy: Wh, kWh, MWh; prices: EUR/MWh, USD/kWh, EUR/kW ...)` },
     ]);
   }
   return info;

@@ -58,7 +58,22 @@ describe('parseCsvSeries', () => {
     ['an unclosed quote, at its line', 'interval_start,price_eur_per_mwh\n"2025-01-01T00:00:00Z,1\n', hourly, 'V2G_ERR_CSV_FORMAT', [{ line: 2, message: /Quote Not Closed/ }]],
     ['a column name without a unit', 'interval_start,price\n2025-01-01T00:00:00Z,1', { ...hourly, valueColumn: 'price' }, 'V2G_ERR_UNKNOWN_UNIT', [{ line: 1, message: /names no known unit/ }]],
     ['an explicit unknown unit', 'interval_start,price\n2025-01-01T00:00:00Z,1', { ...hourly, valueColumn: 'price', unit: 'EUR/MWH' }, 'V2G_ERR_UNKNOWN_UNIT', [{ line: 1, message: /"EUR\/MWH" is not a known unit/ }]],
+    [
+      'an explicit unit contradicting the column name',
+      'interval_start,price_eur_per_mwh\n2025-01-01T00:00:00Z,1',
+      { ...hourly, unit: 'EUR/kWh' },
+      'V2G_ERR_UNIT_MISMATCH',
+      [{ line: 1, message: /"price_eur_per_mwh" says EUR\/MWh, but the unit given is EUR\/kWh/ }],
+    ],
     ['an empty text', '', hourly, 'V2G_ERR_CSV_FORMAT', [{ line: 1, message: /no header row/ }]],
+    ['a header without data rows', 'interval_start,price_eur_per_mwh\n', hourly, 'V2G_ERR_CSV_FORMAT', [{ line: 2, message: /not followed by any data row/ }]],
+    [
+      'a named column that appears twice',
+      'interval_start,price_eur_per_mwh,price_eur_per_mwh\n2025-01-01T00:00:00Z,1,2',
+      hourly,
+      'V2G_ERR_CSV_FORMAT',
+      [{ line: 1, message: /value column "price_eur_per_mwh" appears 2 times/ }],
+    ],
     [
       'duplicate hours, named by line',
       'interval_start,price_eur_per_mwh\n2025-01-01T00:00:00Z,1\n2025-01-01T01:00:00+01:00,2',

@@ -127,6 +127,42 @@ describe('ENTSO-E A44 errors, located by element', () => {
     );
   });
 
+  it('reports a truncated document where the text ends, naming the unclosed elements', () => {
+    const full = fixture('entsoe-a44-be-2025-03-30-pt15m.xml');
+    const cut = full.slice(0, full.indexOf('<price.amount>84.00'));
+    const err = catchGridError(() => parseEntsoeA44(cut), 'V2G_ERR_XML_FORMAT');
+    expect(err.issues).toEqual([
+      { line: cut.split('\n').length, column: cut.split('\n').at(-1)!.length + 1, message: 'the text ends before these elements are closed: Publication_MarketDocument, TimeSeries, Period, Point (is it truncated?)' },
+    ]);
+  });
+
+  const oneHour = ts(period('2025-01-01T00:00Z', '2025-01-01T01:00Z', 'PT60M', [['1', '7']]));
+  it.each([
+    ['another namespace', doc(oneHour).replace('publicationdocument:7:3', 'generationloaddocument:3:0'), /the namespace is "urn:iec62325.351:tc57wg16:451-3:generationloaddocument:3:0"/],
+    ['no namespace', doc(oneHour).replace(/ xmlns="[^"]*"/, ''), /no namespace is declared/],
+    ['a prefix bound to another namespace', '<p:Publication_MarketDocument xmlns:p="urn:example:prices" xmlns="urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3"><p:type>A44</p:type></p:Publication_MarketDocument>', /the namespace is "urn:example:prices"/],
+  ])('rejects a root element in %s', (_name, xml, message) => {
+    const err = catchGridError(() => parseEntsoeA44(xml), 'V2G_ERR_XML_FORMAT');
+    expect(err.issues).toEqual([{ path: 'Publication_MarketDocument/@xmlns', message: expect.stringMatching(message) }]);
+  });
+
+  it('accepts the publication namespace of any version, also through a prefix', () => {
+    const body = `<type>A44</type>${oneHour}`.replace(/<(\/?)([A-Za-z_.]+)>/g, '<$1ns:$2>');
+    const prefixed = `<!-- from the Transparency Platform -->\n<ns:Publication_MarketDocument xmlns:ns="urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:0">${body}</ns:Publication_MarketDocument>`;
+    expect(parseEntsoeA44(prefixed).intervals.map((i) => i.value)).toEqual([7]);
+  });
+
+  it('rejects an empty document element with a sentence that says so', () => {
+    const err = catchGridError(() => parseEntsoeA44(doc('').replace(/<type>A44<\/type>\n/, '')), 'V2G_ERR_XML_FORMAT');
+    expect(err.issues).toEqual([{ path: 'Publication_MarketDocument', message: 'has no child elements (no TimeSeries)' }]);
+  });
+
+  it('rejects an empty classificationSequence position instead of reading it as 0', () => {
+    const empty = ts(period('2025-01-01T00:00Z', '2025-01-01T01:00Z', 'PT60M', [['1', '7']]), { seq: ' ' });
+    const err = catchGridError(() => parseEntsoeA44(doc(empty)), 'V2G_ERR_XML_FORMAT');
+    expect(err.issues[0]).toMatchObject({ path: 'TimeSeries[1]/classificationSequence_AttributeInstanceComponent.position' });
+  });
+
   it('keeps the PT60M and PT15M series of one day apart by classificationSequence position', () => {
     const hourly = ts(period('2025-01-01T00:00Z', '2025-01-01T01:00Z', 'PT60M', [['1', '40']]), { seq: '2' });
     const quarter = ts(period('2025-01-01T00:00Z', '2025-01-01T01:00Z', 'PT15M', [['1', '10'], ['3', '30']]), { seq: '1' });

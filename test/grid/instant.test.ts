@@ -14,6 +14,8 @@ describe('parseRfc3339', () => {
     ['space separator', '2025-01-01 12:00:00+01:00', '2025-01-01T11:00:00.000Z'],
     ['quarter-hour offset (Nepal)', '2025-01-01T05:45:00+05:45', '2025-01-01T00:00:00.000Z'],
     ['leap day', '2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+    ['a year below 100 as that year (Date.UTC would make it 1950)', '0050-06-01T00:00:00Z', '0050-06-01T00:00:00.000Z'],
+    ['the leap day of year 0 (1900 has none)', '0000-02-29T00:00:00Z', '0000-02-29T00:00:00.000Z'],
   ];
   it.each(valid)('reads %s', (_name, text, iso) => {
     const r = parseRfc3339(text);
@@ -26,6 +28,7 @@ describe('parseRfc3339', () => {
     ['naive date only', '2025-03-30', /no UTC offset/],
     ['month 13', '2025-13-01T00:00:00Z', /month 13/],
     ['February 30', '2025-02-30T00:00:00Z', /day 30/],
+    ['February 29 of 1900 (not a leap year)', '1900-02-29T00:00:00Z', /day 29/],
     ['hour 24', '2025-01-01T24:00:00Z', /out of range/],
     ['offset +25:00', '2025-01-01T00:00:00+25:00', /offset out of range/],
     ['garbage', 'yesterday', /not an RFC 3339/],

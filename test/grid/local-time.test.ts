@@ -71,6 +71,10 @@ describe('resolveLocalTime: the stated DST policies', () => {
     catchGridError(() => localToUtcMs('2025-10-26 25:00', 'Europe/Berlin'), 'V2G_ERR_TIME_FORMAT');
     catchGridError(() => localToUtcMs('2025-10-26T01:00', 'Europe/Nowhere'), 'V2G_ERR_UNKNOWN_ZONE');
   });
+
+  it('reads a year below 100 as that year, not as 19xx', () => {
+    expect(new Date(localToUtcMs('0050-06-01T12:00', 'UTC')).toISOString()).toBe('0050-06-01T12:00:00.000Z');
+  });
 });
 
 describe('day starts and transitions', () => {

@@ -132,9 +132,39 @@ describe('OpenADR 3 rules and errors', () => {
     expect(err.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual(expected.map((e) => ({ path: e.path, message: expect.stringMatching(e.message) })));
   });
 
+  it('treats the specification\'s infinite duration P9999Y as open-ended, like PT0S', () => {
+    const event = {
+      ...base,
+      payloadDescriptors: [{ payloadType: 'EXPORT_CAPACITY_LIMIT', units: 'KW' }],
+      intervalPeriod: { start: '2025-06-01T00:00:00Z', duration: 'P9999Y' },
+      intervals: [{ id: 0, payloads: [{ type: 'EXPORT_CAPACITY_LIMIT', values: [0] }] }],
+    };
+    const err = catchGridError(() => readOpenAdr3Event(event), 'V2G_ERR_OPENADR_FORMAT');
+    expect(err.issues[0]).toMatchObject({ path: '/intervals/0', message: expect.stringMatching(/open-ended \(duration PT0S or P9999Y\)/) });
+    const e = readOpenAdr3Event(event, { openEndedUntilUtcMs: Date.parse('2025-06-03T00:00:00Z') });
+    expect(e.capacityLimits.map((l) => [l.direction, l.endUtcMs - l.startUtcMs, l.limitKw])).toEqual([['export', 2 * 86_400_000, 0]]);
+  });
+
+  it.each([
+    ['a start of 0001-01-01 ("now" in the specification: no clock here)', { ...base, intervalPeriod: { start: '0001-01-01T00:00:00Z', duration: 'PT1H' } }, {}, '/intervalPeriod/start', /means "now"/],
+    ['a malformed randomizeStart', { ...base, intervalPeriod: { ...base.intervalPeriod, randomizeStart: 'soon' } }, {}, '/intervalPeriod/randomizeStart', /not an ISO 8601 duration/],
+    ['a duration past the range of dates', { ...base, intervalPeriod: { ...base.intervalPeriod, duration: 'P99999999999999D' } }, {}, '/intervalPeriod/duration', /longer than the range of dates/],
+    ['an open end that is not an instant', { ...base, intervalPeriod: { start: '2025-06-01T00:00:00Z' } }, { openEndedUntilUtcMs: Number.NaN }, '/intervals/0', /\(got NaN\)/],
+  ] as const)('rejects %s', (_name, value, options, path, message) => {
+    const err = catchGridError(() => readOpenAdr3Event(value, options), 'V2G_ERR_OPENADR_FORMAT');
+    expect(err.issues).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+
+  it('reports a truncated event where it ends', () => {
+    const text = fixture('openadr3-capacity-event.json');
+    const cut = text.slice(0, text.indexOf('"intervals"') + 20);
+    const err = catchGridError(() => parseOpenAdr3Event(cut), 'V2G_ERR_OPENADR_FORMAT');
+    const lines = cut.trimEnd().split('\n');
+    expect(err.issues[0]).toMatchObject({ line: lines.length, column: lines.at(-1)!.length + 1, message: expect.stringMatching(/is it truncated/) });
+  });
+
   it('reports invalid JSON with line and column', () => {
     const err = catchGridError(() => parseOpenAdr3Event('{\n  "programID": "p",\n  "intervals": [,]\n}'), 'V2G_ERR_OPENADR_FORMAT');
-    expect(err.issues[0]).toMatchObject({ line: 3 });
-    expect(err.issues[0]!.column).toBeGreaterThan(0);
+    expect(err.issues[0]).toMatchObject({ line: 3, column: 17 }); // the comma in [,]
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plugWindow } from '../../grid/plug-window.ts';
+import { catchGridError } from './catch-grid-error.ts';
 import { localDaysSlotGrid } from '../../grid/slot-grid.ts';
 
 // Europe/Berlin 2025-10-26: 100 quarter-hours from 2025-10-26T00:00+02:00; slot 12 starts at 02:00+01:00.
@@ -37,5 +38,16 @@ describe('plugWindow: arrival rounds up, departure rounds down', () => {
       expect(w.reason).toBe(reason);
       expect(w.message).toMatch(message);
     }
+  });
+});
+
+describe('plugWindow on instants that are not usable', () => {
+  it('throws a coded error for a NaN instant instead of returning a NaN slot', () => {
+    const err = catchGridError(() => plugWindow(grid, Number.NaN, at('2025-10-26T10:00:00+01:00')), 'V2G_ERR_TIME_FORMAT');
+    expect(err.issues.map((i) => i.path)).toEqual(['/arrival']);
+  });
+
+  it('drops (and says so) a departure at or before the arrival', () => {
+    expect(plugWindow(grid, at('2025-10-26T10:00:00+01:00'), at('2025-10-26T09:00:00+01:00'))).toMatchObject({ kind: 'dropped', reason: 'no-whole-slot', message: expect.stringMatching(/never plugged in/) });
   });
 });

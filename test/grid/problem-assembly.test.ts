@@ -220,6 +220,18 @@ describe('assembleProblem errors', () => {
     expect(err.issues.map((i) => i.path)).toEqual(['/signals/capacityLimits/0/limitKw']);
   });
 
+  it.each([
+    ['no import price', (i: AssemblyInput) => ({ ...i, signals: { ...i.signals, importPrice: undefined as never } }), 'V2G_ERR_SIGNAL_GAP', ['/signals/importPrice']],
+    ['no signals at all', (i: AssemblyInput) => ({ ...i, signals: undefined as never }), 'V2G_ERR_SIGNAL_GAP', ['/signals']],
+    ['vehicles that are not an array', (i: AssemblyInput) => ({ ...i, vehicles: {} as never }), 'V2G_ERR_VEHICLE_INPUT', ['/vehicles']],
+    ['an import price that is not a series', (i: AssemblyInput) => ({ ...i, signals: { ...i.signals, importPrice: { unit: 42 } as never } }), 'V2G_ERR_SIGNAL_VALUE', ['/signals/importPrice/intervals']],
+    ['an import price with a NaN value (built by hand)', (i: AssemblyInput) => ({ ...i, signals: { ...i.signals, importPrice: { unit: 'EUR/MWh', intervals: [{ startUtcMs: Date.parse('2025-10-25T00:00:00Z'), endUtcMs: Date.parse('2025-10-28T00:00:00Z'), value: Number.NaN }] } } }), 'V2G_ERR_SIGNAL_VALUE', ['/signals/importPrice/intervals/0']],
+    ['a demand charge billing period ending at Infinity', (i: AssemblyInput) => ({ ...i, signals: { ...i.signals, demandCharge: { pricePerKw: 10, billingPeriodStartUtcMs: 0, billingPeriodEndUtcMs: Infinity } } }), 'V2G_ERR_SITE_INPUT', ['/signals/demandCharge']],
+  ] as const)('rejects %s with a coded error, never a TypeError or a NaN', (_name, change, code, paths) => {
+    const err = catchGridError(() => assembleProblem(change(berlinFallBackInput())), code);
+    expect(err.issues.map((i) => i.path)).toEqual(paths);
+  });
+
   it('rejects a horizon over 10 000 slots', () => {
     const input = berlinFallBackInput();
     catchGridError(() => assembleProblem({ ...input, horizonEnd: '2026-10-27T00:00:00+01:00' }), 'V2G_ERR_SLOT_GRID');

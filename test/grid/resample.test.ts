@@ -78,6 +78,23 @@ describe('resampleToGrid', () => {
     catchGridError(() => resampleToGrid(series('kW', [[0, 120, 1]]), grid(15), { toUnit: 'EUR/kWh' }), 'V2G_ERR_UNIT_MISMATCH');
   });
 
+  it('never returns a non-finite value: a hand-built NaN series and an overflowing conversion are errors', () => {
+    const nan = { unit: 'kW', intervals: [{ startUtcMs: min(0), endUtcMs: min(120), value: Number.NaN }] };
+    const bad = catchGridError(() => resampleToGrid(nan, grid(15), { toUnit: 'kW' }), 'V2G_ERR_SIGNAL_VALUE');
+    expect(bad.issues[0]).toMatchObject({ path: '/intervals/0', message: expect.stringMatching(/NaN is not a finite number/) });
+    const huge = series('MW', [[0, 60, 1e306], [60, 120, 1]]);
+    const over = catchGridError(() => resampleToGrid(huge, grid(15), { toUnit: 'kW' }), 'V2G_ERR_SIGNAL_VALUE');
+    expect(over.issues.map((i) => i.path)).toEqual(['/slots/0', '/slots/1', '/slots/2', '/slots/3']);
+  });
+
+  it('checks a hand-built series like a parsed one: unsorted is sorted, overlapping is an error', () => {
+    const iv = (s: number, e: number, value: number) => ({ startUtcMs: min(s), endUtcMs: min(e), value });
+    const unsorted = { unit: 'kW', intervals: [iv(60, 120, 2), iv(0, 60, 1)] };
+    expect(resampleToGrid(unsorted, grid(60), { toUnit: 'kW' })).toEqual([1, 2]);
+    const overlapping = { unit: 'kW', intervals: [iv(0, 90, 1), iv(60, 120, 2)] };
+    catchGridError(() => resampleToGrid(overlapping, grid(60), { toUnit: 'kW' }), 'V2G_ERR_SIGNAL_OVERLAP');
+  });
+
   it('puts hourly UTC prices on a 92-slot Berlin spring day', () => {
     const day = localDaysSlotGrid({ firstDay: '2025-03-30', slotMinutes: 15, zone: 'Europe/Berlin' });
     const ivs: SeriesInterval[] = Array.from({ length: 23 }, (_, k) => ({ startUtcMs: day.startUtcMs + k * 3_600_000, endUtcMs: day.startUtcMs + (k + 1) * 3_600_000, value: k }));

@@ -53,6 +53,13 @@ describe('createSignalSeries', () => {
   it('rejects an unknown unit', () => {
     catchGridError(() => createSignalSeries('EUR/MWH', []), 'V2G_ERR_UNKNOWN_UNIT');
   });
+
+  it('rejects intervals that are not an array, or not objects (hand-built input), with a coded error', () => {
+    const notArray = catchGridError(() => createSignalSeries('kW', undefined as never), 'V2G_ERR_SIGNAL_VALUE');
+    expect(notArray.issues[0]!.path).toBe('/intervals');
+    const notObject = catchGridError(() => createSignalSeries('kW', [null as never, { startUtcMs: h(0), endUtcMs: h(1), value: 1 }]), 'V2G_ERR_SIGNAL_VALUE');
+    expect(notObject.issues.map((i) => i.path)).toEqual(['/intervals/0']);
+  });
 });
 
 describe('findGaps and convertSeries', () => {

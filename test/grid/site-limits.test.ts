@@ -41,6 +41,13 @@ describe('siteLimitsPerSlot: the tightest limit per slot, with its source', () =
     expect(l.importLimits[0]).toEqual({ limitKw: 50, source: 'connection' });
   });
 
+  it('rejects a capacity limit that is not an object, and a list that is not an array', () => {
+    const err = catchGridError(() => siteLimitsPerSlot(grid, { connectionImportKw: 10, capacityLimits: [null as never] }), 'V2G_ERR_SITE_INPUT');
+    expect(err.issues.map((i) => i.path)).toEqual(['/capacityLimits/0']);
+    const notArray = catchGridError(() => siteLimitsPerSlot(grid, { connectionImportKw: 10, capacityLimits: {} as never }), 'V2G_ERR_SITE_INPUT');
+    expect(notArray.issues.map((i) => i.path)).toEqual(['/capacityLimits']);
+  });
+
   it('lists every bad input', () => {
     const err = catchGridError(
       () =>

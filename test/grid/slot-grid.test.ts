@@ -57,6 +57,7 @@ describe('local delivery days: 92, 96 or 100 quarter-hours, computed', () => {
     ['a bad date', { firstDay: '2025-02-30', slotMinutes: 15, zone: 'Europe/Berlin' }, 'V2G_ERR_SLOT_GRID'],
     ['an unknown zone', { firstDay: '2025-06-01', slotMinutes: 15, zone: 'Europe/Atlantis' }, 'V2G_ERR_UNKNOWN_ZONE'],
     ['hourly slots on a 24.5 h day', { firstDay: '2025-04-06', slotMinutes: 60, zone: 'Australia/Lord_Howe' }, 'V2G_ERR_SLOT_GRID'],
+    ['a day the calendar skips (Samoa, 2011-12-30)', { firstDay: '2011-12-30', slotMinutes: 15, zone: 'Pacific/Apia' }, 'V2G_ERR_SLOT_GRID'],
   ] as const)('rejects %s', (_name, spec, code) => {
     catchGridError(() => localDaysSlotGrid(spec), code);
   });

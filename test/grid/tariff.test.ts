@@ -79,6 +79,41 @@ describe.skipIf(realDataMissingLocally(pgeFile))('the real PG&E A-10 tariff', ()
     expect(tariffRateAt(pge(), Date.parse(at)).pricePerKwh).toBe(price);
   });
 
+  describe('with the winter weekday masks corrected (PG&E tariff book: winter weekends off-peak all day)', () => {
+    const corrected = { 'Winter-Weekday': 'WEEKDAYS', 'Winter-Weekend': 'WEEKENDS' } as const;
+    const load = () => parseTouTariff(readRealData(pgeFile), { ...la, dowMaskOverrides: corrected });
+
+    it('loads under the default overlap policy, each correction reported', () => {
+      expect(load().warnings.map((w) => [w.path, w.message])).toEqual([
+        ['/schedule/2/dow_mask', 'the dow_mask of "Winter-Weekday" is replaced by WEEKDAYS (Mon, Tue, Wed, Thu, Fri)'],
+        ['/schedule/3/dow_mask', 'the dow_mask of "Winter-Weekend" is replaced by WEEKENDS (Sat, Sun)'],
+      ]);
+    });
+
+    // By hand from the JSON: Winter-Weekday blocks 0 / 8.5 / 21.5 h at 0.13064 / 0.1477 / 0.13064; Winter-Weekend flat 0.13064.
+    it.each([
+      ['winter Wednesday 10:00 (part-peak 08:30-21:30)', '2019-12-11T10:00:00-08:00', 0.1477, 'Winter-Weekday'],
+      ['winter Wednesday 08:00 (before 08:30)', '2019-12-11T08:00:00-08:00', 0.13064, 'Winter-Weekday'],
+      ['winter Saturday 10:00', '2019-12-14T10:00:00-08:00', 0.13064, 'Winter-Weekend'],
+      ['winter Sunday 14:00 (wrapping season, 2020-01-05)', '2020-01-05T14:00:00-08:00', 0.13064, 'Winter-Weekend'],
+      ['summer weekday 14:00 is unchanged', '2019-08-14T14:00:00-07:00', 0.23223, 'Summer-Weekday'],
+    ])('prices a %s', (_name, at, price, schedule) => {
+      const r = tariffRateAt(load().tariff, Date.parse(at));
+      expect([r.pricePerKwh, r.schedule.id]).toEqual([price, schedule]);
+    });
+
+    it('rejects a correction naming a schedule the file does not have, or a malformed mask', () => {
+      const err = catchGridError(
+        () => parseTouTariff(readRealData(pgeFile), { ...la, dowMaskOverrides: { 'Winter-Weekdays': 'WEEKDAYS', 'Winter-Weekend': 'SUNDAYS' as 'ALL' } }),
+        'V2G_ERR_TARIFF_FORMAT',
+      );
+      expect(err.issues.map((i) => [i.path, i.message])).toEqual([
+        ['/dowMaskOverrides/Winter-Weekdays', expect.stringMatching(/has no schedule "Winter-Weekdays" \(schedules: Summer-Weekday, Summer-Weekend, Winter-Weekday, Winter-Weekend\)/)],
+        ['/dowMaskOverrides/Winter-Weekend', expect.stringMatching(/must be WEEKDAYS, WEEKENDS, ALL or 7 booleans/)],
+      ]);
+    });
+  });
+
   it('averages the 08:30 boundary into an hourly slot and has seasonal demand charges', () => {
     const grid = localDaysSlotGrid({ firstDay: '2019-08-14', slotMinutes: 60, zone: la.zone });
     const hourly = resampleToGrid(tariffPriceSeries(pge(), grid.startUtcMs, grid.endUtcMs), grid, { toUnit: 'USD/kWh' });
@@ -171,7 +206,20 @@ describe('tariff errors', () => {
     catchGridError(() => readTouTariff(allYear([0], [0.1]), options), code);
   });
 
-  it('reports JSON syntax errors', () => {
-    catchGridError(() => parseTouTariff('{"name": }', la), 'V2G_ERR_TARIFF_FORMAT');
+  it('rejects instants and ranges that are not usable with coded errors, never a crash or a NaN', () => {
+    const t = readTouTariff(allYear([0], [0.1]), la).tariff;
+    catchGridError(() => tariffRateAt(t, Number.NaN), 'V2G_ERR_TIME_FORMAT');
+    catchGridError(() => tariffPriceSeries(t, Number.NaN, 0), 'V2G_ERR_TIME_FORMAT');
+    const reversed = catchGridError(() => tariffPriceSeries(t, Date.parse('2025-07-02T00:00:00Z'), Date.parse('2025-07-01T00:00:00Z')), 'V2G_ERR_TIME_FORMAT');
+    expect(reversed.issues[0]).toMatchObject({ path: '/toUtcMs', message: '2025-07-01T00:00:00Z is not after 2025-07-02T00:00:00Z' });
+    catchGridError(() => tariffDemandCharge(t, Number.NaN), 'V2G_ERR_TIME_FORMAT');
+    catchGridError(() => tariffDemandCharge(t, Date.parse('2025-07-02T00:00:00Z'), Number.NaN), 'V2G_ERR_SITE_INPUT');
+  });
+
+  it('reports JSON syntax errors at their line and column', () => {
+    const err = catchGridError(() => parseTouTariff('{\n  "name": }', la), 'V2G_ERR_TARIFF_FORMAT');
+    expect(err.issues[0]).toMatchObject({ line: 2, column: 11 });
+    const cut = catchGridError(() => parseTouTariff('{\n  "name": "x",\n  "schedule": [', la), 'V2G_ERR_TARIFF_FORMAT');
+    expect(cut.issues[0]).toMatchObject({ line: 3, column: 16, message: expect.stringMatching(/is it truncated/) });
   });
 });

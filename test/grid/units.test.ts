@@ -23,6 +23,8 @@ describe('the unit table', () => {
     ['a lower-case currency', 'eur/MWh'],
     ['horsepower', 'hp'],
     ['empty', ''],
+    ['not a string (a unit from JSON may be anything)', 42 as unknown as string],
+    ['missing', undefined as unknown as string],
   ])('does not know %s', (_name, unit) => {
     expect(parseUnit(unit)).toBeUndefined();
     catchGridError(() => requireUnit(unit), 'V2G_ERR_UNKNOWN_UNIT');
