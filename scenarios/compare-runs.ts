@@ -2,6 +2,7 @@
  * Several policies on one scenario, side by side: the offline optimum is solved once and replayed first as
  * the reference row, then every requested policy; each row's gap is to that reference.
  */
+import { ScenarioError } from './errors.ts';
 import { computeKpis } from './kpis.ts';
 import type { KpiRow } from './kpi-table.ts';
 import { solveOffline } from './offline-optimum.ts';
@@ -25,9 +26,12 @@ export interface Comparison {
   readonly rows: readonly KpiRow[];
 }
 
-/** Parses `mpc,uncontrolled,edf` into policy names (`V2G_ERR_SCENARIO_POLICY` for an unknown one). */
+/** Parses `mpc,uncontrolled,edf` into policy names (`V2G_ERR_SCENARIO_POLICY` for an unknown one or an empty list). */
 export function parsePolicyList(text: string): PolicyName[] {
   const names = text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (names.length === 0) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'No policy to compare', [{ path: '/policies', message: `"${text}" names no policy (e.g. mpc,uncontrolled,edf)` }]);
+  }
   return [...new Set(names.map((n) => requirePolicyName(n, '/policies')))];
 }
 

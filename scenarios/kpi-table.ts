@@ -22,18 +22,25 @@ export const kpiColumns: readonly KpiColumn[] = [
   { key: 'demandCharge', label: 'demand charge', unit: 'money', digits: 2 },
   { key: 'degradationCost', label: 'degradation cost', unit: 'money', digits: 2 },
   { key: 'degradationThroughputKwh', label: 'throughput', unit: 'kWh', digits: 1 },
+  { key: 'energyRequestedKwh', label: 'requested', unit: 'kWh', digits: 1 },
   { key: 'energyDeliveredKwh', label: 'delivered', unit: 'kWh', digits: 1 },
   { key: 'energyDeliveredPct', label: 'delivered/requested', unit: '%', digits: 2 },
+  { key: 'sessionCount', label: 'sessions', unit: 'count', digits: 0 },
   { key: 'sessionsMet90Count', label: 'sessions >= 90 %', unit: 'count', digits: 0 },
+  { key: 'sessionsMet90Pct', label: 'share of sessions >= 90 %', unit: '%', digits: 1 },
   { key: 'unmetKwhTotal', label: 'unmet', unit: 'kWh', digits: 2 },
+  { key: 'unmetKwhPerSessionMin', label: 'unmet least session', unit: 'kWh', digits: 2 },
   { key: 'unmetKwhPerSessionMax', label: 'unmet worst session', unit: 'kWh', digits: 2 },
   { key: 'unmetKwhPerSessionStd', label: 'unmet spread (sd)', unit: 'kWh', digits: 2 },
   { key: 'satisfactionMinPct', label: 'min satisfaction', unit: '%', digits: 1 },
+  { key: 'satisfactionStdPct', label: 'satisfaction spread (sd)', unit: '%', digits: 1 },
   { key: 'peakImportKw', label: 'peak import', unit: 'kW', digits: 1 },
+  { key: 'peakExportKw', label: 'peak export', unit: 'kW', digits: 1 },
   { key: 'dischargedKwh', label: 'discharged', unit: 'kWh', digits: 1 },
   { key: 'limitViolationKwh', label: 'limit violations', unit: 'kWh', digits: 3 },
   { key: 'limitViolationCount', label: 'violation slots', unit: 'count', digits: 0 },
   { key: 'reserveViolationCount', label: 'reserve breaches', unit: 'count', digits: 0 },
+  { key: 'taperLimitedSlots', label: 'slots drawn below setpoint', unit: 'count', digits: 0 },
   { key: 'solveCount', label: 'solves', unit: 'count', digits: 0 },
   { key: 'solveTimeP50Ms', label: 'solve p50', unit: 'ms', digits: 1 },
   { key: 'solveTimeP95Ms', label: 'solve p95', unit: 'ms', digits: 1 },
@@ -53,9 +60,9 @@ export interface KpiRow {
   readonly kpis: Kpis;
 }
 
-/** A KPI value with `digits` decimals, `-` when undefined or not finite. */
-export function formatKpi(value: number | undefined, digits: number): string {
-  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+/** A KPI value with `digits` decimals, `-` when absent (undefined, null) or not finite. */
+export function formatKpi(value: number | null | undefined, digits: number): string {
+  return value === undefined || value === null || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 }
 
 function heading(c: KpiColumn, currency: string): string {
@@ -94,8 +101,8 @@ export function kpiTableCsv(rows: readonly KpiRow[]): string {
   ]);
 }
 
-/** A short vertical summary of one run for the terminal. */
-export function kpiSummaryText(kpis: Kpis, currency: string): string {
+/** A short vertical summary of one run for the terminal (the KPIs of `computeKpis` or of run.json, whose absent gap is null). */
+export function kpiSummaryText(kpis: { readonly [K in keyof Kpis]: Kpis[K] | null }, currency: string): string {
   const width = Math.max(...kpiColumns.map((c) => heading(c, currency).length));
   return kpiColumns.map((c) => `${heading(c, currency).padEnd(width)}  ${formatKpi(kpis[c.key], c.digits)}`).join('\n');
 }

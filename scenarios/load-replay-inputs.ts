@@ -79,9 +79,22 @@ function sourceSessions(s: Scenario, texts: ReadonlyMap<string, string>, seed: n
     all = parseAcnSessions(textOf(texts, '/data/sessions/path', src.path), src.chargerColumn, src.path);
     if (src.timeAlignment) all = all.map((x) => alignSession(x, src.timeAlignment!, s.site.zone));
   }
-  return all
+  const inPeriod = all
     .filter((x) => x.arrivalUtcMs >= fromUtcMs && x.arrivalUtcMs < toUtcMs)
     .sort((a, b) => a.arrivalUtcMs - b.arrivalUtcMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (src.kind === 'acn-csv' && inPeriod.length === 0) throw sessionsDoNotCover(all, src.path, fromUtcMs, toUtcMs);
+  return inPeriod;
+}
+
+/** A sessions file none of whose sessions arrive in the period: `V2G_ERR_SCENARIO_PERIOD`, with the file's range. */
+function sessionsDoNotCover(all: readonly SourceSession[], path: string, fromUtcMs: number, toUtcMs: number): ScenarioError {
+  const arrivals = all.map((x) => x.arrivalUtcMs);
+  const range = arrivals.length > 0
+    ? `its sessions arrive from ${utcText(Math.min(...arrivals))} to ${utcText(Math.max(...arrivals))} (after any time alignment)`
+    : 'it holds no session';
+  return new ScenarioError('V2G_ERR_SCENARIO_PERIOD', 'No session of the data arrives in the period', [
+    { path: '/period', message: `no session of ${path} arrives from ${utcText(fromUtcMs)} to ${utcText(toUtcMs)}; ${range}` },
+  ]);
 }
 
 function loadSeries(source: LoadSource, column: 'load' | 'pv', pointer: string, s: Scenario, texts: ReadonlyMap<string, string>, seed: number, fromUtcMs: number, toUtcMs: number): SignalSeries {

@@ -11,6 +11,8 @@
  * Deterministic for a seed: nothing here reads a clock except the injected `clock`, used only to time
  * decisions. No I/O: progress goes to an optional callback.
  */
+import { plugWindow } from '../grid/plug-window.ts';
+import type { SlotGrid } from '../grid/slot-grid.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
 import { offlineController, solveOffline, type OfflineSolution } from './offline-optimum.ts';
@@ -103,6 +105,18 @@ function controllerFor(inputs: ReplayInputs, policy: PolicyName, deps: ReplayDep
     return { controller: offlineController(offline), offline };
   }
   return { controller: rollingController(inputs, policy as 'mpc' | BaselineName, deps.solver ?? {}) };
+}
+
+/**
+ * Sessions whose stay covers no whole slot by grid's plug-window rules (arrival rounds up, departure rounds
+ * down): no plan can give them a slot, so every run states them in its notes (not only the offline solve).
+ */
+function unservableNotes(inputs: ReplayInputs, grid: SlotGrid): string[] {
+  const n = inputs.sessions.filter((s) => {
+    const w = plugWindow(grid, s.arrivalUtcMs, s.departureUtcMs);
+    return w.kind === 'dropped' && w.reason === 'no-whole-slot';
+  }).length;
+  return n > 0 ? [`${n} session(s) plugged in for no whole slot`] : [];
 }
 
 /** Replays the scenario under `policy`. Throws only for bad input (coded errors), never for solver outcomes. */
@@ -246,6 +260,6 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
     billing: [...billing.values()],
     decisions: { count: decisionMs.length, decisionMs, solverMs, statusCounts, messages },
     ...(offline ? { offlinePlan: { netCost: offline.plan.cost.netCost, objective: offline.plan.cost.objective, status: offline.plan.status, elapsedMs: offline.elapsedMs } } : {}),
-    notes: [...inputs.notes, ...(offline?.notes ?? [])],
+    notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? [])],
   };
 }

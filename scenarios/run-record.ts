@@ -21,6 +21,12 @@ export interface RunMetadata {
   readonly elapsedMs: number;
 }
 
+/**
+ * The KPIs as written to run.json: every KPI by name, always present; the gap is `null` when there is no
+ * offline run to measure it against (`--no-gap`, or an offline net cost of 0).
+ */
+export type RunKpis = Omit<Kpis, 'gapToOfflinePct'> & { readonly gapToOfflinePct: number | null };
+
 /** The content of run.json. */
 export interface RunRecord {
   readonly policy: string;
@@ -32,7 +38,7 @@ export interface RunRecord {
   readonly period: { readonly start: string; readonly end: string; readonly simulationEnd: string };
   readonly startedAt: string;
   readonly elapsedMs: number;
-  readonly kpis: Kpis;
+  readonly kpis: RunKpis;
   readonly sessions: { readonly replayed: number; readonly excluded: readonly { readonly reason: string; readonly count: number; readonly chargerIds: readonly string[] }[]; readonly autoCreatedChargers: readonly string[] };
   readonly billing: ReplayResult['billing'];
   readonly decisions: { readonly count: number; readonly statusCounts: Readonly<Record<string, number>>; readonly messages: readonly string[] };
@@ -49,6 +55,10 @@ function excludedSummary(result: ReplayResult): RunRecord['sessions']['excluded'
     by.set(e.reason, x);
   }
   return [...by.entries()].map(([reason, x]) => ({ reason, count: x.count, chargerIds: [...x.chargerIds].sort() }));
+}
+
+function runKpis(k: Kpis): RunKpis {
+  return { ...k, gapToOfflinePct: k.gapToOfflinePct ?? null };
 }
 
 /** The run.json object. `offline` (the offline run of the same inputs) gives the gap KPI. */
@@ -80,7 +90,7 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
     },
     startedAt: meta.startedAt,
     elapsedMs: meta.elapsedMs,
-    kpis: computeKpis(result, offline),
+    kpis: runKpis(computeKpis(result, offline)),
     sessions: { replayed: result.sessions.length, excluded: excludedSummary(result), autoCreatedChargers: inputs.autoCreatedChargers },
     billing: result.billing,
     decisions: { count: result.decisions.count, statusCounts: result.decisions.statusCounts, messages: result.decisions.messages },

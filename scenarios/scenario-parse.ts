@@ -6,9 +6,11 @@ import { Compile } from 'typebox/compile';
 import { parseRfc3339 } from '../grid/instant.ts';
 import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { isKnownZone } from '../grid/zone.ts';
+import { cityLearnHomes } from './citylearn-load.ts';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
+import type { Distribution } from './random.ts';
 import { isPolicyName, policyNames } from './policies.ts';
-import { ScenarioSchema, type ChargerGroup, type Scenario } from './scenario-schema.ts';
+import { ScenarioSchema, type ChargerGroup, type LoadSource, type Scenario } from './scenario-schema.ts';
 
 const compiled = Compile(ScenarioSchema);
 
@@ -17,6 +19,44 @@ function distributionIssues(d: { kind: string; min?: number; max?: number }, pat
     return [{ path, message: `min (${d.min}) is above max (${d.max})` }];
   }
   return [];
+}
+
+/** The values a distribution can draw: [lowest, highest], and the pointer of the field that sets each. */
+function distributionRange(d: Distribution, path: string): { low: number; lowAt: string; high: number; highAt: string } {
+  switch (d.kind) {
+    case 'fixed':
+      return { low: d.value, lowAt: `${path}/value`, high: d.value, highAt: `${path}/value` };
+    case 'choice': {
+      const lo = d.values.indexOf(Math.min(...d.values));
+      const hi = d.values.indexOf(Math.max(...d.values));
+      return { low: d.values[lo]!, lowAt: `${path}/values/${lo}`, high: d.values[hi]!, highAt: `${path}/values/${hi}` };
+    }
+    case 'uniform':
+    case 'normal':
+      return { low: d.min, lowAt: `${path}/min`, high: d.max, highAt: `${path}/max` };
+  }
+}
+
+/** The homes of a CityLearn load or PV source: each one of the file's 17 (b01-b17), none twice. */
+function cityLearnHomeIssues(source: LoadSource | undefined, path: string): ScenarioIssue[] {
+  if (source?.kind !== 'citylearn-csv' || source.homes === 'all') return [];
+  const issues: ScenarioIssue[] = [];
+  source.homes.forEach((home, i) => {
+    if (!cityLearnHomes.includes(home)) issues.push({ path: `${path}/homes/${i}`, message: `"${home}" is not a home of the CityLearn 2022 file (b01 to b17)` });
+    else if (source.homes.indexOf(home) !== i) issues.push({ path: `${path}/homes/${i}`, message: `"${home}" is listed twice (it would be counted twice)` });
+  });
+  return issues;
+}
+
+/** A battery capacity must be drawn above 0 kWh; an initial SoC within 0-100 %. */
+function fleetDrawIssues(a: Scenario['assumptions']): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const capacity = distributionRange(a.batteryCapacityKwh, '/assumptions/batteryCapacityKwh');
+  if (capacity.low <= 0) issues.push({ path: capacity.lowAt, message: `can draw a battery of ${capacity.low} kWh; capacities must be above 0` });
+  const soc = distributionRange(a.initialSocPct, '/assumptions/initialSocPct');
+  if (soc.low < 0) issues.push({ path: soc.lowAt, message: `can draw an initial SoC of ${soc.low} %; it must be within 0-100` });
+  if (soc.high > 100) issues.push({ path: soc.highAt, message: `can draw an initial SoC of ${soc.high} %; it must be within 0-100` });
+  return issues;
 }
 
 function chargerIssues(c: Omit<ChargerGroup, 'ids'>, path: string): ScenarioIssue[] {
@@ -64,12 +104,14 @@ function ruleIssues(s: Scenario): ScenarioIssue[] {
   if (src.kind === 'acn-csv' && src.timeAlignment && !isKnownZone(src.timeAlignment.fromZone)) {
     issues.push({ path: '/data/sessions/timeAlignment/fromZone', message: `"${src.timeAlignment.fromZone}" is not an IANA time zone name` });
   }
+  issues.push(...cityLearnHomeIssues(s.data.baseLoad, '/data/baseLoad'), ...cityLearnHomeIssues(s.data.pv, '/data/pv'));
   if (s.data.prices.kind === 'tou-tariff' && s.data.prices.useDemandCharge && s.data.demandCharge !== undefined) {
     issues.push({ path: '/data/demandCharge', message: 'the tariff already brings its demand charge (useDemandCharge); give one or the other' });
   }
   if (!isPolicyName(s.policy.name)) issues.push({ path: '/policy/name', message: `"${s.policy.name}" is not one of ${policyNames.join(', ')}` });
   issues.push(...distributionIssues(s.assumptions.batteryCapacityKwh, '/assumptions/batteryCapacityKwh'));
   issues.push(...distributionIssues(s.assumptions.initialSocPct, '/assumptions/initialSocPct'));
+  issues.push(...fleetDrawIssues(s.assumptions));
   if (s.assumptions.reserveSocPct >= s.assumptions.maxTargetSocPct) {
     issues.push({ path: '/assumptions/reserveSocPct', message: `must be below maxTargetSocPct (${s.assumptions.maxTargetSocPct})` });
   }

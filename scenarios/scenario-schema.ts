@@ -283,6 +283,7 @@ export const ScenarioSchema = Type.Object(
 /**
  * A scenario file, validated. Invariants (checked by `parseScenario`): `period.start < period.end`; every
  * charger id is unique; each charger group has `maxPowerKw` or a complete AC limit; an `autoCreateCharger`
- * is present when `unknownChargers` is `auto-create`; uniform and clipped distributions have `min <= max`.
+ * is present when `unknownChargers` is `auto-create`; uniform and clipped distributions have `min <= max`;
+ * every battery capacity the assumptions can draw is above 0 kWh and every initial SoC within 0-100 %.
  */
 export type Scenario = Static<typeof ScenarioSchema>;

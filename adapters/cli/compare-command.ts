@@ -90,7 +90,7 @@ export function registerCompareCommand(program: Command, out: (line: string) => 
           'run.json': `${JSON.stringify(record, null, 2)}\n`,
           'timeseries.csv': timeseriesCsv(run.result),
           'sessions.csv': sessionsCsv(run.result),
-          'report.html': reportHtml(run.result, { chartJsSource: chartJs, offline: reference, facts: [['scenario hash', record.scenario.hash], ['git commit', commit]] }),
+          'report.html': reportHtml(run.result, { chartJsSource: chartJs, offline: reference, facts: [['scenario', scenario.description], ['scenario hash', record.scenario.hash], ['git commit', commit], ['solver', `${record.solver.name} ${record.solver.version}`]] }),
         })));
       }
     }

@@ -74,6 +74,7 @@ export function registerReplayCommand(program: Command, out: (line: string) => v
         chartJsSource: await chartJsSource(),
         ...(reference ? { offline: reference } : {}),
         facts: [
+          ['scenario', scenario.description],
           ['scenario hash', record.scenario.hash],
           ['git commit', commit],
           ['solver', `${record.solver.name} ${record.solver.version}`],

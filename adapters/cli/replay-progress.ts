@@ -13,11 +13,15 @@ export interface ProgressReporter {
 
 const quiet: ProgressReporter = { update: () => undefined, stop: () => undefined };
 
-/** A bar labelled `label`, drawn only when `enabled` (default: standard error is a TTY). */
-export function replayProgress(label: string, enabled = process.stderr.isTTY === true): ProgressReporter {
-  if (!enabled) return quiet;
+/** Where the bar is drawn: standard error, or (in tests) any writable stream that says whether it is a terminal. */
+export type ProgressStream = NodeJS.WritableStream & { readonly isTTY?: boolean };
+
+/** A bar labelled `label` on `stream` (default standard error), drawn only when `stream` is a terminal. */
+export function replayProgress(label: string, stream: ProgressStream = process.stderr): ProgressReporter {
+  if (stream.isTTY !== true) return quiet;
   const bar = new cliProgress.SingleBar(
     {
+      stream,
       format: `${label} [{bar}] {percentage}% | slot {value}/{total} | {decisions} decisions | {duration}s`,
       hideCursor: true,
       clearOnComplete: false,

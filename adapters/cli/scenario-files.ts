@@ -5,7 +5,7 @@
  * for the report, and writing outputs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,14 +25,28 @@ export function dataDirectory(explicit?: string, env: NodeJS.ProcessEnv = proces
   return path.resolve(explicit ?? env.V2G_DATA_DIR ?? path.join(repoRoot, '../shared/data'));
 }
 
-/** A scenario file path, or the name of a shipped scenario (`caltech-week`). */
+const isFile = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+
+/** A scenario file path, or the name of a shipped scenario (`caltech-week`). A directory is neither. */
 export function resolveScenarioFile(arg: string): string {
-  if (existsSync(arg)) return path.resolve(arg);
+  if (isFile(arg)) return path.resolve(arg);
   const shipped = path.join(shippedScenarioDir, `${arg}.json`);
-  if (existsSync(shipped)) return shipped;
+  if (isFile(shipped)) return shipped;
+  const what = existsSync(arg) ? `"${arg}" is a directory, not a scenario file,` : `"${arg}" is neither a file`;
   throw new ScenarioError('V2G_ERR_SCENARIO_NOT_FOUND', 'The scenario cannot be found', [
-    { path: '/', message: `"${arg}" is neither a file nor a shipped scenario (${shippedScenarioNames().join(', ')})` },
+    { path: '/', message: `${what} nor a shipped scenario (${shippedScenarioNames().join(', ')})` },
   ]);
+}
+
+/** The text of a scenario file; an unreadable one is `V2G_ERR_SCENARIO_NOT_FOUND`, not an unexpected error. */
+async function scenarioText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_NOT_FOUND', 'The scenario cannot be read', [
+      { path: '/', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` },
+    ]);
+  }
 }
 
 /** Names of the shipped scenarios. */
@@ -56,7 +70,7 @@ export interface LoadedScenario {
 /** Reads and validates a scenario and reads every data file it names (missing: `V2G_ERR_SCENARIO_DATA_MISSING`). */
 export async function loadScenarioFiles(arg: string, dataDir: string): Promise<LoadedScenario> {
   const file = resolveScenarioFile(arg);
-  const scenario = parseScenario(await readFile(file, 'utf8'), `The scenario ${path.basename(file)}`);
+  const scenario = parseScenario(await scenarioText(file), `The scenario ${path.basename(file)}`);
   const texts = new Map<string, string>();
   const files = scenarioDataFiles(scenario);
   const missing = [];

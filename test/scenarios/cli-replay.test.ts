@@ -47,6 +47,8 @@ describe('v2g replay', () => {
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<canvas id="chart-fleet">');
     expect(html).not.toMatch(/<script[^>]+src=/);
+    // The report states the scenario's own description (its stated rules: data, scale factors, exclusions).
+    expect(html).toContain(run.scenario.description);
   });
 
   it('replays a baseline without loading a solver when the gap is not wanted', async () => {
@@ -55,7 +57,7 @@ describe('v2g replay', () => {
     expect(r.code).toBe(0);
     const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
     expect(run.solver).toEqual({ name: 'baseline:edf', version: 'n/a' });
-    expect(run.kpis.gapToOfflinePct).toBeUndefined();
+    expect(run.kpis).toHaveProperty('gapToOfflinePct', null);
   });
 
   it.each([
