@@ -3,11 +3,12 @@
  * (V2G_DATA_DIR, default <repo>/../shared/data). Real data is never copied into the project.
  *
  * When a real file is missing, tests that need it are skipped locally (with a message) but FAIL in CI
- * (CI=true): `realDataMissingLocally` is then false and `readRealData` throws.
+ * (CI set, see test/ci-env.ts): `realDataMissingLocally` is then false and `readRealData` throws.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inCi } from '../ci-env.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -21,10 +22,10 @@ export function fixture(name: string): string {
 /** True when the file is absent and we are not in CI: the caller skips the test. */
 export function realDataMissingLocally(name: string): boolean {
   const missing = !existsSync(path.join(dataDir, name));
-  if (missing && process.env.CI !== 'true') {
+  if (missing && !inCi) {
     console.warn(`[grid tests] skipping tests that need ${name}: not found in ${dataDir} (set V2G_DATA_DIR)`);
   }
-  return missing && process.env.CI !== 'true';
+  return missing && !inCi;
 }
 
 /** Text of a real data file; throws a clear error when it is missing (so CI fails). */

@@ -15,10 +15,10 @@ import { runReplay } from '../../scenarios/replay-engine.ts';
 import { maxChargerSeries, reportData } from '../../scenarios/report-data.ts';
 import { reportHtml } from '../../scenarios/report-html.ts';
 import type { ReplayResult } from '../../scenarios/replay-result.ts';
+import { inCi } from '../ci-env.ts';
 import { demoInputs, highsBackend } from './scenario-test-helpers.ts';
 
 const chromiumPath = '/usr/bin/chromium';
-const inCi = process.env.CI === 'true';
 const skipBrowser = !existsSync(chromiumPath) && !inCi;
 if (skipBrowser) console.warn(`[scenario tests] skipping the report.html browser test: ${chromiumPath} not found (apt-get install chromium); it runs in CI`);
 

@@ -11,6 +11,7 @@ import { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { strictValidators } from '../../../adapters/ocpp/schema-validators.ts';
 import { closeAll, startCharger, startTestServer, waitFor } from './ocpp-test-kit.ts';
+import { describeNeeding } from '../../ci-env.ts';
 
 const clients: RPCClient[] = [];
 afterEach(async () => {
@@ -110,7 +111,7 @@ function hasOpenssl(): boolean {
   }
 }
 
-describe.skipIf(!hasOpenssl())('security profile 2: TLS with a configured certificate (needs openssl)', () => {
+describeNeeding('security profile 2: TLS with a configured certificate', hasOpenssl() ? undefined : 'openssl is not installed: apt-get install openssl', () => {
   let dir: string;
   let cert: string;
   let key: string;

@@ -12,6 +12,7 @@ import { RedisKeys } from '../../../adapters/store/redis-keys.ts';
 import { RedisServerProcess, redisServerAvailable } from '../store/redis-server-process.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 import { mergeData, type Data } from './queue-conformance.ts';
+import { describeNeeding } from '../../ci-env.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -190,7 +191,7 @@ describeWithRedis('BullmqQueue: several processes on one Redis', () => {
   });
 });
 
-describe.skipIf(!redisServerAvailable)('BullmqQueue: Redis restart (a throw-away redis-server)', () => {
+describeNeeding('BullmqQueue: Redis restart (a throw-away redis-server)', redisServerAvailable ? undefined : 'redis-server is not installed: apt-get install redis-server (or set V2G_TEST_REDIS_SERVER)', () => {
   it('producers fail fast while Redis is down; the worker reconnects and carries on', async () => {
     const server = await RedisServerProcess.start();
     const producer = createRedisClient(server.url, 'producer', { maxReconnectDelayMs: 100 });

@@ -11,23 +11,10 @@ import { baselineSolver } from '../service-harness.ts';
 import { RedisServerProcess, redisServerAvailable } from '../store/redis-server-process.ts';
 import { randomPrefix } from '../store/redis-test-env.ts';
 import { adminToken, apiTokens, pricesFromNow, simSite, waitFor } from './service-process-kit.ts';
+import { describeNeeding } from '../../ci-env.ts';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
-/** Needs the redis-server binary: skipped without it, except in CI (CI=true), where that fails. */
-function describeRestart(name: string, body: () => void): void {
-  if (redisServerAvailable || !inCi) {
-    describe.skipIf(!redisServerAvailable)(name, body);
-    return;
-  }
-  describe(name, () => {
-    it('needs the redis-server binary (CI=true)', () => {
-      throw new Error('redis-server is not installed: apt-get install redis-server (or set V2G_TEST_REDIS_SERVER)');
-    });
-  });
-}
-
-describeRestart('distributed service: Redis down and back', () => {
+describeNeeding('distributed service: Redis down and back', redisServerAvailable ? undefined : 'redis-server is not installed: apt-get install redis-server (or set V2G_TEST_REDIS_SERVER)', () => {
   let redis: RedisServerProcess;
   let config: ServiceConfig;
   let apiService: Service;

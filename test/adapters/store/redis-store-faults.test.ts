@@ -13,6 +13,7 @@ import { RedisStore } from '../../../adapters/store/redis-store.ts';
 import { RedisServerProcess, redisServerAvailable } from './redis-server-process.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix, testClient } from './redis-test-env.ts';
 import { sessionRecord, siteRecord } from './store-fixtures.ts';
+import { describeNeeding } from '../../ci-env.ts';
 
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; error: unknown }> {
   const started = performance.now();
@@ -134,7 +135,7 @@ describeWithRedis('Redis store on the shared Redis', () => {
   });
 });
 
-describe.skipIf(!redisServerAvailable)('Redis restart (a throw-away redis-server)', () => {
+describeNeeding('Redis restart (a throw-away redis-server)', redisServerAvailable ? undefined : 'redis-server is not installed: apt-get install redis-server (or set V2G_TEST_REDIS_SERVER)', () => {
   it('fails fast while Redis is down, then reconnects and serves again', async () => {
     const server = await RedisServerProcess.start();
     const client = createRedisClient(server.url, 'producer', { maxReconnectDelayMs: 100 });

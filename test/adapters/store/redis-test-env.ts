@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, it } from 'vitest';
 import { createRedisClient, closeRedisClient, waitForRedis, type RedisRole } from '../../../adapters/store/redis-connection.ts';
+import { inCi } from '../../ci-env.ts';
 
 export const redisTestUrl = process.env.V2G_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
 /** Why Redis cannot be used, or undefined when it answers PING. */
 async function probe(url: string): Promise<string | undefined> {
