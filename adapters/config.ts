@@ -178,7 +178,7 @@ function fromText(key: keyof RawConfig, text: string, issues: ConfigIssue[]): un
 }
 
 /** Parses `name:token:scope+scope,...`. */
-export function parseApiTokens(text: string, issues: ConfigIssue[]): ApiToken[] {
+export function parseApiTokens(text: string, issues: ConfigIssue[], source: ConfigIssue['source'] = 'env'): ApiToken[] {
   const out: ApiToken[] = [];
   const names = new Set<string>();
   const tokens = new Set<string>();
@@ -186,18 +186,18 @@ export function parseApiTokens(text: string, issues: ConfigIssue[]): ApiToken[] 
     const at = `API_TOKENS entry ${i + 1}`;
     const parts = entry.split(':');
     if (parts.length !== 3) {
-      issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} is not name:token:scopes` });
+      issues.push({ key: 'API_TOKENS', source, message: `${at} is not name:token:scopes` });
       return;
     }
     const [name, token, scopeText] = parts as [string, string, string];
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at}: name "${name}" must be 1-64 of A-Z a-z 0-9 . _ -` });
-    if (names.has(name)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at}: name "${name}" is used twice` });
-    if (token.length < 16 || /\s/.test(token)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} ("${name}"): the token must be at least 16 characters without spaces` });
-    if (tokens.has(token)) issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} ("${name}"): the same token is given twice` });
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) issues.push({ key: 'API_TOKENS', source, message: `${at}: name "${name}" must be 1-64 of A-Z a-z 0-9 . _ -` });
+    if (names.has(name)) issues.push({ key: 'API_TOKENS', source, message: `${at}: name "${name}" is used twice` });
+    if (token.length < 16 || /\s/.test(token)) issues.push({ key: 'API_TOKENS', source, message: `${at} ("${name}"): the token must be at least 16 characters without spaces` });
+    if (tokens.has(token)) issues.push({ key: 'API_TOKENS', source, message: `${at} ("${name}"): the same token is given twice` });
     const list = scopeText.split('+').filter((s) => s !== '');
     const bad = list.filter((s) => !(scopes as readonly string[]).includes(s));
     if (list.length === 0 || bad.length > 0) {
-      issues.push({ key: 'API_TOKENS', source: 'combination', message: `${at} ("${name}"): scopes must be read, dispatch and/or admin joined by +${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}` });
+      issues.push({ key: 'API_TOKENS', source, message: `${at} ("${name}"): scopes must be read, dispatch and/or admin joined by +${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}` });
     }
     names.add(name);
     tokens.add(token);
@@ -238,6 +238,24 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * Why a REDIS_URL (already `redis://` or `rediss://`) cannot be used, or undefined: it must parse as a
+ * URL with a host, a port in range (the URL parser refuses others) and, as its path, nothing or a
+ * database number (`/0`). Checked at boot so that a typo is a listed configuration problem, not a crash
+ * or a `SELECT NaN` when the first client connects.
+ */
+export function redisUrlIssue(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'is not a URL (redis://[user:password@]host[:port][/db])';
+  }
+  if (u.hostname === '') return 'names no host (redis://host[:port][/db])';
+  if (u.pathname !== '' && u.pathname !== '/' && !/^\/\d{1,5}$/.test(u.pathname)) return `has the path "${u.pathname}": only a database number may follow the host (/0, /1, ...)`;
+  return undefined;
 }
 
 /**
@@ -311,28 +329,33 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   const c = withDefaults as RawConfig;
   // Demo mode is embedded only: with Redis it defaults to off, and asking for it is an error below.
   if (c.REDIS_URL !== undefined && source.DEMO === undefined) c.DEMO = false;
-  const apiTokens = c.API_TOKENS ? parseApiTokens(c.API_TOKENS, issues) : [];
-  issues.push(...ocppTlsIssues(c, source, options.readFile ?? ((p) => readFileSync(p, 'utf8'))));
-  if (issues.length === 0) {
-    if (c.PORT !== 0 && c.PORT === c.OCPP_PORT) {
-      issues.push({ key: 'OCPP_PORT', source: 'combination', message: `the OCPP port equals the HTTP port (${c.PORT})` });
-    }
-    if (!c.DEMO && apiTokens.length === 0) {
-      issues.push({ key: 'API_TOKENS', source: 'combination', message: 'no API tokens and DEMO=false: every write would be refused; set API_TOKENS (or DEMO=true for the embedded demo)' });
-    }
-    if (c.REPLAN_MAX_WAIT_MS < c.REPLAN_DEBOUNCE_MS) {
-      issues.push({ key: 'REPLAN_MAX_WAIT_MS', source: 'combination', message: `is below REPLAN_DEBOUNCE_MS (${c.REPLAN_DEBOUNCE_MS})` });
-    }
+  // Each key's own problems first; then the redis URL's shape and the rules that combine keys, each
+  // checked when the keys it reads are themselves valid, so that one boot lists every problem.
+  const invalid = (...names: (keyof RawConfig)[]) => names.some((n) => issues.some((i) => i.key === n));
+  if (c.REDIS_URL !== undefined && !invalid('REDIS_URL')) {
+    const urlIssue = redisUrlIssue(c.REDIS_URL);
+    if (urlIssue) issues.push({ key: 'REDIS_URL', source: source.REDIS_URL ?? 'default', message: urlIssue });
   }
-  if (issues.length === 0) {
+  const apiTokens = c.API_TOKENS ? parseApiTokens(c.API_TOKENS, issues, source.API_TOKENS ?? 'default') : [];
+  issues.push(...ocppTlsIssues(c, source, options.readFile ?? ((p) => readFileSync(p, 'utf8'))));
+  if (c.PORT !== 0 && c.PORT === c.OCPP_PORT && !invalid('PORT', 'OCPP_PORT')) {
+    issues.push({ key: 'OCPP_PORT', source: 'combination', message: `the OCPP port equals the HTTP port (${c.PORT})` });
+  }
+  if (!c.DEMO && apiTokens.length === 0 && !invalid('DEMO', 'API_TOKENS', 'REDIS_URL')) {
+    issues.push({ key: 'API_TOKENS', source: 'combination', message: 'no API tokens and DEMO=false: every write would be refused; set API_TOKENS (or DEMO=true for the embedded demo)' });
+  }
+  if (c.REPLAN_MAX_WAIT_MS < c.REPLAN_DEBOUNCE_MS && !invalid('REPLAN_MAX_WAIT_MS', 'REPLAN_DEBOUNCE_MS')) {
+    issues.push({ key: 'REPLAN_MAX_WAIT_MS', source: 'combination', message: `is below REPLAN_DEBOUNCE_MS (${c.REPLAN_DEBOUNCE_MS})` });
+  }
+  if (!invalid('V2G_REDIS_PREFIX')) {
     const prefixIssue = redisPrefixIssue(c.V2G_REDIS_PREFIX);
     if (prefixIssue) issues.push({ key: 'V2G_REDIS_PREFIX', source: source.V2G_REDIS_PREFIX ?? 'default', message: `"${c.V2G_REDIS_PREFIX}" ${prefixIssue}` });
-    if (c.REDIS_URL !== undefined && c.DEMO) {
-      issues.push({ key: 'DEMO', source: 'combination', message: 'demo mode is embedded only (a random token per process); with REDIS_URL set DEMO=false and API_TOKENS' });
-    }
-    if (c.REDIS_URL === undefined && c.QUEUE_DASHBOARD !== 'off') {
-      issues.push({ key: 'QUEUE_DASHBOARD', source: 'combination', message: 'the queue dashboard shows BullMQ queues: set REDIS_URL (the embedded queue has none)' });
-    }
+  }
+  if (c.REDIS_URL !== undefined && c.DEMO && !invalid('DEMO')) {
+    issues.push({ key: 'DEMO', source: 'combination', message: 'demo mode is embedded only (a random token per process); with REDIS_URL set DEMO=false and API_TOKENS' });
+  }
+  if (c.REDIS_URL === undefined && c.QUEUE_DASHBOARD !== 'off' && !invalid('QUEUE_DASHBOARD')) {
+    issues.push({ key: 'QUEUE_DASHBOARD', source: 'combination', message: 'the queue dashboard shows BullMQ queues: set REDIS_URL (the embedded queue has none)' });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze({

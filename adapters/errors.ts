@@ -57,10 +57,9 @@ export type ServiceErrorCode = keyof typeof serviceErrorCodes;
 
 /** Every code a client can receive: the service's and grid/'s (bad input, 422, never retryable). */
 export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
-  const own = (serviceErrorCodes as Record<string, ErrorCodeInfo>)[code];
-  if (own) return own;
-  const grid = (gridErrorCodes as Record<string, string>)[code];
-  if (grid) return { status: 422, title: capitalise(grid), retryable: false };
+  // Own properties only: `constructor` or `toString` is no code.
+  if (Object.hasOwn(serviceErrorCodes, code)) return (serviceErrorCodes as Record<string, ErrorCodeInfo>)[code];
+  if (Object.hasOwn(gridErrorCodes, code)) return { status: 422, title: capitalise((gridErrorCodes as Record<string, string>)[code]!), retryable: false };
   return undefined;
 }
 

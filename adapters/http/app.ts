@@ -44,6 +44,11 @@ export interface HttpAppOptions {
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** A rate-limit window for people: `60 s`, `15 min`. */
+function windowText(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+}
+
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   const { ctx } = options;
   const app = Fastify({
@@ -63,6 +68,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   installTextParsers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Shutting down: the answer to a request still in flight closes its connection, so a keep-alive
+  // client's socket does not hold app.close() open until its idle timeout (and past the shutdown grace).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (ctx.readiness.closing) reply.header('connection', 'close');
+    return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -91,7 +102,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     global: false,
     keyGenerator: (request) => request.principal?.name ?? request.ip,
     errorResponseBuilder: (_request, context) =>
-      serviceError('V2G_ERR_RATE_LIMITED', `rate limit of ${context.max} dispatch requests per ${context.after} reached; retry later`, [
+      serviceError('V2G_ERR_RATE_LIMITED', `rate limit of ${context.max} dispatch requests per ${windowText(ctx.config.dispatchRateLimitWindowMs)} reached; retry in ${context.after}`, [
         { pointer: '/headers/authorization', detail: 'this token is rate limited' },
       ]),
   });

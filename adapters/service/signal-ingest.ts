@@ -9,10 +9,28 @@ import { GridInputError } from '../../grid/errors.ts';
 import { convertSeries, createSignalSeries, type SeriesInterval, type SignalSeries } from '../../grid/signal-series.ts';
 import { requireUnit } from '../../grid/units.ts';
 import { limits } from '../../optimizer/problem.ts';
+import { formatInstant } from '../../grid/instant.ts';
+import type { FieldIssue } from '../errors.ts';
 import type { SignalKind } from '../store/records.ts';
 
 /** History kept behind now (ms). */
 export const signalHistoryMs = 2 * 86_400_000;
+
+/**
+ * Why an upload whose every interval ends before `keepFromUtcMs` (older than the history kept) cannot be
+ * stored, or undefined when some of it is kept (or it has no interval). Such an upload would be dropped at once by `mergeSeries`;
+ * it is refused (422) instead of answered 200 with nothing stored.
+ */
+export function staleIssue(lastEndUtcMs: number, keepFromUtcMs: number, zone: string, pointer: string): FieldIssue | undefined {
+  if (lastEndUtcMs > keepFromUtcMs || !Number.isFinite(lastEndUtcMs)) return undefined;
+  return { pointer, detail: `ends at ${formatInstant(lastEndUtcMs, zone)}, before ${formatInstant(keepFromUtcMs, zone)}: older than the ${signalHistoryMs / 3_600_000} h of history kept, so nothing of it would be stored` };
+}
+
+/** The end of a series' last interval (UTC ms); -Infinity when it has none. */
+export function seriesEndUtcMs(series: SignalSeries): number {
+  return series.intervals.reduce((end, iv) => Math.max(end, iv.endUtcMs), -Infinity);
+}
+
 /** Most intervals kept per series (the oldest go first). */
 export const maxStoredIntervals = 100_000;
 

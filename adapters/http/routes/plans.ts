@@ -86,7 +86,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
         params: SiteParams,
         querystring: OptimizeQuerySchema,
         headers: PostHeaders,
-        response: { 200: PlanViewSchema, 202: OptimizeAcceptedSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
+        response: { 200: PlanViewSchema, 202: OptimizeAcceptedSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -97,7 +97,11 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
       if (sync) job = (await ctx.queue.waitUntilFinished(job.id, ctx.config.solveTimeLimitMs + 5_000)) ?? job;
       if (!sync || (job.state !== 'completed' && job.state !== 'failed')) {
         reply.code(202).header('location', `/v1/jobs/${job.id}`);
-        const why = sync ? 'the solve is taking longer than expected' : `${sessions} sessions (synchronous up to ${ctx.config.syncOptimizeMaxVehicles})`;
+        const why = sync
+          ? 'the solve is taking longer than expected'
+          : request.query.wait === false
+            ? 'wait=false asked for an answer at once'
+            : `${sessions} sessions (synchronous up to ${ctx.config.syncOptimizeMaxVehicles})`;
         return reply.send({ job: jobLink(job), message: `re-plan queued: ${why}; poll the job, then GET /v1/sites/${site.id}/plan` });
       }
       if (job.state === 'failed') throw failedReplanError(job.failedCode, job.failedReason);

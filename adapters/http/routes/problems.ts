@@ -20,7 +20,8 @@ export const problemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/problems/:code',
     { schema: { tags, summary: 'One error code', params: Type.Object({ code: Type.String({ maxLength: 64 }) }), response: { 200: ProblemTypeSchema, ...readErrors() } } },
     async (request) => {
-      const info = allErrorCodes()[request.params.code];
+      const all = allErrorCodes();
+      const info = Object.hasOwn(all, request.params.code) ? all[request.params.code] : undefined;
       if (!info) throw notFound('problem type', request.params.code, 'code');
       return { code: request.params.code, ...info };
     },

@@ -18,7 +18,7 @@ import type { ServiceContext } from '../../service/context.ts';
 import { fieldIssueOf, locateGridError } from '../../service/grid-issues.ts';
 import { requestReplan } from '../../service/replan-job.ts';
 import { withOptimisticRetry } from '../../store/optimistic-update.ts';
-import { isPriceKind, mergeSeries, normaliseSeries, signalHistoryMs } from '../../service/signal-ingest.ts';
+import { isPriceKind, mergeSeries, normaliseSeries, seriesEndUtcMs, signalHistoryMs, staleIssue } from '../../service/signal-ingest.ts';
 import type { SignalKind, SiteRecord, SiteSignalsRecord } from '../../store/records.ts';
 import { csvMediaTypes, xmlMediaTypes } from '../content-types.ts';
 import { rejectIfIssues, requireSite } from '../route-helpers.ts';
@@ -152,6 +152,8 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       } catch (e) {
         throw locateGridError(e, '/body');
       }
+      const stale = staleIssue(seriesEndUtcMs(series), ctx.clock.nowUtcMs() - signalHistoryMs, site.timeZone, '/body');
+      rejectIfIssues(stale ? [stale] : [], 'the series is too old to store');
       return store(site, { [kind]: series }, undefined, [], `${kind} signal`);
     },
   );
@@ -179,22 +181,31 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         throw locateGridError(e, '/body');
       }
       const origin = `openadr3:${event.eventId ?? event.programId}`;
-      const limits: Limits = (stored) => [
-        ...stored.filter((l) => l.origin !== origin && l.endUtcMs > now - signalHistoryMs),
-        ...event!.capacityLimits.map((l) => ({ ...l, origin })),
-      ];
-      const updates: Partial<Record<SignalKind, SignalSeries>> = {
-        ...(event.importPrice ? { 'import-price': event.importPrice } : {}),
-        ...(event.exportPrice ? { 'export-price': event.exportPrice } : {}),
-      };
-      if (Object.keys(updates).length === 0 && event.capacityLimits.length === 0) {
+      const keepFrom = now - signalHistoryMs;
+      // Parts older than the history kept are not stored (prices nor limits) and are listed as such.
+      const tooOld: FieldIssue[] = [];
+      const freshLimits = event.capacityLimits.filter((l) => l.endUtcMs > keepFrom);
+      if (freshLimits.length < event.capacityLimits.length) {
+        tooOld.push(staleIssue(Math.max(...event.capacityLimits.filter((l) => l.endUtcMs <= keepFrom).map((l) => l.endUtcMs)), keepFrom, site.timeZone, '/body/intervals')!);
+      }
+      const updates: Partial<Record<SignalKind, SignalSeries>> = {};
+      for (const [kind, series] of [['import-price', event.importPrice], ['export-price', event.exportPrice]] as const) {
+        if (!series) continue;
+        const stale = staleIssue(seriesEndUtcMs(series), keepFrom, site.timeZone, '/body/intervals');
+        if (stale) tooOld.push({ ...stale, detail: `the ${kind} payload ${stale.detail}` });
+        else updates[kind] = series;
+      }
+      if (Object.keys(updates).length === 0 && freshLimits.length === 0) {
+        if (tooOld.length > 0) rejectIfIssues(tooOld, 'the event is too old to store');
         throw serviceError('V2G_ERR_REQUEST_INVALID', 'the event carries no payload this service uses (PRICE, EXPORT_PRICE, IMPORT_CAPACITY_LIMIT, EXPORT_CAPACITY_LIMIT)', [
           { pointer: '/body/intervals', detail: 'no supported payload' },
           ...event.unsupported.map((i) => fieldIssueOf(i, '/body')),
         ]);
       }
-      const result = await store(site, updates, limits, event.unsupported.map((i) => fieldIssueOf(i, '/body')), `openadr3 event ${event.eventId ?? event.programId}`);
-      return { ...result, capacityLimits: event.capacityLimits.length };
+      const limits: Limits = (stored) => [...stored.filter((l) => l.origin !== origin && l.endUtcMs > keepFrom), ...freshLimits.map((l) => ({ ...l, origin }))];
+      const unsupported = [...event.unsupported.map((i) => fieldIssueOf(i, '/body')), ...tooOld];
+      const result = await store(site, updates, limits, unsupported, `openadr3 event ${event.eventId ?? event.programId}`);
+      return { ...result, capacityLimits: freshLimits.length };
     },
   );
 };
