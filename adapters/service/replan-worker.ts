@@ -116,6 +116,7 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       limits: assembled.limits,
       droppedSessions: assembled.droppedVehicles,
       dispatchIds: built.dispatchIds,
+      forecastFills: built.forecastFills,
     };
     await store.putPlan(record, config.planHistoryLimit);
     for (const id of built.dispatchIds) {

@@ -3,7 +3,11 @@
  * `assembleProblem` (which does the slot mapping, resampling, limits and validation).
  *
  * - Horizon: from now (floored to a slot) for the configured hours, cut to the gap-free coverage of the
- *   signals used (horizon.ts).
+ *   import price (horizon.ts): a plan over slots without a price would be a guess.
+ * - Forecasts (export price, base load, PV) that do not cover the horizon (expired, starting later, holes)
+ *   are completed by a named assumption, reported in the plan (`forecastFills`): PV and export price 0,
+ *   base load the same time on the nearest day (grid/forecast-fallback.ts). An expired forecast thus
+ *   never stops planning.
  * - Import price: the market price signal, or the site's time-of-use tariff; plus the site's price terms.
  * - Vehicles: every session, with its charger's limits, V2G only with consent AND a discharging charger,
  *   and the energy estimated at now from the plan in force (energy-estimate.ts).
@@ -17,6 +21,7 @@ import type { Problem } from '../../optimizer/problem.ts';
 import type { DemandChargeInput } from '../../grid/demand-charge.ts';
 import { tariffDemandCharge } from '../../grid/demand-charge.ts';
 import { startOfLocalDayUtcMs } from '../../grid/local-time.ts';
+import { completeForecast, type ForecastFallbackPolicy } from '../../grid/forecast-fallback.ts';
 import { assembleProblem, type AssembledProblem } from '../../grid/problem-assembly.ts';
 import type { SignalSeries } from '../../grid/signal-series.ts';
 import type { CapacityLimit } from '../../grid/site-limits.ts';
@@ -28,6 +33,7 @@ import { PermanentJobError } from '../queue/job-errors.ts';
 import type {
   DispatchIncentive,
   DispatchRecord,
+  ForecastFillRecord,
   HorizonLimit,
   PlanRecord,
   SessionRecord,
@@ -56,7 +62,16 @@ export interface SiteProblem {
   readonly horizonLimitedBy: HorizonLimit;
   /** Dispatches that shaped the problem. */
   readonly dispatchIds: readonly string[];
+  /** Where a forecast was completed by an assumption, per signal, in time order. */
+  readonly forecastFills: readonly ForecastFillRecord[];
 }
+
+/** How each forecast is completed where it does not cover the horizon. */
+export const forecastFallbackPolicies: Readonly<Record<'export-price' | 'base-load' | 'pv', ForecastFallbackPolicy>> = {
+  'export-price': 'zero',
+  'base-load': 'same-time-nearest-day',
+  pv: 'zero',
+};
 
 /** The site's TOU tariff, validated (sites are validated at input, so this only fails on a bug). */
 export function siteTouTariff(site: SiteRecord): TouTariff | undefined {
@@ -138,10 +153,6 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
     throw new PermanentJobError('V2G_ERR_SIGNALS_MISSING', `site "${site.id}" has no import price: post an import-price signal (or give the site a time-of-use tariff)`);
   }
   const used: (readonly [SignalKind, SignalSeries])[] = [['import-price', importPrice]];
-  for (const kind of ['export-price', 'base-load', 'pv'] as const) {
-    const s = signals.series[kind];
-    if (s) used.push([kind, s]);
-  }
   const horizon = planningHorizon(start, horizonHours, slotMs, used);
   if (horizon.endUtcMs <= start) {
     throw new PermanentJobError(
@@ -149,6 +160,17 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
       `the ${horizon.limitedBy} signal of site "${site.id}" does not cover the slot starting ${new Date(start).toISOString()}: post a signal that covers now`,
     );
   }
+  const forecastFills: ForecastFillRecord[] = [];
+  const forecast = (kind: 'export-price' | 'base-load' | 'pv'): SignalSeries | undefined => {
+    const s = signals.series[kind];
+    if (s === undefined) return undefined;
+    const completed = completeForecast(s, start, horizon.endUtcMs, forecastFallbackPolicies[kind]);
+    for (const f of completed.fills) forecastFills.push({ signal: kind, ...f });
+    return completed.series;
+  };
+  const exportPrice = forecast('export-price');
+  const baseLoad = forecast('base-load');
+  const pv = forecast('pv');
   const active = state.dispatches.filter((d) => d.status === 'active' && d.endUtcMs > start && d.startUtcMs < horizon.endUtcMs);
   const vehicles = state.sessions.flatMap((s) => {
     const v = sessionVehicle(site, s, estimateEnergyKwh(s, state.planInForce, nowUtcMs));
@@ -172,9 +194,9 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
     signals: {
       importPrice,
       ...(site.tariff.priceTerms ? { importPriceTerms: site.tariff.priceTerms } : {}),
-      ...(signals.series['export-price'] ? { exportPrice: signals.series['export-price'] } : {}),
-      ...(signals.series['base-load'] ? { baseLoad: signals.series['base-load'] } : {}),
-      ...(signals.series.pv ? { pv: signals.series.pv } : {}),
+      ...(exportPrice ? { exportPrice } : {}),
+      ...(baseLoad ? { baseLoad } : {}),
+      ...(pv ? { pv } : {}),
       capacityLimits: [
         ...active.map(dispatchLimit),
         ...signals.capacityLimits
@@ -185,5 +207,5 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
     },
   });
   const { problem, incentives } = withDeliveryIncentives(assembled.problem, assembled.grid, active);
-  return { assembled, problem, incentives, horizonLimitedBy: horizon.limitedBy, dispatchIds: active.map((d) => d.id) };
+  return { assembled, problem, incentives, horizonLimitedBy: horizon.limitedBy, dispatchIds: active.map((d) => d.id), forecastFills };
 }

@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
+import type { ForecastFill } from '../../grid/forecast-fallback.ts';
 import type { SignalSeries } from '../../grid/signal-series.ts';
 import type { CapacityLimit, SiteLimits } from '../../grid/site-limits.ts';
 import type { SlotGrid } from '../../grid/slot-grid.ts';
@@ -189,7 +190,15 @@ export interface DispatchIncentive {
   readonly slots: readonly number[];
 }
 
-/** Why the horizon ends where it does. */
+/** A range of the horizon where a forecast was completed by an assumption (grid/forecast-fallback.ts). */
+export interface ForecastFillRecord {
+  readonly signal: 'export-price' | 'base-load' | 'pv';
+  readonly startUtcMs: number;
+  readonly endUtcMs: number;
+  readonly rule: ForecastFill['rule'];
+}
+
+/** Why the horizon ends where it does (plans from before forecasts were completed may name a forecast). */
 export type HorizonLimit = 'configured-horizon' | SignalKind;
 
 /** A plan with the problem it solves, so it can be explained later. */
@@ -212,6 +221,8 @@ export interface PlanRecord {
   readonly limits: SiteLimits;
   readonly droppedSessions: readonly DroppedVehicle[];
   readonly dispatchIds: readonly string[];
+  /** Where forecasts were completed by an assumption (absent in records written before this existed). */
+  readonly forecastFills?: readonly ForecastFillRecord[];
 }
 
 /** The outcome of the latest re-plan attempt of a site. */

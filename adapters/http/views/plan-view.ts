@@ -71,6 +71,12 @@ function staticView(record: PlanRecord) {
         shortfallKwh: r3(v.shortfallKwh),
       };
     }),
+    forecastFills: (record.forecastFills ?? []).map((f) => ({
+      signal: f.signal,
+      start: wireInstant(f.startUtcMs, zone),
+      end: wireInstant(f.endUtcMs, zone),
+      rule: f.rule,
+    })),
     droppedSessions: record.droppedSessions.map((d) => ({ sessionId: d.id, reason: d.reason, message: d.message })),
     dispatches: record.dispatchIds.map((id) => {
       const incentive = record.incentives.find((i) => i.dispatchId === id);

@@ -15,14 +15,36 @@ describe('buildSiteProblem', () => {
     expect(r.problem.vehicles[0]).toMatchObject({ id: 'v1', chargerId: 'c1', arrivalSlot: 0, departureSlot: 32, energyKwh: 30, targetEnergyKwh: 54, v2gAllowed: true, maxDischargeKw: 11 });
   });
 
-  it('shortens the horizon to the signal coverage and names the signal', () => {
-    const r = buildSiteProblem(
-      { site: aSiteRecord(), sessions: [], signals: { series: { ...prices(48), 'base-load': flatSeries(T0, T0 + 6 * HOUR, 5, 'kW') }, capacityLimits: [], revision: 1 }, dispatches: [] },
-      T0,
-      24,
-    );
+  it('shortens the horizon to the import price coverage and names it', () => {
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [], signals: { series: prices(7), capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24);
     expect(r.problem.slotCount).toBe(24);
-    expect(r.horizonLimitedBy).toBe('base-load');
+    expect(r.horizonLimitedBy).toBe('import-price');
+  });
+
+  it('completes a forecast that ends early instead of cutting the horizon: base load repeats the day before', () => {
+    const load = { unit: 'kW', intervals: Array.from({ length: 30 }, (_, h) => ({ startUtcMs: T0 - 24 * HOUR + h * HOUR, endUtcMs: T0 - 23 * HOUR + h * HOUR, value: h % 24 })) };
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [], signals: { series: { ...prices(48), 'base-load': load }, capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24);
+    expect(r.problem.slotCount).toBe(96);
+    expect(r.horizonLimitedBy).toBe('configured-horizon');
+    expect(r.forecastFills).toEqual([{ signal: 'base-load', startUtcMs: T0 + 6 * HOUR, endUtcMs: T0 + 24 * HOUR, rule: 'same-time-nearest-day' }]);
+    // hour 6 after T0 is known (value 6); hour 7 is the day before's hour 7, i.e. the value 7 again.
+    expect([r.problem.baseLoadKw![4 * 5], r.problem.baseLoadKw![4 * 6], r.problem.baseLoadKw![4 * 7], r.problem.baseLoadKw![4 * 23]]).toEqual([5, 6, 7, 23]);
+  });
+
+  it('an expired PV and export-price forecast never stops planning: both are taken as 0 and reported', () => {
+    const signals = {
+      series: { ...prices(48), pv: flatSeries(T0 - 10 * HOUR, T0 - 2 * HOUR, 30, 'kW'), 'export-price': flatSeries(T0 - 10 * HOUR, T0 - 2 * HOUR, 0.1) },
+      capacityLimits: [],
+      revision: 1,
+    };
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions: [aSessionRecord()], signals, dispatches: [] }, T0, 24);
+    expect(r.problem.slotCount).toBe(96);
+    expect(r.problem.pvKw!.every((x) => x === 0)).toBe(true);
+    expect(r.problem.exportPricePerKwh!.every((x) => x === 0)).toBe(true);
+    expect(r.forecastFills).toEqual([
+      { signal: 'export-price', startUtcMs: T0, endUtcMs: T0 + 24 * HOUR, rule: 'zero' },
+      { signal: 'pv', startUtcMs: T0, endUtcMs: T0 + 24 * HOUR, rule: 'zero' },
+    ]);
   });
 
   it('is a permanent V2G_ERR_SIGNALS_MISSING without a price covering now', () => {
