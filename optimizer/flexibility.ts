@@ -24,6 +24,7 @@ export interface FlexibilityEnvelope {
   readonly plannedNetKw: number[];
 }
 
+/** The envelope of `plan` (kW per slot); see the file comment for what it promises and what it does not. */
 export function flexibilityEnvelope(rp: ResolvedProblem, plan: Plan): FlexibilityEnvelope {
   const T = rp.slotCount;
   const dt = rp.slotHours;

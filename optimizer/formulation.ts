@@ -31,11 +31,16 @@ export interface IntegerSets {
 
 export const noIntegers: IntegerSets = { vehicleSlots: new Set(), siteSlots: new Set() };
 
+/** A built model and its column map. */
 export interface Formulation {
   readonly lp: LinearProgram;
   readonly columns: ColumnMap;
 }
 
+/**
+ * The LP (or, with `integers`, the MILP) of a resolved problem, in HiGHS CSR form, and where each decision
+ * lives in its column vector. Powers are kW, energies kWh, costs in the problem's currency.
+ */
 export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = noIntegers): Formulation {
   const T = rp.slotCount;
   const dt = rp.slotHours;

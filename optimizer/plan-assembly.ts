@@ -81,6 +81,10 @@ export function siteFlows(rp: ResolvedProblem, powerKw: readonly ArrayLike<numbe
   return { importKw, exportKw, importExcessKw, exportExcessKw, pvCurtailedKw };
 }
 
+/**
+ * The complete `Plan` for net powers per vehicle and slot (kW): energies (kWh) re-simulated from the
+ * powers, shortfalls, site flows, PV curtailment and the cost breakdown. Powers below `powerNoiseKw` become 0.
+ */
 export function assemblePlan(rp: ResolvedProblem, input: AssemblyInput): Plan {
   const T = rp.slotCount;
   const dt = rp.slotHours;

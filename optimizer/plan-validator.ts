@@ -22,10 +22,11 @@
  * - Shortfall (kWh): `max(0, required - e[end])`, `end = min(departureSlot, slotCount)`; `required` is the
  *   target, or for a departure after the horizon the target less what the last slot's charge limit (scalar,
  *   or the per-slot array's last entry, combined with the AC limit) adds over the remaining slots.
- * - Site (kW): `net = baseLoad - pv + sum p`, import = max(net, 0), export = max(-net, 0); never both above
- *   tolerance. Import above `importLimitKw` (default unlimited) only where the vehicles' summed power is
- *   <= tolerance (they do not charge into an overload), export above `exportLimitKw` (default 0) only where
- *   it is >= -tolerance; the reported excess must equal the amount above the limit. The peak is the
+ * - Site (kW): `net = baseLoad - pv + pvCurtailed + sum p`, import = max(net, 0), export = max(-net, 0);
+ *   never both above tolerance. Import above `importLimitKw` (default unlimited) only where the vehicles'
+ *   summed power is <= tolerance (they do not charge into an overload) and no higher than `baseLoad - pv`
+ *   (curtailing PV never adds to an overload), export above `exportLimitKw` (default 0) only where it is
+ *   >= -tolerance; the reported excess must equal the amount above the limit. The peak is the
  *   previous peak or the highest import over the slots the demand charge covers.
  * - Costs: the whole `CostBreakdown` is recomputed (`plan-assembly.ts` formulas) and compared with a
  *   relative and absolute tolerance.
@@ -487,6 +488,13 @@ function checkSite(c: Collector, problem: Problem, plan: Plan): SiteTotals {
       c.add(
         'V2G_PLAN_SITE_IMPORT_LIMIT',
         `import ${num(importKw)} kW above limit ${num(importLimitKw)} kW while the vehicles charge ${num(sum)} kW`,
+        undefined,
+        t,
+      );
+    } else if (importKw > Math.max(importLimitKw, (problem.baseLoadKw?.[t] ?? 0) - pvKw) + tol) {
+      c.add(
+        'V2G_PLAN_SITE_IMPORT_LIMIT',
+        `import ${num(importKw)} kW above limit ${num(importLimitKw)} kW, more than the base load forces, because PV is curtailed by ${num(curtailedKw)} kW`,
         undefined,
         t,
       );

@@ -10,6 +10,7 @@
  */
 export type PlanStatus = 'optimal' | 'feasible' | 'timed_out' | 'error';
 
+/** Who made a plan: an LP backend or a baseline. */
 export type Backend =
   | 'highs'
   | 'lp-solver'
@@ -64,6 +65,7 @@ export interface CostBreakdown {
   readonly objective: number;
 }
 
+/** How a plan was made. Times are wall-clock ms; rows and columns are those of the last model built. */
 export interface SolverStats {
   readonly backend: Backend;
   readonly buildMs: number;
@@ -79,6 +81,7 @@ export interface SolverStats {
   readonly relaxationObjective?: number;
 }
 
+/** A schedule for every vehicle, the site flows it implies and what it costs; see `PlanStatus`. */
 export interface Plan {
   readonly status: PlanStatus;
   readonly message?: string;

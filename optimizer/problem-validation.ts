@@ -5,7 +5,7 @@
  */
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
-import { ProblemSchema, type Problem } from './problem.ts';
+import { ProblemSchema, limits, type Problem } from './problem.ts';
 import { schemaIssues, type InputIssue } from './schema-issues.ts';
 
 export type { InputIssue } from './schema-issues.ts';
@@ -48,7 +48,11 @@ function checkLength(issues: InputIssue[], value: unknown, n: number, path: stri
  */
 function ruleIssues(p: Record<string, unknown>): InputIssue[] {
   const issues: InputIssue[] = [];
-  const T = Number.isInteger(p.slotCount) && (p.slotCount as number) >= 1 ? (p.slotCount as number) : undefined;
+  // A slotCount the schema refuses is reported there; lengths are not measured against it.
+  const T =
+    Number.isInteger(p.slotCount) && (p.slotCount as number) >= 1 && (p.slotCount as number) <= limits.maxSlots
+      ? (p.slotCount as number)
+      : undefined;
   if (T !== undefined) {
     for (const field of ['importPricePerKwh', 'exportPricePerKwh', 'importLimitKw', 'exportLimitKw', 'baseLoadKw', 'pvKw']) {
       checkLength(issues, p[field], T, `/${field}`);

@@ -18,6 +18,7 @@ export const limits = {
   maxPricePerKwh: 100,
   maxPenaltyPerKwh: 10_000,
   minEfficiency: 0.05,
+  maxSlots: 10_000,
 } as const;
 
 const NonNegative = (description: string, maximum: number) => Type.Number({ minimum: 0, maximum, description });
@@ -115,7 +116,7 @@ export const ProblemSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     name: Type.Optional(Type.String()),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; default EUR' })),
-    slotCount: Type.Integer({ minimum: 1, maximum: 10_000, description: 'number of slots in the horizon' }),
+    slotCount: Type.Integer({ minimum: 1, maximum: limits.maxSlots, description: 'number of slots in the horizon' }),
     slotHours: Type.Number({ exclusiveMinimum: 0, maximum: 24, description: 'slot length (h), e.g. 0.25' }),
     importPricePerKwh: PricePerSlot('price paid per kWh imported, per slot (may be negative)'),
     exportPricePerKwh: Type.Optional(

@@ -8,16 +8,20 @@
  * (IEC 61851: 6 A), and the site importing and exporting at once (it pays when the export price exceeds
  * the import price). These are "mode conflicts".
  *
- * - `repair` (default): keep the LP model open and, for each conflict, fix a bound - close the weaker
- *   direction, round a low power up to the minimum (when it is at least half of it) or down to 0 - and
- *   re-solve from the previous basis; repeat until no conflict is left. If a round-up makes the model
- *   infeasible, every round-up becomes a round-down (all vehicles idle is always feasible), so the loop
- *   always ends with a valid plan. Status `feasible`; the LP relaxation's objective is a proven lower bound
- *   (`stats.relaxationObjective`), so the gap is known.
+ * - `repair` (default): keep the LP model open and, for each conflict, fix a bound - close a vehicle's
+ *   weaker direction, round a low power up to the minimum (down to 0 once `maxRounds` are used up), close
+ *   the site direction opposite to its net power before PV curtailment - and re-solve from the previous
+ *   basis; repeat until no conflict is left. If a round-up makes the model infeasible, every round-up
+ *   becomes a round-down (all vehicles idle is always feasible), so the loop always ends with a valid plan.
+ *   Status `feasible`; the LP relaxation's objective is a proven lower bound (`stats.relaxationObjective`),
+ *   so the gap is known.
  * - `milp`: lazy constraint generation - binaries only for the vehicles and site slots in conflict, solved
  *   again until no conflict is left. A relaxation with binaries on a subset bounds the full MILP from below,
  *   so once its answer has no conflict it is optimal (status `optimal`, within `mipRelGap`). Exact, but a
  *   MILP: seconds at 50 vehicles. When its time budget runs out, the repair finishes the job.
+ *
+ * A plan that is not proven optimal then meets the baseline guard (baseline-guard.ts): if a baseline is
+ * cheaper, the baseline's plan is returned, so no plan from here ever costs more than a baseline.
  */
 import { assemblePlan, emptyStats } from './plan-assembly.ts';
 import { buildFormulation, extractCurtailment, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
@@ -27,6 +31,7 @@ import type { Problem } from './problem.ts';
 import { resolveProblem, type ResolvedProblem } from './resolved-problem.ts';
 import { validatePlan } from './plan-validator.ts';
 import { runBaseline, type BaselineName } from './baselines/index.ts';
+import { noWorseThanBaselines } from './baseline-guard.ts';
 
 export type IntegerStrategy = 'repair' | 'milp';
 
@@ -58,6 +63,13 @@ export interface SiteConflict {
   readonly slot: number;
   readonly importKw: number;
   readonly exportKw: number;
+  /**
+   * What the site would exchange with the grid before any PV curtailment (kW, positive = import): base load
+   * - PV + the vehicles' net power. The relaxation's import and export are artificial in a conflict slot (it
+   * buys and sells the same kW, and curtails PV for free to buy more), so this, not their sizes, says which
+   * way the site really flows.
+   */
+  readonly uncurtailedNetKw: number;
 }
 
 /** Vehicle-slots and site slots whose answer breaks a rule the LP relaxation does not enforce. */
@@ -65,10 +77,12 @@ export function findModeConflicts(rp: ResolvedProblem, columns: ColumnMap, x: Ar
   const vehicles: ModeConflict[] = [];
   const site: SiteConflict[] = [];
   const value = (col: number) => (col >= 0 ? x[col]! : 0);
+  const vehicleNetKw = new Float64Array(rp.slotCount);
   rp.vehicles.forEach((v, i) => {
     for (let t = v.arrivalSlot; t < v.endSlot; t++) {
       const chargeKw = value(columns.charge[i]![t]!);
       const dischargeKw = value(columns.discharge[i]![t]!);
+      vehicleNetKw[t]! += chargeKw - dischargeKw;
       const on = (p: number) => p > modeToleranceKw;
       let kind: ModeConflict['kind'] | undefined;
       if (on(chargeKw) && on(dischargeKw)) kind = 'both-directions';
@@ -80,7 +94,9 @@ export function findModeConflicts(rp: ResolvedProblem, columns: ColumnMap, x: Ar
   for (let t = 0; t < rp.slotCount; t++) {
     const importKw = value(columns.importKw[t]!) + value(columns.importExcessKw[t]!);
     const exportKw = value(columns.exportKw[t]!) + value(columns.exportExcessKw[t]!);
-    if (importKw > modeToleranceKw && exportKw > modeToleranceKw) site.push({ slot: t, importKw, exportKw });
+    if (importKw > modeToleranceKw && exportKw > modeToleranceKw) {
+      site.push({ slot: t, importKw, exportKw, uncurtailedNetKw: rp.netBaseKw[t]! + vehicleNetKw[t]! });
+    }
   }
   return { vehicles, site, count: vehicles.length + site.length };
 }
@@ -286,7 +302,9 @@ function repair(
     }
     if (!lastResort) {
       for (const c of conflicts.site) {
-        const col = c.importKw >= c.exportKw ? columns.exportKw[c.slot]! : columns.importKw[c.slot]!;
+        // Keep the site's own direction: a site that needs power imports; one with PV to spare exports it
+        // (curtailment can only lower an export, so closing the import never forces curtailment).
+        const col = c.uncurtailedNetKw >= 0 ? columns.exportKw[c.slot]! : columns.importKw[c.slot]!;
         if (col >= 0) closeSite(col);
       }
     }
@@ -319,7 +337,8 @@ function validated(problem: Problem, rp: ResolvedProblem, plan: Plan, label: str
 
 /**
  * Solves a validated problem with one LP backend, synchronously (run it in a worker thread for HiGHS; see
- * solver-pool.ts). Never throws for expected outcomes and never returns an unvalidated plan.
+ * solver-pool.ts). Never throws for expected outcomes and never returns an unvalidated plan; a plan that
+ * is not proven optimal is never more expensive than a baseline (baseline-guard.ts).
  */
 export function solveWithBackend(problem: Problem, backend: LpBackend, options: SolveOptions = {}): Plan {
   const run = new SolveRun(
@@ -366,7 +385,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     ...(answer.pvCurtailedKw ? { pvCurtailedKw: answer.pvCurtailedKw } : {}),
     stats: run.stats(),
   });
-  return validated(problem, rp, plan, backend.name);
+  return noWorseThanBaselines(problem, rp, validated(problem, rp, plan, backend.name));
 }
 
 /** Runs a baseline and validates its plan like any other. */

@@ -37,6 +37,7 @@ interface Slot {
 
 const workerUrl = new URL('./worker/solve-worker.mjs', import.meta.url);
 
+/** Worker threads that run LP-backend solves off the caller's event loop; `close()` ends them. */
 export class SolverPool {
   private readonly size: number;
   private readonly maxHeapBytes: number;

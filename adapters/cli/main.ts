@@ -95,6 +95,13 @@ export function buildProgram(
     .option('--out <file>', 'write here instead of standard output')
     .action(async (opts: { vehicles: number; slots: number; seed: number; minCurrent: boolean; out?: string }) => {
       const problem = generateDepot({ vehicles: opts.vehicles, slots: opts.slots, seed: opts.seed, minimumCurrent: opts.minCurrent });
+      // Never write a file that `v2g solve` would refuse (too many slots or vehicle-slots, limits past the schema's).
+      const checked = validateProblem(problem);
+      if (!checked.ok) {
+        throw new CliInputError(
+          `--vehicles ${opts.vehicles} x --slots ${opts.slots} gives a problem \`v2g solve\` refuses (${checked.issues.length} issue(s)):\n${formatIssues(checked.issues)}`,
+        );
+      }
       if (opts.out) {
         await writeJson(opts.out, problem);
         out(`wrote ${opts.out}: ${problem.vehicles.length} vehicles x ${problem.slotCount} slots`);

@@ -4,6 +4,21 @@ import type { Plan } from '../../optimizer/plan.ts';
 const money = (x: number) => x.toFixed(2).padStart(12);
 const kw = (x: number) => `${x.toFixed(1)} kW`;
 
+/** The LP bound and the objective's distance to it, for plans from an LP backend. */
+function bound(plan: Plan): string {
+  const lower = plan.stats.relaxationObjective;
+  if (lower === undefined) return '';
+  const gap = plan.cost.objective - lower;
+  const relative = Math.abs(lower) > 1e-9 ? `${((100 * gap) / Math.abs(lower)).toFixed(4)} %` : gap.toFixed(4);
+  return `   LP bound ${lower.toFixed(4)}, gap ${relative}`;
+}
+
+/**
+ * Status, solver and timing, horizon, the cost breakdown (energy, export revenue, demand charge with the
+ * peak, degradation, net cost, and the objective with the LP bound when there is one), the shortfall (the
+ * five largest by vehicle), any unavoidable limit excess and the fleet's energy. Money in the plan's
+ * currency, power in kW, energy in kWh.
+ */
 export function formatPlanSummary(plan: Plan, title?: string): string {
   const c = plan.cost;
   const lines: string[] = [];
@@ -23,6 +38,7 @@ export function formatPlanSummary(plan: Plan, title?: string): string {
     `  demand       ${money(c.demandCharge)}   peak import ${kw(plan.site.peakImportKw)}`,
     `  degradation  ${money(c.degradationCost)}`,
     `  net cost     ${money(c.netCost)}`,
+    `  objective    ${money(c.objective)}${bound(plan)}`,
   );
   const short = plan.vehicles.filter((v) => v.shortfallKwh > 1e-6).sort((a, b) => b.shortfallKwh - a.shortfallKwh);
   lines.push(

@@ -50,6 +50,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
   return { status: 'error', iterations, message: `HiGHS model status ${modelStatus}` };
 }
 
+/** The HiGHS `LpBackend` on a loaded runtime (see highs-loader.ts); each `open` creates one model, freed by `dispose`. */
 export function createHighsBackend(highs: Highs): LpBackend {
   return {
     name: 'highs',

@@ -2,7 +2,8 @@
  * javascript-lp-solver: pure JavaScript, dense tableau. Fine for tiny problems (a handful of vehicles) and
  * valuable as an independent second opinion on HiGHS in tests; never the default (82 s at 50 vehicles x
  * 96 slots, see ../shared/notes/solvers.md). Its variables are >= 0 without upper bounds, so each column is
- * shifted by its lower bound and each finite upper bound becomes a one-entry row.
+ * shifted by its lower bound and each finite upper bound becomes a one-entry row. Its time limit bounds
+ * branch-and-cut only: one LP solve runs to its end (the solver pool's watchdog ends a worker that overruns).
  */
 import jsLpSolver from 'javascript-lp-solver';
 import type { SolveResult, SolverAPI } from 'javascript-lp-solver';
@@ -49,9 +50,20 @@ export function toLpSolverModel(lp: LinearProgram) {
   return { model: { optimize: 'cost', opType: 'min' as const, constraints, variables, ints }, constant };
 }
 
+/**
+ * The solver's tableau precision, which is also the step it rounds every answer to (its default, 1e-8,
+ * leaves the site balance off by up to 1e-8 kW: enough to show as limit excess, penalised at 1000 per kWh).
+ */
+const resultPrecision = 1e-10;
+
 function solveModel(lp: LinearProgram, options: LpSolveOptions): LpSolution {
   const { model, constant } = toLpSolverModel(lp);
-  const result = solver.Solve({ ...model, options: { timeout: options.timeLimitMs, tolerance: options.mipRelGap } }) as SolveResult;
+  const started = Date.now();
+  const result = solver.Solve({ ...model, options: { timeout: options.timeLimitMs, tolerance: options.mipRelGap } }, resultPrecision) as SolveResult;
+  // Its timeout stops branch-and-cut only (an LP solve cannot be interrupted), and a stopped search still
+  // says `feasible` - with the best integer answer so far, or even the root relaxation's. Past the limit,
+  // nothing is proven.
+  const stopped = lp.integerCount > 0 && Date.now() - started >= options.timeLimitMs;
   if (!result.feasible) {
     return { status: 'infeasible', iterations: 0, message: 'javascript-lp-solver found no feasible solution' };
   }
@@ -61,7 +73,11 @@ function solveModel(lp: LinearProgram, options: LpSolveOptions): LpSolution {
     const value = result[`x${j}`];
     x[j] = lp.colLower[j]! + (typeof value === 'number' ? value : 0);
   }
-  return { status: 'optimal', x, objective: result.result + constant, iterations: 0 };
+  const objective = result.result + constant;
+  if (stopped) {
+    return { status: 'feasible', x, objective, iterations: 0, message: 'javascript-lp-solver stopped at its time limit; the answer is not proven optimal' };
+  }
+  return { status: 'optimal', x, objective, iterations: 0 };
 }
 
 /** javascript-lp-solver has no persistent model: a session keeps its own bounds and rebuilds per solve. */

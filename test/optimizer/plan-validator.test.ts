@@ -598,6 +598,29 @@ describe('PV curtailment', () => {
     expect(codes).toContain('V2G_PLAN_SITE_EXPORT_LIMIT');
   });
 
+  it('refuses import above the limit that only curtailing PV caused (the vehicles idle)', () => {
+    // Base load 10 kW, PV 10 kW, import limit 5 kW: with no curtailment the site is balanced. Curtailing all
+    // 10 kW of PV imports 10 kW, 5 above the limit - not forced by the base load, so not allowed - even with
+    // every number of the plan consistent (assembled with that curtailment).
+    const site = aProblem({
+      slotCount: 1,
+      importPricePerKwh: [-0.1],
+      importLimitKw: [5],
+      baseLoadKw: [10],
+      pvKw: [10],
+      vehicles: [aVehicle({ departureSlot: 1, targetEnergyKwh: 10 })],
+    });
+    const rp = resolveProblem(site);
+    const plan = assemblePlan(rp, { status: 'feasible', powerKw: [[0]], pvCurtailedKw: [10], stats: emptyStats('edf') });
+    expect(plan.site.importKw[0]).toBe(10);
+    const violations = validatePlan(site, plan);
+    expect(violations.map((v) => v.code)).toEqual(['V2G_PLAN_SITE_IMPORT_LIMIT']);
+    expect(violations[0]!.slot).toBe(0);
+    expect(violations[0]!.message).toMatch(/curtail/);
+    // The same plan without the curtailment is valid.
+    expect(validatePlan(site, assemblePlan(rp, { status: 'feasible', powerKw: [[0]], pvCurtailedKw: [0], stats: emptyStats('edf') }))).toEqual([]);
+  });
+
   it('refuses curtailment where PV is not curtailable, or beyond the PV there is', () => {
     const notCurtailable = copy(planFor(problem, goodPowers));
     notCurtailable.site.pvCurtailedKw[2] = 1;

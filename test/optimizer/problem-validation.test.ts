@@ -285,6 +285,11 @@ describe('numbers no site has', () => {
     expect(() => solveWithBackend(p, highs)).not.toThrow();
   });
 
+  it('a slotCount of 1e300 is one issue, not one more per per-slot array measured against it', () => {
+    const p = { ...aProblem({ baseLoadKw: [1, 1, 1, 1], vehicles: [aVehicle({ maxChargeKw: [11, 11, 11, 11] })] }), slotCount: 1e300 };
+    expect(issuesOf(p)).toEqual([{ path: '/slotCount', message: 'must be <= 10000' }]);
+  });
+
   it('PV above the export limit is curtailed even at the highest export price accepted', () => {
     const p = aProblem({ slotCount: 1, importPricePerKwh: [0.1], exportPricePerKwh: [100], pvKw: [0.5], vehicles: [] });
     expect(validateProblem(p).ok).toBe(true);

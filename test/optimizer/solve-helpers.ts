@@ -12,6 +12,11 @@ export function nearlyEqual(a: number, b: number, rel = 1e-6): boolean {
   return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
+/** |a - b| within `rel` x max(|a|, |b|), plus `abs` for answers at 0: relative however small the values. */
+export function relativelyEqual(a: number, b: number, rel = 1e-6, abs = 1e-7): boolean {
+  return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b)) + abs;
+}
+
 /** a <= b up to `rel` x max(1, |a|, |b|). */
 export function atMost(a: number, b: number, rel = 1e-6): boolean {
   return a <= b + rel * Math.max(1, Math.abs(a), Math.abs(b));

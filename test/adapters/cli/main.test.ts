@@ -10,7 +10,7 @@ import { main } from '../../../adapters/cli/main.ts';
 import { solverNames } from '../../../optimizer/optimize.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import { validatePlan } from '../../../optimizer/plan-validator.ts';
-import type { Problem } from '../../../optimizer/problem.ts';
+import type { Problem, Vehicle } from '../../../optimizer/problem.ts';
 import { validateProblem } from '../../../optimizer/problem-validation.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
 
@@ -71,6 +71,14 @@ describe('v2g generate', () => {
     const run = await v2g('generate', '--vehicles', '2', '--slots', '8', '--seed', '1');
     expect(run.code, run.err).toBe(0);
     expect(JSON.parse(run.out)).toEqual(generateDepot({ vehicles: 2, slots: 8, seed: 1 }));
+  });
+
+  it('refuses to write a depot that `v2g solve` would refuse (more slots than a problem may have)', async () => {
+    const file = join(dir, 'too-long.json');
+    const run = await v2g('generate', '--vehicles', '2', '--slots', '20000', '--out', file);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('  /slotCount: must be <= 10000');
+    await expect(readFile(file, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it.each([
@@ -160,6 +168,47 @@ describe('v2g solve', () => {
     expect(run.err).toContain('3 issue(s)');
     for (const path of ['/slotHours', '/vehicles/0/capacityKwh', '/vehicles/2/brand']) expect(run.err).toContain(`  ${path}: `);
     expect(run.out).toBe('');
+  });
+
+  it('every fault the issue names at once: exit 2, one error listing each path, no stack trace, no plan', async () => {
+    const problem = generateDepot({ vehicles: 5, slots: 8, seed: 1 });
+    const [a, b, c, d, e] = problem.vehicles as [Vehicle, Vehicle, Vehicle, Vehicle, Vehicle];
+    const bad = {
+      ...problem,
+      importPricePerKwh: problem.importPricePerKwh.map((x, t) => (t === 2 ? null : x)), // null (NaN has no JSON)
+      baseLoadKw: [1, 2, 3], // wrong length
+      pvKw: problem.pvKw!.map((x, t) => (t === 1 ? 1e300 : x)), // a huge number
+      tariff: 'flat', // unknown field
+      vehicles: [
+        { ...a, capacityKwh: -40 }, // negative capacity
+        { ...b, arrivalSlot: 5, departureSlot: 3 }, // departure before arrival
+        { ...c, targetEnergyKwh: c.capacityKwh + 1 }, // target above capacity
+        { ...d, energyKwh: '12' }, // a string for a number
+        { ...e, maxChargeKw: [11, 11] }, // per-slot array of the wrong length
+      ],
+    };
+    const file = join(dir, 'every-fault.json');
+    await writeFile(file, JSON.stringify(bad));
+    const run = await v2g('solve', file, '--out', join(dir, 'never-written.json'));
+    expect(run.code).toBe(2);
+    expect(run.out).toBe('');
+    expect(run.err.match(/is not a valid problem/g)).toHaveLength(1);
+    expect(run.err).toContain('(9 issue(s))');
+    for (const path of [
+      '/importPricePerKwh/2',
+      '/baseLoadKw',
+      '/pvKw/1',
+      '/tariff',
+      '/vehicles/0/capacityKwh',
+      '/vehicles/1/departureSlot',
+      '/vehicles/2/targetEnergyKwh',
+      '/vehicles/3/energyKwh',
+      '/vehicles/4/maxChargeKw',
+    ]) {
+      expect(run.err).toContain(`  ${path}: `);
+    }
+    expect(run.allErr).not.toMatch(/^\s+at /m);
+    await expect(readFile(join(dir, 'never-written.json'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('a rule violation (departure before arrival): exit 2 with its path', async () => {

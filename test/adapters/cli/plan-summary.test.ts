@@ -1,0 +1,56 @@
+/**
+ * The one-screen summary `v2g solve` prints (adapters/cli/plan-summary.ts): status, solver and times,
+ * every cost line, the peak, the shortfall by vehicle, and for LP backends the LP bound and the gap to it.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatPlanSummary } from '../../../adapters/cli/plan-summary.ts';
+import type { Plan } from '../../../optimizer/plan.ts';
+import { solveWithBaseline } from '../../../optimizer/solve-problem.ts';
+import { aProblem, aVehicle } from '../../optimizer/problem-builders.ts';
+
+// Two one-hour slots at 0.30 / 0.20, demand charge 1 per kW; ev-a wants 30 kWh more than 2 x 11 kW x 0.95
+// can give (20.9 kWh): 9.1 kWh short.
+const problem = aProblem({
+  slotCount: 2,
+  importPricePerKwh: [0.3, 0.2],
+  demandCharge: { pricePerKw: 1 },
+  vehicles: [
+    aVehicle({ id: 'ev-a', departureSlot: 2, energyKwh: 0, targetEnergyKwh: 30, maxChargeKw: 11 }),
+    aVehicle({ id: 'ev-b', chargerId: 'cp-2', departureSlot: 2, energyKwh: 10, targetEnergyKwh: 10, maxChargeKw: 11 }),
+  ],
+});
+
+describe('formatPlanSummary', () => {
+  const plan = solveWithBaseline(problem, 'uncontrolled');
+  const text = formatPlanSummary(plan, 'title line');
+
+  it('shows the status, the solver with its times, and the horizon', () => {
+    expect(text.split('\n')[0]).toBe('title line');
+    expect(text).toMatch(/^status {9}feasible$/m);
+    expect(text).toMatch(/^solver {9}uncontrolled: build \d+ ms, solve \d+ ms$/m);
+    expect(text).toContain('horizon        2 slots of 60 min, 2 vehicles');
+  });
+
+  it('shows every cost line in the plan currency, and the peak', () => {
+    // 11 kW in both slots: 0.3 x 11 + 0.2 x 11 = 5.50; peak 11 kW x 1 = 11.00.
+    expect(text).toContain('cost (EUR)');
+    expect(text).toMatch(/^ {2}energy +5\.50$/m);
+    expect(text).toMatch(/^ {2}export +- +0\.00$/m);
+    expect(text).toMatch(/^ {2}demand +11\.00 +peak import 11\.0 kW$/m);
+    expect(text).toMatch(/^ {2}degradation +0\.00$/m);
+    expect(text).toMatch(/^ {2}net cost +16\.50$/m);
+    // 9.1 kWh short x 10 = 91.00 on top.
+    expect(text).toMatch(/^ {2}objective +107\.50$/m);
+  });
+
+  it('names the vehicles that fall short', () => {
+    expect(text).toContain('shortfall      9.10 kWh over 1 vehicle(s), penalty 91.00');
+    expect(text).toMatch(/^ {2}ev-a +9\.10 kWh short$/m);
+    expect(text).not.toMatch(/ev-b .* short/);
+  });
+
+  it('an LP-backend plan shows its LP bound and the gap to it', () => {
+    const withBound: Plan = { ...plan, stats: { ...plan.stats, backend: 'highs', relaxationObjective: 100 } };
+    expect(formatPlanSummary(withBound)).toMatch(/^ {2}objective +107\.50 +LP bound 100\.0000, gap 7\.5000 %$/m);
+  });
+});
