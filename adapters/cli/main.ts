@@ -125,7 +125,9 @@ export function buildProgram(
           await writeJson(opts.out, plan);
           out(`\nplan written to ${opts.out}`);
         }
+        // 1: no plan from the solver (the fallback is written); 3: time limit hit (the fallback is written).
         if (plan.status === 'error') state.exitCode = 1;
+        else if (plan.status === 'timed_out') state.exitCode = 3;
       } finally {
         await pool.close();
       }

@@ -119,6 +119,16 @@ describe('v2g solve', () => {
     expect(run.out).toContain(`${plan.stats.backend}:`);
   });
 
+  it('a time limit that runs out: exit 3, the status says so, and the fallback plan written validates', async () => {
+    const bigFile = join(dir, 'depot-300.json');
+    expect((await v2g('generate', '--vehicles', '300', '--seed', '2', '--out', bigFile)).code).toBe(0);
+    const planFile = join(dir, 'plan-timed-out.json');
+    const run = await v2g('solve', bigFile, '--time-limit', '1', '--out', planFile);
+    expect(run.code, run.out + run.err).toBe(3);
+    expect(run.out).toMatch(/^status {2,}timed_out \(time limit of 1 ms reached; fallback plan: /m);
+    expect(validatePlan(await readJson<Problem>(bigFile), await readJson<Plan>(planFile))).toEqual([]);
+  });
+
   it('prints a summary without --out', async () => {
     const run = await v2g('solve', depotFile, '--solver', 'price-greedy');
     expect(run.code, run.err).toBe(0);
