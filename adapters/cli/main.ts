@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { formatIssues, validateProblem } from '../../optimizer/problem-validation.ts';
 import { isSolverName, optimize, solverNames, type SolverName } from '../../optimizer/optimize.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
+import type { IntegerStrategy } from '../../optimizer/solve-problem.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatPlanSummary } from './plan-summary.ts';
@@ -37,6 +38,11 @@ function integer(name: string) {
 
 function solverName(value: string): SolverName {
   if (!isSolverName(value)) throw new InvalidArgumentError(`unknown solver "${value}"; one of ${solverNames.join(', ')}`);
+  return value;
+}
+
+function integerStrategy(value: string): IntegerStrategy {
+  if (value !== 'repair' && value !== 'milp') throw new InvalidArgumentError(`--min-current must be repair or milp, got "${value}"`);
   return value;
 }
 
@@ -115,11 +121,12 @@ export function buildProgram(
     .option('--solver <name>', `one of ${solverNames.join(', ')}`, solverName, 'highs')
     .option('--out <file>', 'write the plan (JSON) here')
     .option('--time-limit <ms>', 'time limit for the solve (ms)', positiveInt('--time-limit'), 60_000)
-    .action(async (file: string, opts: { solver: SolverName; out?: string; timeLimit: number }) => {
+    .option('--min-current <strategy>', 'minimum current on LP backends: repair (LP + repair rounds, fast) or milp (exact, lazy integer variables)', integerStrategy, 'repair')
+    .action(async (file: string, opts: { solver: SolverName; out?: string; timeLimit: number; minCurrent: IntegerStrategy }) => {
       const problem = await readProblemFile(file);
       const pool = new SolverPool({ size: 1 });
       try {
-        const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit });
+        const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
         out(formatPlanSummary(plan, `${problem.name ?? file}`));
         if (opts.out) {
           await writeJson(opts.out, plan);

@@ -119,6 +119,25 @@ describe('v2g solve', () => {
     expect(run.out).toContain(`${plan.stats.backend}:`);
   });
 
+  it('--min-current milp solves the minimum current exactly (optimal, no worse than the repair); a bad strategy is refused', async () => {
+    const small = join(dir, 'depot-min-current.json');
+    expect((await v2g('generate', '--vehicles', '4', '--slots', '16', '--seed', '5', '--out', small)).code).toBe(0);
+    const problem = await readJson<Problem>(small);
+    expect(problem.vehicles.some((v) => v.acLimit?.minCurrentA !== undefined)).toBe(true);
+    const milpFile = join(dir, 'plan-milp.json');
+    const repairFile = join(dir, 'plan-repair.json');
+    const milp = await v2g('solve', small, '--min-current', 'milp', '--out', milpFile);
+    expect(milp.code, milp.err).toBe(0);
+    expect(milp.out).toMatch(/^status {2,}optimal/m);
+    expect((await v2g('solve', small, '--out', repairFile)).code).toBe(0);
+    const [a, b] = [await readJson<Plan>(milpFile), await readJson<Plan>(repairFile)];
+    expect(validatePlan(problem, a)).toEqual([]);
+    expect(a.cost.objective).toBeLessThanOrEqual(b.cost.objective + 1e-6 * Math.max(1, Math.abs(b.cost.objective)));
+    const bad = await v2g('solve', small, '--min-current', 'round');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--min-current must be repair or milp, got "round"');
+  });
+
   it('a time limit that runs out: exit 3, the status says so, and the fallback plan written validates', async () => {
     const bigFile = join(dir, 'depot-300.json');
     expect((await v2g('generate', '--vehicles', '300', '--seed', '2', '--out', bigFile)).code).toBe(0);
