@@ -113,7 +113,12 @@ function marketPrices(s: Scenario, texts: ReadonlyMap<string, string>, seed: num
     case 'tou-tariff': {
       const text = textOf(texts, `${pointer}/path`, p.path);
       return atField(pointer, 'The tariff could not be read', () => {
-        const { tariff } = parseTouTariff(text, { currency: s.site.currency, zone: s.site.zone, ...(p.overlapPolicy ? { overlapPolicy: p.overlapPolicy } : {}) });
+        const { tariff } = parseTouTariff(text, {
+          currency: s.site.currency,
+          zone: s.site.zone,
+          ...(p.overlapPolicy ? { overlapPolicy: p.overlapPolicy } : {}),
+          ...(p.dowMaskOverrides ? { dowMaskOverrides: p.dowMaskOverrides } : {}),
+        });
         return { series: tariffPriceSeries(tariff, fromUtcMs, toUtcMs), ...(p.useDemandCharge ? { billing: tariffBilling(tariff) } : {}) };
       });
     }

@@ -118,6 +118,11 @@ export const PricesSourceSchema = Type.Union([
       kind: Type.Literal('tou-tariff'),
       path: dataPath,
       overlapPolicy: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('first-listed-wins')])),
+      dowMaskOverrides: Type.Optional(
+        Type.Record(Type.String({ minLength: 1 }), Type.Union([Type.Literal('WEEKDAYS'), Type.Literal('WEEKENDS'), Type.Literal('ALL')]), {
+          description: 'replace the weekday mask of named schedules of the tariff file (e.g. PG&E A-10 marks both winter schedules "all days")',
+        }),
+      ),
       useDemandCharge: Type.Boolean({ description: "bill the tariff's demand charge per local calendar month" }),
     },
     { additionalProperties: false },
