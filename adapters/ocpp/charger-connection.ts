@@ -219,6 +219,7 @@ export class ChargerConnection {
         await self.portCall(() => port.sessionEnded({ chargerId, ...event, ...(evseId !== undefined ? { evseId } : {}) }));
         self.delivery.kick();
       },
+      transactionIdToken: (event) => self.portCall(() => port.sessionIdToken({ chargerId, ...event })),
       chargingNeeds: async (event) => {
         evseOf(record, event.evseId).evBidirectional = event.evBidirectional;
         await self.portCall(() => port.chargingNeeds({ chargerId, ...event }));

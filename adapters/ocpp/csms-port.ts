@@ -136,6 +136,15 @@ export interface SessionEnded {
   readonly reason?: string;
 }
 
+/** OCPP 2.x: an id token presented during a running transaction (TransactionEvent Updated with idToken). */
+export interface SessionIdToken {
+  readonly chargerId: string;
+  readonly evseId: number;
+  readonly transactionId: string;
+  readonly idTag: string;
+  readonly atUtcMs: number;
+}
+
 /** Where a plan stands on one EVSE (0 = the station cap); for the API and for re-planning. */
 export interface PlanDeliveryReport {
   readonly chargerId: string;
@@ -178,5 +187,10 @@ export interface CsmsPort {
   sessionUpdated(event: SessionUpdated): Promise<void>;
   chargingNeeds(event: ChargingNeeds): Promise<void>;
   sessionEnded(event: SessionEnded): Promise<void>;
+  /**
+   * The answer to an id token a running transaction presents (2.x TransactionEvent Updated). A refused
+   * token means the charger stops (or stops offering energy to) the transaction: it is no longer planned.
+   */
+  sessionIdToken(event: SessionIdToken): Promise<AuthorizationStatus>;
   planDelivery(report: PlanDeliveryReport): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import type { ChargerSettings } from './capabilities.ts';
 import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
-  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionStarted, SessionUpdated,
+  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from './csms-port.ts';
 import { hashSecret, verifySecret } from './password-hash.ts';
 
@@ -20,6 +20,7 @@ export type PortEvent =
   | { readonly type: 'sessionUpdated'; readonly event: SessionUpdated }
   | { readonly type: 'chargingNeeds'; readonly event: ChargingNeeds }
   | { readonly type: 'sessionEnded'; readonly event: SessionEnded }
+  | { readonly type: 'sessionIdToken'; readonly event: SessionIdToken }
   | { readonly type: 'planDelivery'; readonly event: PlanDeliveryReport };
 
 /** The event payload of one event type. */
@@ -148,6 +149,11 @@ export class MemoryCsmsPort implements CsmsPort {
       if (s.chargerId === event.chargerId && s.evseId === event.evseId && s.endedUtcMs === undefined) s.needs = event;
     }
     this.record({ type: 'chargingNeeds', event });
+  }
+
+  async sessionIdToken(event: SessionIdToken): Promise<AuthorizationStatus> {
+    this.record({ type: 'sessionIdToken', event });
+    return this.authorize(event.chargerId, event.idTag);
   }
 
   async sessionEnded(event: SessionEnded): Promise<void> {

@@ -4,7 +4,7 @@
  * all translating between wire payloads and the neutral types here.
  */
 import type { ChargerCapabilities, ChargerSettings, RateUnit } from './capabilities.ts';
-import type { AuthorizationStatus, ChargerBooted, ChargingNeeds, ConnectorStatusChanged, SessionEnded, SessionStarted, SessionUpdated } from './csms-port.ts';
+import type { AuthorizationStatus, ChargerBooted, ChargingNeeds, ConnectorStatusChanged, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated } from './csms-port.ts';
 import type { ProfilePeriod, ProfilePurpose, ProfileSpec } from './profile-spec.ts';
 import type { OcppVersion } from './protocol.ts';
 
@@ -29,6 +29,8 @@ export interface InboundContext {
   /** A meter reading; `evseId` 0 or unknown is resolved from the transaction where possible. */
   meterReading(event: Without<SessionUpdated, 'chargerId'>): Promise<void>;
   transactionEnded(event: Without<SessionEnded, 'chargerId'>): Promise<void>;
+  /** 2.x: an id token presented during a running transaction; answers its status. */
+  transactionIdToken(event: Without<SessionIdToken, 'chargerId'>): Promise<AuthorizationStatus>;
   chargingNeeds(event: Without<ChargingNeeds, 'chargerId'>): Promise<void>;
   evseOfTransaction(transactionId: string): number | undefined;
   transactionOnEvse(evseId: number): string | undefined;

@@ -16,12 +16,11 @@
  * | `chargingNeeds` | departure, energy, capacity, bidirectional | yes |
  * | `sessionUpdated` | a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
+ * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
  * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`) | - |
  *
  * Id tokens: only Accepted and Invalid are answered (no Blocked / Expired, no expiry dates, no groups, no
- * local authorization list sent to chargers); a refused 2.x idToken that arrives only on a later
- * TransactionEvent Updated is answered Invalid, but its session, started without a token, stays planned
- * until the charger ends the transaction. Without `credentials` (tests) passwords are refused and
+ * local authorization list sent to chargers). Without `credentials` (tests) passwords are refused and
  * auto-registration throws. A fact for a charger no site lists (e.g. an auto-registered one, or one with
  * credentials before an admin put it on a site), or an EVSE its site does not have, is logged and dropped
  * (answering an error would make the charger repeat it forever). Store failures propagate: the adapter answers CALLERROR and the
@@ -30,7 +29,7 @@
 import type { ChargerSettings } from '../ocpp/capabilities.ts';
 import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
-  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionStarted, SessionUpdated,
+  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from '../ocpp/csms-port.ts';
 import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
@@ -240,6 +239,19 @@ export class OcppBridge implements CsmsPort {
     if (!found) return;
     await this.deps.store.deleteSession(found.site.id, found.session.id);
     await this.replan(found.site.id, `ocpp ${event.chargerId} session ended`);
+  }
+
+  async sessionIdToken(event: SessionIdToken): Promise<AuthorizationStatus> {
+    const status = await this.authorize(event.chargerId, event.idTag);
+    if (status === 'Accepted') return status;
+    // The charger was answered Invalid: it stops the transaction (or the energy): no longer planned.
+    const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
+    if (found && found.session.id === ocppSessionId(event.chargerId, event.evseId, event.transactionId)) {
+      await this.deps.store.deleteSession(found.site.id, found.session.id);
+      this.deps.log.info({ chargerId: event.chargerId, evseId: event.evseId, siteId: found.site.id, sessionId: found.session.id }, 'transaction presented a refused id token: session removed');
+      await this.replan(found.site.id, `ocpp ${event.chargerId} id token refused`);
+    }
+    return status;
   }
 
   async planDelivery(report: PlanDeliveryReport): Promise<void> {

@@ -5,7 +5,8 @@
  * Reads:  eventType (Started | Updated | Ended), timestamp, transactionInfo.{transactionId,
  *         stoppedReason}, evse.{id, connectorId} (required on the first event only; later resolved from
  *         the transaction), idToken.idToken, meterValue[] (see meter-values.ts)
- * Writes: idTokenInfo.status when idToken is given, else {}
+ * Writes: idTokenInfo.status when idToken is given, else {}; on an Updated event of a running transaction the
+ *         answer comes from transactionIdToken (a refused token ends the session's planning)
  * Then:   Started -> sessionStarted (+ the EVSE's plan goes out as a TxProfile); meter values ->
  *         sessionUpdated; Ended -> sessionEnded (the charger drops the TxProfile; never resent).
  */
@@ -53,5 +54,9 @@ export async function transactionEvent2x(ctx: InboundContext, req: TransactionEv
       ...(req.transactionInfo.stoppedReason ? { reason: req.transactionInfo.stoppedReason } : {}),
     });
   }
-  return req.idToken ? { idTokenInfo: { status: await ctx.authorize(req.idToken.idToken) } } : {};
+  if (!req.idToken) return {};
+  if (req.eventType === 'Updated' && known !== undefined) {
+    return { idTokenInfo: { status: await ctx.transactionIdToken({ evseId: known, transactionId, idTag: req.idToken.idToken, atUtcMs }) } };
+  }
+  return { idTokenInfo: { status: await ctx.authorize(req.idToken.idToken) } };
 }

@@ -35,7 +35,7 @@ async function setup(storeOverride?: (store: MemoryStore) => Store) {
     directory: new ChargerDirectory({ store, clock }),
     plans: new SitePlanCache(store),
   });
-  return { memory, bridge, logs };
+  return { memory, bridge, logs, queue };
 }
 
 describe('OcppBridge.authorize with a site id-token list', () => {
@@ -107,6 +107,26 @@ describe('OcppBridge.authorize with a site id-token list', () => {
     expect((await memory.listSessions('depot')).map((s) => s.id)).toEqual([ocppSessionId('CP-1', 1, 'tx-ok')]);
     expect((await memory.listSessions('open-site')).map((s) => s.id)).toEqual([ocppSessionId('CP-OPEN', 1, 'tx-open')]);
     expect((await memory.listSessions('locked')).map((s) => s.id)).toEqual([ocppSessionId('CP-LOCKED', 1, 'tx-none')]);
+  });
+
+  it('2.x: a token first presented in TransactionEvent(Updated) is answered like Authorize; a refused one removes the session and asks for a re-plan', async () => {
+    const { bridge, memory, logs, queue } = await setup();
+    await bridge.sessionStarted({ chargerId: 'CP-1', evseId: 1, transactionId: 'tx-late', startedUtcMs: T0 - 60_000 }); // no token yet
+    const id = ocppSessionId('CP-1', 1, 'tx-late');
+    expect((await memory.listSessions('depot')).map((s) => s.id)).toEqual([id]);
+    // a listed token keeps it
+    expect(await bridge.sessionIdToken({ chargerId: 'CP-1', evseId: 1, transactionId: 'tx-late', idTag: 'DEPOT-APP-7F3C', atUtcMs: T0 })).toBe('Accepted');
+    expect((await memory.listSessions('depot')).map((s) => s.id)).toEqual([id]);
+    // an unlisted one: Invalid, the session is gone, and the log names it (token masked)
+    expect(await bridge.sessionIdToken({ chargerId: 'CP-1', evseId: 1, transactionId: 'tx-late', idTag: 'STRANGER-CARD-9876', atUtcMs: T0 })).toBe('Invalid');
+    expect(await memory.listSessions('depot')).toEqual([]);
+    expect(logs.find((l) => l.msg.includes('refused id token: session removed'))?.obj).toMatchObject({ chargerId: 'CP-1', sessionId: id });
+    expect((await queue.getJob('replan-depot-1'))?.data.reasons).toContain('ocpp CP-1 id token refused');
+    expect(JSON.stringify(logs)).not.toContain('STRANGER');
+    // a refused token for a transaction we have no session for changes nothing else
+    await bridge.sessionStarted({ chargerId: 'CP-1', evseId: 1, transactionId: 'tx-other', startedUtcMs: T0 - 60_000 });
+    expect(await bridge.sessionIdToken({ chargerId: 'CP-1', evseId: 1, transactionId: 'tx-unknown', idTag: 'STRANGER-CARD-9876', atUtcMs: T0 })).toBe('Invalid');
+    expect((await memory.listSessions('depot')).map((s) => s.id)).toEqual([ocppSessionId('CP-1', 1, 'tx-other')]);
   });
 
   it('a store failure propagates (the adapter answers CALLERROR and the charger retries)', async () => {
