@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object(
     OCPP_TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, description: 'server certificate chain (PEM file) of the OCPP endpoint; required for security profile 2' })),
     OCPP_TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'private key (PEM file) of OCPP_TLS_CERT_FILE; required for security profile 2' })),
     OCPP_AUTO_REGISTER: Type.Boolean({ default: false, description: 'accept unknown chargers and record them (with security: their first password, trust on first use)' }),
+    OCPP_GATEWAY_BEAT_MS: Int('how often each OCPP gateway tells the charger status board it is alive (ms); after 3 missed beats its chargers read as not connected', 100, 600_000, 10_000),
     OCPP_CREDENTIAL_CHECK_MS: Int('security profiles 1 and 2: how often the gateway re-checks connected chargers and closes those whose credentials were deleted or changed (ms)', 1_000, 3_600_000, 30_000),
     OCPP_MAX_MESSAGE_BYTES: Int('largest OCPP WebSocket message accepted (bytes); a larger one closes the connection', 1_024, 16 * 1024 * 1024, 65_536),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue); set = Redis store and BullMQ queue' })),
@@ -96,6 +97,8 @@ export interface ServiceConfig {
   readonly ocppMaxMessageBytes: number;
   /** Re-check of connected chargers' credentials (ms; profiles 1 and 2). */
   readonly ocppCredentialCheckMs: number;
+  /** How often a gateway beats on the charger status board (ms); 3 missed beats make its links read as not connected. */
+  readonly ocppGatewayBeatMs: number;
   /** Undefined = embedded (in-memory store, in-process queue). */
   readonly redisUrl: string | undefined;
   /** V2G_REDIS_PREFIX: every Redis key starts with `<redisPrefix>:`. */
@@ -368,6 +371,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     ocppAutoRegister: c.OCPP_AUTO_REGISTER,
     ocppMaxMessageBytes: c.OCPP_MAX_MESSAGE_BYTES,
     ocppCredentialCheckMs: c.OCPP_CREDENTIAL_CHECK_MS,
+    ocppGatewayBeatMs: c.OCPP_GATEWAY_BEAT_MS,
     redisUrl: c.REDIS_URL,
     redisPrefix: c.V2G_REDIS_PREFIX,
     redisReadyTimeoutMs: c.REDIS_READY_TIMEOUT_MS,

@@ -34,6 +34,7 @@ import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { Readiness, ServiceContext } from './context.ts';
 import { createGateway, type Gateway } from './gateway.ts';
+import { withGatewayLiveness } from './gateway-liveness.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { requestReplan } from './replan-job.ts';
 import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
@@ -108,8 +109,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const { store, queue, planBus } = backend;
   const ctx: ServiceContext = {
     config, clock, timers, store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
-    // The API answers `connected` for the chargers of this process's gateway (none in an api-only process).
-    chargerStatus: backend.chargerStatus,
+    // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
+    chargerStatus: withGatewayLiveness(backend.chargerStatus, clock, 3 * config.ocppGatewayBeatMs),
   };
   const demoToken = config.demo && has('api') ? `demo-${randomBytes(16).toString('hex')}` : undefined;
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];

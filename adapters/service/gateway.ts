@@ -21,6 +21,7 @@ import { startOcppServer, type OcppServer } from '../ocpp/server.ts';
 import type { ServiceContext } from './context.ts';
 import { ChargerDirectory } from './charger-directory.ts';
 import { CredentialRevocation } from './credential-revocation.ts';
+import { GatewayBeat } from './gateway-liveness.ts';
 import { GatewayPlans } from './gateway-plans.ts';
 import { OcppBridge } from './ocpp-bridge.ts';
 import type { PlanReady } from './plan-bus.ts';
@@ -65,6 +66,15 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
           log,
         })
       : undefined;
+  const gatewayName = `${hostname()}:${process.pid}`;
+  const beat = new GatewayBeat({
+    board: ctx.chargerStatus,
+    gateway: gatewayName,
+    clock: ctx.clock,
+    timers: ctx.timers,
+    intervalMs: ctx.config.ocppGatewayBeatMs,
+    onError: (err) => log.warn({ err }, 'gateway beat not recorded on the charger status board'),
+  });
   const bridge = new OcppBridge({
     store: ctx.store,
     queue: ctx.queue,
@@ -75,7 +85,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     log,
     credentials: ctx.chargerCredentials,
     status: ctx.chargerStatus,
-    gatewayName: `${hostname()}:${process.pid}`,
+    gatewayName,
     onChargerOnline: (chargePointId) => {
       revocation?.connected(chargePointId, ctx.clock.nowUtcMs());
       void plans.chargerOnline(chargePointId).catch(onFailure('applying the current plan to a charger that came online failed'));
@@ -98,10 +108,12 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
         ...(tls ? { tls } : {}),
       });
       log.info({ url: server.url, securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister }, 'OCPP endpoint listening');
+      beat.start();
       plans.attach(server);
       return server;
     },
     async close() {
+      beat.stop();
       revocation?.stop();
       plans.attach(undefined);
       await server?.close();

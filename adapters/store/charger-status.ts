@@ -11,6 +11,8 @@
  * - Newer wins: a write carrying an older `atUtcMs` / `sinceUtcMs` than the stored one is ignored (a
  *   delayed report from a gateway that lost the charger cannot overwrite the fresh one).
  * - `get` returns undefined for an unknown charge point; EVSEs come sorted by `evseId`.
+ * - Gateway beats (`putGatewayBeat`) keep the newest instant per gateway; a link's `gateway` whose beats
+ *   stop is how readers tell a crashed gateway's "connected" from a live one (gateway-liveness.ts).
  * - A Redis implementation rejects with StoreUnavailableError (503) when Redis cannot serve.
  */
 import type { PlanDeliveryReport } from '../ocpp/csms-port.ts';
@@ -49,4 +51,8 @@ export interface ChargerStatusBoard {
   getMany(chargePointIds: readonly string[]): Promise<ChargerStatusRecord[]>;
   /** Forgets a charge point (it was removed); whether it had a record. */
   delete(chargePointId: string): Promise<boolean>;
+  /** A gateway process (`<host>:<pid>`) says it is alive at `atUtcMs`; an older beat than the stored one is ignored. */
+  putGatewayBeat(gateway: string, atUtcMs: number): Promise<void>;
+  /** The latest beat (UTC epoch ms) of each of these gateways that has one. */
+  getGatewayBeats(gateways: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }

@@ -9,6 +9,20 @@ interface Entry {
 
 export class MemoryChargerStatusBoard implements ChargerStatusBoard {
   private readonly entries = new Map<string, Entry>();
+  private readonly beats = new Map<string, number>();
+
+  async putGatewayBeat(gateway: string, atUtcMs: number): Promise<void> {
+    if ((this.beats.get(gateway) ?? -Infinity) <= atUtcMs) this.beats.set(gateway, atUtcMs);
+  }
+
+  async getGatewayBeats(gateways: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const out = new Map<string, number>();
+    for (const g of gateways) {
+      const at = this.beats.get(g);
+      if (at !== undefined) out.set(g, at);
+    }
+    return out;
+  }
 
   async putLink(chargePointId: string, link: ChargerLinkRecord): Promise<void> {
     const entry = this.entry(chargePointId);

@@ -82,6 +82,25 @@ export class RedisChargerStatusBoard implements ChargerStatusBoard {
     });
   }
 
+  putGatewayBeat(gateway: string, atUtcMs: number) {
+    return guarded('putGatewayBeat', async () => {
+      await putNewerScript.run(this.client, [this.keys.gatewayBeats], [gateway, Math.max(0, Math.floor(atUtcMs)), '1']);
+    });
+  }
+
+  getGatewayBeats(gateways: readonly string[]) {
+    return guarded('getGatewayBeats', async () => {
+      const out = new Map<string, number>();
+      if (gateways.length === 0) return out;
+      const values = await this.client.hmget(this.keys.gatewayBeats, ...gateways);
+      values.forEach((v, i) => {
+        const at = v === null ? undefined : Number(v.slice(0, v.indexOf(':')));
+        if (at !== undefined && Number.isFinite(at)) out.set(gateways[i]!, at);
+      });
+      return out as ReadonlyMap<string, number>;
+    });
+  }
+
   delete(chargePointId: string) {
     return guarded('deleteChargerStatus', async () => (await this.client.del(this.keys.chargerStatus(chargePointId))) === 1);
   }

@@ -119,6 +119,11 @@ export class RedisKeys {
     return `${this.prefix}:charger-status:${enc(chargePointId)}`;
   }
 
+  /** The last beat of each OCPP gateway process (redis-charger-status.ts): field = gateway, value `<atUtcMs>:1`. */
+  get gatewayBeats(): string {
+    return `${this.prefix}:gateway-beats`;
+  }
+
   /** One charge point's credentials hash. */
   charger(chargePointId: string): string {
     return `${this.prefix}:charger:${enc(chargePointId)}`;

@@ -106,6 +106,8 @@ describe('the OCPP bridge reports to the charger status board', () => {
       get: async () => undefined,
       getMany: async () => [],
       delete: async () => false,
+      putGatewayBeat: async () => Promise.reject(new Error('Redis is unavailable')),
+      getGatewayBeats: async () => new Map(),
     };
     const { bridge, warnings } = await setup(broken);
     await expect(bridge.chargerConnected({ chargerId: 'CP-1', version: '1.6', atUtcMs: T0 })).resolves.toBeUndefined();

@@ -72,6 +72,18 @@ export function describeChargerStatusConformance(label: string, setup: () => Pro
       expect((await other.get('CP-1'))!.link).toEqual({ connected: false, sinceUtcMs: t0 + 20, reason: '1006' });
     });
 
+    it('gateway beats: the newest per gateway, from any writer; unknown gateways are absent', async () => {
+      const other = h.peer ?? board;
+      expect(await board.getGatewayBeats(['host:1'])).toEqual(new Map());
+      await board.putGatewayBeat('host:1', t0 + 10);
+      await other.putGatewayBeat('host:1', t0 + 5); // delayed, older: ignored
+      await other.putGatewayBeat('host:2', t0 + 7);
+      expect(await other.getGatewayBeats(['host:1', 'host:2', 'host:3'])).toEqual(new Map([['host:1', t0 + 10], ['host:2', t0 + 7]]));
+      await board.putGatewayBeat('host:2', t0 + 20);
+      expect(await board.getGatewayBeats(['host:2'])).toEqual(new Map([['host:2', t0 + 20]]));
+      expect(await board.getGatewayBeats([])).toEqual(new Map());
+    });
+
     it('matches the reference on random sequences of concurrent writes (the newest per field survives)', async () => {
       await fc.assert(
         fc.asyncProperty(
