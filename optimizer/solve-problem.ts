@@ -312,7 +312,6 @@ function repair(
     rounds++;
     riskyThisRound = [];
     const lastResort = rounds > maxRounds;
-    const inConflict = new Set(conflicts.vehicles.map((c) => c.vehicle));
     for (const c of conflicts.vehicles) {
       const v = rp.vehicles[c.vehicle]!;
       const chargeCol = columns.charge[c.vehicle]![c.slot]!;
@@ -330,7 +329,7 @@ function repair(
     }
     if (!lastResort) {
       if (rounds > freezeAfterRounds) {
-        for (const vehicle of inConflict) if (!frozen[vehicle]) freeze(vehicle, x);
+        for (const c of conflicts.vehicles) if (!frozen[c.vehicle]) freeze(c.vehicle, x);
       }
       for (const c of conflicts.site) {
         // Keep the site's own direction: a site that needs power imports; one with PV to spare exports it

@@ -245,10 +245,10 @@ export class OcppBridge implements CsmsPort {
     const status = await this.authorize(event.chargerId, event.idTag);
     if (status === 'Accepted') return status;
     // The charger was answered Invalid: it stops the transaction (or the energy): no longer planned.
-    const found = await this.findSession(event.chargerId, event.evseId, event.transactionId);
-    if (found && found.session.id === ocppSessionId(event.chargerId, event.evseId, event.transactionId)) {
-      await this.deps.store.deleteSession(found.site.id, found.session.id);
-      this.deps.log.info({ chargerId: event.chargerId, evseId: event.evseId, siteId: found.site.id, sessionId: found.session.id }, 'transaction presented a refused id token: session removed');
+    const found = await this.siteCharger(event.chargerId, event.evseId);
+    const sessionId = ocppSessionId(event.chargerId, event.evseId, event.transactionId);
+    if (found && (await this.deps.store.deleteSession(found.site.id, sessionId))) {
+      this.deps.log.info({ chargerId: event.chargerId, evseId: event.evseId, siteId: found.site.id, sessionId }, 'transaction presented a refused id token: session removed');
       await this.replan(found.site.id, `ocpp ${event.chargerId} id token refused`);
     }
     return status;

@@ -2,14 +2,13 @@
  * The real Redis the Redis/BullMQ tests run against (`V2G_TEST_REDIS_URL`, default
  * redis://127.0.0.1:6379), with a random key prefix per test and cleanup of that prefix.
  *
- * Reachability policy: in CI (`CI=true`) an unreachable Redis FAILS the suites (a failing test says
+ * Reachability policy (test/ci-env.ts `describeNeeding`): in CI an unreachable Redis FAILS the suites (a failing test says
  * why); elsewhere they are skipped with a message, and only when Redis is unreachable.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describe, it } from 'vitest';
 import { createRedisClient, closeRedisClient, waitForRedis, type RedisRole } from '../../../adapters/store/redis-connection.ts';
-import { inCi } from '../../ci-env.ts';
+import { describeNeeding } from '../../ci-env.ts';
 
 export const redisTestUrl = process.env.V2G_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -38,21 +37,11 @@ export const redisUnreachable = await probe(redisTestUrl);
  * (elsewhere) with the reason.
  */
 export function describeWithRedis(name: string, body: () => void): void {
-  if (redisUnreachable === undefined) {
-    describe(name, body);
-    return;
-  }
-  const reason = `Redis at ${redisTestUrl} is unreachable (${redisUnreachable})`;
-  if (inCi) {
-    describe(name, () => {
-      it('needs a reachable Redis (CI=true)', () => {
-        throw new Error(`${reason}. Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`);
-      });
-    });
-    return;
-  }
-  console.warn(`[skipped] ${name}: ${reason}. Outside CI these tests skip; set CI=true to make this a failure.`);
-  describe.skip(name, body);
+  const missing =
+    redisUnreachable === undefined
+      ? undefined
+      : `Redis at ${redisTestUrl} is unreachable (${redisUnreachable}); start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`;
+  describeNeeding(name, missing, body);
 }
 
 /** A fresh prefix, e.g. `v2g-test-3f2c...`, so tests never see each other's keys. */
