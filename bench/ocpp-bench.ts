@@ -73,11 +73,8 @@ async function runSims(url: string, version: OcppVersion): Promise<void> {
   await fleet.start();
   await fleet.plugInAll();
   send({ type: 'ready' });
-  process.on('message', async (m: ToChild) => {
-    if (m.type === 'stop') {
-      await fleet.stop();
-      process.exit(0);
-    }
+  process.on('message', (m: ToChild) => {
+    if (m.type === 'stop') void fleet.stop().finally(() => process.exit(0));
   });
 }
 

@@ -3,21 +3,13 @@
  * pool's worker threads; baselines run inline (they are linear-time). Every plan returned has passed the
  * independent validator (plan-validator.ts).
  */
-import { baselineNames, type BaselineName } from './baselines/index.ts';
 import type { Plan } from './plan.ts';
 import type { Problem } from './problem.ts';
 import { solveWithBaseline, type SolveOptions } from './solve-problem.ts';
 import { SolverPool } from './solver-pool.ts';
-import type { LpSolverName } from './worker/messages.ts';
+import type { SolverName } from './solver-names.ts';
 
-export type SolverName = LpSolverName | BaselineName;
-
-export const lpSolverNames: readonly LpSolverName[] = ['highs', 'lp-solver'];
-export const solverNames: readonly SolverName[] = [...lpSolverNames, ...baselineNames];
-
-export function isSolverName(name: string): name is SolverName {
-  return (solverNames as readonly string[]).includes(name);
-}
+export { isSolverName, lpSolverNames, solverNames, type SolverName } from './solver-names.ts';
 
 export interface OptimizeOptions extends SolveOptions {
   /** Default `highs`. */

@@ -42,6 +42,13 @@ const rangeKeywords = new Set([
   'maxItems',
 ]);
 
+/** The type names of a `type` error's `params.type`: one name, or several (`["string", "null"]`). */
+function typeNames(type: unknown): string[] {
+  if (typeof type === 'string') return [type];
+  if (Array.isArray(type) && type.length > 0 && type.every((t) => typeof t === 'string')) return type as string[];
+  return ['?'];
+}
+
 /**
  * What a failed union says, from its branches' errors at the union's own path: the value's range when a
  * branch took its type (`must be <= 100000` for a scalar power of 1e20), the allowed constants when every
@@ -65,7 +72,7 @@ function unionMessage(errors: readonly SchemaError[], union: SchemaError): strin
   }
   const types = atPath.filter((e) => e.keyword === 'type');
   if (types.length > 0 && new Set(types.map(branchOf)).size === branches.size) {
-    return `must be ${[...new Set(types.map((e) => String(e.params?.type ?? '?')))].join(' or ')}`;
+    return `must be ${[...new Set(types.flatMap((e) => typeNames(e.params?.type)))].join(' or ')}`;
   }
   return fallback;
 }

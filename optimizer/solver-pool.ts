@@ -35,7 +35,13 @@ interface Slot {
   retired: boolean;
 }
 
-const workerUrl = new URL('./worker/solve-worker.mjs', import.meta.url);
+/**
+ * The worker's entry. From the sources (tsx, vitest) a .mjs shim registers tsx's loader in the worker thread
+ * first (threads do not inherit loader hooks); the compiled tree (dist/cli) has the worker as plain JavaScript.
+ */
+const workerUrl = import.meta.url.endsWith('.ts')
+  ? new URL('./worker/solve-worker.mjs', import.meta.url)
+  : new URL('./worker/solve-worker.js', import.meta.url);
 
 /** Worker threads that run LP-backend solves off the caller's event loop; `close()` ends them. */
 export class SolverPool {

@@ -11,23 +11,15 @@
  */
 import { assembleProblem } from '../grid/problem-assembly.ts';
 import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
-import { baselineNames, type BaselineName } from '../optimizer/baselines/index.ts';
+import type { BaselineName } from '../optimizer/baselines/index.ts';
 import type { PlanStatus } from '../optimizer/plan.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
+import { isPolicyName, policyNames, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
-/** `mpc`, `offline`, or a baseline name of the optimizer core. */
-export type PolicyName = 'mpc' | 'offline' | BaselineName;
-
-/** Every policy, `mpc` and `offline` first. */
-export const policyNames: readonly PolicyName[] = ['mpc', 'offline', ...baselineNames];
-
-/** Whether `name` is a policy. */
-export function isPolicyName(name: string): name is PolicyName {
-  return (policyNames as readonly string[]).includes(name);
-}
+export { isPolicyName, policyNames, type PolicyName } from './policy-names.ts';
 
 /** The policy name, or `V2G_ERR_SCENARIO_POLICY` naming `path`. */
 export function requirePolicyName(name: string, path = '/policy/name'): PolicyName {

@@ -1,24 +1,22 @@
 /**
  * The `v2g` command line (commander). Composition root for the CLI: the only place here that reads
  * files, writes files and sets the exit code.
+ *
+ * Start-up cost: this module and the `register*Command` modules define commands, options and help only;
+ * each command's action loads its own modules (`await import(...)`) when it runs, so `v2g --help` or
+ * `v2g --version` loads commander and little else (bench/cli-startup-bench.ts measures it).
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { formatIssues, validateProblem } from '../../optimizer/problem-validation.ts';
-import { isSolverName, optimize, solverNames, type SolverName } from '../../optimizer/optimize.ts';
-import { SolverPool } from '../../optimizer/solver-pool.ts';
+import { isSolverName, solverNames, type SolverName } from '../../optimizer/solver-names.ts';
 import type { IntegerStrategy } from '../../optimizer/solve-problem.ts';
-import { generateDepot } from '../../scenarios/depot-generator.ts';
-import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
-import { formatPlanSummary } from './plan-summary.ts';
+import { packageVersion } from '../package-root.ts';
+import { CliInputError } from './cli-input-error.ts';
+import type { DemoOptions, GenerateOptions, SchemaOptions, SolveOptions } from './problem-commands.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerRoleCommands } from './role-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerSimChargersCommand } from './sim-chargers-command.ts';
-
-/** Thrown for bad input; `main` prints it and exits 2. */
-class CliInputError extends Error {}
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -46,34 +44,6 @@ function integerStrategy(value: string): IntegerStrategy {
   return value;
 }
 
-async function readProblemFile(path: string) {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliInputError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  const checked = validateProblem(json);
-  if (!checked.ok) {
-    throw new CliInputError(`${path} is not a valid problem (${checked.issues.length} issue(s)):\n${formatIssues(checked.issues)}`);
-  }
-  return checked.problem;
-}
-
-async function writeJson(path: string, value: unknown): Promise<void> {
-  try {
-    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
-  } catch (error) {
-    throw new CliInputError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
 /** Exit status of the command that ran, set by actions that finish with a failure they already reported. */
 export interface RunState {
   exitCode: number;
@@ -87,6 +57,7 @@ export function buildProgram(
   const program = new Command('v2g')
     .description('V2G smart-charging optimizer: least-cost charge/discharge plans for EV fleets')
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) })
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   // Subcommands inherit these settings only when created after them (commander copies them on .command()).
@@ -99,20 +70,7 @@ export function buildProgram(
     .option('--seed <s>', 'random seed', integer('--seed'), 1)
     .option('--no-min-current', 'no 6 A minimum current on AC chargers (a pure LP)')
     .option('--out <file>', 'write here instead of standard output')
-    .action(async (opts: { vehicles: number; slots: number; seed: number; minCurrent: boolean; out?: string }) => {
-      const problem = generateDepot({ vehicles: opts.vehicles, slots: opts.slots, seed: opts.seed, minimumCurrent: opts.minCurrent });
-      // Never write a file that `v2g solve` would refuse (too many slots or vehicle-slots, limits past the schema's).
-      const checked = validateProblem(problem);
-      if (!checked.ok) {
-        throw new CliInputError(
-          `--vehicles ${opts.vehicles} x --slots ${opts.slots} gives a problem \`v2g solve\` refuses (${checked.issues.length} issue(s)):\n${formatIssues(checked.issues)}`,
-        );
-      }
-      if (opts.out) {
-        await writeJson(opts.out, problem);
-        out(`wrote ${opts.out}: ${problem.vehicles.length} vehicles x ${problem.slotCount} slots`);
-      } else out(JSON.stringify(problem, null, 2));
-    });
+    .action(async (opts: GenerateOptions) => (await import('./problem-commands.ts')).generate(opts, out));
 
   program
     .command('solve')
@@ -122,62 +80,20 @@ export function buildProgram(
     .option('--out <file>', 'write the plan (JSON) here')
     .option('--time-limit <ms>', 'time limit for the solve (ms)', positiveInt('--time-limit'), 60_000)
     .option('--min-current <strategy>', 'minimum current on LP backends: repair (LP + repair rounds, fast) or milp (exact, lazy integer variables)', integerStrategy, 'repair')
-    .action(async (file: string, opts: { solver: SolverName; out?: string; timeLimit: number; minCurrent: IntegerStrategy }) => {
-      const problem = await readProblemFile(file);
-      const pool = new SolverPool({ size: 1 });
-      try {
-        const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
-        out(formatPlanSummary(plan, `${problem.name ?? file}`));
-        if (opts.out) {
-          await writeJson(opts.out, plan);
-          out(`\nplan written to ${opts.out}`);
-        }
-        // 1: no plan from the solver (the fallback is written); 3: time limit hit (the fallback is written).
-        if (plan.status === 'error') state.exitCode = 1;
-        else if (plan.status === 'timed_out') state.exitCode = 3;
-      } finally {
-        await pool.close();
-      }
-    });
+    .action(async (file: string, opts: SolveOptions) => (await import('./problem-commands.ts')).solve(file, opts, out, state));
 
   program
     .command('schema')
     .description('print the JSON Schema of a problem file (optimizer/problem.schema.json)')
     .option('--out <file>', 'write here instead of standard output')
-    .action(async (opts: { out?: string }) => {
-      const text = problemJsonSchemaText();
-      if (!opts.out) {
-        out(text.trimEnd());
-        return;
-      }
-      try {
-        await writeFile(opts.out, text);
-      } catch (error) {
-        throw new CliInputError(`cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-    });
+    .action(async (opts: SchemaOptions) => (await import('./problem-commands.ts')).schema(opts, out));
 
   program
     .command('demo')
     .description('solve a generated 50-vehicle depot with HiGHS and with uncontrolled charging, and print both')
     .option('--vehicles <n>', 'number of vehicles', positiveInt('--vehicles'), 50)
     .option('--seed <s>', 'random seed', integer('--seed'), 1)
-    .action(async (opts: { vehicles: number; seed: number }) => {
-      const problem = generateDepot({ vehicles: opts.vehicles, seed: opts.seed });
-      const pool = new SolverPool({ size: 1 });
-      try {
-        const optimal = await optimize(problem, { solver: 'highs', pool });
-        const uncontrolled = await optimize(problem, { solver: 'uncontrolled' });
-        out(formatPlanSummary(optimal, `== ${problem.name}: optimized (HiGHS) ==`));
-        out('');
-        out(formatPlanSummary(uncontrolled, '== the same depot, uncontrolled charging =='));
-        const saved = uncontrolled.cost.netCost - optimal.cost.netCost;
-        out(`\noptimized vs uncontrolled: ${saved.toFixed(2)} ${optimal.currency} less net cost, ` +
-          `peak ${optimal.site.peakImportKw.toFixed(1)} kW vs ${uncontrolled.site.peakImportKw.toFixed(1)} kW`);
-      } finally {
-        await pool.close();
-      }
-    });
+    .action(async (opts: DemoOptions) => (await import('./problem-commands.ts')).demo(opts, out));
   registerReplayCommand(program, out);
   registerCompareCommand(program, out);
   registerStartCommand(program, out);

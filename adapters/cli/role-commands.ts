@@ -12,7 +12,6 @@
  */
 import type { Command } from 'commander';
 import type { ServiceRole } from '../service/composition-root.ts';
-import { runService } from './run-service.ts';
 
 const descriptions: Record<ServiceRole, string> = {
   api: 'run the HTTP API only (needs REDIS_URL; workers and gateways run apart)',
@@ -26,6 +25,6 @@ export function registerRoleCommands(program: Command, out: (line: string) => vo
       .command(role)
       .description(descriptions[role])
       .option('--config <file>', 'JSON configuration file with the environment variable names as keys (env wins)')
-      .action(async (opts: { config?: string }) => runService(role, opts, out));
+      .action(async (opts: { config?: string }) => (await import('./run-service.ts')).runService(role, opts, out));
   }
 }

@@ -13,7 +13,8 @@ import closeWithGrace from 'close-with-grace';
 import { CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type ServiceConfig } from '../config.ts';
-import { createService, type Service, type ServiceRole } from '../service/composition-root.ts';
+import { SolverPool } from '../../optimizer/solver-pool.ts';
+import type { Service, ServiceRole } from '../service/composition-root.ts';
 import { seedDemoSite } from '../service/demo-site.ts';
 import { StoreUnavailableError } from '../store/redis-errors.ts';
 import { bootBanner } from './service-banner.ts';
@@ -58,21 +59,31 @@ export async function runService(command: ServiceCommand, options: { config?: st
       resolve();
     });
   });
+  // The solver threads start first and load HiGHS while this thread loads the service's modules (start-up time:
+  // bench/cli-startup-bench.ts); the service owns the pool from here on and closes it.
+  const pool = roles.includes('worker') ? new SolverPool({ size: config.solverPoolSize }) : undefined;
+  void pool?.warmUp();
   try {
-    service = await createService(config, { logger, roles, processName: `v2g-${command}` });
-    await service.start();
+    const { createService } = await import('../service/composition-root.ts');
+    service = await createService(config, { logger, roles, processName: `v2g-${command}`, ...(pool ? { pool } : {}) });
+    // Redis must answer before anything listens; the rest of `start` (the solver threads' warm-up, then taking
+    // jobs) runs on while the HTTP app compiles its routes and listens: /health/ready says 503 until it is done.
+    await service.connect();
+    const started = service.start();
+    started.catch(() => undefined); // awaited below; a failure before then is reported by the first that throws
+    if (config.demo && roles.includes('api')) {
+      logger.warn('DEMO MODE: loading the generated demo site and accepting the demo token printed below (embedded demo only)');
+      await seedDemoSite(service.ctx);
+    }
+    const baseUrl = await service.listen();
+    const banner = { command, roles, mode: service.backend.description, ocppUrl: service.ocpp?.url };
+    for (const line of bootBanner(config, baseUrl, service.demoToken, banner)) out(line);
+    await started;
   } catch (error) {
     grace?.uninstall();
-    await service?.close().catch(() => undefined);
+    await (service ? service.close() : pool?.close())?.catch(() => undefined);
     if (error instanceof StoreUnavailableError) fail(command, exitUnavailable, `${error.code}: ${error.message}`);
     throw error;
   }
-  if (config.demo && roles.includes('api')) {
-    logger.warn('DEMO MODE: loading the generated demo site and accepting the demo token printed below (embedded demo only)');
-    await seedDemoSite(service.ctx);
-  }
-  const baseUrl = await service.listen();
-  const banner = { command, roles, mode: service.backend.description, ocppUrl: service.ocpp?.url };
-  for (const line of bootBanner(config, baseUrl, service.demoToken, banner)) out(line);
   await stopped;
 }

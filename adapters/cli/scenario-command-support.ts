@@ -5,8 +5,6 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { GridInputError } from '../../grid/errors.ts';
-import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
-import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { ScenarioError } from '../../scenarios/errors.ts';
 import type { Scenario } from '../../scenarios/scenario-schema.ts';
@@ -21,8 +19,12 @@ export function integerOption(name: string) {
   };
 }
 
-/** HiGHS (WebAssembly) in this process, and its version. */
+/** HiGHS (WebAssembly) in this process, and its version (loaded on first use: `v2g --help` never loads it). */
 export async function loadHighsBackend(): Promise<{ backend: LpBackend; version: string }> {
+  const [{ loadHighs }, { createHighsBackend }] = await Promise.all([
+    import('../../optimizer/backends/highs-loader.ts'),
+    import('../../optimizer/backends/highs-backend.ts'),
+  ]);
   const highs = await loadHighs();
   return { backend: createHighsBackend(highs), version: highs.version.string };
 }

@@ -9,13 +9,13 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.ts';
 import { ScenarioError } from '../../scenarios/errors.ts';
 import { parseScenario, scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
 import type { Scenario } from '../../scenarios/scenario-schema.ts';
 
-/** The repository root. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root (the same from the sources and from the compiled tree in dist/cli). */
+export const repoRoot = packageRoot;
 
 /** Folder of the scenarios shipped with the project. */
 export const shippedScenarioDir = path.join(repoRoot, 'scenarios/shipped');

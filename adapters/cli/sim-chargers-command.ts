@@ -8,7 +8,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isOcppVersion, type OcppVersion } from '../ocpp/protocol.ts';
-import { SimFleet } from '../ocpp/sim/sim-fleet.ts';
 import type { SimStationConfig } from '../ocpp/sim/sim-profile-store.ts';
 
 interface SimChargersOptions {
@@ -108,6 +107,7 @@ export function registerSimChargersCommand(program: Command, out: (line: string)
         rateUnits: opts.rateUnits, maxPeriods: opts.maxPeriods, maxStackLevel: opts.maxStackLevel, smartCharging: opts.smartCharging,
         negativeLimitDischarge: opts.negativeLimit ?? false, v2x: opts.v2x ?? false,
       };
+      const { SimFleet } = await import('../ocpp/sim/sim-fleet.ts');
       const fleet = new SimFleet({
         url: opts.url, count: opts.count, version: opts.protocol, idPrefix: opts.idPrefix, config, seed: opts.seed,
         meterIntervalMs: Math.round(opts.meterInterval * 1000), arrivalSpreadMs: Math.round(opts.arrivalSpread * 1000),

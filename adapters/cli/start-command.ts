@@ -6,17 +6,15 @@
  * loads the generated demo depot and prints a random demo token with every scope; that token exists only
  * in this embedded demo mode.
  *
- * Configuration, boot failures and graceful shutdown: run-service.ts.
+ * Configuration, boot failures and graceful shutdown: run-service.ts (loaded when the command runs); the
+ * banner: service-banner.ts.
  */
 import type { Command } from 'commander';
-import { runService } from './run-service.ts';
-
-export { bootBanner } from './service-banner.ts';
 
 export function registerStartCommand(program: Command, out: (line: string) => void): void {
   program
     .command('start')
     .description('run the service: HTTP API, re-plan worker and OCPP gateway in one process (embedded unless REDIS_URL; demo site and token unless DEMO=false)')
     .option('--config <file>', 'JSON configuration file with the environment variable names as keys (env wins)')
-    .action(async (opts: { config?: string }) => runService('start', opts, out));
+    .action(async (opts: { config?: string }) => (await import('./run-service.ts')).runService('start', opts, out));
 }

@@ -119,7 +119,8 @@ export class ChargerConnection {
     try {
       result = await handler(this.context, params);
     } catch (error) {
-      throw createRPCError('InternalError', error instanceof OcppError ? error.code : 'internal error');
+      // An RPCError, an Error (ocpp-rpc's types call it a record).
+      throw createRPCError('InternalError', error instanceof OcppError ? error.code : 'internal error') as Error;
     }
     if (action === 'BootNotification' || (this.record.phase === 'connected' && !this.record.capabilities)) {
       const generation = ++this.generation;

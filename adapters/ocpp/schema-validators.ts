@@ -83,7 +83,8 @@ export function validatorFor(subprotocol: OcppSubprotocol): OcppValidator {
  */
 export function schemaProblem(subprotocol: OcppSubprotocol, action: string, kind: 'req' | 'conf', payload: unknown): string | undefined {
   try {
-    validatorFor(subprotocol).validate(`urn:${action}.${kind}`, payload);
+    // Synchronous for OCPP's schemas (none is $async): it throws an RPCError naming the problem, or returns true.
+    void validatorFor(subprotocol).validate(`urn:${action}.${kind}`, payload);
     return undefined;
   } catch (error) {
     return (error as Error).message;

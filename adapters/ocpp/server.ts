@@ -166,6 +166,8 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     wssOptions: { maxPayload: options.maxMessageBytes ?? 65_536 },
   });
 
+  // ocpp-rpc awaits the auth callback inside its own try/catch (lib/server.js); its types say it returns void.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   rpc.auth(async (accept, reject, handshake) => {
     try {
       const decision = await decideHandshake(handshake, { path, securityProfile, autoRegister: options.autoRegister ?? false, subprotocols: offered }, port);

@@ -247,7 +247,6 @@ export class MemoryQueue<D, R> implements JobQueue<D, R> {
       if (this.pendingByDedup.get(dedup) === job.id) this.pendingByDedup.delete(dedup);
     }
     const started = performance.now();
-    // eslint-disable-next-line prefer-const
     let done: Promise<void> | undefined;
     done = (async () => {
       try {

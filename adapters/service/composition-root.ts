@@ -15,7 +15,8 @@
  *
  * Lifecycle: `createService` (nothing runs yet) -> `start` (Redis answers; worker: warm the solver pool
  * with a realistic solve per thread, start taking jobs; gateway: follow the plan bus; ready) -> `listen`
- * (HTTP; gateway: the OCPP port) -> `close` (not ready; OCPP and HTTP stop; the active re-plans finish,
+ * (HTTP; gateway: the OCPP port; the CLI listens once `connect` (the first part of `start`) is done, while
+ * the pool warms up: /health/ready answers 503 until `start` is done) -> `close` (not ready; OCPP and HTTP stop; the active re-plans finish,
  * or after 60 % of SHUTDOWN_GRACE_MS are handed back to the queue for another worker; the pool and the
  * connections close).
  */
@@ -50,6 +51,9 @@ export interface ServiceDeps {
   readonly timers?: Timers;
   /** Default: HiGHS on a solver pool of SOLVER_POOL_SIZE workers created here (worker role only). */
   readonly solve?: PlanSolver;
+  /** The solver pool to use instead of creating one (worker role; the service closes it). The CLI starts it
+   * before loading the service's modules, so that HiGHS loads in its threads meanwhile. */
+  readonly pool?: SolverPool;
   /** A pino logger; default: silent. */
   readonly logger?: Logger;
   /** Embedded only: stores to use (tests). */
@@ -78,6 +82,10 @@ export interface Service {
   readonly ocpp: OcppServer | undefined;
   /** Only in demo mode: a random token with every scope, printed at boot. */
   readonly demoToken: string | undefined;
+  /** Waits until the backend answers (Redis: within REDIS_READY_TIMEOUT_MS, else StoreUnavailableError) and, gateway
+   * role, follows the plan bus: what must hold before listening. `start` does it first. */
+  connect(): Promise<void>;
+  /** `connect`, then (worker role) warms the solver pool and takes jobs; then ready (/health/ready 200). */
   start(): Promise<void>;
   /** Listens on HOST:PORT (and, gateway role, HOST:OCPP_PORT); returns the HTTP base URL. */
   listen(): Promise<string>;
@@ -102,7 +110,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onHandBack: (jobIds) => logger.warn({ jobIds }, 'shutdown: running re-plans handed back to the queue'),
     onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
   });
-  const pool = has('worker') && !deps.solve ? new SolverPool({ size: config.solverPoolSize }) : undefined;
+  const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
   const solve: PlanSolver = deps.solve ?? ((problem) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
@@ -124,8 +132,19 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   });
 
   let started = false;
+  let connected: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
   let closed: Promise<void> | undefined;
+  const connect = () => {
+    connected ??= (async () => {
+      await backend.ready(config.redisReadyTimeoutMs);
+      if (gateway) {
+        const g = gateway;
+        unsubscribe = planBus.subscribe((event) => g.planReady(event));
+      }
+    })();
+    return connected;
+  };
   return {
     ctx,
     app,
@@ -137,14 +156,11 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
       return gateway?.server;
     },
     demoToken,
+    connect,
     async start() {
       if (started) return;
       started = true;
-      await backend.ready(config.redisReadyTimeoutMs);
-      if (gateway) {
-        const g = gateway;
-        unsubscribe = planBus.subscribe((event) => g.planReady(event));
-      }
+      await connect();
       if (has('worker')) {
         if (pool) {
           await pool.warmUp();

@@ -7,6 +7,7 @@
 import { assemblePlan, emptyStats } from '../plan-assembly.ts';
 import type { Plan } from '../plan.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
+import type { BaselineName } from './baseline-names.ts';
 import { alapPowerKw } from './alap.ts';
 import { edfPowerKw } from './edf.ts';
 import { llfPowerKw } from './llf.ts';
@@ -14,16 +15,7 @@ import { priceGreedyPowerKw } from './price-greedy.ts';
 import { roundRobinPowerKw } from './round-robin.ts';
 import { uncontrolledPowerKw } from './uncontrolled.ts';
 
-export type BaselineName = 'uncontrolled' | 'alap' | 'edf' | 'llf' | 'round-robin' | 'price-greedy';
-
-export const baselineNames: readonly BaselineName[] = [
-  'uncontrolled',
-  'alap',
-  'edf',
-  'llf',
-  'round-robin',
-  'price-greedy',
-];
+export { baselineNames, type BaselineName } from './baseline-names.ts';
 
 const strategies: Readonly<Record<BaselineName, (rp: ResolvedProblem) => Float64Array[]>> = {
   uncontrolled: uncontrolledPowerKw,

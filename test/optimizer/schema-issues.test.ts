@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vehicle } from '../../optimizer/problem.ts';
 import { validateProblem, type InputIssue } from '../../optimizer/problem-validation.ts';
+import { schemaIssues, type SchemaError } from '../../optimizer/schema-issues.ts';
 import { aProblem, aVehicle } from './problem-builders.ts';
 
 function issuesFor(vehicle: Record<string, unknown>): readonly InputIssue[] {
@@ -38,5 +39,16 @@ describe('a union that fails', () => {
       { path: '/vehicles/0/maxChargeKw/1', message: 'must be >= 0' },
       { path: '/vehicles/0/maxChargeKw', message: 'does not match any allowed form' },
     ]);
+  });
+});
+
+describe('a union whose branches allow several types', () => {
+  it('lists each type once, also from a branch whose `type` is a list (never "string,null")', () => {
+    const errors: SchemaError[] = [
+      { keyword: 'type', instancePath: '/x', message: 'must be string,null', schemaPath: '#/properties/x/anyOf/0/type', params: { type: ['string', 'null'] } },
+      { keyword: 'type', instancePath: '/x', message: 'must be number', schemaPath: '#/properties/x/anyOf/1/type', params: { type: 'number' } },
+      { keyword: 'anyOf', instancePath: '/x', message: 'must match a schema in anyOf', schemaPath: '#/properties/x', params: {} },
+    ];
+    expect(schemaIssues({ Errors: () => errors }, { x: true })).toEqual([{ path: '/x', message: 'must be string or null or number' }]);
   });
 });

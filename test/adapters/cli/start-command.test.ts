@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../adapters/config.ts';
-import { bootBanner } from '../../../adapters/cli/start-command.ts';
+import { bootBanner } from '../../../adapters/cli/service-banner.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

@@ -19,7 +19,7 @@ describe('faults on the way to the charger', () => {
     const t = await startTestServer({ chargers: { CP1: {} }, backoff: { initialDelayMs: 100, maxDelayMs: 100, jitter: 0 } });
     const cp = await readyChargerWithSession(t, 'CP1', '2.0.1');
     cp.overrideHandler('SetChargingProfile', async () => {
-      throw createRPCError('NotImplemented', 'no smart charging here');
+      throw createRPCError('NotImplemented', 'no smart charging here') as Error;
     });
     t.server.applyPlan(plan([7, 7]));
     await waitFor(() => t.port.delivery('CP1', 1)?.status === 'not-applied');
@@ -47,7 +47,7 @@ describe('faults on the way to the charger', () => {
     const t = await startTestServer({ chargers: { CP1: {} } });
     const cp = startCharger({ id: 'CP1', version: '1.6' }, t.server, t.clock);
     cp.overrideHandler('GetConfiguration', async () => {
-      throw createRPCError('NotImplemented');
+      throw createRPCError('NotImplemented') as Error;
     });
     await cp.start();
     await waitFor(() => t.server.chargerPhase('CP1') === 'ready');

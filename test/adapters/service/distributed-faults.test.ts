@@ -4,7 +4,7 @@
  * is down every write is refused at once with 503 problem+json `V2G_ERR_STORE_UNAVAILABLE` (retryable,
  * Retry-After) and readiness fails; once it is back both reconnect by themselves and work again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig, type ServiceConfig } from '../../../adapters/config.ts';
 import { createService, type Service } from '../../../adapters/service/composition-root.ts';
 import { baselineSolver } from '../service-harness.ts';

@@ -1,0 +1,65 @@
+/** The body of `v2g replay` (replay-command.ts defines its arguments and options). */
+import path from 'node:path';
+import { kpiSummaryText } from '../../scenarios/kpi-table.ts';
+import { loadReplayInputs } from '../../scenarios/load-replay-inputs.ts';
+import { requirePolicyName } from '../../scenarios/policies.ts';
+import { runReplay } from '../../scenarios/replay-engine.ts';
+import { reportHtml } from '../../scenarios/report-html.ts';
+import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
+import { runRecord } from '../../scenarios/run-record.ts';
+import { replayProgress } from './replay-progress.ts';
+import type { ReplayOptions } from './replay-command.ts';
+import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
+import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
+
+/** Replays `scenarioArg` as the options say, writes the outputs and prints the KPI summary to `out`. */
+export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions, out: (line: string) => void): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const loaded = await loadScenarioFiles(scenarioArg, dataDirectory(opts.dataDir));
+  const scenario = loaded.scenario;
+  const policy = requirePolicyName(opts.policy ?? scenario.policy.name, opts.policy !== undefined ? '--policy' : '/policy/name');
+  const inputs = loadReplayInputs(scenario, loaded.texts, opts.seed !== undefined ? { seed: opts.seed } : {});
+  const needsLp = policy === 'mpc' || policy === 'offline' || opts.gap;
+  const highs = needsLp ? await loadHighsBackend() : undefined;
+  const solver = highs ? solverSetup(scenario, highs.backend) : {};
+
+  const started = wallClock();
+  let offline;
+  if (opts.gap && policy !== 'offline') {
+    const bar = replayProgress('offline');
+    offline = runReplay(inputs, 'offline', { solver, clock: wallClock, onProgress: (p) => bar.update(p) });
+    bar.stop();
+  }
+  const bar = replayProgress(policy);
+  const result = policy === 'offline' && offline === undefined
+    ? runReplay(inputs, 'offline', { solver, clock: wallClock, onProgress: (p) => bar.update(p) })
+    : runReplay(inputs, policy, { solver, clock: wallClock, onProgress: (p) => bar.update(p) });
+  bar.stop();
+  const elapsedMs = wallClock() - started;
+  const reference = policy === 'offline' ? result : offline;
+
+  const commit = gitCommit();
+  const record = runRecord(inputs, result, { gitCommit: commit, ...(highs ? { highsVersion: highs.version } : {}), startedAt, elapsedMs }, loaded.dataFiles, reference);
+  const dir = opts.out ?? path.join('out', `${scenario.name}-${policy}-seed${inputs.seed}`);
+  const files = await writeOutputs(dir, {
+    'run.json': `${JSON.stringify(record, null, 2)}\n`,
+    'timeseries.csv': timeseriesCsv(result),
+    'sessions.csv': sessionsCsv(result),
+    'report.html': reportHtml(result, {
+      chartJsSource: await chartJsSource(),
+      ...(reference ? { offline: reference } : {}),
+      facts: [
+        ['scenario', scenario.description],
+        ['scenario hash', record.scenario.hash],
+        ['git commit', commit],
+        ['solver', `${record.solver.name} ${record.solver.version}`],
+      ],
+    }),
+  });
+  out(`${scenario.name}: ${policy}, seed ${inputs.seed}, ${result.sessions.length} sessions, ${result.slots.startUtcMs.length} slots, ${(elapsedMs / 1000).toFixed(1)} s`);
+  for (const note of result.notes) out(`note: ${note}`);
+  out('');
+  out(kpiSummaryText(record.kpis, inputs.site.currency));
+  out('');
+  out(`wrote ${files.join(', ')}`);
+}
