@@ -59,6 +59,9 @@ export class RedisPlanBus implements PlanBus {
   private reader: Redis | undefined;
   private loop: Promise<void> | undefined;
   private closed = false;
+  /** Resolved when the reader knows the stream's newest id: every event published from then on reaches it. */
+  private positioned: Promise<void> | undefined;
+  private markPositioned: () => void = () => undefined;
 
   constructor(private readonly options: RedisPlanBusOptions) {
     this.key = new RedisKeys(options.prefix).planReady;
@@ -76,6 +79,7 @@ export class RedisPlanBus implements PlanBus {
   subscribe(listener: PlanReadyListener): () => void {
     if (this.closed) throw new Error('the plan bus is closed');
     this.listeners.add(listener);
+    this.positioned ??= new Promise<void>((resolve) => (this.markPositioned = resolve));
     this.loop ??= this.read();
     return () => this.listeners.delete(listener);
   }
@@ -83,9 +87,7 @@ export class RedisPlanBus implements PlanBus {
   /** Resolves once the reader is connected and positioned (tests, boot). */
   async ready(): Promise<void> {
     if (!this.loop) return;
-    const reader = this.reader!;
-    if (reader.status === 'ready') return;
-    await new Promise<void>((resolve) => reader.once('ready', () => resolve()));
+    await this.positioned;
   }
 
   async close(): Promise<void> {
@@ -111,6 +113,7 @@ export class RedisPlanBus implements PlanBus {
         if (lastId === undefined) {
           const newest = await reader.xrevrange(this.key, '+', '-', 'COUNT', 1);
           lastId = newest[0]?.[0] ?? '0-0';
+          this.markPositioned();
         }
         const reply = (await reader.xread('COUNT', 100, 'BLOCK', this.options.blockMs ?? 5000, 'STREAMS', this.key, lastId)) as StreamReply;
         for (const [, entries] of reply ?? []) {

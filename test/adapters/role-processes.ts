@@ -53,16 +53,39 @@ export class RoleProcess {
     this.watchers.push(watcher);
   }
 
-  /** Resolves with the banner's `listening on <url>` once printed. */
-  async listening(timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = /listening on (http:\/\/\S+)/.exec(this.stdout);
-      if (m) return m[1]!;
-      if (!this.running) throw new Error(`${this.name} exited before listening:\n${this.stderr}\n${this.stdout.slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`${this.name} did not listen within ${timeoutMs} ms:\n${this.stderr}\n${this.stdout.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  /**
+   * Resolves with the banner's `listening on <url>` as soon as it is printed (read from the output as it comes,
+   * not polled); rejects when the process exits first. `hangGuardMs` only turns a hang into an error that shows
+   * the output: a loaded machine makes a boot slower, never wrong.
+   */
+  listening(hangGuardMs = 300_000): Promise<string> {
+    const found = () => /listening on (http:\/\/\S+)/.exec(this.stdout)?.[1];
+    return new Promise<string>((resolve, reject) => {
+      const done = () => {
+        this.child.stdout.off('data', onData);
+        this.child.off('exit', onExit);
+        clearTimeout(guard);
+      };
+      const onData = () => {
+        const url = found();
+        if (url !== undefined) {
+          done();
+          resolve(url);
+        }
+      };
+      const onExit = () => {
+        done();
+        reject(new Error(`${this.name} exited before listening:\n${this.stderr}\n${this.stdout.slice(-2000)}`));
+      };
+      const guard = setTimeout(() => {
+        done();
+        reject(new Error(`${this.name} printed no "listening on" in ${hangGuardMs} ms (hang guard):\n${this.stderr}\n${this.stdout.slice(-2000)}`));
+      }, hangGuardMs);
+      this.child.stdout.on('data', onData);
+      this.child.once('exit', onExit);
+      onData();
+      if (!this.running) onExit();
+    });
   }
 
   /** The OCPP endpoint from a gateway's banner. */

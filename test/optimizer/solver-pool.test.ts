@@ -102,28 +102,21 @@ describe('a solve through the pool equals the in-process solve', () => {
 describe('the caller never blocks', () => {
   it('the event loop keeps turning while a 300-vehicle depot is solved', async () => {
     const depot = generateDepot({ vehicles: 300, slots: 96, seed: 3 });
-    let ticks = 0;
-    let last = performance.now();
-    let longestGapMs = 0;
+    // In-process this solve would block the caller's thread until it is done: no timer could fire before the
+    // plan arrives. On a worker, this thread runs timer after timer meanwhile (counted, not timed).
+    let solved = false;
+    let turnsWhileSolving = 0;
     const timer = setInterval(() => {
-      const now = performance.now();
-      longestGapMs = Math.max(longestGapMs, now - last);
-      last = now;
-      ticks++;
-    }, 10);
-    const started = performance.now();
+      if (!solved) turnsWhileSolving++;
+    }, 1);
     let plan: Plan;
     try {
-      plan = await pool.solve(depot);
+      plan = await pool.solve(depot).finally(() => (solved = true));
     } finally {
       clearInterval(timer);
     }
-    const elapsedMs = performance.now() - started;
     expectGoodPlan(depot, plan);
-    // In-process this solve blocks for one to three seconds; on a worker the 10 ms timer keeps firing.
-    expect(elapsedMs).toBeGreaterThan(200);
-    expect(ticks).toBeGreaterThan(elapsedMs / 10 / 4);
-    expect(longestGapMs).toBeLessThan(Math.min(500, elapsedMs / 2));
+    expect(turnsWhileSolving).toBeGreaterThanOrEqual(3);
   });
 });
 
@@ -182,9 +175,7 @@ describe('close()', () => {
 
   it('an idle pool closes at once', async () => {
     const idle = newPool();
-    const started = performance.now();
     await idle.close();
-    expect(performance.now() - started).toBeLessThan(1000);
     await expect(idle.solve(aProblem())).rejects.toThrow(/closed/);
   });
 
@@ -193,12 +184,13 @@ describe('close()', () => {
     const closing = newPool({ size: 1 });
     await closing.warmUp();
     const big = generateDepot({ vehicles: 150, slots: 96, seed: 2 });
+    // A warm idle worker takes the task at once (solve() hands it over synchronously): it is running now.
     const running = closing.solve(big);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     await closing.close();
+    // Settled by close() itself: its outcome is there before the next turn of the event loop.
     const outcome = await Promise.race([
       running.then((plan) => plan.status),
-      new Promise<string>((resolve) => setTimeout(() => resolve('still pending'), 2000)),
+      new Promise<string>((resolve) => setImmediate(() => resolve('still pending'))),
     ]);
     expect(outcome).toBe('error');
   });

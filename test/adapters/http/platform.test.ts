@@ -10,9 +10,13 @@ const dispatchBody = (powerKw = 20) => ({ kind: 'import-limit', powerKw, start: 
 
 describe('platform', () => {
   let h: Harness;
-  let solveDelayMs = 0;
+  /** While set, a solve says it started and waits until released (a request held in flight, no sleeps). */
+  let hold: { started: () => void; released: Promise<void> } | undefined;
   const slowable: PlanSolver = async (p) => {
-    if (solveDelayMs > 0) await new Promise((r) => setTimeout(r, solveDelayMs));
+    if (hold) {
+      hold.started();
+      await hold.released;
+    }
     return baselineSolver(p);
   };
   beforeAll(async () => {
@@ -98,11 +102,16 @@ describe('platform', () => {
 
     it('a second request while the first is in flight is 409 (retryable)', async () => {
       const headers = { 'idempotency-key': 'dispatch-1' };
-      solveDelayMs = 300; // the first request waits for its re-plan
+      let release!: () => void;
+      const solving = new Promise<void>((started) => {
+        hold = { started, released: new Promise<void>((r) => (release = r)) };
+      });
+      // the first request waits for its re-plan, which waits for `release`
       const first = h.request('dispatch', { method: 'POST', url: '/v1/sites/depot-1/dispatches', payload: dispatchBody(), headers });
-      await new Promise((r) => setTimeout(r, 50));
+      await solving;
       const second = await h.request('dispatch', { method: 'POST', url: '/v1/sites/depot-1/dispatches', payload: dispatchBody(), headers });
-      solveDelayMs = 0;
+      hold = undefined;
+      release();
       expect(second.statusCode).toBe(409);
       expect(json(second)).toMatchObject({ code: 'V2G_ERR_IDEMPOTENCY_IN_FLIGHT', retryable: true });
       expect((await first).statusCode).toBe(201);

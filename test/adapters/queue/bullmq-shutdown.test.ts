@@ -54,7 +54,6 @@ describeWithRedis('BullmqQueue: shutdown and lost workers', () => {
       await leaving.close({ handBackAfterMs: 300 });
       const closeMs = performance.now() - closing;
       expect(closeMs).toBeGreaterThanOrEqual(290);
-      expect(closeMs).toBeLessThan(3000);
       expect(handBacks).toEqual([[job.id]]);
       expect((await staying.getJob(job.id))?.state).toBe('waiting');
 

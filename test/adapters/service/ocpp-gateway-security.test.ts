@@ -108,9 +108,7 @@ describe('embedded service, OCPP security profile 1 (HTTP Basic per charger)', (
     await client.connect();
     await waitFor('SIM-0001 connected', async () => (await api(base, 'GET', '/v1/chargers/SIM-0001')).body.connected === true, 5_000);
     expect((await api(base, 'PUT', '/v1/chargers/SIM-0001/credentials', { password: 'sim-0001-password-new' })).status).toBe(200);
-    const started = Date.now();
     expect(await closed).toEqual({ code: 1008, reason: 'credentials changed' });
-    expect(Date.now() - started).toBeLessThan(5_000);
     await waitFor('SIM-0001 reported disconnected', async () => (await api(base, 'GET', '/v1/chargers/SIM-0001')).body.connected === false, 5_000);
     await expect(rawClient(url, 'SIM-0001', { password: passwords['SIM-0001'] }).connect()).rejects.toMatchObject({ code: 401 });
     await rawClient(url, 'SIM-0001', { password: 'sim-0001-password-new' }).connect();

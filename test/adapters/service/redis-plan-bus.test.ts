@@ -70,8 +70,7 @@ describeWithRedis('RedisPlanBus', () => {
     const gatewayB = bus(prefix, 'v2g-test-gw-b');
     gatewayA.subscribe((e) => void a.push(e.planId));
     gatewayB.subscribe((e) => void b.push(e.planId));
-    await Promise.all([gatewayA.ready(), gatewayB.ready()]);
-    await new Promise((r) => setTimeout(r, 100)); // both readers positioned at the stream's end
+    await Promise.all([gatewayA.ready(), gatewayB.ready()]); // both readers positioned at the stream's end
     const publisher = bus(prefix, 'v2g-test-worker');
     for (let n = 1; n <= 20; n++) await publisher.publish(event(n));
     const all = Array.from({ length: 20 }, (_, i) => `plan-${i + 1}`);
@@ -90,7 +89,6 @@ describeWithRedis('RedisPlanBus', () => {
     const gateway = bus(prefix, 'v2g-test-gw-killed', () => reconnects++);
     gateway.subscribe((e) => void seen.push(e.planId));
     await gateway.ready();
-    await new Promise((r) => setTimeout(r, 100));
     const publisher = bus(prefix, 'v2g-test-worker-2');
     await publisher.publish(event(1));
     await waitFor('first', () => seen.length === 1, 5000);
@@ -111,7 +109,8 @@ describeWithRedis('RedisPlanBus', () => {
     const b = new RedisPlanBus({ producer: down, readerConnection: () => down, prefix: randomPrefix(), timers: systemClock });
     const started = performance.now();
     await expect(b.publish(event(1))).rejects.toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', retryable: true, statusCode: 503 });
-    expect(performance.now() - started).toBeLessThan(500);
+    // Not by the client's 5 s command timeout (the bound tells the mechanism, not the speed).
+    expect(performance.now() - started).toBeLessThan(2_500);
     await b.close();
     down.disconnect();
   });

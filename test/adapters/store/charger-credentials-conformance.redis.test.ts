@@ -74,7 +74,8 @@ describe('RedisChargerCredentials when Redis is unreachable (127.0.0.1:1)', () =
       const error = await call().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect(error).toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', statusCode: 503, retryable: true });
-      expect(performance.now() - started).toBeLessThan(500);
+      // Not by the client's 5 s command timeout (the bound tells the mechanism, not the speed).
+      expect(performance.now() - started).toBeLessThan(2_500);
     }
   });
 });

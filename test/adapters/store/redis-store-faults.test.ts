@@ -15,6 +15,10 @@ import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix
 import { sessionRecord, siteRecord } from './store-fixtures.ts';
 import { describeNeeding } from '../../ci-env.ts';
 
+// "At once" = not by the client's 5 s command timeout (what a queued command would wait for); half of it is far
+// above what a loaded machine adds to an immediate rejection, so this bound tells the mechanism, not the speed.
+const failFastMs = 2_500;
+
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; error: unknown }> {
   const started = performance.now();
   try {
@@ -55,7 +59,7 @@ describe('Redis store: fail fast when Redis is unreachable (127.0.0.1:1)', () =>
     for (const call of calls) {
       const { ms, error } = await timed(call());
       expectUnavailable(error);
-      expect(ms).toBeLessThan(500);
+      expect(ms).toBeLessThan(failFastMs);
     }
   });
 
@@ -63,7 +67,7 @@ describe('Redis store: fail fast when Redis is unreachable (127.0.0.1:1)', () =>
     const { ms, error } = await timed(waitForRedis(client, 300));
     expectUnavailable(error);
     expect(String((error as Error).message)).toMatch(/within 300 ms/);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeGreaterThanOrEqual(290);
   });
 
   it('classifies ioredis and Redis failures, and nothing else, as "unavailable"', () => {
@@ -146,7 +150,7 @@ describeNeeding('Redis restart (a throw-away redis-server)', redisServerAvailabl
       await server.stop();
       const { ms, error } = await timed(store.putSession(sessionRecord('a', 's1')));
       expectUnavailable(error);
-      expect(ms).toBeLessThan(500);
+      expect(ms).toBeLessThan(failFastMs);
       await server.restart();
       await waitForRedis(client, 5000);
       await store.putSite(siteRecord('a'));
