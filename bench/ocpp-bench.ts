@@ -50,7 +50,6 @@ type ToParent = { type: 'ready' } | { type: 'received'; tag: number; atEpochMs: 
 type ToChild = { type: 'expect'; tag: number } | { type: 'stop' };
 
 /** The first period's limit of a SetChargingProfile (W): the dispatch tag. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function firstLimit(params: any): number {
   const schedule = params.csChargingProfiles ? params.csChargingProfiles.chargingSchedule : params.chargingProfile.chargingSchedule[0];
   return schedule.chargingSchedulePeriod[0].limit;

@@ -24,9 +24,7 @@ export function compositeKwPerSlot(c: ReportedComposite, slots: number, voltageV
 }
 
 const setProfiles = (cp: SimCharger) => cp.received.filter((r) => r.action === 'SetChargingProfile');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const profileOf = (params: any) => (params.csChargingProfiles ?? params.chargingProfile);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const scheduleOf = (params: any) => (params.csChargingProfiles ? params.csChargingProfiles.chargingSchedule : params.chargingProfile.chargingSchedule[0]);
 
 export function protocolSuite(version: OcppVersion): void {
