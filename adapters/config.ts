@@ -37,6 +37,7 @@ export const ConfigSchema = Type.Object(
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue); set = Redis store and BullMQ queue' })),
     V2G_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: defaultRedisPrefix, description: 'namespace of every Redis key and queue (several deployments share one Redis)' }),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
+    REDIS_COMMAND_TIMEOUT_MS: Int('a store or queue command without a reply after this long fails as V2G_ERR_STORE_UNAVAILABLE (ms)', 100, 600_000, 5_000),
     QUEUE_LOCK_MS: Int("a worker's lock on a running re-plan; a killed worker's job is picked up again after it expires (ms)", 1_000, 600_000, 30_000),
     QUEUE_STALLED_INTERVAL_MS: Int('how often workers look for jobs whose worker died (ms)', 500, 600_000, 30_000),
     QUEUE_DASHBOARD: Type.String({
@@ -105,6 +106,8 @@ export interface ServiceConfig {
   readonly redisPrefix: string;
   /** How long `start` waits for Redis (ms). */
   readonly redisReadyTimeoutMs: number;
+  /** A producer command without a reply after this long fails (ms). */
+  readonly redisCommandTimeoutMs: number;
   /** BullMQ `lockDuration` of re-plan jobs (ms). */
   readonly queueLockMs: number;
   /** BullMQ `stalledInterval` (ms). */
@@ -375,6 +378,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     redisUrl: c.REDIS_URL,
     redisPrefix: c.V2G_REDIS_PREFIX,
     redisReadyTimeoutMs: c.REDIS_READY_TIMEOUT_MS,
+    redisCommandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS,
     queueLockMs: c.QUEUE_LOCK_MS,
     queueStalledIntervalMs: c.QUEUE_STALLED_INTERVAL_MS,
     queueDashboard: c.QUEUE_DASHBOARD as 'off' | 'read-only' | 'actions',

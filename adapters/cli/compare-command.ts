@@ -8,15 +8,8 @@
  */
 import type { Command } from 'commander';
 import { policyNames } from '../../scenarios/policy-names.ts';
+import type { CompareOptions } from './compare-run.ts';
 import { integerOption, withInputErrors } from './scenario-command-support.ts';
-
-export interface CompareOptions {
-  policies: string;
-  seed?: number;
-  out?: string;
-  dataDir?: string;
-  full: boolean;
-}
 
 const defaultPolicies = policyNames.filter((p) => p !== 'offline').join(',');
 

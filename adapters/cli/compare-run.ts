@@ -8,9 +8,17 @@ import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
 import { runRecord } from '../../scenarios/run-record.ts';
 import { scenarioHash } from '../../scenarios/scenario-hash.ts';
 import { replayProgress, type ProgressReporter } from './replay-progress.ts';
-import type { CompareOptions } from './compare-command.ts';
 import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
+
+/** The options of `v2g compare` (compare-command.ts defines them). */
+export interface CompareOptions {
+  policies: string;
+  seed?: number;
+  out?: string;
+  dataDir?: string;
+  full: boolean;
+}
 
 /** Replays `scenarioArg` under each policy, writes the comparison and prints the KPI table to `out`. */
 export async function runCompareCommand(scenarioArg: string, opts: CompareOptions, out: (line: string) => void): Promise<void> {

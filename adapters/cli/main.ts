@@ -11,7 +11,7 @@ import { isSolverName, solverNames, type SolverName } from '../../optimizer/solv
 import type { IntegerStrategy } from '../../optimizer/solve-problem.ts';
 import { packageVersion } from '../package-root.ts';
 import { CliInputError } from './cli-input-error.ts';
-import type { DemoOptions, GenerateOptions, SchemaOptions, SolveOptions } from './problem-commands.ts';
+import type { DemoOptions, GenerateOptions, RunState, SchemaOptions, SolveOptions } from './problem-commands.ts';
 import { registerStartCommand } from './start-command.ts';
 import { registerRoleCommands } from './role-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
@@ -44,10 +44,7 @@ function integerStrategy(value: string): IntegerStrategy {
   return value;
 }
 
-/** Exit status of the command that ran, set by actions that finish with a failure they already reported. */
-export interface RunState {
-  exitCode: number;
-}
+export type { RunState } from './problem-commands.ts';
 
 export function buildProgram(
   out: (line: string) => void,

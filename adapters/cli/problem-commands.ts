@@ -10,8 +10,12 @@ import type { IntegerStrategy } from '../../optimizer/solve-problem.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { CliInputError } from './cli-input-error.ts';
-import type { RunState } from './main.ts';
 import { formatPlanSummary } from './plan-summary.ts';
+
+/** Exit status of the command that ran, set by actions that finish with a failure they already reported. */
+export interface RunState {
+  exitCode: number;
+}
 
 export interface GenerateOptions {
   vehicles: number;

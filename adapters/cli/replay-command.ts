@@ -7,15 +7,8 @@
  * replay-run.ts, loaded when the command runs.
  */
 import type { Command } from 'commander';
+import type { ReplayOptions } from './replay-run.ts';
 import { integerOption, withInputErrors } from './scenario-command-support.ts';
-
-export interface ReplayOptions {
-  policy?: string;
-  seed?: number;
-  out?: string;
-  dataDir?: string;
-  gap: boolean;
-}
 
 /** Adds `replay` to the program; `out` receives the summary lines. */
 export function registerReplayCommand(program: Command, out: (line: string) => void): void {

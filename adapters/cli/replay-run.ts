@@ -8,9 +8,17 @@ import { reportHtml } from '../../scenarios/report-html.ts';
 import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
 import { runRecord } from '../../scenarios/run-record.ts';
 import { replayProgress } from './replay-progress.ts';
-import type { ReplayOptions } from './replay-command.ts';
 import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
+
+/** The options of `v2g replay` (replay-command.ts defines them). */
+export interface ReplayOptions {
+  policy?: string;
+  seed?: number;
+  out?: string;
+  dataDir?: string;
+  gap: boolean;
+}
 
 /** Replays `scenarioArg` as the options say, writes the outputs and prints the KPI summary to `out`. */
 export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions, out: (line: string) => void): Promise<void> {

@@ -98,6 +98,7 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
     merge: mergeReplanData,
     concurrency: config.solverPoolSize,
     onError,
+    connection: { commandTimeoutMs: config.redisCommandTimeoutMs },
     worker: {
       lockDurationMs: config.queueLockMs,
       stalledIntervalMs: config.queueStalledIntervalMs,

@@ -41,6 +41,9 @@ describeWithRedis('scale-out: API, two workers and a gateway as processes on one
     REPLAN_DEBOUNCE_MS: '200',
     REPLAN_MAX_WAIT_MS: '1000',
     SHUTDOWN_GRACE_MS: '8000',
+    // A process that a loaded machine leaves unscheduled for seconds sees ioredis' command timer fire before it
+    // reads a reply that arrived meanwhile: 60 s instead of 5 s keeps that artefact out of this test.
+    REDIS_COMMAND_TIMEOUT_MS: '60000',
   };
   let admin: Redis;
   let apiProcess: RoleProcess;
@@ -69,7 +72,8 @@ describeWithRedis('scale-out: API, two workers and a gateway as processes on one
 
   it('a worker SIGKILLed mid-solve: the job is picked up again and the plan still reaches the chargers', async () => {
     // 1. the site, 200 API sessions and prices; the first plan comes from either worker
-    expect((await api(base, 'POST', '/v1/sites', simSite('depot', simChargers, apiSessions))).status).toBe(201);
+    const site = await api(base, 'POST', '/v1/sites', simSite('depot', simChargers, apiSessions));
+    expect(site.status, JSON.stringify(site.body)).toBe(201);
     const now = Date.now();
     for (let n = 1; n <= apiSessions; n++) {
       const res = await api(base, 'POST', '/v1/sites/depot/sessions', apiSession(n, now));
@@ -138,7 +142,7 @@ describeWithRedis('scale-out: API, two workers and a gateway as processes on one
       }
     });
     const queued = await api(base, 'POST', '/v1/sites/depot/optimize?wait=false');
-    expect(queued.status).toBe(202);
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
     const { jobId } = await waitFor('worker-3 to start the re-plan', () => started, 600_000, 20);
     // Exit 0 is the bound: past its 8 s grace close-with-grace ends the process with code 1.
     expect(await quick.exit, quick.output.slice(-3000)).toBe(0);

@@ -6,10 +6,14 @@
  * lock entry with `version`, `os`, `cpu` and `optional: true` (npm ci skips it on other platforms).
  */
 import { readFileSync } from 'node:fs';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 interface LockPackage {
   version?: string;
+  dev?: boolean;
+  os?: string[];
+  engines?: { node?: string };
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
 }
@@ -41,5 +45,20 @@ describe('package-lock.json', () => {
       }
     }
     expect(missing, 'add lock entries for these (see this file)').toEqual([]);
+  });
+
+  // npm ci warns (EBADENGINE) for every installed package whose engines exclude the running Node. The README
+  // promises Node 20: the service's packages must accept any Node 20, the test tools Node 20.19 (vitest 4,
+  // eslint 10). Packages for other operating systems are never installed here and are left out.
+  const onLinux = (pkg: LockPackage) => pkg.os === undefined || pkg.os.includes('linux');
+  const refusing = (minimum: string, include: (pkg: LockPackage) => boolean) =>
+    Object.entries(lock.packages)
+      .filter(([path, pkg]) => path !== '' && onLinux(pkg) && include(pkg) && pkg.engines?.node !== undefined)
+      .filter(([, pkg]) => !semver.satisfies(minimum, pkg.engines!.node!))
+      .map(([path, pkg]) => `${path}@${pkg.version}: node ${pkg.engines!.node}`);
+
+  it('installs no package that refuses Node 20.19 (npm ci warns of none), and no runtime package that refuses Node 20.0', () => {
+    expect(refusing('20.19.0', () => true), 'pin or override a version that supports Node 20 (package.json overrides)').toEqual([]);
+    expect(refusing('20.0.0', (pkg) => pkg.dev !== true)).toEqual([]);
   });
 });

@@ -22,6 +22,14 @@ function start(env: Record<string, string>, command = 'start'): { child: ChildPr
   return { child, out: () => out, err: () => err, exit };
 }
 
+async function waitForAsync(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function waitFor(check: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -38,8 +46,14 @@ describe('v2g start', () => {
       const base = /listening on (http:\/\/[^ ]+)/.exec(p.out())![1]!;
       const token = /export TOKEN=(demo-[0-9a-f]+)/.exec(p.out())![1]!;
       expect(p.out()).toMatch(/DEMO MODE \(embedded only/);
-      expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-      const plan = await fetch(`${base}/v1/sites/demo-depot/plan`, { headers: { authorization: `Bearer ${token}` } });
+      // The banner comes once the service listens; ready follows when the solver threads are warm.
+      await waitForAsync(async () => (await fetch(`${base}/health/ready`)).status === 200, 300_000);
+      // The demo site's first plan is queued at boot and solved once the solver threads are warm.
+      let plan = await fetch(`${base}/v1/sites/demo-depot/plan`, { headers: { authorization: `Bearer ${token}` } });
+      await waitForAsync(async () => {
+        plan = await fetch(`${base}/v1/sites/demo-depot/plan`, { headers: { authorization: `Bearer ${token}` } });
+        return plan.status !== 404;
+      }, 300_000);
       expect(plan.status).toBe(200);
       const body = (await plan.json()) as { vehicles: unknown[]; status: { inForce: boolean } };
       expect(body.vehicles.length).toBeGreaterThan(0);

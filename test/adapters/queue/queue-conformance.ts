@@ -243,16 +243,18 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         });
         const started = Date.now();
         const first = await queue.add('replan', data('a', 'r0'), { deduplicationId: dedup('a'), delayMs: 300, maxDelayMs: 500 });
-        expect(first.runAtUtcMs! - started).toBeLessThanOrEqual(310);
+        expect(first.runAtUtcMs! - first.createdAtUtcMs).toBeLessThanOrEqual(310);
+        const schedules: number[] = [first.runAtUtcMs!];
         for (let i = 1; runs.length === 0 && Date.now() - started < 2000; i++) {
-          await queue.add('replan', data('a', `r${i}`), { deduplicationId: dedup('a'), delayMs: 300, maxDelayMs: 500 });
+          const added = await queue.add('replan', data('a', `r${i}`), { deduplicationId: dedup('a'), delayMs: 300, maxDelayMs: 500 });
+          if (added.id === first.id && added.runAtUtcMs !== undefined) schedules.push(added.runAtUtcMs);
           await sleep(60);
         }
         await waitFor(() => runs.length >= 1, 60_000, 'the capped job to run');
         expect(runs[0]!.id).toBe(first.id);
         expect(runs[0]!.processedAtUtcMs! - runs[0]!.createdAtUtcMs).toBeGreaterThanOrEqual(450);
         // The cap is in the job's schedule, whatever a loaded machine adds before it runs.
-        expect(runs[0]!.runAtUtcMs! - runs[0]!.createdAtUtcMs).toBeLessThanOrEqual(500);
+        for (const runAt of schedules) expect(runAt - first.createdAtUtcMs).toBeLessThanOrEqual(500);
       });
 
       it('an immediate add runs the pending job now, with the merged data', async () => {

@@ -17,6 +17,8 @@ describeWithRedis('a crashed gateway: its chargers read as not connected after 3
   const env = {
     REDIS_URL: redisTestUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: apiTokens, LOG_LEVEL: 'info',
     HOST: '127.0.0.1', PORT: '0', OCPP_PORT: '0', OCPP_GATEWAY_BEAT_MS: '1000',
+    // see scale-out.test.ts: no spurious command timeouts when a loaded machine stalls a process
+    REDIS_COMMAND_TIMEOUT_MS: '60000',
   };
   let admin: Redis;
   let apiProcess: RoleProcess;
