@@ -32,6 +32,7 @@ import { resolveProblem, type ResolvedProblem } from './resolved-problem.ts';
 import { validatePlan } from './plan-validator.ts';
 import { runBaseline, type BaselineName } from './baselines/index.ts';
 import { noWorseThanBaselines } from './baseline-guard.ts';
+import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
 
 export type IntegerStrategy = 'repair' | 'milp';
 
@@ -393,7 +394,10 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
       const status: PlanStatus = lp.status === 'timed_out' ? 'timed_out' : 'error';
       return fallbackPlan(problem, rp, status, lp.message ?? `${backend.name}: ${lp.status}`, run.stats());
     }
-    run.relaxationObjective = lp.objective;
+    // With a network the LP holds current magnitudes by an inner polygon: its objective bounds the exact
+    // problem only after the duality correction (magnitude-rows.ts), and "optimal" means optimal for it.
+    const approximationGap = innerApproximationGap(formulation.networkRows, lp.rowDual);
+    run.relaxationObjective = lp.objective === undefined || approximationGap === undefined ? undefined : lp.objective - approximationGap;
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
       answer = answerFrom(rp, formulation.columns, lp.x, lp.status === 'optimal' ? 'optimal' : 'feasible');
@@ -402,6 +406,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
       answer = exact ?? repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds);
       if (strategy === 'milp' && !exact) answer = { ...answer, message: `MILP did not finish within its budget; ${answer.message ?? ''}` };
     }
+    answer = withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
   } finally {
     session.dispose();
   }

@@ -19,6 +19,8 @@ export interface LpSolution {
   /** Primal values in column order; present for `optimal` and `feasible`. */
   readonly x?: Float64Array;
   readonly objective?: number;
+  /** Row duals of an LP solved to optimality, when the backend gives them (HiGHS does; javascript-lp-solver not). */
+  readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
 }
