@@ -29,6 +29,8 @@ export interface ElementLoading {
 
 export interface NetworkLoading {
   readonly elements: readonly ElementLoading[];
+  /** Per element (same order), its magnitude per slot (A). */
+  readonly magnitudesA: readonly Float64Array[];
   /** NEMA unbalance of the secondary lines per slot (%; NaN where nothing flows). */
   readonly secondaryUnbalancePct: Float64Array;
   /** Mean and highest unbalance over the slots where current flows (undefined when it never does). */
@@ -122,6 +124,7 @@ export function networkLoading(network: Network, chargerPowerKw: ReadonlyMap<str
   const limited = loadings.filter((l) => l.peakLoadingPct !== undefined);
   return {
     elements: loadings,
+    magnitudesA: magnitudes,
     secondaryUnbalancePct,
     meanSecondaryUnbalancePct: secondary.mean,
     maxSecondaryUnbalancePct: secondary.max,
