@@ -83,6 +83,15 @@ export function createHighsBackend(highs: Highs): LpBackend {
         setColBounds: (col, lower, upper) => {
           model.changeColBounds(col, lower, upper);
         },
+        addRows: (rows) => {
+          const count = rows.lower.length;
+          if (count === 0) return;
+          model.addRows({
+            lower: rows.lower,
+            upper: rows.upper,
+            matrix: { format: 'csr', numRows: count, numCols: lp.numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
+          });
+        },
         dispose: () => model.dispose(),
       };
     },

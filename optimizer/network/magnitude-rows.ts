@@ -1,11 +1,9 @@
 /**
  * The network's shared rows of the LP: each magnitude limit |sum_v k_v (c_v - x_v)| <= L becomes linear rows
  * over the vehicles' charge and discharge columns (polygon.ts). Rows are templates over vehicles, the same
- * in every slot; a slot gets a row only where the vehicles plugged in could break it (the sum of
- * |coefficient| x power limit exceeds the row's bound). The decomposition prices these rows per slot like
- * the site limit.
+ * in every slot; lazy-rows.ts puts a (slot, template) row into the model only once a solution breaks it.
+ * The decomposition can price these rows per slot like the site limit.
  */
-import type { LinearProgramBuilder } from '../linear-program.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
 import { covering, sidesForLoss } from './polygon.ts';
 import type { ResolvedNetwork } from './resolved-network.ts';
@@ -90,41 +88,6 @@ export function magnitudeRowTemplates(rp: ResolvedProblem, network: ResolvedNetw
     }
   });
   return out;
-}
-
-/**
- * Adds the network's rows for every slot to the LP: net power of vehicle i in slot t is
- * `charge[i][t] - discharge[i][t]` (columns, -1 = fixed at 0). A row is left out of a slot where it cannot
- * bind (every vehicle at its limit still stays within the bound). Returns the rows added.
- */
-export function addNetworkRows(b: LinearProgramBuilder, rp: ResolvedProblem, charge: readonly Int32Array[], discharge: readonly Int32Array[]): NetworkRowSet {
-  const rows: number[] = [];
-  const slackA: number[] = [];
-  if (rp.network === undefined) return { rows: new Int32Array(0), slackA: new Float64Array(0) };
-  const templates = magnitudeRowTemplates(rp, rp.network);
-  for (let t = 0; t < rp.slotCount; t++) {
-    for (const row of templates) {
-      let reach = 0;
-      for (let k = 0; k < row.vehicles.length; k++) {
-        const i = row.vehicles[k]!;
-        const w = Math.abs(row.coefficients[k]!);
-        if (charge[i]![t]! >= 0) reach += w * rp.vehicles[i]!.maxChargeKw[t]!;
-        if (discharge[i]![t]! >= 0) reach += w * rp.vehicles[i]!.maxDischargeKw[t]!;
-      }
-      if (reach <= row.upper) continue;
-      for (let k = 0; k < row.vehicles.length; k++) {
-        const i = row.vehicles[k]!;
-        const w = row.coefficients[k]!;
-        const c = charge[i]![t]!;
-        const x = discharge[i]![t]!;
-        if (c >= 0) b.entry(c, w);
-        if (x >= 0) b.entry(x, -w);
-      }
-      rows.push(b.endRow(row.lower, row.upper));
-      slackA.push(row.limitA - row.upper);
-    }
-  }
-  return { rows: Int32Array.from(rows), slackA: Float64Array.from(slackA) };
 }
 
 /**

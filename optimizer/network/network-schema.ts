@@ -106,14 +106,14 @@ export const NetworkTransformerSchema = Type.Object(
 export type NetworkTransformer = Static<typeof NetworkTransformerSchema>;
 
 /** Default worst-case loss of the LP's inner approximation of a magnitude limit (%). */
-export const defaultMaxMagnitudeLossPct = 0.5;
+export const defaultMaxMagnitudeLossPct = 0.1;
 
 /** The parameter of the LP's inner approximation (polygon.ts): its worst-case loss (%). */
 export const MaxMagnitudeLossPctSchema = Type.Number({
   exclusiveMinimum: 0,
   maximum: 10,
   description:
-    'worst-case share (%) of a magnitude limit the LP may leave unused: each |phasor sum| <= limit is held by a polygon inscribed in the circle, with enough sides that 1 - cos(half the angle between sides) <= this; default 0.5',
+    'worst-case share (%) of a magnitude limit the LP may leave unused: each |phasor sum| <= limit is held by a polygon inscribed in the circle, with enough sides that 1 - cos(half the angle between sides) <= this; default 0.1',
 });
 
 /**
