@@ -49,43 +49,50 @@ export function waterLevelKw(ceilingsKw: readonly number[], headroomKw: number):
 export function fairSharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[]): Map<number, number> {
   const network = alloc.network!;
   const headroomKw = alloc.headroomKw(t);
-  const frozen = new Map<number, number>();
-  let active = [...claims];
-  let floor = 0;
-  const at = (level: number) => {
-    const m = new Map(frozen);
-    for (const c of active) m.set(c.index, Math.min(c.ceilingKw, level));
-    return m;
+  const n = claims.length;
+  const vehicles = Int32Array.from(claims, (c) => c.index);
+  const share = new Float64Array(n);
+  const frozen = new Uint8Array(n);
+  const setLevel = (level: number) => {
+    for (let k = 0; k < n; k++) if (!frozen[k]) share[k] = Math.min(claims[k]!.ceilingKw, level);
   };
-  const total = (m: ReadonlyMap<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  const fits = (m: ReadonlyMap<number, number>) => total(m) <= headroomKw + minPowerSlackKw && network.brokenBy(t, m).length === 0;
-  while (active.length > 0) {
-    const top = Math.max(...active.map((c) => c.ceilingKw));
-    const full = at(top);
-    if (fits(full)) return full;
+  const total = () => share.reduce((a, b) => a + b, 0);
+  const fits = () => total() <= headroomKw + minPowerSlackKw && network.brokenBy(t, vehicles, share).length === 0;
+  let floor = 0;
+  for (let active = n; active > 0; ) {
+    let top = 0;
+    for (let k = 0; k < n; k++) if (!frozen[k]) top = Math.max(top, claims[k]!.ceilingKw);
+    setLevel(top);
+    if (fits()) break;
     let lo = floor;
     let hi = top;
-    for (let k = 0; k < bisectionSteps; k++) {
+    for (let step = 0; step < bisectionSteps; step++) {
       const mid = (lo + hi) / 2;
-      if (fits(at(mid))) lo = mid;
+      setLevel(mid);
+      if (fits()) lo = mid;
       else hi = mid;
     }
     // What breaks just above the level binds: its vehicles keep their share.
-    const over = at(hi);
+    setLevel(hi);
     const blocked = new Set<number>();
-    if (total(over) > headroomKw + minPowerSlackKw) for (const c of active) blocked.add(c.index);
-    for (const limit of network.brokenBy(t, over)) for (const v of network.vehiclesOf(limit)) blocked.add(v);
-    const rising = active.filter((c) => c.ceilingKw > lo && !blocked.has(c.index));
-    for (const c of active) if (!rising.includes(c)) frozen.set(c.index, Math.min(c.ceilingKw, lo));
-    if (rising.length === active.length) {
+    const siteBinds = total() > headroomKw + minPowerSlackKw;
+    for (const limit of network.brokenBy(t, vehicles, share)) for (const v of network.vehiclesOf(limit)) blocked.add(v);
+    setLevel(lo);
+    let stillRising = 0;
+    for (let k = 0; k < n; k++) {
+      if (frozen[k]) continue;
+      if (siteBinds || claims[k]!.ceilingKw <= lo || blocked.has(claims[k]!.index)) frozen[k] = 1;
+      else stillRising++;
+    }
+    if (stillRising === active) {
       // Rounding found no binding limit: stop at the level that fits.
-      for (const c of active) frozen.set(c.index, Math.min(c.ceilingKw, lo));
+      frozen.fill(1);
       break;
     }
-    active = rising;
+    active = stillRising;
     floor = lo;
   }
-  return frozen;
+  return new Map(claims.map((c, k) => [c.index, share[k]!]));
 }
 
 /** The shares of `claims` (kW by vehicle index): water-filling on the site headroom, or fair shares with a network. */

@@ -33,6 +33,9 @@ export class NetworkLoad {
   ) {
     this.re = new Float64Array(network.limits.length * slotCount);
     this.im = new Float64Array(network.limits.length * slotCount);
+    this.scratchRe = new Float64Array(network.limits.length);
+    this.scratchIm = new Float64Array(network.limits.length);
+    this.isTouched = new Uint8Array(network.limits.length);
   }
 
   /** Most kW vehicle `i` can add in slot `t` within every limit it touches (Infinity when it touches none). */
@@ -55,23 +58,38 @@ export class NetworkLoad {
     }
   }
 
+  /** Scratch for `brokenBy`: the phasor of each touched limit, and which limits are touched. */
+  private readonly scratchRe: Float64Array;
+  private readonly scratchIm: Float64Array;
+  private readonly touched: number[] = [];
+  private readonly isTouched: Uint8Array;
+
   /**
-   * The limits that `extraKw` (vehicle index -> kW more in slot `t`) would break together, as indices into
-   * `network.limits`; empty when they fit. `slackA` is allowed above each limit.
+   * The limits that vehicles `vehicles[k]` taking `extraKw[k]` more in slot `t` would break together, as
+   * indices into `network.limits`; empty when they fit. `slackA` is allowed above each limit.
    */
-  brokenBy(t: number, extraKw: ReadonlyMap<number, number>, slackA = 1e-9): number[] {
-    const touched = new Map<number, [number, number]>();
-    for (const [i, kw] of extraKw) {
-      for (const term of this.network.byVehicle[i]!) {
-        const k = term.limit * this.slotCount + t;
-        const z = touched.get(term.limit) ?? [this.re[k]!, this.im[k]!];
-        z[0] += term.re * kw;
-        z[1] += term.im * kw;
-        touched.set(term.limit, z);
+  brokenBy(t: number, vehicles: ArrayLike<number>, extraKw: ArrayLike<number>, slackA = 1e-9): number[] {
+    const { scratchRe, scratchIm, touched, isTouched } = this;
+    touched.length = 0;
+    for (let k = 0; k < vehicles.length; k++) {
+      const kw = extraKw[k]!;
+      for (const term of this.network.byVehicle[vehicles[k]!]!) {
+        const l = term.limit;
+        if (!isTouched[l]) {
+          isTouched[l] = 1;
+          touched.push(l);
+          scratchRe[l] = this.re[l * this.slotCount + t]!;
+          scratchIm[l] = this.im[l * this.slotCount + t]!;
+        }
+        scratchRe[l]! += term.re * kw;
+        scratchIm[l]! += term.im * kw;
       }
     }
     const broken: number[] = [];
-    for (const [limit, [re, im]] of touched) if (Math.hypot(re, im) > this.network.limits[limit]!.limitA + slackA) broken.push(limit);
+    for (const l of touched) {
+      isTouched[l] = 0;
+      if (Math.hypot(scratchRe[l]!, scratchIm[l]!) > this.network.limits[l]!.limitA + slackA) broken.push(l);
+    }
     return broken;
   }
 
