@@ -12,7 +12,7 @@
  *   prices to `<site currency>/kWh` (a price in another currency is an error, not converted), base load and
  *   PV to kW (both must be >= 0). Import price = market + `importPriceTerms` (`price-terms.ts`).
  * - Limits follow `site-limits.ts` (tightest per slot, with its source). A demand charge applies to the slots
- *   inside its billing period.
+ *   inside its billing period. A site's three-phase network becomes the problem's `network` (site-network.ts).
  * - Every bad input is collected before throwing: one failing part keeps its code; several give
  *   `V2G_ERR_ASSEMBLY_INPUT` with each issue naming its code. The result always passes `validateProblem`
  *   (otherwise `V2G_ERR_PROBLEM_INVALID`).
@@ -27,6 +27,7 @@ import { composePrice, type PriceBreakdown, type PriceTerm } from './price-terms
 import { resampleToGrid, type GapPolicy } from './resample.ts';
 import type { SignalSeries } from './signal-series.ts';
 import { siteLimitsPerSlot, type CapacityLimit, type SiteLimits } from './site-limits.ts';
+import { problemNetwork, type SiteNetwork } from './site-network.ts';
 import { alignToSlotStart, createSlotGrid, slotMinutesIssue, type SlotGrid } from './slot-grid.ts';
 import { vehiclesOnGrid, type DroppedVehicle, type VehicleAtInstants } from './vehicle-at-instants.ts';
 import { isKnownZone } from './zone.ts';
@@ -51,6 +52,11 @@ export interface SiteDescription {
   readonly transformerRatingKw?: number;
   /** Passed to the Problem; default there 10 per kWh. */
   readonly shortfallPenaltyPerKwh?: number;
+  /**
+   * The three-phase network (site-network.ts), already checked against the site's chargers; becomes the
+   * Problem's `network` (transformer limits in amps). The import limit above applies on top.
+   */
+  readonly network?: SiteNetwork;
   /** DST policy for local-time instants (default: reject nonexistent and ambiguous ones). */
   readonly localTimePolicy?: LocalTimePolicy;
 }
@@ -254,6 +260,7 @@ export function assembleProblem(input: AssemblyInput): AssembledProblem {
         }
       : {}),
     ...(site.shortfallPenaltyPerKwh !== undefined ? { shortfallPenaltyPerKwh: site.shortfallPenaltyPerKwh } : {}),
+    ...(site.network !== undefined ? { network: problemNetwork(site.network) } : {}),
     vehicles: v.vehicles,
   };
   const checked = validateProblem(problem);

@@ -11,7 +11,12 @@
  * through a site limit, can need more than the envelope shows: the utility's request is re-optimised
  * against the real constraints (a dispatch becomes a limit in the problem) and answered with what the
  * site can actually do.
+ *
+ * With a three-phase network the extra import of a slot is also what its current limits leave: the
+ * vehicles' extra power is added one after another (problem order), each within the exact magnitudes left
+ * by the plan and the vehicles before it (network-load.ts), so the envelope's "up" can be done as shown.
  */
+import { NetworkLoad } from './network/network-load.ts';
 import type { Plan } from './plan.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
 
@@ -33,6 +38,9 @@ export function flexibilityEnvelope(rp: ResolvedProblem, plan: Plan): Flexibilit
   const plannedNetKw = plan.site.importKw.map((imp, t) => imp - plan.site.exportKw[t]!);
   const vehicleUp = new Float64Array(T);
   const vehicleDown = new Float64Array(T);
+  const network = rp.network ? new NetworkLoad(rp.network, T) : undefined;
+  if (network) plan.vehicles.forEach((vp, i) => vp.powerKw.forEach((kw, t) => kw !== 0 && network.add(i, t, kw)));
+  const ups: [number, number, number][] = [];
   rp.vehicles.forEach((v, i) => {
     const vp = plan.vehicles[i]!;
     // reachableAfter[t]: energy the vehicle can still add from slot t to its departure at full power.
@@ -51,10 +59,16 @@ export function flexibilityEnvelope(rp: ResolvedProblem, plan: Plan): Flexibilit
       let lowest = change >= 0 ? change / (dt * v.chargeEfficiency) : (change * v.dischargeEfficiency) / dt;
       lowest = Math.max(lowest, -v.maxDischargeKw[t]!);
       if (lowest > 0 && lowest > highest) lowest = highest;
-      vehicleUp[t]! += Math.max(0, highest - planned);
+      if (network) ups.push([i, t, Math.max(0, highest - planned)]);
+      else vehicleUp[t]! += Math.max(0, highest - planned);
       vehicleDown[t]! += Math.max(0, planned - Math.min(lowest, planned));
     }
   });
+  for (const [i, t, up] of ups) {
+    const kw = Math.min(up, network!.headroomKw(i, t));
+    network!.add(i, t, kw);
+    vehicleUp[t]! += kw;
+  }
   for (let t = 0; t < T; t++) {
     const net = plannedNetKw[t]!;
     upKw[t] = Math.max(0, Math.min(vehicleUp[t]!, rp.importLimitKw[t]! - net));

@@ -5,6 +5,7 @@
  */
 import { LinearProgramBuilder, type LinearProgram } from './linear-program.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
+import { addKnownNetworkRows, type NetworkRows } from './network/lazy-rows.ts';
 
 /** Where each decision lives in the LP's column vector (-1 = no column: the variable is fixed at 0). */
 export interface ColumnMap {
@@ -35,6 +36,11 @@ export const noIntegers: IntegerSets = { vehicleSlots: new Set(), siteSlots: new
 export interface Formulation {
   readonly lp: LinearProgram;
   readonly columns: ColumnMap;
+  /**
+   * The network's rows (optimizer/network/lazy-rows.ts): built in only where an earlier model of the same
+   * problem needed them; open the model with `withLazyNetworkRows` so solves add the rest as they bind.
+   */
+  readonly networkRows: NetworkRows;
 }
 
 /**
@@ -113,6 +119,8 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     b.endRow(netBase, netBase);
   }
 
+  const networkRows = addKnownNetworkRows(b, rp, charge, discharge);
+
   if (rp.demandChargePerKw > 0) {
     const peak = b.addCol(rp.demandChargePerKw, rp.previousPeakKw, Infinity);
     b.offset -= rp.demandChargePerKw * rp.previousPeakKw;
@@ -136,6 +144,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
   return {
     lp: b.build(),
     columns: { charge, discharge, importKw, importExcessKw, exportKw, exportExcessKw, pvCurtailedKw },
+    networkRows,
   };
 }
 

@@ -28,6 +28,9 @@
  *   (curtailing PV never adds to an overload), export above `exportLimitKw` (default 0) only where it is
  *   >= -tolerance; the reported excess must equal the amount above the limit. The peak is the
  *   previous peak or the highest import over the slots the demand charge covers.
+ * - Network (plan-validator-network.ts): with a `network`, the exact magnitude of every limited current
+ *   (group breakers, breakers' lines, transformer secondary and primary lines) in every slot, from the
+ *   charger powers, within its limit.
  * - Costs: the whole `CostBreakdown` is recomputed (`plan-assembly.ts` formulas) and compared with a
  *   relative and absolute tolerance.
  *
@@ -37,6 +40,7 @@
  */
 import { problemDefaults, type Problem, type Vehicle } from './problem.ts';
 import type { CostBreakdown, Plan } from './plan.ts';
+import { networkViolations, type NetworkViolationCode } from './plan-validator-network.ts';
 
 /** Stable violation codes; a message adds the vehicle, slot, bound and value. */
 export type PlanViolationCode =
@@ -61,7 +65,8 @@ export type PlanViolationCode =
   | 'V2G_PLAN_SITE_EXCESS_MISMATCH'
   | 'V2G_PLAN_PV_CURTAILMENT'
   | 'V2G_PLAN_PEAK_MISMATCH'
-  | 'V2G_PLAN_COST_MISMATCH';
+  | 'V2G_PLAN_COST_MISMATCH'
+  | NetworkViolationCode;
 
 /** One thing wrong with a plan. `vehicleId` and `slot` are set where the violation has them. */
 export interface PlanViolation {
@@ -575,6 +580,7 @@ export function validatePlan(problem: Problem, plan: Plan, options: ValidationOp
       degradationCost += totals.degradationCost;
     });
     const site = checkSite(c, problem, plan);
+    for (const v of networkViolations(problem, plan, c.tolAbs, c.tolRel)) c.add(v.code, v.message, undefined, v.slot);
     checkCosts(c, problem, plan, site, shortfallKwh, degradationCost);
   } catch (error) {
     c.add('V2G_PLAN_UNCHECKABLE', `validator could not check the plan: ${error instanceof Error ? error.message : String(error)}`);

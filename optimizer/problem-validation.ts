@@ -7,6 +7,7 @@ import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { ProblemSchema, limits, type Problem } from './problem.ts';
 import { schemaIssues, type InputIssue } from './schema-issues.ts';
+import { networkIssues } from './network/network-validation.ts';
 
 export type { InputIssue } from './schema-issues.ts';
 
@@ -101,6 +102,7 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
       issues.push({ path: `${at}/acLimit/minCurrentA`, message: `exceeds maxCurrentA (${ac.maxCurrentA})` });
     }
   });
+  issues.push(...networkIssues(p));
   return issues;
 }
 

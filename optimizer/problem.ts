@@ -7,6 +7,7 @@
  * it (`npm run schema:problem`) and a test proves the file is current.
  */
 import { Type, type Static } from 'typebox';
+import { NetworkSchema } from './network/network-schema.ts';
 
 /**
  * Magnitude bounds: far beyond any real site (a 100 MW connection, a 100 MWh battery, 100 per kWh - the EU
@@ -133,6 +134,7 @@ export const ProblemSchema = Type.Object(
       }),
     ),
     demandCharge: Type.Optional(DemandChargeSchema),
+    network: Type.Optional(NetworkSchema),
     shortfallPenaltyPerKwh: Type.Optional(
       Type.Number({
         exclusiveMinimum: 0,
@@ -151,7 +153,8 @@ export const ProblemSchema = Type.Object(
  * Invariants (checked by `validateProblem`): every per-slot array has length `slotCount`; vehicle ids are
  * unique; `arrivalSlot < departureSlot`, `arrivalSlot < slotCount`; `minEnergyKwh <= capacityKwh`,
  * `energyKwh <= capacityKwh`, `targetEnergyKwh <= capacityKwh`; every vehicle has a charge limit
- * (`maxChargeKw` or `acLimit`).
+ * (`maxChargeKw` or `acLimit`); with a `network`, the rules of `NetworkSchema` (every vehicle's charger in a
+ * group, no limit below a charger's minimum current, ...).
  */
 export type Problem = Static<typeof ProblemSchema>;
 

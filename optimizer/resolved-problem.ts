@@ -3,6 +3,7 @@
  * formulation, the baselines and the validator read one interpretation of the input.
  */
 import { problemDefaults, type Problem, type Vehicle } from './problem.ts';
+import { resolveNetwork, type ResolvedNetwork } from './network/resolved-network.ts';
 
 /** One vehicle's bounds, resolved. Arrays are indexed by slot (length = slotCount). */
 export interface ResolvedVehicle {
@@ -66,6 +67,8 @@ export interface ResolvedProblem {
    */
   readonly limitExcessPenaltyPerKwh: number;
   readonly vehicles: readonly ResolvedVehicle[];
+  /** Shared limits on charger currents (optimizer/network/), or undefined when the problem has no network. */
+  readonly network?: ResolvedNetwork;
 }
 
 function perSlot(value: number | readonly number[] | undefined, slotCount: number, fallback: number): Float64Array {
@@ -169,5 +172,6 @@ export function resolveProblem(problem: Problem): ResolvedProblem {
     shortfallPenaltyPerKwh,
     limitExcessPenaltyPerKwh: Math.max(1000, 100 * shortfallPenaltyPerKwh),
     vehicles: problem.vehicles.map((v, i) => resolveVehicle(problem, v, i)),
+    ...(problem.network !== undefined ? { network: resolveNetwork(problem)! } : {}),
   };
 }

@@ -25,13 +25,15 @@
  */
 import { assemblePlan, emptyStats } from './plan-assembly.ts';
 import { buildFormulation, extractCurtailment, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
-import type { LpBackend, LpSession, LpSolution } from './backends/lp-backend.ts';
+import type { LpBackend, LpSolution } from './backends/lp-backend.ts';
 import type { Plan, PlanStatus, SolverStats } from './plan.ts';
 import type { Problem } from './problem.ts';
 import { resolveProblem, type ResolvedProblem } from './resolved-problem.ts';
 import { validatePlan } from './plan-validator.ts';
 import { runBaseline, type BaselineName } from './baselines/index.ts';
 import { noWorseThanBaselines } from './baseline-guard.ts';
+import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
+import { withLazyNetworkRows, type NetworkSession } from './network/lazy-rows.ts';
 
 export type IntegerStrategy = 'repair' | 'milp';
 
@@ -148,14 +150,14 @@ class SolveRun {
     return formulation;
   }
 
-  open(formulation: Formulation): LpSession {
+  open(formulation: Formulation): NetworkSession {
     const start = performance.now();
-    const session = this.backend.open(formulation.lp);
+    const session = withLazyNetworkRows(this.backend.open(formulation.lp), formulation.networkRows, formulation.lp.numRows);
     this.buildMs += performance.now() - start;
     return session;
   }
 
-  solve(session: LpSession): LpSolution {
+  solve(session: NetworkSession): LpSolution {
     this.rounds++;
     const remainingMs = this.remainingMs();
     if (remainingMs <= 0) return { status: 'timed_out', iterations: 0, message: `time limit of ${this.timeLimitMs} ms reached` };
@@ -168,6 +170,7 @@ class SolveRun {
     }
     this.solveMs += performance.now() - start;
     this.iterations += answer.iterations;
+    this.rows = session.rowCount();
     return answer;
   }
 
@@ -217,7 +220,7 @@ function solveMilp(rp: ResolvedProblem, run: SolveRun, first: ReturnType<typeof 
     }
     for (const c of conflicts.site) siteSlots.add(c.slot);
     const formulation = run.build(rp, vehicleSlots, siteSlots);
-    let session: LpSession;
+    let session: NetworkSession;
     try {
       session = run.open(formulation);
     } catch {
@@ -242,7 +245,7 @@ function repair(
   rp: ResolvedProblem,
   run: SolveRun,
   formulation: Formulation,
-  session: LpSession,
+  session: NetworkSession,
   first: { x: Float64Array; conflicts: ReturnType<typeof findModeConflicts> },
   maxRounds: number,
 ): Answer {
@@ -380,7 +383,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const maxRounds = options.maxRounds ?? solveDefaults.maxRounds;
   const rp = resolveProblem(problem);
   const formulation = run.build(rp, noIntegers.vehicleSlots, noIntegers.siteSlots);
-  let session: LpSession;
+  let session: NetworkSession;
   try {
     session = run.open(formulation);
   } catch (error) {
@@ -393,7 +396,10 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
       const status: PlanStatus = lp.status === 'timed_out' ? 'timed_out' : 'error';
       return fallbackPlan(problem, rp, status, lp.message ?? `${backend.name}: ${lp.status}`, run.stats());
     }
-    run.relaxationObjective = lp.objective;
+    // With a network the LP holds current magnitudes by an inner polygon: its objective bounds the exact
+    // problem only after the duality correction (magnitude-rows.ts), and "optimal" means optimal for it.
+    const approximationGap = innerApproximationGap(session.networkRowSet(), lp.rowDual);
+    run.relaxationObjective = lp.objective === undefined || approximationGap === undefined ? undefined : lp.objective - approximationGap;
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
       answer = answerFrom(rp, formulation.columns, lp.x, lp.status === 'optimal' ? 'optimal' : 'feasible');
@@ -402,6 +408,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
       answer = exact ?? repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds);
       if (strategy === 'milp' && !exact) answer = { ...answer, message: `MILP did not finish within its budget; ${answer.message ?? ''}` };
     }
+    answer = withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
   } finally {
     session.dispose();
   }

@@ -14,8 +14,16 @@
  * - limit violations: import above the import limit plus export above the export limit (kWh, slots);
  * - solve times: wall time of each decision (assembly + solve + validation) by the injected clock; for
  *   `offline` the one solve;
- * - gapToOfflinePct = (netCost - offline netCost) / |offline netCost| x 100, when the offline run is given.
+ * - gapToOfflinePct = (netCost - offline netCost) / |offline netCost| x 100, when the offline run is given;
+ * - maxUtilisationPct = peak import / the site's capacity x 100 (capacityKw: the network transformer's
+ *   rating, else the tightest of connection and transformer);
+ * - with a three-phase network (scenarioNetworkLoading, from the chargers' recorded power):
+ *   currentUnbalancePct = mean NEMA current unbalance of the transformer's secondary lines over the slots
+ *   where current flows (largest deviation of a line from the mean of the three, over that mean);
+ *   peakLineLoadingPct = the highest current over its limit of any limited element (group, breaker line,
+ *   transformer line), above 100 where a policy broke it; networkViolationSlots = element-slots above limit.
  */
+import { networkLoading, type NetworkLoading } from '../optimizer/network/network-loading.ts';
 import type { ReplayResult } from './replay-result.ts';
 
 /** The KPIs of one run, by name (the names in run.json and the compare table). */
@@ -55,6 +63,21 @@ export interface Kpis {
   readonly solveTimeMaxMs: number;
   /** Undefined when no offline run was given (or its net cost is 0). */
   readonly gapToOfflinePct: number | undefined;
+  /** Peak import over the site's capacity (%); undefined when the result states no capacity. */
+  readonly maxUtilisationPct: number | undefined;
+  /** Mean NEMA current unbalance of the transformer's secondary lines (%); undefined without a network or current. */
+  readonly currentUnbalancePct: number | undefined;
+  /** Highest current over its limit of any limited network element (%); undefined without a network. */
+  readonly peakLineLoadingPct: number | undefined;
+  /** Element-slots whose current was above its limit (0 for a policy inside the limits); undefined without a network. */
+  readonly networkViolationSlots: number | undefined;
+}
+
+/** The network's loading in a replay (undefined without a network): from each charger's recorded power. */
+export function scenarioNetworkLoading(result: ReplayResult): NetworkLoading | undefined {
+  if (result.network === undefined) return undefined;
+  const power = new Map(result.chargerPowerKw.map((c) => [c.chargerId, c.powerKw]));
+  return networkLoading(result.network, power, result.slots.startUtcMs.length);
 }
 
 /** The p-quantile (0..1) of `values` by the nearest-rank method; 0 for an empty list. */
@@ -107,6 +130,7 @@ export function computeKpis(result: ReplayResult, offline?: ReplayResult): Kpis 
   const times = result.policy === 'offline' && result.offlinePlan ? [result.offlinePlan.elapsedMs] : [...result.decisions.decisionMs];
   const netCost = energyCost - exportRevenue + demandCharge + degradationCost;
   const offlineNet = offline ? computeKpis(offline).netCost : undefined;
+  const loading = scenarioNetworkLoading(result);
   return {
     energyCost,
     exportRevenue,
@@ -138,6 +162,10 @@ export function computeKpis(result: ReplayResult, offline?: ReplayResult): Kpis 
     solveTimeP95Ms: percentile(times, 0.95),
     solveTimeMaxMs: times.length > 0 ? Math.max(...times) : 0,
     gapToOfflinePct: offlineNet !== undefined && Math.abs(offlineNet) > 1e-9 ? (100 * (netCost - offlineNet)) / Math.abs(offlineNet) : undefined,
+    maxUtilisationPct: result.capacityKw !== undefined && result.capacityKw > 0 ? (100 * peakImportKw) / result.capacityKw : undefined,
+    currentUnbalancePct: loading?.meanSecondaryUnbalancePct,
+    peakLineLoadingPct: loading?.peakLoadingPct,
+    networkViolationSlots: loading ? loading.elements.reduce((n, e) => n + e.slotsOverLimit, 0) : undefined,
   };
 }
 

@@ -185,6 +185,7 @@ export function loadReplayInputs(scenario: Scenario, texts: ReadonlyMap<string, 
     ...(s.site.connectionExportKw !== undefined ? { connectionExportKw: s.site.connectionExportKw } : {}),
     ...(s.site.transformerRatingKw !== undefined ? { transformerRatingKw: s.site.transformerRatingKw } : {}),
     ...(s.site.shortfallPenaltyPerKwh !== undefined ? { shortfallPenaltyPerKwh: s.site.shortfallPenaltyPerKwh } : {}),
+    ...(s.site.network !== undefined ? { network: s.site.network } : {}),
     localTimePolicy: { nonexistent: 'gap-end', ambiguous: 'earlier' },
   };
   const notes: string[] = [];

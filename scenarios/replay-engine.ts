@@ -12,6 +12,7 @@
  * decisions. No I/O: progress goes to an optional callback.
  */
 import { plugWindow } from '../grid/plug-window.ts';
+import { problemNetwork, siteCapacityKw } from '../grid/site-network.ts';
 import type { SlotGrid } from '../grid/slot-grid.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
@@ -261,5 +262,7 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
     decisions: { count: decisionMs.length, decisionMs, solverMs, statusCounts, messages },
     ...(offline ? { offlinePlan: { netCost: offline.plan.cost.netCost, objective: offline.plan.cost.objective, status: offline.plan.status, elapsedMs: offline.elapsedMs } } : {}),
     notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? [])],
+    capacityKw: siteCapacityKw(inputs.site),
+    ...(inputs.site.network ? { network: problemNetwork(inputs.site.network) } : {}),
   };
 }

@@ -2,6 +2,7 @@
  * What a replay records: per slot, per session, per decision. Everything the KPIs, the CSV files and the
  * report are computed from. Powers in kW (averaged over the slot), energies in kWh, instants UTC epoch ms.
  */
+import type { Network } from '../optimizer/network/network-schema.ts';
 import type { PolicyName } from './policies.ts';
 import type { ExcludedSession, ReplaySession } from './replay-session.ts';
 
@@ -96,4 +97,11 @@ export interface ReplayResult {
     readonly elapsedMs: number;
   };
   readonly notes: readonly string[];
+  /**
+   * The site's capacity for the utilisation KPI (kW): the network transformer's rating (kVA at unity power
+   * factor), else the tightest of the connection import limit and the transformer rating.
+   */
+  readonly capacityKw?: number;
+  /** The site's three-phase network as the optimizer sees it (amps), for the network KPIs. */
+  readonly network?: Network;
 }

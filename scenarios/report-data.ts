@@ -4,6 +4,7 @@
  * zero) and each session's energy against its target. Non-finite values (an unlimited import) become null.
  */
 import { DateTime } from 'luxon';
+import { scenarioNetworkLoading } from './kpis.ts';
 import type { ReplayResult } from './replay-result.ts';
 
 /** At most this many chargers get their own stacked series; the rest are summed as "other chargers". */
@@ -17,6 +18,8 @@ export interface ReportData {
   readonly site: { readonly importKw: number[]; readonly exportKw: number[]; readonly baseLoadKw: number[]; readonly pvKw: number[]; readonly importLimitKw: (number | null)[] };
   readonly fleet: readonly { readonly label: string; readonly powerKw: number[] }[];
   readonly sessions: { readonly ids: string[]; readonly requestedKwh: number[]; readonly deliveredKwh: number[]; readonly dischargedKwh: number[] };
+  /** With a three-phase network: the transformer's secondary line currents (A) and their limit, the NEMA unbalance (%). */
+  readonly network?: { readonly lines: readonly { readonly label: string; readonly amps: number[] }[]; readonly limitA: number | null; readonly unbalancePct: (number | null)[] };
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -54,6 +57,20 @@ export function reportData(result: ReplayResult): ReportData {
       requestedKwh: result.sessions.map((o) => r3(o.session.targetEnergyKwh - o.session.initialEnergyKwh)),
       deliveredKwh: result.sessions.map((o) => r3(Math.max(0, Math.min(o.finalEnergyKwh, o.session.targetEnergyKwh) - o.session.initialEnergyKwh))),
       dischargedKwh: result.sessions.map((o) => r3(o.dischargedKwh)),
+    },
+    ...networkData(result),
+  };
+}
+
+function networkData(result: ReplayResult): Pick<ReportData, 'network'> {
+  const loading = scenarioNetworkLoading(result);
+  if (!loading) return {};
+  const lines = loading.elements.flatMap((e, k) => (e.kind === 'secondary' ? [{ label: `line ${e.line}`, amps: Array.from(loading.magnitudesA[k]!, r3), limitA: e.limitA }] : []));
+  return {
+    network: {
+      lines: lines.map(({ label, amps }) => ({ label, amps })),
+      limitA: lines[0]?.limitA ?? null,
+      unbalancePct: Array.from(loading.secondaryUnbalancePct, finiteOrNull),
     },
   };
 }

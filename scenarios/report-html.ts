@@ -2,11 +2,13 @@
  * report.html: one self-contained page per run. Chart.js (its UMD build, passed in as text by the caller)
  * and the data are inlined, so the page needs no network. Four charts - price; site import against its
  * limit; the fleet's power per charger, stacked, discharge below zero; each session's energy against its
- * target - and the KPI table. When every chart is drawn the page sets `data-charts-ready` on <body> to the
- * number of charts (the report test waits for it).
+ * target - and the KPI table; with a three-phase network a fifth chart (the transformer's secondary line
+ * currents against their limit, and their NEMA unbalance) and a table of every network element's peak.
+ * When every chart is drawn the page sets `data-charts-ready` on <body> to the number of charts (the report
+ * test waits for it).
  */
 import { formatInstant } from '../grid/instant.ts';
-import { computeKpis } from './kpis.ts';
+import { computeKpis, scenarioNetworkLoading } from './kpis.ts';
 import { kpiColumns, formatKpi } from './kpi-table.ts';
 import { reportData } from './report-data.ts';
 import type { ReplayResult } from './replay-result.ts';
@@ -74,6 +76,18 @@ const drawScript = `
     ] },
     options: { scales: { x: { ticks: { display: data.sessions.ids.length <= 60, autoSkip: true } }, y: { title: { display: true, text: 'kWh' } } } },
   }));
+  if (data.network) {
+    const colors = ['#c0392b', '#2c3e50', '#2980b9'];
+    charts.push(new Chart(document.getElementById('chart-network'), {
+      type: 'line',
+      data: { labels: data.labels, datasets: [
+        ...data.network.lines.map((l, i) => line('secondary ' + l.label + ' (A)', l.amps, colors[i % 3])),
+        ...(data.network.limitA === null ? [] : [line('line limit (A)', data.labels.map(() => data.network.limitA), '#000000', { borderDash: [6, 4], borderWidth: 2 })]),
+        line('NEMA unbalance (%)', data.network.unbalancePct, '#8e44ad', { yAxisID: 'pct', borderDash: [2, 2] }),
+      ] },
+      options: { scales: { x: { ticks }, y: { title: { display: true, text: 'A' } }, pct: { position: 'right', min: 0, title: { display: true, text: 'unbalance %' }, grid: { drawOnChartArea: false } } } },
+    }));
+  }
   window.v2gCharts = charts;
   document.body.dataset.chartsReady = String(charts.length);
 })();
@@ -95,6 +109,15 @@ export function reportHtml(result: ReplayResult, options: ReportOptions): string
     .map((c) => `<tr><th>${escapeHtml(c.label)}</th><td>${formatKpi(kpis[c.key], c.digits)}</td><td>${escapeHtml(unit(c.unit))}</td><td><code>${c.key}</code></td></tr>`)
     .join('\n');
   const notes = result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('');
+  const loading = scenarioNetworkLoading(result);
+  const num = (x: number | undefined, d: number) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
+  const networkSection = loading
+    ? `<h2>Three-phase network: transformer secondary line currents</h2><div class="chart"><canvas id="chart-network"></canvas></div>
+<h2>Network elements: peak current against limit</h2>
+<table id="network"><thead><tr><th>element</th><th>peak (A)</th><th>limit (A)</th><th>peak / limit (%)</th><th>slots over limit</th></tr></thead><tbody>
+${loading.elements.map((e) => `<tr><th>${escapeHtml(e.name)}</th><td>${num(e.peakA, 1)}</td><td>${num(e.limitA, 1)}</td><td>${num(e.peakLoadingPct, 1)}</td><td>${e.slotsOverLimit}</td></tr>`).join('\n')}
+</tbody></table>`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -117,6 +140,7 @@ ${notes ? `<ul>${notes}</ul>` : ''}
 <h2>Site load against its limit</h2><div class="chart"><canvas id="chart-site"></canvas></div>
 <h2>Fleet power per charger (discharge below zero)</h2><div class="chart"><canvas id="chart-fleet"></canvas></div>
 <h2>Energy per session against its target</h2><div class="chart"><canvas id="chart-sessions"></canvas></div>
+${networkSection}
 <h2>KPIs</h2>
 <table id="kpis"><thead><tr><th>KPI</th><th>value</th><th>unit</th><th>name</th></tr></thead><tbody>
 ${kpiRows}

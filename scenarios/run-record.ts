@@ -4,7 +4,7 @@
  * knows (git commit, solver version, the instant the run started).
  */
 import { formatInstant } from '../grid/instant.ts';
-import { computeKpis, type Kpis } from './kpis.ts';
+import { computeKpis, scenarioNetworkLoading, type Kpis } from './kpis.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import type { ReplayResult } from './replay-result.ts';
 import { scenarioHash } from './scenario-hash.ts';
@@ -22,10 +22,19 @@ export interface RunMetadata {
 }
 
 /**
- * The KPIs as written to run.json: every KPI by name, always present; the gap is `null` when there is no
- * offline run to measure it against (`--no-gap`, or an offline net cost of 0).
+ * The KPIs as written to run.json: every KPI by name, always present; one without a value is `null` (the
+ * gap without an offline run to measure it against, `--no-gap` or an offline net cost of 0; the network
+ * KPIs without a network).
  */
-export type RunKpis = Omit<Kpis, 'gapToOfflinePct'> & { readonly gapToOfflinePct: number | null };
+export type RunKpis = { readonly [K in keyof Kpis]: Exclude<Kpis[K], undefined> | (undefined extends Kpis[K] ? null : never) };
+
+/** The three-phase network's loading in run.json: every element's peak current against its limit, and the unbalance. */
+export interface RunNetwork {
+  readonly elements: readonly { readonly name: string; readonly limitA: number | null; readonly peakA: number; readonly peakAt: string; readonly peakLoadingPct: number | null; readonly slotsOverLimit: number }[];
+  readonly meanSecondaryUnbalancePct: number | null;
+  readonly maxSecondaryUnbalancePct: number | null;
+  readonly meanPrimaryUnbalancePct: number | null;
+}
 
 /** The content of run.json. */
 export interface RunRecord {
@@ -44,6 +53,8 @@ export interface RunRecord {
   readonly decisions: { readonly count: number; readonly statusCounts: Readonly<Record<string, number>>; readonly messages: readonly string[] };
   readonly offlinePlan?: ReplayResult['offlinePlan'];
   readonly notes: readonly string[];
+  /** With a three-phase network: per group, breaker line and transformer line, its peak current (A). */
+  readonly network?: RunNetwork;
 }
 
 function excludedSummary(result: ReplayResult): RunRecord['sessions']['excluded'] {
@@ -58,7 +69,25 @@ function excludedSummary(result: ReplayResult): RunRecord['sessions']['excluded'
 }
 
 function runKpis(k: Kpis): RunKpis {
-  return { ...k, gapToOfflinePct: k.gapToOfflinePct ?? null };
+  return Object.fromEntries(Object.entries(k).map(([key, value]) => [key, value ?? null])) as unknown as RunKpis;
+}
+
+function runNetwork(result: ReplayResult, zone: string): RunNetwork | undefined {
+  const loading = scenarioNetworkLoading(result);
+  if (!loading) return undefined;
+  return {
+    elements: loading.elements.map((e) => ({
+      name: e.name,
+      limitA: e.limitA ?? null,
+      peakA: e.peakA,
+      peakAt: formatInstant(result.slots.startUtcMs[e.peakSlot] ?? result.periodStartUtcMs, zone),
+      peakLoadingPct: e.peakLoadingPct ?? null,
+      slotsOverLimit: e.slotsOverLimit,
+    })),
+    meanSecondaryUnbalancePct: loading.meanSecondaryUnbalancePct ?? null,
+    maxSecondaryUnbalancePct: loading.maxSecondaryUnbalancePct ?? null,
+    meanPrimaryUnbalancePct: loading.meanPrimaryUnbalancePct ?? null,
+  };
 }
 
 /** The run.json object. `offline` (the offline run of the same inputs) gives the gap KPI. */
@@ -96,5 +125,6 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
     decisions: { count: result.decisions.count, statusCounts: result.decisions.statusCounts, messages: result.decisions.messages },
     ...(result.offlinePlan ? { offlinePlan: result.offlinePlan } : {}),
     notes: result.notes,
+    ...(result.network ? { network: runNetwork(result, zone)! } : {}),
   };
 }

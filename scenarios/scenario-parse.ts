@@ -6,6 +6,7 @@ import { Compile } from 'typebox/compile';
 import { parseRfc3339 } from '../grid/instant.ts';
 import { schemaIssues } from '../optimizer/schema-issues.ts';
 import { isKnownZone } from '../grid/zone.ts';
+import { siteNetworkIssues, type SiteChargerFacts } from '../grid/site-network.ts';
 import { cityLearnHomes } from './citylearn-load.ts';
 import { ScenarioError, type ScenarioIssue } from './errors.ts';
 import type { Distribution } from './random.ts';
@@ -70,6 +71,26 @@ function chargerIssues(c: Omit<ChargerGroup, 'ids'>, path: string): ScenarioIssu
   return issues;
 }
 
+/** A site network against the scenario's chargers (grid/site-network.ts); auto-created chargers would be in no group. */
+function networkIssues(site: Scenario['site']): ScenarioIssue[] {
+  if (site.network === undefined) return [];
+  const issues: ScenarioIssue[] = [];
+  if (site.unknownChargers === 'auto-create') {
+    issues.push({ path: '/site/unknownChargers', message: "must be 'skip' with a network: an auto-created charger would be in no group of /site/network" });
+  }
+  const chargers: SiteChargerFacts[] = site.chargers.flatMap((g, i) =>
+    g.ids.map((id, k) => ({
+      id,
+      idPath: `/site/chargers/${i}/ids/${k}`,
+      acPath: `/site/chargers/${i}`,
+      ...(g.maxCurrentA !== undefined && g.phases !== undefined && g.voltageV !== undefined
+        ? { ac: { voltageV: g.voltageV, phases: g.phases, ...(g.minCurrentA !== undefined ? { minCurrentA: g.minCurrentA } : {}) } }
+        : {}),
+    })),
+  );
+  return [...issues, ...siteNetworkIssues(site.network, chargers, '/site/network').map((i) => ({ path: i.path ?? '/site/network', message: i.message }))];
+}
+
 /** The rules the schema cannot express. */
 function ruleIssues(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
@@ -100,6 +121,7 @@ function ruleIssues(s: Scenario): ScenarioIssue[] {
     if (s.site.autoCreateCharger === undefined) issues.push({ path: '/site/autoCreateCharger', message: "is required when unknownChargers is 'auto-create'" });
     else issues.push(...chargerIssues(s.site.autoCreateCharger, '/site/autoCreateCharger'));
   }
+  issues.push(...networkIssues(s.site));
   const src = s.data.sessions;
   if (src.kind === 'acn-csv' && src.timeAlignment && !isKnownZone(src.timeAlignment.fromZone)) {
     issues.push({ path: '/data/sessions/timeAlignment/fromZone', message: `"${src.timeAlignment.fromZone}" is not an IANA time zone name` });

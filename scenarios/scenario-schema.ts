@@ -5,6 +5,7 @@
  * adapter that reads the files. See scenarios/README.md for every field's meaning and the shipped files.
  */
 import { Type, type Static } from 'typebox';
+import { SiteNetworkSchema } from '../grid/site-network.ts';
 
 const kw = (description: string) => Type.Number({ minimum: 0, description });
 const positive = (description: string) => Type.Number({ exclusiveMinimum: 0, description });
@@ -43,7 +44,11 @@ export const ChargerGroupSchema = Type.Object(
 /** See `ChargerGroupSchema`. */
 export type ChargerGroup = Static<typeof ChargerGroupSchema>;
 
-/** The site: zone, currency, connection and transformer (kW), chargers and the unknown-charger rule. */
+/**
+ * The site: zone, currency, connection and transformer (kW), chargers and the unknown-charger rule, and
+ * optionally its three-phase network (grid/site-network.ts: every charger in a group on a line pair, pods,
+ * the transformer's line currents).
+ */
 export const SiteSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -60,6 +65,7 @@ export const SiteSchema = Type.Object(
       description: 'sessions at a charger the site does not know: skipped (reported), or the charger is created from autoCreateCharger (reported)',
     }),
     autoCreateCharger: Type.Optional(Type.Omit(ChargerGroupSchema, ['ids'])),
+    network: Type.Optional(SiteNetworkSchema),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,7 @@
 /** A one-screen, human summary of a plan for the terminal. */
+import { networkLoading } from '../../optimizer/network/network-loading.ts';
 import type { Plan } from '../../optimizer/plan.ts';
+import type { Problem } from '../../optimizer/problem.ts';
 
 const money = (x: number) => x.toFixed(2).padStart(12);
 const kw = (x: number) => `${x.toFixed(1)} kW`;
@@ -16,10 +18,11 @@ function bound(plan: Plan): string {
 /**
  * Status, solver and timing, horizon, the cost breakdown (energy, export revenue, demand charge with the
  * peak, degradation, net cost, and the objective with the LP bound when there is one), the shortfall (the
- * five largest by vehicle), any unavoidable limit excess and the fleet's energy. Money in the plan's
- * currency, power in kW, energy in kWh.
+ * five largest by vehicle), any unavoidable limit excess and the fleet's energy; with the problem's
+ * three-phase network, the most loaded elements (peak current against limit) and the mean NEMA current
+ * unbalance of the transformer's lines. Money in the plan's currency, power in kW, energy in kWh.
  */
-export function formatPlanSummary(plan: Plan, title?: string): string {
+export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem): string {
   const c = plan.cost;
   const lines: string[] = [];
   if (title) lines.push(title);
@@ -53,5 +56,23 @@ export function formatPlanSummary(plan: Plan, title?: string): string {
   const charged = plan.vehicles.reduce((s, v) => s + v.powerKw.reduce((a, p) => a + Math.max(0, p), 0), 0) * plan.slotHours;
   const discharged = plan.vehicles.reduce((s, v) => s + v.powerKw.reduce((a, p) => a + Math.max(0, -p), 0), 0) * plan.slotHours;
   lines.push(`fleet energy   ${charged.toFixed(1)} kWh charged, ${discharged.toFixed(1)} kWh discharged (grid side)`);
+  if (problem?.network) lines.push(...networkLines(plan, problem));
   return lines.join('\n');
+}
+
+/** The three most loaded limited elements and the unbalance, under the plan's charger powers. */
+function networkLines(plan: Plan, problem: Problem): string[] {
+  const byCharger = new Map<string, number[]>();
+  for (const v of plan.vehicles) {
+    const series = byCharger.get(v.chargerId) ?? new Array<number>(plan.slotCount).fill(0);
+    v.powerKw.forEach((p, t) => (series[t] = series[t]! + p));
+    byCharger.set(v.chargerId, series);
+  }
+  const loading = networkLoading(problem.network!, byCharger, plan.slotCount);
+  const limited = loading.elements.filter((e) => e.peakLoadingPct !== undefined).sort((a, b) => b.peakLoadingPct! - a.peakLoadingPct!);
+  const unbalance = loading.meanSecondaryUnbalancePct;
+  return [
+    `network        mean NEMA current unbalance ${unbalance === undefined ? '-' : `${unbalance.toFixed(1)} %`} (transformer secondary lines)`,
+    ...limited.slice(0, 3).map((e) => `  ${e.name.padEnd(36)} peak ${e.peakA.toFixed(1)} A of ${e.limitA!.toFixed(1)} A (${e.peakLoadingPct!.toFixed(1)} %)`),
+  ];
 }

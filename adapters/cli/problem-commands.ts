@@ -91,7 +91,7 @@ export async function solve(file: string, opts: SolveOptions, out: (line: string
   const pool = new SolverPool({ size: 1 });
   try {
     const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
-    out(formatPlanSummary(plan, `${problem.name ?? file}`));
+    out(formatPlanSummary(plan, `${problem.name ?? file}`, problem));
     if (opts.out) {
       await writeJson(opts.out, plan);
       out(`\nplan written to ${opts.out}`);

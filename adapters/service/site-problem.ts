@@ -11,7 +11,7 @@
  * - Import price: the market price signal, or the site's time-of-use tariff; plus the site's price terms.
  * - Vehicles: every session, with its charger's limits, V2G only with consent AND a discharging charger,
  *   and the energy estimated at now from the plan in force (energy-estimate.ts).
- * - Limits: connection and transformer, every active dispatch (`dispatch:<id>`: an import limit, or the
+ * - Limits: connection and transformer, the three-phase network's current limits (grid/site-network.ts), every active dispatch (`dispatch:<id>`: an import limit, or the
  *   export cap of a delivery) and every capacity limit from signals (OpenADR 3).
  * - Demand charge: the site's, or the TOU tariff's, over the local calendar month of the horizon start.
  * - Export deliveries: rewards in their windows (dispatch-incentive.ts).
@@ -187,6 +187,7 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
       ...(site.connectionExportKw !== undefined ? { connectionExportKw: site.connectionExportKw } : {}),
       ...(site.transformerRatingKw !== undefined ? { transformerRatingKw: site.transformerRatingKw } : {}),
       ...(site.shortfallPenaltyPerKwh !== undefined ? { shortfallPenaltyPerKwh: site.shortfallPenaltyPerKwh } : {}),
+      ...(site.network !== undefined ? { network: site.network } : {}),
     },
     horizonStart: start,
     horizonEnd: horizon.endUtcMs,

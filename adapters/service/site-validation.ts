@@ -1,10 +1,11 @@
 /**
  * Site rules beyond the schema, checked before anything is stored: zone, slot length, chargers, tariff
- * (grid/ reads the TOU file and price terms), cron schedules, limits, the id-token list
- * (id-token-policy.ts). Every problem is named by pointer.
+ * (grid/ reads the TOU file and price terms), cron schedules, limits, the three-phase network against the
+ * chargers (grid/site-network.ts), the id-token list (id-token-policy.ts). Every problem is named by pointer.
  */
 import { priceTermIssues } from '../../grid/price-terms.ts';
 import { siteLimitIssues } from '../../grid/site-limits.ts';
+import { siteNetworkIssues } from '../../grid/site-network.ts';
 import { slotMinutesIssue } from '../../grid/slot-grid.ts';
 import { readTouTariff } from '../../grid/tariff.ts';
 import { isKnownZone } from '../../grid/zone.ts';
@@ -60,6 +61,15 @@ export function siteSpecIssues(spec: SiteSpec): FieldIssue[] {
     ...(spec.transformerRatingKw !== undefined ? { transformerRatingKw: spec.transformerRatingKw } : {}),
   });
   issues.push(...limits.map((i) => ({ pointer: limitPointers[i.path ?? ''] ?? '/body', detail: i.message })));
+  if (spec.network !== undefined) {
+    const chargers = spec.chargers.map((c, i) => ({
+      id: c.id,
+      idPath: `/body/chargers/${i}/id`,
+      acPath: `/body/chargers/${i}/ac`,
+      ...(c.ac ? { ac: { voltageV: c.ac.voltageV, phases: c.ac.phases, ...(c.ac.minCurrentA !== undefined ? { minCurrentA: c.ac.minCurrentA } : {}) } } : {}),
+    }));
+    issues.push(...siteNetworkIssues(spec.network, chargers, '/body/network').map((i) => ({ pointer: i.path ?? '/body/network', detail: i.message })));
+  }
   return issues;
 }
 

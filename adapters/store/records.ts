@@ -3,6 +3,7 @@
  * records (a Redis store will hold the same shapes). Instants are UTC epoch ms; powers kW; energies kWh.
  * Records are immutable once stored: a change is a new record.
  */
+import type { SiteNetwork } from '../../grid/site-network.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import type { ForecastFill } from '../../grid/forecast-fallback.ts';
@@ -78,6 +79,8 @@ export interface SiteRecord {
   readonly connectionExportKw?: number;
   readonly transformerRatingKw?: number;
   readonly chargers: readonly ChargerRecord[];
+  /** Three-phase network: every charger in a group on a line pair, breakers, the transformer (grid/site-network.ts). */
+  readonly network?: SiteNetwork;
   readonly tariff: TariffRecord;
   readonly shortfallPenaltyPerKwh?: number;
   readonly replanSchedules: readonly ScheduleRecord[];

@@ -31,7 +31,10 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
   // primal_solution_status 2 = a feasible primal solution is available.
   const hasPrimal = infoNumber(model, 'primal_solution_status') === 2;
   if (modelStatus === status.optimal) {
-    return { status: 'optimal', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations };
+    const solution = model.getSolution();
+    // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
+    const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual } : {};
+    return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...rowDual };
   }
   if (modelStatus === status.timeLimit || modelStatus === status.iterationLimit || modelStatus === status.interrupted) {
     return hasPrimal
@@ -79,6 +82,15 @@ export function createHighsBackend(highs: Highs): LpBackend {
         solve: (options) => run(highs, model, isMip, options),
         setColBounds: (col, lower, upper) => {
           model.changeColBounds(col, lower, upper);
+        },
+        addRows: (rows) => {
+          const count = rows.lower.length;
+          if (count === 0) return;
+          model.addRows({
+            lower: rows.lower,
+            upper: rows.upper,
+            matrix: { format: 'csr', numRows: count, numCols: lp.numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
+          });
         },
         dispose: () => model.dispose(),
       };

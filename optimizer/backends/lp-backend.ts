@@ -19,17 +19,31 @@ export interface LpSolution {
   /** Primal values in column order; present for `optimal` and `feasible`. */
   readonly x?: Float64Array;
   readonly objective?: number;
+  /** Row duals of an LP solved to optimality, when the backend gives them (HiGHS does; javascript-lp-solver not). */
+  readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
 }
 
+/** Rows to add to an open model, in CSR form: row i has entries [starts[i], starts[i + 1]) of cols/values. */
+export interface LpRows {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** Length lower.length + 1. */
+  readonly starts: Int32Array;
+  readonly cols: Int32Array;
+  readonly values: Float64Array;
+}
+
 /**
- * One model kept open across solves, so bound changes re-solve from the previous basis (HiGHS warm-starts
- * its dual simplex). Call `dispose` when done.
+ * One model kept open across solves, so bound changes and added rows re-solve from the previous basis
+ * (HiGHS warm-starts its dual simplex). Call `dispose` when done.
  */
 export interface LpSession {
   solve(options: LpSolveOptions): LpSolution;
   setColBounds(col: number, lower: number, upper: number): void;
+  /** Appends rows after the model's last row (lazy constraints: optimizer/network/lazy-rows.ts). */
+  addRows(rows: LpRows): void;
   dispose(): void;
 }
 

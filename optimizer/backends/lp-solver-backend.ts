@@ -8,7 +8,7 @@
 import jsLpSolver from 'javascript-lp-solver';
 import type { SolveResult, SolverAPI } from 'javascript-lp-solver';
 import type { LinearProgram } from '../linear-program.ts';
-import type { LpBackend, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
+import type { LpBackend, LpRows, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
 
 type Bound = { min?: number; max?: number; equal?: number };
 
@@ -80,17 +80,50 @@ function solveModel(lp: LinearProgram, options: LpSolveOptions): LpSolution {
   return { status: 'optimal', x, objective, iterations: 0 };
 }
 
-/** javascript-lp-solver has no persistent model: a session keeps its own bounds and rebuilds per solve. */
+/** `lp` with `rows` appended after its last row. */
+function withRows(lp: LinearProgram, rows: readonly LpRows[]): LinearProgram {
+  if (rows.length === 0) return lp;
+  const cat = <T extends Float64Array | Int32Array>(make: (n: number) => T, parts: readonly T[]): T => {
+    const out = make(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p as never, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const starts: Int32Array[] = [lp.rowStarts];
+  let offset = lp.rowStarts[lp.numRows]!;
+  for (const r of rows) {
+    starts.push(Int32Array.from(r.starts.subarray(1), (s) => s + offset));
+    offset += r.cols.length;
+  }
+  return {
+    ...lp,
+    numRows: lp.numRows + rows.reduce((n, r) => n + r.lower.length, 0),
+    rowLower: cat((n) => new Float64Array(n), [lp.rowLower, ...rows.map((r) => r.lower)]),
+    rowUpper: cat((n) => new Float64Array(n), [lp.rowUpper, ...rows.map((r) => r.upper)]),
+    rowStarts: cat((n) => new Int32Array(n), starts),
+    colIndex: cat((n) => new Int32Array(n), [lp.colIndex, ...rows.map((r) => r.cols)]),
+    values: cat((n) => new Float64Array(n), [lp.values, ...rows.map((r) => r.values)]),
+  };
+}
+
+/** javascript-lp-solver has no persistent model: a session keeps its own bounds and added rows and rebuilds per solve. */
 export const lpSolverBackend: LpBackend = {
   name: 'lp-solver',
   open(lp: LinearProgram): LpSession {
     const colLower = Float64Array.from(lp.colLower);
     const colUpper = Float64Array.from(lp.colUpper);
+    const added: LpRows[] = [];
     return {
-      solve: (options) => solveModel({ ...lp, colLower, colUpper }, options),
+      solve: (options) => solveModel({ ...withRows(lp, added), colLower, colUpper }, options),
       setColBounds: (col, lower, upper) => {
         colLower[col] = lower;
         colUpper[col] = upper;
+      },
+      addRows: (rows) => {
+        if (rows.lower.length > 0) added.push(rows);
       },
       dispose: () => undefined,
     };

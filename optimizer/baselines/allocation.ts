@@ -6,7 +6,9 @@
  * that enforces: power is 0 or in [minChargeKw, maxChargeKw[t]]; energy never rises above capacity;
  * a vehicle stops once it holds `requiredEnergyKwh`; the vehicles never take more than the site headroom
  * `importLimitKw[t] - netBaseKw[t] - (power already given in slot t)`, which is never negative (when the
- * base load alone breaks the limit, vehicles get 0).
+ * base load alone breaks the limit, vehicles get 0); and with a network, no vehicle takes more than keeps
+ * every exact current magnitude within its limit (optimizer/network/network-load.ts): the allocations are
+ * phase-aware.
  *
  * Energy bookkeeping: charging p kW for one slot adds `slotHours x chargeEfficiency x p` kWh, so the power
  * that exactly fills a gap of G kWh is `G / (slotHours x chargeEfficiency)`. Baselines are charge-only, so a
@@ -14,6 +16,7 @@
  * whatever order the slots were filled (backwards for ALAP, by price for price-greedy).
  */
 import type { ResolvedProblem, ResolvedVehicle } from '../resolved-problem.ts';
+import { NetworkLoad } from '../network/network-load.ts';
 
 /** A gap smaller than this (kWh) counts as filled: floating-point dust must not trigger a minimum-power top-up. */
 export const energyEpsilonKwh = 1e-9;
@@ -51,8 +54,11 @@ export class ChargeAllocation {
   readonly powerKw: Float64Array[];
   private readonly energyKwh: Float64Array;
   private readonly headroom: Float64Array;
+  /** Current phasors of the network's limits, when the problem has a network. */
+  readonly network: NetworkLoad | undefined;
 
   constructor(readonly rp: ResolvedProblem) {
+    this.network = rp.network ? new NetworkLoad(rp.network, rp.slotCount) : undefined;
     this.powerKw = rp.vehicles.map(() => new Float64Array(rp.slotCount));
     this.energyKwh = Float64Array.from(rp.vehicles, (v) => v.initialEnergyKwh);
     this.headroom = new Float64Array(rp.slotCount);
@@ -100,19 +106,23 @@ export class ChargeAllocation {
   }
 
   /**
-   * Gives vehicle `i` as much as it can take in slot `t`, at most `capKw`, within the site headroom and
-   * its minimum power (all or nothing below the minimum). A vehicle is given power at most once per slot:
-   * if it already has power in slot `t`, nothing more is given. Returns the kW given.
+   * Gives vehicle `i` as much as it can take in slot `t`, at most `capKw`, within the site headroom, the
+   * network's limits and its minimum power (all or nothing below the minimum). A vehicle is given power at
+   * most once per slot: if it already has power in slot `t`, nothing more is given. Returns the kW given.
+   * `jointlyChecked`: the caller has checked that this power fits the network together with the other
+   * powers it gives in this slot (round robin), so the network headroom of this one step is not applied.
    */
-  give(i: number, t: number, capKw = Infinity): number {
+  give(i: number, t: number, capKw = Infinity, jointlyChecked = false): number {
     if (this.powerKw[i]![t] !== 0) return 0;
     const v = this.vehicle(i);
-    let p = Math.min(this.ceilingKw(i, t), this.headroom[t]!, capKw);
+    const networkKw = this.network && !jointlyChecked ? this.network.headroomKw(i, t) : Infinity;
+    let p = Math.min(this.ceilingKw(i, t), this.headroom[t]!, capKw, networkKw);
     if (p < v.minChargeKw) p = p >= v.minChargeKw - minPowerSlackKw && p > 0 ? v.minChargeKw : 0;
     if (p <= powerEpsilonKw) return 0;
     this.powerKw[i]![t] = p;
     this.energyKwh[i]! += energyFromPowerKwh(v, this.rp.slotHours, p);
     this.headroom[t] = Math.max(0, this.headroom[t]! - p);
+    this.network?.add(i, t, p);
     return p;
   }
 

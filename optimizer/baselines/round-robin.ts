@@ -9,9 +9,16 @@
  * minimum is served, so who waits changes from slot to slot. Headroom those vehicles leave unused (all of
  * them capped) goes, in the same rotated order, to the vehicles not served, each at full power if it
  * reaches their minimum.
+ *
+ * With a network the equal share is max-min fair (progressive filling): all shares rise together until a
+ * limit binds (the site headroom, or an exact current magnitude), the vehicles behind that limit keep their
+ * share, and the others rise on; the level at which a limit binds is found by bisection.
  */
 import type { ResolvedProblem } from '../resolved-problem.ts';
 import { ChargeAllocation, minPowerSlackKw } from './allocation.ts';
+
+/** Bisection steps when a network limit binds: the level is then known to 2^-40 of its range. */
+const bisectionSteps = 40;
 
 interface Claim {
   readonly index: number;
@@ -35,9 +42,69 @@ export function waterLevelKw(ceilingsKw: readonly number[], headroomKw: number):
   return Infinity; // every claim capped by its ceiling
 }
 
-function servesAll(claims: readonly Claim[], headroomKw: number): boolean {
-  const level = waterLevelKw(claims.map((c) => c.ceilingKw), headroomKw);
-  return claims.every((c) => Math.min(c.ceilingKw, level) >= c.minKw - minPowerSlackKw);
+/**
+ * Max-min fair shares (kW by vehicle index) of `claims` in slot `t` under the site headroom and the
+ * network's exact limits: progressive filling, one bisection per binding limit.
+ */
+export function fairSharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[]): Map<number, number> {
+  const network = alloc.network!;
+  const headroomKw = alloc.headroomKw(t);
+  const n = claims.length;
+  const vehicles = Int32Array.from(claims, (c) => c.index);
+  const share = new Float64Array(n);
+  const frozen = new Uint8Array(n);
+  const setLevel = (level: number) => {
+    for (let k = 0; k < n; k++) if (!frozen[k]) share[k] = Math.min(claims[k]!.ceilingKw, level);
+  };
+  const total = () => share.reduce((a, b) => a + b, 0);
+  const fits = () => total() <= headroomKw + minPowerSlackKw && network.brokenBy(t, vehicles, share).length === 0;
+  let floor = 0;
+  for (let active = n; active > 0; ) {
+    let top = 0;
+    for (let k = 0; k < n; k++) if (!frozen[k]) top = Math.max(top, claims[k]!.ceilingKw);
+    setLevel(top);
+    if (fits()) break;
+    let lo = floor;
+    let hi = top;
+    for (let step = 0; step < bisectionSteps; step++) {
+      const mid = (lo + hi) / 2;
+      setLevel(mid);
+      if (fits()) lo = mid;
+      else hi = mid;
+    }
+    // What breaks just above the level binds: its vehicles keep their share.
+    setLevel(hi);
+    const blocked = new Set<number>();
+    const siteBinds = total() > headroomKw + minPowerSlackKw;
+    for (const limit of network.brokenBy(t, vehicles, share)) for (const v of network.vehiclesOf(limit)) blocked.add(v);
+    setLevel(lo);
+    let stillRising = 0;
+    for (let k = 0; k < n; k++) {
+      if (frozen[k]) continue;
+      if (siteBinds || claims[k]!.ceilingKw <= lo || blocked.has(claims[k]!.index)) frozen[k] = 1;
+      else stillRising++;
+    }
+    if (stillRising === active) {
+      // Rounding found no binding limit: stop at the level that fits.
+      frozen.fill(1);
+      break;
+    }
+    active = stillRising;
+    floor = lo;
+  }
+  return new Map(claims.map((c, k) => [c.index, share[k]!]));
+}
+
+/** The shares of `claims` (kW by vehicle index): water-filling on the site headroom, or fair shares with a network. */
+function sharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[]): Map<number, number> {
+  if (alloc.network) return fairSharesKw(alloc, t, claims);
+  const level = waterLevelKw(claims.map((c) => c.ceilingKw), alloc.headroomKw(t));
+  return new Map(claims.map((c) => [c.index, Math.min(c.ceilingKw, level)]));
+}
+
+function servesAll(alloc: ChargeAllocation, t: number, claims: readonly Claim[]): boolean {
+  const shares = sharesKw(alloc, t, claims);
+  return claims.every((c) => shares.get(c.index)! >= c.minKw - minPowerSlackKw);
 }
 
 /** Charge power per vehicle and slot (kW, >= 0) of equal-share charging. */
@@ -53,20 +120,20 @@ export function roundRobinPowerKw(rp: ResolvedProblem): Float64Array[] {
     if (n === 0) continue;
     const offset = t % n;
     const rotated = [...claims.slice(offset), ...claims.slice(0, offset)];
-    const headroomKw = alloc.headroomKw(t);
     // Serving a prefix is monotone: dropping a vehicle only raises the level. Find the longest that works.
     let lo = 0;
     let hi = n;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (servesAll(rotated.slice(0, mid), headroomKw)) lo = mid;
+      if (servesAll(alloc, t, rotated.slice(0, mid))) lo = mid;
       else hi = mid - 1;
     }
     const served = rotated.slice(0, lo);
-    const level = waterLevelKw(served.map((c) => c.ceilingKw), headroomKw);
-    // Capped vehicles first, so rounding in the level never starves the last uncapped one.
+    const shares = sharesKw(alloc, t, served);
+    // Capped vehicles first, so rounding in the level never starves the last uncapped one. The shares fit
+    // the network together (one at a time a primary line may pass through a higher magnitude).
     const byCeiling = [...served].sort((a, b) => a.ceilingKw - b.ceilingKw || a.index - b.index);
-    for (const c of byCeiling) alloc.give(c.index, t, Math.min(c.ceilingKw, level));
+    for (const c of byCeiling) alloc.give(c.index, t, shares.get(c.index)!, true);
     for (const c of rotated.slice(lo)) alloc.give(c.index, t);
   }
   return alloc.powerKw;

@@ -37,6 +37,24 @@ describe('flexibilityEnvelope', () => {
     expect(flex.downKw).toEqual([0, 7, 7, 0]);
   });
 
+  it('with a three-phase network, up is what the current limits leave: two AB chargers under a 40 A group breaker', () => {
+    // Both vehicles idle in slot 0 (dearest), each could take 7 kW (33.7 A at 208 V); the group allows 40 A = 8.32 kW.
+    const network = { groups: [{ id: 'AB', connection: 'AB' as const, voltageV: 208, maxCurrentA: 40, chargerIds: ['cp-1', 'cp-2'] }] };
+    const problem: Problem = aProblem({
+      network,
+      vehicles: [
+        aVehicle({ id: 'ev-1', chargerId: 'cp-1', energyKwh: 0, capacityKwh: 60, targetEnergyKwh: 2, maxChargeKw: 7, chargeEfficiency: 1 }),
+        aVehicle({ id: 'ev-2', chargerId: 'cp-2', energyKwh: 0, capacityKwh: 60, targetEnergyKwh: 2, maxChargeKw: 7, chargeEfficiency: 1 }),
+      ],
+    });
+    const plan = solveWithBackend(problem, highs);
+    expect(plan.vehicles.map((v) => v.powerKw[0])).toEqual([0, 0]);
+    const flex = flexibilityEnvelope(resolveProblem(problem), plan);
+    expect(flex.upKw[0]).toBeCloseTo(8.32, 9);
+    const free = flexibilityEnvelope(resolveProblem({ ...problem, network: { groups: [{ ...network.groups[0]!, maxCurrentA: 1000 }] } }), plan);
+    expect(free.upKw[0]).toBeCloseTo(14, 9);
+  });
+
   it('without a site import limit, capping one slot at planned minus down never adds shortfall', () => {
     fc.assert(
       fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8, importLimit: false, minPower: false }), fc.nat(), (problem, pick) => {

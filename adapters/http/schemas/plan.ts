@@ -88,6 +88,23 @@ export const PlanViewSchema = Type.Object({
   ),
   droppedSessions: Type.Array(Type.Object({ sessionId: Type.String(), reason: Type.String(), message: Type.String() })),
   dispatches: Type.Array(Type.Object({ id: Type.String(), rewardPerKwh: Type.Optional(Type.Number()) })),
+  network: Type.Optional(
+    Type.Object(
+      {
+        elements: Type.Array(
+          Type.Object({
+            name: Type.String({ description: 'group AB, breaker <id> line a, transformer secondary line b, transformer primary line c' }),
+            limitA: Type.Optional(Type.Number({ description: 'limit on the current magnitude (A); absent when not limited' })),
+            peakA: Type.Number({ description: 'highest current magnitude under the plan (A)' }),
+            peakAt: Type.String({ description: 'start of the slot of the peak' }),
+            peakLoadingPct: Type.Optional(Type.Number({ description: 'peak / limit (%)' })),
+          }),
+        ),
+        meanSecondaryUnbalancePct: Type.Optional(Type.Number({ description: "mean NEMA current unbalance of the transformer's secondary lines over the slots with current (%)" })),
+      },
+      { description: "with a three-phase network: each element's peak current under the plan against its limit" },
+    ),
+  ),
   problem: Type.Optional(ProblemSchema),
 });
 

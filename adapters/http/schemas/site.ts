@@ -1,6 +1,7 @@
 /** Sites on the wire. */
 import { Type, type Static } from 'typebox';
 import { limits } from '../../../optimizer/problem.ts';
+import { SiteNetworkSchema } from '../../../grid/site-network.ts';
 import { idTokenLimits } from '../../service/id-token-policy.ts';
 import { Id, Instant, Kw, PositiveKw } from './common.ts';
 
@@ -95,6 +96,7 @@ const siteFields = {
   ),
   transformerRatingKw: Type.Optional(PositiveKw('transformer rating, caps import and export')),
   chargers: Type.Array(ChargerSchema, { maxItems: 10_000 }),
+  network: Type.Optional(SiteNetworkSchema),
   tariff: Type.Optional(TariffSchema),
   shortfallPenaltyPerKwh: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: limits.maxPenaltyPerKwh, description: 'penalty per kWh missing at departure; default 10' })),
   replanSchedules: Type.Optional(Type.Array(ScheduleSchema, { maxItems: 10 })),

@@ -3,6 +3,8 @@
  * and cached; the status (in force, stale after a failed re-plan, superseded) is merged in per request.
  * Powers are rounded to 1 W, energies to 1 Wh.
  */
+import { networkLoading } from '../../../optimizer/network/network-loading.ts';
+import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import type { PlanRecord, SitePlanState } from '../../store/records.ts';
 import { costWithoutIncentives } from '../../service/dispatch-incentive.ts';
@@ -82,6 +84,31 @@ function staticView(record: PlanRecord) {
       const incentive = record.incentives.find((i) => i.dispatchId === id);
       return { id, ...(incentive ? { rewardPerKwh: incentive.rewardPerKwh } : {}) };
     }),
+    ...networkView(problem, plan, starts),
+  };
+}
+
+/** The three-phase network's load under the plan: each element's peak current against its limit. */
+function networkView(problem: Problem, plan: Plan, starts: readonly string[]) {
+  if (problem.network === undefined) return {};
+  const byCharger = new Map<string, number[]>();
+  for (const v of plan.vehicles) {
+    const series = byCharger.get(v.chargerId) ?? new Array<number>(plan.slotCount).fill(0);
+    v.powerKw.forEach((kw, t) => (series[t] = series[t]! + kw));
+    byCharger.set(v.chargerId, series);
+  }
+  const loading = networkLoading(problem.network, byCharger, plan.slotCount);
+  return {
+    network: {
+      elements: loading.elements.map((e) => ({
+        name: e.name,
+        ...(e.limitA !== undefined ? { limitA: r3(e.limitA) } : {}),
+        peakA: r3(e.peakA),
+        peakAt: starts[e.peakSlot]!,
+        ...(e.peakLoadingPct !== undefined && Number.isFinite(e.peakLoadingPct) ? { peakLoadingPct: r3(e.peakLoadingPct) } : {}),
+      })),
+      ...(loading.meanSecondaryUnbalancePct !== undefined ? { meanSecondaryUnbalancePct: r3(loading.meanSecondaryUnbalancePct) } : {}),
+    },
   };
 }
 

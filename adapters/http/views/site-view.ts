@@ -17,6 +17,7 @@ export function siteSpecOf(id: string, body: SiteReplace): SiteSpec {
     ...(body.connection.exportLimitKw !== undefined ? { connectionExportKw: body.connection.exportLimitKw } : {}),
     ...(body.transformerRatingKw !== undefined ? { transformerRatingKw: body.transformerRatingKw } : {}),
     chargers: body.chargers.map((c) => ({ ...c, canDischarge: c.canDischarge ?? false })),
+    ...(body.network !== undefined ? { network: body.network } : {}),
     tariff: { ...body.tariff, energyPrice: body.tariff?.energyPrice ?? 'market' },
     ...(body.shortfallPenaltyPerKwh !== undefined ? { shortfallPenaltyPerKwh: body.shortfallPenaltyPerKwh } : {}),
     replanSchedules: body.replanSchedules ?? [],
@@ -38,6 +39,7 @@ export function siteView(site: SiteRecord, schedulers: readonly SchedulerInfo[] 
     },
     ...(site.transformerRatingKw !== undefined ? { transformerRatingKw: site.transformerRatingKw } : {}),
     chargers: site.chargers.map((c) => ({ ...c })),
+    ...(site.network !== undefined ? { network: site.network } : {}),
     tariff: {
       energyPrice: site.tariff.energyPrice,
       ...(site.tariff.timeOfUse !== undefined ? { timeOfUse: site.tariff.timeOfUse } : {}),

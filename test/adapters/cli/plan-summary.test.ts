@@ -53,4 +53,17 @@ describe('formatPlanSummary', () => {
     const withBound: Plan = { ...plan, stats: { ...plan.stats, backend: 'highs', relaxationObjective: 100 } };
     expect(formatPlanSummary(withBound)).toMatch(/^ {2}objective +107\.50 +LP bound 100\.0000, gap 7\.5000 %$/m);
   });
+
+  it('with a network: the mean current unbalance and the most loaded elements against their limits', () => {
+    // Two AB chargers at 208 V under a 40 A group breaker: uncontrolled fills the group to 40 A in both slots.
+    const networked = {
+      ...problem,
+      network: { groups: [{ id: 'AB', connection: 'AB' as const, voltageV: 208, maxCurrentA: 40, chargerIds: ['cp-1', 'cp-2'] }], transformer: { secondaryMaxCurrentA: 100 } },
+    };
+    const text = formatPlanSummary(solveWithBaseline(networked, 'uncontrolled'), 'networked', networked);
+    // Lines a and b carry the AB current (40 A), line c none: mean 26.67 A, largest deviation (line c) 26.67 A: 100 %.
+    expect(text).toMatch(/^network {8}mean NEMA current unbalance 100\.0 % \(transformer secondary lines\)$/m);
+    expect(text).toMatch(/^ {2}group AB +peak 40\.0 A of 40\.0 A \(100\.0 %\)$/m);
+    expect(text).toMatch(/^ {2}transformer secondary line a +peak 40\.0 A of 100\.0 A \(40\.0 %\)$/m);
+  });
 });

@@ -32,6 +32,7 @@ function countingBackend() {
       return {
         solve: (options) => session.solve(options),
         setColBounds: (col, lower, upper) => session.setColBounds(col, lower, upper),
+        addRows: (rows) => session.addRows(rows),
         dispose: () => {
           disposals[index]!++;
           session.dispose();

@@ -1,0 +1,189 @@
+/**
+ * The network's rows as lazy constraints. A congested slot has a polygon row per direction for each of its
+ * limited currents, but only one or two of them bind at the optimum. So the model is built without them
+ * (or with the ones an earlier model of the same problem needed), and each solve is followed by a check of
+ * every (slot, row template) pair against the answer: for each (slot, limit) broken, its most violated row
+ * is added and the model re-solved from its basis, until no row is broken. The answer then satisfies every
+ * row of the full polygon model, and since it is optimal for a model with fewer rows, it is optimal for the
+ * full one: laziness changes the work, not the answer. Rows added for one problem are remembered (per
+ * resolved problem), so the next model of it (a MILP round) starts with them.
+ */
+import type { LinearProgramBuilder } from '../linear-program.ts';
+import type { LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
+import type { ResolvedProblem } from '../resolved-problem.ts';
+import { magnitudeRowTemplates, type NetworkRowSet, type SharedRowTemplate } from './magnitude-rows.ts';
+
+/** A row counts as broken when its activity passes its bound by more than this (A), plus 1e-9 relative. */
+export const lazyRowToleranceA = 1e-7;
+
+/** The network's rows of one built model: the templates, the columns they read, the rows already in it. */
+export interface NetworkRows {
+  readonly templates: readonly SharedRowTemplate[];
+  readonly slotCount: number;
+  readonly charge: readonly Int32Array[];
+  readonly discharge: readonly Int32Array[];
+  /** Key (slot x templates + template) -> row index, for the rows built into the model. */
+  readonly inModel: ReadonlyMap<number, number>;
+  /** The problem's remembered keys (shared by every model of it). */
+  readonly known: Set<number>;
+}
+
+const templatesOf = new WeakMap<ResolvedProblem, readonly SharedRowTemplate[]>();
+const knownOf = new WeakMap<ResolvedProblem, Set<number>>();
+
+function templates(rp: ResolvedProblem): readonly SharedRowTemplate[] {
+  let t = templatesOf.get(rp);
+  if (t === undefined) {
+    t = rp.network ? magnitudeRowTemplates(rp, rp.network) : [];
+    templatesOf.set(rp, t);
+  }
+  return t;
+}
+
+/** The entries (column, coefficient) of row `key` over the model's charge and discharge columns. */
+function entries(rows: Pick<NetworkRows, 'templates' | 'slotCount' | 'charge' | 'discharge'>, key: number): { cols: number[]; values: number[] } {
+  const t = Math.floor(key / rows.templates.length);
+  const row = rows.templates[key % rows.templates.length]!;
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let k = 0; k < row.vehicles.length; k++) {
+    const i = row.vehicles[k]!;
+    const w = row.coefficients[k]!;
+    const c = rows.charge[i]![t]!;
+    const x = rows.discharge[i]![t]!;
+    if (c >= 0) {
+      cols.push(c);
+      values.push(w);
+    }
+    if (x >= 0) {
+      cols.push(x);
+      values.push(-w);
+    }
+  }
+  return { cols, values };
+}
+
+/**
+ * Adds to the model being built the network rows its problem is already known to need (none for the first
+ * model of a problem) and returns what the lazy session needs. Call after the vehicles' columns exist.
+ */
+export function addKnownNetworkRows(b: LinearProgramBuilder, rp: ResolvedProblem, charge: readonly Int32Array[], discharge: readonly Int32Array[]): NetworkRows {
+  const known = knownOf.get(rp) ?? new Set<number>();
+  knownOf.set(rp, known);
+  const rows = { templates: templates(rp), slotCount: rp.slotCount, charge, discharge };
+  const inModel = new Map<number, number>();
+  for (const key of [...known].sort((a, z) => a - z)) {
+    const { cols, values } = entries(rows, key);
+    if (cols.length === 0) continue;
+    cols.forEach((c, k) => b.entry(c, values[k]!));
+    const row = rows.templates[key % rows.templates.length]!;
+    inModel.set(key, b.endRow(row.lower, row.upper));
+  }
+  return { ...rows, inModel, known };
+}
+
+/** For every (slot, limit) whose rows `x` breaks, the key of its most violated row not yet in the model. */
+export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
+  const n = rows.templates.length;
+  const out: number[] = [];
+  for (let t = 0; t < rows.slotCount; t++) {
+    const worst = new Map<number, { key: number; by: number }>();
+    rows.templates.forEach((row, k) => {
+      const key = t * n + k;
+      if (inModel.has(key)) return;
+      let activity = 0;
+      let any = false;
+      for (let j = 0; j < row.vehicles.length; j++) {
+        const i = row.vehicles[j]!;
+        const c = rows.charge[i]![t]!;
+        const d = rows.discharge[i]![t]!;
+        if (c < 0 && d < 0) continue;
+        any = true;
+        activity += row.coefficients[j]! * ((c >= 0 ? x[c]! : 0) - (d >= 0 ? x[d]! : 0));
+      }
+      if (!any) return;
+      const tolerance = lazyRowToleranceA + 1e-9 * Math.abs(row.upper);
+      const by = Math.max(activity - row.upper, row.lower - activity);
+      if (by <= tolerance) return;
+      const best = worst.get(row.limit);
+      if (best === undefined || by > best.by) worst.set(row.limit, { key, by });
+    });
+    for (const w of worst.values()) out.push(w.key);
+  }
+  return out;
+}
+
+function lpRows(rows: NetworkRows, keys: readonly number[]): LpRows {
+  const lower = new Float64Array(keys.length);
+  const upper = new Float64Array(keys.length);
+  const starts = new Int32Array(keys.length + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  keys.forEach((key, r) => {
+    const row = rows.templates[key % rows.templates.length]!;
+    lower[r] = row.lower;
+    upper[r] = row.upper;
+    const e = entries(rows, key);
+    cols.push(...e.cols);
+    values.push(...e.values);
+    starts[r + 1] = cols.length;
+  });
+  return { lower, upper, starts, cols: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+/** An LP session whose solves add broken network rows until none is left; it knows which rows it holds. */
+export interface NetworkSession extends LpSession {
+  /** The network rows in the model now, with the share of their limit each gives up (for the duality bound). */
+  networkRowSet(): NetworkRowSet;
+  /** Rows of the model now (as built plus those added). */
+  rowCount(): number;
+}
+
+/**
+ * `session` (over a model of `builtRowCount` rows built with `rows`) with lazy network rows: each solve
+ * re-solves after adding every (slot, limit)'s most violated row, until the answer breaks none. An answer
+ * that still breaks a row when the time is up is not returned (status `timed_out`).
+ */
+export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, builtRowCount: number): NetworkSession {
+  const rowOf = new Map(rows.inModel);
+  let nextRow = builtRowCount;
+  return {
+    solve(options: LpSolveOptions): LpSolution {
+      const started = performance.now();
+      let iterations = 0;
+      for (;;) {
+        const remainingMs = options.timeLimitMs - (performance.now() - started);
+        const answer = session.solve({ ...options, timeLimitMs: Math.max(1, remainingMs) });
+        iterations += answer.iterations;
+        if (!answer.x || rows.templates.length === 0) return { ...answer, iterations };
+        const keys = mostViolatedRows(rows, answer.x, rowOf);
+        if (keys.length === 0) return { ...answer, iterations };
+        if (performance.now() - started >= options.timeLimitMs) {
+          return { status: 'timed_out', iterations, message: `time limit reached while adding network rows (${keys.length} still broken)` };
+        }
+        session.addRows(lpRows(rows, keys));
+        for (const key of keys) {
+          rowOf.set(key, nextRow++);
+          rows.known.add(key);
+        }
+      }
+    },
+    setColBounds: (col, lower, upper) => session.setColBounds(col, lower, upper),
+    addRows: (more) => {
+      session.addRows(more);
+      nextRow += more.lower.length;
+    },
+    dispose: () => session.dispose(),
+    rowCount: () => nextRow,
+    networkRowSet(): NetworkRowSet {
+      const keys = [...rowOf.keys()];
+      return {
+        rows: Int32Array.from(keys, (key) => rowOf.get(key)!),
+        slackA: Float64Array.from(keys, (key) => {
+          const row = rows.templates[key % rows.templates.length]!;
+          return row.limitA - row.upper;
+        }),
+      };
+    },
+  };
+}

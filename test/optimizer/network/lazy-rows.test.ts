@@ -1,0 +1,129 @@
+/**
+ * Lazy network rows: the answer of the lazy model is the answer of the model with every polygon row of
+ * every slot built in (same optimum), with fewer rows; rows one model of a problem needed are built into
+ * the next model of the same problem (a MILP round).
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
+import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
+import { buildFormulation, noIntegers } from '../../../optimizer/formulation.ts';
+import { withLazyNetworkRows } from '../../../optimizer/network/lazy-rows.ts';
+import type { Problem } from '../../../optimizer/problem.ts';
+import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
+import { fcParams, relativelyEqual } from '../solve-helpers.ts';
+import { arbNetworkProblem, caltechAc, caltechNetwork } from './network-builders.ts';
+import { aProblem, aVehicle } from '../problem-builders.ts';
+
+let highs: LpBackend;
+beforeAll(async () => {
+  highs = createHighsBackend(await loadHighs());
+});
+
+/** The LP optimum with every (slot, template) row added before the first solve, and with lazy rows. */
+function eagerAndLazy(p: Problem) {
+  const options = { timeLimitMs: 60_000, mipRelGap: 1e-4 };
+  const eagerRp = resolveProblem(p);
+  const eager = buildFormulation(eagerRp, noIntegers);
+  // Every row in before the first solve, behind the lazy session (which then finds nothing to add).
+  const eagerSession = withLazyNetworkRows(highs.open(eager.lp), eager.networkRows, eager.lp.numRows);
+  const lazyRp = resolveProblem(p);
+  const lazy = buildFormulation(lazyRp, noIntegers);
+  const lazySession = withLazyNetworkRows(highs.open(lazy.lp), lazy.networkRows, lazy.lp.numRows);
+  try {
+    const fullRows = allRows(eager);
+    eagerSession.addRows(fullRows);
+    const a = eagerSession.solve(options);
+    const b = lazySession.solve(options);
+    return { eager: a, lazy: b, eagerRows: eagerSession.rowCount(), lazyRows: lazySession.rowCount() };
+  } finally {
+    eagerSession.dispose();
+    lazySession.dispose();
+  }
+}
+
+/** Every template row of every slot as LP rows (over the formulation's columns). */
+function allRows(f: ReturnType<typeof buildFormulation>) {
+  const { templates, slotCount, charge, discharge } = f.networkRows;
+  const lower: number[] = [];
+  const upper: number[] = [];
+  const starts = [0];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let t = 0; t < slotCount; t++) {
+    for (const row of templates) {
+      let n = 0;
+      row.vehicles.forEach((i, k) => {
+        for (const [col, sign] of [[charge[i]![t]!, 1], [discharge[i]![t]!, -1]] as const) {
+          if (col < 0) continue;
+          cols.push(col);
+          values.push(sign * row.coefficients[k]!);
+          n++;
+        }
+      });
+      if (n === 0) continue;
+      lower.push(row.lower);
+      upper.push(row.upper);
+      starts.push(cols.length);
+    }
+  }
+  return { lower: Float64Array.from(lower), upper: Float64Array.from(upper), starts: Int32Array.from(starts), cols: Int32Array.from(cols), values: Float64Array.from(values) };
+}
+
+describe('lazy network rows', () => {
+  it('reach the optimum of the model with every row, with no more rows (random networks, pure LP)', () => {
+    fc.assert(
+      fc.property(arbNetworkProblem({ maxVehicles: 5, maxSlots: 8, minPower: false }), (p) => {
+        const r = eagerAndLazy(p);
+        expect(r.eager.status).toBe('optimal');
+        expect(r.lazy.status).toBe('optimal');
+        expect(relativelyEqual(r.eager.objective!, r.lazy.objective!, 1e-7, 1e-6), `${r.eager.objective} vs ${r.lazy.objective}`).toBe(true);
+        expect(r.lazyRows).toBeLessThanOrEqual(r.eagerRows);
+      }),
+      fcParams(8201, 60),
+    );
+  });
+
+  it('a congested Caltech slot needs a few of its polygon rows, not all', () => {
+    // Ten AB chargers and ten CA chargers at 32 A under 30 kVA, one slot.
+    const ab = ['CA-308', 'CA-508', 'CA-303', 'CA-513', 'CA-310', 'CA-506', 'CA-316', 'CA-500', 'CA-318', 'CA-498'];
+    const ca = ['CA-307', 'CA-509', 'CA-309', 'CA-507', 'CA-306', 'CA-510', 'CA-315', 'CA-501', 'CA-319', 'CA-497'];
+    const p = aProblem({
+      slotCount: 1,
+      slotHours: 1 / 12,
+      importPricePerKwh: [0.1],
+      network: caltechNetwork(30),
+      vehicles: [...ab, ...ca].map((chargerId, i) => aVehicle({ id: `ev-${i}`, chargerId, departureSlot: 1, energyKwh: 0, targetEnergyKwh: 10, maxChargeKw: undefined, acLimit: caltechAc(0) })),
+    });
+    const r = eagerAndLazy(p);
+    expect(relativelyEqual(r.eager.objective!, r.lazy.objective!, 1e-7, 1e-6)).toBe(true);
+    const base = buildFormulation(resolveProblem(p), noIntegers).lp.numRows;
+    expect(r.lazyRows - base).toBeLessThan(r.eagerRows - base);
+    expect(r.lazyRows - base).toBeGreaterThan(0);
+  });
+
+  it('rows a model of a problem needed are built into the next model of that problem', () => {
+    const p = aProblem({
+      slotCount: 1,
+      slotHours: 1,
+      importPricePerKwh: [0.1],
+      network: caltechNetwork(10),
+      vehicles: ['CA-308', 'CA-307'].map((chargerId, i) => aVehicle({ id: `ev-${i}`, chargerId, departureSlot: 1, energyKwh: 0, targetEnergyKwh: 30, maxChargeKw: undefined, acLimit: caltechAc(0) })),
+    });
+    const rp = resolveProblem(p);
+    const first = buildFormulation(rp, noIntegers);
+    expect(first.networkRows.inModel.size).toBe(0);
+    const session = withLazyNetworkRows(highs.open(first.lp), first.networkRows, first.lp.numRows);
+    try {
+      expect(session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4 }).status).toBe('optimal');
+      const added = session.rowCount() - first.lp.numRows;
+      expect(added).toBeGreaterThan(0);
+      const second = buildFormulation(rp, noIntegers);
+      expect(second.networkRows.inModel.size).toBe(added);
+      expect(second.lp.numRows).toBe(first.lp.numRows + added);
+    } finally {
+      session.dispose();
+    }
+  });
+});
