@@ -31,6 +31,10 @@ export interface EvseRecord {
   /** Our fallback TxDefaultProfile, when installed. */
   installedFallback?: ProfileSpec;
   status: DeliveryStatus;
+  /** When `status` last changed (UTC epoch ms). */
+  statusSinceUtcMs?: number;
+  /** The last report sent (reportFingerprint), so every change and only a change is reported. */
+  reported?: string;
   code?: OcppErrorCode;
   message?: string;
   /** Failed sends of the current desired profile. */

@@ -26,6 +26,7 @@ import { OcppError, type OcppErrorCode } from './errors.ts';
 import type { OcppMetrics } from './metrics.ts';
 import { buildStationProfile, buildTxProfile, fallbackOf, type BuiltSchedule, type PeriodBuildOptions } from './profile-builder.ts';
 import { refreshAtUtcMs, sameFuture } from './absolute-schedule.ts';
+import { deliveryReport, reportFingerprint } from './delivery-report.ts';
 import type { ProfileSpec } from './profile-spec.ts';
 
 export interface DeliveryDeps {
@@ -288,27 +289,17 @@ export class ChargerDelivery {
   }
 
   private setStatus(evse: EvseRecord, status: DeliveryStatus, code?: OcppErrorCode, message?: string, force = false): void {
-    const changed = force || evse.status !== status || evse.code !== code;
+    const now = this.deps.clock.nowUtcMs();
+    if (evse.status !== status || evse.statusSinceUtcMs === undefined) evse.statusSinceUtcMs = now;
     evse.status = status;
     if (code) evse.code = code;
     else delete evse.code;
     if (message) evse.message = message;
     else delete evse.message;
-    if (!changed) return;
-    const spec = evse.installed ?? evse.failedDesired;
-    this.deps.port.planDelivery({
-      chargerId: this.record.chargerId,
-      evseId: evse.evseId,
-      status,
-      ...(evse.planId !== undefined ? { planId: evse.planId } : {}),
-      ...(spec ? { purpose: spec.purpose, profileId: spec.id } : {}),
-      ...(code ? { code } : {}),
-      ...(message ? { message } : {}),
-      attempts: evse.attempts,
-      ...(evse.nextRetryUtcMs !== undefined ? { nextRetryUtcMs: evse.nextRetryUtcMs } : {}),
-      atUtcMs: this.deps.clock.nowUtcMs(),
-      ...(evse.truncated ? { truncated: true } : {}),
-      ...(evse.dischargeClamped ? { dischargeClamped: true } : {}),
-    }).catch((error: unknown) => this.deps.logger.warn({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'planDelivery failed'));
+    const report = deliveryReport(this.record, evse, now);
+    const fingerprint = reportFingerprint(report);
+    if (!force && fingerprint === evse.reported) return;
+    evse.reported = fingerprint;
+    this.deps.port.planDelivery(report).catch((error: unknown) => this.deps.logger.warn({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'planDelivery failed'));
   }
 }

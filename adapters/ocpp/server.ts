@@ -21,6 +21,7 @@ import { deliveryStatuses, type ChargerPhase, type DeliveryStatus } from './char
 import { systemClock, type Clock } from './clock.ts';
 import type { CsmsPort, PlanDeliveryReport } from './csms-port.ts';
 import { OcppError } from './errors.ts';
+import { deliveryReport } from './delivery-report.ts';
 import { decideHandshake, type SecurityProfile } from './handshake-auth.ts';
 import { mappings } from './mappings.ts';
 import { createOcppMetrics, type OcppMetrics } from './metrics.ts';
@@ -249,16 +250,7 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   }
 
   function reportOf(record: ChargerRecord, evseId: number): PlanDeliveryReport {
-    const e = record.evses.get(evseId)!;
-    const spec = e.installed ?? e.failedDesired;
-    return {
-      chargerId: record.chargerId, evseId, status: e.status,
-      ...(e.planId !== undefined ? { planId: e.planId } : {}),
-      ...(spec ? { purpose: spec.purpose, profileId: spec.id } : {}),
-      ...(e.code ? { code: e.code } : {}), ...(e.message ? { message: e.message } : {}),
-      attempts: e.attempts, ...(e.nextRetryUtcMs !== undefined ? { nextRetryUtcMs: e.nextRetryUtcMs } : {}),
-      atUtcMs: clock.nowUtcMs(), ...(e.truncated ? { truncated: true } : {}), ...(e.dischargeClamped ? { dischargeClamped: true } : {}),
-    };
+    return deliveryReport(record, record.evses.get(evseId)!, clock.nowUtcMs());
   }
 
   const sameValues = (a: readonly number[] | undefined, b: readonly number[]) => a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
@@ -285,7 +277,11 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
           s.sessionId !== undefined || s.transactionId !== undefined || evse.transactionId === undefined ? s : { ...s, transactionId: evse.transactionId });
         const same = bound.length === evse.schedules.length && bound.every((s, i) => sameSchedule(evse.schedules[i], s));
         evse.schedules = bound;
-        if (plan.planId !== undefined) evse.planId = plan.planId;
+        // A new plan id with the same schedule is still news for the delivery view: the loop reports it.
+        if (plan.planId !== undefined && evse.planId !== plan.planId) {
+          evse.planId = plan.planId;
+          touched.add(chargerId);
+        }
         if (!same) {
           resetAttempts(evse);
           touched.add(chargerId);
@@ -296,6 +292,10 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
         const old = evse.stationCap;
         const same = old !== undefined && old.startUtcMs === c.startUtcMs && old.slotMs === c.slotMs && sameValues(old.maxPowerKw, c.maxPowerKw);
         evse.stationCap = c;
+        if (plan.planId !== undefined && evse.planId !== plan.planId) {
+          evse.planId = plan.planId;
+          touched.add(c.chargerId);
+        }
         if (!same) {
           resetAttempts(evse);
           touched.add(c.chargerId);
