@@ -59,6 +59,12 @@ export interface OcppServerOptions {
   readonly pingIntervalMs?: number;
   /** Heartbeat interval told to chargers at boot (s); default 300. */
   readonly heartbeatIntervalS?: number;
+  /**
+   * Refusals in a row (Rejected, NotSupported; across plans and transactions) after which an EVSE is
+   * `unmanaged` and nothing more is sent until the charger boots again; CALLERROR NotImplemented and a
+   * charger reporting no smart charging are unmanaged at once. Default 3.
+   */
+  readonly unmanagedAfter?: number;
   /** Retry policy for refused or failed profiles. */
   readonly backoff?: Partial<BackoffPolicy>;
   /** A profile cut to the charger's maximum number of periods is refreshed at the latest this long before it ends (ms); default 2 h. */
@@ -113,6 +119,7 @@ function configIssues(o: OcppServerOptions): string[] {
   if ((o.securityProfile ?? 0) === 2 && !o.tls) issues.push('security profile 2 needs tls.cert and tls.key');
   if (![0, 1, 2].includes(o.securityProfile ?? 0)) issues.push(`securityProfile ${o.securityProfile} is not 0, 1 or 2`);
   if (o.maxMessageBytes !== undefined && !(o.maxMessageBytes >= 1024)) issues.push('maxMessageBytes must be >= 1024');
+  if (o.unmanagedAfter !== undefined && !(Number.isInteger(o.unmanagedAfter) && o.unmanagedAfter >= 1)) issues.push('unmanagedAfter must be an integer >= 1');
   if (o.callTimeoutMs !== undefined && !(o.callTimeoutMs >= 1)) issues.push('callTimeoutMs must be >= 1');
   if (o.versions !== undefined && (o.versions.length === 0 || o.versions.some((v) => !ocppVersions.includes(v)))) issues.push('versions must be a non-empty subset of 1.6, 2.0.1, 2.1');
   issues.push(...backoffIssues({ ...defaultBackoff, ...o.backoff }));
@@ -144,7 +151,7 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     },
   });
   const deliveryDeps = {
-    clock, logger, metrics, port, sessionIdOf: options.sessionIdOf ?? defaultSessionIdOf,
+    clock, logger, metrics, port, sessionIdOf: options.sessionIdOf ?? defaultSessionIdOf, unmanagedAfter: options.unmanagedAfter ?? 3,
     backoff: { ...defaultBackoff, ...options.backoff },
     random: options.random ?? Math.random,
     refreshAheadMs: options.refreshAheadMs ?? 2 * 3_600_000,
