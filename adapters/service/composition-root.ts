@@ -171,7 +171,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         }
         const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
           planBus.publish({ siteId: plan.siteId, planId: plan.id, createdAtUtcMs: plan.createdAtUtcMs });
-        queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved }));
+        queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus }));
         for (const site of await store.listSites()) await requestReplan(queue, config, site.id, 'service started');
       }
       readiness.started = true;

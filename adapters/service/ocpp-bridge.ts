@@ -18,7 +18,7 @@
  * | `sessionEnded` | the session is deleted | yes |
  * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
  * | `firstLimit` | a new transaction's safe first limit (first-limit.ts): charge only, its charger's power within the site's headroom now; never from another session | - |
- * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`) | - |
+ * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`); the re-plan reads `unmanaged` EVSEs from there and plans their sessions as uncontrolled load | when an EVSE becomes or stops being unmanaged |
  *
  * Id tokens: only Accepted and Invalid are answered (no Blocked / Expired, no expiry dates, no groups, no
  * local authorization list sent to chargers). Without `credentials` (tests) passwords are refused and
@@ -82,6 +82,8 @@ export interface OcppBridgeDeps {
 export class OcppBridge implements CsmsPort {
   /** Charge points that reported they cannot discharge (this process holds their connection). */
   private readonly noDischarge = new Set<string>();
+  /** EVSEs (`<chargePointId>#<evseId>`) reported unmanaged (this process holds their connection). */
+  private readonly unmanaged = new Set<string>();
 
   constructor(private readonly deps: OcppBridgeDeps) {}
 
@@ -280,6 +282,15 @@ export class OcppBridge implements CsmsPort {
     else this.deps.log.debug(fields, 'plan delivery');
     const { chargerId: _chargerId, ...delivery } = report;
     await this.report(report.chargerId, (board) => board.putDelivery(report.chargerId, delivery));
+    // An EVSE that became (or stopped being) unmanaged changes the site problem: its session is
+    // uncontrolled load (read back from the status board by the re-plan).
+    const key = `${report.chargerId}#${report.evseId}`;
+    const unmanaged = report.status === 'unmanaged';
+    if (unmanaged === this.unmanaged.has(key) || report.evseId < 1) return;
+    if (unmanaged) this.unmanaged.add(key);
+    else this.unmanaged.delete(key);
+    const site = await this.deps.directory.siteOf(report.chargerId);
+    if (site) await this.replan(site.id, `ocpp ${report.chargerId} ${unmanaged ? 'cannot follow profiles (unmanaged)' : 'follows profiles again'}`);
   }
 
   /** Writes to the status board; a failure there is logged, never fails the charger's message. */

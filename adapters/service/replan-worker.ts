@@ -26,6 +26,8 @@ import { acknowledgeDispatch } from './dispatch-ack.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanJobData, ReplanJobResult } from './replan-job.ts';
 import { buildSiteProblem } from './site-problem.ts';
+import { unmanagedChargersOf } from './unmanaged-chargers.ts';
+import type { ChargerStatusBoard } from '../store/charger-status.ts';
 
 /** Solves a validated problem; never rejects for solver outcomes (see `Plan.status`). */
 export type PlanSolver = (problem: Problem) => Promise<Plan>;
@@ -43,6 +45,8 @@ export interface ReplanDeps {
   readonly metrics: ServiceMetrics;
   readonly solve: PlanSolver;
   readonly log: WorkerLog;
+  /** The OCPP charger status board: sessions on `unmanaged` chargers are planned as uncontrolled load. */
+  readonly chargerStatus?: ChargerStatusBoard;
   /** Announces a saved plan (plan-bus.ts). */
   readonly onPlanSaved?: (plan: PlanRecord) => Promise<void>;
 }
@@ -80,10 +84,11 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       store.getPlanState(siteId),
     ]);
     const planInForce = state.currentPlanId ? await store.getPlan(siteId, state.currentPlanId) : undefined;
+    const unmanagedChargerIds = deps.chargerStatus ? await unmanagedChargersOf(site, deps.chargerStatus) : new Set<string>();
     const assembling = performance.now();
     let built;
     try {
-      built = buildSiteProblem({ site, sessions, signals, dispatches, ...(planInForce ? { planInForce } : {}) }, nowUtcMs, config.horizonHours);
+      built = buildSiteProblem({ site, sessions, signals, dispatches, ...(planInForce ? { planInForce } : {}), unmanagedChargerIds }, nowUtcMs, config.horizonHours);
     } catch (error) {
       await recordFailure(job, error, false);
       throw error;
@@ -117,6 +122,7 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       droppedSessions: assembled.droppedVehicles,
       dispatchIds: built.dispatchIds,
       forecastFills: built.forecastFills,
+      ...(built.uncontrolledSessions.length > 0 ? { uncontrolledSessions: built.uncontrolledSessions } : {}),
     };
     await store.putPlan(record, config.planHistoryLimit);
     for (const id of built.dispatchIds) {

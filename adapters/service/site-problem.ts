@@ -12,6 +12,9 @@
  * - Vehicles: every session, with its charger's limits, V2G only with consent AND a discharging charger,
  *   and the energy estimated at now from the plan in force (energy-estimate.ts); one plugged in during the
  *   current slot is planned from that slot on.
+ * - Sessions on unmanaged chargers (they cannot follow profiles): not vehicles but uncontrolled load at
+ *   their charger's full power until full or departure, added to the base load (uncontrolled-load.ts), so
+ *   the site and dispatch limits hold for what the plan controls; listed in `uncontrolledSessions`.
  * - Limits: connection and transformer, the three-phase network's current limits (grid/site-network.ts), every active dispatch (`dispatch:<id>`: an import limit, or the
  *   export cap of a delivery) and every capacity limit from signals (OpenADR 3).
  * - Demand charge: the site's, or the TOU tariff's, over the local calendar month of the horizon start.
@@ -45,6 +48,7 @@ import type {
 import { withDeliveryIncentives } from './dispatch-incentive.ts';
 import { estimateEnergyKwh } from './energy-estimate.ts';
 import { planningHorizon } from './horizon.ts';
+import { uncontrolledLoad, type UncontrolledSession } from './uncontrolled-load.ts';
 
 export interface SiteState {
   readonly site: SiteRecord;
@@ -53,6 +57,8 @@ export interface SiteState {
   readonly dispatches: readonly DispatchRecord[];
   /** The plan in force, for the energy estimate. */
   readonly planInForce?: PlanRecord;
+  /** Site charger ids whose charger cannot follow profiles: their sessions are uncontrolled load. */
+  readonly unmanagedChargerIds?: ReadonlySet<string>;
 }
 
 export interface SiteProblem {
@@ -65,6 +71,8 @@ export interface SiteProblem {
   readonly dispatchIds: readonly string[];
   /** Where a forecast was completed by an assumption, per signal, in time order. */
   readonly forecastFills: readonly ForecastFillRecord[];
+  /** Sessions on unmanaged chargers, planned as uncontrolled load (in the base load), not as vehicles. */
+  readonly uncontrolledSessions: readonly UncontrolledSession[];
 }
 
 /** How each forecast is completed where it does not cover the horizon. */
@@ -178,7 +186,9 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
   const baseLoad = forecast('base-load');
   const pv = forecast('pv');
   const active = state.dispatches.filter((d) => d.status === 'active' && d.endUtcMs > start && d.startUtcMs < horizon.endUtcMs);
+  const unmanaged = state.unmanagedChargerIds ?? new Set<string>();
   const vehicles = state.sessions.flatMap((s) => {
+    if (unmanaged.has(s.chargerId)) return [];
     const v = sessionVehicle(site, s, estimateEnergyKwh(s, state.planInForce, nowUtcMs), { nowUtcMs, slotStartUtcMs: start });
     return v ? [v] : [];
   });
@@ -213,6 +223,14 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
       ...(dc ? { demandCharge: dc } : {}),
     },
   });
-  const { problem, incentives } = withDeliveryIncentives(assembled.problem, assembled.grid, active);
-  return { assembled, problem, incentives, horizonLimitedBy: horizon.limitedBy, dispatchIds: active.map((d) => d.id), forecastFills };
+  const uncontrolled = uncontrolledLoad({
+    site, unmanagedChargerIds: unmanaged, startUtcMs: assembled.grid.startUtcMs, slotMs: assembled.grid.slotMs, slotCount: assembled.problem.slotCount, nowUtcMs,
+    sessions: state.sessions.filter((s) => unmanaged.has(s.chargerId)).map((session) => ({ session, energyKwh: estimateEnergyKwh(session, state.planInForce, nowUtcMs) })),
+  });
+  const withUncontrolled: AssembledProblem = uncontrolled.sessions.length === 0 ? assembled : {
+    ...assembled,
+    problem: { ...assembled.problem, baseLoadKw: uncontrolled.perSlotKw.map((kw, t) => (assembled.problem.baseLoadKw?.[t] ?? 0) + kw) },
+  };
+  const { problem, incentives } = withDeliveryIncentives(withUncontrolled.problem, withUncontrolled.grid, active);
+  return { assembled: withUncontrolled, problem, incentives, horizonLimitedBy: horizon.limitedBy, dispatchIds: active.map((d) => d.id), forecastFills, uncontrolledSessions: uncontrolled.sessions };
 }

@@ -226,6 +226,20 @@ export interface PlanRecord {
   readonly dispatchIds: readonly string[];
   /** Where forecasts were completed by an assumption (absent in records written before this existed). */
   readonly forecastFills?: readonly ForecastFillRecord[];
+  /**
+   * Sessions whose charger cannot follow profiles (OCPP `unmanaged`): planned as uncontrolled load at
+   * their charger's power, not as vehicles (absent in records written before this existed).
+   */
+  readonly uncontrolledSessions?: readonly UncontrolledSessionRecord[];
+}
+
+/** A session planned as uncontrolled load (adapters/service/uncontrolled-load.ts). */
+export interface UncontrolledSessionRecord {
+  readonly sessionId: string;
+  readonly chargerId: string;
+  readonly powerKw: number;
+  readonly energyKwh: number;
+  readonly reason: string;
 }
 
 /** The outcome of the latest re-plan attempt of a site. */

@@ -87,6 +87,16 @@ export const PlanViewSchema = Type.Object({
     { description: 'ranges of the horizon where a forecast did not reach and an assumption was planned with instead' },
   ),
   droppedSessions: Type.Array(Type.Object({ sessionId: Type.String(), reason: Type.String(), message: Type.String() })),
+  uncontrolledSessions: Type.Array(
+    Type.Object({
+      sessionId: Type.String(),
+      chargerId: Type.String(),
+      powerKw: Type.Number({ description: 'assumed draw while charging (kW): the charger limit' }),
+      energyKwh: Type.Number({ description: 'energy assumed over the horizon (kWh)' }),
+      reason: Type.String(),
+    }),
+    { description: 'sessions on chargers that cannot follow profiles (unmanaged): in the base load as uncontrolled load, not planned as vehicles' },
+  ),
   dispatches: Type.Array(Type.Object({ id: Type.String(), rewardPerKwh: Type.Optional(Type.Number()) })),
   network: Type.Optional(
     Type.Object(

@@ -80,6 +80,7 @@ function staticView(record: PlanRecord) {
       rule: f.rule,
     })),
     droppedSessions: record.droppedSessions.map((d) => ({ sessionId: d.id, reason: d.reason, message: d.message })),
+    uncontrolledSessions: (record.uncontrolledSessions ?? []).map((u) => ({ ...u })),
     dispatches: record.dispatchIds.map((id) => {
       const incentive = record.incentives.find((i) => i.dispatchId === id);
       return { id, ...(incentive ? { rewardPerKwh: incentive.rewardPerKwh } : {}) };

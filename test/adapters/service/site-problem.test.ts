@@ -24,6 +24,18 @@ describe('buildSiteProblem', () => {
     expect(later.problem.vehicles[0]).toMatchObject({ arrivalSlot: 1 });
   });
 
+  it('a session on an unmanaged charger is uncontrolled load at its charger power until full, not a vehicle', () => {
+    const sessions = [aSessionRecord({ id: 'a', chargerId: 'c1', socPercent: 90, measuredAtUtcMs: T0 }), aSessionRecord({ id: 'b', chargerId: 'c2' })];
+    const dispatches = [aDispatchRecord({ powerKw: 30 })];
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions, signals: { series: prices(48), capacityLimits: [], revision: 1 }, dispatches, unmanagedChargerIds: new Set(['c1']) }, T0, 24);
+    expect(r.problem.vehicles.map((v) => v.id)).toEqual(['b']);
+    // 6 kWh to full at 11 kW: two whole quarter-hours (5.5 kWh) and 0.5 kWh of the third.
+    expect(r.problem.baseLoadKw!.slice(0, 4).map((x) => Math.round(x * 100) / 100)).toEqual([11, 11, 2, 0]);
+    expect(r.uncontrolledSessions).toEqual([expect.objectContaining({ sessionId: 'a', chargerId: 'c1', powerKw: 11, energyKwh: 6 })]);
+    // The dispatch import limit still holds for what the plan controls.
+    expect(Math.min(...r.problem.importLimitKw!.slice(4, 8))).toBe(30);
+  });
+
   it('shortens the horizon to the import price coverage and names it', () => {
     const r = buildSiteProblem({ site: aSiteRecord(), sessions: [], signals: { series: prices(7), capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24);
     expect(r.problem.slotCount).toBe(24);
