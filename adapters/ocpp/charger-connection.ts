@@ -34,6 +34,8 @@ export interface ConnectionDeps {
   readonly metrics: OcppMetrics;
   readonly port: CsmsPort;
   readonly heartbeatIntervalS: number;
+  /** How long a reconnected known charger is given to send BootNotification before the re-sync (ms); default 2 000. */
+  readonly bootGraceMs?: number;
   allocateTransactionId(): number;
 }
 
@@ -88,7 +90,14 @@ export class ChargerConnection {
       chargerId: this.record.chargerId, version: this.mapping.version, atUtcMs: this.deps.clock.nowUtcMs(),
       ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     })).catch(() => undefined);
-    if (this.record.capabilities) void this.resyncThenReady(++this.generation, 'resync');
+    if (this.record.capabilities) {
+      // Boot grace: a charger that reconnects after a reboot sends BootNotification first; asking it for
+      // its composite schedule before that is answered gets refused (SecurityError). A boot within the
+      // grace bumps the generation and this re-sync gives way to discovery.
+      const generation = ++this.generation;
+      const timer = setTimeout(() => void this.resyncThenReady(generation, 'resync'), this.deps.bootGraceMs ?? 2_000);
+      timer.unref?.();
+    }
   }
 
   async close(code = 1000, reason = 'closing'): Promise<void> {
@@ -151,6 +160,7 @@ export class ChargerConnection {
   }
 
   private async resyncThenReady(generation: number, event: 'resync' | 'none'): Promise<void> {
+    if (this.closed || generation !== this.generation) return;
     if (event === 'resync' && !this.transition('resync')) return;
     const outcomes = await resyncCharger(this.record, this.link, this.deps.clock.nowUtcMs());
     for (const outcome of outcomes) this.deps.metrics.resyncs.inc({ outcome });

@@ -1,8 +1,9 @@
 /**
  * Re-sync after a reconnect: ask the charger for its composite schedule of every EVSE that should carry
  * one of our profiles and compare it with the composite our installed profiles give. Equal: nothing is
- * resent. Different, unreadable or Rejected: we forget what we believed installed, and the delivery loop
- * sends the desired profiles again.
+ * resent. Different: we forget what we believed installed, and the delivery loop sends the desired
+ * profiles again. Rejected, a CALLERROR (e.g. SecurityError before the boot is answered) or no answer:
+ * `failed`, and nothing is dropped or resent because of it.
  *
  * The comparison samples every piece between the boundaries of both schedules and ignores pieces
  * shorter than `skewToleranceMs` (clock skew moves boundaries by seconds); values must agree within
@@ -78,11 +79,14 @@ export async function resyncCharger(record: ChargerRecord, link: ChargerLink, no
     });
     let outcome: ResyncOutcome;
     try {
-      outcome = compositeMatches(expected, await link.getCompositeSchedule(evse.evseId, durationS, unit)) ? 'match' : 'resend';
+      const reported = await link.getCompositeSchedule(evse.evseId, durationS, unit);
+      outcome = reported === undefined ? 'failed' : compositeMatches(expected, reported) ? 'match' : 'resend';
     } catch {
       outcome = 'failed';
     }
-    if (outcome !== 'match') {
+    // A refused or failed check says nothing about what is installed: nothing is dropped (and so nothing
+    // of an old transaction is re-sent because of it); only a composite that differs is a reason to resend.
+    if (outcome === 'resend') {
       delete evse.installed;
       delete evse.installedFallback;
       const station = record.evses.get(0);

@@ -55,6 +55,8 @@ export interface OcppServerOptions {
   readonly maxMessageBytes?: number;
   /** How long to wait for a charger's answer (ms); default 30 000. */
   readonly callTimeoutMs?: number;
+  /** How long a reconnected known charger may take to send BootNotification before the re-sync (ms); default 2 000. */
+  readonly bootGraceMs?: number;
   /** WebSocket ping interval (ms); default 60 000. */
   readonly pingIntervalMs?: number;
   /** Heartbeat interval told to chargers at boot (s); default 300. */
@@ -219,7 +221,7 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     }
     record.settings = client.session.settings;
     const connection = new ChargerConnection(client, record, deliveries.get(chargerId)!, mappings[version], {
-      clock, logger, metrics, port, heartbeatIntervalS: options.heartbeatIntervalS ?? 300, allocateTransactionId,
+      clock, logger, metrics, port, heartbeatIntervalS: options.heartbeatIntervalS ?? 300, allocateTransactionId, bootGraceMs: options.bootGraceMs ?? 2_000,
     }, client.handshake.remoteAddress);
     connections.set(chargerId, connection);
     connection.start(() => {

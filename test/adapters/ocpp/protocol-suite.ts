@@ -167,7 +167,7 @@ export function protocolSuite(version: OcppVersion): void {
     });
 
     it('a refused TxProfile: not applied, the fallback TxDefaultProfile, visible in the API and metrics, retried with backoff then given up', async () => {
-      const { t, cp } = await setup({ config: { maxStackLevel: 2 }, reportedConfig: { maxStackLevel: 8 } }, { backoff: { initialDelayMs: 40, maxDelayMs: 80, maxAttempts: 3, jitter: 0 } });
+      const { t, cp } = await setup({ config: { maxStackLevel: 2 }, reportedConfig: { maxStackLevel: 8 } }, { unmanagedAfter: 100, backoff: { initialDelayMs: 40, maxDelayMs: 80, maxAttempts: 3, jitter: 0 } });
       t.server.applyPlan(plan([6, 2]));
       await waitFor(() => t.port.delivery('CP1', 1)?.status === 'fallback-applied');
       const report = t.port.delivery('CP1', 1)!;
@@ -202,14 +202,14 @@ export function protocolSuite(version: OcppVersion): void {
     it('a charger without smart charging gets no profile; the port learns it cannot be planned for', async () => {
       const { t, cp } = await setup({ config: { smartCharging: false } });
       t.server.applyPlan(plan([6, 2]));
-      await waitFor(() => t.port.delivery('CP1', 1)?.status === 'failed');
+      await waitFor(() => t.port.delivery('CP1', 1)?.status === 'unmanaged');
       expect(t.port.delivery('CP1', 1)!.code).toBe('V2G_ERR_OCPP_SMART_CHARGING_UNSUPPORTED');
       expect(t.port.capabilities.get('CP1')).toMatchObject({ canDischarge: false, capabilities: { smartCharging: false } });
       expect(setProfiles(cp)).toHaveLength(0);
     });
 
     it(`a charger that claims smart charging but refuses it answers ${twoX ? 'Rejected' : 'NotSupported'}`, async () => {
-      const { t, cp } = await setup({ config: { smartCharging: false }, reportedConfig: { smartCharging: true } }, { backoff: { maxAttempts: 1 } });
+      const { t, cp } = await setup({ config: { smartCharging: false }, reportedConfig: { smartCharging: true } }, { unmanagedAfter: 100, backoff: { maxAttempts: 1 } });
       t.server.applyPlan(plan([6]));
       await waitFor(() => t.port.delivery('CP1', 1)?.status === 'failed');
       expect(t.port.delivery('CP1', 1)!.code).toBe(twoX ? 'V2G_ERR_OCPP_PROFILE_REJECTED' : 'V2G_ERR_OCPP_PROFILE_NOT_SUPPORTED');
