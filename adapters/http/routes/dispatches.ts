@@ -121,7 +121,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
         const now = ctx.clock.nowUtcMs();
         if (d.status === 'cancelled') return { d, cancelled: undefined, now };
         return { d, cancelled: await ctx.store.putDispatch({ ...d, status: 'cancelled', cancelledAtUtcMs: now }, { expectedRevision: d.revision }), now };
-      });
+      }, { key: `dispatch ${site.id}/${request.params.dispatchId}` });
       if (!cancelled) return dispatchView(d, site.timeZone, now);
       const outcome = await replanAfterWrite(ctx, reply, site.id, `dispatch ${d.id} cancelled`, { immediate: true });
       return dispatchView(cancelled, site.timeZone, now, outcome.status === 'queued' ? outcome.job : undefined);

@@ -90,7 +90,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       }
       await ctx.store.putSignals(site.id, { series, capacityLimits: limits?.(old.capacityLimits) ?? old.capacityLimits, updatedAtUtcMs: now }, { expectedRevision: old.revision });
       return { stored };
-    });
+    }, { key: `signals ${site.id}` });
     const outcome = await replanAfterWrite(ctx, reply, site.id, reason);
     return { stored, capacityLimits: 0, unsupported, ...(outcome.status === 'queued' ? { replan: jobLink(outcome.job) } : { replanDeferred: outcome.reason }) };
   };

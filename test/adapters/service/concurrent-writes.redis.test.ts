@@ -62,4 +62,22 @@ describeWithRedis('concurrent writes to one site (Redis mode)', () => {
     });
     expect([...statuses.keys()].every((s) => s === 201 || s === 202)).toBe(true);
   }, 300_000);
+
+  it('applies every one of 40 concurrent session PATCHes without If-Match (re-applied on conflicts)', async () => {
+    const now = Date.now();
+    expect((await request('POST', '/v1/sites', simSite('depot-p', 0, 2))).statusCode).toBe(201);
+    const created = await request('POST', '/v1/sites/depot-p/sessions', {
+      id: 'sess-1', chargerId: 'cp-0001', departure: new Date(now + 10 * 3_600_000).toISOString(), capacityKwh: 60, socPercent: 20, targetSocPercent: 80,
+    });
+    expect(created.statusCode).toBe(201);
+    const patch = (i: number) =>
+      (i % 2 === 0 ? apiService : secondApi).app.inject({
+        method: 'PATCH', url: '/v1/sites/depot-p/sessions/sess-1',
+        headers: { authorization: `Bearer ${adminToken}` }, payload: { socPercent: 21 + (i % 50) },
+      });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => patch(i)));
+    expect(answers.filter((a) => a.statusCode !== 200).map((a) => a.body)).toEqual([]);
+    // every PATCH made exactly one revision: created at 1, then 40 changes
+    expect((await request('GET', '/v1/sites/depot-p/sessions/sess-1')).headers.etag).toBe('"41"');
+  }, 300_000);
 });
