@@ -30,6 +30,7 @@ export interface ErrorCodeInfo {
 /** The service's own codes. */
 export const serviceErrorCodes = {
   V2G_ERR_VALIDATION: { status: 400, title: 'The request does not match its schema', retryable: false },
+  V2G_ERR_BAD_URL: { status: 400, title: 'The request URL cannot be decoded (bad percent-encoding)', retryable: false },
   V2G_ERR_MALFORMED_BODY: { status: 400, title: 'The request body cannot be parsed', retryable: false },
   V2G_ERR_UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required', retryable: false },
   V2G_ERR_FORBIDDEN: { status: 403, title: 'The token lacks the scope this operation needs', retryable: false },
