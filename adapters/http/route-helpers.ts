@@ -1,7 +1,9 @@
 /** Small helpers shared by the route plugins. */
 import { randomBytes } from 'node:crypto';
 import { notFound, serviceError, type FieldIssue } from '../errors.ts';
+import type { FastifyReply } from 'fastify';
 import type { ServiceContext } from '../service/context.ts';
+import type { ReplanOutcome } from '../service/replan-after-write.ts';
 import type { SiteRecord } from '../store/records.ts';
 
 /** The site, or a 404 naming `/params/siteId`. */
@@ -27,4 +29,14 @@ export function conflictIfIssues(issues: readonly FieldIssue[], what: string): v
 /** A new id: `<prefix>-<12 hex>`. */
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Requests the re-plan that a committed write needs, and says in `Replan-Status` (`queued` or `deferred`)
+ * what became of it. Never throws: the write is done, so its answer is a success (see replan-after-write.ts).
+ */
+export async function replanAfterWrite(ctx: ServiceContext, reply: FastifyReply, siteId: string, reason: string, options: { immediate?: boolean } = {}): Promise<ReplanOutcome> {
+  const outcome = await ctx.replans.request(siteId, reason, options);
+  reply.header('replan-status', outcome.status);
+  return outcome;
 }
