@@ -15,10 +15,25 @@ import { coordinate, gapOf, type CoordinatorOptions, type DualPrices, type Fleet
 import { dpVehicles } from './dp-vehicles.ts';
 import { LocalPricer } from './local-pricer.ts';
 import type { DpVehicle } from './vehicle-dp.ts';
+import type { LpBackend } from '../backends/lp-backend.ts';
+import { createHighsBackend } from '../backends/highs-backend.ts';
+import { loadHighs } from '../backends/highs-loader.ts';
+
+let masterBackend: Promise<LpBackend> | undefined;
+/** HiGHS for the cutting-plane master, loaded once per thread. */
+function highsMaster(): Promise<LpBackend> {
+  masterBackend ??= loadHighs().then(createHighsBackend);
+  return masterBackend;
+}
 
 export interface DecompositionOptions extends CoordinatorOptions {
   /** Makes the pricer (default: this thread). Worker threads: decomposition-workers.ts. */
   readonly pricer?: (vehicles: readonly DpVehicle[], slotCount: number, slotHours: number) => FleetPricer | Promise<FleetPricer>;
+  /**
+   * `bundle` (default): trust-region cutting planes on the dual, the master LP in HiGHS (bundle-master.ts);
+   * `polyak`: subgradient steps towards the best plan's cost (no LP at all).
+   */
+  readonly stepRule?: 'bundle' | 'polyak';
   /** Receives the multipliers of the best bound, to seed the next solve (`warmStart`). */
   readonly onPrices?: (prices: DualPrices) => void;
 }
@@ -52,7 +67,8 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
   const buildMs = now() - start;
   let result;
   try {
-    result = await coordinate(rp, vehicles, pricer, options);
+    const master = options.masterBackend ?? ((options.stepRule ?? 'bundle') === 'bundle' ? await highsMaster() : undefined);
+    result = await coordinate(rp, vehicles, pricer, { ...options, ...(master ? { masterBackend: master } : {}) });
   } finally {
     await (pricer as { close?: () => Promise<void> | void }).close?.();
   }
