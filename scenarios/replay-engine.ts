@@ -16,6 +16,7 @@ import { problemNetwork, siteCapacityKw } from '../grid/site-network.ts';
 import type { SlotGrid } from '../grid/slot-grid.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
+import { eventTriggeredController } from './event-mpc.ts';
 import { offlineBoundGapPct, offlineController, offlineReferenceLabel, solveOffline, type OfflineSolution } from './offline-optimum.ts';
 import { periodSignals } from './period-signals.ts';
 import { rollingController, type Controller, type PolicyName, type SolverSetup } from './policies.ts';
@@ -105,6 +106,7 @@ function controllerFor(inputs: ReplayInputs, policy: PolicyName, deps: ReplayDep
     const offline = deps.offline ?? solveOffline(inputs, deps.solver ?? {}, deps.clock);
     return { controller: offlineController(offline), offline };
   }
+  if (policy === 'mpc-events') return { controller: eventTriggeredController(inputs, deps.solver ?? {}) };
   return { controller: rollingController(inputs, policy as 'mpc' | BaselineName, deps.solver ?? {}) };
 }
 

@@ -28,7 +28,7 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
   const scenario = loaded.scenario;
   const policy = requirePolicyName(opts.policy ?? scenario.policy.name, opts.policy !== undefined ? '--policy' : '/policy/name');
   const inputs = loadReplayInputs(scenario, loaded.texts, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const needsLp = policy === 'mpc' || policy === 'offline' || opts.gap;
+  const needsLp = policy === 'mpc' || policy === 'mpc-events' || policy === 'offline' || opts.gap;
   const highs = needsLp ? await loadHighsBackend() : undefined;
   const solver = highs ? solverSetup(scenario, highs.backend) : {};
 
