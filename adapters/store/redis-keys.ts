@@ -9,6 +9,7 @@
  * - `<p>:site:<site>:sessions` / `:session-order`     hash id -> `<revision>:<JSON>` / zset id by first-put order
  * - `<p>:site:<site>:dispatches` / `:dispatch-order` hash id -> `<revision>:<JSON>` / zset id by first-put order
  * - `<p>:site:<site>:plans` / `:plan-order`           hash id -> JSON / list of ids, newest first
+ * - `<p>:portfolios` / `<p>:portfolio-order`         hash id -> `<revision>:<JSON>` / zset id by first-put order (redis-portfolio-store.ts)
  * - `<p>:idem:<key>`                  hash: `fp`, `exp`, `response` (with PX expiry)
  * - `<p>:chargers`                    zset (all scores 0, lexicographic) of charge point ids with credentials
  * - `<p>:charger:<cp>`                hash: `chargePointId`, `passwordHash`, `source`, `createdAtUtcMs`, `updatedAtUtcMs`
@@ -103,6 +104,15 @@ export class RedisKeys {
   /** The stream of saved plans (adapters/service/redis-plan-bus.ts). */
   get planReady(): string {
     return `${this.prefix}:plan-ready`;
+  }
+
+  /** Portfolio records (redis-portfolio-store.ts). */
+  get portfolios(): string {
+    return `${this.prefix}:portfolios`;
+  }
+
+  get portfolioOrder(): string {
+    return `${this.prefix}:portfolio-order`;
   }
 
   idempotency(key: string): string {
