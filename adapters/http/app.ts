@@ -25,6 +25,7 @@ import { flexibilityRoutes } from './routes/flexibility.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { measuredDeliveryRoutes } from './routes/measured-delivery.ts';
 import { planRoutes } from './routes/plans.ts';
 import { portfolioRoutes } from './routes/portfolios.ts';
 import { problemRoutes } from './routes/problems.ts';
@@ -119,6 +120,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(chargerRoutes, { ctx });
   await app.register(deliveryRoutes, { ctx });
   await app.register(portfolioRoutes, { ctx });
+  await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { notFound, serviceError, type FieldIssue } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
-import type { SiteRecord } from '../store/records.ts';
+import type { PlanRecord, SiteRecord } from '../store/records.ts';
 
 /** The site, or a 404 naming `/params/siteId`. */
 export async function requireSite(ctx: ServiceContext, siteId: string): Promise<SiteRecord> {
@@ -27,4 +27,10 @@ export function conflictIfIssues(issues: readonly FieldIssue[], what: string): v
 /** A new id: `<prefix>-<12 hex>`. */
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** The site's plan in force, or undefined. */
+export async function currentPlan(ctx: ServiceContext, siteId: string): Promise<PlanRecord | undefined> {
+  const state = await ctx.store.getPlanState(siteId);
+  return state.currentPlanId ? ctx.store.getPlan(siteId, state.currentPlanId) : undefined;
 }

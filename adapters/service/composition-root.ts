@@ -116,7 +116,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const readiness: Readiness = { started: false, closing: false };
   const { store, queue, planBus } = backend;
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(backend.chargerStatus, clock, 3 * config.ocppGatewayBeatMs),
   };

@@ -6,6 +6,7 @@ import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
+import type { MeterLog } from '../store/meter-log.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -27,6 +28,8 @@ export interface ServiceContext {
   readonly idempotency: IdempotencyStore;
   /** Portfolios of sites (MemoryPortfolioStore or RedisPortfolioStore). */
   readonly portfolios: PortfolioStore;
+  /** Chargers' meter readings for M&V (MemoryMeterLog or RedisMeterLog). */
+  readonly meterLog: MeterLog;
   /** Charge points' passwords and auto-registrations (OCPP security profiles 1 and 2). */
   readonly chargerCredentials: ChargerCredentials;
   /** Each charge point's OCPP link and plan delivery, written by the gateways wherever they run. */

@@ -24,7 +24,9 @@ import { RedisChargerCredentials } from '../store/redis-charger-credentials.ts';
 import { RedisChargerStatusBoard } from '../store/redis-charger-status.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createRedisClient, redisEndpoint } from '../store/redis-connection.ts';
+import { MemoryMeterLog, type MeterLog } from '../store/meter-log.ts';
 import { MemoryPortfolioStore } from '../store/memory-portfolio-store.ts';
+import { RedisMeterLog } from '../store/redis-meter-log.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
 import { RedisPortfolioStore } from '../store/redis-portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
@@ -40,6 +42,8 @@ export interface ServiceBackend {
   readonly idempotency: IdempotencyStore;
   /** Portfolios of sites (MemoryPortfolioStore or RedisPortfolioStore). */
   readonly portfolios: PortfolioStore;
+  /** Chargers' meter readings for M&V (MemoryMeterLog or RedisMeterLog). */
+  readonly meterLog: MeterLog;
   /** Charge points' passwords (MemoryChargerCredentials or RedisChargerCredentials). */
   readonly chargerCredentials: ChargerCredentials;
   /** Charge points' links and plan delivery (MemoryChargerStatusBoard or RedisChargerStatusBoard). */
@@ -80,6 +84,7 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
       store: options.store ?? new MemoryStore(),
       idempotency: options.idempotency ?? new MemoryIdempotencyStore(clock),
       portfolios: new MemoryPortfolioStore(),
+      meterLog: new MemoryMeterLog(),
       chargerCredentials: options.chargerCredentials ?? new MemoryChargerCredentials(),
       chargerStatus: new MemoryChargerStatusBoard(),
       queue,
@@ -125,6 +130,7 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
     store: redis.store,
     idempotency: redis.idempotency,
     portfolios: new RedisPortfolioStore({ client: redis.redis, prefix: config.redisPrefix }),
+    meterLog: new RedisMeterLog(redis.redis, config.redisPrefix),
     chargerCredentials: new RedisChargerCredentials({ client: redis.redis, prefix: config.redisPrefix }),
     chargerStatus: new RedisChargerStatusBoard({ client: redis.redis, prefix: config.redisPrefix }),
     queue: redis.queue,
