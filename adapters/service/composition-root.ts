@@ -121,7 +121,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
   });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(backend.chargerStatus, clock, 3 * config.ocppGatewayBeatMs),
   };

@@ -86,6 +86,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     log,
     credentials: ctx.chargerCredentials,
     status: ctx.chargerStatus,
+    meterLog: ctx.meterLog,
     gatewayName,
     onChargerOnline: (chargePointId) => {
       revocation?.connected(chargePointId, ctx.clock.nowUtcMs());
