@@ -88,7 +88,7 @@ async function run(workerCount: number): Promise<RunResult> {
     await backend.ready(10_000);
     const ctx: ServiceContext = {
       config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
-      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false },
+      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes,
     };
     const seeding = performance.now();
     for (let i = 1; i <= sites; i++) await seedDemoSite(ctx, { siteId: siteId(i), vehicles, seed: i, schedules: false, replan: false });

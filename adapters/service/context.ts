@@ -7,6 +7,7 @@ import type { ServiceConfig } from '../config.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
+import type { ChangeFeed } from '../dashboard/change-feed.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanQueue } from './replan-job.ts';
 
@@ -31,4 +32,6 @@ export interface ServiceContext {
   readonly queue: ReplanQueue;
   readonly metrics: ServiceMetrics;
   readonly readiness: Readiness;
+  /** Changes for the dashboard's live updates (adapters/dashboard/change-feed.ts); the store and the status board announce their writes on it. */
+  readonly changes: ChangeFeed;
 }
