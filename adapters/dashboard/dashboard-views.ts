@@ -18,6 +18,24 @@ import { vehicleRows } from './vehicle-timeline.ts';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The fleet's charging and discharging per slot (kW, both >= 0), cached per plan. */
+const fleetCache = new WeakMap<PlanRecord, { chargeKw: number[]; dischargeKw: number[] }>();
+function fleetKw(record: PlanRecord) {
+  let fleet = fleetCache.get(record);
+  if (fleet) return fleet;
+  const chargeKw = new Array<number>(record.plan.slotCount).fill(0);
+  const dischargeKw = new Array<number>(record.plan.slotCount).fill(0);
+  for (const v of record.plan.vehicles) {
+    v.powerKw.forEach((kw, t) => {
+      if (kw > 0) chargeKw[t]! += kw;
+      else dischargeKw[t]! -= kw;
+    });
+  }
+  fleet = { chargeKw: chargeKw.map(r3), dischargeKw: dischargeKw.map(r3) };
+  fleetCache.set(record, fleet);
+  return fleet;
+}
+
 /** The slot of `record` that holds `nowUtcMs`, or undefined outside its horizon. */
 function slotAt(record: PlanRecord, nowUtcMs: number): number | undefined {
   const t = Math.floor((nowUtcMs - record.grid.startUtcMs) / record.grid.slotMs);
@@ -95,6 +113,8 @@ export async function sitePageView(ctx: ServiceContext, site: SiteRecord) {
     site: siteView(site),
     plan,
     nowSlot: record ? (slotAt(record, now) ?? null) : null,
+    /** Per slot of plan.site.slots: the fleet's charging and discharging (kW, >= 0). */
+    fleet: record ? fleetKw(record) : null,
     billingPeak: record
       ? {
           peakImportKw: r3(record.plan.site.peakImportKw),

@@ -5,10 +5,12 @@
  * works offline. The files are read once, at the first request, and kept in memory; the script and styles are
  * named by content hash in index.html, so they may be cached for a year and the page never.
  *
+ * `/` checks index.html's modification time, so a rebuild while the service runs is served at the next page load.
+ *
  * A service whose front end was never built answers `/` with 503 and a page saying how to build it
  * (never a silent blank page).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { packageRoot } from '../package-root.ts';
@@ -32,8 +34,16 @@ interface Asset {
   readonly type: string;
 }
 
-function load(dir: string): Map<string, Asset> | undefined {
-  if (!existsSync(path.join(dir, 'index.html'))) return undefined;
+/** index.html's modification time (ms), or undefined when there is none. */
+function builtAtMs(dir: string): number | undefined {
+  try {
+    return statSync(path.join(dir, 'index.html')).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function load(dir: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(dir)) {
     const type = types[path.extname(name)];
@@ -49,9 +59,21 @@ const notBuilt = `<!doctype html><html lang="en"><meta charset="utf-8"><title>v2
 
 export function registerStaticAssets(app: FastifyInstance, dir: string = dashboardDistDir): void {
   let assets: Map<string, Asset> | undefined;
-  const get = () => (assets ??= load(dir));
+  let loadedMs: number | undefined;
+  const refresh = () => {
+    const mtime = builtAtMs(dir);
+    if (mtime !== loadedMs) {
+      assets = mtime === undefined ? undefined : load(dir);
+      loadedMs = mtime;
+    }
+  };
+  const get = () => {
+    if (assets === undefined) refresh();
+    return assets;
+  };
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-    const index = get()?.get('index.html');
+    refresh();
+    const index = assets?.get('index.html');
     reply.header('content-security-policy', csp).header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache');
     if (!index) return reply.code(503).type('text/html; charset=utf-8').send(notBuilt);
     return reply.type(index.type).send(index.body);
