@@ -81,9 +81,9 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
   });
 
   it('a dispatch posted through the API changes the plan and the chart without a reload', async () => {
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const before = await planIdOnPage();
-    const chartBefore = await page.locator('[data-testid=load-chart] canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    const chartBefore = await page.locator('[data-testid=load-chart] canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL());
     const hour = 3_600_000;
     const start = new Date(Math.ceil(Date.now() / hour) * hour).toISOString();
     const end = new Date(Math.ceil(Date.now() / hour) * hour + 3 * hour).toISOString();
@@ -97,8 +97,8 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
     await page.locator(`[data-dispatch="${dispatch.id}"]`).waitFor();
     await expect.poll(planIdOnPage, { timeout: 30_000 }).toBe(dispatch.acknowledgement.planId);
     expect(dispatch.acknowledgement.planId).not.toBe(before);
-    await expect.poll(() => page.locator('[data-testid=load-chart] canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(chartBefore);
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await expect.poll(() => page.locator('[data-testid=load-chart] canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL())).not.toBe(chartBefore);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     expect(await page.textContent('#replan-title + p')).toContain('dispatch');
     await shot('after-dispatch');
   });
