@@ -54,10 +54,10 @@ try {
     const page = await context.newPage();
     await page.goto(siteUrl);
     await page.waitForFunction(
-      (n: number) =>
-        document.querySelector('[data-testid=load-chart] canvas') !== null &&
-        document.querySelector('[data-testid=vehicle-table]')?.getAttribute('data-rows') === String(n) &&
-        document.querySelectorAll('[data-testid=vehicle-table] tbody tr.row').length > 0,
+      (n: number) => {
+        const d = (globalThis as any).document;
+        return d.querySelector('[data-testid=load-chart] canvas') !== null && d.querySelector('[data-testid=vehicle-table]')?.getAttribute('data-rows') === String(n) && d.querySelectorAll('[data-testid=vehicle-table] tbody tr.row').length > 0;
+      },
       vehicles,
       { timeout: 60_000, polling: 'raf' },
     );
@@ -87,8 +87,8 @@ try {
     const r = await fetch(`${running.baseUrl}/v1/sites/demo-depot/optimize?wait=false`, { method: 'POST', headers: { authorization: `Bearer ${dashboardTokens.admin}` } });
     if (r.status !== 202) throw new Error(`optimize answered ${r.status}: ${await r.text()}`);
     const plan = await saved;
-    await page.waitForFunction((id: string) => (window as unknown as { planSeen: Map<string, number> }).planSeen.has(id), plan.id, { timeout: 60_000 });
-    const seenAt = await page.evaluate((id: string) => (window as unknown as { planSeen: Map<string, number> }).planSeen.get(id)!, plan.id);
+    await page.waitForFunction((id: string) => (globalThis as any).planSeen.has(id), plan.id, { timeout: 60_000 });
+    const seenAt = await page.evaluate((id: string) => (globalThis as any).planSeen.get(id)!, plan.id);
     if (i > 0) visibleMs.push(seenAt - plan.atMs);
   }
   if (errors.length > 0) throw new Error(`console errors on the page: ${errors.join('; ')}`);
