@@ -45,7 +45,7 @@ const siteUrl = `${running.baseUrl}/#/sites/demo-depot`;
 const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript((token: string) => sessionStorage.setItem('v2g-dashboard-token', token), dashboardTokens.read);
+  await context.addInitScript((token: string) => (globalThis as any).sessionStorage.setItem('v2g-dashboard-token', token), dashboardTokens.read);
   const viewBytes = (await (await fetch(`${running.baseUrl}/v1/dashboard/sites/demo-depot`, { headers: { authorization: `Bearer ${dashboardTokens.read}` } })).arrayBuffer()).byteLength;
 
   // 1. first render, each in a fresh page (warm-up once: Chromium's own start is not the page's).
