@@ -39,6 +39,7 @@ import { createGateway, type Gateway } from './gateway.ts';
 import { withGatewayLiveness } from './gateway-liveness.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { requestReplan } from './replan-job.ts';
+import { ReplansAfterWrite } from './replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
 import { createServiceBackend, type ServiceBackend } from './service-backend.ts';
 
@@ -118,8 +119,12 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const { queue, planBus, changes } = backend;
   // Every write to the store and the charger status board is announced on the change feed (dashboard live updates).
   const store = changeNotifyingStore(backend.store, changes, clock);
+  const replans = new ReplansAfterWrite({
+    queue, config, timers,
+    onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
+  });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness, changes,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };
@@ -192,6 +197,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         unsubscribe?.();
         await gateway?.close();
         await app.close();
+        replans.close();
         await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
       })();

@@ -24,6 +24,11 @@ import { RedisChargerCredentials } from '../store/redis-charger-credentials.ts';
 import { RedisChargerStatusBoard } from '../store/redis-charger-status.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createRedisClient, redisEndpoint } from '../store/redis-connection.ts';
+import { MemoryMeterLog, type MeterLog } from '../store/meter-log.ts';
+import { MemoryPortfolioStore } from '../store/memory-portfolio-store.ts';
+import { RedisMeterLog } from '../store/redis-meter-log.ts';
+import type { PortfolioStore } from '../store/portfolio-store.ts';
+import { RedisPortfolioStore } from '../store/redis-portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import { MemoryChangeFeed, type ChangeFeed } from '../dashboard/change-feed.ts';
 import { RedisChangeFeed } from '../dashboard/redis-change-feed.ts';
@@ -37,6 +42,10 @@ export interface ServiceBackend {
   readonly description: string;
   readonly store: Store;
   readonly idempotency: IdempotencyStore;
+  /** Portfolios of sites (MemoryPortfolioStore or RedisPortfolioStore). */
+  readonly portfolios: PortfolioStore;
+  /** Chargers' meter readings for M&V (MemoryMeterLog or RedisMeterLog). */
+  readonly meterLog: MeterLog;
   /** Charge points' passwords (MemoryChargerCredentials or RedisChargerCredentials). */
   readonly chargerCredentials: ChargerCredentials;
   /** Charge points' links and plan delivery (MemoryChargerStatusBoard or RedisChargerStatusBoard). */
@@ -79,6 +88,8 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
       description: 'in-memory store, in-process queue',
       store: options.store ?? new MemoryStore(),
       idempotency: options.idempotency ?? new MemoryIdempotencyStore(clock),
+      portfolios: new MemoryPortfolioStore(),
+      meterLog: new MemoryMeterLog(),
       chargerCredentials: options.chargerCredentials ?? new MemoryChargerCredentials(),
       chargerStatus: new MemoryChargerStatusBoard(),
       queue,
@@ -132,6 +143,8 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
     description: `Redis store and BullMQ queue at ${redisEndpoint(url)}, prefix ${config.redisPrefix}`,
     store: redis.store,
     idempotency: redis.idempotency,
+    portfolios: new RedisPortfolioStore({ client: redis.redis, prefix: config.redisPrefix }),
+    meterLog: new RedisMeterLog(redis.redis, config.redisPrefix),
     chargerCredentials: new RedisChargerCredentials({ client: redis.redis, prefix: config.redisPrefix }),
     chargerStatus: new RedisChargerStatusBoard({ client: redis.redis, prefix: config.redisPrefix }),
     queue: redis.queue,

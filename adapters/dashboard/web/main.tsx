@@ -131,7 +131,7 @@ function App() {
 
   useEffect(() => {
     if (!token || me) return;
-    api<Me>(token, 'GET', '/v1/dashboard/me').then(setMe, signOut);
+    void api<Me>(token, 'GET', '/v1/dashboard/me').then(setMe, signOut);
   }, [token, me, signOut]);
 
   /** Reads the current page's view; while a read runs, further requests fold into one more read after it. */
