@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Plan } from './plan.ts';
 import type { Problem } from './problem.ts';
+import { assertFitsHighsHeap } from './memory-estimate.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { LpSolverName, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
@@ -61,9 +62,20 @@ export class SolverPool {
     this.watchdogGraceMs = options.watchdogGraceMs ?? 30_000;
   }
 
-  /** Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver outcomes. */
+  /**
+   * Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver
+   * outcomes. Rejects with `V2G_ERR_PROBLEM_TOO_LARGE` (OptimizerError) before any work when a HiGHS model
+   * of the problem would not fit the WebAssembly heap (memory-estimate.ts), instead of aborting the worker.
+   */
   solve(problem: Problem, solver: LpSolverName = 'highs', options: SolveOptions = {}): Promise<Plan> {
     if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
+    if (solver === 'highs') {
+      try {
+        assertFitsHighsHeap(problem);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     return new Promise<Plan>((resolve) => {
       this.queue.push({ request: { id: this.nextId++, solver, problem, options }, resolve });
       this.dispatch();

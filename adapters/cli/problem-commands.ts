@@ -3,6 +3,7 @@
  * only when one of them runs, so `v2g --help` never loads the optimizer).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { OptimizerError } from '../../optimizer/errors.ts';
 import { optimize, type SolverName } from '../../optimizer/optimize.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatIssues, validateProblem } from '../../optimizer/problem-validation.ts';
@@ -90,7 +91,13 @@ export async function solve(file: string, opts: SolveOptions, out: (line: string
   const problem = await readProblemFile(file);
   const pool = new SolverPool({ size: 1 });
   try {
-    const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
+    let plan;
+    try {
+      plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
+    } catch (error) {
+      if (error instanceof OptimizerError) throw new CliInputError(`${file}: ${error.message}`);
+      throw error;
+    }
     out(formatPlanSummary(plan, `${problem.name ?? file}`, problem));
     if (opts.out) {
       await writeJson(opts.out, plan);
