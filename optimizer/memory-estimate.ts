@@ -52,7 +52,7 @@ export function modelSize(problem: Problem): ModelSize {
  */
 const bytesPer = {
   base: 21 * 1024 ** 2,
-  vehicleSlot: 3200,
+  vehicleSlot: 3400,
   v2gVehicleSlot: 1000,
   networkElementSlot: 4000,
 } as const;

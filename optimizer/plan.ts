@@ -11,9 +11,10 @@
  */
 export type PlanStatus = 'optimal' | 'feasible' | 'timed_out' | 'error';
 
-/** Who made a plan: an LP backend or a baseline. */
+/** Who made a plan: an LP backend, the price decomposition (optimizer/decomposition/) or a baseline. */
 export type Backend =
   | 'highs'
+  | 'decomposition'
   | 'lp-solver'
   | 'uncontrolled'
   | 'alap'

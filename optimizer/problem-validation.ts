@@ -22,11 +22,17 @@ export const maxListedIssues = 200;
 if (Settings.Get().maxErrors < maxListedIssues + 1) Settings.Set({ maxErrors: maxListedIssues + 1 });
 
 /**
- * Largest problem accepted (vehicles x slots): a 100,000-vehicle depot over a day of 15-minute slots. One
- * monolithic HiGHS model holds far less (about 10,000 generated vehicles at 96 slots): the solver pool
- * refuses a larger one with V2G_ERR_PROBLEM_TOO_LARGE (memory-estimate.ts) before it could abort.
+ * Largest model accepted: plugged-in vehicle-slots (the sum of the vehicles' windows, the LP's columns per
+ * kind): a generated 100,000-vehicle depot over a day of 15-minute slots (about 3.5 M). One monolithic
+ * HiGHS model holds far less (about 10,000 generated vehicles at 96 slots): the solver pool refuses a
+ * larger one with V2G_ERR_PROBLEM_TOO_LARGE (memory-estimate.ts) before it could abort.
  */
 export const maxVehicleSlots = 10_000_000;
+/**
+ * Largest plan accepted: vehicles x slots (every plan holds a power per vehicle and slot; 20 M numbers are
+ * about 160 MB per copy). The Caltech March 2019 month at 5 minutes (953 x 10,731) fits.
+ */
+export const maxDenseVehicleSlots = 20_000_000;
 
 function problemSchemaIssues(input: unknown): InputIssue[] {
   const issues = schemaIssues(compiled, input);
@@ -40,6 +46,17 @@ function problemSchemaIssues(input: unknown): InputIssue[] {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Sum of the vehicles' plug windows in slots (each clipped to [0, T]; malformed entries count as the whole horizon). */
+function pluggedVehicleSlots(vehicles: readonly unknown[], T: number): number {
+  let sum = 0;
+  for (const v of vehicles) {
+    const a = isObject(v) && isNumber(v.arrivalSlot) ? Math.max(0, Math.min(T, v.arrivalSlot)) : 0;
+    const d = isObject(v) && isNumber(v.departureSlot) ? Math.max(0, Math.min(T, v.departureSlot)) : T;
+    sum += Math.max(0, d - a);
+  }
+  return sum;
+}
 
 function checkLength(issues: InputIssue[], value: unknown, n: number, path: string): void {
   if (Array.isArray(value) && value.length !== n) {
@@ -63,13 +80,23 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
       checkLength(issues, p[field], T, `/${field}`);
     }
     if (isObject(p.demandCharge)) checkLength(issues, p.demandCharge.appliesToSlot, T, '/demandCharge/appliesToSlot');
+    if (Array.isArray(p.furtherDemandCharges)) {
+      p.furtherDemandCharges.forEach((dc: unknown, i) => {
+        if (isObject(dc)) checkLength(issues, dc.appliesToSlot, T, `/furtherDemandCharges/${i}/appliesToSlot`);
+      });
+    }
   }
   const vehicles = Array.isArray(p.vehicles) ? p.vehicles : [];
-  if (T !== undefined && vehicles.length * T > maxVehicleSlots) {
+  if (T !== undefined && vehicles.length * T > maxDenseVehicleSlots) {
     issues.push({
       path: '/vehicles',
-      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxVehicleSlots} vehicle-slots`,
+      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxDenseVehicleSlots} vehicle-slots of a plan`,
     });
+  } else if (T !== undefined) {
+    const plugged = pluggedVehicleSlots(vehicles, T);
+    if (plugged > maxVehicleSlots) {
+      issues.push({ path: '/vehicles', message: `${plugged} plugged-in vehicle-slots exceed the supported ${maxVehicleSlots}` });
+    }
   }
   const ids = new Map<string, number>();
   vehicles.forEach((v: unknown, i) => {
