@@ -9,6 +9,7 @@
  */
 import createError, { type FastifyError } from '@fastify/error';
 import { gridErrorCodes, type GridErrorCode } from '../grid/errors.ts';
+import { optimizerErrorCodes } from '../optimizer/errors.ts';
 
 /** One problem with one field of a request: a JSON Pointer into it (`/body/departure`) and a sentence. */
 export interface FieldIssue {
@@ -63,6 +64,7 @@ export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
   // Own properties only: `constructor` or `toString` is no code.
   if (Object.hasOwn(serviceErrorCodes, code)) return (serviceErrorCodes as Record<string, ErrorCodeInfo>)[code];
   if (Object.hasOwn(gridErrorCodes, code)) return { status: 422, title: capitalise((gridErrorCodes as Record<string, string>)[code]!), retryable: false };
+  if (Object.hasOwn(optimizerErrorCodes, code)) return { status: 422, title: capitalise((optimizerErrorCodes as Record<string, string>)[code]!), retryable: false };
   return undefined;
 }
 
@@ -74,6 +76,7 @@ function capitalise(s: string): string {
 export function allErrorCodes(): Record<string, ErrorCodeInfo> {
   const out: Record<string, ErrorCodeInfo> = { ...serviceErrorCodes };
   for (const code of Object.keys(gridErrorCodes) as GridErrorCode[]) out[code] = errorCodeInfo(code)!;
+  for (const code of Object.keys(optimizerErrorCodes)) out[code] = errorCodeInfo(code)!;
   return out;
 }
 
