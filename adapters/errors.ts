@@ -42,6 +42,7 @@ export const serviceErrorCodes = {
   V2G_ERR_CONCURRENT_UPDATE: { status: 409, title: 'The resource kept changing while the request was applied; nothing was changed', retryable: true },
   V2G_ERR_IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still being processed', retryable: true },
   V2G_ERR_PRECONDITION_FAILED: { status: 412, title: 'The resource changed since the revision named in If-Match', retryable: false },
+  V2G_ERR_REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time (HTTP_REQUEST_TIMEOUT_MS); the connection was closed', retryable: true },
   V2G_ERR_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large', retryable: false },
   V2G_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body has an unsupported media type', retryable: false },
   V2G_ERR_REQUEST_INVALID: { status: 422, title: 'The request is well-formed but breaks a rule', retryable: false },

@@ -16,6 +16,7 @@ import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
+import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { chargerRoutes } from './routes/chargers.ts';
@@ -54,6 +55,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    ...connectionLimitOptions(ctx.config),
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -66,6 +68,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addSchema(ProblemDetailsSchema);
   installProblemHandlers(app);
+  installEarlyAnswerClose(app);
   installTextParsers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
