@@ -55,7 +55,9 @@ function clientErrorHandler(error: Error & { code?: string }, socket: Socket): v
 /** Closes the connection after a response sent before its request's body had fully arrived. */
 export function installEarlyAnswerClose(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.raw.complete) reply.header('connection', 'close');
+    const h = request.headers;
+    const bodyDeclared = (h['content-length'] !== undefined && h['content-length'] !== '0') || h['transfer-encoding'] !== undefined;
+    if (bodyDeclared && request.raw.complete === false) reply.header('connection', 'close');
     return payload;
   });
 }
