@@ -50,6 +50,7 @@ export const serviceErrorCodes = {
   V2G_ERR_SIGNALS_MISSING: { status: 422, title: 'The site lacks the signals a plan needs', retryable: false },
   V2G_ERR_SITE_NOT_PLANNABLE: { status: 422, title: "The site's inputs cannot be turned into a problem", retryable: false },
   V2G_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', retryable: true },
+  V2G_ERR_AUTH_THROTTLED: { status: 429, title: 'Too many failed credential checks from this address or for this identity; wait for Retry-After', retryable: true },
   V2G_ERR_INTERNAL: { status: 500, title: 'Internal error', retryable: true },
   V2G_ERR_SOLVE_FAILED: { status: 503, title: 'The solver failed; the last good plan stays in force', retryable: true },
   V2G_ERR_NOT_READY: { status: 503, title: 'The service is not ready', retryable: true },

@@ -89,7 +89,7 @@ async function run(workerCount: number): Promise<RunResult> {
     await backend.ready(10_000);
     const ctx: ServiceContext = {
       config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
-      replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }),
+      replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }), authThrottle: backend.authThrottle,
       metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false },
     };
     const seeding = performance.now();

@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
@@ -41,6 +42,8 @@ export interface HttpAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Mounts the queue dashboard (queue-dashboard.ts) over these BullMQ queues; default none. */
   readonly queueDashboard?: QueueDashboardOptions;
+  /** Distributed mode: the dispatch rate limit is counted on this Redis (shared by every API process). */
+  readonly rateLimitRedis?: Redis;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -101,9 +104,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installAuth(app, options.tokens, { browserAdminPrefixes: [queueDashboardPath] });
+  installAuth(app, options.tokens, {
+    browserAdminPrefixes: [queueDashboardPath],
+    throttle: ctx.authThrottle,
+    onThrottleError: (err) => options.logger?.warn({ err }, 'auth throttle unavailable: credentials checked without it'),
+  });
   await app.register(rateLimit, {
     global: false,
+    // Distributed mode: one count per token across every API process (N processes must not allow N times the limit).
+    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis, nameSpace: `${ctx.config.redisPrefix}:rate-limit:`, skipOnError: true } : {}),
     keyGenerator: (request) => request.principal?.name ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       serviceError('V2G_ERR_RATE_LIMITED', `rate limit of ${context.max} dispatch requests per ${windowText(ctx.config.dispatchRateLimitWindowMs)} reached; retry in ${context.after}`, [
