@@ -78,6 +78,11 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
       checkLength(issues, p[field], T, `/${field}`);
     }
     if (isObject(p.demandCharge)) checkLength(issues, p.demandCharge.appliesToSlot, T, '/demandCharge/appliesToSlot');
+    if (Array.isArray(p.furtherDemandCharges)) {
+      p.furtherDemandCharges.forEach((dc: unknown, i) => {
+        if (isObject(dc)) checkLength(issues, dc.appliesToSlot, T, `/furtherDemandCharges/${i}/appliesToSlot`);
+      });
+    }
   }
   const vehicles = Array.isArray(p.vehicles) ? p.vehicles : [];
   if (T !== undefined && vehicles.length * T > maxDenseVehicleSlots) {

@@ -135,6 +135,12 @@ export const ProblemSchema = Type.Object(
       }),
     ),
     demandCharge: Type.Optional(DemandChargeSchema),
+    furtherDemandCharges: Type.Optional(
+      Type.Array(DemandChargeSchema, {
+        description:
+          'further billing periods in the horizon (e.g. the next calendar month), each billed on its own peak over its own appliesToSlot; `demandCharge` is the first',
+      }),
+    ),
     network: Type.Optional(NetworkSchema),
     shortfallPenaltyPerKwh: Type.Optional(
       Type.Number({

@@ -50,6 +50,8 @@ export interface SolverSetup {
   /** An LP backend (HiGHS), required by `mpc` and `offline`. */
   readonly backend?: LpBackend;
   readonly options?: SolveOptions;
+  /** Time budget of the offline reference's one solve (ms); default `offlineTimeLimitMs` (offline-optimum.ts). */
+  readonly offlineTimeLimitMs?: number;
 }
 
 /** Throws `V2G_ERR_SCENARIO_POLICY` when an LP policy has no backend. */
