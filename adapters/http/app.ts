@@ -16,7 +16,7 @@ import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
-import { installProblemHandlers } from './errors.ts';
+import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { chargerRoutes } from './routes/chargers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -62,6 +62,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

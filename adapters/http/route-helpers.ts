@@ -1,7 +1,9 @@
 /** Small helpers shared by the route plugins. */
 import { randomBytes } from 'node:crypto';
 import { notFound, serviceError, type FieldIssue } from '../errors.ts';
+import type { FastifyReply } from 'fastify';
 import type { ServiceContext } from '../service/context.ts';
+import type { ReplanOutcome } from '../service/replan-after-write.ts';
 import type { PlanRecord, SiteRecord } from '../store/records.ts';
 
 /** The site, or a 404 naming `/params/siteId`. */
@@ -33,4 +35,14 @@ export function newId(prefix: string): string {
 export async function currentPlan(ctx: ServiceContext, siteId: string): Promise<PlanRecord | undefined> {
   const state = await ctx.store.getPlanState(siteId);
   return state.currentPlanId ? ctx.store.getPlan(siteId, state.currentPlanId) : undefined;
+}
+
+/**
+ * Requests the re-plan that a committed write needs, and says in `Replan-Status` (`queued` or `deferred`)
+ * what became of it. Never throws: the write is done, so its answer is a success (see replan-after-write.ts).
+ */
+export async function replanAfterWrite(ctx: ServiceContext, reply: FastifyReply, siteId: string, reason: string, options: { immediate?: boolean } = {}): Promise<ReplanOutcome> {
+  const outcome = await ctx.replans.request(siteId, reason, options);
+  reply.header('replan-status', outcome.status);
+  return outcome;
 }

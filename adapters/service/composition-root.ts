@@ -38,6 +38,7 @@ import { createGateway, type Gateway } from './gateway.ts';
 import { withGatewayLiveness } from './gateway-liveness.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { requestReplan } from './replan-job.ts';
+import { ReplansAfterWrite } from './replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
 import { createServiceBackend, type ServiceBackend } from './service-backend.ts';
 
@@ -115,8 +116,12 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { store, queue, planBus } = backend;
+  const replans = new ReplansAfterWrite({
+    queue, config, timers,
+    onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
+  });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(backend.chargerStatus, clock, 3 * config.ocppGatewayBeatMs),
   };
@@ -189,6 +194,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         unsubscribe?.();
         await gateway?.close();
         await app.close();
+        replans.close();
         await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
       })();

@@ -11,6 +11,7 @@ import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanQueue } from './replan-job.ts';
+import type { ReplansAfterWrite } from './replan-after-write.ts';
 
 /** Readiness, as the composition root sees it. */
 export interface Readiness {
@@ -35,6 +36,8 @@ export interface ServiceContext {
   /** Each charge point's OCPP link and plan delivery, written by the gateways wherever they run. */
   readonly chargerStatus: ChargerStatusBoard;
   readonly queue: ReplanQueue;
+  /** Re-plans requested after a committed write (deferred, never a 5xx, when the queue refuses). */
+  readonly replans: ReplansAfterWrite;
   readonly metrics: ServiceMetrics;
   readonly readiness: Readiness;
 }

@@ -17,6 +17,7 @@
  * | `sessionUpdated` | energy registers kept in the meter log (M&V); a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
  * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
+ * | `firstLimit` | a new transaction's safe first limit (first-limit.ts): charge only, its charger's power within the site's headroom now; never from another session | - |
  * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`) | - |
  *
  * Id tokens: only Accepted and Invalid are answered (no Blocked / Expired, no expiry dates, no groups, no
@@ -29,7 +30,7 @@
 import type { ChargerSettings } from '../ocpp/capabilities.ts';
 import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
-  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
+  ConnectorStatusChanged, CsmsPort, FirstLimit, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from '../ocpp/csms-port.ts';
 import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
@@ -42,6 +43,8 @@ import type { Store } from '../store/store.ts';
 import { StoreConflictError } from '../store/store-conflict.ts';
 import type { ChargerDirectory } from './charger-directory.ts';
 import { estimateEnergyKwh, readingKwh } from './energy-estimate.ts';
+import { firstLimitOf } from './first-limit.ts';
+import { siteNowOf } from './site-now.ts';
 import { idTokenAccepted, maskIdToken } from './id-token-policy.ts';
 import { ocppAddressOf, siteChargerIdOf } from './ocpp-charger-ids.ts';
 import { isOcppSession, ocppSessionId, sessionFromStart, withChargingNeeds, withSocReading } from './ocpp-sessions.ts';
@@ -201,6 +204,22 @@ export class OcppBridge implements CsmsPort {
       if (!(error instanceof StoreConflictError)) throw error;
     }
     await this.replan(site.id, `ocpp ${event.chargerId} session started`);
+  }
+
+  async firstLimit(event: SessionStarted): Promise<FirstLimit | undefined> {
+    const found = await this.siteCharger(event.chargerId, event.evseId);
+    if (!found) return undefined;
+    const { site } = found;
+    const session = await this.deps.store.getSession(site.id, ocppSessionId(event.chargerId, event.evseId, event.transactionId));
+    if (!session) return undefined;
+    const now = this.deps.clock.nowUtcMs();
+    const [sessions, signals, dispatches, planInForce] = await Promise.all([
+      this.deps.store.listSessions(site.id), this.deps.store.getSignals(site.id), this.deps.store.listDispatches(site.id), this.deps.plans.current(site.id),
+    ]);
+    const siteNow = siteNowOf({ site, sessions, signals, dispatches, ...(planInForce ? { planInForce } : {}) }, now, this.deps.config.horizonHours);
+    const limit = firstLimitOf({ site, session, sessions, ...(planInForce ? { planInForce } : {}), siteNow, nowUtcMs: now, energyKwh: estimateEnergyKwh(session, planInForce, now) });
+    this.deps.log.info({ chargerId: event.chargerId, evseId: event.evseId, siteId: site.id, sessionId: session.id, maxPowerKw: limit.maxPowerKw }, limit.reason);
+    return limit;
   }
 
   async chargingNeeds(event: ChargingNeeds): Promise<void> {

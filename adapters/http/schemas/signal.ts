@@ -73,7 +73,8 @@ export const SignalUploadResultSchema = Type.Object({
   stored: Type.Array(SeriesSummarySchema),
   capacityLimits: Type.Integer({ description: 'capacity limits stored from this document' }),
   unsupported: Type.Array(FieldIssueSchema, { description: 'parts of the document not used (e.g. OpenADR payload types)' }),
-  replan: JobLinkSchema,
+  replan: Type.Optional(JobLinkSchema),
+  replanDeferred: Type.Optional(Type.String({ description: 'why the re-plan is deferred (the signals are stored; header Replan-Status: deferred)' })),
 });
 
 /** The fields of an OpenADR 3 event are checked by grid/openadr3-event.ts (problems named by pointer). */
