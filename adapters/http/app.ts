@@ -14,6 +14,7 @@ import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
+import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
@@ -42,6 +43,8 @@ export interface HttpAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Mounts the queue dashboard (queue-dashboard.ts) over these BullMQ queues; default none. */
   readonly queueDashboard?: QueueDashboardOptions;
+  /** The web dashboard's options (adapters/dashboard/routes.ts): its built front end's folder, event batching. */
+  readonly dashboard?: Omit<DashboardOptions, 'ctx'>;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -94,7 +97,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
           'powers kW, energies kWh, prices in the site currency. Errors are RFC 9457 application/problem+json with a stable code (see /problems).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'portfolios', 'health', 'problems'].map((name) => ({ name })),
+      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'portfolios', 'health', 'problems', 'dashboard'].map((name) => ({ name })),
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -125,6 +128,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
+  await app.register(dashboardRoutes, { ctx, ...options.dashboard });
   if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
   return app;
 }

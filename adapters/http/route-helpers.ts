@@ -31,12 +31,6 @@ export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
-/** The site's plan in force, or undefined. */
-export async function currentPlan(ctx: ServiceContext, siteId: string): Promise<PlanRecord | undefined> {
-  const state = await ctx.store.getPlanState(siteId);
-  return state.currentPlanId ? ctx.store.getPlan(siteId, state.currentPlanId) : undefined;
-}
-
 /**
  * Requests the re-plan that a committed write needs, and says in `Replan-Status` (`queued` or `deferred`)
  * what became of it. Never throws: the write is done, so its answer is a success (see replan-after-write.ts).
@@ -45,4 +39,10 @@ export async function replanAfterWrite(ctx: ServiceContext, reply: FastifyReply,
   const outcome = await ctx.replans.request(siteId, reason, options);
   reply.header('replan-status', outcome.status);
   return outcome;
+}
+
+/** The site's plan in force, or undefined. */
+export async function currentPlan(ctx: ServiceContext, siteId: string): Promise<PlanRecord | undefined> {
+  const state = await ctx.store.getPlanState(siteId);
+  return state.currentPlanId ? ctx.store.getPlan(siteId, state.currentPlanId) : undefined;
 }

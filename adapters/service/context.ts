@@ -9,6 +9,7 @@ import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { MeterLog } from '../store/meter-log.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
+import type { ChangeFeed } from '../dashboard/change-feed.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanQueue } from './replan-job.ts';
 import type { ReplansAfterWrite } from './replan-after-write.ts';
@@ -40,4 +41,6 @@ export interface ServiceContext {
   readonly replans: ReplansAfterWrite;
   readonly metrics: ServiceMetrics;
   readonly readiness: Readiness;
+  /** Changes for the dashboard's live updates (adapters/dashboard/change-feed.ts); the store and the status board announce their writes on it. */
+  readonly changes: ChangeFeed;
 }

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
-import type { Problem, Vehicle } from '../../optimizer/problem.ts';
+import { limits, type Problem, type Vehicle } from '../../optimizer/problem.ts';
 import { formatIssues, validateProblem, type InputIssue } from '../../optimizer/problem-validation.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
@@ -287,7 +287,7 @@ describe('numbers no site has', () => {
 
   it('a slotCount of 1e300 is one issue, not one more per per-slot array measured against it', () => {
     const p = { ...aProblem({ baseLoadKw: [1, 1, 1, 1], vehicles: [aVehicle({ maxChargeKw: [11, 11, 11, 11] })] }), slotCount: 1e300 };
-    expect(issuesOf(p)).toEqual([{ path: '/slotCount', message: 'must be <= 10000' }]);
+    expect(issuesOf(p)).toEqual([{ path: '/slotCount', message: `must be <= ${limits.maxSlots}` }]);
   });
 
   it('PV above the export limit is curtailed even at the highest export price accepted', () => {
