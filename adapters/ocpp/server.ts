@@ -23,6 +23,7 @@ import type { CsmsPort, PlanDeliveryReport } from './csms-port.ts';
 import { OcppError } from './errors.ts';
 import { deliveryReport } from './delivery-report.ts';
 import { decideHandshake, type SecurityProfile } from './handshake-auth.ts';
+import type { AuthThrottle, ThrottleKey } from '../auth-throttle/auth-throttle.ts';
 import { mappings } from './mappings.ts';
 import { createOcppMetrics, type OcppMetrics } from './metrics.ts';
 import { ChargerDelivery } from './profile-delivery.ts';
@@ -80,6 +81,11 @@ export interface OcppServerOptions {
   readonly sessionIdOf?: SessionIdOf;
   /** 1.6 transaction ids (the CSMS assigns them); default a counter seeded from the clock. */
   readonly allocateTransactionId?: () => number;
+  /**
+   * Throttles failed password checks per charger id and per source address (adapters/auth-throttle);
+   * a blocked one is refused (429) before its password is checked. Default none.
+   */
+  readonly authThrottle?: AuthThrottle;
 }
 
 export interface ApplyPlanResult {
@@ -185,7 +191,19 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   rpc.auth(async (accept, reject, handshake) => {
     try {
+      const throttle = options.authThrottle;
+      const keys: ThrottleKey[] = [{ kind: 'id', value: `ocpp:${handshake.identity}` }, { kind: 'address', value: `ocpp:${handshake.remoteAddress ?? '?'}` }];
+      if (throttle && securityProfile >= 1 && (await throttle.blockedForMs(keys)) > 0) {
+        metrics.refusedConnections.inc({ reason: 'throttled' });
+        logger.warn({ chargerId: handshake.identity, code: 'V2G_ERR_OCPP_AUTH_FAILED', reason: 'throttled', remoteAddress: handshake.remoteAddress }, 'too many failed authentications');
+        reject(429, 'too many failed authentications');
+        return;
+      }
       const decision = await decideHandshake(handshake, { path, securityProfile, autoRegister: options.autoRegister ?? false, subprotocols: offered }, port);
+      if (throttle && securityProfile >= 1) {
+        if (!decision.accept && decision.code === 'V2G_ERR_OCPP_AUTH_FAILED') await throttle.failed(keys);
+        else if (decision.accept) await throttle.succeeded(keys);
+      }
       if (!decision.accept) {
         metrics.refusedConnections.inc({ reason: decision.reason });
         logger.warn({ chargerId: handshake.identity, code: decision.code, reason: decision.reason, remoteAddress: handshake.remoteAddress }, decision.message);

@@ -14,7 +14,7 @@
  * | `chargerCapabilities` | remembered; a charger that cannot discharge withdraws V2G from its sessions | if that changed a session |
  * | `sessionStarted` | a session (ocpp-sessions.ts); another session on the same charger overlapping now is replaced (the charger's word wins); a transaction whose id token the site refuses is dropped (the charger was answered Invalid and stops it) | yes |
  * | `chargingNeeds` | departure, energy, capacity, bidirectional | yes |
- * | `sessionUpdated` | a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
+ * | `sessionUpdated` | energy registers kept in the meter log (M&V); a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
  * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
  * | `firstLimit` | a new transaction's safe first limit (first-limit.ts): charge only, its charger's power within the site's headroom now; never from another session | - |
@@ -37,6 +37,7 @@ import type { ServiceConfig } from '../config.ts';
 import type { SessionRecord, SiteRecord } from '../store/records.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
+import type { MeterLog } from '../store/meter-log.ts';
 import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { Store } from '../store/store.ts';
 import { StoreConflictError } from '../store/store-conflict.ts';
@@ -77,6 +78,8 @@ export interface OcppBridgeDeps {
   readonly gatewayName?: string;
   /** A SoC reading further than this from the plan's trajectory re-plans (kWh); default 2. */
   readonly driftKwh?: number;
+  /** Where energy register readings are kept for M&V (grid/delivery/); omitted = not kept. */
+  readonly meterLog?: MeterLog;
 }
 
 export class OcppBridge implements CsmsPort {
@@ -237,6 +240,7 @@ export class OcppBridge implements CsmsPort {
   }
 
   async sessionUpdated(event: SessionUpdated): Promise<void> {
+    if (event.energyRegisterWh !== undefined && this.deps.meterLog) await this.logMeterReading(event, event.energyRegisterWh, this.deps.meterLog);
     const socPct = event.socPct;
     if (socPct === undefined) return;
     // Read, change and write conditionally; re-read if the session changed meanwhile.
@@ -315,6 +319,14 @@ export class OcppBridge implements CsmsPort {
       return undefined;
     }
     return { site, siteChargerId };
+  }
+
+  /** Keeps an energy register reading of a site's charger for M&V (a charger no site lists: dropped, as every fact of it). */
+  private async logMeterReading(event: SessionUpdated, importWh: number, meterLog: MeterLog): Promise<void> {
+    const found = await this.siteCharger(event.chargerId, event.evseId);
+    if (!found) return;
+    const sample = { meterId: found.siteChargerId, atUtcMs: event.atUtcMs, importWh, ...(event.energyExportRegisterWh !== undefined ? { exportWh: event.energyExportRegisterWh } : {}) };
+    await meterLog.append(found.site.id, [sample]);
   }
 
   /** The session of a transaction, or (without a transaction id) the OCPP session on the EVSE now. */
