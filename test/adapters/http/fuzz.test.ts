@@ -160,6 +160,21 @@ describe('fuzzing every route', () => {
     );
   });
 
+  it('dashboard views and the event stream (refusals only: an accepted stream stays open)', async () => {
+    await send('read', 'GET', '/v1/dashboard/me');
+    const q = fc.constantFrom('', '?x=1');
+    await fc.assert(fc.asyncProperty(q, async (query) => void (await send('read', 'GET', `/v1/dashboard/overview${query}`))), { numRuns: runs / 4 });
+    await fc.assert(fc.asyncProperty(pathId('depot-1', 'gone'), q, async (site, query) => void (await send('read', 'GET', `/v1/dashboard/sites/${site}${query}`))), { numRuns: runs / 2 });
+    const refused = fc.oneof(fc.constantFrom('?x=1', '?siteId='), pathId('gone').map((site) => `?siteId=${site}`));
+    await fc.assert(
+      fc.asyncProperty(refused, async (query) => {
+        const res = await send('read', 'GET', `/v1/events${query}`);
+        expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: runs / 2 },
+    );
+  });
+
   it('every operation of the OpenAPI document was fuzzed', async () => {
     const served = await servedRoutes(h);
     const missing = (await documentedRoutes(h)).filter((r) => !served.has(r));
