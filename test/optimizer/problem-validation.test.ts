@@ -376,10 +376,10 @@ describe('model size limits', () => {
     expect(validateProblem(p).ok).toBe(true);
   });
 
-  it('counts plugged-in vehicle-slots for the LP: 2,001 vehicles plugged 1,000 slots each are refused', () => {
-    const r = validateProblem(aProblem({ slotCount: 1_000, vehicles: fleet(2_001, () => [0, 1_000]) }));
+  it('counts plugged-in vehicle-slots for the LP: 10,001 vehicles plugged 1,000 slots each are refused', () => {
+    const r = validateProblem(aProblem({ slotCount: 1_000, vehicles: fleet(10_001, () => [0, 1_000]) }));
     expect(r.ok).toBe(false);
-    expect(formatIssues(r.ok ? [] : r.issues)).toContain('2001000 plugged-in vehicle-slots exceed the supported 2000000');
+    expect(formatIssues(r.ok ? [] : r.issues)).toContain('10001000 plugged-in vehicle-slots exceed the supported 10000000');
   });
 
   it('bounds the dense plan: 2,001 vehicles over 10,000 slots are refused even when plugged briefly', () => {

@@ -43,9 +43,9 @@ describe('formatPlanSummary', () => {
     expect(text).toMatch(/^ {2}objective +107\.50$/m);
   });
 
-  it('names the vehicles that fall short', () => {
+  it('names the vehicles that fall short, each with its reason', () => {
     expect(text).toContain('shortfall      9.10 kWh over 1 vehicle(s), penalty 91.00');
-    expect(text).toMatch(/^ {2}ev-a +9\.10 kWh short$/m);
+    expect(text).toMatch(/^ {2}ev-a +9\.10 kWh short \(own-limit: its charger and stay deliver at most 20\.90 kWh of the 30\.00 kWh required\)$/m);
     expect(text).not.toMatch(/ev-b .* short/);
   });
 
