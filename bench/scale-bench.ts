@@ -88,9 +88,9 @@ async function run(workerCount: number): Promise<RunResult> {
     await Promise.all(workers.map((w) => w.listening(120_000)));
     await backend.ready(10_000);
     const ctx: ServiceContext = {
-      config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
+      config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
       replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }), authThrottle: backend.authThrottle,
-      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false },
+      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes,
     };
     const seeding = performance.now();
     for (let i = 1; i <= sites; i++) await seedDemoSite(ctx, { siteId: siteId(i), vehicles, seed: i, schedules: false, replan: false });

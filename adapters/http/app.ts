@@ -15,6 +15,7 @@ import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
+import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
 import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
@@ -27,7 +28,9 @@ import { flexibilityRoutes } from './routes/flexibility.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { measuredDeliveryRoutes } from './routes/measured-delivery.ts';
 import { planRoutes } from './routes/plans.ts';
+import { portfolioRoutes } from './routes/portfolios.ts';
 import { problemRoutes } from './routes/problems.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -44,6 +47,8 @@ export interface HttpAppOptions {
   readonly queueDashboard?: QueueDashboardOptions;
   /** Distributed mode: the dispatch rate limit is counted on this Redis (shared by every API process). */
   readonly rateLimitRedis?: Redis;
+  /** The web dashboard's options (adapters/dashboard/routes.ts): its built front end's folder, event batching. */
+  readonly dashboard?: Omit<DashboardOptions, 'ctx'>;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -98,7 +103,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
           'powers kW, energies kWh, prices in the site currency. Errors are RFC 9457 application/problem+json with a stable code (see /problems).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'health', 'problems'].map((name) => ({ name })),
+      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'portfolios', 'health', 'problems', 'dashboard'].map((name) => ({ name })),
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -130,9 +135,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(jobRoutes, { ctx });
   await app.register(chargerRoutes, { ctx });
   await app.register(deliveryRoutes, { ctx });
+  await app.register(portfolioRoutes, { ctx });
+  await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
+  await app.register(dashboardRoutes, { ctx, ...options.dashboard });
   if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
   return app;
 }

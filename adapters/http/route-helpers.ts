@@ -4,7 +4,7 @@ import { notFound, serviceError, type FieldIssue } from '../errors.ts';
 import type { FastifyReply } from 'fastify';
 import type { ServiceContext } from '../service/context.ts';
 import type { ReplanOutcome } from '../service/replan-after-write.ts';
-import type { SiteRecord } from '../store/records.ts';
+import type { PlanRecord, SiteRecord } from '../store/records.ts';
 
 /** The site, or a 404 naming `/params/siteId`. */
 export async function requireSite(ctx: ServiceContext, siteId: string): Promise<SiteRecord> {
@@ -39,4 +39,10 @@ export async function replanAfterWrite(ctx: ServiceContext, reply: FastifyReply,
   const outcome = await ctx.replans.request(siteId, reason, options);
   reply.header('replan-status', outcome.status);
   return outcome;
+}
+
+/** The site's plan in force, or undefined. */
+export async function currentPlan(ctx: ServiceContext, siteId: string): Promise<PlanRecord | undefined> {
+  const state = await ctx.store.getPlanState(siteId);
+  return state.currentPlanId ? ctx.store.getPlan(siteId, state.currentPlanId) : undefined;
 }

@@ -14,9 +14,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { notFound, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { deliveryConflict, dispatchIssues } from '../../service/dispatch-validation.ts';
+import { planSnapshot } from '../../service/plan-snapshot.ts';
 import { withOptimisticRetry } from '../../store/optimistic-update.ts';
 import type { DispatchRecord } from '../../store/records.ts';
-import { conflictIfIssues, newId, rejectIfIssues, replanAfterWrite, requireSite } from '../route-helpers.ts';
+import { conflictIfIssues, currentPlan, newId, rejectIfIssues, replanAfterWrite, requireSite } from '../route-helpers.ts';
 import { PostHeaders, SiteParams, errorResponses, readErrors } from '../schemas/common.ts';
 import { DispatchCreateSchema, DispatchListSchema, DispatchParams, DispatchQuerySchema, DispatchSchema } from '../schemas/dispatch.ts';
 import { dispatchView } from '../views/dispatch-view.ts';
@@ -49,7 +50,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
       const startUtcMs = readInstant(b.start, '/body/start', issues);
       const endUtcMs = readInstant(b.end, '/body/end', issues);
       rejectIfIssues(issues, 'the dispatch is not usable');
-      const dispatch: DispatchRecord = {
+      let dispatch: DispatchRecord = {
         id: newId('dispatch'),
         siteId: site.id,
         kind: b.kind,
@@ -63,6 +64,9 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
         revision: 0,
       };
       rejectIfIssues(dispatchIssues(dispatch, now), 'the dispatch is not usable');
+      // The plan in force now is the dispatch's baseline, kept with it for M&V.
+      const inForce = await currentPlan(ctx, site.id);
+      if (inForce) dispatch = { ...dispatch, baseline: planSnapshot(inForce, startUtcMs, endUtcMs) };
       conflictIfIssues(deliveryConflict(dispatch, await ctx.store.listDispatches(site.id), now), 'the dispatch conflicts');
       const saved = await ctx.store.putDispatch(dispatch, { expectedRevision: 0 });
       // Committed: from here on nothing may turn the answer into an error (a retry would duplicate it).

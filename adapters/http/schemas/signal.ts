@@ -3,8 +3,11 @@ import { Type, type Static } from 'typebox';
 import { FieldIssueSchema, Id, Instant, JobLinkSchema } from './common.ts';
 
 export const SignalKindSchema = Type.Union(
-  [Type.Literal('import-price'), Type.Literal('export-price'), Type.Literal('base-load'), Type.Literal('pv')],
-  { description: 'prices in the site currency (any price unit, e.g. EUR/MWh); base load and PV in power (kW, W, MW) or energy per interval (kWh)' },
+  [Type.Literal('import-price'), Type.Literal('export-price'), Type.Literal('base-load'), Type.Literal('pv'), Type.Literal('site-meter')],
+  {
+    description:
+      'prices in the site currency (any price unit, e.g. EUR/MWh); base load and PV in power (kW, W, MW) or energy per interval (kWh); site-meter: metered net import at the connection point (negative = export), power or energy per interval, for measured delivery (M&V)',
+  },
 );
 
 export const SignalParams = Type.Object({ siteId: Id('site id'), kind: SignalKindSchema }, { additionalProperties: false });
