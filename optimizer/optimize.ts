@@ -8,6 +8,8 @@ import type { Problem } from './problem.ts';
 import { solveWithBaseline, type SolveOptions } from './solve-problem.ts';
 import { SolverPool } from './solver-pool.ts';
 import type { SolverName } from './solver-names.ts';
+import { chooseEngine, type EngineName } from './engine.ts';
+import type { DecompositionRequestOptions } from './worker/messages.ts';
 
 export { isSolverName, lpSolverNames, solverNames, type SolverName } from './solver-names.ts';
 
@@ -16,6 +18,13 @@ export interface OptimizeOptions extends SolveOptions {
   readonly solver?: SolverName;
   /** Pool for LP backends; default: a shared pool created on first use. */
   readonly pool?: SolverPool;
+  /**
+   * For the `highs` solver: the monolithic LP, the price decomposition, or `auto` (default: by size,
+   * engine.ts). A decomposed plan's message starts with the engine and why it was chosen.
+   */
+  readonly engine?: EngineName;
+  /** Gap target, iteration limit and warm-start prices for a decomposed solve. */
+  readonly decomposition?: DecompositionRequestOptions;
 }
 
 let sharedPool: SolverPool | undefined;
@@ -30,8 +39,18 @@ export function defaultSolverPool(): SolverPool {
 export async function optimize(problem: Problem, options: OptimizeOptions = {}): Promise<Plan> {
   const solver = options.solver ?? 'highs';
   if (solver === 'highs' || solver === 'lp-solver') {
-    const { pool, solver: _solver, ...solveOptions } = options;
-    return (pool ?? defaultSolverPool()).solve(problem, solver, solveOptions);
+    const { pool, solver: _solver, engine = 'auto', decomposition, ...solveOptions } = options;
+    const solverPool = pool ?? defaultSolverPool();
+    const choice = solver === 'highs' ? chooseEngine(problem, engine) : undefined;
+    if (choice?.engine === 'decomposition') {
+      const plan = await solverPool.solve(problem, solver, solveOptions, decomposition ?? {});
+      return { ...plan, message: `engine decomposition (${choice.reason}); ${plan.message ?? ''}` };
+    }
+    const plan = await solverPool.solve(problem, solver, solveOptions);
+    if (choice?.overridden) {
+      return { ...plan, message: `engine monolithic (${choice.reason})${plan.message ? `; ${plan.message}` : ''}` };
+    }
+    return plan;
   }
   return solveWithBaseline(problem, solver);
 }

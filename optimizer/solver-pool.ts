@@ -11,7 +11,7 @@ import type { Plan } from './plan.ts';
 import type { Problem } from './problem.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
-import type { LpSolverName, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
+import type { DecompositionRequestOptions, LpSolverName, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
 
 export interface SolverPoolOptions {
   /** Worker threads. Default: min(2, available cores). */
@@ -61,11 +61,19 @@ export class SolverPool {
     this.watchdogGraceMs = options.watchdogGraceMs ?? 30_000;
   }
 
-  /** Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver outcomes. */
-  solve(problem: Problem, solver: LpSolverName = 'highs', options: SolveOptions = {}): Promise<Plan> {
+  /**
+   * Solves a validated problem on a worker thread; with `decomposition`, by price decomposition
+   * (optimizer/decomposition/) instead of the monolithic LP. Resolves with a validated plan; never rejects for solver outcomes. */
+  solve(
+    problem: Problem,
+    solver: LpSolverName = 'highs',
+    options: SolveOptions = {},
+    decomposition?: DecompositionRequestOptions,
+  ): Promise<Plan> {
     if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
     return new Promise<Plan>((resolve) => {
-      this.queue.push({ request: { id: this.nextId++, solver, problem, options }, resolve });
+      const engine = decomposition ? { engine: 'decomposition' as const, decomposition } : {};
+      this.queue.push({ request: { id: this.nextId++, solver, problem, options, ...engine }, resolve });
       this.dispatch();
     });
   }

@@ -2,6 +2,7 @@
  * The bodies of `v2g generate | solve | schema | demo` (main.ts defines their options and loads this module
  * only when one of them runs, so `v2g --help` never loads the optimizer).
  */
+import type { EngineName } from '../../optimizer/engine.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { optimize, type SolverName } from '../../optimizer/optimize.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
@@ -30,6 +31,7 @@ export interface SolveOptions {
   out?: string;
   timeLimit: number;
   minCurrent: IntegerStrategy;
+  engine: EngineName;
 }
 
 export interface SchemaOptions {
@@ -90,7 +92,7 @@ export async function solve(file: string, opts: SolveOptions, out: (line: string
   const problem = await readProblemFile(file);
   const pool = new SolverPool({ size: 1 });
   try {
-    const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
+    const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent, engine: opts.engine });
     out(formatPlanSummary(plan, `${problem.name ?? file}`, problem));
     if (opts.out) {
       await writeJson(opts.out, plan);

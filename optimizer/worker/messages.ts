@@ -3,6 +3,14 @@ import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import type { SolveOptions } from '../solve-problem.ts';
 
+/** What a decomposed solve may be told across the thread boundary (plain numbers). */
+export interface DecompositionRequestOptions {
+  readonly targetGap?: number;
+  readonly maxIterations?: number;
+  readonly timeLimitMs?: number;
+  readonly warmStart?: { readonly lambdaKw: readonly number[]; readonly nu: readonly number[] };
+}
+
 export type LpSolverName = 'highs' | 'lp-solver';
 
 export interface SolveRequest {
@@ -10,6 +18,9 @@ export interface SolveRequest {
   readonly solver: LpSolverName;
   readonly problem: Problem;
   readonly options: SolveOptions;
+  /** Default monolithic (the LP backend named by `solver`). */
+  readonly engine?: 'monolithic' | 'decomposition';
+  readonly decomposition?: DecompositionRequestOptions;
 }
 
 export type SolveReply =
