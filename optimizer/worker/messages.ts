@@ -8,6 +8,8 @@ export interface DecompositionRequestOptions {
   readonly targetGap?: number;
   readonly maxIterations?: number;
   readonly timeLimitMs?: number;
+  /** Pricing threads (optimizer/decomposition/decompose.ts). */
+  readonly threads?: number;
   readonly warmStart?: { readonly lambdaKw: readonly number[]; readonly nu: readonly number[] };
 }
 
