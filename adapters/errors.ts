@@ -30,6 +30,7 @@ export interface ErrorCodeInfo {
 /** The service's own codes. */
 export const serviceErrorCodes = {
   V2G_ERR_VALIDATION: { status: 400, title: 'The request does not match its schema', retryable: false },
+  V2G_ERR_BAD_URL: { status: 400, title: 'The request URL cannot be decoded (bad percent-encoding)', retryable: false },
   V2G_ERR_MALFORMED_BODY: { status: 400, title: 'The request body cannot be parsed', retryable: false },
   V2G_ERR_UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required', retryable: false },
   V2G_ERR_FORBIDDEN: { status: 403, title: 'The token lacks the scope this operation needs', retryable: false },
@@ -37,6 +38,8 @@ export const serviceErrorCodes = {
   V2G_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No such route', retryable: false },
   V2G_ERR_PLAN_NOT_FOUND: { status: 404, title: 'The site has no plan yet', retryable: true },
   V2G_ERR_CONFLICT: { status: 409, title: 'The request conflicts with the current state', retryable: false },
+  /** Every re-applied attempt of a read-modify-write lost to another writer (adapters/store/optimistic-update.ts); nothing was written. */
+  V2G_ERR_CONCURRENT_UPDATE: { status: 409, title: 'The resource kept changing while the request was applied; nothing was changed', retryable: true },
   V2G_ERR_IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still being processed', retryable: true },
   V2G_ERR_PRECONDITION_FAILED: { status: 412, title: 'The resource changed since the revision named in If-Match', retryable: false },
   V2G_ERR_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large', retryable: false },

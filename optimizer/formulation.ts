@@ -52,7 +52,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
   const dt = rp.slotHours;
   let stayedSlots = 0;
   for (const v of rp.vehicles) stayedSlots += v.endSlot - v.arrivalSlot;
-  const b = new LinearProgramBuilder(3 * stayedSlots + 4 * T + 1, stayedSlots + 2 * T, 8 * stayedSlots + 4 * T);
+  const b = new LinearProgramBuilder(3 * stayedSlots + 4 * T + rp.demandChargePeriods.length, stayedSlots + 2 * T, 8 * stayedSlots + 4 * T);
 
   const charge: Int32Array[] = [];
   const discharge: Int32Array[] = [];
@@ -121,11 +121,11 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
 
   const networkRows = addKnownNetworkRows(b, rp, charge, discharge);
 
-  if (rp.demandChargePerKw > 0) {
-    const peak = b.addCol(rp.demandChargePerKw, rp.previousPeakKw, Infinity);
-    b.offset -= rp.demandChargePerKw * rp.previousPeakKw;
+  for (const dc of rp.demandChargePeriods) {
+    const peak = b.addCol(dc.pricePerKw, dc.previousPeakKw, Infinity);
+    b.offset -= dc.pricePerKw * dc.previousPeakKw;
     for (let t = 0; t < T; t++) {
-      if (!rp.demandChargeSlot[t]) continue;
+      if (!dc.slot[t]) continue;
       b.entry(importKw[t]!, 1);
       if (importExcessKw[t]! >= 0) b.entry(importExcessKw[t]!, 1);
       b.entry(peak, -1);

@@ -123,7 +123,12 @@ export function assemblePlan(rp: ResolvedProblem, input: AssemblyInput): Plan {
     limitExcessKwh += dt * (flows.importExcessKw[t]! + flows.exportExcessKw[t]!);
     if (rp.demandChargeSlot[t] && flows.importKw[t]! > peak) peak = flows.importKw[t]!;
   }
-  const demandCharge = rp.demandChargePerKw * (peak - rp.previousPeakKw);
+  let demandCharge = 0;
+  for (const dc of rp.demandChargePeriods) {
+    let periodPeak = dc.previousPeakKw;
+    for (let t = 0; t < T; t++) if (dc.slot[t] && flows.importKw[t]! > periodPeak) periodPeak = flows.importKw[t]!;
+    demandCharge += dc.pricePerKw * (periodPeak - dc.previousPeakKw);
+  }
   const netCost = energyCost - exportRevenue + demandCharge + degradationCost;
   const shortfallPenalty = rp.shortfallPenaltyPerKwh * shortfallKwh;
   const cost: CostBreakdown = {

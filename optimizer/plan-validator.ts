@@ -537,11 +537,24 @@ function checkSite(c: Collector, problem: Problem, plan: Plan): SiteTotals {
   return { energyCost, exportRevenue, limitExcessKwh, peakImportKw: peak };
 }
 
+/** The demand charges of `furtherDemandCharges`, each on its own peak of the import the plan reports. */
+function furtherDemandCharges(problem: Problem, plan: Plan): number {
+  let total = 0;
+  for (const dc of problem.furtherDemandCharges ?? []) {
+    let peak = dc.previousPeakKw ?? 0;
+    for (let t = 0; t < problem.slotCount; t++) {
+      if ((dc.appliesToSlot?.[t] ?? true) && plan.site.importKw[t]! > peak) peak = plan.site.importKw[t]!;
+    }
+    total += dc.pricePerKw * (peak - (dc.previousPeakKw ?? 0));
+  }
+  return total;
+}
+
 function checkCosts(c: Collector, problem: Problem, plan: Plan, site: SiteTotals, shortfallKwh: number, degradationCost: number): void {
   const dc = problem.demandCharge;
   const shortfallPenaltyPerKwh = problem.shortfallPenaltyPerKwh ?? problemDefaults.shortfallPenaltyPerKwh;
   const limitPenaltyPerKwh = Math.max(1000, 100 * shortfallPenaltyPerKwh);
-  const demandCharge = (dc?.pricePerKw ?? 0) * (site.peakImportKw - (dc?.previousPeakKw ?? 0));
+  const demandCharge = (dc?.pricePerKw ?? 0) * (site.peakImportKw - (dc?.previousPeakKw ?? 0)) + furtherDemandCharges(problem, plan);
   const netCost = site.energyCost - site.exportRevenue + demandCharge + degradationCost;
   const shortfallPenalty = shortfallPenaltyPerKwh * shortfallKwh;
   const expected: CostBreakdown = {

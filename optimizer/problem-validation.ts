@@ -21,8 +21,16 @@ const compiled = Compile(ProblemSchema);
 export const maxListedIssues = 200;
 if (Settings.Get().maxErrors < maxListedIssues + 1) Settings.Set({ maxErrors: maxListedIssues + 1 });
 
-/** Largest model accepted (vehicles x slots); past it the WebAssembly heap of one solve is at risk. */
+/**
+ * Largest model accepted: plugged-in vehicle-slots (the sum of the vehicles' windows, the LP's columns per kind);
+ * past it the WebAssembly heap of one solve is at risk.
+ */
 export const maxVehicleSlots = 2_000_000;
+/**
+ * Largest plan accepted: vehicles x slots (every plan holds a power per vehicle and slot; 20 M numbers are
+ * about 160 MB per copy). The Caltech March 2019 month at 5 minutes (953 x 10,731) fits.
+ */
+export const maxDenseVehicleSlots = 20_000_000;
 
 function problemSchemaIssues(input: unknown): InputIssue[] {
   const issues = schemaIssues(compiled, input);
@@ -36,6 +44,17 @@ function problemSchemaIssues(input: unknown): InputIssue[] {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Sum of the vehicles' plug windows in slots (each clipped to [0, T]; malformed entries count as the whole horizon). */
+function pluggedVehicleSlots(vehicles: readonly unknown[], T: number): number {
+  let sum = 0;
+  for (const v of vehicles) {
+    const a = isObject(v) && isNumber(v.arrivalSlot) ? Math.max(0, Math.min(T, v.arrivalSlot)) : 0;
+    const d = isObject(v) && isNumber(v.departureSlot) ? Math.max(0, Math.min(T, v.departureSlot)) : T;
+    sum += Math.max(0, d - a);
+  }
+  return sum;
+}
 
 function checkLength(issues: InputIssue[], value: unknown, n: number, path: string): void {
   if (Array.isArray(value) && value.length !== n) {
@@ -59,13 +78,23 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
       checkLength(issues, p[field], T, `/${field}`);
     }
     if (isObject(p.demandCharge)) checkLength(issues, p.demandCharge.appliesToSlot, T, '/demandCharge/appliesToSlot');
+    if (Array.isArray(p.furtherDemandCharges)) {
+      p.furtherDemandCharges.forEach((dc: unknown, i) => {
+        if (isObject(dc)) checkLength(issues, dc.appliesToSlot, T, `/furtherDemandCharges/${i}/appliesToSlot`);
+      });
+    }
   }
   const vehicles = Array.isArray(p.vehicles) ? p.vehicles : [];
-  if (T !== undefined && vehicles.length * T > maxVehicleSlots) {
+  if (T !== undefined && vehicles.length * T > maxDenseVehicleSlots) {
     issues.push({
       path: '/vehicles',
-      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxVehicleSlots} vehicle-slots`,
+      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxDenseVehicleSlots} vehicle-slots of a plan`,
     });
+  } else if (T !== undefined) {
+    const plugged = pluggedVehicleSlots(vehicles, T);
+    if (plugged > maxVehicleSlots) {
+      issues.push({ path: '/vehicles', message: `${plugged} plugged-in vehicle-slots exceed the supported ${maxVehicleSlots}` });
+    }
   }
   const ids = new Map<string, number>();
   vehicles.forEach((v: unknown, i) => {

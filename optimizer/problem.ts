@@ -19,7 +19,8 @@ export const limits = {
   maxPricePerKwh: 100,
   maxPenaltyPerKwh: 10_000,
   minEfficiency: 0.05,
-  maxSlots: 10_000,
+  /** A month at 3-minute slots or two months at 5 minutes (the Caltech March 2019 replay at 5 min: 10,731 slots). */
+  maxSlots: 20_000,
 } as const;
 
 const NonNegative = (description: string, maximum: number) => Type.Number({ minimum: 0, maximum, description });
@@ -134,6 +135,12 @@ export const ProblemSchema = Type.Object(
       }),
     ),
     demandCharge: Type.Optional(DemandChargeSchema),
+    furtherDemandCharges: Type.Optional(
+      Type.Array(DemandChargeSchema, {
+        description:
+          'further billing periods in the horizon (e.g. the next calendar month), each billed on its own peak over its own appliesToSlot; `demandCharge` is the first',
+      }),
+    ),
     network: Type.Optional(NetworkSchema),
     shortfallPenaltyPerKwh: Type.Optional(
       Type.Number({

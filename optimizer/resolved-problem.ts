@@ -39,6 +39,22 @@ export interface ResolvedVehicle {
   readonly degradationCostPerKwh: number;
 }
 
+/** One billing period's demand charge. */
+export interface ResolvedDemandCharge {
+  readonly pricePerKw: number;
+  /** Peak already set in this period before the horizon (kW). */
+  readonly previousPeakKw: number;
+  /** Whether slot t's import counts towards this period's peak. */
+  readonly slot: readonly boolean[];
+}
+
+function resolveDemandCharges(problem: Problem): ResolvedDemandCharge[] {
+  const T = problem.slotCount;
+  return [...(problem.demandCharge ? [problem.demandCharge] : []), ...(problem.furtherDemandCharges ?? [])]
+    .filter((dc) => dc.pricePerKw > 0)
+    .map((dc) => ({ pricePerKw: dc.pricePerKw, previousPeakKw: dc.previousPeakKw ?? 0, slot: Array.from({ length: T }, (_, t) => dc.appliesToSlot?.[t] ?? true) }));
+}
+
 export interface ResolvedProblem {
   readonly source: Problem;
   readonly slotCount: number;
@@ -60,6 +76,11 @@ export interface ResolvedProblem {
   readonly previousPeakKw: number;
   /** Whether slot t's import counts towards the billed peak. */
   readonly demandChargeSlot: readonly boolean[];
+  /**
+   * Every billing period with a price (the first is `demandCharge`, the same as the three fields above, then
+   * `furtherDemandCharges`): each is billed `pricePerKw x (peak - previousPeakKw)` on its own slots.
+   */
+  readonly demandChargePeriods: readonly ResolvedDemandCharge[];
   readonly shortfallPenaltyPerKwh: number;
   /**
    * Penalty per kWh of import or export above the site limits (only ever paid where the base load or PV
@@ -169,6 +190,7 @@ export function resolveProblem(problem: Problem): ResolvedProblem {
     demandChargePerKw: dc?.pricePerKw ?? 0,
     previousPeakKw: dc?.previousPeakKw ?? 0,
     demandChargeSlot: Array.from({ length: T }, (_, t) => dc?.appliesToSlot?.[t] ?? true),
+    demandChargePeriods: resolveDemandCharges(problem),
     shortfallPenaltyPerKwh,
     limitExcessPenaltyPerKwh: Math.max(1000, 100 * shortfallPenaltyPerKwh),
     vehicles: problem.vehicles.map((v, i) => resolveVehicle(problem, v, i)),

@@ -195,6 +195,6 @@ export class SolverPool {
       iterations: 0,
       integerColumns: 0,
       rounds: 0,
-    });
+    }, task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs);
   }
 }

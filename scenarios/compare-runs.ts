@@ -7,6 +7,7 @@ import { computeKpis } from './kpis.ts';
 import type { KpiRow } from './kpi-table.ts';
 import { solveOffline } from './offline-optimum.ts';
 import { requirePolicyName, type PolicyName } from './policies.ts';
+import { howRunWasMade, runRowName } from './run-label.ts';
 import { runReplay, type ReplayDependencies } from './replay-engine.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import type { ReplayResult } from './replay-result.ts';
@@ -52,6 +53,6 @@ export function comparePolicies(
     runs.push({ policy, result, elapsedMs: deps.clock() - started });
   });
   const reference = runs[0]!.result;
-  const rows = runs.map((r) => ({ policy: r.policy === 'offline' ? 'offline (reference)' : r.policy, kpis: computeKpis(r.result, reference) }));
+  const rows = runs.map((r) => ({ policy: runRowName(r.result), kpis: computeKpis(r.result, reference), howMade: howRunWasMade(r.result) }));
   return { runs, rows };
 }

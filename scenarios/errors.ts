@@ -1,7 +1,8 @@
 /**
  * Coded errors for bad scenario input: the scenario file itself, the data files it names, the policy asked
  * for. Same pattern as grid/errors.ts: a stable `code`, every problem found listed in `issues` (each located
- * by a JSON Pointer into the scenario, or a line of a data file), never retryable.
+ * by a JSON Pointer into the scenario, or a line of a data file); only `V2G_ERR_SCENARIO_OFFLINE` is
+ * retryable (with a larger offline time budget or on a less loaded machine).
  *
  * Errors raised by grid/ while a scenario's data is read (a CSV timestamp without offset, a tariff gap...)
  * keep their own `GridInputError` code; their paths are prefixed with the scenario field that named the
@@ -17,6 +18,8 @@ export const scenarioErrorCodes = {
   V2G_ERR_SCENARIO_DATA_MISSING: 'a data file named by the scenario was not provided (not found in the data directory)',
   V2G_ERR_SCENARIO_PERIOD: 'the scenario period is empty, too long for one offline solve, or not covered by its data',
   V2G_ERR_SCENARIO_POLICY: 'the policy is unknown or needs a solver backend that was not given',
+  V2G_ERR_SCENARIO_CHARGERS: "the scenario's chargers match none of the sessions in its period (each issue names the ids on both sides)",
+  V2G_ERR_SCENARIO_OFFLINE: 'the offline reference was not solved (time budget spent or solver error): no reference is reported rather than a fallback plan; retry with a larger offline time budget',
 } as const;
 
 /** One of the stable codes of `scenarioErrorCodes`. */
@@ -29,11 +32,11 @@ const issuesInMessage = 20;
 
 /**
  * Bad scenario input. `code` is stable (`scenarioErrorCodes`); `issues` lists every problem found;
- * `retryable` is always false.
+ * `retryable` is true only for `V2G_ERR_SCENARIO_OFFLINE`.
  */
 export class ScenarioError extends Error {
   readonly code: ScenarioErrorCode;
-  readonly retryable = false as const;
+  readonly retryable: boolean;
   readonly issues: readonly ScenarioIssue[];
 
   constructor(code: ScenarioErrorCode, summary: string, issues: readonly ScenarioIssue[]) {
@@ -43,6 +46,7 @@ export class ScenarioError extends Error {
     super([`${summary} (${code}, ${count}):`, ...shown, ...more].join('\n'));
     this.name = 'ScenarioError';
     this.code = code;
+    this.retryable = code === 'V2G_ERR_SCENARIO_OFFLINE';
     this.issues = issues;
   }
 }

@@ -58,10 +58,12 @@ export const compactKpiKeys: readonly (keyof Kpis)[] = [
   'peakImportKw', 'dischargedKwh', 'limitViolationKwh', 'solveCount', 'solveTimeP95Ms', 'gapToOfflinePct',
 ];
 
-/** One row: a policy and its KPIs. */
+/** One row: a policy, its KPIs and how its plans were made (run-label.ts). */
 export interface KpiRow {
   readonly policy: string;
   readonly kpis: Kpis;
+  /** e.g. `356 decisions (feasible 356)`, or the offline reference's status and bound. */
+  readonly howMade?: string;
 }
 
 /** A KPI value with `digits` decimals, `-` when absent (undefined, null) or not finite. */
@@ -76,8 +78,8 @@ function heading(c: KpiColumn, currency: string): string {
 
 function cells(rows: readonly KpiRow[], currency: string, columns: readonly KpiColumn[] = kpiColumns): string[][] {
   return [
-    ['policy', ...columns.map((c) => heading(c, currency))],
-    ...rows.map((r) => [r.policy, ...columns.map((c) => formatKpi(r.kpis[c.key], c.digits))]),
+    ['policy', ...columns.map((c) => heading(c, currency)), 'how made'],
+    ...rows.map((r) => [r.policy, ...columns.map((c) => formatKpi(r.kpis[c.key], c.digits)), r.howMade ?? '']),
   ];
 }
 
@@ -86,22 +88,24 @@ export function kpiTableText(rows: readonly KpiRow[], currency: string, compact 
   const columns = compact ? kpiColumns.filter((c) => compactKpiKeys.includes(c.key)) : kpiColumns;
   const table = cells(rows, currency, columns);
   const widths = table[0]!.map((_, j) => Math.max(...table.map((r) => r[j]!.length)));
-  return table.map((r) => r.map((x, j) => (j === 0 ? x.padEnd(widths[j]!) : x.padStart(widths[j]!))).join('  ')).join('\n');
+  const last = table[0]!.length - 1;
+  return table.map((r) => r.map((x, j) => (j === 0 || j === last ? x.padEnd(j === last ? 0 : widths[j]!) : x.padStart(widths[j]!))).join('  ').trimEnd()).join('\n');
 }
 
 /** The full KPI table in Markdown (compare.md). */
 export function kpiTableMarkdown(rows: readonly KpiRow[], currency: string): string {
   const table = cells(rows, currency);
+  const last = table[0]!.length - 1;
   const lines = table.map((r) => `| ${r.join(' | ')} |`);
-  lines.splice(1, 0, `|${table[0]!.map((_, j) => (j === 0 ? '---' : '---:')).join('|')}|`);
+  lines.splice(1, 0, `|${table[0]!.map((_, j) => (j === 0 || j === last ? '---' : '---:')).join('|')}|`);
   return lines.join('\n');
 }
 
 /** The full KPI table as CSV, KPI names as headers, unrounded (compare.csv). */
 export function kpiTableCsv(rows: readonly KpiRow[]): string {
   return stringify([
-    ['policy', ...kpiColumns.map((c) => c.key)],
-    ...rows.map((r) => [r.policy, ...kpiColumns.map((c) => r.kpis[c.key] ?? '')]),
+    ['policy', ...kpiColumns.map((c) => c.key), 'howMade'],
+    ...rows.map((r) => [r.policy, ...kpiColumns.map((c) => r.kpis[c.key] ?? ''), r.howMade ?? '']),
   ]);
 }
 

@@ -12,7 +12,7 @@
 import { assembleProblem } from '../grid/problem-assembly.ts';
 import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
-import type { PlanStatus } from '../optimizer/plan.ts';
+import type { Plan, PlanStatus } from '../optimizer/plan.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
@@ -50,20 +50,32 @@ export interface SolverSetup {
   /** An LP backend (HiGHS), required by `mpc` and `offline`. */
   readonly backend?: LpBackend;
   readonly options?: SolveOptions;
+  /** Time budget of the offline reference's one solve (ms); default `offlineTimeLimitMs` (offline-optimum.ts). */
+  readonly offlineTimeLimitMs?: number;
+}
+
+/** Throws `V2G_ERR_SCENARIO_POLICY` when an LP policy has no backend. */
+export function requireBackend(policy: PolicyName, solver: SolverSetup): void {
+  if (solver.backend === undefined) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy needs a solver backend`, [{ path: '/policy/name', message: 'no LP backend was given' }]);
+  }
+}
+
+/** The whole plan over the horizon from `atUtcMs` for what is known then: solved (`mpc`) or a baseline's. */
+export function planDecision(inputs: ReplayInputs, policy: 'mpc' | BaselineName, solver: SolverSetup, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
+  const assembled = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw));
+  return policy === 'mpc'
+    ? solveWithBackend(assembled.problem, solver.backend!, solver.options ?? {})
+    : solveWithBaseline(assembled.problem, policy);
 }
 
 /** The rolling controller of `mpc` or a baseline. */
 export function rollingController(inputs: ReplayInputs, policy: 'mpc' | BaselineName, solver: SolverSetup): Controller {
-  if (policy === 'mpc' && solver.backend === undefined) {
-    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The mpc policy needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
-  }
+  if (policy === 'mpc') requireBackend(policy, solver);
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
-      const assembled = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw));
-      const plan = policy === 'mpc'
-        ? solveWithBackend(assembled.problem, solver.backend!, solver.options ?? {})
-        : solveWithBaseline(assembled.problem, policy);
+      const plan = planDecision(inputs, policy, solver, atUtcMs, plugged, previousPeakKw);
       const setpointsKw = new Map<string, number>();
       for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
       return {

@@ -16,7 +16,8 @@ import { problemNetwork, siteCapacityKw } from '../grid/site-network.ts';
 import type { SlotGrid } from '../grid/slot-grid.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
-import { offlineController, solveOffline, type OfflineSolution } from './offline-optimum.ts';
+import { eventTriggeredController } from './event-mpc.ts';
+import { offlineBoundGapPct, offlineController, offlineReferenceLabel, solveOffline, type OfflineSolution } from './offline-optimum.ts';
 import { periodSignals } from './period-signals.ts';
 import { rollingController, type Controller, type PolicyName, type SolverSetup } from './policies.ts';
 import { replayEvents } from './replay-events.ts';
@@ -105,6 +106,7 @@ function controllerFor(inputs: ReplayInputs, policy: PolicyName, deps: ReplayDep
     const offline = deps.offline ?? solveOffline(inputs, deps.solver ?? {}, deps.clock);
     return { controller: offlineController(offline), offline };
   }
+  if (policy === 'mpc-events') return { controller: eventTriggeredController(inputs, deps.solver ?? {}) };
   return { controller: rollingController(inputs, policy as 'mpc' | BaselineName, deps.solver ?? {}) };
 }
 
@@ -118,6 +120,19 @@ function unservableNotes(inputs: ReplayInputs, grid: SlotGrid): string[] {
     return w.kind === 'dropped' && w.reason === 'no-whole-slot';
   }).length;
   return n > 0 ? [`${n} session(s) plugged in for no whole slot`] : [];
+}
+
+function offlinePlanSummary(offline: OfflineSolution): NonNullable<ReplayResult['offlinePlan']> {
+  const { cost, status, message } = offline.plan;
+  const summary = { netCost: cost.netCost, objective: cost.objective, bound: offline.bound ?? null, status };
+  return {
+    ...summary,
+    boundGapPct: offlineBoundGapPct(summary, offline.bound) ?? null,
+    message: message ?? null,
+    timeLimitMs: offline.timeLimitMs,
+    label: offlineReferenceLabel(summary),
+    elapsedMs: offline.elapsedMs,
+  };
 }
 
 /** Replays the scenario under `policy`. Throws only for bad input (coded errors), never for solver outcomes. */
@@ -260,7 +275,7 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
     excluded: inputs.excluded,
     billing: [...billing.values()],
     decisions: { count: decisionMs.length, decisionMs, solverMs, statusCounts, messages },
-    ...(offline ? { offlinePlan: { netCost: offline.plan.cost.netCost, objective: offline.plan.cost.objective, status: offline.plan.status, elapsedMs: offline.elapsedMs } } : {}),
+    ...(offline ? { offlinePlan: offlinePlanSummary(offline) } : {}),
     notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? [])],
     capacityKw: siteCapacityKw(inputs.site),
     ...(inputs.site.network ? { network: problemNetwork(inputs.site.network) } : {}),

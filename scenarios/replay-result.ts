@@ -88,11 +88,22 @@ export interface ReplayResult {
     /** The first few distinct solver messages. */
     readonly messages: readonly string[];
   };
-  /** For `offline`: the plan's own cost and status (the bound before the physics). */
+  /** For `offline`: the plan's own cost and status, and the solver's bound, before the physics. */
   readonly offlinePlan?: {
     readonly netCost: number;
+    /** Net cost + shortfall penalty of the plan (the solver's objective). */
     readonly objective: number;
+    /** Proven lower bound of `objective` (LP relaxation; = objective when optimal); null when the solver gave none. */
+    readonly bound: number | null;
+    /** (objective - bound) / |bound| x 100; 0 when optimal. */
+    readonly boundGapPct: number | null;
     readonly status: string;
+    /** How the plan was made (e.g. the LP repair of minimum currents), from the solver. */
+    readonly message: string | null;
+    /** The offline solve's own time budget (ms). */
+    readonly timeLimitMs: number;
+    /** `offlineReferenceLabel`: how the reference was made, for every output. */
+    readonly label: string;
     /** Wall time of the one offline solve (ms, injected clock). */
     readonly elapsedMs: number;
   };

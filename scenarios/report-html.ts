@@ -11,6 +11,7 @@ import { formatInstant } from '../grid/instant.ts';
 import { computeKpis, scenarioNetworkLoading } from './kpis.ts';
 import { kpiColumns, formatKpi } from './kpi-table.ts';
 import { reportData } from './report-data.ts';
+import { howRunWasMade } from './run-label.ts';
 import type { ReplayResult } from './replay-result.ts';
 
 /** What the report needs besides the result. */
@@ -102,6 +103,8 @@ export function reportHtml(result: ReplayResult, options: ReportOptions): string
     ['slots', `${result.slots.startUtcMs.length} of ${result.slotMinutes} min`],
     ['seed', String(result.seed)],
     ['sessions', `${result.sessions.length} replayed, ${result.excluded.length} excluded`],
+    ['how made', howRunWasMade(result)],
+    ...(options.offline && options.offline !== result && options.offline.offlinePlan ? [['reference', options.offline.offlinePlan.label] as [string, string]] : []),
     ...(options.facts ?? []),
   ];
   const unit = (u: string) => (u === 'money' ? result.currency : u === 'count' ? '' : u);

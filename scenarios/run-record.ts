@@ -93,7 +93,7 @@ function runNetwork(result: ReplayResult, zone: string): RunNetwork | undefined 
 /** The run.json object. `offline` (the offline run of the same inputs) gives the gap KPI. */
 export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunMetadata, dataFiles: readonly string[], offline?: ReplayResult): RunRecord {
   const zone = inputs.site.zone;
-  const lp = result.policy === 'mpc' || result.policy === 'offline';
+  const lp = result.policy === 'mpc' || result.policy === 'mpc-events' || result.policy === 'offline';
   const policy = inputs.scenario.policy;
   return {
     policy: result.policy,

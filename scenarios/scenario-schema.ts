@@ -263,9 +263,10 @@ export type ControllerKnowledge = Static<typeof ControllerSchema>;
 /** The default policy and its solver options. */
 export const PolicySchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, description: 'mpc, offline, or a baseline: uncontrolled, alap, edf, llf, round-robin, price-greedy' }),
+    name: Type.String({ minLength: 1, description: 'a policy of scenarios/policy-names.ts: mpc, mpc-cost, mpc-quick, offline, uncontrolled, fcfs, edf, llf, round-robin, alap, price-greedy' }),
     integerStrategy: Type.Optional(Type.Union([Type.Literal('repair'), Type.Literal('milp')])),
-    timeLimitMs: Type.Optional(positive('time limit per solve (ms)')),
+    timeLimitMs: Type.Optional(positive('time limit per solve of a rolling policy (ms)')),
+    offlineTimeLimitMs: Type.Optional(positive('time budget of the one offline reference solve (ms; default 300000); its own, not the per-decision limit')),
   },
   { additionalProperties: false },
 );

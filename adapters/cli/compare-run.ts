@@ -52,7 +52,7 @@ export async function runCompareCommand(scenarioArg: string, opts: CompareOption
     startedAt,
     elapsedMs,
     currency,
-    reference: 'offline',
+    reference: { policy: 'offline', ...comparison.runs[0]!.result.offlinePlan },
     rows: comparison.rows,
     notes: comparison.runs[0]?.result.notes ?? [],
   };
@@ -75,6 +75,7 @@ export async function runCompareCommand(scenarioArg: string, opts: CompareOption
     }
   }
   out(`${scenario.name}: seed ${inputs.seed}, ${inputs.sessions.length} sessions, ${comparison.runs.length} runs, ${(elapsedMs / 1000).toFixed(1)} s`);
+  out(`reference: ${comparison.runs[0]!.result.offlinePlan?.label ?? 'offline'}`);
   for (const note of summary.notes) out(`note: ${note}`);
   out('');
   out(kpiTableText(comparison.rows, currency, true));

@@ -15,8 +15,18 @@ function bound(plan: Plan): string {
   return `   LP bound ${lower.toFixed(4)}, gap ${relative}`;
 }
 
+/** Which candidate the plan is, its objective, the bound and gap, and the budget (plans from LP backends). */
+function origin(plan: Plan): string[] {
+  const o = plan.origin;
+  if (!o) return [];
+  const which = o.source === 'baseline' ? `the ${o.baseline} baseline` : o.source === 'idle' ? 'all vehicles idle' : o.source;
+  const gap = o.gapPct !== undefined ? `, gap ${o.gapPct.toFixed(4)} % to the bound ${o.bound!.toFixed(4)}` : o.bound !== undefined ? `, ${o.gap!.toFixed(4)} above the bound ${o.bound.toFixed(4)}` : ', no bound known';
+  const budget = `${(o.elapsedMs / 1000).toFixed(1)} s of ${(o.timeLimitMs / 1000).toFixed(1)} s${o.timedOut ? ', out of time' : ''}`;
+  return [`plan           ${which} (best of ${o.candidates.length} valid candidate(s)), objective ${o.objective.toFixed(4)}${gap}; ${budget}`];
+}
+
 /**
- * Status, solver and timing, horizon, the cost breakdown (energy, export revenue, demand charge with the
+ * Status, solver and timing, which candidate the plan is (with its gap and the time budget), horizon, the cost breakdown (energy, export revenue, demand charge with the
  * peak, degradation, net cost, and the objective with the LP bound when there is one), the shortfall (the
  * five largest by vehicle), any unavoidable limit excess and the fleet's energy; with the problem's
  * three-phase network, the most loaded elements (peak current against limit) and the mean NEMA current
@@ -35,6 +45,7 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
         : plan.stats.backend === 'decomposition'
           ? `, ${plan.stats.iterations} price iterations, ${plan.stats.rounds} recoveries`
           : ''),
+    ...origin(plan),
     `horizon        ${plan.slotCount} slots of ${plan.slotHours * 60} min, ${plan.vehicles.length} vehicles`,
     '',
     `cost (${plan.currency})`,

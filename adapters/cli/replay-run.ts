@@ -7,6 +7,7 @@ import { runReplay } from '../../scenarios/replay-engine.ts';
 import { reportHtml } from '../../scenarios/report-html.ts';
 import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
 import { runRecord } from '../../scenarios/run-record.ts';
+import { howRunWasMade } from '../../scenarios/run-label.ts';
 import { replayProgress } from './replay-progress.ts';
 import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
@@ -27,7 +28,7 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
   const scenario = loaded.scenario;
   const policy = requirePolicyName(opts.policy ?? scenario.policy.name, opts.policy !== undefined ? '--policy' : '/policy/name');
   const inputs = loadReplayInputs(scenario, loaded.texts, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const needsLp = policy === 'mpc' || policy === 'offline' || opts.gap;
+  const needsLp = policy === 'mpc' || policy === 'mpc-events' || policy === 'offline' || opts.gap;
   const highs = needsLp ? await loadHighsBackend() : undefined;
   const solver = highs ? solverSetup(scenario, highs.backend) : {};
 
@@ -65,6 +66,8 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
     }),
   });
   out(`${scenario.name}: ${policy}, seed ${inputs.seed}, ${result.sessions.length} sessions, ${result.slots.startUtcMs.length} slots, ${(elapsedMs / 1000).toFixed(1)} s`);
+  out(`how made: ${howRunWasMade(result)}`);
+  if (reference?.offlinePlan && reference !== result) out(`reference: ${reference.offlinePlan.label}`);
   for (const note of result.notes) out(`note: ${note}`);
   out('');
   out(kpiSummaryText(record.kpis, inputs.site.currency));

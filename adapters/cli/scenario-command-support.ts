@@ -38,6 +38,7 @@ export function solverSetup(scenario: Scenario, backend: LpBackend): SolverSetup
       ...(p.integerStrategy !== undefined ? { integerStrategy: p.integerStrategy } : {}),
       ...(p.timeLimitMs !== undefined ? { timeLimitMs: p.timeLimitMs } : {}),
     },
+    ...(p.offlineTimeLimitMs !== undefined ? { offlineTimeLimitMs: p.offlineTimeLimitMs } : {}),
   };
 }
 

@@ -14,9 +14,10 @@ import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
+import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
-import { installProblemHandlers } from './errors.ts';
+import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { chargerRoutes } from './routes/chargers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -25,7 +26,9 @@ import { flexibilityRoutes } from './routes/flexibility.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { measuredDeliveryRoutes } from './routes/measured-delivery.ts';
 import { planRoutes } from './routes/plans.ts';
+import { portfolioRoutes } from './routes/portfolios.ts';
 import { problemRoutes } from './routes/problems.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -40,6 +43,8 @@ export interface HttpAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Mounts the queue dashboard (queue-dashboard.ts) over these BullMQ queues; default none. */
   readonly queueDashboard?: QueueDashboardOptions;
+  /** The web dashboard's options (adapters/dashboard/routes.ts): its built front end's folder, event batching. */
+  readonly dashboard?: Omit<DashboardOptions, 'ctx'>;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -60,6 +65,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -91,7 +97,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
           'powers kW, energies kWh, prices in the site currency. Errors are RFC 9457 application/problem+json with a stable code (see /problems).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'health', 'problems'].map((name) => ({ name })),
+      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'portfolios', 'health', 'problems', 'dashboard'].map((name) => ({ name })),
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -117,9 +123,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(jobRoutes, { ctx });
   await app.register(chargerRoutes, { ctx });
   await app.register(deliveryRoutes, { ctx });
+  await app.register(portfolioRoutes, { ctx });
+  await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
+  await app.register(dashboardRoutes, { ctx, ...options.dashboard });
   if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
   return app;
 }

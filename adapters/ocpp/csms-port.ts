@@ -165,6 +165,17 @@ export interface PlanDeliveryReport {
   readonly dischargeClamped?: boolean;
 }
 
+/**
+ * The safe first limit of a new transaction: what it may draw until its own plan exists. Charge only
+ * (never negative), derived from its own session and the site's headroom now, never from another session.
+ */
+export interface FirstLimit {
+  /** kW, >= 0 (a negative value is treated as 0). */
+  readonly maxPowerKw: number;
+  /** How it was derived, for the delivery view (e.g. `site headroom 7.4 kW, charger 11 kW`). */
+  readonly reason: string;
+}
+
 /** What the OCPP adapter needs from the service. */
 export interface CsmsPort {
   /** Is this charge point registered? Unknown ones are refused unless auto-registration is on. */
@@ -193,4 +204,10 @@ export interface CsmsPort {
    */
   sessionIdToken(event: SessionIdToken): Promise<AuthorizationStatus>;
   planDelivery(report: PlanDeliveryReport): Promise<void>;
+  /**
+   * Asked right after `sessionStarted`: the transaction's safe first limit (sent as a charge-only
+   * TxProfile until the session's own plan arrives). Undefined (or no such method): nothing is sent
+   * before the plan (`waiting-for-plan`).
+   */
+  firstLimit?(event: SessionStarted): Promise<FirstLimit | undefined>;
 }

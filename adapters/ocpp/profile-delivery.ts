@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import { chooseRateUnit, dischargeModeOf, type ChargerCapabilities, type DischargeMode } from './capabilities.ts';
 import type { ChargerLink } from './charger-link.ts';
-import { cancelRefresh, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
+import { cancelRefresh, defaultSessionIdOf, ownSchedule, resetAttempts, type ChargerRecord, type EvseRecord, type SessionIdOf } from './charger-record.ts';
 import type { DeliveryStatus } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort } from './csms-port.ts';
@@ -29,6 +29,8 @@ import { refreshAtUtcMs, sameFuture } from './absolute-schedule.ts';
 import type { ProfileSpec } from './profile-spec.ts';
 
 export interface DeliveryDeps {
+  /** How plans name the session of a transaction (default `defaultSessionIdOf`). */
+  readonly sessionIdOf?: SessionIdOf;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: OcppMetrics;
@@ -43,7 +45,10 @@ export interface DeliveryDeps {
 type Desired =
   | { readonly kind: 'none'; readonly status: DeliveryStatus }
   | { readonly kind: 'blocked'; readonly code: OcppErrorCode; readonly message: string }
-  | { readonly kind: 'send'; readonly spec: ProfileSpec; readonly built?: BuiltSchedule };
+  | { readonly kind: 'send'; readonly spec: ProfileSpec; readonly built?: BuiltSchedule; readonly appliedStatus: 'applied' | 'interim-applied' };
+
+/** How long a safe first limit's profile lasts (ms): the session's own plan replaces it well before. */
+export const firstLimitSpanMs = 24 * 3_600_000;
 
 /** The discharge mode of one EVSE: 2.1 V2X additionally needs the EV to have asked for a BPT mode. */
 export function evseDischargeMode(record: ChargerRecord, evse: EvseRecord): DischargeMode {
@@ -60,25 +65,39 @@ function buildOptions(record: ChargerRecord, caps: ChargerCapabilities, evse: Ev
   return { nowUtcMs, rateUnit, voltageV: s.voltageV, phases: s.phases, dc: s.dc, maxPeriods: caps.maxPeriods, discharge: evseDischargeMode(record, evse) };
 }
 
-/** What should be installed on an EVSE now (pure). */
-export function desiredFor(record: ChargerRecord, evse: EvseRecord, nowUtcMs: number): Desired {
+/**
+ * What should be installed on an EVSE now (pure). A transaction gets the schedule planned for its own
+ * session (`ownSchedule`); until that exists its safe first limit (charge only); otherwise nothing. A
+ * schedule planned for another session is never sent.
+ */
+export function desiredFor(record: ChargerRecord, evse: EvseRecord, nowUtcMs: number, sessionIdOf: SessionIdOf = defaultSessionIdOf): Desired {
   const caps = record.capabilities;
   if (!caps) return { kind: 'none', status: 'pending' };
   if (evse.evseId === 0) {
     if (!evse.stationCap) return { kind: 'none', status: 'no-plan' };
-  } else {
-    if (!evse.schedule) return { kind: 'none', status: 'no-plan' };
-    if (evse.transactionId === undefined) return { kind: 'none', status: 'waiting-for-transaction' };
+  } else if (evse.transactionId === undefined) {
+    return { kind: 'none', status: evse.schedules.length > 0 ? 'waiting-for-transaction' : 'no-plan' };
   }
   if (!caps.smartCharging) return { kind: 'blocked', code: 'V2G_ERR_OCPP_SMART_CHARGING_UNSUPPORTED', message: 'the charger reported no smart charging at discovery' };
   const options = buildOptions(record, caps, evse, nowUtcMs);
   if (!options) return { kind: 'blocked', code: 'V2G_ERR_OCPP_NO_RATE_UNIT', message: `the charger allows units [${caps.rateUnits.join(', ')}]` };
   if (evse.evseId === 0) {
     const spec = buildStationProfile(evse.stationCap!, caps, options);
-    return spec ? { kind: 'send', spec } : { kind: 'none', status: 'no-plan' };
+    return spec ? { kind: 'send', spec, appliedStatus: 'applied' } : { kind: 'none', status: 'no-plan' };
   }
-  const tx = buildTxProfile(evse.schedule!, evse.transactionId!, caps, options);
-  return tx ? { kind: 'send', spec: tx.spec, built: tx.built } : { kind: 'none', status: 'no-plan' };
+  const transactionId = evse.transactionId!;
+  const own = ownSchedule(record.chargerId, evse, sessionIdOf);
+  if (own) {
+    const tx = buildTxProfile(own, transactionId, caps, options);
+    return tx ? { kind: 'send', spec: tx.spec, built: tx.built, appliedStatus: 'applied' } : { kind: 'none', status: 'no-plan' };
+  }
+  const first = evse.firstLimit;
+  if (first && first.transactionId === transactionId) {
+    const schedule = { chargerId: record.chargerId, evseId: evse.evseId, startUtcMs: first.sinceUtcMs, slotMs: firstLimitSpanMs, powerKw: [Math.max(0, first.maxPowerKw)] };
+    const tx = buildTxProfile(schedule, transactionId, caps, { ...options, discharge: 'none' });
+    if (tx) return { kind: 'send', spec: tx.spec, built: tx.built, appliedStatus: 'interim-applied' };
+  }
+  return { kind: 'none', status: 'waiting-for-plan' };
 }
 
 export class ChargerDelivery {
@@ -137,7 +156,7 @@ export class ChargerDelivery {
     const evses = [...this.record.evses.values()].sort((a, b) => a.evseId - b.evseId);
     for (const evse of evses) {
       const now = this.deps.clock.nowUtcMs();
-      const desired = desiredFor(this.record, evse, now);
+      const desired = desiredFor(this.record, evse, now, this.deps.sessionIdOf);
       if (!ready) {
         if (desired.kind === 'send') this.setStatus(evse, 'pending');
         continue;
@@ -167,7 +186,7 @@ export class ChargerDelivery {
     if (evse.installed && sameFuture(evse.installed, spec, now, this.deps.refreshAheadMs)) {
       resetAttempts(evse);
       if (evse.installedFallback) await this.clearFallback(link, evse);
-      this.setStatus(evse, 'applied');
+      this.setStatus(evse, desired.appliedStatus);
       if (evse.truncated) this.scheduleRefresh(evse, evse.installed);
       return;
     }
@@ -181,7 +200,7 @@ export class ChargerDelivery {
       evse.installed = spec;
       resetAttempts(evse);
       if (evse.installedFallback) await this.clearFallback(link, evse);
-      this.setStatus(evse, 'applied');
+      this.setStatus(evse, desired.appliedStatus);
       if (evse.truncated) this.scheduleRefresh(evse, spec);
       return;
     }
@@ -258,7 +277,7 @@ export class ChargerDelivery {
     cancelRefresh(evse);
     const now = this.deps.clock.nowUtcMs();
     const dueUtcMs = refreshAtUtcMs(installed, this.deps.refreshAheadMs);
-    const slot = evse.schedule ?? evse.stationCap;
+    const slot = ownSchedule(this.record.chargerId, evse, this.deps.sessionIdOf ?? defaultSessionIdOf) ?? evse.stationCap;
     const nextBoundaryUtcMs = slot ? slot.startUtcMs + Math.floor((now - slot.startUtcMs) / slot.slotMs + 1) * slot.slotMs : now + 60_000;
     const targetUtcMs = dueUtcMs > now ? dueUtcMs : nextBoundaryUtcMs;
     evse.refreshTimer = setTimeout(() => {

@@ -15,9 +15,9 @@ import { Registry } from 'prom-client';
 import { backoffIssues, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { defaultChargerSettings, type ChargerCapabilities, type RateUnit } from './capabilities.ts';
 import { ChargerConnection, type RpcServerClientLike } from './charger-connection.ts';
-import { assertChargerPlanSet, type ChargerPlanSet } from './charger-plan.ts';
-import { evseOf, resetAttempts, type ChargerRecord } from './charger-record.ts';
-import type { ChargerPhase, DeliveryStatus } from './charger-state.ts';
+import { assertChargerPlanSet, type ChargerPlanSet, type EvseSchedule } from './charger-plan.ts';
+import { defaultSessionIdOf, evseOf, forgetTransactions, resetAttempts, type ChargerRecord, type SessionIdOf } from './charger-record.ts';
+import { deliveryStatuses, type ChargerPhase, type DeliveryStatus } from './charger-state.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { CsmsPort, PlanDeliveryReport } from './csms-port.ts';
 import { OcppError } from './errors.ts';
@@ -64,6 +64,11 @@ export interface OcppServerOptions {
   readonly refreshAheadMs?: number;
   /** Jitter source, [0, 1); default Math.random. */
   readonly random?: () => number;
+  /**
+   * How plans name the session of a transaction (`EvseSchedule.sessionId`); default
+   * `<chargerId>/<evseId>/<transactionId>` (`defaultSessionIdOf`).
+   */
+  readonly sessionIdOf?: SessionIdOf;
   /** 1.6 transaction ids (the CSMS assigns them); default a counter seeded from the clock. */
   readonly allocateTransactionId?: () => number;
 }
@@ -132,13 +137,13 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   const metrics = createOcppMetrics(options.registry ?? new Registry(), {
     connectedChargers: () => connections.size,
     deliveryStatusCounts: () => {
-      const counts: Record<DeliveryStatus, number> = { 'no-plan': 0, 'waiting-for-transaction': 0, pending: 0, applied: 0, 'fallback-applied': 0, 'not-applied': 0, failed: 0 };
+      const counts = Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
       for (const r of records.values()) for (const e of r.evses.values()) counts[e.status] += 1;
       return counts;
     },
   });
   const deliveryDeps = {
-    clock, logger, metrics, port,
+    clock, logger, metrics, port, sessionIdOf: options.sessionIdOf ?? defaultSessionIdOf,
     backoff: { ...defaultBackoff, ...options.backoff },
     random: options.random ?? Math.random,
     refreshAheadMs: options.refreshAheadMs ?? 2 * 3_600_000,
@@ -199,6 +204,10 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
       connections.delete(chargerId);
       record.phase = 'offline';
       void previous.close(1000, 'replaced by a new connection');
+      // A second connection under the same identity is not the first one's charger until it says so:
+      // what the first one reported (transactions, installed profiles) is not carried over to it.
+      forgetTransactions(record);
+      logger.warn({ chargerId, remoteAddress: client.handshake.remoteAddress }, 'a second connection with the same charge point id replaced the first; its transactions are forgotten');
     }
     record.settings = client.session.settings;
     const connection = new ChargerConnection(client, record, deliveries.get(chargerId)!, mappings[version], {
@@ -253,6 +262,8 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   }
 
   const sameValues = (a: readonly number[] | undefined, b: readonly number[]) => a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+  const sameSchedule = (a: EvseSchedule | undefined, b: EvseSchedule) =>
+    a !== undefined && a.startUtcMs === b.startUtcMs && a.slotMs === b.slotMs && a.sessionId === b.sessionId && a.transactionId === b.transactionId && sameValues(a.powerKw, b.powerKw);
 
   return {
     url,
@@ -261,15 +272,23 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     applyPlan(plan) {
       assertChargerPlanSet(plan);
       const touched = new Set<string>();
+      const byEvse = new Map<string, EvseSchedule[]>();
       for (const s of plan.evses) {
-        const evse = evseOf(recordOf(s.chargerId), s.evseId);
-        const old = evse.schedule;
-        const same = old !== undefined && old.startUtcMs === s.startUtcMs && old.slotMs === s.slotMs && sameValues(old.powerKw, s.powerKw);
-        evse.schedule = s;
+        const key = `${s.chargerId}#${s.evseId}`;
+        byEvse.set(key, [...(byEvse.get(key) ?? []), s]);
+      }
+      for (const schedules of byEvse.values()) {
+        const { chargerId, evseId } = schedules[0]!;
+        const evse = evseOf(recordOf(chargerId), evseId);
+        // Without a session or transaction, a schedule is for the transaction running now (or none).
+        const bound = schedules.map((s) =>
+          s.sessionId !== undefined || s.transactionId !== undefined || evse.transactionId === undefined ? s : { ...s, transactionId: evse.transactionId });
+        const same = bound.length === evse.schedules.length && bound.every((s, i) => sameSchedule(evse.schedules[i], s));
+        evse.schedules = bound;
         if (plan.planId !== undefined) evse.planId = plan.planId;
         if (!same) {
           resetAttempts(evse);
-          touched.add(s.chargerId);
+          touched.add(chargerId);
         }
       }
       for (const c of plan.stationCaps ?? []) {

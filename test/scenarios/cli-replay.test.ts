@@ -74,19 +74,26 @@ describe('v2g replay', () => {
 });
 
 describe('v2g compare', () => {
-  it('prints and writes one row per policy, the offline optimum first as the reference', async () => {
+  it('prints and writes one row per policy, the offline reference first, marked in every output when not proven optimal', async () => {
     const dir = tmp();
     const r = await v2g('compare', 'generated-demo', '--policies', 'mpc,uncontrolled,edf', '--out', dir);
     expect(r.code).toBe(0);
+    // generated-demo's 6 A minimum currents make the offline plan an LP repair: feasible, not proven optimal.
+    const marked = 'offline (reference, NOT PROVEN OPTIMAL)';
     const tableLines = r.out.split('\n').filter((l) => /^(policy|offline|mpc|uncontrolled|edf)\b/.test(l));
-    expect(tableLines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['policy', 'offline (reference)', 'mpc', 'uncontrolled', 'edf']);
+    expect(tableLines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['policy', marked, 'mpc', 'uncontrolled', 'edf']);
+    expect(r.out).toMatch(/reference: offline NOT PROVEN OPTIMAL \(feasible: plan objective [\d.]+, bound [\d.]+, gap [\d.]+ %\)/);
     const rows = parse(readFileSync(path.join(dir, 'compare.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(rows.map((x) => x.policy)).toEqual(['offline (reference)', 'mpc', 'uncontrolled', 'edf']);
+    expect(rows.map((x) => x.policy)).toEqual([marked, 'mpc', 'uncontrolled', 'edf']);
+    expect(rows[0]!.howMade).toMatch(/NOT PROVEN OPTIMAL.*bound/);
+    expect(rows[1]!.howMade).toMatch(/^\d+ decisions \(/);
     expect(Number(rows[0]!.gapToOfflinePct)).toBe(0);
     expect(Number(rows[1]!.netCost)).toBeLessThan(Number(rows[2]!.netCost));
     const json = JSON.parse(readFileSync(path.join(dir, 'compare.json'), 'utf8'));
-    expect(json.reference).toBe('offline');
+    expect(json.reference.status).toBe('feasible');
+    expect(json.reference.bound).toBeLessThanOrEqual(json.reference.objective + 1e-6);
+    expect(json.reference.label).toMatch(/NOT PROVEN OPTIMAL/);
     expect(json.rows).toHaveLength(4);
-    expect(readFileSync(path.join(dir, 'compare.md'), 'utf8')).toContain('| offline (reference) |');
+    expect(readFileSync(path.join(dir, 'compare.md'), 'utf8')).toContain(`| ${marked} |`);
   });
 });

@@ -84,7 +84,7 @@ describe('KPIs', () => {
   });
 
   it('the offline run has one solve, timed by its own solve', () => {
-    const offline = { ...result('offline'), offlinePlan: { netCost: 1, objective: 1, status: 'optimal', elapsedMs: 250 } };
+    const offline = { ...result('offline'), offlinePlan: { netCost: 1, objective: 1, bound: 1, boundGapPct: 0, status: 'optimal', message: null, timeLimitMs: 1000, label: 'offline optimum', elapsedMs: 250 } };
     expect(computeKpis(offline).solveCount).toBe(1);
     expect(computeKpis(offline).solveTimeMaxMs).toBe(250);
   });

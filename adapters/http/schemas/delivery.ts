@@ -1,18 +1,16 @@
 /** Plan delivery to a site's chargers (GET /v1/sites/{siteId}/delivery). */
 import { Type, type Static } from 'typebox';
+import { deliveryStatuses, type DeliveryStatus } from '../../ocpp/charger-state.ts';
 
-const DeliveryStatusSchema = Type.Union(
-  [
-    Type.Literal('no-plan'),
-    Type.Literal('waiting-for-transaction'),
-    Type.Literal('pending'),
-    Type.Literal('applied'),
-    Type.Literal('fallback-applied'),
-    Type.Literal('not-applied'),
-    Type.Literal('failed'),
-  ],
-  { description: 'applied = the plan is in force on the charger; fallback-applied, not-applied and failed = it is not (see code and message); pending = being sent' },
-);
+const DeliveryStatusSchema = Type.Unsafe<DeliveryStatus>(Type.Union(
+  deliveryStatuses.map((s) => Type.Literal(s)),
+  {
+    description:
+      'applied = the plan in force is on the charger; interim-applied = the safe first limit (charge only) until the session\'s own plan arrives; ' +
+      'fallback-applied, not-applied, failed and unmanaged = it is not (see code and message; unmanaged = the charger cannot follow profiles and its session is planned as uncontrolled load); ' +
+      'pending = being sent; waiting-for-plan = a transaction runs whose session has no plan yet (nothing sent); waiting-for-transaction = a plan, no transaction yet',
+  },
+));
 
 export const EvseDeliverySchema = Type.Object({
   status: DeliveryStatusSchema,

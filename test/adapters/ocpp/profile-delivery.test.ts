@@ -42,7 +42,7 @@ function setup(answer: (spec: ProfileSpec) => Promise<SetProfileResult>, backoff
   const record: ChargerRecord = { chargerId: 'CP1', version: '1.6', phase: 'ready', capabilities: { ...defaultCapabilities, rateUnits: ['W'], maxStackLevel: 3, maxPeriods, discovered: true }, settings: defaultChargerSettings, evses: new Map() };
   const evse = evseOf(record, 1);
   evse.transactionId = '42';
-  evse.schedule = { chargerId: 'CP1', evseId: 1, startUtcMs: T0, slotMs: 900_000, powerKw: [7, 3] };
+  evse.schedules = [{ chargerId: 'CP1', evseId: 1, transactionId: '42', startUtcMs: T0, slotMs: 900_000, powerKw: [7, 3] }];
   let online = true;
   const metrics = createOcppMetrics(new Registry(), { connectedChargers: () => 1, deliveryStatusCounts: () => ({}) as never });
   const delivery = new ChargerDelivery(record, () => (online ? link : undefined), {
@@ -109,7 +109,7 @@ describe('ChargerDelivery', () => {
     await s.delivery.idle();
     expect(s.evse.status).toBe('not-applied');
     accept = true;
-    s.evse.schedule = { ...s.evse.schedule!, powerKw: [5, 5] };
+    s.evse.schedules = [{ ...s.evse.schedules[0]!, powerKw: [5, 5] }];
     s.delivery.kick();
     await s.delivery.idle();
     expect(s.evse).toMatchObject({ status: 'applied', attempts: 0 });
@@ -157,7 +157,7 @@ describe('ChargerDelivery', () => {
 
   it('a profile cut to the maximum number of periods is refreshed by a timer once per slot, not at every re-plan', async () => {
     const s = setup(async () => ({ status: 'Accepted' }), undefined, 2);
-    s.evse.schedule = { ...s.evse.schedule!, powerKw: [1, 2, 3, 4] };
+    s.evse.schedules = [{ ...s.evse.schedules[0]!, powerKw: [1, 2, 3, 4] }];
     s.delivery.kick();
     await s.delivery.idle();
     const limits = () => s.sent.map((x) => x.spec.periods.map((p) => p.limit));
