@@ -6,12 +6,12 @@
  * `stats.relaxationObjective` (the certified lower bound), and the message (bound, gap, why it stopped).
  */
 import { assemblePlan } from '../plan-assembly.ts';
-import type { Plan, SolverStats } from '../plan.ts';
+import type { Plan, PlanOrigin, SolverStats } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import { resolveProblem } from '../resolved-problem.ts';
 import { validatePlan } from '../plan-validator.ts';
 import { fallbackPlan } from '../solve-problem.ts';
-import { coordinate, gapOf, type CoordinatorOptions, type DualPrices, type FleetPricer } from './coordinator.ts';
+import { coordinate, coordinatorDefaults, gapOf, type CoordinatorOptions, type DualPrices, type FleetPricer } from './coordinator.ts';
 import { dpVehicles } from './dp-vehicles.ts';
 import { LocalPricer } from './local-pricer.ts';
 import { WorkerPricer } from './worker-pricer.ts';
@@ -99,7 +99,22 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
     stats: stats(buildMs, solveMs, result.iterations, result.recoveries, result.bound),
   });
   const violations = validatePlan(problem, plan);
-  if (violations.length === 0) return plan;
+  if (violations.length === 0) {
+    const bound = Number.isFinite(result.bound) ? result.bound : undefined;
+    const objective = plan.cost.objective;
+    const origin: PlanOrigin = {
+      source: 'decomposition',
+      objective,
+      ...(bound !== undefined
+        ? { bound, gap: objective - bound, ...(Math.abs(bound) >= 1e-9 ? { gapPct: (100 * (objective - bound)) / Math.abs(bound) } : {}) }
+        : {}),
+      timedOut: false,
+      timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
+      elapsedMs: now() - start,
+      candidates: [{ source: 'decomposition', objective }],
+    };
+    return { ...plan, origin };
+  }
   const first = violations.slice(0, 3).map((v) => v.message).join('; ');
   return fallbackPlan(problem, rp, 'error', `decomposition plan failed validation (${violations.length}): ${first}`, plan.stats);
 }
