@@ -10,6 +10,7 @@ import { SolverPool } from './solver-pool.ts';
 import type { SolverName } from './solver-names.ts';
 import { chooseEngine, type EngineName } from './engine.ts';
 import type { DecompositionRequestOptions } from './worker/messages.ts';
+import type { SolveProgressListener } from './solve-progress.ts';
 
 export { isSolverName, lpSolverNames, solverNames, type SolverName } from './solver-names.ts';
 
@@ -25,6 +26,8 @@ export interface OptimizeOptions extends SolveOptions {
   readonly engine?: EngineName;
   /** Gap target, iteration limit and warm-start prices for a decomposed solve. */
   readonly decomposition?: DecompositionRequestOptions;
+  /** Progress of an LP-backend solve (phase, round, best plan, bound, gap), from its worker thread. */
+  readonly onProgress?: SolveProgressListener;
 }
 
 let sharedPool: SolverPool | undefined;
@@ -39,14 +42,14 @@ export function defaultSolverPool(): SolverPool {
 export async function optimize(problem: Problem, options: OptimizeOptions = {}): Promise<Plan> {
   const solver = options.solver ?? 'highs';
   if (solver === 'highs' || solver === 'lp-solver') {
-    const { pool, solver: _solver, engine = 'auto', decomposition, ...solveOptions } = options;
+    const { pool, solver: _solver, onProgress, engine = 'auto', decomposition, ...solveOptions } = options;
     const solverPool = pool ?? defaultSolverPool();
     const choice = solver === 'highs' ? chooseEngine(problem, engine) : undefined;
     if (choice?.engine === 'decomposition') {
-      const plan = await solverPool.solve(problem, solver, solveOptions, decomposition ?? {});
+      const plan = await solverPool.solve(problem, solver, solveOptions, undefined, decomposition ?? {});
       return { ...plan, message: `engine decomposition (${choice.reason}); ${plan.message ?? ''}` };
     }
-    const plan = await solverPool.solve(problem, solver, solveOptions);
+    const plan = await solverPool.solve(problem, solver, solveOptions, onProgress);
     if (choice?.overridden) {
       return { ...plan, message: `engine monolithic (${choice.reason})${plan.message ? `; ${plan.message}` : ''}` };
     }

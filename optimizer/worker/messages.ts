@@ -2,6 +2,7 @@
 import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import type { SolveOptions } from '../solve-problem.ts';
+import type { SolveProgress } from '../solve-progress.ts';
 
 /** What a decomposed solve may be told across the thread boundary (plain numbers). */
 export interface DecompositionRequestOptions {
@@ -23,6 +24,14 @@ export interface SolveRequest {
   /** Default monolithic (the LP backend named by `solver`). */
   readonly engine?: 'monolithic' | 'decomposition';
   readonly decomposition?: DecompositionRequestOptions;
+  /** Whether the caller listens to progress: then the worker posts `ProgressMessage`s while it solves. */
+  readonly progress?: boolean;
+}
+
+/** Progress of request `id` while it runs (optimizer/solve-progress.ts). */
+export interface ProgressMessage {
+  readonly id: number;
+  readonly progress: SolveProgress;
 }
 
 export type SolveReply =
