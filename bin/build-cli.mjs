@@ -44,6 +44,8 @@ try {
     entryPoints: [
       { in: 'adapters/cli/main.ts', out: compiledMain.replace(/\.js$/, '') },
       { in: 'optimizer/worker/solve-worker.ts', out: compiledWorker.replace(/\.js$/, '') },
+      // The decomposition's pricing threads (optimizer/decomposition/worker-pricer.ts looks beside the chunks).
+      { in: 'optimizer/decomposition/pricing-worker.ts', out: 'worker/pricing-worker' },
     ],
     outdir: staging,
     chunkNames: '[name]-[hash]',

@@ -24,7 +24,7 @@ interface Entry {
 }
 
 /** Among equal objectives (within the tolerance), the solver's own plan wins, then the repair's, ... */
-const sourceRank: Readonly<Record<PlanSource, number>> = { lp: 0, milp: 0, 'lp-repair': 1, 'lp-rounded': 2, baseline: 3, idle: 4 };
+const sourceRank: Readonly<Record<PlanSource, number>> = { lp: 0, milp: 0, decomposition: 1, 'lp-repair': 1, 'lp-rounded': 2, baseline: 3, idle: 4 };
 
 /** The winner and what happened to the candidates. */
 export interface IncumbentChoice {

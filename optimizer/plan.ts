@@ -104,7 +104,7 @@ export interface SolverStats {
  * conflicts made feasible by rounding low powers and netting directions: the plain LP, or the repair
  * stopped mid-way by the budget), `baseline` (see `PlanOrigin.baseline`), `idle` (nothing else was valid).
  */
-export type PlanSource = 'lp' | 'milp' | 'lp-repair' | 'lp-rounded' | 'baseline' | 'idle';
+export type PlanSource = 'lp' | 'milp' | 'lp-repair' | 'lp-rounded' | 'baseline' | 'idle' | 'decomposition';
 
 /** One valid candidate a solve considered. */
 export interface PlanCandidate {

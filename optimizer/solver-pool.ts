@@ -13,7 +13,7 @@ import { assertFitsHighsHeap } from './memory-estimate.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
-import type { LpSolverName, ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
+import type { DecompositionRequestOptions, LpSolverName, ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
 
 type WorkerMessage = ReadyMessage | SolveReply | ProgressMessage;
 
@@ -67,13 +67,20 @@ export class SolverPool {
   }
 
   /**
-   * Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver
+   * Solves a validated problem on a worker thread; with `decomposition`, by price decomposition
+   * (optimizer/decomposition/) instead of the monolithic LP. Resolves with a validated plan; never rejects for solver
    * outcomes. Rejects with `V2G_ERR_PROBLEM_TOO_LARGE` (OptimizerError) before any work when a HiGHS model
    * of the problem would not fit the WebAssembly heap (memory-estimate.ts), instead of aborting the worker.
    */
-  solve(problem: Problem, solver: LpSolverName = 'highs', options: SolveOptions = {}, onProgress?: SolveProgressListener): Promise<Plan> {
+  solve(
+    problem: Problem,
+    solver: LpSolverName = 'highs',
+    options: SolveOptions = {},
+    onProgress?: SolveProgressListener,
+    decomposition?: DecompositionRequestOptions,
+  ): Promise<Plan> {
     if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
-    if (solver === 'highs') {
+    if (solver === 'highs' && !decomposition) {
       try {
         assertFitsHighsHeap(problem);
       } catch (error) {
@@ -81,7 +88,8 @@ export class SolverPool {
       }
     }
     return new Promise<Plan>((resolve) => {
-      const request: SolveRequest = { id: this.nextId++, solver, problem, options, ...(onProgress ? { progress: true } : {}) };
+      const engine = decomposition ? { engine: 'decomposition' as const, decomposition } : {};
+      const request: SolveRequest = { id: this.nextId++, solver, problem, options, ...(onProgress ? { progress: true } : {}), ...engine };
       this.queue.push({ request, resolve, ...(onProgress ? { onProgress } : {}) });
       this.dispatch();
     });

@@ -8,6 +8,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { isSolverName, solverNames, type SolverName } from '../../optimizer/solver-names.ts';
+import { engineNames, isEngineName, type EngineName } from '../../optimizer/engine.ts';
 import type { IntegerStrategy } from '../../optimizer/solve-problem.ts';
 import { packageVersion } from '../package-root.ts';
 import { CliInputError } from './cli-input-error.ts';
@@ -37,6 +38,11 @@ function integer(name: string) {
 
 function solverName(value: string): SolverName {
   if (!isSolverName(value)) throw new InvalidArgumentError(`unknown solver "${value}"; one of ${solverNames.join(', ')}`);
+  return value;
+}
+
+function engineName(value: string): EngineName {
+  if (!isEngineName(value)) throw new InvalidArgumentError(`--engine must be one of ${engineNames.join(', ')}, got "${value}"`);
   return value;
 }
 
@@ -78,6 +84,7 @@ export function buildProgram(
     .option('--out <file>', 'write the plan (JSON) here')
     .option('--time-limit <ms>', 'time limit for the solve (ms)', positiveInt('--time-limit'), 60_000)
     .option('--min-current <strategy>', 'minimum current on LP backends: repair (LP + repair rounds, fast) or milp (exact, lazy integer variables)', integerStrategy, 'repair')
+    .option('--engine <engine>', 'with --solver highs: auto (by size), monolithic (one LP) or decomposition (prices, certified gap)', engineName, 'auto')
     .action(async (file: string, opts: SolveOptions) => (await import('./problem-commands.ts')).solve(file, opts, out, state));
 
   program

@@ -42,7 +42,9 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
       (plan.stats.columns > 0
         ? `, ${plan.stats.columns} columns x ${plan.stats.rows} rows, ${plan.stats.iterations} iterations, ` +
           `${plan.stats.integerColumns} integer columns, ${plan.stats.rounds} round(s)`
-        : ''),
+        : plan.stats.backend === 'decomposition'
+          ? `, ${plan.stats.iterations} price iterations, ${plan.stats.rounds} recoveries`
+          : ''),
     ...origin(plan),
     `horizon        ${plan.slotCount} slots of ${plan.slotHours * 60} min, ${plan.vehicles.length} vehicles`,
     '',

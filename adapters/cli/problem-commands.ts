@@ -2,6 +2,7 @@
  * The bodies of `v2g generate | solve | schema | demo` (main.ts defines their options and loads this module
  * only when one of them runs, so `v2g --help` never loads the optimizer).
  */
+import type { EngineName } from '../../optimizer/engine.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { OptimizerError } from '../../optimizer/errors.ts';
 import { optimize, type SolverName } from '../../optimizer/optimize.ts';
@@ -32,6 +33,7 @@ export interface SolveOptions {
   out?: string;
   timeLimit: number;
   minCurrent: IntegerStrategy;
+  engine: EngineName;
 }
 
 export interface SchemaOptions {
@@ -95,7 +97,7 @@ export async function solve(file: string, opts: SolveOptions, out: (line: string
     let plan;
     const bar = solveProgressBar();
     try {
-      plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent, onProgress: (p) => bar.update(p) });
+      plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent, onProgress: (p) => bar.update(p), engine: opts.engine });
     } catch (error) {
       if (error instanceof OptimizerError) throw new CliInputError(`${file}: ${error.message}`);
       throw error;

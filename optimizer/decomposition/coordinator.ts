@@ -31,11 +31,11 @@ export interface DualPrices {
 export interface CoordinatorOptions {
   /** Stop once (plan - bound) / |plan| is at most this. Default 1e-3 (0.1 %). */
   readonly targetGap?: number;
-  /** Default 400. */
+  /** Default 100. */
   readonly maxIterations?: number;
   /** Wall-clock budget (ms). Default 60 000. */
   readonly timeLimitMs?: number;
-  /** Recover a plan every this many iterations. Default 5. */
+  /** Recover a plan every this many iterations (the peak cap searched only at the first and the last). Default 10. */
   readonly recoverEvery?: number;
   readonly warmStart?: DualPrices;
   /**
@@ -47,7 +47,7 @@ export interface CoordinatorOptions {
   readonly now?: () => number;
 }
 
-export const coordinatorDefaults = { targetGap: 1e-3, maxIterations: 400, timeLimitMs: 60_000, recoverEvery: 5 } as const;
+export const coordinatorDefaults = { targetGap: 1e-3, maxIterations: 100, timeLimitMs: 60_000, recoverEvery: 10 } as const;
 
 export interface CoordinatorResult {
   /** Net power per vehicle and slot (kW) of the best plan recovered. */
@@ -151,10 +151,9 @@ export async function coordinate(
   let meanPrice = 0;
   for (let t = 0; t < T; t++) meanPrice += Math.abs(rp.slotHours * rp.importPricePerKwh[t]!) / T;
   const master = options.masterBackend
-    ? new BundleMaster(options.masterBackend, site.peakSlot, site.demandChargePerKw, Float64Array.from([...lambda, ...nu]), Math.max(meanPrice, 1e-6))
+    ? new BundleMaster(options.masterBackend, site, Float64Array.from([...lambda, ...nu]), Math.max(meanPrice, 1e-6))
     : undefined;
   const z = new Float64Array(2 * T);
-  const g = new Float64Array(2 * T);
   let stopReason: CoordinatorResult['stopReason'] = 'iterations';
   let iterations = 0;
 
@@ -228,7 +227,7 @@ export async function coordinate(
       sinceImprovement = 0;
     }
     if (k === 0) recover(false, true);
-    else if (k % recoverEvery === 0) recover(true, k % (4 * recoverEvery) === 0);
+    else if (k % recoverEvery === 0) recover(true, false);
     const upper = best!.objective;
     history.push({ dual, primal: upper });
     // Subgradient: what the vehicles draw minus what the site takes; peak rows: import minus the peak.
@@ -260,9 +259,7 @@ export async function coordinate(
     if (master) {
       z.set(lambda);
       z.set(nu, T);
-      g.set(gLambda);
-      g.set(gNu, T);
-      master.addCut(z, dual, g);
+      master.addCut(z, dual, fleet.objective, fleet.sumKw);
       if (master.next(z)) {
         lambda.set(z.subarray(0, T));
         nu.set(z.subarray(T));

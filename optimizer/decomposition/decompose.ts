@@ -6,14 +6,16 @@
  * `stats.relaxationObjective` (the certified lower bound), and the message (bound, gap, why it stopped).
  */
 import { assemblePlan } from '../plan-assembly.ts';
-import type { Plan, SolverStats } from '../plan.ts';
+import type { Plan, PlanOrigin, SolverStats } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import { resolveProblem } from '../resolved-problem.ts';
 import { validatePlan } from '../plan-validator.ts';
 import { fallbackPlan } from '../solve-problem.ts';
-import { coordinate, gapOf, type CoordinatorOptions, type DualPrices, type FleetPricer } from './coordinator.ts';
+import { coordinate, coordinatorDefaults, gapOf, type CoordinatorOptions, type DualPrices, type FleetPricer } from './coordinator.ts';
 import { dpVehicles } from './dp-vehicles.ts';
 import { LocalPricer } from './local-pricer.ts';
+import { WorkerPricer } from './worker-pricer.ts';
+import { availableParallelism } from 'node:os';
 import type { DpVehicle } from './vehicle-dp.ts';
 import type { LpBackend } from '../backends/lp-backend.ts';
 import { createHighsBackend } from '../backends/highs-backend.ts';
@@ -27,7 +29,12 @@ function highsMaster(): Promise<LpBackend> {
 }
 
 export interface DecompositionOptions extends CoordinatorOptions {
-  /** Makes the pricer (default: this thread). Worker threads: decomposition-workers.ts. */
+  /**
+   * Pricing threads: 1 prices in this thread; more run shards on worker threads over shared memory
+   * (worker-pricer.ts). Default: 1 below `threadedFromVehicles` vehicles, else the machine's parallelism (at most 4).
+   */
+  readonly threads?: number;
+  /** Makes the pricer (overrides `threads`). */
   readonly pricer?: (vehicles: readonly DpVehicle[], slotCount: number, slotHours: number) => FleetPricer | Promise<FleetPricer>;
   /**
    * `bundle` (default): trust-region cutting planes on the dual, the master LP in HiGHS (bundle-master.ts);
@@ -52,6 +59,9 @@ function stats(buildMs: number, solveMs: number, iterations: number, rounds: num
   };
 }
 
+/** Fleets from this size price on worker threads by default (below, a thread's start costs more than it saves). */
+export const threadedFromVehicles = 2000;
+
 const percent = (x: number) => `${(100 * x).toPrecision(3)} %`;
 
 /** Solves a validated problem by price decomposition. Never rejects for solver outcomes: see `Plan.status`. */
@@ -63,7 +73,10 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
     return fallbackPlan(problem, rp, 'error', 'price decomposition does not price three-phase network rows yet; use the monolithic engine', stats(0, 0, 0, 0));
   }
   const vehicles = dpVehicles(rp);
-  const pricer = await (options.pricer ?? ((v, T, dt) => new LocalPricer(v, T, dt)))(vehicles, rp.slotCount, rp.slotHours);
+  const threads = options.threads ?? (vehicles.length < threadedFromVehicles ? 1 : Math.min(4, availableParallelism()));
+  const makePricer =
+    options.pricer ?? ((v: readonly DpVehicle[], T: number, dt: number) => (threads > 1 ? new WorkerPricer(v, T, dt, threads) : new LocalPricer(v, T, dt)));
+  const pricer = await makePricer(vehicles, rp.slotCount, rp.slotHours);
   const buildMs = now() - start;
   let result;
   try {
@@ -74,19 +87,35 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
   }
   options.onPrices?.(result.prices);
   const solveMs = now() - start - buildMs;
-  const gap = gapOf(result.objective, result.bound);
   const why = { gap: 'gap target reached', iterations: 'iteration limit', time: 'time limit', optimal: 'dual optimum reached' }[result.stopReason];
-  const message =
-    `price decomposition: ${result.iterations} iterations, ${result.recoveries} recoveries (${why}); ` +
-    `certified lower bound ${result.bound.toFixed(4)}, gap ${percent(gap)}`;
-  const plan = assemblePlan(rp, {
-    status: gap <= 1e-9 ? 'optimal' : 'feasible',
-    message,
+  const assembled = assemblePlan(rp, {
+    status: 'feasible',
     powerKw: result.powers,
     stats: stats(buildMs, solveMs, result.iterations, result.recoveries, result.bound),
   });
+  // The gap of the plan as reported (its assembled cost), against the certified bound.
+  const gap = gapOf(assembled.cost.objective, result.bound);
+  const message =
+    `price decomposition: ${result.iterations} iterations, ${result.recoveries} recoveries (${why}); ` +
+    `certified lower bound ${result.bound.toFixed(4)}, gap ${percent(gap)}`;
+  const plan: Plan = { ...assembled, status: gap <= 1e-9 ? 'optimal' : 'feasible', message };
   const violations = validatePlan(problem, plan);
-  if (violations.length === 0) return plan;
+  if (violations.length === 0) {
+    const bound = Number.isFinite(result.bound) ? result.bound : undefined;
+    const objective = plan.cost.objective;
+    const origin: PlanOrigin = {
+      source: 'decomposition',
+      objective,
+      ...(bound !== undefined
+        ? { bound, gap: objective - bound, ...(Math.abs(bound) >= 1e-9 ? { gapPct: (100 * (objective - bound)) / Math.abs(bound) } : {}) }
+        : {}),
+      timedOut: false,
+      timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
+      elapsedMs: now() - start,
+      candidates: [{ source: 'decomposition', objective }],
+    };
+    return { ...plan, origin };
+  }
   const first = violations.slice(0, 3).map((v) => v.message).join('; ');
   return fallbackPlan(problem, rp, 'error', `decomposition plan failed validation (${violations.length}): ${first}`, plan.stats);
 }

@@ -1,29 +1,62 @@
-/** The fleet priced in this thread: one shard holding every vehicle. */
+/**
+ * The fleet priced in this thread, in the same shards (shards.ts) and the same summation order as the worker
+ * pricer, so both give the same plan bit for bit.
+ */
 import type { FleetPricer } from './coordinator.ts';
 import { FleetShard, shardBuffers } from './fleet-shard.ts';
+import { shardBounds } from './shards.ts';
 import type { DpVehicle } from './vehicle-dp.ts';
 
 export class LocalPricer implements FleetPricer {
-  private readonly shard: FleetShard;
+  private readonly shards: FleetShard[] = [];
+  private readonly bounds: number[];
+  private readonly sumKw: Float64Array;
 
   constructor(
     vehicles: readonly DpVehicle[],
     private readonly slotCount: number,
     slotHours: number,
+    shardCount = 1,
   ) {
-    this.shard = new FleetShard(vehicles, slotCount, slotHours, shardBuffers(vehicles.length, slotCount, false));
+    this.bounds = shardBounds(vehicles, shardCount);
+    for (let s = 0; s + 1 < this.bounds.length; s++) {
+      const part = vehicles.slice(this.bounds[s], this.bounds[s + 1]);
+      this.shards.push(new FleetShard(part, slotCount, slotHours, shardBuffers(part.length, slotCount, false)));
+    }
+    this.sumKw = new Float64Array(slotCount);
   }
 
   price(lambdaKw: Float64Array, averageCount: number): Promise<{ objective: number; sumKw: Float64Array }> {
-    const objective = this.shard.price(lambdaKw, averageCount);
-    return Promise.resolve({ objective, sumKw: this.shard.buffers.sumKw });
+    const objectives = this.shards.map((shard) => shard.price(lambdaKw, averageCount));
+    return Promise.resolve(combine(objectives, this.shards.map((s) => s.buffers.sumKw), this.sumKw));
   }
 
   averageChargeKw(vehicle: number): Float64Array {
-    return this.shard.buffers.averageChargeKw.subarray(vehicle * this.slotCount, (vehicle + 1) * this.slotCount);
+    const [shard, i] = locate(this.bounds, vehicle);
+    return this.shards[shard]!.buffers.averageChargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
   }
 
   averageDischargeKw(vehicle: number): Float64Array {
-    return this.shard.buffers.averageDischargeKw.subarray(vehicle * this.slotCount, (vehicle + 1) * this.slotCount);
+    const [shard, i] = locate(this.bounds, vehicle);
+    return this.shards[shard]!.buffers.averageDischargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
   }
+}
+
+/** Shard objectives and sums added in shard order (the one order every pricer uses). */
+export function combine(objectives: readonly number[], sums: readonly Float64Array[], out: Float64Array): { objective: number; sumKw: Float64Array } {
+  out.fill(0);
+  let objective = 0;
+  for (let s = 0; s < sums.length; s++) {
+    objective += objectives[s]!;
+    const sum = sums[s]!;
+    for (let t = 0; t < out.length; t++) out[t]! += sum[t]!;
+  }
+  return { objective, sumKw: out };
+}
+
+/** [shard, index within it] of a fleet-wide vehicle index. */
+export function locate(bounds: readonly number[], vehicle: number): [number, number] {
+  let s = 0;
+  while (s + 2 < bounds.length && vehicle >= bounds[s + 1]!) s++;
+  return [s, vehicle - bounds[s]!];
 }

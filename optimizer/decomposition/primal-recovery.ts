@@ -68,15 +68,52 @@ export function recoverPlan(input: RecoveryInput): Float64Array[] {
       dischargeCap[t] = Math.max(0, site.netBaseKw[t]! + site.curtailCapKw[t]! + placed[t]! + site.exportCapKw[t]!);
     }
     const p = powers[i]!;
-    solveVehicleDp(v, dt, lambdaKw, p, ws, { singleDirection: true, chargeCapKw: chargeCap, dischargeCapKw: dischargeCap });
     const r = rp.vehicles[i]!;
-    enforceMinimumPower(v, dt, r.minChargeKw, r.minDischargeKw, p, chargeCap, dischargeCap);
+    solveWithMinimumPower(v, dt, lambdaKw, p, ws, chargeCap, dischargeCap, r.minChargeKw, r.minDischargeKw);
     for (let t = v.arrivalSlot; t < v.endSlot; t++) placed[t]! += p[t]!;
   }
   return powers;
 }
 
 const tolKw = 1e-9;
+const closeRounds = 3;
+
+/**
+ * The vehicle's DP within the caps, with minimum powers: a slot whose power is below its minimum and cannot
+ * be raised to it (cap or battery) is closed and the DP re-run, so its energy moves to other slots instead
+ * of going missing (up to `closeRounds` times); what is left is settled by `enforceMinimumPower`.
+ */
+function solveWithMinimumPower(
+  v: DpVehicle,
+  dt: number,
+  lambdaKw: ArrayLike<number>,
+  p: Float64Array,
+  ws: DpWorkspace,
+  chargeCap: Float64Array,
+  dischargeCap: Float64Array,
+  minChargeKw: number,
+  minDischargeKw: number,
+): void {
+  const options = { singleDirection: true, chargeCapKw: chargeCap, dischargeCapKw: dischargeCap };
+  solveVehicleDp(v, dt, lambdaKw, p, ws, options);
+  if (minChargeKw <= 0 && minDischargeKw <= 0) return;
+  for (let round = 0; round < closeRounds; round++) {
+    let closed = 0;
+    for (let t = v.arrivalSlot; t < v.endSlot; t++) {
+      const kw = p[t]!;
+      if (kw > tolKw && kw < minChargeKw - tolKw && chargeCap[t]! < Math.min(minChargeKw, v.maxChargeKw[t]!) - tolKw) {
+        chargeCap[t] = 0;
+        closed++;
+      } else if (kw < -tolKw && -kw < minDischargeKw - tolKw && dischargeCap[t]! < Math.min(minDischargeKw, v.maxDischargeKw[t]!) - tolKw) {
+        dischargeCap[t] = 0;
+        closed++;
+      }
+    }
+    if (closed === 0) break;
+    solveVehicleDp(v, dt, lambdaKw, p, ws, options);
+  }
+  enforceMinimumPower(v, dt, minChargeKw, minDischargeKw, p, chargeCap, dischargeCap);
+}
 
 /**
  * Makes every non-zero power at least its minimum, slot by slot in time order: a low charge is raised to

@@ -4,6 +4,16 @@ import type { Problem } from '../problem.ts';
 import type { SolveOptions } from '../solve-problem.ts';
 import type { SolveProgress } from '../solve-progress.ts';
 
+/** What a decomposed solve may be told across the thread boundary (plain numbers). */
+export interface DecompositionRequestOptions {
+  readonly targetGap?: number;
+  readonly maxIterations?: number;
+  readonly timeLimitMs?: number;
+  /** Pricing threads (optimizer/decomposition/decompose.ts). */
+  readonly threads?: number;
+  readonly warmStart?: { readonly lambdaKw: readonly number[]; readonly nu: readonly number[] };
+}
+
 export type LpSolverName = 'highs' | 'lp-solver';
 
 export interface SolveRequest {
@@ -11,6 +21,9 @@ export interface SolveRequest {
   readonly solver: LpSolverName;
   readonly problem: Problem;
   readonly options: SolveOptions;
+  /** Default monolithic (the LP backend named by `solver`). */
+  readonly engine?: 'monolithic' | 'decomposition';
+  readonly decomposition?: DecompositionRequestOptions;
   /** Whether the caller listens to progress: then the worker posts `ProgressMessage`s while it solves. */
   readonly progress?: boolean;
 }

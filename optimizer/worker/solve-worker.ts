@@ -8,6 +8,7 @@ import { loadHighs } from '../backends/highs-loader.ts';
 import { createHighsBackend } from '../backends/highs-backend.ts';
 import { lpSolverBackend } from '../backends/lp-solver-backend.ts';
 import { solveWithBackend } from '../solve-problem.ts';
+import { solveWithDecomposition } from '../decomposition/decompose.ts';
 import type { ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './messages.ts';
 import type { SolveProgress } from '../solve-progress.ts';
 
@@ -16,19 +17,24 @@ const port = parentPort;
 const highs = await loadHighs();
 const highsBackend = createHighsBackend(highs);
 
-port.on('message', (request: SolveRequest) => {
+async function handle(request: SolveRequest): Promise<void> {
   let reply: SolveReply;
   try {
     const backend = request.solver === 'lp-solver' ? lpSolverBackend : highsBackend;
     const onProgress = request.progress
       ? (progress: SolveProgress) => port.postMessage({ id: request.id, progress } satisfies ProgressMessage)
       : undefined;
-    const plan = solveWithBackend(request.problem, backend, request.options, onProgress ? { onProgress } : {});
+    const plan =
+      request.engine === 'decomposition'
+        ? await solveWithDecomposition(request.problem, { timeLimitMs: request.options.timeLimitMs, ...request.decomposition, masterBackend: highsBackend })
+        : solveWithBackend(request.problem, backend, request.options, onProgress ? { onProgress } : {});
     reply = { id: request.id, ok: true, plan, heapBytes: highs.memoryBytes };
   } catch (error) {
     reply = { id: request.id, ok: false, message: (error as Error).stack ?? String(error), heapBytes: highs.memoryBytes };
   }
   port.postMessage(reply);
-});
+}
+
+port.on('message', (request: SolveRequest) => void handle(request));
 const ready: ReadyMessage = { ready: true, highsVersion: highs.version.string };
 port.postMessage(ready);
