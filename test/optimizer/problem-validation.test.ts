@@ -9,7 +9,7 @@ import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { limits, type Problem, type Vehicle } from '../../optimizer/problem.ts';
-import { formatIssues, validateProblem, type InputIssue } from '../../optimizer/problem-validation.ts';
+import { formatIssues, maxVehicleSlots, validateProblem, type InputIssue } from '../../optimizer/problem-validation.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
 import { expectGoodPlan, fcParams } from './solve-helpers.ts';
@@ -376,10 +376,11 @@ describe('model size limits', () => {
     expect(validateProblem(p).ok).toBe(true);
   });
 
-  it('counts plugged-in vehicle-slots for the LP: 10,001 vehicles plugged 1,000 slots each are refused', () => {
-    const r = validateProblem(aProblem({ slotCount: 1_000, vehicles: fleet(10_001, () => [0, 1_000]) }));
+  it('counts plugged-in vehicle-slots for the LP: one vehicle-slot more than maxVehicleSlots is refused', () => {
+    const n = maxVehicleSlots / 1_000 + 1;
+    const r = validateProblem(aProblem({ slotCount: 1_000, vehicles: fleet(n, () => [0, 1_000]) }));
     expect(r.ok).toBe(false);
-    expect(formatIssues(r.ok ? [] : r.issues)).toContain('10001000 plugged-in vehicle-slots exceed the supported 10000000');
+    expect(formatIssues(r.ok ? [] : r.issues)).toContain(`${n * 1_000} plugged-in vehicle-slots exceed the supported ${maxVehicleSlots}`);
   });
 
   it('bounds the dense plan: 2,001 vehicles over 10,000 slots are refused even when plugged briefly', () => {
