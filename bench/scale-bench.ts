@@ -90,7 +90,7 @@ async function run(workerCount: number): Promise<RunResult> {
     const ctx: ServiceContext = {
       config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
       replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }),
-      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes,
+      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes, authThrottle: backend.authThrottle,
     };
     const seeding = performance.now();
     for (let i = 1; i <= sites; i++) await seedDemoSite(ctx, { siteId: siteId(i), vehicles, seed: i, schedules: false, replan: false });

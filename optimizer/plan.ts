@@ -23,6 +23,19 @@ export type Backend =
   | 'round-robin'
   | 'price-greedy';
 
+/** Why a vehicle leaves short (see optimizer/shortfall-reasons.ts). */
+export interface ShortfallReason {
+  /**
+   * `own-limit`: its own charger and stay cannot deliver the target; `site-limit`: the site import limit
+   * (dispatch limits included) or a network current limit was used up wherever it could have charged more;
+   * `price`: an optimised plan found more charging dearer than the shortfall penalty; `strategy`: a plan
+   * that does not optimise cost (a baseline, a rounded LP answer) left room.
+   */
+  readonly kind: 'own-limit' | 'site-limit' | 'price' | 'strategy';
+  /** One sentence with the numbers (kWh, slots, prices). */
+  readonly detail: string;
+}
+
 /** One vehicle's schedule. */
 export interface VehiclePlan {
   readonly id: string;
@@ -33,6 +46,8 @@ export interface VehiclePlan {
   readonly energyKwh: number[];
   /** Energy missing at departure (or at the horizon end, for a later departure) against the target (kWh). */
   readonly shortfallKwh: number;
+  /** Present exactly when `shortfallKwh` > 1e-6: why the vehicle is short. */
+  readonly shortfallReason?: ShortfallReason;
 }
 
 /** The site's grid connection per slot. */

@@ -22,10 +22,12 @@ export const maxListedIssues = 200;
 if (Settings.Get().maxErrors < maxListedIssues + 1) Settings.Set({ maxErrors: maxListedIssues + 1 });
 
 /**
- * Largest model accepted: plugged-in vehicle-slots (the sum of the vehicles' windows, the LP's columns per kind);
- * past it the WebAssembly heap of one solve is at risk.
+ * Largest model accepted: plugged-in vehicle-slots (the sum of the vehicles' windows, the LP's columns per
+ * kind): a generated 100,000-vehicle depot over a day of 15-minute slots (about 3.5 M). One monolithic
+ * HiGHS model holds far less (about 10,000 generated vehicles at 96 slots): the solver pool refuses a
+ * larger one with V2G_ERR_PROBLEM_TOO_LARGE (memory-estimate.ts) before it could abort.
  */
-export const maxVehicleSlots = 2_000_000;
+export const maxVehicleSlots = 10_000_000;
 /**
  * Largest plan accepted: vehicles x slots (every plan holds a power per vehicle and slot; 20 M numbers are
  * about 160 MB per copy). The Caltech March 2019 month at 5 minutes (953 x 10,731) fits.
@@ -142,7 +144,54 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
 export function validateProblem(input: unknown): ProblemValidation {
   const issues = problemSchemaIssues(input);
   if (isObject(input)) issues.push(...ruleIssues(input));
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, problem: input as Problem };
+  return issues.length > 0 ? { ok: false, issues: foldSlotRuns(issues) } : { ok: true, problem: input as Problem };
+}
+
+/**
+ * An issue that repeats over the entries of one array (`/importLimitKw/0`, `/importLimitKw/1`, ... with the
+ * same message) reported once, on the array, with the index ranges: `/importLimitKw: entries 0-95: must
+ * be <= 1000000`. Issues that occur once keep their own path.
+ */
+export function foldSlotRuns(issues: readonly InputIssue[]): InputIssue[] {
+  const groups = new Map<string, { prefix: string; message: string; indices: number[]; at: number }>();
+  const out: (InputIssue | string)[] = [];
+  for (const issue of issues) {
+    const m = /^(.*)\/(\d+)$/.exec(issue.path);
+    if (!m) {
+      out.push(issue);
+      continue;
+    }
+    const key = `${m[1]}\u0000${issue.message}`;
+    const group = groups.get(key);
+    if (group) group.indices.push(Number(m[2]));
+    else {
+      groups.set(key, { prefix: m[1]!, message: issue.message, indices: [Number(m[2])], at: out.length });
+      out.push(key);
+    }
+  }
+  return out.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const g = groups.get(entry)!;
+    if (g.indices.length === 1) return { path: `${g.prefix}/${g.indices[0]}`, message: g.message };
+    return { path: g.prefix === '' ? '/' : g.prefix, message: `entries ${ranges(g.indices)}: ${g.message}` };
+  });
+}
+
+/** `0-3, 7, 9-10` for [0, 1, 2, 3, 7, 9, 10] (sorted, duplicates dropped). */
+function ranges(indices: readonly number[]): string {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let start = sorted[0]!;
+  let end = start;
+  for (const i of sorted.slice(1).concat(Number.NaN)) {
+    if (i === end + 1) {
+      end = i;
+      continue;
+    }
+    parts.push(start === end ? `${start}` : `${start}-${end}`);
+    start = end = i;
+  }
+  return parts.join(', ');
 }
 
 /** One line per issue, for error messages and the CLI. */

@@ -35,6 +35,7 @@ import { validatePlan } from './plan-validator.ts';
 import { runBaseline, type BaselineName } from './baselines/index.ts';
 import { Incumbents, type IncumbentChoice } from './incumbents.ts';
 import { roundedPowers } from './lp-rounding.ts';
+import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
 import type { NetworkSession } from './network/lazy-rows.ts';
 import { SolveRun, type SolveClock } from './solve-run.ts';
@@ -118,7 +119,7 @@ export function findModeConflicts(rp: ResolvedProblem, columns: ColumnMap, x: Ar
 export function fallbackPlan(problem: Problem, rp: ResolvedProblem, status: PlanStatus, message: string, stats: SolverStats, timeLimitMs = 0): Plan {
   const incumbents = new Incumbents(problem, rp);
   incumbents.offerBaselines();
-  return finishPlan(incumbents.choose(), { status, message, stats, timeLimitMs, elapsedMs: 0, timedOut: status === 'timed_out' });
+  return finishPlan(rp, incumbents.choose(), { status, message, stats, timeLimitMs, elapsedMs: 0, timedOut: status === 'timed_out' });
 }
 
 interface Finish {
@@ -135,7 +136,7 @@ interface Finish {
 }
 
 /** The chosen candidate with the solve's status, message, stats and origin. */
-function finishPlan(choice: IncumbentChoice, f: Finish): Plan {
+function finishPlan(rp: ResolvedProblem, choice: IncumbentChoice, f: Finish): Plan {
   const { plan, candidate } = choice;
   const objective = plan.cost.objective;
   const parts: string[] = [];
@@ -152,8 +153,9 @@ function finishPlan(choice: IncumbentChoice, f: Finish): Plan {
   }
   const gap = f.bound !== undefined ? objective - f.bound : undefined;
   const pct = gapPct(objective, f.bound);
+  const optimised = candidate.source === 'lp' || candidate.source === 'milp' || candidate.source === 'lp-repair';
   return {
-    ...plan,
+    ...withShortfallReasons(rp, plan, optimised),
     status: f.status,
     ...(parts.length > 0 ? { message: parts.join('; ') } : {}),
     stats: f.stats,
@@ -458,7 +460,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   else if (outcome.status === 'error' || solverRejected) status = 'error';
   else if (choice.candidate.source === outcome.source) status = outcome.status;
   else status = 'feasible';
-  const plan = finishPlan(choice, {
+  const plan = finishPlan(rp, choice, {
     status,
     ...(outcome.message !== undefined ? { message: outcome.message } : {}),
     stats: { ...run.stats(), solveMs: Math.max(run.solveMs, run.elapsedMs() - run.buildMs) },
@@ -477,7 +479,7 @@ export function solveWithBaseline(problem: Problem, name: BaselineName): Plan {
   const rp = resolveProblem(problem);
   const plan = runBaseline(name, rp);
   const violations = validatePlan(problem, plan);
-  if (violations.length === 0) return plan;
+  if (violations.length === 0) return withShortfallReasons(rp, plan, false);
   const first = violations.slice(0, 3).map((v) => v.message).join('; ');
   const idle = rp.vehicles.map(() => new Float64Array(rp.slotCount));
   return assemblePlan(rp, {

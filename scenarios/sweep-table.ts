@@ -35,6 +35,8 @@ export interface SweepRun {
   readonly provenance: SweepProvenance;
   /** Wall time of the run in its worker (ms). */
   readonly elapsedMs: number;
+  /** CPU time of the run in its worker (ms; user + system of the process, when the runner measures it). */
+  readonly cpuMs?: number;
 }
 
 /** A run that failed (input error, worker crash): listed, never dropped. */
@@ -106,7 +108,11 @@ export interface SweepRow {
   readonly failures: number;
   /** Mean wall time of a run (s). */
   readonly meanRunSeconds: number;
+  /** Mean CPU time of a run (s; undefined when not measured). */
+  readonly meanCpuSeconds: number | undefined;
 }
+
+const mapDefined = (x: number | undefined, f: (x: number) => number) => (x === undefined ? undefined : f(x));
 
 const statusText = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -154,6 +160,7 @@ export function sweepRows(runs: readonly SweepRun[], failures: readonly SweepFai
       bound,
       failures: failed.get(key(o)) ?? 0,
       meanRunSeconds: group.length > 0 ? group.reduce((a, r) => a + r.elapsedMs, 0) / group.length / 1000 : 0,
+      meanCpuSeconds: mapDefined(spread(group.map((r) => r.cpuMs))?.mean, (ms) => ms / 1000),
     };
   });
 }
@@ -163,7 +170,7 @@ const fixed = (x: number | undefined, digits: number) => (x === undefined ? '' :
 
 /** The table as CSV: identification, `<metric>_mean` and `<metric>_sd` per metric, then how the rows were made. */
 export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
-  const header = ['scenario', parameter, 'policy', 'seeds', ...sweepMetricKeys.flatMap((k) => [`${k}_mean`, `${k}_sd`]), 'solver', 'statuses', 'fallback_decisions', 'bound', 'failed_runs', 'mean_run_s'];
+  const header = ['scenario', parameter, 'policy', 'seeds', ...sweepMetricKeys.flatMap((k) => [`${k}_mean`, `${k}_sd`]), 'solver', 'statuses', 'fallback_decisions', 'bound', 'failed_runs', 'mean_run_s', 'mean_cpu_s'];
   const body = rows.map((r) => [
     r.scenarioName,
     String(r.value),
@@ -176,6 +183,7 @@ export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
     r.bound,
     String(r.failures),
     r.meanRunSeconds.toFixed(2),
+    r.meanCpuSeconds === undefined ? '' : r.meanCpuSeconds.toFixed(2),
   ]);
   return stringify([header, ...body]);
 }
@@ -205,7 +213,7 @@ export function sweepMarkdown(parameter: string, rows: readonly SweepRow[], curr
 
 /** Every run as CSV (one line per run: seed by seed, with its own provenance). */
 export function sweepRunsCsv(parameter: string, runs: readonly SweepRun[], failures: readonly SweepFailure[]): string {
-  const header = ['scenario', parameter, 'policy', 'seed', ...sweepMetricKeys, 'solver', 'statuses', 'fallback_decisions', 'offline_plan', 'elapsed_s', 'error'];
+  const header = ['scenario', parameter, 'policy', 'seed', ...sweepMetricKeys, 'solver', 'statuses', 'fallback_decisions', 'offline_plan', 'elapsed_s', 'cpu_s', 'error'];
   const lines = [...runs, ...failures]
     .sort((a, b) => a.index - b.index)
     .map((r) => [
@@ -219,6 +227,7 @@ export function sweepRunsCsv(parameter: string, runs: readonly SweepRun[], failu
       'kpis' in r ? String(r.provenance.fallbackDecisions) : '',
       'kpis' in r && r.provenance.offlinePlan ? `${r.provenance.offlinePlan.status} objective ${r.provenance.offlinePlan.objective.toFixed(2)}` : '',
       'kpis' in r ? (r.elapsedMs / 1000).toFixed(2) : '',
+      'kpis' in r && r.cpuMs !== undefined ? (r.cpuMs / 1000).toFixed(2) : '',
       'error' in r ? `${r.error.code}: ${r.error.message}` : '',
     ]);
   return stringify([header, ...lines]);

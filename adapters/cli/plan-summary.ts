@@ -59,7 +59,10 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
     '',
     `shortfall      ${c.shortfallKwh.toFixed(2)} kWh over ${short.length} vehicle(s), penalty ${c.shortfallPenalty.toFixed(2)}`,
   );
-  for (const v of short.slice(0, 5)) lines.push(`  ${v.id.padEnd(14)} ${v.shortfallKwh.toFixed(2)} kWh short`);
+  for (const v of short.slice(0, 5)) {
+    const why = v.shortfallReason ? ` (${v.shortfallReason.kind}: ${v.shortfallReason.detail})` : '';
+    lines.push(`  ${v.id.padEnd(14)} ${v.shortfallKwh.toFixed(2)} kWh short${why}`);
+  }
   if (short.length > 5) lines.push(`  ... and ${short.length - 5} more`);
   if (c.limitExcessKwh > 1e-9) {
     lines.push(`limit excess   ${c.limitExcessKwh.toFixed(2)} kWh above site limits (base load or PV alone exceeds them)`);

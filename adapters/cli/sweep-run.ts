@@ -2,10 +2,12 @@
  * The body of `v2g sweep` (sweep-command.ts defines its options): plans the tasks (scenarios/sweep-plan.ts),
  * runs them on a pool of worker processes (`v2g sweep-worker` over IPC, one task at a time each, heavy policies
  * first), shows progress (a bar on a terminal, a line per run otherwise), and writes the table and the report.
- * A failed run is listed in every output and makes the exit code 1; it never disappears.
+ * A failed run is listed in every output and makes the exit code 1; it never disappears. Each finished run is
+ * also appended to runs.jsonl as it arrives, so an interrupted sweep keeps what it measured; Ctrl-C (SIGINT) or
+ * SIGTERM ends the workers.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
@@ -77,7 +79,7 @@ async function runPool(
   tasks: readonly SweepTask[],
   workers: number,
   dataDir: string,
-  onDone: (label: string) => void,
+  onDone: (label: string, result: SweepRun | SweepFailure) => void,
   parameter: string,
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
@@ -86,14 +88,26 @@ async function runPool(
   const solvers = new Set<string>();
   const entry = path.join(repoRoot, 'bin/v2g.mjs');
   let active = 0;
+  const children = new Set<ChildProcess>();
+  const endChildren = () => {
+    for (const c of children) c.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', endChildren);
+  process.once('SIGTERM', endChildren);
 
   return new Promise((resolve) => {
     const finishIfDone = () => {
-      if (active === 0 && pending.length === 0) resolve({ runs, failures, solvers });
+      if (active === 0 && pending.length === 0) {
+        process.off('SIGINT', endChildren);
+        process.off('SIGTERM', endChildren);
+        resolve({ runs, failures, solvers });
+      }
     };
     const start = () => {
       active++;
       const child: ChildProcess = fork(entry, ['sweep-worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      children.add(child);
       let current: SweepTask | undefined;
       let retiring = false;
       const send = (m: SweepWorkerRequest) => child.send(m);
@@ -108,19 +122,22 @@ async function runPool(
           next();
           return;
         }
+        const result = m.type === 'run' ? m.run : m.failure;
         if (m.type === 'run') runs.push(m.run);
         else failures.push(m.failure);
-        if (current) onDone(`${taskLabel(current, parameter)}${m.type === 'failure' ? ' FAILED' : ''}`);
+        if (current) onDone(`${taskLabel(current, parameter)}${m.type === 'failure' ? ' FAILED' : ''}`, result);
         current = undefined;
         if (m.retire) retiring = true;
         else next();
       });
       child.on('exit', (code, signal) => {
         active--;
+        children.delete(child);
         if (current !== undefined) {
           const t = current;
-          failures.push({ index: t.index, scenarioName: t.scenarioName, value: t.value, seed: t.seed, policy: t.policy, error: { code: 'V2G_ERR_SWEEP_WORKER', message: `the worker process ended during the run (exit code ${String(code)}, signal ${String(signal)})` } });
-          onDone(`${taskLabel(t, parameter)} FAILED (worker ended)`);
+          const failure: SweepFailure = { index: t.index, scenarioName: t.scenarioName, value: t.value, seed: t.seed, policy: t.policy, error: { code: 'V2G_ERR_SWEEP_WORKER', message: `the worker process ended during the run (exit code ${String(code)}, signal ${String(signal)})` } };
+          failures.push(failure);
+          onDone(`${taskLabel(t, parameter)} FAILED (worker ended)`, failure);
         }
         // A retired worker, or one that crashed with work left, is replaced.
         if (pending.length > 0 && (retiring || current !== undefined || code !== 0)) start();
@@ -167,9 +184,16 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   requireDataFiles(tasks, dataDir);
   const workers = workerCount(opts.workers, tasks.length);
 
+  const dir = opts.out ?? path.join('out', `sweep-${parameter.replace(/[^a-z0-9-]+/gi, '_')}`);
+  mkdirSync(dir, { recursive: true });
+  const journal = path.join(dir, 'runs.jsonl');
+  writeFileSync(journal, '');
   const started = wallClock();
   const progress = sweepProgress(tasks.length);
-  const pool = await runPool(tasks, workers, dataDir, progress.done, parameter);
+  const pool = await runPool(tasks, workers, dataDir, (label, result) => {
+    appendFileSync(journal, `${JSON.stringify(result)}\n`);
+    progress.done(label);
+  }, parameter);
   progress.stop();
   const elapsedMs = wallClock() - started;
 
@@ -179,7 +203,6 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const currency = loaded[0]!.scenario.site.currency;
   const commit = gitCommit();
   const solver = [...pool.solvers].join(', ') || 'none loaded';
-  const dir = opts.out ?? path.join('out', `sweep-${parameter.replace(/[^a-z0-9-]+/gi, '_')}`);
   const facts: [string, string][] = [
     ['scenarios', loaded.map((l) => `${l.scenario.name} (${scenarioHash(l.scenario)})`).join(', ')],
     ['parameter', `${parameter}: ${values.join(', ')}`],

@@ -37,8 +37,10 @@ export async function runSweepWorker(): Promise<void> {
         if (text === undefined) texts.set(full, (text = await readFile(full, 'utf8')));
         files.set(f.path, text);
       }
+      const cpu = process.cpuUsage();
       const run = runSweepTask(task, files, solverSetup(task.scenario, highs.backend), solverLabel, wallClock);
-      reply({ type: 'run', run, retire: retire() });
+      const used = process.cpuUsage(cpu);
+      reply({ type: 'run', run: { ...run, cpuMs: (used.user + used.system) / 1000 }, retire: retire() });
     } catch (e) {
       const error = e as { code?: string; message?: string; issues?: readonly { path?: string; message: string }[] };
       const detail = error.issues?.map((i) => `${i.path ?? ''}: ${i.message}`).join('; ');

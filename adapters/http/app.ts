@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
@@ -17,6 +18,7 @@ import { installAuth } from './auth.ts';
 import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
+import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { chargerRoutes } from './routes/chargers.ts';
@@ -45,6 +47,8 @@ export interface HttpAppOptions {
   readonly queueDashboard?: QueueDashboardOptions;
   /** The web dashboard's options (adapters/dashboard/routes.ts): its built front end's folder, event batching. */
   readonly dashboard?: Omit<DashboardOptions, 'ctx'>;
+  /** Distributed mode: the dispatch rate limit is counted on this Redis (shared by every API process). */
+  readonly rateLimitRedis?: Redis;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -59,6 +63,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    ...connectionLimitOptions(ctx.config),
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -71,6 +76,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addSchema(ProblemDetailsSchema);
   installProblemHandlers(app);
+  installEarlyAnswerClose(app);
   installTextParsers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -103,9 +109,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installAuth(app, options.tokens, { browserAdminPrefixes: [queueDashboardPath] });
+  installAuth(app, options.tokens, {
+    browserAdminPrefixes: [queueDashboardPath],
+    throttle: ctx.authThrottle,
+    onThrottleError: (err) => options.logger?.warn({ err }, 'auth throttle unavailable: credentials checked without it'),
+  });
   await app.register(rateLimit, {
     global: false,
+    // Distributed mode: one count per token across every API process (N processes must not allow N times the limit).
+    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis, nameSpace: `${ctx.config.redisPrefix}:rate-limit:`, skipOnError: true } : {}),
     keyGenerator: (request) => request.principal?.name ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       serviceError('V2G_ERR_RATE_LIMITED', `rate limit of ${context.max} dispatch requests per ${windowText(ctx.config.dispatchRateLimitWindowMs)} reached; retry in ${context.after}`, [

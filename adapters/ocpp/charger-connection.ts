@@ -190,6 +190,11 @@ export class ChargerConnection {
       booted: async (info) => {
         self.generation++;
         self.transition('boot');
+        // A reboot (new firmware, new configuration): an unmanaged EVSE is given its tries again.
+        for (const evse of record.evses.values()) {
+          delete evse.unmanaged;
+          evse.refusals = 0;
+        }
         await self.portCall(() => port.chargerBooted({ chargerId, version: self.mapping.version, atUtcMs: self.deps.clock.nowUtcMs(), ...info }));
       },
       connectorStatus: (event) => self.portCall(() => port.connectorStatus({ chargerId, ...event })),

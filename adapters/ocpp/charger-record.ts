@@ -31,10 +31,21 @@ export interface EvseRecord {
   /** Our fallback TxDefaultProfile, when installed. */
   installedFallback?: ProfileSpec;
   status: DeliveryStatus;
+  /** When `status` last changed (UTC epoch ms). */
+  statusSinceUtcMs?: number;
+  /** The last report sent (reportFingerprint), so every change and only a change is reported. */
+  reported?: string;
   code?: OcppErrorCode;
   message?: string;
   /** Failed sends of the current desired profile. */
   attempts: number;
+  /**
+   * Refusals in a row (Rejected, NotSupported, CALLERROR NotImplemented / NotSupported) across plans and
+   * transactions: a new plan does not reset it, an accepted profile or a reboot does.
+   */
+  refusals?: number;
+  /** The charger cannot follow profiles on this EVSE: nothing more is sent until it boots again. */
+  unmanaged?: { readonly code: OcppErrorCode; readonly message: string };
   /** The desired profile whose send failed last (retried only by the timer or when the plan changes). */
   failedDesired?: ProfileSpec;
   retryTimer?: ReturnType<typeof setTimeout>;

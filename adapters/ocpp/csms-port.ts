@@ -145,12 +145,25 @@ export interface SessionIdToken {
   readonly atUtcMs: number;
 }
 
-/** Where a plan stands on one EVSE (0 = the station cap); for the API and for re-planning. */
+/**
+ * Where a plan stands on one EVSE (0 = the station cap); for the API and for re-planning. A report is
+ * sent whenever anything in it but `atUtcMs` changes (a new plan id with the same schedule included), so
+ * the latest report is true at every moment.
+ */
 export interface PlanDeliveryReport {
   readonly chargerId: string;
   readonly evseId: number;
   readonly status: DeliveryStatus;
+  /** The plan in force for this EVSE (the last `applyPlan` that listed it), applied or not. */
   readonly planId?: string;
+  /** What the charger is asked to follow: the session's own plan, or its safe first limit. */
+  readonly inForce?: 'plan' | 'first-limit';
+  /** The safe first limit (kW) while `inForce` is `first-limit`. */
+  readonly firstLimitKw?: number;
+  /** Why: how the first limit was derived, or why a transaction has nothing yet. */
+  readonly reason?: string;
+  /** Since when the EVSE has had this status (UTC epoch ms). */
+  readonly sinceUtcMs?: number;
   readonly purpose?: ProfilePurpose;
   readonly profileId?: number;
   /** Why it is not applied (stable code) and the charger's words. */

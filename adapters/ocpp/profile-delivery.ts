@@ -26,6 +26,7 @@ import { OcppError, type OcppErrorCode } from './errors.ts';
 import type { OcppMetrics } from './metrics.ts';
 import { buildStationProfile, buildTxProfile, fallbackOf, type BuiltSchedule, type PeriodBuildOptions } from './profile-builder.ts';
 import { refreshAtUtcMs, sameFuture } from './absolute-schedule.ts';
+import { deliveryReport, reportFingerprint } from './delivery-report.ts';
 import type { ProfileSpec } from './profile-spec.ts';
 
 export interface DeliveryDeps {
@@ -38,13 +39,15 @@ export interface DeliveryDeps {
   readonly backoff: BackoffPolicy;
   /** [0, 1); jitter of the backoff. */
   readonly random: () => number;
+  /** Refusals in a row after which an EVSE is `unmanaged` (NotImplemented: at once); default 3. */
+  readonly unmanagedAfter?: number;
   /** A cut profile is refreshed at the latest this long before it ends (ms); see `refreshAtUtcMs`. */
   readonly refreshAheadMs: number;
 }
 
 type Desired =
   | { readonly kind: 'none'; readonly status: DeliveryStatus }
-  | { readonly kind: 'blocked'; readonly code: OcppErrorCode; readonly message: string }
+  | { readonly kind: 'blocked'; readonly code: OcppErrorCode; readonly message: string; readonly unmanaged?: boolean }
   | { readonly kind: 'send'; readonly spec: ProfileSpec; readonly built?: BuiltSchedule; readonly appliedStatus: 'applied' | 'interim-applied' };
 
 /** How long a safe first limit's profile lasts (ms): the session's own plan replaces it well before. */
@@ -78,7 +81,8 @@ export function desiredFor(record: ChargerRecord, evse: EvseRecord, nowUtcMs: nu
   } else if (evse.transactionId === undefined) {
     return { kind: 'none', status: evse.schedules.length > 0 ? 'waiting-for-transaction' : 'no-plan' };
   }
-  if (!caps.smartCharging) return { kind: 'blocked', code: 'V2G_ERR_OCPP_SMART_CHARGING_UNSUPPORTED', message: 'the charger reported no smart charging at discovery' };
+  if (evse.unmanaged) return { kind: 'blocked', ...evse.unmanaged, unmanaged: true };
+  if (!caps.smartCharging) return { kind: 'blocked', code: 'V2G_ERR_OCPP_SMART_CHARGING_UNSUPPORTED', message: 'the charger reported no smart charging at discovery', unmanaged: true };
   const options = buildOptions(record, caps, evse, nowUtcMs);
   if (!options) return { kind: 'blocked', code: 'V2G_ERR_OCPP_NO_RATE_UNIT', message: `the charger allows units [${caps.rateUnits.join(', ')}]` };
   if (evse.evseId === 0) {
@@ -98,6 +102,17 @@ export function desiredFor(record: ChargerRecord, evse: EvseRecord, nowUtcMs: nu
     if (tx) return { kind: 'send', spec: tx.spec, built: tx.built, appliedStatus: 'interim-applied' };
   }
   return { kind: 'none', status: 'waiting-for-plan' };
+}
+
+/** The charger said no to the profile itself (not a timeout, a schema slip or a lost socket). */
+function isRefusal(failure: OcppError): boolean {
+  return failure.code === 'V2G_ERR_OCPP_PROFILE_REJECTED' || failure.code === 'V2G_ERR_OCPP_PROFILE_NOT_SUPPORTED' || isNotImplemented(failure) ||
+    (failure.code === 'V2G_ERR_OCPP_CALL_ERROR' && failure.details['rpcErrorCode'] === 'NotSupported');
+}
+
+/** CALLERROR NotImplemented: the charger does not have SetChargingProfile at all. */
+function isNotImplemented(failure: OcppError): boolean {
+  return failure.code === 'V2G_ERR_OCPP_CALL_ERROR' && failure.details['rpcErrorCode'] === 'NotImplemented';
 }
 
 export class ChargerDelivery {
@@ -177,7 +192,7 @@ export class ChargerDelivery {
     if (desired.kind === 'blocked') {
       cancelRefresh(evse);
       resetAttempts(evse);
-      this.setStatus(evse, 'failed', desired.code, desired.message);
+      this.setStatus(evse, desired.unmanaged ? 'unmanaged' : 'failed', desired.code, desired.message);
       return;
     }
     const { spec, built } = desired;
@@ -198,6 +213,7 @@ export class ChargerDelivery {
     const failure = await this.send(link, spec);
     if (!failure) {
       evse.installed = spec;
+      evse.refusals = 0;
       resetAttempts(evse);
       if (evse.installedFallback) await this.clearFallback(link, evse);
       this.setStatus(evse, desired.appliedStatus);
@@ -207,6 +223,16 @@ export class ChargerDelivery {
     delete evse.installed;
     evse.attempts += 1;
     evse.failedDesired = spec;
+    if (isRefusal(failure)) evse.refusals = (evse.refusals ?? 0) + 1;
+    if (isRefusal(failure) && (isNotImplemented(failure) || (evse.refusals ?? 0) >= (this.deps.unmanagedAfter ?? 3))) {
+      evse.unmanaged = { code: failure.code, message: `the charger cannot follow profiles: ${evse.refusals} refusal(s) in a row, the last: ${failure.message}` };
+      if (evse.retryTimer) clearTimeout(evse.retryTimer);
+      delete evse.retryTimer;
+      delete evse.nextRetryUtcMs;
+      this.setStatus(evse, 'unmanaged', failure.code, evse.unmanaged.message, true);
+      this.deps.logger.warn({ chargerId: this.record.chargerId, evseId: evse.evseId, code: failure.code, refusals: evse.refusals }, 'charger marked unmanaged: no more profiles until it boots again');
+      return;
+    }
     let fallbackOk = false;
     if (spec.purpose === 'TxProfile' && failure.code !== 'V2G_ERR_OCPP_OFFLINE') fallbackOk = await this.tryFallback(link, evse, spec, now);
     const givenUp = evse.attempts >= this.deps.backoff.maxAttempts;
@@ -288,27 +314,17 @@ export class ChargerDelivery {
   }
 
   private setStatus(evse: EvseRecord, status: DeliveryStatus, code?: OcppErrorCode, message?: string, force = false): void {
-    const changed = force || evse.status !== status || evse.code !== code;
+    const now = this.deps.clock.nowUtcMs();
+    if (evse.status !== status || evse.statusSinceUtcMs === undefined) evse.statusSinceUtcMs = now;
     evse.status = status;
     if (code) evse.code = code;
     else delete evse.code;
     if (message) evse.message = message;
     else delete evse.message;
-    if (!changed) return;
-    const spec = evse.installed ?? evse.failedDesired;
-    this.deps.port.planDelivery({
-      chargerId: this.record.chargerId,
-      evseId: evse.evseId,
-      status,
-      ...(evse.planId !== undefined ? { planId: evse.planId } : {}),
-      ...(spec ? { purpose: spec.purpose, profileId: spec.id } : {}),
-      ...(code ? { code } : {}),
-      ...(message ? { message } : {}),
-      attempts: evse.attempts,
-      ...(evse.nextRetryUtcMs !== undefined ? { nextRetryUtcMs: evse.nextRetryUtcMs } : {}),
-      atUtcMs: this.deps.clock.nowUtcMs(),
-      ...(evse.truncated ? { truncated: true } : {}),
-      ...(evse.dischargeClamped ? { dischargeClamped: true } : {}),
-    }).catch((error: unknown) => this.deps.logger.warn({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'planDelivery failed'));
+    const report = deliveryReport(this.record, evse, now);
+    const fingerprint = reportFingerprint(report);
+    if (!force && fingerprint === evse.reported) return;
+    evse.reported = fingerprint;
+    this.deps.port.planDelivery(report).catch((error: unknown) => this.deps.logger.warn({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'planDelivery failed'));
   }
 }

@@ -124,7 +124,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
   });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };
@@ -132,7 +132,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];
   const httpLogger = deps.logger ? { logger: deps.logger } : {};
   const queueDashboard = config.queueDashboard !== 'off' && backend.bullQueues.length > 0 ? { queues: backend.bullQueues, allowActions: config.queueDashboard === 'actions' } : undefined;
-  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, ...(queueDashboard ? { queueDashboard } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
+  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, ...(queueDashboard ? { queueDashboard } : {}), ...(backend.redis ? { rateLimitRedis: backend.redis } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
   gateway = has('gateway') ? createGateway(ctx, logger) : undefined;
   queue.on((event) => {
     if (event.type === 'completed') metrics.replanJobs.labels('completed').inc();

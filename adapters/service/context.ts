@@ -2,6 +2,7 @@
  * What the HTTP routes and the OCPP gateway (gateway.ts) get from the composition root: configuration,
  * time, the store, the charger credentials, the re-plan queue and metrics. Nothing here is created by a route.
  */
+import type { AuthThrottle } from '../auth-throttle/auth-throttle.ts';
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
@@ -40,6 +41,8 @@ export interface ServiceContext {
   /** Re-plans requested after a committed write (deferred, never a 5xx, when the queue refuses). */
   readonly replans: ReplansAfterWrite;
   readonly metrics: ServiceMetrics;
+  /** Auth-failure throttles for HTTP tokens and OCPP charger passwords (shared through Redis in distributed mode). */
+  readonly authThrottle: AuthThrottle;
   readonly readiness: Readiness;
   /** Changes for the dashboard's live updates (adapters/dashboard/change-feed.ts); the store and the status board announce their writes on it. */
   readonly changes: ChangeFeed;

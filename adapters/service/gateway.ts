@@ -108,6 +108,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
         host: ctx.config.host, port: ctx.config.ocppPort, csms: bridge, logger: log, clock: ctx.clock, registry: ctx.metrics.registry,
         sessionIdOf: ocppSessionId, securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister, maxMessageBytes: ctx.config.ocppMaxMessageBytes,
         ...(tls ? { tls } : {}),
+        authThrottle: ctx.authThrottle,
       });
       log.info({ url: server.url, securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister }, 'OCPP endpoint listening');
       beat.start();

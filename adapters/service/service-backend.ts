@@ -2,7 +2,8 @@
  * What REDIS_URL switches: the store, the idempotency keys, the charger credentials, the re-plan queue and
  * the plan bus and the dashboard's change feed, either all in this process (embedded: MemoryStore, MemoryIdempotencyStore,
  * MemoryChargerCredentials, MemoryQueue, MemoryPlanBus, MemoryChangeFeed) or all on one Redis under `V2G_REDIS_PREFIX`
- * (RedisStore, RedisIdempotencyStore, RedisChargerCredentials, BullmqQueue, RedisPlanBus, RedisChangeFeed;
+ * (RedisStore, RedisIdempotencyStore, RedisChargerCredentials, BullmqQueue, RedisPlanBus, RedisChangeFeed, and the
+ * auth-failure throttle and dispatch rate limit, shared by every process;
  * adapters/store/REDIS.md). The rest of the service sees only the ports.
  *
  * Lifecycle: `ready()` before serving (rejects with StoreUnavailableError when Redis does not answer in
@@ -10,6 +11,10 @@
  * `handBackAfterMs`, and they may still announce plans), then the plan bus, then the connections.
  */
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AuthThrottle } from '../auth-throttle/auth-throttle.ts';
+import { MemoryAuthThrottle } from '../auth-throttle/memory-auth-throttle.ts';
+import { RedisAuthThrottle } from '../auth-throttle/redis-auth-throttle.ts';
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import { MemoryQueue } from '../queue/memory-queue.ts';
@@ -56,6 +61,10 @@ export interface ServiceBackend {
   readonly planBus: PlanBus;
   /** "A plan, session, charger, dispatch... changed", for the dashboard's live updates (MemoryChangeFeed or RedisChangeFeed). */
   readonly changes: ChangeFeed;
+  /** Auth-failure throttles (HTTP tokens, OCPP passwords): per process, or shared on Redis. */
+  readonly authThrottle: AuthThrottle;
+  /** The producer connection in distributed mode (the dispatch rate limit is counted there). */
+  readonly redis?: Redis;
   ready(timeoutMs: number): Promise<void>;
   close(options?: CloseOptions): Promise<void>;
 }
@@ -96,6 +105,7 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
       bullQueues: [],
       planBus,
       changes,
+      authThrottle: new MemoryAuthThrottle(clock),
       ready: async () => undefined,
       async close() {
         // In-process jobs have nobody to be handed back to: they finish (bounded by close-with-grace).
@@ -151,6 +161,8 @@ export function createServiceBackend(config: ServiceConfig, options: ServiceBack
     bullQueues: redis.queue.bullQueues,
     planBus,
     changes,
+    authThrottle: new RedisAuthThrottle({ client: redis.redis, prefix: config.redisPrefix, clock }),
+    redis: redis.redis,
     ready: (timeoutMs) => redis.ready(timeoutMs),
     async close(closeOptions) {
       await redis.queue.close(closeOptions);

@@ -71,7 +71,7 @@ describe('sweep table', () => {
     const table = parse(sweepCsv('capacity', rows), { columns: true }) as Record<string, string>[];
     expect(table).toHaveLength(6);
     for (const k of sweepMetricKeys) expect(Object.keys(table[0]!)).toContain(`${k}_mean`);
-    expect(Object.keys(table[0]!).slice(-6)).toEqual(['solver', 'statuses', 'fallback_decisions', 'bound', 'failed_runs', 'mean_run_s']);
+    expect(Object.keys(table[0]!).slice(-7)).toEqual(['solver', 'statuses', 'fallback_decisions', 'bound', 'failed_runs', 'mean_run_s', 'mean_cpu_s']);
     expect(table.find((r) => r.policy === 'edf' && r.capacity === '120')!.failed_runs).toBe('1');
     const all = parse(sweepRunsCsv('capacity', runs, [failure]), { columns: true }) as Record<string, string>[];
     expect(all).toHaveLength(runs.length + 1);

@@ -161,8 +161,9 @@ function App() {
     }
   }, [signOut]);
 
+  // Reads the page's view at once (in parallel with /me after a reload), and again on every batch of changes.
   useEffect(() => {
-    if (!token || !me) return undefined;
+    if (!token) return undefined;
     setPage(undefined);
     void load();
     return connectLive({
@@ -172,7 +173,7 @@ function App() {
       onState: setLive,
       onUnauthorized: signOut,
     });
-  }, [token, me, route, load, signOut]);
+  }, [token, route, load, signOut]);
 
   if (!token || !me) {
     return (

@@ -4,6 +4,7 @@ import { CancelDispatch, DispatchForm, ReplanButton, SessionEditor } from './for
 import { dateTime, kw, kwh, money, pricePerKwh, signed } from './format.ts';
 import type { Me, ReplanDiff, SitePage } from './types.ts';
 import { VehicleTimeline } from './vehicles.tsx';
+import { VirtualRows } from './virtual-rows.tsx';
 
 const can = (me: Me, scope: string) => me.scopes.includes('admin') || me.scopes.includes(scope);
 
@@ -176,47 +177,53 @@ export function SiteView({ page, me, token, selected, onSelect }: { page: SitePa
           Chargers: {page.delivery.summary.connected} of {page.delivery.summary.chargers} connected, plan applied on {page.delivery.summary.applied}
           {page.delivery.summary.notApplied ? `, not applied on ${page.delivery.summary.notApplied}` : ''}
         </h2>
-        <div class="table-scroll">
-          <table data-testid="charger-table">
-            <thead>
-              <tr>
-                <th scope="col">Charger</th>
-                <th scope="col">Connection</th>
-                <th scope="col">OCPP version</th>
-                <th scope="col">Plan delivery</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.delivery.chargers.map((c) => (
-                <tr key={c.chargerId} data-charger={c.chargerId} data-connected={c.link?.connected ? 'yes' : 'no'}>
-                  <th scope="row">{c.chargerId}</th>
-                  <td>
-                    {c.link ? (
-                      <>
-                        <span class={c.link.connected ? 'ok' : 'error'}>{c.link.connected ? 'connected' : 'disconnected'}</span> since {dateTime(c.link.since, zone)}
-                        {c.link.reason ? <div class="sub">{c.link.reason}</div> : null}
-                      </>
-                    ) : (
-                      'never connected'
-                    )}
-                  </td>
-                  <td>{c.link?.version ?? '–'}</td>
-                  <td>
-                    {c.delivery ? (
-                      <>
-                        <span class={c.delivery.status === 'applied' ? 'ok' : c.delivery.status === 'pending' ? '' : 'error'}>{c.delivery.status}</span> since {dateTime(c.delivery.at, zone)}
-                        {c.delivery.message ? <div class="sub">{c.delivery.code ? `${c.delivery.code}: ` : ''}{c.delivery.message}</div> : null}
-                        {c.delivery.nextRetryAt ? <div class="sub">attempt {c.delivery.attempts}, next retry {dateTime(c.delivery.nextRetryAt, zone)}</div> : null}
-                      </>
-                    ) : (
-                      'no plan sent yet'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <VirtualRows
+          rows={page.delivery.chargers}
+          rowHeight={56}
+          columns={4}
+          label="Chargers"
+          testId="charger-table"
+          header={
+            <tr>
+              <th scope="col">Charger</th>
+              <th scope="col">Connection</th>
+              <th scope="col">OCPP version</th>
+              <th scope="col">Plan delivery</th>
+            </tr>
+          }
+          render={(c) => (
+            <tr key={c.chargerId} class="row" data-charger={c.chargerId} data-connected={c.link?.connected ? 'yes' : 'no'}>
+              <th scope="row">{c.chargerId}</th>
+              <td>
+                {c.link ? (
+                  <>
+                    <span class={c.link.connected ? 'ok' : 'error'}>{c.link.connected ? 'connected' : 'disconnected'}</span> since {dateTime(c.link.since, zone)}
+                    {c.link.reason ? <div class="sub clip" title={c.link.reason}>{c.link.reason}</div> : null}
+                  </>
+                ) : (
+                  'never connected'
+                )}
+              </td>
+              <td>{c.link?.version ?? '–'}</td>
+              <td>
+                {c.delivery ? (
+                  <>
+                    <span class={c.delivery.status === 'applied' ? 'ok' : c.delivery.status === 'pending' ? '' : 'error'}>{c.delivery.status}</span> since {dateTime(c.delivery.at, zone)}
+                    {c.delivery.message ? (
+                      <div class="sub clip" title={c.delivery.message}>
+                        {c.delivery.code ? `${c.delivery.code}: ` : ''}
+                        {c.delivery.message}
+                        {c.delivery.nextRetryAt ? ` (attempt ${c.delivery.attempts}, next retry ${dateTime(c.delivery.nextRetryAt, zone)})` : ''}
+                      </div>
+                    ) : null}
+                  </>
+                ) : (
+                  'no plan sent yet'
+                )}
+              </td>
+            </tr>
+          )}
+        />
       </section>
       <section aria-labelledby="dispatches-title">
         <h2 id="dispatches-title">Dispatches</h2>

@@ -1,10 +1,11 @@
 /**
  * The per-vehicle timeline: one row per session with its plug window, planned power and state of charge as a
  * small drawing over the plan's horizon, the target at departure, V2G consent and any shortfall with its reason.
- * Rows off screen are not laid out (content-visibility), so a 1,000-vehicle site renders at once.
+ * Only the rows in view are rendered (virtual-rows.tsx), so a 1,000-vehicle site renders at once.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { dateTime, kw, kwh, pct } from './format.ts';
+import { VirtualRows } from './virtual-rows.tsx';
 import type { SitePage, VehicleRow } from './types.ts';
 
 const width = 240;
@@ -69,47 +70,48 @@ export function VehicleTimeline({ page, selected, onSelect }: { page: SitePage; 
         </select>
         <span aria-live="polite">{rows.length} shown</span>
       </div>
-      <div class="table-scroll">
-        <table class="vehicles" data-testid="vehicle-table">
-          <thead>
-            <tr>
-              <th scope="col">Session / charger</th>
-              <th scope="col">Plugged in ({zone})</th>
-              <th scope="col">Plan over the horizon</th>
-              <th scope="col">SoC now → at departure (target)</th>
-              <th scope="col">V2G</th>
-              <th scope="col">Shortfall</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((v) => (
-              <tr key={v.sessionId} class={`${v.shortfallKwh > 0 ? 'short' : ''} ${selected === v.sessionId ? 'selected' : ''}`}>
-                <th scope="row">
-                  <button type="button" class="link" aria-pressed={selected === v.sessionId} onClick={() => onSelect(v.sessionId)}>
-                    {v.sessionId}
-                  </button>
-                  <div class="sub">{v.chargerId}</div>
-                </th>
-                <td>
-                  {dateTime(v.arrival, zone)} → {dateTime(v.departure, zone)}
-                </td>
-                <td>
-                  <Strip row={v} slots={slots} maxKw={maxKw} />
-                </td>
-                <td>
-                  {v.socPct.length > 0 ? `${pct(v.socPct[page.nowSlot ?? 0] ?? v.socPct[0]!)} → ${pct(v.departureSocPct ?? 0)}` : '–'}
-                  {v.targetSocPct !== undefined ? ` (${pct(v.targetSocPct)})` : ''}
-                </td>
-                <td>{v.v2gConsent ? (v.v2gPlanned ? 'consent' : 'consent (charger cannot)') : 'no'}</td>
-                <td>
-                  {v.shortfallKwh > 0 ? <strong>{kwh(v.shortfallKwh)}</strong> : v.planned === 'planned' ? 'none' : ''}
-                  {v.reason ? <div class="sub">{v.reason}</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <VirtualRows
+        rows={rows}
+        rowHeight={56}
+        columns={6}
+        label="Vehicles"
+        testId="vehicle-table"
+        header={
+          <tr>
+            <th scope="col">Session / charger</th>
+            <th scope="col">Plugged in ({zone})</th>
+            <th scope="col">Plan over the horizon</th>
+            <th scope="col">SoC now → at departure (target)</th>
+            <th scope="col">V2G</th>
+            <th scope="col">Shortfall</th>
+          </tr>
+        }
+        render={(v) => (
+          <tr key={v.sessionId} class={`row ${v.shortfallKwh > 0 ? 'short' : ''} ${selected === v.sessionId ? 'selected' : ''}`}>
+            <th scope="row">
+              <button type="button" class="link" aria-pressed={selected === v.sessionId} onClick={() => onSelect(v.sessionId)}>
+                {v.sessionId}
+              </button>
+              <div class="sub">{v.chargerId}</div>
+            </th>
+            <td>
+              {dateTime(v.arrival, zone)} → {dateTime(v.departure, zone)}
+            </td>
+            <td>
+              <Strip row={v} slots={slots} maxKw={maxKw} />
+            </td>
+            <td>
+              {v.socPct.length > 0 ? `${pct(v.socPct[page.nowSlot ?? 0] ?? v.socPct[0]!)} → ${pct(v.departureSocPct ?? 0)}` : '–'}
+              {v.targetSocPct !== undefined ? ` (${pct(v.targetSocPct)})` : ''}
+            </td>
+            <td>{v.v2gConsent ? (v.v2gPlanned ? 'consent' : 'consent (charger cannot)') : 'no'}</td>
+            <td title={v.reason}>
+              {v.shortfallKwh > 0 ? <strong>{kwh(v.shortfallKwh)}</strong> : v.planned === 'planned' ? 'none' : ''}
+              {v.reason ? <div class="sub clip">{v.reason}</div> : null}
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

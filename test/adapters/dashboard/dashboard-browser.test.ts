@@ -72,10 +72,11 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
   it('opens the depot page with its charts, vehicles and chargers', async () => {
     await page.click('a[href="#/sites/demo-depot"]');
     for (const chart of ['price-chart', 'load-chart', 'flex-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
-    expect(await page.locator('[data-testid=vehicle-table] tbody tr').count()).toBe(12);
-    expect(await page.locator('[data-testid=charger-table] tbody tr').count()).toBe(12);
+    expect(await page.getAttribute('[data-testid=vehicle-table]', 'data-rows')).toBe('12');
+    expect(await page.getAttribute('[data-testid=charger-table]', 'data-rows')).toBe('12');
+    expect(await page.locator('[data-testid=vehicle-table] tbody tr.row').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=site-page]')).toContain('Europe/Berlin');
-    await page.locator('[data-testid=vehicle-table] tbody tr').first().locator('button').press('Enter');
+    await page.locator('[data-testid=vehicle-table] tbody tr.row').first().locator('button').press('Enter');
     await page.locator('[data-testid=vehicle-chart] canvas').waitFor();
     await shot('site');
   });
