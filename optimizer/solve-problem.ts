@@ -399,7 +399,9 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     // With a network the LP holds current magnitudes by an inner polygon: its objective bounds the exact
     // problem only after the duality correction (magnitude-rows.ts), and "optimal" means optimal for it.
     const approximationGap = innerApproximationGap(session.networkRowSet(), lp.rowDual);
-    run.relaxationObjective = lp.objective === undefined || approximationGap === undefined ? undefined : lp.objective - approximationGap;
+    // A charge preference (regulariser) is in the LP's objective but not the plan's: no bound is claimed then.
+    const regularised = problem.vehicles.some((v) => v.chargePreferencePerKwh !== undefined);
+    run.relaxationObjective = lp.objective === undefined || approximationGap === undefined || regularised ? undefined : lp.objective - approximationGap;
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
       answer = answerFrom(rp, formulation.columns, lp.x, lp.status === 'optimal' ? 'optimal' : 'feasible');

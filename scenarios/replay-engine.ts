@@ -14,7 +14,6 @@
 import { plugWindow } from '../grid/plug-window.ts';
 import { problemNetwork, siteCapacityKw } from '../grid/site-network.ts';
 import type { SlotGrid } from '../grid/slot-grid.ts';
-import type { BaselineName } from '../optimizer/baselines/index.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
 import { offlineBoundGapPct, offlineController, offlineReferenceLabel, solveOffline, type OfflineSolution } from './offline-optimum.ts';
 import { periodSignals } from './period-signals.ts';
@@ -41,6 +40,8 @@ export interface ReplayDependencies {
   readonly onProgress?: (progress: ReplayProgress) => void;
   /** A precomputed offline solution for `offline` (so `compare` solves it once). */
   readonly offline?: OfflineSolution;
+  /** A controller to use instead of the policy's own (a study of MPC options: `mpcController`); `policy` still names the run. */
+  readonly controller?: Controller;
 }
 
 /** Energy below the floor by more than this (kWh) counts as a reserve breach. */
@@ -101,11 +102,12 @@ function emptySlots(T: number): SlotSeries {
 }
 
 function controllerFor(inputs: ReplayInputs, policy: PolicyName, deps: ReplayDependencies): { controller: Controller; offline?: OfflineSolution } {
+  if (deps.controller) return { controller: deps.controller };
   if (policy === 'offline') {
     const offline = deps.offline ?? solveOffline(inputs, deps.solver ?? {}, deps.clock);
     return { controller: offlineController(offline), offline };
   }
-  return { controller: rollingController(inputs, policy as 'mpc' | BaselineName, deps.solver ?? {}) };
+  return { controller: rollingController(inputs, policy, deps.solver ?? {}) };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * timeseries.csv (one row per slot) and sessions.csv (one row per session, the excluded ones last with
  * their reason). Instants in RFC 3339 with the site's offset, powers in kW, energies in kWh, prices in the
- * site currency per kWh. Numbers are rounded to 6 decimals.
+ * site currency per kWh. Numbers are rounded to 6 decimals. No wall-clock timing is written here (each
+ * decision's time is in timings.json), so identical runs write identical files.
  */
 import { stringify } from 'csv-stringify/sync';
 import { formatInstant } from '../grid/instant.ts';
@@ -18,7 +19,7 @@ export function timeseriesCsv(result: ReplayResult): string {
   const header = [
     'slot_start', 'slot_start_utc', 'market_price_per_kwh', 'import_price_per_kwh', 'export_price_per_kwh', 'base_load_kw', 'pv_kw',
     'pv_curtailed_kw', 'fleet_charge_kw', 'fleet_discharge_kw', 'site_import_kw', 'site_export_kw', 'import_limit_kw', 'export_limit_kw',
-    'plugged_vehicles', 'triggers', 'decision_ms', 'plan_status',
+    'plugged_vehicles', 'triggers', 'plan_status',
   ];
   const rows = s.startUtcMs.map((t, k) => [
     formatInstant(t, result.zone),
@@ -37,7 +38,6 @@ export function timeseriesCsv(result: ReplayResult): string {
     r6(s.exportLimitKw[k]!),
     s.pluggedVehicles[k],
     s.triggers[k],
-    s.decisionMs[k] === undefined ? '' : r6(s.decisionMs[k]!),
     s.planStatus[k],
   ]);
   return stringify([header, ...rows], csvOptions);
