@@ -62,6 +62,8 @@ export const ConfigSchema = Type.Object(
     DISPATCH_RATE_LIMIT_MAX: Int('dispatch requests per token per window', 1, 1_000_000, 60),
     DISPATCH_RATE_LIMIT_WINDOW_MS: Int('dispatch rate-limit window (ms)', 1_000, 86_400_000, 60_000),
     BODY_LIMIT_BYTES: Int('largest request body (bytes)', 1_024, 100 * 1024 * 1024, 1024 * 1024),
+    HTTP_REQUEST_TIMEOUT_MS: Int('a request whose headers and body have not fully arrived after this long is answered 408 and its connection closed (ms); a slow body cannot hold a connection open', 500, 3_600_000, 30_000),
+    HTTP_IDLE_TIMEOUT_MS: Int('a connection with no traffic for this long (also a kept-alive one between requests) is closed (ms)', 500, 3_600_000, 72_000),
     PLAN_HISTORY_LIMIT: Int('plans kept per site', 1, 10_000, 50),
     IDEMPOTENCY_TTL_MS: Int('how long an Idempotency-Key is remembered (ms)', 1_000, 7 * 86_400_000, 86_400_000),
     SHUTDOWN_GRACE_MS: Int('graceful shutdown budget before the process is ended (ms)', 100, 600_000, 10_000),
@@ -129,6 +131,10 @@ export interface ServiceConfig {
   readonly dispatchRateLimitMax: number;
   readonly dispatchRateLimitWindowMs: number;
   readonly bodyLimitBytes: number;
+  /** Whole-request (headers + body) deadline (ms): 408 and closed after it. */
+  readonly httpRequestTimeoutMs: number;
+  /** A connection without traffic for this long is closed (ms). */
+  readonly httpIdleTimeoutMs: number;
   readonly planHistoryLimit: number;
   readonly idempotencyTtlMs: number;
   readonly shutdownGraceMs: number;
@@ -397,6 +403,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     dispatchRateLimitMax: c.DISPATCH_RATE_LIMIT_MAX,
     dispatchRateLimitWindowMs: c.DISPATCH_RATE_LIMIT_WINDOW_MS,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    httpRequestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
+    httpIdleTimeoutMs: c.HTTP_IDLE_TIMEOUT_MS,
     planHistoryLimit: c.PLAN_HISTORY_LIMIT,
     idempotencyTtlMs: c.IDEMPOTENCY_TTL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,

@@ -9,6 +9,7 @@
  */
 import createError, { type FastifyError } from '@fastify/error';
 import { gridErrorCodes, type GridErrorCode } from '../grid/errors.ts';
+import { optimizerErrorCodes } from '../optimizer/errors.ts';
 
 /** One problem with one field of a request: a JSON Pointer into it (`/body/departure`) and a sentence. */
 export interface FieldIssue {
@@ -30,6 +31,7 @@ export interface ErrorCodeInfo {
 /** The service's own codes. */
 export const serviceErrorCodes = {
   V2G_ERR_VALIDATION: { status: 400, title: 'The request does not match its schema', retryable: false },
+  V2G_ERR_BAD_URL: { status: 400, title: 'The request URL cannot be decoded (bad percent-encoding)', retryable: false },
   V2G_ERR_MALFORMED_BODY: { status: 400, title: 'The request body cannot be parsed', retryable: false },
   V2G_ERR_UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required', retryable: false },
   V2G_ERR_FORBIDDEN: { status: 403, title: 'The token lacks the scope this operation needs', retryable: false },
@@ -37,8 +39,11 @@ export const serviceErrorCodes = {
   V2G_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No such route', retryable: false },
   V2G_ERR_PLAN_NOT_FOUND: { status: 404, title: 'The site has no plan yet', retryable: true },
   V2G_ERR_CONFLICT: { status: 409, title: 'The request conflicts with the current state', retryable: false },
+  /** Every re-applied attempt of a read-modify-write lost to another writer (adapters/store/optimistic-update.ts); nothing was written. */
+  V2G_ERR_CONCURRENT_UPDATE: { status: 409, title: 'The resource kept changing while the request was applied; nothing was changed', retryable: true },
   V2G_ERR_IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still being processed', retryable: true },
   V2G_ERR_PRECONDITION_FAILED: { status: 412, title: 'The resource changed since the revision named in If-Match', retryable: false },
+  V2G_ERR_REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time (HTTP_REQUEST_TIMEOUT_MS); the connection was closed', retryable: true },
   V2G_ERR_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large', retryable: false },
   V2G_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body has an unsupported media type', retryable: false },
   V2G_ERR_REQUEST_INVALID: { status: 422, title: 'The request is well-formed but breaks a rule', retryable: false },
@@ -46,6 +51,7 @@ export const serviceErrorCodes = {
   V2G_ERR_SIGNALS_MISSING: { status: 422, title: 'The site lacks the signals a plan needs', retryable: false },
   V2G_ERR_SITE_NOT_PLANNABLE: { status: 422, title: "The site's inputs cannot be turned into a problem", retryable: false },
   V2G_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', retryable: true },
+  V2G_ERR_AUTH_THROTTLED: { status: 429, title: 'Too many failed credential checks from this address or for this identity; wait for Retry-After', retryable: true },
   V2G_ERR_INTERNAL: { status: 500, title: 'Internal error', retryable: true },
   V2G_ERR_SOLVE_FAILED: { status: 503, title: 'The solver failed; the last good plan stays in force', retryable: true },
   V2G_ERR_NOT_READY: { status: 503, title: 'The service is not ready', retryable: true },
@@ -60,6 +66,7 @@ export function errorCodeInfo(code: string): ErrorCodeInfo | undefined {
   // Own properties only: `constructor` or `toString` is no code.
   if (Object.hasOwn(serviceErrorCodes, code)) return (serviceErrorCodes as Record<string, ErrorCodeInfo>)[code];
   if (Object.hasOwn(gridErrorCodes, code)) return { status: 422, title: capitalise((gridErrorCodes as Record<string, string>)[code]!), retryable: false };
+  if (Object.hasOwn(optimizerErrorCodes, code)) return { status: 422, title: capitalise((optimizerErrorCodes as Record<string, string>)[code]!), retryable: false };
   return undefined;
 }
 
@@ -71,6 +78,7 @@ function capitalise(s: string): string {
 export function allErrorCodes(): Record<string, ErrorCodeInfo> {
   const out: Record<string, ErrorCodeInfo> = { ...serviceErrorCodes };
   for (const code of Object.keys(gridErrorCodes) as GridErrorCode[]) out[code] = errorCodeInfo(code)!;
+  for (const code of Object.keys(optimizerErrorCodes)) out[code] = errorCodeInfo(code)!;
   return out;
 }
 

@@ -25,6 +25,7 @@ import { loadConfig, type ServiceConfig } from '../adapters/config.ts';
 import type { ServiceContext } from '../adapters/service/context.ts';
 import { seedDemoSite } from '../adapters/service/demo-site.ts';
 import { ServiceMetrics } from '../adapters/service/metrics.ts';
+import { ReplansAfterWrite } from '../adapters/service/replan-after-write.ts';
 import { createServiceBackend } from '../adapters/service/service-backend.ts';
 import { createRedisClient, waitForRedis } from '../adapters/store/redis-connection.ts';
 import { RoleProcess, killAll } from '../test/adapters/role-processes.ts';
@@ -87,8 +88,9 @@ async function run(workerCount: number): Promise<RunResult> {
     await Promise.all(workers.map((w) => w.listening(120_000)));
     await backend.ready(10_000);
     const ctx: ServiceContext = {
-      config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
-      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false },
+      config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
+      replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }),
+      metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes, authThrottle: backend.authThrottle,
     };
     const seeding = performance.now();
     for (let i = 1; i <= sites; i++) await seedDemoSite(ctx, { siteId: siteId(i), vehicles, seed: i, schedules: false, replan: false });

@@ -27,6 +27,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { GridInputError, type GridIssue } from './errors.ts';
+import { assertXmlSafe, maxXmlDepth } from './xml-safety.ts';
 import { parseRfc3339 } from './instant.ts';
 import { parseDurationMs } from './iso-duration.ts';
 import { createSignalSeries, utcText, type SeriesInterval, type SignalSeries } from './signal-series.ts';
@@ -40,6 +41,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   isArray: (name) => arrays.has(name),
+  maxNestedTags: maxXmlDepth,
 });
 
 const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -197,11 +199,20 @@ function rootNamespace(xml: string): string | undefined {
 }
 
 function rootOf(xml: string): Node {
+  assertXmlSafe(xml, 'ENTSO-E XML');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new GridInputError('V2G_ERR_XML_FORMAT', 'The ENTSO-E XML is malformed', [syntaxIssue(xml, valid.err)]);
   }
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (error) {
+    // The parser's own guards (reserved names, depth, entities) behind the checks above: still refused, never a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    const unsafe = /SECURITY|nested|entit/i.test(message);
+    throw new GridInputError(unsafe ? 'V2G_ERR_XML_UNSAFE' : 'V2G_ERR_XML_FORMAT', unsafe ? 'The ENTSO-E XML was refused as unsafe' : 'The ENTSO-E XML could not be parsed', [{ path: '', message }]);
+  }
   const ack = doc['Acknowledgement_MarketDocument'];
   if (ack !== undefined) {
     const reasons = list(ack, 'Reason').map((r) => `${text(child(r, 'code')) ?? '?'}: ${text(child(r, 'text')) ?? ''}`);

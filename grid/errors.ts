@@ -21,6 +21,7 @@ export const gridErrorCodes = {
   V2G_ERR_UNIT_MISMATCH: 'a unit cannot be converted to the unit required (other quantity or currency)',
   V2G_ERR_CSV_FORMAT: 'a CSV text is malformed (header, columns, timestamps or numbers)',
   V2G_ERR_XML_FORMAT: 'an XML text is malformed or is not the expected ENTSO-E document',
+  V2G_ERR_XML_UNSAFE: 'an XML text was refused as unsafe (a document type or entity declaration, nesting too deep, or a reserved name)',
   V2G_ERR_ENTSOE_NO_DATA: 'ENTSO-E answered with an acknowledgement document instead of data',
   V2G_ERR_OPENADR_FORMAT: 'an OpenADR 3 event is malformed',
   V2G_ERR_OPENADR_UNSUPPORTED_PAYLOAD: 'an OpenADR 3 event carries a payload type this parser does not support',

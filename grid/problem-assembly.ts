@@ -17,7 +17,7 @@
  *   `V2G_ERR_ASSEMBLY_INPUT` with each issue naming its code. The result always passes `validateProblem`
  *   (otherwise `V2G_ERR_PROBLEM_INVALID`).
  */
-import type { Problem } from '../optimizer/problem.ts';
+import { limits, type Problem } from '../optimizer/problem.ts';
 import { validateProblem } from '../optimizer/problem-validation.ts';
 import type { DemandChargeInput } from './demand-charge.ts';
 import { GridInputError, prefixIssues, type GridErrorCode, type GridIssue } from './errors.ts';
@@ -33,7 +33,7 @@ import { vehiclesOnGrid, type DroppedVehicle, type VehicleAtInstants } from './v
 import { isKnownZone } from './zone.ts';
 
 /** Largest horizon the optimizer accepts (`Problem.slotCount` maximum). */
-export const maxSlotCount = 10_000;
+export const maxSlotCount = limits.maxSlots;
 
 /** A site: where it is, how it is billed, how it is connected. */
 export interface SiteDescription {

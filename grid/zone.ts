@@ -16,9 +16,18 @@ function zoneOf(name: string): IANAZone {
   return z;
 }
 
+/** Answers of `isKnownZone` (luxon builds an Intl.DateTimeFormat per call: a replay asks at every decision). */
+const known = new Map<string, boolean>();
+
 /** Whether `zone` is a known IANA zone name (e.g. `Europe/Berlin`; `UTC` is accepted too). */
 export function isKnownZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.length === 0) return false;
+  let answer = known.get(zone);
+  if (answer === undefined) {
+    answer = IANAZone.isValidZone(zone);
+    if (known.size < 1_000) known.set(zone, answer);
+  }
+  return answer;
 }
 
 /** Throws `V2G_ERR_UNKNOWN_ZONE` unless `zone` is a known IANA zone. */

@@ -15,6 +15,9 @@
  * With a three-phase network the extra import of a slot is also what its current limits leave: the
  * vehicles' extra power is added one after another (problem order), each within the exact magnitudes left
  * by the plan and the vehicles before it (network-load.ts), so the envelope's "up" can be done as shown.
+ * "Down" likewise, on its own copy of the plan's currents: shedding one line pair's load can raise a line's
+ * current (a line carries the difference of two pairs' currents), so each vehicle sheds only what keeps every
+ * exact magnitude within its limit.
  */
 import { NetworkLoad } from './network/network-load.ts';
 import type { Plan } from './plan.ts';
@@ -38,9 +41,15 @@ export function flexibilityEnvelope(rp: ResolvedProblem, plan: Plan): Flexibilit
   const plannedNetKw = plan.site.importKw.map((imp, t) => imp - plan.site.exportKw[t]!);
   const vehicleUp = new Float64Array(T);
   const vehicleDown = new Float64Array(T);
-  const network = rp.network ? new NetworkLoad(rp.network, T) : undefined;
-  if (network) plan.vehicles.forEach((vp, i) => vp.powerKw.forEach((kw, t) => kw !== 0 && network.add(i, t, kw)));
+  const planLoad = () => {
+    const load = new NetworkLoad(rp.network!, T);
+    plan.vehicles.forEach((vp, i) => vp.powerKw.forEach((kw, t) => kw !== 0 && load.add(i, t, kw)));
+    return load;
+  };
+  const network = rp.network ? planLoad() : undefined;
+  const networkDown = rp.network ? planLoad() : undefined;
   const ups: [number, number, number][] = [];
+  const downs: [number, number, number][] = [];
   rp.vehicles.forEach((v, i) => {
     const vp = plan.vehicles[i]!;
     // reachableAfter[t]: energy the vehicle can still add from slot t to its departure at full power.
@@ -61,9 +70,16 @@ export function flexibilityEnvelope(rp: ResolvedProblem, plan: Plan): Flexibilit
       if (lowest > 0 && lowest > highest) lowest = highest;
       if (network) ups.push([i, t, Math.max(0, highest - planned)]);
       else vehicleUp[t]! += Math.max(0, highest - planned);
-      vehicleDown[t]! += Math.max(0, planned - Math.min(lowest, planned));
+      const down = Math.max(0, planned - Math.min(lowest, planned));
+      if (network) downs.push([i, t, down]);
+      else vehicleDown[t]! += down;
     }
   });
+  for (const [i, t, down] of downs) {
+    const kw = Math.min(down, networkDown!.headroomDownKw(i, t));
+    networkDown!.add(i, t, -kw);
+    vehicleDown[t]! += kw;
+  }
   for (const [i, t, up] of ups) {
     const kw = Math.min(up, network!.headroomKw(i, t));
     network!.add(i, t, kw);

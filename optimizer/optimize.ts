@@ -8,6 +8,7 @@ import type { Problem } from './problem.ts';
 import { solveWithBaseline, type SolveOptions } from './solve-problem.ts';
 import { SolverPool } from './solver-pool.ts';
 import type { SolverName } from './solver-names.ts';
+import type { SolveProgressListener } from './solve-progress.ts';
 
 export { isSolverName, lpSolverNames, solverNames, type SolverName } from './solver-names.ts';
 
@@ -16,6 +17,8 @@ export interface OptimizeOptions extends SolveOptions {
   readonly solver?: SolverName;
   /** Pool for LP backends; default: a shared pool created on first use. */
   readonly pool?: SolverPool;
+  /** Progress of an LP-backend solve (phase, round, best plan, bound, gap), from its worker thread. */
+  readonly onProgress?: SolveProgressListener;
 }
 
 let sharedPool: SolverPool | undefined;
@@ -30,8 +33,8 @@ export function defaultSolverPool(): SolverPool {
 export async function optimize(problem: Problem, options: OptimizeOptions = {}): Promise<Plan> {
   const solver = options.solver ?? 'highs';
   if (solver === 'highs' || solver === 'lp-solver') {
-    const { pool, solver: _solver, ...solveOptions } = options;
-    return (pool ?? defaultSolverPool()).solve(problem, solver, solveOptions);
+    const { pool, solver: _solver, onProgress, ...solveOptions } = options;
+    return (pool ?? defaultSolverPool()).solve(problem, solver, solveOptions, onProgress);
   }
   return solveWithBaseline(problem, solver);
 }

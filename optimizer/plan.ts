@@ -4,15 +4,17 @@
 
 /**
  * `optimal`: proven optimal (for a MILP, within the MIP gap). `feasible`: valid but not proven optimal (a
- * baseline, or a solver stopped early with an incumbent). `timed_out`: the time limit hit before any valid
- * plan; the plan holds a fallback (idle, or the best available) that still passed the validator.
- * `error`: the backend failed; the plan holds no power (all zero) and `message` says why.
+ * baseline, or the LP repair). `timed_out`: the time budget ran out before the solver finished; the plan is
+ * the cheapest valid plan found by then (`origin` says which: a repaired or rounded LP answer, or a
+ * baseline). `error`: the backend failed; the plan is the cheapest valid baseline (or all idle) and
+ * `message` says why. Every plan, whatever its status, passed the independent validator.
  */
 export type PlanStatus = 'optimal' | 'feasible' | 'timed_out' | 'error';
 
-/** Who made a plan: an LP backend or a baseline. */
+/** Who made a plan: an LP backend, the price decomposition (optimizer/decomposition/) or a baseline. */
 export type Backend =
   | 'highs'
+  | 'decomposition'
   | 'lp-solver'
   | 'uncontrolled'
   | 'alap'
@@ -20,6 +22,19 @@ export type Backend =
   | 'llf'
   | 'round-robin'
   | 'price-greedy';
+
+/** Why a vehicle leaves short (see optimizer/shortfall-reasons.ts). */
+export interface ShortfallReason {
+  /**
+   * `own-limit`: its own charger and stay cannot deliver the target; `site-limit`: the site import limit
+   * (dispatch limits included) or a network current limit was used up wherever it could have charged more;
+   * `price`: an optimised plan found more charging dearer than the shortfall penalty; `strategy`: a plan
+   * that does not optimise cost (a baseline, a rounded LP answer) left room.
+   */
+  readonly kind: 'own-limit' | 'site-limit' | 'price' | 'strategy';
+  /** One sentence with the numbers (kWh, slots, prices). */
+  readonly detail: string;
+}
 
 /** One vehicle's schedule. */
 export interface VehiclePlan {
@@ -31,6 +46,8 @@ export interface VehiclePlan {
   readonly energyKwh: number[];
   /** Energy missing at departure (or at the horizon end, for a later departure) against the target (kWh). */
   readonly shortfallKwh: number;
+  /** Present exactly when `shortfallKwh` > 1e-6: why the vehicle is short. */
+  readonly shortfallReason?: ShortfallReason;
 }
 
 /** The site's grid connection per slot. */
@@ -81,6 +98,45 @@ export interface SolverStats {
   readonly relaxationObjective?: number;
 }
 
+/**
+ * Which kind of candidate a returned plan is: `lp` (the LP relaxation's answer, already conflict-free),
+ * `milp` (the exact lazy MILP), `lp-repair` (the LP repair, finished), `lp-rounded` (an LP answer with mode
+ * conflicts made feasible by rounding low powers and netting directions: the plain LP, or the repair
+ * stopped mid-way by the budget), `baseline` (see `PlanOrigin.baseline`), `idle` (nothing else was valid).
+ */
+export type PlanSource = 'lp' | 'milp' | 'lp-repair' | 'lp-rounded' | 'baseline' | 'idle';
+
+/** One valid candidate a solve considered. */
+export interface PlanCandidate {
+  readonly source: PlanSource;
+  /** The baseline's name when `source` is `baseline`. */
+  readonly baseline?: string;
+  /** Its `cost.objective`. */
+  readonly objective: number;
+}
+
+/**
+ * How an LP-backend plan was chosen: the candidate returned, its objective, the best lower bound known and
+ * the gap between them, and whether the time budget ran out. Invariant: `objective` is the least objective
+ * of all valid `candidates` (a plan never costs more than one the solve had found), up to 1e-9 relative.
+ */
+export interface PlanOrigin extends PlanCandidate {
+  /** Best proven lower bound on the optimum (LP relaxation, duality-corrected with a network); absent when none is known. */
+  readonly bound?: number;
+  /** objective - bound (>= 0 up to solver tolerances); absent without a bound. */
+  readonly gap?: number;
+  /** 100 x gap / |bound| (percent); absent without a bound or when |bound| < 1e-9. */
+  readonly gapPct?: number;
+  /** The budget ran out before the solver finished (then the plan's status is `timed_out`). */
+  readonly timedOut: boolean;
+  /** The whole solve's wall-clock budget (ms). */
+  readonly timeLimitMs: number;
+  /** Time the solve took, as measured by its clock (ms). */
+  readonly elapsedMs: number;
+  /** Every valid candidate considered, cheapest first. */
+  readonly candidates: readonly PlanCandidate[];
+}
+
 /** A schedule for every vehicle, the site flows it implies and what it costs; see `PlanStatus`. */
 export interface Plan {
   readonly status: PlanStatus;
@@ -92,4 +148,6 @@ export interface Plan {
   readonly site: SitePlan;
   readonly cost: CostBreakdown;
   readonly stats: SolverStats;
+  /** Which candidate this plan is and how close to the bound (plans from LP backends and their fallbacks). */
+  readonly origin?: PlanOrigin;
 }

@@ -21,8 +21,18 @@ const compiled = Compile(ProblemSchema);
 export const maxListedIssues = 200;
 if (Settings.Get().maxErrors < maxListedIssues + 1) Settings.Set({ maxErrors: maxListedIssues + 1 });
 
-/** Largest model accepted (vehicles x slots); past it the WebAssembly heap of one solve is at risk. */
-export const maxVehicleSlots = 2_000_000;
+/**
+ * Largest model accepted: plugged-in vehicle-slots (the sum of the vehicles' windows, the LP's columns per
+ * kind): a generated 100,000-vehicle depot over a day of 15-minute slots (about 3.5 M). One monolithic
+ * HiGHS model holds far less (about 10,000 generated vehicles at 96 slots): the solver pool refuses a
+ * larger one with V2G_ERR_PROBLEM_TOO_LARGE (memory-estimate.ts) before it could abort.
+ */
+export const maxVehicleSlots = 10_000_000;
+/**
+ * Largest plan accepted: vehicles x slots (every plan holds a power per vehicle and slot; 20 M numbers are
+ * about 160 MB per copy). The Caltech March 2019 month at 5 minutes (953 x 10,731) fits.
+ */
+export const maxDenseVehicleSlots = 20_000_000;
 
 function problemSchemaIssues(input: unknown): InputIssue[] {
   const issues = schemaIssues(compiled, input);
@@ -36,6 +46,17 @@ function problemSchemaIssues(input: unknown): InputIssue[] {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Sum of the vehicles' plug windows in slots (each clipped to [0, T]; malformed entries count as the whole horizon). */
+function pluggedVehicleSlots(vehicles: readonly unknown[], T: number): number {
+  let sum = 0;
+  for (const v of vehicles) {
+    const a = isObject(v) && isNumber(v.arrivalSlot) ? Math.max(0, Math.min(T, v.arrivalSlot)) : 0;
+    const d = isObject(v) && isNumber(v.departureSlot) ? Math.max(0, Math.min(T, v.departureSlot)) : T;
+    sum += Math.max(0, d - a);
+  }
+  return sum;
+}
 
 function checkLength(issues: InputIssue[], value: unknown, n: number, path: string): void {
   if (Array.isArray(value) && value.length !== n) {
@@ -66,11 +87,16 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
     }
   }
   const vehicles = Array.isArray(p.vehicles) ? p.vehicles : [];
-  if (T !== undefined && vehicles.length * T > maxVehicleSlots) {
+  if (T !== undefined && vehicles.length * T > maxDenseVehicleSlots) {
     issues.push({
       path: '/vehicles',
-      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxVehicleSlots} vehicle-slots`,
+      message: `${vehicles.length} vehicles x ${T} slots exceeds the supported ${maxDenseVehicleSlots} vehicle-slots of a plan`,
     });
+  } else if (T !== undefined) {
+    const plugged = pluggedVehicleSlots(vehicles, T);
+    if (plugged > maxVehicleSlots) {
+      issues.push({ path: '/vehicles', message: `${plugged} plugged-in vehicle-slots exceed the supported ${maxVehicleSlots}` });
+    }
   }
   const ids = new Map<string, number>();
   vehicles.forEach((v: unknown, i) => {
@@ -119,7 +145,54 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
 export function validateProblem(input: unknown): ProblemValidation {
   const issues = problemSchemaIssues(input);
   if (isObject(input)) issues.push(...ruleIssues(input));
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, problem: input as Problem };
+  return issues.length > 0 ? { ok: false, issues: foldSlotRuns(issues) } : { ok: true, problem: input as Problem };
+}
+
+/**
+ * An issue that repeats over the entries of one array (`/importLimitKw/0`, `/importLimitKw/1`, ... with the
+ * same message) reported once, on the array, with the index ranges: `/importLimitKw: entries 0-95: must
+ * be <= 1000000`. Issues that occur once keep their own path.
+ */
+export function foldSlotRuns(issues: readonly InputIssue[]): InputIssue[] {
+  const groups = new Map<string, { prefix: string; message: string; indices: number[]; at: number }>();
+  const out: (InputIssue | string)[] = [];
+  for (const issue of issues) {
+    const m = /^(.*)\/(\d+)$/.exec(issue.path);
+    if (!m) {
+      out.push(issue);
+      continue;
+    }
+    const key = `${m[1]}\u0000${issue.message}`;
+    const group = groups.get(key);
+    if (group) group.indices.push(Number(m[2]));
+    else {
+      groups.set(key, { prefix: m[1]!, message: issue.message, indices: [Number(m[2])], at: out.length });
+      out.push(key);
+    }
+  }
+  return out.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const g = groups.get(entry)!;
+    if (g.indices.length === 1) return { path: `${g.prefix}/${g.indices[0]}`, message: g.message };
+    return { path: g.prefix === '' ? '/' : g.prefix, message: `entries ${ranges(g.indices)}: ${g.message}` };
+  });
+}
+
+/** `0-3, 7, 9-10` for [0, 1, 2, 3, 7, 9, 10] (sorted, duplicates dropped). */
+function ranges(indices: readonly number[]): string {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let start = sorted[0]!;
+  let end = start;
+  for (const i of sorted.slice(1).concat(Number.NaN)) {
+    if (i === end + 1) {
+      end = i;
+      continue;
+    }
+    parts.push(start === end ? `${start}` : `${start}-${end}`);
+    start = end = i;
+  }
+  return parts.join(', ');
 }
 
 /** One line per issue, for error messages and the CLI. */

@@ -10,16 +10,18 @@ import { Type, type Static } from 'typebox';
 import { NetworkSchema } from './network/network-schema.ts';
 
 /**
- * Magnitude bounds: far beyond any real site (a 100 MW connection, a 100 MWh battery, 100 per kWh - the EU
- * day-ahead cap is 4 per kWh), they keep every number inside what the LP can represent.
+ * Magnitude bounds: beyond any real site (a 1 GW connection - a 100,000-vehicle depot imports about 0.5 GW -,
+ * a 100 MWh battery, 100 per kWh - the EU day-ahead cap is 4 per kWh), they keep every number inside what
+ * the LP can represent.
  */
 export const limits = {
-  maxPowerKw: 100_000,
+  maxPowerKw: 1_000_000,
   maxEnergyKwh: 100_000,
   maxPricePerKwh: 100,
   maxPenaltyPerKwh: 10_000,
   minEfficiency: 0.05,
-  maxSlots: 10_000,
+  /** A month at 3-minute slots or two months at 5 minutes (the Caltech March 2019 replay at 5 min: 10,731 slots). */
+  maxSlots: 20_000,
 } as const;
 
 const NonNegative = (description: string, maximum: number) => Type.Number({ minimum: 0, maximum, description });

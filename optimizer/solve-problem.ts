@@ -18,22 +18,28 @@
  * - `milp`: lazy constraint generation - binaries only for the vehicles and site slots in conflict, solved
  *   again until no conflict is left. A relaxation with binaries on a subset bounds the full MILP from below,
  *   so once its answer has no conflict it is optimal (status `optimal`, within `mipRelGap`). Exact, but a
- *   MILP: seconds at 50 vehicles. When its time budget runs out, the repair finishes the job.
+ *   MILP: seconds at 50 vehicles. The repair runs first, so when the MILP's budget runs out the repair's
+ *   plan is the one returned.
  *
- * A plan that is not proven optimal then meets the baseline guard (baseline-guard.ts): if a baseline is
- * cheaper, the baseline's plan is returned, so no plan from here ever costs more than a baseline.
+ * Every plan found on the way - and, unless the solver's plan is proven optimal, every baseline's - is a
+ * candidate (incumbents.ts); the cheapest valid one is returned, so no plan from here ever costs more than
+ * a baseline or a plan the solve found, including when the time budget (solve-run.ts) runs out.
  */
 import { assemblePlan, emptyStats } from './plan-assembly.ts';
-import { buildFormulation, extractCurtailment, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
-import type { LpBackend, LpSolution } from './backends/lp-backend.ts';
-import type { Plan, PlanStatus, SolverStats } from './plan.ts';
+import { extractCurtailment, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
+import type { LpBackend } from './backends/lp-backend.ts';
+import type { Plan, PlanSource, PlanStatus, SolverStats } from './plan.ts';
 import type { Problem } from './problem.ts';
 import { resolveProblem, type ResolvedProblem } from './resolved-problem.ts';
 import { validatePlan } from './plan-validator.ts';
 import { runBaseline, type BaselineName } from './baselines/index.ts';
-import { noWorseThanBaselines } from './baseline-guard.ts';
+import { Incumbents, type IncumbentChoice } from './incumbents.ts';
+import { roundedPowers } from './lp-rounding.ts';
+import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
-import { withLazyNetworkRows, type NetworkSession } from './network/lazy-rows.ts';
+import type { NetworkSession } from './network/lazy-rows.ts';
+import { SolveRun, type SolveClock } from './solve-run.ts';
+import { gapPct, type SolveProgressListener } from './solve-progress.ts';
 
 export type IntegerStrategy = 'repair' | 'milp';
 
@@ -107,86 +113,62 @@ export function findModeConflicts(rp: ResolvedProblem, columns: ColumnMap, x: Ar
 }
 
 /**
- * The plan to return when the solver gives none or its plan fails validation: earliest-deadline-first
- * (a valid, target-seeking plan), or all vehicles idle if even that fails. Both pass the validator.
+ * The plan to return when the solver gives none (a worker failed, the pool closed): the cheapest valid
+ * baseline, or all vehicles idle if none is valid. Every candidate passes the validator.
  */
-export function fallbackPlan(problem: Problem, rp: ResolvedProblem, status: PlanStatus, message: string, stats: SolverStats): Plan {
-  const edf = runBaseline('edf', rp);
-  if (validatePlan(problem, edf).length === 0) {
-    return { ...edf, status, message: `${message}; fallback plan: earliest deadline first`, stats };
-  }
-  const idle = rp.vehicles.map(() => new Float64Array(rp.slotCount));
-  return assemblePlan(rp, { status, message: `${message}; fallback plan: all vehicles idle`, powerKw: idle, stats });
+export function fallbackPlan(problem: Problem, rp: ResolvedProblem, status: PlanStatus, message: string, stats: SolverStats, timeLimitMs = 0): Plan {
+  const incumbents = new Incumbents(problem, rp);
+  incumbents.offerBaselines();
+  return finishPlan(rp, incumbents.choose(), { status, message, stats, timeLimitMs, elapsedMs: 0, timedOut: status === 'timed_out' });
 }
 
-class SolveRun {
-  readonly started = performance.now();
-  buildMs = 0;
-  solveMs = 0;
-  iterations = 0;
-  rows = 0;
-  columns = 0;
-  integerColumns = 0;
-  rounds = 0;
-  relaxationObjective: number | undefined;
+interface Finish {
+  readonly status: PlanStatus;
+  /** What the solver said (without the choice of candidate: finishPlan adds that). */
+  readonly message?: string;
+  readonly stats: SolverStats;
+  readonly bound?: number;
+  readonly timeLimitMs: number;
+  readonly elapsedMs: number;
+  readonly timedOut: boolean;
+  /** The solver's own plan, when it had one: its source, for the message when a cheaper candidate replaces it. */
+  readonly solverSource?: PlanSource;
+}
 
-  constructor(
-    readonly backend: LpBackend,
-    readonly timeLimitMs: number,
-    readonly mipRelGap: number,
-  ) {}
-
-  remainingMs(): number {
-    return this.timeLimitMs - (performance.now() - this.started);
+/** The chosen candidate with the solve's status, message, stats and origin. */
+function finishPlan(rp: ResolvedProblem, choice: IncumbentChoice, f: Finish): Plan {
+  const { plan, candidate } = choice;
+  const objective = plan.cost.objective;
+  const parts: string[] = [];
+  if (f.message) parts.push(f.message);
+  parts.push(...choice.rejected);
+  const solverCandidate = f.solverSource !== undefined ? choice.candidates.find((c) => c.source === f.solverSource) : undefined;
+  if (candidate.source === 'baseline' || candidate.source === 'idle') {
+    const name = candidate.source === 'idle' ? 'all vehicles idle' : `the ${candidate.baseline} baseline`;
+    if (solverCandidate) {
+      parts.push(`${solverCandidate.source} plan (objective ${solverCandidate.objective}): ${name} is cheaper (objective ${objective}) and is returned instead`);
+    } else parts.push(`fallback plan: ${name} (objective ${objective})`);
+  } else if (f.solverSource !== undefined && candidate.source !== f.solverSource) {
+    parts.push(`returned: the ${candidate.source} plan (objective ${objective})`);
   }
-
-  build(rp: ResolvedProblem, vehicleSlots: ReadonlySet<number>, siteSlots: ReadonlySet<number>): Formulation {
-    const start = performance.now();
-    const formulation = buildFormulation(rp, { vehicleSlots, siteSlots });
-    this.buildMs += performance.now() - start;
-    this.rows = formulation.lp.numRows;
-    this.columns = formulation.lp.numCols;
-    this.integerColumns = formulation.lp.integerCount;
-    return formulation;
-  }
-
-  open(formulation: Formulation): NetworkSession {
-    const start = performance.now();
-    const session = withLazyNetworkRows(this.backend.open(formulation.lp), formulation.networkRows, formulation.lp.numRows);
-    this.buildMs += performance.now() - start;
-    return session;
-  }
-
-  solve(session: NetworkSession): LpSolution {
-    this.rounds++;
-    const remainingMs = this.remainingMs();
-    if (remainingMs <= 0) return { status: 'timed_out', iterations: 0, message: `time limit of ${this.timeLimitMs} ms reached` };
-    const start = performance.now();
-    let answer: LpSolution;
-    try {
-      answer = session.solve({ timeLimitMs: remainingMs, mipRelGap: this.mipRelGap });
-    } catch (error) {
-      answer = { status: 'error', iterations: 0, message: `${this.backend.name} failed: ${(error as Error).message}` };
-    }
-    this.solveMs += performance.now() - start;
-    this.iterations += answer.iterations;
-    this.rows = session.rowCount();
-    return answer;
-  }
-
-  stats(): SolverStats {
-    return {
-      backend: this.backend.name,
-      buildMs: this.buildMs,
-      solveMs: this.solveMs,
-      rows: this.rows,
-      columns: this.columns,
-      iterations: this.iterations,
-      integerColumns: this.integerColumns,
-      rounds: this.rounds,
-      ...(this.relaxationObjective !== undefined ? { relaxationObjective: this.relaxationObjective } : {}),
-    };
-  }
+  const gap = f.bound !== undefined ? objective - f.bound : undefined;
+  const pct = gapPct(objective, f.bound);
+  const optimised = candidate.source === 'lp' || candidate.source === 'milp' || candidate.source === 'lp-repair';
+  return {
+    ...withShortfallReasons(rp, plan, optimised),
+    status: f.status,
+    ...(parts.length > 0 ? { message: parts.join('; ') } : {}),
+    stats: f.stats,
+    origin: {
+      ...candidate,
+      ...(f.bound !== undefined ? { bound: f.bound, gap } : {}),
+      ...(pct !== undefined ? { gapPct: pct } : {}),
+      timedOut: f.timedOut,
+      timeLimitMs: f.timeLimitMs,
+      elapsedMs: f.elapsedMs,
+      candidates: choice.candidates,
+    },
+  };
 }
 
 interface Answer {
@@ -195,6 +177,8 @@ interface Answer {
   readonly powers?: Float64Array[];
   readonly pvCurtailedKw?: Float64Array;
   readonly message?: string;
+  /** When the repair stopped early (time, error): its last LP answer, still with conflicts, to be rounded. */
+  readonly partialX?: Float64Array;
 }
 
 function answerFrom(rp: ResolvedProblem, columns: ColumnMap, x: Float64Array, status: PlanStatus, message?: string): Answer {
@@ -228,6 +212,7 @@ function solveMilp(rp: ResolvedProblem, run: SolveRun, first: ReturnType<typeof 
     }
     try {
       const answer = run.solve(session);
+      run.report('milp');
       if (!answer.x) return undefined;
       conflicts = findModeConflicts(rp, formulation.columns, answer.x);
       if (conflicts.count === 0) {
@@ -351,9 +336,11 @@ function repair(
       answer = run.solve(session);
     }
     if (!answer.x) {
-      return { status: answer.status === 'timed_out' ? 'timed_out' : 'error', message: answer.message ?? answer.status };
+      const status = answer.status === 'timed_out' ? 'timed_out' : 'error';
+      return { status, message: `LP repair stopped in round ${rounds}: ${answer.message ?? answer.status}`, partialX: x };
     }
     x = answer.x;
+    run.report('repair');
     conflicts = findModeConflicts(rp, columns, x);
     if (lastResort && conflicts.vehicles.length === 0) break;
   }
@@ -361,70 +348,132 @@ function repair(
   return answerFrom(rp, columns, x, 'feasible', `minimum power and single direction enforced by LP repair in ${rounds} round(s)${left}`);
 }
 
-function validated(problem: Problem, rp: ResolvedProblem, plan: Plan, label: string): Plan {
-  const violations = validatePlan(problem, plan);
-  if (violations.length === 0) return plan;
-  const first = violations.slice(0, 3).map((v) => v.message).join('; ');
-  return fallbackPlan(problem, rp, 'error', `${label} plan failed validation (${violations.length}): ${first}`, plan.stats);
+/** What a solve may be given besides its (serialisable) options: a clock and a progress listener. */
+export interface SolveEnvironment {
+  /** Monotonic ms clock that keeps the time budget; default `performance.now`. */
+  readonly clock?: SolveClock;
+  readonly onProgress?: SolveProgressListener;
+}
+
+/** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
+interface SolverOutcome {
+  readonly status: PlanStatus;
+  readonly source?: PlanSource;
+  readonly message?: string;
 }
 
 /**
- * Solves a validated problem with one LP backend, synchronously (run it in a worker thread for HiGHS; see
- * solver-pool.ts). Never throws for expected outcomes and never returns an unvalidated plan; a plan that
- * is not proven optimal is never more expensive than a baseline (baseline-guard.ts).
+ * LP, then the mode-conflict enforcement; every plan found on the way is offered to `incumbents`: the LP
+ * made feasible by rounding, the repair's plan (or, stopped by the budget, its last answer rounded), the
+ * exact MILP's. With `milp` the repair runs first (fast), so when the MILP runs out of budget its plan is
+ * the one returned. Never throws for solver outcomes; disposes every session it opens.
  */
-export function solveWithBackend(problem: Problem, backend: LpBackend, options: SolveOptions = {}): Plan {
-  const run = new SolveRun(
-    backend,
-    options.timeLimitMs ?? solveDefaults.timeLimitMs,
-    options.mipRelGap ?? solveDefaults.mipRelGap,
-  );
-  const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
-  const maxRounds = options.maxRounds ?? solveDefaults.maxRounds;
-  const rp = resolveProblem(problem);
+function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, strategy: IntegerStrategy, maxRounds: number): SolverOutcome {
+  const name = run.backend.name;
+  run.report('build');
   const formulation = run.build(rp, noIntegers.vehicleSlots, noIntegers.siteSlots);
   let session: NetworkSession;
   try {
     session = run.open(formulation);
   } catch (error) {
-    return fallbackPlan(problem, rp, 'error', `${backend.name} refused the model: ${(error as Error).message}`, run.stats());
+    return { status: 'error', message: `${name} refused the model: ${(error as Error).message}` };
   }
-  let answer: Answer;
+  const offer = (answer: Answer, source: PlanSource) => {
+    incumbents.offer(
+      assemblePlan(rp, {
+        status: answer.status,
+        powerKw: answer.powers!,
+        ...(answer.pvCurtailedKw ? { pvCurtailedKw: answer.pvCurtailedKw } : {}),
+        stats: run.stats(),
+      }),
+      source,
+    );
+    run.bestObjective = incumbents.bestObjective();
+  };
+  const offerRounded = (x: Float64Array) => {
+    offer({ status: 'feasible', powers: roundedPowers(rp, extractPowers(rp, formulation.columns, x)) }, 'lp-rounded');
+  };
   try {
     const lp = run.solve(session);
-    if (!lp.x) {
-      const status: PlanStatus = lp.status === 'timed_out' ? 'timed_out' : 'error';
-      return fallbackPlan(problem, rp, status, lp.message ?? `${backend.name}: ${lp.status}`, run.stats());
+    if (!lp.x || lp.status !== 'optimal') {
+      if (lp.x) offerRounded(lp.x);
+      return { status: lp.status === 'timed_out' || lp.status === 'feasible' ? 'timed_out' : 'error', message: lp.message ?? `${name}: ${lp.status}` };
     }
     // With a network the LP holds current magnitudes by an inner polygon: its objective bounds the exact
     // problem only after the duality correction (magnitude-rows.ts), and "optimal" means optimal for it.
     const approximationGap = innerApproximationGap(session.networkRowSet(), lp.rowDual);
     // A charge preference (regulariser) is in the LP's objective but not the plan's: no bound is claimed then.
-    const regularised = problem.vehicles.some((v) => v.chargePreferencePerKwh !== undefined);
-    run.relaxationObjective = lp.objective === undefined || approximationGap === undefined || regularised ? undefined : lp.objective - approximationGap;
+    const regularised = rp.source.vehicles.some((v) => v.chargePreferencePerKwh !== undefined);
+    run.bound = lp.objective === undefined || approximationGap === undefined || regularised ? undefined : lp.objective - approximationGap;
+    const noted = (answer: Answer) => withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
-      answer = answerFrom(rp, formulation.columns, lp.x, lp.status === 'optimal' ? 'optimal' : 'feasible');
-    } else {
-      const exact = strategy === 'milp' ? solveMilp(rp, run, conflicts, maxRounds) : undefined;
-      answer = exact ?? repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds);
-      if (strategy === 'milp' && !exact) answer = { ...answer, message: `MILP did not finish within its budget; ${answer.message ?? ''}` };
+      const answer = noted(answerFrom(rp, formulation.columns, lp.x, 'optimal'));
+      offer(answer, 'lp');
+      return { status: answer.status, source: 'lp', ...(answer.message !== undefined ? { message: answer.message } : {}) };
     }
-    answer = withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
+    offerRounded(lp.x);
+    run.report('lp');
+    const repaired = noted(repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds));
+    if (repaired.powers) offer(repaired, 'lp-repair');
+    else if (repaired.partialX) offerRounded(repaired.partialX);
+    const repairOutcome: SolverOutcome = {
+      status: repaired.status,
+      ...(repaired.powers ? { source: 'lp-repair' as const } : {}),
+      ...(repaired.message !== undefined ? { message: repaired.message } : {}),
+    };
+    if (strategy !== 'milp') return repairOutcome;
+    const exact = solveMilp(rp, run, conflicts, maxRounds);
+    if (!exact) return { ...repairOutcome, message: `MILP did not finish within its budget; ${repaired.message ?? ''}` };
+    const answer = noted(exact);
+    offer(answer, 'milp');
+    return { status: answer.status, source: 'milp', ...(answer.message !== undefined ? { message: answer.message } : {}) };
   } finally {
     session.dispose();
   }
-  if (!answer.powers) {
-    return fallbackPlan(problem, rp, answer.status, answer.message ?? 'no answer', run.stats());
-  }
-  const plan = assemblePlan(rp, {
-    status: answer.status,
-    ...(answer.message ? { message: answer.message } : {}),
-    powerKw: answer.powers,
-    ...(answer.pvCurtailedKw ? { pvCurtailedKw: answer.pvCurtailedKw } : {}),
-    stats: run.stats(),
+}
+
+/**
+ * Solves a validated problem with one LP backend, synchronously (run it in a worker thread for HiGHS; see
+ * solver-pool.ts), within one wall-clock budget for the whole solve (`timeLimitMs`, kept by `env.clock`).
+ *
+ * Anytime: every plan found on the way (the solver's, the LP made feasible, a repair stopped by the
+ * budget, each baseline) is a candidate, and the cheapest valid one is returned (incumbents.ts). So a
+ * returned plan never costs more than any baseline or any valid plan the solve found, and a plan that is
+ * not the solver's says so in its message and `origin`. Status: `optimal` (proven), `feasible`,
+ * `timed_out` (the budget ran out: the best plan by then) or `error` (the backend failed: the best
+ * baseline). Never throws for expected outcomes; never returns a plan the validator refuses.
+ */
+export function solveWithBackend(problem: Problem, backend: LpBackend, options: SolveOptions = {}, env: SolveEnvironment = {}): Plan {
+  const timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
+  const run = new SolveRun(backend, timeLimitMs, options.mipRelGap ?? solveDefaults.mipRelGap, env.clock, env.onProgress);
+  const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
+  const rp = resolveProblem(problem);
+  const incumbents = new Incumbents(problem, rp);
+  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds);
+  // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap).
+  if (outcome.status !== 'optimal') incumbents.offerBaselines();
+  run.bestObjective = incumbents.bestObjective();
+  run.report('incumbents');
+  const choice = incumbents.choose();
+  const solverRejected = outcome.source !== undefined && choice.rejected.some((r) => r.startsWith(`${outcome.source} `));
+  let status: PlanStatus;
+  if (run.timedOut) status = 'timed_out';
+  else if (outcome.status === 'error' || solverRejected) status = 'error';
+  else if (choice.candidate.source === outcome.source) status = outcome.status;
+  else status = 'feasible';
+  const plan = finishPlan(rp, choice, {
+    status,
+    ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+    stats: { ...run.stats(), solveMs: Math.max(run.solveMs, run.elapsedMs() - run.buildMs) },
+    ...(run.bound !== undefined ? { bound: run.bound } : {}),
+    timeLimitMs,
+    elapsedMs: run.elapsedMs(),
+    timedOut: run.timedOut,
+    ...(outcome.source !== undefined ? { solverSource: outcome.source } : {}),
   });
-  return noWorseThanBaselines(problem, rp, validated(problem, rp, plan, backend.name));
+  run.report('done');
+  return plan;
 }
 
 /** Runs a baseline and validates its plan like any other. */
@@ -432,7 +481,7 @@ export function solveWithBaseline(problem: Problem, name: BaselineName): Plan {
   const rp = resolveProblem(problem);
   const plan = runBaseline(name, rp);
   const violations = validatePlan(problem, plan);
-  if (violations.length === 0) return plan;
+  if (violations.length === 0) return withShortfallReasons(rp, plan, false);
   const first = violations.slice(0, 3).map((v) => v.message).join('; ');
   const idle = rp.vehicles.map(() => new Float64Array(rp.slotCount));
   return assemblePlan(rp, {

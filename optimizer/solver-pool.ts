@@ -9,9 +9,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Plan } from './plan.ts';
 import type { Problem } from './problem.ts';
+import { assertFitsHighsHeap } from './memory-estimate.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
-import type { LpSolverName, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
+import type { SolveProgressListener } from './solve-progress.ts';
+import type { LpSolverName, ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
+
+type WorkerMessage = ReadyMessage | SolveReply | ProgressMessage;
 
 export interface SolverPoolOptions {
   /** Worker threads. Default: min(2, available cores). */
@@ -25,6 +29,7 @@ export interface SolverPoolOptions {
 interface Task {
   readonly request: SolveRequest;
   readonly resolve: (plan: Plan) => void;
+  readonly onProgress?: SolveProgressListener;
 }
 
 interface Slot {
@@ -61,11 +66,23 @@ export class SolverPool {
     this.watchdogGraceMs = options.watchdogGraceMs ?? 30_000;
   }
 
-  /** Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver outcomes. */
-  solve(problem: Problem, solver: LpSolverName = 'highs', options: SolveOptions = {}): Promise<Plan> {
+  /**
+   * Solves a validated problem on a worker thread. Resolves with a validated plan; never rejects for solver
+   * outcomes. Rejects with `V2G_ERR_PROBLEM_TOO_LARGE` (OptimizerError) before any work when a HiGHS model
+   * of the problem would not fit the WebAssembly heap (memory-estimate.ts), instead of aborting the worker.
+   */
+  solve(problem: Problem, solver: LpSolverName = 'highs', options: SolveOptions = {}, onProgress?: SolveProgressListener): Promise<Plan> {
     if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
+    if (solver === 'highs') {
+      try {
+        assertFitsHighsHeap(problem);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     return new Promise<Plan>((resolve) => {
-      this.queue.push({ request: { id: this.nextId++, solver, problem, options }, resolve });
+      const request: SolveRequest = { id: this.nextId++, solver, problem, options, ...(onProgress ? { progress: true } : {}) };
+      this.queue.push({ request, resolve, ...(onProgress ? { onProgress } : {}) });
       this.dispatch();
     });
   }
@@ -96,7 +113,7 @@ export class SolverPool {
   private spawn(): Slot {
     const worker = new Worker(workerUrl);
     const ready = new Promise<ReadyMessage>((resolve, reject) => {
-      const onMessage = (m: ReadyMessage | SolveReply) => {
+      const onMessage = (m: WorkerMessage) => {
         if ('ready' in m) {
           worker.off('message', onMessage);
           resolve(m);
@@ -107,8 +124,11 @@ export class SolverPool {
     });
     const slot: Slot = { worker, ready, retired: false };
     ready.then((m) => (this.highsVersion ??= m.highsVersion)).catch(() => undefined);
-    worker.on('message', (m: ReadyMessage | SolveReply) => {
-      if (!('ready' in m)) this.onReply(slot, m);
+    worker.on('message', (m: WorkerMessage) => {
+      if ('ready' in m) return;
+      if ('progress' in m) {
+        if (slot.task?.request.id === m.id) slot.task.onProgress?.(m.progress);
+      } else this.onReply(slot, m);
     });
     worker.on('error', (error) => this.onFailure(slot, `solver worker failed: ${error.message}`, 'error'));
     worker.on('exit', (code) => {
@@ -187,6 +207,6 @@ export class SolverPool {
       iterations: 0,
       integerColumns: 0,
       rounds: 0,
-    });
+    }, task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs);
   }
 }

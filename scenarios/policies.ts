@@ -22,6 +22,7 @@ import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment } from 
 import { isPolicyName, policyKind, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
+import { eventTriggeredController } from './event-mpc.ts';
 
 export { isPolicyName, policyNames, policyNeedsSolver, policyRegistry, type PolicyName } from './policy-names.ts';
 
@@ -58,6 +59,19 @@ export interface SolverSetup {
   readonly offlineTimeLimitMs?: number;
 }
 
+/** Throws `V2G_ERR_SCENARIO_POLICY` when an LP policy has no backend. */
+export function requireBackend(policy: PolicyName, solver: SolverSetup): void {
+  backendOf(solver, policy);
+}
+
+/** The whole plan over the horizon from `atUtcMs` for what is known then: solved (`mpc`, no regulariser) or a baseline's (event-mpc.ts). */
+export function planDecision(inputs: ReplayInputs, policy: 'mpc' | BaselineName, solver: SolverSetup, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
+  const assembled = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw));
+  return policy === 'mpc'
+    ? solveWithBackend(assembled.problem, solver.backend!, solver.options ?? {})
+    : solveWithBaseline(assembled.problem, policy);
+}
+
 /** Options of the MPC (the named variants fix them; a study may set them directly). */
 export interface MpcOptions {
   readonly variant: MpcVariant;
@@ -78,7 +92,7 @@ function decisionFrom(plan: Plan): Decision {
   };
 }
 
-function requireBackend(solver: SolverSetup, policy: string): LpBackend {
+function backendOf(solver: SolverSetup, policy: string): LpBackend {
   if (solver.backend === undefined) {
     throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy needs a solver backend`, [{ path: '/policy/name', message: 'no LP backend was given' }]);
   }
@@ -87,7 +101,7 @@ function requireBackend(solver: SolverSetup, policy: string): LpBackend {
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
-  const backend = requireBackend(solver, policy);
+  const backend = backendOf(solver, policy);
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
@@ -141,6 +155,8 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
       return baselineController(inputs, kind.baseline, policy);
     case 'uncontrolled':
       return uncontrolledController(inputs);
+    case 'mpc-events':
+      return eventTriggeredController(inputs, solver);
     case 'offline':
       throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'offline is not a rolling policy', [{ path: '/policy/name', message: 'use runReplay(inputs, "offline", ...)' }]);
   }

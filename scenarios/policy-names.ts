@@ -12,6 +12,8 @@ export type PolicyKind =
   | { readonly kind: 'baseline'; readonly baseline: BaselineName }
   /** Every plugged vehicle at its charger's full power until its target, ignoring every site limit. */
   | { readonly kind: 'uncontrolled' }
+  /** The MPC that re-plans only on events (arrivals, departures, drift, plan age: event-mpc.ts). */
+  | { readonly kind: 'mpc-events' }
   /** The perfect-foresight offline optimum (offline-optimum.ts). */
   | { readonly kind: 'offline' };
 
@@ -22,6 +24,7 @@ export type MpcVariant = 'robust' | 'quick' | 'plain';
 export const policyRegistry = {
   mpc: { kind: { kind: 'mpc', variant: 'robust' }, description: 'rolling-horizon LP, least cost, with a small quick-charge regulariser (unique plan, headroom for arrivals)' },
   offline: { kind: { kind: 'offline' }, description: 'perfect-foresight optimum over the whole replay (the reference)' },
+  'mpc-events': { kind: { kind: 'mpc-events' }, description: 'rolling-horizon LP re-planned only on events (arrivals, departures, drift, plan age), the plan followed in between' },
   'mpc-quick': { kind: { kind: 'mpc', variant: 'quick' }, description: 'rolling-horizon LP, delivery first: energy as early as possible, then cost' },
   'mpc-plain': { kind: { kind: 'mpc', variant: 'plain' }, description: 'rolling-horizon LP, least cost only, no regulariser (ties broken by the solver)' },
   uncontrolled: { kind: { kind: 'uncontrolled' }, description: 'every vehicle at full power from arrival until its target, ignoring site limits (violations counted)' },
@@ -52,5 +55,5 @@ export function policyKind(name: PolicyName): PolicyKind {
 /** Whether the policy needs an LP backend (the MPC variants and offline). */
 export function policyNeedsSolver(name: PolicyName): boolean {
   const k = policyKind(name).kind;
-  return k === 'mpc' || k === 'offline';
+  return k === 'mpc' || k === 'mpc-events' || k === 'offline';
 }

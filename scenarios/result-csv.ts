@@ -1,11 +1,15 @@
 /**
  * timeseries.csv (one row per slot) and sessions.csv (one row per session, the excluded ones last with
  * their reason). Instants in RFC 3339 with the site's offset, powers in kW, energies in kWh, prices in the
- * site currency per kWh. Numbers are rounded to 6 decimals. No wall-clock timing is written here (each
- * decision's time is in timings.json), so identical runs write identical files.
+ * site currency per kWh. Numbers are rounded to 6 decimals. With a three-phase network, timeseries.csv adds
+ * one column per network element (`current_a:<element>`: its current magnitude from the chargers' recorded
+ * power, A; the element names of run.json's `network`) and the NEMA unbalance of the transformer's secondary
+ * lines (`secondary_unbalance_pct`, empty where nothing flows). No wall-clock timing is written
+ * here (each decision's time is in timings.json), so identical runs write identical files.
  */
 import { stringify } from 'csv-stringify/sync';
 import { formatInstant } from '../grid/instant.ts';
+import { scenarioNetworkLoading } from './kpis.ts';
 import type { ReplayResult } from './replay-result.ts';
 
 /** Booleans as `true`/`false` (csv-stringify's default writes 1 and an empty field). */
@@ -21,6 +25,8 @@ export function timeseriesCsv(result: ReplayResult): string {
     'pv_curtailed_kw', 'fleet_charge_kw', 'fleet_discharge_kw', 'site_import_kw', 'site_export_kw', 'import_limit_kw', 'export_limit_kw',
     'plugged_vehicles', 'triggers', 'plan_status',
   ];
+  const loading = scenarioNetworkLoading(result);
+  if (loading) header.push(...loading.elements.map((e) => `current_a:${e.name}`), 'secondary_unbalance_pct');
   const rows = s.startUtcMs.map((t, k) => [
     formatInstant(t, result.zone),
     new Date(t).toISOString(),
@@ -39,6 +45,7 @@ export function timeseriesCsv(result: ReplayResult): string {
     s.pluggedVehicles[k],
     s.triggers[k],
     s.planStatus[k],
+    ...(loading ? [...loading.magnitudesA.map((m) => r6(m[k]!)), r6(loading.secondaryUnbalancePct[k]!)] : []),
   ]);
   return stringify([header, ...rows], csvOptions);
 }

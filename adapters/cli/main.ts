@@ -17,6 +17,7 @@ import { registerRoleCommands } from './role-commands.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerSimChargersCommand } from './sim-chargers-command.ts';
+import { registerSweepCommand } from './sweep-command.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -96,6 +97,7 @@ export function buildProgram(
   registerStartCommand(program, out);
   registerRoleCommands(program, out);
   registerSimChargersCommand(program, out);
+  registerSweepCommand(program, out, state);
   return program;
 }
 

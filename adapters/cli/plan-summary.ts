@@ -15,8 +15,18 @@ function bound(plan: Plan): string {
   return `   LP bound ${lower.toFixed(4)}, gap ${relative}`;
 }
 
+/** Which candidate the plan is, its objective, the bound and gap, and the budget (plans from LP backends). */
+function origin(plan: Plan): string[] {
+  const o = plan.origin;
+  if (!o) return [];
+  const which = o.source === 'baseline' ? `the ${o.baseline} baseline` : o.source === 'idle' ? 'all vehicles idle' : o.source;
+  const gap = o.gapPct !== undefined ? `, gap ${o.gapPct.toFixed(4)} % to the bound ${o.bound!.toFixed(4)}` : o.bound !== undefined ? `, ${o.gap!.toFixed(4)} above the bound ${o.bound.toFixed(4)}` : ', no bound known';
+  const budget = `${(o.elapsedMs / 1000).toFixed(1)} s of ${(o.timeLimitMs / 1000).toFixed(1)} s${o.timedOut ? ', out of time' : ''}`;
+  return [`plan           ${which} (best of ${o.candidates.length} valid candidate(s)), objective ${o.objective.toFixed(4)}${gap}; ${budget}`];
+}
+
 /**
- * Status, solver and timing, horizon, the cost breakdown (energy, export revenue, demand charge with the
+ * Status, solver and timing, which candidate the plan is (with its gap and the time budget), horizon, the cost breakdown (energy, export revenue, demand charge with the
  * peak, degradation, net cost, and the objective with the LP bound when there is one), the shortfall (the
  * five largest by vehicle), any unavoidable limit excess and the fleet's energy; with the problem's
  * three-phase network, the most loaded elements (peak current against limit) and the mean NEMA current
@@ -33,6 +43,7 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
         ? `, ${plan.stats.columns} columns x ${plan.stats.rows} rows, ${plan.stats.iterations} iterations, ` +
           `${plan.stats.integerColumns} integer columns, ${plan.stats.rounds} round(s)`
         : ''),
+    ...origin(plan),
     `horizon        ${plan.slotCount} slots of ${plan.slotHours * 60} min, ${plan.vehicles.length} vehicles`,
     '',
     `cost (${plan.currency})`,
@@ -48,7 +59,10 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
     '',
     `shortfall      ${c.shortfallKwh.toFixed(2)} kWh over ${short.length} vehicle(s), penalty ${c.shortfallPenalty.toFixed(2)}`,
   );
-  for (const v of short.slice(0, 5)) lines.push(`  ${v.id.padEnd(14)} ${v.shortfallKwh.toFixed(2)} kWh short`);
+  for (const v of short.slice(0, 5)) {
+    const why = v.shortfallReason ? ` (${v.shortfallReason.kind}: ${v.shortfallReason.detail})` : '';
+    lines.push(`  ${v.id.padEnd(14)} ${v.shortfallKwh.toFixed(2)} kWh short${why}`);
+  }
   if (short.length > 5) lines.push(`  ... and ${short.length - 5} more`);
   if (c.limitExcessKwh > 1e-9) {
     lines.push(`limit excess   ${c.limitExcessKwh.toFixed(2)} kWh above site limits (base load or PV alone exceeds them)`);

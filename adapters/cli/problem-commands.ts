@@ -3,6 +3,7 @@
  * only when one of them runs, so `v2g --help` never loads the optimizer).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { OptimizerError } from '../../optimizer/errors.ts';
 import { optimize, type SolverName } from '../../optimizer/optimize.ts';
 import { problemJsonSchemaText } from '../../optimizer/problem-json-schema.ts';
 import { formatIssues, validateProblem } from '../../optimizer/problem-validation.ts';
@@ -11,6 +12,7 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { CliInputError } from './cli-input-error.ts';
 import { formatPlanSummary } from './plan-summary.ts';
+import { solveProgressBar } from './solve-progress-bar.ts';
 
 /** Exit status of the command that ran, set by actions that finish with a failure they already reported. */
 export interface RunState {
@@ -90,7 +92,16 @@ export async function solve(file: string, opts: SolveOptions, out: (line: string
   const problem = await readProblemFile(file);
   const pool = new SolverPool({ size: 1 });
   try {
-    const plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent });
+    let plan;
+    const bar = solveProgressBar();
+    try {
+      plan = await optimize(problem, { solver: opts.solver, pool, timeLimitMs: opts.timeLimit, integerStrategy: opts.minCurrent, onProgress: (p) => bar.update(p) });
+    } catch (error) {
+      if (error instanceof OptimizerError) throw new CliInputError(`${file}: ${error.message}`);
+      throw error;
+    } finally {
+      bar.stop();
+    }
     out(formatPlanSummary(plan, `${problem.name ?? file}`, problem));
     if (opts.out) {
       await writeJson(opts.out, plan);

@@ -15,7 +15,7 @@ export function registerReplayCommand(program: Command, out: (line: string) => v
   const command = program
     .command('replay')
     .description('replay a scenario under one policy: writes run.json, timeseries.csv, sessions.csv and report.html')
-    .argument('[scenario]', 'a scenario file, or the name of a shipped scenario (generated-demo, caltech-week, caltech-month, belgian-depot-v2g, belgian-depot-no-v2g)', 'generated-demo')
+    .argument('[scenario]', 'a scenario file, or the name of a shipped scenario (generated-demo, caltech-week, caltech-month, caltech-2019-03-aggregate, caltech-2019-03-network, belgian-depot-v2g, belgian-depot-no-v2g)', 'generated-demo')
     .option('--policy <name>', "mpc, offline, uncontrolled, alap, edf, llf, round-robin or price-greedy (default: the scenario's)")
     .option('--seed <s>', "seed of every random draw (default: the scenario's)", integerOption('--seed'))
     .option('--out <dir>', 'output directory (default out/<scenario>-<policy>-seed<seed>)')

@@ -52,7 +52,7 @@ async function scenarioText(file: string): Promise<string> {
 
 /** Names of the shipped scenarios. */
 export function shippedScenarioNames(): string[] {
-  return ['generated-demo', 'caltech-week', 'caltech-month', 'belgian-depot-v2g', 'belgian-depot-no-v2g'].filter((n) =>
+  return ['generated-demo', 'caltech-week', 'caltech-month', 'caltech-2019-03-aggregate', 'caltech-2019-03-network', 'belgian-depot-v2g', 'belgian-depot-no-v2g'].filter((n) =>
     existsSync(path.join(shippedScenarioDir, `${n}.json`)),
   );
 }

@@ -10,13 +10,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
+import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
 import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
 import { installTextParsers } from './content-types.ts';
-import { installProblemHandlers } from './errors.ts';
+import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
+import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
 import { installIdempotency } from './idempotency.ts';
 import { chargerRoutes } from './routes/chargers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -25,7 +28,9 @@ import { flexibilityRoutes } from './routes/flexibility.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { measuredDeliveryRoutes } from './routes/measured-delivery.ts';
 import { planRoutes } from './routes/plans.ts';
+import { portfolioRoutes } from './routes/portfolios.ts';
 import { problemRoutes } from './routes/problems.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -40,6 +45,10 @@ export interface HttpAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Mounts the queue dashboard (queue-dashboard.ts) over these BullMQ queues; default none. */
   readonly queueDashboard?: QueueDashboardOptions;
+  /** The web dashboard's options (adapters/dashboard/routes.ts): its built front end's folder, event batching. */
+  readonly dashboard?: Omit<DashboardOptions, 'ctx'>;
+  /** Distributed mode: the dispatch rate limit is counted on this Redis (shared by every API process). */
+  readonly rateLimitRedis?: Redis;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -54,17 +63,20 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: ctx.config.bodyLimitBytes,
+    ...connectionLimitOptions(ctx.config),
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addSchema(ProblemDetailsSchema);
   installProblemHandlers(app);
+  installEarlyAnswerClose(app);
   installTextParsers(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -91,15 +103,21 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
           'powers kW, energies kWh, prices in the site currency. Errors are RFC 9457 application/problem+json with a stable code (see /problems).',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'health', 'problems'].map((name) => ({ name })),
+      tags: ['sites', 'sessions', 'signals', 'dispatch', 'flexibility', 'plans', 'jobs', 'chargers', 'portfolios', 'health', 'problems', 'dashboard'].map((name) => ({ name })),
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installAuth(app, options.tokens, { browserAdminPrefixes: [queueDashboardPath] });
+  installAuth(app, options.tokens, {
+    browserAdminPrefixes: [queueDashboardPath],
+    throttle: ctx.authThrottle,
+    onThrottleError: (err) => options.logger?.warn({ err }, 'auth throttle unavailable: credentials checked without it'),
+  });
   await app.register(rateLimit, {
     global: false,
+    // Distributed mode: one count per token across every API process (N processes must not allow N times the limit).
+    ...(options.rateLimitRedis ? { redis: options.rateLimitRedis, nameSpace: `${ctx.config.redisPrefix}:rate-limit:`, skipOnError: true } : {}),
     keyGenerator: (request) => request.principal?.name ?? request.ip,
     errorResponseBuilder: (_request, context) =>
       serviceError('V2G_ERR_RATE_LIMITED', `rate limit of ${context.max} dispatch requests per ${windowText(ctx.config.dispatchRateLimitWindowMs)} reached; retry in ${context.after}`, [
@@ -117,9 +135,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(jobRoutes, { ctx });
   await app.register(chargerRoutes, { ctx });
   await app.register(deliveryRoutes, { ctx });
+  await app.register(portfolioRoutes, { ctx });
+  await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
+  await app.register(dashboardRoutes, { ctx, ...options.dashboard });
   if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
   return app;
 }

@@ -142,6 +142,19 @@ export function sendProblem(reply: FastifyReply, problem: ProblemDocument): Fast
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a URL that is not valid
+ * percent-encoded UTF-8, e.g. `/v1/sites/%ff`) as problem documents too (fastify's default is plain JSON).
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? document('V2G_ERR_BAD_URL', 400, `the URL ${JSON.stringify(request.url.slice(0, 200))} is not valid percent-encoded UTF-8`, request)
+      : problemOf(error, request);
+  void sendProblem(reply, problem);
+}
+
 /** Installs the error and not-found handlers on the root instance. */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {

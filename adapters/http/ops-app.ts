@@ -8,7 +8,8 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../service/context.ts';
-import { installProblemHandlers } from './errors.ts';
+import { connectionLimitOptions } from './connection-limits.ts';
+import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { problemRoutes } from './routes/problems.ts';
@@ -21,7 +22,7 @@ export interface OpsAppOptions {
 
 export async function buildOpsApp(options: OpsAppOptions): Promise<FastifyInstance> {
   const { ctx } = options;
-  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger, disableRequestLogging: true } : { logger: false }), return503OnClosing: true })
+  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger, disableRequestLogging: true } : { logger: false }), return503OnClosing: true, frameworkErrors: frameworkErrorHandler, ...connectionLimitOptions(ctx.config) })
     .withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addSchema(ProblemDetailsSchema);

@@ -52,7 +52,7 @@ export function setEtag(reply: FastifyReply, revision: number): void {
  * it (or with `*`) a concurrent change makes it run again on fresh data.
  */
 export async function conditionalUpdate<T>(ifMatch: IfMatch, what: string, attempt: () => Promise<T>): Promise<T> {
-  if (ifMatch === undefined || 'any' in ifMatch) return withOptimisticRetry(attempt);
+  if (ifMatch === undefined || 'any' in ifMatch) return withOptimisticRetry(attempt, { key: what });
   try {
     return await attempt();
   } catch (error) {

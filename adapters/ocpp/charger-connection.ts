@@ -11,10 +11,10 @@ import type { Logger } from 'pino';
 import { createRPCError } from 'ocpp-rpc';
 import { chooseRateUnit, defaultCapabilities, dischargeModeOf } from './capabilities.ts';
 import { createChargerLink, type ChargerLink, type RpcCaller } from './charger-link.ts';
-import { cancelRefresh, evseOf, resetAttempts, type ChargerRecord } from './charger-record.ts';
+import { cancelRefresh, evseOf, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
 import { allows, nextPhase, type ChargerEvent } from './charger-state.ts';
 import type { Clock } from './clock.ts';
-import type { CsmsPort } from './csms-port.ts';
+import type { CsmsPort, SessionStarted } from './csms-port.ts';
 import { OcppError } from './errors.ts';
 import type { OcppMetrics } from './metrics.ts';
 import type { ChargerDelivery } from './profile-delivery.ts';
@@ -160,6 +160,19 @@ export class ChargerConnection {
     if (this.transition('resynced')) this.delivery.kick();
   }
 
+  /** The transaction's safe first limit from the port (kept only while that transaction runs). */
+  private async askFirstLimit(evse: EvseRecord, event: SessionStarted): Promise<void> {
+    if (!this.deps.port.firstLimit || evse.firstLimit?.transactionId === event.transactionId) return;
+    try {
+      const limit = await this.deps.port.firstLimit(event);
+      if (!limit || evse.transactionId !== event.transactionId || !Number.isFinite(limit.maxPowerKw)) return;
+      const sinceUtcMs = Math.floor(this.deps.clock.nowUtcMs() / 1000) * 1000;
+      evse.firstLimit = { transactionId: event.transactionId, maxPowerKw: Math.max(0, limit.maxPowerKw), reason: limit.reason, sinceUtcMs };
+    } catch (error) {
+      this.log.warn({ err: error, code: 'V2G_ERR_OCPP_PORT', evseId: evse.evseId }, 'no safe first limit: the transaction waits for its plan');
+    }
+  }
+
   /** The InboundContext the version mappings call. */
   private createContext(): InboundContext {
     const self = this;
@@ -177,6 +190,11 @@ export class ChargerConnection {
       booted: async (info) => {
         self.generation++;
         self.transition('boot');
+        // A reboot (new firmware, new configuration): an unmanaged EVSE is given its tries again.
+        for (const evse of record.evses.values()) {
+          delete evse.unmanaged;
+          evse.refusals = 0;
+        }
         await self.portCall(() => port.chargerBooted({ chargerId, version: self.mapping.version, atUtcMs: self.deps.clock.nowUtcMs(), ...info }));
       },
       connectorStatus: (event) => self.portCall(() => port.connectorStatus({ chargerId, ...event })),
@@ -189,7 +207,9 @@ export class ChargerConnection {
           resetAttempts(evse);
         }
         evse.transactionId = event.transactionId;
+        if (evse.firstLimit?.transactionId !== event.transactionId) delete evse.firstLimit;
         await self.portCall(() => port.sessionStarted({ chargerId, ...event }));
+        await self.askFirstLimit(evse, { chargerId, ...event });
         // After our answer is on the wire: a 1.6 charger learns its transactionId from it.
         setImmediate(() => self.delivery.kick());
       },
@@ -211,8 +231,8 @@ export class ChargerConnection {
         if (evse && evse.transactionId === event.transactionId) {
           delete evse.transactionId;
           delete evse.installed;
-          delete evse.schedule;
-          delete evse.planId;
+          evse.schedules = evse.schedules.filter((s) => s.transactionId !== event.transactionId);
+          delete evse.firstLimit;
           delete evse.evBidirectional;
           resetAttempts(evse);
           cancelRefresh(evse);

@@ -17,6 +17,17 @@ export interface EvseSchedule {
   readonly slotMs: number;
   /** Setpoint per slot (kW): positive charges, negative discharges. */
   readonly powerKw: readonly number[];
+  /**
+   * The session (vehicle) this schedule was planned for: it is sent only to the transaction whose session
+   * id (`OcppServerOptions.sessionIdOf`) is this one, never to another vehicle's transaction.
+   */
+  readonly sessionId?: string;
+  /**
+   * The transaction this schedule was planned for (an alternative to `sessionId`). With neither, `applyPlan`
+   * binds the schedule to the transaction running on the EVSE at that moment; with none running, to no
+   * transaction at all (a later transaction never gets it).
+   */
+  readonly transactionId?: string;
 }
 
 /** A cap on a whole charging station: ChargePointMaxProfile (1.6) / ChargingStationMaxProfile (2.x) on 0. */
@@ -29,8 +40,9 @@ export interface StationCapSchedule {
 }
 
 /**
- * A plan for some chargers. `applyPlan` treats it as an upsert: each EVSE and station listed gets this
- * schedule; EVSEs and stations not listed keep what they had.
+ * A plan for some chargers. `applyPlan` treats it as an upsert: each EVSE and station listed gets these
+ * schedules (one per session planned on the EVSE: `sessionId` / `transactionId` tell them apart); EVSEs and
+ * stations not listed keep what they had.
  */
 export interface ChargerPlanSet {
   /** Opaque plan version, carried into delivery reports (e.g. the optimizer run id). */
@@ -61,7 +73,7 @@ export function chargerPlanSetIssues(plan: ChargerPlanSet): string[] {
   plan.evses.forEach((e, i) => {
     issues.push(...scheduleIssues(`/evses/${i}`, e, e.powerKw));
     if (!Number.isInteger(e.evseId) || e.evseId < 1) issues.push(`/evses/${i}: evseId ${e.evseId} is not an integer >= 1`);
-    const key = `${e.chargerId}#${e.evseId}`;
+    const key = `${e.chargerId}#${e.evseId}${e.sessionId !== undefined ? `#s:${e.sessionId}` : ''}${e.transactionId !== undefined ? `#t:${e.transactionId}` : ''}`;
     if (seen.has(key)) issues.push(`/evses/${i}: ${key} is listed twice`);
     seen.add(key);
   });

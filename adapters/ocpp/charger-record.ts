@@ -16,8 +16,13 @@ export interface EvseRecord {
   transactionId?: string;
   /** 2.x NotifyEVChargingNeeds said the EV can discharge (a *_BPT mode). */
   evBidirectional?: boolean;
-  /** EVSE >= 1: the desired plan. */
-  schedule?: EvseSchedule;
+  /** EVSE >= 1: the desired plans, one per session planned on this EVSE (see `ownSchedule`). */
+  schedules: EvseSchedule[];
+  /**
+   * The safe first limit of the running transaction (CsmsPort.firstLimit): charge only, in force until the
+   * transaction's own plan arrives. Never carried over to another transaction.
+   */
+  firstLimit?: FirstLimitRecord;
   /** EVSE 0: the desired station cap. */
   stationCap?: StationCapSchedule;
   planId?: string;
@@ -26,10 +31,21 @@ export interface EvseRecord {
   /** Our fallback TxDefaultProfile, when installed. */
   installedFallback?: ProfileSpec;
   status: DeliveryStatus;
+  /** When `status` last changed (UTC epoch ms). */
+  statusSinceUtcMs?: number;
+  /** The last report sent (reportFingerprint), so every change and only a change is reported. */
+  reported?: string;
   code?: OcppErrorCode;
   message?: string;
   /** Failed sends of the current desired profile. */
   attempts: number;
+  /**
+   * Refusals in a row (Rejected, NotSupported, CALLERROR NotImplemented / NotSupported) across plans and
+   * transactions: a new plan does not reset it, an accepted profile or a reboot does.
+   */
+  refusals?: number;
+  /** The charger cannot follow profiles on this EVSE: nothing more is sent until it boots again. */
+  unmanaged?: { readonly code: OcppErrorCode; readonly message: string };
   /** The desired profile whose send failed last (retried only by the timer or when the plan changes). */
   failedDesired?: ProfileSpec;
   retryTimer?: ReturnType<typeof setTimeout>;
@@ -38,6 +54,34 @@ export interface EvseRecord {
   refreshTimer?: ReturnType<typeof setTimeout>;
   truncated?: boolean;
   dischargeClamped?: boolean;
+}
+
+/** A safe first limit as the EVSE holds it. */
+export interface FirstLimitRecord {
+  readonly transactionId: string;
+  /** Charge-only limit (kW, >= 0). */
+  readonly maxPowerKw: number;
+  /** How it was derived (for the delivery view). */
+  readonly reason: string;
+  /** When it was computed (UTC epoch ms, whole seconds): the start of its profile. */
+  readonly sinceUtcMs: number;
+}
+
+/** The session id of a transaction, as plans name sessions (`EvseSchedule.sessionId`). */
+export type SessionIdOf = (chargerId: string, evseId: number, transactionId: string) => string;
+
+/** The default convention: `<chargerId>/<evseId>/<transactionId>`. */
+export const defaultSessionIdOf: SessionIdOf = (chargerId, evseId, transactionId) => `${chargerId}/${evseId}/${transactionId}`;
+
+/**
+ * The schedule planned for the transaction running on `evse`: the one naming its session or its
+ * transaction. A schedule planned for any other session is never returned.
+ */
+export function ownSchedule(chargerId: string, evse: EvseRecord, sessionIdOf: SessionIdOf): EvseSchedule | undefined {
+  const tx = evse.transactionId;
+  if (tx === undefined) return undefined;
+  const sessionId = sessionIdOf(chargerId, evse.evseId, tx);
+  return evse.schedules.find((s) => s.transactionId === tx || (s.transactionId === undefined && s.sessionId !== undefined && s.sessionId === sessionId));
 }
 
 export interface ChargerRecord {
@@ -50,7 +94,7 @@ export interface ChargerRecord {
 }
 
 export function newEvseRecord(evseId: number): EvseRecord {
-  return { evseId, status: 'no-plan', attempts: 0 };
+  return { evseId, schedules: [], status: 'no-plan', attempts: 0 };
 }
 
 /** The EVSE record, created on first use. */
@@ -76,4 +120,17 @@ export function resetAttempts(evse: EvseRecord): void {
   delete evse.nextRetryUtcMs;
   delete evse.failedDesired;
   evse.attempts = 0;
+}
+
+/** Forgets every transaction, first limit and installed profile (a connection we cannot trust to be the same charger). */
+export function forgetTransactions(record: ChargerRecord): void {
+  for (const evse of record.evses.values()) {
+    delete evse.transactionId;
+    delete evse.firstLimit;
+    delete evse.installed;
+    delete evse.installedFallback;
+    delete evse.evBidirectional;
+    resetAttempts(evse);
+    cancelRefresh(evse);
+  }
 }

@@ -44,17 +44,30 @@ export function allows(phase: ChargerPhase, event: ChargerEvent): boolean {
  * Where an EVSE's plan stands.
  * - `no-plan`: nothing to deliver (no schedule, or it is over);
  * - `waiting-for-transaction`: a schedule, but no transaction yet (a TxProfile needs one);
+ * - `waiting-for-plan`: a transaction runs but no plan was made for its session yet, and no safe first
+ *   limit is known: nothing is sent (never another session's plan);
+ * - `interim-applied`: the transaction's safe first limit (charge only, from its own state and the site's
+ *   headroom) is on the charger until its own plan arrives;
  * - `pending`: to be sent (charger offline, or a send is under way);
  * - `applied`: the charger accepted the profile;
  * - `fallback-applied`: the TxProfile was refused, the fallback TxDefaultProfile was accepted; the
  *   TxProfile is retried with backoff;
  * - `not-applied`: refused or failed (and no fallback took); retried with backoff;
- * - `failed`: gave up after the maximum attempts or the charger cannot do smart charging; waits for a
- *   new plan, a new transaction or a reconnect.
+ * - `failed`: gave up after the maximum attempts (a transient failure: timeouts, CALLERRORs); waits for a
+ *   new plan, a new transaction or a reconnect;
+ * - `unmanaged`: the charger cannot follow profiles (NotImplemented / NotSupported, persistent rejection,
+ *   no smart charging reported): no more tries until it reconnects; the service plans its session as
+ *   uncontrolled load.
  */
-export type DeliveryStatus = 'no-plan' | 'waiting-for-transaction' | 'pending' | 'applied' | 'fallback-applied' | 'not-applied' | 'failed';
+export type DeliveryStatus =
+  | 'no-plan' | 'waiting-for-transaction' | 'waiting-for-plan' | 'pending' | 'applied' | 'interim-applied' | 'fallback-applied' | 'not-applied' | 'failed' | 'unmanaged';
+
+/** Every delivery status (metrics, schemas). */
+export const deliveryStatuses: readonly DeliveryStatus[] = [
+  'no-plan', 'waiting-for-transaction', 'waiting-for-plan', 'pending', 'applied', 'interim-applied', 'fallback-applied', 'not-applied', 'failed', 'unmanaged',
+];
 
 /** Statuses in which the plan is not in force on the charger as planned. */
 export function isNotApplied(status: DeliveryStatus): boolean {
-  return status === 'fallback-applied' || status === 'not-applied' || status === 'failed';
+  return status === 'fallback-applied' || status === 'not-applied' || status === 'failed' || status === 'unmanaged';
 }

@@ -145,12 +145,25 @@ export interface SessionIdToken {
   readonly atUtcMs: number;
 }
 
-/** Where a plan stands on one EVSE (0 = the station cap); for the API and for re-planning. */
+/**
+ * Where a plan stands on one EVSE (0 = the station cap); for the API and for re-planning. A report is
+ * sent whenever anything in it but `atUtcMs` changes (a new plan id with the same schedule included), so
+ * the latest report is true at every moment.
+ */
 export interface PlanDeliveryReport {
   readonly chargerId: string;
   readonly evseId: number;
   readonly status: DeliveryStatus;
+  /** The plan in force for this EVSE (the last `applyPlan` that listed it), applied or not. */
   readonly planId?: string;
+  /** What the charger is asked to follow: the session's own plan, or its safe first limit. */
+  readonly inForce?: 'plan' | 'first-limit';
+  /** The safe first limit (kW) while `inForce` is `first-limit`. */
+  readonly firstLimitKw?: number;
+  /** Why: how the first limit was derived, or why a transaction has nothing yet. */
+  readonly reason?: string;
+  /** Since when the EVSE has had this status (UTC epoch ms). */
+  readonly sinceUtcMs?: number;
   readonly purpose?: ProfilePurpose;
   readonly profileId?: number;
   /** Why it is not applied (stable code) and the charger's words. */
@@ -163,6 +176,17 @@ export interface PlanDeliveryReport {
   readonly truncated?: boolean;
   /** Negative setpoints were clamped to 0: this charger cannot discharge. */
   readonly dischargeClamped?: boolean;
+}
+
+/**
+ * The safe first limit of a new transaction: what it may draw until its own plan exists. Charge only
+ * (never negative), derived from its own session and the site's headroom now, never from another session.
+ */
+export interface FirstLimit {
+  /** kW, >= 0 (a negative value is treated as 0). */
+  readonly maxPowerKw: number;
+  /** How it was derived, for the delivery view (e.g. `site headroom 7.4 kW, charger 11 kW`). */
+  readonly reason: string;
 }
 
 /** What the OCPP adapter needs from the service. */
@@ -193,4 +217,10 @@ export interface CsmsPort {
    */
   sessionIdToken(event: SessionIdToken): Promise<AuthorizationStatus>;
   planDelivery(report: PlanDeliveryReport): Promise<void>;
+  /**
+   * Asked right after `sessionStarted`: the transaction's safe first limit (sent as a charge-only
+   * TxProfile until the session's own plan arrives). Undefined (or no such method): nothing is sent
+   * before the plan (`waiting-for-plan`).
+   */
+  firstLimit?(event: SessionStarted): Promise<FirstLimit | undefined>;
 }

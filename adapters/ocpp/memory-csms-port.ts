@@ -6,7 +6,7 @@
 import type { ChargerSettings } from './capabilities.ts';
 import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
-  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
+  ConnectorStatusChanged, CsmsPort, FirstLimit, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from './csms-port.ts';
 import { hashSecret, verifySecret } from './password-hash.ts';
 
@@ -45,6 +45,11 @@ export interface MemoryCsmsPortOptions {
   readonly maxEvents?: number;
   /** scrypt cost for stored secrets (default 16384; tests may lower it). */
   readonly hashCost?: number;
+  /**
+   * The safe first limit of every new transaction (kW) or a function of the start event; default none
+   * (a transaction waits for its own plan).
+   */
+  readonly firstLimitKw?: number | ((event: SessionStarted) => number | undefined);
   /** Called after each event is recorded (e.g. to trigger re-planning). */
   readonly onEvent?: (event: PortEvent) => void;
 }
@@ -160,6 +165,12 @@ export class MemoryCsmsPort implements CsmsPort {
     const s = this.sessions.get(`${event.chargerId}#${event.transactionId}`);
     if (s) s.endedUtcMs = event.endedUtcMs;
     this.record({ type: 'sessionEnded', event });
+  }
+
+  async firstLimit(event: SessionStarted): Promise<FirstLimit | undefined> {
+    const option = this.options.firstLimitKw;
+    const kw = typeof option === 'function' ? option(event) : option;
+    return kw === undefined ? undefined : { maxPowerKw: kw, reason: 'MemoryCsmsPort firstLimitKw' };
   }
 
   async planDelivery(report: PlanDeliveryReport): Promise<void> {

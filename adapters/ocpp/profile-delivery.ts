@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import { chooseRateUnit, dischargeModeOf, type ChargerCapabilities, type DischargeMode } from './capabilities.ts';
 import type { ChargerLink } from './charger-link.ts';
-import { cancelRefresh, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
+import { cancelRefresh, defaultSessionIdOf, ownSchedule, resetAttempts, type ChargerRecord, type EvseRecord, type SessionIdOf } from './charger-record.ts';
 import type { DeliveryStatus } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort } from './csms-port.ts';
@@ -26,9 +26,12 @@ import { OcppError, type OcppErrorCode } from './errors.ts';
 import type { OcppMetrics } from './metrics.ts';
 import { buildStationProfile, buildTxProfile, fallbackOf, type BuiltSchedule, type PeriodBuildOptions } from './profile-builder.ts';
 import { refreshAtUtcMs, sameFuture } from './absolute-schedule.ts';
+import { deliveryReport, reportFingerprint } from './delivery-report.ts';
 import type { ProfileSpec } from './profile-spec.ts';
 
 export interface DeliveryDeps {
+  /** How plans name the session of a transaction (default `defaultSessionIdOf`). */
+  readonly sessionIdOf?: SessionIdOf;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: OcppMetrics;
@@ -36,14 +39,19 @@ export interface DeliveryDeps {
   readonly backoff: BackoffPolicy;
   /** [0, 1); jitter of the backoff. */
   readonly random: () => number;
+  /** Refusals in a row after which an EVSE is `unmanaged` (NotImplemented: at once); default 3. */
+  readonly unmanagedAfter?: number;
   /** A cut profile is refreshed at the latest this long before it ends (ms); see `refreshAtUtcMs`. */
   readonly refreshAheadMs: number;
 }
 
 type Desired =
   | { readonly kind: 'none'; readonly status: DeliveryStatus }
-  | { readonly kind: 'blocked'; readonly code: OcppErrorCode; readonly message: string }
-  | { readonly kind: 'send'; readonly spec: ProfileSpec; readonly built?: BuiltSchedule };
+  | { readonly kind: 'blocked'; readonly code: OcppErrorCode; readonly message: string; readonly unmanaged?: boolean }
+  | { readonly kind: 'send'; readonly spec: ProfileSpec; readonly built?: BuiltSchedule; readonly appliedStatus: 'applied' | 'interim-applied' };
+
+/** How long a safe first limit's profile lasts (ms): the session's own plan replaces it well before. */
+export const firstLimitSpanMs = 24 * 3_600_000;
 
 /** The discharge mode of one EVSE: 2.1 V2X additionally needs the EV to have asked for a BPT mode. */
 export function evseDischargeMode(record: ChargerRecord, evse: EvseRecord): DischargeMode {
@@ -60,25 +68,51 @@ function buildOptions(record: ChargerRecord, caps: ChargerCapabilities, evse: Ev
   return { nowUtcMs, rateUnit, voltageV: s.voltageV, phases: s.phases, dc: s.dc, maxPeriods: caps.maxPeriods, discharge: evseDischargeMode(record, evse) };
 }
 
-/** What should be installed on an EVSE now (pure). */
-export function desiredFor(record: ChargerRecord, evse: EvseRecord, nowUtcMs: number): Desired {
+/**
+ * What should be installed on an EVSE now (pure). A transaction gets the schedule planned for its own
+ * session (`ownSchedule`); until that exists its safe first limit (charge only); otherwise nothing. A
+ * schedule planned for another session is never sent.
+ */
+export function desiredFor(record: ChargerRecord, evse: EvseRecord, nowUtcMs: number, sessionIdOf: SessionIdOf = defaultSessionIdOf): Desired {
   const caps = record.capabilities;
   if (!caps) return { kind: 'none', status: 'pending' };
   if (evse.evseId === 0) {
     if (!evse.stationCap) return { kind: 'none', status: 'no-plan' };
-  } else {
-    if (!evse.schedule) return { kind: 'none', status: 'no-plan' };
-    if (evse.transactionId === undefined) return { kind: 'none', status: 'waiting-for-transaction' };
+  } else if (evse.transactionId === undefined) {
+    return { kind: 'none', status: evse.schedules.length > 0 ? 'waiting-for-transaction' : 'no-plan' };
   }
-  if (!caps.smartCharging) return { kind: 'blocked', code: 'V2G_ERR_OCPP_SMART_CHARGING_UNSUPPORTED', message: 'the charger reported no smart charging at discovery' };
+  if (evse.unmanaged) return { kind: 'blocked', ...evse.unmanaged, unmanaged: true };
+  if (!caps.smartCharging) return { kind: 'blocked', code: 'V2G_ERR_OCPP_SMART_CHARGING_UNSUPPORTED', message: 'the charger reported no smart charging at discovery', unmanaged: true };
   const options = buildOptions(record, caps, evse, nowUtcMs);
   if (!options) return { kind: 'blocked', code: 'V2G_ERR_OCPP_NO_RATE_UNIT', message: `the charger allows units [${caps.rateUnits.join(', ')}]` };
   if (evse.evseId === 0) {
     const spec = buildStationProfile(evse.stationCap!, caps, options);
-    return spec ? { kind: 'send', spec } : { kind: 'none', status: 'no-plan' };
+    return spec ? { kind: 'send', spec, appliedStatus: 'applied' } : { kind: 'none', status: 'no-plan' };
   }
-  const tx = buildTxProfile(evse.schedule!, evse.transactionId!, caps, options);
-  return tx ? { kind: 'send', spec: tx.spec, built: tx.built } : { kind: 'none', status: 'no-plan' };
+  const transactionId = evse.transactionId!;
+  const own = ownSchedule(record.chargerId, evse, sessionIdOf);
+  if (own) {
+    const tx = buildTxProfile(own, transactionId, caps, options);
+    return tx ? { kind: 'send', spec: tx.spec, built: tx.built, appliedStatus: 'applied' } : { kind: 'none', status: 'no-plan' };
+  }
+  const first = evse.firstLimit;
+  if (first && first.transactionId === transactionId) {
+    const schedule = { chargerId: record.chargerId, evseId: evse.evseId, startUtcMs: first.sinceUtcMs, slotMs: firstLimitSpanMs, powerKw: [Math.max(0, first.maxPowerKw)] };
+    const tx = buildTxProfile(schedule, transactionId, caps, { ...options, discharge: 'none' });
+    if (tx) return { kind: 'send', spec: tx.spec, built: tx.built, appliedStatus: 'interim-applied' };
+  }
+  return { kind: 'none', status: 'waiting-for-plan' };
+}
+
+/** The charger said no to the profile itself (not a timeout, a schema slip or a lost socket). */
+function isRefusal(failure: OcppError): boolean {
+  return failure.code === 'V2G_ERR_OCPP_PROFILE_REJECTED' || failure.code === 'V2G_ERR_OCPP_PROFILE_NOT_SUPPORTED' || isNotImplemented(failure) ||
+    (failure.code === 'V2G_ERR_OCPP_CALL_ERROR' && failure.details['rpcErrorCode'] === 'NotSupported');
+}
+
+/** CALLERROR NotImplemented: the charger does not have SetChargingProfile at all. */
+function isNotImplemented(failure: OcppError): boolean {
+  return failure.code === 'V2G_ERR_OCPP_CALL_ERROR' && failure.details['rpcErrorCode'] === 'NotImplemented';
 }
 
 export class ChargerDelivery {
@@ -137,7 +171,7 @@ export class ChargerDelivery {
     const evses = [...this.record.evses.values()].sort((a, b) => a.evseId - b.evseId);
     for (const evse of evses) {
       const now = this.deps.clock.nowUtcMs();
-      const desired = desiredFor(this.record, evse, now);
+      const desired = desiredFor(this.record, evse, now, this.deps.sessionIdOf);
       if (!ready) {
         if (desired.kind === 'send') this.setStatus(evse, 'pending');
         continue;
@@ -158,7 +192,7 @@ export class ChargerDelivery {
     if (desired.kind === 'blocked') {
       cancelRefresh(evse);
       resetAttempts(evse);
-      this.setStatus(evse, 'failed', desired.code, desired.message);
+      this.setStatus(evse, desired.unmanaged ? 'unmanaged' : 'failed', desired.code, desired.message);
       return;
     }
     const { spec, built } = desired;
@@ -167,7 +201,7 @@ export class ChargerDelivery {
     if (evse.installed && sameFuture(evse.installed, spec, now, this.deps.refreshAheadMs)) {
       resetAttempts(evse);
       if (evse.installedFallback) await this.clearFallback(link, evse);
-      this.setStatus(evse, 'applied');
+      this.setStatus(evse, desired.appliedStatus);
       if (evse.truncated) this.scheduleRefresh(evse, evse.installed);
       return;
     }
@@ -179,15 +213,26 @@ export class ChargerDelivery {
     const failure = await this.send(link, spec);
     if (!failure) {
       evse.installed = spec;
+      evse.refusals = 0;
       resetAttempts(evse);
       if (evse.installedFallback) await this.clearFallback(link, evse);
-      this.setStatus(evse, 'applied');
+      this.setStatus(evse, desired.appliedStatus);
       if (evse.truncated) this.scheduleRefresh(evse, spec);
       return;
     }
     delete evse.installed;
     evse.attempts += 1;
     evse.failedDesired = spec;
+    if (isRefusal(failure)) evse.refusals = (evse.refusals ?? 0) + 1;
+    if (isRefusal(failure) && (isNotImplemented(failure) || (evse.refusals ?? 0) >= (this.deps.unmanagedAfter ?? 3))) {
+      evse.unmanaged = { code: failure.code, message: `the charger cannot follow profiles: ${evse.refusals} refusal(s) in a row, the last: ${failure.message}` };
+      if (evse.retryTimer) clearTimeout(evse.retryTimer);
+      delete evse.retryTimer;
+      delete evse.nextRetryUtcMs;
+      this.setStatus(evse, 'unmanaged', failure.code, evse.unmanaged.message, true);
+      this.deps.logger.warn({ chargerId: this.record.chargerId, evseId: evse.evseId, code: failure.code, refusals: evse.refusals }, 'charger marked unmanaged: no more profiles until it boots again');
+      return;
+    }
     let fallbackOk = false;
     if (spec.purpose === 'TxProfile' && failure.code !== 'V2G_ERR_OCPP_OFFLINE') fallbackOk = await this.tryFallback(link, evse, spec, now);
     const givenUp = evse.attempts >= this.deps.backoff.maxAttempts;
@@ -258,7 +303,7 @@ export class ChargerDelivery {
     cancelRefresh(evse);
     const now = this.deps.clock.nowUtcMs();
     const dueUtcMs = refreshAtUtcMs(installed, this.deps.refreshAheadMs);
-    const slot = evse.schedule ?? evse.stationCap;
+    const slot = ownSchedule(this.record.chargerId, evse, this.deps.sessionIdOf ?? defaultSessionIdOf) ?? evse.stationCap;
     const nextBoundaryUtcMs = slot ? slot.startUtcMs + Math.floor((now - slot.startUtcMs) / slot.slotMs + 1) * slot.slotMs : now + 60_000;
     const targetUtcMs = dueUtcMs > now ? dueUtcMs : nextBoundaryUtcMs;
     evse.refreshTimer = setTimeout(() => {
@@ -269,27 +314,17 @@ export class ChargerDelivery {
   }
 
   private setStatus(evse: EvseRecord, status: DeliveryStatus, code?: OcppErrorCode, message?: string, force = false): void {
-    const changed = force || evse.status !== status || evse.code !== code;
+    const now = this.deps.clock.nowUtcMs();
+    if (evse.status !== status || evse.statusSinceUtcMs === undefined) evse.statusSinceUtcMs = now;
     evse.status = status;
     if (code) evse.code = code;
     else delete evse.code;
     if (message) evse.message = message;
     else delete evse.message;
-    if (!changed) return;
-    const spec = evse.installed ?? evse.failedDesired;
-    this.deps.port.planDelivery({
-      chargerId: this.record.chargerId,
-      evseId: evse.evseId,
-      status,
-      ...(evse.planId !== undefined ? { planId: evse.planId } : {}),
-      ...(spec ? { purpose: spec.purpose, profileId: spec.id } : {}),
-      ...(code ? { code } : {}),
-      ...(message ? { message } : {}),
-      attempts: evse.attempts,
-      ...(evse.nextRetryUtcMs !== undefined ? { nextRetryUtcMs: evse.nextRetryUtcMs } : {}),
-      atUtcMs: this.deps.clock.nowUtcMs(),
-      ...(evse.truncated ? { truncated: true } : {}),
-      ...(evse.dischargeClamped ? { dischargeClamped: true } : {}),
-    }).catch((error: unknown) => this.deps.logger.warn({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'planDelivery failed'));
+    const report = deliveryReport(this.record, evse, now);
+    const fingerprint = reportFingerprint(report);
+    if (!force && fingerprint === evse.reported) return;
+    evse.reported = fingerprint;
+    this.deps.port.planDelivery(report).catch((error: unknown) => this.deps.logger.warn({ err: error, code: 'V2G_ERR_OCPP_PORT' }, 'planDelivery failed'));
   }
 }

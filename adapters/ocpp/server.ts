@@ -15,13 +15,15 @@ import { Registry } from 'prom-client';
 import { backoffIssues, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { defaultChargerSettings, type ChargerCapabilities, type RateUnit } from './capabilities.ts';
 import { ChargerConnection, type RpcServerClientLike } from './charger-connection.ts';
-import { assertChargerPlanSet, type ChargerPlanSet } from './charger-plan.ts';
-import { evseOf, resetAttempts, type ChargerRecord } from './charger-record.ts';
-import type { ChargerPhase, DeliveryStatus } from './charger-state.ts';
+import { assertChargerPlanSet, type ChargerPlanSet, type EvseSchedule } from './charger-plan.ts';
+import { defaultSessionIdOf, evseOf, forgetTransactions, resetAttempts, type ChargerRecord, type SessionIdOf } from './charger-record.ts';
+import { deliveryStatuses, type ChargerPhase, type DeliveryStatus } from './charger-state.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { CsmsPort, PlanDeliveryReport } from './csms-port.ts';
 import { OcppError } from './errors.ts';
+import { deliveryReport } from './delivery-report.ts';
 import { decideHandshake, type SecurityProfile } from './handshake-auth.ts';
+import type { AuthThrottle, ThrottleKey } from '../auth-throttle/auth-throttle.ts';
 import { mappings } from './mappings.ts';
 import { createOcppMetrics, type OcppMetrics } from './metrics.ts';
 import { ChargerDelivery } from './profile-delivery.ts';
@@ -58,14 +60,30 @@ export interface OcppServerOptions {
   readonly pingIntervalMs?: number;
   /** Heartbeat interval told to chargers at boot (s); default 300. */
   readonly heartbeatIntervalS?: number;
+  /**
+   * Refusals in a row (Rejected, NotSupported; across plans and transactions) after which an EVSE is
+   * `unmanaged` and nothing more is sent until the charger boots again; CALLERROR NotImplemented and a
+   * charger reporting no smart charging are unmanaged at once. Default 3.
+   */
+  readonly unmanagedAfter?: number;
   /** Retry policy for refused or failed profiles. */
   readonly backoff?: Partial<BackoffPolicy>;
   /** A profile cut to the charger's maximum number of periods is refreshed at the latest this long before it ends (ms); default 2 h. */
   readonly refreshAheadMs?: number;
   /** Jitter source, [0, 1); default Math.random. */
   readonly random?: () => number;
+  /**
+   * How plans name the session of a transaction (`EvseSchedule.sessionId`); default
+   * `<chargerId>/<evseId>/<transactionId>` (`defaultSessionIdOf`).
+   */
+  readonly sessionIdOf?: SessionIdOf;
   /** 1.6 transaction ids (the CSMS assigns them); default a counter seeded from the clock. */
   readonly allocateTransactionId?: () => number;
+  /**
+   * Throttles failed password checks per charger id and per source address (adapters/auth-throttle);
+   * a blocked one is refused (429) before its password is checked. Default none.
+   */
+  readonly authThrottle?: AuthThrottle;
 }
 
 export interface ApplyPlanResult {
@@ -107,6 +125,7 @@ function configIssues(o: OcppServerOptions): string[] {
   if ((o.securityProfile ?? 0) === 2 && !o.tls) issues.push('security profile 2 needs tls.cert and tls.key');
   if (![0, 1, 2].includes(o.securityProfile ?? 0)) issues.push(`securityProfile ${o.securityProfile} is not 0, 1 or 2`);
   if (o.maxMessageBytes !== undefined && !(o.maxMessageBytes >= 1024)) issues.push('maxMessageBytes must be >= 1024');
+  if (o.unmanagedAfter !== undefined && !(Number.isInteger(o.unmanagedAfter) && o.unmanagedAfter >= 1)) issues.push('unmanagedAfter must be an integer >= 1');
   if (o.callTimeoutMs !== undefined && !(o.callTimeoutMs >= 1)) issues.push('callTimeoutMs must be >= 1');
   if (o.versions !== undefined && (o.versions.length === 0 || o.versions.some((v) => !ocppVersions.includes(v)))) issues.push('versions must be a non-empty subset of 1.6, 2.0.1, 2.1');
   issues.push(...backoffIssues({ ...defaultBackoff, ...o.backoff }));
@@ -132,13 +151,13 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   const metrics = createOcppMetrics(options.registry ?? new Registry(), {
     connectedChargers: () => connections.size,
     deliveryStatusCounts: () => {
-      const counts: Record<DeliveryStatus, number> = { 'no-plan': 0, 'waiting-for-transaction': 0, pending: 0, applied: 0, 'fallback-applied': 0, 'not-applied': 0, failed: 0 };
+      const counts = Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
       for (const r of records.values()) for (const e of r.evses.values()) counts[e.status] += 1;
       return counts;
     },
   });
   const deliveryDeps = {
-    clock, logger, metrics, port,
+    clock, logger, metrics, port, sessionIdOf: options.sessionIdOf ?? defaultSessionIdOf, unmanagedAfter: options.unmanagedAfter ?? 3,
     backoff: { ...defaultBackoff, ...options.backoff },
     random: options.random ?? Math.random,
     refreshAheadMs: options.refreshAheadMs ?? 2 * 3_600_000,
@@ -170,7 +189,19 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   rpc.auth(async (accept, reject, handshake) => {
     try {
+      const throttle = options.authThrottle;
+      const keys: ThrottleKey[] = [{ kind: 'id', value: `ocpp:${handshake.identity}` }, { kind: 'address', value: `ocpp:${handshake.remoteAddress ?? '?'}` }];
+      if (throttle && securityProfile >= 1 && (await throttle.blockedForMs(keys)) > 0) {
+        metrics.refusedConnections.inc({ reason: 'throttled' });
+        logger.warn({ chargerId: handshake.identity, code: 'V2G_ERR_OCPP_AUTH_FAILED', reason: 'throttled', remoteAddress: handshake.remoteAddress }, 'too many failed authentications');
+        reject(429, 'too many failed authentications');
+        return;
+      }
       const decision = await decideHandshake(handshake, { path, securityProfile, autoRegister: options.autoRegister ?? false, subprotocols: offered }, port);
+      if (throttle && securityProfile >= 1) {
+        if (!decision.accept && decision.code === 'V2G_ERR_OCPP_AUTH_FAILED') await throttle.failed(keys);
+        else if (decision.accept) await throttle.succeeded(keys);
+      }
       if (!decision.accept) {
         metrics.refusedConnections.inc({ reason: decision.reason });
         logger.warn({ chargerId: handshake.identity, code: decision.code, reason: decision.reason, remoteAddress: handshake.remoteAddress }, decision.message);
@@ -199,6 +230,10 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
       connections.delete(chargerId);
       record.phase = 'offline';
       void previous.close(1000, 'replaced by a new connection');
+      // A second connection under the same identity is not the first one's charger until it says so:
+      // what the first one reported (transactions, installed profiles) is not carried over to it.
+      forgetTransactions(record);
+      logger.warn({ chargerId, remoteAddress: client.handshake.remoteAddress }, 'a second connection with the same charge point id replaced the first; its transactions are forgotten');
     }
     record.settings = client.session.settings;
     const connection = new ChargerConnection(client, record, deliveries.get(chargerId)!, mappings[version], {
@@ -240,19 +275,12 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
   }
 
   function reportOf(record: ChargerRecord, evseId: number): PlanDeliveryReport {
-    const e = record.evses.get(evseId)!;
-    const spec = e.installed ?? e.failedDesired;
-    return {
-      chargerId: record.chargerId, evseId, status: e.status,
-      ...(e.planId !== undefined ? { planId: e.planId } : {}),
-      ...(spec ? { purpose: spec.purpose, profileId: spec.id } : {}),
-      ...(e.code ? { code: e.code } : {}), ...(e.message ? { message: e.message } : {}),
-      attempts: e.attempts, ...(e.nextRetryUtcMs !== undefined ? { nextRetryUtcMs: e.nextRetryUtcMs } : {}),
-      atUtcMs: clock.nowUtcMs(), ...(e.truncated ? { truncated: true } : {}), ...(e.dischargeClamped ? { dischargeClamped: true } : {}),
-    };
+    return deliveryReport(record, record.evses.get(evseId)!, clock.nowUtcMs());
   }
 
   const sameValues = (a: readonly number[] | undefined, b: readonly number[]) => a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+  const sameSchedule = (a: EvseSchedule | undefined, b: EvseSchedule) =>
+    a !== undefined && a.startUtcMs === b.startUtcMs && a.slotMs === b.slotMs && a.sessionId === b.sessionId && a.transactionId === b.transactionId && sameValues(a.powerKw, b.powerKw);
 
   return {
     url,
@@ -261,15 +289,27 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     applyPlan(plan) {
       assertChargerPlanSet(plan);
       const touched = new Set<string>();
+      const byEvse = new Map<string, EvseSchedule[]>();
       for (const s of plan.evses) {
-        const evse = evseOf(recordOf(s.chargerId), s.evseId);
-        const old = evse.schedule;
-        const same = old !== undefined && old.startUtcMs === s.startUtcMs && old.slotMs === s.slotMs && sameValues(old.powerKw, s.powerKw);
-        evse.schedule = s;
-        if (plan.planId !== undefined) evse.planId = plan.planId;
+        const key = `${s.chargerId}#${s.evseId}`;
+        byEvse.set(key, [...(byEvse.get(key) ?? []), s]);
+      }
+      for (const schedules of byEvse.values()) {
+        const { chargerId, evseId } = schedules[0]!;
+        const evse = evseOf(recordOf(chargerId), evseId);
+        // Without a session or transaction, a schedule is for the transaction running now (or none).
+        const bound = schedules.map((s) =>
+          s.sessionId !== undefined || s.transactionId !== undefined || evse.transactionId === undefined ? s : { ...s, transactionId: evse.transactionId });
+        const same = bound.length === evse.schedules.length && bound.every((s, i) => sameSchedule(evse.schedules[i], s));
+        evse.schedules = bound;
+        // A new plan id with the same schedule is still news for the delivery view: the loop reports it.
+        if (plan.planId !== undefined && evse.planId !== plan.planId) {
+          evse.planId = plan.planId;
+          touched.add(chargerId);
+        }
         if (!same) {
           resetAttempts(evse);
-          touched.add(s.chargerId);
+          touched.add(chargerId);
         }
       }
       for (const c of plan.stationCaps ?? []) {
@@ -277,6 +317,10 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
         const old = evse.stationCap;
         const same = old !== undefined && old.startUtcMs === c.startUtcMs && old.slotMs === c.slotMs && sameValues(old.maxPowerKw, c.maxPowerKw);
         evse.stationCap = c;
+        if (plan.planId !== undefined && evse.planId !== plan.planId) {
+          evse.planId = plan.planId;
+          touched.add(c.chargerId);
+        }
         if (!same) {
           resetAttempts(evse);
           touched.add(c.chargerId);

@@ -28,6 +28,7 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { systemClock, type Clock, type Timers } from '../clock.ts';
 import type { ApiToken, ServiceConfig } from '../config.ts';
+import { changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
 import { buildHttpApp } from '../http/app.ts';
 import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
@@ -38,6 +39,7 @@ import { createGateway, type Gateway } from './gateway.ts';
 import { withGatewayLiveness } from './gateway-liveness.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { requestReplan } from './replan-job.ts';
+import { ReplansAfterWrite } from './replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
 import { createServiceBackend, type ServiceBackend } from './service-backend.ts';
 
@@ -114,17 +116,23 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const solve: PlanSolver = deps.solve ?? ((problem) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
-  const { store, queue, planBus } = backend;
+  const { queue, planBus, changes } = backend;
+  // Every write to the store and the charger status board is announced on the change feed (dashboard live updates).
+  const store = changeNotifyingStore(backend.store, changes, clock);
+  const replans = new ReplansAfterWrite({
+    queue, config, timers,
+    onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
+  });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, chargerCredentials: backend.chargerCredentials, queue, metrics, readiness,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
-    chargerStatus: withGatewayLiveness(backend.chargerStatus, clock, 3 * config.ocppGatewayBeatMs),
+    chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };
   const demoToken = config.demo && has('api') ? `demo-${randomBytes(16).toString('hex')}` : undefined;
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];
   const httpLogger = deps.logger ? { logger: deps.logger } : {};
   const queueDashboard = config.queueDashboard !== 'off' && backend.bullQueues.length > 0 ? { queues: backend.bullQueues, allowActions: config.queueDashboard === 'actions' } : undefined;
-  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, ...(queueDashboard ? { queueDashboard } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
+  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, ...(queueDashboard ? { queueDashboard } : {}), ...(backend.redis ? { rateLimitRedis: backend.redis } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
   gateway = has('gateway') ? createGateway(ctx, logger) : undefined;
   queue.on((event) => {
     if (event.type === 'completed') metrics.replanJobs.labels('completed').inc();
@@ -189,6 +197,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         unsubscribe?.();
         await gateway?.close();
         await app.close();
+        replans.close();
         await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
       })();

@@ -2,13 +2,18 @@
  * What the HTTP routes and the OCPP gateway (gateway.ts) get from the composition root: configuration,
  * time, the store, the charger credentials, the re-plan queue and metrics. Nothing here is created by a route.
  */
+import type { AuthThrottle } from '../auth-throttle/auth-throttle.ts';
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
+import type { MeterLog } from '../store/meter-log.ts';
+import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
+import type { ChangeFeed } from '../dashboard/change-feed.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanQueue } from './replan-job.ts';
+import type { ReplansAfterWrite } from './replan-after-write.ts';
 
 /** Readiness, as the composition root sees it. */
 export interface Readiness {
@@ -24,11 +29,21 @@ export interface ServiceContext {
   readonly timers: Timers;
   readonly store: Store;
   readonly idempotency: IdempotencyStore;
+  /** Portfolios of sites (MemoryPortfolioStore or RedisPortfolioStore). */
+  readonly portfolios: PortfolioStore;
+  /** Chargers' meter readings for M&V (MemoryMeterLog or RedisMeterLog). */
+  readonly meterLog: MeterLog;
   /** Charge points' passwords and auto-registrations (OCPP security profiles 1 and 2). */
   readonly chargerCredentials: ChargerCredentials;
   /** Each charge point's OCPP link and plan delivery, written by the gateways wherever they run. */
   readonly chargerStatus: ChargerStatusBoard;
   readonly queue: ReplanQueue;
+  /** Re-plans requested after a committed write (deferred, never a 5xx, when the queue refuses). */
+  readonly replans: ReplansAfterWrite;
   readonly metrics: ServiceMetrics;
+  /** Auth-failure throttles for HTTP tokens and OCPP charger passwords (shared through Redis in distributed mode). */
+  readonly authThrottle: AuthThrottle;
   readonly readiness: Readiness;
+  /** Changes for the dashboard's live updates (adapters/dashboard/change-feed.ts); the store and the status board announce their writes on it. */
+  readonly changes: ChangeFeed;
 }

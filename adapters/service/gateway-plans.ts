@@ -76,7 +76,7 @@ export class GatewayPlans {
   private apply(target: PlanTarget, record: PlanRecord, held: (chargePointId: string) => boolean, why: string, evenIfOlder = false): void {
     const newest = this.applied.get(record.siteId) ?? -Infinity;
     if (!evenIfOlder && record.createdAtUtcMs < newest) return;
-    const set = chargerPlanSetFromPlan(record.plan, record.grid, { planId: record.id, resolve: ocppAddressOf });
+    const set = chargerPlanSetFromPlan(record.plan, record.grid, { planId: record.id, resolve: ocppAddressOf, perSession: true });
     const evses = set.evses.filter((e) => held(e.chargerId));
     if (evses.length === 0) return;
     const result = target.applyPlan({ planId: record.id, evses });

@@ -24,6 +24,7 @@ import { CredentialRevocation } from './credential-revocation.ts';
 import { GatewayBeat } from './gateway-liveness.ts';
 import { GatewayPlans } from './gateway-plans.ts';
 import { OcppBridge } from './ocpp-bridge.ts';
+import { ocppSessionId } from './ocpp-sessions.ts';
 import type { PlanReady } from './plan-bus.ts';
 import { SitePlanCache } from './site-plan-cache.ts';
 
@@ -85,6 +86,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     log,
     credentials: ctx.chargerCredentials,
     status: ctx.chargerStatus,
+    meterLog: ctx.meterLog,
     gatewayName,
     onChargerOnline: (chargePointId) => {
       revocation?.connected(chargePointId, ctx.clock.nowUtcMs());
@@ -104,8 +106,9 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
       const tls = ocppTls(ctx.config);
       server = await startOcppServer({
         host: ctx.config.host, port: ctx.config.ocppPort, csms: bridge, logger: log, clock: ctx.clock, registry: ctx.metrics.registry,
-        securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister, maxMessageBytes: ctx.config.ocppMaxMessageBytes,
+        sessionIdOf: ocppSessionId, securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister, maxMessageBytes: ctx.config.ocppMaxMessageBytes,
         ...(tls ? { tls } : {}),
+        authThrottle: ctx.authThrottle,
       });
       log.info({ url: server.url, securityProfile: ctx.config.ocppSecurityProfile, autoRegister: ctx.config.ocppAutoRegister }, 'OCPP endpoint listening');
       beat.start();

@@ -14,9 +14,10 @@
  * | `chargerCapabilities` | remembered; a charger that cannot discharge withdraws V2G from its sessions | if that changed a session |
  * | `sessionStarted` | a session (ocpp-sessions.ts); another session on the same charger overlapping now is replaced (the charger's word wins); a transaction whose id token the site refuses is dropped (the charger was answered Invalid and stops it) | yes |
  * | `chargingNeeds` | departure, energy, capacity, bidirectional | yes |
- * | `sessionUpdated` | a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
+ * | `sessionUpdated` | energy registers kept in the meter log (M&V); a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
  * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
+ * | `firstLimit` | a new transaction's safe first limit (first-limit.ts): charge only, its charger's power within the site's headroom now; never from another session | - |
  * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`) | - |
  *
  * Id tokens: only Accepted and Invalid are answered (no Blocked / Expired, no expiry dates, no groups, no
@@ -29,18 +30,21 @@
 import type { ChargerSettings } from '../ocpp/capabilities.ts';
 import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
-  ConnectorStatusChanged, CsmsPort, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
+  ConnectorStatusChanged, CsmsPort, FirstLimit, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from '../ocpp/csms-port.ts';
 import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import type { SessionRecord, SiteRecord } from '../store/records.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
+import type { MeterLog } from '../store/meter-log.ts';
 import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { Store } from '../store/store.ts';
 import { StoreConflictError } from '../store/store-conflict.ts';
 import type { ChargerDirectory } from './charger-directory.ts';
 import { estimateEnergyKwh, readingKwh } from './energy-estimate.ts';
+import { firstLimitOf } from './first-limit.ts';
+import { siteNowOf } from './site-now.ts';
 import { idTokenAccepted, maskIdToken } from './id-token-policy.ts';
 import { ocppAddressOf, siteChargerIdOf } from './ocpp-charger-ids.ts';
 import { isOcppSession, ocppSessionId, sessionFromStart, withChargingNeeds, withSocReading } from './ocpp-sessions.ts';
@@ -74,6 +78,8 @@ export interface OcppBridgeDeps {
   readonly gatewayName?: string;
   /** A SoC reading further than this from the plan's trajectory re-plans (kWh); default 2. */
   readonly driftKwh?: number;
+  /** Where energy register readings are kept for M&V (grid/delivery/); omitted = not kept. */
+  readonly meterLog?: MeterLog;
 }
 
 export class OcppBridge implements CsmsPort {
@@ -200,6 +206,22 @@ export class OcppBridge implements CsmsPort {
     await this.replan(site.id, `ocpp ${event.chargerId} session started`);
   }
 
+  async firstLimit(event: SessionStarted): Promise<FirstLimit | undefined> {
+    const found = await this.siteCharger(event.chargerId, event.evseId);
+    if (!found) return undefined;
+    const { site } = found;
+    const session = await this.deps.store.getSession(site.id, ocppSessionId(event.chargerId, event.evseId, event.transactionId));
+    if (!session) return undefined;
+    const now = this.deps.clock.nowUtcMs();
+    const [sessions, signals, dispatches, planInForce] = await Promise.all([
+      this.deps.store.listSessions(site.id), this.deps.store.getSignals(site.id), this.deps.store.listDispatches(site.id), this.deps.plans.current(site.id),
+    ]);
+    const siteNow = siteNowOf({ site, sessions, signals, dispatches, ...(planInForce ? { planInForce } : {}) }, now, this.deps.config.horizonHours);
+    const limit = firstLimitOf({ site, session, sessions, ...(planInForce ? { planInForce } : {}), siteNow, nowUtcMs: now, energyKwh: estimateEnergyKwh(session, planInForce, now) });
+    this.deps.log.info({ chargerId: event.chargerId, evseId: event.evseId, siteId: site.id, sessionId: session.id, maxPowerKw: limit.maxPowerKw }, limit.reason);
+    return limit;
+  }
+
   async chargingNeeds(event: ChargingNeeds): Promise<void> {
     // Read, change and write conditionally; re-read if the session changed meanwhile.
     const siteId = await withOptimisticRetry(async () => {
@@ -216,6 +238,7 @@ export class OcppBridge implements CsmsPort {
   }
 
   async sessionUpdated(event: SessionUpdated): Promise<void> {
+    if (event.energyRegisterWh !== undefined && this.deps.meterLog) await this.logMeterReading(event, event.energyRegisterWh, this.deps.meterLog);
     const socPct = event.socPct;
     if (socPct === undefined) return;
     // Read, change and write conditionally; re-read if the session changed meanwhile.
@@ -285,6 +308,14 @@ export class OcppBridge implements CsmsPort {
       return undefined;
     }
     return { site, siteChargerId };
+  }
+
+  /** Keeps an energy register reading of a site's charger for M&V (a charger no site lists: dropped, as every fact of it). */
+  private async logMeterReading(event: SessionUpdated, importWh: number, meterLog: MeterLog): Promise<void> {
+    const found = await this.siteCharger(event.chargerId, event.evseId);
+    if (!found) return;
+    const sample = { meterId: found.siteChargerId, atUtcMs: event.atUtcMs, importWh, ...(event.energyExportRegisterWh !== undefined ? { exportWh: event.energyExportRegisterWh } : {}) };
+    await meterLog.append(found.site.id, [sample]);
   }
 
   /** The session of a transaction, or (without a transaction id) the OCPP session on the EVSE now. */

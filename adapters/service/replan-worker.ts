@@ -23,6 +23,7 @@ import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { PlanRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { acknowledgeDispatch } from './dispatch-ack.ts';
+import { planSnapshot } from './plan-snapshot.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanJobData, ReplanJobResult } from './replan-job.ts';
 import { buildSiteProblem } from './site-problem.ts';
@@ -124,7 +125,10 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       await withOptimisticRetry(async () => {
         const fresh = await store.getDispatch(siteId, id);
         if (fresh && fresh.status === 'active') {
-          await store.putDispatch({ ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs) }, { expectedRevision: fresh.revision });
+          await store.putDispatch(
+            { ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs), plannedWith: planSnapshot(record, fresh.startUtcMs, fresh.endUtcMs) },
+            { expectedRevision: fresh.revision },
+          );
         }
       });
     }

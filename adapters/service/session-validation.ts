@@ -3,6 +3,7 @@
  * exactly one energy and one target given and within the capacity, departure after arrival and now, and
  * finally the same mapping to the slot grid that every re-plan will use (grid/vehicle-at-instants.ts).
  */
+import { maxSlotCount } from '../../grid/problem-assembly.ts';
 import { alignToSlotStart, createSlotGrid } from '../../grid/slot-grid.ts';
 import { vehiclesOnGrid } from '../../grid/vehicle-at-instants.ts';
 import type { FieldIssue } from '../errors.ts';
@@ -34,7 +35,7 @@ export function sessionIssues(site: SiteRecord, s: SessionRecord, nowUtcMs: numb
   if (issues.length > 0 || !charger) return issues;
   const slotMs = site.slotMinutes * 60_000;
   const start = alignToSlotStart(Math.min(s.arrivalUtcMs, nowUtcMs), site.slotMinutes, site.timeZone);
-  const slots = Math.min(10_000, Math.max(1, Math.ceil((s.departureUtcMs - start) / slotMs)));
+  const slots = Math.min(maxSlotCount, Math.max(1, Math.ceil((s.departureUtcMs - start) / slotMs)));
   return gridIssues('/body', () => {
     const grid = createSlotGrid({ start, end: start + slots * slotMs, slotMinutes: site.slotMinutes, zone: site.timeZone });
     vehiclesOnGrid(grid, [sessionVehicle(site, s, Math.min(s.capacityKwh, readingKwh(s)))!]);

@@ -62,9 +62,11 @@ export function normaliseSeries(kind: SignalKind, series: SignalSeries, currency
       { path: '/unit', message: `"${series.unit}" is a ${info.quantity}; use kW, W, MW, or kWh per interval` },
     ]);
   }
+  // A site meter reads net import: negative while the site exports.
+  const floorKw = kind === 'site-meter' ? -limits.maxPowerKw : 0;
   const bad = out.intervals.flatMap((iv, i) =>
-    iv.value < 0
-      ? [{ path: `/intervals/${i}/value`, message: `${iv.value} is negative; give load and PV as separate, non-negative series` }]
+    iv.value < floorKw
+      ? [{ path: `/intervals/${i}/value`, message: kind === 'site-meter' ? `${iv.value} kW is below -${limits.maxPowerKw} kW (the optimizer's bound)` : `${iv.value} is negative; give load and PV as separate, non-negative series` }]
       : iv.value > limits.maxPowerKw
         ? [{ path: `/intervals/${i}/value`, message: `${iv.value} kW is above ${limits.maxPowerKw} kW (the optimizer's bound)` }]
         : [],

@@ -10,7 +10,8 @@
  *   never stops planning.
  * - Import price: the market price signal, or the site's time-of-use tariff; plus the site's price terms.
  * - Vehicles: every session, with its charger's limits, V2G only with consent AND a discharging charger,
- *   and the energy estimated at now from the plan in force (energy-estimate.ts).
+ *   and the energy estimated at now from the plan in force (energy-estimate.ts); one plugged in during the
+ *   current slot is planned from that slot on.
  * - Limits: connection and transformer, the three-phase network's current limits (grid/site-network.ts), every active dispatch (`dispatch:<id>`: an import limit, or the
  *   export cap of a delivery) and every capacity limit from signals (OpenADR 3).
  * - Demand charge: the site's, or the TOU tariff's, over the local calendar month of the horizon start.
@@ -96,15 +97,20 @@ function demandCharge(site: SiteRecord, tariff: TouTariff | undefined, startUtcM
   return fromTariff.pricePerKw > 0 ? fromTariff : undefined;
 }
 
-/** A session as grid/ sees a vehicle: its charger's limits, V2G only with consent and a discharging charger. */
-export function sessionVehicle(site: SiteRecord, session: SessionRecord, energyKwh: number): VehicleAtInstants | undefined {
+/**
+ * A session as grid/ sees a vehicle: its charger's limits, V2G only with consent and a discharging charger.
+ * `plugged` (the start of the slot containing now, when the vehicle is already plugged in): a vehicle that
+ * arrived during the current slot is planned from that slot, not from the next boundary (it would get 0
+ * for the rest of the slot).
+ */
+export function sessionVehicle(site: SiteRecord, session: SessionRecord, energyKwh: number, plugged?: { nowUtcMs: number; slotStartUtcMs: number }): VehicleAtInstants | undefined {
   const charger = site.chargers.find((c) => c.id === session.chargerId);
   if (!charger) return undefined;
   const v2g = session.v2gConsent && charger.canDischarge;
   return {
     id: session.id,
     chargerId: session.chargerId,
-    arrival: session.arrivalUtcMs,
+    arrival: plugged && session.arrivalUtcMs <= plugged.nowUtcMs ? Math.min(session.arrivalUtcMs, plugged.slotStartUtcMs) : session.arrivalUtcMs,
     departure: session.departureUtcMs,
     capacityKwh: session.capacityKwh,
     energyKwh,
@@ -173,7 +179,7 @@ export function buildSiteProblem(state: SiteState, nowUtcMs: number, horizonHour
   const pv = forecast('pv');
   const active = state.dispatches.filter((d) => d.status === 'active' && d.endUtcMs > start && d.startUtcMs < horizon.endUtcMs);
   const vehicles = state.sessions.flatMap((s) => {
-    const v = sessionVehicle(site, s, estimateEnergyKwh(s, state.planInForce, nowUtcMs));
+    const v = sessionVehicle(site, s, estimateEnergyKwh(s, state.planInForce, nowUtcMs), { nowUtcMs, slotStartUtcMs: start });
     return v ? [v] : [];
   });
   const dc = demandCharge(site, tariff, start);

@@ -120,9 +120,9 @@ export interface SessionRecord {
   readonly revision: number;
 }
 
-/** The signal series a site keeps. */
-export type SignalKind = 'import-price' | 'export-price' | 'base-load' | 'pv';
-export const signalKinds: readonly SignalKind[] = ['import-price', 'export-price', 'base-load', 'pv'];
+/** The signal series a site keeps. `site-meter`: metered net import at the connection point (kW, negative = export), for M&V only. */
+export type SignalKind = 'import-price' | 'export-price' | 'base-load' | 'pv' | 'site-meter';
+export const signalKinds: readonly SignalKind[] = ['import-price', 'export-price', 'base-load', 'pv', 'site-meter'];
 
 /** A capacity limit from a signal (e.g. an OpenADR 3 event), with the document it came from. */
 export interface StoredCapacityLimit extends CapacityLimit {
@@ -167,6 +167,25 @@ export interface DispatchAck {
   readonly shortfallKwh: number;
 }
 
+/** One slot of a plan as M&V reads it (kW): net grid import, the rest of the site, each charger. */
+export interface PlanSnapshotSlot {
+  readonly startUtcMs: number;
+  readonly endUtcMs: number;
+  /** Import minus export. */
+  readonly netKw: number;
+  /** Base load minus PV (after curtailment). */
+  readonly siteLoadKw: number;
+  /** Power per charger (+ charging); chargers not listed = 0. */
+  readonly chargerKw: Readonly<Record<string, number>>;
+}
+
+/** A plan's slots over a dispatch window, kept with the dispatch (plan history is trimmed; M&V must not be). */
+export interface PlanSnapshot {
+  readonly planId: string;
+  readonly createdAtUtcMs: number;
+  readonly slots: readonly PlanSnapshotSlot[];
+}
+
 export interface DispatchRecord {
   readonly id: string;
   readonly siteId: string;
@@ -182,6 +201,10 @@ export interface DispatchRecord {
   readonly createdAtUtcMs: number;
   readonly cancelledAtUtcMs?: number;
   readonly acknowledgement?: DispatchAck;
+  /** The plan in force when the dispatch arrived, over its window (absent: the site had no plan yet). */
+  readonly baseline?: PlanSnapshot;
+  /** The plan made with the dispatch (its acknowledgement's plan), over its window. */
+  readonly plannedWith?: PlanSnapshot;
   /** Assigned by the store: 1 on the first put, +1 on every put (store-conflict.ts). */
   readonly revision: number;
 }

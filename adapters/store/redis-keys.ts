@@ -9,6 +9,8 @@
  * - `<p>:site:<site>:sessions` / `:session-order`     hash id -> `<revision>:<JSON>` / zset id by first-put order
  * - `<p>:site:<site>:dispatches` / `:dispatch-order` hash id -> `<revision>:<JSON>` / zset id by first-put order
  * - `<p>:site:<site>:plans` / `:plan-order`           hash id -> JSON / list of ids, newest first
+ * - `<p>:site:<site>:meter`           zset `<seq>:<JSON>` charger meter readings scored by reading time (redis-meter-log.ts)
+ * - `<p>:portfolios` / `<p>:portfolio-order`         hash id -> `<revision>:<JSON>` / zset id by first-put order (redis-portfolio-store.ts)
  * - `<p>:idem:<key>`                  hash: `fp`, `exp`, `response` (with PX expiry)
  * - `<p>:chargers`                    zset (all scores 0, lexicographic) of charge point ids with credentials
  * - `<p>:charger:<cp>`                hash: `chargePointId`, `passwordHash`, `source`, `createdAtUtcMs`, `updatedAtUtcMs`
@@ -87,6 +89,11 @@ export class RedisKeys {
     return `${this.site(siteId)}:plan-order`;
   }
 
+  /** Charger meter readings of a site (redis-meter-log.ts). */
+  meterLog(siteId: string): string {
+    return `${this.site(siteId)}:meter`;
+  }
+
   /** Every key of a site, the site hash first. */
   siteKeys(siteId: string): string[] {
     return [
@@ -97,12 +104,22 @@ export class RedisKeys {
       this.dispatchOrder(siteId),
       this.plans(siteId),
       this.planOrder(siteId),
+      this.meterLog(siteId),
     ];
   }
 
   /** The stream of saved plans (adapters/service/redis-plan-bus.ts). */
   get planReady(): string {
     return `${this.prefix}:plan-ready`;
+  }
+
+  /** Portfolio records (redis-portfolio-store.ts). */
+  get portfolios(): string {
+    return `${this.prefix}:portfolios`;
+  }
+
+  get portfolioOrder(): string {
+    return `${this.prefix}:portfolio-order`;
   }
 
   idempotency(key: string): string {

@@ -42,8 +42,8 @@ return {1, cur + 1}
 
 /**
  * Deletes a site and everything it holds.
- *   KEYS[1] sites zset   KEYS[2] site hash   KEYS[3..8] sessions, session-order, dispatches,
- *   dispatch-order, plans, plan-order
+ *   KEYS[1] sites zset   KEYS[2] site hash   KEYS[3..9] sessions, session-order, dispatches,
+ *   dispatch-order, plans, plan-order, meter readings
  *   ARGV[1] siteId
  * Returns 1 when the site existed, else 0.
  */
@@ -51,7 +51,7 @@ export const deleteSiteScript = new LuaScript(
   'deleteSite',
   `
 local existed = redis.call('EXISTS', KEYS[2])
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
 redis.call('ZREM', KEYS[1], ARGV[1])
 return existed
 `,

@@ -17,7 +17,7 @@
  */
 import type { Redis } from 'ioredis';
 import { deepFreeze } from './deep-freeze.ts';
-import { guarded } from './redis-errors.ts';
+import { guarded, StoreUnavailableError } from './redis-errors.ts';
 import { decodeRecord, decodeRevised, encodeRecord, encodeUnrevised } from './redis-json.ts';
 import { RedisKeys } from './redis-keys.ts';
 import {
@@ -55,6 +55,11 @@ const emptySignals: SiteSignalsRecord = deepFreeze({ series: {}, capacityLimits:
 
 function expected(condition: WriteCondition | undefined): string | number {
   return condition === undefined ? '' : condition.expectedRevision;
+}
+
+/** ioredis' `commandTimeout` fired: the reply did not come in time (the command may still run). */
+function isCommandTimeout(error: unknown): boolean {
+  return error instanceof Error && /Command timed out/.test(error.message);
 }
 
 function texts(reply: RedisReply): string[] {
@@ -96,8 +101,8 @@ export class RedisStore implements Store {
   putSite(site: Unrevised<SiteRecord>, condition?: WriteCondition) {
     return guarded('putSite', async () => {
       const json = encodeUnrevised(site);
-      const reply = await putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, json, expected(condition)]);
-      return this.stored<SiteRecord>('site', site.id, site.id, reply, json, condition);
+      const write = () => putSiteScript.run(this.client, [this.keys.sites, this.keys.site(site.id), this.keys.seq], [site.id, json, expected(condition)]);
+      return this.put<SiteRecord>('site', site.id, site.id, json, condition, write, () => this.client.hget(this.keys.site(site.id), 'record'));
     });
   }
 
@@ -127,8 +132,8 @@ export class RedisStore implements Store {
       const { siteId } = session;
       const keys = [this.keys.site(siteId), this.keys.sessions(siteId), this.keys.sessionOrder(siteId), this.keys.seq];
       const json = encodeUnrevised(session);
-      const reply = await putChildScript.run(this.client, keys, [session.id, json, expected(condition)]);
-      return this.stored<SessionRecord>('session', session.id, siteId, reply, json, condition);
+      const write = () => putChildScript.run(this.client, keys, [session.id, json, expected(condition)]);
+      return this.put<SessionRecord>('session', session.id, siteId, json, condition, write, () => this.client.hget(this.keys.sessions(siteId), session.id));
     });
   }
 
@@ -149,8 +154,8 @@ export class RedisStore implements Store {
   putSignals(siteId: string, signals: Unrevised<SiteSignalsRecord>, condition?: WriteCondition) {
     return guarded('putSignals', async () => {
       const json = encodeUnrevised(signals);
-      const reply = await putSignalsScript.run(this.client, [this.keys.site(siteId)], [json, expected(condition)]);
-      return this.stored<SiteSignalsRecord>('signals', siteId, siteId, reply, json, condition);
+      const write = () => putSignalsScript.run(this.client, [this.keys.site(siteId)], [json, expected(condition)]);
+      return this.put<SiteSignalsRecord>('signals', siteId, siteId, json, condition, write, () => this.client.hget(this.keys.site(siteId), 'signals'));
     });
   }
 
@@ -173,8 +178,8 @@ export class RedisStore implements Store {
       const { siteId } = dispatch;
       const keys = [this.keys.site(siteId), this.keys.dispatches(siteId), this.keys.dispatchOrder(siteId), this.keys.seq];
       const json = encodeUnrevised(dispatch);
-      const reply = await putChildScript.run(this.client, keys, [dispatch.id, json, expected(condition)]);
-      return this.stored<DispatchRecord>('dispatch', dispatch.id, siteId, reply, json, condition);
+      const write = () => putChildScript.run(this.client, keys, [dispatch.id, json, expected(condition)]);
+      return this.put<DispatchRecord>('dispatch', dispatch.id, siteId, json, condition, write, () => this.client.hget(this.keys.dispatches(siteId), dispatch.id));
     });
   }
 
@@ -230,6 +235,35 @@ export class RedisStore implements Store {
     return guarded('ping', async () => {
       await this.client.ping();
     });
+  }
+
+  /**
+   * Runs a revised put. When its reply does not come within the command timeout the write may or may not
+   * have been made (ioredis stops waiting; Redis may still run it), so the answer is not guessed: the
+   * record is read back on the same connection, which Redis serves after the write. The put resolves
+   * when the record holds exactly what was written, and rejects with StoreUnavailableError "not made"
+   * when it does not (a retry is then safe); if the read fails too, the error says the outcome is unknown.
+   */
+  private async put<T extends { readonly revision: number }>(
+    kind: RevisedRecordKind, id: string, siteId: string, json: string, condition: WriteCondition | undefined,
+    write: () => Promise<RedisReply>, readBack: () => Promise<string | null>,
+  ): Promise<T> {
+    let reply: RedisReply;
+    try {
+      reply = await write();
+    } catch (error) {
+      if (!isCommandTimeout(error)) throw error;
+      let text: string | null;
+      try {
+        text = await readBack();
+      } catch (readError) {
+        throw new StoreUnavailableError(`put ${kind} "${id}": Redis did not answer in time and the outcome could not be checked (${(readError as Error).message}); read the ${kind} before retrying`, { cause: error });
+      }
+      const at = text === null ? -1 : text.indexOf(':');
+      if (text !== null && text.slice(at + 1) === json) return decodeRevised<T>(text);
+      throw new StoreUnavailableError(`put ${kind} "${id}": Redis did not answer in time; checked: the write was not made, a retry is safe`, { cause: error });
+    }
+    return this.stored<T>(kind, id, siteId, reply, json, condition);
   }
 
   /** The record as stored by a revised put's `{status, revision}` reply, or the error it means. */

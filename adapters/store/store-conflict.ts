@@ -15,7 +15,7 @@ export interface WriteCondition {
 /** A record as given to a put: its `revision` is ignored (the store assigns the next one). */
 export type Unrevised<T extends { readonly revision: number }> = Omit<T, 'revision'> & { readonly revision?: number };
 
-export type RevisedRecordKind = 'site' | 'session' | 'dispatch' | 'signals';
+export type RevisedRecordKind = 'site' | 'session' | 'dispatch' | 'signals' | 'portfolio';
 
 export const storeConflictCode = 'V2G_ERR_CONFLICT' as const;
 

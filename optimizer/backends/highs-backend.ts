@@ -20,6 +20,9 @@ function infoNumber(model: HighsModel, name: string): number {
 
 function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOptions): LpSolution {
   const status = highs.constants.modelStatus;
+  // HiGHS's time_limit counts the run time of every earlier run() on this model: zero its clocks so the
+  // limit given is the time this run may take (the caller keeps the whole solve's budget).
+  model.zeroAllClocks();
   model.options.set({
     output_flag: false,
     time_limit: Math.max(0.001, options.timeLimitMs / 1000),

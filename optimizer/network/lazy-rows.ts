@@ -12,6 +12,7 @@ import type { LinearProgramBuilder } from '../linear-program.ts';
 import type { LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
 import { magnitudeRowTemplates, type NetworkRowSet, type SharedRowTemplate } from './magnitude-rows.ts';
+import { systemClock, type SolveClock } from '../solve-clock.ts';
 
 /** A row counts as broken when its activity passes its bound by more than this (A), plus 1e-9 relative. */
 export const lazyRowToleranceA = 1e-7;
@@ -142,23 +143,24 @@ export interface NetworkSession extends LpSession {
 /**
  * `session` (over a model of `builtRowCount` rows built with `rows`) with lazy network rows: each solve
  * re-solves after adding every (slot, limit)'s most violated row, until the answer breaks none. An answer
- * that still breaks a row when the time is up is not returned (status `timed_out`).
+ * that still breaks a row when the time is up is not returned (status `timed_out`). `clock` keeps the time
+ * (the solve's own clock: solve-clock.ts).
  */
-export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, builtRowCount: number): NetworkSession {
+export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, builtRowCount: number, clock: SolveClock = systemClock): NetworkSession {
   const rowOf = new Map(rows.inModel);
   let nextRow = builtRowCount;
   return {
     solve(options: LpSolveOptions): LpSolution {
-      const started = performance.now();
+      const started = clock();
       let iterations = 0;
       for (;;) {
-        const remainingMs = options.timeLimitMs - (performance.now() - started);
+        const remainingMs = options.timeLimitMs - (clock() - started);
         const answer = session.solve({ ...options, timeLimitMs: Math.max(1, remainingMs) });
         iterations += answer.iterations;
         if (!answer.x || rows.templates.length === 0) return { ...answer, iterations };
         const keys = mostViolatedRows(rows, answer.x, rowOf);
         if (keys.length === 0) return { ...answer, iterations };
-        if (performance.now() - started >= options.timeLimitMs) {
+        if (clock() - started >= options.timeLimitMs) {
           return { status: 'timed_out', iterations, message: `time limit reached while adding network rows (${keys.length} still broken)` };
         }
         session.addRows(lpRows(rows, keys));

@@ -49,6 +49,20 @@ export class NetworkLoad {
     return most;
   }
 
+  /**
+   * Most kW vehicle `i` can shed in slot `t` within every limit it touches: shedding one line pair's current
+   * can raise a line's magnitude (a line carries the difference of two pairs' currents).
+   */
+  headroomDownKw(i: number, t: number): number {
+    let most = Infinity;
+    for (const term of this.network.byVehicle[i]!) {
+      const k = term.limit * this.slotCount + t;
+      most = Math.min(most, maxStepWithin(this.re[k]!, this.im[k]!, -term.re, -term.im, this.network.limits[term.limit]!.limitA));
+      if (most <= 0) return 0;
+    }
+    return most;
+  }
+
   /** Records `kw` more for vehicle `i` in slot `t`. */
   add(i: number, t: number, kw: number): void {
     for (const term of this.network.byVehicle[i]!) {

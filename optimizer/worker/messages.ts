@@ -2,6 +2,7 @@
 import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import type { SolveOptions } from '../solve-problem.ts';
+import type { SolveProgress } from '../solve-progress.ts';
 
 export type LpSolverName = 'highs' | 'lp-solver';
 
@@ -10,6 +11,14 @@ export interface SolveRequest {
   readonly solver: LpSolverName;
   readonly problem: Problem;
   readonly options: SolveOptions;
+  /** Whether the caller listens to progress: then the worker posts `ProgressMessage`s while it solves. */
+  readonly progress?: boolean;
+}
+
+/** Progress of request `id` while it runs (optimizer/solve-progress.ts). */
+export interface ProgressMessage {
+  readonly id: number;
+  readonly progress: SolveProgress;
 }
 
 export type SolveReply =

@@ -8,7 +8,8 @@ import { loadHighs } from '../backends/highs-loader.ts';
 import { createHighsBackend } from '../backends/highs-backend.ts';
 import { lpSolverBackend } from '../backends/lp-solver-backend.ts';
 import { solveWithBackend } from '../solve-problem.ts';
-import type { ReadyMessage, SolveReply, SolveRequest } from './messages.ts';
+import type { ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './messages.ts';
+import type { SolveProgress } from '../solve-progress.ts';
 
 if (!parentPort) throw new Error('solve-worker.ts must run in a worker thread');
 const port = parentPort;
@@ -19,7 +20,10 @@ port.on('message', (request: SolveRequest) => {
   let reply: SolveReply;
   try {
     const backend = request.solver === 'lp-solver' ? lpSolverBackend : highsBackend;
-    const plan = solveWithBackend(request.problem, backend, request.options);
+    const onProgress = request.progress
+      ? (progress: SolveProgress) => port.postMessage({ id: request.id, progress } satisfies ProgressMessage)
+      : undefined;
+    const plan = solveWithBackend(request.problem, backend, request.options, onProgress ? { onProgress } : {});
     reply = { id: request.id, ok: true, plan, heapBytes: highs.memoryBytes };
   } catch (error) {
     reply = { id: request.id, ok: false, message: (error as Error).stack ?? String(error), heapBytes: highs.memoryBytes };

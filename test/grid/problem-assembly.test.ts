@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { limits } from '../../optimizer/problem.ts';
 import { validateProblem } from '../../optimizer/problem-validation.ts';
 import { parseCsvSeries } from '../../grid/csv-series.ts';
 import { tariffDemandCharge } from '../../grid/demand-charge.ts';
 import { parseEntsoeA44 } from '../../grid/entsoe-a44.ts';
 import { parseOpenAdr3Event } from '../../grid/openadr3-event.ts';
-import { assembleProblem, type AssemblyInput, type SiteDescription } from '../../grid/problem-assembly.ts';
+import { assembleProblem, maxSlotCount, type AssemblyInput, type SiteDescription } from '../../grid/problem-assembly.ts';
 import { createSignalSeries } from '../../grid/signal-series.ts';
 import { slotStartLabels } from '../../grid/slot-grid.ts';
 import { parseTouTariff } from '../../grid/tariff.ts';
@@ -232,9 +233,26 @@ describe('assembleProblem errors', () => {
     expect(err.issues.map((i) => i.path)).toEqual(paths);
   });
 
-  it('rejects a horizon over 10 000 slots', () => {
+  it('rejects a horizon over maxSlotCount slots (a year of quarter-hours), naming the count', () => {
     const input = berlinFallBackInput();
-    catchGridError(() => assembleProblem({ ...input, horizonEnd: '2026-10-27T00:00:00+01:00' }), 'V2G_ERR_SLOT_GRID');
+    const err = catchGridError(() => assembleProblem({ ...input, horizonEnd: '2026-10-27T00:00:00+01:00' }), 'V2G_ERR_SLOT_GRID');
+    expect(err.issues[0]!.message).toContain(`more than ${maxSlotCount}`);
+  });
+
+  it('accepts the Caltech March 2019 offline horizon: 10,731 five-minute slots', () => {
+    const startUtcMs = Date.parse('2019-03-01T08:00:00Z');
+    const endUtcMs = startUtcMs + 10_731 * 300_000;
+    const price = createSignalSeries('USD/kWh', [{ startUtcMs, endUtcMs, value: 0.1 }]);
+    const { problem } = assembleProblem({
+      site: { ...berlinDepot, zone: 'America/Los_Angeles', currency: 'USD', slotMinutes: 5 },
+      horizonStart: new Date(startUtcMs).toISOString(),
+      horizonEnd: new Date(endUtcMs).toISOString(),
+      signals: { importPrice: price },
+      vehicles: [aVehicle({ id: 'late', arrival: new Date(endUtcMs - 3_600_000).toISOString(), departure: new Date(endUtcMs).toISOString() })],
+    });
+    expect(problem.slotCount).toBe(10_731);
+    expect(validateProblem(problem).ok).toBe(true);
+    expect(maxSlotCount).toBe(limits.maxSlots);
   });
 });
 

@@ -55,6 +55,23 @@ describe('flexibilityEnvelope', () => {
     expect(free.upKw[0]).toBeCloseTo(14, 9);
   });
 
+  it('with a three-phase network, down is what the current limits leave too: discharging is capped by the 40 A breaker', () => {
+    // Cheapest slot 0: the plan charges the 2 kWh wanted there; it could instead discharge at 10 kW (48 A at 208 V)
+    // and still reach its target later, but the group breaker holds 40 A whichever way the current flows (8.32 kW).
+    const group = { id: 'AB', connection: 'AB' as const, voltageV: 208, maxCurrentA: 40, chargerIds: ['cp-1'] };
+    const problem: Problem = aProblem({
+      importPricePerKwh: [0.1, 0.3, 0.3, 0.3],
+      exportLimitKw: [50, 50, 50, 50],
+      network: { groups: [group] },
+      vehicles: [aVehicle({ energyKwh: 20, capacityKwh: 60, targetEnergyKwh: 22, maxChargeKw: 7, maxDischargeKw: 10, v2gAllowed: true, chargeEfficiency: 1, dischargeEfficiency: 1 })],
+    });
+    const plan = solveWithBackend(problem, highs);
+    expect(plan.vehicles[0]!.powerKw[0]).toBeCloseTo(2, 9);
+    expect(flexibilityEnvelope(resolveProblem(problem), plan).downKw[0]).toBeCloseTo(2 + 8.32, 9);
+    const free = flexibilityEnvelope(resolveProblem({ ...problem, network: { groups: [{ ...group, maxCurrentA: 1000 }] } }), plan);
+    expect(free.downKw[0]).toBeCloseTo(12, 9);
+  });
+
   it('without a site import limit, capping one slot at planned minus down never adds shortfall', () => {
     fc.assert(
       fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8, importLimit: false, minPower: false }), fc.nat(), (problem, pick) => {

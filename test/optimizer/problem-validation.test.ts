@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
-import type { Problem, Vehicle } from '../../optimizer/problem.ts';
+import { limits, type Problem, type Vehicle } from '../../optimizer/problem.ts';
 import { formatIssues, validateProblem, type InputIssue } from '../../optimizer/problem-validation.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
@@ -287,7 +287,7 @@ describe('numbers no site has', () => {
 
   it('a slotCount of 1e300 is one issue, not one more per per-slot array measured against it', () => {
     const p = { ...aProblem({ baseLoadKw: [1, 1, 1, 1], vehicles: [aVehicle({ maxChargeKw: [11, 11, 11, 11] })] }), slotCount: 1e300 };
-    expect(issuesOf(p)).toEqual([{ path: '/slotCount', message: 'must be <= 10000' }]);
+    expect(issuesOf(p)).toEqual([{ path: '/slotCount', message: `must be <= ${limits.maxSlots}` }]);
   });
 
   it('PV above the export limit is curtailed even at the highest export price accepted', () => {
@@ -364,5 +364,27 @@ describe('fuzz: validateProblem never throws, and what it accepts solves to a va
     );
     // Some mutations keep the problem valid (a value in range, an optional field deleted): those were solved.
     expect(accepted).toBeGreaterThan(0);
+  });
+});
+
+describe('model size limits', () => {
+  const fleet = (n: number, window: (i: number) => [number, number]) =>
+    Array.from({ length: n }, (_, i) => aVehicle({ id: `v${i}`, chargerId: `c${i}`, arrivalSlot: window(i)[0], departureSlot: window(i)[1] }));
+
+  it('accepts the Caltech month at 5 minutes: 953 vehicles over 10,731 slots, each plugged in for hours', () => {
+    const p = aProblem({ slotCount: 10_731, vehicles: fleet(953, (i) => [i * 11, i * 11 + 120]) });
+    expect(validateProblem(p).ok).toBe(true);
+  });
+
+  it('counts plugged-in vehicle-slots for the LP: 2,001 vehicles plugged 1,000 slots each are refused', () => {
+    const r = validateProblem(aProblem({ slotCount: 1_000, vehicles: fleet(2_001, () => [0, 1_000]) }));
+    expect(r.ok).toBe(false);
+    expect(formatIssues(r.ok ? [] : r.issues)).toContain('2001000 plugged-in vehicle-slots exceed the supported 2000000');
+  });
+
+  it('bounds the dense plan: 2,001 vehicles over 10,000 slots are refused even when plugged briefly', () => {
+    const r = validateProblem(aProblem({ slotCount: 10_000, vehicles: fleet(2_001, () => [0, 1]) }));
+    expect(r.ok).toBe(false);
+    expect(formatIssues(r.ok ? [] : r.issues)).toContain('of a plan');
   });
 });

@@ -3,6 +3,7 @@
  * the site's chargers), replays of every policy keeping every exact current limit in the simulated physics,
  * and the network KPIs (NEMA unbalance, utilisation, line loading, per-element peaks in run.json).
  */
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SiteNetwork } from '../../grid/site-network.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
@@ -10,6 +11,7 @@ import { ScenarioError } from '../../scenarios/errors.ts';
 import { computeKpis, scenarioNetworkLoading } from '../../scenarios/kpis.ts';
 import { policyNames, type PolicyName } from '../../scenarios/policies.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
+import { timeseriesCsv } from '../../scenarios/result-csv.ts';
 import type { ReplayResult } from '../../scenarios/replay-result.ts';
 import { runRecord } from '../../scenarios/run-record.ts';
 import { readScenario } from '../../scenarios/scenario-parse.ts';
@@ -146,6 +148,19 @@ describe('replays on a network keep every exact current limit', () => {
     expect(secondary.limitA).toBeCloseTo(40_000 / 3 / 230, 9);
     expect(secondary.peakA).toBeLessThanOrEqual(secondary.limitA + 1e-6);
     expect(record.kpis.currentUnbalancePct).toBe(record.network.meanSecondaryUnbalancePct);
+  });
+
+  it('timeseries.csv has every element\'s current and the secondary unbalance per slot, matching the KPIs', () => {
+    const r = runs.get('edf')!;
+    const table = parse(timeseriesCsv(r), { columns: true }) as Record<string, string>[];
+    const loading = scenarioNetworkLoading(r)!;
+    for (const e of loading.elements) {
+      const column = table.map((row) => Number(row[`current_a:${e.name}`]));
+      expect(Math.max(...column)).toBeCloseTo(e.peakA, 5);
+    }
+    const unbalance = table.map((row) => row.secondary_unbalance_pct).filter((x) => x !== '').map(Number);
+    expect(unbalance.reduce((a, b) => a + b, 0) / unbalance.length).toBeCloseTo(computeKpis(r).currentUnbalancePct!, 4);
+    expect(Object.keys(parse(timeseriesCsv(runReplay(demoInputs(), 'edf', { clock: () => 0 })), { columns: true })[0] as object).some((c) => c.startsWith('current_a:'))).toBe(false);
   });
 
   it('a run without a network has null network KPIs in run.json', () => {

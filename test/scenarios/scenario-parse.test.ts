@@ -4,7 +4,7 @@ import { parseScenario, readScenario, scenarioDataFiles } from '../../scenarios/
 import { canonicalJson, scenarioHash } from '../../scenarios/scenario-hash.ts';
 import { shipped, shippedJson } from './scenario-test-helpers.ts';
 
-const shippedNames = ['generated-demo', 'caltech-week', 'caltech-month', 'belgian-depot-v2g', 'belgian-depot-no-v2g'];
+const shippedNames = ['generated-demo', 'caltech-week', 'caltech-month', 'caltech-2019-03-aggregate', 'caltech-2019-03-network', 'belgian-depot-v2g', 'belgian-depot-no-v2g'];
 
 function scenarioError(fn: () => unknown, code: ScenarioErrorCode): ScenarioError {
   try {

@@ -14,10 +14,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { notFound, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { deliveryConflict, dispatchIssues } from '../../service/dispatch-validation.ts';
-import { requestReplan } from '../../service/replan-job.ts';
+import { planSnapshot } from '../../service/plan-snapshot.ts';
 import { withOptimisticRetry } from '../../store/optimistic-update.ts';
 import type { DispatchRecord } from '../../store/records.ts';
-import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
+import { conflictIfIssues, currentPlan, newId, rejectIfIssues, replanAfterWrite, requireSite } from '../route-helpers.ts';
 import { PostHeaders, SiteParams, errorResponses, readErrors } from '../schemas/common.ts';
 import { DispatchCreateSchema, DispatchListSchema, DispatchParams, DispatchQuerySchema, DispatchSchema } from '../schemas/dispatch.ts';
 import { dispatchView } from '../views/dispatch-view.ts';
@@ -50,7 +50,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
       const startUtcMs = readInstant(b.start, '/body/start', issues);
       const endUtcMs = readInstant(b.end, '/body/end', issues);
       rejectIfIssues(issues, 'the dispatch is not usable');
-      const dispatch: DispatchRecord = {
+      let dispatch: DispatchRecord = {
         id: newId('dispatch'),
         siteId: site.id,
         kind: b.kind,
@@ -64,16 +64,28 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
         revision: 0,
       };
       rejectIfIssues(dispatchIssues(dispatch, now), 'the dispatch is not usable');
+      // The plan in force now is the dispatch's baseline, kept with it for M&V.
+      const inForce = await currentPlan(ctx, site.id);
+      if (inForce) dispatch = { ...dispatch, baseline: planSnapshot(inForce, startUtcMs, endUtcMs) };
       conflictIfIssues(deliveryConflict(dispatch, await ctx.store.listDispatches(site.id), now), 'the dispatch conflicts');
-      await ctx.store.putDispatch(dispatch, { expectedRevision: 0 });
+      const saved = await ctx.store.putDispatch(dispatch, { expectedRevision: 0 });
+      // Committed: from here on nothing may turn the answer into an error (a retry would duplicate it).
       request.log.info({ siteId: site.id, dispatchId: dispatch.id, kind: dispatch.kind, powerKw: dispatch.powerKw, by: dispatch.requestedBy }, 'dispatch received');
-      let job = await requestReplan(ctx.queue, ctx.config, site.id, `dispatch ${dispatch.id}`, { immediate: true });
-      if (request.query.wait !== false) job = (await ctx.queue.waitUntilFinished(job.id, ctx.config.dispatchAckTimeoutMs)) ?? job;
-      const stored = (await ctx.store.getDispatch(site.id, dispatch.id)) ?? dispatch;
+      const outcome = await replanAfterWrite(ctx, reply, site.id, `dispatch ${dispatch.id}`, { immediate: true });
+      let job = outcome.status === 'queued' ? outcome.job : undefined;
+      let stored = saved;
+      try {
+        if (job && request.query.wait !== false) job = (await ctx.queue.waitUntilFinished(job.id, ctx.config.dispatchAckTimeoutMs)) ?? job;
+        stored = (await ctx.store.getDispatch(site.id, dispatch.id)) ?? saved;
+      } catch (error) {
+        request.log.warn({ err: error, dispatchId: dispatch.id }, 'dispatch stored; reading its acknowledgement failed');
+      }
       ctx.metrics.dispatches.labels(dispatch.kind, stored.acknowledgement?.fulfilment ?? 'pending').inc();
       reply.code(stored.acknowledgement ? 201 : 202).header('location', `/v1/sites/${site.id}/dispatches/${dispatch.id}`);
       const view = dispatchView(stored, site.timeZone, ctx.clock.nowUtcMs(), job);
-      if (!stored.acknowledgement && job.state === 'failed') {
+      if (!stored.acknowledgement && outcome.status === 'deferred') {
+        view.acknowledgement.message = `${outcome.reason}; the dispatch will be acknowledged by the next plan`;
+      } else if (!stored.acknowledgement && job?.state === 'failed') {
         view.acknowledgement.message = `the re-plan failed (${job.failedCode ?? 'error'}): ${job.failedReason?.split('\n')[0] ?? ''}; the dispatch is stored and will be acknowledged by the next plan`;
       }
       return view;
@@ -104,7 +116,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
   app.delete(
     '/v1/sites/:siteId/dispatches/:dispatchId',
     { config: { scope: 'dispatch', rateLimit }, schema: { tags, summary: 'Cancel a dispatch (the site is re-planned without it)', params: DispatchParams, response: { 200: DispatchSchema, ...errors } } },
-    async (request) => {
+    async (request, reply) => {
       const site = await requireSite(ctx, request.params.siteId);
       // Re-read and re-applied if the re-plan's acknowledgement lands meanwhile (neither write is lost).
       const { d, cancelled, now } = await withOptimisticRetry(async () => {
@@ -113,10 +125,10 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
         const now = ctx.clock.nowUtcMs();
         if (d.status === 'cancelled') return { d, cancelled: undefined, now };
         return { d, cancelled: await ctx.store.putDispatch({ ...d, status: 'cancelled', cancelledAtUtcMs: now }, { expectedRevision: d.revision }), now };
-      });
+      }, { key: `dispatch ${site.id}/${request.params.dispatchId}` });
       if (!cancelled) return dispatchView(d, site.timeZone, now);
-      const job = await requestReplan(ctx.queue, ctx.config, site.id, `dispatch ${d.id} cancelled`, { immediate: true });
-      return dispatchView(cancelled, site.timeZone, now, job);
+      const outcome = await replanAfterWrite(ctx, reply, site.id, `dispatch ${d.id} cancelled`, { immediate: true });
+      return dispatchView(cancelled, site.timeZone, now, outcome.status === 'queued' ? outcome.job : undefined);
     },
   );
 };

@@ -8,12 +8,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound, serviceError, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
-import { requestReplan } from '../../service/replan-job.ts';
 import { chargerConflict, sessionIssues } from '../../service/session-validation.ts';
 import type { SessionRecord, SiteRecord } from '../../store/records.ts';
 import { StoreConflictError, type WriteCondition } from '../../store/store-conflict.ts';
 import { conditionalUpdate, readIfMatch, requireIfMatch, setEtag } from '../revision-headers.ts';
-import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
+import { conflictIfIssues, newId, rejectIfIssues, replanAfterWrite, requireSite } from '../route-helpers.ts';
 import { ConditionalHeaders, PostHeaders, SiteParams, conditionalWriteErrors, readErrors, writeErrors } from '../schemas/common.ts';
 import { SessionCreateSchema, SessionListSchema, SessionParams, SessionPatchSchema, SessionSchema, type SessionPatch } from '../schemas/session.ts';
 import { sessionView } from '../views/session-view.ts';
@@ -112,7 +111,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
       } catch (error) {
         throw error instanceof StoreConflictError ? exists() : error;
       }
-      await requestReplan(ctx.queue, ctx.config, site.id, `session ${id} created`);
+      await replanAfterWrite(ctx, reply, site.id, `session ${id} created`);
       reply.code(201).header('location', `/v1/sites/${site.id}/sessions/${id}`);
       setEtag(reply, stored.revision);
       return view(site, stored);
@@ -154,7 +153,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
         rejectIfIssues(issues, 'the update is not usable');
         return { site, session: await save(site, next, { expectedRevision: old.revision }) };
       });
-      await requestReplan(ctx.queue, ctx.config, site.id, `session ${session.id} updated`);
+      await replanAfterWrite(ctx, reply, site.id, `session ${session.id} updated`);
       setEtag(reply, session.revision);
       return view(site, session);
     },
@@ -167,7 +166,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
       const site = await requireSite(ctx, request.params.siteId);
       const s = await requireSession(site.id, request.params.sessionId);
       await ctx.store.deleteSession(site.id, s.id);
-      await requestReplan(ctx.queue, ctx.config, site.id, `session ${s.id} ended`);
+      await replanAfterWrite(ctx, reply, site.id, `session ${s.id} ended`);
       return reply.code(204).send(null);
     },
   );

@@ -7,6 +7,7 @@
  * GET /v1/sites/{siteId}/signals, GET .../signals/{kind} (read)
  * POST .../signals/{kind} (dispatch) | POST .../signals/openadr3-events (dispatch)
  */
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parseCsvSeries } from '../../../grid/csv-series.ts';
@@ -16,12 +17,11 @@ import { createSignalSeries, type SeriesInterval, type SignalSeries } from '../.
 import { notFound, serviceError, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { fieldIssueOf, locateGridError } from '../../service/grid-issues.ts';
-import { requestReplan } from '../../service/replan-job.ts';
 import { withOptimisticRetry } from '../../store/optimistic-update.ts';
 import { isPriceKind, mergeSeries, normaliseSeries, seriesEndUtcMs, signalHistoryMs, staleIssue } from '../../service/signal-ingest.ts';
 import type { SignalKind, SiteRecord, SiteSignalsRecord } from '../../store/records.ts';
 import { csvMediaTypes, xmlMediaTypes } from '../content-types.ts';
-import { rejectIfIssues, requireSite } from '../route-helpers.ts';
+import { rejectIfIssues, replanAfterWrite, requireSite } from '../route-helpers.ts';
 import { PostHeaders, SiteParams, readErrors, writeErrors } from '../schemas/common.ts';
 import {
   CsvQuerySchema,
@@ -73,7 +73,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
   /** Stores normalised series and limits, re-plans, and answers with what was stored. */
   /** `limits` gives the capacity limits to keep from those stored (undefined: keep them all). */
   type Limits = (stored: SiteSignalsRecord['capacityLimits']) => SiteSignalsRecord['capacityLimits'];
-  const store = async (site: SiteRecord, updates: Partial<Record<SignalKind, SignalSeries>>, limits: Limits | undefined, unsupported: FieldIssue[], reason: string) => {
+  const store = async (reply: FastifyReply, site: SiteRecord, updates: Partial<Record<SignalKind, SignalSeries>>, limits: Limits | undefined, unsupported: FieldIssue[], reason: string) => {
     // Merged onto what is stored, and merged again if another upload to this site landed meanwhile.
     const { stored } = await withOptimisticRetry(async () => {
       const now = ctx.clock.nowUtcMs();
@@ -90,9 +90,9 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       }
       await ctx.store.putSignals(site.id, { series, capacityLimits: limits?.(old.capacityLimits) ?? old.capacityLimits, updatedAtUtcMs: now }, { expectedRevision: old.revision });
       return { stored };
-    });
-    const job = await requestReplan(ctx.queue, ctx.config, site.id, reason);
-    return { stored, capacityLimits: 0, unsupported, replan: jobLink(job) };
+    }, { key: `signals ${site.id}` });
+    const outcome = await replanAfterWrite(ctx, reply, site.id, reason);
+    return { stored, capacityLimits: 0, unsupported, ...(outcome.status === 'queued' ? { replan: jobLink(outcome.job) } : { replanDeferred: outcome.reason }) };
   };
 
   app.get(
@@ -136,7 +136,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         response: { 200: SignalUploadResultSchema, ...writeErrors() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const site = await requireSite(ctx, request.params.siteId);
       const kind = request.params.kind;
       const type = mediaType(request.headers['content-type']);
@@ -154,7 +154,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       }
       const stale = staleIssue(seriesEndUtcMs(series), ctx.clock.nowUtcMs() - signalHistoryMs, site.timeZone, '/body');
       rejectIfIssues(stale ? [stale] : [], 'the series is too old to store');
-      return store(site, { [kind]: series }, undefined, [], `${kind} signal`);
+      return store(reply, site, { [kind]: series }, undefined, [], `${kind} signal`);
     },
   );
 
@@ -171,7 +171,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         response: { 200: SignalUploadResultSchema, ...writeErrors() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const site = await requireSite(ctx, request.params.siteId);
       const now = ctx.clock.nowUtcMs();
       let event;
@@ -204,7 +204,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       }
       const limits: Limits = (stored) => [...stored.filter((l) => l.origin !== origin && l.endUtcMs > keepFrom), ...freshLimits.map((l) => ({ ...l, origin }))];
       const unsupported = [...event.unsupported.map((i) => fieldIssueOf(i, '/body')), ...tooOld];
-      const result = await store(site, updates, limits, unsupported, `openadr3 event ${event.eventId ?? event.programId}`);
+      const result = await store(reply, site, updates, limits, unsupported, `openadr3 event ${event.eventId ?? event.programId}`);
       return { ...result, capacityLimits: freshLimits.length };
     },
   );

@@ -8,13 +8,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { serviceError } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
-import { requestReplan } from '../../service/replan-job.ts';
 import { syncSiteSchedules } from '../../service/site-schedules.ts';
 import { chargersInUseIssues, siteSpecIssues } from '../../service/site-validation.ts';
 import type { SiteRecord } from '../../store/records.ts';
 import { StoreConflictError } from '../../store/store-conflict.ts';
 import { conditionalUpdate, readIfMatch, requireIfMatch, setEtag } from '../revision-headers.ts';
-import { conflictIfIssues, newId, rejectIfIssues, requireSite } from '../route-helpers.ts';
+import { conflictIfIssues, newId, rejectIfIssues, replanAfterWrite, requireSite } from '../route-helpers.ts';
 import { ConditionalHeaders, PostHeaders, SiteParams, conditionalWriteErrors, readErrors, writeErrors } from '../schemas/common.ts';
 import { SiteCreateSchema, SiteListSchema, SiteReplaceSchema, SiteSchema } from '../schemas/site.ts';
 import { siteSpecOf, siteView } from '../views/site-view.ts';
@@ -49,8 +48,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
       } catch (error) {
         throw error instanceof StoreConflictError ? exists() : error;
       }
-      await syncSiteSchedules(ctx.queue, ctx.config, id, site);
-      await requestReplan(ctx.queue, ctx.config, id, 'site created');
+      reply.header('schedule-status', await ctx.replans.syncSchedules(id, site));
+      await replanAfterWrite(ctx, reply, id, 'site created');
       reply.code(201).header('location', `/v1/sites/${id}`);
       setEtag(reply, site.revision);
       return view(site);
@@ -87,8 +86,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
         conflictIfIssues(chargersInUseIssues(spec, await ctx.store.listSessions(old.id), now), 'the site cannot drop these chargers');
         return ctx.store.putSite({ ...spec, createdAtUtcMs: old.createdAtUtcMs, updatedAtUtcMs: now }, { expectedRevision: old.revision });
       });
-      await syncSiteSchedules(ctx.queue, ctx.config, site.id, site);
-      await requestReplan(ctx.queue, ctx.config, site.id, `site changed (revision ${site.revision})`);
+      reply.header('schedule-status', await ctx.replans.syncSchedules(site.id, site));
+      await replanAfterWrite(ctx, reply, site.id, `site changed (revision ${site.revision})`);
       setEtag(reply, site.revision);
       return view(site);
     },

@@ -57,7 +57,27 @@ const VehicleSchema = Type.Object({
   energyAtStartKwh: Type.Number(),
   energyAtEndKwh: Type.Number({ description: 'at departure, or at the horizon end' }),
   shortfallKwh: Type.Number(),
+  shortfallReason: Type.Optional(
+    Type.Object({
+      kind: Type.String({ description: 'own-limit (charger and stay cannot deliver) | site-limit (import, dispatch or network limit used up) | price (dearer than the shortfall penalty) | strategy (a baseline left room)' }),
+      detail: Type.String(),
+    }),
+  ),
 });
+
+const PlanOriginSchema = Type.Object(
+  {
+    source: Type.String({ description: 'lp | milp | lp-repair | lp-rounded | baseline | idle: which candidate the plan is' }),
+    baseline: Type.Optional(Type.String()),
+    objective: Type.Number(),
+    bound: Type.Optional(Type.Number({ description: 'best proven lower bound on the optimum' })),
+    gapPct: Type.Optional(Type.Number({ description: '100 x (objective - bound) / |bound|' })),
+    timedOut: Type.Boolean({ description: 'the time budget ran out: the plan is the best found by then' }),
+    timeLimitMs: Type.Number(),
+    elapsedMs: Type.Number(),
+  },
+  { description: 'how the plan was chosen among the valid candidates of the solve' },
+);
 
 export const PlanViewSchema = Type.Object({
   id: Type.String(),
@@ -74,7 +94,7 @@ export const PlanViewSchema = Type.Object({
   }),
   currency: Type.String(),
   cost: CostSchema,
-  solver: Type.Object({ backend: Type.String(), solveMs: Type.Number(), buildMs: Type.Number(), rounds: Type.Integer(), jobId: Type.String() }),
+  solver: Type.Object({ backend: Type.String(), solveMs: Type.Number(), buildMs: Type.Number(), rounds: Type.Integer(), jobId: Type.String(), origin: Type.Optional(PlanOriginSchema) }),
   site: Type.Object({ peakImportKw: Type.Number(), slots: Type.Array(SiteSlotSchema) }),
   vehicles: Type.Array(VehicleSchema),
   forecastFills: Type.Array(

@@ -3,8 +3,11 @@ import { Type, type Static } from 'typebox';
 import { FieldIssueSchema, Id, Instant, JobLinkSchema } from './common.ts';
 
 export const SignalKindSchema = Type.Union(
-  [Type.Literal('import-price'), Type.Literal('export-price'), Type.Literal('base-load'), Type.Literal('pv')],
-  { description: 'prices in the site currency (any price unit, e.g. EUR/MWh); base load and PV in power (kW, W, MW) or energy per interval (kWh)' },
+  [Type.Literal('import-price'), Type.Literal('export-price'), Type.Literal('base-load'), Type.Literal('pv'), Type.Literal('site-meter')],
+  {
+    description:
+      'prices in the site currency (any price unit, e.g. EUR/MWh); base load and PV in power (kW, W, MW) or energy per interval (kWh); site-meter: metered net import at the connection point (negative = export), power or energy per interval, for measured delivery (M&V)',
+  },
 );
 
 export const SignalParams = Type.Object({ siteId: Id('site id'), kind: SignalKindSchema }, { additionalProperties: false });
@@ -70,7 +73,8 @@ export const SignalUploadResultSchema = Type.Object({
   stored: Type.Array(SeriesSummarySchema),
   capacityLimits: Type.Integer({ description: 'capacity limits stored from this document' }),
   unsupported: Type.Array(FieldIssueSchema, { description: 'parts of the document not used (e.g. OpenADR payload types)' }),
-  replan: JobLinkSchema,
+  replan: Type.Optional(JobLinkSchema),
+  replanDeferred: Type.Optional(Type.String({ description: 'why the re-plan is deferred (the signals are stored; header Replan-Status: deferred)' })),
 });
 
 /** The fields of an OpenADR 3 event are checked by grid/openadr3-event.ts (problems named by pointer). */

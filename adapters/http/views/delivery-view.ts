@@ -6,10 +6,14 @@ import type { SiteRecord } from '../../store/records.ts';
 import type { SiteDelivery } from '../schemas/delivery.ts';
 import { wireInstant } from '../wire-time.ts';
 
-function deliveryView(d: EvseDeliveryRecord, zone: string) {
+function deliveryView(d: EvseDeliveryRecord, zone: string, currentPlanId: string | undefined) {
   return {
     status: d.status,
-    ...(d.planId !== undefined ? { planId: d.planId } : {}),
+    ...(d.planId !== undefined ? { planId: d.planId, current: d.planId === currentPlanId } : {}),
+    ...(d.inForce !== undefined ? { inForce: d.inForce } : {}),
+    ...(d.firstLimitKw !== undefined ? { firstLimitKw: d.firstLimitKw } : {}),
+    ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    ...(d.sinceUtcMs !== undefined ? { since: wireInstant(d.sinceUtcMs, zone) } : {}),
     ...(d.purpose !== undefined ? { purpose: d.purpose } : {}),
     ...(d.profileId !== undefined ? { profileId: d.profileId } : {}),
     ...(d.code !== undefined ? { code: d.code } : {}),
@@ -30,7 +34,7 @@ export function chargePointsOf(site: SiteRecord): string[] {
 export function siteDeliveryView(site: SiteRecord, statuses: readonly ChargerStatusRecord[], currentPlanId: string | undefined): SiteDelivery {
   const zone = site.timeZone;
   const byId = new Map(statuses.map((s) => [s.chargePointId, s]));
-  const summary = { chargers: site.chargers.length, connected: 0, applied: 0, notApplied: 0, pending: 0, unknown: 0 };
+  const summary = { chargers: site.chargers.length, connected: 0, applied: 0, interim: 0, notApplied: 0, unmanaged: 0, pending: 0, unknown: 0 };
   const chargers = site.chargers.map((c) => {
     const { chargerId: chargePointId, evseId } = ocppAddressOf(c.id);
     const status = byId.get(chargePointId);
@@ -38,9 +42,14 @@ export function siteDeliveryView(site: SiteRecord, statuses: readonly ChargerSta
     const caps = status?.evses.find((e) => e.evseId === 0);
     if (!status) summary.unknown++;
     if (status?.link?.connected) summary.connected++;
-    if (own?.status === 'applied') summary.applied++;
+    const current = currentPlanId === undefined || own?.planId === undefined || own.planId === currentPlanId;
+    if (own?.status === 'applied') {
+      if (current) summary.applied++;
+      else summary.pending++; // an older plan is applied; the current one is on its way
+    } else if (own?.status === 'interim-applied') summary.interim++;
     else if (own && isNotApplied(own.status)) summary.notApplied++;
     else if (own?.status === 'pending') summary.pending++;
+    if (own?.status === 'unmanaged') summary.unmanaged++;
     const link = status?.link;
     return {
       chargerId: c.id,
@@ -57,8 +66,8 @@ export function siteDeliveryView(site: SiteRecord, statuses: readonly ChargerSta
             },
           }
         : {}),
-      ...(own ? { delivery: deliveryView(own, zone) } : {}),
-      ...(caps ? { stationCaps: deliveryView(caps, zone) } : {}),
+      ...(own ? { delivery: deliveryView(own, zone, currentPlanId) } : {}),
+      ...(caps ? { stationCaps: deliveryView(caps, zone, currentPlanId) } : {}),
     };
   });
   return { siteId: site.id, ...(currentPlanId !== undefined ? { currentPlanId } : {}), summary, chargers };

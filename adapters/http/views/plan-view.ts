@@ -4,7 +4,7 @@
  * Powers are rounded to 1 W, energies to 1 Wh.
  */
 import { networkLoading } from '../../../optimizer/network/network-loading.ts';
-import type { Plan } from '../../../optimizer/plan.ts';
+import type { Plan, PlanOrigin } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import type { PlanRecord, SitePlanState } from '../../store/records.ts';
 import { costWithoutIncentives } from '../../service/dispatch-incentive.ts';
@@ -42,7 +42,14 @@ function staticView(record: PlanRecord) {
       shortfallPenalty: r4(cost.shortfallPenalty),
       objective: r4(cost.objective),
     },
-    solver: { backend: plan.stats.backend, solveMs: r3(plan.stats.solveMs), buildMs: r3(plan.stats.buildMs), rounds: plan.stats.rounds, jobId: record.jobId },
+    solver: {
+      backend: plan.stats.backend,
+      solveMs: r3(plan.stats.solveMs),
+      buildMs: r3(plan.stats.buildMs),
+      rounds: plan.stats.rounds,
+      jobId: record.jobId,
+      ...(plan.origin ? { origin: originView(plan.origin) } : {}),
+    },
     site: {
       peakImportKw: r3(plan.site.peakImportKw),
       slots: Array.from({ length: grid.slotCount }, (_, t) => ({
@@ -71,6 +78,7 @@ function staticView(record: PlanRecord) {
         energyAtStartKwh: r3(v.energyKwh[0]!),
         energyAtEndKwh: r3(v.energyKwh[end]!),
         shortfallKwh: r3(v.shortfallKwh),
+        ...(v.shortfallReason ? { shortfallReason: v.shortfallReason } : {}),
       };
     }),
     forecastFills: (record.forecastFills ?? []).map((f) => ({
@@ -170,5 +178,19 @@ export function planSummary(record: PlanRecord, currentPlanId: string | undefine
     shortfallKwh: r3(record.plan.cost.shortfallKwh),
     vehicles: record.plan.vehicles.length,
     inForce: record.id === currentPlanId,
+  };
+}
+
+/** Which candidate the plan is, with its bound and gap (optimizer/plan.ts, PlanOrigin). */
+function originView(o: PlanOrigin) {
+  return {
+    source: o.source,
+    ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+    objective: r4(o.objective),
+    ...(o.bound !== undefined ? { bound: r4(o.bound) } : {}),
+    ...(o.gapPct !== undefined ? { gapPct: r4(o.gapPct) } : {}),
+    timedOut: o.timedOut,
+    timeLimitMs: o.timeLimitMs,
+    elapsedMs: r3(o.elapsedMs),
   };
 }

@@ -29,7 +29,7 @@ describe('GET /v1/sites/{siteId}/delivery', () => {
     const res = await h.request('read', { method: 'GET', url: '/v1/sites/depot-1/delivery' });
     expect(res.statusCode, res.body).toBe(200);
     const body = json(res);
-    expect(body.summary).toEqual({ chargers: 4, connected: 0, applied: 0, notApplied: 0, pending: 0, unknown: 4 });
+    expect(body.summary).toEqual({ chargers: 4, connected: 0, applied: 0, interim: 0, notApplied: 0, unmanaged: 0, pending: 0, unknown: 4 });
     expect(body.chargers.map((c: { chargerId: string; link?: unknown; delivery?: unknown }) => [c.chargerId, c.link, c.delivery])).toEqual([
       ['cp-1', undefined, undefined],
       ['cp-2', undefined, undefined],
@@ -50,15 +50,15 @@ describe('GET /v1/sites/{siteId}/delivery', () => {
     });
     await board.putLink('cp-3', { connected: false, sinceUtcMs: t0 + 5000, reason: '1006 connection lost' });
     const body = json(await h.request('read', { method: 'GET', url: '/v1/sites/depot-1/delivery' }));
-    expect(body.summary).toEqual({ chargers: 4, connected: 2, applied: 1, notApplied: 1, pending: 0, unknown: 1 });
+    expect(body.summary).toEqual({ chargers: 4, connected: 2, applied: 1, interim: 0, notApplied: 1, unmanaged: 0, pending: 0, unknown: 1 });
     expect(body.chargers[0]).toEqual({
       chargerId: 'cp-1', chargePointId: 'cp-1', evseId: 1,
       link: { connected: true, version: 'ocpp2.1', since: '2025-06-02T10:00:00+02:00', gateway: 'gw-a:1' },
-      delivery: { status: 'applied', planId: 'plan-9', purpose: 'TxProfile', profileId: 101, attempts: 1, at: '2025-06-02T10:00:01+02:00' },
-      stationCaps: { status: 'applied', planId: 'plan-9', purpose: 'StationMaxProfile', attempts: 1, at: '2025-06-02T10:00:01+02:00' },
+      delivery: { status: 'applied', planId: 'plan-9', current: false, purpose: 'TxProfile', profileId: 101, attempts: 1, at: '2025-06-02T10:00:01+02:00' },
+      stationCaps: { status: 'applied', planId: 'plan-9', current: false, purpose: 'StationMaxProfile', attempts: 1, at: '2025-06-02T10:00:01+02:00' },
     });
     expect(body.chargers[1].delivery).toEqual({
-      status: 'not-applied', planId: 'plan-9', purpose: 'TxProfile', code: 'V2G_ERR_OCPP_PROFILE_REJECTED', message: 'Rejected', attempts: 3,
+      status: 'not-applied', planId: 'plan-9', current: false, purpose: 'TxProfile', code: 'V2G_ERR_OCPP_PROFILE_REJECTED', message: 'Rejected', attempts: 3,
       nextRetryAt: '2025-06-02T10:01:00+02:00', at: '2025-06-02T10:00:02+02:00', dischargeClamped: true,
     });
     expect(body.chargers[2].link).toEqual({ connected: false, since: '2025-06-02T10:00:05+02:00', reason: '1006 connection lost' });

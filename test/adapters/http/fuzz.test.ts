@@ -134,6 +134,47 @@ describe('fuzzing every route', () => {
     await fc.assert(fc.asyncProperty(paths, fc.constantFrom('', '?x=1'), async (path, q) => void (await send('anonymous', 'GET', `${path}${q}`))), { numRuns: runs });
   });
 
+  it('portfolios and measured delivery', async () => {
+    const portfolio = { id: 'fuzz-portfolio', name: 'F', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds: ['depot-1'], sharedLimits: { importLimitKw: 50, windows: [{ start: iso(t0), end: iso(t0 + 3_600_000), exportLimitKw: 0 }] } };
+    const { id: _id, ...put } = portfolio;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated(portfolio), withEdges(portfolio, ['siteIds', 'timeZone', 'kind'])), async (body) => {
+        await send('admin', 'POST', '/v1/portfolios', body);
+        await h.service.ctx.portfolios.delete('fuzz-portfolio');
+      }),
+      { numRuns: runs },
+    );
+    // A mutation may have changed the id: remove what the property left behind.
+    for (const p of await h.service.ctx.portfolios.list()) await h.service.ctx.portfolios.delete(p.id);
+    expect((await h.request('admin', { method: 'POST', url: '/v1/portfolios', payload: portfolio })).statusCode).toBe(201);
+    await fc.assert(fc.asyncProperty(mutated(put), async (body) => void (await send('admin', 'PUT', '/v1/portfolios/fuzz-portfolio', body))), { numRuns: runs });
+    const id = pathId('fuzz-portfolio', 'gone');
+    await fc.assert(fc.asyncProperty(id, fc.constantFrom('', '?x=1'), async (p, q) => void (await send('read', 'GET', `/v1/portfolios/${p}${q}`))), { numRuns: runs / 2 });
+    await send('read', 'GET', '/v1/portfolios');
+    await fc.assert(fc.asyncProperty(pathId('gone'), async (p) => void (await send('admin', 'DELETE', `/v1/portfolios/${p}`))), { numRuns: runs / 2 });
+    expect((await send('admin', 'DELETE', '/v1/portfolios/fuzz-portfolio')).statusCode).toBe(204);
+    const q = fc.constantFrom('', '?format=csv', '?format=xml', '?x=1');
+    await fc.assert(
+      fc.asyncProperty(pathId('depot-1', 'gone'), pathId('d1'), q, async (site, d, query) => void (await send('read', 'GET', `/v1/sites/${site}/dispatches/${d}/measured-delivery${query}`))),
+      { numRuns: runs / 2 },
+    );
+  });
+
+  it('dashboard views and the event stream (refusals only: an accepted stream stays open)', async () => {
+    await send('read', 'GET', '/v1/dashboard/me');
+    const q = fc.constantFrom('', '?x=1');
+    await fc.assert(fc.asyncProperty(q, async (query) => void (await send('read', 'GET', `/v1/dashboard/overview${query}`))), { numRuns: runs / 4 });
+    await fc.assert(fc.asyncProperty(pathId('depot-1', 'gone'), q, async (site, query) => void (await send('read', 'GET', `/v1/dashboard/sites/${site}${query}`))), { numRuns: runs / 2 });
+    const refused = fc.oneof(fc.constantFrom('?x=1', '?siteId='), pathId('gone').map((site) => `?siteId=${site}`));
+    await fc.assert(
+      fc.asyncProperty(refused, async (query) => {
+        const res = await send('read', 'GET', `/v1/events${query}`);
+        expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      }),
+      { numRuns: runs / 2 },
+    );
+  });
+
   it('every operation of the OpenAPI document was fuzzed', async () => {
     const served = await servedRoutes(h);
     const missing = (await documentedRoutes(h)).filter((r) => !served.has(r));

@@ -19,12 +19,12 @@ describe('faults on the way to the charger', () => {
     const t = await startTestServer({ chargers: { CP1: {} }, backoff: { initialDelayMs: 100, maxDelayMs: 100, jitter: 0 } });
     const cp = await readyChargerWithSession(t, 'CP1', '2.0.1');
     cp.overrideHandler('SetChargingProfile', async () => {
-      throw createRPCError('NotImplemented', 'no smart charging here') as Error;
+      throw createRPCError('InternalError', 'busy') as Error;
     });
     t.server.applyPlan(plan([7, 7]));
     await waitFor(() => t.port.delivery('CP1', 1)?.status === 'not-applied');
     expect(t.port.delivery('CP1', 1)).toMatchObject({ code: 'V2G_ERR_OCPP_CALL_ERROR', attempts: 1 });
-    expect(t.port.delivery('CP1', 1)!.message).toContain('NotImplemented');
+    expect(t.port.delivery('CP1', 1)!.message).toContain('InternalError');
     expect(await t.registry.getSingleMetricAsString('v2g_ocpp_profile_sends_total')).toContain('purpose="TxProfile",outcome="CallError"} 1');
     cp.overrideHandler('SetChargingProfile', undefined);
     await waitFor(() => t.port.delivery('CP1', 1)?.status === 'applied', 3_000);

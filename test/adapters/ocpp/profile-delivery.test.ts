@@ -20,7 +20,7 @@ const T0 = Date.parse('2025-01-06T08:00:00Z');
 
 interface Sent { readonly atMs: number; readonly spec: ProfileSpec }
 
-function setup(answer: (spec: ProfileSpec) => Promise<SetProfileResult>, backoff = { initialDelayMs: 5_000, maxDelayMs: 60_000, factor: 2, jitter: 0, maxAttempts: 4 }, maxPeriods = 48) {
+function setup(answer: (spec: ProfileSpec) => Promise<SetProfileResult>, backoff = { initialDelayMs: 5_000, maxDelayMs: 60_000, factor: 2, jitter: 0, maxAttempts: 4 }, maxPeriods = 48, unmanagedAfter = 100) {
   const clock = new ManualClock(T0);
   const sent: Sent[] = [];
   const cleared: number[] = [];
@@ -42,11 +42,11 @@ function setup(answer: (spec: ProfileSpec) => Promise<SetProfileResult>, backoff
   const record: ChargerRecord = { chargerId: 'CP1', version: '1.6', phase: 'ready', capabilities: { ...defaultCapabilities, rateUnits: ['W'], maxStackLevel: 3, maxPeriods, discovered: true }, settings: defaultChargerSettings, evses: new Map() };
   const evse = evseOf(record, 1);
   evse.transactionId = '42';
-  evse.schedule = { chargerId: 'CP1', evseId: 1, startUtcMs: T0, slotMs: 900_000, powerKw: [7, 3] };
+  evse.schedules = [{ chargerId: 'CP1', evseId: 1, transactionId: '42', startUtcMs: T0, slotMs: 900_000, powerKw: [7, 3] }];
   let online = true;
   const metrics = createOcppMetrics(new Registry(), { connectedChargers: () => 1, deliveryStatusCounts: () => ({}) as never });
   const delivery = new ChargerDelivery(record, () => (online ? link : undefined), {
-    clock, logger: silentLogger, metrics, port: { planDelivery: async (r) => void reports.push(r) }, backoff, random: () => 0.5, refreshAheadMs: 7_200_000,
+    clock, logger: silentLogger, metrics, port: { planDelivery: async (r) => void reports.push(r) }, backoff, random: () => 0.5, refreshAheadMs: 7_200_000, unmanagedAfter,
   });
   return { clock, sent, cleared, reports, record, evse, delivery, setOnline: (v: boolean) => (online = v) };
 }
@@ -102,6 +102,49 @@ describe('ChargerDelivery', () => {
     expect(s.sent.filter((x) => x.spec.purpose === 'TxDefaultProfile')).toHaveLength(1);
   });
 
+  it('persistent refusals across new plans make the EVSE unmanaged after a bounded number of tries; nothing more is sent', async () => {
+    const s = setup(async () => ({ status: 'NotSupported' }), undefined, 48, 3);
+    for (let plan = 1; plan <= 10; plan++) {
+      s.evse.schedules = [{ ...s.evse.schedules[0]!, powerKw: [plan, plan] }];
+      s.delivery.kick();
+      await s.delivery.idle();
+      await vi.advanceTimersByTimeAsync(60_000);
+      await s.delivery.idle();
+    }
+    expect(s.sent.filter((x) => x.spec.purpose === 'TxProfile')).toHaveLength(3);
+    expect(s.evse).toMatchObject({ status: 'unmanaged', code: 'V2G_ERR_OCPP_PROFILE_NOT_SUPPORTED', refusals: 3 });
+    expect(s.reports.at(-1)).toMatchObject({ status: 'unmanaged', code: 'V2G_ERR_OCPP_PROFILE_NOT_SUPPORTED' });
+    expect(s.evse.retryTimer).toBeUndefined();
+  });
+
+  it('CALLERROR NotImplemented makes the EVSE unmanaged at once; timeouts never do', async () => {
+    const s = setup(async () => {
+      throw new OcppError('V2G_ERR_OCPP_CALL_ERROR', 'CALLERROR NotImplemented', { rpcErrorCode: 'NotImplemented' });
+    }, undefined, 48, 3);
+    s.delivery.kick();
+    await s.delivery.idle();
+    expect(s.evse).toMatchObject({ status: 'unmanaged', code: 'V2G_ERR_OCPP_CALL_ERROR' });
+    expect(s.sent).toHaveLength(1);
+    const t = setup(async () => {
+      throw new OcppError('V2G_ERR_OCPP_TIMEOUT', 'no answer');
+    }, undefined, 48, 1);
+    t.delivery.kick();
+    await t.delivery.idle();
+    expect(t.evse.status).toBe('not-applied');
+  });
+
+  it('an accepted profile resets the refusals', async () => {
+    let accept = false;
+    const s = setup(async () => ({ status: accept ? 'Accepted' : 'Rejected' }), undefined, 48, 3);
+    s.delivery.kick();
+    await s.delivery.idle();
+    expect(s.evse.refusals).toBe(1);
+    accept = true;
+    await vi.advanceTimersByTimeAsync(5_000);
+    await s.delivery.idle();
+    expect(s.evse).toMatchObject({ status: 'applied', refusals: 0 });
+  });
+
   it('a new plan during backoff is sent at once and resets the attempts', async () => {
     let accept = false;
     const s = setup(async () => ({ status: accept ? 'Accepted' : 'Rejected' }));
@@ -109,7 +152,7 @@ describe('ChargerDelivery', () => {
     await s.delivery.idle();
     expect(s.evse.status).toBe('not-applied');
     accept = true;
-    s.evse.schedule = { ...s.evse.schedule!, powerKw: [5, 5] };
+    s.evse.schedules = [{ ...s.evse.schedules[0]!, powerKw: [5, 5] }];
     s.delivery.kick();
     await s.delivery.idle();
     expect(s.evse).toMatchObject({ status: 'applied', attempts: 0 });
@@ -157,7 +200,7 @@ describe('ChargerDelivery', () => {
 
   it('a profile cut to the maximum number of periods is refreshed by a timer once per slot, not at every re-plan', async () => {
     const s = setup(async () => ({ status: 'Accepted' }), undefined, 2);
-    s.evse.schedule = { ...s.evse.schedule!, powerKw: [1, 2, 3, 4] };
+    s.evse.schedules = [{ ...s.evse.schedules[0]!, powerKw: [1, 2, 3, 4] }];
     s.delivery.kick();
     await s.delivery.idle();
     const limits = () => s.sent.map((x) => x.spec.periods.map((p) => p.limit));

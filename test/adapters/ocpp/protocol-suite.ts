@@ -227,7 +227,11 @@ export function protocolSuite(version: OcppVersion): void {
       await t.server.whenIdle();
       expect(t.port.delivery('CP1', 1)?.status).toBe('waiting-for-transaction');
       expect(setProfiles(cp)).toHaveLength(1);
+      // A plan made while no transaction ran is for no transaction: the next vehicle never gets it.
       await cp.plugIn(aVehicle({ id: 'EV-2' }));
+      await waitFor(() => t.port.delivery('CP1', 1)?.status === 'waiting-for-plan');
+      expect(setProfiles(cp)).toHaveLength(1);
+      t.server.applyPlan({ evses: [{ ...plan([5, 5, 5, 5]).evses[0]!, transactionId: cp.evse(1).transactionId! }] });
       await waitFor(() => setProfiles(cp).length === 2);
       expect(String(profileOf(setProfiles(cp)[1]!.params).transactionId)).toBe(cp.evse(1).transactionId);
     });

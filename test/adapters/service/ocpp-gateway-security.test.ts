@@ -113,6 +113,25 @@ describe('embedded service, OCPP security profile 1 (HTTP Basic per charger)', (
     await expect(rawClient(url, 'SIM-0001', { password: passwords['SIM-0001'] }).connect()).rejects.toMatchObject({ code: 401 });
     await rawClient(url, 'SIM-0001', { password: 'sim-0001-password-new' }).connect();
   });
+
+  it('repeated wrong passwords for one charger are throttled: 429 before any password is checked, then admitted again', async () => {
+    const url = service.ocpp!.url;
+    expect((await api(base, 'PUT', '/v1/chargers/SIM-0003/credentials', { password: 'sim-0003-password-ok' })).status).toBe(201);
+    // five free failures, the sixth starts a 1 s block
+    for (let i = 0; i < 6; i++) await expect(rawClient(url, 'SIM-0003', { password: `wrong-password-0000${i}` }).connect()).rejects.toMatchObject({ code: 401 });
+    await expect(rawClient(url, 'SIM-0003', { password: 'sim-0003-password-ok' }).connect()).rejects.toMatchObject({ code: 429 });
+    expect(await service.ctx.metrics.registry.getSingleMetricAsString('v2g_ocpp_refused_connections_total')).toContain('reason="throttled"} 1');
+    // once the block is over, the right password is checked again and admits it
+    await waitFor('SIM-0003 admitted after the block', async () => {
+      try {
+        await rawClient(url, 'SIM-0003', { password: 'sim-0003-password-ok' }).connect();
+        return true;
+      } catch (error) {
+        expect(error).toMatchObject({ code: 429 });
+        return false;
+      }
+    }, 60_000, 250);
+  });
 });
 
 describe('embedded service, auto-registration with security profile 1 (trust on first use)', () => {

@@ -15,6 +15,15 @@ describe('buildSiteProblem', () => {
     expect(r.problem.vehicles[0]).toMatchObject({ id: 'v1', chargerId: 'c1', arrivalSlot: 0, departureSlot: 32, energyKwh: 30, targetEnergyKwh: 54, v2gAllowed: true, maxDischargeKw: 11 });
   });
 
+  it('a vehicle plugged in during the current slot is planned from that slot, not from the next boundary (issue 11, item 10)', () => {
+    const sessions = [aSessionRecord({ arrivalUtcMs: T0 + 4 * 60_000, measuredAtUtcMs: T0 + 4 * 60_000 })];
+    const r = buildSiteProblem({ site: aSiteRecord(), sessions, signals: { series: prices(48), capacityLimits: [], revision: 1 }, dispatches: [] }, T0 + 7 * 60_000, 24);
+    expect(r.problem.vehicles[0]).toMatchObject({ arrivalSlot: 0 });
+    // A vehicle expected later in the current slot (not plugged in yet) still starts at the next boundary.
+    const later = buildSiteProblem({ site: aSiteRecord(), sessions: [aSessionRecord({ arrivalUtcMs: T0 + 10 * 60_000 })], signals: { series: prices(48), capacityLimits: [], revision: 1 }, dispatches: [] }, T0 + 7 * 60_000, 24);
+    expect(later.problem.vehicles[0]).toMatchObject({ arrivalSlot: 1 });
+  });
+
   it('shortens the horizon to the import price coverage and names it', () => {
     const r = buildSiteProblem({ site: aSiteRecord(), sessions: [], signals: { series: prices(7), capacityLimits: [], revision: 1 }, dispatches: [] }, T0, 24);
     expect(r.problem.slotCount).toBe(24);

@@ -49,8 +49,8 @@ describe('every session opened is disposed exactly once', () => {
   const cases: { name: string; problem: Problem; options: SolveOptions; sessions: number; rounds: (n: number) => boolean }[] = [
     { name: 'a plain LP (no minimum current)', problem: generateDepot({ vehicles: 6, slots: 32, seed: 11, minimumCurrent: false }), options: {}, sessions: 1, rounds: (n) => n === 1 },
     { name: 'LP repair rounds on one open model', problem: depot, options: { integerStrategy: 'repair' }, sessions: 1, rounds: (n) => n > 1 },
-    { name: 'lazy MILP rounds: the first LP, then one model per MILP round', problem: depot, options: { integerStrategy: 'milp' }, sessions: 2, rounds: (n) => n === 2 },
-    { name: 'a 1 ms time limit', problem: depot, options: { timeLimitMs: 1 }, sessions: 1, rounds: (n) => n >= 1 },
+    { name: 'lazy MILP rounds: the first LP and its repair, then one model per MILP round', problem: depot, options: { integerStrategy: 'milp' }, sessions: 2, rounds: (n) => n > 2 },
+    { name: 'a 1 ms time limit', problem: depot, options: { timeLimitMs: 1 }, sessions: 1, rounds: (n) => n >= 0 },
   ];
 
   it.each(cases)('$name', ({ problem, options, sessions, rounds }) => {

@@ -1,5 +1,5 @@
 /**
- * The baseline guard (optimizer/baseline-guard.ts): whatever the strategy, a plan from an LP backend never
+ * The incumbents (optimizer/incumbents.ts): whatever the strategy, a plan from an LP backend never
  * costs more than any baseline on the same problem - including problems with minimum powers and negative
  * prices, where the LP repair is a heuristic.
  */

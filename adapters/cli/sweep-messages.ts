@@ -1,0 +1,15 @@
+/** Messages between `v2g sweep` and its worker processes (IPC, structured clone). */
+import type { SweepTaskInput } from '../../scenarios/sweep-task.ts';
+import type { SweepFailure, SweepRun } from '../../scenarios/sweep-table.ts';
+
+/** Parent -> worker: run a task (data files read from `dataDir`), or stop. */
+export type SweepWorkerRequest = { readonly type: 'task'; readonly task: SweepTaskInput; readonly dataDir: string } | { readonly type: 'stop' };
+
+/**
+ * Worker -> parent: ready (HiGHS loaded), a finished run, a failed run; `retire` = the worker exits after this
+ * task (its WebAssembly heap, which never shrinks, grew past the limit) and the parent starts a fresh one.
+ */
+export type SweepWorkerReply =
+  | { readonly type: 'ready'; readonly solver: string }
+  | { readonly type: 'run'; readonly run: SweepRun; readonly retire: boolean }
+  | { readonly type: 'failure'; readonly failure: SweepFailure; readonly retire: boolean };

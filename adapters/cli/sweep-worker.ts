@@ -1,0 +1,69 @@
+/**
+ * `v2g sweep-worker` (hidden): a worker process of `v2g sweep`. Loads HiGHS once, then runs the tasks its
+ * parent sends over IPC one at a time (scenarios/sweep-task.ts) and answers each with its run or its failure
+ * (coded error). Data files are read once per path. After a task that left the process above `retireRssBytes`
+ * (an offline month solve grows the WebAssembly heap, which never shrinks) it says so and exits; the parent
+ * starts a fresh worker.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
+import { runSweepTask } from '../../scenarios/sweep-task.ts';
+import type { SweepFailure } from '../../scenarios/sweep-table.ts';
+import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
+import type { SweepWorkerReply, SweepWorkerRequest } from './sweep-messages.ts';
+
+/** Resident memory after which a worker retires (bytes). */
+export const retireRssBytes = 1.2 * 1024 ** 3;
+
+/** Runs until the parent sends `stop` or disconnects. */
+export async function runSweepWorker(): Promise<void> {
+  const send = process.send?.bind(process);
+  if (send === undefined) throw new Error('v2g sweep-worker is started by v2g sweep (it needs an IPC channel)');
+  const highs = await loadHighsBackend();
+  const solverLabel = `highs ${highs.version}`;
+  const texts = new Map<string, string>();
+  const reply = (m: SweepWorkerReply) => send(m);
+  let queue = Promise.resolve();
+
+  const runOne = async (request: Extract<SweepWorkerRequest, { type: 'task' }>) => {
+    const { task, dataDir } = request;
+    const retire = () => process.memoryUsage().rss > retireRssBytes;
+    try {
+      const files = new Map<string, string>();
+      for (const f of scenarioDataFiles(task.scenario)) {
+        const full = path.resolve(dataDir, f.path);
+        let text = texts.get(full);
+        if (text === undefined) texts.set(full, (text = await readFile(full, 'utf8')));
+        files.set(f.path, text);
+      }
+      const cpu = process.cpuUsage();
+      const run = runSweepTask(task, files, solverSetup(task.scenario, highs.backend), solverLabel, wallClock);
+      const used = process.cpuUsage(cpu);
+      reply({ type: 'run', run: { ...run, cpuMs: (used.user + used.system) / 1000 }, retire: retire() });
+    } catch (e) {
+      const error = e as { code?: string; message?: string; issues?: readonly { path?: string; message: string }[] };
+      const detail = error.issues?.map((i) => `${i.path ?? ''}: ${i.message}`).join('; ');
+      const failure: SweepFailure = {
+        index: task.index,
+        scenarioName: task.scenarioName,
+        value: task.value,
+        seed: task.seed,
+        policy: task.policy,
+        error: { code: error.code ?? 'V2G_ERR_INTERNAL', message: `${error.message ?? String(e)}${detail ? ` (${detail})` : ''}` },
+      };
+      reply({ type: 'failure', failure, retire: retire() });
+    }
+    if (retire()) process.disconnect();
+  };
+
+  process.on('message', (m: SweepWorkerRequest) => {
+    if (m.type === 'stop') {
+      queue = queue.then(() => process.disconnect());
+      return;
+    }
+    queue = queue.then(() => runOne(m));
+  });
+  reply({ type: 'ready', solver: solverLabel });
+  await new Promise<void>((resolve) => process.once('disconnect', resolve));
+}

@@ -1,0 +1,52 @@
+/** Measured delivery (M&V) reports on the wire (grid/delivery/). Nulls are gaps or pending slots, never zeros. */
+import { Type } from 'typebox';
+
+const KwOrNull = (description: string) => Type.Union([Type.Number(), Type.Null()], { description: `${description} (kW); null = gap or pending` });
+const Outcome = Type.Union([Type.Literal('met'), Type.Literal('short'), Type.Literal('gap'), Type.Literal('pending')]);
+
+export const DeliveryTotalsSchema = Type.Object({
+  requestedKwh: Type.Number(),
+  plannedKwh: Type.Number(),
+  deliveredKwh: Type.Number({ description: 'over the metered slots' }),
+  shortfallKwh: Type.Number(),
+  slots: Type.Object({ met: Type.Integer(), short: Type.Integer(), gap: Type.Integer(), pending: Type.Integer() }),
+});
+
+export const MeterIssueSchema = Type.Object({
+  kind: Type.Union([Type.Literal('duplicate'), Type.Literal('conflicting-duplicate'), Type.Literal('unknown-meter'), Type.Literal('register-decreased'), Type.Literal('invalid-sample')]),
+  meterId: Type.String(),
+  at: Type.String(),
+  count: Type.Integer(),
+  detail: Type.String(),
+});
+
+export const SiteDeliveryReportSchema = Type.Object({
+  siteId: Type.String(),
+  dispatchId: Type.String(),
+  kind: Type.String({ description: 'import-limit, export-delivery or import-reduction: the quantity every kW column is in' }),
+  measurement: Type.Union([Type.Literal('complete'), Type.Literal('partial'), Type.Literal('unmeasured'), Type.Literal('pending')]),
+  baselinePlanId: Type.Union([Type.String(), Type.Null()], { description: 'the plan in force when the dispatch arrived; null = the site had none' }),
+  plannedWithPlanId: Type.Union([Type.String(), Type.Null()], { description: 'the plan made with the dispatch; null = not yet made' }),
+  totals: DeliveryTotalsSchema,
+  slots: Type.Array(
+    Type.Object({
+      start: Type.String(),
+      end: Type.String(),
+      requestedKw: Type.Number(),
+      baselineKw: KwOrNull('the baseline; for a reduction the baseline import'),
+      plannedKw: KwOrNull('the plan made with the dispatch'),
+      deliveredKw: KwOrNull('metered'),
+      shortfallKw: KwOrNull('missing against the request'),
+      meteredNetImportKw: KwOrNull('metered net import'),
+      outcome: Outcome,
+      source: Type.String({ description: 'site-meter, charger-meters+planned-site-load, or none' }),
+      reason: Type.Optional(Type.String()),
+    }),
+  ),
+  meterIssues: Type.Array(MeterIssueSchema),
+});
+
+export const DeliveryQuerySchema = Type.Object(
+  { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'json (default) or csv (text/csv, one row per slot)' })) },
+  { additionalProperties: false },
+);

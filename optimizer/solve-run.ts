@@ -1,0 +1,123 @@
+/**
+ * One solve's bookkeeping: its wall-clock budget, kept by us with an injected clock (not by the backend's
+ * own timer: HiGHS counts time from earlier `run()` calls on the same model), the model sizes, the solver
+ * time and rounds, the best bound, and progress events.
+ *
+ * Every backend call gets exactly the time left of the one budget (`remainingMs`); a call that starts with
+ * nothing left is not made at all and counts as timed out. Once any call reports that it stopped at its
+ * limit, `timedOut` is set and stays set: the solve then ends with the best plan it has.
+ */
+import type { LpBackend, LpSolution } from './backends/lp-backend.ts';
+import { buildFormulation, type Formulation } from './formulation.ts';
+import { withLazyNetworkRows, type NetworkSession } from './network/lazy-rows.ts';
+import type { SolverStats } from './plan.ts';
+import type { ResolvedProblem } from './resolved-problem.ts';
+import { gapPct, type SolvePhase, type SolveProgressListener } from './solve-progress.ts';
+import { systemClock, type SolveClock } from './solve-clock.ts';
+
+export type { SolveClock } from './solve-clock.ts';
+
+
+export class SolveRun {
+  readonly started: number;
+  buildMs = 0;
+  solveMs = 0;
+  iterations = 0;
+  rows = 0;
+  columns = 0;
+  integerColumns = 0;
+  rounds = 0;
+  /** Best proven lower bound on the optimum. */
+  bound: number | undefined;
+  /** Objective of the cheapest candidate so far (for progress only). */
+  bestObjective: number | undefined;
+  timedOut = false;
+
+  constructor(
+    readonly backend: LpBackend,
+    readonly timeLimitMs: number,
+    readonly mipRelGap: number,
+    readonly clock: SolveClock = systemClock,
+    private readonly listener?: SolveProgressListener,
+  ) {
+    this.started = clock();
+  }
+
+  elapsedMs(): number {
+    return this.clock() - this.started;
+  }
+
+  remainingMs(): number {
+    return this.timeLimitMs - this.elapsedMs();
+  }
+
+  /** Reports progress (no-op without a listener). */
+  report(phase: SolvePhase): void {
+    if (!this.listener) return;
+    const gap = gapPct(this.bestObjective, this.bound);
+    this.listener({
+      phase,
+      round: this.rounds,
+      elapsedMs: this.elapsedMs(),
+      timeLimitMs: this.timeLimitMs,
+      ...(this.bestObjective !== undefined ? { bestObjective: this.bestObjective } : {}),
+      ...(this.bound !== undefined ? { bound: this.bound } : {}),
+      ...(gap !== undefined ? { gapPct: gap } : {}),
+    });
+  }
+
+  build(rp: ResolvedProblem, vehicleSlots: ReadonlySet<number>, siteSlots: ReadonlySet<number>): Formulation {
+    const start = this.clock();
+    const formulation = buildFormulation(rp, { vehicleSlots, siteSlots });
+    this.buildMs += this.clock() - start;
+    this.rows = formulation.lp.numRows;
+    this.columns = formulation.lp.numCols;
+    this.integerColumns = formulation.lp.integerCount;
+    return formulation;
+  }
+
+  open(formulation: Formulation): NetworkSession {
+    const start = this.clock();
+    const session = withLazyNetworkRows(this.backend.open(formulation.lp), formulation.networkRows, formulation.lp.numRows, this.clock);
+    this.buildMs += this.clock() - start;
+    return session;
+  }
+
+  /** One backend solve with the time left; `timed_out` without a call when none is left. */
+  solve(session: NetworkSession): LpSolution {
+    const remainingMs = this.remainingMs();
+    if (remainingMs <= 0) {
+      this.timedOut = true;
+      return { status: 'timed_out', iterations: 0, message: `time limit of ${this.timeLimitMs} ms reached` };
+    }
+    this.rounds++;
+    const start = this.clock();
+    let answer: LpSolution;
+    try {
+      answer = session.solve({ timeLimitMs: remainingMs, mipRelGap: this.mipRelGap });
+    } catch (error) {
+      answer = { status: 'error', iterations: 0, message: `${this.backend.name} failed: ${(error as Error).message}` };
+    }
+    this.solveMs += this.clock() - start;
+    this.iterations += answer.iterations;
+    this.rows = session.rowCount();
+    // 'feasible' from a backend means its time limit stopped it with an incumbent. A call that finished just
+    // as the budget ran out is not timed out: the next call finds nothing left.
+    if (answer.status === 'timed_out' || answer.status === 'feasible') this.timedOut = true;
+    return answer;
+  }
+
+  stats(): SolverStats {
+    return {
+      backend: this.backend.name,
+      buildMs: this.buildMs,
+      solveMs: this.solveMs,
+      rows: this.rows,
+      columns: this.columns,
+      iterations: this.iterations,
+      integerColumns: this.integerColumns,
+      rounds: this.rounds,
+      ...(this.bound !== undefined ? { relaxationObjective: this.bound } : {}),
+    };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `mpc-events`: model-predictive control that re-plans only when something happened, and in between follows
+ * the plan it has. The plan is the same as `mpc`'s (grid's assembly of what is known, solved by the LP backend,
+ * validated); what changes is when it is made. A new plan is made when
+ * - the set of vehicles the controller plans for changed (an arrival, a departure, a declared departure
+ *   passing),
+ * - a vehicle's simulated energy left the plan's prediction by more than `driftToleranceKwh` (charge taper, a
+ *   full battery: the physics is not the planner's model),
+ * - the plan ran out, or it is `maxPlanAgeHours` old (so price publications and a rising billing peak are seen
+ *   at least that often).
+ * Otherwise slot `k - k0` of the plan made at slot `k0` is applied. On the Caltech month at 5-minute slots
+ * this solves about one decision in five (bench/RESULTS.md, the capacity sweep), which is what makes a
+ * 24-capacity sweep affordable; `mpc` (a solve at every slot) stays the reference.
+ */
+import type { Plan } from '../optimizer/plan.ts';
+import type { PluggedVehicle } from './decision-problem.ts';
+import { planDecision, requireBackend, type Controller, type SolverSetup } from './policies.ts';
+import type { ReplayInputs } from './replay-inputs.ts';
+
+/** Simulated energy this far from the plan's (kWh) makes a new plan. */
+export const driftToleranceKwh = 0.1;
+/** A plan older than this (hours) is replaced even when nothing happened. */
+export const maxPlanAgeHours = 4;
+
+interface HeldPlan {
+  readonly plan: Plan;
+  readonly fromSlot: number;
+  /** Sorted ids of the vehicles it was made for, joined. */
+  readonly vehicles: string;
+  readonly index: ReadonlyMap<string, number>;
+}
+
+const vehicleKey = (plugged: readonly PluggedVehicle[]) => plugged.map((v) => v.session.id).sort().join('\u0000');
+
+function stillValid(held: HeldPlan, slotIndex: number, plugged: readonly PluggedVehicle[], maxAgeSlots: number): boolean {
+  const j = slotIndex - held.fromSlot;
+  const slots = held.plan.vehicles[0]?.powerKw.length ?? 0;
+  if (j < 0 || j >= slots || j >= maxAgeSlots || vehicleKey(plugged) !== held.vehicles) return false;
+  for (const v of plugged) {
+    const planned = held.plan.vehicles[held.index.get(v.session.id)!]!.energyKwh[j]!;
+    if (Math.abs(planned - v.energyKwh) > driftToleranceKwh) return false;
+  }
+  return true;
+}
+
+/** The `mpc-events` controller (needs an LP backend, like `mpc`). */
+export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSetup): Controller {
+  requireBackend('mpc-events', solver);
+  const maxAgeSlots = Math.max(1, Math.round((maxPlanAgeHours * 60) / inputs.slotMinutes));
+  let held: HeldPlan | undefined;
+  return {
+    policy: 'mpc-events',
+    decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
+      let solverMs = 0;
+      if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {
+        const plan = planDecision(inputs, 'mpc', solver, atUtcMs, plugged, previousPeakKw);
+        held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])) };
+        solverMs = plan.stats.buildMs + plan.stats.solveMs;
+      }
+      const j = slotIndex - held.fromSlot;
+      const setpointsKw = new Map<string, number>();
+      for (const v of held.plan.vehicles) setpointsKw.set(v.id, v.powerKw[j] ?? 0);
+      return {
+        setpointsKw,
+        status: held.plan.status,
+        ...(held.plan.message !== undefined ? { message: held.plan.message } : {}),
+        solverMs,
+      };
+    },
+  };
+}

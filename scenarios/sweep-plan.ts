@@ -1,0 +1,154 @@
+/**
+ * What a sweep runs: scenarios x values of one parameter x seeds x policies, as a list of independent replay
+ * tasks (sweep-table.ts turns their results into the table; the CLI runs them in parallel).
+ *
+ * A parameter is a name or a JSON Pointer into the scenario file:
+ * - `capacity` (kW): the transformer's `ratingKva` when the site has a three-phase network (its line current
+ *   limits follow), else both `connectionImportKw` and `transformerRatingKw`;
+ * - `horizon` (h): `horizonHours`, the MPC look-ahead;
+ * - `tariff`: `data.prices.path`, a tariff or price file in the data directory;
+ * - `slot-minutes`: `slotMinutes`;
+ * - `/a/b/c`: any scenario field (a value that looks like a number is set as one).
+ * Seeds are a dimension of their own (`--seeds`); the table gives mean and spread over them. Every changed
+ * scenario is validated again (readScenario), so a value a scenario cannot take is refused with its field.
+ */
+import { ScenarioError } from './errors.ts';
+import type { PolicyName } from './policy-names.ts';
+import { readScenario } from './scenario-parse.ts';
+import type { Scenario } from './scenario-schema.ts';
+
+/** The named parameters (anything else must be a JSON Pointer). */
+export const sweepParameterNames = ['capacity', 'horizon', 'tariff', 'slot-minutes'] as const;
+
+/** A parameter value: a number, or a text (a tariff file name, a pointer's string value). */
+export type SweepValue = number | string;
+
+/** One replay of a sweep. */
+export interface SweepTask {
+  /** Position in the task list (stable: the order of the table). */
+  readonly index: number;
+  /** The scenario's name (as in its file) before the parameter was applied. */
+  readonly scenarioName: string;
+  readonly value: SweepValue;
+  readonly seed: number;
+  readonly policy: PolicyName;
+  /** The scenario with the value applied, validated. */
+  readonly scenario: Scenario;
+}
+
+const fail = (path: string, message: string): never => {
+  throw new ScenarioError('V2G_ERR_SCENARIO_FORMAT', 'The sweep is not usable', [{ path, message }]);
+};
+
+/** Whether `name` is a named parameter or a JSON Pointer (`V2G_ERR_SCENARIO_FORMAT` naming `--param` otherwise). */
+export function requireSweepParameter(name: string): string {
+  if ((sweepParameterNames as readonly string[]).includes(name) || /^(\/[^/]+)+$/.test(name)) return name;
+  return fail('--param', `"${name}" is neither one of ${sweepParameterNames.join(', ')} nor a JSON Pointer such as /site/connectionImportKw`);
+}
+
+const numeric = (text: string): SweepValue => (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text) ? Number(text) : text);
+
+/**
+ * `10:125:5` (from 10 to 125 in steps of 5, both ends included when reached) or a comma list (`1,2,4` or
+ * `a.json,b.json`). At most 1,000 values.
+ */
+export function parseSweepValues(text: string, path = '--values'): SweepValue[] {
+  const range = /^\s*(-?[\d.]+)\s*:\s*(-?[\d.]+)\s*:\s*([\d.]+)\s*$/.exec(text);
+  if (range) {
+    const [from, to, step] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (![from, to, step].every(Number.isFinite) || step <= 0 || to < from) return fail(path, `"${text}" is not from:to:step with from <= to and step > 0`);
+    const count = Math.floor((to - from) / step + 1e-9) + 1;
+    if (count > 1_000) return fail(path, `"${text}" gives ${count} values, more than 1000`);
+    // Rounded to 1e-9 so that 0.1 steps do not print as 0.30000000000000004.
+    return Array.from({ length: count }, (_, i) => Math.round((from + i * step) * 1e9) / 1e9);
+  }
+  const values = text.split(',').map((x) => x.trim()).filter((x) => x !== '').map(numeric);
+  if (values.length === 0) return fail(path, `"${text}" names no value (e.g. 10:125:5 or 20,40,80)`);
+  if (values.length > 1_000) return fail(path, `${values.length} values, more than 1000`);
+  return [...new Set(values)];
+}
+
+/** Seeds from `1,2,3` or `1:10:1` (integers). */
+export function parseSeeds(text: string): number[] {
+  const seeds = parseSweepValues(text, '--seeds');
+  for (const s of seeds) if (typeof s !== 'number' || !Number.isSafeInteger(s)) fail('--seeds', `"${String(s)}" is not an integer`);
+  return seeds as number[];
+}
+
+type Json = Record<string, unknown>;
+const clone = <T>(x: T): T => structuredClone(x);
+
+function setPointer(root: Json, pointer: string, value: SweepValue): void {
+  const keys = pointer.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = root;
+  for (const key of keys.slice(0, -1)) {
+    const next = (node as Json)[key];
+    if (next === null || typeof next !== 'object') fail('--param', `${pointer}: the scenario has no object at "${key}"`);
+    node = next;
+  }
+  (node as Json)[keys[keys.length - 1]!] = value;
+}
+
+function numberValue(name: string, value: SweepValue): number {
+  return typeof value === 'number' ? value : fail('--values', `${name} takes numbers, got "${value}"`);
+}
+
+/** The scenario with the parameter set to `value`, validated again (the error names the field). */
+export function applySweepValue(scenario: Scenario, parameter: string, value: SweepValue): Scenario {
+  const s = clone(scenario) as unknown as Json;
+  const site = s.site as Json;
+  switch (parameter) {
+    case 'capacity': {
+      const kw = numberValue(parameter, value);
+      const network = site.network as Json | undefined;
+      const transformer = network?.transformer as Json | undefined;
+      if (transformer !== undefined) transformer.ratingKva = kw;
+      else {
+        site.connectionImportKw = kw;
+        site.transformerRatingKw = kw;
+      }
+      break;
+    }
+    case 'horizon':
+      s.horizonHours = numberValue(parameter, value);
+      break;
+    case 'slot-minutes':
+      s.slotMinutes = numberValue(parameter, value);
+      break;
+    case 'tariff':
+      (s.data as Json).prices = { ...((s.data as Json).prices as Json), path: String(value) };
+      break;
+    default:
+      setPointer(s, requireSweepParameter(parameter), value);
+  }
+  return readScenario(s, `${scenario.name} with ${parameter} = ${String(value)}`);
+}
+
+/** Policies that cost the most first, so that a pool of workers is not left with one long run at the end. */
+const weight = (p: PolicyName): number => (p === 'offline' ? 0 : p.startsWith('mpc') ? 1 : 2);
+
+/**
+ * Every task of the sweep, longest policies first within each scenario (`index` is the table order: scenario,
+ * value, policy, seed).
+ */
+export function sweepTasks(
+  scenarios: readonly Scenario[],
+  parameter: string,
+  values: readonly SweepValue[],
+  seeds: readonly number[],
+  policies: readonly PolicyName[],
+): SweepTask[] {
+  const tasks: SweepTask[] = [];
+  for (const base of scenarios) {
+    for (const value of values) {
+      const scenario = applySweepValue(base, parameter, value);
+      for (const policy of policies) for (const seed of seeds) tasks.push({ index: tasks.length, scenarioName: base.name, value, seed, policy, scenario });
+    }
+  }
+  return tasks;
+}
+
+/** The order in which to start the tasks: heavy policies first, then the table order. */
+export function startOrder(tasks: readonly SweepTask[]): SweepTask[] {
+  return [...tasks].sort((a, b) => weight(a.policy) - weight(b.policy) || a.index - b.index);
+}

@@ -1,0 +1,102 @@
+/**
+ * Properties of the price decomposition (optimizer/decomposition/) on random fleets, against the exact LP
+ * from HiGHS: certified bound <= LP optimum <= plan cost, the stated gap is their true distance, every plan
+ * passes the validator, and metamorphic relations (scaling every price, permuting vehicles).
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
+import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
+import { buildFormulation } from '../../../optimizer/formulation.ts';
+import { gapOf } from '../../../optimizer/decomposition/coordinator.ts';
+import { solveWithDecomposition } from '../../../optimizer/decomposition/decompose.ts';
+import { problemDefaults, type Problem } from '../../../optimizer/problem.ts';
+import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
+import { generateDepot } from '../../../scenarios/depot-generator.ts';
+import { arbProblem } from '../problem-builders.ts';
+import { atMost, expectGoodPlan, fcParams, relativelyEqual, scaleAllPrices } from '../solve-helpers.ts';
+
+let highs: LpBackend;
+beforeAll(async () => {
+  highs = createHighsBackend(await loadHighs());
+});
+
+function lpOptimum(problem: Problem): number {
+  const session = highs.open(buildFormulation(resolveProblem(problem)).lp);
+  try {
+    const answer = session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4 });
+    expect(answer.status).toBe('optimal');
+    return answer.objective!;
+  } finally {
+    session.dispose();
+  }
+}
+
+const fleets = arbProblem({ maxVehicles: 6, maxSlots: 12 });
+
+describe('price decomposition', () => {
+  for (const stepRule of ['bundle', 'polyak'] as const) {
+    it(`${stepRule}: bound <= LP optimum <= plan cost, the stated gap is their distance, the plan validates`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fleets, async (problem) => {
+          const plan = await solveWithDecomposition(problem, { stepRule, maxIterations: 30 });
+          expectGoodPlan(problem, plan);
+          expect(plan.stats.backend).toBe('decomposition');
+          const bound = plan.stats.relaxationObjective!;
+          const lp = lpOptimum(problem);
+          const context = `bound ${bound}, LP ${lp}, plan ${plan.cost.objective}: ${JSON.stringify(problem)}`;
+          expect(atMost(bound, lp, 1e-7), context).toBe(true);
+          expect(atMost(lp, plan.cost.objective, 1e-7), context).toBe(true);
+          const gap = gapOf(plan.cost.objective, bound);
+          expect(plan.message).toContain(`gap ${(100 * gap).toPrecision(3)} %`);
+          expect(plan.message).toContain(`bound ${bound.toFixed(4)}`);
+        }),
+        fcParams(1510, 40),
+      );
+    });
+  }
+
+  it('scaling every price scales bound and plan cost alike', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fleets.filter((p) => (p.shortfallPenaltyPerKwh ?? problemDefaults.shortfallPenaltyPerKwh) >= 10),
+        async (problem) => {
+          const a = await solveWithDecomposition(problem, { stepRule: 'polyak', maxIterations: 20 });
+          const b = await solveWithDecomposition(scaleAllPrices(problem, 2), { stepRule: 'polyak', maxIterations: 20 });
+          expect(relativelyEqual(2 * a.stats.relaxationObjective!, b.stats.relaxationObjective!, 1e-6, 1e-6)).toBe(true);
+          expect(relativelyEqual(2 * a.cost.objective, b.cost.objective, 1e-6, 1e-6)).toBe(true);
+        },
+      ),
+      fcParams(1511, 30),
+    );
+  });
+
+  it('permuting the vehicles keeps a valid bound on the same LP optimum', async () => {
+    await fc.assert(
+      fc.asyncProperty(fleets, async (problem) => {
+        const reversed = { ...problem, vehicles: [...problem.vehicles].reverse() };
+        const plan = await solveWithDecomposition(reversed, { maxIterations: 30 });
+        expectGoodPlan(reversed, plan);
+        const lp = lpOptimum(problem);
+        expect(atMost(plan.stats.relaxationObjective!, lp, 1e-7)).toBe(true);
+        expect(atMost(lp, plan.cost.objective, 1e-7)).toBe(true);
+      }),
+      fcParams(1512, 20),
+    );
+  });
+
+  it('a generated 60-vehicle depot: validated plan within 10 %, warm start from its prices needs fewer iterations', async () => {
+    const problem = generateDepot({ vehicles: 60, seed: 3 });
+    let prices;
+    const cold = await solveWithDecomposition(problem, { maxIterations: 60, targetGap: 0.01, onPrices: (p) => (prices = p) });
+    expectGoodPlan(problem, cold);
+    const lp = lpOptimum(problem);
+    expect(atMost(cold.stats.relaxationObjective!, lp, 1e-7)).toBe(true);
+    expect(atMost(lp, cold.cost.objective, 1e-7)).toBe(true);
+    expect(gapOf(cold.cost.objective, cold.stats.relaxationObjective!)).toBeLessThan(0.1);
+    const warm = await solveWithDecomposition(problem, { maxIterations: 60, targetGap: 0.01, warmStart: prices! });
+    expectGoodPlan(problem, warm);
+    expect(warm.stats.iterations).toBeLessThanOrEqual(cold.stats.iterations);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * `v2g sweep` end to end: main() in-process, its runs on two worker processes (`v2g sweep-worker` over IPC),
+ * on the generated demo (no data directory needed); and its input errors (exit code 2, the option named).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../adapters/cli/main.ts';
+
+async function v2g(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'v2g', ...args], (l) => out.push(l), (l) => err.push(l));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('v2g sweep', () => {
+  it('runs values x policies on two worker processes and writes the table, the runs and the report', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+    const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '60,120', '--policies', 'edf,uncontrolled', '--seeds', '1', '--workers', '2', '--out', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('sweep over capacity: 4 runs (1 scenario(s) x 2 values x 2 policies x 1 seeds) on 2 workers');
+    expect(r.out).toMatch(/^60 +[\d.]+ +[\d.]+$/m);
+    const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => `${x.capacity}/${x.policy}`)).toEqual(['60/edf', '60/uncontrolled', '120/edf', '120/uncontrolled']);
+    for (const row of rows) {
+      expect(row.solver).toBe(`none (baseline ${row.policy})`);
+      expect(row.failed_runs).toBe('0');
+      expect(Number(row.energyDeliveredPct_mean)).toBeGreaterThan(0);
+    }
+    const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
+    expect(summary.solver).toMatch(/^highs \d+\.\d+\.\d+/);
+    expect(summary.runs).toHaveLength(4);
+    expect(summary.failures).toEqual([]);
+    expect(readFileSync(path.join(dir, 'sweep.md'), 'utf8')).toContain('| generated-demo | 120 | uncontrolled | 1 |');
+    const html = readFileSync(path.join(dir, 'sweep.html'), 'utf8');
+    expect(html).toContain('<canvas id="chart-0">');
+    expect(readFileSync(path.join(dir, 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+  }, 600_000);
+
+  it.each([
+    [['--param', 'capacty', '--values', '10'], '--param'],
+    [['--values', '10:5:1'], '--values'],
+    [['--values', '10', '--seeds', 'x'], '--seeds'],
+    [['--values', '10', '--policies', 'mpc,nope'], '/policies'],
+    [['--values', '10', '--workers', '0'], '--workers'],
+    [['--values', '-10'], '/site/connectionImportKw'],
+  ])('refuses %j with exit code 2, naming %s', async (args, field) => {
+    const r = await v2g('sweep', 'generated-demo', ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(field);
+  });
+
+  it('needs --values', async () => {
+    const r = await v2g('sweep', 'generated-demo');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--values');
+  });
+});

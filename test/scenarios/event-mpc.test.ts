@@ -1,0 +1,58 @@
+/**
+ * `mpc-events`: re-plans on arrivals, departures, drift from the plan and plan age only, follows its plan in
+ * between; on the demo it solves far fewer times than `mpc` and delivers about as much within the limits.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
+import { maxPlanAgeHours } from '../../scenarios/event-mpc.ts';
+import { computeKpis, type Kpis } from '../../scenarios/kpis.ts';
+import { runReplay } from '../../scenarios/replay-engine.ts';
+import type { ReplayResult } from '../../scenarios/replay-result.ts';
+import { demoInputs, highsBackend } from './scenario-test-helpers.ts';
+
+/** A backend that counts the models it is asked to solve. */
+function counting(backend: LpBackend): { backend: LpBackend; opened: () => number } {
+  let n = 0;
+  return { backend: { name: backend.name, open: (lp) => (n++, backend.open(lp)) }, opened: () => n };
+}
+
+let events: ReplayResult;
+let mpc: Kpis;
+let eventKpis: Kpis;
+let eventSolves: number;
+let mpcSolves: number;
+
+beforeAll(async () => {
+  // A 6-hour look-ahead keeps the two replays short (mpc solves at every quarter-hour).
+  const inputs = demoInputs({ site: { connectionImportKw: 60 }, horizonHours: 6 });
+  const a = counting(await highsBackend());
+  events = runReplay(inputs, 'mpc-events', { solver: { backend: a.backend }, clock: () => 0 });
+  eventSolves = a.opened();
+  const b = counting(await highsBackend());
+  mpc = computeKpis(runReplay(inputs, 'mpc', { solver: { backend: b.backend }, clock: () => 0 }));
+  mpcSolves = b.opened();
+  eventKpis = computeKpis(events);
+}, 900_000);
+
+describe('mpc-events', () => {
+  it('solves at every arrival or departure, and far less often than once per decision', () => {
+    const s = events.slots;
+    const eventSlots = s.triggers.filter((t, k) => (t.includes('arrival') || t.includes('departure')) && s.planStatus[k] !== 'idle').length;
+    expect(eventSolves).toBeGreaterThanOrEqual(eventSlots);
+    expect(eventSolves).toBeLessThan(events.decisions.count / 2);
+    expect(eventSolves).toBeLessThan(mpcSolves / 2);
+    // The solver's own time is reported only for the decisions that solved.
+    expect(events.decisions.solverMs.filter((ms) => ms > 0).length).toBeLessThanOrEqual(eventSolves);
+  });
+
+  it('never follows a plan for more than maxPlanAgeHours', () => {
+    const slotsPerPlan = (maxPlanAgeHours * 60) / events.slotMinutes;
+    const decisions = events.slots.planStatus.filter((s) => s !== 'idle').length;
+    expect(eventSolves).toBeGreaterThanOrEqual(Math.ceil(decisions / slotsPerPlan));
+  });
+
+  it('keeps the site limit and delivers within 2 points of mpc', () => {
+    expect(eventKpis.limitViolationKwh).toBe(0);
+    expect(eventKpis.energyDeliveredPct).toBeGreaterThan(mpc.energyDeliveredPct - 2);
+  });
+});

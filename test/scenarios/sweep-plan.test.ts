@@ -1,0 +1,106 @@
+/**
+ * The sweep's plan: value lists and ranges, the named parameters and JSON Pointers applied to a scenario (and
+ * validated again, naming the field), the task list and its start order.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../scenarios/errors.ts';
+import { applySweepValue, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks } from '../../scenarios/sweep-plan.ts';
+import { demoScenario, shipped } from './scenario-test-helpers.ts';
+
+function scenarioError(f: () => unknown): ScenarioError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ScenarioError) return e;
+    throw e;
+  }
+  throw new Error('no ScenarioError');
+}
+
+describe('parseSweepValues', () => {
+  it('reads the capacity range of the Caltech experiment: 10 to 125 kW in 5 kW steps, 24 values', () => {
+    const v = parseSweepValues('10:125:5');
+    expect(v).toHaveLength(24);
+    expect(v[0]).toBe(10);
+    expect(v[23]).toBe(125);
+  });
+
+  it('includes both ends of any range it reaches, with no floating-point residue', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 9 }), (from, n, step10) => {
+        const step = step10 / 10;
+        const v = parseSweepValues(`${from}:${from + n * step}:${step}`) as number[];
+        expect(v).toHaveLength(n + 1);
+        for (const x of v) expect(String(x).length).toBeLessThan(12);
+      }),
+    );
+  });
+
+  it('reads comma lists of numbers and of names, without duplicates', () => {
+    expect(parseSweepValues('20, 40,40,80')).toEqual([20, 40, 80]);
+    expect(parseSweepValues('a.json,b.json')).toEqual(['a.json', 'b.json']);
+  });
+
+  it.each(['', ' , ', '10:5:1', '1:2:0', '0:100000:1'])('refuses %j naming --values', (text) => {
+    expect(scenarioError(() => parseSweepValues(text)).issues[0]!.path).toBe('--values');
+  });
+
+  it('seeds must be integers', () => {
+    expect(parseSeeds('1:3:1')).toEqual([1, 2, 3]);
+    expect(scenarioError(() => parseSeeds('1.5')).issues[0]!.path).toBe('--seeds');
+  });
+});
+
+describe('applySweepValue', () => {
+  it('capacity without a network sets the connection import limit and the transformer rating', () => {
+    const s = applySweepValue(demoScenario(), 'capacity', 35);
+    expect(s.site.connectionImportKw).toBe(35);
+    expect(s.site.transformerRatingKw).toBe(35);
+  });
+
+  it('capacity on the Caltech network sets the transformer rating (kVA) and leaves the connection alone', () => {
+    const base = shipped('caltech-2019-03-network');
+    const s = applySweepValue(base, 'capacity', 55);
+    expect(s.site.network!.transformer!.ratingKva).toBe(55);
+    expect(s.site.connectionImportKw).toBe(base.site.connectionImportKw);
+    expect(base.site.network!.transformer!.ratingKva).toBe(150); // the input is not changed
+  });
+
+  it('horizon, slot-minutes, tariff and a JSON Pointer set their fields', () => {
+    expect(applySweepValue(demoScenario(), 'horizon', 12).horizonHours).toBe(12);
+    expect(applySweepValue(demoScenario(), 'slot-minutes', 30).slotMinutes).toBe(30);
+    const caltech = shipped('caltech-2019-03-aggregate');
+    expect(applySweepValue(caltech, 'tariff', 'pge_a10_tou_aug_2019.json').data.prices).toMatchObject({ kind: 'tou-tariff', path: 'pge_a10_tou_aug_2019.json' });
+    expect(applySweepValue(demoScenario(), '/assumptions/v2gOptInShare', 0.25).assumptions.v2gOptInShare).toBe(0.25);
+  });
+
+  it('a value the scenario cannot take is refused naming the field', () => {
+    const e = scenarioError(() => applySweepValue(demoScenario(), 'capacity', -5));
+    expect(e.code).toBe('V2G_ERR_SCENARIO_FORMAT');
+    expect(e.message).toContain('capacity = -5');
+    expect(e.issues.map((i) => i.path)).toContain('/site/connectionImportKw');
+    expect(scenarioError(() => applySweepValue(demoScenario(), 'horizon', 'long')).issues[0]!.path).toBe('--values');
+    expect(scenarioError(() => applySweepValue(demoScenario(), '/nothing/here', 1)).issues[0]!.path).toBe('--param');
+  });
+
+  it('an unknown parameter name is refused naming --param', () => {
+    expect(requireSweepParameter('capacity')).toBe('capacity');
+    expect(requireSweepParameter('/site/connectionImportKw')).toBe('/site/connectionImportKw');
+    expect(scenarioError(() => requireSweepParameter('capacty')).issues[0]!.path).toBe('--param');
+  });
+});
+
+describe('sweepTasks', () => {
+  it('is scenarios x values x policies x seeds, in table order, heavy policies started first', () => {
+    const tasks = sweepTasks([demoScenario()], 'capacity', [40, 80], [1, 2, 3], ['edf', 'mpc', 'offline']);
+    expect(tasks).toHaveLength(18);
+    expect(tasks.map((t) => t.index)).toEqual([...tasks.keys()]);
+    expect(tasks[0]).toMatchObject({ value: 40, policy: 'edf', seed: 1 });
+    expect(tasks[0]!.scenario.site.connectionImportKw).toBe(40);
+    expect(tasks[17]!.scenario.site.connectionImportKw).toBe(80);
+    const order = startOrder(tasks).map((t) => t.policy);
+    expect(order.slice(0, 6)).toEqual(Array(6).fill('offline'));
+    expect(order.slice(6, 12)).toEqual(Array(6).fill('mpc'));
+  });
+});
