@@ -19,10 +19,9 @@ import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optim
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment } from './mpc-regularisers.ts';
-import { isPolicyName, policyKind, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
+import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
-import { eventTriggeredController } from './event-mpc.ts';
 
 export { isPolicyName, policyNames, policyNeedsSolver, policyRegistry, type PolicyName } from './policy-names.ts';
 
@@ -143,21 +142,4 @@ export function uncontrolledController(inputs: ReplayInputs): Controller {
       return { setpointsKw, status: 'feasible', message: 'uncontrolled: full power, site limits ignored', solverMs: 0 };
     },
   };
-}
-
-/** The rolling controller of any policy but `offline` (by name, from the registry of policy-names.ts). */
-export function rollingController(inputs: ReplayInputs, policy: PolicyName, solver: SolverSetup): Controller {
-  const kind = policyKind(policy);
-  switch (kind.kind) {
-    case 'mpc':
-      return mpcController(inputs, solver, { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
-    case 'baseline':
-      return baselineController(inputs, kind.baseline, policy);
-    case 'uncontrolled':
-      return uncontrolledController(inputs);
-    case 'mpc-events':
-      return eventTriggeredController(inputs, solver);
-    case 'offline':
-      throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'offline is not a rolling policy', [{ path: '/policy/name', message: 'use runReplay(inputs, "offline", ...)' }]);
-  }
 }

@@ -4,7 +4,7 @@ import type { Problem } from '../../optimizer/problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { computeKpis } from '../../scenarios/kpis.ts';
 import { quickChargeShare, quickChargeWeight, withQuickCharge, demandChargeFactor } from '../../scenarios/mpc-regularisers.ts';
-import { rollingController } from '../../scenarios/policies.ts';
+import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { policyKind, policyNames, policyNeedsSolver, policyRegistry } from '../../scenarios/policy-names.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { demoInputs, highsBackend, steppingClock } from './scenario-test-helpers.ts';
