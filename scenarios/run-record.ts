@@ -152,7 +152,7 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
     policy: result.policy,
     scenario: { name: inputs.scenario.name, description: inputs.scenario.description, hash: scenarioHash(inputs.scenario), dataFiles },
     gitCommit: meta.gitCommit,
-    solver: lp ? { name: 'highs', version: meta.highsVersion ?? 'unknown' } : { name: `policy:${result.policy}`, version: 'n/a' },
+    solver: lp ? { name: 'highs', version: meta.highsVersion ?? 'unknown' } : { name: `baseline:${result.policy}`, version: 'n/a' },
     provenance: {
       git: { commit: meta.gitCommit.replace(/-dirty$/, ''), dirty: meta.gitDirty ?? (meta.gitCommit.endsWith('-dirty') ? true : null) },
       node: meta.nodeVersion ?? 'unknown',

@@ -48,7 +48,7 @@ export async function runCompareCommand(scenarioArg: string, opts: CompareOption
   const dir = opts.out ?? path.join('out', `${scenario.name}-compare-seed${inputs.seed}`);
   const reference = comparison.runs[0]!.result;
   const { elapsedMs: _offlineMs, ...referencePlan } = reference.offlinePlan!;
-  const provenance = { git, node: process.version, highs: highs.version, commandOptions: { scenario: scenarioArg, ...opts } };
+  const provenance = { git, node: process.version, highs: highs.version, commandOptions: { scenario: scenarioArg, ...opts, out: undefined } };
   // Result files are deterministic for the same code, data and options; every wall-clock figure goes to timings.*.
   const summary = {
     scenario: { name: scenario.name, hash: scenarioHash(scenario), dataFiles: loaded.dataFileRecords },

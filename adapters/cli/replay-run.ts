@@ -49,7 +49,7 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
 
   const git = gitState();
   const commit = git.dirty ? `${git.commit}-dirty` : git.commit;
-  const record = runRecord(inputs, result, { gitCommit: commit, gitDirty: git.dirty, ...(highs ? { highsVersion: highs.version } : {}), nodeVersion: process.version, commandOptions: { scenario: scenarioArg, ...opts } }, loaded.dataFileRecords, reference);
+  const record = runRecord(inputs, result, { gitCommit: commit, gitDirty: git.dirty, ...(highs ? { highsVersion: highs.version } : {}), nodeVersion: process.version, commandOptions: { scenario: scenarioArg, ...opts, out: undefined } }, loaded.dataFileRecords, reference);
   const dir = opts.out ?? path.join('out', `${scenario.name}-${policy}-seed${inputs.seed}`);
   const files = await writeOutputs(dir, {
     'run.json': `${JSON.stringify(record, null, 2)}\n`,
