@@ -60,9 +60,11 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     const c = new Int32Array(T).fill(-1);
     const x = new Int32Array(T).fill(-1);
     const degradation = dt * v.degradationCostPerKwh;
+    // A regulariser steering the solver among near-equal plans; not billed (plan-assembly leaves it out).
+    const preference = rp.source.vehicles[v.index]?.chargePreferencePerKwh;
     let previousEnergyCol = -1; // -1: the energy is the constant initialEnergyKwh
     for (let t = v.arrivalSlot; t < v.endSlot; t++) {
-      if (v.maxChargeKw[t]! > 0) c[t] = b.addCol(degradation, 0, v.maxChargeKw[t]!);
+      if (v.maxChargeKw[t]! > 0) c[t] = b.addCol(degradation + dt * (preference?.[t] ?? 0), 0, v.maxChargeKw[t]!);
       if (v.maxDischargeKw[t]! > 0) x[t] = b.addCol(degradation, 0, v.maxDischargeKw[t]!);
       const energyCol = b.addCol(0, v.floorEnergyKwh, v.capacityKwh);
       // e[t+1] - e[t] - dt*eta_c*c + dt/eta_d*x = 0

@@ -127,6 +127,7 @@ function ruleIssues(p: Record<string, unknown>): InputIssue[] {
     if (T !== undefined) {
       checkLength(issues, v.maxChargeKw, T, `${at}/maxChargeKw`);
       checkLength(issues, v.maxDischargeKw, T, `${at}/maxDischargeKw`);
+      checkLength(issues, v.chargePreferencePerKwh, T, `${at}/chargePreferencePerKwh`);
     }
     const ac = v.acLimit;
     if (isObject(ac) && isNumber(ac.minCurrentA) && isNumber(ac.maxCurrentA) && ac.minCurrentA > ac.maxCurrentA) {

@@ -95,6 +95,12 @@ export const VehicleSchema = Type.Object(
       ),
     ),
     v2gAllowed: Type.Optional(Type.Boolean({ description: 'vehicle, charger and owner allow discharge; default false' })),
+    chargePreferencePerKwh: Type.Optional(
+      Type.Array(Type.Number({ minimum: 0, maximum: limits.maxPricePerKwh }), {
+        description:
+          'per slot (length = slotCount): a small cost per kWh charged that only steers the solver among plans of nearly equal cost (a regulariser, e.g. quick charge); it is not billed: the plan\'s cost and objective leave it out',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

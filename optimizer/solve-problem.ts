@@ -402,7 +402,9 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
     // With a network the LP holds current magnitudes by an inner polygon: its objective bounds the exact
     // problem only after the duality correction (magnitude-rows.ts), and "optimal" means optimal for it.
     const approximationGap = innerApproximationGap(session.networkRowSet(), lp.rowDual);
-    run.bound = lp.objective === undefined || approximationGap === undefined ? undefined : lp.objective - approximationGap;
+    // A charge preference (regulariser) is in the LP's objective but not the plan's: no bound is claimed then.
+    const regularised = rp.source.vehicles.some((v) => v.chargePreferencePerKwh !== undefined);
+    run.bound = lp.objective === undefined || approximationGap === undefined || regularised ? undefined : lp.objective - approximationGap;
     const noted = (answer: Answer) => withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {

@@ -12,6 +12,8 @@ export interface KpiColumn {
   /** `money` = the site currency. */
   readonly unit: string;
   readonly digits: number;
+  /** A wall-clock timing: shown on the terminal and written to the timings files, never into result files (so those are byte-identical across identical runs). */
+  readonly timing?: true;
 }
 
 /** Every KPI column, in table order (the files and the report show all of them). */
@@ -46,11 +48,22 @@ export const kpiColumns: readonly KpiColumn[] = [
   { key: 'reserveViolationCount', label: 'reserve breaches', unit: 'count', digits: 0 },
   { key: 'taperLimitedSlots', label: 'slots drawn below setpoint', unit: 'count', digits: 0 },
   { key: 'solveCount', label: 'solves', unit: 'count', digits: 0 },
-  { key: 'solveTimeP50Ms', label: 'solve p50', unit: 'ms', digits: 1 },
-  { key: 'solveTimeP95Ms', label: 'solve p95', unit: 'ms', digits: 1 },
-  { key: 'solveTimeMaxMs', label: 'solve max', unit: 'ms', digits: 1 },
+  { key: 'solveTimeP50Ms', label: 'solve p50', unit: 'ms', digits: 1, timing: true },
+  { key: 'solveTimeP95Ms', label: 'solve p95', unit: 'ms', digits: 1, timing: true },
+  { key: 'solveTimeMaxMs', label: 'solve max', unit: 'ms', digits: 1, timing: true },
   { key: 'gapToOfflinePct', label: 'gap to offline', unit: '%', digits: 2 },
 ];
+
+/** The columns of the result files (compare.csv / .md, run.json, report.html): every KPI but the timings. */
+export const resultKpiColumns: readonly KpiColumn[] = kpiColumns.filter((c) => !c.timing);
+
+/** The timing KPIs (timings.json / timings.csv and the terminal only). */
+export const timingKpiKeys: readonly (keyof Kpis)[] = kpiColumns.filter((c) => c.timing).map((c) => c.key);
+
+/** The KPIs without the timings (for result files). */
+export function withoutTimings<T extends Partial<Record<keyof Kpis, unknown>>>(kpis: T): T {
+  return Object.fromEntries(Object.entries(kpis).filter(([k]) => !timingKpiKeys.includes(k as keyof Kpis))) as T;
+}
 
 /** The columns printed on a terminal (the files carry all of `kpiColumns`). */
 export const compactKpiKeys: readonly (keyof Kpis)[] = [
@@ -92,21 +105,27 @@ export function kpiTableText(rows: readonly KpiRow[], currency: string, compact 
   return table.map((r) => r.map((x, j) => (j === 0 || j === last ? x.padEnd(j === last ? 0 : widths[j]!) : x.padStart(widths[j]!))).join('  ').trimEnd()).join('\n');
 }
 
-/** The full KPI table in Markdown (compare.md). */
+/** The KPI table in Markdown, timings left out (compare.md). */
 export function kpiTableMarkdown(rows: readonly KpiRow[], currency: string): string {
-  const table = cells(rows, currency);
+  const table = cells(rows, currency, resultKpiColumns);
   const last = table[0]!.length - 1;
   const lines = table.map((r) => `| ${r.join(' | ')} |`);
   lines.splice(1, 0, `|${table[0]!.map((_, j) => (j === 0 || j === last ? '---' : '---:')).join('|')}|`);
   return lines.join('\n');
 }
 
-/** The full KPI table as CSV, KPI names as headers, unrounded (compare.csv). */
-export function kpiTableCsv(rows: readonly KpiRow[]): string {
+/** The KPI table as CSV, KPI names as headers, unrounded, timings left out unless `columns` says otherwise (compare.csv). */
+export function kpiTableCsv(rows: readonly KpiRow[], columns: readonly KpiColumn[] = resultKpiColumns): string {
   return stringify([
-    ['policy', ...kpiColumns.map((c) => c.key), 'howMade'],
-    ...rows.map((r) => [r.policy, ...kpiColumns.map((c) => r.kpis[c.key] ?? ''), r.howMade ?? '']),
+    ['policy', ...columns.map((c) => c.key), 'howMade'],
+    ...rows.map((r) => [r.policy, ...columns.map((c) => r.kpis[c.key] ?? ''), r.howMade ?? '']),
   ]);
+}
+
+/** The timing KPIs per run as CSV (timings.csv). */
+export function timingTableCsv(rows: readonly KpiRow[]): string {
+  const columns = kpiColumns.filter((c) => c.timing);
+  return stringify([['policy', 'solveCount', ...columns.map((c) => c.key)], ...rows.map((r) => [r.policy, r.kpis.solveCount, ...columns.map((c) => r.kpis[c.key] ?? '')])]);
 }
 
 /** A short vertical summary of one run for the terminal (the KPIs of `computeKpis` or of run.json, whose absent gap is null). */

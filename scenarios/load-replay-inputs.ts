@@ -144,6 +144,28 @@ function physicsModel(s: Scenario): PhysicsModel {
 }
 
 /**
+ * A scenario whose chargers match none of the sessions arriving in its period is `V2G_ERR_SCENARIO_CHARGERS`
+ * (not a run that reports 100 % delivered on 0 sessions): the issue names a few ids on both sides and the
+ * column the sessions were matched by.
+ */
+function requireSomeChargerMatch(s: Scenario, sourceCount: number, match: ReturnType<typeof matchChargers>): void {
+  if (sourceCount === 0 || match.matched.length > 0) return;
+  const unknown = match.excluded.filter((e) => e.reason === 'unknown-charger');
+  if (unknown.length === 0) return;
+  const few = (ids: readonly string[]) => {
+    const unique = [...new Set(ids)].sort();
+    return `${unique.slice(0, 5).join(', ')}${unique.length > 5 ? ` and ${unique.length - 5} more` : ''}`;
+  };
+  const column = s.data.sessions.kind === 'acn-csv' ? ` (matched by the column ${s.data.sessions.chargerColumn ?? 'its default'})` : '';
+  throw new ScenarioError('V2G_ERR_SCENARIO_CHARGERS', "The scenario's chargers match none of its sessions", [
+    {
+      path: '/site/chargers',
+      message: `none of the ${sourceCount} session(s) arriving in the period is at a charger of the scenario${column}: the sessions use ${few(unknown.map((e) => e.chargerId))}; the scenario has ${few(s.site.chargers.flatMap((g) => g.ids))}`,
+    },
+  ]);
+}
+
+/**
  * Loads a scenario's sessions and signals. `texts` maps each data path the scenario names
  * (`scenarioDataFiles`) to the file's text.
  */
@@ -157,6 +179,7 @@ export function loadReplayInputs(scenario: Scenario, texts: ReadonlyMap<string, 
 
   const source = sourceSessions(s, texts, seed, periodStartUtcMs, periodEndUtcMs);
   const match = matchChargers(s, source);
+  requireSomeChargerMatch(s, source.length, match);
   const sessions = match.matched.map(({ session, charger }) => applyAssumptions(session, charger, s.assumptions, seed));
   const lastDeparture = Math.max(periodEndUtcMs, ...sessions.map((x) => x.departureUtcMs));
   const simulationEndUtcMs = periodStartUtcMs + Math.ceil((lastDeparture - periodStartUtcMs) / slotMs) * slotMs;

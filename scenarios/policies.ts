@@ -1,11 +1,13 @@
 /**
  * Policies a replay can run, and the controller interface the replay engine drives.
  *
- * - `mpc`: rolling horizon. At every slot boundary with a vehicle plugged in, the problem of what is known
- *   then (decision-problem.ts) is assembled by grid and solved by an LP backend (HiGHS); the first slot of
- *   the plan is applied.
- * - every baseline of the optimizer core (`uncontrolled`, `alap`, `edf`, `llf`, `round-robin`,
- *   `price-greedy`): the same rolling loop, the plan made by the baseline instead of the solver.
+ * Every policy is named in one registry (policy-names.ts).
+ * - `mpc`, `mpc-quick`, `mpc-plain`: rolling horizon. At every slot boundary with a vehicle plugged in, the
+ *   problem of what is known then (decision-problem.ts) is assembled by grid, regularised
+ *   (mpc-regularisers.ts) and solved by an LP backend (HiGHS); the first slot of the plan is applied.
+ * - `fcfs`, `edf`, `llf`, `round-robin`, `alap`, `price-greedy`: the optimizer's baselines in the same
+ *   rolling loop, within the site and network limits (`fcfs` is the optimizer's `uncontrolled` baseline).
+ * - `uncontrolled`: full power from arrival, ignoring every limit (violations are counted by the KPIs).
  * - `offline`: the perfect-foresight optimum (offline-optimum.ts), one solve over the whole replay knowing
  *   every arrival, departure and price; its plan is applied open-loop through the same vehicle physics.
  */
@@ -16,10 +18,12 @@ import type { Plan, PlanStatus } from '../optimizer/plan.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
-import { isPolicyName, policyNames, type PolicyName } from './policy-names.ts';
+import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment } from './mpc-regularisers.ts';
+import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
+import { chargerLimitKw } from './replay-session.ts';
 
-export { isPolicyName, policyNames, type PolicyName } from './policy-names.ts';
+export { isPolicyName, policyNames, policyNeedsSolver, policyRegistry, type PolicyName } from './policy-names.ts';
 
 /** The policy name, or `V2G_ERR_SCENARIO_POLICY` naming `path`. */
 export function requirePolicyName(name: string, path = '/policy/name'): PolicyName {
@@ -56,12 +60,10 @@ export interface SolverSetup {
 
 /** Throws `V2G_ERR_SCENARIO_POLICY` when an LP policy has no backend. */
 export function requireBackend(policy: PolicyName, solver: SolverSetup): void {
-  if (solver.backend === undefined) {
-    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy needs a solver backend`, [{ path: '/policy/name', message: 'no LP backend was given' }]);
-  }
+  backendOf(solver, policy);
 }
 
-/** The whole plan over the horizon from `atUtcMs` for what is known then: solved (`mpc`) or a baseline's. */
+/** The whole plan over the horizon from `atUtcMs` for what is known then: solved (`mpc`, no regulariser) or a baseline's (event-mpc.ts). */
 export function planDecision(inputs: ReplayInputs, policy: 'mpc' | BaselineName, solver: SolverSetup, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
   const assembled = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw));
   return policy === 'mpc'
@@ -69,21 +71,75 @@ export function planDecision(inputs: ReplayInputs, policy: 'mpc' | BaselineName,
     : solveWithBaseline(assembled.problem, policy);
 }
 
-/** The rolling controller of `mpc` or a baseline. */
-export function rollingController(inputs: ReplayInputs, policy: 'mpc' | BaselineName, solver: SolverSetup): Controller {
-  if (policy === 'mpc') requireBackend(policy, solver);
+/** Options of the MPC (the named variants fix them; a study may set them directly). */
+export interface MpcOptions {
+  readonly variant: MpcVariant;
+  readonly demandCharge: DemandChargeTreatment;
+}
+
+/** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
+export const mpcDemandChargeTreatment: DemandChargeTreatment = 'full';
+
+function decisionFrom(plan: Plan): Decision {
+  const setpointsKw = new Map<string, number>();
+  for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
+  return {
+    setpointsKw,
+    status: plan.status,
+    ...(plan.message !== undefined ? { message: plan.message } : {}),
+    solverMs: plan.stats.buildMs + plan.stats.solveMs,
+  };
+}
+
+function backendOf(solver: SolverSetup, policy: string): LpBackend {
+  if (solver.backend === undefined) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy needs a solver backend`, [{ path: '/policy/name', message: 'no LP backend was given' }]);
+  }
+  return solver.backend;
+}
+
+/** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
+export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
+  const backend = backendOf(solver, policy);
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
-      const plan = planDecision(inputs, policy, solver, atUtcMs, plugged, previousPeakKw);
+      const input = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
+      const dc = input.signals.demandCharge;
+      const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, atUtcMs + inputs.horizonHours * 3_600_000, dc.billingPeriodEndUtcMs) : 1;
+      const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
+      return decisionFrom(solveWithBackend(withQuickCharge(assembled.problem, options.variant), backend, solver.options ?? {}));
+    },
+  };
+}
+
+/** A baseline of the optimizer in the rolling loop, within the site and network limits. */
+export function baselineController(inputs: ReplayInputs, baseline: BaselineName, policy: PolicyName): Controller {
+  return {
+    policy,
+    decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
+      const assembled = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw));
+      return decisionFrom(solveWithBaseline(assembled.problem, baseline));
+    },
+  };
+}
+
+/**
+ * True uncontrolled charging: each plugged vehicle at its charger's full power (or what fills its target)
+ * from arrival, ignoring the site import limit and the network; the KPIs count the violations.
+ */
+export function uncontrolledController(inputs: ReplayInputs): Controller {
+  const efficiency = inputs.assumptions.chargeEfficiency;
+  const slotHours = inputs.slotMinutes / 60;
+  return {
+    policy: 'uncontrolled',
+    decide(_atUtcMs, _slotIndex, plugged) {
       const setpointsKw = new Map<string, number>();
-      for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
-      return {
-        setpointsKw,
-        status: plan.status,
-        ...(plan.message !== undefined ? { message: plan.message } : {}),
-        solverMs: plan.stats.buildMs + plan.stats.solveMs,
-      };
+      for (const p of plugged) {
+        const gapKwh = p.session.targetEnergyKwh - p.energyKwh;
+        if (gapKwh > 1e-9) setpointsKw.set(p.session.id, Math.min(chargerLimitKw(p.session.charger), gapKwh / (slotHours * efficiency)));
+      }
+      return { setpointsKw, status: 'feasible', message: 'uncontrolled: full power, site limits ignored', solverMs: 0 };
     },
   };
 }

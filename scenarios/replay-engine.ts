@@ -14,12 +14,11 @@
 import { plugWindow } from '../grid/plug-window.ts';
 import { problemNetwork, siteCapacityKw } from '../grid/site-network.ts';
 import type { SlotGrid } from '../grid/slot-grid.ts';
-import type { BaselineName } from '../optimizer/baselines/index.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
-import { eventTriggeredController } from './event-mpc.ts';
 import { offlineBoundGapPct, offlineController, offlineReferenceLabel, solveOffline, type OfflineSolution } from './offline-optimum.ts';
 import { periodSignals } from './period-signals.ts';
-import { rollingController, type Controller, type PolicyName, type SolverSetup } from './policies.ts';
+import type { Controller, PolicyName, SolverSetup } from './policies.ts';
+import { rollingController } from './policy-controllers.ts';
 import { replayEvents } from './replay-events.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import type { BilledPeriod, ReplayResult, SessionOutcome, SlotSeries } from './replay-result.ts';
@@ -42,6 +41,8 @@ export interface ReplayDependencies {
   readonly onProgress?: (progress: ReplayProgress) => void;
   /** A precomputed offline solution for `offline` (so `compare` solves it once). */
   readonly offline?: OfflineSolution;
+  /** A controller to use instead of the policy's own (a study of MPC options: `mpcController`); `policy` still names the run. */
+  readonly controller?: Controller;
 }
 
 /** Energy below the floor by more than this (kWh) counts as a reserve breach. */
@@ -102,12 +103,12 @@ function emptySlots(T: number): SlotSeries {
 }
 
 function controllerFor(inputs: ReplayInputs, policy: PolicyName, deps: ReplayDependencies): { controller: Controller; offline?: OfflineSolution } {
+  if (deps.controller) return { controller: deps.controller };
   if (policy === 'offline') {
     const offline = deps.offline ?? solveOffline(inputs, deps.solver ?? {}, deps.clock);
     return { controller: offlineController(offline), offline };
   }
-  if (policy === 'mpc-events') return { controller: eventTriggeredController(inputs, deps.solver ?? {}) };
-  return { controller: rollingController(inputs, policy as 'mpc' | BaselineName, deps.solver ?? {}) };
+  return { controller: rollingController(inputs, policy, deps.solver ?? {}) };
 }
 
 /**

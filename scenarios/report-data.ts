@@ -7,8 +7,8 @@ import { DateTime } from 'luxon';
 import { scenarioNetworkLoading } from './kpis.ts';
 import type { ReplayResult } from './replay-result.ts';
 
-/** At most this many chargers get their own stacked series; the rest are summed as "other chargers". */
-export const maxChargerSeries = 40;
+/** At most this many series in the fleet stack (the busiest chargers, the rest summed as "other chargers"), so a month with 54 chargers stays readable: no 20-colour stacks. */
+export const maxChargerSeries = 8;
 
 /** The report's chart data: per slot (labels, prices, site, fleet per charger) and per session. kW, kWh, currency per kWh. */
 export interface ReportData {

@@ -9,7 +9,7 @@
  */
 import { formatInstant } from '../grid/instant.ts';
 import { computeKpis, scenarioNetworkLoading } from './kpis.ts';
-import { kpiColumns, formatKpi } from './kpi-table.ts';
+import { resultKpiColumns, formatKpi } from './kpi-table.ts';
 import { reportData } from './report-data.ts';
 import { howRunWasMade } from './run-label.ts';
 import type { ReplayResult } from './replay-result.ts';
@@ -66,7 +66,7 @@ const drawScript = `
     data: { labels: data.labels, datasets: fleet.map((c, i) => ({
       label: c.label, data: c.powerKw, backgroundColor: 'hsl(' + ((i * 47) % 360) + ', 60%, 55%)', barPercentage: 1, categoryPercentage: 1, borderWidth: 0,
     })) },
-    options: { plugins: { legend: { display: fleet.length <= 20 } }, scales: { x: { stacked: true, ticks }, y: { stacked: true, title: { display: true, text: 'kW (discharge below zero)' } } } },
+    options: { plugins: { legend: { display: true } }, scales: { x: { stacked: true, ticks }, y: { stacked: true, title: { display: true, text: 'kW (discharge below zero)' } } } },
   }));
   charts.push(new Chart(document.getElementById('chart-sessions'), {
     type: 'bar',
@@ -108,7 +108,7 @@ export function reportHtml(result: ReplayResult, options: ReportOptions): string
     ...(options.facts ?? []),
   ];
   const unit = (u: string) => (u === 'money' ? result.currency : u === 'count' ? '' : u);
-  const kpiRows = kpiColumns
+  const kpiRows = resultKpiColumns
     .map((c) => `<tr><th>${escapeHtml(c.label)}</th><td>${formatKpi(kpis[c.key], c.digits)}</td><td>${escapeHtml(unit(c.unit))}</td><td><code>${c.key}</code></td></tr>`)
     .join('\n');
   const notes = result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('');

@@ -4,7 +4,8 @@
  * site currency per kWh. Numbers are rounded to 6 decimals. With a three-phase network, timeseries.csv adds
  * one column per network element (`current_a:<element>`: its current magnitude from the chargers' recorded
  * power, A; the element names of run.json's `network`) and the NEMA unbalance of the transformer's secondary
- * lines (`secondary_unbalance_pct`, empty where nothing flows).
+ * lines (`secondary_unbalance_pct`, empty where nothing flows). No wall-clock timing is written
+ * here (each decision's time is in timings.json), so identical runs write identical files.
  */
 import { stringify } from 'csv-stringify/sync';
 import { formatInstant } from '../grid/instant.ts';
@@ -22,7 +23,7 @@ export function timeseriesCsv(result: ReplayResult): string {
   const header = [
     'slot_start', 'slot_start_utc', 'market_price_per_kwh', 'import_price_per_kwh', 'export_price_per_kwh', 'base_load_kw', 'pv_kw',
     'pv_curtailed_kw', 'fleet_charge_kw', 'fleet_discharge_kw', 'site_import_kw', 'site_export_kw', 'import_limit_kw', 'export_limit_kw',
-    'plugged_vehicles', 'triggers', 'decision_ms', 'plan_status',
+    'plugged_vehicles', 'triggers', 'plan_status',
   ];
   const loading = scenarioNetworkLoading(result);
   if (loading) header.push(...loading.elements.map((e) => `current_a:${e.name}`), 'secondary_unbalance_pct');
@@ -43,7 +44,6 @@ export function timeseriesCsv(result: ReplayResult): string {
     r6(s.exportLimitKw[k]!),
     s.pluggedVehicles[k],
     s.triggers[k],
-    s.decisionMs[k] === undefined ? '' : r6(s.decisionMs[k]!),
     s.planStatus[k],
     ...(loading ? [...loading.magnitudesA.map((m) => r6(m[k]!)), r6(loading.secondaryUnbalancePct[k]!)] : []),
   ]);

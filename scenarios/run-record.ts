@@ -7,18 +7,62 @@ import { formatInstant } from '../grid/instant.ts';
 import { computeKpis, scenarioNetworkLoading, type Kpis } from './kpis.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import type { ReplayResult } from './replay-result.ts';
+import { withoutTimings } from './kpi-table.ts';
+import { offlineTimeLimitMs } from './offline-optimum.ts';
+import { policyNeedsSolver } from './policy-names.ts';
+import { howRunWasMade } from './run-label.ts';
 import { scenarioHash } from './scenario-hash.ts';
 
-/** Facts from outside the replay. */
+/** A data file as read by the edge: the path the scenario names, SHA-256 (hex) of its bytes, its size. */
+export interface DataFileProvenance {
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** Facts from outside the replay, all deterministic for the same code, data and options (no timings). */
 export interface RunMetadata {
   /** `git rev-parse HEAD` (with `-dirty` when the tree has changes), or `unknown`. */
   readonly gitCommit: string;
+  /** Whether tracked files differ from the commit; null outside a repository. */
+  readonly gitDirty?: boolean | null;
   /** HiGHS version string when an LP backend was used. */
   readonly highsVersion?: string;
+  /** `process.version` of the run. */
+  readonly nodeVersion?: string;
+  /** The command's own options as given (seed, policies, output directory...). */
+  readonly commandOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** timings.json: wall-clock facts of a run, kept apart so the result files are byte-identical across identical runs. */
+export interface RunTimings {
   /** When the run started (RFC 3339), by the caller's clock. */
   readonly startedAt: string;
-  /** Wall time of the whole replay (ms), by the caller's clock. */
+  /** Wall time of the whole replay (ms). */
   readonly elapsedMs: number;
+  readonly solveCount: number;
+  readonly solveTimeP50Ms: number;
+  readonly solveTimeP95Ms: number;
+  readonly solveTimeMaxMs: number;
+  /** For `offline`: the one solve (ms). */
+  readonly offlineSolveMs?: number;
+  /** Every decision's wall time (ms), in order. */
+  readonly decisionMs: readonly number[];
+}
+
+/** The timings of a run. */
+export function runTimings(result: ReplayResult, startedAt: string, elapsedMs: number): RunTimings {
+  const k = computeKpis(result);
+  return {
+    startedAt,
+    elapsedMs,
+    solveCount: k.solveCount,
+    solveTimeP50Ms: k.solveTimeP50Ms,
+    solveTimeP95Ms: k.solveTimeP95Ms,
+    solveTimeMaxMs: k.solveTimeMaxMs,
+    ...(result.offlinePlan ? { offlineSolveMs: result.offlinePlan.elapsedMs } : {}),
+    decisionMs: result.decisions.decisionMs,
+  };
 }
 
 /**
@@ -36,22 +80,30 @@ export interface RunNetwork {
   readonly meanPrimaryUnbalancePct: number | null;
 }
 
-/** The content of run.json. */
+/** The content of run.json: deterministic for the same code, data, seed and options (timings: `RunTimings`). */
 export interface RunRecord {
   readonly policy: string;
-  readonly scenario: { readonly name: string; readonly description: string; readonly hash: string; readonly dataFiles: readonly string[] };
+  readonly scenario: { readonly name: string; readonly description: string; readonly hash: string; readonly dataFiles: readonly DataFileProvenance[] };
   readonly gitCommit: string;
   readonly solver: { readonly name: string; readonly version: string };
+  /** Everything needed to reproduce the run: code, runtime, solver, data (hashes in `scenario.dataFiles`). */
+  readonly provenance: {
+    readonly git: { readonly commit: string; readonly dirty: boolean | null };
+    readonly node: string;
+    readonly highs: string | null;
+    readonly commandOptions: Readonly<Record<string, unknown>>;
+  };
   readonly seed: number;
   readonly options: Readonly<Record<string, unknown>>;
   readonly period: { readonly start: string; readonly end: string; readonly simulationEnd: string };
-  readonly startedAt: string;
-  readonly elapsedMs: number;
+  /** Every KPI but the wall-clock timings (those are in timings.json). */
   readonly kpis: RunKpis;
   readonly sessions: { readonly replayed: number; readonly excluded: readonly { readonly reason: string; readonly count: number; readonly chargerIds: readonly string[] }[]; readonly autoCreatedChargers: readonly string[] };
   readonly billing: ReplayResult['billing'];
   readonly decisions: { readonly count: number; readonly statusCounts: Readonly<Record<string, number>>; readonly messages: readonly string[] };
-  readonly offlinePlan?: ReplayResult['offlinePlan'];
+  /** How the run was made, in one line (run-label.ts). */
+  readonly howMade: string;
+  readonly offlinePlan?: Omit<NonNullable<ReplayResult['offlinePlan']>, 'elapsedMs'>;
   readonly notes: readonly string[];
   /** With a three-phase network: per group, breaker line and transformer line, its peak current (A). */
   readonly network?: RunNetwork;
@@ -91,15 +143,22 @@ function runNetwork(result: ReplayResult, zone: string): RunNetwork | undefined 
 }
 
 /** The run.json object. `offline` (the offline run of the same inputs) gives the gap KPI. */
-export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunMetadata, dataFiles: readonly string[], offline?: ReplayResult): RunRecord {
+export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunMetadata, dataFiles: readonly DataFileProvenance[], offline?: ReplayResult): RunRecord {
   const zone = inputs.site.zone;
-  const lp = result.policy === 'mpc' || result.policy === 'mpc-events' || result.policy === 'offline';
+  const lp = policyNeedsSolver(result.policy);
   const policy = inputs.scenario.policy;
+  const { elapsedMs: _timing, ...offlinePlan } = result.offlinePlan ?? { elapsedMs: 0 };
   return {
     policy: result.policy,
     scenario: { name: inputs.scenario.name, description: inputs.scenario.description, hash: scenarioHash(inputs.scenario), dataFiles },
     gitCommit: meta.gitCommit,
     solver: lp ? { name: 'highs', version: meta.highsVersion ?? 'unknown' } : { name: `baseline:${result.policy}`, version: 'n/a' },
+    provenance: {
+      git: { commit: meta.gitCommit.replace(/-dirty$/, ''), dirty: meta.gitDirty ?? (meta.gitCommit.endsWith('-dirty') ? true : null) },
+      node: meta.nodeVersion ?? 'unknown',
+      highs: meta.highsVersion ?? null,
+      commandOptions: meta.commandOptions ?? {},
+    },
     seed: inputs.seed,
     options: {
       slotMinutes: inputs.slotMinutes,
@@ -110,20 +169,21 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
       energyDemand: inputs.assumptions.energyDemand,
       integerStrategy: policy.integerStrategy ?? 'repair',
       timeLimitMs: policy.timeLimitMs ?? null,
+      offlineTimeLimitMs: policy.offlineTimeLimitMs ?? offlineTimeLimitMs,
       physics: inputs.physics,
+      assumptions: inputs.scenario.assumptions,
     },
     period: {
       start: formatInstant(inputs.periodStartUtcMs, zone),
       end: formatInstant(inputs.periodEndUtcMs, zone),
       simulationEnd: formatInstant(inputs.simulationEndUtcMs, zone),
     },
-    startedAt: meta.startedAt,
-    elapsedMs: meta.elapsedMs,
-    kpis: runKpis(computeKpis(result, offline)),
+    kpis: withoutTimings(runKpis(computeKpis(result, offline))),
     sessions: { replayed: result.sessions.length, excluded: excludedSummary(result), autoCreatedChargers: inputs.autoCreatedChargers },
     billing: result.billing,
     decisions: { count: result.decisions.count, statusCounts: result.decisions.statusCounts, messages: result.decisions.messages },
-    ...(result.offlinePlan ? { offlinePlan: result.offlinePlan } : {}),
+    howMade: howRunWasMade(result),
+    ...(result.offlinePlan ? { offlinePlan: offlinePlan as Omit<NonNullable<ReplayResult['offlinePlan']>, 'elapsedMs'> } : {}),
     notes: result.notes,
     ...(result.network ? { network: runNetwork(result, zone)! } : {}),
   };

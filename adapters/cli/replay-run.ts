@@ -2,15 +2,15 @@
 import path from 'node:path';
 import { kpiSummaryText } from '../../scenarios/kpi-table.ts';
 import { loadReplayInputs } from '../../scenarios/load-replay-inputs.ts';
-import { requirePolicyName } from '../../scenarios/policies.ts';
+import { policyNeedsSolver, requirePolicyName } from '../../scenarios/policies.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { reportHtml } from '../../scenarios/report-html.ts';
 import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
-import { runRecord } from '../../scenarios/run-record.ts';
+import { runRecord, runTimings } from '../../scenarios/run-record.ts';
 import { howRunWasMade } from '../../scenarios/run-label.ts';
 import { replayProgress } from './replay-progress.ts';
 import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
-import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
+import { chartJsSource, dataDirectory, gitState, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
 
 /** The options of `v2g replay` (replay-command.ts defines them). */
 export interface ReplayOptions {
@@ -28,7 +28,7 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
   const scenario = loaded.scenario;
   const policy = requirePolicyName(opts.policy ?? scenario.policy.name, opts.policy !== undefined ? '--policy' : '/policy/name');
   const inputs = loadReplayInputs(scenario, loaded.texts, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const needsLp = policy === 'mpc' || policy === 'mpc-events' || policy === 'offline' || opts.gap;
+  const needsLp = policyNeedsSolver(policy) || opts.gap;
   const highs = needsLp ? await loadHighsBackend() : undefined;
   const solver = highs ? solverSetup(scenario, highs.backend) : {};
 
@@ -47,11 +47,13 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
   const elapsedMs = wallClock() - started;
   const reference = policy === 'offline' ? result : offline;
 
-  const commit = gitCommit();
-  const record = runRecord(inputs, result, { gitCommit: commit, ...(highs ? { highsVersion: highs.version } : {}), startedAt, elapsedMs }, loaded.dataFiles, reference);
+  const git = gitState();
+  const commit = git.dirty ? `${git.commit}-dirty` : git.commit;
+  const record = runRecord(inputs, result, { gitCommit: commit, gitDirty: git.dirty, ...(highs ? { highsVersion: highs.version } : {}), nodeVersion: process.version, commandOptions: { scenario: scenarioArg, ...opts, out: undefined } }, loaded.dataFileRecords, reference);
   const dir = opts.out ?? path.join('out', `${scenario.name}-${policy}-seed${inputs.seed}`);
   const files = await writeOutputs(dir, {
     'run.json': `${JSON.stringify(record, null, 2)}\n`,
+    'timings.json': `${JSON.stringify(runTimings(result, startedAt, elapsedMs), null, 2)}\n`,
     'timeseries.csv': timeseriesCsv(result),
     'sessions.csv': sessionsCsv(result),
     'report.html': reportHtml(result, {

@@ -5,6 +5,7 @@
  * for the report, and writing outputs.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -56,14 +57,23 @@ export function shippedScenarioNames(): string[] {
   );
 }
 
+/** A data file as read: the scenario's path, SHA-256 (hex) of its bytes, its size. */
+export interface DataFileRecord {
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
 /** A scenario with the texts of its data files. */
 export interface LoadedScenario {
   readonly file: string;
   readonly scenario: Scenario;
   /** Data path (as the scenario names it) -> file text. */
   readonly texts: Map<string, string>;
-  /** The data paths, for run.json. */
+  /** The data paths as the scenario names them. */
   readonly dataFiles: string[];
+  /** Every data file read: its path, SHA-256 of its bytes and size, for run.json's provenance. */
+  readonly dataFileRecords: DataFileRecord[];
   readonly dataDir: string;
 }
 
@@ -72,29 +82,38 @@ export async function loadScenarioFiles(arg: string, dataDir: string): Promise<L
   const file = resolveScenarioFile(arg);
   const scenario = parseScenario(await scenarioText(file), `The scenario ${path.basename(file)}`);
   const texts = new Map<string, string>();
+  const records = new Map<string, DataFileRecord>();
   const files = scenarioDataFiles(scenario);
   const missing = [];
   for (const f of files) {
     const full = path.resolve(dataDir, f.path);
     try {
-      texts.set(f.path, await readFile(full, 'utf8'));
+      const bytes = await readFile(full);
+      texts.set(f.path, bytes.toString('utf8'));
+      records.set(f.path, { path: f.path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
     } catch (e) {
       missing.push({ path: f.pointer, message: `cannot read ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (set V2G_DATA_DIR or --data-dir)` });
     }
   }
   if (missing.length > 0) throw new ScenarioError('V2G_ERR_SCENARIO_DATA_MISSING', `Data files of ${scenario.name} are missing`, missing);
-  return { file, scenario, texts, dataFiles: files.map((f) => f.path), dataDir };
+  return { file, scenario, texts, dataFiles: files.map((f) => f.path), dataFileRecords: [...records.values()], dataDir };
+}
+
+/** The code's git state: the commit and whether tracked files differ from it; `unknown` / null outside a repository. */
+export function gitState(cwd = repoRoot): { readonly commit: string; readonly dirty: boolean | null } {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return { commit: head, dirty };
+  } catch {
+    return { commit: 'unknown', dirty: null };
+  }
 }
 
 /** `git rev-parse HEAD`, with `-dirty` when the working tree has changes; `unknown` outside a repository. */
 export function gitCommit(cwd = repoRoot): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
-    return dirty ? `${head}-dirty` : head;
-  } catch {
-    return 'unknown';
-  }
+  const g = gitState(cwd);
+  return g.dirty ? `${g.commit}-dirty` : g.commit;
 }
 
 /** Chart.js's UMD build (inlined into report.html). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../adapters/cli/main.ts';
-import { kpiColumns } from '../../scenarios/kpi-table.ts';
+import { resultKpiColumns } from '../../scenarios/kpi-table.ts';
 
 async function v2g(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -35,8 +35,14 @@ describe('v2g replay', () => {
     expect(run.solver.name).toBe('highs');
     expect(run.solver.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.options).toMatchObject({ slotMinutes: 15, horizonHours: 24, departureKnowledge: 'declared' });
-    for (const c of kpiColumns) expect(run.kpis, c.key).toHaveProperty(c.key);
+    for (const c of resultKpiColumns) expect(run.kpis, c.key).toHaveProperty(c.key);
     expect(typeof run.kpis.netCost).toBe('number');
+    expect(run.provenance.node).toBe(process.version);
+    expect(run.provenance.git.dirty === null || typeof run.provenance.git.dirty === 'boolean').toBe(true);
+    expect(run.provenance.commandOptions).toMatchObject({ scenario: 'generated-demo', policy: 'mpc', seed: 3 });
+    const timings = JSON.parse(readFileSync(path.join(dir, 'timings.json'), 'utf8'));
+    expect(timings.decisionMs.length).toBe(run.decisions.count);
+    expect(typeof timings.elapsedMs).toBe('number');
     expect(typeof run.kpis.gapToOfflinePct).toBe('number');
     const slots = parse(readFileSync(path.join(dir, 'timeseries.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(slots.length).toBeGreaterThan(190);
@@ -95,5 +101,23 @@ describe('v2g compare', () => {
     expect(json.reference.label).toMatch(/NOT PROVEN OPTIMAL/);
     expect(json.rows).toHaveLength(4);
     expect(readFileSync(path.join(dir, 'compare.md'), 'utf8')).toContain(`| ${marked} |`);
+  });
+
+  it('writes byte-identical result files across identical runs (timings apart), and compare.html with every policy on the same charts', async () => {
+    const [a, b] = [tmp(), tmp()];
+    for (const dir of [a, b]) expect((await v2g('compare', 'generated-demo', '--policies', 'mpc,edf', '--out', dir, '--full')).code).toBe(0);
+    const results = ['compare.json', 'compare.csv', 'compare.md', 'compare.html', ...['offline', 'mpc', 'edf'].flatMap((p) => ['run.json', 'timeseries.csv', 'sessions.csv', 'report.html'].map((f) => `${p}/${f}`))];
+    for (const f of results) expect(readFileSync(path.join(a, f), 'utf8'), f).toBe(readFileSync(path.join(b, f), 'utf8'));
+    expect(readFileSync(path.join(a, 'timings.json'), 'utf8')).toMatch(/"elapsedMs"/);
+    expect(readFileSync(path.join(a, 'compare.json'), 'utf8')).not.toMatch(/elapsedMs|startedAt|solveTime/);
+    const html = readFileSync(path.join(a, 'compare.html'), 'utf8');
+    for (const id of ['chart-import', 'chart-cost', 'chart-charged', 'chart-net', 'chart-delivered']) expect(html).toContain(`<canvas id="${id}">`);
+    expect(html).toMatch(/Reference: offline NOT PROVEN OPTIMAL/);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    const data = JSON.parse(html.match(/<script id="compare-data" type="application\/json">(.*?)<\/script>/s)![1]!);
+    expect(data.policies.map((p: { name: string }) => p.name)).toEqual(['offline (reference, NOT PROVEN OPTIMAL)', 'mpc', 'edf']);
+    const compare = JSON.parse(readFileSync(path.join(a, 'compare.json'), 'utf8'));
+    expect(compare.scenario.dataFiles).toEqual([]);
+    expect(compare.provenance.commandOptions).toMatchObject({ scenario: 'generated-demo', policies: 'mpc,edf' });
   });
 });

@@ -46,8 +46,8 @@ describe('report data', () => {
     const many = Array.from({ length: 55 }, (_, i) => ({ chargerId: `c${String(i).padStart(2, '0')}`, powerKw: mpc.slots.startUtcMs.map(() => i + 1) }));
     const d = reportData({ ...mpc, chargerPowerKw: many });
     expect(d.fleet).toHaveLength(maxChargerSeries);
-    expect(d.fleet.at(-1)!.label).toBe('16 other chargers');
-    expect(d.fleet.at(-1)!.powerKw[0]).toBe((1 + 16) * 16 / 2);
+    expect(d.fleet.at(-1)!.label).toBe('48 other chargers');
+    expect(d.fleet.at(-1)!.powerKw[0]).toBe((1 + 48) * 48 / 2);
   });
 
   it('escapes text and keeps script data inert', () => {

@@ -1,0 +1,100 @@
+/**
+ * The replay goals of issue 13, measured on the real Caltech week (or another scenario):
+ * 1. MPC's spread over seeds 1..N (max - min) as a share of its mean, and its gap to offline per seed;
+ * 2. at congested site limits (10..50 kW), the energy MPC delivers against LLF and EDF;
+ * 3. the demand-charge treatment of the rolling horizon (`full` vs `horizon-share`) and the regularisers
+ *    (`mpc` vs `mpc-plain` vs `mpc-quick`), on the same seeds.
+ *
+ *   node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario caltech-week --seeds 10
+ *
+ * Prints Markdown for bench/RESULTS.md. Needs the real data (V2G_DATA_DIR, default ../shared/data).
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadHighsBackend, solverSetup } from '../adapters/cli/scenario-command-support.ts';
+import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files.ts';
+import { computeKpis } from '../scenarios/kpis.ts';
+import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
+import { mpcController, type MpcOptions } from '../scenarios/policies.ts';
+import type { PolicyName } from '../scenarios/policy-names.ts';
+import { runReplay } from '../scenarios/replay-engine.ts';
+import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
+import type { ReplayResult } from '../scenarios/replay-result.ts';
+import type { Scenario } from '../scenarios/scenario-schema.ts';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'caltech-week' },
+    seeds: { type: 'string', default: '10' },
+    limits: { type: 'string', default: '10,15,20,30,40,50' },
+    'data-dir': { type: 'string' },
+  },
+});
+const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+const clock = () => performance.now();
+const started = clock();
+const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
+const highs = await loadHighsBackend();
+const solver = solverSetup(loaded.scenario, highs.backend);
+const inputsOf = (scenario: Scenario, seed: number) => loadReplayInputs(scenario, loaded.texts, { seed });
+const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runReplay(inputs, policy, { solver, clock });
+/** MPC with explicit options: the controller is swapped in through a one-policy registry-free replay. */
+const runMpc = (inputs: ReplayInputs, options: MpcOptions): ReplayResult =>
+  runReplay(inputs, 'mpc', { solver, clock, controller: mpcController(inputs, solver, options) });
+
+const stats = (xs: number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { mean, min: sorted[0]!, max: sorted.at(-1)!, median: sorted[Math.floor(sorted.length / 2)]!, spreadPct: (100 * (sorted.at(-1)! - sorted[0]!)) / Math.abs(mean) };
+};
+const f2 = (x: number) => x.toFixed(2);
+
+// 1 and 3: seeds.
+const variants: [string, (i: ReplayInputs) => ReplayResult][] = [
+  ['mpc', (i) => run(i, 'mpc')],
+  ['mpc-plain', (i) => run(i, 'mpc-plain')],
+  ['mpc-quick', (i) => run(i, 'mpc-quick')],
+  ['mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
+];
+const net: Record<string, number[]> = { offline: [] };
+const gap: Record<string, number[]> = {};
+const delivered: Record<string, number[]> = { offline: [] };
+for (const seed of seeds) {
+  console.error(`seed ${seed}...`);
+  const inputs = inputsOf(loaded.scenario, seed);
+  const offline = run(inputs, 'offline');
+  net.offline!.push(computeKpis(offline).netCost);
+  delivered.offline!.push(computeKpis(offline).energyDeliveredPct);
+  for (const [name, f] of variants) {
+    const k = computeKpis(f(inputs), offline);
+    (net[name] ??= []).push(k.netCost);
+    (gap[name] ??= []).push(k.gapToOfflinePct!);
+    (delivered[name] ??= []).push(k.energyDeliveredPct);
+  }
+}
+const lines: string[] = [];
+lines.push(`Seeds ${seeds[0]}-${seeds.at(-1)} of ${loaded.scenario.name} (net cost in ${loaded.scenario.site.currency}; spread = (max - min) / mean):`, '');
+lines.push('| policy | net cost median | mean | min | max | spread | gap to offline median | gap max | delivered median (%) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const name of Object.keys(net)) {
+  const s = stats(net[name]!);
+  const g = gap[name] ? stats(gap[name]!) : undefined;
+  lines.push(`| ${name} | ${f2(s.median)} | ${f2(s.mean)} | ${f2(s.min)} | ${f2(s.max)} | ${f2(s.spreadPct)} % | ${g ? `${f2(g.median)} %` : '-'} | ${g ? `${f2(g.max)} %` : '-'} | ${f2(stats(delivered[name]!).median)} |`);
+}
+
+// 2: congested limits, seed 1.
+lines.push('', `Congested site limits (seed ${seeds[0]}): energy delivered / requested (%), net cost:`, '');
+lines.push('| limit (kW) | mpc | mpc-quick | llf | edf | fcfs | mpc >= llf and edf | mpc net cost | offline net cost |', '|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+for (const limitKw of values.limits!.split(',').map(Number)) {
+  console.error(`limit ${limitKw} kW...`);
+  const scenario = { ...loaded.scenario, site: { ...loaded.scenario.site, connectionImportKw: limitKw, transformerRatingKw: limitKw } };
+  const inputs = inputsOf(scenario, seeds[0]!);
+  const offline = run(inputs, 'offline');
+  const d = (p: PolicyName) => computeKpis(run(inputs, p), offline);
+  const [mpc, quick, llf, edf, fcfs] = (['mpc', 'mpc-quick', 'llf', 'edf', 'fcfs'] as const).map(d);
+  const ok = mpc!.energyDeliveredKwh >= Math.max(llf!.energyDeliveredKwh, edf!.energyDeliveredKwh) - 1e-6;
+  lines.push(`| ${limitKw} | ${f2(mpc!.energyDeliveredPct)} | ${f2(quick!.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${f2(fcfs!.energyDeliveredPct)} | ${ok ? 'yes' : 'NO'} | ${f2(mpc!.netCost)} | ${f2(computeKpis(offline).netCost)} |`);
+}
+const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits ${values.limits}\``);
+console.log(lines.join('\n'));

@@ -1,0 +1,58 @@
+/**
+ * The MPC's regularisers and its demand-charge treatment (see scenarios/MPC.md for the why and the weights).
+ *
+ * Quick charge: vehicle v, plugged in for `n_v` more slots (to its believed departure, possibly beyond the
+ * horizon), pays an extra `w x (t + 1) / n_v` per kWh charged in slot t of the decision (t = 0 is now), not
+ * billed. Among plans of (nearly) equal cost this picks the one that charges earliest, and among vehicles
+ * the one with the least time left first (its slope is steepest): the plan is unique and leaves the most
+ * headroom for vehicles that have not arrived yet. `w` is a share of the mean absolute import price over
+ * the horizon, so it is small against every real price difference for `robust` and dominant for `quick`.
+ */
+import { limits, type Problem } from '../optimizer/problem.ts';
+import type { MpcVariant } from './policy-names.ts';
+
+/** Quick-charge weight as a share of the horizon's mean absolute import price, per MPC variant. */
+export const quickChargeShare: Readonly<Record<MpcVariant, number>> = {
+  /** 1 %: a tie-breaker; at most 0.01 x the mean price per kWh, far below the TOU steps of real tariffs. */
+  robust: 0.01,
+  /** 10 x the mean price: delivering early outweighs energy price and peak, but not the shortfall penalty. */
+  quick: 10,
+  plain: 0,
+};
+
+/** The quick-charge weight (currency per kWh) for a problem: `share` x its mean absolute import price (at least 1e-6). */
+export function quickChargeWeight(problem: Problem, share: number): number {
+  const prices = problem.importPricePerKwh;
+  const mean = prices.reduce((a, p) => a + Math.abs(p), 0) / Math.max(1, prices.length);
+  return Math.min(limits.maxPricePerKwh, share * Math.max(mean, 1e-6));
+}
+
+/** `problem` with the quick-charge regulariser of `variant` on every vehicle (unchanged for `plain`). */
+export function withQuickCharge(problem: Problem, variant: MpcVariant): Problem {
+  const share = quickChargeShare[variant];
+  if (share === 0) return problem;
+  const w = quickChargeWeight(problem, share);
+  const T = problem.slotCount;
+  return {
+    ...problem,
+    vehicles: problem.vehicles.map((v) => {
+      const n = Math.max(1, v.departureSlot - v.arrivalSlot);
+      const preference = Array.from({ length: T }, (_, t) => (t >= v.arrivalSlot && t < v.departureSlot ? (w * (t - v.arrivalSlot + 1)) / n : 0));
+      return { ...v, chargePreferencePerKwh: preference };
+    }),
+  };
+}
+
+/**
+ * How the rolling horizon prices the billing period's peak: `full` (the monthly price per kW above the peak
+ * already set, as the bill will) or `horizon-share` (that price times the share of the billing period's
+ * remaining time the horizon covers, at least the horizon's own share). Chosen by measurement: MPC.md.
+ */
+export type DemandChargeTreatment = 'full' | 'horizon-share';
+
+/** The factor applied to the demand charge's price per kW at a decision at `nowUtcMs`. */
+export function demandChargeFactor(treatment: DemandChargeTreatment, nowUtcMs: number, horizonEndUtcMs: number, billingEndUtcMs: number): number {
+  if (treatment === 'full') return 1;
+  const left = billingEndUtcMs - nowUtcMs;
+  return left <= 0 ? 1 : Math.min(1, (horizonEndUtcMs - nowUtcMs) / left);
+}
