@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartJsSource } from '../../adapters/cli/scenario-files.ts';
-import { kpiColumns } from '../../scenarios/kpi-table.ts';
+import { resultKpiColumns } from '../../scenarios/kpi-table.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { maxChargerSeries, reportData } from '../../scenarios/report-data.ts';
 import { reportHtml } from '../../scenarios/report-html.ts';
@@ -113,7 +113,7 @@ describe.skipIf(skipBrowser)('report.html in headless Chromium', () => {
         expect(c.points, c.id).toBeGreaterThan(0);
         expect(c.painted, c.id).toBeGreaterThan(2_000);
       }
-      expect(await page.locator('#kpis tbody tr').count()).toBe(kpiColumns.length);
+      expect(await page.locator('#kpis tbody tr').count()).toBe(resultKpiColumns.length);
       expect(await page.locator('#kpis').innerText()).toContain('netCost');
     } finally {
       await browser.close();
