@@ -29,7 +29,8 @@ beforeAll(async () => {
   events = runReplay(inputs, 'mpc-events', { solver: { backend: a.backend }, clock: () => 0 });
   eventSolves = a.opened();
   const b = counting(await highsBackend());
-  mpc = computeKpis(runReplay(inputs, 'mpc', { solver: { backend: b.backend }, clock: () => 0 }));
+  // mpc-events plans like mpc-plain (no quick-charge term), so that is the policy it is measured against.
+  mpc = computeKpis(runReplay(inputs, 'mpc-plain', { solver: { backend: b.backend }, clock: () => 0 }));
   mpcSolves = b.opened();
   eventKpis = computeKpis(events);
 }, 900_000);
@@ -51,7 +52,7 @@ describe('mpc-events', () => {
     expect(eventSolves).toBeGreaterThanOrEqual(Math.ceil(decisions / slotsPerPlan));
   });
 
-  it('keeps the site limit and delivers within 2 points of mpc', () => {
+  it('keeps the site limit and delivers within 2 points of mpc-plain (the same planner solving at every decision)', () => {
     expect(eventKpis.limitViolationKwh).toBe(0);
     expect(eventKpis.energyDeliveredPct).toBeGreaterThan(mpc.energyDeliveredPct - 2);
   });
