@@ -629,4 +629,13 @@ describe('PV curtailment', () => {
     tooMuch.site.pvCurtailedKw[2] = 4;
     expect(validatePlan(curtailable, tooMuch).map((v) => v.code)).toContain('V2G_PLAN_PV_CURTAILMENT');
   });
+
+  it('refuses negative curtailment (phantom PV generation), even in a plan whose balance adds up', () => {
+    const phantom = copy(planFor(curtailable, goodPowers));
+    phantom.site.pvCurtailedKw[2] = -2;
+    phantom.site.importKw[2] = Math.max(0, phantom.site.importKw[2]! - 2);
+    const violations = validatePlan(curtailable, phantom);
+    expect(violations.map((v) => v.code)).toContain('V2G_PLAN_PV_CURTAILMENT');
+    expect(violations.find((v) => v.code === 'V2G_PLAN_PV_CURTAILMENT')!.slot).toBe(2);
+  });
 });
