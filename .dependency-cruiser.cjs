@@ -35,7 +35,7 @@ module.exports = {
       comment: 'files, sockets, processes and environment belong to adapters/ (worker threads are how the optimizer keeps solves off the event loop)',
       severity: 'error',
       from: { path: '^(optimizer|grid|scenarios)/' },
-      to: { path: '^(fs|node:fs|fs/promises|node:fs/promises|net|node:net|http|node:http|https|node:https|child_process|node:child_process|dgram|node:dgram|ioredis|bullmq|fastify|ocpp-rpc|ws)$', pathNot: '^$' },
+      to: { path: '^(fs|node:fs|fs/promises|node:fs/promises|net|node:net|http|node:http|https|node:https|child_process|node:child_process|dgram|node:dgram|tls|node:tls|http2|node:http2|dns|node:dns|readline|node:readline|undici|ioredis|bullmq|fastify|ocpp-rpc|ws)$', pathNot: '^$' },
     },
     {
       name: 'no-circular',

@@ -4,7 +4,8 @@
  * rules bite.
  */
 import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -32,6 +33,25 @@ function cruise(cwd: string, paths: string[]): Violation[] {
   return (JSON.parse(out) as { summary: { violations: Violation[] } }).summary.violations;
 }
 
+/**
+ * I/O through globals, which no import shows: the network (`fetch`, WebSocket, XMLHttpRequest), the
+ * environment and the standard streams. Only adapters/ may use them.
+ */
+const globalIo = /\bfetch\s*\(|\bprocess\.(env|stdout|stderr|stdin|argv|exit)\b|\bnew\s+WebSocket\s*\(|\bXMLHttpRequest\b/;
+
+/** `file:line: text` of every line of a TypeScript source that uses I/O through a global. */
+function globalIoUses(file: string, text: string): string[] {
+  return text.split('\n').flatMap((line, i) => (globalIo.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+}
+
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourcesUnder(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
 describe('layers', () => {
   it('no module imports a higher layer, does I/O below adapters/, or sits in a cycle', () => {
     const violations = cruise(root, ['optimizer', 'grid', 'scenarios', 'adapters']);
@@ -43,6 +63,22 @@ describe('layers', () => {
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort()).toEqual([
       'only-adapters-do-io: grid/io.ts -> fs',
       'optimizer-is-the-bottom-layer: optimizer/upward.ts -> grid/io.ts',
+    ]);
+  });
+
+  it('no module below adapters/ does I/O through a global (fetch, process.env, the standard streams)', () => {
+    const uses = ['optimizer', 'grid', 'scenarios'].flatMap((layer) =>
+      sourcesUnder(resolve(root, layer)).flatMap((file) => globalIoUses(relative(root, file), readFileSync(file, 'utf8'))),
+    );
+    expect(uses).toEqual([]);
+  });
+
+  it('the global-I/O rule bites (fixture lines)', () => {
+    const text = ['const a = await fetch(url);', 'const port = process.env.PORT;', 'process.stdout.write(x);', 'const ok = prefetch;'].join('\n');
+    expect(globalIoUses('grid/x.ts', text)).toEqual([
+      'grid/x.ts:1: const a = await fetch(url);',
+      'grid/x.ts:2: const port = process.env.PORT;',
+      'grid/x.ts:3: process.stdout.write(x);',
     ]);
   });
 });
