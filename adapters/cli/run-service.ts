@@ -15,10 +15,10 @@ import { CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type ServiceConfig } from '../config.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
-import type { Service, ServiceRole } from '../service/composition-root.ts';
+import type { Service, ServiceRole } from '../composition/composition-root.ts';
 import { seedDemoSite } from '../service/demo-site.ts';
 import { StoreUnavailableError } from '../store/redis-errors.ts';
-import { PortUnavailableError } from '../service/port-unavailable.ts';
+import { PortUnavailableError } from '../composition/port-unavailable.ts';
 import { bootBanner } from './service-banner.ts';
 
 /** The command that runs: `start` = every role in this process. */
@@ -66,7 +66,7 @@ export async function runService(command: ServiceCommand, options: { config?: st
   const pool = roles.includes('worker') ? new SolverPool({ size: config.solverPoolSize }) : undefined;
   void pool?.warmUp();
   try {
-    const { createService } = await import('../service/composition-root.ts');
+    const { createService } = await import('../composition/composition-root.ts');
     service = await createService(config, { logger, roles, processName: `v2g-${command}`, ...(pool ? { pool } : {}) });
     // Redis must answer before anything listens; the rest of `start` (the solver threads' warm-up, then taking
     // jobs) runs on while the HTTP app compiles its routes and listens: /health/ready says 503 until it is done.

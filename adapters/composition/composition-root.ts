@@ -34,14 +34,14 @@ import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
-import type { Readiness, ServiceContext } from './context.ts';
-import { createGateway, type Gateway } from './gateway.ts';
-import { withGatewayLiveness } from './gateway-liveness.ts';
-import { ServiceMetrics } from './metrics.ts';
-import { requestReplan } from './replan-job.ts';
-import { ReplansAfterWrite } from './replan-after-write.ts';
-import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
-import { createServiceBackend, type ServiceBackend } from './service-backend.ts';
+import type { Readiness, ServiceContext } from '../service/context.ts';
+import { createGateway, type Gateway } from '../service/gateway.ts';
+import { withGatewayLiveness } from '../service/gateway-liveness.ts';
+import { ServiceMetrics } from '../service/metrics.ts';
+import { requestReplan } from '../service/replan-job.ts';
+import { ReplansAfterWrite } from '../service/replan-after-write.ts';
+import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
+import { createServiceBackend, type ServiceBackend } from '../service/service-backend.ts';
 import { listenOrExplain } from './port-unavailable.ts';
 
 /** What a process does (see above). */
