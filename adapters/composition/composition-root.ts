@@ -102,7 +102,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const timers = deps.timers ?? systemClock;
   const logger = deps.logger ?? pino({ level: 'silent' });
   let gateway: Gateway | undefined;
-  const backend = createServiceBackend(config, {
+  const backend = await createServiceBackend(config, {
     clock,
     timers,
     processName: deps.processName ?? `v2g-${roles.join('-')}`,

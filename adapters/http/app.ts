@@ -16,7 +16,7 @@ import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
 import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
-import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
+import { queueDashboardPath, type QueueDashboardOptions } from './queue-dashboard-options.ts';
 import { installTextParsers } from './content-types.ts';
 import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
@@ -141,6 +141,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
   await app.register(dashboardRoutes, { ctx, ...options.dashboard });
-  if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
+  // bull-board loads only when the dashboard is mounted (Redis mode).
+  if (options.queueDashboard) await (await import('./queue-dashboard.ts')).registerQueueDashboard(app, options.queueDashboard);
   return app;
 }
