@@ -13,6 +13,7 @@ import { planView } from '../http/views/plan-view.ts';
 import { siteView } from '../http/views/site-view.ts';
 import { wireInstant } from '../http/wire-time.ts';
 import { costComparison } from './cost-comparison.ts';
+import { portfolioSummary } from './portfolio-summary.ts';
 import { replanDiff } from './replan-diff.ts';
 import { vehicleRows } from './vehicle-timeline.ts';
 
@@ -90,8 +91,10 @@ async function siteSummary(ctx: ServiceContext, site: SiteRecord, nowUtcMs: numb
 
 export async function overviewView(ctx: ServiceContext) {
   const now = ctx.clock.nowUtcMs();
-  const sites = await ctx.store.listSites();
-  return { at: new Date(now).toISOString(), sites: await Promise.all(sites.map((s) => siteSummary(ctx, s, now))) };
+  const [records, portfolios] = await Promise.all([ctx.store.listSites(), ctx.portfolios.list()]);
+  const sites = await Promise.all(records.map((s) => siteSummary(ctx, s, now)));
+  const byId = new Map(sites.map((s) => [s.id, s]));
+  return { at: new Date(now).toISOString(), portfolios: portfolios.map((p) => portfolioSummary(p, byId, now)), sites };
 }
 
 /** One site's page. */
