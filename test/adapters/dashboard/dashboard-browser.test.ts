@@ -94,7 +94,10 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
 
   it('opens the depot page with its charts, vehicles and chargers', async () => {
     await page.click('[data-site=demo-depot] a[href="#/sites/demo-depot"]');
-    for (const chart of ['price-chart', 'load-chart', 'flex-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+    for (const chart of ['price-chart', 'load-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+    // The flexibility chart is drawn when scrolled into view.
+    await page.locator('[data-testid=flex-chart], [data-testid=flex-chart-pending]').first().scrollIntoViewIfNeeded();
+    await page.locator('[data-testid=flex-chart] canvas').waitFor();
     expect(await page.getAttribute('[data-testid=vehicle-table]', 'data-rows')).toBe('12');
     expect(await page.getAttribute('[data-testid=charger-table]', 'data-rows')).toBe('12');
     expect(await page.locator('[data-testid=vehicle-table] tbody tr.row').count()).toBeGreaterThan(0);

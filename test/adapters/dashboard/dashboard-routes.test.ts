@@ -95,13 +95,21 @@ describe('dashboard views', () => {
     expect(page.vehicles).toHaveLength(2);
     for (const v of page.vehicles) {
       expect(v.planned).toBe('planned');
-      expect(v.socPct).toHaveLength(page.plan.horizon.slotCount + 1);
+      // Compact rows: power and SoC over the plug window only.
+      expect(v.powerKw).toHaveLength(v.plugSlots.to - v.plugSlots.from);
+      expect(v.socPct).toHaveLength(v.plugSlots.to - v.plugSlots.from + 1);
       expect(v.socPct[0]).toBeCloseTo(40, 0);
+      expect(v.socPct.at(-1)).toBe(v.departureSocPct);
       expect(v.departureSocPct).toBeCloseTo(80, 0);
       expect(v.targetSocPct).toBe(80);
       expect(v.shortfallKwh).toBe(0);
     }
     expect(page.fleet.chargeKw).toHaveLength(page.plan.horizon.slotCount);
+    // The page's site is what it shows, not the API's full site view (every charger, the tariff).
+    expect(page.site).toEqual({ id: 'depot-1', name: expect.any(String), timeZone: expect.any(String), currency: expect.any(String), slotMinutes: 15, connection: { importLimitKw: 100, exportLimitKw: 50 } });
+    // Unchanged plan and sessions: the same rows (cached), whatever re-reads them.
+    const again = (await h.request('read', { method: 'GET', url: '/v1/dashboard/sites/depot-1' })).json();
+    expect(again.vehicles).toEqual(page.vehicles);
     expect(page.delivery.chargers).toHaveLength(4);
     expect(page.flexibility.slots).toHaveLength(page.plan.horizon.slotCount);
     expect(page.billingPeak.peakImportKw).toBeGreaterThan(0);
