@@ -28,7 +28,7 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { systemClock, type Clock, type Timers } from '../clock.ts';
 import type { ApiToken, ServiceConfig } from '../config.ts';
-import { changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
+import { changeNotifyingPortfolioStore, changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
 import { buildHttpApp } from '../http/app.ts';
 import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
@@ -125,7 +125,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
   });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: changeNotifyingPortfolioStore(backend.portfolios, changes, clock), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };
