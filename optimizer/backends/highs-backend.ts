@@ -95,6 +95,10 @@ export function createHighsBackend(highs: Highs): LpBackend {
             matrix: { format: 'csr', numRows: count, numCols: lp.numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
           });
         },
+        setStart: (x) => {
+          // HiGHS checks the start and ignores one that is not feasible: a hint, never a constraint.
+          model.setSolution({ colValue: x });
+        },
         dispose: () => model.dispose(),
       };
     },

@@ -44,6 +44,8 @@ export interface LpSession {
   setColBounds(col: number, lower: number, upper: number): void;
   /** Appends rows after the model's last row (lazy constraints: optimizer/network/lazy-rows.ts). */
   addRows(rows: LpRows): void;
+  /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
+  setStart?(x: Float64Array): void;
   dispose(): void;
 }
 
