@@ -20,6 +20,8 @@ export interface LazyMilpSeed {
   readonly startX?: Float64Array;
   /** Elapsed time of the solve (ms, its clock) after which no MILP round starts or runs on (a cap within the budget). */
   readonly endMs?: number;
+  /** Most branch-and-bound nodes per MILP round: a cap that gives the same answer however loaded the machine. */
+  readonly maxNodes?: number;
 }
 
 /** The MIP start for `formulation`: the LP columns' values, each mode binary on where its columns carry power. */
@@ -56,7 +58,7 @@ export function solveMilp(rp: ResolvedProblem, run: SolveRun, first: ModeConflic
     }
     try {
       if (seed.startX) session.setStart?.(mipStart(formulation, seed.startX));
-      const answer = run.solve(session, capMs);
+      const answer = run.solve(session, capMs, seed.maxNodes);
       run.report('milp');
       if (!answer.x) return undefined;
       conflicts = findModeConflicts(rp, formulation.columns, answer.x);

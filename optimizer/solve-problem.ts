@@ -43,7 +43,7 @@ import { gapPct, type SolveProgressListener } from './solve-progress.ts';
 import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-conflicts.ts';
 import { answerFrom, type Answer } from './solver-answer.ts';
 import { solveMilp } from './lazy-milp.ts';
-import { exactPolishCapMs, type ExactPolishOptions } from './exact-polish.ts';
+import { exactPolishCapMs, exactPolishDefaults, type ExactPolishOptions } from './exact-polish.ts';
 
 export { findModeConflicts, type ModeConflict, type SiteConflict } from './mode-conflicts.ts';
 
@@ -333,11 +333,16 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
       // lazy MILP over the vehicles the repair touched, started from the repaired plan, within a cap.
       const capMs = exactPolishCapMs(rp, run, polish, incumbents.bestObjective());
       if (capMs === undefined || !repairedRaw.x) return repairOutcome;
-      const polished = solveMilp(rp, run, conflicts, maxRounds, { vehicles: repairedRaw.touched, startX: repairedRaw.x, endMs: run.elapsedMs() + capMs });
-      if (!polished) return { ...repairOutcome, message: `${repaired.message ?? ''}; exact polish (MILP over ${repairedRaw.touched.size} vehicle(s)) did not finish within ${Math.round(capMs)} ms` };
+      const polished = solveMilp(rp, run, conflicts, maxRounds, {
+        vehicles: repairedRaw.touched,
+        startX: repairedRaw.x,
+        endMs: run.elapsedMs() + capMs,
+        maxNodes: polish.maxNodes ?? exactPolishDefaults.maxNodes,
+      });
+      if (!polished) return { ...repairOutcome, message: `${repaired.message ?? ''}; exact polish (MILP over ${repairedRaw.touched.size} vehicle(s)) gave no plan within its limits` };
       const answer = noted(polished);
       offer(answer, 'milp');
-      const how = answer.status === 'optimal' ? 'optimal within the MIP gap' : 'stopped at its cap with a plan';
+      const how = answer.status === 'optimal' ? 'optimal within the MIP gap' : 'stopped at its node or time limit: its best plan';
       return { status: answer.status, source: 'milp', message: `${repaired.message ?? ''}; polished by the exact MILP over ${repairedRaw.touched.size} vehicle(s): ${how}` };
     }
     const exact = solveMilp(rp, run, conflicts, maxRounds);

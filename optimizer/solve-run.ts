@@ -84,11 +84,11 @@ export class SolveRun {
   }
 
   /**
-   * One backend solve with the time left (or `capMs`, when less: a step with its own cap, like the exact
-   * polish, which stopping at its cap does not make the solve timed out); `timed_out` without a call when
-   * none is left.
+   * One backend solve with the time left (or `capMs`, when less), and at most `mipMaxNodes` nodes: a step
+   * with its own cap, like the exact polish, which stopping at it does not make the solve timed out;
+   * `timed_out` without a call when no time is left.
    */
-  solve(session: NetworkSession, capMs?: number): LpSolution {
+  solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number): LpSolution {
     const remainingMs = this.remainingMs();
     const capped = capMs !== undefined && capMs < remainingMs;
     if (remainingMs <= 0 || (capped && capMs <= 0)) {
@@ -100,7 +100,7 @@ export class SolveRun {
     const start = this.clock();
     let answer: LpSolution;
     try {
-      answer = session.solve({ timeLimitMs: capped ? capMs : remainingMs, mipRelGap: this.mipRelGap });
+      answer = session.solve({ timeLimitMs: capped ? capMs : remainingMs, mipRelGap: this.mipRelGap, ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}) });
     } catch (error) {
       answer = { status: 'error', iterations: 0, message: `${this.backend.name} failed: ${(error as Error).message}` };
     }
@@ -109,7 +109,7 @@ export class SolveRun {
     this.rows = session.rowCount();
     // 'feasible' from a backend means its time limit stopped it with an incumbent. A call that finished just
     // as the budget ran out is not timed out: the next call finds nothing left.
-    if (!capped && (answer.status === 'timed_out' || answer.status === 'feasible')) this.timedOut = true;
+    if (!capped && answer.stoppedBy !== 'nodes' && (answer.status === 'timed_out' || answer.status === 'feasible')) this.timedOut = true;
     return answer;
   }
 

@@ -9,6 +9,8 @@ export interface LpSolveOptions {
   readonly timeLimitMs: number;
   /** Relative MIP gap at which a MILP counts as optimal. */
   readonly mipRelGap: number;
+  /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
+  readonly mipMaxNodes?: number;
 }
 
 export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';
@@ -23,6 +25,8 @@ export interface LpSolution {
   readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
+  /** Which limit stopped a `feasible` or `timed_out` solve: its time, or `mipMaxNodes`. */
+  readonly stoppedBy?: 'time' | 'nodes';
 }
 
 /** Rows to add to an open model, in CSR form: row i has entries [starts[i], starts[i + 1]) of cols/values. */
