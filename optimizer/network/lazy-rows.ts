@@ -184,6 +184,7 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
       }
     },
     setColBounds: (col, lower, upper) => session.setColBounds(col, lower, upper),
+    ...(session.setStart ? { setStart: (x: Float64Array) => session.setStart!(x) } : {}),
     addRows: (more) => {
       session.addRows(more);
       nextRow += more.lower.length;
