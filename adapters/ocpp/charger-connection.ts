@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { createRPCError } from 'ocpp-rpc';
 import { chooseRateUnit, defaultCapabilities, dischargeModeOf } from './capabilities.ts';
 import { createChargerLink, type ChargerLink, type RpcCaller } from './charger-link.ts';
-import { cancelRefresh, evseOf, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
+import { cancelRefresh, evseOf, queueClear, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
 import { allows, nextPhase, type ChargerEvent } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort, SessionStarted } from './csms-port.ts';
@@ -213,7 +213,9 @@ export class ChargerConnection {
       transactionStarted: async (event) => {
         const evse = evseOf(record, event.evseId);
         if (evse.transactionId !== event.transactionId) {
-          delete evse.installed;
+          if (evse.transactionId !== undefined) evse.clearWhy = `transaction ${evse.transactionId} was followed by ${event.transactionId} without ending`;
+          queueClear(evse, 'a new transaction started');
+          delete evse.cleared;
           resetAttempts(evse);
         }
         evse.transactionId = event.transactionId;
@@ -240,7 +242,8 @@ export class ChargerConnection {
         const evse = evseId !== undefined ? record.evses.get(evseId) : undefined;
         if (evse && evse.transactionId === event.transactionId) {
           delete evse.transactionId;
-          delete evse.installed;
+          evse.clearWhy = `transaction ${event.transactionId} ended`;
+          queueClear(evse, 'the transaction ended');
           evse.schedules = evse.schedules.filter((s) => s.transactionId !== event.transactionId);
           delete evse.firstLimit;
           delete evse.evBidirectional;

@@ -21,6 +21,7 @@ export const ocppErrorCodes = {
   V2G_ERR_OCPP_STATE: 'an event is not allowed in the charger state machine',
   V2G_ERR_OCPP_PORT: 'a call into the CSMS port (store, re-planning) failed',
   V2G_ERR_OCPP_CONFIG: 'the OCPP server options are invalid',
+  V2G_ERR_OCPP_CLEAR_FAILED: 'a ClearChargingProfile for a profile of an ended transaction or a withdrawn plan failed (CALLERROR, timeout, offline)',
   V2G_ERR_OCPP_RESYNC: 'the re-sync after a reconnect could not read the charger state',
 } as const;
 
@@ -35,6 +36,7 @@ const retryableCodes: ReadonlySet<OcppErrorCode> = new Set<OcppErrorCode>([
   'V2G_ERR_OCPP_OFFLINE',
   'V2G_ERR_OCPP_PORT',
   'V2G_ERR_OCPP_RESYNC',
+  'V2G_ERR_OCPP_CLEAR_FAILED',
 ]);
 
 /** An OCPP adapter error with a stable code. */
