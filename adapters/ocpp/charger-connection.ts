@@ -16,6 +16,7 @@ import { allows, nextPhase, type ChargerEvent } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort, SessionStarted } from './csms-port.ts';
 import { OcppError } from './errors.ts';
+import { callErrorOf } from './inbound-violation.ts';
 import type { OcppMetrics } from './metrics.ts';
 import type { ChargerDelivery } from './profile-delivery.ts';
 import { resyncCharger } from './resync.ts';
@@ -128,8 +129,10 @@ export class ChargerConnection {
     try {
       result = await handler(this.context, params);
     } catch (error) {
+      const answer = callErrorOf(error);
+      if (answer.rpcErrorCode !== 'InternalError') this.log.warn({ action, code: 'V2G_ERR_OCPP_INBOUND_INVALID', rpcErrorCode: answer.rpcErrorCode, field: answer.details['field'] }, answer.message);
       // An RPCError, an Error (ocpp-rpc's types call it a record).
-      throw createRPCError('InternalError', error instanceof OcppError ? error.code : 'internal error') as Error;
+      throw createRPCError(answer.rpcErrorCode, answer.message, answer.details) as Error;
     }
     if (action === 'BootNotification' || (this.record.phase === 'connected' && !this.record.capabilities)) {
       const generation = ++this.generation;
@@ -196,6 +199,9 @@ export class ChargerConnection {
         return record.settings;
       },
       heartbeatIntervalS: this.deps.heartbeatIntervalS,
+      get connectorCount() {
+        return record.capabilities?.connectorCount;
+      },
       nowUtcMs: () => self.deps.clock.nowUtcMs(),
       booted: async (info) => {
         self.generation++;

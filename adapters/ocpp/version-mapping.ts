@@ -19,6 +19,8 @@ export interface InboundContext {
   readonly version: OcppVersion;
   readonly settings: ChargerSettings;
   readonly heartbeatIntervalS: number;
+  /** 1.6 NumberOfConnectors as discovered (undefined before discovery, and on 2.x). */
+  readonly connectorCount: number | undefined;
   nowUtcMs(): number;
   booted(info: Without<ChargerBooted, 'chargerId' | 'version' | 'atUtcMs'>): Promise<void>;
   connectorStatus(event: Without<ConnectorStatusChanged, 'chargerId'>): Promise<void>;

@@ -7,10 +7,12 @@
  *         the transaction), idToken.idToken, meterValue[] (see meter-values.ts)
  * Writes: idTokenInfo.status when idToken is given, else {}; on an Updated event of a running transaction the
  *         answer comes from transactionIdToken (a refused token ends the session's planning)
+ * Refuses: evse.id or evse.connectorId < 1 -> CALLERROR PropertyConstraintViolation (nothing stored)
  * Then:   Started -> sessionStarted (+ the EVSE's plan goes out as a TxProfile); meter values ->
  *         sessionUpdated; Ended -> sessionEnded (the charger drops the TxProfile; never resent).
  */
 import { parseUtcMs } from '../clock.ts';
+import { requireOutletId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 import { meterValueReadings2x, type MeterValue2x } from './meter-values.ts';
 
@@ -26,6 +28,10 @@ export interface TransactionEventReq2x {
 }
 
 export async function transactionEvent2x(ctx: InboundContext, req: TransactionEventReq2x) {
+  if (req.evse) {
+    requireOutletId('evse.id', req.evse.id);
+    if (req.evse.connectorId !== undefined) requireOutletId('evse.connectorId', req.evse.connectorId);
+  }
   const transactionId = req.transactionInfo.transactionId;
   const atUtcMs = parseUtcMs(req.timestamp) ?? ctx.nowUtcMs();
   const known = ctx.evseOfTransaction(transactionId);

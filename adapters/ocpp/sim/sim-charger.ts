@@ -131,6 +131,15 @@ export class SimCharger {
     await this.client.connect();
   }
 
+  /**
+   * Sends any CALL as given (schema-checked before it leaves) and resolves with the answer; a CALLERROR
+   * rejects with ocpp-rpc's RPCError (`rpcErrorCode`, `details`). For edge cases the simulated vehicle
+   * never produces (tests).
+   */
+  async call(action: string, payload: Record<string, unknown>): Promise<unknown> {
+    return this.client.call(action, payload);
+  }
+
   evse(evseId = 1): SimEvse {
     const evse = this.evseMap.get(evseId);
     if (!evse) throw new Error(`no EVSE ${evseId}`);
