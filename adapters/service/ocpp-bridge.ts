@@ -5,7 +5,7 @@
  *
  * | port method | effect | re-plan |
  * |---|---|---|
- * | `chargerKnown` | security profile 0: the charge point is on some site (charger-directory.ts) or registered; 1 and 2: it has a password (charger credentials) | - |
+ * | `chargerKnown` | the charge point is on some site (charger-directory.ts), or auto-registration is on and it is registered; with security profile 1 and 2 it also needs a password (charger credentials). Credentials alone (no site, auto-registration off) are refused | - |
  * | `verifyChargerPassword` | the password matches the stored scrypt hash (constant time, inside the credentials store) | - |
  * | `registerCharger` | OCPP_AUTO_REGISTER: recorded as `auto-registered`, with its first password when secured (trust on first use); an admin sees it in `GET /v1/chargers` and lists it on a site | - |
  * | `chargerSettings` | voltage and phases from the site charger's AC limit; negative-limit discharge iff the site says it `canDischarge` | - |
@@ -92,10 +92,13 @@ export class OcppBridge implements CsmsPort {
 
   async chargerKnown(chargerId: string): Promise<boolean> {
     const credentials = this.deps.credentials;
-    // With security, knowing a charge point means holding its password: the handshake verifies it next.
-    if (this.deps.config.ocppSecurityProfile >= 1) return (await credentials?.get(chargerId))?.hasPassword === true;
-    if ((await this.deps.directory.siteOf(chargerId)) !== undefined) return true;
-    return credentials !== undefined && (await credentials.get(chargerId)) !== undefined;
+    // Without auto-registration a charge point no site lists is unknown, whatever credentials exist for it.
+    const onSite = (await this.deps.directory.siteOf(chargerId)) !== undefined;
+    const record = await credentials?.get(chargerId);
+    const admitted = onSite || this.deps.config.ocppAutoRegister;
+    // With security, knowing a charge point also means holding its password: the handshake verifies it next.
+    if (this.deps.config.ocppSecurityProfile >= 1) return admitted && record?.hasPassword === true;
+    return onSite || (admitted && record !== undefined);
   }
 
   async verifyChargerPassword(chargerId: string, password: Buffer): Promise<boolean> {
