@@ -4,7 +4,7 @@
  * read returns the hash. Run against the memory and the Redis implementations.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifySecret, type SecretVerifier } from '../../../adapters/ocpp/password-hash.ts';
+import { verifySecret, type SecretVerifier } from '../../../adapters/credentials/password-hash.ts';
 import type { ChargerCredentials } from '../../../adapters/store/charger-credentials.ts';
 
 export interface ChargerCredentialsHarness {
