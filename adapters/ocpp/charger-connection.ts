@@ -44,6 +44,8 @@ export class ChargerConnection {
   readonly link: ChargerLink;
   private generation = 0;
   private closed = false;
+  /** A BootNotification arrived on this connection (else a reconnect: running transactions are asked for). */
+  private bootedHere = false;
   private readonly log: Logger;
   private readonly context: InboundContext;
 
@@ -91,14 +93,14 @@ export class ChargerConnection {
       chargerId: this.record.chargerId, version: this.mapping.version, atUtcMs: this.deps.clock.nowUtcMs(),
       ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     })).catch(() => undefined);
-    if (this.record.capabilities) {
-      // Boot grace: a charger that reconnects after a reboot sends BootNotification first; asking it for
-      // its composite schedule before that is answered gets refused (SecurityError). A boot within the
-      // grace bumps the generation and this re-sync gives way to discovery.
-      const generation = ++this.generation;
-      const timer = setTimeout(() => void this.resyncThenReady(generation, 'resync'), this.deps.bootGraceMs ?? 2_000);
-      timer.unref?.();
-    }
+    // Boot grace: a charger that reconnects after a reboot sends BootNotification first; asking it anything
+    // before that is answered gets refused (SecurityError). A boot (or, for a charger we do not know yet, any
+    // message) within the grace bumps the generation and this timer gives way. After it, a known charger is
+    // re-synced, and one this process does not know (a gateway restart) is discovered and asked for its
+    // running transactions, without waiting for its next message.
+    const generation = ++this.generation;
+    const timer = setTimeout(() => void (this.record.capabilities ? this.resyncThenReady(generation, 'resync') : this.discoverThenReady(generation)), this.deps.bootGraceMs ?? 2_000);
+    timer.unref?.();
   }
 
   async close(code = 1000, reason = 'closing'): Promise<void> {
@@ -160,6 +162,23 @@ export class ChargerConnection {
     })).catch(() => undefined);
     if (!this.transition('discovered')) return;
     await this.resyncThenReady(generation, 'none');
+    if (!this.bootedHere && !this.closed && generation === this.generation) await this.askForTransactions();
+  }
+
+  /**
+   * A charger we discovered without a boot (this process is new to it, e.g. after a gateway crash) may
+   * have transactions running that we never saw start: ask it to report them (TriggerMessage; 2.x
+   * TransactionEvent, 1.6 MeterValues with the transactionId). Best effort: a refusal is only logged.
+   */
+  private async askForTransactions(): Promise<void> {
+    if ([...this.record.evses.values()].some((e) => e.transactionId !== undefined)) return;
+    const requestedMessage = this.mapping.version === '1.6' ? 'MeterValues' : 'TransactionEvent';
+    try {
+      const answer = (await this.link.call('TriggerMessage', { requestedMessage })) as { status?: string };
+      this.log.info({ requestedMessage, status: answer.status }, 'asked the reconnected charger for its running transactions');
+    } catch (error) {
+      this.log.warn({ err: error, requestedMessage }, 'could not ask the charger for its running transactions');
+    }
   }
 
   private async resyncThenReady(generation: number, event: 'resync' | 'none'): Promise<void> {
@@ -204,6 +223,7 @@ export class ChargerConnection {
       },
       nowUtcMs: () => self.deps.clock.nowUtcMs(),
       booted: async (info) => {
+        self.bootedHere = true;
         self.generation++;
         self.transition('boot');
         // A reboot (new firmware, new configuration): an unmanaged EVSE is given its tries again.
@@ -270,6 +290,12 @@ export class ChargerConnection {
         return undefined;
       },
       transactionOnEvse: (evseId) => record.evses.get(evseId)?.transactionId,
+      recoverTransactionEvse: async (transactionId) => {
+        if (!port.transactionEvse) return undefined;
+        const evseId = await self.portCall(() => port.transactionEvse!(chargerId, transactionId));
+        if (evseId !== undefined) self.log.info({ transactionId, evseId }, 'running transaction recovered from the store');
+        return evseId;
+      },
     };
     return context;
   }

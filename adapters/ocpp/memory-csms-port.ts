@@ -172,6 +172,11 @@ export class MemoryCsmsPort implements CsmsPort {
     return kw === undefined ? undefined : { maxPowerKw: kw, reason: 'MemoryCsmsPort firstLimitKw' };
   }
 
+  async transactionEvse(chargerId: string, transactionId: string): Promise<number | undefined> {
+    const s = this.sessions.get(`${chargerId}#${transactionId}`);
+    return s && s.endedUtcMs === undefined ? s.evseId : undefined;
+  }
+
   async planDelivery(report: PlanDeliveryReport): Promise<void> {
     this.deliveries.set(`${report.chargerId}#${report.evseId}`, report);
     this.record({ type: 'planDelivery', event: report });

@@ -35,6 +35,8 @@ export interface InboundContext {
   transactionIdToken(event: Without<SessionIdToken, 'chargerId'>): Promise<AuthorizationStatus>;
   chargingNeeds(event: Without<ChargingNeeds, 'chargerId'>): Promise<void>;
   evseOfTransaction(transactionId: string): number | undefined;
+  /** The EVSE of a transaction this process does not know, from the port's store (`CsmsPort.transactionEvse`). */
+  recoverTransactionEvse(transactionId: string): Promise<number | undefined>;
   transactionOnEvse(evseId: number): string | undefined;
 }
 

@@ -17,6 +17,7 @@
  * | `sessionUpdated` | energy registers kept in the meter log (M&V); a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
  * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
+ * | `transactionEvse` | the EVSE whose stored session was made for this transaction: a 2.x TransactionEvent without evse for a transaction a restarted gateway never saw start | - |
  * | `firstLimit` | a new transaction's safe first limit (first-limit.ts): charge only, its charger's power within the site's headroom now; never from another session | - |
  * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`); the re-plan reads `unmanaged` EVSEs from there and plans their sessions as uncontrolled load | when an EVSE becomes or stops being unmanaged |
  *
@@ -209,6 +210,15 @@ export class OcppBridge implements CsmsPort {
       if (!(error instanceof StoreConflictError)) throw error;
     }
     await this.replan(site.id, `ocpp ${event.chargerId} session started`);
+  }
+
+  /** The EVSE whose session (in the shared store) was made for this transaction (a gateway restart). */
+  async transactionEvse(chargerId: string, transactionId: string): Promise<number | undefined> {
+    const site = await this.deps.directory.siteOf(chargerId);
+    if (!site) return undefined;
+    const evses = site.chargers.map((c) => ocppAddressOf(c.id)).filter((a) => a.chargerId === chargerId).map((a) => a.evseId);
+    const sessions = new Set((await this.deps.store.listSessions(site.id)).map((s) => s.id));
+    return evses.find((evseId) => sessions.has(ocppSessionId(chargerId, evseId, transactionId)));
   }
 
   async firstLimit(event: SessionStarted): Promise<FirstLimit | undefined> {

@@ -4,7 +4,8 @@
  *
  * Reads:  eventType (Started | Updated | Ended), timestamp, transactionInfo.{transactionId,
  *         stoppedReason}, evse.{id, connectorId} (required on the first event only; later resolved from
- *         the transaction), idToken.idToken, meterValue[] (see meter-values.ts)
+ *         the transaction, or, for a transaction this process never saw start, from the port's store:
+ *         `recoverTransactionEvse`), idToken.idToken, meterValue[] (see meter-values.ts)
  * Writes: idTokenInfo.status when idToken is given, else {}; on an Updated event of a running transaction the
  *         answer comes from transactionIdToken (a refused token ends the session's planning)
  * Refuses: evse.id or evse.connectorId < 1 -> CALLERROR PropertyConstraintViolation (nothing stored)
@@ -35,7 +36,8 @@ export async function transactionEvent2x(ctx: InboundContext, req: TransactionEv
   const transactionId = req.transactionInfo.transactionId;
   const atUtcMs = parseUtcMs(req.timestamp) ?? ctx.nowUtcMs();
   const known = ctx.evseOfTransaction(transactionId);
-  const evseId = req.evse?.id ?? known;
+  // A transaction this process never saw start (a gateway restart) and an event without evse: the store knows.
+  const evseId = req.evse?.id ?? known ?? (req.eventType !== 'Started' ? await ctx.recoverTransactionEvse(transactionId) : undefined);
   const readings = meterValueReadings2x(req.meterValue ?? []);
 
   if ((req.eventType === 'Started' || (known === undefined && req.eventType === 'Updated')) && evseId !== undefined) {

@@ -349,6 +349,7 @@ export class SimCharger {
           if (evseId !== undefined && evseId !== 0 && evse.evseId !== evseId) continue;
           if (message === 'StatusNotification') await this.protocol.connectorStatus(this.context, evse);
           if (message === 'MeterValues') await this.protocol.meterValues(this.context, evse);
+          if (message === 'TransactionEvent' && evse.transactionId !== undefined) await this.protocol.meterValues(this.context, evse, 'Trigger');
         }
       },
     };
