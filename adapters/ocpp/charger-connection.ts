@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { createRPCError } from 'ocpp-rpc';
 import { chooseRateUnit, defaultCapabilities, dischargeModeOf } from './capabilities.ts';
 import { createChargerLink, type ChargerLink, type RpcCaller } from './charger-link.ts';
-import { cancelRefresh, evseOf, queueClear, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
+import { cancelRefresh, evseOf, forgetTransactions, queueClear, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
 import { allows, nextPhase, type ChargerEvent } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort, SessionStarted } from './csms-port.ts';
@@ -46,6 +46,8 @@ export class ChargerConnection {
   private closed = false;
   /** A BootNotification arrived on this connection (else a reconnect: running transactions are asked for). */
   private bootedHere = false;
+  /** A reboot made us forget transactions: ask for those still running after discovery. */
+  private askAfterBoot = false;
   private readonly log: Logger;
   private readonly context: InboundContext;
 
@@ -162,7 +164,10 @@ export class ChargerConnection {
     })).catch(() => undefined);
     if (!this.transition('discovered')) return;
     await this.resyncThenReady(generation, 'none');
-    if (!this.bootedHere && !this.closed && generation === this.generation) await this.askForTransactions();
+    if ((!this.bootedHere || this.askAfterBoot) && !this.closed && generation === this.generation) {
+      this.askAfterBoot = false;
+      await this.askForTransactions();
+    }
   }
 
   /**
@@ -224,6 +229,13 @@ export class ChargerConnection {
       nowUtcMs: () => self.deps.clock.nowUtcMs(),
       booted: async (info) => {
         self.bootedHere = true;
+        // A known charger that boots again was rebooted: its transactions ended with it (it reports the
+        // ones still running when asked after discovery), so what we knew of them, their profiles included,
+        // is forgotten and never re-sent.
+        if (record.capabilities && [...record.evses.values()].some((e) => e.transactionId !== undefined)) {
+          forgetTransactions(record);
+          self.askAfterBoot = true;
+        }
         self.generation++;
         self.transition('boot');
         // A reboot (new firmware, new configuration): an unmanaged EVSE is given its tries again.
