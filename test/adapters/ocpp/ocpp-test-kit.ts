@@ -45,6 +45,8 @@ export interface TestServerOptions extends Partial<Omit<OcppServerOptions, 'csms
   readonly portOptions?: MemoryCsmsPortOptions;
   /** A port to use instead of a fresh MemoryCsmsPort (e.g. a failing subclass). */
   readonly port?: MemoryCsmsPort;
+  /** TCP port to listen on (default 0: a free one); a restarted server takes its predecessor's. */
+  readonly listenPort?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -52,8 +54,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const port = options.port ?? new MemoryCsmsPort({ hashCost: 1024, ...options.portOptions });
   for (const [id, init] of Object.entries(options.chargers ?? {})) await port.addCharger(id, init);
   const registry = options.registry ?? new Registry();
-  const { chargers: _c, portOptions: _p, port: _port, ...rest } = options;
-  const server = await startOcppServer({ host: '127.0.0.1', port: 0, csms: port, logger: silentLogger, callTimeoutMs: 2_000, ...rest, clock, registry });
+  const { chargers: _c, portOptions: _p, port: _port, listenPort, ...rest } = options;
+  const server = await startOcppServer({ host: '127.0.0.1', port: listenPort ?? 0, csms: port, logger: silentLogger, callTimeoutMs: 2_000, ...rest, clock, registry });
   closers.push(() => server.close());
   return { server, port, clock, registry };
 }

@@ -9,7 +9,7 @@ import { createRedisClient } from '../../../adapters/store/redis-connection.ts';
 import { StoreUnavailableError } from '../../../adapters/store/redis-errors.ts';
 import { RedisKeys } from '../../../adapters/store/redis-keys.ts';
 import { RedisChargerCredentials } from '../../../adapters/store/redis-charger-credentials.ts';
-import { describeChargerCredentialsConformance } from './charger-credentials-conformance.ts';
+import { describeChargerCredentialsConformance, recordingVerifier } from './charger-credentials-conformance.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix, testClient } from './redis-test-env.ts';
 
 describeWithRedis('RedisChargerCredentials on Redis', () => {
@@ -26,8 +26,10 @@ describeWithRedis('RedisChargerCredentials on Redis', () => {
   describeChargerCredentialsConformance('RedisChargerCredentials', async () => {
     const prefix = randomPrefix();
     const keys = new RedisKeys(prefix);
+    const { verified, verify } = recordingVerifier();
     return {
-      credentials: new RedisChargerCredentials({ client, prefix, hashCost: 1024 }),
+      credentials: new RedisChargerCredentials({ client, prefix, hashCost: 1024, verify }),
+      verified,
       storedHash: async (id) => (await client.hget(keys.charger(id), 'passwordHash')) ?? undefined,
       cleanup: async () => void (await deletePrefix(client, prefix)),
     };
