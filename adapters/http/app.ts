@@ -31,6 +31,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { measuredDeliveryRoutes } from './routes/measured-delivery.ts';
 import { planRoutes } from './routes/plans.ts';
 import { portfolioRoutes } from './routes/portfolios.ts';
+import { portfolioPlanRoutes } from './routes/portfolio-plans.ts';
 import { problemRoutes } from './routes/problems.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -136,6 +137,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(chargerRoutes, { ctx });
   await app.register(deliveryRoutes, { ctx });
   await app.register(portfolioRoutes, { ctx });
+  await app.register(portfolioPlanRoutes, { ctx });
   await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
