@@ -32,6 +32,7 @@ import { measuredDeliveryRoutes } from './routes/measured-delivery.ts';
 import { planRoutes } from './routes/plans.ts';
 import { portfolioRoutes } from './routes/portfolios.ts';
 import { portfolioPlanRoutes } from './routes/portfolio-plans.ts';
+import { portfolioDispatchRoutes } from './routes/portfolio-dispatches.ts';
 import { problemRoutes } from './routes/problems.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -138,6 +139,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(deliveryRoutes, { ctx });
   await app.register(portfolioRoutes, { ctx });
   await app.register(portfolioPlanRoutes, { ctx });
+  await app.register(portfolioDispatchRoutes, { ctx });
   await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });

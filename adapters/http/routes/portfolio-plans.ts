@@ -37,7 +37,7 @@ export const portfolioPlanRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContex
       if (portfolio.siteIds.length === 0) throw serviceError('V2G_ERR_CONFLICT', `portfolio "${portfolio.id}" has no sites to plan`, [{ pointer: '/params/portfolioId', detail: 'has no sites' }]);
       let job = await requestPortfolioPlan(queue, ctx.config, portfolio.id, `POST /v1/portfolios/${portfolio.id}/plan`);
       if (request.query.wait !== false) job = (await queue.waitUntilFinished(job.id, ctx.config.dispatchAckTimeoutMs)) ?? job;
-      const link = { id: job.id, state: job.state, href: `/v1/jobs/${job.id}` };
+      const link = { id: job.id, state: job.state, href: `/v1/portfolios/${portfolio.id}/plan` };
       const plan = job.state === 'completed' ? await runs.getLatestPlan(portfolio.id) : undefined;
       reply.code(plan ? 201 : 202).header('location', `/v1/portfolios/${portfolio.id}/plan`);
       const message = plan
