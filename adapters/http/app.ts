@@ -34,6 +34,7 @@ import { planRoutes } from './routes/plans.ts';
 import { portfolioRoutes } from './routes/portfolios.ts';
 import { portfolioPlanRoutes } from './routes/portfolio-plans.ts';
 import { portfolioDispatchRoutes } from './routes/portfolio-dispatches.ts';
+import { portfolioFlexibilityRoutes } from './routes/portfolio-flexibility.ts';
 import { problemRoutes } from './routes/problems.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -143,6 +144,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(portfolioRoutes, { ctx });
   await app.register(portfolioPlanRoutes, { ctx });
   await app.register(portfolioDispatchRoutes, { ctx });
+  await app.register(portfolioFlexibilityRoutes, { ctx });
   await app.register(measuredDeliveryRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });

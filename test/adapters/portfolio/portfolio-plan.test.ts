@@ -70,6 +70,19 @@ function suite(mode: ServiceMode) {
       const planned = sum.get(iso(Date.parse(s.start)));
       if (planned !== undefined) expect(planned).toBeLessThanOrEqual(limitKw + 1e-3);
     }
+    // Flexibility: per slot price-quantity steps up and down, cumulative, clipped by the feeder limit.
+    const flex = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/flexibility' }), 200);
+    expect(flex.sitesIncluded).toEqual(siteIds);
+    expect(flex.intervals.length).toBeGreaterThan(10);
+    let offered = 0;
+    for (const i of flex.intervals) {
+      const up = i.up as { pricePerKwh: number; quantityKw: number }[];
+      up.forEach((s, k) => k > 0 && expect(s.quantityKw).toBeGreaterThanOrEqual(up[k - 1]!.quantityKw) && expect(s.pricePerKwh).toBeGreaterThanOrEqual(up[k - 1]!.pricePerKwh));
+      expect(up.at(-1)?.quantityKw ?? 0).toBeLessThanOrEqual(limitKw - i.plannedNetImportKw + 1e-3);
+      expect(i.upClippedKw).toBeGreaterThanOrEqual(0);
+      offered += (up.at(-1)?.quantityKw ?? 0) + ((i.down as { quantityKw: number }[]).at(-1)?.quantityKw ?? 0);
+    }
+    expect(offered).toBeGreaterThan(0);
     // The other sites' plans were not touched.
     const other = ok(await h.request('read', { method: 'GET', url: '/v1/sites/depot-1/plan' }), 200);
     expect(other.id).toBe(plan.sites[0].planId);
