@@ -50,6 +50,7 @@ export const serviceErrorCodes = {
   V2G_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for a different request', retryable: false },
   V2G_ERR_SIGNALS_MISSING: { status: 422, title: 'The site lacks the signals a plan needs', retryable: false },
   V2G_ERR_SITE_NOT_PLANNABLE: { status: 422, title: "The site's inputs cannot be turned into a problem", retryable: false },
+  V2G_ERR_PORTFOLIO_NOT_PLANNABLE: { status: 422, title: 'No member site of the portfolio can be planned', retryable: false },
   V2G_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', retryable: true },
   V2G_ERR_AUTH_THROTTLED: { status: 429, title: 'Too many failed credential checks from this address or for this identity; wait for Retry-After', retryable: true },
   V2G_ERR_INTERNAL: { status: 500, title: 'Internal error', retryable: true },
