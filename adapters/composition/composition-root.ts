@@ -28,7 +28,7 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { systemClock, type Clock, type Timers } from '../clock.ts';
 import type { ApiToken, ServiceConfig } from '../config.ts';
-import { changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
+import { changeNotifyingPortfolioStore, changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
 import { buildHttpApp } from '../http/app.ts';
 import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
@@ -114,7 +114,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
   });
   const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
-  const solve: PlanSolver = deps.solve ?? ((problem) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs }));
+  const solve: PlanSolver = deps.solve ?? ((problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { queue, planBus, changes } = backend;
@@ -125,7 +125,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
   });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: changeNotifyingPortfolioStore(backend.portfolios, changes, clock), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };

@@ -9,6 +9,8 @@ export interface LpSolveOptions {
   readonly timeLimitMs: number;
   /** Relative MIP gap at which a MILP counts as optimal. */
   readonly mipRelGap: number;
+  /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
+  readonly mipMaxNodes?: number;
 }
 
 export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';
@@ -23,6 +25,8 @@ export interface LpSolution {
   readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
+  /** Which limit stopped a `feasible` or `timed_out` solve: its time, or `mipMaxNodes`. */
+  readonly stoppedBy?: 'time' | 'nodes';
 }
 
 /** Rows to add to an open model, in CSR form: row i has entries [starts[i], starts[i + 1]) of cols/values. */
@@ -44,6 +48,8 @@ export interface LpSession {
   setColBounds(col: number, lower: number, upper: number): void;
   /** Appends rows after the model's last row (lazy constraints: optimizer/network/lazy-rows.ts). */
   addRows(rows: LpRows): void;
+  /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
+  setStart?(x: Float64Array): void;
   dispose(): void;
 }
 
