@@ -36,7 +36,7 @@ function lpOptimum(problem: Problem): number {
 const fleets = arbProblem({ maxVehicles: 6, maxSlots: 12 });
 
 describe('price decomposition', () => {
-  for (const stepRule of ['bundle', 'polyak'] as const) {
+  for (const stepRule of ['columns', 'bundle', 'polyak'] as const) {
     it(`${stepRule}: bound <= LP optimum <= plan cost, the stated gap is their distance, the plan validates`, async () => {
       await fc.assert(
         fc.asyncProperty(fleets, async (problem) => {
@@ -70,6 +70,41 @@ describe('price decomposition', () => {
       ),
       fcParams(1511, 30),
     );
+  });
+
+  it('column generation: scaling every price keeps bound <= LP optimum <= plan cost, all scaled alike', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fleets.filter((p) => (p.shortfallPenaltyPerKwh ?? problemDefaults.shortfallPenaltyPerKwh) >= 10),
+        async (problem) => {
+          const scaled = scaleAllPrices(problem, 2);
+          const b = await solveWithDecomposition(scaled, { maxIterations: 30 });
+          expectGoodPlan(scaled, b);
+          const lp = lpOptimum(problem);
+          // The scaled problem's LP optimum is twice the original's; its bound and plan bracket it.
+          expect(atMost(b.stats.relaxationObjective!, 2 * lp, 1e-7)).toBe(true);
+          expect(atMost(2 * lp, b.cost.objective, 1e-7)).toBe(true);
+        },
+      ),
+      fcParams(1513, 20),
+    );
+  });
+
+  it('a run cut short by its time limit says timed_out, and progress reports every iteration and the end', async () => {
+    const problem = generateDepot({ vehicles: 40, seed: 5 });
+    const events: { phase: string; round: number; gapPct?: number; bound?: number }[] = [];
+    const plan = await solveWithDecomposition(problem, { timeLimitMs: 0, onProgress: (p) => events.push(p) });
+    expectGoodPlan(problem, plan, ['timed_out']);
+    expect(plan.origin?.timedOut).toBe(true);
+    expect(plan.message).toContain('time limit');
+    expect(events.map((e) => e.phase)).toEqual(['decomposition', 'done']);
+    expect(events[1]!.bound).toBe(plan.stats.relaxationObjective);
+    const full = await solveWithDecomposition(problem, { targetGap: 1e-3, onProgress: (p) => events.push(p) });
+    expectGoodPlan(problem, full);
+    expect(full.origin?.timedOut).toBe(false);
+    const rounds = events.slice(2).filter((e) => e.phase === 'decomposition').map((e) => e.round);
+    expect(rounds).toEqual(rounds.map((_, k) => k + 1));
+    expect(rounds.length).toBe(full.stats.iterations);
   });
 
   it('permuting the vehicles keeps a valid bound on the same LP optimum', async () => {
