@@ -117,7 +117,8 @@ for (const n of sizes) {
       vehicles: [{ ...v0, targetEnergyKwh: Math.min(v0.capacityKwh, v0.targetEnergyKwh + 5) }, ...problem.vehicles.slice(1)],
     };
     const cold = await ours(changed);
-    const warm = await ours(changed, d.prices);
+    // Warm: the first solve's prices and its plan (a rolling re-plan keeps both).
+    const warm = await ours(changed, { ...d.prices, powerKw: d.plan.vehicles.map((v) => v.powerKw) });
     for (const [label, run] of [['re-plan cold', cold], ['re-plan warm', warm]] as const) {
       const b = run.plan.stats.relaxationObjective!;
       log(

@@ -20,7 +20,7 @@ import { gapOf, placementOrder, projectPeakMultipliers, type CoordinatorResult, 
 import { planObjective } from './plan-objective.ts';
 import { settlePlan } from './settle-plan.ts';
 import { newSiteAnswer, siteSlots, solveSite } from './site-oracle.ts';
-import type { DpVehicle } from './vehicle-dp.ts';
+import { fitsVehicle, type DpVehicle } from './vehicle-dp.ts';
 
 export interface ColumnGenerationOptions {
   readonly targetGap: number;
@@ -99,6 +99,15 @@ export async function generateColumns(
     // The all-idle column: every group can stay idle, so the master is feasible from the start.
     const idle = store.add(() => undefined);
     master.addColumns(idle, store.groupCost, store.groupSumKw);
+    const previous = options.warmStart?.powerKw;
+    if (previous && previous.length === vehicles.length) {
+      // The previous plan as a column set (a rolling re-plan's best guess), vehicle by vehicle where it still fits.
+      const kept = store.add((i) => {
+        const p = previous[i];
+        return p && fitsVehicle(vehicles[i]!, rp.slotHours, p, T) ? p : undefined;
+      });
+      master.addColumns(kept, store.groupCost, store.groupSumKw);
+    }
     for (let k = 0; k < maxIterations; k++) {
       iterations = k + 1;
       const fleet = await pricer.price(lambda, 0);
@@ -121,7 +130,7 @@ export async function generateColumns(
       // Only columns were added since the last solve: its basis stays primal feasible.
       const solution = master.solve(Math.max(1000, timeLimitMs - (now() - started)), 'primal');
       if (!solution) {
-        stopReason = 'master';
+        stopReason = now() - started > timeLimitMs ? 'time' : 'master';
         break;
       }
       weights = solution.weights;

@@ -31,6 +31,11 @@ export interface FleetPricer {
 export interface DualPrices {
   readonly lambdaKw: readonly number[];
   readonly nu: readonly number[];
+  /**
+   * The previous plan's net power per vehicle (problem order) and slot (kW), optional: column generation
+   * starts with it as a column set (a vehicle whose row no longer fits its own limits starts idle instead).
+   */
+  readonly powerKw?: readonly (readonly number[])[];
 }
 
 export interface CoordinatorOptions {

@@ -11,6 +11,9 @@ import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
 import { buildFormulation } from '../../../optimizer/formulation.ts';
 import { gapOf } from '../../../optimizer/decomposition/coordinator.ts';
 import { solveWithDecomposition } from '../../../optimizer/decomposition/decompose.ts';
+import type { DualPrices } from '../../../optimizer/decomposition/coordinator.ts';
+import { dpVehicles } from '../../../optimizer/decomposition/dp-vehicles.ts';
+import { fitsVehicle } from '../../../optimizer/decomposition/vehicle-dp.ts';
 import { problemDefaults, type Problem } from '../../../optimizer/problem.ts';
 import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
@@ -133,5 +136,24 @@ describe('price decomposition', () => {
     const warm = await solveWithDecomposition(problem, { maxIterations: 60, targetGap: 0.01, warmStart: prices! });
     expectGoodPlan(problem, warm);
     expect(warm.stats.iterations).toBeLessThanOrEqual(cold.stats.iterations);
+  });
+
+  it('a re-plan warm-started with the previous prices and plan: valid plan, bound <= LP optimum <= plan cost', async () => {
+    const problem = generateDepot({ vehicles: 60, seed: 4, minimumCurrent: false });
+    let prices: DualPrices | undefined;
+    const first = await solveWithDecomposition(problem, { onPrices: (p) => (prices = p) });
+    expectGoodPlan(problem, first);
+    const v0 = problem.vehicles[0]!;
+    const changed: Problem = { ...problem, vehicles: [{ ...v0, targetEnergyKwh: Math.min(v0.capacityKwh, v0.targetEnergyKwh + 5) }, ...problem.vehicles.slice(1)] };
+    const rows = first.vehicles.map((v) => v.powerKw);
+    const dp = dpVehicles(resolveProblem(changed));
+    expect(rows.every((row, i) => fitsVehicle(dp[i]!, changed.slotHours, row, changed.slotCount))).toBe(true);
+    const tooMuch = rows[0]!.map((kw, t) => (t === dp[0]!.arrivalSlot ? dp[0]!.maxChargeKw[t]! + 1 : kw));
+    expect(fitsVehicle(dp[0]!, changed.slotHours, tooMuch, changed.slotCount)).toBe(false);
+    const warm = await solveWithDecomposition(changed, { warmStart: { ...prices!, powerKw: rows } });
+    expectGoodPlan(changed, warm);
+    const lp = lpOptimum(changed);
+    expect(atMost(warm.stats.relaxationObjective!, lp, 1e-7)).toBe(true);
+    expect(atMost(lp, warm.cost.objective, 1e-7)).toBe(true);
   });
 });
