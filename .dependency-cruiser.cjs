@@ -38,6 +38,27 @@ module.exports = {
       to: { path: '^(fs|node:fs|fs/promises|node:fs/promises|net|node:net|http|node:http|https|node:https|child_process|node:child_process|dgram|node:dgram|tls|node:tls|http2|node:http2|dns|node:dns|readline|node:readline|undici|ioredis|bullmq|fastify|ocpp-rpc|ws)$', pathNot: '^$' },
     },
     {
+      name: 'service-does-not-import-http',
+      comment: 'adapters/http calls adapters/service; the reverse would make the two folders a cycle. What wires both (the composition root) lives in adapters/composition/',
+      severity: 'error',
+      from: { path: '^adapters/service/' },
+      to: { path: '^adapters/(http|composition)/' },
+    },
+    {
+      name: 'only-entry-points-import-the-composition-root',
+      comment: 'adapters/composition/ wires every adapter; only the CLI (and tests) may import it, else a wired folder would depend on its wiring',
+      severity: 'error',
+      from: { path: '^adapters/', pathNot: '^adapters/(cli|composition)/' },
+      to: { path: '^adapters/composition/' },
+    },
+    {
+      name: 'store-does-not-import-ocpp',
+      comment: 'the store runs no OCPP code (hashing of charger credentials is shared from adapters/credentials/); it may name the types of the OCPP records it keeps (a delivery report)',
+      severity: 'error',
+      from: { path: '^adapters/store/' },
+      to: { path: '^adapters/ocpp/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -82,7 +82,7 @@ async function run(workerCount: number): Promise<RunResult> {
   const api = new RoleProcess('api', 'api', { ...env, LOG_LEVEL: 'warn' });
   const workers = Array.from({ length: workerCount }, (_, i) => new RoleProcess(`worker-${i + 1}`, 'worker', env));
   const config: ServiceConfig = loadConfig({ ...env, DEMO: 'false' });
-  const backend = createServiceBackend(config, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined });
+  const backend = await createServiceBackend(config, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined });
   try {
     const base = await api.listening(120_000);
     await Promise.all(workers.map((w) => w.listening(120_000)));

@@ -11,7 +11,7 @@
  *   plans reach it through Redis; health and metrics on HOST:PORT.
  */
 import type { Command } from 'commander';
-import type { ServiceRole } from '../service/composition-root.ts';
+import type { ServiceRole } from '../composition/composition-root.ts';
 
 const descriptions: Record<ServiceRole, string> = {
   api: 'run the HTTP API only (needs REDIS_URL; workers and gateways run apart)',

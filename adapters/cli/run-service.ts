@@ -5,7 +5,8 @@
  * Boot: the configuration is validated (every problem on standard error, exit 2); a single role needs
  * REDIS_URL (exit 2 without: embedded roles share memory, so they only run together in `v2g start`);
  * Redis must answer within REDIS_READY_TIMEOUT_MS (else `V2G_ERR_STORE_UNAVAILABLE` on standard error, exit 69,
- * EX_UNAVAILABLE). Shutdown (close-with-grace, SHUTDOWN_GRACE_MS): readiness fails, the OCPP and HTTP
+ * EX_UNAVAILABLE); a port that cannot be taken (PORT, OCPP_PORT busy) is one line naming it and its setting
+ * (`V2G_ERR_PORT_UNAVAILABLE`, exit 69), after whatever had started is closed. Shutdown (close-with-grace, SHUTDOWN_GRACE_MS): readiness fails, the OCPP and HTTP
  * ports close (requests in flight finish), active re-plans finish or are handed back to the queue, the
  * solver pool and the Redis connections close; past the grace the process exits with code 1.
  */
@@ -14,9 +15,10 @@ import { CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type ServiceConfig } from '../config.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
-import type { Service, ServiceRole } from '../service/composition-root.ts';
+import type { Service, ServiceRole } from '../composition/composition-root.ts';
 import { seedDemoSite } from '../service/demo-site.ts';
 import { StoreUnavailableError } from '../store/redis-errors.ts';
+import { PortUnavailableError } from '../composition/port-unavailable.ts';
 import { bootBanner } from './service-banner.ts';
 
 /** The command that runs: `start` = every role in this process. */
@@ -64,7 +66,7 @@ export async function runService(command: ServiceCommand, options: { config?: st
   const pool = roles.includes('worker') ? new SolverPool({ size: config.solverPoolSize }) : undefined;
   void pool?.warmUp();
   try {
-    const { createService } = await import('../service/composition-root.ts');
+    const { createService } = await import('../composition/composition-root.ts');
     service = await createService(config, { logger, roles, processName: `v2g-${command}`, ...(pool ? { pool } : {}) });
     // Redis must answer before anything listens; the rest of `start` (the solver threads' warm-up, then taking
     // jobs) runs on while the HTTP app compiles its routes and listens: /health/ready says 503 until it is done.
@@ -82,7 +84,7 @@ export async function runService(command: ServiceCommand, options: { config?: st
   } catch (error) {
     grace?.uninstall();
     await (service ? service.close() : pool?.close())?.catch(() => undefined);
-    if (error instanceof StoreUnavailableError) fail(command, exitUnavailable, `${error.code}: ${error.message}`);
+    if (error instanceof StoreUnavailableError || error instanceof PortUnavailableError) fail(command, exitUnavailable, `${error.code}: ${error.message}`);
     throw error;
   }
   await stopped;

@@ -4,7 +4,7 @@
  * here: `listening on <http url>` and `OCPP ... <ws url>/<chargePointId>`.
  */
 import type { ServiceConfig } from '../config.ts';
-import type { ServiceRole } from '../service/composition-root.ts';
+import type { ServiceRole } from '../composition/composition-root.ts';
 import { demoSiteId } from '../service/demo-site.ts';
 
 export interface BannerInfo {

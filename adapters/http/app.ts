@@ -8,15 +8,16 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ApiToken } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
+import { lazySerializerFactory, lazyTypeBoxValidatorCompiler } from './lazy-schema-compilers.ts';
 import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
-import { queueDashboardPath, registerQueueDashboard, type QueueDashboardOptions } from './queue-dashboard.ts';
+import { queueDashboardPath, type QueueDashboardOptions } from './queue-dashboard-options.ts';
 import { installTextParsers } from './content-types.ts';
 import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
@@ -71,9 +72,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     },
     return503OnClosing: true,
     frameworkErrors: frameworkErrorHandler,
+    // Each route's schemas compile at its first request, not at start (start-up time; lazy-schema-compilers.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(lazyTypeBoxValidatorCompiler);
   app.addSchema(ProblemDetailsSchema);
   installProblemHandlers(app);
   installEarlyAnswerClose(app);
@@ -141,6 +144,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
   await app.register(dashboardRoutes, { ctx, ...options.dashboard });
-  if (options.queueDashboard) await registerQueueDashboard(app, options.queueDashboard);
+  // bull-board loads only when the dashboard is mounted (Redis mode).
+  if (options.queueDashboard) await (await import('./queue-dashboard.ts')).registerQueueDashboard(app, options.queueDashboard);
   return app;
 }

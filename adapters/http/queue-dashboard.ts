@@ -6,20 +6,15 @@
  * HTTP Basic with an admin token as the password, so a browser prompts). Read-only unless
  * `allowActions`: retrying or cleaning jobs by hand bypasses the service's slot records
  * (adapters/queue/bullmq-queue.ts), so the default only looks. Hidden from the OpenAPI document.
+ * app.ts imports this file only when the dashboard is mounted (Redis mode): bull-board is not loaded otherwise.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { queueDashboardPath, type QueueDashboardOptions } from './queue-dashboard-options.ts';
 
-export const queueDashboardPath = '/admin/queues';
-
-export interface QueueDashboardOptions {
-  readonly queues: readonly Queue[];
-  /** Retry, promote, clean and delete buttons; default false (read-only). */
-  readonly allowActions?: boolean;
-}
+export { queueDashboardPath, type QueueDashboardOptions } from './queue-dashboard-options.ts';
 
 export async function registerQueueDashboard(app: FastifyInstance, options: QueueDashboardOptions): Promise<void> {
   const serverAdapter = new FastifyAdapter();

@@ -8,7 +8,7 @@ import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
   ConnectorStatusChanged, CsmsPort, FirstLimit, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from './csms-port.ts';
-import { hashSecret, verifySecret } from './password-hash.ts';
+import { hashSecret, verifySecret } from '../credentials/password-hash.ts';
 
 export type PortEvent =
   | { readonly type: 'chargerConnected'; readonly event: ChargerConnected }

@@ -4,6 +4,13 @@
  * keeps two jobs of one id from running together. BullMQ itself only holds the jobs; these records hold
  * what BullMQ's own deduplication cannot express (merging data, a capped debounce, "newer job is the
  * retry").
+ *
+ * Why not BullMQ's `deduplication: { id, ttl, extend, replace }` alone: its debounce mode REPLACES the data of the
+ * delayed job (two writes to different vehicles of one site would lose the first's reason; the port MERGES them),
+ * `extend` pushes the run time out without a cap (a steady stream of writes would never be planned; `maxDelayMs`
+ * caps it), and it does not stop a second job of the same id from running while the first is active (per-group
+ * concurrency is BullMQ Pro only): the active lease does. Using both would make two sources of truth for "is there
+ * a pending job of this site", so the slot is the only one; BullMQ keeps delays, retries, stalls and retention.
  */
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../store/redis-keys.ts';

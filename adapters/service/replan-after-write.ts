@@ -7,7 +7,7 @@
  * Instead the re-plan is *deferred*: the answer is the write's success with `Replan-Status: deferred`
  * (and the reason), and this process retries the request in the background with a capped exponential
  * backoff until the queue takes it. Should the process die first, the next worker start re-plans every
- * site (composition-root.ts), so the change is planned in any case.
+ * site (adapters/composition/composition-root.ts), so the change is planned in any case.
  *
  * Invariants: `request` never throws; a deferred site is retried until queued or `close`; re-plans of one
  * site deferred several times are merged into one request (reasons kept, `immediate` if any asked for it).

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
+import type { SolveProgressListener } from '../../optimizer/solve-progress.ts';
 import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import { serviceError } from '../errors.ts';
@@ -30,8 +31,8 @@ import { buildSiteProblem } from './site-problem.ts';
 import { unmanagedChargersOf } from './unmanaged-chargers.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
 
-/** Solves a validated problem; never rejects for solver outcomes (see `Plan.status`). */
-export type PlanSolver = (problem: Problem) => Promise<Plan>;
+/** Solves a validated problem, reporting progress to `onProgress` when given; never rejects for solver outcomes (see `Plan.status`). */
+export type PlanSolver = (problem: Problem, onProgress?: SolveProgressListener) => Promise<Plan>;
 
 /** The few logger methods the worker uses (pino-compatible). */
 export interface WorkerLog {
@@ -72,7 +73,7 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
     }
   };
 
-  return async (job) => {
+  return async (job, reportProgress) => {
     const { siteId } = job.data;
     const nowUtcMs = clock.nowUtcMs();
     deps.log.info({ siteId, jobId: job.id, attempt: job.attemptsMade, reasons: job.data.reasons }, 're-plan started');
@@ -96,7 +97,13 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
     }
     const started = performance.now();
     const assembleMs = started - assembling;
-    const plan = await deps.solve(built.problem);
+    // The solve's progress (phase, round, best plan, bound, gap) on the job resource, in order, while it runs.
+    let reported = Promise.resolve();
+    const onProgress: SolveProgressListener = (progress) => {
+      reported = reported.then(() => reportProgress({ ...progress })).catch((err: unknown) => deps.log.warn({ siteId, jobId: job.id, err }, 're-plan progress not stored'));
+    };
+    const plan = await deps.solve(built.problem, onProgress);
+    await reported;
     const solveWallMs = performance.now() - started;
     metrics.solveDuration.labels(plan.status).observe(solveWallMs / 1000);
     if (plan.status === 'error' || plan.status === 'timed_out') {

@@ -5,7 +5,7 @@
  * charge point belongs to no site until an admin lists it on one.
  *
  * Contract for implementations (test/adapters/store/charger-credentials-conformance.ts):
- * - Only a salted scrypt hash of a password is kept (adapters/ocpp/password-hash.ts); the hash never
+ * - Only a salted scrypt hash of a password is kept (adapters/credentials/password-hash.ts); the hash never
  *   leaves the implementation: reads return `ChargerCredentialSummary` (whether there is one), and
  *   `verifyPassword` compares in constant time inside the store.
  * - `get` returns undefined for an unknown id and never throws for it; `delete` returns whether it existed.
@@ -29,7 +29,7 @@ export interface ChargerCredentialRecord {
   /** OCPP charge point identity (identifierString, 1..48 characters), as in `ws://.../ocpp/<id>`. */
   readonly chargePointId: string;
   /**
-   * `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` (adapters/ocpp/password-hash.ts), or undefined for a
+   * `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` (adapters/credentials/password-hash.ts), or undefined for a
    * charge point auto-registered without security (profile 0: no password was offered).
    */
   readonly passwordHash: string | undefined;

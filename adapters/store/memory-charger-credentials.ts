@@ -3,7 +3,7 @@
  * `ChargerCredentials` port (charger-credentials.ts). Lost when the process stops, like the rest of the
  * embedded state.
  */
-import { hashSecret, verifySecret } from '../ocpp/password-hash.ts';
+import { hashSecret, verifySecret } from '../credentials/password-hash.ts';
 import {
   credentialSummary, defaultPasswordHashCost,
   type ChargerCredentialRecord, type ChargerCredentials, type ChargerCredentialSource, type ChargerCredentialSummary, type ChargerRegistration,

@@ -14,7 +14,7 @@
  * - Redis failures reject with StoreUnavailableError (503, retryable).
  */
 import type { Redis } from 'ioredis';
-import { hashSecret, verifySecret } from '../ocpp/password-hash.ts';
+import { hashSecret, verifySecret } from '../credentials/password-hash.ts';
 import {
   defaultPasswordHashCost,
   type ChargerCredentials, type ChargerCredentialSource, type ChargerCredentialSummary, type ChargerRegistration,

@@ -28,6 +28,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     time_limit: Math.max(0.001, options.timeLimitMs / 1000),
     mip_rel_gap: options.mipRelGap,
     ...(options.simplex ? { simplex_strategy: options.simplex === 'primal' ? 4 : 1 } : {}),
+    ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
   });
   model.run();
   const modelStatus = model.getModelStatus();
@@ -39,6 +40,12 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
     const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual } : {};
     return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...rowDual };
+  }
+  if (modelStatus === status.solutionLimit) {
+    // mip_max_nodes reached (the only solution-type limit set here).
+    return hasPrimal
+      ? { status: 'feasible', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations, stoppedBy: 'nodes', message: 'HiGHS stopped at its node limit with an incumbent' }
+      : { status: 'timed_out', iterations, stoppedBy: 'nodes', message: 'HiGHS reached its node limit without a solution' };
   }
   if (modelStatus === status.timeLimit || modelStatus === status.iterationLimit || modelStatus === status.interrupted) {
     return hasPrimal
@@ -109,6 +116,10 @@ export function createHighsBackend(highs: Highs): LpBackend {
             matrix: { format: 'csc', numRows, numCols: count, starts: cols.starts, indices: cols.rows, values: cols.values },
           });
           numCols += count;
+        },
+        setStart: (x) => {
+          // HiGHS checks the start and ignores one that is not feasible: a hint, never a constraint.
+          model.setSolution({ colValue: x });
         },
         dispose: () => model.dispose(),
       };

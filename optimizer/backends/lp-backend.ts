@@ -11,6 +11,8 @@ export interface LpSolveOptions {
   readonly mipRelGap: number;
   /** HiGHS's simplex variant for an LP (default: its own choice); `primal` suits a model that only gained columns. */
   readonly simplex?: 'dual' | 'primal';
+  /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
+  readonly mipMaxNodes?: number;
 }
 
 export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';
@@ -25,6 +27,8 @@ export interface LpSolution {
   readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
+  /** Which limit stopped a `feasible` or `timed_out` solve: its time, or `mipMaxNodes`. */
+  readonly stoppedBy?: 'time' | 'nodes';
 }
 
 /** Rows to add to an open model, in CSR form: row i has entries [starts[i], starts[i + 1]) of cols/values. */
@@ -59,6 +63,8 @@ export interface LpSession {
   addRows(rows: LpRows): void;
   /** Appends columns after the model's last column (column generation: decomposition/column-master.ts); HiGHS only. */
   addCols?(cols: LpCols): void;
+  /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
+  setStart?(x: Float64Array): void;
   dispose(): void;
 }
 

@@ -6,7 +6,7 @@
  */
 import { systemClock } from '../../adapters/clock.ts';
 import { defaultConfig } from '../../adapters/config.ts';
-import { createService } from '../../adapters/service/composition-root.ts';
+import { createService } from '../../adapters/composition/composition-root.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
 import { createHarness, tokens, type Harness } from './service-harness.ts';
 import { deletePrefix, randomPrefix, redisTestUrl, testClient, closeRedisClient } from './store/redis-test-env.ts';

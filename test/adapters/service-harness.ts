@@ -9,7 +9,7 @@ import type { Problem } from '../../optimizer/problem.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { ManualClock } from '../../adapters/clock.ts';
 import { defaultConfig, type ServiceConfig } from '../../adapters/config.ts';
-import { createService, type Service } from '../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../adapters/composition/composition-root.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
 
 export const tokens = {

@@ -58,11 +58,15 @@ describe('layers', () => {
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
   });
 
-  it('the rules refuse an upward import and file I/O in grid/ (fixture)', () => {
-    const violations = cruise(resolve(root, 'test/architecture/fixture'), ['optimizer', 'grid']);
+  it('the rules refuse an upward import, file I/O in grid/, a service->http folder cycle, a wired folder importing the composition root, and the store importing ocpp/ (fixture)', () => {
+    const violations = cruise(resolve(root, 'test/architecture/fixture'), ['optimizer', 'grid', 'adapters']);
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort()).toEqual([
       'only-adapters-do-io: grid/io.ts -> fs',
+      'only-entry-points-import-the-composition-root: adapters/ocpp/boot.ts -> adapters/composition/root.ts',
       'optimizer-is-the-bottom-layer: optimizer/upward.ts -> grid/io.ts',
+      // adapters/http/routes.ts imports adapters/service/helper.ts: with this, the two folders form a cycle that no file cycle shows.
+      'service-does-not-import-http: adapters/service/wiring.ts -> adapters/http/routes.ts',
+      'store-does-not-import-ocpp: adapters/store/credentials.ts -> adapters/ocpp/password-hash.ts',
     ]);
   });
 

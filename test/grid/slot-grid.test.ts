@@ -61,6 +61,15 @@ describe('local delivery days: 92, 96 or 100 quarter-hours, computed', () => {
   ] as const)('rejects %s', (_name, spec, code) => {
     catchGridError(() => localDaysSlotGrid(spec), code);
   });
+
+  it('names the skipped calendar day itself (not a horizon that "ends at its start")', () => {
+    // Samoa moved west of the date line: 2011-12-29 23:59:59 -10:00 was followed by 2011-12-31 00:00 +14:00.
+    const error = catchGridError(() => localDaysSlotGrid({ firstDay: '2011-12-30', slotMinutes: 15, zone: 'Pacific/Apia' }), 'V2G_ERR_SLOT_GRID');
+    expect(error.issues).toEqual([{ path: '/firstDay', message: '2011-12-30 does not exist in Pacific/Apia: the calendar skips it' }]);
+    // The days around it exist and have 24 h each.
+    expect(localDaysSlotGrid({ firstDay: '2011-12-29', slotMinutes: 60, zone: 'Pacific/Apia' }).slotCount).toBe(24);
+    expect(localDaysSlotGrid({ firstDay: '2011-12-31', slotMinutes: 60, zone: 'Pacific/Apia' }).slotCount).toBe(24);
+  });
 });
 
 /**

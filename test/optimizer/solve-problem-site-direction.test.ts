@@ -29,6 +29,14 @@ const runs: [string, () => LpBackend, IntegerStrategy][] = [
   ['lp-solver milp', () => lpSolverBackend, 'milp'],
 ];
 
+/**
+ * The LP repair's own candidate, before the incumbents compare it with the baselines: a baseline can export the PV
+ * just as well, so the returned plan alone would hide a repair that closes the wrong site direction.
+ */
+function repairObjective(plan: ReturnType<typeof solveWithBackend>): number | undefined {
+  return plan.origin?.candidates.find((c) => c.source === 'lp-repair')?.objective;
+}
+
 describe('PV above the load, import price -0.01, export price 0.20 per kWh: export it', () => {
   // One hour, no vehicles, 12 kW of PV, export limit 30 kW. The only real choice is how much PV to curtail;
   // exporting all 12 kW earns 0.20 x 12 = 2.40. The relaxation buys 30 kW and sells 30 kW (curtailing all
@@ -50,6 +58,8 @@ describe('PV above the load, import price -0.01, export price 0.20 per kWh: expo
     expect(plan.site.exportKw[0]).toBeCloseTo(12, 6);
     expect(plan.site.pvCurtailedKw[0]).toBeCloseTo(0, 6);
     expect(plan.cost.objective).toBeCloseTo(-2.4, 6);
+    // The repair itself kept the export (closing it curtails all PV: objective 0).
+    expect(repairObjective(plan)).toBeCloseTo(-2.4, 6);
   });
 });
 
@@ -73,5 +83,7 @@ describe('the same prices with a vehicle that takes part of the PV', () => {
     expect(plan.site.exportKw[0]).toBeCloseTo(20, 6);
     expect(plan.vehicles[0]!.powerKw).toEqual([0, 5].map((kw) => expect.closeTo(kw, 6)));
     expect(plan.cost.objective).toBeCloseTo(-4.05, 6);
+    // The repair itself kept the slot-0 export (closing it charges the vehicle from curtailed PV: -0.05).
+    expect(repairObjective(plan)).toBeCloseTo(-4.05, 6);
   });
 });

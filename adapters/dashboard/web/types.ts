@@ -1,4 +1,6 @@
 /** The shapes the dashboard reads from the service (adapters/dashboard/dashboard-views.ts and the API's views). */
+export type { PortfolioSummary } from '../portfolio-summary.ts';
+import type { PortfolioSummary } from '../portfolio-summary.ts';
 
 export interface Problem {
   readonly status: number;
@@ -49,6 +51,7 @@ export interface SiteSummary {
 
 export interface Overview {
   readonly at: string;
+  readonly portfolios: readonly PortfolioSummary[];
   readonly sites: readonly SiteSummary[];
 }
 

@@ -69,9 +69,35 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
     await shot('overview');
   });
 
+  it('a portfolio written through the API shows on the overview without a reload: its sites, their import against the shared limit, links to the sites', async () => {
+    const response = await fetch(`${running.baseUrl}/v1/portfolios`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dashboardTokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'feeder-north', name: 'Feeder North', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds: ['demo-depot'], sharedLimits: { importLimitKw: 400 } }),
+    });
+    expect(response.status).toBe(201);
+    const card = page.locator('[data-portfolio=feeder-north]');
+    await card.waitFor();
+    const sum = /^([\d.,]+) kW of 400 kW shared limit \(feeder\): ([\d.,]+) kW (headroom|over)$/.exec((await card.locator('[data-testid=portfolio-import]').textContent())!);
+    expect(sum).not.toBeNull();
+    // One member: the sum is its import, and the headroom is what the limit leaves.
+    const member = /import ([\d.,]+) kW/.exec((await card.locator('li').textContent())!);
+    expect(member?.[1]).toBe(sum![1]);
+    const n = (x: string) => Number(x.replace(/,/g, ''));
+    expect(n(sum![2]!)).toBeCloseTo(sum![3] === 'headroom' ? 400 - n(sum![1]!) : n(sum![1]!) - 400, 0);
+    await shot('overview-portfolio');
+    await card.locator('a[href="#/sites/demo-depot"]').click();
+    await page.locator('[data-testid=site-page]').waitFor();
+    await page.click('nav.top a[href="#/"]');
+    await card.waitFor();
+  });
+
   it('opens the depot page with its charts, vehicles and chargers', async () => {
-    await page.click('a[href="#/sites/demo-depot"]');
-    for (const chart of ['price-chart', 'load-chart', 'flex-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+    await page.click('[data-site=demo-depot] a[href="#/sites/demo-depot"]');
+    for (const chart of ['price-chart', 'load-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+    // The flexibility chart is drawn when scrolled into view.
+    await page.locator('[data-testid=flex-chart], [data-testid=flex-chart-pending]').first().scrollIntoViewIfNeeded();
+    await page.locator('[data-testid=flex-chart] canvas').waitFor();
     expect(await page.getAttribute('[data-testid=vehicle-table]', 'data-rows')).toBe('12');
     expect(await page.getAttribute('[data-testid=charger-table]', 'data-rows')).toBe('12');
     expect(await page.locator('[data-testid=vehicle-table] tbody tr.row').count()).toBeGreaterThan(0);

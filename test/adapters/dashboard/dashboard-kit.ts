@@ -11,7 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { defaultConfig } from '../../../adapters/config.ts';
 import type { Change } from '../../../adapters/dashboard/change-feed.ts';
 import { packageRoot } from '../../../adapters/package-root.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { seedDemoSite } from '../../../adapters/service/demo-site.ts';
 import type { PlanSolver } from '../../../adapters/service/replan-worker.ts';
 

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../adapters/clock.ts';
 import { defaultConfig } from '../../../adapters/config.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { aSite, baselineSolver, t0, tokens } from '../service-harness.ts';
 
 describe('request ids in the logs', () => {

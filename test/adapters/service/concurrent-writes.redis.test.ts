@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig, type ServiceConfig } from '../../../adapters/config.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { baselineSolver } from '../service-harness.ts';
 import { describeWithRedis, randomPrefix } from '../store/redis-test-env.ts';
 import { adminToken, apiTokens, pricesFromNow, simSite } from './service-process-kit.ts';

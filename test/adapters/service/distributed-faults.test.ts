@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig, type ServiceConfig } from '../../../adapters/config.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { baselineSolver } from '../service-harness.ts';
 import { RedisServerProcess, redisServerAvailable } from '../store/redis-server-process.ts';
 import { randomPrefix } from '../store/redis-test-env.ts';

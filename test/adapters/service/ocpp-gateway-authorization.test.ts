@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../adapters/config.ts';
 import { SimCharger } from '../../../adapters/ocpp/sim/sim-charger.ts';
 import type { SimVehicleSpec } from '../../../adapters/ocpp/sim/sim-vehicle.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { ocppSessionId } from '../../../adapters/service/ocpp-sessions.ts';
 import { api, apiTokens, pricesFromNow, simSite, waitFor } from './service-process-kit.ts';
 

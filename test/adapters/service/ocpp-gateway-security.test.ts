@@ -20,7 +20,7 @@ import { loadConfig } from '../../../adapters/config.ts';
 import { strictValidators } from '../../../adapters/ocpp/schema-validators.ts';
 import { SimCharger } from '../../../adapters/ocpp/sim/sim-charger.ts';
 import { randomVehicle } from '../../../adapters/ocpp/sim/sim-fleet.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { MemoryChargerCredentials } from '../../../adapters/store/memory-charger-credentials.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 import { api, apiTokens, pricesFromNow, simSite, waitFor } from './service-process-kit.ts';

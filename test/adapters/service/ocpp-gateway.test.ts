@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimFleet } from '../../../adapters/ocpp/sim/sim-fleet.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { apiTokens, api, pricesFromNow, simSite, waitFor } from './service-process-kit.ts';
 import { loadConfig } from '../../../adapters/config.ts';
 

@@ -11,7 +11,7 @@ import { createRPCError } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../adapters/config.ts';
 import { SimCharger } from '../../../adapters/ocpp/sim/sim-charger.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 import { api, apiTokens, pricesFromNow, simSite, waitFor } from './service-process-kit.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultAuthThrottlePolicy } from '../../../adapters/auth-throttle/auth-throttle.ts';
 import { loadConfig } from '../../../adapters/config.ts';
-import { createService, type Service } from '../../../adapters/service/composition-root.ts';
+import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 import { adminToken, apiTokens, simSite } from './service-process-kit.ts';
 

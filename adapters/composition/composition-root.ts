@@ -28,20 +28,21 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { systemClock, type Clock, type Timers } from '../clock.ts';
 import type { ApiToken, ServiceConfig } from '../config.ts';
-import { changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
+import { changeNotifyingPortfolioStore, changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
 import { buildHttpApp } from '../http/app.ts';
 import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
 import type { ChargerCredentials } from '../store/charger-credentials.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
-import type { Readiness, ServiceContext } from './context.ts';
-import { createGateway, type Gateway } from './gateway.ts';
-import { withGatewayLiveness } from './gateway-liveness.ts';
-import { ServiceMetrics } from './metrics.ts';
-import { requestReplan } from './replan-job.ts';
-import { ReplansAfterWrite } from './replan-after-write.ts';
-import { createReplanProcessor, type PlanSolver } from './replan-worker.ts';
-import { createServiceBackend, type ServiceBackend } from './service-backend.ts';
+import type { Readiness, ServiceContext } from '../service/context.ts';
+import { createGateway, type Gateway } from '../service/gateway.ts';
+import { withGatewayLiveness } from '../service/gateway-liveness.ts';
+import { ServiceMetrics } from '../service/metrics.ts';
+import { requestReplan } from '../service/replan-job.ts';
+import { ReplansAfterWrite } from '../service/replan-after-write.ts';
+import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
+import { createServiceBackend, type ServiceBackend } from '../service/service-backend.ts';
+import { listenOrExplain } from './port-unavailable.ts';
 
 /** What a process does (see above). */
 export type ServiceRole = 'api' | 'worker' | 'gateway';
@@ -101,7 +102,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const timers = deps.timers ?? systemClock;
   const logger = deps.logger ?? pino({ level: 'silent' });
   let gateway: Gateway | undefined;
-  const backend = createServiceBackend(config, {
+  const backend = await createServiceBackend(config, {
     clock,
     timers,
     processName: deps.processName ?? `v2g-${roles.join('-')}`,
@@ -113,7 +114,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
   });
   const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
-  const solve: PlanSolver = deps.solve ?? ((problem) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs }));
+  const solve: PlanSolver = deps.solve ?? ((problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { queue, planBus, changes } = backend;
@@ -124,7 +125,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
   });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: backend.portfolios, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: changeNotifyingPortfolioStore(backend.portfolios, changes, clock), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };
@@ -177,6 +178,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
           await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool, timeLimitMs: config.solveTimeLimitMs })));
         }
+        // Closed meanwhile (a port could not be taken, a signal): take no jobs.
+        if (readiness.closing) return;
         const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
           planBus.publish({ siteId: plan.siteId, planId: plan.id, createdAtUtcMs: plan.createdAtUtcMs });
         queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus }));
@@ -185,8 +188,12 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
       readiness.started = true;
     },
     async listen() {
-      const url = await app.listen({ host: config.host, port: config.port });
-      await gateway?.listen();
+      // A port that cannot be taken is a PortUnavailableError naming it and its setting; the caller closes the service.
+      const url = await listenOrExplain('http', config.host, config.port, () => app.listen({ host: config.host, port: config.port }));
+      if (gateway) {
+        const g = gateway;
+        await listenOrExplain('ocpp', config.host, config.ocppPort, () => g.listen());
+      }
       return url;
     },
     close() {
