@@ -56,8 +56,12 @@ describe('chooseEngine', () => {
 describe('optimize with an engine', () => {
   it('runs the decomposition on a worker and the plan says so', async () => {
     const problem = generateDepot({ vehicles: 20, seed: 5 });
-    const plan = await optimize(problem, { pool, engine: 'decomposition', decomposition: { maxIterations: 15 } });
+    const phases: string[] = [];
+    const plan = await optimize(problem, { pool, engine: 'decomposition', decomposition: { maxIterations: 15 }, onProgress: (p) => phases.push(p.phase) });
     expectGoodPlan(problem, plan);
+    // Progress crosses the worker thread: one event per iteration, then the end.
+    expect(phases.filter((p) => p === 'decomposition').length).toBe(plan.stats.iterations);
+    expect(phases.at(-1)).toBe('done');
     expect(plan.stats.backend).toBe('decomposition');
     expect(plan.message).toMatch(/^engine decomposition \(requested\); price decomposition: \d+ iterations/);
     expect(plan.stats.relaxationObjective).toBeLessThanOrEqual(plan.cost.objective + 1e-9);
