@@ -41,6 +41,14 @@ export interface Formulation {
    * problem needed them; open the model with `withLazyNetworkRows` so solves add the rest as they bind.
    */
   readonly networkRows: NetworkRows;
+  /** Every mode binary (none in the LP) and the power columns it switches on: a MIP start sets it to 1 where they carry power. */
+  readonly modeSwitches: readonly ModeSwitch[];
+}
+
+/** A binary column of the MILP and the continuous columns it switches (charge, discharge, or import). */
+export interface ModeSwitch {
+  readonly binary: number;
+  readonly switched: readonly number[];
 }
 
 /**
@@ -135,8 +143,9 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     }
   }
 
-  addVehicleModeBinaries(b, rp, integers.vehicleSlots, charge, discharge);
-  addSiteDirectionBinaries(b, rp, integers.siteSlots, charge, discharge, {
+  const modeSwitches: ModeSwitch[] = [];
+  addVehicleModeBinaries(b, rp, integers.vehicleSlots, charge, discharge, modeSwitches);
+  addSiteDirectionBinaries(b, rp, integers.siteSlots, charge, discharge, modeSwitches, {
     importKw,
     importExcessKw,
     exportKw,
@@ -147,6 +156,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     lp: b.build(),
     columns: { charge, discharge, importKw, importExcessKw, exportKw, exportExcessKw, pvCurtailedKw },
     networkRows,
+    modeSwitches,
   };
 }
 
@@ -156,6 +166,7 @@ function addVehicleModeBinaries(
   keys: ReadonlySet<number>,
   charge: Int32Array[],
   discharge: Int32Array[],
+  switches: ModeSwitch[],
 ): void {
   const T = rp.slotCount;
   for (const key of [...keys].sort((a, z) => a - z)) {
@@ -168,6 +179,7 @@ function addVehicleModeBinaries(
     let w = -1;
     if (c >= 0) {
       z = b.addCol(0, 0, 1, true);
+      switches.push({ binary: z, switched: [c] });
       b.entry(c, 1);
       b.entry(z, -v.maxChargeKw[t]!);
       b.endRow(-Infinity, 0);
@@ -179,6 +191,7 @@ function addVehicleModeBinaries(
     }
     if (x >= 0) {
       w = b.addCol(0, 0, 1, true);
+      switches.push({ binary: w, switched: [x] });
       b.entry(x, 1);
       b.entry(w, -v.maxDischargeKw[t]!);
       b.endRow(-Infinity, 0);
@@ -202,6 +215,7 @@ function addSiteDirectionBinaries(
   slots: ReadonlySet<number>,
   charge: Int32Array[],
   discharge: Int32Array[],
+  switches: ModeSwitch[],
   site: Pick<ColumnMap, 'importKw' | 'importExcessKw' | 'exportKw' | 'exportExcessKw'>,
 ): void {
   for (const t of [...slots].sort((a, z) => a - z)) {
@@ -213,6 +227,7 @@ function addSiteDirectionBinaries(
       if (discharge[i]![t]! >= 0) maxExport += v.maxDischargeKw[t]!;
     });
     const s = b.addCol(0, 0, 1, true); // 1 = importing, 0 = exporting
+    switches.push({ binary: s, switched: [site.importKw[t]!, site.importExcessKw[t]!].filter((col) => col >= 0) });
     b.entry(site.importKw[t]!, 1);
     if (site.importExcessKw[t]! >= 0) b.entry(site.importExcessKw[t]!, 1);
     b.entry(s, -maxImport);

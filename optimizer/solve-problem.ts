@@ -26,7 +26,7 @@
  * a baseline or a plan the solve found, including when the time budget (solve-run.ts) runs out.
  */
 import { assemblePlan, emptyStats } from './plan-assembly.ts';
-import { extractCurtailment, extractPowers, noIntegers, type ColumnMap, type Formulation } from './formulation.ts';
+import { extractPowers, noIntegers, type Formulation } from './formulation.ts';
 import type { LpBackend } from './backends/lp-backend.ts';
 import type { Plan, PlanSource, PlanStatus, SolverStats } from './plan.ts';
 import type { Problem } from './problem.ts';
@@ -40,6 +40,12 @@ import { innerApproximationGap, withApproximationNote } from './network/magnitud
 import type { NetworkSession } from './network/lazy-rows.ts';
 import { SolveRun, type SolveClock } from './solve-run.ts';
 import { gapPct, type SolveProgressListener } from './solve-progress.ts';
+import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-conflicts.ts';
+import { answerFrom, type Answer } from './solver-answer.ts';
+import { solveMilp } from './lazy-milp.ts';
+import { exactPolishCapMs, exactPolishDefaults, type ExactPolishOptions } from './exact-polish.ts';
+
+export { findModeConflicts, type ModeConflict, type SiteConflict } from './mode-conflicts.ts';
 
 export type IntegerStrategy = 'repair' | 'milp';
 
@@ -52,65 +58,14 @@ export interface SolveOptions {
   readonly mipRelGap?: number;
   /** Most rounds of the lazy MILP loop or of the repair loop. Default 25. */
   readonly maxRounds?: number;
+  /** When the repair's plan is polished by the exact MILP (exact-polish.ts); default small fleets only. */
+  readonly exactPolish?: ExactPolishOptions;
 }
 
 export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25 } as const;
 
-/** Power below this (kW) counts as off when looking for mode conflicts. */
-const modeToleranceKw = 1e-6;
-
 /** After this many repair rounds, every vehicle still in conflict has its on/off pattern frozen (see `repair`). */
 const freezeAfterRounds = 3;
-
-export interface ModeConflict {
-  readonly kind: 'both-directions' | 'low-charge' | 'low-discharge';
-  readonly vehicle: number;
-  readonly slot: number;
-  readonly chargeKw: number;
-  readonly dischargeKw: number;
-}
-
-export interface SiteConflict {
-  readonly slot: number;
-  readonly importKw: number;
-  readonly exportKw: number;
-  /**
-   * What the site would exchange with the grid before any PV curtailment (kW, positive = import): base load
-   * - PV + the vehicles' net power. The relaxation's import and export are artificial in a conflict slot (it
-   * buys and sells the same kW, and curtails PV for free to buy more), so this, not their sizes, says which
-   * way the site really flows.
-   */
-  readonly uncurtailedNetKw: number;
-}
-
-/** Vehicle-slots and site slots whose answer breaks a rule the LP relaxation does not enforce. */
-export function findModeConflicts(rp: ResolvedProblem, columns: ColumnMap, x: ArrayLike<number>) {
-  const vehicles: ModeConflict[] = [];
-  const site: SiteConflict[] = [];
-  const value = (col: number) => (col >= 0 ? x[col]! : 0);
-  const vehicleNetKw = new Float64Array(rp.slotCount);
-  rp.vehicles.forEach((v, i) => {
-    for (let t = v.arrivalSlot; t < v.endSlot; t++) {
-      const chargeKw = value(columns.charge[i]![t]!);
-      const dischargeKw = value(columns.discharge[i]![t]!);
-      vehicleNetKw[t]! += chargeKw - dischargeKw;
-      const on = (p: number) => p > modeToleranceKw;
-      let kind: ModeConflict['kind'] | undefined;
-      if (on(chargeKw) && on(dischargeKw)) kind = 'both-directions';
-      else if (on(chargeKw) && chargeKw < v.minChargeKw - modeToleranceKw) kind = 'low-charge';
-      else if (on(dischargeKw) && dischargeKw < v.minDischargeKw - modeToleranceKw) kind = 'low-discharge';
-      if (kind) vehicles.push({ kind, vehicle: i, slot: t, chargeKw, dischargeKw });
-    }
-  });
-  for (let t = 0; t < rp.slotCount; t++) {
-    const importKw = value(columns.importKw[t]!) + value(columns.importExcessKw[t]!);
-    const exportKw = value(columns.exportKw[t]!) + value(columns.exportExcessKw[t]!);
-    if (importKw > modeToleranceKw && exportKw > modeToleranceKw) {
-      site.push({ slot: t, importKw, exportKw, uncurtailedNetKw: rp.netBaseKw[t]! + vehicleNetKw[t]! });
-    }
-  }
-  return { vehicles, site, count: vehicles.length + site.length };
-}
 
 /**
  * The plan to return when the solver gives none (a worker failed, the pool closed): the cheapest valid
@@ -171,69 +126,15 @@ function finishPlan(rp: ResolvedProblem, choice: IncumbentChoice, f: Finish): Pl
   };
 }
 
-interface Answer {
-  readonly status: PlanStatus;
-  /** Undefined when the solver gave no answer. */
-  readonly powers?: Float64Array[];
-  readonly pvCurtailedKw?: Float64Array;
-  readonly message?: string;
-  /** When the repair stopped early (time, error): its last LP answer, still with conflicts, to be rounded. */
-  readonly partialX?: Float64Array;
-}
-
-function answerFrom(rp: ResolvedProblem, columns: ColumnMap, x: Float64Array, status: PlanStatus, message?: string): Answer {
-  return {
-    status,
-    powers: extractPowers(rp, columns, x),
-    pvCurtailedKw: extractCurtailment(rp, columns, x),
-    ...(message !== undefined ? { message } : {}),
-  };
-}
-
-/** Exact: lazy binaries until no conflict is left. Returns undefined when out of rounds or time. */
-function solveMilp(rp: ResolvedProblem, run: SolveRun, first: ReturnType<typeof findModeConflicts>, maxRounds: number): Answer | undefined {
-  const vehicleSlots = new Set<number>();
-  const siteSlots = new Set<number>();
-  let conflicts = first;
-  for (let round = 0; round < maxRounds && conflicts.count > 0; round++) {
-    // A flagged vehicle gets binaries in every slot of its stay: flagging single slots only moves the
-    // fractional power to the next slot, round after round.
-    for (const c of conflicts.vehicles) {
-      const v = rp.vehicles[c.vehicle]!;
-      for (let t = v.arrivalSlot; t < v.endSlot; t++) vehicleSlots.add(c.vehicle * rp.slotCount + t);
-    }
-    for (const c of conflicts.site) siteSlots.add(c.slot);
-    const formulation = run.build(rp, vehicleSlots, siteSlots);
-    let session: NetworkSession;
-    try {
-      session = run.open(formulation);
-    } catch {
-      return undefined; // the repair takes over
-    }
-    try {
-      const answer = run.solve(session);
-      run.report('milp');
-      if (!answer.x) return undefined;
-      conflicts = findModeConflicts(rp, formulation.columns, answer.x);
-      if (conflicts.count === 0) {
-        return answerFrom(rp, formulation.columns, answer.x, answer.status === 'optimal' ? 'optimal' : 'feasible');
-      }
-    } finally {
-      session.dispose();
-    }
-  }
-  return undefined;
-}
-
 /** Fixes bounds on the open LP until its answer has no mode conflict; always ends with a valid answer. */
 function repair(
   rp: ResolvedProblem,
   run: SolveRun,
   formulation: Formulation,
   session: NetworkSession,
-  first: { x: Float64Array; conflicts: ReturnType<typeof findModeConflicts> },
+  first: { x: Float64Array; conflicts: ModeConflicts },
   maxRounds: number,
-): Answer {
+): Answer & { readonly x?: Float64Array; readonly touched: ReadonlySet<number> } {
   const { columns } = formulation;
   const lower = Float64Array.from(formulation.lp.colLower);
   const upper = Float64Array.from(formulation.lp.colUpper);
@@ -296,8 +197,11 @@ function repair(
   };
   let { x, conflicts } = first;
   let rounds = 0;
+  /** Every vehicle the repair decided something for: where its plan may be worse than the exact optimum. */
+  const touched = new Set<number>();
   while (conflicts.count > 0) {
     rounds++;
+    for (const c of conflicts.vehicles) touched.add(c.vehicle);
     riskyThisRound = [];
     const lastResort = rounds > maxRounds;
     for (const c of conflicts.vehicles) {
@@ -337,7 +241,7 @@ function repair(
     }
     if (!answer.x) {
       const status = answer.status === 'timed_out' ? 'timed_out' : 'error';
-      return { status, message: `LP repair stopped in round ${rounds}: ${answer.message ?? answer.status}`, partialX: x };
+      return { status, message: `LP repair stopped in round ${rounds}: ${answer.message ?? answer.status}`, partialX: x, touched };
     }
     x = answer.x;
     run.report('repair');
@@ -345,7 +249,8 @@ function repair(
     if (lastResort && conflicts.vehicles.length === 0) break;
   }
   const left = conflicts.count > 0 ? `; ${conflicts.count} site import/export overlap(s) left` : '';
-  return answerFrom(rp, columns, x, 'feasible', `minimum power and single direction enforced by LP repair in ${rounds} round(s)${left}`);
+  const answer = answerFrom(rp, columns, x, 'feasible', `minimum power and single direction enforced by LP repair in ${rounds} round(s)${left}`);
+  return { ...answer, touched, ...(conflicts.count === 0 ? { x } : {}) };
 }
 
 /** What a solve may be given besides its (serialisable) options: a clock and a progress listener. */
@@ -368,7 +273,7 @@ interface SolverOutcome {
  * exact MILP's. With `milp` the repair runs first (fast), so when the MILP runs out of budget its plan is
  * the one returned. Never throws for solver outcomes; disposes every session it opens.
  */
-function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, strategy: IntegerStrategy, maxRounds: number): SolverOutcome {
+function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, strategy: IntegerStrategy, maxRounds: number, polish: ExactPolishOptions = {}): SolverOutcome {
   const name = run.backend.name;
   run.report('build');
   const formulation = run.build(rp, noIntegers.vehicleSlots, noIntegers.siteSlots);
@@ -414,7 +319,8 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
     }
     offerRounded(lp.x);
     run.report('lp');
-    const repaired = noted(repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds));
+    const repairedRaw = repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds);
+    const repaired = noted(repairedRaw);
     if (repaired.powers) offer(repaired, 'lp-repair');
     else if (repaired.partialX) offerRounded(repaired.partialX);
     const repairOutcome: SolverOutcome = {
@@ -422,7 +328,23 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
       ...(repaired.powers ? { source: 'lp-repair' as const } : {}),
       ...(repaired.message !== undefined ? { message: repaired.message } : {}),
     };
-    if (strategy !== 'milp') return repairOutcome;
+    if (strategy !== 'milp') {
+      // The exact polish: small fleets whose repaired plan is further from the bound than the MIP gap get the
+      // lazy MILP over the vehicles the repair touched, started from the repaired plan, within a cap.
+      const capMs = exactPolishCapMs(rp, run, polish, incumbents.bestObjective());
+      if (capMs === undefined || !repairedRaw.x) return repairOutcome;
+      const polished = solveMilp(rp, run, conflicts, maxRounds, {
+        vehicles: repairedRaw.touched,
+        startX: repairedRaw.x,
+        endMs: run.elapsedMs() + capMs,
+        maxNodes: polish.maxNodes ?? exactPolishDefaults.maxNodes,
+      });
+      if (!polished) return { ...repairOutcome, message: `${repaired.message ?? ''}; exact polish (MILP over ${repairedRaw.touched.size} vehicle(s)) gave no plan within its limits` };
+      const answer = noted(polished);
+      offer(answer, 'milp');
+      const how = answer.status === 'optimal' ? 'optimal within the MIP gap' : 'stopped at its node or time limit: its best plan';
+      return { status: answer.status, source: 'milp', message: `${repaired.message ?? ''}; polished by the exact MILP over ${repairedRaw.touched.size} vehicle(s): ${how}` };
+    }
     const exact = solveMilp(rp, run, conflicts, maxRounds);
     if (!exact) return { ...repairOutcome, message: `MILP did not finish within its budget; ${repaired.message ?? ''}` };
     const answer = noted(exact);
@@ -450,7 +372,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);
   const incumbents = new Incumbents(problem, rp);
-  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds);
+  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap).
   if (outcome.status !== 'optimal') incumbents.offerBaselines();
   run.bestObjective = incumbents.bestObjective();

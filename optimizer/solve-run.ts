@@ -83,10 +83,16 @@ export class SolveRun {
     return session;
   }
 
-  /** One backend solve with the time left; `timed_out` without a call when none is left. */
-  solve(session: NetworkSession): LpSolution {
+  /**
+   * One backend solve with the time left (or `capMs`, when less), and at most `mipMaxNodes` nodes: a step
+   * with its own cap, like the exact polish, which stopping at it does not make the solve timed out;
+   * `timed_out` without a call when no time is left.
+   */
+  solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number): LpSolution {
     const remainingMs = this.remainingMs();
-    if (remainingMs <= 0) {
+    const capped = capMs !== undefined && capMs < remainingMs;
+    if (remainingMs <= 0 || (capped && capMs <= 0)) {
+      if (capped) return { status: 'timed_out', iterations: 0, message: `cap of ${capMs} ms reached` };
       this.timedOut = true;
       return { status: 'timed_out', iterations: 0, message: `time limit of ${this.timeLimitMs} ms reached` };
     }
@@ -94,7 +100,7 @@ export class SolveRun {
     const start = this.clock();
     let answer: LpSolution;
     try {
-      answer = session.solve({ timeLimitMs: remainingMs, mipRelGap: this.mipRelGap });
+      answer = session.solve({ timeLimitMs: capped ? capMs : remainingMs, mipRelGap: this.mipRelGap, ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}) });
     } catch (error) {
       answer = { status: 'error', iterations: 0, message: `${this.backend.name} failed: ${(error as Error).message}` };
     }
@@ -103,7 +109,7 @@ export class SolveRun {
     this.rows = session.rowCount();
     // 'feasible' from a backend means its time limit stopped it with an incumbent. A call that finished just
     // as the budget ran out is not timed out: the next call finds nothing left.
-    if (answer.status === 'timed_out' || answer.status === 'feasible') this.timedOut = true;
+    if (!capped && answer.stoppedBy !== 'nodes' && (answer.status === 'timed_out' || answer.status === 'feasible')) this.timedOut = true;
     return answer;
   }
 

@@ -1,7 +1,7 @@
 /**
  * `mpc-events`: model-predictive control that re-plans only when something happened, and in between follows
- * the plan it has. The plan is the same as `mpc`'s (grid's assembly of what is known, solved by the LP backend,
- * validated); what changes is when it is made. A new plan is made when
+ * the plan it has. The plan is the same as `mpc`'s (grid's assembly of what is known, `mpc`'s regularisers and demand-charge
+ * treatment, solved by the LP backend, validated: `mpcPlan` of policies.ts); what changes is when it is made. A new plan is made when
  * - the set of vehicles the controller plans for changed (an arrival, a departure, a declared departure
  *   passing),
  * - a vehicle's simulated energy left the plan's prediction by more than `driftToleranceKwh` (charge taper, a
@@ -14,8 +14,11 @@
  */
 import type { Plan } from '../optimizer/plan.ts';
 import type { PluggedVehicle } from './decision-problem.ts';
-import { planDecision, requireBackend, type Controller, type SolverSetup } from './policies.ts';
+import { mpcDemandChargeTreatment, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
+
+/** The plan of `mpc-events` is `mpc`'s: the same regularisers (robust quick charge) and demand-charge treatment. */
+export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment };
 
 /** Simulated energy this far from the plan's (kWh) makes a new plan. */
 export const driftToleranceKwh = 0.1;
@@ -44,8 +47,8 @@ function stillValid(held: HeldPlan, slotIndex: number, plugged: readonly Plugged
 }
 
 /** The `mpc-events` controller (needs an LP backend, like `mpc`). */
-export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSetup): Controller {
-  requireBackend('mpc-events', solver);
+export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions = mpcEventsOptions): Controller {
+  const backend = requireBackend('mpc-events', solver);
   const maxAgeSlots = Math.max(1, Math.round((maxPlanAgeHours * 60) / inputs.slotMinutes));
   let held: HeldPlan | undefined;
   return {
@@ -53,7 +56,7 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
     decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
       let solverMs = 0;
       if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {
-        const plan = planDecision(inputs, 'mpc', solver, atUtcMs, plugged, previousPeakKw);
+        const plan = mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
         held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])) };
         solverMs = plan.stats.buildMs + plan.stats.solveMs;
       }

@@ -58,17 +58,9 @@ export interface SolverSetup {
   readonly offlineTimeLimitMs?: number;
 }
 
-/** Throws `V2G_ERR_SCENARIO_POLICY` when an LP policy has no backend. */
-export function requireBackend(policy: PolicyName, solver: SolverSetup): void {
-  backendOf(solver, policy);
-}
-
-/** The whole plan over the horizon from `atUtcMs` for what is known then: solved (`mpc`, no regulariser) or a baseline's (event-mpc.ts). */
-export function planDecision(inputs: ReplayInputs, policy: 'mpc' | BaselineName, solver: SolverSetup, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
-  const assembled = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw));
-  return policy === 'mpc'
-    ? solveWithBackend(assembled.problem, solver.backend!, solver.options ?? {})
-    : solveWithBaseline(assembled.problem, policy);
+/** The LP backend of `solver`, or `V2G_ERR_SCENARIO_POLICY` naming `policy` when it has none. */
+export function requireBackend(policy: PolicyName, solver: SolverSetup): LpBackend {
+  return backendOf(solver, policy);
 }
 
 /** Options of the MPC (the named variants fix them; a study may set them directly). */
@@ -98,17 +90,26 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
   return solver.backend;
 }
 
+/**
+ * The MPC's plan over the horizon from `atUtcMs` for what is known then: grid's assembly of the decision
+ * problem, the demand-charge treatment and the regularisers of `options` (mpc-regularisers.ts), solved by
+ * the LP backend. Shared by `mpc*` (first slot applied) and `mpc-events` (plan followed until an event).
+ */
+export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
+  const input = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
+  const dc = input.signals.demandCharge;
+  const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, atUtcMs + inputs.horizonHours * 3_600_000, dc.billingPeriodEndUtcMs) : 1;
+  const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
+  return solveWithBackend(withQuickCharge(assembled.problem, options.variant), backend, solveOptions);
+}
+
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
   const backend = backendOf(solver, policy);
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
-      const input = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
-      const dc = input.signals.demandCharge;
-      const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, atUtcMs + inputs.horizonHours * 3_600_000, dc.billingPeriodEndUtcMs) : 1;
-      const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-      return decisionFrom(solveWithBackend(withQuickCharge(assembled.problem, options.variant), backend, solver.options ?? {}));
+      return decisionFrom(mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw));
     },
   };
 }

@@ -14,13 +14,13 @@
  */
 
 /** What a change is about. `resync`: changes may have been missed; re-read everything. */
-export type ChangeKind = 'plan' | 'session' | 'charger' | 'dispatch' | 'site' | 'signals' | 'resync';
+export type ChangeKind = 'plan' | 'session' | 'charger' | 'dispatch' | 'site' | 'signals' | 'portfolio' | 'resync';
 
 export interface Change {
   readonly kind: ChangeKind;
   /** The site, when known (a charger's change names its charge point instead). */
   readonly siteId?: string;
-  /** The record: plan, session, dispatch id, or the charge point id. */
+  /** The record: plan, session, dispatch or portfolio id, or the charge point id. */
   readonly id?: string;
   /** When the change was published (UTC epoch ms). */
   readonly atUtcMs: number;
@@ -79,7 +79,7 @@ export function changeOf(text: string): Change | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  const kinds: readonly string[] = ['plan', 'session', 'charger', 'dispatch', 'site', 'signals', 'resync'];
+  const kinds: readonly string[] = ['plan', 'session', 'charger', 'dispatch', 'site', 'signals', 'portfolio', 'resync'];
   if (typeof v.kind !== 'string' || !kinds.includes(v.kind) || typeof v.atUtcMs !== 'number') return undefined;
   return {
     kind: v.kind as ChangeKind,

@@ -5,6 +5,7 @@
  * A write that fails announces nothing; an announcement that fails never fails the write (the feed reports it).
  */
 import type { ChargerLinkRecord, ChargerStatusBoard, EvseDeliveryRecord } from '../store/charger-status.ts';
+import type { PortfolioRecord, PortfolioStore } from '../store/portfolio-store.ts';
 import type { DispatchRecord, PlanAttempt, PlanRecord, SessionRecord, SiteRecord, SiteSignalsRecord } from '../store/records.ts';
 import type { Unrevised, WriteCondition } from '../store/store-conflict.ts';
 import type { Store } from '../store/store.ts';
@@ -96,5 +97,24 @@ export function changeNotifyingStatusBoard(board: ChargerStatusBoard, feed: Chan
     },
     putGatewayBeat: (gateway, atUtcMs) => board.putGatewayBeat(gateway, atUtcMs),
     getGatewayBeats: (gateways) => board.getGatewayBeats(gateways),
+  };
+}
+
+/** `portfolios` with every put and delete announced on `feed` (a `portfolio` change naming it; no site). */
+export function changeNotifyingPortfolioStore(portfolios: PortfolioStore, feed: ChangeFeed, clock: { nowUtcMs(): number }): PortfolioStore {
+  const announce = announcer(feed, clock);
+  return {
+    get: (portfolioId) => portfolios.get(portfolioId),
+    list: () => portfolios.list(),
+    async put(portfolio: Unrevised<PortfolioRecord>, condition?: WriteCondition) {
+      const stored = await portfolios.put(portfolio, condition);
+      announce('portfolio', undefined, stored.id);
+      return stored;
+    },
+    async delete(portfolioId) {
+      const existed = await portfolios.delete(portfolioId);
+      if (existed) announce('portfolio', undefined, portfolioId);
+      return existed;
+    },
   };
 }

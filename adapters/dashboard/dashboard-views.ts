@@ -10,9 +10,10 @@ import { dispatchView } from '../http/views/dispatch-view.ts';
 import { chargePointsOf, siteDeliveryView } from '../http/views/delivery-view.ts';
 import { flexibilityView } from '../http/views/flexibility-view.ts';
 import { planView } from '../http/views/plan-view.ts';
-import { siteView } from '../http/views/site-view.ts';
 import { wireInstant } from '../http/wire-time.ts';
 import { costComparison } from './cost-comparison.ts';
+import { PlanRecordCache } from './plan-record-cache.ts';
+import { portfolioSummary } from './portfolio-summary.ts';
 import { replanDiff } from './replan-diff.ts';
 import { vehicleRows } from './vehicle-timeline.ts';
 
@@ -42,10 +43,16 @@ function slotAt(record: PlanRecord, nowUtcMs: number): number | undefined {
   return t >= 0 && t < record.grid.slotCount ? t : undefined;
 }
 
-async function currentPlan(ctx: ServiceContext, siteId: string) {
-  const state = await ctx.store.getPlanState(siteId);
-  const record = state.currentPlanId === undefined ? undefined : await ctx.store.getPlan(siteId, state.currentPlanId);
-  return { state, record };
+const planCaches = new WeakMap<ServiceContext, PlanRecordCache>();
+
+/** The plan in force of a site (and the one before it), read through the service's plan record cache. */
+function currentPlan(ctx: ServiceContext, siteId: string) {
+  let cache = planCaches.get(ctx);
+  if (!cache) {
+    cache = new PlanRecordCache(ctx.store);
+    planCaches.set(ctx, cache);
+  }
+  return cache.inForce(siteId);
 }
 
 /** One site on the overview. */
@@ -90,27 +97,28 @@ async function siteSummary(ctx: ServiceContext, site: SiteRecord, nowUtcMs: numb
 
 export async function overviewView(ctx: ServiceContext) {
   const now = ctx.clock.nowUtcMs();
-  const sites = await ctx.store.listSites();
-  return { at: new Date(now).toISOString(), sites: await Promise.all(sites.map((s) => siteSummary(ctx, s, now))) };
+  const [records, portfolios] = await Promise.all([ctx.store.listSites(), ctx.portfolios.list()]);
+  const sites = await Promise.all(records.map((s) => siteSummary(ctx, s, now)));
+  const byId = new Map(sites.map((s) => [s.id, s]));
+  return { at: new Date(now).toISOString(), portfolios: portfolios.map((p) => portfolioSummary(p, byId, now)), sites };
 }
 
 /** One site's page. */
 export async function sitePageView(ctx: ServiceContext, site: SiteRecord) {
   const now = ctx.clock.nowUtcMs();
   const zone = site.timeZone;
-  const [{ state, record }, sessions, dispatches, statuses, recent] = await Promise.all([
+  const [{ state, record, previous }, sessions, dispatches, statuses] = await Promise.all([
     currentPlan(ctx, site.id),
     ctx.store.listSessions(site.id),
     ctx.store.listDispatches(site.id),
     ctx.chargerStatus.getMany(chargePointsOf(site)),
-    ctx.store.listPlans(site.id, 2),
   ]);
-  const previous = record ? recent.find((p) => p.id !== record.id && p.createdAtUtcMs <= record.createdAtUtcMs) : undefined;
   // The plan without its per-vehicle arrays: the timeline rows carry them, with the state of charge.
   const plan = record ? (({ vehicles: _vehicles, ...rest }) => rest)(planView(record, state, now)) : null;
   return {
     at: wireInstant(now, zone),
-    site: siteView(site),
+    // What the page shows of the site (the API's site view adds every charger, the tariff and the schedules).
+    site: { id: site.id, name: site.name, timeZone: zone, currency: site.currency, slotMinutes: site.slotMinutes, connection: { importLimitKw: site.connectionImportKw, ...(site.connectionExportKw !== undefined ? { exportLimitKw: site.connectionExportKw } : {}) } },
     plan,
     nowSlot: record ? (slotAt(record, now) ?? null) : null,
     /** Per slot of plan.site.slots: the fleet's charging and discharging (kW, >= 0). */

@@ -1,7 +1,12 @@
 /**
  * The dashboard's per-vehicle timeline rows: plug window, planned power and state of charge per slot, the
  * target at departure, V2G consent and any shortfall with its reason, one row per session of the site (sessions
- * the plan dropped or that came after it are rows too, saying so). Computed once per plan and session list.
+ * the plan dropped or that came after it are rows too, saying so). Computed once per plan and session list:
+ * the rows of a site are kept until its plan, its sessions (ids, revisions, updates) or the site change.
+ *
+ * Compact on purpose (a 1,000-vehicle page is the dashboard's heaviest read): a vehicle's power and state of
+ * charge are sent over its plug window only (outside it the power is zero and the state of charge does not
+ * move), so a row carries tens of numbers instead of two arrays over the whole horizon.
  */
 import { resolveProblem, type ResolvedVehicle } from '../../optimizer/resolved-problem.ts';
 import type { PlanRecord, SessionRecord, SiteRecord } from '../store/records.ts';
@@ -10,7 +15,11 @@ import { wireInstant } from '../http/wire-time.ts';
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** One session on the timeline. Slot indices refer to the plan's `site.slots`; SoC values are percent of capacity. */
+/**
+ * One session on the timeline. Slot indices refer to the plan's `site.slots`; SoC values are percent of
+ * capacity. The series cover the plug window only: `powerKw[i]` is slot `plugSlots.from + i`, `socPct[i]` the
+ * boundary before it (so `socPct` has one value more, the last at `plugSlots.to`).
+ */
 export interface VehicleRow {
   readonly sessionId: string;
   readonly chargerId: string;
@@ -20,9 +29,9 @@ export interface VehicleRow {
   readonly capacityKwh: number;
   /** First slot plugged in and the slot of departure (exclusive), clipped to the horizon; absent when not planned. */
   readonly plugSlots?: { readonly from: number; readonly to: number };
-  /** Planned power per slot (kW, + charge, - discharge); empty when not planned. */
+  /** Planned power per slot of the plug window (kW, + charge, - discharge; length to - from); empty when not planned. */
   readonly powerKw: readonly number[];
-  /** State of charge at each slot boundary (%, length slots + 1); empty when not planned. */
+  /** State of charge at each slot boundary of the plug window (%, length to - from + 1); empty when not planned. */
   readonly socPct: readonly number[];
   readonly targetSocPct?: number;
   /** Planned state of charge at departure (or at the horizon's end, for a later departure). */
@@ -82,8 +91,8 @@ function plannedRows(record: PlanRecord) {
     const reason = shortfallReason(v, rp.slotHours, pv.shortfallKwh);
     rows.set(pv.id, {
       plugSlots: { from: v.arrivalSlot, to: end },
-      powerKw: pv.powerKw.map(r3),
-      socPct: pv.energyKwh.map(pct),
+      powerKw: pv.powerKw.slice(v.arrivalSlot, end).map(r3),
+      socPct: pv.energyKwh.slice(v.arrivalSlot, end + 1).map(pct),
       targetSocPct: pct(v.targetEnergyKwh),
       departureSocPct: pct(pv.energyKwh[end]!),
       v2gPlanned: v.maxDischargeKw.some((kw) => kw > 0),
@@ -96,8 +105,20 @@ function plannedRows(record: PlanRecord) {
   return rows;
 }
 
-/** The timeline rows of `sessions` under the plan in force (sorted by departure, then id). */
-export function vehicleRows(site: SiteRecord, sessions: readonly SessionRecord[], record: PlanRecord | undefined): VehicleRow[] {
+/** The rows last built per site, with what they were built from. */
+const built = new Map<string, { readonly record: PlanRecord | undefined; readonly key: string; readonly rows: readonly VehicleRow[] }>();
+
+/** The timeline rows of `sessions` under the plan in force (sorted by departure, then id); the same array while nothing changed. */
+export function vehicleRows(site: SiteRecord, sessions: readonly SessionRecord[], record: PlanRecord | undefined): readonly VehicleRow[] {
+  const key = `${site.revision}\u0000${site.updatedAtUtcMs}\u0000${sessions.map((s) => `${s.id}:${s.revision}:${s.updatedAtUtcMs}`).join('\u0000')}`;
+  const last = built.get(site.id);
+  if (last && last.record === record && last.key === key) return last.rows;
+  const rows = buildRows(site, sessions, record);
+  built.set(site.id, { record, key, rows });
+  return rows;
+}
+
+function buildRows(site: SiteRecord, sessions: readonly SessionRecord[], record: PlanRecord | undefined): VehicleRow[] {
   const zone = site.timeZone;
   const rows = record ? plannedRows(record) : new Map();
   const dropped = new Map((record?.droppedSessions ?? []).map((d) => [d.id, d.message]));

@@ -103,7 +103,7 @@ export class AttemptRunner<D, R> {
     this.active.set(id, { bull, token });
     let result: R;
     try {
-      result = await this.processor(snapshot);
+      result = await this.processor(snapshot, (progress) => bull.updateProgress(progress));
     } catch (error) {
       stopLease();
       this.active.delete(id);

@@ -9,7 +9,7 @@
  *   and run time, whatever BullMQ's own state (a job parked by the worker is delayed in BullMQ).
  */
 import type { Job as BullJob, JobState as BullState } from 'bullmq';
-import type { BackoffOptions, Job, JobState } from './queue.ts';
+import type { BackoffOptions, Job, JobProgress, JobState } from './queue.ts';
 
 /** BullMQ job data: the port job's data plus what its worker needs. */
 export interface Envelope<D> {
@@ -98,6 +98,8 @@ export function snapshotOf<D, R>(bull: BullJob<Envelope<D>>, view: SnapshotView<
     ...(bull.failedReason ? { failedReason: bull.failedReason } : {}),
     ...(view.failedCode !== undefined ? { failedCode: view.failedCode } : {}),
     ...(view.state === 'completed' && returned !== null && returned !== undefined ? { returnValue: returned as R } : {}),
+    // BullMQ's progress is 0 until the processor reports an object.
+    ...(typeof bull.progress === 'object' && bull.progress !== null ? { progress: bull.progress as JobProgress } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   AddOptions,
   BackoffOptions,
   Job,
+  JobProgress,
   JobQueue,
   JobState,
   JobTemplate,
@@ -51,6 +52,7 @@ interface InternalJob<D, R> {
   failedReason?: string;
   failedCode?: string;
   returnValue?: R;
+  progress?: JobProgress;
   cancelTimer?: CancelTimer;
 }
 
@@ -250,7 +252,10 @@ export class MemoryQueue<D, R> implements JobQueue<D, R> {
     let done: Promise<void> | undefined;
     done = (async () => {
       try {
-        const result = await processor(this.snapshot(job));
+        const result = await processor(this.snapshot(job), (progress) => {
+          job.progress = progress;
+          return Promise.resolve();
+        });
         job.returnValue = result;
         this.finish(job, 'completed');
         this.emit({ type: 'completed', job: this.snapshot(job), durationMs: performance.now() - started });

@@ -57,10 +57,18 @@ export interface Job<D, R> {
   /** `code` of the error that failed the job, when it had one. */
   readonly failedCode?: string;
   readonly returnValue?: R;
+  /** The latest progress the processor reported while the job ran (BullMQ `job.progress`); kept once it ends. */
+  readonly progress?: JobProgress;
 }
 
-/** Runs one attempt of a job; throw to fail it (see retries above). */
-export type Processor<D, R> = (job: Job<D, R>) => Promise<R>;
+/** What a running job reports about itself: plain JSON data (e.g. a solve's phase, round, best plan, bound, gap). */
+export type JobProgress = Readonly<Record<string, unknown>>;
+
+/** Stores a running job's progress (BullMQ `job.updateProgress`); resolves once stored. */
+export type ProgressReporter = (progress: JobProgress) => Promise<void>;
+
+/** Runs one attempt of a job; throw to fail it (see retries above). `reportProgress` updates the job's `progress`. */
+export type Processor<D, R> = (job: Job<D, R>, reportProgress: ProgressReporter) => Promise<R>;
 
 /** A cron schedule in an IANA zone (5 or 6 fields; cron-parser syntax). */
 export interface RepeatOptions {

@@ -27,6 +27,8 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     output_flag: false,
     time_limit: Math.max(0.001, options.timeLimitMs / 1000),
     mip_rel_gap: options.mipRelGap,
+    ...(options.simplex ? { simplex_strategy: options.simplex === 'primal' ? 4 : 1 } : {}),
+    ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
   });
   model.run();
   const modelStatus = model.getModelStatus();
@@ -38,6 +40,12 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
     const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual } : {};
     return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...rowDual };
+  }
+  if (modelStatus === status.solutionLimit) {
+    // mip_max_nodes reached (the only solution-type limit set here).
+    return hasPrimal
+      ? { status: 'feasible', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations, stoppedBy: 'nodes', message: 'HiGHS stopped at its node limit with an incumbent' }
+      : { status: 'timed_out', iterations, stoppedBy: 'nodes', message: 'HiGHS reached its node limit without a solution' };
   }
   if (modelStatus === status.timeLimit || modelStatus === status.iterationLimit || modelStatus === status.interrupted) {
     return hasPrimal
@@ -81,6 +89,8 @@ export function createHighsBackend(highs: Highs): LpBackend {
         ...(lp.integerCount > 0 ? { integrality: lp.integrality } : {}),
       });
       const isMip = lp.integerCount > 0;
+      let numRows = lp.numRows;
+      let numCols = lp.numCols;
       return {
         solve: (options) => run(highs, model, isMip, options),
         setColBounds: (col, lower, upper) => {
@@ -92,8 +102,24 @@ export function createHighsBackend(highs: Highs): LpBackend {
           model.addRows({
             lower: rows.lower,
             upper: rows.upper,
-            matrix: { format: 'csr', numRows: count, numCols: lp.numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
+            matrix: { format: 'csr', numRows: count, numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
           });
+          numRows += count;
+        },
+        addCols: (cols) => {
+          const count = cols.cost.length;
+          if (count === 0) return;
+          model.addCols({
+            cost: cols.cost,
+            lower: cols.lower,
+            upper: cols.upper,
+            matrix: { format: 'csc', numRows, numCols: count, starts: cols.starts, indices: cols.rows, values: cols.values },
+          });
+          numCols += count;
+        },
+        setStart: (x) => {
+          // HiGHS checks the start and ignores one that is not feasible: a hint, never a constraint.
+          model.setSolution({ colValue: x });
         },
         dispose: () => model.dispose(),
       };

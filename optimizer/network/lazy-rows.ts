@@ -83,33 +83,46 @@ export function addKnownNetworkRows(b: LinearProgramBuilder, rp: ResolvedProblem
   return { ...rows, inModel, known };
 }
 
-/** For every (slot, limit) whose rows `x` breaks, the key of its most violated row not yet in the model. */
+/**
+ * For every (slot, limit) whose rows `x` breaks, the key of its most violated row not yet in the model.
+ * Each slot's net vehicle powers are read once; a slot where no vehicle draws or feeds breaks no row (every
+ * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon).
+ */
 export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
   const n = rows.templates.length;
+  const vehicleCount = rows.charge.length;
+  const netKw = new Float64Array(vehicleCount);
+  const worstBy = new Map<number, number>();
+  const worstKey = new Map<number, number>();
   const out: number[] = [];
   for (let t = 0; t < rows.slotCount; t++) {
-    const worst = new Map<number, { key: number; by: number }>();
-    rows.templates.forEach((row, k) => {
+    let anyPower = false;
+    for (let i = 0; i < vehicleCount; i++) {
+      const c = rows.charge[i]![t]!;
+      const d = rows.discharge[i]![t]!;
+      const p = (c >= 0 ? x[c]! : 0) - (d >= 0 ? x[d]! : 0);
+      netKw[i] = p;
+      if (p !== 0) anyPower = true;
+    }
+    if (!anyPower) continue;
+    worstBy.clear();
+    worstKey.clear();
+    for (let k = 0; k < n; k++) {
       const key = t * n + k;
-      if (inModel.has(key)) return;
+      if (inModel.has(key)) continue;
+      const row = rows.templates[k]!;
       let activity = 0;
-      let any = false;
-      for (let j = 0; j < row.vehicles.length; j++) {
-        const i = row.vehicles[j]!;
-        const c = rows.charge[i]![t]!;
-        const d = rows.discharge[i]![t]!;
-        if (c < 0 && d < 0) continue;
-        any = true;
-        activity += row.coefficients[j]! * ((c >= 0 ? x[c]! : 0) - (d >= 0 ? x[d]! : 0));
-      }
-      if (!any) return;
+      for (let j = 0; j < row.vehicles.length; j++) activity += row.coefficients[j]! * netKw[row.vehicles[j]!]!;
       const tolerance = lazyRowToleranceA + 1e-9 * Math.abs(row.upper);
       const by = Math.max(activity - row.upper, row.lower - activity);
-      if (by <= tolerance) return;
-      const best = worst.get(row.limit);
-      if (best === undefined || by > best.by) worst.set(row.limit, { key, by });
-    });
-    for (const w of worst.values()) out.push(w.key);
+      if (by <= tolerance) continue;
+      const best = worstBy.get(row.limit);
+      if (best === undefined || by > best) {
+        worstBy.set(row.limit, by);
+        worstKey.set(row.limit, key);
+      }
+    }
+    for (const key of worstKey.values()) out.push(key);
   }
   return out;
 }
@@ -171,6 +184,7 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
       }
     },
     setColBounds: (col, lower, upper) => session.setColBounds(col, lower, upper),
+    ...(session.setStart ? { setStart: (x: Float64Array) => session.setStart!(x) } : {}),
     addRows: (more) => {
       session.addRows(more);
       nextRow += more.lower.length;

@@ -89,9 +89,11 @@ function violation(sum: readonly number[], limits: SharedRowLimits, tol: number)
 function capsFrom<P>(wantImport: readonly ArrayLike<number>[], wantExport: readonly ArrayLike<number>[], sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits) {
   const floorsI = sites.map((s) => s.inflexibleNetKw.map((x) => Math.max(0, x)));
   const floorsE = sites.map((s) => s.inflexibleNetKw.map((x) => Math.max(0, -x)));
-  const imp = splitSharedLimit(limits.importLimitKw, floorsI, wantImport.map((a) => Array.from(a)));
+  const deep = sites.every((s) => s.minNetImportKw) ? sites.map((s) => s.minNetImportKw!) : undefined;
+  const imp = splitSharedLimit(limits.importLimitKw, floorsI, wantImport.map((a) => Array.from(a)), deep);
   const exp = splitSharedLimit(limits.exportLimitKw, floorsE, wantExport.map((a) => Array.from(a)));
-  return { imp, exp };
+  const plainExcessKw = limits.importLimitKw.map((l, t) => Math.max(0, floorsI.reduce((a, f) => a + f[t]!, 0) - l));
+  return { imp, exp, plainExcessKw };
 }
 
 /** Caps that keep an already feasible iterate's plans and share the slack (so a re-plan of one site stays within). */
@@ -198,7 +200,7 @@ export async function coordinatePortfolio<P>(sites: readonly SiteSubproblem<P>[]
   const breaches: PortfolioPlan<P>['breaches'][number][] = [];
   netImportKw.forEach((n, t) => {
     const overI = n - limits.importLimitKw[t]!;
-    if (overI > tol) breaches.push({ slot: t, direction: 'import', excessKw: overI, reason: excessReason(caps.imp.unavoidableExcessKw[t]!, 'import') });
+    if (overI > tol) breaches.push({ slot: t, direction: 'import', excessKw: overI, reason: excessReason(caps.imp.unavoidableExcessKw[t]!, 'import', caps.plainExcessKw[t]!) });
     const overE = -limits.exportLimitKw[t]! - n;
     if (overE > tol) breaches.push({ slot: t, direction: 'export', excessKw: overE, reason: excessReason(caps.exp.unavoidableExcessKw[t]!, 'export') });
   });
@@ -220,10 +222,17 @@ export async function coordinatePortfolio<P>(sites: readonly SiteSubproblem<P>[]
   };
 }
 
-function excessReason(unavoidableKw: number, direction: 'import' | 'export'): string {
-  return unavoidableKw > 0
-    ? `the sites' inflexible ${direction === 'import' ? 'load (base load minus PV)' : 'PV surplus'} alone exceeds the shared limit by ${Math.round(unavoidableKw * 1000) / 1000} kW: unavoidable`
-    : `a site could not keep its share of the shared ${direction} limit (see its plan's excess)`;
+function excessReason(unavoidableKw: number, direction: 'import' | 'export', inflexibleExcessKw = 0): string {
+  const kw = (x: number) => Math.round(x * 1000) / 1000;
+  if (unavoidableKw > 0) {
+    return direction === 'import'
+      ? `the sites' inflexible load (base load minus PV) exceeds the shared limit by ${kw(unavoidableKw)} kW even with every plugged-in vehicle discharging at full power: unavoidable`
+      : `the sites' inflexible PV surplus alone exceeds the shared limit by ${kw(unavoidableKw)} kW: unavoidable`;
+  }
+  if (inflexibleExcessKw > 0) {
+    return `the sites' inflexible load (base load minus PV) exceeds the shared limit by ${kw(inflexibleExcessKw)} kW; the plugged-in vehicles could not discharge enough to cover it (energy, reserve or departure targets): unavoidable with this fleet`;
+  }
+  return `a site could not keep its share of the shared ${direction} limit (see its plan's excess)`;
 }
 
 /**

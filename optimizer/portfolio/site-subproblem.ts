@@ -4,13 +4,17 @@
  * import and export (its share of the feeder). `problemSubproblem` makes one from an optimizer Problem.
  */
 import type { Plan } from '../plan.ts';
-import { limits, type Problem } from '../problem.ts';
+import { limits, problemDefaults, type Problem } from '../problem.ts';
 
 /** What a site is asked to solve. Arrays are per slot. */
 export interface SiteRequest {
   /** Added to the import price and to the export price (per kWh): the feeder's price of net import. */
   readonly adderPerKwh: readonly number[];
-  /** Upper bound on the site's import (kW), on top of its own limits; omitted = none. */
+  /**
+   * Upper bound on the site's net import (kW), on top of its own limits; omitted = none. A negative cap
+   * means "export at least this much": the site's import limit is 0, its export limit the cap's magnitude,
+   * and exporting there is rewarded (as a site export delivery) so it exports whenever it physically can.
+   */
   readonly importCapKw?: readonly number[];
   /** Upper bound on the site's export (kW), on top of its own limits; omitted = none. */
   readonly exportCapKw?: readonly number[];
@@ -37,6 +41,12 @@ export interface SiteSubproblem<P = Plan> {
   readonly slotHours: number;
   /** Base load minus PV per slot (kW): net import no schedule can avoid without discharging. */
   readonly inflexibleNetKw: readonly number[];
+  /**
+   * The lowest net import the site could reach per slot (kW): inflexible load minus what its plugged-in
+   * vehicles can discharge, not below its export limit (an optimistic floor: energy is not checked). Lets
+   * the coordinator ask sites to discharge when the limit is below their inflexible load.
+   */
+  readonly minNetImportKw?: readonly number[];
   /** A typical price magnitude (per kWh), to scale the coordinator's first steps. */
   readonly priceScalePerKwh: number;
   solve(request: SiteRequest): Promise<SiteSolution<P>>;
@@ -44,8 +54,29 @@ export interface SiteSubproblem<P = Plan> {
 
 const capped = (own: readonly number[] | undefined, cap: readonly number[] | undefined, T: number): number[] | undefined => {
   if (!cap) return own ? [...own] : undefined;
-  return Array.from({ length: T }, (_, t) => Math.min(own?.[t] ?? Infinity, cap[t] ?? Infinity)).map((x) => Math.min(x, limits.maxPowerKw));
+  return Array.from({ length: T }, (_, t) => Math.max(0, Math.min(own?.[t] ?? Infinity, cap[t] ?? Infinity))).map((x) => Math.min(x, limits.maxPowerKw));
 };
+
+const powerAt = (bound: number | readonly number[] | undefined, t: number): number => (bound === undefined ? 0 : typeof bound === 'number' ? bound : (bound[t] ?? 0));
+
+/** See `SiteSubproblem.minNetImportKw`. */
+export function minNetImportOf(problem: Problem, inflexibleNetKw: readonly number[]): number[] {
+  const discharge = new Array<number>(problem.slotCount).fill(0);
+  for (const v of problem.vehicles) {
+    for (let t = Math.max(0, v.arrivalSlot); t < Math.min(problem.slotCount, v.departureSlot); t++) discharge[t]! += powerAt(v.maxDischargeKw, t);
+  }
+  return inflexibleNetKw.map((n, t) => Math.min(n, Math.max(n - discharge[t]!, -(problem.exportLimitKw?.[t] ?? 0))));
+}
+
+/** Reward per kWh for a negative cap (must export): half the shortfall penalty, within the price bound (as a site export delivery). */
+function exportRewardPerKwh(problem: Problem, slots: readonly number[], adderPerKwh: readonly number[]): number {
+  let highest = 0;
+  for (const t of slots) {
+    const adder = adderPerKwh[t] ?? 0;
+    highest = Math.max(highest, Math.abs(problem.importPricePerKwh[t]! + adder) + 1, Math.abs((problem.exportPricePerKwh?.[t] ?? 0) + adder) + 1);
+  }
+  return Math.max(0, Math.min(0.5 * (problem.shortfallPenaltyPerKwh ?? problemDefaults.shortfallPenaltyPerKwh), limits.maxPricePerKwh - highest));
+}
 
 /** A subproblem over an optimizer Problem; `solve` runs any backend (its plan must carry a relaxation bound to certify). */
 export function problemSubproblem(id: string, problem: Problem, solve: (p: Problem) => Promise<Plan>): SiteSubproblem<Plan> {
@@ -57,12 +88,16 @@ export function problemSubproblem(id: string, problem: Problem, solve: (p: Probl
     slotCount: T,
     slotHours: problem.slotHours,
     inflexibleNetKw,
+    minNetImportKw: minNetImportOf(problem, inflexibleNetKw),
     priceScalePerKwh,
     async solve(request) {
-      const a = request.adderPerKwh;
+      const mustExport = (request.importCapKw ?? []).flatMap((c, t) => (c < 0 && t < T ? [t] : []));
+      const reward = mustExport.length > 0 ? exportRewardPerKwh(problem, mustExport, request.adderPerKwh) : 0;
+      const a = Array.from({ length: T }, (_, t) => (request.adderPerKwh[t] ?? 0) + (request.importCapKw?.[t] !== undefined && request.importCapKw[t]! < 0 ? reward : 0));
       const importLimitKw = capped(problem.importLimitKw, request.importCapKw, T);
-      // No export agreed (omitted) stays 0; a cap can only lower it.
-      const exportLimitKw = request.exportCapKw ? Array.from({ length: T }, (_, t) => Math.min(problem.exportLimitKw?.[t] ?? 0, request.exportCapKw![t] ?? Infinity)) : problem.exportLimitKw;
+      // No export agreed (omitted) stays 0; a cap can only lower it; a negative import cap caps export at its magnitude.
+      const exportCap = (t: number) => Math.min(request.exportCapKw?.[t] ?? Infinity, (request.importCapKw?.[t] ?? 0) < 0 ? -request.importCapKw![t]! : Infinity);
+      const exportLimitKw = request.exportCapKw || mustExport.length > 0 ? Array.from({ length: T }, (_, t) => Math.min(problem.exportLimitKw?.[t] ?? 0, exportCap(t))) : problem.exportLimitKw;
       const priced: Problem = {
         ...problem,
         importPricePerKwh: problem.importPricePerKwh.map((p, t) => p + (a[t] ?? 0)),
@@ -78,6 +113,26 @@ export function problemSubproblem(id: string, problem: Problem, solve: (p: Probl
       const relaxation = plan.stats.relaxationObjective;
       const pricedBound = plan.status === 'optimal' || plan.status === 'feasible' ? Math.min(plan.cost.objective, relaxation ?? (plan.status === 'optimal' ? plan.cost.objective : -Infinity)) : -Infinity;
       return { netImportKw, importKw, exportKw, objective: plan.cost.objective - adderCost, pricedBound, importExcessKw: plan.site.importExcessKw, status: plan.status, plan };
+    },
+  };
+}
+
+/**
+ * The site seen on the first `slotCount` slots only (portfolio members with longer horizons than the
+ * common one): the coordinator prices and sums those slots; the site still solves its whole problem, and
+ * its plan beyond them is its own.
+ */
+export function firstSlotsOf<P>(site: SiteSubproblem<P>, slotCount: number): SiteSubproblem<P> {
+  if (slotCount >= site.slotCount) return site;
+  const cut = <T>(a: readonly T[]) => a.slice(0, slotCount);
+  return {
+    ...site,
+    slotCount,
+    inflexibleNetKw: cut(site.inflexibleNetKw),
+    ...(site.minNetImportKw ? { minNetImportKw: cut(site.minNetImportKw) } : {}),
+    async solve(request) {
+      const s = await site.solve(request);
+      return { ...s, netImportKw: cut(s.netImportKw), importKw: cut(s.importKw), exportKw: cut(s.exportKw), importExcessKw: cut(s.importExcessKw) };
     },
   };
 }

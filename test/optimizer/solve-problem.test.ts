@@ -56,7 +56,8 @@ describe('every plan validates', () => {
         expectGoodPlan(p, plan);
         expect(atMost(relaxation(plan), plan.cost.objective)).toBe(true);
         expect(plan.stats.backend).toBe('highs');
-        expect(plan.stats.integerColumns).toBe(0);
+        // Integer columns only from the exact polish of a small fleet (exact-polish.ts), which says so.
+        if (!plan.message?.includes('exact polish') && !plan.message?.includes('exact MILP')) expect(plan.stats.integerColumns).toBe(0);
       }),
       fcParams(1001, 150),
     );
@@ -126,7 +127,8 @@ describe('the optimum is never worse than a baseline (problems without minimum p
     fc.assert(
       fc.property(arbProblem({ maxVehicles: 4, maxSlots: 12, minPower: false }), (p) => {
         const plan = solveWithBackend(p, highs, repair);
-        if (plan.status !== 'optimal') return;
+        // The exact polish's MILP optimum (origin milp) may cost more than the relaxation: only the LP's own is exact.
+        if (plan.status !== 'optimal' || plan.origin?.source !== 'lp') return;
         expect(nearlyEqual(plan.cost.objective, relaxation(plan)), `${plan.cost.objective} vs ${relaxation(plan)}: ${show(p)}`).toBe(true);
       }),
       fcParams(2002, 200),
@@ -652,7 +654,8 @@ describe('golden cases (optimum computed by hand)', () => {
 
     it.each(runs)('%s', (_label, backend, integerStrategy) => {
       const plan = solveWithBackend(problem, backend(), { integerStrategy });
-      expectGoodPlan(problem, plan, integerStrategy === 'milp' ? ['optimal'] : ['feasible']);
+      // HiGHS polishes a small repaired fleet by the exact MILP (exact-polish.ts): proven optimal then.
+      expectGoodPlan(problem, plan, integerStrategy === 'milp' ? ['optimal'] : backend().name === 'highs' ? ['optimal'] : ['feasible']);
       expect(relaxation(plan)).toBeCloseTo(0.25, 6);
       expect(plan.cost.objective).toBeCloseTo(0.414, 6);
       expect(plan.vehicles[0]!.powerKw).toEqual([0, 4.14, 0, 0].map((kw) => expect.closeTo(kw, 6)));

@@ -114,13 +114,11 @@ export function FlexibilityChart({ page, slots }: { page: SitePage; slots: reado
 export function VehicleChart({ page, row }: { page: SitePage; row: VehicleRow }) {
   const data = useMemo((): uPlot.AlignedData => {
     const x = slotTimes(page);
-    const plugged = (t: number) => row.plugSlots !== undefined && t >= row.plugSlots.from && t < row.plugSlots.to;
-    return [
-      x,
-      closed(row.powerKw.map((p, t) => (plugged(t) ? p : null)) as number[]),
-      row.socPct.map((s, t) => (row.plugSlots !== undefined && t >= row.plugSlots.from && t <= row.plugSlots.to ? s : null)) as number[],
-      x.map(() => row.targetSocPct ?? null) as number[],
-    ];
+    // The row's series cover its plug window (from `plugSlots.from`); outside it nothing is drawn.
+    const from = row.plugSlots?.from ?? 0;
+    const inWindow = (values: readonly number[], t: number) => (t >= from && t - from < values.length ? values[t - from]! : null);
+    const power = x.slice(0, -1).map((_, t) => inWindow(row.powerKw, t));
+    return [x, [...power, power[power.length - 1] ?? null] as number[], x.map((_, t) => inWindow(row.socPct, t)) as number[], x.map(() => row.targetSocPct ?? null) as number[]];
   }, [page, row]);
   const options: Omit<uPlot.Options, 'width' | 'height'> = {
     title: `${row.sessionId}: planned power (kW) and state of charge (%)`,

@@ -35,12 +35,29 @@ export const money = (x: number, currency: string) => x.toLocaleString('en-GB', 
 export const pricePerKwh = (x: number, currency: string) => `${x.toLocaleString('en-GB', { maximumFractionDigits: 4 })} ${currency}/kWh`;
 export const signed = (x: number, unit: string) => `${x > 0 ? '+' : ''}${x.toLocaleString('en-GB', { maximumFractionDigits: 2 })} ${unit}`;
 
-/** The UTC offset (minutes) of `zone` at `utcMs`. */
-function offsetMinutes(utcMs: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(utcMs));
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>();
+const quarterMs = 900_000;
+
+/** The UTC offset (minutes) of `zone` at `utcMs`. Offsets change only on quarter-hours, so each quarter-hour is asked once. */
+export function offsetMinutes(utcMs: number, zone: string): number {
+  const quarter = Math.floor(utcMs / quarterMs);
+  const key = `${zone}|${quarter}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  let f = offsetFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    offsetFormatters.set(zone, f);
+  }
+  const at = quarter * quarterMs;
+  const parts = f.formatToParts(new Date(at));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
+  const minutes = Math.round((asUtc - at) / 60_000);
+  if (offsets.size > 10_000) offsets.clear();
+  offsets.set(key, minutes);
+  return minutes;
 }
 
 /**

@@ -10,6 +10,7 @@ import './styles.css';
 import { api, ApiError, savedToken, saveToken } from './api.ts';
 import { dateTime, kw, money } from './format.ts';
 import { connectLive, type LiveState } from './live.ts';
+import { Portfolios } from './portfolios.tsx';
 import { SiteView } from './site-page.tsx';
 import type { Me, Overview, SitePage } from './types.ts';
 
@@ -67,6 +68,7 @@ function LiveBanner({ state }: { state: LiveState }) {
 function OverviewView({ overview }: { overview: Overview }) {
   return (
     <main>
+      {overview.portfolios.length > 0 ? <Portfolios portfolios={overview.portfolios} /> : null}
       <h1>Sites</h1>
       {overview.sites.length === 0 ? <p>No sites yet.</p> : null}
       <div class="cards" data-testid="overview">

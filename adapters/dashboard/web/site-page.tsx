@@ -1,10 +1,12 @@
 /** One site: plan charts, the last re-plan, vehicles, chargers, dispatches and flexibility, with the actions the token may take. */
+import { useState } from 'preact/hooks';
 import { FlexibilityChart, LoadChart, PriceChart, VehicleChart } from './charts.tsx';
 import { CancelDispatch, DispatchForm, ReplanButton, SessionEditor } from './forms.tsx';
 import { dateTime, kw, kwh, money, pricePerKwh, signed } from './format.ts';
 import type { Me, ReplanDiff, SitePage } from './types.ts';
 import { VehicleTimeline } from './vehicles.tsx';
 import { VirtualRows } from './virtual-rows.tsx';
+import { WhenVisible } from './when-visible.tsx';
 
 const can = (me: Me, scope: string) => me.scopes.includes('admin') || me.scopes.includes(scope);
 
@@ -39,6 +41,52 @@ function LastReplan({ diff, zone, currency }: { diff: ReplanDiff; zone: string; 
         <p>The first plan of this site since the service started (nothing to compare).</p>
       )}
     </section>
+  );
+}
+
+/** The plan's slots as a table (the charts' numbers, for keyboard and screen-reader users and for reading exact values). */
+function SlotTable({ page }: { page: SitePage }) {
+  const [open, setOpen] = useState(false);
+  const plan = page.plan!;
+  const zone = page.site.timeZone;
+  const currency = page.site.currency;
+  return (
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>The plan's slots as a table</summary>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Slot ({zone})</th>
+              <th scope="col">Import price ({currency}/kWh)</th>
+              <th scope="col">Export price ({currency}/kWh)</th>
+              <th scope="col">Base load (kW)</th>
+              <th scope="col">PV (kW)</th>
+              <th scope="col">Fleet (kW)</th>
+              <th scope="col">Net import (kW)</th>
+              <th scope="col">Import limit (kW)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {/* Rendered only while open: the first render draws the charts, not 96 hidden rows. */}
+            {open ? plan.site.slots.map((s, t) => (
+              <tr key={s.start}>
+                <th scope="row">{dateTime(s.start, zone)}</th>
+                <td>{s.importPricePerKwh}</td>
+                <td>{s.exportPricePerKwh}</td>
+                <td>{s.baseLoadKw}</td>
+                <td>{s.pvKw}</td>
+                <td>{Math.round((page.fleet!.chargeKw[t]! - page.fleet!.dischargeKw[t]!) * 1000) / 1000}</td>
+                <td>{s.netKw}</td>
+                <td>
+                  {s.importLimitKw} ({s.importLimitSource})
+                </td>
+              </tr>
+            )) : null}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 
@@ -117,41 +165,7 @@ export function SiteView({ page, me, token, selected, onSelect }: { page: SitePa
         <section aria-label="Charts" class="charts">
           <PriceChart page={page} />
           <LoadChart page={page} />
-          <details>
-            <summary>The plan's slots as a table</summary>
-            <div class="table-scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Slot ({zone})</th>
-                    <th scope="col">Import price ({currency}/kWh)</th>
-                    <th scope="col">Export price ({currency}/kWh)</th>
-                    <th scope="col">Base load (kW)</th>
-                    <th scope="col">PV (kW)</th>
-                    <th scope="col">Fleet (kW)</th>
-                    <th scope="col">Net import (kW)</th>
-                    <th scope="col">Import limit (kW)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {plan.site.slots.map((s, t) => (
-                    <tr key={s.start}>
-                      <th scope="row">{dateTime(s.start, zone)}</th>
-                      <td>{s.importPricePerKwh}</td>
-                      <td>{s.exportPricePerKwh}</td>
-                      <td>{s.baseLoadKw}</td>
-                      <td>{s.pvKw}</td>
-                      <td>{Math.round((page.fleet!.chargeKw[t]! - page.fleet!.dischargeKw[t]!) * 1000) / 1000}</td>
-                      <td>{s.netKw}</td>
-                      <td>
-                        {s.importLimitKw} ({s.importLimitSource})
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <SlotTable page={page} />
         </section>
       ) : null}
       {page.lastReplan ? <LastReplan diff={page.lastReplan} zone={zone} currency={currency} /> : null}
@@ -234,7 +248,7 @@ export function SiteView({ page, me, token, selected, onSelect }: { page: SitePa
               <strong>{d.kind}</strong> {kw(d.powerKw)} {dateTime(d.start, zone)} → {dateTime(d.end, zone)} · {d.status}
               {d.reference ? ` · ${d.reference}` : ''} · by {d.requestedBy}
               <div class="sub">
-                {d.acknowledgement.fulfilment ? `${d.acknowledgement.fulfilment}: ` : ''}
+                {d.acknowledgement.state === 'acknowledged' ? `${d.acknowledgement.fulfilment}: ` : 'pending: '}
                 {d.acknowledgement.message}
               </div>
               {d.status === 'active' && can(me, 'dispatch') ? <CancelDispatch token={token} siteId={page.site.id} dispatchId={d.id} /> : null}
@@ -244,7 +258,9 @@ export function SiteView({ page, me, token, selected, onSelect }: { page: SitePa
         {can(me, 'dispatch') ? <DispatchForm token={token} page={page} /> : <p class="sub">Posting a dispatch needs a token with the dispatch scope.</p>}
         {page.flexibility && plan ? (
           <>
-            <FlexibilityChart page={page} slots={page.flexibility.slots} />
+            <WhenVisible heightPx={300} label="Flexibility envelope chart" testId="flex-chart-pending">
+              <FlexibilityChart page={page} slots={page.flexibility.slots} />
+            </WhenVisible>
             <p class="sub">{page.flexibility.explanation}</p>
           </>
         ) : null}

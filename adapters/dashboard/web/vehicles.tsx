@@ -15,16 +15,12 @@ const height = 36;
 function Strip({ row, slots, maxKw }: { row: VehicleRow; slots: number; maxKw: number }) {
   const dx = width / slots;
   const mid = height / 2;
+  const from = row.plugSlots?.from ?? 0;
   let power = '';
-  row.powerKw.forEach((p, t) => {
-    if (p !== 0) power += `M${(t * dx).toFixed(1)} ${mid}v${(-(p / maxKw) * mid).toFixed(1)}h${dx.toFixed(1)}v${((p / maxKw) * mid).toFixed(1)}z`;
+  row.powerKw.forEach((p, i) => {
+    if (p !== 0) power += `M${((from + i) * dx).toFixed(1)} ${mid}v${(-(p / maxKw) * mid).toFixed(1)}h${dx.toFixed(1)}v${((p / maxKw) * mid).toFixed(1)}z`;
   });
-  const soc = row.plugSlots
-    ? row.socPct
-        .slice(row.plugSlots.from, row.plugSlots.to + 1)
-        .map((s, i) => `${i === 0 ? 'M' : 'L'}${((row.plugSlots!.from + i) * dx).toFixed(1)} ${(height - (s / 100) * height).toFixed(1)}`)
-        .join('')
-    : '';
+  const soc = row.socPct.map((s, i) => `${i === 0 ? 'M' : 'L'}${((from + i) * dx).toFixed(1)} ${(height - (s / 100) * height).toFixed(1)}`).join('');
   const target = row.targetSocPct !== undefined && row.plugSlots ? height - (row.targetSocPct / 100) * height : undefined;
   return (
     <svg class="strip" viewBox={`0 0 ${width} ${height}`} width={width} height={height} aria-hidden="true">
@@ -36,6 +32,20 @@ function Strip({ row, slots, maxKw }: { row: VehicleRow; slots: number; maxKw: n
   );
 }
 
+/** State of charge at slot boundary `t` (%): before the plug window its first value, after it its last. */
+export function socAt(row: VehicleRow, t: number): number | undefined {
+  if (row.socPct.length === 0) return undefined;
+  const i = Math.min(Math.max(t - (row.plugSlots?.from ?? 0), 0), row.socPct.length - 1);
+  return row.socPct[i];
+}
+
+/** The largest planned charge or discharge power of any vehicle (kW, at least 1): the strips' common scale. */
+function largestKw(rows: readonly VehicleRow[]): number {
+  let max = 1;
+  for (const v of rows) for (const p of v.powerKw) if (Math.abs(p) > max) max = Math.abs(p);
+  return max;
+}
+
 type Filter = 'all' | 'shortfall' | 'v2g' | 'unplanned';
 
 export function VehicleTimeline({ page, selected, onSelect }: { page: SitePage; selected: string | undefined; onSelect: (id: string) => void }) {
@@ -43,7 +53,7 @@ export function VehicleTimeline({ page, selected, onSelect }: { page: SitePage; 
   const [query, setQuery] = useState('');
   const zone = page.site.timeZone;
   const slots = page.plan?.horizon.slotCount ?? 1;
-  const maxKw = useMemo(() => Math.max(1, ...page.vehicles.flatMap((v) => v.powerKw.map(Math.abs))), [page]);
+  const maxKw = useMemo(() => largestKw(page.vehicles), [page]);
   const rows = page.vehicles.filter((v) => {
     if (query && !`${v.sessionId} ${v.chargerId} ${v.vehicleId ?? ''}`.toLowerCase().includes(query.toLowerCase())) return false;
     if (filter === 'shortfall') return v.shortfallKwh > 0;
@@ -101,7 +111,7 @@ export function VehicleTimeline({ page, selected, onSelect }: { page: SitePage; 
               <Strip row={v} slots={slots} maxKw={maxKw} />
             </td>
             <td>
-              {v.socPct.length > 0 ? `${pct(v.socPct[page.nowSlot ?? 0] ?? v.socPct[0]!)} → ${pct(v.departureSocPct ?? 0)}` : '–'}
+              {v.socPct.length > 0 ? `${pct(socAt(v, page.nowSlot ?? 0)!)} → ${pct(v.departureSocPct ?? 0)}` : '–'}
               {v.targetSocPct !== undefined ? ` (${pct(v.targetSocPct)})` : ''}
             </td>
             <td>{v.v2gConsent ? (v.v2gPlanned ? 'consent' : 'consent (charger cannot)') : 'no'}</td>

@@ -17,6 +17,20 @@ export const JobSchema = Type.Object({
   failedCode: Type.Optional(Type.String()),
   planId: Type.Optional(Type.String()),
   planHref: Type.Optional(Type.String()),
+  progress: Type.Optional(
+    Type.Object(
+      {
+        phase: Type.String({ description: 'build | lp | repair | milp | incumbents | decomposition | done' }),
+        round: Type.Integer({ description: 'solver rounds so far' }),
+        elapsedMs: Type.Optional(Type.Number({ description: 'time since the solve started (ms)' })),
+        timeLimitMs: Type.Optional(Type.Number({ description: "the solve's whole budget (ms)" })),
+        bestObjective: Type.Optional(Type.Number({ description: 'objective of the cheapest valid plan so far' })),
+        bound: Type.Optional(Type.Number({ description: 'best proven lower bound so far' })),
+        gapPct: Type.Optional(Type.Number({ description: '100 x (bestObjective - bound) / |bound|' })),
+      },
+      { description: "the solve's latest progress while the job runs (kept once it ends)" },
+    ),
+  ),
 });
 
 export const JobParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });

@@ -25,5 +25,20 @@ export function jobView(job: Job<ReplanJobData, ReplanJobResult>) {
     ...(job.failedReason !== undefined ? { failedReason: job.failedReason } : {}),
     ...(job.failedCode !== undefined ? { failedCode: job.failedCode } : {}),
     ...(planId !== undefined ? { planId, planHref: `/v1/sites/${job.data.siteId}/plans/${planId}` } : {}),
+    ...(job.progress !== undefined ? { progress: solveProgressView(job.progress) } : {}),
+  };
+}
+
+/** The solve's latest progress as stored on the job (numbers only where they are numbers). */
+function solveProgressView(progress: Readonly<Record<string, unknown>>) {
+  const num = (key: string) => (typeof progress[key] === 'number' && Number.isFinite(progress[key]) ? { [key]: progress[key] } : {});
+  return {
+    phase: typeof progress.phase === 'string' ? progress.phase : 'unknown',
+    round: typeof progress.round === 'number' ? progress.round : 0,
+    ...num('elapsedMs'),
+    ...num('timeLimitMs'),
+    ...num('bestObjective'),
+    ...num('bound'),
+    ...num('gapPct'),
   };
 }

@@ -54,6 +54,39 @@ describe('dashboard views', () => {
     expect(site.cost.horizonStart).toMatch(/\+0[12]:00$/);
   });
 
+  it('overview: a portfolio with its sites, their import now summed against the shared limit in force now, announced when written', async () => {
+    const announced = new Promise<void>((resolve) => {
+      const off = h.service.ctx.changes.subscribe((c) => {
+        if (c.kind === 'portfolio' && c.id === 'feeder-a') {
+          off();
+          resolve();
+        }
+      });
+    });
+    const payload = {
+      id: 'feeder-a',
+      name: 'Feeder A',
+      kind: 'feeder',
+      timeZone: 'Europe/Berlin',
+      siteIds: ['depot-1'],
+      sharedLimits: { importLimitKw: 500, windows: [{ start: new Date(h.clock.nowUtcMs() - 3_600_000).toISOString(), end: new Date(h.clock.nowUtcMs() + 3_600_000).toISOString(), importLimitKw: 1, reason: 'dso-notice-7' }] },
+    };
+    expect((await h.request('admin', { method: 'POST', url: '/v1/portfolios', payload })).statusCode).toBe(201);
+    await announced;
+    const overview = (await h.request('read', { method: 'GET', url: '/v1/dashboard/overview' })).json();
+    const site = overview.sites.find((s: { id: string }) => s.id === 'depot-1');
+    const [p] = overview.portfolios;
+    expect(p).toMatchObject({ id: 'feeder-a', name: 'Feeder A', kind: 'feeder', sitesWithoutPlanNow: 0 });
+    expect(p.sites).toEqual([{ id: 'depot-1', name: site.name, importKw: site.now.importKw, exportKw: site.now.exportKw, missing: false }]);
+    expect(p.importKw).toBe(site.now.importKw);
+    // The window covering now is tighter than the feeder's constant limit: it is the one in force.
+    expect(p.sharedImportLimit).toEqual({ limitKw: 1, source: 'dso-notice-7' });
+    expect(p.sharedExportLimit).toBeNull();
+    expect(p.importHeadroomKw).toBeCloseTo(1 - site.now.importKw, 6);
+    expect((await h.request('admin', { method: 'DELETE', url: '/v1/portfolios/feeder-a' })).statusCode).toBe(204);
+    expect((await h.request('read', { method: 'GET', url: '/v1/dashboard/overview' })).json().portfolios).toEqual([]);
+  });
+
   it('site page: vehicle rows whose SoC rises to the target at departure, and the plan without duplicate vehicle arrays', async () => {
     const r = await h.request('read', { method: 'GET', url: '/v1/dashboard/sites/depot-1' });
     expect(r.statusCode).toBe(200);
@@ -62,13 +95,21 @@ describe('dashboard views', () => {
     expect(page.vehicles).toHaveLength(2);
     for (const v of page.vehicles) {
       expect(v.planned).toBe('planned');
-      expect(v.socPct).toHaveLength(page.plan.horizon.slotCount + 1);
+      // Compact rows: power and SoC over the plug window only.
+      expect(v.powerKw).toHaveLength(v.plugSlots.to - v.plugSlots.from);
+      expect(v.socPct).toHaveLength(v.plugSlots.to - v.plugSlots.from + 1);
       expect(v.socPct[0]).toBeCloseTo(40, 0);
+      expect(v.socPct.at(-1)).toBe(v.departureSocPct);
       expect(v.departureSocPct).toBeCloseTo(80, 0);
       expect(v.targetSocPct).toBe(80);
       expect(v.shortfallKwh).toBe(0);
     }
     expect(page.fleet.chargeKw).toHaveLength(page.plan.horizon.slotCount);
+    // The page's site is what it shows, not the API's full site view (every charger, the tariff).
+    expect(page.site).toEqual({ id: 'depot-1', name: expect.any(String), timeZone: expect.any(String), currency: expect.any(String), slotMinutes: 15, connection: { importLimitKw: 100, exportLimitKw: 50 } });
+    // Unchanged plan and sessions: the same rows (cached), whatever re-reads them.
+    const again = (await h.request('read', { method: 'GET', url: '/v1/dashboard/sites/depot-1' })).json();
+    expect(again.vehicles).toEqual(page.vehicles);
     expect(page.delivery.chargers).toHaveLength(4);
     expect(page.flexibility.slots).toHaveLength(page.plan.horizon.slotCount);
     expect(page.billingPeak.peakImportKw).toBeGreaterThan(0);

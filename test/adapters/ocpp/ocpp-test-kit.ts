@@ -11,6 +11,7 @@ import { startOcppServer, type OcppServer, type OcppServerOptions } from '../../
 import { SimCharger, type SimChargerOptions } from '../../../adapters/ocpp/sim/sim-charger.ts';
 import type { SimVehicleSpec } from '../../../adapters/ocpp/sim/sim-vehicle.ts';
 import type { ChargerSettings } from '../../../adapters/ocpp/capabilities.ts';
+import { hangGuard } from '../../hang-guard.ts';
 
 /** 2025-01-06 08:00 UTC, a Monday; slot boundaries every 15 minutes from here. */
 export const T0 = Date.parse('2025-01-06T08:00:00Z');
@@ -68,7 +69,7 @@ export function startCharger(options: Omit<SimChargerOptions, 'url'> & { url?: s
 
 /** Polls until `check` returns a truthy value (or throws the last error after `timeoutMs`). */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
+  const until = Date.now() + hangGuard(timeoutMs);
   let lastError: unknown;
   for (;;) {
     try {

@@ -72,12 +72,11 @@ describe('RedisChargerCredentials when Redis is unreachable (127.0.0.1:1)', () =
       () => credentials.delete('CP-1'),
     ];
     for (const call of calls) {
-      const started = performance.now();
       const error = await call().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect(error).toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', statusCode: 503, retryable: true });
-      // Not by the client's 5 s command timeout (the bound tells the mechanism, not the speed).
-      expect(performance.now() - started).toBeLessThan(2_500);
+      // Refused at once, not by the client's 5 s command timeout: the error names the mechanism (holds at any load).
+      expect(String((error as Error).message)).not.toMatch(/timed out/i);
     }
   });
 });
