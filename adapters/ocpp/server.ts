@@ -118,6 +118,11 @@ export interface OcppServer {
   callCharger(chargerId: string, action: string, payload: Record<string, unknown>): Promise<unknown>;
   /** Resolves when no delivery run is under way. */
   whenIdle(): Promise<void>;
+  /**
+   * EVSEs with a retry armed (backoff timer) and when it fires: with none and `whenIdle` resolved, nothing
+   * more is sent until a new plan, transaction or connection (tests wait on this instead of sleeping).
+   */
+  pendingRetries(chargerId?: string): { readonly chargerId: string; readonly evseId: number; readonly nextRetryUtcMs: number }[];
   close(): Promise<void>;
 }
 
@@ -360,6 +365,14 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
       return out;
     },
     connectedChargers: () => [...connections.keys()],
+    pendingRetries(chargerId) {
+      const out: { chargerId: string; evseId: number; nextRetryUtcMs: number }[] = [];
+      for (const record of records.values()) {
+        if (chargerId !== undefined && record.chargerId !== chargerId) continue;
+        for (const e of record.evses.values()) if (e.retryTimer !== undefined) out.push({ chargerId: record.chargerId, evseId: e.evseId, nextRetryUtcMs: e.nextRetryUtcMs ?? NaN });
+      }
+      return out;
+    },
     async disconnect(chargerId, reason) {
       const connection = connections.get(chargerId);
       if (!connection) return false;

@@ -50,8 +50,10 @@ describe.each(['1.6', '2.0.1'] as OcppVersion[])('OCPP %s: unmanaged chargers', 
       await t.server.whenIdle();
     }
     await waitFor(() => t.port.delivery('CP1', 1)?.status === 'unmanaged');
-    await new Promise((r) => setTimeout(r, 300)); // retries would come every 50 ms
     await t.server.whenIdle();
+    // No retry is armed and no run is under way: nothing more can be sent (no sleep needed to see it).
+    expect(t.server.pendingRetries('CP1')).toEqual([]);
+    expect(t.port.delivery('CP1', 1)?.nextRetryUtcMs).toBeUndefined();
     expect(tx).toBe(3);
     expect(t.port.delivery('CP1', 1)).toMatchObject({ status: 'unmanaged', code: 'V2G_ERR_OCPP_PROFILE_REJECTED' });
   });
