@@ -36,14 +36,22 @@ describe('a repaired plan that costs more than idling', () => {
     vehicles: [aVehicle({ departureSlot: 2, energyKwh: 0, capacityKwh: 6, targetEnergyKwh: 0, maxChargeKw: 11, minChargeKw: 0.6 })],
   });
 
-  it('the repair returns the idle baseline plan instead, and says so', () => {
-    const plan = solveWithBackend(problem, highs, { integerStrategy: 'repair' });
+  it('the repair (without its exact polish) returns the idle baseline plan instead, and says so', () => {
+    const plan = solveWithBackend(problem, highs, { integerStrategy: 'repair', exactPolish: { maxVehicles: 0 } });
     expectGoodPlan(problem, plan, ['feasible']);
     expect(plan.stats.relaxationObjective).toBeCloseTo(-0.003, 9);
     expect(plan.cost.objective).toBeCloseTo(-0.003, 9);
     expect(plan.vehicles[0]!.powerKw).toEqual([0]);
     expect(plan.stats.backend).toBe('highs');
     expect(plan.message).toMatch(/objective -0\.0029.*baseline is cheaper/);
+  });
+
+  it('with its exact polish (a 1-vehicle fleet), the repair finds that optimum itself: optimal, no baseline', () => {
+    const plan = solveWithBackend(problem, highs, { integerStrategy: 'repair' });
+    expectGoodPlan(problem, plan, ['optimal']);
+    expect(plan.cost.objective).toBeCloseTo(-0.003, 9);
+    expect(plan.origin?.source).toBe('milp');
+    expect(plan.message).toMatch(/polished by the exact MILP/);
   });
 
   it('the exact MILP finds the same optimum and needs no guard', () => {
