@@ -45,6 +45,20 @@ module.exports = {
       to: { path: '^adapters/(http|composition)/' },
     },
     {
+      name: 'http-does-not-import-dashboard',
+      comment: 'adapters/dashboard builds on adapters/http (route helpers, views, wire times); the reverse would make the two folders a cycle. The composition root registers the dashboard routes on the HTTP app (HttpAppOptions.moreRoutes)',
+      severity: 'error',
+      from: { path: '^adapters/http/' },
+      to: { path: '^adapters/dashboard/' },
+    },
+    {
+      name: 'service-does-not-import-dashboard',
+      comment: 'the change feed the service announces writes on lives in adapters/change-feed/ (the dashboard is one reader of it); adapters/dashboard reads the service context, so the reverse would be a folder cycle',
+      severity: 'error',
+      from: { path: '^adapters/(service|change-feed)/' },
+      to: { path: '^adapters/dashboard/' },
+    },
+    {
       name: 'only-entry-points-import-the-composition-root',
       comment: 'adapters/composition/ wires every adapter; only the CLI (and tests) may import it, else a wired folder would depend on its wiring',
       severity: 'error',

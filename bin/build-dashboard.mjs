@@ -4,40 +4,16 @@
 // end's sources and the bundled packages' versions). The service serves that folder at / (static-assets.ts).
 //   --if-stale   build only when dist/dashboard does not match the sources (what `npm start` and the tests run)
 //   --quiet      print nothing when there was nothing to do
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './build-stamp.mjs';
+import { dashboardBuildState, dashboardDist as dist, dashboardStampFile as stampFile, dashboardWebDir as webDir } from './dashboard-stamp.mjs';
 
 const args = new Set(process.argv.slice(2));
-const webDir = path.join(repoRoot, 'adapters', 'dashboard', 'web');
-const dist = path.join(repoRoot, 'dist', 'dashboard');
-const stampFile = 'build-stamp.json';
-
-/** Hash of every front-end source file and the versions of the packages bundled into it. */
-function sourceHash() {
-  const hash = createHash('sha256');
-  const files = readdirSync(webDir).filter((f) => /\.(tsx?|css|html|json)$/.test(f)).sort();
-  for (const f of files) hash.update(f).update('\0').update(readFileSync(path.join(webDir, f))).update('\0');
-  for (const pkg of ['preact', 'uplot', 'esbuild']) {
-    const file = path.join(repoRoot, 'node_modules', pkg, 'package.json');
-    hash.update(pkg).update(existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : 'missing');
-  }
-  hash.update(readFileSync(new URL(import.meta.url)));
-  return hash.digest('hex');
-}
-
-const hash = sourceHash();
-if (args.has('--if-stale')) {
-  try {
-    const stamp = JSON.parse(readFileSync(path.join(dist, stampFile), 'utf8'));
-    if (stamp.sourceHash === hash && existsSync(path.join(dist, 'index.html'))) {
-      if (!args.has('--quiet')) console.log('build:dashboard: up to date; nothing to do');
-      process.exit(0);
-    }
-  } catch {
-    // no stamp: build
-  }
+const { fresh, hash } = dashboardBuildState();
+if (args.has('--if-stale') && fresh) {
+  if (!args.has('--quiet')) console.log('build:dashboard: up to date; nothing to do');
+  process.exit(0);
 }
 
 const started = performance.now();

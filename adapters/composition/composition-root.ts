@@ -28,7 +28,8 @@ import { SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { systemClock, type Clock, type Timers } from '../clock.ts';
 import type { ApiToken, ServiceConfig } from '../config.ts';
-import { changeNotifyingPortfolioStore, changeNotifyingStatusBoard, changeNotifyingStore } from '../dashboard/change-notifying-store.ts';
+import { changeNotifyingPortfolioStore, changeNotifyingStatusBoard, changeNotifyingStore } from '../change-feed/change-notifying-store.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { buildHttpApp } from '../http/app.ts';
 import { buildOpsApp } from '../http/ops-app.ts';
 import type { OcppServer } from '../ocpp/server.ts';
@@ -136,7 +137,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   const tokens: ApiToken[] = [...config.apiTokens, ...(demoToken ? [{ name: 'demo', token: demoToken, scopes: ['read', 'dispatch', 'admin'] as const }] : [])];
   const httpLogger = deps.logger ? { logger: deps.logger } : {};
   const queueDashboard = config.queueDashboard !== 'off' && backend.bullQueues.length > 0 ? { queues: backend.bullQueues, allowActions: config.queueDashboard === 'actions' } : undefined;
-  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, ...(queueDashboard ? { queueDashboard } : {}), ...(backend.redis ? { rateLimitRedis: backend.redis } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
+  const app = has('api') ? await buildHttpApp({ ctx, tokens, ...httpLogger, moreRoutes: [async (http) => void (await http.register(dashboardRoutes, { ctx }))], ...(queueDashboard ? { queueDashboard } : {}), ...(backend.redis ? { rateLimitRedis: backend.redis } : {}) }) : await buildOpsApp({ ctx, ...httpLogger });
   gateway = has('gateway') ? createGateway(ctx, logger) : undefined;
   queue.on((event) => {
     if (event.type === 'completed') metrics.replanJobs.labels('completed').inc();

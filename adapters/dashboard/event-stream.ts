@@ -16,7 +16,7 @@ import { requireSite } from '../http/route-helpers.ts';
 import { readErrors } from '../http/schemas/common.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { ocppAddressOf } from '../service/ocpp-charger-ids.ts';
-import type { Change } from './change-feed.ts';
+import type { Change } from '../change-feed/change-feed.ts';
 
 export interface EventStreamOptions {
   readonly batchMs?: number;

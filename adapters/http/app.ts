@@ -16,7 +16,6 @@ import { serviceError } from '../errors.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { installAuth } from './auth.ts';
 import { lazySerializerFactory, lazyTypeBoxValidatorCompiler } from './lazy-schema-compilers.ts';
-import { dashboardRoutes, type DashboardOptions } from '../dashboard/routes.ts';
 import { queueDashboardPath, type QueueDashboardOptions } from './queue-dashboard-options.ts';
 import { installTextParsers } from './content-types.ts';
 import { connectionLimitOptions, installEarlyAnswerClose } from './connection-limits.ts';
@@ -49,8 +48,12 @@ export interface HttpAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Mounts the queue dashboard (queue-dashboard.ts) over these BullMQ queues; default none. */
   readonly queueDashboard?: QueueDashboardOptions;
-  /** The web dashboard's options (adapters/dashboard/routes.ts): its built front end's folder, event batching. */
-  readonly dashboard?: Omit<DashboardOptions, 'ctx'>;
+  /**
+   * More routes, registered after the API's own (same hooks: tokens, scopes, rate limits, problem+json errors). The
+   * composition root adds the web dashboard here (adapters/dashboard/routes.ts builds on this folder, so this folder
+   * does not import it: no folder cycle).
+   */
+  readonly moreRoutes?: readonly ((app: FastifyInstance) => Promise<void>)[];
   /** Distributed mode: the dispatch rate limit is counted on this Redis (shared by every API process). */
   readonly rateLimitRedis?: Redis;
 }
@@ -149,7 +152,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.register(problemRoutes);
-  await app.register(dashboardRoutes, { ctx, ...options.dashboard });
+  for (const register of options.moreRoutes ?? []) await register(app);
   // bull-board loads only when the dashboard is mounted (Redis mode).
   if (options.queueDashboard) await (await import('./queue-dashboard.ts')).registerQueueDashboard(app, options.queueDashboard);
   return app;

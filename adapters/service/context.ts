@@ -10,7 +10,7 @@ import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { MeterLog } from '../store/meter-log.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
-import type { ChangeFeed } from '../dashboard/change-feed.ts';
+import type { ChangeFeed } from '../change-feed/change-feed.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { PortfolioBackend } from './portfolio-backend.ts';
 import type { ReplanQueue } from './replan-job.ts';
@@ -47,6 +47,6 @@ export interface ServiceContext {
   /** Auth-failure throttles for HTTP tokens and OCPP charger passwords (shared through Redis in distributed mode). */
   readonly authThrottle: AuthThrottle;
   readonly readiness: Readiness;
-  /** Changes for the dashboard's live updates (adapters/dashboard/change-feed.ts); the store and the status board announce their writes on it. */
+  /** Changes for the dashboard's live updates (adapters/change-feed/change-feed.ts); the store and the status board announce their writes on it. */
   readonly changes: ChangeFeed;
 }

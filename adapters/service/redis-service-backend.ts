@@ -12,7 +12,7 @@ import { RedisChargerStatusBoard } from '../store/redis-charger-status.ts';
 import { createRedisClient, redisEndpoint } from '../store/redis-connection.ts';
 import { RedisMeterLog } from '../store/redis-meter-log.ts';
 import { RedisPortfolioStore } from '../store/redis-portfolio-store.ts';
-import { RedisChangeFeed } from '../dashboard/redis-change-feed.ts';
+import { RedisChangeFeed } from '../change-feed/redis-change-feed.ts';
 import { RedisPlanBus } from './redis-plan-bus.ts';
 import { mergeReplanData, type ReplanJobData, type ReplanJobResult } from './replan-job.ts';
 import type { ServiceBackend, ServiceBackendOptions } from './service-backend-port.ts';

@@ -12,7 +12,7 @@ import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { MeterLog } from '../store/meter-log.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
-import type { ChangeFeed } from '../dashboard/change-feed.ts';
+import type { ChangeFeed } from '../change-feed/change-feed.ts';
 import type { PlanBus } from './plan-bus.ts';
 import type { ReplanQueue } from './replan-job.ts';
 

@@ -22,7 +22,7 @@ import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { MemoryMeterLog } from '../store/meter-log.ts';
 import { MemoryPortfolioStore } from '../store/memory-portfolio-store.ts';
-import { MemoryChangeFeed } from '../dashboard/change-feed.ts';
+import { MemoryChangeFeed } from '../change-feed/change-feed.ts';
 import { MemoryPlanBus } from './plan-bus.ts';
 import { mergeReplanData, type ReplanJobData, type ReplanJobResult } from './replan-job.ts';
 import type { ServiceBackend, ServiceBackendOptions } from './service-backend-port.ts';

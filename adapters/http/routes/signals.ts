@@ -37,7 +37,7 @@ import {
 import { jobLink } from '../views/job-view.ts';
 import { seriesSummary, seriesView, signalsOverview } from '../views/signal-view.ts';
 import { readInstant } from '../wire-time.ts';
-import { seriesExample, openAdrEventExample, withExample } from '../schemas/request-examples.ts';
+import { seriesCsvExample, seriesExample, seriesXmlExample, openAdrEventExample, withExample } from '../schemas/request-examples.ts';
 
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
@@ -129,9 +129,9 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         body: {
           content: {
             'application/json': { schema: withExample(SeriesInputSchema, seriesExample) },
-            'text/csv': { schema: Type.String({ minLength: 1 }) },
-            'application/xml': { schema: Type.String({ minLength: 1 }) },
-            'text/xml': { schema: Type.String({ minLength: 1 }) },
+            'text/csv': { schema: withExample(Type.String({ minLength: 1 }), seriesCsvExample) },
+            'application/xml': { schema: withExample(Type.String({ minLength: 1 }), seriesXmlExample) },
+            'text/xml': { schema: withExample(Type.String({ minLength: 1 }), seriesXmlExample) },
           },
         },
         response: { 200: SignalUploadResultSchema, ...writeErrors() },

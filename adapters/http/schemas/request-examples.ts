@@ -53,6 +53,35 @@ export const seriesExample = {
   ],
 };
 
+/**
+ * POST /v1/sites/{siteId}/signals/{kind} as `text/csv` with `?valueColumn=price_eur_per_mwh&resolution=PT60M` (the
+ * query examples of csvQueryExamples): the same two hours of import prices as seriesExample.
+ */
+export const seriesCsvExample = 'interval_start,price_eur_per_mwh\n2030-01-15T06:00:00Z,85.5\n2030-01-15T07:00:00Z,120.25\n';
+
+/** The query parameters a CSV upload needs (shown as the query examples; a JSON or XML upload ignores them). */
+export const csvQueryExamples = { valueColumn: 'price_eur_per_mwh', resolution: 'PT60M' };
+
+/** POST /v1/sites/{siteId}/signals/import-price (or export-price) as `application/xml`: an ENTSO-E A44 document, two hours. */
+export const seriesXmlExample = [
+  '<?xml version="1.0" encoding="utf-8"?>',
+  '<Publication_MarketDocument xmlns="urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3">',
+  '  <type>A44</type>',
+  '  <TimeSeries>',
+  '    <currency_Unit.name>EUR</currency_Unit.name>',
+  '    <price_Measure_Unit.name>MWH</price_Measure_Unit.name>',
+  '    <curveType>A03</curveType>',
+  '    <Period>',
+  '      <timeInterval><start>2030-01-15T06:00Z</start><end>2030-01-15T08:00Z</end></timeInterval>',
+  '      <resolution>PT60M</resolution>',
+  '      <Point><position>1</position><price.amount>85.5</price.amount></Point>',
+  '      <Point><position>2</position><price.amount>120.25</price.amount></Point>',
+  '    </Period>',
+  '  </TimeSeries>',
+  '</Publication_MarketDocument>',
+  '',
+].join('\n');
+
 /** POST /v1/sites/{siteId}/signals/openadr3-events (an OpenADR 3 EVENT with an import capacity limit) */
 export const openAdrEventExample = {
   id: 'event-1',

@@ -1,6 +1,7 @@
 /** Signals on the wire: JSON series, CSV, ENTSO-E A44 XML, OpenADR 3 events. */
 import { Type, type Static } from 'typebox';
 import { FieldIssueSchema, Id, Instant, JobLinkSchema } from './common.ts';
+import { csvQueryExamples } from './request-examples.ts';
 
 export const SignalKindSchema = Type.Union(
   [Type.Literal('import-price'), Type.Literal('export-price'), Type.Literal('base-load'), Type.Literal('pv'), Type.Literal('site-meter')],
@@ -30,9 +31,9 @@ export type SeriesInput = Static<typeof SeriesInputSchema>;
 export const CsvQuerySchema = Type.Object(
   {
     startColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'default interval_start' })),
-    valueColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'required for CSV; unit from its name (price_eur_per_mwh, power_kw) unless unit is given' })),
+    valueColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: [csvQueryExamples.valueColumn], description: 'required for CSV; unit from its name (price_eur_per_mwh, power_kw) unless unit is given' })),
     endColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    resolution: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'ISO 8601 duration of each row when there is no end column, e.g. PT60M' })),
+    resolution: Type.Optional(Type.String({ minLength: 1, maxLength: 20, examples: [csvQueryExamples.resolution], description: 'ISO 8601 duration of each row when there is no end column, e.g. PT60M' })),
     unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
     delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
   },

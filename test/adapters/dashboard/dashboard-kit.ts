@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { defaultConfig } from '../../../adapters/config.ts';
-import type { Change } from '../../../adapters/dashboard/change-feed.ts';
+import type { Change } from '../../../adapters/change-feed/change-feed.ts';
 import { packageRoot } from '../../../adapters/package-root.ts';
 import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { seedDemoSite } from '../../../adapters/service/demo-site.ts';

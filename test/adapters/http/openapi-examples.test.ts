@@ -6,7 +6,7 @@
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { examplesValidFromUtc } from '../../../adapters/http/schemas/request-examples.ts';
+import { examplesValidFromUtc, siteCreateExample } from '../../../adapters/http/schemas/request-examples.ts';
 import { baselineSolver, createHarness, json, type Harness } from '../service-harness.ts';
 
 interface MediaType {
@@ -16,6 +16,7 @@ interface MediaType {
 }
 interface Operation {
   readonly requestBody?: { readonly content: Record<string, MediaType> };
+  readonly parameters?: readonly { readonly name: string; readonly in: string; readonly example?: unknown; readonly examples?: Record<string, { value: unknown }>; readonly schema?: { readonly examples?: readonly unknown[] } }[];
 }
 interface OpenApiDocument {
   readonly paths: Record<string, Record<string, Operation>>;
@@ -34,10 +35,11 @@ function jsonBodies(doc: OpenApiDocument): { operation: string; media: MediaType
   );
 }
 
-/** The examples of a media type (`example`, or every `examples` value). */
+/** The examples of a media type (`example`, or every `examples` value, or the schema's own `examples`). */
 function examplesOf(media: MediaType): unknown[] {
   if (media.example !== undefined) return [media.example];
-  return Object.values(media.examples ?? {}).map((e) => e.value);
+  const named = Object.values(media.examples ?? {}).map((e) => e.value);
+  return named.length > 0 ? named : [...((media.schema as { examples?: unknown[] } | undefined)?.examples ?? [])];
 }
 
 describe('OpenAPI request examples', () => {
@@ -91,5 +93,31 @@ describe('OpenAPI request examples', () => {
       answers.push(`${method.toUpperCase()} ${url}: ${res.statusCode < 300 ? 'accepted' : `${res.statusCode} ${res.body}`}`);
     }
     expect(answers).toEqual(steps.map(([method, , url]) => `${method.toUpperCase()} ${url}: accepted`));
+  });
+
+  it('the CSV and XML signal uploads have examples, accepted as the UI sends them (CSV with its query examples)', async () => {
+    const operation = doc.paths['/v1/sites/{siteId}/signals/{kind}']?.post;
+    const content = operation?.requestBody?.content ?? {};
+    // The UI pre-fills the query parameters from their examples: the CSV needs valueColumn and resolution.
+    const queryExample = (name: string) => {
+      const p = operation?.parameters?.find((x) => x.in === 'query' && x.name === name);
+      return p?.example ?? Object.values(p?.examples ?? {})[0]?.value ?? p?.schema?.examples?.[0];
+    };
+    const query = { valueColumn: queryExample('valueColumn'), resolution: queryExample('resolution') };
+    expect(query).toEqual({ valueColumn: 'price_eur_per_mwh', resolution: 'PT60M' });
+    // The site of the examples (made by the test above; made here when this test runs alone).
+    if ((await h.request('admin', { method: 'GET', url: '/v1/sites/depot-1' })).statusCode === 404) {
+      expect((await h.request('admin', { method: 'POST', url: '/v1/sites', payload: siteCreateExample })).statusCode).toBe(201);
+    }
+    const answers: string[] = [];
+    for (const [type, kind] of [['text/csv', 'import-price'], ['application/xml', 'export-price'], ['text/xml', 'import-price']] as const) {
+      const example = examplesOf(content[type] ?? {})[0];
+      expect(typeof example, type).toBe('string');
+      const url = `/v1/sites/depot-1/signals/${kind}${type === 'text/csv' ? `?${new URLSearchParams(query as Record<string, string>)}` : ''}`;
+      const res = await h.request('admin', { method: 'POST', url, headers: { 'content-type': type }, payload: example as string });
+      const stored = res.statusCode < 300 ? (json(res) as { stored?: { intervals?: number }[] }) : undefined;
+      answers.push(`${type}: ${res.statusCode < 300 ? `accepted, ${JSON.stringify(stored?.stored?.map((s) => s.intervals))} intervals` : `${res.statusCode} ${res.body}`}`);
+    }
+    expect(answers).toEqual(['text/csv: accepted, [2] intervals', 'application/xml: accepted, [2] intervals', 'text/xml: accepted, [2] intervals']);
   });
 });

@@ -4,8 +4,8 @@
  * In CI a missing Redis fails this suite (describeWithRedis).
  */
 import { afterEach, expect, it } from 'vitest';
-import type { Change } from '../../../adapters/dashboard/change-feed.ts';
-import { RedisChangeFeed } from '../../../adapters/dashboard/redis-change-feed.ts';
+import type { Change } from '../../../adapters/change-feed/change-feed.ts';
+import { RedisChangeFeed } from '../../../adapters/change-feed/redis-change-feed.ts';
 import { closeRedisClient, createRedisClient } from '../../../adapters/store/redis-connection.ts';
 import { describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 

@@ -5,8 +5,8 @@
  * neither the feed nor the others.
  */
 import { describe, expect, it } from 'vitest';
-import { changeOf, MemoryChangeFeed, type Change } from '../../../adapters/dashboard/change-feed.ts';
-import { changeNotifyingStatusBoard, changeNotifyingStore } from '../../../adapters/dashboard/change-notifying-store.ts';
+import { changeOf, MemoryChangeFeed, type Change } from '../../../adapters/change-feed/change-feed.ts';
+import { changeNotifyingStatusBoard, changeNotifyingStore } from '../../../adapters/change-feed/change-notifying-store.ts';
 import { MemoryChargerStatusBoard } from '../../../adapters/store/memory-charger-status.ts';
 import { MemoryStore } from '../../../adapters/store/memory-store.ts';
 import { StoreConflictError } from '../../../adapters/store/store-conflict.ts';
