@@ -7,7 +7,7 @@
  * every code into an RFC 9457 problem document (adapters/http/errors.ts). Bad signal or time input from
  * grid/ keeps its own `V2G_ERR_...` code (grid/errors.ts) and is never retryable.
  */
-import createError, { type FastifyError } from '@fastify/error';
+import createError, { type FastifyError, type FastifyErrorConstructor } from '@fastify/error';
 import { gridErrorCodes, type GridErrorCode } from '../grid/errors.ts';
 import { optimizerErrorCodes } from '../optimizer/errors.ts';
 
@@ -50,6 +50,7 @@ export const serviceErrorCodes = {
   V2G_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for a different request', retryable: false },
   V2G_ERR_SIGNALS_MISSING: { status: 422, title: 'The site lacks the signals a plan needs', retryable: false },
   V2G_ERR_SITE_NOT_PLANNABLE: { status: 422, title: "The site's inputs cannot be turned into a problem", retryable: false },
+  V2G_ERR_PORTFOLIO_NOT_PLANNABLE: { status: 422, title: 'No member site of the portfolio can be planned', retryable: false },
   V2G_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', retryable: true },
   V2G_ERR_AUTH_THROTTLED: { status: 429, title: 'Too many failed credential checks from this address or for this identity; wait for Retry-After', retryable: true },
   V2G_ERR_INTERNAL: { status: 500, title: 'Internal error', retryable: true },
@@ -92,7 +93,7 @@ export interface ServiceError extends FastifyError {
 
 const constructors = Object.fromEntries(
   Object.entries(serviceErrorCodes).map(([code, info]) => [code, createError(code, '%s', info.status)]),
-) as Record<ServiceErrorCode, createError.FastifyErrorConstructor>;
+) as Record<ServiceErrorCode, FastifyErrorConstructor>;
 
 /**
  * Makes a coded error. `detail` is the human sentence; `errors` name the offending fields.

@@ -38,6 +38,8 @@ import type { Readiness, ServiceContext } from '../service/context.ts';
 import { createGateway, type Gateway } from '../service/gateway.ts';
 import { withGatewayLiveness } from '../service/gateway-liveness.ts';
 import { ServiceMetrics } from '../service/metrics.ts';
+import { createPortfolioBackend } from '../service/portfolio-backend.ts';
+import { createPortfolioPlanProcessor } from '../service/portfolio-plan-worker.ts';
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
@@ -113,6 +115,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onHandBack: (jobIds) => logger.warn({ jobIds }, 'shutdown: running re-plans handed back to the queue'),
     onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
   });
+  const portfolioPlanning = createPortfolioBackend(config, backend, { clock, timers, processName: deps.processName ?? `v2g-${roles.join('-')}`, onError: (err) => logger.warn({ err }, 'portfolio queue') });
   const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
   const solve: PlanSolver = deps.solve ?? ((problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
@@ -125,7 +128,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onDeferred: (siteId, err) => logger.warn({ siteId, err }, 're-plan after a write deferred (retried in the background)'),
   });
   const ctx: ServiceContext = {
-    config, clock, timers, store, idempotency: backend.idempotency, portfolios: changeNotifyingPortfolioStore(backend.portfolios, changes, clock), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
+    config, clock, timers, store, idempotency: backend.idempotency, portfolios: changeNotifyingPortfolioStore(backend.portfolios, changes, clock), portfolioPlanning, meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, queue, replans, metrics, readiness, changes, authThrottle: backend.authThrottle,
     // Readers see a crashed gateway's chargers as not connected after 3 missed beats (gateway-liveness.ts).
     chargerStatus: withGatewayLiveness(changeNotifyingStatusBoard(backend.chargerStatus, changes, clock), clock, 3 * config.ocppGatewayBeatMs),
   };
@@ -182,7 +185,11 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         if (readiness.closing) return;
         const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
           planBus.publish({ siteId: plan.siteId, planId: plan.id, createdAtUtcMs: plan.createdAtUtcMs });
-        queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus }));
+        queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus, portfolios: backend.portfolios, portfolioRuns: portfolioPlanning.runs }));
+        portfolioPlanning.queue.process(createPortfolioPlanProcessor({
+          store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
+          solvedOn: `one worker process (${backend.mode}), sites solved on its solver pool of ${config.solverPoolSize} thread(s); not a BullMQ flow`,
+        }));
         for (const site of await store.listSites()) await requestReplan(queue, config, site.id, 'service started');
       }
       readiness.started = true;
@@ -205,6 +212,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         await gateway?.close();
         await app.close();
         replans.close();
+        await portfolioPlanning.queue.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
       })();

@@ -12,6 +12,7 @@ import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { IdempotencyStore, Store } from '../store/store.ts';
 import type { ChangeFeed } from '../dashboard/change-feed.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import type { PortfolioBackend } from './portfolio-backend.ts';
 import type { ReplanQueue } from './replan-job.ts';
 import type { ReplansAfterWrite } from './replan-after-write.ts';
 
@@ -33,6 +34,8 @@ export interface ServiceContext {
   readonly portfolios: PortfolioStore;
   /** Chargers' meter readings for M&V (MemoryMeterLog or RedisMeterLog). */
   readonly meterLog: MeterLog;
+  /** The portfolio plan queue and the portfolios' plans and dispatches (portfolio-backend.ts). */
+  readonly portfolioPlanning: PortfolioBackend;
   /** Charge points' passwords and auto-registrations (OCPP security profiles 1 and 2). */
   readonly chargerCredentials: ChargerCredentials;
   /** Each charge point's OCPP link and plan delivery, written by the gateways wherever they run. */

@@ -20,14 +20,15 @@ import type { ServiceConfig } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import { PermanentJobError } from '../queue/job-errors.ts';
 import type { Job, Processor } from '../queue/queue.ts';
-import { withOptimisticRetry } from '../store/optimistic-update.ts';
 import type { PlanRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
-import { acknowledgeDispatch } from './dispatch-ack.ts';
-import { planSnapshot } from './plan-snapshot.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { ReplanJobData, ReplanJobResult } from './replan-job.ts';
 import { buildSiteProblem } from './site-problem.ts';
+import { saveSitePlan } from './site-plan-save.ts';
+import { warmReplan } from './portfolio-warm-replan.ts';
+import type { PortfolioStore } from '../store/portfolio-store.ts';
+import type { PortfolioRuns } from '../store/portfolio-runs.ts';
 import { unmanagedChargersOf } from './unmanaged-chargers.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
 
@@ -51,6 +52,9 @@ export interface ReplanDeps {
   readonly chargerStatus?: ChargerStatusBoard;
   /** Announces a saved plan (plan-bus.ts). */
   readonly onPlanSaved?: (plan: PlanRecord) => Promise<void>;
+  /** With both: a member of a coordinated portfolio is re-planned at its last prices within its share (portfolio-warm-replan.ts). */
+  readonly portfolios?: PortfolioStore;
+  readonly portfolioRuns?: PortfolioRuns;
 }
 
 export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData, ReplanJobResult> {
@@ -97,12 +101,15 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
     }
     const started = performance.now();
     const assembleMs = started - assembling;
+    const warm = deps.portfolios && deps.portfolioRuns
+      ? await warmReplan({ portfolios: deps.portfolios, portfolioRuns: deps.portfolioRuns }, siteId, built.assembled.grid, built.problem, (p) => deps.solve(p))
+      : undefined;
     // The solve's progress (phase, round, best plan, bound, gap) on the job resource, in order, while it runs.
     let reported = Promise.resolve();
     const onProgress: SolveProgressListener = (progress) => {
       reported = reported.then(() => reportProgress({ ...progress })).catch((err: unknown) => deps.log.warn({ siteId, jobId: job.id, err }, 're-plan progress not stored'));
     };
-    const plan = await deps.solve(built.problem, onProgress);
+    const plan = warm ? warm.plan : await deps.solve(built.problem, onProgress);
     await reported;
     const solveWallMs = performance.now() - started;
     metrics.solveDuration.labels(plan.status).observe(solveWallMs / 1000);
@@ -121,7 +128,7 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       reasons: job.data.reasons,
       grid: assembled.grid,
       horizonLimitedBy: built.horizonLimitedBy,
-      problem: built.problem,
+      problem: warm ? warm.problem : built.problem,
       importPricePerKwh: assembled.problem.importPricePerKwh,
       exportPricePerKwh: assembled.problem.exportPricePerKwh ?? new Array<number>(assembled.problem.slotCount).fill(0),
       incentives: built.incentives,
@@ -131,21 +138,9 @@ export function createReplanProcessor(deps: ReplanDeps): Processor<ReplanJobData
       dispatchIds: built.dispatchIds,
       forecastFills: built.forecastFills,
       ...(built.uncontrolledSessions.length > 0 ? { uncontrolledSessions: built.uncontrolledSessions } : {}),
+      ...(warm ? { coordination: warm.coordination } : {}),
     };
-    await store.putPlan(record, config.planHistoryLimit);
-    for (const id of built.dispatchIds) {
-      // Conditional: a cancellation landing meanwhile is re-read, never overwritten back to active.
-      await withOptimisticRetry(async () => {
-        const fresh = await store.getDispatch(siteId, id);
-        if (fresh && fresh.status === 'active') {
-          await store.putDispatch(
-            { ...fresh, acknowledgement: acknowledgeDispatch(fresh, record, record.createdAtUtcMs), plannedWith: planSnapshot(record, fresh.startUtcMs, fresh.endUtcMs) },
-            { expectedRevision: fresh.revision },
-          );
-        }
-      });
-    }
-    await deps.onPlanSaved?.(record);
+    await saveSitePlan(deps, record);
     metrics.plans.labels('saved').inc();
     deps.log.info(
       {

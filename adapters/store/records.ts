@@ -254,6 +254,26 @@ export interface PlanRecord {
    * their charger's power, not as vehicles (absent in records written before this existed).
    */
   readonly uncontrolledSessions?: readonly UncontrolledSessionRecord[];
+  /** Made by a portfolio coordination, or re-planned alone at its prices (absent: planned alone). */
+  readonly coordination?: PlanCoordination;
+}
+
+/**
+ * How a site plan took part in its portfolio's plan (adapters/service/portfolio-plan-worker.ts): the
+ * feeder price added to its prices and its share of the shared limits, per slot of the plan. `problem`
+ * then holds the priced problem as solved; `siteObjective` is the plan's cost at the site's own prices.
+ */
+export interface PlanCoordination {
+  readonly portfolioId: string;
+  readonly portfolioPlanId: string;
+  /** `coordinated`: solved in the portfolio's coordination; `warm-replan`: re-planned alone at its stored prices within its share. */
+  readonly mode: 'coordinated' | 'warm-replan';
+  readonly priceAdderPerKwh: readonly number[];
+  /** kW per slot; Infinity = none; a negative import cap = must export that much. */
+  readonly importCapKw: readonly number[];
+  readonly exportCapKw: readonly number[];
+  readonly siteObjective: number;
+  readonly note: string;
 }
 
 /** A session planned as uncontrolled load (adapters/service/uncontrolled-load.ts). */

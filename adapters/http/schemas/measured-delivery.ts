@@ -50,3 +50,26 @@ export const DeliveryQuerySchema = Type.Object(
   { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'json (default) or csv (text/csv, one row per slot)' })) },
   { additionalProperties: false },
 );
+
+export const PortfolioDeliveryReportSchema = Type.Object({
+  portfolioId: Type.String(),
+  dispatchId: Type.String(),
+  kind: Type.String({ description: 'import-limit, export-delivery or import-reduction: the quantity every kW column is in' }),
+  measurement: Type.Union([Type.Literal('complete'), Type.Literal('partial'), Type.Literal('unmeasured'), Type.Literal('pending')]),
+  totals: DeliveryTotalsSchema,
+  missingSiteIds: Type.Array(Type.String(), { description: 'sites that carried a share and no longer exist: not in the sums' }),
+  slots: Type.Array(
+    Type.Object({
+      start: Type.String(),
+      end: Type.String(),
+      requestedKw: Type.Number(),
+      baselineKw: KwOrNull('the sum of the plans in force when it arrived'),
+      plannedKw: KwOrNull('the sum of the plans made with it'),
+      deliveredKw: KwOrNull('metered, summed over the sites'),
+      shortfallKw: KwOrNull('missing against the request'),
+      outcome: Outcome,
+      reason: Type.Optional(Type.String({ description: 'a gap names the sites whose meter data is missing' })),
+      sites: Type.Array(Type.Object({ siteId: Type.String(), plannedKw: KwOrNull('its plan'), deliveredKw: KwOrNull('metered'), shortfallKw: KwOrNull('its shortfall'), outcome: Outcome })),
+    }),
+  ),
+});

@@ -107,6 +107,18 @@ export const PlanViewSchema = Type.Object({
     { description: 'ranges of the horizon where a forecast did not reach and an assumption was planned with instead' },
   ),
   droppedSessions: Type.Array(Type.Object({ sessionId: Type.String(), reason: Type.String(), message: Type.String() })),
+  coordination: Type.Optional(
+    Type.Object(
+      {
+        portfolioId: Type.String(),
+        portfolioPlanId: Type.String(),
+        mode: Type.String({ description: 'coordinated: solved in the portfolio\'s coordination; warm-replan: re-planned alone at its last feeder prices within its share' }),
+        siteObjective: Type.Number({ description: 'the plan\'s cost at the site\'s own prices (`cost` includes the feeder price)' }),
+        note: Type.String(),
+      },
+      { description: 'present when the plan was made with its portfolio (GET /v1/portfolios/{id}/plan)' },
+    ),
+  ),
   uncontrolledSessions: Type.Array(
     Type.Object({
       sessionId: Type.String(),

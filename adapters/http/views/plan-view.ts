@@ -89,6 +89,9 @@ function staticView(record: PlanRecord) {
     })),
     droppedSessions: record.droppedSessions.map((d) => ({ sessionId: d.id, reason: d.reason, message: d.message })),
     uncontrolledSessions: (record.uncontrolledSessions ?? []).map((u) => ({ ...u })),
+    ...(record.coordination
+      ? { coordination: { portfolioId: record.coordination.portfolioId, portfolioPlanId: record.coordination.portfolioPlanId, mode: record.coordination.mode, siteObjective: r4(record.coordination.siteObjective), note: record.coordination.note } }
+      : {}),
     dispatches: record.dispatchIds.map((id) => {
       const incentive = record.incentives.find((i) => i.dispatchId === id);
       return { id, ...(incentive ? { rewardPerKwh: incentive.rewardPerKwh } : {}) };

@@ -1,0 +1,64 @@
+/** A portfolio's coordinated plan on the wire (adapters/store/portfolio-runs.ts PortfolioPlanRecord). */
+import { Type } from 'typebox';
+import { Instant, JobLinkSchema } from './common.ts';
+
+const NullableNumber = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
+
+export const PortfolioPlanSlotSchema = Type.Object({
+  start: Instant('slot start'),
+  end: Instant('slot end'),
+  netImportKw: Type.Number({ description: 'sum of the sites\' planned net import (kW; negative = export)' }),
+  importLimitKw: NullableNumber('tightest shared limit on the sum\'s net import (kW); null = none'),
+  importLimitSource: Type.String({ description: '`feeder`, a window\'s reason, `dispatch <id>` or `none`' }),
+  exportLimitKw: NullableNumber('shared export limit (kW); null = none'),
+  exportLimitSource: Type.String(),
+  headroomKw: NullableNumber('import limit minus the planned sum (kW; negative = the limit is broken, see breaches)'),
+  priceAdderPerKwh: Type.Number({ description: 'the feeder price the coordination settled on (added to every site\'s import and export price)' }),
+});
+
+export const PortfolioSiteShareSchema = Type.Object({
+  siteId: Type.String(),
+  planId: Type.String({ description: 'the site plan stored from this coordination (its plan in force until a later re-plan)' }),
+  planHref: Type.String(),
+  planStatus: Type.String(),
+  objective: Type.Number({ description: 'its cost at its own prices (without the feeder price)' }),
+  netImportKw: Type.Array(Type.Number(), { description: 'per slot (kW)' }),
+  importCapKw: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'its share of the shared import limit per slot (kW; null = none; negative = it must export that much); a re-plan of the site alone stays within it' }),
+  exportCapKw: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'its share of the shared export limit per slot (kW; null = none)' }),
+});
+
+export const PortfolioPlanSchema = Type.Object({
+  id: Type.String(),
+  portfolioId: Type.String(),
+  createdAt: Instant('made'),
+  jobId: Type.String(),
+  reasons: Type.Array(Type.String()),
+  status: Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('limit-breached')], { description: 'limit-breached: a shared limit is broken in `breaches` (only where the sites could not avoid it)' }),
+  method: Type.Union([Type.Literal('price-iterate'), Type.Literal('cap-recovery')], { description: 'how the plan was found: an iterate of the feeder-price loop whose sum kept the limits, or each site within its share of them' }),
+  stopReason: Type.String({ description: 'gap (within 0.5 % of the bound) | iterations | no-shared-limit' }),
+  objective: Type.Number({ description: 'sum of the sites\' costs at their own prices' }),
+  bound: NullableNumber('certified lower bound of the portfolio optimum (Lagrangian dual); null = none'),
+  gapPercent: NullableNumber('(objective - bound) / max(1, |objective|) in %; null = no bound'),
+  iterations: Type.Integer(),
+  solves: Type.Integer({ description: 'site solves made' }),
+  wallMs: Type.Integer(),
+  solvedOn: Type.String({ description: 'where the site solves ran' }),
+  howMade: Type.String({ description: 'the above in one sentence' }),
+  slots: Type.Array(PortfolioPlanSlotSchema),
+  sites: Type.Array(PortfolioSiteShareSchema),
+  breaches: Type.Array(Type.Object({ start: Instant('slot start'), direction: Type.String(), excessKw: Type.Number(), reason: Type.String() })),
+  excludedSites: Type.Array(Type.Object({ siteId: Type.String(), reason: Type.String() }), { description: 'members not planned (their plans in force are not coordinated), with why' }),
+  dispatchIds: Type.Array(Type.String(), { description: 'portfolio dispatches split by this coordination' }),
+});
+
+export const PortfolioPlanQueuedSchema = Type.Object({
+  portfolioId: Type.String(),
+  job: JobLinkSchema,
+  plan: Type.Optional(PortfolioPlanSchema),
+  message: Type.String(),
+});
+
+export const PortfolioPlanQuerySchema = Type.Object(
+  { wait: Type.Optional(Type.Boolean({ description: 'wait for the coordination (up to DISPATCH_ACK_TIMEOUT_MS) and answer with the plan (default true); false: 202 at once' })) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,57 @@
+/** A portfolio plan record on the wire: instants in the portfolio's zone, Infinity as null. */
+import type { PortfolioPlanRecord } from '../../store/portfolio-runs.ts';
+import { wireInstant } from '../wire-time.ts';
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const finite = (x: number) => (Number.isFinite(x) ? r3(x) : null);
+
+export function howMade(p: PortfolioPlanRecord): string {
+  const gap = Number.isFinite(p.gap) ? `${(100 * p.gap).toFixed(2)} % above its certified bound` : 'no certified bound';
+  const how = p.method === 'price-iterate' ? 'an iterate of the feeder-price loop whose sum kept the shared limits' : 'each site re-solved within its share of the shared limits (cap recovery)';
+  return `${p.sites.length} sites coordinated by feeder prices (Lagrangian): ${how}; ${p.iterations} iterations, ${p.solves} site solves, stopped on ${p.stopReason}, ${gap}; ${p.status}${p.excludedSites.length > 0 ? `; ${p.excludedSites.length} member(s) left out` : ''}; ${p.solvedOn}`;
+}
+
+export function portfolioPlanView(p: PortfolioPlanRecord, zone: string) {
+  return {
+    id: p.id,
+    portfolioId: p.portfolioId,
+    createdAt: wireInstant(p.createdAtUtcMs, zone),
+    jobId: p.jobId,
+    reasons: [...p.reasons],
+    status: p.status,
+    method: p.method,
+    stopReason: p.stopReason,
+    objective: r3(p.objective),
+    bound: finite(p.bound),
+    gapPercent: Number.isFinite(p.gap) ? r3(100 * p.gap) : null,
+    iterations: p.iterations,
+    solves: p.solves,
+    wallMs: p.wallMs,
+    solvedOn: p.solvedOn,
+    howMade: howMade(p),
+    slots: p.slots.map((s) => ({
+      start: wireInstant(s.startUtcMs, zone),
+      end: wireInstant(s.endUtcMs, zone),
+      netImportKw: r3(s.netImportKw),
+      importLimitKw: finite(s.importLimitKw),
+      importLimitSource: s.importLimitSource,
+      exportLimitKw: finite(s.exportLimitKw),
+      exportLimitSource: s.exportLimitSource,
+      headroomKw: finite(s.importLimitKw - s.netImportKw),
+      priceAdderPerKwh: Math.round(s.priceAdderPerKwh * 1e6) / 1e6,
+    })),
+    sites: p.sites.map((s) => ({
+      siteId: s.siteId,
+      planId: s.planId,
+      planHref: `/v1/sites/${s.siteId}/plans/${s.planId}`,
+      planStatus: s.planStatus,
+      objective: r3(s.objective),
+      netImportKw: s.netImportKw.map(r3),
+      importCapKw: s.importCapKw.map(finite),
+      exportCapKw: s.exportCapKw.map(finite),
+    })),
+    breaches: p.breaches.map((b) => ({ start: wireInstant(p.startUtcMs + b.slot * p.slotMs, zone), direction: b.direction, excessKw: r3(b.excessKw), reason: b.reason })),
+    excludedSites: p.excludedSites.map((e) => ({ ...e })),
+    dispatchIds: [...p.dispatchIds],
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * The portfolio plan job's processor (portfolio-job.ts): one plan across the portfolio.
+ *
+ * 1. Members: the portfolio's sites, each with its problem from now (portfolio-site-problems.ts); those that
+ *    cannot take part are named in the plan (`excludedSites`).
+ * 2. Dispatches: a split dispatch whose share-carrying site is gone (deleted, left the portfolio) is split
+ *    again: its remaining site shares are cancelled and it becomes `pending`. Pending dispatches become
+ *    shared limits (portfolio-dispatch-split.ts) beside the portfolio's own (grid/portfolio-limits.ts).
+ * 3. Coordination (optimizer/portfolio/coordinate.ts), warm-started from the last plan's prices.
+ * 4. Each pending dispatch's shares become site dispatches; every member's coordinated plan is stored as
+ *    its plan in force, its dispatches acknowledged, and announced (site-plan-save.ts).
+ * 5. The portfolio plan and the dispatches' outcomes are stored.
+ *
+ * Faults: a site solve that fails (error, timed out) fails the attempt (retryable); when no retry follows,
+ * every pending dispatch is marked `failed` with the code and reason (never left pending silently). A
+ * worker killed mid-job: BullMQ's stalled-job check gives the job to another worker, which starts over
+ * (nothing is stored before step 4, and step 4 is idempotent per new plan).
+ */
+import { randomUUID } from 'node:crypto';
+import { coordinatePortfolio, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
+import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
+import type { Plan } from '../../optimizer/plan.ts';
+import type { Problem } from '../../optimizer/problem.ts';
+import { sharedLimitsPerSlot } from '../../grid/portfolio-limits.ts';
+import type { Clock } from '../clock.ts';
+import type { ServiceConfig } from '../config.ts';
+import { serviceError } from '../errors.ts';
+import { isPermanent, PermanentJobError } from '../queue/job-errors.ts';
+import type { Processor } from '../queue/queue.ts';
+import type { ChargerStatusBoard } from '../store/charger-status.ts';
+import type { PortfolioStore } from '../store/portfolio-store.ts';
+import type { PortfolioDispatchRecord, PortfolioPlanRecord, PortfolioRuns, SiteShareDispatch } from '../store/portfolio-runs.ts';
+import type { DispatchRecord, PlanRecord } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import { planSnapshot } from './plan-snapshot.ts';
+import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './portfolio-dispatch-split.ts';
+import type { PortfolioJobData, PortfolioJobResult } from './portfolio-job.ts';
+import { portfolioProblems } from './portfolio-site-problems.ts';
+import type { PlanSolver, WorkerLog } from './replan-worker.ts';
+import { saveSitePlan } from './site-plan-save.ts';
+
+export interface PortfolioPlanDeps {
+  readonly store: Store;
+  readonly portfolios: PortfolioStore;
+  readonly runs: PortfolioRuns;
+  readonly clock: Clock;
+  readonly config: ServiceConfig;
+  readonly solve: PlanSolver;
+  readonly log: WorkerLog;
+  readonly chargerStatus?: ChargerStatusBoard;
+  readonly onPlanSaved?: (plan: PlanRecord) => Promise<void>;
+  /** Said in every portfolio plan: where the site solves ran. */
+  readonly solvedOn: string;
+  /** Coordinator iterations at most (default 40). */
+  readonly maxIterations?: number;
+}
+
+const shareId = () => `dispatch-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+
+/** Split dispatches whose share-carrying site is gone go back to `pending` (their remaining shares cancelled). */
+async function resplitOrphans(deps: PortfolioPlanDeps, dispatches: PortfolioDispatchRecord[], present: ReadonlySet<string>, nowUtcMs: number): Promise<PortfolioDispatchRecord[]> {
+  const out: PortfolioDispatchRecord[] = [];
+  for (const d of dispatches) {
+    const gone = [...new Set((d.outcome?.siteDispatches ?? []).map((s) => s.siteId).filter((id) => !present.has(id)))];
+    if (d.status !== 'planned' || gone.length === 0) {
+      out.push(d);
+      continue;
+    }
+    for (const share of d.outcome!.siteDispatches) {
+      const sd = await deps.store.getDispatch(share.siteId, share.dispatchId);
+      if (sd && sd.status === 'active') await deps.store.putDispatch({ ...sd, status: 'cancelled', cancelledAtUtcMs: nowUtcMs }, { expectedRevision: sd.revision });
+    }
+    const { outcome: _old, ...rest } = d;
+    const why = `split again at ${new Date(nowUtcMs).toISOString()}: ${gone.join(', ')} no longer in the portfolio`;
+    out.push(await deps.runs.putDispatch({ ...rest, status: 'pending', resplits: [...(d.resplits ?? []), why] }));
+  }
+  return out;
+}
+
+export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor<PortfolioJobData, PortfolioJobResult> {
+  const { store, runs, clock, config } = deps;
+
+  const failPending = async (portfolioId: string, error: unknown) => {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    for (const d of await runs.listDispatches(portfolioId)) {
+      if (d.status === 'pending') await runs.putDispatch({ ...d, status: 'failed', failure: { code: typeof code === 'string' ? code : 'V2G_ERR_INTERNAL', message, atUtcMs: clock.nowUtcMs() } });
+    }
+  };
+
+  const run = async (job: Parameters<Processor<PortfolioJobData, PortfolioJobResult>>[0]): Promise<PortfolioJobResult> => {
+    const { portfolioId } = job.data;
+    const started = performance.now();
+    const nowUtcMs = clock.nowUtcMs();
+    deps.log.info({ portfolioId, jobId: job.id, attempt: job.attemptsMade, reasons: job.data.reasons }, 'portfolio coordination started');
+    const portfolio = await deps.portfolios.get(portfolioId);
+    if (!portfolio) throw new PermanentJobError('V2G_ERR_NOT_FOUND', `portfolio "${portfolioId}" no longer exists`);
+    const loaded = await portfolioProblems(deps, portfolio, nowUtcMs, config.horizonHours);
+    const { grid } = loaded;
+    if (!grid || loaded.members.length === 0) {
+      throw new PermanentJobError('V2G_ERR_PORTFOLIO_NOT_PLANNABLE', `no member of portfolio "${portfolioId}" can be planned: ${loaded.excluded.map((e) => `${e.siteId}: ${e.reason}`).join('; ') || 'it has no sites'}`);
+    }
+    const present = new Set(loaded.members.map((m) => m.site.id));
+    const live = (await runs.listDispatches(portfolioId)).filter((d) => (d.status === 'pending' || d.status === 'planned') && d.endUtcMs > nowUtcMs);
+    const dispatches = await resplitOrphans(deps, live, present, nowUtcMs);
+    const pending = dispatches.filter((d) => d.status === 'pending');
+
+    // Shared limits: the portfolio's, then each pending dispatch (tightest wins, its source named).
+    const perSlot = sharedLimitsPerSlot(grid, portfolio.sharedLimits ?? {});
+    const importLimit = perSlot.importLimits.map((l) => ({ ...l }));
+    for (const d of pending) {
+      dispatchNetImportLimit(d, grid).limitKw.forEach((kw, t) => {
+        if (kw < importLimit[t]!.limitKw) importLimit[t] = { limitKw: kw, source: `dispatch ${d.id}` };
+      });
+    }
+    const limits: SharedRowLimits = { importLimitKw: importLimit.map((l) => l.limitKw), exportLimitKw: perSlot.exportLimits.map((l) => l.limitKw) };
+
+    // Coordination: every site solves its own problem; the priced problem of each plan is kept for its record.
+    const solvedProblems = new WeakMap<Plan, Problem>();
+    const solve = async (p: Problem) => {
+      const plan = await deps.solve(p);
+      solvedProblems.set(plan, p);
+      return plan;
+    };
+    const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
+    const previous = await runs.getLatestPlan(portfolioId);
+    const warmStart = previous && previous.slotMs === grid.slotMs ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
+    const result = await coordinatePortfolio(subproblems, limits, { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) });
+    const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
+    if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
+
+    // Shares of pending dispatches as site dispatches, then every member's plan.
+    const portfolioPlanId = `pplan-${randomUUID()}`;
+    const siteIds = result.sites.map((s) => s.siteId);
+    const caps = result.sites.map((s) => s.importCapKw);
+    const shares = new Map<string, SiteShareDispatch[]>();
+    const newShareIds = new Map<string, string[]>();
+    for (const d of pending) {
+      const list = shareDispatches(d, grid, siteIds, caps, shareId);
+      shares.set(d.id, list);
+      for (const sd of list) newShareIds.set(sd.siteId, [...(newShareIds.get(sd.siteId) ?? []), sd.dispatchId]);
+    }
+    const createdAtUtcMs = clock.nowUtcMs();
+    const planIds = new Map<string, string>();
+    for (const [i, member] of loaded.members.entries()) {
+      const share = result.sites[i]!;
+      const siteId = member.site.id;
+      if (!(await store.getSite(siteId))) continue;
+      const plan = share.solution.plan;
+      const record: PlanRecord = {
+        id: `plan-${randomUUID()}`,
+        siteId,
+        createdAtUtcMs,
+        jobId: job.id,
+        reasons: [`portfolio ${portfolioId}`, ...job.data.reasons],
+        grid: member.built.assembled.grid,
+        horizonLimitedBy: member.built.horizonLimitedBy,
+        problem: solvedProblems.get(plan) ?? member.built.problem,
+        importPricePerKwh: member.built.assembled.problem.importPricePerKwh,
+        exportPricePerKwh: member.built.assembled.problem.exportPricePerKwh ?? new Array<number>(member.built.problem.slotCount).fill(0),
+        incentives: member.built.incentives,
+        plan,
+        limits: member.built.assembled.limits,
+        droppedSessions: member.built.assembled.droppedVehicles,
+        dispatchIds: [...member.built.dispatchIds, ...(newShareIds.get(siteId) ?? [])],
+        forecastFills: member.built.forecastFills,
+        ...(member.built.uncontrolledSessions.length > 0 ? { uncontrolledSessions: member.built.uncontrolledSessions } : {}),
+        coordination: {
+          portfolioId,
+          portfolioPlanId,
+          mode: 'coordinated',
+          priceAdderPerKwh: result.prices.importPerKwh.map((l, t) => l - result.prices.exportPerKwh[t]!),
+          importCapKw: share.importCapKw,
+          exportCapKw: share.exportCapKw,
+          siteObjective: share.solution.objective,
+          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); its costs are at its prices plus the feeder price`,
+        },
+      };
+      for (const sd of [...shares.values()].flat().filter((x) => x.siteId === siteId)) {
+        const d: DispatchRecord = {
+          id: sd.dispatchId,
+          siteId,
+          kind: sd.kind,
+          powerKw: sd.powerKw,
+          startUtcMs: sd.startUtcMs,
+          endUtcMs: sd.endUtcMs,
+          reference: `portfolio ${portfolioId} dispatch ${[...shares.entries()].find(([, l]) => l.includes(sd))![0]}`,
+          status: 'active',
+          requestedBy: `portfolio ${portfolioId}`,
+          createdAtUtcMs,
+          revision: 0,
+          ...(member.planInForce ? { baseline: planSnapshot(member.planInForce, sd.startUtcMs, sd.endUtcMs) } : {}),
+        };
+        await store.putDispatch(d, { expectedRevision: 0 });
+      }
+      await saveSitePlan(deps, record);
+      planIds.set(siteId, record.id);
+    }
+
+    const slots = Array.from({ length: grid.slotCount }, (_, t) => ({
+      startUtcMs: grid.startUtcMs + t * grid.slotMs,
+      endUtcMs: grid.startUtcMs + (t + 1) * grid.slotMs,
+      netImportKw: result.netImportKw[t]!,
+      importLimitKw: importLimit[t]!.limitKw,
+      importLimitSource: importLimit[t]!.source,
+      exportLimitKw: perSlot.exportLimits[t]!.limitKw,
+      exportLimitSource: perSlot.exportLimits[t]!.source,
+      priceAdderPerKwh: result.prices.importPerKwh[t]! - result.prices.exportPerKwh[t]!,
+    }));
+    const record: PortfolioPlanRecord = {
+      id: portfolioPlanId,
+      portfolioId,
+      createdAtUtcMs,
+      jobId: job.id,
+      reasons: job.data.reasons,
+      startUtcMs: grid.startUtcMs,
+      slotMs: grid.slotMs,
+      status: result.status,
+      method: result.method,
+      stopReason: result.stopReason,
+      objective: result.objective,
+      bound: result.bound,
+      gap: result.gap,
+      iterations: result.iterations,
+      solves: result.solves,
+      wallMs: Math.round(performance.now() - started),
+      solvedOn: deps.solvedOn,
+      slots,
+      sites: result.sites.map((s) => ({
+        siteId: s.siteId,
+        planId: planIds.get(s.siteId) ?? '',
+        planStatus: s.solution.status,
+        objective: s.solution.objective,
+        netImportKw: s.solution.netImportKw,
+        importCapKw: s.importCapKw,
+        exportCapKw: s.exportCapKw,
+      })),
+      breaches: result.breaches,
+      excludedSites: loaded.excluded,
+      dispatchIds: pending.map((d) => d.id),
+    };
+    await runs.putPlan(record);
+    const withoutShare = [...loaded.excluded.map((e) => e.siteId)];
+    for (const d of pending) {
+      const fresh = await runs.getDispatch(portfolioId, d.id);
+      if (!fresh || fresh.status !== 'pending') continue;
+      const joined = loaded.members.map((m) => m.site.id).filter((id) => !fresh.siteIds.includes(id));
+      await runs.putDispatch({ ...fresh, status: 'planned', outcome: dispatchOutcome(fresh, grid, result, portfolioPlanId, shares.get(d.id) ?? [], withoutShare), ...(joined.length > 0 ? { resplits: [...(fresh.resplits ?? []), `planned with sites that joined after it arrived: ${joined.join(', ')}`] } : {}) });
+    }
+    deps.log.info({ portfolioId, jobId: job.id, portfolioPlanId, status: result.status, gap: result.gap, solves: result.solves, wallMs: record.wallMs }, 'portfolio plan saved');
+    return { portfolioPlanId };
+  };
+
+  return async (job) => {
+    try {
+      return await run(job);
+    } catch (error) {
+      const willRetry = !isPermanent(error) && job.attemptsMade < job.attempts;
+      deps.log.warn({ portfolioId: job.data.portfolioId, jobId: job.id, willRetry, err: error }, 'portfolio coordination failed');
+      if (!willRetry) await failPending(job.data.portfolioId, error).catch(() => undefined);
+      throw error;
+    }
+  };
+}
+
+/** The last plan's feeder prices moved to a grid starting at `startUtcMs` (slots it did not cover: 0). */
+function shiftedPrices(previous: PortfolioPlanRecord, startUtcMs: number, slotCount: number) {
+  const offset = Math.round((startUtcMs - previous.startUtcMs) / previous.slotMs);
+  const at = (t: number) => previous.slots[t + offset];
+  return {
+    importPerKwh: Array.from({ length: slotCount }, (_, t) => Math.max(0, at(t)?.priceAdderPerKwh ?? 0)),
+    exportPerKwh: Array.from({ length: slotCount }, (_, t) => Math.max(0, -(at(t)?.priceAdderPerKwh ?? 0))),
+  };
+}

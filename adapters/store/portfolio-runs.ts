@@ -1,0 +1,170 @@
+/**
+ * What coordinating a portfolio produces: its plans (the coordinator's answer, with each site's share) and
+ * its dispatches (a utility's request to the whole portfolio, split over the sites). A port beside
+ * PortfolioStore (MemoryPortfolioRuns here, RedisPortfolioRuns): the portfolio definitions stay there.
+ *
+ * Contract: `getLatestPlan` answers the last plan put for the portfolio (undefined before any);
+ * `putDispatch` replaces the dispatch of that id; `listDispatches` is in first-put order. Records come back
+ * deep-frozen. Last writer wins: dispatches are written by the route (create, cancel) and by the
+ * portfolio job (split, outcome), which re-reads before it writes.
+ */
+import { deepFreeze } from './deep-freeze.ts';
+
+/** One slot of a portfolio plan: the sum of the sites' plans against the shared limits. */
+export interface PortfolioPlanSlot {
+  readonly startUtcMs: number;
+  readonly endUtcMs: number;
+  /** Sum of the sites' planned net import (kW; negative = export). */
+  readonly netImportKw: number;
+  /** The tightest shared import limit (kW; Infinity = none) and where it comes from (`feeder`, a window, `dispatch <id>`, `none`). */
+  readonly importLimitKw: number;
+  readonly importLimitSource: string;
+  readonly exportLimitKw: number;
+  readonly exportLimitSource: string;
+  /** Feeder price of the slot's net import (per kWh): what the coordination settled on. */
+  readonly priceAdderPerKwh: number;
+}
+
+/** A site's part of a portfolio plan. */
+export interface PortfolioSiteShareRecord {
+  readonly siteId: string;
+  /** The site plan stored from this coordination. */
+  readonly planId: string;
+  readonly planStatus: string;
+  /** Its own cost (its prices, without the feeder price). */
+  readonly objective: number;
+  /** Planned net import per slot (kW). */
+  readonly netImportKw: readonly number[];
+  /** Its share of the shared limits per slot (kW; Infinity = none; a negative import cap = must export). */
+  readonly importCapKw: readonly number[];
+  readonly exportCapKw: readonly number[];
+}
+
+/** A coordinated plan of a portfolio (optimizer/portfolio/coordinate.ts), as stored. */
+export interface PortfolioPlanRecord {
+  readonly id: string;
+  readonly portfolioId: string;
+  readonly createdAtUtcMs: number;
+  readonly jobId: string;
+  readonly reasons: readonly string[];
+  readonly startUtcMs: number;
+  readonly slotMs: number;
+  readonly status: 'optimal' | 'feasible' | 'limit-breached';
+  readonly method: 'price-iterate' | 'cap-recovery';
+  readonly stopReason: string;
+  readonly objective: number;
+  /** Certified lower bound (-Infinity: none) and (objective - bound) / max(1, |objective|). */
+  readonly bound: number;
+  readonly gap: number;
+  readonly iterations: number;
+  readonly solves: number;
+  /** Wall time of the coordination (ms). */
+  readonly wallMs: number;
+  /** Where the site solves ran (`one worker process, solver pool of N threads`). */
+  readonly solvedOn: string;
+  readonly slots: readonly PortfolioPlanSlot[];
+  readonly sites: readonly PortfolioSiteShareRecord[];
+  readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];
+  /** Members not planned (deleted, no usable input), with why: their share is not in the sums. */
+  readonly excludedSites: readonly { readonly siteId: string; readonly reason: string }[];
+  /** Portfolio dispatches split by this coordination. */
+  readonly dispatchIds: readonly string[];
+}
+
+export type PortfolioDispatchKind = 'import-limit' | 'reduce' | 'export';
+
+/** One site's share of a portfolio dispatch: its own site dispatch. */
+export interface SiteShareDispatch {
+  readonly siteId: string;
+  readonly dispatchId: string;
+  readonly kind: 'import-limit' | 'export-delivery';
+  readonly powerKw: number;
+  readonly startUtcMs: number;
+  readonly endUtcMs: number;
+}
+
+/** One slot of a portfolio dispatch's outcome. */
+export interface PortfolioDispatchSlot {
+  readonly startUtcMs: number;
+  readonly endUtcMs: number;
+  /** In the dispatch's terms: the import limit, the reduction, the export (kW). */
+  readonly requestedKw: number;
+  readonly plannedKw: number;
+  /** The bound on the portfolio's net import this asks for, and the sum planned (kW). */
+  readonly netImportLimitKw: number;
+  readonly plannedNetImportKw: number;
+  readonly met: boolean;
+  readonly reason?: string;
+  /** Sites that carry the slot: their share (a bound on their net import) and their plan. */
+  readonly sites: readonly { readonly siteId: string; readonly shareNetImportKw: number; readonly plannedNetImportKw: number }[];
+}
+
+export interface PortfolioDispatchOutcome {
+  readonly portfolioPlanId: string;
+  readonly fulfilment: 'full' | 'partial' | 'none';
+  readonly message: string;
+  readonly slots: readonly PortfolioDispatchSlot[];
+  readonly siteDispatches: readonly SiteShareDispatch[];
+  /** Members that joined after the split: they carry no share. */
+  readonly sitesWithoutShare: readonly string[];
+}
+
+export interface PortfolioDispatchRecord {
+  readonly id: string;
+  readonly portfolioId: string;
+  readonly kind: PortfolioDispatchKind;
+  readonly powerKw: number;
+  readonly startUtcMs: number;
+  readonly endUtcMs: number;
+  readonly reference?: string;
+  /** pending: waiting for its split; planned: split and planned; failed: the split failed (see `failure`). */
+  readonly status: 'pending' | 'planned' | 'failed' | 'cancelled';
+  readonly requestedBy: string;
+  readonly createdAtUtcMs: number;
+  readonly cancelledAtUtcMs?: number;
+  /** Members when it arrived. */
+  readonly siteIds: readonly string[];
+  /** Sum of the members' plans in force when it arrived, per slot (kW; null = a member had no plan there). */
+  readonly baseline: readonly { readonly startUtcMs: number; readonly netImportKw: number | null }[];
+  readonly outcome?: PortfolioDispatchOutcome;
+  readonly failure?: { readonly code: string; readonly message: string; readonly atUtcMs: number };
+  /** Why it was split again (e.g. a site carrying a share was removed). */
+  readonly resplits?: readonly string[];
+}
+
+export interface PortfolioRuns {
+  putPlan(plan: PortfolioPlanRecord): Promise<void>;
+  getLatestPlan(portfolioId: string): Promise<PortfolioPlanRecord | undefined>;
+  putDispatch(dispatch: PortfolioDispatchRecord): Promise<PortfolioDispatchRecord>;
+  getDispatch(portfolioId: string, dispatchId: string): Promise<PortfolioDispatchRecord | undefined>;
+  listDispatches(portfolioId: string): Promise<PortfolioDispatchRecord[]>;
+}
+
+export class MemoryPortfolioRuns implements PortfolioRuns {
+  private readonly plans = new Map<string, PortfolioPlanRecord>();
+  private readonly dispatches = new Map<string, Map<string, PortfolioDispatchRecord>>();
+
+  async putPlan(plan: PortfolioPlanRecord) {
+    this.plans.set(plan.portfolioId, deepFreeze(structuredClone(plan)));
+  }
+
+  async getLatestPlan(portfolioId: string) {
+    return this.plans.get(portfolioId);
+  }
+
+  async putDispatch(dispatch: PortfolioDispatchRecord) {
+    const frozen = deepFreeze(structuredClone(dispatch));
+    let of = this.dispatches.get(dispatch.portfolioId);
+    if (!of) this.dispatches.set(dispatch.portfolioId, (of = new Map()));
+    of.set(dispatch.id, frozen);
+    return frozen;
+  }
+
+  async getDispatch(portfolioId: string, dispatchId: string) {
+    return this.dispatches.get(portfolioId)?.get(dispatchId);
+  }
+
+  async listDispatches(portfolioId: string) {
+    return [...(this.dispatches.get(portfolioId)?.values() ?? [])];
+  }
+}
