@@ -33,9 +33,9 @@ export interface ColumnGenerationOptions {
   readonly groups?: number;
   /**
    * Weight of the best bound's prices in the next pricing (0 = the master's duals as they are). Default 0.5
-   * cold, 0.8 warm-started (measured: README.md).
+   * cold, 0.8 warm-started (measured: README.md); `auto` adapts it each iteration from the subgradient.
    */
-  readonly smoothing?: number;
+  readonly smoothing?: number | 'auto';
   readonly onProgress?: SolveProgressListener;
   /** Add a placement plan (primal-recovery.ts) at the first prices as a column set. Default true. */
   readonly seedRecovery?: boolean;
@@ -68,7 +68,11 @@ export async function generateColumns(
   const groupOf = vehicleGroups(vehicles, G);
   const store = new ColumnStore(vehicles, T, rp.slotHours, groupOf, G);
   const master = new ColumnMaster(options.masterBackend, site, G);
-  const alpha = options.smoothing ?? (options.warmStart ? 0.8 : 0.5);
+  const auto = options.smoothing === 'auto';
+  let alpha = typeof options.smoothing === 'number' ? options.smoothing : options.warmStart ? 0.8 : 0.5;
+  // The last separation's in-point (best bound's prices) and out-point (master duals), for auto smoothing.
+  const towardOut = new Float64Array(2 * T);
+  let separated = false;
   const lambda = new Float64Array(T);
   const nu = new Float64Array(T);
   for (let t = 0; t < T; t++) {
@@ -116,6 +120,16 @@ export async function generateColumns(
       const fleet = await pricer.price(lambda, 0);
       solveSite(site, lambda, nu, answer);
       const dual = fleet.objective + answer.value;
+      if (auto && separated) {
+        // Pessoa et al. (2018): a subgradient at the separation point at an acute angle with out - in says
+        // the master's duals lie uphill: smooth less; otherwise smooth more.
+        let dot = 0;
+        for (let t = 0; t < T; t++) {
+          dot += (fleet.sumKw[t]! - answer.takeKw[t]!) * towardOut[t]!;
+          if (site.peakSlot[t]) dot += (answer.importKw[t]! - answer.peakKw) * towardOut[T + t]!;
+        }
+        alpha = dot > 0 ? Math.max(0, alpha - 0.1) : Math.min(0.95, alpha + 0.1 * (1 - alpha));
+      }
       if (dual > bound) {
         bound = dual;
         bestLambda.set(lambda);
@@ -151,7 +165,10 @@ export async function generateColumns(
       for (let t = 0; t < T; t++) {
         lambda[t] = alpha * bestLambda[t]! + (1 - alpha) * solution.lambdaKw[t]!;
         nu[t] = alpha * bestNu[t]! + (1 - alpha) * solution.nu[t]!;
+        towardOut[t] = solution.lambdaKw[t]! - bestLambda[t]!;
+        towardOut[T + t] = solution.nu[t]! - bestNu[t]!;
       }
+      separated = true;
       projectPeakMultipliers(nu, site.peakSlot, site.demandChargePerKw);
     }
     const powers = weights ? store.plan(weights, master.tags) : vehicles.map(() => new Float64Array(T));

@@ -47,7 +47,7 @@ export interface DecompositionOptions extends CoordinatorOptions {
   /** Vehicle groups of the column-generation master (one column each per pricing). */
   readonly groups?: number;
   /** Weight of the best bound's prices in the next pricing (column generation). */
-  readonly smoothing?: number;
+  readonly smoothing?: number | 'auto';
   /** Receives the multipliers of the best bound, to seed the next solve (`warmStart`). */
   readonly onPrices?: (prices: DualPrices) => void;
 }
