@@ -7,7 +7,7 @@
  * every code into an RFC 9457 problem document (adapters/http/errors.ts). Bad signal or time input from
  * grid/ keeps its own `V2G_ERR_...` code (grid/errors.ts) and is never retryable.
  */
-import createError, { type FastifyError } from '@fastify/error';
+import createError, { type FastifyError, type FastifyErrorConstructor } from '@fastify/error';
 import { gridErrorCodes, type GridErrorCode } from '../grid/errors.ts';
 import { optimizerErrorCodes } from '../optimizer/errors.ts';
 
@@ -93,7 +93,7 @@ export interface ServiceError extends FastifyError {
 
 const constructors = Object.fromEntries(
   Object.entries(serviceErrorCodes).map(([code, info]) => [code, createError(code, '%s', info.status)]),
-) as Record<ServiceErrorCode, createError.FastifyErrorConstructor>;
+) as Record<ServiceErrorCode, FastifyErrorConstructor>;
 
 /**
  * Makes a coded error. `detail` is the human sentence; `errors` name the offending fields.

@@ -3,6 +3,7 @@
  *
  *   npm run bench:solve                      # N = 10, 50, 100, 500, 1000, 2000 x 96 slots
  *   npm run bench:solve -- --sizes 10,50 --reps 5
+ *   npm run bench:solve -- --sizes 50,1000 --reps 5 --milp-sizes none --solvers highs,edf   # the issue 12 speed targets
  *
  * Part 1 (the LP: site limit and demand charge on, no minimum current): for each N and backend, the median
  * over --reps of end-to-end ms (the `optimize()` call: worker transfer, build, solve, plan assembly and
@@ -26,11 +27,12 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     'milp-sizes': { type: 'string', default: '10,50' },
     seed: { type: 'string', default: '1' },
+    solvers: { type: 'string', default: 'highs,lp-solver,uncontrolled,alap,edf,llf,round-robin,price-greedy' },
   },
 });
 const sizes = values.sizes!.split(',').map(Number);
 const reps = Number(values.reps);
-const milpSizes = values['milp-sizes']!.split(',').map(Number);
+const milpSizes = values['milp-sizes']!.split(',').filter((s) => s !== '' && s !== 'none').map(Number);
 const seed = Number(values.seed);
 const dropAfterMs = 120_000;
 
@@ -45,6 +47,8 @@ interface Row {
   n: number;
   solver: string;
   endToEndMs: number;
+  /** Process CPU time (all threads) per solve: less sensitive than wall time to a loaded machine. */
+  cpuMs: number;
   buildMs: number;
   solveMs: number;
   objective: number;
@@ -57,29 +61,33 @@ interface Row {
 
 async function measure(problem: ReturnType<typeof generateDepot>, solver: SolverName, runs: number, pool: SolverPool, options: SolveOptions = {}) {
   const times: number[] = [];
+  const cpus: number[] = [];
   const builds: number[] = [];
   const solves: number[] = [];
   let plan: Plan | undefined;
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     plan = await optimize(problem, { solver, pool, ...options });
     times.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpus.push((used.user + used.system) / 1000);
     builds.push(plan.stats.buildMs);
     solves.push(plan.stats.solveMs);
   }
-  return { plan: plan!, endToEndMs: median(times), buildMs: median(builds), solveMs: median(solves) };
+  return { plan: plan!, endToEndMs: median(times), cpuMs: median(cpus), buildMs: median(builds), solveMs: median(solves) };
 }
 
 function table(title: string, rows: Row[]): string {
   const lines = [
     `### ${title}`,
     '',
-    '| N | solver | end-to-end ms | build ms | solve ms | objective | status | gap | rounds | peak RSS MB |',
-    '|---:|---|---:|---:|---:|---:|---|---:|---:|---:|',
+    '| N | solver | end-to-end ms | CPU ms | build ms | solve ms | objective | status | gap | rounds | peak RSS MB |',
+    '|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.n} | ${r.solver} | ${r.endToEndMs.toFixed(0)} | ${r.buildMs.toFixed(0)} | ${r.solveMs.toFixed(0)} | ${r.objective.toFixed(4)} | ${r.status}${r.note ? ` (${r.note})` : ''} | ${r.gap} | ${r.rounds} | ${r.rssMb} |`,
+      `| ${r.n} | ${r.solver} | ${r.endToEndMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.buildMs.toFixed(0)} | ${r.solveMs.toFixed(0)} | ${r.objective.toFixed(4)} | ${r.status}${r.note ? ` (${r.note})` : ''} | ${r.gap} | ${r.rounds} | ${r.rssMb} |`,
     );
   }
   return lines.join('\n');
@@ -91,7 +99,7 @@ console.error(`warming up HiGHS...`);
 await lpPool.warmUp();
 const part1: Row[] = [];
 const dropped = new Set<string>();
-const solvers: SolverName[] = ['highs', 'lp-solver', 'uncontrolled', 'alap', 'edf', 'llf', 'round-robin', 'price-greedy'];
+const solvers = values.solvers!.split(',') as SolverName[];
 for (const n of sizes) {
   const problem = generateDepot({ vehicles: n, seed, minimumCurrent: false });
   let highsObjective = NaN;
@@ -108,6 +116,7 @@ for (const n of sizes) {
       n,
       solver,
       endToEndMs: m.endToEndMs,
+      cpuMs: m.cpuMs,
       buildMs: m.buildMs,
       solveMs: m.solveMs,
       objective: overran ? NaN : m.plan.cost.objective,
@@ -160,3 +169,16 @@ console.log('');
 console.log(table('Part 1: LP (site limit + demand charge, no minimum current), 96 slots', part1));
 console.log('');
 console.log(table('Part 2: with the 6 A minimum current on AC chargers (HiGHS), 96 slots', part2));
+// Issue 12's speed targets: 50 vehicles <= 50 ms, 1,000 vehicles with the 6 A minimum <= 1.5 s, within 0.05 % of the LP bound.
+const targets = [
+  { n: 50, ms: 50 },
+  { n: 1000, ms: 1500 },
+];
+const targetLines = targets.flatMap(({ n, ms }) => {
+  const row = part2.find((r) => r.n === n && r.solver === 'highs (repair)');
+  if (!row) return [];
+  const gapPct = Number.parseFloat(row.gap);
+  const met = row.endToEndMs <= ms && gapPct <= 0.05;
+  return [`- N = ${n}: ${row.endToEndMs.toFixed(0)} ms end to end (target <= ${ms}), ${row.cpuMs.toFixed(0)} ms CPU, ${row.gap}: ${met ? 'met' : 'NOT met'}`];
+});
+if (targetLines.length > 0) console.log(['', '### Issue 12 speed targets (part 2, medians)', '', ...targetLines].join('\n'));

@@ -69,6 +69,13 @@ try {
   console.error(`build:dashboard: esbuild failed (${error.message.split('\n')[0]}); dist/dashboard left as it was`);
   process.exit(1);
 }
+// The browser imports server view types with `import type` (erased); server code itself must never be bundled.
+const serverInputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/') && !path.resolve(repoRoot, f).startsWith(webDir + path.sep));
+if (serverInputs.length > 0) {
+  rmSync(staging, { recursive: true, force: true });
+  console.error(`build:dashboard: the bundle would hold code from outside adapters/dashboard/web (${serverInputs.join(', ')}); import server views with \`import type\` only`);
+  process.exit(1);
+}
 const outputs = Object.keys(result.metafile.outputs).map((f) => path.basename(f));
 const js = outputs.find((f) => /^app-.*\.js$/.test(f));
 const css = outputs.find((f) => /^app-.*\.css$/.test(f));

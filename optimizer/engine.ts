@@ -1,10 +1,11 @@
 /**
  * Which engine solves a problem: the monolithic LP in HiGHS (exact, one model of the whole site) or the price
  * decomposition (optimizer/decomposition/: per-vehicle DPs coordinated by prices, a certified gap). `auto`
- * picks by size: HiGHS WebAssembly's heap grows with the plugged vehicle-slots (measured 1.25 GB at 10,000 x
- * 96 slots, a hard stop at 2 GiB) and its time about N^1.2-1.7, while a decomposed solve grows linearly; below
- * the threshold the LP is exact and fast enough. One function, so a memory estimator can replace the rule.
+ * decomposes when the monolithic model would not fit the HiGHS WebAssembly heap (memory-estimate.ts) or is
+ * predicted slower than the decomposition (a time model per plugged vehicle-slot, measured below); a problem
+ * with a three-phase network stays monolithic (its rows are not priced yet).
  */
+import { estimateHighsHeapBytes, safeHeapShare, wasmHeapCeilingBytes } from './memory-estimate.ts';
 import type { Problem } from './problem.ts';
 
 export type EngineName = 'auto' | 'monolithic' | 'decomposition';
@@ -14,8 +15,21 @@ export function isEngineName(name: string): name is EngineName {
   return (engineNames as readonly string[]).includes(name);
 }
 
-/** Plugged vehicle-slots above which `auto` decomposes (about 5,000 vehicles plugged in for 12 h of 15-minute slots). */
-export const decompositionThresholdVehicleSlots = 240_000;
+/**
+ * Predicted solve times (s, one core) from the plugged vehicle-slots s, per 35,000 (about 1,000 vehicles of a
+ * generated depot over 96 slots). Monolithic HiGHS: 1.8 s at 35,000 and N^1.6 beyond (../shared/notes/solvers.md:
+ * 1.77 s at 1,000 vehicles, 76.5 s at 10,000, idle machine). Decomposition (column generation, gap 0.1 %):
+ * linear, 3.0 s of CPU at 35,000 (bench/RESULTS.md, 2026-12-06: 2.9 s CPU for 1,000 vehicles). They cross near
+ * 77,000 vehicle-slots (about 2,200 vehicles).
+ */
+export const engineTimeModel = { perVehicleSlots: 35_000, monolithicSeconds: 1.8, monolithicExponent: 1.6, decompositionSeconds: 3.0 } as const;
+
+/** Predicted seconds of each engine for `vehicleSlots` plugged vehicle-slots (engineTimeModel). */
+export function predictedSeconds(vehicleSlots: number): { monolithic: number; decomposition: number } {
+  const m = engineTimeModel;
+  const x = vehicleSlots / m.perVehicleSlots;
+  return { monolithic: m.monolithicSeconds * x ** m.monolithicExponent, decomposition: m.decompositionSeconds * x };
+}
 
 export interface EngineChoice {
   readonly engine: 'monolithic' | 'decomposition';
@@ -32,19 +46,27 @@ export function pluggedVehicleSlots(problem: Problem): number {
   return total;
 }
 
+const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
+
 export function chooseEngine(problem: Problem, requested: EngineName = 'auto'): EngineChoice {
-  const size = pluggedVehicleSlots(problem);
   if (requested === 'monolithic') return { engine: 'monolithic', reason: 'requested', overridden: false };
-  const large = size > decompositionThresholdVehicleSlots;
+  const size = pluggedVehicleSlots(problem);
+  const heap = estimateHighsHeapBytes(problem);
+  const heapLimit = safeHeapShare * wasmHeapCeilingBytes;
+  const fits = heap <= heapLimit;
+  const time = predictedSeconds(size);
+  const faster = time.decomposition < time.monolithic;
   if (problem.network !== undefined) {
     return {
       engine: 'monolithic',
       reason: `${requested === 'decomposition' ? 'decomposition requested, but it ' : `auto: ${size} plugged vehicle-slots, but the decomposition `}does not price three-phase network rows yet`,
-      overridden: requested === 'decomposition' || large,
+      overridden: requested === 'decomposition' || !fits || faster,
     };
   }
   if (requested === 'decomposition') return { engine: 'decomposition', reason: 'requested', overridden: false };
-  return large
-    ? { engine: 'decomposition', reason: `auto: ${size} plugged vehicle-slots > ${decompositionThresholdVehicleSlots}`, overridden: false }
-    : { engine: 'monolithic', reason: `auto: ${size} plugged vehicle-slots <= ${decompositionThresholdVehicleSlots}`, overridden: false };
+  const sizes = `${size} plugged vehicle-slots, HiGHS heap estimated ${mib(heap)} of ${mib(heapLimit)} safe`;
+  const times = `predicted ${time.monolithic.toFixed(1)} s monolithic vs ${time.decomposition.toFixed(1)} s decomposed`;
+  if (!fits) return { engine: 'decomposition', reason: `auto: ${sizes}: the monolithic model would not fit`, overridden: false };
+  if (faster) return { engine: 'decomposition', reason: `auto: ${sizes}; ${times}`, overridden: false };
+  return { engine: 'monolithic', reason: `auto: ${sizes}; ${times}`, overridden: false };
 }

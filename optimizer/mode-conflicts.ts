@@ -48,11 +48,13 @@ export function findModeConflicts(rp: ResolvedProblem, columns: ColumnMap, x: Ar
       const chargeKw = value(columns.charge[i]![t]!);
       const dischargeKw = value(columns.discharge[i]![t]!);
       vehicleNetKw[t]! += chargeKw - dischargeKw;
-      const on = (p: number) => p > modeToleranceKw;
+      // Inline comparisons (no closure per vehicle-slot: this runs after every LP and repair round).
+      const charging = chargeKw > modeToleranceKw;
+      const discharging = dischargeKw > modeToleranceKw;
       let kind: ModeConflict['kind'] | undefined;
-      if (on(chargeKw) && on(dischargeKw)) kind = 'both-directions';
-      else if (on(chargeKw) && chargeKw < v.minChargeKw - modeToleranceKw) kind = 'low-charge';
-      else if (on(dischargeKw) && dischargeKw < v.minDischargeKw - modeToleranceKw) kind = 'low-discharge';
+      if (charging && discharging) kind = 'both-directions';
+      else if (charging && chargeKw < v.minChargeKw - modeToleranceKw) kind = 'low-charge';
+      else if (discharging && dischargeKw < v.minDischargeKw - modeToleranceKw) kind = 'low-discharge';
       if (kind) vehicles.push({ kind, vehicle: i, slot: t, chargeKw, dischargeKw });
     }
   });

@@ -46,7 +46,7 @@ export async function optimize(problem: Problem, options: OptimizeOptions = {}):
     const solverPool = pool ?? defaultSolverPool();
     const choice = solver === 'highs' ? chooseEngine(problem, engine) : undefined;
     if (choice?.engine === 'decomposition') {
-      const plan = await solverPool.solve(problem, solver, solveOptions, undefined, decomposition ?? {});
+      const plan = await solverPool.solve(problem, solver, solveOptions, onProgress, decomposition ?? {});
       return { ...plan, message: `engine decomposition (${choice.reason}); ${plan.message ?? ''}` };
     }
     const plan = await solverPool.solve(problem, solver, solveOptions, onProgress);

@@ -4,7 +4,8 @@
  * - Vehicles: only those plugged in now, with their simulated energy, their target and reserve, and the
  *   departure the controller believes (`actual`, or the driver's declared one; a declared departure already
  *   past counts as "the end of this slot", so the vehicle charges as fast as it can).
- * - Horizon: [now, now + horizonHours).
+ * - Horizon: [now, now + horizonHours), ending at the last plugged vehicle's departure when that is sooner and
+ *   the site has no base load or PV (`decisionHorizonEndUtcMs`).
  * - Prices: as visible now (`price-visibility.ts`); base load and PV: the actual series (perfect forecast).
  * - Demand charge: the billing period containing now, with the peak already reached in it carried.
  */
@@ -70,9 +71,24 @@ export function siteSignals(inputs: ReplayInputs, market: SignalSeries): SiteSig
   };
 }
 
+/**
+ * The end of the decision's horizon (UTC ms): `horizonHours` after `atUtcMs`, or sooner - the first slot
+ * boundary at or after the last believed departure of the plugged vehicles - on a site without base load or
+ * PV, where a slot after every plugged vehicle has left holds no load, no price and no peak to plan. The
+ * dropped slots would carry an all-zero plan; dropping them makes each decision's problem (and a baseline's
+ * or the LP's work) proportional to the stays, not to the look-ahead.
+ */
+export function decisionHorizonEndUtcMs(inputs: ReplayInputs, atUtcMs: number, plugged: readonly PluggedVehicle[]): number {
+  const full = atUtcMs + inputs.horizonHours * 3_600_000;
+  if (inputs.baseLoad !== undefined || inputs.pv !== undefined || plugged.length === 0) return full;
+  const slotMs = inputs.slotMinutes * 60_000;
+  const lastDepartureUtcMs = Math.max(...plugged.map((p) => believedDepartureUtcMs(inputs, p.session, atUtcMs)));
+  return Math.min(full, atUtcMs + Math.max(1, Math.ceil((lastDepartureUtcMs - atUtcMs) / slotMs)) * slotMs);
+}
+
 /** The assembly input of the decision at `atUtcMs` (a slot boundary) for the vehicles plugged in. */
 export function decisionAssemblyInput(inputs: ReplayInputs, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): AssemblyInput {
-  const horizonEndUtcMs = atUtcMs + inputs.horizonHours * 3_600_000;
+  const horizonEndUtcMs = decisionHorizonEndUtcMs(inputs, atUtcMs, plugged);
   const knownUntil = pricesKnownUntilUtcMs(inputs.priceVisibility, atUtcMs, inputs.site.zone);
   const market = visibleSeries(inputs.marketPrice, knownUntil, atUtcMs, horizonEndUtcMs);
   const billing = inputs.billing?.(atUtcMs);

@@ -1,6 +1,8 @@
 /**
  * Charger secrets at rest (OCPP security profiles 1 and 2: HTTP Basic per charger). Only a salted scrypt
- * hash is kept: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`. Verification is constant-time.
+ * hash is kept: `scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>`. Verification is constant-time, and so is
+ * a refusal for an id without a hash (`verifyStoredSecret`: the same scrypt work against a dummy hash of the
+ * same cost), so ids cannot be told apart by timing.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
@@ -30,4 +32,29 @@ export async function verifySecret(secret: Buffer | string, stored: string): Pro
   if (expected.length !== KEY_BYTES) return false;
   const key = await scrypt(Buffer.from(secret), salt, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
   return timingSafeEqual(key, expected);
+}
+
+/** One dummy hash per cost, made once (a random secret nobody knows). */
+const dummyHashes = new Map<number, Promise<string>>();
+
+function dummyHash(cost: number): Promise<string> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = hashSecret(randomBytes(32), cost);
+    dummyHashes.set(cost, hash);
+  }
+  return hash;
+}
+
+/** How a store checks a secret; tests pass a counting one. */
+export type SecretVerifier = (secret: Buffer | string, stored: string) => Promise<boolean>;
+
+/**
+ * `verifySecret` against the stored hash or, when there is none (unknown id, no password), against a dummy
+ * hash of cost `cost` (the store's cost for new hashes), answering false: the same scrypt work either way.
+ */
+export async function verifyStoredSecret(secret: Buffer | string, stored: string | undefined | null, cost: number, verify: SecretVerifier = verifySecret): Promise<boolean> {
+  if (stored) return verify(secret, stored);
+  await verify(secret, await dummyHash(cost));
+  return false;
 }

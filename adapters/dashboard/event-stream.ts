@@ -25,10 +25,22 @@ export interface EventStreamOptions {
 
 const key = (c: Change) => `${c.kind}\u0000${c.siteId ?? ''}\u0000${c.id ?? ''}`;
 
-export function registerEventStream(app: FastifyInstance, ctx: ServiceContext, options: EventStreamOptions = {}): void {
+/** Which views open streams will re-read: a site's page (a stream of that site) or the overview (a stream of every site). */
+export interface OpenStreams {
+  watchesSite(siteId: string): boolean;
+  watchesOverview(): boolean;
+}
+
+export function registerEventStream(app: FastifyInstance, ctx: ServiceContext, options: EventStreamOptions = {}): OpenStreams {
   const batchMs = options.batchMs ?? 100;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const open = new Set<() => void>();
+  const watching = new Map<string, number>();
+  const watch = (key: string, by: number) => {
+    const n = (watching.get(key) ?? 0) + by;
+    if (n > 0) watching.set(key, n);
+    else watching.delete(key);
+  };
   app.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
@@ -47,6 +59,7 @@ export function registerEventStream(app: FastifyInstance, ctx: ServiceContext, o
     async (request, reply) => {
       const siteId = request.query.siteId;
       const site = siteId === undefined ? undefined : await requireSite(ctx, siteId);
+      const watchKey = siteId === undefined ? '' : `site:${siteId}`;
       let chargePoints = new Set(site?.chargers.map((c) => ocppAddressOf(c.id).chargerId) ?? []);
       reply.hijack();
       const res = reply.raw;
@@ -97,11 +110,14 @@ export function registerEventStream(app: FastifyInstance, ctx: ServiceContext, o
         flushTimer?.();
         beatTimer?.();
         open.delete(end);
+        watch(watchKey, -1);
         res.end();
       };
       open.add(end);
+      watch(watchKey, 1);
       request.raw.on('close', end);
       res.on('close', end);
     },
   );
+  return { watchesSite: (siteId) => watching.has(`site:${siteId}`), watchesOverview: () => watching.has('') };
 }

@@ -9,6 +9,9 @@
  * GET /v1/dashboard/overview             read: every site now
  * GET /v1/dashboard/sites/{siteId}       read: one site's page
  * GET /v1/events[?siteId=]               read: Server-Sent Events
+ *
+ * A plan saved for a site an open page shows is turned into its view at once (warming the per-plan caches);
+ * chargers of a gateway that went silent are announced while pages are open (gateway-silence-watch.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -17,6 +20,7 @@ import { readErrors, SiteParams } from '../http/schemas/common.ts';
 import type { ServiceContext } from '../service/context.ts';
 import { overviewView, sitePageView } from './dashboard-views.ts';
 import { registerEventStream, type EventStreamOptions } from './event-stream.ts';
+import { watchGatewaySilence } from './gateway-silence-watch.ts';
 import { registerStaticAssets } from './static-assets.ts';
 
 export interface DashboardOptions {
@@ -42,6 +46,24 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
     { config: { scope: 'read' }, schema: { tags, summary: "One site's dashboard page: plan, vehicles, chargers, dispatches, flexibility, last re-plan", params: SiteParams, response: readErrors() } },
     async (request) => sitePageView(ctx, await requireSite(ctx, request.params.siteId)),
   );
-  registerEventStream(app, ctx, events);
+  const streams = registerEventStream(app, ctx, events);
+  // A new plan of a site an open page shows: build its view now, while the change waits out the stream's
+  // batching and the page's request is on its way, so the page's re-read finds it built (per-plan caches).
+  const unsubscribe = ctx.changes.subscribe((change) => {
+    if (change.kind !== 'plan' || change.siteId === undefined) return;
+    const siteId = change.siteId;
+    const site = streams.watchesSite(siteId);
+    if (!site && !streams.watchesOverview()) return;
+    void (async () => {
+      const record = await ctx.store.getSite(siteId);
+      if (record) await (site ? sitePageView(ctx, record) : overviewView(ctx));
+    })().catch((err: unknown) => app.log.debug({ err, siteId }, 'dashboard: building the view of a new plan ahead of its read failed; the read will say why'));
+  });
+  // A crashed gateway's chargers turn disconnected without a write: announce them while pages are open.
+  const stopWatch = watchGatewaySilence(ctx, streams, ctx.config.ocppGatewayBeatMs, (err) => app.log.warn({ err }, 'dashboard: reading the chargers for silent gateways failed; retried at the next beat'));
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    stopWatch();
+  });
 };
 

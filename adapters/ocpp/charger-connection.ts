@@ -11,11 +11,12 @@ import type { Logger } from 'pino';
 import { createRPCError } from 'ocpp-rpc';
 import { chooseRateUnit, defaultCapabilities, dischargeModeOf } from './capabilities.ts';
 import { createChargerLink, type ChargerLink, type RpcCaller } from './charger-link.ts';
-import { cancelRefresh, evseOf, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
+import { cancelRefresh, evseOf, forgetTransactions, queueClear, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';
 import { allows, nextPhase, type ChargerEvent } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort, SessionStarted } from './csms-port.ts';
 import { OcppError } from './errors.ts';
+import { callErrorOf } from './inbound-violation.ts';
 import type { OcppMetrics } from './metrics.ts';
 import type { ChargerDelivery } from './profile-delivery.ts';
 import { resyncCharger } from './resync.ts';
@@ -43,6 +44,10 @@ export class ChargerConnection {
   readonly link: ChargerLink;
   private generation = 0;
   private closed = false;
+  /** A BootNotification arrived on this connection (else a reconnect: running transactions are asked for). */
+  private bootedHere = false;
+  /** A reboot made us forget transactions: ask for those still running after discovery. */
+  private askAfterBoot = false;
   private readonly log: Logger;
   private readonly context: InboundContext;
 
@@ -90,14 +95,14 @@ export class ChargerConnection {
       chargerId: this.record.chargerId, version: this.mapping.version, atUtcMs: this.deps.clock.nowUtcMs(),
       ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
     })).catch(() => undefined);
-    if (this.record.capabilities) {
-      // Boot grace: a charger that reconnects after a reboot sends BootNotification first; asking it for
-      // its composite schedule before that is answered gets refused (SecurityError). A boot within the
-      // grace bumps the generation and this re-sync gives way to discovery.
-      const generation = ++this.generation;
-      const timer = setTimeout(() => void this.resyncThenReady(generation, 'resync'), this.deps.bootGraceMs ?? 2_000);
-      timer.unref?.();
-    }
+    // Boot grace: a charger that reconnects after a reboot sends BootNotification first; asking it anything
+    // before that is answered gets refused (SecurityError). A boot (or, for a charger we do not know yet, any
+    // message) within the grace bumps the generation and this timer gives way. After it, a known charger is
+    // re-synced, and one this process does not know (a gateway restart) is discovered and asked for its
+    // running transactions, without waiting for its next message.
+    const generation = ++this.generation;
+    const timer = setTimeout(() => void (this.record.capabilities ? this.resyncThenReady(generation, 'resync') : this.discoverThenReady(generation)), this.deps.bootGraceMs ?? 2_000);
+    timer.unref?.();
   }
 
   async close(code = 1000, reason = 'closing'): Promise<void> {
@@ -128,8 +133,10 @@ export class ChargerConnection {
     try {
       result = await handler(this.context, params);
     } catch (error) {
+      const answer = callErrorOf(error);
+      if (answer.rpcErrorCode !== 'InternalError') this.log.warn({ action, code: 'V2G_ERR_OCPP_INBOUND_INVALID', rpcErrorCode: answer.rpcErrorCode, field: answer.details['field'] }, answer.message);
       // An RPCError, an Error (ocpp-rpc's types call it a record).
-      throw createRPCError('InternalError', error instanceof OcppError ? error.code : 'internal error') as Error;
+      throw createRPCError(answer.rpcErrorCode, answer.message, answer.details) as Error;
     }
     if (action === 'BootNotification' || (this.record.phase === 'connected' && !this.record.capabilities)) {
       const generation = ++this.generation;
@@ -157,6 +164,26 @@ export class ChargerConnection {
     })).catch(() => undefined);
     if (!this.transition('discovered')) return;
     await this.resyncThenReady(generation, 'none');
+    if ((!this.bootedHere || this.askAfterBoot) && !this.closed && generation === this.generation) {
+      this.askAfterBoot = false;
+      await this.askForTransactions();
+    }
+  }
+
+  /**
+   * A charger we discovered without a boot (this process is new to it, e.g. after a gateway crash) may
+   * have transactions running that we never saw start: ask it to report them (TriggerMessage; 2.x
+   * TransactionEvent, 1.6 MeterValues with the transactionId). Best effort: a refusal is only logged.
+   */
+  private async askForTransactions(): Promise<void> {
+    if ([...this.record.evses.values()].some((e) => e.transactionId !== undefined)) return;
+    const requestedMessage = this.mapping.version === '1.6' ? 'MeterValues' : 'TransactionEvent';
+    try {
+      const answer = (await this.link.call('TriggerMessage', { requestedMessage })) as { status?: string };
+      this.log.info({ requestedMessage, status: answer.status }, 'asked the reconnected charger for its running transactions');
+    } catch (error) {
+      this.log.warn({ err: error, requestedMessage }, 'could not ask the charger for its running transactions');
+    }
   }
 
   private async resyncThenReady(generation: number, event: 'resync' | 'none'): Promise<void> {
@@ -196,8 +223,19 @@ export class ChargerConnection {
         return record.settings;
       },
       heartbeatIntervalS: this.deps.heartbeatIntervalS,
+      get connectorCount() {
+        return record.capabilities?.connectorCount;
+      },
       nowUtcMs: () => self.deps.clock.nowUtcMs(),
       booted: async (info) => {
+        self.bootedHere = true;
+        // A known charger that boots again was rebooted: its transactions ended with it (it reports the
+        // ones still running when asked after discovery), so what we knew of them, their profiles included,
+        // is forgotten and never re-sent.
+        if (record.capabilities && [...record.evses.values()].some((e) => e.transactionId !== undefined)) {
+          forgetTransactions(record);
+          self.askAfterBoot = true;
+        }
         self.generation++;
         self.transition('boot');
         // A reboot (new firmware, new configuration): an unmanaged EVSE is given its tries again.
@@ -213,7 +251,9 @@ export class ChargerConnection {
       transactionStarted: async (event) => {
         const evse = evseOf(record, event.evseId);
         if (evse.transactionId !== event.transactionId) {
-          delete evse.installed;
+          if (evse.transactionId !== undefined) evse.clearWhy = `transaction ${evse.transactionId} was followed by ${event.transactionId} without ending`;
+          queueClear(evse, 'a new transaction started');
+          delete evse.cleared;
           resetAttempts(evse);
         }
         evse.transactionId = event.transactionId;
@@ -240,7 +280,8 @@ export class ChargerConnection {
         const evse = evseId !== undefined ? record.evses.get(evseId) : undefined;
         if (evse && evse.transactionId === event.transactionId) {
           delete evse.transactionId;
-          delete evse.installed;
+          evse.clearWhy = `transaction ${event.transactionId} ended`;
+          queueClear(evse, 'the transaction ended');
           evse.schedules = evse.schedules.filter((s) => s.transactionId !== event.transactionId);
           delete evse.firstLimit;
           delete evse.evBidirectional;
@@ -261,6 +302,12 @@ export class ChargerConnection {
         return undefined;
       },
       transactionOnEvse: (evseId) => record.evses.get(evseId)?.transactionId,
+      recoverTransactionEvse: async (transactionId) => {
+        if (!port.transactionEvse) return undefined;
+        const evseId = await self.portCall(() => port.transactionEvse!(chargerId, transactionId));
+        if (evseId !== undefined) self.log.info({ transactionId, evseId }, 'running transaction recovered from the store');
+        return evseId;
+      },
     };
     return context;
   }

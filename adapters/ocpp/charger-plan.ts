@@ -49,6 +49,11 @@ export interface ChargerPlanSet {
   readonly planId?: string;
   readonly evses: readonly EvseSchedule[];
   readonly stationCaps?: readonly StationCapSchedule[];
+  /**
+   * Chargers this plan covers in full: an EVSE of theirs that `evses` does not list has its plan withdrawn
+   * (no schedules; a running transaction's profile is cleared). A charger not named here keeps what it had.
+   */
+  readonly chargers?: readonly string[];
 }
 
 function scheduleIssues(where: string, s: { chargerId: string; startUtcMs: number; slotMs: number }, values: readonly number[], minimum?: number): string[] {
@@ -78,6 +83,9 @@ export function chargerPlanSetIssues(plan: ChargerPlanSet): string[] {
     seen.add(key);
   });
   (plan.stationCaps ?? []).forEach((c, i) => issues.push(...scheduleIssues(`/stationCaps/${i}`, c, c.maxPowerKw, 0)));
+  if (plan.chargers !== undefined && (!Array.isArray(plan.chargers) || plan.chargers.some((c) => typeof c !== 'string' || c.length === 0))) {
+    issues.push('/chargers: must be an array of non-empty charger ids');
+  }
   return issues;
 }
 

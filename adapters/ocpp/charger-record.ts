@@ -54,6 +54,22 @@ export interface EvseRecord {
   refreshTimer?: ReturnType<typeof setTimeout>;
   truncated?: boolean;
   dischargeClamped?: boolean;
+  /**
+   * Our profiles to take off the charger with ClearChargingProfile (the transaction ended, the plan was
+   * withdrawn), each with why; removed once the charger answers Accepted or Unknown (already gone).
+   */
+  toClear?: PendingClear[];
+  /** Why the next `queueClear` happens (set by the cause: transaction end, plan withdrawal). */
+  clearWhy?: string;
+  /** The last clear that took: the delivery view says `cleared` (and why) until something new happens. */
+  cleared?: { readonly why: string; readonly profileIds: readonly number[] };
+}
+
+/** One of our profiles waiting to be cleared from the charger. */
+export interface PendingClear {
+  readonly id: number;
+  readonly purpose: ProfileSpec['purpose'];
+  readonly why: string;
 }
 
 /** A safe first limit as the EVSE holds it. */
@@ -120,6 +136,22 @@ export function resetAttempts(evse: EvseRecord): void {
   delete evse.nextRetryUtcMs;
   delete evse.failedDesired;
   evse.attempts = 0;
+}
+
+/**
+ * Queues our installed profiles of an EVSE (TxProfile, fallback TxDefaultProfile) for ClearChargingProfile
+ * and forgets them as installed; `why` defaults to the cause recorded in `clearWhy`.
+ */
+export function queueClear(evse: EvseRecord, fallbackWhy: string): void {
+  const why = evse.clearWhy ?? fallbackWhy;
+  delete evse.clearWhy;
+  const queued = evse.toClear ?? [];
+  for (const spec of [evse.installed, evse.installedFallback]) {
+    if (spec && !queued.some((c) => c.id === spec.id)) queued.push({ id: spec.id, purpose: spec.purpose, why });
+  }
+  delete evse.installed;
+  delete evse.installedFallback;
+  if (queued.length > 0) evse.toClear = queued;
 }
 
 /** Forgets every transaction, first limit and installed profile (a connection we cannot trust to be the same charger). */

@@ -55,19 +55,23 @@ export function allows(phase: ChargerPhase, event: ChargerEvent): boolean {
  * - `not-applied`: refused or failed (and no fallback took); retried with backoff;
  * - `failed`: gave up after the maximum attempts (a transient failure: timeouts, CALLERRORs); waits for a
  *   new plan, a new transaction or a reconnect;
+ * - `cleared`: our profiles were taken off the charger with ClearChargingProfile (the transaction ended,
+ *   or its plan was withdrawn); `reason` says which;
+ * - `not-cleared`: the ClearChargingProfile failed (CALLERROR, timeout, offline); retried with backoff,
+ *   `failed` (code V2G_ERR_OCPP_CLEAR_FAILED) after the maximum attempts;
  * - `unmanaged`: the charger cannot follow profiles (NotImplemented / NotSupported, persistent rejection,
  *   no smart charging reported): no more tries until it reconnects; the service plans its session as
  *   uncontrolled load.
  */
 export type DeliveryStatus =
-  | 'no-plan' | 'waiting-for-transaction' | 'waiting-for-plan' | 'pending' | 'applied' | 'interim-applied' | 'fallback-applied' | 'not-applied' | 'failed' | 'unmanaged';
+  | 'no-plan' | 'waiting-for-transaction' | 'waiting-for-plan' | 'pending' | 'applied' | 'interim-applied' | 'fallback-applied' | 'not-applied' | 'failed' | 'unmanaged' | 'cleared' | 'not-cleared';
 
 /** Every delivery status (metrics, schemas). */
 export const deliveryStatuses: readonly DeliveryStatus[] = [
-  'no-plan', 'waiting-for-transaction', 'waiting-for-plan', 'pending', 'applied', 'interim-applied', 'fallback-applied', 'not-applied', 'failed', 'unmanaged',
+  'no-plan', 'waiting-for-transaction', 'waiting-for-plan', 'pending', 'applied', 'interim-applied', 'fallback-applied', 'not-applied', 'failed', 'unmanaged', 'cleared', 'not-cleared',
 ];
 
 /** Statuses in which the plan is not in force on the charger as planned. */
 export function isNotApplied(status: DeliveryStatus): boolean {
-  return status === 'fallback-applied' || status === 'not-applied' || status === 'failed' || status === 'unmanaged';
+  return status === 'fallback-applied' || status === 'not-applied' || status === 'failed' || status === 'unmanaged' || status === 'not-cleared';
 }

@@ -223,4 +223,10 @@ export interface CsmsPort {
    * before the plan (`waiting-for-plan`).
    */
   firstLimit?(event: SessionStarted): Promise<FirstLimit | undefined>;
+  /**
+   * The EVSE of a transaction this charger reported before (from the shared store), for a 2.x
+   * TransactionEvent that names no EVSE and whose transaction this process does not know: after a gateway
+   * restart the charger's running transactions are recovered from their next event. Undefined: unknown.
+   */
+  transactionEvse?(chargerId: string, transactionId: string): Promise<number | undefined>;
 }

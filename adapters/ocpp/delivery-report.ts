@@ -13,6 +13,10 @@ function reasonOf(evse: EvseRecord): string | undefined {
       return evse.firstLimit?.reason;
     case 'waiting-for-plan':
       return 'a transaction runs whose session has no plan yet and no safe first limit is known: nothing is sent (never another session\'s plan)';
+    case 'cleared':
+      return evse.cleared ? `${evse.cleared.why}: profile(s) ${evse.cleared.profileIds.join(', ')} cleared` : undefined;
+    case 'not-cleared':
+      return evse.toClear?.[0]?.why;
     case 'waiting-for-transaction':
       return 'the plan is for a session whose transaction has not started on this EVSE';
     default:

@@ -18,9 +18,11 @@ export const ocppErrorCodes = {
   V2G_ERR_OCPP_AUTH_FAILED: 'a charger presented no or a wrong HTTP Basic password (security profile 1/2)',
   V2G_ERR_OCPP_BAD_IDENTITY: 'the charge point identity in the URL is empty, too long or has forbidden characters',
   V2G_ERR_OCPP_PLAN_INVALID: 'a plan given to applyPlan is malformed',
+  V2G_ERR_OCPP_INBOUND_INVALID: "a charger's CALL breaks a rule the schema cannot express (e.g. a transaction on connector 0 or -1); answered with CALLERROR PropertyConstraintViolation naming the field",
   V2G_ERR_OCPP_STATE: 'an event is not allowed in the charger state machine',
   V2G_ERR_OCPP_PORT: 'a call into the CSMS port (store, re-planning) failed',
   V2G_ERR_OCPP_CONFIG: 'the OCPP server options are invalid',
+  V2G_ERR_OCPP_CLEAR_FAILED: 'a ClearChargingProfile for a profile of an ended transaction or a withdrawn plan failed (CALLERROR, timeout, offline)',
   V2G_ERR_OCPP_RESYNC: 'the re-sync after a reconnect could not read the charger state',
 } as const;
 
@@ -35,6 +37,7 @@ const retryableCodes: ReadonlySet<OcppErrorCode> = new Set<OcppErrorCode>([
   'V2G_ERR_OCPP_OFFLINE',
   'V2G_ERR_OCPP_PORT',
   'V2G_ERR_OCPP_RESYNC',
+  'V2G_ERR_OCPP_CLEAR_FAILED',
 ]);
 
 /** An OCPP adapter error with a stable code. */

@@ -7,7 +7,8 @@
  * - security profile 1 (HTTP Basic over ws) and 2 (HTTP Basic over TLS): a password matching the stored
  *   hash is required; unknown chargers and wrong passwords both get 401 (no hint which);
  * - unknown chargers are refused (404 on profile 0) unless auto-registration is on, which registers them
- *   (with their password, trust on first use).
+ *   (with their password, trust on first use); with a password profile the refusal costs the same
+ *   password check (against a dummy hash) as a known charger's wrong password.
  */
 import type { CsmsPort } from './csms-port.ts';
 import type { OcppErrorCode } from './errors.ts';
@@ -56,6 +57,9 @@ export async function decideHandshake(h: HandshakeInfo, policy: HandshakePolicy,
   const known = await port.chargerKnown(h.identity);
   if (!known) {
     if (!policy.autoRegister) {
+      // Constant-time refusal: the same password check a known id gets (the port checks against a dummy
+      // hash), so an unknown id cannot be told from a known one with a wrong password by timing.
+      if (secured) await port.verifyChargerPassword(h.identity, h.password!);
       return secured ? refuse(401, 'V2G_ERR_OCPP_AUTH_FAILED', 'unknown', 'authentication failed') : refuse(404, 'V2G_ERR_OCPP_UNKNOWN_CHARGER', 'unknown', 'unknown charge point');
     }
     await port.registerCharger(h.identity, secured ? h.password : undefined);

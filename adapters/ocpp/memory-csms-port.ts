@@ -8,7 +8,7 @@ import type {
   AuthorizationStatus, ChargerBooted, ChargerCapabilitiesReport, ChargerConnected, ChargerDisconnected, ChargingNeeds,
   ConnectorStatusChanged, CsmsPort, FirstLimit, PlanDeliveryReport, SessionEnded, SessionIdToken, SessionStarted, SessionUpdated,
 } from './csms-port.ts';
-import { hashSecret, verifySecret } from '../credentials/password-hash.ts';
+import { hashSecret, verifyStoredSecret } from '../credentials/password-hash.ts';
 
 export type PortEvent =
   | { readonly type: 'chargerConnected'; readonly event: ChargerConnected }
@@ -99,8 +99,7 @@ export class MemoryCsmsPort implements CsmsPort {
   }
 
   async verifyChargerPassword(chargerId: string, password: Buffer): Promise<boolean> {
-    const hash = this.chargers.get(chargerId)?.secretHash;
-    return hash !== undefined && verifySecret(password, hash);
+    return verifyStoredSecret(password, this.chargers.get(chargerId)?.secretHash, this.options.hashCost ?? 16_384);
   }
 
   async registerCharger(chargerId: string, password?: Buffer): Promise<void> {
@@ -171,6 +170,11 @@ export class MemoryCsmsPort implements CsmsPort {
     const option = this.options.firstLimitKw;
     const kw = typeof option === 'function' ? option(event) : option;
     return kw === undefined ? undefined : { maxPowerKw: kw, reason: 'MemoryCsmsPort firstLimitKw' };
+  }
+
+  async transactionEvse(chargerId: string, transactionId: string): Promise<number | undefined> {
+    const s = this.sessions.get(`${chargerId}#${transactionId}`);
+    return s && s.endedUtcMs === undefined ? s.evseId : undefined;
   }
 
   async planDelivery(report: PlanDeliveryReport): Promise<void> {

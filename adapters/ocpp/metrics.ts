@@ -11,6 +11,8 @@ export interface OcppMetrics {
   /** SetChargingProfile outcomes: Accepted, Rejected, NotSupported, CallError, Timeout, Schema, Offline. */
   readonly profileSends: Counter<'purpose' | 'outcome'>;
   readonly profileSendSeconds: Histogram<'purpose'>;
+  /** ClearChargingProfile of our profiles (transaction ended, plan withdrawn): Accepted, Unknown, Failed. */
+  readonly profileClears: Counter<'purpose' | 'outcome'>;
   /** Retries scheduled after a failed delivery. */
   readonly retries: Counter;
   /** Re-syncs after a reconnect: match (nothing resent), resend, failed. */
@@ -55,6 +57,7 @@ export function createOcppMetrics(registry: Registry, sources: OcppMetricSources
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    profileClears: new Counter({ name: `${prefix}profile_clears_total`, help: 'ClearChargingProfile of ended transactions\' and withdrawn plans\' profiles by purpose and outcome', labelNames: ['purpose', 'outcome'], registers }),
     retries: new Counter({ name: `${prefix}delivery_retries_total`, help: 'Profile deliveries retried with backoff', registers }),
     resyncs: new Counter({ name: `${prefix}resyncs_total`, help: 'Re-syncs after a reconnect by outcome', labelNames: ['outcome'], registers }),
     refusedConnections: new Counter({ name: `${prefix}refused_connections_total`, help: 'Refused WebSocket upgrades by reason', labelNames: ['reason'], registers }),

@@ -10,15 +10,17 @@
  *    plan not applied, tries the fallback (the schedule as a TxDefaultProfile on that EVSE), reports it,
  *    and schedules a retry with exponential backoff; after `maxAttempts` it gives up (`failed`) until the
  *    plan, the transaction or the connection changes;
- * 4. without a transaction the TxProfile is gone (the charger drops it at transaction end) and is never
- *    resent; a fallback TxDefaultProfile is cleared.
+ * 4. nothing to install (the transaction ended, or its plan was withdrawn): our TxProfile and fallback
+ *    TxDefaultProfile are taken off with ClearChargingProfile by id (Accepted, or Unknown = already gone,
+ *    both count as cleared: status `cleared`); a failed clear is `not-cleared` with V2G_ERR_OCPP_CLEAR_FAILED,
+ *    retried with backoff, `failed` after `maxAttempts`. An ended transaction's TxProfile is never resent.
  * Runs are serialised per charger (`kick` while running just marks another run).
  */
 import type { Logger } from 'pino';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import { chooseRateUnit, dischargeModeOf, type ChargerCapabilities, type DischargeMode } from './capabilities.ts';
 import type { ChargerLink } from './charger-link.ts';
-import { cancelRefresh, defaultSessionIdOf, ownSchedule, resetAttempts, type ChargerRecord, type EvseRecord, type SessionIdOf } from './charger-record.ts';
+import { cancelRefresh, defaultSessionIdOf, ownSchedule, queueClear, resetAttempts, type ChargerRecord, type EvseRecord, type PendingClear, type SessionIdOf } from './charger-record.ts';
 import type { DeliveryStatus } from './charger-state.ts';
 import type { Clock } from './clock.ts';
 import type { CsmsPort } from './csms-port.ts';
@@ -183,10 +185,25 @@ export class ChargerDelivery {
   private async deliver(link: ChargerLink, evse: EvseRecord, desired: Desired, now: number): Promise<void> {
     if (desired.kind === 'none') {
       cancelRefresh(evse);
-      if (evse.evseId >= 1 && evse.transactionId === undefined) delete evse.installed;
-      if (evse.installedFallback && evse.transactionId === undefined) await this.clearFallback(link, evse);
+      if (evse.evseId >= 1 && desired.status !== 'pending') {
+        queueClear(evse, evse.transactionId === undefined ? 'the transaction ended' : 'the running transaction has no plan any more');
+      }
+      if (evse.toClear && evse.toClear.length > 0) {
+        if (evse.retryTimer !== undefined) return;
+        const failure = await this.runClears(link, evse, undefined);
+        if (failure) {
+          evse.attempts += 1;
+          const givenUp = evse.attempts >= this.deps.backoff.maxAttempts;
+          const message = `ClearChargingProfile of ${failure.pending.map((c) => `${c.purpose} ${c.id}`).join(', ')} (${failure.pending[0]!.why}) failed: ${failure.error.message}`;
+          if (givenUp) delete evse.toClear;
+          else this.scheduleRetry(evse);
+          this.setStatus(evse, givenUp ? 'failed' : 'not-cleared', 'V2G_ERR_OCPP_CLEAR_FAILED', message, true);
+          this.deps.logger.warn({ chargerId: this.record.chargerId, evseId: evse.evseId, code: 'V2G_ERR_OCPP_CLEAR_FAILED', attempts: evse.attempts }, message);
+          return;
+        }
+      }
       resetAttempts(evse);
-      this.setStatus(evse, desired.status);
+      this.setStatus(evse, evse.cleared ? 'cleared' : desired.status);
       return;
     }
     if (desired.kind === 'blocked') {
@@ -210,8 +227,14 @@ export class ChargerDelivery {
     if (waiting) return;
     if (evse.failedDesired && !sameFuture(evse.failedDesired, spec, now, this.deps.refreshAheadMs)) resetAttempts(evse);
 
+    // An ended transaction's TxProfile is replaced by this one (same id); any other of ours goes first.
+    if (evse.toClear) {
+      const other = await this.runClears(link, evse, spec.id);
+      if (other) this.deps.logger.warn({ chargerId: this.record.chargerId, evseId: evse.evseId, code: 'V2G_ERR_OCPP_CLEAR_FAILED' }, `ClearChargingProfile failed, retried on the next run: ${other.error.message}`);
+    }
     const failure = await this.send(link, spec);
     if (!failure) {
+      delete evse.cleared;
       evse.installed = spec;
       evse.refusals = 0;
       resetAttempts(evse);
@@ -270,6 +293,42 @@ export class ChargerDelivery {
     }
     evse.installedFallback = fallback;
     return true;
+  }
+
+  /**
+   * Sends the queued clears (by profile id); Accepted and Unknown (already gone) both remove the entry and
+   * are remembered in `evse.cleared`. `replacedId`: dropped unsent (a profile with that id is about to
+   * replace it). Returns the first failure with what is still queued.
+   */
+  private async runClears(link: ChargerLink, evse: EvseRecord, replacedId: number | undefined): Promise<{ error: OcppError; pending: PendingClear[] } | undefined> {
+    const queued = evse.toClear ?? [];
+    const cleared: PendingClear[] = [];
+    let failure: { error: OcppError; pending: PendingClear[] } | undefined;
+    const rest: PendingClear[] = [];
+    for (const item of queued) {
+      if (item.id === replacedId) continue;
+      if (failure) {
+        rest.push(item);
+        continue;
+      }
+      try {
+        const status = await link.clearChargingProfile({ profileId: item.id });
+        this.deps.metrics.profileClears.inc({ purpose: item.purpose, outcome: status });
+        cleared.push(item);
+      } catch (error) {
+        const e = error instanceof OcppError ? error : new OcppError('V2G_ERR_OCPP_CALL_ERROR', String(error));
+        this.deps.metrics.profileClears.inc({ purpose: item.purpose, outcome: 'Failed' });
+        rest.push(item);
+        failure = { error: e, pending: rest };
+      }
+    }
+    if (rest.length > 0) evse.toClear = rest;
+    else delete evse.toClear;
+    if (cleared.length > 0) {
+      evse.cleared = { why: cleared[0]!.why, profileIds: cleared.map((c) => c.id) };
+      this.deps.logger.info({ chargerId: this.record.chargerId, evseId: evse.evseId, profileIds: cleared.map((c) => c.id), why: cleared[0]!.why }, 'profiles cleared');
+    }
+    return failure;
   }
 
   private async clearFallback(link: ChargerLink, evse: EvseRecord): Promise<void> {

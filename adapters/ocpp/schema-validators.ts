@@ -58,23 +58,39 @@ export function officialSchemas(subprotocol: OcppSubprotocol): JsonSchema[] {
   });
 }
 
+const subprotocols = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const;
+const built = new Map<OcppSubprotocol, OcppValidator>();
+
+/** The Ajv-backed validator of one subprotocol, built at its first use and kept for the process. */
+function builtValidator(subprotocol: OcppSubprotocol): OcppValidator {
+  let validator = built.get(subprotocol);
+  if (!validator) {
+    validator = createValidator(subprotocol, officialSchemas(subprotocol));
+    built.set(subprotocol, validator);
+  }
+  return validator;
+}
+
 let cached: OcppValidator[] | undefined;
 
 /**
  * Validators for ocpp1.6, ocpp2.0.1 and ocpp2.1 to pass as `strictModeValidators` to RPCServer and
- * RPCClient (they replace the stock ones by subprotocol name). Built once per process: Ajv compiles each
- * schema on first use, and connections share the compiled code.
+ * RPCClient (they replace the stock ones by subprotocol name). Each loads its schemas into Ajv at its first
+ * message, not when the server starts (a service start would otherwise pay for all three, ~0.1 s, before
+ * any charger connects); Ajv compiles each schema on first use, and connections share the compiled code.
  */
 export function strictValidators(): OcppValidator[] {
-  cached ??= (['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const).map((p) => createValidator(p, officialSchemas(p)));
+  cached ??= subprotocols.map((subprotocol) => ({
+    subprotocol,
+    validate: (schemaId: string, params: unknown) => builtValidator(subprotocol).validate(schemaId, params),
+  }) as unknown as OcppValidator);
   return cached;
 }
 
 /** The validator of one subprotocol. */
 export function validatorFor(subprotocol: OcppSubprotocol): OcppValidator {
-  const found = strictValidators().find((v) => v.subprotocol === subprotocol);
-  if (!found) throw new Error(`no validator for ${subprotocol}`);
-  return found;
+  if (!(subprotocols as readonly string[]).includes(subprotocol)) throw new Error(`no validator for ${subprotocol}`);
+  return builtValidator(subprotocol);
 }
 
 /**

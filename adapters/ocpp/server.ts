@@ -16,7 +16,7 @@ import { backoffIssues, defaultBackoff, type BackoffPolicy } from './backoff.ts'
 import { defaultChargerSettings, type ChargerCapabilities, type RateUnit } from './capabilities.ts';
 import { ChargerConnection, type RpcServerClientLike } from './charger-connection.ts';
 import { assertChargerPlanSet, type ChargerPlanSet, type EvseSchedule } from './charger-plan.ts';
-import { defaultSessionIdOf, evseOf, forgetTransactions, resetAttempts, type ChargerRecord, type SessionIdOf } from './charger-record.ts';
+import { defaultSessionIdOf, evseOf, forgetTransactions, ownSchedule, resetAttempts, type ChargerRecord, type EvseRecord, type SessionIdOf } from './charger-record.ts';
 import { deliveryStatuses, type ChargerPhase, type DeliveryStatus } from './charger-state.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { CsmsPort, PlanDeliveryReport } from './csms-port.ts';
@@ -280,6 +280,13 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     return deliveryReport(record, record.evses.get(evseId)!, clock.nowUtcMs());
   }
 
+  const sessionIdOf = options.sessionIdOf ?? defaultSessionIdOf;
+  /** The running transaction's own schedule is gone from the plan: its profile is cleared, its first limit dropped. */
+  function withdrawn(evse: EvseRecord, planId: string | undefined): void {
+    delete evse.firstLimit;
+    evse.clearWhy = `plan ${planId ?? '(no id)'} withdrew the schedule of the running transaction's session`;
+  }
+
   const sameValues = (a: readonly number[] | undefined, b: readonly number[]) => a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
   const sameSchedule = (a: EvseSchedule | undefined, b: EvseSchedule) =>
     a !== undefined && a.startUtcMs === b.startUtcMs && a.slotMs === b.slotMs && a.sessionId === b.sessionId && a.transactionId === b.transactionId && sameValues(a.powerKw, b.powerKw);
@@ -303,13 +310,27 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
         const bound = schedules.map((s) =>
           s.sessionId !== undefined || s.transactionId !== undefined || evse.transactionId === undefined ? s : { ...s, transactionId: evse.transactionId });
         const same = bound.length === evse.schedules.length && bound.every((s, i) => sameSchedule(evse.schedules[i], s));
+        const ownBefore = ownSchedule(chargerId, evse, sessionIdOf);
         evse.schedules = bound;
+        if (ownBefore && !ownSchedule(chargerId, evse, sessionIdOf)) withdrawn(evse, plan.planId);
+        if (!same) delete evse.cleared;
         // A new plan id with the same schedule is still news for the delivery view: the loop reports it.
         if (plan.planId !== undefined && evse.planId !== plan.planId) {
           evse.planId = plan.planId;
           touched.add(chargerId);
         }
         if (!same) {
+          resetAttempts(evse);
+          touched.add(chargerId);
+        }
+      }
+      for (const chargerId of plan.chargers ?? []) {
+        const record = recordOf(chargerId);
+        for (const evse of record.evses.values()) {
+          if (evse.evseId < 1 || byEvse.has(`${chargerId}#${evse.evseId}`) || evse.schedules.length === 0) continue;
+          if (ownSchedule(chargerId, evse, sessionIdOf)) withdrawn(evse, plan.planId);
+          evse.schedules = [];
+          if (plan.planId !== undefined) evse.planId = plan.planId;
           resetAttempts(evse);
           touched.add(chargerId);
         }

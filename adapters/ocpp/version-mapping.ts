@@ -19,6 +19,8 @@ export interface InboundContext {
   readonly version: OcppVersion;
   readonly settings: ChargerSettings;
   readonly heartbeatIntervalS: number;
+  /** 1.6 NumberOfConnectors as discovered (undefined before discovery, and on 2.x). */
+  readonly connectorCount: number | undefined;
   nowUtcMs(): number;
   booted(info: Without<ChargerBooted, 'chargerId' | 'version' | 'atUtcMs'>): Promise<void>;
   connectorStatus(event: Without<ConnectorStatusChanged, 'chargerId'>): Promise<void>;
@@ -33,6 +35,8 @@ export interface InboundContext {
   transactionIdToken(event: Without<SessionIdToken, 'chargerId'>): Promise<AuthorizationStatus>;
   chargingNeeds(event: Without<ChargingNeeds, 'chargerId'>): Promise<void>;
   evseOfTransaction(transactionId: string): number | undefined;
+  /** The EVSE of a transaction this process does not know, from the port's store (`CsmsPort.transactionEvse`). */
+  recoverTransactionEvse(transactionId: string): Promise<number | undefined>;
   transactionOnEvse(evseId: number): string | undefined;
 }
 

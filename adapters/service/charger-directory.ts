@@ -49,6 +49,12 @@ export class ChargerDirectory {
     return again !== undefined ? this.options.store.getSite(again) : undefined;
   }
 
+  /** The charge points the index puts on site `siteId` (rebuilt when older than `ttlMs`). */
+  async chargePointsOf(siteId: string): Promise<string[]> {
+    if (this.options.clock.nowUtcMs() - this.builtAtUtcMs > (this.options.ttlMs ?? 5000)) await this.rebuild();
+    return [...this.index].filter(([, s]) => s === siteId).map(([cp]) => cp);
+  }
+
   /** Forgets the index (a site was changed by this process). */
   invalidate(): void {
     this.builtAtUtcMs = -Infinity;

@@ -8,7 +8,8 @@
  * 3. `reconcile()` (after the plan bus reconnected): every connected charger gets its site's current plan.
  *
  * `applyPlan` is an upsert per EVSE that sends only what changed, so repeating any of these is harmless.
- * A site's plan is never replaced by an older one here (plans are compared by creation time).
+ * A site's plan is never replaced by an older one here (plans are compared by creation time). A plan
+ * covers the site's chargers held here in full: a session it no longer plans has its profile cleared.
  */
 import type { ChargerPlanSet } from '../ocpp/charger-plan.ts';
 import { chargerPlanSetFromPlan } from '../ocpp/plan-to-charger-schedules.ts';
@@ -55,7 +56,8 @@ export class GatewayPlans {
     const held = new Set(target.connectedChargers());
     if (held.size === 0) return;
     const record = await this.deps.plans.current(event.siteId);
-    if (record) this.apply(target, record, (cp) => held.has(cp), 'announced');
+    const onSite = (await this.deps.directory.chargePointsOf(event.siteId)).filter((cp) => held.has(cp));
+    if (record) this.apply(target, record, (cp) => held.has(cp), onSite, 'announced');
   }
 
   /** Trigger 2. */
@@ -65,7 +67,7 @@ export class GatewayPlans {
     const site = await this.deps.directory.siteOf(chargePointId);
     if (!site) return;
     const record = await this.deps.plans.current(site.id);
-    if (record) this.apply(target, record, (cp) => cp === chargePointId, 'charger online', true);
+    if (record) this.apply(target, record, (cp) => cp === chargePointId, [chargePointId], 'charger online', true);
   }
 
   /** Trigger 3. */
@@ -73,13 +75,17 @@ export class GatewayPlans {
     for (const chargePointId of this.target?.connectedChargers() ?? []) await this.chargerOnline(chargePointId);
   }
 
-  private apply(target: PlanTarget, record: PlanRecord, held: (chargePointId: string) => boolean, why: string, evenIfOlder = false): void {
+  /**
+   * `chargers`: the site's charge points held here; the plan covers them in full, so an EVSE of theirs the
+   * plan has no schedule for has its plan withdrawn (its profile is cleared).
+   */
+  private apply(target: PlanTarget, record: PlanRecord, held: (chargePointId: string) => boolean, chargers: readonly string[], why: string, evenIfOlder = false): void {
     const newest = this.applied.get(record.siteId) ?? -Infinity;
     if (!evenIfOlder && record.createdAtUtcMs < newest) return;
     const set = chargerPlanSetFromPlan(record.plan, record.grid, { planId: record.id, resolve: ocppAddressOf, perSession: true });
     const evses = set.evses.filter((e) => held(e.chargerId));
-    if (evses.length === 0) return;
-    const result = target.applyPlan({ planId: record.id, evses });
+    if (evses.length === 0 && chargers.length === 0) return;
+    const result = target.applyPlan({ planId: record.id, evses, chargers });
     this.applied.set(record.siteId, Math.max(newest, record.createdAtUtcMs));
     this.deps.log.info({ siteId: record.siteId, planId: record.id, why, evses: evses.length, changedChargers: result.chargers }, 'plan applied to chargers');
   }

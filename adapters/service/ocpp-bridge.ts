@@ -5,7 +5,7 @@
  *
  * | port method | effect | re-plan |
  * |---|---|---|
- * | `chargerKnown` | security profile 0: the charge point is on some site (charger-directory.ts) or registered; 1 and 2: it has a password (charger credentials) | - |
+ * | `chargerKnown` | the charge point is on some site (charger-directory.ts), or auto-registration is on and it is registered; with security profile 1 and 2 it also needs a password (charger credentials). Credentials alone (no site, auto-registration off) are refused | - |
  * | `verifyChargerPassword` | the password matches the stored scrypt hash (constant time, inside the credentials store) | - |
  * | `registerCharger` | OCPP_AUTO_REGISTER: recorded as `auto-registered`, with its first password when secured (trust on first use); an admin sees it in `GET /v1/chargers` and lists it on a site | - |
  * | `chargerSettings` | voltage and phases from the site charger's AC limit; negative-limit discharge iff the site says it `canDischarge` | - |
@@ -17,6 +17,7 @@
  * | `sessionUpdated` | energy registers kept in the meter log (M&V); a SoC reading, only when it drifts from the plan's trajectory by more than `driftKwh` | when it drifts |
  * | `sessionEnded` | the session is deleted | yes |
  * | `sessionIdToken` | 2.x: a token presented during a running transaction, answered like `authorize`; a refused one deletes the session (the charger stops the transaction or its energy) | if refused |
+ * | `transactionEvse` | the EVSE whose stored session was made for this transaction: a 2.x TransactionEvent without evse for a transaction a restarted gateway never saw start | - |
  * | `firstLimit` | a new transaction's safe first limit (first-limit.ts): charge only, its charger's power within the site's headroom now; never from another session | - |
  * | `planDelivery` | logged (warn when not applied or failed) and written to the charger status board (`GET /v1/sites/{siteId}/delivery`); the re-plan reads `unmanaged` EVSEs from there and plans their sessions as uncontrolled load | when an EVSE becomes or stops being unmanaged |
  *
@@ -92,10 +93,13 @@ export class OcppBridge implements CsmsPort {
 
   async chargerKnown(chargerId: string): Promise<boolean> {
     const credentials = this.deps.credentials;
-    // With security, knowing a charge point means holding its password: the handshake verifies it next.
-    if (this.deps.config.ocppSecurityProfile >= 1) return (await credentials?.get(chargerId))?.hasPassword === true;
-    if ((await this.deps.directory.siteOf(chargerId)) !== undefined) return true;
-    return credentials !== undefined && (await credentials.get(chargerId)) !== undefined;
+    // Without auto-registration a charge point no site lists is unknown, whatever credentials exist for it.
+    const onSite = (await this.deps.directory.siteOf(chargerId)) !== undefined;
+    const record = await credentials?.get(chargerId);
+    const admitted = onSite || this.deps.config.ocppAutoRegister;
+    // With security, knowing a charge point also means holding its password: the handshake verifies it next.
+    if (this.deps.config.ocppSecurityProfile >= 1) return admitted && record?.hasPassword === true;
+    return onSite || (admitted && record !== undefined);
   }
 
   async verifyChargerPassword(chargerId: string, password: Buffer): Promise<boolean> {
@@ -206,6 +210,15 @@ export class OcppBridge implements CsmsPort {
       if (!(error instanceof StoreConflictError)) throw error;
     }
     await this.replan(site.id, `ocpp ${event.chargerId} session started`);
+  }
+
+  /** The EVSE whose session (in the shared store) was made for this transaction (a gateway restart). */
+  async transactionEvse(chargerId: string, transactionId: string): Promise<number | undefined> {
+    const site = await this.deps.directory.siteOf(chargerId);
+    if (!site) return undefined;
+    const evses = site.chargers.map((c) => ocppAddressOf(c.id)).filter((a) => a.chargerId === chargerId).map((a) => a.evseId);
+    const sessions = new Set((await this.deps.store.listSessions(site.id)).map((s) => s.id));
+    return evses.find((evseId) => sessions.has(ocppSessionId(chargerId, evseId, transactionId)));
   }
 
   async firstLimit(event: SessionStarted): Promise<FirstLimit | undefined> {

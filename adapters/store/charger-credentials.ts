@@ -68,7 +68,10 @@ export interface ChargerCredentials {
    * (when given) unless the charge point already has one.
    */
   register(chargePointId: string, password: string | Buffer | undefined, nowUtcMs: number): Promise<ChargerRegistration>;
-  /** Whether `password` matches the stored hash (constant time); false without a record or a hash. */
+  /**
+   * Whether `password` matches the stored hash (constant time); false without a record or a hash, after
+   * the same scrypt work against a dummy hash (an unknown id costs what a known one does).
+   */
   verifyPassword(chargePointId: string, password: string | Buffer): Promise<boolean>;
   /** Forgets the charge point's record and password; returns whether there was one. */
   delete(chargePointId: string): Promise<boolean>;

@@ -3,7 +3,7 @@
  * `ChargerCredentials` port (charger-credentials.ts). Lost when the process stops, like the rest of the
  * embedded state.
  */
-import { hashSecret, verifySecret } from '../credentials/password-hash.ts';
+import { hashSecret, verifySecret, verifyStoredSecret, type SecretVerifier } from '../credentials/password-hash.ts';
 import {
   credentialSummary, defaultPasswordHashCost,
   type ChargerCredentialRecord, type ChargerCredentials, type ChargerCredentialSource, type ChargerCredentialSummary, type ChargerRegistration,
@@ -12,14 +12,18 @@ import {
 export interface MemoryChargerCredentialsOptions {
   /** scrypt N of new hashes; default 16 384. */
   readonly hashCost?: number;
+  /** How a password is checked against a hash (default `verifySecret`; tests count the scrypt work). */
+  readonly verify?: SecretVerifier;
 }
 
 export class MemoryChargerCredentials implements ChargerCredentials {
   private readonly records = new Map<string, ChargerCredentialRecord>();
   private readonly hashCost: number;
+  private readonly verify: SecretVerifier;
 
   constructor(options: MemoryChargerCredentialsOptions = {}) {
     this.hashCost = options.hashCost ?? defaultPasswordHashCost;
+    this.verify = options.verify ?? verifySecret;
   }
 
   async get(chargePointId: string): Promise<ChargerCredentialSummary | undefined> {
@@ -52,8 +56,8 @@ export class MemoryChargerCredentials implements ChargerCredentials {
   }
 
   async verifyPassword(chargePointId: string, password: string | Buffer): Promise<boolean> {
-    const hash = this.records.get(chargePointId)?.passwordHash;
-    return hash !== undefined && verifySecret(password, hash);
+    // No record or no hash: the same scrypt work against a dummy hash (constant-time refusal).
+    return verifyStoredSecret(password, this.records.get(chargePointId)?.passwordHash, this.hashCost, this.verify);
   }
 
   async delete(chargePointId: string): Promise<boolean> {

@@ -14,7 +14,7 @@
  * - Redis failures reject with StoreUnavailableError (503, retryable).
  */
 import type { Redis } from 'ioredis';
-import { hashSecret, verifySecret } from '../credentials/password-hash.ts';
+import { hashSecret, verifySecret, verifyStoredSecret, type SecretVerifier } from '../credentials/password-hash.ts';
 import {
   defaultPasswordHashCost,
   type ChargerCredentials, type ChargerCredentialSource, type ChargerCredentialSummary, type ChargerRegistration,
@@ -100,6 +100,8 @@ export interface RedisChargerCredentialsOptions {
   readonly prefix?: string;
   /** scrypt N of new hashes; default 16 384. */
   readonly hashCost?: number;
+  /** How a password is checked against a hash (default `verifySecret`; tests count the scrypt work). */
+  readonly verify?: SecretVerifier;
 }
 
 function summaryOf(chargePointId: string, reply: RedisReply): ChargerCredentialSummary {
@@ -113,8 +115,10 @@ export class RedisChargerCredentials implements ChargerCredentials {
   private readonly client: Redis;
   private readonly keys: RedisKeys;
   private readonly hashCost: number;
+  private readonly verify: SecretVerifier;
 
   constructor(options: RedisChargerCredentialsOptions) {
+    this.verify = options.verify ?? verifySecret;
     this.client = options.client;
     this.keys = new RedisKeys(options.prefix);
     this.hashCost = options.hashCost ?? defaultPasswordHashCost;
@@ -158,7 +162,8 @@ export class RedisChargerCredentials implements ChargerCredentials {
 
   async verifyPassword(chargePointId: string, password: string | Buffer): Promise<boolean> {
     const hash = await guarded('charger credentials verify', () => this.client.hget(this.keys.charger(chargePointId), 'passwordHash'));
-    return hash !== null && verifySecret(password, hash);
+    // No record or no hash: the same scrypt work against a dummy hash (constant-time refusal).
+    return verifyStoredSecret(password, hash, this.hashCost, this.verify);
   }
 
   delete(chargePointId: string): Promise<boolean> {

@@ -27,6 +27,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     output_flag: false,
     time_limit: Math.max(0.001, options.timeLimitMs / 1000),
     mip_rel_gap: options.mipRelGap,
+    ...(options.simplex ? { simplex_strategy: options.simplex === 'primal' ? 4 : 1 } : {}),
     ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
   });
   model.run();
@@ -88,6 +89,8 @@ export function createHighsBackend(highs: Highs): LpBackend {
         ...(lp.integerCount > 0 ? { integrality: lp.integrality } : {}),
       });
       const isMip = lp.integerCount > 0;
+      let numRows = lp.numRows;
+      let numCols = lp.numCols;
       return {
         solve: (options) => run(highs, model, isMip, options),
         setColBounds: (col, lower, upper) => {
@@ -99,8 +102,20 @@ export function createHighsBackend(highs: Highs): LpBackend {
           model.addRows({
             lower: rows.lower,
             upper: rows.upper,
-            matrix: { format: 'csr', numRows: count, numCols: lp.numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
+            matrix: { format: 'csr', numRows: count, numCols, starts: rows.starts, indices: rows.cols, values: rows.values },
           });
+          numRows += count;
+        },
+        addCols: (cols) => {
+          const count = cols.cost.length;
+          if (count === 0) return;
+          model.addCols({
+            cost: cols.cost,
+            lower: cols.lower,
+            upper: cols.upper,
+            matrix: { format: 'csc', numRows, numCols: count, starts: cols.starts, indices: cols.rows, values: cols.values },
+          });
+          numCols += count;
         },
         setStart: (x) => {
           // HiGHS checks the start and ignores one that is not feasible: a hint, never a constraint.

@@ -9,6 +9,8 @@ export interface LpSolveOptions {
   readonly timeLimitMs: number;
   /** Relative MIP gap at which a MILP counts as optimal. */
   readonly mipRelGap: number;
+  /** HiGHS's simplex variant for an LP (default: its own choice); `primal` suits a model that only gained columns. */
+  readonly simplex?: 'dual' | 'primal';
   /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
   readonly mipMaxNodes?: number;
 }
@@ -39,6 +41,17 @@ export interface LpRows {
   readonly values: Float64Array;
 }
 
+/** Columns to add to an open model, in CSC form: column j has entries [starts[j], starts[j + 1]) of rows/values. */
+export interface LpCols {
+  readonly cost: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** Length cost.length + 1. */
+  readonly starts: Int32Array;
+  readonly rows: Int32Array;
+  readonly values: Float64Array;
+}
+
 /**
  * One model kept open across solves, so bound changes and added rows re-solve from the previous basis
  * (HiGHS warm-starts its dual simplex). Call `dispose` when done.
@@ -48,6 +61,8 @@ export interface LpSession {
   setColBounds(col: number, lower: number, upper: number): void;
   /** Appends rows after the model's last row (lazy constraints: optimizer/network/lazy-rows.ts). */
   addRows(rows: LpRows): void;
+  /** Appends columns after the model's last column (column generation: decomposition/column-master.ts); HiGHS only. */
+  addCols?(cols: LpCols): void;
   /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
   setStart?(x: Float64Array): void;
   dispose(): void;

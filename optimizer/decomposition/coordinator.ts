@@ -8,6 +8,7 @@
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
+import { gapPct, type SolveProgressListener } from '../solve-progress.ts';
 import { BundleMaster } from './bundle-master.ts';
 import { planObjective } from './plan-objective.ts';
 import { recoverPlan } from './primal-recovery.ts';
@@ -20,12 +21,21 @@ export interface FleetPricer {
   price(lambdaKw: Float64Array, averageCount: number): Promise<{ objective: number; sumKw: Float64Array }>;
   averageChargeKw(vehicle: number): ArrayLike<number>;
   averageDischargeKw(vehicle: number): ArrayLike<number>;
+  /** Net power per slot of the vehicle's answer at the last pricing (kW). */
+  lastPowerKw(vehicle: number): ArrayLike<number>;
+  /** The vehicle's DP objective at the last pricing (prices included). */
+  vehicleObjective(vehicle: number): number;
 }
 
 /** Multipliers to start from: a previous solve's (warm start). Per slot of the same horizon. */
 export interface DualPrices {
   readonly lambdaKw: readonly number[];
   readonly nu: readonly number[];
+  /**
+   * The previous plan's net power per vehicle (problem order) and slot (kW), optional: column generation
+   * starts with it as a column set (a vehicle whose row no longer fits its own limits starts idle instead).
+   */
+  readonly powerKw?: readonly (readonly number[])[];
 }
 
 export interface CoordinatorOptions {
@@ -45,6 +55,8 @@ export interface CoordinatorOptions {
   readonly masterBackend?: LpBackend;
   /** Monotonic clock in ms (injected; default performance.now). */
   readonly now?: () => number;
+  /** Progress per iteration (phase `decomposition`: iteration, best plan, bound, gap); decompose.ts adds `done`. */
+  readonly onProgress?: SolveProgressListener;
 }
 
 export const coordinatorDefaults = { targetGap: 1e-3, maxIterations: 100, timeLimitMs: 60_000, recoverEvery: 10 } as const;
@@ -60,7 +72,15 @@ export interface CoordinatorResult {
   readonly recoveries: number;
   /** The multipliers of the best bound (seed the next solve with them). */
   readonly prices: DualPrices;
-  readonly stopReason: 'gap' | 'iterations' | 'time' | 'optimal';
+  /** `master`: the column-generation master LP gave no optimum (the plan is the last one it gave). */
+  readonly stopReason: 'gap' | 'iterations' | 'time' | 'optimal' | 'master';
+  /**
+   * Further plans, worse by objective, for when the best fails the validator (column generation: the
+   * placement plan it was seeded with), each with how it was made.
+   */
+  readonly alternatives?: readonly { readonly powers: Float64Array[]; readonly objective: number; readonly label: string }[];
+  /** How the best plan was made (column generation: 'master plan'). */
+  readonly label?: string;
   /** Dual and best primal value per iteration. */
   readonly history: readonly { readonly dual: number; readonly primal: number }[];
 }
@@ -230,6 +250,16 @@ export async function coordinate(
     else if (k % recoverEvery === 0) recover(true, false);
     const upper = best!.objective;
     history.push({ dual, primal: upper });
+    const pct = gapPct(upper, bound);
+    options.onProgress?.({
+      phase: 'decomposition',
+      round: iterations,
+      elapsedMs: now() - started,
+      timeLimitMs,
+      bestObjective: upper,
+      bound,
+      ...(pct !== undefined ? { gapPct: pct } : {}),
+    });
     // Subgradient: what the vehicles draw minus what the site takes; peak rows: import minus the peak.
     let norm = 0;
     const gLambda = new Float64Array(T);

@@ -11,7 +11,9 @@ import type { Problem } from '../problem.ts';
 import { resolveProblem } from '../resolved-problem.ts';
 import { validatePlan } from '../plan-validator.ts';
 import { fallbackPlan } from '../solve-problem.ts';
-import { coordinate, coordinatorDefaults, gapOf, type CoordinatorOptions, type DualPrices, type FleetPricer } from './coordinator.ts';
+import { generateColumns } from './column-generation.ts';
+import { gapPct } from '../solve-progress.ts';
+import { coordinate, coordinatorDefaults, gapOf, type CoordinatorOptions, type CoordinatorResult, type DualPrices, type FleetPricer } from './coordinator.ts';
 import { dpVehicles } from './dp-vehicles.ts';
 import { LocalPricer } from './local-pricer.ts';
 import { WorkerPricer } from './worker-pricer.ts';
@@ -37,10 +39,15 @@ export interface DecompositionOptions extends CoordinatorOptions {
   /** Makes the pricer (overrides `threads`). */
   readonly pricer?: (vehicles: readonly DpVehicle[], slotCount: number, slotHours: number) => FleetPricer | Promise<FleetPricer>;
   /**
-   * `bundle` (default): trust-region cutting planes on the dual, the master LP in HiGHS (bundle-master.ts);
-   * `polyak`: subgradient steps towards the best plan's cost (no LP at all).
+   * `columns` (default): Dantzig-Wolfe column generation, the restricted master LP in HiGHS
+   * (column-generation.ts); `bundle`: trust-region cutting planes on the dual with the placement recovery
+   * (bundle-master.ts); `polyak`: subgradient steps towards the best plan's cost (no LP at all).
    */
-  readonly stepRule?: 'bundle' | 'polyak';
+  readonly stepRule?: 'columns' | 'bundle' | 'polyak';
+  /** Vehicle groups of the column-generation master (one column each per pricing). */
+  readonly groups?: number;
+  /** Weight of the best bound's prices in the next pricing (column generation). */
+  readonly smoothing?: number;
   /** Receives the multipliers of the best bound, to seed the next solve (`warmStart`). */
   readonly onPrices?: (prices: DualPrices) => void;
 }
@@ -78,44 +85,106 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
     options.pricer ?? ((v: readonly DpVehicle[], T: number, dt: number) => (threads > 1 ? new WorkerPricer(v, T, dt, threads) : new LocalPricer(v, T, dt)));
   const pricer = await makePricer(vehicles, rp.slotCount, rp.slotHours);
   const buildMs = now() - start;
-  let result;
+  const stepRule = options.stepRule ?? 'columns';
+  const refused: string[] = [];
   try {
-    const master = options.masterBackend ?? ((options.stepRule ?? 'bundle') === 'bundle' ? await highsMaster() : undefined);
-    result = await coordinate(rp, vehicles, pricer, { ...options, ...(master ? { masterBackend: master } : {}) });
+    const master = options.masterBackend ?? (stepRule !== 'polyak' ? await highsMaster() : undefined);
+    if (stepRule === 'columns' && master) {
+      const result = await generateColumns(rp, vehicles, pricer, {
+        targetGap: options.targetGap ?? coordinatorDefaults.targetGap,
+        maxIterations: options.maxIterations ?? coordinatorDefaults.maxIterations,
+        timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
+        masterBackend: master,
+        now,
+        ...(options.warmStart ? { warmStart: options.warmStart } : {}),
+        ...(options.groups !== undefined ? { groups: options.groups } : {}),
+        ...(options.smoothing !== undefined ? { smoothing: options.smoothing } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      const plan = finish(result);
+      if (plan) return plan;
+      // Every column-generation plan failed the validator (minimum powers the averaging broke): the
+      // cutting-plane coordinator with its placement recovery, from the prices found, in the time left.
+      const left = Math.max(0, (options.timeLimitMs ?? coordinatorDefaults.timeLimitMs) - (now() - start));
+      const fallback = await coordinate(rp, vehicles, pricer, { ...options, timeLimitMs: left, warmStart: result.prices, masterBackend: master });
+      const second = finish({ ...fallback, bound: Math.max(fallback.bound, result.bound), label: 'cutting planes and placement recovery after the column plans failed the validator' });
+      if (second) return second;
+    } else {
+      const plan = finish(await coordinate(rp, vehicles, pricer, { ...options, ...(master ? { masterBackend: master } : {}) }));
+      if (plan) return plan;
+    }
   } finally {
     await (pricer as { close?: () => Promise<void> | void }).close?.();
   }
-  options.onPrices?.(result.prices);
-  const solveMs = now() - start - buildMs;
-  const why = { gap: 'gap target reached', iterations: 'iteration limit', time: 'time limit', optimal: 'dual optimum reached' }[result.stopReason];
-  const assembled = assemblePlan(rp, {
-    status: 'feasible',
-    powerKw: result.powers,
-    stats: stats(buildMs, solveMs, result.iterations, result.recoveries, result.bound),
-  });
-  // The gap of the plan as reported (its assembled cost), against the certified bound.
-  const gap = gapOf(assembled.cost.objective, result.bound);
-  const message =
-    `price decomposition: ${result.iterations} iterations, ${result.recoveries} recoveries (${why}); ` +
-    `certified lower bound ${result.bound.toFixed(4)}, gap ${percent(gap)}`;
-  const plan: Plan = { ...assembled, status: gap <= 1e-9 ? 'optimal' : 'feasible', message };
-  const violations = validatePlan(problem, plan);
-  if (violations.length === 0) {
-    const bound = Number.isFinite(result.bound) ? result.bound : undefined;
-    const objective = plan.cost.objective;
-    const origin: PlanOrigin = {
-      source: 'decomposition',
-      objective,
-      ...(bound !== undefined
-        ? { bound, gap: objective - bound, ...(Math.abs(bound) >= 1e-9 ? { gapPct: (100 * (objective - bound)) / Math.abs(bound) } : {}) }
-        : {}),
-      timedOut: false,
-      timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
-      elapsedMs: now() - start,
-      candidates: [{ source: 'decomposition', objective }],
-    };
-    return { ...plan, origin };
+  return fallbackPlan(
+    problem,
+    rp,
+    'error',
+    `decomposition plans failed validation: ${refused.join('; ')}`,
+    stats(buildMs, now() - start - buildMs, 0, 0),
+  );
+
+  /** The first candidate of `result` that passes the validator, as the plan; undefined if none does. */
+  function finish(result: CoordinatorResult): Plan | undefined {
+    options.onPrices?.(result.prices);
+    const solveMs = now() - start - buildMs;
+    const why = {
+      gap: 'gap target reached',
+      iterations: 'iteration limit',
+      time: 'time limit',
+      optimal: 'dual optimum reached',
+      master: 'the master LP failed',
+    }[result.stopReason];
+    const timedOut = result.stopReason === 'time';
+    const candidates = [
+      { powers: result.powers, label: result.label },
+      ...(result.alternatives ?? []).map((a) => ({ powers: a.powers, label: a.label as string | undefined })),
+    ];
+    for (const candidate of candidates) {
+      const assembled = assemblePlan(rp, {
+        status: timedOut ? 'timed_out' : 'feasible',
+        powerKw: candidate.powers,
+        stats: stats(buildMs, solveMs, result.iterations, result.recoveries, result.bound),
+      });
+      // The gap of the plan as reported (its assembled cost), against the certified bound.
+      const gap = gapOf(assembled.cost.objective, result.bound);
+      const made = candidate.label ? `, ${candidate.label}` : '';
+      const fellBack = refused.length > 0 ? ` (the better plan failed the validator: ${refused.join('; ')})` : '';
+      const message =
+        `price decomposition: ${result.iterations} iterations, ${result.recoveries} recoveries (${why})${made}${fellBack}; ` +
+        `certified lower bound ${result.bound.toFixed(4)}, gap ${percent(gap)}`;
+      // A plan cut short by the time limit says so even when its gap is within the target.
+      const plan: Plan = { ...assembled, status: timedOut ? 'timed_out' : gap <= 1e-9 ? 'optimal' : 'feasible', message };
+      const violations = validatePlan(problem, plan);
+      if (violations.length > 0) {
+        refused.push(`${candidate.label ?? 'plan'}: ${violations[0]!.message}`);
+        continue;
+      }
+      const bound = Number.isFinite(result.bound) ? result.bound : undefined;
+      const objective = plan.cost.objective;
+      const pct = gapPct(objective, bound);
+      options.onProgress?.({
+        phase: 'done',
+        round: result.iterations,
+        elapsedMs: now() - start,
+        timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
+        bestObjective: objective,
+        ...(bound !== undefined ? { bound } : {}),
+        ...(pct !== undefined ? { gapPct: pct } : {}),
+      });
+      const origin: PlanOrigin = {
+        source: 'decomposition',
+        objective,
+        ...(bound !== undefined
+          ? { bound, gap: objective - bound, ...(Math.abs(bound) >= 1e-9 ? { gapPct: (100 * (objective - bound)) / Math.abs(bound) } : {}) }
+          : {}),
+        timedOut,
+        timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
+        elapsedMs: now() - start,
+        candidates: [{ source: 'decomposition', objective }],
+      };
+      return { ...plan, origin };
+    }
+    return undefined;
   }
-  const first = violations.slice(0, 3).map((v) => v.message).join('; ');
-  return fallbackPlan(problem, rp, 'error', `decomposition plan failed validation (${violations.length}): ${first}`, plan.stats);
 }

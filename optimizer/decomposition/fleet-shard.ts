@@ -16,6 +16,8 @@ export interface ShardBuffers {
   readonly lastPowerKw: Float64Array;
   /** Per slot: the shard's summed net power at the last pricing (kW). */
   readonly sumKw: Float64Array;
+  /** Per vehicle: its DP objective at the last pricing (prices included). */
+  readonly vehicleObjective: Float64Array;
 }
 
 export function shardBuffers(vehicleCount: number, slotCount: number, shared: boolean): ShardBuffers {
@@ -26,6 +28,7 @@ export function shardBuffers(vehicleCount: number, slotCount: number, shared: bo
     averageDischargeKw: make(vehicleCount * slotCount),
     lastPowerKw: make(vehicleCount * slotCount),
     sumKw: make(slotCount),
+    vehicleObjective: make(vehicleCount),
   };
 }
 
@@ -59,7 +62,9 @@ export class FleetShard {
     const w = averageCount > 0 ? 1 / averageCount : 0;
     for (let i = 0; i < this.vehicles.length; i++) {
       const v = this.vehicles[i]!;
-      objective += solveVehicleDp(v, this.slotHours, lambdaKw, this.power, this.ws, {}, this.charge, this.discharge).objective;
+      const own = solveVehicleDp(v, this.slotHours, lambdaKw, this.power, this.ws, {}, this.charge, this.discharge).objective;
+      this.buffers.vehicleObjective[i] = own;
+      objective += own;
       const base = i * T;
       for (let t = v.arrivalSlot; t < v.endSlot; t++) sumKw[t]! += this.power[t]!;
       lastPowerKw.set(this.power, base);

@@ -36,6 +36,16 @@ export class LocalPricer implements FleetPricer {
     return this.shards[shard]!.buffers.averageChargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
   }
 
+  lastPowerKw(vehicle: number): Float64Array {
+    const [shard, i] = locate(this.bounds, vehicle);
+    return this.shards[shard]!.buffers.lastPowerKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
+  }
+
+  vehicleObjective(vehicle: number): number {
+    const [shard, i] = locate(this.bounds, vehicle);
+    return this.shards[shard]!.buffers.vehicleObjective[i]!;
+  }
+
   averageDischargeKw(vehicle: number): Float64Array {
     const [shard, i] = locate(this.bounds, vehicle);
     return this.shards[shard]!.buffers.averageDischargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);

@@ -365,3 +365,27 @@ export function valueAtArrival(v: DpVehicle, ws: DpWorkspace): number {
   }
   return value;
 }
+
+/**
+ * Whether net powers `powerKw` (per slot of `slotCount`) are a schedule of `v` by its own limits: zero outside
+ * its stay, within its charge and discharge limits, energy within [floor, capacity] (or the initial energy
+ * where that lies outside). Used to reuse a previous plan's rows as warm-start columns.
+ */
+export function fitsVehicle(v: DpVehicle, slotHours: number, powerKw: ArrayLike<number>, slotCount: number, tolKw = 1e-9): boolean {
+  if (powerKw.length !== slotCount) return false;
+  const lo = Math.min(v.floorEnergyKwh, v.initialEnergyKwh) - 1e-9;
+  const hi = Math.max(v.capacityKwh, v.initialEnergyKwh) + 1e-9;
+  let e = v.initialEnergyKwh;
+  for (let t = 0; t < slotCount; t++) {
+    const kw = powerKw[t]!;
+    if (!Number.isFinite(kw)) return false;
+    if (t < v.arrivalSlot || t >= v.endSlot) {
+      if (Math.abs(kw) > tolKw) return false;
+      continue;
+    }
+    if (kw > v.maxChargeKw[t]! + tolKw || -kw > v.maxDischargeKw[t]! + tolKw) return false;
+    e += kw > 0 ? slotHours * v.chargeEfficiency * kw : (slotHours * kw) / v.dischargeEfficiency;
+    if (e < lo || e > hi) return false;
+  }
+  return true;
+}

@@ -64,6 +64,8 @@ export class WorkerPricer implements FleetPricer {
   async price(lambdaKw: Float64Array, averageCount: number): Promise<{ objective: number; sumKw: Float64Array }> {
     this.lambda.set(lambdaKw);
     this.command++;
+    // Atomics.waitAsync does not keep the event loop alive: the workers do, while a pricing runs.
+    for (const shard of this.shards) shard.worker.ref();
     for (const shard of this.shards) {
       Atomics.store(shard.control, 2, averageCount);
       Atomics.store(shard.control, 0, this.command);
@@ -79,12 +81,23 @@ export class WorkerPricer implements FleetPricer {
         }
       }),
     );
+    for (const shard of this.shards) shard.worker.unref();
     return combine(this.shards.map((s) => s.objective[0]!), this.shards.map((s) => s.buffers.sumKw), this.sumKw);
   }
 
   averageChargeKw(vehicle: number): Float64Array {
     const [shard, i] = locate(this.bounds, vehicle);
     return this.shards[shard]!.buffers.averageChargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
+  }
+
+  lastPowerKw(vehicle: number): Float64Array {
+    const [shard, i] = locate(this.bounds, vehicle);
+    return this.shards[shard]!.buffers.lastPowerKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
+  }
+
+  vehicleObjective(vehicle: number): number {
+    const [shard, i] = locate(this.bounds, vehicle);
+    return this.shards[shard]!.buffers.vehicleObjective[i]!;
   }
 
   averageDischargeKw(vehicle: number): Float64Array {

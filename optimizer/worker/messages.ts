@@ -11,7 +11,7 @@ export interface DecompositionRequestOptions {
   readonly timeLimitMs?: number;
   /** Pricing threads (optimizer/decomposition/decompose.ts). */
   readonly threads?: number;
-  readonly warmStart?: { readonly lambdaKw: readonly number[]; readonly nu: readonly number[] };
+  readonly warmStart?: { readonly lambdaKw: readonly number[]; readonly nu: readonly number[]; readonly powerKw?: readonly (readonly number[])[] };
 }
 
 export type LpSolverName = 'highs' | 'lp-solver';

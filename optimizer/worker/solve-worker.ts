@@ -26,7 +26,12 @@ async function handle(request: SolveRequest): Promise<void> {
       : undefined;
     const plan =
       request.engine === 'decomposition'
-        ? await solveWithDecomposition(request.problem, { timeLimitMs: request.options.timeLimitMs, ...request.decomposition, masterBackend: highsBackend })
+        ? await solveWithDecomposition(request.problem, {
+            timeLimitMs: request.options.timeLimitMs,
+            ...request.decomposition,
+            masterBackend: highsBackend,
+            ...(onProgress ? { onProgress } : {}),
+          })
         : solveWithBackend(request.problem, backend, request.options, onProgress ? { onProgress } : {});
     reply = { id: request.id, ok: true, plan, heapBytes: highs.memoryBytes };
   } catch (error) {

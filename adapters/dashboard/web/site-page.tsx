@@ -248,7 +248,7 @@ export function SiteView({ page, me, token, selected, onSelect }: { page: SitePa
               <strong>{d.kind}</strong> {kw(d.powerKw)} {dateTime(d.start, zone)} → {dateTime(d.end, zone)} · {d.status}
               {d.reference ? ` · ${d.reference}` : ''} · by {d.requestedBy}
               <div class="sub">
-                {d.acknowledgement.fulfilment ? `${d.acknowledgement.fulfilment}: ` : ''}
+                {d.acknowledgement.state === 'acknowledged' ? `${d.acknowledgement.fulfilment}: ` : 'pending: '}
                 {d.acknowledgement.message}
               </div>
               {d.status === 'active' && can(me, 'dispatch') ? <CancelDispatch token={token} siteId={page.site.id} dispatchId={d.id} /> : null}

@@ -1,6 +1,25 @@
-/** The shapes the dashboard reads from the service (adapters/dashboard/dashboard-views.ts and the API's views). */
-export type { PortfolioSummary } from '../portfolio-summary.ts';
+/**
+ * The shapes the dashboard reads from the service. Where the server's view module is free of Node (its types
+ * compile for the browser), the shape is imported from it with `import type` (erased: no server code reaches
+ * the bundle); the rest (the page and overview as assembled by dashboard-views.ts, which needs the service
+ * context, and the charger delivery view, whose module types reach Node's Buffer) are stated here and checked
+ * against what the server builds by test/adapters/dashboard/web-view-types.check.ts (root typecheck).
+ */
+import type { dispatchView } from '../../http/views/dispatch-view.ts';
+import type { flexibilityView } from '../../http/views/flexibility-view.ts';
+import type { planView } from '../../http/views/plan-view.ts';
+import type { CostComparison } from '../cost-comparison.ts';
 import type { PortfolioSummary } from '../portfolio-summary.ts';
+import type { ReplanDiff } from '../replan-diff.ts';
+import type { VehicleRow } from '../vehicle-timeline.ts';
+
+export type { CostComparison, PortfolioSummary, ReplanDiff, VehicleRow };
+
+/** The plan in force as the API shows it, without its per-vehicle arrays (the vehicle rows carry them). */
+export type PlanView = Omit<ReturnType<typeof planView>, 'vehicles'>;
+export type SiteSlot = PlanView['site']['slots'][number];
+export type Dispatch = ReturnType<typeof dispatchView>;
+export type FlexSlot = ReturnType<typeof flexibilityView>['slots'][number];
 
 export interface Problem {
   readonly status: number;
@@ -15,16 +34,8 @@ export interface Me {
   readonly scopes: readonly string[];
 }
 
-export interface CostComparison {
-  readonly planNetCost: number;
-  readonly uncontrolledNetCost: number;
-  readonly savings: number;
-  readonly planShortfallKwh: number;
-  readonly uncontrolledShortfallKwh: number;
-  readonly basis: string;
-  readonly horizonStart?: string;
-  readonly horizonEnd?: string;
-}
+/** The overview's cost comparison carries the horizon it covers. */
+export type OverviewCost = CostComparison & { readonly horizonStart?: string; readonly horizonEnd?: string };
 
 export interface DeliverySummary {
   readonly chargers: number;
@@ -46,63 +57,13 @@ export interface SiteSummary {
   readonly chargers: DeliverySummary;
   readonly activeDispatches: number;
   readonly plan: { readonly id: string; readonly createdAt: string; readonly solver: string; readonly freshness: string; readonly message?: string } | null;
-  readonly cost: CostComparison | null;
+  readonly cost: OverviewCost | null;
 }
 
 export interface Overview {
   readonly at: string;
   readonly portfolios: readonly PortfolioSummary[];
   readonly sites: readonly SiteSummary[];
-}
-
-export interface SiteSlot {
-  readonly start: string;
-  readonly end: string;
-  readonly importKw: number;
-  readonly exportKw: number;
-  readonly netKw: number;
-  readonly baseLoadKw: number;
-  readonly pvKw: number;
-  readonly pvCurtailedKw: number;
-  readonly importLimitKw: number;
-  readonly importLimitSource: string;
-  readonly exportLimitKw: number;
-  readonly exportLimitSource: string;
-  readonly importPricePerKwh: number;
-  readonly exportPricePerKwh: number;
-}
-
-export interface PlanView {
-  readonly id: string;
-  readonly createdAt: string;
-  readonly status: { readonly solver: string; readonly freshness: string; readonly inForce: boolean; readonly message?: string };
-  readonly trigger: readonly string[];
-  readonly horizon: { readonly start: string; readonly end: string; readonly slotMinutes: number; readonly slotCount: number; readonly limitedBy: string };
-  readonly currency: string;
-  readonly cost: { readonly netCost: number; readonly shortfallKwh: number; readonly demandCharge: number; readonly energyCost: number; readonly exportRevenue: number };
-  readonly solver: { readonly backend: string; readonly solveMs: number; readonly rounds: number };
-  readonly site: { readonly peakImportKw: number; readonly slots: readonly SiteSlot[] };
-  readonly forecastFills: readonly { readonly signal: string; readonly start: string; readonly end: string; readonly rule: string }[];
-  readonly droppedSessions: readonly { readonly sessionId: string; readonly reason: string; readonly message: string }[];
-}
-
-export interface VehicleRow {
-  readonly sessionId: string;
-  readonly chargerId: string;
-  readonly vehicleId?: string;
-  readonly arrival: string;
-  readonly departure: string;
-  readonly capacityKwh: number;
-  readonly plugSlots?: { readonly from: number; readonly to: number };
-  readonly powerKw: readonly number[];
-  readonly socPct: readonly number[];
-  readonly targetSocPct?: number;
-  readonly departureSocPct?: number;
-  readonly v2gConsent: boolean;
-  readonly v2gPlanned: boolean;
-  readonly shortfallKwh: number;
-  readonly reason?: string;
-  readonly planned: 'planned' | 'dropped' | 'after-plan';
 }
 
 export interface DeliveryState {
@@ -121,43 +82,6 @@ export interface ChargerDelivery {
   readonly evseId: number;
   readonly link?: { readonly connected: boolean; readonly version?: string; readonly since: string; readonly reason?: string };
   readonly delivery?: DeliveryState;
-}
-
-export interface Dispatch {
-  readonly id: string;
-  readonly kind: string;
-  readonly powerKw: number;
-  readonly start: string;
-  readonly end: string;
-  readonly reference?: string;
-  readonly status: string;
-  readonly requestedBy: string;
-  readonly acknowledgement: { readonly state: string; readonly fulfilment?: string; readonly message: string };
-}
-
-export interface FlexSlot {
-  readonly start: string;
-  readonly plannedNetKw: number;
-  readonly upKw: number;
-  readonly downKw: number;
-}
-
-export interface ReplanDiff {
-  readonly planId: string;
-  readonly createdAt: string;
-  readonly triggers: readonly string[];
-  readonly solver: string;
-  readonly previousPlanId?: string;
-  readonly previousCreatedAt?: string;
-  readonly netCostChange?: number;
-  readonly shortfallKwhChange?: number;
-  readonly peakImportKwChange?: number;
-  readonly vehiclesAdded: readonly string[];
-  readonly vehiclesRemoved: readonly string[];
-  readonly vehiclesChanged: number;
-  readonly dispatchesAdded: readonly string[];
-  readonly dispatchesRemoved: readonly string[];
-  readonly failedAttempt?: { readonly at: string; readonly code?: string; readonly message?: string; readonly willRetry?: boolean };
 }
 
 export interface SitePage {

@@ -20,6 +20,7 @@ import type { ServiceContext } from '../../service/context.ts';
 import { ChargerListSchema, ChargerParams, ChargerSchema, CredentialsBodySchema } from '../schemas/charger.ts';
 import { errorResponses, readErrors } from '../schemas/common.ts';
 import { chargerView } from '../views/charger-view.ts';
+import { credentialsExample, withExample } from '../schemas/request-examples.ts';
 
 /** 400 naming `/params/chargePointId` unless it is an OCPP identifierString. */
 function requireIdentity(chargePointId: string): string {
@@ -57,7 +58,7 @@ export const chargerRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
         tags,
         summary: "Set a charge point's HTTP Basic password (OCPP security profiles 1 and 2)",
         params: ChargerParams,
-        body: CredentialsBodySchema,
+        body: withExample(CredentialsBodySchema, credentialsExample),
         response: { 200: ChargerSchema, 201: ChargerSchema, ...errorResponses(400, 401, 403, 413, 415) },
       },
     },

@@ -22,6 +22,7 @@ import { PostHeaders, SiteParams, errorResponses, readErrors } from '../schemas/
 import { DispatchCreateSchema, DispatchListSchema, DispatchParams, DispatchQuerySchema, DispatchSchema } from '../schemas/dispatch.ts';
 import { dispatchView } from '../views/dispatch-view.ts';
 import { readInstant } from '../wire-time.ts';
+import { dispatchCreateExample, withExample } from '../schemas/request-examples.ts';
 
 export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const tags = ['dispatch'];
@@ -38,7 +39,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> 
         params: SiteParams,
         querystring: DispatchQuerySchema,
         headers: PostHeaders,
-        body: DispatchCreateSchema,
+        body: withExample(DispatchCreateSchema, dispatchCreateExample),
         response: { 201: DispatchSchema, 202: DispatchSchema, ...errors },
       },
     },

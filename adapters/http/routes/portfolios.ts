@@ -17,6 +17,7 @@ import { conflictIfIssues, newId, rejectIfIssues } from '../route-helpers.ts';
 import { ConditionalHeaders, PostHeaders, conditionalWriteErrors, readErrors, writeErrors } from '../schemas/common.ts';
 import { PortfolioCreateSchema, PortfolioListSchema, PortfolioParams, PortfolioReplaceSchema, PortfolioSchema } from '../schemas/portfolio.ts';
 import { portfolioSpecOf, portfolioView } from '../views/portfolio-view.ts';
+import { portfolioCreateExample, portfolioReplaceExample, withExample } from '../schemas/request-examples.ts';
 
 /** The portfolio, or a 404 naming `/params/portfolioId`. */
 export async function requirePortfolio(ctx: ServiceContext, portfolioId: string): Promise<PortfolioRecord> {
@@ -48,7 +49,7 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }>
     '/v1/portfolios',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Create a portfolio of sites', headers: PostHeaders, body: PortfolioCreateSchema, response: { 201: PortfolioSchema, ...writeErrors() } },
+      schema: { tags, summary: 'Create a portfolio of sites', headers: PostHeaders, body: withExample(PortfolioCreateSchema, portfolioCreateExample), response: { 201: PortfolioSchema, ...writeErrors() } },
     },
     async (request, reply) => {
       const now = ctx.clock.nowUtcMs();
@@ -89,7 +90,7 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }>
         summary: 'Replace a portfolio; If-Match makes it conditional',
         params: PortfolioParams,
         headers: ConditionalHeaders,
-        body: PortfolioReplaceSchema,
+        body: withExample(PortfolioReplaceSchema, portfolioReplaceExample),
         response: { 200: PortfolioSchema, ...conditionalWriteErrors() },
       },
     },

@@ -17,6 +17,7 @@ import { ConditionalHeaders, PostHeaders, SiteParams, conditionalWriteErrors, re
 import { SessionCreateSchema, SessionListSchema, SessionParams, SessionPatchSchema, SessionSchema, type SessionPatch } from '../schemas/session.ts';
 import { sessionView } from '../views/session-view.ts';
 import { readInstant } from '../wire-time.ts';
+import { sessionCreateExample, sessionPatchExample, withExample } from '../schemas/request-examples.ts';
 
 /** The energy and target fields of a patch applied to a session (a new reading replaces the old one). */
 function patched(s: SessionRecord, p: SessionPatch, nowUtcMs: number, issues: FieldIssue[]): SessionRecord {
@@ -74,7 +75,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
     '/v1/sites/:siteId/sessions',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'A vehicle plugged in (or announced)', params: SiteParams, headers: PostHeaders, body: SessionCreateSchema, response: { 201: SessionSchema, ...writeErrors() } },
+      schema: { tags, summary: 'A vehicle plugged in (or announced)', params: SiteParams, headers: PostHeaders, body: withExample(SessionCreateSchema, sessionCreateExample), response: { 201: SessionSchema, ...writeErrors() } },
     },
     async (request, reply) => {
       const site = await requireSite(ctx, request.params.siteId);
@@ -138,7 +139,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> =
         summary: 'Update while charging: new state of charge, departure, target, consent; If-Match makes it conditional',
         params: SessionParams,
         headers: ConditionalHeaders,
-        body: SessionPatchSchema,
+        body: withExample(SessionPatchSchema, sessionPatchExample),
         response: { 200: SessionSchema, ...conditionalWriteErrors() },
       },
     },

@@ -37,6 +37,7 @@ import {
 import { jobLink } from '../views/job-view.ts';
 import { seriesSummary, seriesView, signalsOverview } from '../views/signal-view.ts';
 import { readInstant } from '../wire-time.ts';
+import { seriesExample, openAdrEventExample, withExample } from '../schemas/request-examples.ts';
 
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
@@ -127,7 +128,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         headers: PostHeaders,
         body: {
           content: {
-            'application/json': { schema: SeriesInputSchema },
+            'application/json': { schema: withExample(SeriesInputSchema, seriesExample) },
             'text/csv': { schema: Type.String({ minLength: 1 }) },
             'application/xml': { schema: Type.String({ minLength: 1 }) },
             'text/xml': { schema: Type.String({ minLength: 1 }) },
@@ -167,7 +168,7 @@ export const signalRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
         summary: 'Post an OpenADR 3 event: PRICE, EXPORT_PRICE, IMPORT_/EXPORT_CAPACITY_LIMIT (other payloads are listed as unsupported)',
         params: SiteParams,
         headers: PostHeaders,
-        body: OpenAdrEventBodySchema,
+        body: withExample(OpenAdrEventBodySchema, openAdrEventExample),
         response: { 200: SignalUploadResultSchema, ...writeErrors() },
       },
     },

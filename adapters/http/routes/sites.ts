@@ -17,6 +17,7 @@ import { conflictIfIssues, newId, rejectIfIssues, replanAfterWrite, requireSite 
 import { ConditionalHeaders, PostHeaders, SiteParams, conditionalWriteErrors, readErrors, writeErrors } from '../schemas/common.ts';
 import { SiteCreateSchema, SiteListSchema, SiteReplaceSchema, SiteSchema } from '../schemas/site.ts';
 import { siteSpecOf, siteView } from '../views/site-view.ts';
+import { siteCreateExample, siteReplaceExample, withExample } from '../schemas/request-examples.ts';
 
 export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   const tags = ['sites'];
@@ -32,7 +33,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
     '/v1/sites',
     {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Create a site', headers: PostHeaders, body: SiteCreateSchema, response: { 201: SiteSchema, ...writeErrors() } },
+      schema: { tags, summary: 'Create a site', headers: PostHeaders, body: withExample(SiteCreateSchema, siteCreateExample), response: { 201: SiteSchema, ...writeErrors() } },
     },
     async (request, reply) => {
       const now = ctx.clock.nowUtcMs();
@@ -71,7 +72,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
         summary: 'Replace a site (chargers with sessions must stay); If-Match makes it conditional',
         params: SiteParams,
         headers: ConditionalHeaders,
-        body: SiteReplaceSchema,
+        body: withExample(SiteReplaceSchema, siteReplaceExample),
         response: { 200: SiteSchema, ...conditionalWriteErrors() },
       },
     },

@@ -8,6 +8,7 @@ const DeliveryStatusSchema = Type.Unsafe<DeliveryStatus>(Type.Union(
     description:
       'applied = the plan in force is on the charger; interim-applied = the safe first limit (charge only) until the session\'s own plan arrives; ' +
       'fallback-applied, not-applied, failed and unmanaged = it is not (see code and message; unmanaged = the charger cannot follow profiles and its session is planned as uncontrolled load); ' +
+      'cleared = our profiles were cleared (transaction ended or plan withdrawn; reason says which); not-cleared = that ClearChargingProfile failed (retried; code V2G_ERR_OCPP_CLEAR_FAILED); ' +
       'pending = being sent; waiting-for-plan = a transaction runs whose session has no plan yet (nothing sent); waiting-for-transaction = a plan, no transaction yet',
   },
 ));

@@ -9,6 +9,7 @@
  */
 import { parseUtcMs } from '../clock.ts';
 import { hasReading, readingOf, type MeterReading, type SampledValue } from '../meter-values.ts';
+import { requireNonNegativeId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 
 export interface SampledValue16 {
@@ -43,6 +44,7 @@ export function meterValueReadings16(values: readonly MeterValue16[]): (MeterRea
 }
 
 export async function meterValues16(ctx: InboundContext, req: { connectorId: number; transactionId?: number; meterValue: MeterValue16[] }) {
+  requireNonNegativeId('connectorId', req.connectorId);
   const transactionId = req.transactionId !== undefined ? String(req.transactionId) : ctx.transactionOnEvse(req.connectorId);
   for (const r of meterValueReadings16(req.meterValue)) {
     await ctx.meterReading({ evseId: req.connectorId, ...(transactionId !== undefined ? { transactionId } : {}), ...r });

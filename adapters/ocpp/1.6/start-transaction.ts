@@ -3,9 +3,12 @@
  *
  * Reads:  connectorId, idTag, meterStart (Wh), timestamp
  * Writes: transactionId (integer, assigned by us), idTagInfo.status
+ * Refuses: connectorId < 1 or above NumberOfConnectors -> CALLERROR PropertyConstraintViolation (no session,
+ *          no transaction id, the session on connector 1 untouched)
  * Then:   the session is reported (sessionStarted) and the EVSE's plan, if any, goes out as a TxProfile.
  */
 import { parseUtcMs } from '../clock.ts';
+import { requireOutletId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 
 export interface StartTransactionReq16 {
@@ -17,6 +20,7 @@ export interface StartTransactionReq16 {
 }
 
 export async function startTransaction16(ctx: InboundContext, req: StartTransactionReq16) {
+  requireOutletId('connectorId', req.connectorId, ctx.connectorCount);
   const status = await ctx.authorize(req.idTag);
   const transactionId = ctx.allocateTransactionId();
   await ctx.transactionStarted({

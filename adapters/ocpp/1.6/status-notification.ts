@@ -5,6 +5,7 @@
  * Writes: {} (empty confirmation)
  */
 import { parseUtcMs } from '../clock.ts';
+import { requireNonNegativeId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 
 export interface StatusNotificationReq16 {
@@ -15,6 +16,7 @@ export interface StatusNotificationReq16 {
 }
 
 export async function statusNotification16(ctx: InboundContext, req: StatusNotificationReq16) {
+  requireNonNegativeId('connectorId', req.connectorId);
   await ctx.connectorStatus({
     evseId: req.connectorId,
     connectorId: req.connectorId,

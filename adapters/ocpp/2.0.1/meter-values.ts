@@ -9,6 +9,7 @@
  */
 import { parseUtcMs } from '../clock.ts';
 import { hasReading, readingOf, type MeterReading } from '../meter-values.ts';
+import { requireNonNegativeId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 
 export interface SampledValue2x {
@@ -43,6 +44,7 @@ export function meterValueReadings2x(values: readonly MeterValue2x[]): (MeterRea
 }
 
 export async function meterValues2x(ctx: InboundContext, req: { evseId: number; meterValue: MeterValue2x[] }) {
+  requireNonNegativeId('evseId', req.evseId);
   const transactionId = ctx.transactionOnEvse(req.evseId);
   for (const r of meterValueReadings2x(req.meterValue)) {
     await ctx.meterReading({ evseId: req.evseId, ...(transactionId !== undefined ? { transactionId } : {}), ...r });

@@ -11,6 +11,7 @@
  */
 import { parseUtcMs } from '../clock.ts';
 import type { ChargingNeeds } from '../csms-port.ts';
+import { requireOutletId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 
 export interface ChargingNeedsWire {
@@ -26,6 +27,7 @@ function acPhases(mode: string): number | undefined {
 
 /** The version-neutral needs of the 2.0.1 fields (2.1 adds to it). */
 export function chargingNeedsOf(ctx: InboundContext, evseId: number, needs: ChargingNeedsWire): Omit<ChargingNeeds, 'chargerId'> {
+  requireOutletId('evseId', evseId);
   const ac = needs.acChargingParameters;
   const dc = needs.dcChargingParameters;
   const energyWh = ac?.energyAmount ?? dc?.energyAmount;

@@ -6,6 +6,7 @@
  * Writes: {} (empty response)
  */
 import { parseUtcMs } from '../clock.ts';
+import { requireNonNegativeId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 
 export interface StatusNotificationReq2x {
@@ -16,6 +17,8 @@ export interface StatusNotificationReq2x {
 }
 
 export async function statusNotification2x(ctx: InboundContext, req: StatusNotificationReq2x) {
+  requireNonNegativeId('evseId', req.evseId);
+  requireNonNegativeId('connectorId', req.connectorId);
   await ctx.connectorStatus({
     evseId: req.evseId,
     connectorId: req.connectorId,

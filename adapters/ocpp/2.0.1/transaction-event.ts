@@ -4,13 +4,16 @@
  *
  * Reads:  eventType (Started | Updated | Ended), timestamp, transactionInfo.{transactionId,
  *         stoppedReason}, evse.{id, connectorId} (required on the first event only; later resolved from
- *         the transaction), idToken.idToken, meterValue[] (see meter-values.ts)
+ *         the transaction, or, for a transaction this process never saw start, from the port's store:
+ *         `recoverTransactionEvse`), idToken.idToken, meterValue[] (see meter-values.ts)
  * Writes: idTokenInfo.status when idToken is given, else {}; on an Updated event of a running transaction the
  *         answer comes from transactionIdToken (a refused token ends the session's planning)
+ * Refuses: evse.id or evse.connectorId < 1 -> CALLERROR PropertyConstraintViolation (nothing stored)
  * Then:   Started -> sessionStarted (+ the EVSE's plan goes out as a TxProfile); meter values ->
  *         sessionUpdated; Ended -> sessionEnded (the charger drops the TxProfile; never resent).
  */
 import { parseUtcMs } from '../clock.ts';
+import { requireOutletId } from '../inbound-violation.ts';
 import type { InboundContext } from '../version-mapping.ts';
 import { meterValueReadings2x, type MeterValue2x } from './meter-values.ts';
 
@@ -26,10 +29,15 @@ export interface TransactionEventReq2x {
 }
 
 export async function transactionEvent2x(ctx: InboundContext, req: TransactionEventReq2x) {
+  if (req.evse) {
+    requireOutletId('evse.id', req.evse.id);
+    if (req.evse.connectorId !== undefined) requireOutletId('evse.connectorId', req.evse.connectorId);
+  }
   const transactionId = req.transactionInfo.transactionId;
   const atUtcMs = parseUtcMs(req.timestamp) ?? ctx.nowUtcMs();
   const known = ctx.evseOfTransaction(transactionId);
-  const evseId = req.evse?.id ?? known;
+  // A transaction this process never saw start (a gateway restart) and an event without evse: the store knows.
+  const evseId = req.evse?.id ?? known ?? (req.eventType !== 'Started' ? await ctx.recoverTransactionEvse(transactionId) : undefined);
   const readings = meterValueReadings2x(req.meterValue ?? []);
 
   if ((req.eventType === 'Started' || (known === undefined && req.eventType === 'Updated')) && evseId !== undefined) {

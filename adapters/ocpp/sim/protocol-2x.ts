@@ -23,7 +23,8 @@
  *   ClearChargingProfile -> status; GetCompositeSchedule -> status, schedule (2.1: setpoints)
  *   GetChargingProfiles -> Accepted | NoProfiles, then ReportChargingProfiles per EVSE
  *   RequestStopTransaction -> Accepted (then stops); RequestStartTransaction -> Rejected;
- *   TriggerMessage -> Accepted | NotImplemented; SetVariables -> Rejected each; Reset -> Rejected
+ *   TriggerMessage -> Accepted | NotImplemented (TransactionEvent: an Updated event, triggerReason Trigger,
+ *     without evse, per running transaction); SetVariables -> Rejected each; Reset -> Rejected
  */
 import { isoUtc } from '../clock.ts';
 import { decodeClearChargingProfile2x, type ClearChargingProfileReq2x } from '../2.0.1/clear-charging-profile.ts';
@@ -145,13 +146,13 @@ export const simProtocol2x: SimProtocol = {
     return conf.idTokenInfo.status;
   },
 
-  async meterValues(ctx, evse) {
+  async meterValues(ctx, evse, triggerReason = 'MeterValuePeriodic') {
     if (evse.transactionId === undefined) {
       await ctx.call('MeterValues', { evseId: evse.evseId, meterValue: [{ timestamp: isoUtc(ctx.nowUtcMs()), sampledValue: sampledValues(evse) }] });
       return;
     }
     await ctx.call('TransactionEvent', {
-      eventType: 'Updated', timestamp: isoUtc(ctx.nowUtcMs()), triggerReason: 'MeterValuePeriodic', seqNo: evse.seqNo++,
+      eventType: 'Updated', timestamp: isoUtc(ctx.nowUtcMs()), triggerReason, seqNo: evse.seqNo++,
       transactionInfo: { transactionId: evse.transactionId, chargingState: chargingStateOf(evse.status) },
       meterValue: [{ timestamp: isoUtc(ctx.nowUtcMs()), sampledValue: sampledValues(evse) }],
     });
@@ -226,7 +227,7 @@ export const simProtocol2x: SimProtocol = {
       },
       RequestStartTransaction: async () => ({ status: 'Rejected' }),
       TriggerMessage: async ({ requestedMessage, evse }: { requestedMessage: string; evse?: { id: number } }) => {
-        if (!['MeterValues', 'StatusNotification', 'Heartbeat'].includes(requestedMessage)) return { status: 'NotImplemented' };
+        if (!['MeterValues', 'StatusNotification', 'Heartbeat', 'TransactionEvent'].includes(requestedMessage)) return { status: 'NotImplemented' };
         setImmediate(() => void ctx.trigger(requestedMessage, evse?.id).catch(() => undefined));
         return { status: 'Accepted' };
       },

@@ -5,7 +5,7 @@
  * power its limit allows (a zero limit suspends it: SuspendedEVSE) and reports it in meter values. Every
  * CALL it receives is logged with the answer it gave.
  */
-import { RPCClient } from 'ocpp-rpc';
+import { createRPCError, RPCClient } from 'ocpp-rpc';
 import { systemClock, type Clock } from '../clock.ts';
 import { subprotocolOf, type OcppVersion } from '../protocol.ts';
 import { strictValidators } from '../schema-validators.ts';
@@ -72,6 +72,8 @@ export class SimCharger {
   private readonly clock: Clock;
   private readonly context: SimContext;
   private meterTimer: ReturnType<typeof setInterval> | undefined;
+  /** Between a reboot's reconnect and the answer to its BootNotification: every CALL is refused. */
+  private booting = false;
   private readonly pendingMethods = new Map<string, string>();
   private readonly overrides = new Map<string, SimHandler>();
 
@@ -129,6 +131,15 @@ export class SimCharger {
   /** Connects without booting (a reconnect after a drop is what real chargers do). */
   async connect(): Promise<void> {
     await this.client.connect();
+  }
+
+  /**
+   * Sends any CALL as given (schema-checked before it leaves) and resolves with the answer; a CALLERROR
+   * rejects with ocpp-rpc's RPCError (`rpcErrorCode`, `details`). For edge cases the simulated vehicle
+   * never produces (tests).
+   */
+  async call(action: string, payload: Record<string, unknown>): Promise<unknown> {
+    return this.client.call(action, payload);
   }
 
   evse(evseId = 1): SimEvse {
@@ -191,6 +202,32 @@ export class SimCharger {
     return this.store.composite(evseId, this.evse(evseId).transactionId, this.clock.nowUtcMs(), durationS, unit);
   }
 
+  /**
+   * A reboot (power cycle): the connection drops, running transactions are lost without a stop message
+   * (their TxProfiles with them), the vehicles stay unplugged; then it connects and sends
+   * BootNotification. Until that is answered it refuses every CALL with SecurityError, as real chargers do.
+   */
+  async reboot(): Promise<void> {
+    this.dropConnection();
+    await this.client.close({ force: true }).catch(() => undefined);
+    for (const evse of this.evseMap.values()) {
+      if (evse.transactionId !== undefined) this.store.endTransaction(evse.evseId);
+      delete evse.transactionId;
+      delete evse.transactionStartUtcMs;
+      delete evse.idTokenStatus;
+      delete evse.vehicle;
+      evse.powerW = 0;
+      evse.status = 'Available';
+    }
+    this.booting = true;
+    try {
+      await this.client.connect();
+      await this.protocol.boot(this.context);
+    } finally {
+      this.booting = false;
+    }
+  }
+
   /** Drops the connection; with reconnect on, it comes back by itself (no boot). */
   dropConnection(): void {
     (this.client as unknown as { _ws?: { terminate(): void } })._ws?.terminate();
@@ -217,9 +254,14 @@ export class SimCharger {
 
   private async answer(action: string, handler: SimHandler, params: unknown): Promise<Record<string, unknown>> {
     const atEpochMs = performance.timeOrigin + performance.now();
+
     // A charger handles one message after another: let the continuation of an answer that arrived just
     // before (e.g. the transactionId of StartTransaction.conf) run first.
     await new Promise((resolve) => setImmediate(resolve));
+    if (this.booting) {
+      this.record({ action, params, reply: { callError: 'SecurityError' }, reason: 'not booted yet', atUtcMs: this.clock.nowUtcMs(), atEpochMs });
+      throw createRPCError('SecurityError', 'BootNotification not yet accepted') as Error;
+    }
     let result: Record<string, unknown>;
     try {
       result = await handler(params);
@@ -258,6 +300,8 @@ export class SimCharger {
       const action = this.pendingMethods.get(key) ?? '?';
       this.pendingMethods.delete(key);
       if (type === 3) push({ outbound, kind: 'result', action, payload: result });
+      // The boot is answered: from now on CALLs are served (a reboot refused them until here).
+      if (!outbound && action === 'BootNotification') this.booting = false;
     });
   }
 
@@ -340,6 +384,7 @@ export class SimCharger {
           if (evseId !== undefined && evseId !== 0 && evse.evseId !== evseId) continue;
           if (message === 'StatusNotification') await this.protocol.connectorStatus(this.context, evse);
           if (message === 'MeterValues') await this.protocol.meterValues(this.context, evse);
+          if (message === 'TransactionEvent' && evse.transactionId !== undefined) await this.protocol.meterValues(this.context, evse, 'Trigger');
         }
       },
     };

@@ -54,7 +54,8 @@ export interface SimProtocol {
   startTransaction(ctx: SimContext, evse: SimEvse): Promise<void>;
   /** Authorize for an id token (1.6 idTag, 2.x idToken of type Central): the status the CSMS answered. */
   authorize(ctx: SimContext, idTag: string): Promise<string>;
-  meterValues(ctx: SimContext, evse: SimEvse): Promise<void>;
+  /** `triggerReason` (2.x): MeterValuePeriodic unless a TriggerMessage asked for it. */
+  meterValues(ctx: SimContext, evse: SimEvse, triggerReason?: 'MeterValuePeriodic' | 'Trigger'): Promise<void>;
   stopTransaction(ctx: SimContext, evse: SimEvse, reason: string): Promise<void>;
   /** CSMS -> charger actions answered, by action. */
   handlers(ctx: SimContext): Record<string, SimHandler>;

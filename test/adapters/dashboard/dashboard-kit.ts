@@ -36,10 +36,14 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-/** A service with the demo depot of `vehicles` vehicles, listening on free ports, its first plan saved. */
-export async function startDashboardService(options: { vehicles: number; solve?: PlanSolver; batchMs?: number }): Promise<RunningDashboard> {
+/**
+ * A service with the demo depot of `vehicles` vehicles, listening on free ports (HTTP on `port` when given: a
+ * service restarted where the page's stream was), its first plan saved. `gatewayBeatMs`: OCPP_GATEWAY_BEAT_MS.
+ */
+export async function startDashboardService(options: { vehicles: number; solve?: PlanSolver; batchMs?: number; port?: number; gatewayBeatMs?: number }): Promise<RunningDashboard> {
   const config = defaultConfig({
-    port: 0,
+    port: options.port ?? 0,
+    ...(options.gatewayBeatMs !== undefined ? { ocppGatewayBeatMs: options.gatewayBeatMs } : {}),
     ocppPort: 0,
     demo: false,
     apiTokens: [

@@ -11,6 +11,7 @@ import { startOcppServer, type OcppServer, type OcppServerOptions } from '../../
 import { SimCharger, type SimChargerOptions } from '../../../adapters/ocpp/sim/sim-charger.ts';
 import type { SimVehicleSpec } from '../../../adapters/ocpp/sim/sim-vehicle.ts';
 import type { ChargerSettings } from '../../../adapters/ocpp/capabilities.ts';
+import { hangGuard } from '../../hang-guard.ts';
 
 /** 2025-01-06 08:00 UTC, a Monday; slot boundaries every 15 minutes from here. */
 export const T0 = Date.parse('2025-01-06T08:00:00Z');
@@ -45,6 +46,8 @@ export interface TestServerOptions extends Partial<Omit<OcppServerOptions, 'csms
   readonly portOptions?: MemoryCsmsPortOptions;
   /** A port to use instead of a fresh MemoryCsmsPort (e.g. a failing subclass). */
   readonly port?: MemoryCsmsPort;
+  /** TCP port to listen on (default 0: a free one); a restarted server takes its predecessor's. */
+  readonly listenPort?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -52,8 +55,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const port = options.port ?? new MemoryCsmsPort({ hashCost: 1024, ...options.portOptions });
   for (const [id, init] of Object.entries(options.chargers ?? {})) await port.addCharger(id, init);
   const registry = options.registry ?? new Registry();
-  const { chargers: _c, portOptions: _p, port: _port, ...rest } = options;
-  const server = await startOcppServer({ host: '127.0.0.1', port: 0, csms: port, logger: silentLogger, callTimeoutMs: 2_000, ...rest, clock, registry });
+  const { chargers: _c, portOptions: _p, port: _port, listenPort, ...rest } = options;
+  const server = await startOcppServer({ host: '127.0.0.1', port: listenPort ?? 0, csms: port, logger: silentLogger, callTimeoutMs: 2_000, ...rest, clock, registry });
   closers.push(() => server.close());
   return { server, port, clock, registry };
 }
@@ -66,7 +69,7 @@ export function startCharger(options: Omit<SimChargerOptions, 'url'> & { url?: s
 
 /** Polls until `check` returns a truthy value (or throws the last error after `timeoutMs`). */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
+  const until = Date.now() + hangGuard(timeoutMs);
   let lastError: unknown;
   for (;;) {
     try {

@@ -220,7 +220,7 @@ describe('ChargerDelivery', () => {
     expect(s.sent).toHaveLength(3);
   });
 
-  it('without a transaction the TxProfile is forgotten and never resent', async () => {
+  it('without a transaction the TxProfile is cleared, forgotten and never resent', async () => {
     const s = setup(async () => ({ status: 'Accepted' }));
     s.delivery.kick();
     await s.delivery.idle();
@@ -228,7 +228,10 @@ describe('ChargerDelivery', () => {
     s.delivery.kick();
     await s.delivery.idle();
     expect(s.evse.installed).toBeUndefined();
-    expect(s.evse.status).toBe('waiting-for-transaction');
+    expect(s.evse.status).toBe('cleared');
+    expect(s.evse.cleared).toEqual({ why: 'the transaction ended', profileIds: [91001] });
+    s.delivery.kick();
+    await s.delivery.idle();
     expect(s.sent).toHaveLength(1);
   });
 });

@@ -216,12 +216,13 @@ export function protocolSuite(version: OcppVersion): void {
       expect(setProfiles(cp).map((r) => r.reply['status'])).toEqual(twoX ? ['Rejected', 'Rejected'] : ['NotSupported', 'NotSupported']);
     });
 
-    it('at transaction end the TxProfile is gone and is not resent', async () => {
+    it('at transaction end the TxProfile is gone (cleared) and is not resent', async () => {
       const { t, cp } = await setup();
       t.server.applyPlan(plan([7, 7, 7, 7]));
       await waitFor(() => t.port.delivery('CP1', 1)?.status === 'applied');
       await cp.unplug();
-      await waitFor(() => t.port.delivery('CP1', 1)?.status === 'no-plan');
+      await waitFor(() => t.port.delivery('CP1', 1)?.status === 'cleared');
+      expect(cp.received.filter((r) => r.action === 'ClearChargingProfile').map((r) => r.params)).toEqual([version === '1.6' ? { id: 91001 } : { chargingProfileId: 91001 }]);
       expect(cp.store.list()).toEqual([]);
       t.server.applyPlan(plan([7, 7, 7, 7]));
       await t.server.whenIdle();

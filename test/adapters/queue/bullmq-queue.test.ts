@@ -13,27 +13,27 @@ import { RedisServerProcess, redisServerAvailable } from '../store/redis-server-
 import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 import { mergeData, type Data } from './queue-conformance.ts';
 import { describeNeeding } from '../../ci-env.ts';
+import { hangGuard } from '../../hang-guard.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + hangGuard(timeoutMs);
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${hangGuard(timeoutMs)} ms waiting for ${what}`);
     await sleep(10);
   }
 }
 
 async function rejectsFast(p: Promise<unknown>): Promise<void> {
-  const started = performance.now();
   const error = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(StoreUnavailableError);
   expect(error).toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', retryable: true, statusCode: 503 });
-  // Not by the client's 5 s command timeout (the bound tells the mechanism, not the speed).
-  expect(performance.now() - started).toBeLessThan(2_500);
+  // Refused at once, not by the client's 5 s command timeout: the error names the mechanism (holds at any load).
+  expect(String((error as Error).message)).not.toMatch(/timed out/i);
 }
 
 describe('BullmqQueue: fail fast when Redis is unreachable (127.0.0.1:1)', () => {
@@ -101,7 +101,7 @@ describeWithRedis('BullmqQueue: several processes on one Redis', () => {
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? api1 : api2).add('replan', { site: 'a', reasons: [`r${i}`] }, { deduplicationId: 'replan-a', delayMs: 300 })),
     );
     expect(new Set(adds.map((j) => j.id)).size).toBe(1);
-    const done = await api2.waitUntilFinished(adds[0]!.id, 5000);
+    const done = await api2.waitUntilFinished(adds[0]!.id, hangGuard(5000));
     expect(done).toMatchObject({ state: 'completed', returnValue: 'planned a' });
     expect(runs).toHaveLength(1);
     expect([...runs[0]!.data.reasons].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`).sort());
@@ -167,7 +167,7 @@ describeWithRedis('BullmqQueue: several processes on one Redis', () => {
     // As if a producer's changeDelay had been lost: the record says later than BullMQ's wake-up.
     const runAt = Date.now() + 500;
     await client.hset(new RedisKeys(prefix).pending('replan', 'd:replan-a'), 'runAt', runAt);
-    expect((await q.waitUntilFinished(job.id, 5000))!.state).toBe('completed');
+    expect((await q.waitUntilFinished(job.id, hangGuard(5000)))!.state).toBe('completed');
     expect(runs).toHaveLength(1);
     expect(runs[0]!.processedAtUtcMs).toBeGreaterThanOrEqual(runAt - 5);
     expect(runs[0]!.attemptsMade).toBe(1);
@@ -185,7 +185,7 @@ describeWithRedis('BullmqQueue: several processes on one Redis', () => {
     });
     const job = await q.add('replan', { site: 'a', reasons: ['fresh'] }, { deduplicationId: 'replan-a' });
     expect(job.id).not.toBe('replan-a-999');
-    expect((await q.waitUntilFinished(job.id, 5000))!.state).toBe('completed');
+    expect((await q.waitUntilFinished(job.id, hangGuard(5000)))!.state).toBe('completed');
     expect(runs.map((r) => r.data.reasons)).toEqual([['fresh']]);
   });
 });
@@ -205,13 +205,13 @@ describeNeeding('BullmqQueue: Redis restart (a throw-away redis-server)', redisS
       await waitForRedis(producer, 5000);
       q.process(async (job) => `ok ${job.data.site}`);
       const before = await q.add('replan', { site: 'a', reasons: [] }, { deduplicationId: 'replan-a' });
-      expect((await q.waitUntilFinished(before.id, 5000))!.state).toBe('completed');
+      expect((await q.waitUntilFinished(before.id, hangGuard(5000)))!.state).toBe('completed');
       await server.stop();
       await rejectsFast(q.add('replan', { site: 'b', reasons: [] }, { deduplicationId: 'replan-b' }));
       await server.restart();
       await waitForRedis(producer, 5000);
       const after = await q.add('replan', { site: 'c', reasons: [] }, { deduplicationId: 'replan-c' });
-      expect(await q.waitUntilFinished(after.id, 8000)).toMatchObject({ state: 'completed', returnValue: 'ok c' });
+      expect(await q.waitUntilFinished(after.id, hangGuard(8000))).toMatchObject({ state: 'completed', returnValue: 'ok c' });
     } finally {
       await q.close();
       producer.disconnect();

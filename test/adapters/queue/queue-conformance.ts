@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextCronRunUtcMs } from '../../../adapters/queue/cron-schedule.ts';
 import { PermanentJobError } from '../../../adapters/queue/job-errors.ts';
 import type { Job, JobQueue, QueueEvent } from '../../../adapters/queue/queue.ts';
+import { hangGuard } from '../../hang-guard.ts';
 
 export interface Data {
   readonly site: string;
@@ -33,9 +34,9 @@ export const mergeData = (pending: Data, incoming: Data): Data => ({ site: pendi
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + hangGuard(timeoutMs);
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${hangGuard(timeoutMs)} ms waiting for ${what}`);
     await sleep(10);
   }
 }
@@ -119,7 +120,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
           return `done ${job.id}`;
         });
         const job = await queue.add('replan', data('a', 'r'), { deduplicationId: dedup('a') });
-        const done = await queue.waitUntilFinished(job.id, 5000);
+        const done = await queue.waitUntilFinished(job.id, hangGuard(5000));
         expect(done).toMatchObject({ id: job.id, state: 'completed', attemptsMade: 1, returnValue: `done ${job.id}`, data: data('a', 'r') });
         expect(done!.processedAtUtcMs).toBeGreaterThanOrEqual(done!.createdAtUtcMs);
         expect(done!.finishedAtUtcMs).toBeGreaterThanOrEqual(done!.processedAtUtcMs!);
@@ -136,7 +137,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         for (let i = 0; i < 4; i++) {
           const job = await queue.add('replan', data('a'));
           ids.push(job.id);
-          await queue.waitUntilFinished(job.id, 5000);
+          await queue.waitUntilFinished(job.id, hangGuard(5000));
         }
         await waitFor(async () => (await queue.counts()).completed === 2, 2000, 'two completed jobs kept');
         expect(await queue.getJob(ids[0]!)).toBeUndefined();
@@ -156,9 +157,9 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         });
         queue.process(async () => 'ok');
         const job = await queue.add('replan', data('a'));
-        expect((await queue.waitUntilFinished(job.id, 5000))!.state).toBe('completed');
+        expect((await queue.waitUntilFinished(job.id, hangGuard(5000)))!.state).toBe('completed');
         const next = await queue.add('replan', data('a'));
-        expect((await queue.waitUntilFinished(next.id, 5000))!.state).toBe('completed');
+        expect((await queue.waitUntilFinished(next.id, hangGuard(5000)))!.state).toBe('completed');
       });
 
       it('close waits for the active job, and refuses adds afterwards', async () => {
@@ -197,7 +198,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         expect([b.id, c.id]).toEqual([a.id, a.id]);
         expect(c.data).toEqual(data('a', 'one', 'two', 'three'));
         expect((await queue.getJob(a.id))!.data).toEqual(data('a', 'one', 'two', 'three'));
-        await queue.waitUntilFinished(a.id, 5000);
+        await queue.waitUntilFinished(a.id, hangGuard(5000));
         await sleep(100);
         expect(runs.map((j) => [j.id, j.data.reasons])).toEqual([[a.id, ['one', 'two', 'three']]]);
       });
@@ -211,7 +212,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         });
         const jobs = await Promise.all(Array.from({ length: 30 }, (_, i) => queue.add('replan', data('a', `r${i}`), { deduplicationId: dedup('a'), delayMs: 400 })));
         expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
-        await queue.waitUntilFinished(jobs[0]!.id, 5000);
+        await queue.waitUntilFinished(jobs[0]!.id, hangGuard(5000));
         expect(runs).toHaveLength(1);
         expect([...runs[0]!.data.reasons].sort()).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`).sort());
       });
@@ -268,7 +269,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         const b = await queue.add('replan', data('a', 'dispatch'), { deduplicationId: dedup('a'), delayMs: 0 });
         expect(b.id).toBe(a.id);
         expect(b.state === 'waiting' || b.state === 'active').toBe(true);
-        const done = await queue.waitUntilFinished(a.id, 3000);
+        const done = await queue.waitUntilFinished(a.id, hangGuard(3000));
         expect(done!.state).toBe('completed');
         expect(runs.map((j) => j.data.reasons)).toEqual([['debounced', 'dispatch']]);
       });
@@ -304,7 +305,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         await waitFor(() => started.includes(a2.id), 3000, 'a2 to start after a1');
         gates.get(b1.id)!.open();
         gates.get(a2.id)!.open();
-        expect((await queue.waitUntilFinished(a2.id, 3000))!.state).toBe('completed');
+        expect((await queue.waitUntilFinished(a2.id, hangGuard(3000)))!.state).toBe('completed');
         expect(maxSameSite).toBe(1);
         expect(maxTotal).toBe(2);
       });
@@ -322,7 +323,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
           return 'ok';
         });
         const job = await queue.add('replan', data('a'), { deduplicationId: dedup('a'), attempts: 3, backoff: { type: 'fixed', delayMs: 150 } });
-        const done = await queue.waitUntilFinished(job.id, 5000);
+        const done = await queue.waitUntilFinished(job.id, hangGuard(5000));
         expect(done).toMatchObject({ state: 'completed', attemptsMade: 3, returnValue: 'ok', failedReason: 'flaky 2' });
         expect(attempts.map((a) => a.made)).toEqual([1, 2, 3]);
         expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(140);
@@ -343,7 +344,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
           throw Object.assign(new Error('solver crashed'), { code: 'V2G_ERR_SOLVE_FAILED' });
         });
         const job = await queue.add('replan', data('a'), { attempts: 3, backoff: { type: 'exponential', delayMs: 100 } });
-        const done = await queue.waitUntilFinished(job.id, 5000);
+        const done = await queue.waitUntilFinished(job.id, hangGuard(5000));
         expect(done).toMatchObject({ state: 'failed', attemptsMade: 3, failedReason: 'solver crashed', failedCode: 'V2G_ERR_SOLVE_FAILED' });
         expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(95);
         expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(195);
@@ -362,8 +363,8 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         });
         const a = await queue.add('replan', data('a'), { attempts: 5, backoff: { type: 'fixed', delayMs: 10 } });
         const b = await queue.add('replan', data('b'), { attempts: 5 });
-        expect(await queue.waitUntilFinished(a.id, 5000)).toMatchObject({ state: 'failed', attemptsMade: 1, failedCode: 'V2G_ERR_SIGNALS_MISSING', failedReason: 'no prices' });
-        expect(await queue.waitUntilFinished(b.id, 5000)).toMatchObject({ state: 'failed', attemptsMade: 1, failedCode: 'V2G_ERR_SITE_INPUT' });
+        expect(await queue.waitUntilFinished(a.id, hangGuard(5000))).toMatchObject({ state: 'failed', attemptsMade: 1, failedCode: 'V2G_ERR_SIGNALS_MISSING', failedReason: 'no prices' });
+        expect(await queue.waitUntilFinished(b.id, hangGuard(5000))).toMatchObject({ state: 'failed', attemptsMade: 1, failedCode: 'V2G_ERR_SITE_INPUT' });
         await sleep(100);
         expect(calls).toBe(2);
       });
@@ -387,10 +388,10 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         const newer = await queue.add('replan', data('a', 'newer'), { deduplicationId: dedup('a'), attempts: 3 });
         expect(newer.id).not.toBe(first.id);
         g.open();
-        const failed = await queue.waitUntilFinished(first.id, 5000);
+        const failed = await queue.waitUntilFinished(first.id, hangGuard(5000));
         expect(failed).toMatchObject({ state: 'failed', attemptsMade: 1 });
         expect(failed!.failedReason).toBe(`solver crashed (retried as job ${newer.id})`);
-        expect((await queue.waitUntilFinished(newer.id, 5000))!.state).toBe('completed');
+        expect((await queue.waitUntilFinished(newer.id, hangGuard(5000)))!.state).toBe('completed');
         expect(runs.map((j) => [j.id, j.data.reasons])).toEqual([
           [first.id, ['first']],
           [newer.id, ['first', 'newer']],
@@ -412,7 +413,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         const merged = await queue.add('replan', data('a', 'change'), { deduplicationId: dedup('a'), delayMs: 0 });
         expect(merged.id).toBe(job.id);
         expect(merged.attemptsMade).toBeGreaterThanOrEqual(1);
-        const done = await queue.waitUntilFinished(job.id, 3000);
+        const done = await queue.waitUntilFinished(job.id, hangGuard(3000));
         expect(done).toMatchObject({ state: 'completed', attemptsMade: 2 });
         expect(runs.map((j) => j.data.reasons)).toEqual([['first'], ['first', 'change']]);
       });

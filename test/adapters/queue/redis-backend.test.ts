@@ -9,6 +9,7 @@ import { createRedisBackend } from '../../../adapters/queue/redis-backend.ts';
 import { mergeReplanData, type ReplanJobData, type ReplanJobResult } from '../../../adapters/service/replan-job.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
 import { sessionRecord, siteRecord } from '../store/store-fixtures.ts';
+import { hangGuard } from '../../hang-guard.ts';
 
 describeWithRedis('createRedisBackend', () => {
   let admin: Redis;
@@ -35,7 +36,7 @@ describeWithRedis('createRedisBackend', () => {
         return { planId: `plan-for-${sessions.length}-sessions` };
       });
       const job = await api.queue.add('replan', { siteId: 'depot-1', reasons: ['session created'] }, { deduplicationId: 'replan-depot-1', delayMs: 50 });
-      expect(await api.queue.waitUntilFinished(job.id, 5000)).toMatchObject({ state: 'completed', returnValue: { planId: 'plan-for-1-sessions' } });
+      expect(await api.queue.waitUntilFinished(job.id, hangGuard(5000))).toMatchObject({ state: 'completed', returnValue: { planId: 'plan-for-1-sessions' } });
       expect(await api.idempotency.claim('key', 'fp', 60_000)).toEqual({ state: 'claimed' });
       expect(await worker.idempotency.claim('key', 'fp', 60_000)).toEqual({ state: 'in-flight' });
       expect((await keysOf(admin, prefix)).every((k) => k.startsWith(`${prefix}:`))).toBe(true);

@@ -17,7 +17,7 @@ import { aSiteRecord, T0 } from './builders.ts';
 
 const password = Buffer.from('cp1-password-0000001');
 
-async function setup(securityProfile: 0 | 1 | 2) {
+async function setup(securityProfile: 0 | 1 | 2, ocppAutoRegister = false) {
   const clock = new ManualClock(T0);
   const store = new MemoryStore();
   await store.putSite(aSiteRecord({ chargers: [{ id: 'CP-1', maxPowerKw: 11, canDischarge: false }] }));
@@ -27,7 +27,7 @@ async function setup(securityProfile: 0 | 1 | 2) {
   const log = { debug: () => undefined, info: (obj: object, msg: string) => void logs.push({ obj, msg }), warn: (obj: object, msg: string) => void logs.push({ obj, msg }) };
   const bridge = new OcppBridge({
     store, queue, clock, log, credentials,
-    config: defaultConfig({ demo: false, ocppSecurityProfile: securityProfile }),
+    config: defaultConfig({ demo: false, ocppSecurityProfile: securityProfile, ocppAutoRegister }),
     directory: new ChargerDirectory({ store, clock }),
     plans: new SitePlanCache(store),
   });
@@ -35,23 +35,26 @@ async function setup(securityProfile: 0 | 1 | 2) {
 }
 
 describe('OcppBridge with charger credentials', () => {
-  it('profile 0: a charge point on a site or registered is known; passwords are not asked', async () => {
-    const { bridge, credentials } = await setup(0);
-    expect(await bridge.chargerKnown('CP-1')).toBe(true);
-    expect(await bridge.chargerKnown('CP-9')).toBe(false);
-    await credentials.register('CP-9', undefined, T0);
-    expect(await bridge.chargerKnown('CP-9')).toBe(true);
+  it('profile 0: a charge point on a site is known; a registered one only with auto-registration on; passwords are not asked', async () => {
+    for (const autoRegister of [false, true]) {
+      const { bridge, credentials } = await setup(0, autoRegister);
+      expect(await bridge.chargerKnown('CP-1')).toBe(true);
+      expect(await bridge.chargerKnown('CP-9')).toBe(false);
+      await credentials.register('CP-9', undefined, T0);
+      expect(await bridge.chargerKnown('CP-9')).toBe(autoRegister);
+    }
   });
 
-  it('profiles 1 and 2: known means it has a password, on a site or not; verify checks the stored hash', async () => {
-    for (const profile of [1, 2] as const) {
-      const { bridge, credentials } = await setup(profile);
+  it('profiles 1 and 2: known means on a site (or auto-registration on) and a password; verify checks the stored hash', async () => {
+    for (const [profile, autoRegister] of [[1, false], [2, false], [1, true]] as const) {
+      const { bridge, credentials } = await setup(profile, autoRegister);
       expect(await bridge.chargerKnown('CP-1')).toBe(false); // on the site, but no password yet
       await credentials.setPassword('CP-1', password, 'api', T0);
       await credentials.setPassword('CP-OFFSITE', password, 'api', T0);
       await credentials.register('CP-NOPW', undefined, T0);
       expect(await bridge.chargerKnown('CP-1')).toBe(true);
-      expect(await bridge.chargerKnown('CP-OFFSITE')).toBe(true);
+      // credentials alone do not admit a charge point no site lists, unless auto-registration is on
+      expect(await bridge.chargerKnown('CP-OFFSITE')).toBe(autoRegister);
       expect(await bridge.chargerKnown('CP-NOPW')).toBe(false);
       expect(await bridge.verifyChargerPassword('CP-1', password)).toBe(true);
       expect(await bridge.verifyChargerPassword('CP-1', Buffer.from('cp1-password-0000002'))).toBe(false);
@@ -60,7 +63,7 @@ describe('OcppBridge with charger credentials', () => {
   });
 
   it('registerCharger records the charge point as auto-registered with its first password (trust on first use), logging no secret', async () => {
-    const { bridge, credentials, logs } = await setup(1);
+    const { bridge, credentials, logs } = await setup(1, true);
     await bridge.registerCharger('CP-NEW', password);
     expect(await credentials.get('CP-NEW')).toEqual({ chargePointId: 'CP-NEW', hasPassword: true, source: 'auto-registered', createdAtUtcMs: T0, updatedAtUtcMs: T0 });
     expect(await bridge.chargerKnown('CP-NEW')).toBe(true);

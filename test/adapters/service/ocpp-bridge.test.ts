@@ -163,7 +163,8 @@ describe('GatewayPlans', () => {
     plans.attach(target);
     await store.putPlan(plan('p2', T0 + 1000, 7), 10);
     await plans.planReady({ siteId: 'site-1', planId: 'p2', createdAtUtcMs: T0 + 1000 });
-    expect(applied).toEqual([{ planId: 'p2', evses: [{ chargerId: 'CP-1', evseId: 1, sessionId: 'a', startUtcMs: T0, slotMs: 900_000, powerKw: [7, 7] }] }]);
+    // The plan covers CP-1 in full (a session it no longer has is withdrawn there); CP-2 is not held here.
+    expect(applied).toEqual([{ planId: 'p2', evses: [{ chargerId: 'CP-1', evseId: 1, sessionId: 'a', startUtcMs: T0, slotMs: 900_000, powerKw: [7, 7] }], chargers: ['CP-1'] }]);
     // A late announcement of an older plan that is (somehow) current again does not go out.
     await store.putPlan(plan('p1', T0, 3), 10);
     await plans.planReady({ siteId: 'site-1', planId: 'p1', createdAtUtcMs: T0 });

@@ -116,6 +116,7 @@ describe('embedded service, OCPP security profile 1 (HTTP Basic per charger)', (
 
   it('repeated wrong passwords for one charger are throttled: 429 before any password is checked, then admitted again', async () => {
     const url = service.ocpp!.url;
+    expect((await api(base, 'POST', '/v1/sites', { ...simSite('depot-sec-3', 0), chargers: [{ id: 'SIM-0003', maxPowerKw: 11 }] })).status).toBe(201);
     expect((await api(base, 'PUT', '/v1/chargers/SIM-0003/credentials', { password: 'sim-0003-password-ok' })).status).toBe(201);
     // five free failures, the sixth starts a 1 s block
     for (let i = 0; i < 6; i++) await expect(rawClient(url, 'SIM-0003', { password: `wrong-password-0000${i}` }).connect()).rejects.toMatchObject({ code: 401 });
@@ -131,6 +132,23 @@ describe('embedded service, OCPP security profile 1 (HTTP Basic per charger)', (
         return false;
       }
     }, 60_000, 250);
+  });
+
+  it('a charger no site lists is refused even with credentials (auto-registration off), until a site lists it', async () => {
+    const url = service.ocpp!.url;
+    expect((await api(base, 'PUT', '/v1/chargers/LONER-1/credentials', { password: 'loner-1-password-ok' })).status).toBe(201);
+    await expect(rawClient(url, 'LONER-1', { password: 'loner-1-password-ok' }).connect()).rejects.toMatchObject({ code: 401 });
+    expect(await service.ctx.metrics.registry.getSingleMetricAsString('v2g_ocpp_refused_connections_total')).toContain('reason="unknown"} 3');
+    const site = simSite('depot-loner', 0);
+    expect((await api(base, 'POST', '/v1/sites', { ...site, chargers: [{ id: 'LONER-1', maxPowerKw: 11 }] })).status).toBe(201);
+    await waitFor('LONER-1 admitted once a site lists it', async () => {
+      try {
+        await rawClient(url, 'LONER-1', { password: 'loner-1-password-ok' }).connect();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 20_000, 250);
   });
 });
 
@@ -154,8 +172,9 @@ describe('embedded service, auto-registration with security profile 1 (trust on 
     await expect(rawClient(url, 'SIM-0001', { password: 'other-password-00002' }).connect()).rejects.toMatchObject({ code: 401 });
 
     // No site lists it: its transaction is dropped. The admin lists it on a site: the next one is planned.
+    // plugIn resolves once the gateway answered the transaction, and it answers after handing the session to the
+    // service (charger-connection.ts awaits sessionStarted): the drop has happened, no sleep needed.
     await charger.plugIn(randomVehicle('EV-1', Date.now(), () => 0.5));
-    await new Promise((r) => setTimeout(r, 300));
     await seedSite(base, 'depot-auto', 1);
     expect((await api(base, 'GET', '/v1/sites/depot-auto/sessions')).body.sessions).toEqual([]);
     await charger.unplug(1);
@@ -242,5 +261,11 @@ describeWithRedis('distributed: API and gateway processes share the charger cred
     const delivery = (await api(base, 'GET', '/v1/sites/depot-redis/delivery')).body;
     expect(delivery.chargers[0]).toMatchObject({ chargePointId: 'SIM-0001', link: { connected: true } });
     expect(delivery.chargers[0].link.gateway).toMatch(/:\d+$/);
+  });
+
+  it('a charger no site lists, with credentials set through the API process, is refused at the gateway process', async () => {
+    expect((await api(base, 'PUT', '/v1/chargers/LONER-2/credentials', { password: 'loner-2-password-ok' })).status).toBe(201);
+    await expect(rawClient(gatewayService.ocpp!.url, 'LONER-2', { password: 'loner-2-password-ok' }).connect()).rejects.toMatchObject({ code: 401 });
+    expect(await gatewayService.ctx.metrics.registry.getSingleMetricAsString('v2g_ocpp_refused_connections_total')).toContain('reason="unknown"} 1');
   });
 });

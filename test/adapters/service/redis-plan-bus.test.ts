@@ -107,10 +107,10 @@ describeWithRedis('RedisPlanBus', () => {
   it('publish fails fast with V2G_ERR_STORE_UNAVAILABLE when Redis is unreachable', async () => {
     const down = createRedisClient('redis://127.0.0.1:1', 'producer', { connectTimeoutMs: 200 });
     const b = new RedisPlanBus({ producer: down, readerConnection: () => down, prefix: randomPrefix(), timers: systemClock });
-    const started = performance.now();
-    await expect(b.publish(event(1))).rejects.toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', retryable: true, statusCode: 503 });
-    // Not by the client's 5 s command timeout (the bound tells the mechanism, not the speed).
-    expect(performance.now() - started).toBeLessThan(2_500);
+    const error = await b.publish(event(1)).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', retryable: true, statusCode: 503 });
+    // Refused at once, not by the client's 5 s command timeout: the error names the mechanism (holds at any load).
+    expect(String((error as Error).message)).not.toMatch(/timed out/i);
     await b.close();
     down.disconnect();
   });

@@ -4,6 +4,7 @@
  * an HTTP client with a bearer token.
  */
 import { alignToSlotStart } from '../../../grid/slot-grid.ts';
+import { hangGuard } from '../../hang-guard.ts';
 
 export const adminToken = 'admin-token-0123456789abcdef';
 export const apiTokens = `ops:${adminToken}:admin`;
@@ -53,7 +54,7 @@ export function apiSession(n: number, nowUtcMs: number) {
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
 export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
+  const deadline = Date.now() + hangGuard(ms);
   let lastError: unknown;
   for (;;) {
     try {
@@ -62,7 +63,7 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${hangGuard(ms)} ms waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

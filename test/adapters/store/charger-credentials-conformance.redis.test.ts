@@ -9,7 +9,7 @@ import { createRedisClient } from '../../../adapters/store/redis-connection.ts';
 import { StoreUnavailableError } from '../../../adapters/store/redis-errors.ts';
 import { RedisKeys } from '../../../adapters/store/redis-keys.ts';
 import { RedisChargerCredentials } from '../../../adapters/store/redis-charger-credentials.ts';
-import { describeChargerCredentialsConformance } from './charger-credentials-conformance.ts';
+import { describeChargerCredentialsConformance, recordingVerifier } from './charger-credentials-conformance.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix, testClient } from './redis-test-env.ts';
 
 describeWithRedis('RedisChargerCredentials on Redis', () => {
@@ -26,8 +26,10 @@ describeWithRedis('RedisChargerCredentials on Redis', () => {
   describeChargerCredentialsConformance('RedisChargerCredentials', async () => {
     const prefix = randomPrefix();
     const keys = new RedisKeys(prefix);
+    const { verified, verify } = recordingVerifier();
     return {
-      credentials: new RedisChargerCredentials({ client, prefix, hashCost: 1024 }),
+      credentials: new RedisChargerCredentials({ client, prefix, hashCost: 1024, verify }),
+      verified,
       storedHash: async (id) => (await client.hget(keys.charger(id), 'passwordHash')) ?? undefined,
       cleanup: async () => void (await deletePrefix(client, prefix)),
     };
@@ -70,12 +72,11 @@ describe('RedisChargerCredentials when Redis is unreachable (127.0.0.1:1)', () =
       () => credentials.delete('CP-1'),
     ];
     for (const call of calls) {
-      const started = performance.now();
       const error = await call().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect(error).toMatchObject({ code: 'V2G_ERR_STORE_UNAVAILABLE', statusCode: 503, retryable: true });
-      // Not by the client's 5 s command timeout (the bound tells the mechanism, not the speed).
-      expect(performance.now() - started).toBeLessThan(2_500);
+      // Refused at once, not by the client's 5 s command timeout: the error names the mechanism (holds at any load).
+      expect(String((error as Error).message)).not.toMatch(/timed out/i);
     }
   });
 });

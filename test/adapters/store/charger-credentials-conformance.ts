@@ -4,13 +4,22 @@
  * read returns the hash. Run against the memory and the Redis implementations.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifySecret, type SecretVerifier } from '../../../adapters/credentials/password-hash.ts';
 import type { ChargerCredentials } from '../../../adapters/store/charger-credentials.ts';
 
 export interface ChargerCredentialsHarness {
   readonly credentials: ChargerCredentials;
   /** The raw stored hash of a charge point, read behind the port (to prove what is at rest). */
   storedHash(chargePointId: string): Promise<string | undefined>;
+  /** Every hash the store's verifier was given, in order (pass `recordingVerifier().verify` to the store). */
+  readonly verified: readonly string[];
   cleanup(): Promise<void>;
+}
+
+/** A `verifySecret` that records each hash it is given (to prove the scrypt work done). */
+export function recordingVerifier(): { verified: string[]; verify: SecretVerifier } {
+  const verified: string[] = [];
+  return { verified, verify: async (secret, stored) => (verified.push(stored), verifySecret(secret, stored)) };
 }
 
 const T0 = Date.parse('2025-06-01T10:00:00Z');
@@ -34,6 +43,22 @@ export function describeChargerCredentialsConformance(label: string, setup: () =
 
     afterEach(async () => {
       await h.cleanup();
+    });
+
+    it('constant-time refusal: an unknown id and an id without a password cost the scrypt work of a known one (a dummy hash of the same cost)', async () => {
+      const c = h.credentials;
+      await c.setPassword('CP-KNOWN', pw, 'api', T0);
+      await c.register('CP-NOPW', undefined, T0);
+      expect(await c.verifyPassword('CP-KNOWN', 'wrong-password-0001')).toBe(false);
+      expect(await c.verifyPassword('CP-UNKNOWN', 'wrong-password-0001')).toBe(false);
+      expect(await c.verifyPassword('CP-NOPW', 'wrong-password-0001')).toBe(false);
+      expect(await c.verifyPassword('CP-UNKNOWN', 'wrong-password-0001')).toBe(false);
+      const costOf = (hash: string) => hash.split('$').slice(0, 4).join('$');
+      expect(h.verified).toHaveLength(4);
+      expect(h.verified.map(costOf)).toEqual(Array(4).fill(costOf((await h.storedHash('CP-KNOWN'))!)));
+      // the dummy is not the known id's hash, and it is made once
+      expect(h.verified[1]).not.toBe(h.verified[0]);
+      expect(h.verified[3]).toBe(h.verified[1]);
     });
 
     it('an unknown charge point: get undefined, verify false, delete false, empty list', async () => {

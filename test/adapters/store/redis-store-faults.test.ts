@@ -15,9 +15,12 @@ import { closeRedisClient, deletePrefix, describeWithRedis, keysOf, randomPrefix
 import { sessionRecord, siteRecord } from './store-fixtures.ts';
 import { describeNeeding } from '../../ci-env.ts';
 
-// "At once" = not by the client's 5 s command timeout (what a queued command would wait for); half of it is far
-// above what a loaded machine adds to an immediate rejection, so this bound tells the mechanism, not the speed.
-const failFastMs = 2_500;
+// "At once" = refused because the command cannot be queued (offline queue off), not by the client's 5 s command
+// timeout (what a queued command would wait for). The error names the mechanism, so the check holds at any load;
+// how fast it is belongs in benchmarks.
+function expectNotTimedOut(error: unknown): void {
+  expect(String((error as Error).message)).not.toMatch(/timed out/i);
+}
 
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; error: unknown }> {
   const started = performance.now();
@@ -57,9 +60,9 @@ describe('Redis store: fail fast when Redis is unreachable (127.0.0.1:1)', () =>
       () => idempotency.claim('k', 'fp', 1000),
     ];
     for (const call of calls) {
-      const { ms, error } = await timed(call());
+      const { error } = await timed(call());
       expectUnavailable(error);
-      expect(ms).toBeLessThan(failFastMs);
+      expectNotTimedOut(error);
     }
   });
 
@@ -148,9 +151,9 @@ describeNeeding('Redis restart (a throw-away redis-server)', redisServerAvailabl
       const store = new RedisStore({ client, prefix: 'restart' });
       await store.putSite(siteRecord('a'));
       await server.stop();
-      const { ms, error } = await timed(store.putSession(sessionRecord('a', 's1')));
+      const { error } = await timed(store.putSession(sessionRecord('a', 's1')));
       expectUnavailable(error);
-      expect(ms).toBeLessThan(failFastMs);
+      expectNotTimedOut(error);
       await server.restart();
       await waitForRedis(client, 5000);
       await store.putSite(siteRecord('a'));

@@ -7,9 +7,10 @@ import { generateDepot } from '../../../scenarios/depot-generator.ts';
 import { expectGoodPlan } from '../solve-helpers.ts';
 
 describe('worker-thread pricing', () => {
-  it('two workers give the same plan as one thread', async () => {
+  for (const stepRule of ['columns', 'polyak'] as const) {
+  it(`${stepRule}: two workers give the same plan as one thread`, async () => {
     const problem = generateDepot({ vehicles: 80, seed: 7 });
-    const options = { maxIterations: 12, stepRule: 'polyak' as const };
+    const options = { maxIterations: 12, stepRule };
     const local = await solveWithDecomposition(problem, { ...options, pricer: (v, T, dt) => new LocalPricer(v, T, dt, 2) });
     const workers = await solveWithDecomposition(problem, { ...options, pricer: (v, T, dt) => new WorkerPricer(v, T, dt, 2) });
     expectGoodPlan(problem, workers);
@@ -17,4 +18,5 @@ describe('worker-thread pricing', () => {
     expect(workers.cost).toEqual(local.cost);
     expect(workers.vehicles.map((v) => v.powerKw)).toEqual(local.vehicles.map((v) => v.powerKw));
   });
+  }
 });
