@@ -184,7 +184,9 @@ export async function coordinatePortfolio<P>(sites: readonly SiteSubproblem<P>[]
     if (norm === 0) break;
     const targetValue = best ? best.objective : dual + 0.05 * Math.max(1, Math.abs(dual));
     const step = (theta * Math.max(0, targetValue - dual)) / norm;
-    if (step === 0) break;
+    // No step without a finite dual (a site solved by a backend that proves no bound): stop pricing; the
+    // cap recovery below still makes a plan that keeps the limits (its gap then says no bound).
+    if (step === 0 || !Number.isFinite(step)) break;
     for (let t = 0; t < T; t++) {
       lambda[t] = Math.max(0, lambda[t]! + step * g[t]!);
       mu[t] = Math.max(0, mu[t]! + step * h[t]!);

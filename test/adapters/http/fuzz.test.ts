@@ -160,6 +160,30 @@ describe('fuzzing every route', () => {
     );
   });
 
+  it('portfolio plan, dispatches, flexibility and their measured delivery', async () => {
+    const portfolio = { id: 'fuzz-feeder', name: 'F', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds: ['depot-1'], sharedLimits: { importLimitKw: 50, exportLimitKw: 20 } };
+    expect((await h.request('admin', { method: 'POST', url: '/v1/portfolios', payload: portfolio })).statusCode).toBe(201);
+    const pid = pathId('fuzz-feeder', 'gone');
+    const q = fc.constantFrom('', '?wait=false', '?wait=maybe', '?x=1');
+    await fc.assert(fc.asyncProperty(pid, q, async (p, query) => void (await send('admin', 'POST', `/v1/portfolios/${p}/plan${query}`))), { numRuns: runs / 4 });
+    await fc.assert(fc.asyncProperty(pid, fc.constantFrom('', '?x=1'), async (p, query) => void (await send('read', 'GET', `/v1/portfolios/${p}/plan${query}`))), { numRuns: runs / 4 });
+    await fc.assert(fc.asyncProperty(pid, fc.constantFrom('', '?x=1'), async (p, query) => void (await send('read', 'GET', `/v1/portfolios/${p}/flexibility${query}`))), { numRuns: runs / 4 });
+    const now = h.clock.nowUtcMs();
+    const dispatch = { kind: 'import-limit', powerKw: 20, start: iso(now + 3_600_000), end: iso(now + 7_200_000), reference: 'fuzz' };
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated(dispatch), withEdges(dispatch, ['kind', 'powerKw', 'start', 'end'])), async (body) => {
+        await send('dispatch', 'POST', '/v1/portfolios/fuzz-feeder/dispatches?wait=false', body);
+      }),
+      { numRuns: runs / 2 },
+    );
+    await send('read', 'GET', '/v1/portfolios/fuzz-feeder/dispatches');
+    await fc.assert(fc.asyncProperty(pid, pathId('pdispatch-x'), async (p, d) => void (await send('read', 'GET', `/v1/portfolios/${p}/dispatches/${d}`))), { numRuns: runs / 4 });
+    await fc.assert(fc.asyncProperty(pid, pathId('pdispatch-x'), async (p, d) => void (await send('dispatch', 'DELETE', `/v1/portfolios/${p}/dispatches/${d}`))), { numRuns: runs / 4 });
+    const mq = fc.constantFrom('', '?format=csv', '?format=xml', '?x=1');
+    await fc.assert(fc.asyncProperty(pid, pathId('pdispatch-x'), mq, async (p, d, query) => void (await send('read', 'GET', `/v1/portfolios/${p}/dispatches/${d}/measured-delivery${query}`))), { numRuns: runs / 4 });
+    await h.service.ctx.portfolios.delete('fuzz-feeder');
+  });
+
   it('dashboard views and the event stream (refusals only: an accepted stream stays open)', async () => {
     await send('read', 'GET', '/v1/dashboard/me');
     const q = fc.constantFrom('', '?x=1');
