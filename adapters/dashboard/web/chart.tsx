@@ -29,7 +29,9 @@ export function Chart({ options, data, zone, height = 260, label, testId, shapeK
     const el = box.current;
     if (!el) return undefined;
     const width = Math.max(280, el.clientWidth);
-    const u = new uPlot({ ...options, series: options.series.map((s, i) => (i === 0 ? s : { points: { show: false }, ...s })), width, height, tzDate: (ts: number) => zonedDate(ts, zone) }, latest.current, el);
+    // The time axis names the site's zone (every time on the page is in it).
+    const axes = options.axes?.map((a, i) => (i === 0 ? { ...a, label: `time (${zone})` } : a));
+    const u = new uPlot({ ...options, ...(axes ? { axes } : {}), series: options.series.map((s, i) => (i === 0 ? s : { points: { show: false }, ...s })), width, height, tzDate: (ts: number) => zonedDate(ts, zone) }, latest.current, el);
     plot.current = u;
     const observer = new ResizeObserver(() => {
       const w = Math.max(280, el.clientWidth);
@@ -77,7 +79,7 @@ export const unitAxis = (unit: string, scale: string, side: 1 | 3 = 3): uPlot.Ax
   ...(side === 1 ? { grid: { show: false } } : {}),
 });
 
-/** The x axis: 24-hour times (with the date at midnight) in the site's zone, which `Chart` passes uPlot as tzDate. */
+/** The x axis: 24-hour times (with the date at midnight) in the site's zone, which `Chart` passes uPlot as tzDate and names in the label. */
 export const timeAxis: uPlot.Axis = {
   label: 'time (site zone)',
   space: 60,

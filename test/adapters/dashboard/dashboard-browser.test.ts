@@ -170,7 +170,15 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
       expect(await reader.locator('form[aria-label="Post a dispatch"]').count()).toBe(0);
       expect(await reader.locator('text=Re-plan now').count()).toBe(0);
       expect(await reader.textContent('[data-testid=site-page]')).toContain('needs a token with the dispatch scope');
+      // Usable on a phone: nothing is wider than the screen (wide tables scroll inside their own box).
+      const overflow = () => reader.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement.scrollWidth - (globalThis as unknown as { document: { documentElement: { clientWidth: number } } }).document.documentElement.clientWidth);
+      expect(await overflow()).toBeLessThanOrEqual(0);
       await reader.screenshot({ path: path.join(artifacts, 'phone-read-only.png') });
+      await reader.screenshot({ path: path.join(artifacts, 'phone-site-full.png'), fullPage: true });
+      await reader.click('nav.top a[href="#/"]');
+      await reader.locator('[data-portfolio=feeder-north]').waitFor();
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await reader.screenshot({ path: path.join(artifacts, 'phone-overview.png'), fullPage: true });
     } finally {
       await reader.close();
     }
