@@ -89,7 +89,7 @@ async function run(workerCount: number): Promise<RunResult> {
     await Promise.all(workers.map((w) => w.listening(120_000)));
     await backend.ready(10_000);
     const ctx: ServiceContext = {
-      config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, portfolios: backend.portfolios, portfolioPlanning: createPortfolioBackend(config, backend, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined }), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
+      config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, portfolios: backend.portfolios, portfolioPlanning: await createPortfolioBackend(config, backend, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined }), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
       replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }),
       metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes, authThrottle: backend.authThrottle,
     };

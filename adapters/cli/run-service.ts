@@ -79,7 +79,8 @@ export async function runService(command: ServiceCommand, options: { config?: st
     }
     const baseUrl = await service.listen();
     const banner = { command, roles, mode: service.backend.description, ocppUrl: service.ocpp?.url };
-    for (const line of bootBanner(config, baseUrl, service.demoToken, banner)) out(line);
+    // One write: a reader that sees the first line of the banner ("listening on") sees all of it.
+    out(bootBanner(config, baseUrl, service.demoToken, banner).join('\n'));
     await started;
   } catch (error) {
     grace?.uninstall();

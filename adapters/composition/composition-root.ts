@@ -116,7 +116,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     onHandBack: (jobIds) => logger.warn({ jobIds }, 'shutdown: running re-plans handed back to the queue'),
     onPlanBusReconnect: () => void gateway?.plans.reconcile().catch((err: unknown) => logger.warn({ err }, 're-applying plans after a reconnect failed')),
   });
-  const portfolioPlanning = createPortfolioBackend(config, backend, { clock, timers, processName: deps.processName ?? `v2g-${roles.join('-')}`, onError: (err) => logger.warn({ err }, 'portfolio queue') });
+  const portfolioPlanning = await createPortfolioBackend(config, backend, { clock, timers, processName: deps.processName ?? `v2g-${roles.join('-')}`, onError: (err) => logger.warn({ err }, 'portfolio queue') });
   const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
   const solve: PlanSolver = deps.solve ?? ((problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });

@@ -6,11 +6,8 @@
  */
 import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
-import { BullmqQueue } from '../queue/bullmq-queue.ts';
 import { MemoryQueue } from '../queue/memory-queue.ts';
 import { MemoryPortfolioRuns, type PortfolioRuns } from '../store/portfolio-runs.ts';
-import { createRedisClient } from '../store/redis-connection.ts';
-import { RedisPortfolioRuns } from '../store/redis-portfolio-runs.ts';
 import { mergePortfolioJobData, type PortfolioJobData, type PortfolioJobResult, type PortfolioQueue } from './portfolio-job.ts';
 import type { ServiceBackend } from './service-backend.ts';
 
@@ -19,28 +16,17 @@ export interface PortfolioBackend {
   readonly runs: PortfolioRuns;
 }
 
-export function createPortfolioBackend(
+export async function createPortfolioBackend(
   config: ServiceConfig,
   backend: ServiceBackend,
   options: { readonly clock: Clock; readonly timers: Timers; readonly processName: string; readonly onError: (error: Error) => void },
-): PortfolioBackend {
-  const { clock, timers, onError } = options;
-  if (!backend.redis || config.redisUrl === undefined) {
+): Promise<PortfolioBackend> {
+  const { clock, timers } = options;
+  const redisUrl = config.redisUrl;
+  if (!backend.redis || redisUrl === undefined) {
     return { queue: new MemoryQueue<PortfolioJobData, PortfolioJobResult>({ clock, timers, concurrency: 1, merge: mergePortfolioJobData }), runs: new MemoryPortfolioRuns() };
   }
-  const url = config.redisUrl;
-  const queue = new BullmqQueue<PortfolioJobData, PortfolioJobResult>({
-    name: 'portfolio',
-    connection: backend.redis,
-    workerConnection: () => createRedisClient(url, 'worker', { connectionName: `${options.processName}-portfolio`, onError }),
-    prefix: config.redisPrefix,
-    clock,
-    timers,
-    concurrency: 1,
-    merge: mergePortfolioJobData,
-    onError,
-    lockDurationMs: config.queueLockMs,
-    stalledIntervalMs: config.queueStalledIntervalMs,
-  });
-  return { queue, runs: new RedisPortfolioRuns(backend.redis, config.redisPrefix) };
+  // Imported only with REDIS_URL: an embedded start loads neither bullmq nor ioredis.
+  const { createRedisPortfolioBackend } = await import('./redis-portfolio-backend.ts');
+  return createRedisPortfolioBackend({ ...config, redisUrl }, backend.redis, options);
 }

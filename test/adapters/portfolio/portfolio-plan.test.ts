@@ -68,7 +68,8 @@ function suite(mode: ServiceMode) {
     const sum = await sumOfPlansInForce(h);
     for (const s of plan.slots) {
       const planned = sum.get(iso(Date.parse(s.start)));
-      if (planned !== undefined) expect(planned).toBeLessThanOrEqual(limitKw + 1e-3);
+      // each site's plan view is rounded to the watt: the sum of three may exceed the limit by 1.5 W at most
+      if (planned !== undefined) expect(planned).toBeLessThanOrEqual(limitKw + siteIds.length * 0.5e-3 + 1e-9);
     }
     // Flexibility: per slot price-quantity steps up and down, cumulative, clipped by the feeder limit.
     const flex = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/flexibility' }), 200);
