@@ -9,14 +9,14 @@ import type { ServiceConfig } from '../config.ts';
 import { BullmqQueue } from '../queue/bullmq-queue.ts';
 import { createRedisClient } from '../store/redis-connection.ts';
 import { RedisPortfolioRuns } from '../store/redis-portfolio-runs.ts';
-import type { PortfolioBackend } from './portfolio-backend.ts';
-import { mergePortfolioJobData, type PortfolioJobData, type PortfolioJobResult } from './portfolio-job.ts';
+import type { PortfolioRuns } from '../store/portfolio-runs.ts';
+import { mergePortfolioJobData, type PortfolioJobData, type PortfolioJobResult, type PortfolioQueue } from './portfolio-job.ts';
 
 export function createRedisPortfolioBackend(
   config: ServiceConfig & { readonly redisUrl: string },
   redis: Redis,
   options: { readonly clock: Clock; readonly timers: Timers; readonly processName: string; readonly onError: (error: Error) => void },
-): PortfolioBackend {
+): { readonly queue: PortfolioQueue; readonly runs: PortfolioRuns } {
   const { clock, timers, onError } = options;
   const url = config.redisUrl;
   const queue = new BullmqQueue<PortfolioJobData, PortfolioJobResult>({
