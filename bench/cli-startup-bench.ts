@@ -6,7 +6,9 @@
  *   npm run bench:startup                      # builds dist/cli when stale, then 10 runs per short case, 5 per start
  *   npm run bench:startup -- --reps 20 --start-reps 10
  *   npm run bench:startup -- --realtime        # each measured process under `chrt -f 50` (root, Linux): on a
- *                                              # loaded machine this approximates an idle one
+ *                                              # loaded machine this approximates an idle one; every run
+ *                                              # is killed after --watchdog-ms (default 60000): a spinning
+ *                                              # real-time process would starve the whole machine
  *
  * Wall times are medians (ms) from spawn to exit, banner or readiness; CPU times come from the measured process
  * itself (bench/support/report-cpu.mjs: all threads, and the main thread alone from /proc) and are less
@@ -23,12 +25,14 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '10' },
     'start-reps': { type: 'string', default: '5' },
     realtime: { type: 'boolean', default: false },
+    'watchdog-ms': { type: 'string', default: '60000' },
   },
 });
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cpuHook = path.join(repo, 'bench/support/report-cpu.mjs');
 const reps = Number(values.reps);
 const startReps = Number(values['start-reps']);
+const watchdogMs = Number(values['watchdog-ms']);
 const wrap = (command: string, args: string[]): [string, string[]] => (values.realtime ? ['chrt', ['-f', '50', command, ...args]] : [command, args]);
 
 interface Sample {
@@ -48,16 +52,34 @@ function cpuLine(stderr: string, what: 'exit' | 'banner'): { cpuMs: number; main
   return m ? { cpuMs: Number(m[1]), mainCpuMs: Number(m[2]) } : undefined;
 }
 
+/**
+ * A run that has not ended after `--watchdog-ms` is killed with its whole process group (SIGKILL) and fails the
+ * bench. Under `--realtime` a process that spins (e.g. an esbuild service left waiting on a moved source file)
+ * would otherwise hold both cores at real-time priority and starve everything else on the machine.
+ */
+function watchdog(pid: number | undefined, what: string, reject: (error: Error) => void): NodeJS.Timeout {
+  return setTimeout(() => {
+    try {
+      if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    reject(new Error(`${what} did not finish within ${watchdogMs} ms: killed (--watchdog-ms)`));
+  }, watchdogMs);
+}
+
 /** One run of a short command (`--help`, `--version`): wall time to exit and its CPU. */
 function runShort(args: string[], env: Record<string, string>): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const [command, argv] = wrap(process.execPath, ['--import', cpuHook, 'bin/v2g.mjs', ...args]);
-    const child = spawn(command, argv, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, argv, { cwd: repo, detached: true, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const dog = watchdog(child.pid, `v2g ${args.join(' ')}`, reject);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
+      clearTimeout(dog);
       const wallMs = performance.now() - started;
       if (code !== 0) return reject(new Error(`v2g ${args.join(' ')} exited ${code}: ${stderr}`));
       resolve({ wallMs, ...cpuLine(stderr, 'exit') });
@@ -82,6 +104,8 @@ function runStart(viaNpm: boolean, env: Record<string, string>): Promise<Sample>
     let stdout = '';
     let stderr = '';
     let bannerMs: number | undefined;
+    const dog = watchdog(child.pid, viaNpm ? 'npm start' : 'v2g start', reject);
+    child.on('exit', () => clearTimeout(dog));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     const stop = (result?: Sample, error?: Error) => {
