@@ -3,22 +3,17 @@
  * pricer, so both give the same plan bit for bit.
  */
 import type { FleetPricer } from './coordinator.ts';
-import { FleetShard, shardBuffers } from './fleet-shard.ts';
+import { FleetShard, shardBuffers, type ShardBuffers } from './fleet-shard.ts';
+import { ShardAnswers } from './shard-answers.ts';
 import { shardBounds } from './shards.ts';
 import type { DpVehicle } from './vehicle-dp.ts';
 
-export class LocalPricer implements FleetPricer {
+export class LocalPricer extends ShardAnswers implements FleetPricer {
   private readonly shards: FleetShard[] = [];
-  private readonly bounds: number[];
   private readonly sumKw: Float64Array;
 
-  constructor(
-    vehicles: readonly DpVehicle[],
-    private readonly slotCount: number,
-    slotHours: number,
-    shardCount = 1,
-  ) {
-    this.bounds = shardBounds(vehicles, shardCount);
+  constructor(vehicles: readonly DpVehicle[], slotCount: number, slotHours: number, shardCount = 1) {
+    super(shardBounds(vehicles, shardCount), slotCount);
     for (let s = 0; s + 1 < this.bounds.length; s++) {
       const part = vehicles.slice(this.bounds[s], this.bounds[s + 1]);
       this.shards.push(new FleetShard(part, slotCount, slotHours, shardBuffers(part.length, slotCount, false)));
@@ -26,30 +21,15 @@ export class LocalPricer implements FleetPricer {
     this.sumKw = new Float64Array(slotCount);
   }
 
+  protected buffersOf(shard: number): ShardBuffers {
+    return this.shards[shard]!.buffers;
+  }
+
   price(lambdaKw: Float64Array, averageCount: number): Promise<{ objective: number; sumKw: Float64Array }> {
     const objectives = this.shards.map((shard) => shard.price(lambdaKw, averageCount));
     return Promise.resolve(combine(objectives, this.shards.map((s) => s.buffers.sumKw), this.sumKw));
   }
 
-  averageChargeKw(vehicle: number): Float64Array {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.averageChargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
-  }
-
-  lastPowerKw(vehicle: number): Float64Array {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.lastPowerKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
-  }
-
-  vehicleObjective(vehicle: number): number {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.vehicleObjective[i]!;
-  }
-
-  averageDischargeKw(vehicle: number): Float64Array {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.averageDischargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
-  }
 }
 
 /** Shard objectives and sums added in shard order (the one order every pricer uses). */
@@ -64,9 +44,3 @@ export function combine(objectives: readonly number[], sums: readonly Float64Arr
   return { objective, sumKw: out };
 }
 
-/** [shard, index within it] of a fleet-wide vehicle index. */
-export function locate(bounds: readonly number[], vehicle: number): [number, number] {
-  let s = 0;
-  while (s + 2 < bounds.length && vehicle >= bounds[s + 1]!) s++;
-  return [s, vehicle - bounds[s]!];
-}

@@ -7,8 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import type { FleetPricer } from './coordinator.ts';
 import { shardBuffers, type ShardBuffers } from './fleet-shard.ts';
-import { combine, locate } from './local-pricer.ts';
+import { combine } from './local-pricer.ts';
 import type { PricingWorkerInit } from './pricing-worker.ts';
+import { ShardAnswers } from './shard-answers.ts';
 import { shardBounds } from './shards.ts';
 import type { DpVehicle } from './vehicle-dp.ts';
 
@@ -28,20 +29,19 @@ interface Shard {
   readonly objective: Float64Array;
 }
 
-export class WorkerPricer implements FleetPricer {
+export class WorkerPricer extends ShardAnswers implements FleetPricer {
   private readonly shards: Shard[] = [];
-  private readonly bounds: number[];
   private readonly lambda: Float64Array;
   private readonly sumKw: Float64Array;
   private command = 0;
 
   constructor(
     vehicles: readonly DpVehicle[],
-    private readonly slotCount: number,
+    slotCount: number,
     slotHours: number,
     shardCount: number,
   ) {
-    this.bounds = shardBounds(vehicles, shardCount);
+    super(shardBounds(vehicles, shardCount), slotCount);
     this.lambda = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, slotCount)));
     this.sumKw = new Float64Array(slotCount);
     for (let s = 0; s + 1 < this.bounds.length; s++) {
@@ -85,24 +85,9 @@ export class WorkerPricer implements FleetPricer {
     return combine(this.shards.map((s) => s.objective[0]!), this.shards.map((s) => s.buffers.sumKw), this.sumKw);
   }
 
-  averageChargeKw(vehicle: number): Float64Array {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.averageChargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
-  }
 
-  lastPowerKw(vehicle: number): Float64Array {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.lastPowerKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
-  }
-
-  vehicleObjective(vehicle: number): number {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.vehicleObjective[i]!;
-  }
-
-  averageDischargeKw(vehicle: number): Float64Array {
-    const [shard, i] = locate(this.bounds, vehicle);
-    return this.shards[shard]!.buffers.averageDischargeKw.subarray(i * this.slotCount, (i + 1) * this.slotCount);
+  protected buffersOf(shard: number): ShardBuffers {
+    return this.shards[shard]!.buffers;
   }
 
   async close(): Promise<void> {
