@@ -43,6 +43,9 @@ export interface StepRecord {
   readonly wallMs: number;
   /** Per shard: time the worker spent computing (ms). */
   readonly computeMs: readonly number[];
+  /** From adding the flow to the last child's start (queueing), and from the last child's end to the fan-in (ms, wall clock). */
+  readonly queuedMs: number;
+  readonly fanInMs: number;
   /** JSON bytes of the children's data (out) and of their results (back). */
   readonly bytesOut: number;
   readonly bytesBack: number;
@@ -90,6 +93,8 @@ export class FlowShardExecutor implements ShardExecutor {
   private steps = 0;
   private answerSets = 0;
   private closed = false;
+  /** A step failed: shards may be gone, so `close` does not ask them (it could wait for a dead queue). */
+  private broken = false;
 
   constructor(
     private readonly options: FlowExecutorOptions,
@@ -147,7 +152,7 @@ export class FlowShardExecutor implements ShardExecutor {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.steps > 0) await this.step('close', () => ({})).catch(() => undefined);
+      if (this.steps > 0 && !this.broken) await this.step('close', () => ({})).catch(() => undefined);
     } finally {
       await this.coordinator.close();
       const coordinatorQueue = new Queue(coordinatorQueueName(this.solveId), { connection: this.redis, prefix: this.bullPrefix });
@@ -179,6 +184,7 @@ export class FlowShardExecutor implements ShardExecutor {
   private async step(step: StepName, data: (shard: number) => Omit<ChildData, 'solveId' | 'shard'>): Promise<ChildResult[]> {
     const parentId = `${step}-${++this.steps}`;
     const started = performance.now();
+    const startedAtMs = Date.now();
     const children = this.options.shardQueues.map((queueName, shard) => ({
       name: step,
       queueName,
@@ -197,9 +203,21 @@ export class FlowShardExecutor implements ShardExecutor {
         children,
       });
       const results = await Promise.race([done, watch.lost]);
+      const fannedInAtMs = Date.now();
       const bytesBack = results.reduce((n, r) => n + JSON.stringify(r).length, 0);
-      this.options.onStep?.({ step, wallMs: performance.now() - started, computeMs: results.map((r) => r.computeMs ?? 0), bytesOut, bytesBack });
+      this.options.onStep?.({
+        step,
+        wallMs: performance.now() - started,
+        computeMs: results.map((r) => r.computeMs ?? 0),
+        queuedMs: Math.max(...results.map((r) => (r.startedAtMs ?? startedAtMs) - startedAtMs)),
+        fanInMs: fannedInAtMs - Math.max(...results.map((r) => r.finishedAtMs ?? fannedInAtMs)),
+        bytesOut,
+        bytesBack,
+      });
       return results;
+    } catch (error) {
+      this.broken = true;
+      throw error;
     } finally {
       watch.stop();
       this.waiting.delete(parentId);

@@ -37,6 +37,9 @@ export interface ChildData {
 
 export interface ChildResult {
   readonly shard: number;
+  /** Wall clock (Date.now, ms) when the worker took the job and when it finished (for latency accounting). */
+  readonly startedAtMs?: number;
+  readonly finishedAtMs?: number;
   readonly computeMs?: number;
   readonly vehicles?: number;
   readonly objective?: number;

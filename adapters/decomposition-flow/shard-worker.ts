@@ -75,7 +75,11 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     }
     throw new UnrecoverableError(`V2G_ERR_DECOMPOSITION_SHARD_LOST: unknown step ${String(job.name)}`);
   };
-  const worker = new Worker<ChildData, ChildResult>(options.queueName, (job) => Promise.resolve(run(job)), {
+  const worker = new Worker<ChildData, ChildResult>(options.queueName, (job) => {
+    const startedAtMs = Date.now();
+    const result = run(job);
+    return Promise.resolve({ ...result, startedAtMs, finishedAtMs: Date.now() });
+  }, {
     connection: options.connection,
     prefix: new RedisKeys(options.prefix).bullPrefix,
     concurrency: 1,

@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import { createRedisClient } from '/work/wt/i15/adapters/store/redis-connection.ts';
+import { flowShardExecutor } from '/work/wt/i15/adapters/decomposition-flow/flow-executor.ts';
+import { solveWithDecomposition } from '/work/wt/i15/optimizer/decomposition/decompose.ts';
+import { LocalShardExecutor } from '/work/wt/i15/optimizer/decomposition/local-shard-executor.ts';
+import { generateDepot } from '/work/wt/i15/scenarios/depot-generator.ts';
+const prefix = 'i15try';
+const queues = ['shard-a', 'shard-b'];
+const procs = queues.map((q) => spawn('node', ['bin/run-ts.mjs', 'adapters/decomposition-flow/shard-worker-main.ts', '--queue', q, '--prefix', prefix], { cwd: '/work/wt/i15', stdio: ['ignore', 'pipe', 'inherit'] }));
+await Promise.all(procs.map((p) => new Promise((r) => p.stdout!.on('data', (d) => { process.stdout.write(d); if (String(d).includes('ready')) r(undefined); }))));
+const problem = generateDepot({ vehicles: 80, seed: 7 });
+const local = await solveWithDecomposition(problem, { maxIterations: 12, shardExecutor: (input) => new LocalShardExecutor(input, 2) });
+const steps: unknown[] = [];
+const flow = await solveWithDecomposition(problem, { maxIterations: 12, shardExecutor: flowShardExecutor({ connection: () => createRedisClient('redis://127.0.0.1:6379', 'worker'), prefix, shardQueues: queues, onStep: (s) => steps.push(s) }) });
+console.log(local.message, '\n', flow.message);
+console.log(JSON.stringify(local.vehicles.map((v) => v.powerKw)) === JSON.stringify(flow.vehicles.map((v) => v.powerKw)), local.cost.objective, flow.cost.objective);
+console.log(steps.slice(0, 6));
+for (const p of procs) p.kill('SIGTERM');
