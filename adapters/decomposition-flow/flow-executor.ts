@@ -49,6 +49,8 @@ export interface StepRecord {
   /** JSON bytes of the children's data (out) and of their results (back). */
   readonly bytesOut: number;
   readonly bytesBack: number;
+  /** Per shard worker process: peak resident set (MB), reported with `plan`. */
+  readonly peakRssMb?: readonly number[];
 }
 
 /** Error of a lost or failed shard (the step's and the solve's reason). */
@@ -213,6 +215,7 @@ export class FlowShardExecutor implements ShardExecutor {
         fanInMs: fannedInAtMs - Math.max(...results.map((r) => r.finishedAtMs ?? fannedInAtMs)),
         bytesOut,
         bytesBack,
+        ...(step === 'plan' ? { peakRssMb: results.map((r) => r.peakRssMb ?? 0) } : {}),
       });
       return results;
     } catch (error) {

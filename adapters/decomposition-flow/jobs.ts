@@ -40,6 +40,8 @@ export interface ChildResult {
   /** Wall clock (Date.now, ms) when the worker took the job and when it finished (for latency accounting). */
   readonly startedAtMs?: number;
   readonly finishedAtMs?: number;
+  /** The worker process's peak resident set (MB), reported with `plan`. */
+  readonly peakRssMb?: number;
   readonly computeMs?: number;
   readonly vehicles?: number;
   readonly objective?: number;

@@ -71,7 +71,8 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     }
     if (step === 'plan') {
       const powers = shard.plan(unpackFloat64(data.weights!));
-      return { shard: data.shard, powers: packStays(shard.vehicles, powers), computeMs: performance.now() - started };
+      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      return { shard: data.shard, powers: packStays(shard.vehicles, powers), computeMs: performance.now() - started, peakRssMb };
     }
     throw new UnrecoverableError(`V2G_ERR_DECOMPOSITION_SHARD_LOST: unknown step ${String(job.name)}`);
   };
