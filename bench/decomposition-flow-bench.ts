@@ -74,6 +74,9 @@ for (const n of sizes) {
         timeLimitMs: Number(values['time-limit']),
         shardExecutor: flowShardExecutor({ connection: () => createRedisClient(url, 'worker', { connectionName: 'v2g-bench-coordinator' }), prefix, shardQueues: queues, onStep: (s) => steps.push(s) }),
       });
+    } catch (error) {
+      console.log(`| ${n} | ${k} | failed after ${((performance.now() - start) / 1000).toFixed(1)} s: ${(error as Error).message} |`);
+      continue;
     } finally {
       await Promise.all(workers.map((w) => stopShardProcess(w)));
     }

@@ -25,6 +25,12 @@ export interface ShardWorkerOptions {
   readonly queueName: string;
   /** Solves held at once. Default 4. */
   readonly maxSolves?: number;
+  /**
+   * BullMQ `lockDuration` (ms). Default 600 000: a pricing is synchronous (the lock cannot be renewed while it
+   * runs), and 50,000 vehicles on a loaded core took longer than BullMQ's 30 s, so the job was taken for
+   * stalled. A dead process is noticed by the coordinator's liveness check instead (flow-executor.ts).
+   */
+  readonly lockDurationMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -84,6 +90,7 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     connection: options.connection,
     prefix: new RedisKeys(options.prefix).bullPrefix,
     concurrency: 1,
+    lockDuration: options.lockDurationMs ?? 600_000,
   });
   worker.on('error', (error) => options.onError?.(error));
   return {
