@@ -32,6 +32,8 @@ export interface FlowExecutorOptions {
   readonly shardQueues: readonly string[];
   /** How often a waiting step checks that every shard queue still has a worker (ms). Default 1000. */
   readonly livenessIntervalMs?: number;
+  /** BullMQ connection errors of the coordinator's worker (log them). */
+  readonly onError?: (error: Error) => void;
   /** Receives per-step traffic and timing (the bench's scaling numbers). */
   readonly onStep?: (step: StepRecord) => void;
 }
@@ -92,6 +94,7 @@ export class FlowShardExecutor implements ShardExecutor {
   private readonly bullPrefix: string;
   private readonly bounds: number[];
   private readonly waiting = new Map<string, Waiter>();
+  private readonly outcomes = new Map<string, ChildResult[] | Error>();
   private steps = 0;
   private answerSets = 0;
   private closed = false;
@@ -112,7 +115,14 @@ export class FlowShardExecutor implements ShardExecutor {
       connection: this.workerRedis,
       prefix: this.bullPrefix,
       concurrency: 1,
+      // The coordinator's own work (master LP, placement plan) is synchronous and may outlast BullMQ's 30 s.
+      lockDuration: 600_000,
     });
+    // A step resumes only once BullMQ has finished its parent job: the coordinator's synchronous work that
+    // follows must not hold up the job's completion (its lock would expire: "Missing lock").
+    this.coordinator.on('completed', (job) => this.settle(job.id!));
+    this.coordinator.on('failed', (job) => job && this.settle(job.id!));
+    this.coordinator.on('error', (error) => this.options.onError?.(error));
   }
 
   private shardVehicles(s: number): readonly DpVehicle[] {
@@ -167,19 +177,29 @@ export class FlowShardExecutor implements ShardExecutor {
     }
   }
 
-  /** The parent job of a step: every child finished; hand its results (or failures) to the waiting step. */
+  /** The parent job of a step: every child finished; keep its results (or failures) for `settle`. */
   private async fanIn(job: Job): Promise<void> {
-    const waiter = this.waiting.get(job.id!);
-    if (!waiter) return;
+    if (!this.waiting.has(job.id!)) return;
     const failures = Object.values(await job.getIgnoredChildrenFailures());
     if (failures.length > 0) {
-      waiter.reject(new ShardLostError(`step ${job.name} failed: ${failures.join('; ')}`));
+      this.outcomes.set(job.id!, new ShardLostError(`step ${job.name} failed: ${failures.join('; ')}`));
       return;
     }
     const values = Object.values(await job.getChildrenValues<ChildResult>());
     const byShard: ChildResult[] = [];
     for (const value of values) byShard[value.shard] = value;
-    waiter.resolve(byShard);
+    this.outcomes.set(job.id!, byShard);
+  }
+
+  /** Hands a finished parent's outcome to its waiting step. */
+  private settle(jobId: string): void {
+    const waiter = this.waiting.get(jobId);
+    const outcome = this.outcomes.get(jobId);
+    this.outcomes.delete(jobId);
+    if (!waiter) return;
+    if (outcome === undefined) waiter.reject(new ShardLostError(`step ${jobId}: the parent job finished without its children's results`));
+    else if (outcome instanceof Error) waiter.reject(outcome);
+    else waiter.resolve(outcome);
   }
 
   /** One flow: a parent on the coordinator queue, one child per shard; resolves with the results in shard order. */
