@@ -59,6 +59,9 @@ export interface StepRecord {
 export class ShardLostError extends Error {
   readonly code = 'V2G_ERR_DECOMPOSITION_SHARD_LOST';
   readonly retryable = true;
+  /** As the service's coded errors (adapters/errors.ts): 503, no field issues. */
+  readonly statusCode = 503;
+  readonly errors: readonly never[] = [];
   constructor(message: string) {
     super(message.startsWith('V2G_ERR_') ? message : `V2G_ERR_DECOMPOSITION_SHARD_LOST: ${message}`);
     this.name = 'ShardLostError';
