@@ -55,7 +55,8 @@ export function firstSlotBaselineController(inputs: ReplayInputs, baseline: Base
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
       const full = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
-      const horizonSlots = Math.round((Number(full.horizonEnd) - atUtcMs) / slotMs);
+      // As assembleProblem counts the slots of [now, horizon end) (now is a slot boundary).
+      const horizonSlots = Math.ceil((Number(full.horizonEnd) - atUtcMs) / slotMs);
       const one = assembleProblem({ ...full, horizonEnd: atUtcMs + slotMs }).problem;
       const rp = resolveProblem(one);
       const powerKw = baselinePowerKw(baseline, withHorizonVehicles(one, rp, horizonSlots));
