@@ -74,12 +74,8 @@ export function withEveryBillingPeriod(inputs: ReplayInputs, assembled: Assemble
   };
 }
 
-/** Solves the whole replay at once. `clock` is the caller's (ms). Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve yields no plan of its own. */
-export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number): OfflineSolution {
-  if (solver.backend === undefined) {
-    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
-  }
-  const started = clock();
+/** The offline problem of a replay: every session over the whole replay, every billing period priced; notes on what it leaves out. */
+export function offlineProblem(inputs: ReplayInputs): { problem: Problem; keys: string[]; notes: string[] } {
   const notes: string[] = [];
   const assembled = assembleProblem({
     site: inputs.site,
@@ -93,6 +89,16 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   // Sessions left out of this solve for covering no whole slot are stated by the replay engine in every run's notes.
   const otherDrops = assembled.droppedVehicles.filter((d) => d.reason !== 'no-whole-slot').length;
   if (otherDrops > 0) notes.push(`${otherDrops} session(s) left out of the offline solve outside its horizon`);
+  return { problem, keys, notes };
+}
+
+/** Solves the whole replay at once. `clock` is the caller's (ms). Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve yields no plan of its own. */
+export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number): OfflineSolution {
+  if (solver.backend === undefined) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
+  }
+  const started = clock();
+  const { problem, keys, notes } = offlineProblem(inputs);
   const timeLimitMs = solver.offlineTimeLimitMs ?? offlineTimeLimitMs;
   const plan = solveWithBackend(problem, solver.backend, { ...solver.options, timeLimitMs });
   if (plan.status === 'timed_out' || plan.status === 'error') {

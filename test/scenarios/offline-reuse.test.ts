@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
+import { validatePlan } from '../../optimizer/plan-validator.ts';
+import { loadReplayInputs } from '../../scenarios/load-replay-inputs.ts';
+import { offlineProblem, offlineReferenceLabel, solveOffline } from '../../scenarios/offline-optimum.ts';
+import { reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
+import { runReplay } from '../../scenarios/replay-engine.ts';
+import { applySweepValue } from '../../scenarios/sweep-plan.ts';
+import { demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
+
+/** The demo where the LP is exact (no minimum current, no V2G, no taper), two billing months. */
+const exactPatch = {
+  period: { start: '2023-06-30T00:00:00+02:00', end: '2023-07-02T00:00:00+02:00' },
+  site: {
+    chargers: [
+      { ids: ['dc-01', 'dc-02', 'dc-03', 'dc-04'], maxPowerKw: 11, canDischarge: false },
+      { ids: ['ac-01', 'ac-02', 'ac-03', 'ac-04'], maxCurrentA: 16, minCurrentA: 0, phases: 3 as const, voltageV: 230, canDischarge: false },
+    ],
+  },
+  data: { sessions: { kind: 'generated' as const, sessionsPerDay: 12, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04', 'ac-01', 'ac-02', 'ac-03', 'ac-04'] } },
+  assumptions: { v2gOptInShare: 0 },
+  physics: { taperStartSocPct: 100 },
+  controller: { departure: 'actual' as const },
+};
+
+const inputsAt = (capacityKw: number) => loadReplayInputs(applySweepValue(demoScenario(exactPatch as never), 'capacity', capacityKw), new Map());
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+
+let highs: LpBackend;
+beforeAll(async () => {
+  highs = await highsBackend();
+});
+
+describe('the offline reference reused across capacities', () => {
+  it('reuses a higher capacity plan that keeps the lower limits: the exact monolithic optimum there (1e-6), valid, labelled', () => {
+    const high = solveOffline(inputsAt(200), { backend: highs }, steppingClock());
+    expect(high.plan.status).toBe('optimal');
+    const stored = storeOfflinePlan(high, 200, 'solved');
+    const capacityKw = Math.ceil(Math.max(...high.plan.site.importKw)) + 1;
+    const inputs = inputsAt(capacityKw);
+    const { solution, refusals } = reuseOfflinePlan(inputs, capacityKw, [stored], steppingClock());
+    expect(refusals).toEqual([]);
+    expect(solution).toBeDefined();
+    const fresh = solveOffline(inputs, { backend: highs }, steppingClock());
+    expect(fresh.plan.status).toBe('optimal');
+    expect(close(solution!.plan.cost.objective, fresh.plan.cost.objective)).toBe(true);
+    expect(solution!.plan.status).toBe('optimal');
+    expect(solution!.bound).toBe(solution!.plan.cost.objective);
+    expect(validatePlan(offlineProblem(inputs).problem, solution!.plan)).toEqual([]);
+    expect(solution!.notes.join(' ')).toMatch(/reused exactly from capacity 200/);
+    // and the replay with it states it in its notes and label
+    const run = runReplay(inputs, 'offline', { solver: { backend: highs }, clock: steppingClock(), offline: solution! });
+    expect(run.notes.join(' ')).toMatch(/reused exactly from capacity 200/);
+    expect(offlineReferenceLabel(run.offlinePlan!)).toMatch(/^offline optimum/);
+  });
+
+  it('refuses a plan that breaks a lower limit, saying which, and a plan of another replay', () => {
+    const high = solveOffline(inputsAt(200), { backend: highs }, steppingClock());
+    const peak = Math.max(...high.plan.site.importKw);
+    const capacityKw = Math.floor(peak / 2);
+    const stored = storeOfflinePlan(high, 200, 'solved');
+    const { solution, refusals } = reuseOfflinePlan(inputsAt(capacityKw), capacityKw, [stored], steppingClock());
+    expect(solution).toBeUndefined();
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.reason).toMatch(/breaks \d+ limit/);
+    const other = { ...stored, vehicles: stored.vehicles.slice(1) };
+    expect(reuseOfflinePlan(inputsAt(199), 199, [other], steppingClock()).refusals[0]!.reason).toMatch(/not the same replay/);
+  });
+
+  it('never reuses a plan of a lower or equal capacity', () => {
+    const low = solveOffline(inputsAt(150), { backend: highs }, steppingClock());
+    const stored = storeOfflinePlan(low, 150, 'solved');
+    expect(reuseOfflinePlan(inputsAt(150), 150, [stored], steppingClock())).toEqual({ refusals: [] });
+    expect(reuseOfflinePlan(inputsAt(200), 200, [stored], steppingClock())).toEqual({ refusals: [] });
+  });
+});
