@@ -152,3 +152,21 @@ export function sweepTasks(
 export function startOrder(tasks: readonly SweepTask[]): SweepTask[] {
   return [...tasks].sort((a, b) => weight(a.policy) - weight(b.policy) || a.index - b.index);
 }
+
+/** Tasks whose offline runs form one chain of capacities (the same scenario and seed). */
+const chainKey = (t: SweepTask) => `${t.scenarioName}\u0000${t.seed}`;
+
+/**
+ * Takes from `pending` the first task that may start now, or undefined (nothing pending, or every pending
+ * task waits). With `offlineDownwards` (a `capacity` sweep: offline-reuse.ts), an offline run waits while an
+ * offline run of the same scenario and seed at a higher capacity is pending or running, so every offline run
+ * can reuse the plans of the capacities above it; the others never wait.
+ */
+export function takeStartable(pending: SweepTask[], running: readonly SweepTask[], offlineDownwards: boolean): SweepTask | undefined {
+  const waits = (t: SweepTask) =>
+    offlineDownwards &&
+    t.policy === 'offline' &&
+    [...pending, ...running].some((o) => o !== t && o.policy === 'offline' && chainKey(o) === chainKey(t) && Number(o.value) > Number(t.value));
+  const i = pending.findIndex((t) => !waits(t));
+  return i < 0 ? undefined : pending.splice(i, 1)[0];
+}

@@ -7,6 +7,8 @@ import { computeKpis } from './kpis.ts';
 import type { SolverSetup } from './policies.ts';
 import type { PolicyName } from './policy-names.ts';
 import { loadReplayInputs } from './load-replay-inputs.ts';
+import type { OfflineSolution } from './offline-optimum.ts';
+import type { ReplayInputs } from './replay-inputs.ts';
 import { runReplay } from './replay-engine.ts';
 import type { Scenario } from './scenario-schema.ts';
 import type { SweepValue } from './sweep-plan.ts';
@@ -27,12 +29,22 @@ export const usesSolver = (policy: PolicyName): boolean => policy === 'offline' 
 
 /**
  * Runs one task. `texts` holds the scenario's data files (path -> text); `solverLabel` names the solver and
- * its version (e.g. `highs 1.15.1`). Throws only the coded input errors of loading and replaying.
+ * its version (e.g. `highs 1.15.1`). `offlineFor`, for an `offline` task: the offline solution to replay (a
+ * reused or a fresh solve, offline-reuse.ts) instead of solving here. Throws only the coded input errors of
+ * loading and replaying.
  */
-export function runSweepTask(task: SweepTaskInput, texts: ReadonlyMap<string, string>, solver: SolverSetup, solverLabel: string, clock: () => number): SweepRun {
+export function runSweepTask(
+  task: SweepTaskInput,
+  texts: ReadonlyMap<string, string>,
+  solver: SolverSetup,
+  solverLabel: string,
+  clock: () => number,
+  offlineFor?: (inputs: ReplayInputs) => OfflineSolution,
+): SweepRun {
   const started = clock();
   const inputs = loadReplayInputs(task.scenario, texts, { seed: task.seed });
-  const result = runReplay(inputs, task.policy, { solver, clock });
+  const offline = task.policy === 'offline' && offlineFor !== undefined ? offlineFor(inputs) : undefined;
+  const result = runReplay(inputs, task.policy, { solver, clock, ...(offline ? { offline } : {}) });
   const kpis = computeKpis(result);
   const counts = result.decisions.statusCounts;
   return {

@@ -2,8 +2,14 @@
 import type { SweepTaskInput } from '../../scenarios/sweep-task.ts';
 import type { SweepFailure, SweepRun } from '../../scenarios/sweep-table.ts';
 
-/** Parent -> worker: run a task (data files read from `dataDir`), or stop. */
-export type SweepWorkerRequest = { readonly type: 'task'; readonly task: SweepTaskInput; readonly dataDir: string } | { readonly type: 'stop' };
+/**
+ * Parent -> worker: run a task (data files read from `dataDir`), or stop. `offlinePlansDir` (a `capacity`
+ * sweep): where offline plans are kept, so an offline run reuses a higher capacity's plan where it is exact
+ * (scenarios/offline-reuse.ts) and keeps its own fresh plan for the capacities below.
+ */
+export type SweepWorkerRequest =
+  | { readonly type: 'task'; readonly task: SweepTaskInput; readonly dataDir: string; readonly offlinePlansDir?: string }
+  | { readonly type: 'stop' };
 
 /**
  * Worker -> parent: ready (HiGHS loaded), a finished run, a failed run; `retire` = the worker exits after this

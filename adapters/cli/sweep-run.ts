@@ -15,9 +15,10 @@ import { ScenarioError } from '../../scenarios/errors.ts';
 import { parsePolicyList } from '../../scenarios/compare-runs.ts';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
 import { scenarioHash } from '../../scenarios/scenario-hash.ts';
-import { parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, type SweepTask } from '../../scenarios/sweep-plan.ts';
+import { parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { sweepReportHtml } from '../../scenarios/sweep-report-html.ts';
 import { sweepCsv, sweepMarkdown, sweepRows, sweepRunsCsv, withOfflineGaps, type SweepFailure, type SweepRow, type SweepRun } from '../../scenarios/sweep-table.ts';
+import { resetOfflinePlanStore } from './offline-plan-store.ts';
 import type { RunState } from './problem-commands.ts';
 import { wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, repoRoot, writeOutputs } from './scenario-files.ts';
@@ -81,8 +82,15 @@ async function runPool(
   dataDir: string,
   onDone: (label: string, result: SweepRun | SweepFailure) => void,
   parameter: string,
+  offlinePlansDir: string | undefined,
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
+  const running = new Set<SweepTask>();
+  // Workers with nothing startable (offline runs waiting for a higher capacity) wait here for the next finish.
+  const waiting: (() => void)[] = [];
+  const wake = () => {
+    for (const w of waiting.splice(0)) w();
+  };
   const runs: SweepRun[] = [];
   const failures: SweepFailure[] = [];
   const solvers = new Set<string>();
@@ -112,9 +120,12 @@ async function runPool(
       let retiring = false;
       const send = (m: SweepWorkerRequest) => child.send(m);
       const next = () => {
-        current = pending.shift();
-        if (current === undefined) send({ type: 'stop' });
-        else send({ type: 'task', task: current, dataDir });
+        current = takeStartable(pending, [...running], offlinePlansDir !== undefined);
+        if (current !== undefined) {
+          running.add(current);
+          send({ type: 'task', task: current, dataDir, ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}) });
+        } else if (pending.length === 0) send({ type: 'stop' });
+        else waiting.push(next);
       };
       child.on('message', (m: SweepWorkerReply) => {
         if (m.type === 'ready') {
@@ -125,16 +136,21 @@ async function runPool(
         const result = m.type === 'run' ? m.run : m.failure;
         if (m.type === 'run') runs.push(m.run);
         else failures.push(m.failure);
-        if (current) onDone(`${taskLabel(current, parameter)}${m.type === 'failure' ? ' FAILED' : ''}`, result);
+        if (current) {
+          running.delete(current);
+          onDone(`${taskLabel(current, parameter)}${m.type === 'failure' ? ' FAILED' : ''}`, result);
+        }
         current = undefined;
         if (m.retire) retiring = true;
         else next();
+        wake();
       });
       child.on('exit', (code, signal) => {
         active--;
         children.delete(child);
         if (current !== undefined) {
           const t = current;
+          running.delete(t);
           const failure: SweepFailure = { index: t.index, scenarioName: t.scenarioName, value: t.value, seed: t.seed, policy: t.policy, error: { code: 'V2G_ERR_SWEEP_WORKER', message: `the worker process ended during the run (exit code ${String(code)}, signal ${String(signal)})` } };
           failures.push(failure);
           onDone(`${taskLabel(t, parameter)} FAILED (worker ended)`, failure);
@@ -142,6 +158,7 @@ async function runPool(
         // A retired worker, or one that crashed with work left, is replaced.
         if (pending.length > 0 && (retiring || current !== undefined || code !== 0)) start();
         current = undefined;
+        wake();
         finishIfDone();
       });
     };
@@ -190,10 +207,13 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   writeFileSync(journal, '');
   const started = wallClock();
   const progress = sweepProgress(tasks.length);
+  // A capacity sweep keeps its offline plans so lower capacities reuse them where exact (scenarios/offline-reuse.ts).
+  const offlinePlansDir = parameter === 'capacity' && policies.includes('offline') ? path.join(dir, 'offline-plans') : undefined;
+  if (offlinePlansDir !== undefined) resetOfflinePlanStore(offlinePlansDir);
   const pool = await runPool(tasks, workers, dataDir, (label, result) => {
     appendFileSync(journal, `${JSON.stringify(result)}\n`);
     progress.done(label);
-  }, parameter);
+  }, parameter, offlinePlansDir);
   progress.stop();
   const elapsedMs = wallClock() - started;
 

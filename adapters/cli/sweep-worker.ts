@@ -8,10 +8,31 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
-import { runSweepTask } from '../../scenarios/sweep-task.ts';
+import { solveOffline, type OfflineSolution } from '../../scenarios/offline-optimum.ts';
+import { reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
+import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
+import type { SolverSetup } from '../../scenarios/policies.ts';
+import { runSweepTask, type SweepTaskInput } from '../../scenarios/sweep-task.ts';
+import { readOfflinePlans, writeOfflinePlan } from './offline-plan-store.ts';
 import type { SweepFailure } from '../../scenarios/sweep-table.ts';
 import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
 import type { SweepWorkerReply, SweepWorkerRequest } from './sweep-messages.ts';
+
+/**
+ * The offline solution of a `capacity` sweep's task: a higher capacity's kept plan where it is exactly optimal
+ * here, else a fresh solve, which is kept for the capacities below.
+ */
+function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup): (inputs: ReplayInputs) => OfflineSolution {
+  return (inputs) => {
+    const capacity = Number(task.value);
+    const { solution, refusals } = reuseOfflinePlan(inputs, capacity, readOfflinePlans(dir, task.scenarioName, task.seed), wallClock);
+    if (solution !== undefined) return solution;
+    const fresh = solveOffline(inputs, solver, wallClock);
+    writeOfflinePlan(dir, task.scenarioName, task.seed, storeOfflinePlan(fresh, capacity, `solved at ${capacity}`));
+    const notes = refusals.map((r) => `offline solved at ${capacity}: the plan of capacity ${r.capacity} was not reused (${r.reason})`);
+    return { ...fresh, notes: [...fresh.notes, ...notes] };
+  };
+}
 
 /** Resident memory after which a worker retires (bytes). */
 export const retireRssBytes = 1.2 * 1024 ** 3;
@@ -27,7 +48,7 @@ export async function runSweepWorker(): Promise<void> {
   let queue = Promise.resolve();
 
   const runOne = async (request: Extract<SweepWorkerRequest, { type: 'task' }>) => {
-    const { task, dataDir } = request;
+    const { task, dataDir, offlinePlansDir } = request;
     const retire = () => process.memoryUsage().rss > retireRssBytes;
     try {
       const files = new Map<string, string>();
@@ -38,7 +59,9 @@ export async function runSweepWorker(): Promise<void> {
         files.set(f.path, text);
       }
       const cpu = process.cpuUsage();
-      const run = runSweepTask(task, files, solverSetup(task.scenario, highs.backend), solverLabel, wallClock);
+      const solver = solverSetup(task.scenario, highs.backend);
+      const offlineFor = offlinePlansDir !== undefined && task.policy === 'offline' ? offlineFromStore(task, offlinePlansDir, solver) : undefined;
+      const run = runSweepTask(task, files, solver, solverLabel, wallClock, offlineFor);
       const used = process.cpuUsage(cpu);
       reply({ type: 'run', run: { ...run, cpuMs: (used.user + used.system) / 1000 }, retire: retire() });
     } catch (e) {

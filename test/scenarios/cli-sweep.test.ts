@@ -2,7 +2,7 @@
  * `v2g sweep` end to end: main() in-process, its runs on two worker processes (`v2g sweep-worker` over IPC),
  * on the generated demo (no data directory needed); and its input errors (exit code 2, the option named).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -39,6 +39,19 @@ describe('v2g sweep', () => {
     const html = readFileSync(path.join(dir, 'sweep.html'), 'utf8');
     expect(html).toContain('<canvas id="chart-0">');
     expect(readFileSync(path.join(dir, 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+  }, 600_000);
+
+  it('solves the offline reference from the largest capacity down and reuses a plan where it is exact, saying so', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+    const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '300,400', '--policies', 'offline', '--seeds', '1', '--workers', '2', '--out', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
+    const [low, high] = summary.runs as { value: number; kpis: { netCost: number }; provenance: { offlinePlan: { objective: number; status: string } } }[];
+    expect([low!.value, high!.value]).toEqual([300, 400]);
+    expect(summary.notes.join(' ')).toMatch(/offline reference reused exactly from capacity 400 \(solved at 400\)/);
+    expect(low!.provenance.offlinePlan).toEqual(high!.provenance.offlinePlan);
+    expect(readdirSync(path.join(dir, 'offline-plans'))).toEqual(['generated-demo--seed1--400.json']);
   }, 600_000);
 
   it.each([

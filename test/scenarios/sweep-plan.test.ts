@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../scenarios/errors.ts';
-import { applySweepValue, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks } from '../../scenarios/sweep-plan.ts';
+import { applySweepValue, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { demoScenario, shipped } from './scenario-test-helpers.ts';
 
 function scenarioError(f: () => unknown): ScenarioError {
@@ -102,5 +102,42 @@ describe('sweepTasks', () => {
     const order = startOrder(tasks).map((t) => t.policy);
     expect(order.slice(0, 6)).toEqual(Array(6).fill('offline'));
     expect(order.slice(6, 12)).toEqual(Array(6).fill('mpc'));
+  });
+});
+
+describe('takeStartable', () => {
+  const tasks = sweepTasks([demoScenario()], 'capacity', [40, 80, 120], [1, 2], ['edf', 'offline']);
+
+  it('starts an offline run only after every higher capacity of its scenario and seed finished, and never stalls (any finishing order)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
+        const pending = startOrder(tasks);
+        const running: SweepTask[] = [];
+        const finished: SweepTask[] = [];
+        let step = 0;
+        while (pending.length > 0 || running.length > 0) {
+          while (running.length < workers) {
+            const t = takeStartable(pending, running, true);
+            if (t === undefined) break;
+            if (t.policy === 'offline') {
+              const higher = tasks.filter((o) => o.policy === 'offline' && o.seed === t.seed && Number(o.value) > Number(t.value));
+              expect(higher.every((o) => finished.includes(o))).toBe(true);
+            }
+            running.push(t);
+          }
+          expect(running.length).toBeGreaterThan(0);
+          finished.push(...running.splice((choices[step++ % choices.length] ?? 0) % running.length, 1));
+        }
+        expect(finished).toHaveLength(tasks.length);
+      }),
+      { seed: 16, numRuns: 100 },
+    );
+  });
+
+  it('without the offline chain takes tasks in start order', () => {
+    const pending = startOrder(tasks);
+    const first = pending[0];
+    expect(takeStartable(pending, [], false)).toBe(first);
+    expect(pending).toHaveLength(tasks.length - 1);
   });
 });
