@@ -1,0 +1,73 @@
+/**
+ * The offline reference of a capacity sweep solved from the largest capacity down with exact reuse
+ * (scenarios/offline-reuse.ts), as `v2g sweep` does it, in one process: per capacity whether the plan was
+ * reused (from which capacity) or solved, CPU seconds, status, plan objective, bound and gap, delivered share.
+ *
+ *   V2G_DATA_DIR=/work/shared/data nice -n 10 node bin/run-ts.mjs bench/offline-reuse-bench.ts \
+ *     --scenario caltech-2019-03-network --capacities 10:125:5
+ *
+ * `--days N --from-day D` for a window of the period; `--no-reuse` solves every capacity (the reference to compare).
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadHighsBackend, solverSetup } from '../adapters/cli/scenario-command-support.ts';
+import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files.ts';
+import { computeKpis } from '../scenarios/kpis.ts';
+import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
+import { offlineBoundGapPct, solveOffline } from '../scenarios/offline-optimum.ts';
+import { reuseOfflinePlan, storeOfflinePlan, type StoredOfflinePlan } from '../scenarios/offline-reuse.ts';
+import { runReplay } from '../scenarios/replay-engine.ts';
+import { readScenario } from '../scenarios/scenario-parse.ts';
+import { applySweepValue, parseSweepValues } from '../scenarios/sweep-plan.ts';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'caltech-2019-03-network' },
+    capacities: { type: 'string', default: '10:125:5' },
+    days: { type: 'string' },
+    'from-day': { type: 'string', default: '0' },
+    'no-reuse': { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+  },
+});
+const clock = () => performance.now();
+const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
+let base = loaded.scenario;
+if (values.days !== undefined) {
+  const startMs = Date.parse(base.period.start) + Number(values['from-day']) * 86_400_000;
+  const period = { start: new Date(startMs).toISOString(), end: new Date(startMs + Number(values.days) * 86_400_000).toISOString() };
+  base = readScenario({ ...JSON.parse(JSON.stringify(base)), period }, `${base.name} (${values.days} days)`);
+}
+const capacities = parseSweepValues(values.capacities!).map(Number).sort((a, b) => b - a);
+const highs = await loadHighsBackend();
+console.log(`${base.name}, capacities ${capacities.join(', ')}, reuse ${values['no-reuse'] ? 'off' : 'on'}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);
+console.log('| capacity | how | CPU s | status | plan objective | bound | gap % | delivered % | peak kW |');
+console.log('|---:|---|---:|---|---:|---:|---:|---:|---:|');
+const stored: StoredOfflinePlan[] = [];
+let totalCpuS = 0;
+for (const capacity of capacities) {
+  const scenario = applySweepValue(base, 'capacity', capacity);
+  const inputs = loadReplayInputs(scenario, loaded.texts, { seed: 1 });
+  const cpu = process.cpuUsage();
+  let how = 'solved';
+  let row: string;
+  try {
+    const reused = values['no-reuse'] ? undefined : reuseOfflinePlan(inputs, capacity, stored, clock).solution;
+    const solution = reused ?? solveOffline(inputs, solverSetup(scenario, highs.backend), clock);
+    if (reused) how = `reused (${/capacity ([\d.]+)/.exec(reused.plan.message ?? '')?.[1] ?? '?'})`;
+    else stored.push(storeOfflinePlan(solution, capacity, `solved at ${capacity}`));
+    const run = runReplay(inputs, 'offline', { solver: solverSetup(scenario, highs.backend), clock, offline: solution });
+    const k = computeKpis(run);
+    const p = solution.plan;
+    const gap = offlineBoundGapPct({ objective: p.cost.objective, status: p.status }, solution.bound);
+    row = `${p.status} | ${p.cost.objective.toFixed(2)} | ${solution.bound?.toFixed(2) ?? '-'} | ${gap?.toFixed(4) ?? '-'} | ${k.energyDeliveredPct.toFixed(2)} | ${k.peakImportKw.toFixed(1)}`;
+  } catch (e) {
+    how = 'FAILED';
+    row = `${(e as { code?: string }).code ?? String(e)} | | | | | `;
+  }
+  const used = process.cpuUsage(cpu);
+  const cpuS = (used.user + used.system) / 1e6;
+  totalCpuS += cpuS;
+  console.log(`| ${capacity} | ${how} | ${cpuS.toFixed(2)} | ${row} |`);
+}
+console.log(`total CPU ${totalCpuS.toFixed(1)} s; load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at end`);
