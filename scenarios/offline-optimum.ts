@@ -45,6 +45,8 @@ export interface OfflineSolution {
   /** Measured by the caller's clock (ms): assembly and solve. */
   readonly elapsedMs: number;
   readonly notes: readonly string[];
+  /** Set when the plan is a higher capacity's, reused exactly (offline-reuse.ts): that capacity. */
+  readonly reusedFromCapacity?: number;
 }
 
 /**

@@ -106,6 +106,7 @@ export function reuseOfflinePlan(
       timeLimitMs: 0,
       billingKeys: keys,
       elapsedMs: clock() - started,
+      reusedFromCapacity: s.capacity,
       notes: [
         ...notes,
         `offline reference reused exactly from capacity ${s.capacity} (${s.origin}): its plan keeps every limit at ${capacity} (validator) and its objective is unchanged, so it is ${s.status === 'optimal' ? 'optimal here' : `as good as its bound ${s.bound ?? 'none'} proves here`}; no solve`,

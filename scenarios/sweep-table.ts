@@ -20,7 +20,13 @@ export interface SweepProvenance {
   /** The first distinct solver messages (why a fallback happened). */
   readonly messages: readonly string[];
   /** For `offline`: the plan's own status and objective and net cost before the physics (the bound's source). */
-  readonly offlinePlan?: { readonly status: string; readonly objective: number; readonly netCost: number };
+  readonly offlinePlan?: {
+    readonly status: string;
+    readonly objective: number;
+    readonly netCost: number;
+    /** How the reference was made, with its bound and gap (`offlineReferenceLabel`), and whether its plan was reused from a higher capacity. */
+    readonly label?: string;
+  };
   readonly notes: readonly string[];
 }
 
@@ -146,7 +152,7 @@ export function sweepRows(runs: readonly SweepRun[], failures: readonly SweepFai
     const counts: Record<string, number> = {};
     for (const r of group) for (const [k, v] of Object.entries(r.provenance.statusCounts)) counts[k] = (counts[k] ?? 0) + v;
     const bound = o.policy === 'offline'
-      ? group.map((r) => (r.provenance.offlinePlan ? `seed ${r.seed}: ${r.provenance.offlinePlan.status}, objective ${r.provenance.offlinePlan.objective.toFixed(2)}` : `seed ${r.seed}: -`)).join('; ')
+      ? group.map((r) => (r.provenance.offlinePlan ? `seed ${r.seed}: ${r.provenance.offlinePlan.label ?? `${r.provenance.offlinePlan.status}, objective ${r.provenance.offlinePlan.objective.toFixed(2)}`}` : `seed ${r.seed}: -`)).join('; ')
       : '-';
     return {
       scenarioName: o.scenarioName,
@@ -225,7 +231,7 @@ export function sweepRunsCsv(parameter: string, runs: readonly SweepRun[], failu
       'kpis' in r ? r.provenance.solver : '',
       'kpis' in r ? statusText({ ...r.provenance.statusCounts }) : '',
       'kpis' in r ? String(r.provenance.fallbackDecisions) : '',
-      'kpis' in r && r.provenance.offlinePlan ? `${r.provenance.offlinePlan.status} objective ${r.provenance.offlinePlan.objective.toFixed(2)}` : '',
+      'kpis' in r && r.provenance.offlinePlan ? (r.provenance.offlinePlan.label ?? `${r.provenance.offlinePlan.status} objective ${r.provenance.offlinePlan.objective.toFixed(2)}`) : '',
       'kpis' in r ? (r.elapsedMs / 1000).toFixed(2) : '',
       'kpis' in r && r.cpuMs !== undefined ? (r.cpuMs / 1000).toFixed(2) : '',
       'error' in r ? `${r.error.code}: ${r.error.message}` : '',

@@ -59,7 +59,16 @@ export function runSweepTask(
       statusCounts: { ...counts },
       fallbackDecisions: (counts.timed_out ?? 0) + (counts.error ?? 0),
       messages: result.decisions.messages,
-      ...(result.offlinePlan ? { offlinePlan: { status: result.offlinePlan.status, objective: result.offlinePlan.objective, netCost: result.offlinePlan.netCost } } : {}),
+      ...(result.offlinePlan
+        ? {
+            offlinePlan: {
+              status: result.offlinePlan.status,
+              objective: result.offlinePlan.objective,
+              netCost: result.offlinePlan.netCost,
+              label: `${result.offlinePlan.label}${offline?.reusedFromCapacity !== undefined ? `; plan reused exactly from capacity ${offline.reusedFromCapacity}` : ''}`,
+            },
+          }
+        : {}),
       notes: result.notes,
     },
     elapsedMs: clock() - started,

@@ -47,10 +47,16 @@ describe('v2g sweep', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
-    const [low, high] = summary.runs as { value: number; kpis: { netCost: number }; provenance: { offlinePlan: { objective: number; status: string } } }[];
+    const [low, high] = summary.runs as { value: number; kpis: { netCost: number }; provenance: { offlinePlan: { objective: number; status: string; label: string } } }[];
     expect([low!.value, high!.value]).toEqual([300, 400]);
     expect(summary.notes.join(' ')).toMatch(/offline reference reused exactly from capacity 400 \(solved at 400\)/);
-    expect(low!.provenance.offlinePlan).toEqual(high!.provenance.offlinePlan);
+    const { label: lowLabel, ...lowPlan } = low!.provenance.offlinePlan;
+    const { label: highLabel, ...highPlan } = high!.provenance.offlinePlan;
+    expect(lowPlan).toEqual(highPlan);
+    expect(lowLabel).toBe(`${highLabel}; plan reused exactly from capacity 400`);
+    expect(highLabel).toMatch(/^offline (optimum|NOT PROVEN OPTIMAL .*bound .*gap)/);
+    const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows[0]!.bound).toBe(`seed 1: ${lowLabel}`);
     expect(readdirSync(path.join(dir, 'offline-plans'))).toEqual(['generated-demo--seed1--400.json']);
   }, 600_000);
 
