@@ -63,7 +63,8 @@ for (const capacity of capacities) {
     row = `${p.status} | ${p.cost.objective.toFixed(2)} | ${solution.bound?.toFixed(2) ?? '-'} | ${gap?.toFixed(4) ?? '-'} | ${k.energyDeliveredPct.toFixed(2)} | ${k.peakImportKw.toFixed(1)}`;
   } catch (e) {
     how = 'FAILED';
-    row = `${(e as { code?: string }).code ?? String(e)} | | | | | `;
+    const err = e as { code?: string; issues?: readonly { message: string }[] };
+    row = `${err.code ?? String(e)}: ${err.issues?.map((i) => i.message).join('; ') ?? ''} | | | | | `;
   }
   const used = process.cpuUsage(cpu);
   const cpuS = (used.user + used.system) / 1e6;
