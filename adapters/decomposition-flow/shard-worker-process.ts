@@ -8,9 +8,6 @@ import { createRedisClient } from '../store/redis-connection.ts';
 import { RedisKeys } from '../store/redis-keys.ts';
 import { startShardWorker } from './shard-worker.ts';
 
-/** The shard queue `v2g solve --shards bullmq` and `v2g shard-worker` use when none is named. */
-export const defaultShardQueue = 'decomposition-shard-0';
-
 export interface ShardWorkerProcessOptions {
   readonly redisUrl: string;
   /** V2G_REDIS_PREFIX of the deployment (the coordinator must use the same). */
