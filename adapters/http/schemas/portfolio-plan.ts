@@ -43,6 +43,12 @@ export const PortfolioPlanSchema = Type.Object({
   solves: Type.Integer({ description: 'site solves made' }),
   wallMs: Type.Integer(),
   solvedOn: Type.String({ description: 'where the site solves ran' }),
+  siteSolves: Type.Optional(Type.Object({
+    mode: Type.Union([Type.Literal('in-process'), Type.Literal('bullmq-flow')], { description: 'in-process: the coordinating worker solved every site (embedded); bullmq-flow: each round of site solves was a BullMQ flow, a child job per site, taken by any worker process (Redis)' }),
+    flows: Type.Integer({ description: 'flows run (one per round of site solves)' }),
+    childJobs: Type.Integer(),
+    byWorker: Type.Record(Type.String(), Type.Integer(), { description: 'child jobs per worker process that solved them' }),
+  }, { description: 'how the site solves ran' })),
   howMade: Type.String({ description: 'the above in one sentence' }),
   slots: Type.Array(PortfolioPlanSlotSchema),
   sites: Type.Array(PortfolioSiteShareSchema),
