@@ -19,7 +19,7 @@
  * the round rejects with V2G_ERR_SOLVE_FAILED (no worker takes site solves?). A coordinator killed mid-round
  * leaves its flow to finish unread; its problem keys expire.
  */
-import { FlowProducer, QueueEvents, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
@@ -70,13 +70,13 @@ export interface PortfolioFlowOptions {
   readonly problemTtlMs?: number;
 }
 
-/** JSON that keeps Infinity, -Infinity and NaN (BullMQ stores job data and results as JSON). */
+/** JSON that keeps Infinity, -Infinity, NaN and -0 (BullMQ stores job data and results as JSON). */
 export function encodeNumbers(value: unknown): string {
-  return JSON.stringify(value, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `#${String(x)}` : x));
+  return JSON.stringify(value, (_k, x: unknown) => (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0)) ? (Object.is(x, -0) ? '#-0' : `#${String(x)}`) : x));
 }
 
 export function decodeNumbers<T>(text: string): T {
-  return JSON.parse(text, (_k, x: unknown) => (x === '#Infinity' ? Infinity : x === '#-Infinity' ? -Infinity : x === '#NaN' ? NaN : x)) as T;
+  return JSON.parse(text, (_k, x: unknown) => (x === '#Infinity' ? Infinity : x === '#-Infinity' ? -Infinity : x === '#NaN' ? NaN : x === '#-0' ? -0 : x)) as T;
 }
 
 interface ChildData {
@@ -109,6 +109,7 @@ export class PortfolioFlow {
   private readonly clients: Redis[] = [];
   private readonly workers: Worker[] = [];
   private events: QueueEvents | undefined;
+  private siteQueue: Queue | undefined;
   private sequence = 0;
 
   constructor(private readonly options: PortfolioFlowOptions) {
@@ -158,9 +159,10 @@ export class PortfolioFlow {
       await node.job.waitUntilFinished(this.events, timeoutMs);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw serviceError('V2G_ERR_SOLVE_FAILED', /timed out|ttl/i.test(message)
-        ? `portfolio coordination round ${stepId}: not every site solve answered within ${timeoutMs} ms (is a worker process taking ${portfolioSiteQueue} jobs?)`
-        : `portfolio coordination round ${stepId}: a site solve failed: ${message}`);
+      if (/timed out|ttl/i.test(message)) {
+        throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: not every site solve answered within ${timeoutMs} ms (is a worker process taking ${portfolioSiteQueue} jobs?)`);
+      }
+      throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: a site solve failed: ${(await this.failedChildren(stepId, children)) || message}`);
     }
     const values = await node.job.getChildrenValues<string>();
     await node.job.remove().catch(this.options.onError);
@@ -173,6 +175,17 @@ export class PortfolioFlow {
     const missing = children.filter((c) => !answers[c.index]).map((c) => c.siteId);
     if (missing.length > 0) throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: no answer from the site solves of ${missing.join(', ')}`);
     return answers as SiteSolveAnswer[];
+  }
+
+  /** Why the children of a failed round failed, by site (`site "x": reason; ...`). */
+  private async failedChildren(stepId: string, children: readonly ChildPayload[]): Promise<string> {
+    this.siteQueue ??= new Queue(portfolioSiteQueue, { connection: this.options.redis, prefix: this.keys.bullPrefix });
+    const reasons: string[] = [];
+    for (const c of children) {
+      const job = await this.siteQueue.getJob(`${stepId}-s${c.index}`).catch(() => undefined);
+      if (job?.failedReason) reasons.push(`site "${c.siteId}": ${job.failedReason}`);
+    }
+    return reasons.join('; ');
   }
 
   private makeEvents(): QueueEvents {
@@ -223,6 +236,7 @@ export class PortfolioFlow {
     await Promise.all(this.workers.map((w) => w.close().catch(this.options.onError)));
     await this.events?.close().catch(this.options.onError);
     await this.producer.close().catch(this.options.onError);
+    await this.siteQueue?.close().catch(this.options.onError);
     await Promise.all(this.clients.map((c) => closeRedisClient(c)));
   }
 }
