@@ -3,8 +3,9 @@
  *
  * 1. Members: the portfolio's sites, each with its problem from now (portfolio-site-problems.ts); those that
  *    cannot take part are named in the plan (`excludedSites`).
- * 2. Dispatches: a split dispatch whose share-carrying site is gone (deleted, left the portfolio) is split
- *    again: its remaining site shares are cancelled and it becomes `pending`. Pending dispatches become
+ * 2. Dispatches: a split dispatch whose share-carrying site is gone (deleted, left the portfolio), or that a
+ *    member joined since (it carries no share: its load would come on top), is split again: its remaining site
+ *    shares are cancelled and it becomes `pending`. Pending dispatches become
  *    shared limits (portfolio-dispatch-split.ts) beside the portfolio's own (grid/portfolio-limits.ts).
  * 3. Coordination (optimizer/portfolio/coordinate.ts), warm-started from the last plan's prices. Embedded, the
  *    sites are solved in this process (`solve`); in Redis mode every round of site solves is a BullMQ flow
@@ -64,12 +65,15 @@ export interface PortfolioPlanDeps {
 
 const shareId = () => `dispatch-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
-/** Split dispatches whose share-carrying site is gone go back to `pending` (their remaining shares cancelled). */
+/** Split dispatches whose share-carrying site is gone, or that a new member joined, go back to `pending` (their remaining shares cancelled). */
 async function resplitOrphans(deps: PortfolioPlanDeps, dispatches: PortfolioDispatchRecord[], present: ReadonlySet<string>, nowUtcMs: number): Promise<PortfolioDispatchRecord[]> {
   const out: PortfolioDispatchRecord[] = [];
   for (const d of dispatches) {
     const gone = [...new Set((d.outcome?.siteDispatches ?? []).map((s) => s.siteId).filter((id) => !present.has(id)))];
-    if (d.status !== 'planned' || gone.length === 0) {
+    // A member that joined after the split carries no share: its load would come on top of the others' shares.
+    const covered = new Set((d.outcome?.slots ?? []).flatMap((s) => s.sites.map((x) => x.siteId)));
+    const joined = covered.size > 0 ? [...present].filter((id) => !covered.has(id)) : [];
+    if (d.status !== 'planned' || (gone.length === 0 && joined.length === 0)) {
       out.push(d);
       continue;
     }
@@ -78,7 +82,8 @@ async function resplitOrphans(deps: PortfolioPlanDeps, dispatches: PortfolioDisp
       if (sd && sd.status === 'active') await deps.store.putDispatch({ ...sd, status: 'cancelled', cancelledAtUtcMs: nowUtcMs }, { expectedRevision: sd.revision });
     }
     const { outcome: _old, ...rest } = d;
-    const why = `split again at ${new Date(nowUtcMs).toISOString()}: ${gone.join(', ')} no longer in the portfolio`;
+    const changes = [...(gone.length > 0 ? [`${gone.join(', ')} no longer in the portfolio`] : []), ...(joined.length > 0 ? [`${joined.join(', ')} joined the portfolio`] : [])];
+    const why = `split again at ${new Date(nowUtcMs).toISOString()}: ${changes.join('; ')}`;
     out.push(await deps.runs.putDispatch({ ...rest, status: 'pending', resplits: [...(d.resplits ?? []), why] }));
   }
   return out;
