@@ -19,6 +19,7 @@ import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerSimChargersCommand } from './sim-chargers-command.ts';
 import { registerSweepCommand } from './sweep-command.ts';
+import { registerPortfolioReplayCommand } from './portfolio-replay-command.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -105,6 +106,7 @@ export function buildProgram(
   registerRoleCommands(program, out);
   registerSimChargersCommand(program, out);
   registerSweepCommand(program, out, state);
+  registerPortfolioReplayCommand(program, out);
   return program;
 }
 

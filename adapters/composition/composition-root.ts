@@ -187,9 +187,15 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
           planBus.publish({ siteId: plan.siteId, planId: plan.id, createdAtUtcMs: plan.createdAtUtcMs });
         queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus, portfolios: backend.portfolios, portfolioRuns: portfolioPlanning.runs }));
+        // Redis: this process takes site solves of any coordination (flow children) and coordinates whole jobs.
+        const flow = portfolioPlanning.flow;
+        flow?.process(solve, config.solverPoolSize);
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
-          solvedOn: `one worker process (${backend.mode}), sites solved on its solver pool of ${config.solverPoolSize} thread(s); not a BullMQ flow`,
+          ...(flow ? { flow } : {}),
+          solvedOn: flow
+            ? `${flow.describe(config.solverPoolSize)} (${backend.mode})`
+            : `one worker process (${backend.mode}), sites solved on its solver pool of ${config.solverPoolSize} thread(s); not a BullMQ flow`,
         }));
         for (const site of await store.listSites()) await requestReplan(queue, config, site.id, 'service started');
       }
@@ -214,6 +220,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         await app.close();
         replans.close();
         await portfolioPlanning.queue.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
+        await portfolioPlanning.flow?.close();
         await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
       })();
