@@ -94,6 +94,9 @@ export interface Service {
   /** `connect`, then (worker role) takes jobs and starts warming the solver pool (in the background); then ready
    * (/health/ready 200). */
   start(): Promise<void>;
+  /** Worker role, after `start`: the solver pool's warm-up, resolved with its outcome ('warm', or why not; also
+   * in /health/ready) once it is over. Undefined without a pool or before `start`. */
+  poolWarmUp(): Promise<string> | undefined;
   /** Listens on HOST:PORT (and, gateway role, HOST:OCPP_PORT); returns the HTTP base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -157,7 +160,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     return failed ? `warm-up solve failed: ${failed.message ?? failed.status}` : 'warm';
   };
   let started = false;
-  let warming: Promise<void> | undefined;
+  let warming: Promise<string> | undefined;
   let connected: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
   let closed: Promise<void> | undefined;
@@ -183,6 +186,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     },
     demoToken,
     connect,
+    poolWarmUp: () => warming,
     async start() {
       if (started) return;
       started = true;
@@ -197,6 +201,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           warming = warmUpPool(pool).then((state) => {
             readiness.solverPool = state;
             if (state !== 'warm') logger.warn({ solverPool: state }, 'solver pool warm-up');
+            return state;
           });
         }
         const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
