@@ -156,6 +156,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     if (readiness.closing) return 'closed during warm-up';
     const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
     const plans = await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool: p, timeLimitMs: config.solveTimeLimitMs })));
+    if (readiness.closing) return 'closed during warm-up';
     const failed = plans.find((plan) => plan.status === 'error');
     return failed ? `warm-up solve failed: ${failed.message ?? failed.status}` : 'warm';
   };
@@ -200,7 +201,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           readiness.solverPool = 'warming up';
           warming = warmUpPool(pool).then((state) => {
             readiness.solverPool = state;
-            if (state !== 'warm') logger.warn({ solverPool: state }, 'solver pool warm-up');
+            if (state !== 'warm' && !readiness.closing) logger.warn({ solverPool: state }, 'solver pool warm-up');
             return state;
           });
         }
