@@ -74,13 +74,8 @@ export function withEveryBillingPeriod(inputs: ReplayInputs, assembled: Assemble
   };
 }
 
-/** Solves the whole replay at once. `clock` is the caller's (ms). Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve yields no plan of its own. */
-export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number): OfflineSolution {
-  if (solver.backend === undefined) {
-    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
-  }
-  const started = clock();
-  const notes: string[] = [];
+/** The whole replay as one problem (every session known from the start, every billing period priced). */
+export function offlineProblem(inputs: ReplayInputs): { readonly assembled: AssembledProblem; readonly problem: Problem; readonly keys: string[] } {
   const assembled = assembleProblem({
     site: inputs.site,
     horizonStart: inputs.periodStartUtcMs,
@@ -88,7 +83,17 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
     vehicles: inputs.sessions.map((s) => vehicleAtInstants(inputs, s, s.initialEnergyKwh, s.arrivalUtcMs, s.departureUtcMs)),
     signals: siteSignals(inputs, inputs.marketPrice),
   });
-  const { problem, keys } = withEveryBillingPeriod(inputs, assembled);
+  return { assembled, ...withEveryBillingPeriod(inputs, assembled) };
+}
+
+/** Solves the whole replay at once. `clock` is the caller's (ms). Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve yields no plan of its own. */
+export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number): OfflineSolution {
+  if (solver.backend === undefined) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
+  }
+  const started = clock();
+  const notes: string[] = [];
+  const { assembled, problem, keys } = offlineProblem(inputs);
   if (keys.length > 1) notes.push(`the offline solve prices the demand charge of every billing period the replay touches (${keys.join(', ')}), as the KPIs bill them`);
   // Sessions left out of this solve for covering no whole slot are stated by the replay engine in every run's notes.
   const otherDrops = assembled.droppedVehicles.filter((d) => d.reason !== 'no-whole-slot').length;

@@ -21,6 +21,7 @@ import { registerSimChargersCommand } from './sim-chargers-command.ts';
 import { registerSweepCommand } from './sweep-command.ts';
 import { registerShardWorkerCommand } from './shard-worker-command.ts';
 import { defaultShardQueue } from './shard-defaults.ts';
+import { registerPortfolioReplayCommand } from './portfolio-replay-command.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -121,6 +122,7 @@ export function buildProgram(
   registerSimChargersCommand(program, out);
   registerSweepCommand(program, out, state);
   registerShardWorkerCommand(program, out, err);
+  registerPortfolioReplayCommand(program, out);
   return program;
 }
 
