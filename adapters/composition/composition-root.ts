@@ -45,6 +45,7 @@ import { createPortfolioPlanProcessor } from '../service/portfolio-plan-worker.t
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
+import { shardedPlanSolver } from '../decomposition-flow/sharded-plan-solver.ts';
 import { createServiceBackend, type ServiceBackend } from '../service/service-backend.ts';
 import { listenOrExplain } from './port-unavailable.ts';
 
@@ -122,7 +123,14 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   });
   const portfolioPlanning = await createPortfolioBackend(config, backend, { clock, timers, processName: deps.processName ?? `v2g-${roles.join('-')}`, onError: (err) => logger.warn({ err }, 'portfolio queue') });
   const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
-  const solve: PlanSolver = deps.solve ?? ((problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
+  const threadSolve: PlanSolver = (problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) });
+  // DECOMPOSITION_SHARD_QUEUES (distributed mode): decomposed sites price their shards in `v2g shard-worker` processes.
+  const shardQueues = config.redisUrl !== undefined ? config.decompositionShardQueues : undefined;
+  const solve: PlanSolver =
+    deps.solve ??
+    (shardQueues
+      ? shardedPlanSolver({ redisUrl: config.redisUrl!, prefix: config.redisPrefix, shardQueues, timeLimitMs: config.solveTimeLimitMs, local: threadSolve, onError: (err) => logger.warn({ err }, 'decomposition shard flow') })
+      : threadSolve);
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { queue, planBus, changes } = backend;
