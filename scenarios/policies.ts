@@ -15,10 +15,12 @@ import { assembleProblem } from '../grid/problem-assembly.ts';
 import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import type { Plan, PlanStatus } from '../optimizer/plan.ts';
+import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
-import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment } from './mpc-regularisers.ts';
+import { phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
+import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
@@ -67,6 +69,12 @@ export function requireBackend(policy: PolicyName, solver: SolverSetup): LpBacke
 export interface MpcOptions {
   readonly variant: MpcVariant;
   readonly demandCharge: DemandChargeTreatment;
+  /** Expected arrivals from history before the period (arrival-forecast.ts), planned as phantom vehicles; absent = none. */
+  readonly forecast?: ArrivalForecast;
+  /** A peak (kW) the billing period is expected to reach anyway: planned as already set (free below it); absent = the carried peak only. */
+  readonly peakHintKw?: number;
+  /** How the quick-charge regulariser ranks vehicles (mpc-regularisers.ts); absent = `deadline`. */
+  readonly rank?: QuickChargeRank;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -74,7 +82,7 @@ export const mpcDemandChargeTreatment: DemandChargeTreatment = 'full';
 
 function decisionFrom(plan: Plan): Decision {
   const setpointsKw = new Map<string, number>();
-  for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
+  for (const v of plan.vehicles) if (!v.id.startsWith(phantomIdPrefix)) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
   return {
     setpointsKw,
     status: plan.status,
@@ -96,11 +104,22 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
  * the LP backend. Shared by `mpc*` (first slot applied) and `mpc-events` (plan followed until an event).
  */
 export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
-  const input = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
+  const fullHorizonEndUtcMs = atUtcMs + inputs.horizonHours * 3_600_000;
+  const carriedKw = Math.max(previousPeakKw, options.peakHintKw ?? 0);
+  const input = options.forecast
+    ? decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw, fullHorizonEndUtcMs)
+    : decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw);
   const dc = input.signals.demandCharge;
-  const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, atUtcMs + inputs.horizonHours * 3_600_000, dc.billingPeriodEndUtcMs) : 1;
+  const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  return solveWithBackend(withQuickCharge(assembled.problem, options.variant), backend, solveOptions);
+  const problem = options.forecast ? withPhantoms(assembled.problem, options.forecast, atUtcMs, inputs) : assembled.problem;
+  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank), backend, solveOptions);
+}
+
+/** `problem` (a decision from `atUtcMs`) with the forecast's phantom vehicles after the plugged ones. */
+function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: number, inputs: ReplayInputs): Problem {
+  const phantoms = phantomVehicles(forecast, { horizonStartUtcMs: atUtcMs, slotMinutes: inputs.slotMinutes, slotCount: problem.slotCount, chargeEfficiency: inputs.assumptions.chargeEfficiency });
+  return phantoms.length === 0 ? problem : { ...problem, vehicles: [...problem.vehicles, ...phantoms] };
 }
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
