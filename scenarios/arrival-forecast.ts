@@ -14,6 +14,7 @@
  */
 import type { Vehicle } from '../optimizer/problem.ts';
 import { offsetMs } from '../grid/zone.ts';
+import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw, type ReplaySession } from './replay-session.ts';
 
 const dayMs = 86_400_000;
@@ -112,6 +113,12 @@ export function learnArrivalForecast(history: readonly ReplaySession[], zone: st
       powerKw: b.power / days[b.dayClass],
     }));
   return { zone, fromUtcMs, toUtcMs, sessionCount, bins: out, energyShare: options.energyShare };
+}
+
+/** The forecast of a replay, learnt from its `arrivalHistory` (the days before its period, load-replay-inputs.ts). */
+export function forecastFromHistory(inputs: ReplayInputs, options: ForecastOptions = defaultForecastOptions): ArrivalForecast {
+  const h = inputs.arrivalHistory;
+  return learnArrivalForecast(h.sessions, inputs.site.zone, h.fromUtcMs, Math.min(h.toUtcMs, inputs.periodStartUtcMs), options);
 }
 
 /** What a phantom needs from the decision: its grid, and the planner's efficiency. */

@@ -46,9 +46,9 @@ export function laxitySlots(v: Vehicle, slotHours: number): number {
   return Math.max(0, v.departureSlot - v.arrivalSlot - busy);
 }
 
-/** `problem` with the quick-charge regulariser of `variant` on every vehicle (unchanged for `plain`), ranked by `rank`. */
-export function withQuickCharge(problem: Problem, variant: MpcVariant, rank: QuickChargeRank = 'deadline'): Problem {
-  const share = quickChargeShare[variant];
+/** `problem` with the quick-charge regulariser of `variant` (or of `shareOverride`) on every vehicle (unchanged at share 0), ranked by `rank`. */
+export function withQuickCharge(problem: Problem, variant: MpcVariant, rank: QuickChargeRank = 'deadline', shareOverride?: number): Problem {
+  const share = shareOverride ?? quickChargeShare[variant];
   if (share === 0) return problem;
   const w = quickChargeWeight(problem, share);
   const T = problem.slotCount;

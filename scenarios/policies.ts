@@ -75,6 +75,8 @@ export interface MpcOptions {
   readonly peakHintKw?: number;
   /** How the quick-charge regulariser ranks vehicles (mpc-regularisers.ts); absent = `deadline`. */
   readonly rank?: QuickChargeRank;
+  /** The quick-charge weight as a share of the mean price, instead of `variant`'s (`quickChargeShare`). */
+  readonly quickChargeShare?: number;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -113,7 +115,7 @@ export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: 
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
   const problem = options.forecast ? withPhantoms(assembled.problem, options.forecast, atUtcMs, inputs) : assembled.problem;
-  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank), backend, solveOptions);
+  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
 }
 
 /** `problem` (a decision from `atUtcMs`) with the forecast's phantom vehicles after the plugged ones. */

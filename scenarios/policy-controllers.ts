@@ -2,6 +2,7 @@
  * The controller of any rolling policy by name, from the registry of policy-names.ts (kept apart from
  * policies.ts so event-mpc.ts, which builds on policies.ts, sits in no import cycle).
  */
+import { forecastFromHistory } from './arrival-forecast.ts';
 import { eventTriggeredController } from './event-mpc.ts';
 import { baselineController, mpcController, mpcDemandChargeTreatment, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
 import { policyKind, type PolicyName } from './policy-names.ts';
@@ -13,7 +14,12 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
   const kind = policyKind(policy);
   switch (kind.kind) {
     case 'mpc':
-      return mpcController(inputs, solver, { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
+      return mpcController(
+        inputs,
+        solver,
+        { variant: kind.variant, demandCharge: mpcDemandChargeTreatment, ...(kind.forecast ? { forecast: forecastFromHistory(inputs), rank: 'laxity' as const } : {}) },
+        policy,
+      );
     case 'baseline':
       return baselineController(inputs, kind.baseline, policy);
     case 'uncontrolled':

@@ -6,8 +6,11 @@ import type { BaselineName } from '../optimizer/baselines/baseline-names.ts';
 
 /** How a policy decides (policies.ts). */
 export type PolicyKind =
-  /** Rolling-horizon LP with regularisers (mpc-regularisers.ts); `variant` picks the weights. */
-  | { readonly kind: 'mpc'; readonly variant: MpcVariant }
+  /**
+   * Rolling-horizon LP with regularisers (mpc-regularisers.ts); `variant` picks the weights; `forecast`: plans
+   * the expected arrivals learnt from the days before the period (arrival-forecast.ts), quick charge ranked by laxity.
+   */
+  | { readonly kind: 'mpc'; readonly variant: MpcVariant; readonly forecast?: true }
   /** An optimizer baseline in the same rolling loop, within the site and network limits. */
   | { readonly kind: 'baseline'; readonly baseline: BaselineName }
   /** Every plugged vehicle at its charger's full power until its target, ignoring every site limit. */
@@ -27,6 +30,10 @@ export const policyRegistry = {
   'mpc-events': { kind: { kind: 'mpc-events' }, description: 'rolling-horizon LP re-planned only on events (arrivals, departures, drift, plan age), the plan followed in between' },
   'mpc-quick': { kind: { kind: 'mpc', variant: 'quick' }, description: 'rolling-horizon LP, delivery first: energy as early as possible, then cost' },
   'mpc-plain': { kind: { kind: 'mpc', variant: 'plain' }, description: 'rolling-horizon LP, least cost only, no regulariser (ties broken by the solver)' },
+  'mpc-forecast': {
+    kind: { kind: 'mpc', variant: 'robust', forecast: true },
+    description: 'rolling-horizon LP, least cost, planning the arrivals expected from the 28 days before the period (phantom vehicles), least laxity first among ties',
+  },
   uncontrolled: { kind: { kind: 'uncontrolled' }, description: 'every vehicle at full power from arrival until its target, ignoring site limits (violations counted)' },
   fcfs: { kind: { kind: 'baseline', baseline: 'uncontrolled' }, description: 'full power within the site limit, first come first served' },
   edf: { kind: { kind: 'baseline', baseline: 'edf' }, description: 'earliest deadline first, within the site limit' },
