@@ -69,6 +69,8 @@ const variantOf = (name: string): ((i: ReplayInputs) => MpcOptions) => {
   if (hint) return (i) => ({ ...(hint[1] ? variantOf(hint[1])(i) : base), peakHintKw: Number(hint[2]) });
   const fc = /^fc([0-9.]+)(?:x([0-9]+)x([0-9]+))?$/.exec(name);
   if (fc) return (i) => ({ ...base, forecast: forecastOf(i, { arrivalBinMinutes: Number(fc[2] ?? 60), stayBinMinutes: Number(fc[3] ?? 120), energyShare: Number(fc[1]) }) });
+  const taper = /^(.+)\+taper$/.exec(name);
+  if (taper) return (i) => ({ ...variantOf(taper[1]!)(i), taperAllowance: true });
   const share = /^qs([0-9.]+):(.+)$/.exec(name);
   if (share) return (i) => ({ ...variantOf(share[2]!)(i), variant: 'quick', quickChargeShare: Number(share[1]) });
   const quick = /^q(.+)$/.exec(name);

@@ -36,10 +36,15 @@ export function quickChargeWeight(problem: Problem, share: number): number {
  */
 export type QuickChargeRank = 'deadline' | 'laxity';
 
+/** The most vehicle `v` may charge (kW): its `maxChargeKw` (largest over slots) and AC limit; Infinity when neither. */
+export function vehicleMaxChargeKw(v: Vehicle): number {
+  const fixedKw = typeof v.maxChargeKw === 'number' ? v.maxChargeKw : v.maxChargeKw === undefined ? Infinity : Math.max(0, ...v.maxChargeKw);
+  return Math.min(fixedKw, acPowerKw(v, v.acLimit?.maxCurrentA) ?? Infinity);
+}
+
 /** Slots vehicle `v` can sit idle before its departure and still reach its target at full power (>= 0). */
 export function laxitySlots(v: Vehicle, slotHours: number): number {
-  const fixedKw = typeof v.maxChargeKw === 'number' ? v.maxChargeKw : v.maxChargeKw === undefined ? Infinity : Math.max(0, ...v.maxChargeKw);
-  const maxKw = Math.min(fixedKw, acPowerKw(v, v.acLimit?.maxCurrentA) ?? Infinity);
+  const maxKw = vehicleMaxChargeKw(v);
   const neededKwh = Math.max(0, v.targetEnergyKwh - v.energyKwh);
   const perSlotKwh = (Number.isFinite(maxKw) ? maxKw : 0) * slotHours * (v.chargeEfficiency ?? 0.95);
   const busy = perSlotKwh > 0 ? Math.ceil(neededKwh / perSlotKwh - 1e-9) : 0;

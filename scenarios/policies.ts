@@ -21,6 +21,7 @@ import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.t
 import { ScenarioError } from './errors.ts';
 import { phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { withTaperAllowance } from './taper-allowance.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
@@ -77,6 +78,8 @@ export interface MpcOptions {
   readonly rank?: QuickChargeRank;
   /** The quick-charge weight as a share of the mean price, instead of `variant`'s (`quickChargeShare`). */
   readonly quickChargeShare?: number;
+  /** Plan the charge taper as an allowance on the charge limit (taper-allowance.ts); absent = no. */
+  readonly taperAllowance?: boolean;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -114,7 +117,8 @@ export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: 
   const dc = input.signals.demandCharge;
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  const problem = options.forecast ? withPhantoms(assembled.problem, options.forecast, atUtcMs, inputs) : assembled.problem;
+  const tapered = options.taperAllowance ? withTaperAllowance(assembled.problem, inputs.physics) : assembled.problem;
+  const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
   return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
 }
 
@@ -127,6 +131,11 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
   const backend = backendOf(solver, policy);
+  if (options.forecast && inputs.site.network !== undefined) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy cannot plan on a three-phase network`, [
+      { path: '/site/network', message: 'the arrival forecast plans phantom vehicles on no charger of the network; use mpc or mpc-events' },
+    ]);
+  }
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {

@@ -115,3 +115,11 @@ describe('mpc-forecast', () => {
     expect(k.limitViolationCount).toBe(0);
   });
 });
+
+describe('mpc-forecast on a three-phase network', () => {
+  it('is refused naming the network (phantoms sit on no charger of it)', () => {
+    const inputs = demoInputs();
+    const withNetwork = { ...inputs, site: { ...inputs.site, network: {} as never } };
+    expect(() => mpcController(withNetwork, { backend }, { variant: 'robust', demandCharge: 'full', forecast: forecastFromHistory(inputs) })).toThrow(/three-phase network/);
+  });
+});
