@@ -19,7 +19,7 @@ import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
-import { phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
+import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
@@ -84,6 +84,14 @@ export interface MpcOptions {
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
 export const mpcDemandChargeTreatment: DemandChargeTreatment = 'full';
+
+/**
+ * The options of `mpc-forecast` (chosen by measurement, scenarios/MPC.md): `variant`'s quick charge ranked by
+ * laxity, the arrival forecast learnt from the replay's history before its period, the taper allowance.
+ */
+export function mpcForecastOptions(inputs: ReplayInputs, variant: MpcVariant): MpcOptions {
+  return { variant, demandCharge: mpcDemandChargeTreatment, forecast: forecastFromHistory(inputs), rank: 'laxity', taperAllowance: true };
+}
 
 function decisionFrom(plan: Plan): Decision {
   const setpointsKw = new Map<string, number>();

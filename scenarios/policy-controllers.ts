@@ -2,9 +2,8 @@
  * The controller of any rolling policy by name, from the registry of policy-names.ts (kept apart from
  * policies.ts so event-mpc.ts, which builds on policies.ts, sits in no import cycle).
  */
-import { forecastFromHistory } from './arrival-forecast.ts';
 import { eventTriggeredController } from './event-mpc.ts';
-import { baselineController, mpcController, mpcDemandChargeTreatment, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
+import { baselineController, mpcController, mpcDemandChargeTreatment, mpcForecastOptions, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
 import { policyKind, type PolicyName } from './policy-names.ts';
 import { ScenarioError } from './errors.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -14,12 +13,7 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
   const kind = policyKind(policy);
   switch (kind.kind) {
     case 'mpc':
-      return mpcController(
-        inputs,
-        solver,
-        { variant: kind.variant, demandCharge: mpcDemandChargeTreatment, ...(kind.forecast ? { forecast: forecastFromHistory(inputs), rank: 'laxity' as const } : {}) },
-        policy,
-      );
+      return mpcController(inputs, solver, kind.forecast ? mpcForecastOptions(inputs, kind.variant) : { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
     case 'baseline':
       return baselineController(inputs, kind.baseline, policy);
     case 'uncontrolled':

@@ -8,7 +8,8 @@ import type { BaselineName } from '../optimizer/baselines/baseline-names.ts';
 export type PolicyKind =
   /**
    * Rolling-horizon LP with regularisers (mpc-regularisers.ts); `variant` picks the weights; `forecast`: plans
-   * the expected arrivals learnt from the days before the period (arrival-forecast.ts), quick charge ranked by laxity.
+   * the expected arrivals learnt from the days before the period (arrival-forecast.ts) and the charge taper
+   * (taper-allowance.ts), quick charge ranked by laxity (`mpcForecastOptions`, policies.ts).
    */
   | { readonly kind: 'mpc'; readonly variant: MpcVariant; readonly forecast?: true }
   /** An optimizer baseline in the same rolling loop, within the site and network limits. */
@@ -31,8 +32,8 @@ export const policyRegistry = {
   'mpc-quick': { kind: { kind: 'mpc', variant: 'quick' }, description: 'rolling-horizon LP, delivery first: energy as early as possible, then cost' },
   'mpc-plain': { kind: { kind: 'mpc', variant: 'plain' }, description: 'rolling-horizon LP, least cost only, no regulariser (ties broken by the solver)' },
   'mpc-forecast': {
-    kind: { kind: 'mpc', variant: 'robust', forecast: true },
-    description: 'rolling-horizon LP, least cost, planning the arrivals expected from the 28 days before the period (phantom vehicles), least laxity first among ties',
+    kind: { kind: 'mpc', variant: 'quick', forecast: true },
+    description: 'rolling-horizon LP planning the arrivals expected from the 28 days before the period (phantom vehicles) and the charge taper; delivery first (quick charge, least laxity first), then cost',
   },
   uncontrolled: { kind: { kind: 'uncontrolled' }, description: 'every vehicle at full power from arrival until its target, ignoring site limits (violations counted)' },
   fcfs: { kind: { kind: 'baseline', baseline: 'uncontrolled' }, description: 'full power within the site limit, first come first served' },

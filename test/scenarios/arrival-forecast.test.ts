@@ -4,7 +4,7 @@ import type { Problem } from '../../optimizer/problem.ts';
 import { forecastFromHistory, learnArrivalForecast, phantomIdPrefix, phantomVehicles } from '../../scenarios/arrival-forecast.ts';
 import { computeKpis } from '../../scenarios/kpis.ts';
 import { laxitySlots, withQuickCharge } from '../../scenarios/mpc-regularisers.ts';
-import { mpcController, type Controller } from '../../scenarios/policies.ts';
+import { mpcController, mpcForecastOptions, type Controller } from '../../scenarios/policies.ts';
 import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { arrivalHistoryDays } from '../../scenarios/replay-inputs.ts';
@@ -96,7 +96,7 @@ describe('the laxity rank of the quick-charge regulariser', () => {
 describe('mpc-forecast', () => {
   it('sets powers only for plugged sessions (never a phantom) and delivers on the demo like mpc', () => {
     const inputs = demoInputs({ period: { end: "2023-06-06T00:00:00+02:00" }, controller: { departure: "actual" } } as never);
-    const inner = mpcController(inputs, { backend }, { variant: 'robust', demandCharge: 'full', forecast: forecastFromHistory(inputs), rank: 'laxity' });
+    const inner = mpcController(inputs, { backend }, mpcForecastOptions(inputs, 'quick'));
     const seen: string[] = [];
     const spy: Controller = {
       policy: 'mpc-forecast',
