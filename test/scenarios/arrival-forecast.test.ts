@@ -113,7 +113,7 @@ describe('mpc-forecast', () => {
     const mpc = computeKpis(runReplay(inputs, 'mpc', { solver: { backend }, clock: steppingClock() }));
     expect(k.energyDeliveredPct).toBeGreaterThan(mpc.energyDeliveredPct - 2);
     expect(k.limitViolationCount).toBe(0);
-  });
+  }, 600_000);
 });
 
 describe('mpc-forecast on a three-phase network', () => {
@@ -122,4 +122,20 @@ describe('mpc-forecast on a three-phase network', () => {
     const withNetwork = { ...inputs, site: { ...inputs.site, network: {} as never } };
     expect(() => mpcController(withNetwork, { backend }, { variant: 'robust', demandCharge: 'full', forecast: forecastFromHistory(inputs) })).toThrow(/three-phase network/);
   });
+});
+
+describe('mpc-forecast knows no arrival of the period before it happens', () => {
+  it('decides the same before an instant whether or not later sessions exist (the forecast learns from before the period only)', () => {
+    const all = demoInputs({ period: { end: '2023-06-06T12:00:00+02:00' } } as never);
+    const cut = Date.parse('2023-06-06T00:00:00+02:00');
+    const early = { ...all, sessions: all.sessions.filter((s) => s.arrivalUtcMs < cut) };
+    const firstLater = Math.min(...all.sessions.filter((s) => s.arrivalUtcMs >= cut).map((s) => s.arrivalUtcMs));
+    const run = (inputs: typeof all) => runReplay(inputs, 'mpc-forecast', { solver: { backend }, clock: () => 0 });
+    const a = run(all);
+    const b = run(early);
+    const k = a.slots.startUtcMs.filter((t) => t < firstLater).length;
+    expect(k).toBeGreaterThan(90);
+    expect(b.slots.fleetChargeKw.slice(0, k)).toEqual(a.slots.fleetChargeKw.slice(0, k));
+    expect(b.slots.importKw.slice(0, k)).toEqual(a.slots.importKw.slice(0, k));
+  }, 600_000);
 });
