@@ -60,6 +60,20 @@ export function policyKind(name: PolicyName): PolicyKind {
   return policyRegistry[name].kind;
 }
 
+/** Policies that cannot plan on a three-phase network (`site.network`): `mpc-forecast` (its phantoms sit on no charger). */
+const notOnNetwork: ReadonlySet<PolicyName> = new Set(['mpc-forecast']);
+
+/** Whether policy `name` runs on a scenario with a three-phase network. */
+export function policySupportsNetwork(name: PolicyName): boolean {
+  return !notOnNetwork.has(name);
+}
+
+/**
+ * The policies `compare` and `sweep` run when none are named: every one that runs on any scenario
+ * (`mpc-forecast`, slower and not on a network, is run when named).
+ */
+export const defaultPolicyNames: readonly PolicyName[] = policyNames.filter(policySupportsNetwork);
+
 /** Whether the policy needs an LP backend (the MPC variants and offline). */
 export function policyNeedsSolver(name: PolicyName): boolean {
   const k = policyKind(name).kind;
