@@ -13,7 +13,7 @@ import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files
 import { learnArrivalForecast, type ForecastOptions } from '../scenarios/arrival-forecast.ts';
 import { computeKpis } from '../scenarios/kpis.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
-import { mpcController, type MpcOptions } from '../scenarios/policies.ts';
+import { mpcController, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
@@ -52,6 +52,8 @@ function forecastOf(inputs: ReplayInputs, options: ForecastOptions) {
 const base: MpcOptions = { variant: 'robust', demandCharge: 'full' };
 const variants: Record<string, (i: ReplayInputs) => MpcOptions> = {
   mpc: () => base,
+  /** Exactly the `mpc-forecast` policy (its history from the inputs). */
+  'mpc-forecast': (i) => mpcForecastOptions(i, 'quick'),
   'mpc-quick': () => ({ ...base, variant: 'quick' }),
   forecast: (i) => ({ ...base, forecast: forecastOf(i, { arrivalBinMinutes: 60, stayBinMinutes: 120, energyShare: 1 }) }),
   'forecast-0.5': (i) => ({ ...base, forecast: forecastOf(i, { arrivalBinMinutes: 60, stayBinMinutes: 120, energyShare: 0.5 }) }),
