@@ -9,6 +9,7 @@
  */
 import type { LpBackend, LpSolution } from './backends/lp-backend.ts';
 import { buildFormulation, type Formulation } from './formulation.ts';
+import { chooseEnergyForm, type EnergyForm } from './energy-rows.ts';
 import { withLazyNetworkRows, type NetworkSession } from './network/lazy-rows.ts';
 import type { SolverStats } from './plan.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
@@ -32,6 +33,10 @@ export class SolveRun {
   /** Objective of the cheapest candidate so far (for progress only). */
   bestObjective: number | undefined;
   timedOut = false;
+  /** How stored energy enters every model of this solve (energy-rows.ts): chosen once, so MIP starts map column for column. */
+  energyForm: EnergyForm | undefined;
+  /** Sessions of LP models in the prefix form: solved without presolve (measured faster; see energy-rows.ts). */
+  private readonly noPresolve = new WeakSet<NetworkSession>();
 
   constructor(
     readonly backend: LpBackend,
@@ -68,7 +73,8 @@ export class SolveRun {
 
   build(rp: ResolvedProblem, vehicleSlots: ReadonlySet<number>, siteSlots: ReadonlySet<number>): Formulation {
     const start = this.clock();
-    const formulation = buildFormulation(rp, { vehicleSlots, siteSlots });
+    this.energyForm ??= chooseEnergyForm(rp);
+    const formulation = buildFormulation(rp, { vehicleSlots, siteSlots }, this.energyForm);
     this.buildMs += this.clock() - start;
     this.rows = formulation.lp.numRows;
     this.columns = formulation.lp.numCols;
@@ -80,6 +86,7 @@ export class SolveRun {
     const start = this.clock();
     const session = withLazyNetworkRows(this.backend.open(formulation.lp), formulation.networkRows, formulation.lp.numRows, this.clock);
     this.buildMs += this.clock() - start;
+    if (formulation.energyForm === 'prefix' && formulation.lp.integerCount === 0) this.noPresolve.add(session);
     return session;
   }
 
@@ -100,7 +107,12 @@ export class SolveRun {
     const start = this.clock();
     let answer: LpSolution;
     try {
-      answer = session.solve({ timeLimitMs: capped ? capMs : remainingMs, mipRelGap: this.mipRelGap, ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}) });
+      answer = session.solve({
+        timeLimitMs: capped ? capMs : remainingMs,
+        mipRelGap: this.mipRelGap,
+        ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}),
+        ...(this.noPresolve.has(session) ? { presolve: false } : {}),
+      });
     } catch (error) {
       answer = { status: 'error', iterations: 0, message: `${this.backend.name} failed: ${(error as Error).message}` };
     }
@@ -123,6 +135,7 @@ export class SolveRun {
       iterations: this.iterations,
       integerColumns: this.integerColumns,
       rounds: this.rounds,
+      ...(this.energyForm !== undefined ? { energyForm: this.energyForm } : {}),
       ...(this.bound !== undefined ? { relaxationObjective: this.bound } : {}),
     };
   }
