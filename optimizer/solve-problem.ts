@@ -261,6 +261,8 @@ export interface SolveEnvironment {
   /** Monotonic ms clock that keeps the time budget; default `performance.now`. */
   readonly clock?: SolveClock;
   readonly onProgress?: SolveProgressListener;
+  /** Budget already spent before this call (ms): handing the problem to a worker thread counts against the limit. */
+  readonly alreadyElapsedMs?: number;
 }
 
 /** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
@@ -371,7 +373,7 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
  */
 export function solveWithBackend(problem: Problem, backend: LpBackend, options: SolveOptions = {}, env: SolveEnvironment = {}): Plan {
   const timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
-  const run = new SolveRun(backend, timeLimitMs, options.mipRelGap ?? solveDefaults.mipRelGap, env.clock, env.onProgress);
+  const run = new SolveRun(backend, timeLimitMs, options.mipRelGap ?? solveDefaults.mipRelGap, env.clock, env.onProgress, env.alreadyElapsedMs);
   if (options.energyForm !== undefined && options.energyForm !== 'auto') run.energyForm = options.energyForm;
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);

@@ -164,7 +164,7 @@ export class SolverPool {
       this.onFailure(slot, `solve overran its ${limitMs} ms time limit by ${this.watchdogGraceMs} ms; worker terminated`, 'timed_out');
     }, limitMs + this.watchdogGraceMs);
     slot.ready.then(
-      () => slot.worker.postMessage(task.request),
+      () => slot.worker.postMessage({ ...task.request, postedAtMs: performance.timeOrigin + performance.now() } satisfies SolveRequest),
       (error: Error) => this.onFailure(slot, `solver worker could not start: ${error.message}`, 'error'),
     );
   }

@@ -1,0 +1,35 @@
+/**
+ * What keeps a solve's one wall-clock budget when the backend cannot stop on time by itself.
+ *
+ * HiGHS checks its time limit only once its simplex iterates. Before the first iteration it sets the model
+ * up (assessment, presolve, scaling, crash, first factorisation), which nothing interrupts: measured on a
+ * generated 5,000-vehicle depot (480k columns, 956k nonzeros, HiGHS WebAssembly, load average 13-20 on 2 cores)
+ * that took 4.9-7.3 s with a 2 s limit and 34 s with a 1 s limit, and a `v2g solve` with a 20 s limit took
+ * 42 s. After the solver, the plan still has to be finished (every baseline, the validator, shortfall
+ * reasons) and sent back from the worker thread: about 1.6 s more there.
+ *
+ * Both costs scale with the model, and both slow down with the machine's load just as building the model
+ * does. So they are predicted from the time this solve took to build and open its first model (`modelMs`,
+ * on the solve's own clock: the same load, the same size):
+ *   - the backend is given the time left minus a finishing reserve, `finishReserveFactor x modelMs`;
+ *   - a fresh model is not solved at all when the time left after that reserve is below its predicted
+ *     set-up, `setupFactor x modelMs`: the solve then ends with the best plan it has (the baselines).
+ * Measured ratios (bench/RESULTS.md, issue 12 session 4): HiGHS set-up before its first iteration / (build
+ * + open) 1.7-3.6; finishing (baselines, validation, reply) / (build + open) about 0.6.
+ */
+
+/** Finishing reserve per ms of building and opening the first model. */
+export const finishReserveFactor = 0.75;
+
+/** Predicted backend set-up of a fresh model per ms of building and opening it. */
+export const setupFactor = 3;
+
+/** Time to keep back for finishing the plan (ms). */
+export function finishReserveMs(modelMs: number): number {
+  return finishReserveFactor * Math.max(0, modelMs);
+}
+
+/** Predicted time before a fresh model's solve can stop at a time limit (ms). */
+export function predictedSetupMs(modelMs: number): number {
+  return setupFactor * Math.max(0, modelMs);
+}
