@@ -4,12 +4,15 @@
  *   npm run bench:solve                      # N = 10, 50, 100, 500, 1000, 2000 x 96 slots
  *   npm run bench:solve -- --sizes 10,50 --reps 5
  *   npm run bench:solve -- --sizes 50,1000 --reps 5 --milp-sizes none --solvers highs,edf   # the issue 12 speed targets
+ *   npm run bench:solve -- --no-compare-chain          # without the energy-chain rows
  *
  * Part 1 (the LP: site limit and demand charge on, no minimum current): for each N and backend, the median
  * over --reps of end-to-end ms (the `optimize()` call: worker transfer, build, solve, plan assembly and
  * validation), build ms, solve ms, objective, gap to HiGHS, and the process's peak RSS so far. A backend is
  * dropped for larger N once one solve takes more than 120 s (javascript-lp-solver is run once per size and
  * killed by the pool's watchdog past 120 s).
+ * HiGHS runs with the default (automatic) energy form and, beside it, with the per-slot energy chain
+ * (`highs (energy chain)`, the model before issue 12's prefix rows: optimizer/energy-rows.ts).
  * Part 2 (the same depots with the 6 A minimum current on AC chargers): HiGHS with the LP repair (default)
  * and with the exact lazy MILP, showing what minimum current costs in time and how far the repair is from
  * the LP bound.
@@ -28,12 +31,15 @@ const { values } = parseArgs({
     'milp-sizes': { type: 'string', default: '10,50' },
     seed: { type: 'string', default: '1' },
     solvers: { type: 'string', default: 'highs,lp-solver,uncontrolled,alap,edf,llf,round-robin,price-greedy' },
+    /** Also solve with the per-slot energy chain (energy-rows.ts) beside the default energy form. */
+    'compare-chain': { type: 'boolean', default: true },
   },
 });
 const sizes = values.sizes!.split(',').map(Number);
 const reps = Number(values.reps);
 const milpSizes = values['milp-sizes']!.split(',').filter((s) => s !== '' && s !== 'none').map(Number);
 const seed = Number(values.seed);
+const compareChain = values['compare-chain']!;
 const dropAfterMs = 120_000;
 
 const median = (xs: number[]) => {
@@ -125,6 +131,12 @@ for (const n of sizes) {
       rounds: m.plan.stats.rounds,
       rssMb: rssMb(),
     });
+    if (solver === 'highs' && compareChain) {
+      // The same LP with the per-slot energy chain (the model before the prefix rows), beside the default.
+      console.error(`N=${n} highs (energy chain)...`);
+      const c = await measure(problem, solver, reps, pool, { energyForm: 'chain' });
+      part1.push({ n, solver: 'highs (energy chain)', endToEndMs: c.endToEndMs, cpuMs: c.cpuMs, buildMs: c.buildMs, solveMs: c.solveMs, objective: c.plan.cost.objective, status: c.plan.status, gap: `${(((c.plan.cost.objective - m.plan.cost.objective) / Math.abs(m.plan.cost.objective)) * 100).toFixed(3)} %`, rounds: c.plan.stats.rounds, rssMb: rssMb() });
+    }
   }
 }
 await jslpPool.close();
@@ -146,6 +158,11 @@ for (const n of sizes) {
     rounds: repair.plan.stats.rounds,
     rssMb: rssMb(),
   });
+  if (compareChain) {
+    console.error(`N=${n} highs with minimum current (repair, energy chain)...`);
+    const chain = await measure(problem, 'highs', reps, lpPool, { energyForm: 'chain' });
+    part2.push({ n, solver: 'highs (repair, energy chain)', ...chain, objective: chain.plan.cost.objective, status: chain.plan.status, gap: gapToBound(chain.plan), rounds: chain.plan.stats.rounds, rssMb: rssMb() });
+  }
   if (milpSizes.includes(n)) {
     console.error(`N=${n} highs with minimum current (milp)...`);
     const milp = await measure(problem, 'highs', 1, lpPool, { integerStrategy: 'milp', timeLimitMs: dropAfterMs });

@@ -22,7 +22,10 @@ export interface SolverPoolOptions {
   readonly size?: number;
   /** Retire a worker after a task once its WebAssembly heap exceeds this (bytes). Default 1 GiB. */
   readonly maxHeapBytes?: number;
-  /** Terminate a worker this long after its task's time limit (ms). Default 30 000. */
+  /**
+   * Terminate a worker this long after its task's time limit (ms); its caller then gets the best baseline,
+   * `timed_out`. Default `defaultWatchdogGraceMs`: 2 s + 10 % of the limit (30 s for a decomposed solve).
+   */
   readonly watchdogGraceMs?: number;
 }
 
@@ -48,11 +51,21 @@ const workerUrl = import.meta.url.endsWith('.ts')
   ? new URL('./worker/solve-worker.mjs', import.meta.url)
   : new URL('./worker/solve-worker.js', import.meta.url);
 
+/**
+ * How long past its time limit a solve may run before its worker is terminated (ms). Monolithic: 2 s + 10 % of
+ * the limit. The solve keeps its budget itself (solve-run.ts, budget-guard.ts); this is the backstop for what
+ * it cannot interrupt (HiGHS setting up a large model on a loaded machine), and the stated tolerance of the
+ * budget. A decomposed solve keeps its own time between iterations and would lose its incumbent: 30 s.
+ */
+export function defaultWatchdogGraceMs(timeLimitMs: number, engine: 'monolithic' | 'decomposition' = 'monolithic'): number {
+  return engine === 'decomposition' ? 30_000 : 2_000 + 0.1 * timeLimitMs;
+}
+
 /** Worker threads that run LP-backend solves off the caller's event loop; `close()` ends them. */
 export class SolverPool {
   private readonly size: number;
   private readonly maxHeapBytes: number;
-  private readonly watchdogGraceMs: number;
+  private readonly watchdogGraceMs: number | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
@@ -63,7 +76,7 @@ export class SolverPool {
   constructor(options: SolverPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(2, availableParallelism()));
     this.maxHeapBytes = options.maxHeapBytes ?? 1024 ** 3;
-    this.watchdogGraceMs = options.watchdogGraceMs ?? 30_000;
+    this.watchdogGraceMs = options.watchdogGraceMs;
   }
 
   /**
@@ -160,9 +173,10 @@ export class SolverPool {
     slot.task = task;
     slot.worker.ref();
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
+    const graceMs = this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic');
     slot.timer = setTimeout(() => {
-      this.onFailure(slot, `solve overran its ${limitMs} ms time limit by ${this.watchdogGraceMs} ms; worker terminated`, 'timed_out');
-    }, limitMs + this.watchdogGraceMs);
+      this.onFailure(slot, `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`, 'timed_out');
+    }, limitMs + graceMs);
     slot.ready.then(
       () => slot.worker.postMessage({ ...task.request, postedAtMs: performance.timeOrigin + performance.now() } satisfies SolveRequest),
       (error: Error) => this.onFailure(slot, `solver worker could not start: ${error.message}`, 'error'),
