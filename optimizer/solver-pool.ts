@@ -40,6 +40,10 @@ interface Slot {
   readonly ready: Promise<ReadyMessage>;
   task?: Task;
   timer?: NodeJS.Timeout;
+  /** Fires at the task's time limit: prepares the watchdog's plan, so the watchdog returns it at once. */
+  prepareTimer?: NodeJS.Timeout;
+  /** The watchdog's plan for the running task, prepared once its time limit passed. */
+  prepared?: Plan;
   retired: boolean;
 }
 
@@ -174,8 +178,14 @@ export class SolverPool {
     slot.worker.ref();
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
     const graceMs = this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic');
+    const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
+    // Past the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
+    // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.
+    if (graceMs > 0) slot.prepareTimer = setTimeout(() => (slot.prepared = this.failurePlan(task, overran, 'timed_out')), limitMs);
     slot.timer = setTimeout(() => {
-      this.onFailure(slot, `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`, 'timed_out');
+      const prepared = slot.prepared;
+      if (prepared) this.onFailure(slot, overran, 'timed_out', prepared);
+      else this.onFailure(slot, overran, 'timed_out');
     }, limitMs + graceMs);
     slot.ready.then(
       () => slot.worker.postMessage({ ...task.request, postedAtMs: performance.timeOrigin + performance.now() } satisfies SolveRequest),
@@ -187,7 +197,10 @@ export class SolverPool {
     const task = slot.task;
     slot.task = undefined;
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.prepareTimer) clearTimeout(slot.prepareTimer);
     slot.timer = undefined;
+    slot.prepareTimer = undefined;
+    slot.prepared = undefined;
     if (!slot.retired) slot.worker.unref();
     return task;
   }
@@ -209,11 +222,11 @@ export class SolverPool {
     this.dispatch();
   }
 
-  private onFailure(slot: Slot, message: string, status: 'error' | 'timed_out'): void {
+  private onFailure(slot: Slot, message: string, status: 'error' | 'timed_out', prepared?: Plan): void {
     if (slot.retired) return;
     const task = this.finish(slot);
     this.retire(slot);
-    if (task) task.resolve(this.failurePlan(task, message, status));
+    if (task) task.resolve(prepared ?? this.failurePlan(task, message, status));
     if (!this.closed) this.dispatch();
   }
 
