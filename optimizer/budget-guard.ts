@@ -33,3 +33,18 @@ export function finishReserveMs(modelMs: number): number {
 export function predictedSetupMs(modelMs: number): number {
   return setupFactor * Math.max(0, modelMs);
 }
+
+/**
+ * The fallback plan a pool returns when it terminates an overrunning worker (every baseline, validated) costs
+ * about this much per plugged vehicle-slot on a loaded machine (ms): 4.0-5.7 s for a generated 5,000-vehicle
+ * depot (176k vehicle-slots) at load average 28 on 2 cores.
+ */
+export const fallbackMsPerVehicleSlot = 0.03;
+
+/**
+ * When (ms after dispatch) a pool starts preparing that fallback for a task with `timeLimitMs`: twice its
+ * predicted cost before the limit, so it is ready when the watchdog fires (never before dispatch).
+ */
+export function fallbackPrepareAtMs(timeLimitMs: number, vehicleSlots: number): number {
+  return Math.max(0, timeLimitMs - 2 * fallbackMsPerVehicleSlot * vehicleSlots);
+}

@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { Plan } from './plan.ts';
 import type { Problem } from './problem.ts';
 import { assertFitsHighsHeap } from './memory-estimate.ts';
+import { fallbackPrepareAtMs } from './budget-guard.ts';
+import { pluggedVehicleSlots } from './engine.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
@@ -40,9 +42,9 @@ interface Slot {
   readonly ready: Promise<ReadyMessage>;
   task?: Task;
   timer?: NodeJS.Timeout;
-  /** Fires at the task's time limit: prepares the watchdog's plan, so the watchdog returns it at once. */
+  /** Fires shortly before the task's time limit (budget-guard.ts): prepares the watchdog's plan, so the watchdog returns it at once. */
   prepareTimer?: NodeJS.Timeout;
-  /** The watchdog's plan for the running task, prepared once its time limit passed. */
+  /** The watchdog's plan for the running task, once prepared. */
   prepared?: Plan;
   retired: boolean;
 }
@@ -179,9 +181,12 @@ export class SolverPool {
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
     const graceMs = this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic');
     const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
-    // Past the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
+    // Near the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
     // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.
-    if (graceMs > 0) slot.prepareTimer = setTimeout(() => (slot.prepared = this.failurePlan(task, overran, 'timed_out')), limitMs);
+    if (graceMs > 0) {
+      const prepareAtMs = fallbackPrepareAtMs(limitMs, pluggedVehicleSlots(task.request.problem));
+      slot.prepareTimer = setTimeout(() => (slot.prepared = this.failurePlan(task, overran, 'timed_out')), prepareAtMs);
+    }
     slot.timer = setTimeout(() => {
       const prepared = slot.prepared;
       if (prepared) this.onFailure(slot, overran, 'timed_out', prepared);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
-import { finishReserveFactor, finishReserveMs, predictedSetupMs, setupFactor } from '../../optimizer/budget-guard.ts';
+import { fallbackMsPerVehicleSlot, fallbackPrepareAtMs, finishReserveFactor, finishReserveMs, predictedSetupMs, setupFactor } from '../../optimizer/budget-guard.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { expectGoodPlan } from './solve-helpers.ts';
@@ -54,6 +54,11 @@ describe('budget guard', () => {
     expect(finishReserveMs(200)).toBe(finishReserveFactor * 200);
     expect(predictedSetupMs(200)).toBe(setupFactor * 200);
     expect(finishReserveMs(-1)).toBe(0);
+  });
+
+  it('a pool prepares its watchdog fallback twice its predicted cost before the limit, never before dispatch', () => {
+    expect(fallbackPrepareAtMs(20_000, 100_000)).toBeCloseTo(20_000 - 2 * fallbackMsPerVehicleSlot * 100_000, 9);
+    expect(fallbackPrepareAtMs(1_000, 1_000_000)).toBe(0);
   });
 
   it('every backend call gets the time left less the finishing reserve', () => {
