@@ -7,6 +7,7 @@
 import type { ServiceContext } from '../service/context.ts';
 import type { PlanRecord, SiteRecord } from '../store/records.ts';
 import { dispatchView } from '../http/views/dispatch-view.ts';
+import { dispatchSummary } from './dispatch-summary.ts';
 import { chargePointsOf, siteDeliveryView } from '../http/views/delivery-view.ts';
 import { flexibilityView } from '../http/views/flexibility-view.ts';
 import { planView } from '../http/views/plan-view.ts';
@@ -136,7 +137,7 @@ export async function sitePageView(ctx: ServiceContext, site: SiteRecord) {
     vehicles: vehicleRows(site, sessions, record),
     delivery: siteDeliveryView(site, statuses, state.currentPlanId),
     dispatches: dispatches
-      .map((d) => dispatchView(d, zone, now))
+      .map((d) => dispatchSummary(dispatchView(d, zone, now)))
       .reverse(),
     flexibility: record ? flexibilityView(record) : null,
     cost: record ? costComparison(record) : null,

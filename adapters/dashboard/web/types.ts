@@ -9,11 +9,12 @@ import type { dispatchView } from '../../http/views/dispatch-view.ts';
 import type { flexibilityView } from '../../http/views/flexibility-view.ts';
 import type { planView } from '../../http/views/plan-view.ts';
 import type { CostComparison } from '../cost-comparison.ts';
+import type { DispatchSummary } from '../dispatch-summary.ts';
 import type { PortfolioSummary } from '../portfolio-summary.ts';
 import type { ReplanDiff } from '../replan-diff.ts';
 import type { VehicleRow } from '../vehicle-timeline.ts';
 
-export type { CostComparison, PortfolioSummary, ReplanDiff, VehicleRow };
+export type { CostComparison, DispatchSummary, PortfolioSummary, ReplanDiff, VehicleRow };
 
 /** The plan in force as the API shows it, without its per-vehicle arrays (the vehicle rows carry them). */
 export type PlanView = Omit<ReturnType<typeof planView>, 'vehicles'>;
@@ -93,7 +94,7 @@ export interface SitePage {
   readonly billingPeak: { readonly peakImportKw: number; readonly demandChargePerKw: number | null; readonly previousPeakKw: number | null; readonly meaning: string } | null;
   readonly vehicles: readonly VehicleRow[];
   readonly delivery: { readonly summary: DeliverySummary; readonly chargers: readonly ChargerDelivery[] };
-  readonly dispatches: readonly Dispatch[];
+  readonly dispatches: readonly DispatchSummary[];
   readonly flexibility: { readonly explanation: string; readonly slots: readonly FlexSlot[] } | null;
   readonly cost: CostComparison | null;
   readonly lastReplan: ReplanDiff | null;

@@ -128,6 +128,23 @@ describe('dashboard views', () => {
     expect(page.lastReplan.vehiclesAdded).toEqual(['v3']);
     expect(page.lastReplan.shortfallKwhChange).toBeGreaterThan(0);
   });
+  it('site page: a dispatch shows its fulfilment and message, not the per-slot rows the API keeps for it', async () => {
+    const payload = { kind: 'import-limit', powerKw: 20, start: new Date(t0).toISOString(), end: new Date(t0 + 3_600_000).toISOString() };
+    const posted = await h.request('admin', { method: 'POST', url: '/v1/sites/depot-1/dispatches', payload });
+    expect(posted.statusCode).toBe(201);
+    await h.settle();
+    const id = posted.json().id;
+    const api = (await h.request('read', { method: 'GET', url: `/v1/sites/depot-1/dispatches/${id}` })).json();
+    expect(api.acknowledgement.state).toBe('acknowledged');
+    expect(api.acknowledgement.slots.length).toBeGreaterThan(0);
+    const page = (await h.request('read', { method: 'GET', url: '/v1/dashboard/sites/depot-1' })).json();
+    const row = page.dispatches.find((d: { id: string }) => d.id === id);
+    const { slots: _slots, ...withoutSlots } = api.acknowledgement;
+    expect(row.acknowledgement).toEqual(withoutSlots);
+    expect(row.acknowledgement.slots).toBeUndefined();
+    expect((await h.request('admin', { method: 'DELETE', url: `/v1/sites/depot-1/dispatches/${id}` })).statusCode).toBeLessThan(300);
+    await h.settle();
+  });
 });
 
 describe('event stream', () => {
