@@ -15,12 +15,30 @@
  * repair, the MILP, plan assembly) reads either alike.
  */
 import type { LinearProgramBuilder } from './linear-program.ts';
+import type { Problem } from './problem.ts';
 import type { ResolvedProblem, ResolvedVehicle } from './resolved-problem.ts';
 
 export type EnergyForm = 'chain' | 'prefix';
 
 /** The prefix form is used while its nonzeros stay at or below this (1,000 generated vehicles x 96 slots: about 1.2 M). */
 export const maxPrefixNonzeros = 2_000_000;
+
+/** ... and while the plugged vehicle-slots stay at or below this (about 2,800 generated vehicles; memory-estimate.ts relies on it). */
+export const maxPrefixVehicleSlots = 100_000;
+
+/**
+ * An upper bound on the prefix form's energy nonzeros from the raw problem (no resolving): every slot's row
+ * present, over every column a vehicle could have (charge, and discharge with V2G).
+ */
+export function prefixNonzerosBound(problem: Problem): number {
+  let total = 0;
+  for (const v of problem.vehicles) {
+    const stay = Math.max(0, Math.min(v.departureSlot, problem.slotCount) - v.arrivalSlot);
+    const perSlot = v.v2gAllowed ? 2 : 1;
+    total += (perSlot * stay * (stay + 1)) / 2 + perSlot * stay + 1;
+  }
+  return total;
+}
 
 /** A bound counts as able to bind when the reachable energy passes it by more than this (kWh). */
 const reachToleranceKwh = 1e-9;
@@ -58,8 +76,11 @@ export function prefixNonzeros(rp: ResolvedProblem): number {
   return total;
 }
 
-/** The prefix form while its nonzeros fit `maxPrefixNonzeros`, else the chain. */
+/** The prefix form while its vehicle-slots and nonzeros fit `maxPrefixVehicleSlots` and `maxPrefixNonzeros`, else the chain. */
 export function chooseEnergyForm(rp: ResolvedProblem): EnergyForm {
+  let vehicleSlots = 0;
+  for (const v of rp.vehicles) vehicleSlots += Math.max(0, v.endSlot - v.arrivalSlot);
+  if (vehicleSlots > maxPrefixVehicleSlots) return 'chain';
   return prefixNonzeros(rp) <= maxPrefixNonzeros ? 'prefix' : 'chain';
 }
 
@@ -107,12 +128,25 @@ function addPrefixRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: Resolved
   const e0 = v.initialEnergyKwh;
   const chargeGain = dt * v.chargeEfficiency;
   const dischargeLoss = -dt / v.dischargeEfficiency;
-  const prefix = (last: number) => {
-    for (let t = v.arrivalSlot; t <= last; t++) {
-      if (c[t]! >= 0) b.entry(c[t]!, chargeGain);
-      if (x[t]! >= 0) b.entry(x[t]!, dischargeLoss);
+  // The stay's entries in slot order, and where each slot's end, so a prefix row is one bulk copy.
+  const stay = Math.max(0, v.endSlot - v.arrivalSlot);
+  const cols = new Int32Array(2 * stay);
+  const values = new Float64Array(2 * stay);
+  const endOf = new Int32Array(stay);
+  let n = 0;
+  for (let k = 0; k < stay; k++) {
+    const t = v.arrivalSlot + k;
+    if (c[t]! >= 0 && chargeGain !== 0) {
+      cols[n] = c[t]!;
+      values[n++] = chargeGain;
     }
-  };
+    if (x[t]! >= 0 && dischargeLoss !== 0) {
+      cols[n] = x[t]!;
+      values[n++] = dischargeLoss;
+    }
+    endOf[k] = n;
+  }
+  const prefix = (last: number) => b.entries(cols, values, endOf[last - v.arrivalSlot]!);
   const { cap, floor } = bindingSides(v, dt);
   const hasTarget = v.requiredEnergyKwh > v.floorEnergyKwh;
   // With a target at most the capacity, "energy + shortfall in [required, capacity]" holds both the target and

@@ -79,7 +79,7 @@ describe('budget guard', () => {
     expectGoodPlan(depot, plan, ['timed_out']);
     expect(plan.origin?.source).toBe('baseline');
     expect(plan.origin?.elapsedMs).toBeLessThanOrEqual(1000);
-    expect(plan.message).toMatch(/not started: the model's predicted set-up \(900 ms\) does not fit the 475 ms left/);
+    expect(plan.message).toMatch(/not started: the model's predicted set-up \(600 ms\) does not fit the 550 ms left/);
   });
 
   it('time spent before the solve (handing it to a worker) counts against the budget', () => {
