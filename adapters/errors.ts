@@ -55,6 +55,8 @@ export const serviceErrorCodes = {
   V2G_ERR_AUTH_THROTTLED: { status: 429, title: 'Too many failed credential checks from this address or for this identity; wait for Retry-After', retryable: true },
   V2G_ERR_INTERNAL: { status: 500, title: 'Internal error', retryable: true },
   V2G_ERR_SOLVE_FAILED: { status: 503, title: 'The solver failed; the last good plan stays in force', retryable: true },
+  /** A decomposition shard worker process was lost mid-solve (adapters/decomposition-flow/flow-executor.ts); the solve failed. */
+  V2G_ERR_DECOMPOSITION_SHARD_LOST: { status: 503, title: 'A decomposition shard worker was lost mid-solve; the solve failed', retryable: true },
   V2G_ERR_NOT_READY: { status: 503, title: 'The service is not ready', retryable: true },
   /** Redis (store or queue) cannot serve now; thrown as StoreUnavailableError (adapters/store/redis-errors.ts). */
   V2G_ERR_STORE_UNAVAILABLE: { status: 503, title: 'The store or the job queue is unavailable', retryable: true },

@@ -1,13 +1,14 @@
 /**
  * Price decomposition against plain HiGHS on the same generated depots, in one run.
  *
- *   npm run bench:decomposition                                  # N = 1000, 10000, 20000; HiGHS up to 2000
- *   npm run bench:decomposition -- --sizes 10000 --highs-max 10000 --reps 3
+ *   npm run bench:decomposition                                  # N = 1000, 10000, 20000; HiGHS wherever it fits
+ *   npm run bench:decomposition -- --sizes 10000 --highs-max 2000 --reps 3
  *
  * For each N (96 slots, site import limit and demand charge on, no minimum current: the pure LP, so the
  * exact optimum is HiGHS's objective): our engine (optimizer/decomposition/, pricing on worker threads from
  * 2,000 vehicles, coordinator --step-rule: columns (default), bundle or polyak; gap target --gap) - wall ms, iterations, certified bound, plan objective, stated gap, peak
- * RSS - then HiGHS (monolithic LP, the same problem) where N <= --highs-max, and the true distances of the
+ * RSS - then HiGHS (monolithic LP, the same problem) where N <= --highs-max (default: every N) and the memory
+ * estimator lets it run (optimizer/memory-estimate.ts; a refused N prints the refusal as its HiGHS row), and the true distances of the
  * bound and the plan to its optimum. Then a rolling re-plan: one vehicle's target raised by 5 kWh, solved
  * cold and warm-started from the first solve's prices. Medians over --reps.
  */
@@ -22,11 +23,12 @@ import type { Plan } from '../optimizer/plan.ts';
 import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend } from '../optimizer/solve-problem.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
+import { assertFitsHighsHeap } from '../optimizer/memory-estimate.ts';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000,20000' },
-    'highs-max': { type: 'string', default: '2000' },
+    'highs-max': { type: 'string', default: 'Infinity' },
     reps: { type: 'string', default: '1' },
     gap: { type: 'string', default: '0.001' },
     'time-limit': { type: 'string', default: '120000' },
@@ -92,8 +94,17 @@ for (const n of sizes) {
   const bound = d.plan.stats.relaxationObjective!;
   let lp: number | undefined;
   let highsRow: string | undefined;
-  if (n <= highsMax) {
+  let refused: string | undefined;
+  try {
+    assertFitsHighsHeap(problem);
+  } catch (error) {
+    refused = (error as Error).message;
+  }
+  if (n <= highsMax && refused) {
+    highsRow = `| ${n} | HiGHS (monolithic LP) | - | - | - | - | - | - | - | - | not run: refused by the memory estimator (${refused}) | - |`;
+  } else if (n <= highsMax) {
     const times: number[] = [];
+    const cpuStart = process.cpuUsage();
     let h: Plan | undefined;
     for (let r = 0; r < reps; r++) {
       const start = performance.now();
@@ -101,7 +112,8 @@ for (const n of sizes) {
       times.push(performance.now() - start);
     }
     lp = h!.stats.relaxationObjective;
-    highsRow = `| ${n} | HiGHS (monolithic LP) | ${median(times).toFixed(0)} | - | ${h!.stats.iterations} | ${h!.cost.objective.toFixed(2)} | ${lp?.toFixed(2) ?? '-'} | - | - | - | ${h!.status} | ${rssMb()} |`;
+    const used = process.cpuUsage(cpuStart);
+    highsRow = `| ${n} | HiGHS (monolithic LP) | ${median(times).toFixed(0)} | ${((used.user + used.system) / 1000 / reps).toFixed(0)} | ${h!.stats.iterations} | ${h!.cost.objective.toFixed(2)} | ${lp?.toFixed(2) ?? '-'} | - | - | - | ${h!.status} | ${rssMb()} |`;
   }
   const below = lp === undefined ? '-' : pct((lp - bound) / Math.abs(lp));
   const above = lp === undefined ? '-' : pct((d.plan.cost.objective - lp) / Math.abs(lp));

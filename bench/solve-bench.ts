@@ -4,17 +4,20 @@
  *   npm run bench:solve                      # N = 10, 50, 100, 500, 1000, 2000 x 96 slots
  *   npm run bench:solve -- --sizes 10,50 --reps 5
  *   npm run bench:solve -- --sizes 50,1000 --reps 5 --milp-sizes none --solvers highs,edf   # the issue 12 speed targets
- *   npm run bench:solve -- --no-compare-chain          # without the energy-chain rows
  *
  * Part 1 (the LP: site limit and demand charge on, no minimum current): for each N and backend, the median
  * over --reps of end-to-end ms (the `optimize()` call: worker transfer, build, solve, plan assembly and
  * validation), build ms, solve ms, objective, gap to HiGHS, and the process's peak RSS so far. A backend is
  * dropped for larger N once one solve takes more than 120 s (javascript-lp-solver is run once per size and
  * killed by the pool's watchdog past 120 s).
- * HiGHS runs with the default (automatic) energy form and, beside it, with the per-slot energy chain
- * (`highs (energy chain)`, the model before issue 12's prefix rows: optimizer/energy-rows.ts).
- * Part 2 (the same depots with the 6 A minimum current on AC chargers): HiGHS with the LP repair (default)
- * and with the exact lazy MILP, showing what minimum current costs in time and how far the repair is from
+ * `highs` is plain monolithic HiGHS (engine `monolithic`, time limit 600 s: the reference, never dropped); where the
+ * memory estimator refuses it (optimizer/memory-estimate.ts: 20,000 vehicles and more) its row says so with the
+ * estimate. `decomposition` is our price decomposition (engine `decomposition`) on the same depot, run from
+ * --decomposition-from vehicles (default 1000); its gap column is against plain HiGHS's objective.
+ * With --compare-chain (default on) HiGHS also runs with the per-slot energy chain beside the default energy form
+ * (`energy chain`: the model before issue 12's prefix rows, optimizer/energy-rows.ts).
+ * Part 2 (the same depots with the 6 A minimum current on AC chargers): HiGHS with the LP repair (default),
+ * our decomposition (from --decomposition-from) and the exact lazy MILP, showing what minimum current costs in time and how far the repair is from
  * the LP bound.
  */
 import { parseArgs } from 'node:util';
@@ -23,6 +26,7 @@ import type { Plan } from '../optimizer/plan.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
 import type { SolveOptions } from '../optimizer/solve-problem.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
+import { assertFitsHighsHeap } from '../optimizer/memory-estimate.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +34,9 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     'milp-sizes': { type: 'string', default: '10,50' },
     seed: { type: 'string', default: '1' },
-    solvers: { type: 'string', default: 'highs,lp-solver,uncontrolled,alap,edf,llf,round-robin,price-greedy' },
-    /** Also solve with the per-slot energy chain (energy-rows.ts) beside the default energy form. */
+    solvers: { type: 'string', default: 'highs,decomposition,lp-solver,uncontrolled,alap,edf,llf,round-robin,price-greedy' },
+    'decomposition-from': { type: 'string', default: '1000' },
+    /** Also solve with the per-slot energy chain (optimizer/energy-rows.ts) beside the default energy form. */
     'compare-chain': { type: 'boolean', default: true },
   },
 });
@@ -65,7 +70,7 @@ interface Row {
   note?: string;
 }
 
-async function measure(problem: ReturnType<typeof generateDepot>, solver: SolverName, runs: number, pool: SolverPool, options: SolveOptions = {}) {
+async function measure(problem: ReturnType<typeof generateDepot>, solver: SolverName, runs: number, pool: SolverPool, options: SolveOptions & { engine?: 'monolithic' | 'decomposition' } = {}) {
   const times: number[] = [];
   const cpus: number[] = [];
   const builds: number[] = [];
@@ -84,6 +89,9 @@ async function measure(problem: ReturnType<typeof generateDepot>, solver: Solver
   return { plan: plan!, endToEndMs: median(times), cpuMs: median(cpus), buildMs: median(builds), solveMs: median(solves) };
 }
 
+/** A number for the table; '-' where there is none (a refused or dropped run). */
+const num = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+
 function table(title: string, rows: Row[]): string {
   const lines = [
     `### ${title}`,
@@ -93,7 +101,7 @@ function table(title: string, rows: Row[]): string {
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.n} | ${r.solver} | ${r.endToEndMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.buildMs.toFixed(0)} | ${r.solveMs.toFixed(0)} | ${r.objective.toFixed(4)} | ${r.status}${r.note ? ` (${r.note})` : ''} | ${r.gap} | ${r.rounds} | ${r.rssMb} |`,
+      `| ${r.n} | ${r.solver} | ${num(r.endToEndMs, 0)} | ${num(r.cpuMs, 0)} | ${num(r.buildMs, 0)} | ${num(r.solveMs, 0)} | ${num(r.objective, 4)} | ${r.status}${r.note ? ` (${r.note})` : ''} | ${r.gap} | ${r.rounds} | ${r.rssMb} |`,
     );
   }
   return lines.join('\n');
@@ -105,37 +113,60 @@ console.error(`warming up HiGHS...`);
 await lpPool.warmUp();
 const part1: Row[] = [];
 const dropped = new Set<string>();
-const solvers = values.solvers!.split(',') as SolverName[];
+const solvers = values.solvers!.split(',') as (SolverName | 'decomposition')[];
+const decompositionFrom = Number(values['decomposition-from']);
 for (const n of sizes) {
   const problem = generateDepot({ vehicles: n, seed, minimumCurrent: false });
   let highsObjective = NaN;
-  for (const solver of solvers) {
-    if (dropped.has(solver)) continue;
-    console.error(`N=${n} ${solver}...`);
+  for (const name of solvers) {
+    if (dropped.has(name)) continue;
+    if (name === 'decomposition' && n < decompositionFrom) continue;
+    if (name === 'highs') {
+      try {
+        assertFitsHighsHeap(problem);
+      } catch (error) {
+        const reason = (error as Error).message;
+        console.error(`N=${n} highs: refused (${reason})`);
+        part1.push({ n, solver: 'highs (plain, monolithic)', endToEndMs: NaN, cpuMs: NaN, buildMs: NaN, solveMs: NaN, objective: NaN, status: 'not run: refused by the memory estimator', note: reason, gap: '-', rounds: 0, rssMb: rssMb() });
+        continue;
+      }
+    }
+    console.error(`N=${n} ${name}...`);
+    const solver: SolverName = name === 'decomposition' ? 'highs' : name;
     const isJslp = solver === 'lp-solver';
     const pool = isJslp ? jslpPool : lpPool;
-    const m = await measure(problem, solver, isJslp ? 1 : reps, pool, isJslp ? { timeLimitMs: dropAfterMs } : {});
-    if (solver === 'highs') highsObjective = m.plan.cost.objective;
-    const overran = m.endToEndMs > dropAfterMs || m.plan.status === 'timed_out';
-    if (overran) dropped.add(solver);
+    const options: SolveOptions & { engine?: 'monolithic' | 'decomposition' } = isJslp
+      ? { timeLimitMs: dropAfterMs }
+      : name === 'highs'
+        ? { engine: 'monolithic', timeLimitMs: 600_000 }
+        : name === 'decomposition'
+          ? { engine: 'decomposition', timeLimitMs: dropAfterMs }
+          : {};
+    const m = await measure(problem, solver, isJslp ? 1 : reps, pool, options);
+    if (name === 'highs') highsObjective = m.plan.cost.objective;
+    // Plain HiGHS is the reference: shown however long it takes (600 s limit), never dropped.
+    const overran = name !== 'highs' && (m.endToEndMs > dropAfterMs || m.plan.status === 'timed_out');
+    const reference = Number.isFinite(highsObjective) && name !== 'highs';
+    if (overran) dropped.add(name);
     part1.push({
       n,
-      solver,
+      solver: name === 'highs' ? 'highs (plain, monolithic)' : name,
       endToEndMs: m.endToEndMs,
       cpuMs: m.cpuMs,
       buildMs: m.buildMs,
       solveMs: m.solveMs,
       objective: overran ? NaN : m.plan.cost.objective,
       status: overran ? 'dropped: > 120 s' : m.plan.status,
-      gap: overran || solver === 'highs' ? (solver === 'highs' ? '0' : '-') : `${(((m.plan.cost.objective - highsObjective) / Math.abs(highsObjective)) * 100).toFixed(3)} %`,
+      gap: name === 'highs' ? '0' : overran || !reference ? '-' : `${(((m.plan.cost.objective - highsObjective) / Math.abs(highsObjective)) * 100).toFixed(3)} %`,
+      ...(name === 'decomposition' && m.plan.origin?.gapPct !== undefined ? { note: `certified gap ${m.plan.origin.gapPct.toFixed(3)} %` } : {}),
       rounds: m.plan.stats.rounds,
       rssMb: rssMb(),
     });
-    if (solver === 'highs' && compareChain) {
-      // The same LP with the per-slot energy chain (the model before the prefix rows), beside the default.
+    if (name === 'highs' && compareChain) {
+      // The same LP with the per-slot energy chain (the model before issue 12's prefix rows), beside the default.
       console.error(`N=${n} highs (energy chain)...`);
-      const c = await measure(problem, solver, reps, pool, { energyForm: 'chain' });
-      part1.push({ n, solver: 'highs (energy chain)', endToEndMs: c.endToEndMs, cpuMs: c.cpuMs, buildMs: c.buildMs, solveMs: c.solveMs, objective: c.plan.cost.objective, status: c.plan.status, gap: `${(((c.plan.cost.objective - m.plan.cost.objective) / Math.abs(m.plan.cost.objective)) * 100).toFixed(3)} %`, rounds: c.plan.stats.rounds, rssMb: rssMb() });
+      const c = await measure(problem, 'highs', reps, pool, { ...options, energyForm: 'chain' });
+      part1.push({ n, solver: 'highs (plain, energy chain)', endToEndMs: c.endToEndMs, cpuMs: c.cpuMs, buildMs: c.buildMs, solveMs: c.solveMs, objective: c.plan.cost.objective, status: c.plan.status, gap: `${(((c.plan.cost.objective - m.plan.cost.objective) / Math.abs(m.plan.cost.objective)) * 100).toFixed(3)} %`, rounds: c.plan.stats.rounds, rssMb: rssMb() });
     }
   }
 }
@@ -144,24 +175,53 @@ await jslpPool.close();
 const part2: Row[] = [];
 for (const n of sizes) {
   const problem = generateDepot({ vehicles: n, seed, minimumCurrent: true });
-  console.error(`N=${n} highs with minimum current (repair)...`);
-  const repair = await measure(problem, 'highs', reps, lpPool);
-  const bound = repair.plan.stats.relaxationObjective ?? repair.plan.cost.objective;
-  const gapToBound = (p: Plan) => `${(((p.cost.objective - bound) / Math.abs(bound)) * 100).toFixed(4)} % to LP bound`;
-  part2.push({
-    n,
-    solver: 'highs (repair)',
-    ...repair,
-    objective: repair.plan.cost.objective,
-    status: repair.plan.status,
-    gap: gapToBound(repair.plan),
-    rounds: repair.plan.stats.rounds,
-    rssMb: rssMb(),
-  });
-  if (compareChain) {
-    console.error(`N=${n} highs with minimum current (repair, energy chain)...`);
-    const chain = await measure(problem, 'highs', reps, lpPool, { energyForm: 'chain' });
-    part2.push({ n, solver: 'highs (repair, energy chain)', ...chain, objective: chain.plan.cost.objective, status: chain.plan.status, gap: gapToBound(chain.plan), rounds: chain.plan.stats.rounds, rssMb: rssMb() });
+  let refusal: string | undefined;
+  try {
+    assertFitsHighsHeap(problem);
+  } catch (error) {
+    refusal = (error as Error).message;
+  }
+  // The LP bound of the gap column: HiGHS's where it runs, else the decomposition's certified bound.
+  let bound = NaN;
+  const gapToBound = (p: Plan) => (Number.isFinite(bound) ? `${(((p.cost.objective - bound) / Math.abs(bound)) * 100).toFixed(4)} % to LP bound` : '-');
+  if (refusal) {
+    part2.push({ n, solver: 'highs (repair)', endToEndMs: NaN, cpuMs: NaN, buildMs: NaN, solveMs: NaN, objective: NaN, status: 'not run: refused by the memory estimator', note: refusal, gap: '-', rounds: 0, rssMb: rssMb() });
+  } else {
+    console.error(`N=${n} highs with minimum current (repair)...`);
+    const repair = await measure(problem, 'highs', reps, lpPool, { engine: 'monolithic', timeLimitMs: 600_000 });
+    bound = repair.plan.stats.relaxationObjective ?? repair.plan.cost.objective;
+    part2.push({
+      n,
+      solver: 'highs (repair)',
+      ...repair,
+      objective: repair.plan.cost.objective,
+      status: repair.plan.status,
+      gap: gapToBound(repair.plan),
+      rounds: repair.plan.stats.rounds,
+      rssMb: rssMb(),
+    });
+    if (compareChain) {
+      console.error(`N=${n} highs with minimum current (repair, energy chain)...`);
+      const chain = await measure(problem, 'highs', reps, lpPool, { engine: 'monolithic', timeLimitMs: 600_000, energyForm: 'chain' });
+      part2.push({ n, solver: 'highs (repair, energy chain)', ...chain, objective: chain.plan.cost.objective, status: chain.plan.status, gap: gapToBound(chain.plan), rounds: chain.plan.stats.rounds, rssMb: rssMb() });
+    }
+  }
+  if (solvers.includes('decomposition') && n >= decompositionFrom) {
+    // Our decomposition with the minimum current (minimum-power split), against the same LP bound.
+    console.error(`N=${n} decomposition with minimum current...`);
+    const d = await measure(problem, 'highs', reps, lpPool, { engine: 'decomposition', timeLimitMs: dropAfterMs });
+    if (!Number.isFinite(bound)) bound = d.plan.stats.relaxationObjective ?? NaN;
+    part2.push({
+      n,
+      solver: 'decomposition',
+      ...d,
+      objective: d.plan.cost.objective,
+      status: d.plan.status,
+      gap: gapToBound(d.plan),
+      rounds: d.plan.stats.rounds,
+      rssMb: rssMb(),
+      ...(d.plan.origin?.gapPct !== undefined ? { note: `certified gap ${d.plan.origin.gapPct.toFixed(3)} % to its own bound` } : {}),
+    });
   }
   if (milpSizes.includes(n)) {
     console.error(`N=${n} highs with minimum current (milp)...`);

@@ -35,6 +35,8 @@ export const maxVehicleSlots = 10_000_000;
 export const maxDenseVehicleSlots = 20_000_000;
 
 function problemSchemaIssues(input: unknown): InputIssue[] {
+  // The compiled check is the fast path: a problem that passes it has no schema issue to list (Errors would walk it twice).
+  if (compiled.Check(input)) return [];
   const issues = schemaIssues(compiled, input);
   let errors = 0;
   for (const _ of compiled.Errors(input)) if (++errors > maxListedIssues) break;

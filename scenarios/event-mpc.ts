@@ -2,8 +2,10 @@
  * `mpc-events`: model-predictive control that re-plans only when something happened, and in between follows
  * the plan it has. The plan is the same as `mpc`'s (grid's assembly of what is known, `mpc`'s regularisers and demand-charge
  * treatment, solved by the LP backend, validated: `mpcPlan` of policies.ts); what changes is when it is made. A new plan is made when
- * - the set of vehicles the controller plans for changed (an arrival, a departure, a declared departure
- *   passing),
+ * - a vehicle arrived, or one left that still had power planned (a departure the plan did not foresee, e.g.
+ *   before its declared time); a vehicle leaving with nothing more planned changes nothing the plan holds for
+ *   the others (same limits, same peak), so on a site without base load or PV, when the plan's horizon reached
+ *   every vehicle's departure, it is followed on (with actual departures: every departure of stays within 24 h),
  * - a vehicle's simulated energy left the plan's prediction by more than `driftToleranceKwh` (charge taper, a
  *   full battery: the physics is not the planner's model),
  * - the plan ran out, or it is `maxPlanAgeHours` old (so price publications and a rising billing peak are seen
@@ -13,7 +15,7 @@
  * 24-capacity sweep affordable; `mpc` (a solve at every slot) stays the reference.
  */
 import type { Plan } from '../optimizer/plan.ts';
-import type { PluggedVehicle } from './decision-problem.ts';
+import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
 import { mpcDemandChargeTreatment, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
@@ -22,6 +24,8 @@ export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: m
 
 /** Simulated energy this far from the plan's (kWh) makes a new plan. */
 export const driftToleranceKwh = 0.1;
+/** Power below this (kW) counts as none planned (a vehicle that leaves with nothing planned needs no new plan). */
+export const plannedZeroKw = 1e-6;
 /** A plan older than this (hours) is replaced even when nothing happened. */
 export const maxPlanAgeHours = 4;
 
@@ -31,14 +35,38 @@ interface HeldPlan {
   /** Sorted ids of the vehicles it was made for, joined. */
   readonly vehicles: string;
   readonly index: ReadonlyMap<string, number>;
+  /**
+   * Whether the plan's horizon reached every vehicle's believed departure on a site without base load or PV:
+   * only then is its tail what a later plan for the same vehicles would hold (a vehicle leaving after the
+   * horizon is planned with a reduced target; a later horizon sees more of the base load and PV).
+   */
+  readonly coversStays: boolean;
 }
 
 const vehicleKey = (plugged: readonly PluggedVehicle[]) => plugged.map((v) => v.session.id).sort().join('\u0000');
 
+/**
+ * Whether the plugged vehicles are the plan's less some that left as it planned: no arrival, and every vehicle
+ * gone had no power planned from slot `j` on. The plan's remaining slots then hold exactly the powers a re-plan
+ * would have to beat on the same problem (the vehicles gone took nothing more from the limits or the peak).
+ */
+function onlyPlannedDepartures(held: HeldPlan, j: number, plugged: readonly PluggedVehicle[]): boolean {
+  if (plugged.some((v) => !held.index.has(v.session.id))) return false;
+  if (!held.coversStays) return false;
+  const present = new Set(plugged.map((v) => v.session.id));
+  for (const [id, i] of held.index) {
+    if (present.has(id)) continue;
+    const powerKw = held.plan.vehicles[i]!.powerKw;
+    for (let t = j; t < powerKw.length; t++) if (Math.abs(powerKw[t]!) > plannedZeroKw) return false;
+  }
+  return true;
+}
+
 function stillValid(held: HeldPlan, slotIndex: number, plugged: readonly PluggedVehicle[], maxAgeSlots: number): boolean {
   const j = slotIndex - held.fromSlot;
   const slots = held.plan.vehicles[0]?.powerKw.length ?? 0;
-  if (j < 0 || j >= slots || j >= maxAgeSlots || vehicleKey(plugged) !== held.vehicles) return false;
+  if (j < 0 || j >= slots || j >= maxAgeSlots) return false;
+  if (vehicleKey(plugged) !== held.vehicles && !onlyPlannedDepartures(held, j, plugged)) return false;
   for (const v of plugged) {
     const planned = held.plan.vehicles[held.index.get(v.session.id)!]!.energyKwh[j]!;
     if (Math.abs(planned - v.energyKwh) > driftToleranceKwh) return false;
@@ -50,6 +78,9 @@ function stillValid(held: HeldPlan, slotIndex: number, plugged: readonly Plugged
 export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions = mpcEventsOptions): Controller {
   const backend = requireBackend('mpc-events', solver);
   const maxAgeSlots = Math.max(1, Math.round((maxPlanAgeHours * 60) / inputs.slotMinutes));
+  const slotMs = inputs.slotMinutes * 60_000;
+  // With base load or PV a later plan also sees their slots beyond this plan's horizon (the peak, PV to use).
+  const noSiteSignals = inputs.baseLoad === undefined && inputs.pv === undefined;
   let held: HeldPlan | undefined;
   return {
     policy: 'mpc-events',
@@ -57,7 +88,9 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
       let solverMs = 0;
       if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {
         const plan = mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
-        held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])) };
+        const planEndUtcMs = atUtcMs + (plan.vehicles[0]?.powerKw.length ?? 0) * slotMs;
+        const coversStays = noSiteSignals && plugged.every((v) => believedDepartureUtcMs(inputs, v.session, atUtcMs) <= planEndUtcMs);
+        held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])), coversStays };
         solverMs = plan.stats.buildMs + plan.stats.solveMs;
       }
       const j = slotIndex - held.fromSlot;

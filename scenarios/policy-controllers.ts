@@ -3,6 +3,7 @@
  * policies.ts so event-mpc.ts, which builds on policies.ts, sits in no import cycle).
  */
 import { eventTriggeredController } from './event-mpc.ts';
+import { firstSlotBaselineController, forwardBaselines } from './first-slot-baseline.ts';
 import { baselineController, mpcController, mpcDemandChargeTreatment, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
 import { policyKind, type PolicyName } from './policy-names.ts';
 import { ScenarioError } from './errors.ts';
@@ -15,7 +16,7 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
     case 'mpc':
       return mpcController(inputs, solver, { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
     case 'baseline':
-      return baselineController(inputs, kind.baseline, policy);
+      return forwardBaselines.has(kind.baseline) ? firstSlotBaselineController(inputs, kind.baseline, policy) : baselineController(inputs, kind.baseline, policy);
     case 'uncontrolled':
       return uncontrolledController(inputs);
     case 'mpc-events':

@@ -31,8 +31,20 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
     presolve: options.presolve === false ? 'off' : 'choose',
   });
+  const started = performance.now();
   model.run();
-  const modelStatus = model.getModelStatus();
+  let modelStatus = model.getModelStatus();
+  let restarted: string | undefined;
+  if (modelStatus === status.unknown) {
+    // Status 15 (unknown): the simplex lost its way from the basis it was started from (seen in the LP repair's
+    // re-solves after bounds were fixed). The same model solved again from scratch, within what is left of the limit.
+    restarted = 'HiGHS model status 15 (unknown) from the previous basis: solved again from scratch';
+    model.clearSolver();
+    model.zeroAllClocks();
+    model.options.set({ time_limit: Math.max(0.001, (options.timeLimitMs - (performance.now() - started)) / 1000) });
+    model.run();
+    modelStatus = model.getModelStatus();
+  }
   const iterations = isMip ? infoNumber(model, 'mip_total_lp_iterations') : infoNumber(model, 'simplex_iteration_count');
   // primal_solution_status 2 = a feasible primal solution is available.
   const hasPrimal = infoNumber(model, 'primal_solution_status') === 2;
@@ -40,7 +52,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     const solution = model.getSolution();
     // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
     const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual } : {};
-    return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...rowDual };
+    return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...rowDual, ...(restarted !== undefined ? { message: restarted } : {}) };
   }
   if (modelStatus === status.solutionLimit) {
     // mip_max_nodes reached (the only solution-type limit set here).
@@ -62,7 +74,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
   if (modelStatus === status.infeasible || modelStatus === status.unboundedOrInfeasible) {
     return { status: 'infeasible', iterations, message: `HiGHS model status ${modelStatus} (infeasible)` };
   }
-  return { status: 'error', iterations, message: `HiGHS model status ${modelStatus}` };
+  return { status: 'error', iterations, message: `HiGHS model status ${modelStatus}${restarted !== undefined ? ' (also when solved again from scratch)' : ''}` };
 }
 
 /** The HiGHS `LpBackend` on a loaded runtime (see highs-loader.ts); each `open` creates one model, freed by `dispose`. */

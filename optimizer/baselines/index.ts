@@ -26,6 +26,11 @@ const strategies: Readonly<Record<BaselineName, (rp: ResolvedProblem) => Float64
   'price-greedy': priceGreedyPowerKw,
 };
 
+/** Charge power per vehicle and slot (kW, >= 0) of baseline `name` on a resolved problem (no plan assembled). */
+export function baselinePowerKw(name: BaselineName, rp: ResolvedProblem): Float64Array[] {
+  return strategies[name](rp);
+}
+
 /** Runs baseline `name` on a resolved problem and assembles its plan (status `feasible`, timed in stats). */
 export function runBaseline(name: BaselineName, rp: ResolvedProblem): Plan {
   const started = performance.now();

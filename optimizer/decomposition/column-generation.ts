@@ -16,7 +16,8 @@ import { gapPct } from '../solve-progress.ts';
 import { ColumnMaster } from './column-master.ts';
 import { ColumnStore } from './column-store.ts';
 import { recoverPlan } from './primal-recovery.ts';
-import { gapOf, placementOrder, projectPeakMultipliers, type CoordinatorResult, type DualPrices, type FleetPricer } from './coordinator.ts';
+import { gapOf, placementOrder, projectPeakMultipliers, type CoordinatorResult, type DualPrices } from './coordinator.ts';
+import type { ShardExecutor, ShardExecutorFactory } from './shard-executor.ts';
 import { planObjective } from './plan-objective.ts';
 import { settlePlan } from './settle-plan.ts';
 import { newSiteAnswer, siteSlots, solveSite } from './site-oracle.ts';
@@ -57,7 +58,7 @@ export function vehicleGroups(vehicles: readonly DpVehicle[], count: number): In
 export async function generateColumns(
   rp: ResolvedProblem,
   vehicles: readonly DpVehicle[],
-  pricer: FleetPricer,
+  makeExecutor: ShardExecutorFactory,
   options: ColumnGenerationOptions,
 ): Promise<CoordinatorResult> {
   const { now, targetGap, maxIterations, timeLimitMs } = options;
@@ -66,8 +67,20 @@ export async function generateColumns(
   const site = siteSlots(rp);
   const G = Math.max(1, Math.min(vehicles.length, options.groups ?? defaultGroups));
   const groupOf = vehicleGroups(vehicles, G);
+  // Answer sets made here (idle, previous plan, placement); the priced ones stay with the shards (shard-executor.ts).
   const store = new ColumnStore(vehicles, T, rp.slotHours, groupOf, G);
+  /** Per master source: [made here, index in its store] or [priced by the shards, index of the pricing]. */
+  const sources: ['here' | 'shards', number][] = [];
+  const addHere = (index: number): number => sources.push(['here', index]) - 1;
+  let priced = 0;
   const master = new ColumnMaster(options.masterBackend, site, G);
+  let executor: ShardExecutor;
+  try {
+    executor = await makeExecutor({ vehicles, slotCount: T, slotHours: rp.slotHours, groupOf, groupCount: G });
+  } catch (error) {
+    master.dispose();
+    throw error;
+  }
   const auto = options.smoothing === 'auto';
   let alpha = typeof options.smoothing === 'number' ? options.smoothing : options.warmStart ? 0.8 : 0.5;
   // The last separation's in-point (best bound's prices) and out-point (master duals), for auto smoothing.
@@ -104,20 +117,20 @@ export async function generateColumns(
   };
   try {
     // The all-idle column: every group can stay idle, so the master is feasible from the start.
-    const idle = store.add(() => undefined);
+    const idle = addHere(store.add(() => undefined));
     master.addColumns(idle, store.groupCost, store.groupSumKw);
     const previous = options.warmStart?.powerKw;
     if (previous && previous.length === vehicles.length) {
       // The previous plan as a column set (a rolling re-plan's best guess), vehicle by vehicle where it still fits.
-      const kept = store.add((i) => {
+      const kept = addHere(store.add((i) => {
         const p = previous[i];
         return p && fitsVehicle(vehicles[i]!, rp.slotHours, p, T) ? p : undefined;
-      });
+      }));
       master.addColumns(kept, store.groupCost, store.groupSumKw);
     }
     for (let k = 0; k < maxIterations; k++) {
       iterations = k + 1;
-      const fleet = await pricer.price(lambda, 0);
+      const fleet = await executor.priceColumns(lambda);
       solveSite(site, lambda, nu, answer);
       const dual = fleet.objective + answer.value;
       if (auto && separated) {
@@ -135,13 +148,12 @@ export async function generateColumns(
         bestLambda.set(lambda);
         bestNu.set(nu);
       }
-      const source = store.add((i) => pricer.lastPowerKw(i));
-      master.addColumns(source, store.groupCost, store.groupSumKw);
+      master.addColumns(sources.push(['shards', priced++]) - 1, fleet.groupCost, fleet.groupSumKw);
       if (k === 0 && (options.seedRecovery ?? true)) {
         // A placement plan at the first prices (feasible by construction): a good column set to start from.
         const placed = recoverPlan({ rp, vehicles, site, lambdaKw: lambda, peakCapKw: Infinity, order: placementOrder(rp) });
         seed = { powers: placed, objective: planObjective(rp, placed), label: 'placement plan at the first prices' };
-        const seeded = store.add((i) => placed[i]);
+        const seeded = addHere(store.add((i) => placed[i]));
         master.addColumns(seeded, store.groupCost, store.groupSumKw);
       }
       // Only columns were added since the last solve: its basis stays primal feasible.
@@ -171,7 +183,7 @@ export async function generateColumns(
       separated = true;
       projectPeakMultipliers(nu, site.peakSlot, site.demandChargePerKw);
     }
-    const powers = weights ? store.plan(weights, master.tags) : vehicles.map(() => new Float64Array(T));
+    const powers = weights ? await planOf(weights) : vehicles.map(() => new Float64Array(T));
     settlePlan(rp, vehicles, site, powers);
     const objective = planObjective(rp, powers);
     const fromMaster = { powers, objective, label: 'master plan' };
@@ -190,5 +202,26 @@ export async function generateColumns(
     };
   } finally {
     master.dispose();
+    await executor.close?.();
+  }
+
+  /** Each vehicle's share of its group's weights over its own answers: the shards' part plus this thread's. */
+  async function planOf(weights: Float64Array): Promise<Float64Array[]> {
+    const total = new Float64Array(G);
+    master.tags.forEach((tag, c) => {
+      if (weights[c]! > 1e-12) total[tag.group]! += weights[c]!;
+    });
+    const here = new Float64Array(Math.max(1, store.size * G));
+    const there = new Float64Array(Math.max(1, priced * G));
+    master.tags.forEach((tag, c) => {
+      const w = weights[c]!;
+      if (w <= 1e-12) return;
+      const [where, index] = sources[tag.source]!;
+      // The convexity row holds to tolerance; normalised, each group's weights sum to 1 exactly.
+      (where === 'here' ? here : there)[index * G + tag.group]! += w / total[tag.group]!;
+    });
+    const powers = await executor.plan(there);
+    store.addPlan(here, powers);
+    return powers;
   }
 }

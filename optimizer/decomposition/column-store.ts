@@ -70,28 +70,22 @@ export class ColumnStore {
   }
 
   /**
-   * The plan of master weights: vehicle i's power is sum over its group's columns of weight x its answer in
-   * that column's set. `weights[c]` belongs to column `tags[c]`.
+   * Adds the plan of master weights into `out` (one array per vehicle of this store, indexed by slot):
+   * vehicle i gets sum over this store's answer sets k of `weights[k * groupCount + group(i)]` x its answer in
+   * set k. The weights are the master's, normalised per group by the caller (column-generation.ts).
    */
-  plan(weights: ArrayLike<number>, tags: readonly { group: number; source: number }[]): Float64Array[] {
-    const T = this.slotCount;
-    const byGroup: { source: number; weight: number }[][] = Array.from({ length: this.groupCount }, () => []);
-    tags.forEach((tag, c) => {
-      const w = weights[c]!;
-      if (w > 1e-12) byGroup[tag.group]!.push({ source: tag.source, weight: w });
-    });
-    for (const list of byGroup) {
-      const total = list.reduce((s, x) => s + x.weight, 0);
-      for (const x of list) x.weight /= total; // the convexity row holds to tolerance; make it exact
-    }
-    return this.vehicles.map((v, i) => {
-      const p = new Float64Array(T);
+  addPlan(weights: Float64Array, out: Float64Array[]): void {
+    const G = this.groupCount;
+    this.vehicles.forEach((v, i) => {
+      const p = out[i]!;
+      const g = this.groupOf[i]!;
       const base = this.offset[i]! - v.arrivalSlot;
-      for (const { source, weight } of byGroup[this.groupOf[i]!]!) {
-        const data = this.answers[source]!;
-        for (let t = v.arrivalSlot; t < v.endSlot; t++) p[t]! += weight * data[base + t]!;
+      for (let k = 0; k < this.answers.length; k++) {
+        const w = weights[k * G + g]!;
+        if (w === 0) continue;
+        const data = this.answers[k]!;
+        for (let t = v.arrivalSlot; t < v.endSlot; t++) p[t]! += w * data[base + t]!;
       }
-      return p;
     });
   }
 }

@@ -17,6 +17,8 @@ import { coordinate, coordinatorDefaults, gapOf, type CoordinatorOptions, type C
 import { dpVehicles } from './dp-vehicles.ts';
 import { LocalPricer } from './local-pricer.ts';
 import { WorkerPricer } from './worker-pricer.ts';
+import type { ShardExecutorFactory } from './shard-executor.ts';
+import { StoredColumns } from './stored-columns.ts';
 import { availableParallelism } from 'node:os';
 import type { DpVehicle } from './vehicle-dp.ts';
 import type { LpBackend } from '../backends/lp-backend.ts';
@@ -38,6 +40,13 @@ export interface DecompositionOptions extends CoordinatorOptions {
   readonly threads?: number;
   /** Makes the pricer (overrides `threads`). */
   readonly pricer?: (vehicles: readonly DpVehicle[], slotCount: number, slotHours: number) => FleetPricer | Promise<FleetPricer>;
+  /**
+   * Where column generation has the shards priced and their answers kept (shard-executor.ts), e.g. BullMQ
+   * worker processes (adapters/decomposition-flow/). Default: the pricer's shards, answers kept in this
+   * thread (stored-columns.ts). An executor that loses a shard rejects, and so does the solve (its coded
+   * error says which shard and why). The cutting-plane fallback (below) prices with `pricer` in this process.
+   */
+  readonly shardExecutor?: ShardExecutorFactory;
   /**
    * `columns` (default): Dantzig-Wolfe column generation, the restricted master LP in HiGHS
    * (column-generation.ts); `bundle`: trust-region cutting planes on the dual with the placement recovery
@@ -83,14 +92,17 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
   const threads = options.threads ?? (vehicles.length < threadedFromVehicles ? 1 : Math.min(4, availableParallelism()));
   const makePricer =
     options.pricer ?? ((v: readonly DpVehicle[], T: number, dt: number) => (threads > 1 ? new WorkerPricer(v, T, dt, threads) : new LocalPricer(v, T, dt)));
-  const pricer = await makePricer(vehicles, rp.slotCount, rp.slotHours);
+  let pricer: FleetPricer | undefined;
+  const pricerNow = async (): Promise<FleetPricer> => (pricer ??= await makePricer(vehicles, rp.slotCount, rp.slotHours));
+  if (!options.shardExecutor) await pricerNow();
   const buildMs = now() - start;
   const stepRule = options.stepRule ?? 'columns';
   const refused: string[] = [];
   try {
     const master = options.masterBackend ?? (stepRule !== 'polyak' ? await highsMaster() : undefined);
     if (stepRule === 'columns' && master) {
-      const result = await generateColumns(rp, vehicles, pricer, {
+      const makeExecutor: ShardExecutorFactory = options.shardExecutor ?? (async (input) => new StoredColumns(await pricerNow(), input));
+      const result = await generateColumns(rp, vehicles, makeExecutor, {
         targetGap: options.targetGap ?? coordinatorDefaults.targetGap,
         maxIterations: options.maxIterations ?? coordinatorDefaults.maxIterations,
         timeLimitMs: options.timeLimitMs ?? coordinatorDefaults.timeLimitMs,
@@ -106,15 +118,15 @@ export async function solveWithDecomposition(problem: Problem, options: Decompos
       // Every column-generation plan failed the validator (minimum powers the averaging broke): the
       // cutting-plane coordinator with its placement recovery, from the prices found, in the time left.
       const left = Math.max(0, (options.timeLimitMs ?? coordinatorDefaults.timeLimitMs) - (now() - start));
-      const fallback = await coordinate(rp, vehicles, pricer, { ...options, timeLimitMs: left, warmStart: result.prices, masterBackend: master });
+      const fallback = await coordinate(rp, vehicles, await pricerNow(), { ...options, timeLimitMs: left, warmStart: result.prices, masterBackend: master });
       const second = finish({ ...fallback, bound: Math.max(fallback.bound, result.bound), label: 'cutting planes and placement recovery after the column plans failed the validator' });
       if (second) return second;
     } else {
-      const plan = finish(await coordinate(rp, vehicles, pricer, { ...options, ...(master ? { masterBackend: master } : {}) }));
+      const plan = finish(await coordinate(rp, vehicles, await pricerNow(), { ...options, ...(master ? { masterBackend: master } : {}) }));
       if (plan) return plan;
     }
   } finally {
-    await (pricer as { close?: () => Promise<void> | void }).close?.();
+    await (pricer as { close?: () => Promise<void> | void } | undefined)?.close?.();
   }
   return fallbackPlan(
     problem,

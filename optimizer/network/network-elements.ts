@@ -63,8 +63,30 @@ function lineElements(
   });
 }
 
-/** The elements of `network`, in order: groups, breakers' lines, secondary lines, primary lines. */
-export function networkElements(network: Network): NetworkElement[] {
+/**
+ * Elements already built, by the network's `groups` array (a site's groups are passed on by reference into
+ * every problem assembled for it, so each decision of a replay finds its network's elements here), then by
+ * the rest of the network (breakers by reference, transformer limits and loss by value).
+ */
+const builtElements = new WeakMap<object, { readonly breakers: unknown; readonly rest: string; readonly elements: readonly NetworkElement[] }[]>();
+
+/**
+ * The elements of `network`, in order: groups, breakers' lines, secondary lines, primary lines. Built once per
+ * network (memoised; the result is shared: read it, never change it).
+ */
+export function networkElements(network: Network): readonly NetworkElement[] {
+  const rest = JSON.stringify([network.transformer, network.maxMagnitudeLossPct]);
+  let built = builtElements.get(network.groups);
+  const hit = built?.find((b) => b.breakers === network.breakers && b.rest === rest);
+  if (hit) return hit.elements;
+  const elements = buildNetworkElements(network);
+  if (!built) builtElements.set(network.groups, (built = []));
+  if (built.length >= 8) built.shift();
+  built.push({ breakers: network.breakers, rest, elements });
+  return elements;
+}
+
+function buildNetworkElements(network: Network): NetworkElement[] {
   const wiring = chargerWiring(network);
   const out: NetworkElement[] = [];
   for (const g of network.groups) {
