@@ -36,6 +36,12 @@ export const ConfigSchema = Type.Object(
     OCPP_MAX_MESSAGE_BYTES: Int('largest OCPP WebSocket message accepted (bytes); a larger one closes the connection', 1_024, 16 * 1024 * 1024, 65_536),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'unset = embedded (in-memory store, in-process queue); set = Redis store and BullMQ queue' })),
     V2G_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: defaultRedisPrefix, description: 'namespace of every Redis key and queue (several deployments share one Redis)' }),
+    DECOMPOSITION_SHARD_QUEUES: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$',
+        description: 'needs REDIS_URL; unset = off: comma-separated shard queues; re-plans the engine decomposes (large sites) price their shards in the `v2g shard-worker --queue <name>` processes serving them, not on worker threads',
+      }),
+    ),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
     REDIS_COMMAND_TIMEOUT_MS: Int('a store or queue command without a reply after this long fails as V2G_ERR_STORE_UNAVAILABLE (ms)', 100, 600_000, 5_000),
     QUEUE_LOCK_MS: Int("a worker's lock on a running re-plan; a killed worker's job is picked up again after it expires (ms)", 1_000, 600_000, 30_000),
@@ -106,6 +112,8 @@ export interface ServiceConfig {
   readonly redisUrl: string | undefined;
   /** V2G_REDIS_PREFIX: every Redis key starts with `<redisPrefix>:`. */
   readonly redisPrefix: string;
+  /** DECOMPOSITION_SHARD_QUEUES: decomposed re-plans use the BullMQ shard workers of these queues (distributed mode only). */
+  readonly decompositionShardQueues?: readonly string[];
   /** How long `start` waits for Redis (ms). */
   readonly redisReadyTimeoutMs: number;
   /** A producer command without a reply after this long fails (ms). */
@@ -369,6 +377,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   if (c.REDIS_URL === undefined && c.QUEUE_DASHBOARD !== 'off' && !invalid('QUEUE_DASHBOARD')) {
     issues.push({ key: 'QUEUE_DASHBOARD', source: 'combination', message: 'the queue dashboard shows BullMQ queues: set REDIS_URL (the embedded queue has none)' });
   }
+  if (c.REDIS_URL === undefined && c.DECOMPOSITION_SHARD_QUEUES !== undefined && !invalid('DECOMPOSITION_SHARD_QUEUES')) {
+    issues.push({ key: 'DECOMPOSITION_SHARD_QUEUES', source: 'combination', message: 'shard workers meet the coordinator on Redis: set REDIS_URL' });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze({
     host: c.HOST,
@@ -383,6 +394,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     ocppGatewayBeatMs: c.OCPP_GATEWAY_BEAT_MS,
     redisUrl: c.REDIS_URL,
     redisPrefix: c.V2G_REDIS_PREFIX,
+    ...(c.DECOMPOSITION_SHARD_QUEUES !== undefined ? { decompositionShardQueues: c.DECOMPOSITION_SHARD_QUEUES.split(',') } : {}),
     redisReadyTimeoutMs: c.REDIS_READY_TIMEOUT_MS,
     redisCommandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS,
     queueLockMs: c.QUEUE_LOCK_MS,

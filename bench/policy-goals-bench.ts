@@ -2,7 +2,7 @@
  * The replay goals of issue 13, measured on the real Caltech week (or another scenario):
  * 1. MPC's spread over seeds 1..N (max - min) as a share of its mean, and its gap to offline per seed;
  * 2. at congested site limits (10..50 kW), the energy MPC delivers against LLF and EDF;
- * 3. the demand-charge treatment of the rolling horizon (`full` vs `horizon-share`) and the regularisers
+ * 3. the arrival forecast (`mpc-forecast`), the demand-charge treatment of the rolling horizon (`full` vs `horizon-share`) and the regularisers
  *    (`mpc` vs `mpc-plain` vs `mpc-quick`), on the same seeds.
  *
  *   node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario caltech-week --seeds 10
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     scenario: { type: 'string', default: 'caltech-week' },
     seeds: { type: 'string', default: '10' },
     limits: { type: 'string', default: '10,15,20,30,40,50' },
+    variants: { type: 'string', default: 'mpc,mpc-forecast,mpc-plain,mpc-quick,mpc-horizon-share' },
     'data-dir': { type: 'string' },
   },
 });
@@ -50,12 +51,15 @@ const stats = (xs: number[]) => {
 const f2 = (x: number) => x.toFixed(2);
 
 // 1 and 3: seeds.
-const variants: [string, (i: ReplayInputs) => ReplayResult][] = [
-  ['mpc', (i) => run(i, 'mpc')],
-  ['mpc-plain', (i) => run(i, 'mpc-plain')],
-  ['mpc-quick', (i) => run(i, 'mpc-quick')],
-  ['mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
+const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
+  ['mpc', 'mpc', (i) => run(i, 'mpc')],
+  ['mpc-forecast', 'mpc-forecast', (i) => run(i, 'mpc-forecast')],
+  ['mpc-plain', 'mpc-plain', (i) => run(i, 'mpc-plain')],
+  ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
+  ['mpc-horizon-share', 'mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
 ];
+const chosen = values.variants!.split(',');
+const variants = allVariants.filter(([key]) => chosen.includes(key)).map(([, name, f]) => [name, f] as const);
 const net: Record<string, number[]> = { offline: [] };
 const gap: Record<string, number[]> = {};
 const delivered: Record<string, number[]> = { offline: [] };
@@ -83,18 +87,18 @@ for (const name of Object.keys(net)) {
 
 // 2: congested limits, seed 1.
 lines.push('', `Congested site limits (seed ${seeds[0]}): energy delivered / requested (%), net cost:`, '');
-lines.push('| limit (kW) | mpc | mpc-quick | llf | edf | fcfs | mpc >= llf and edf | mpc net cost | offline net cost |', '|---:|---:|---:|---:|---:|---:|---|---:|---:|');
-for (const limitKw of values.limits!.split(',').map(Number)) {
+lines.push('| limit (kW) | mpc | mpc-forecast | mpc-quick | llf | edf | fcfs | mpc >= llf and edf | mpc-forecast >= llf and edf | mpc net cost | mpc-forecast net cost | offline net cost |', '|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|');
+for (const limitKw of values.limits ? values.limits.split(',').map(Number) : []) {
   console.error(`limit ${limitKw} kW...`);
   const scenario = { ...loaded.scenario, site: { ...loaded.scenario.site, connectionImportKw: limitKw, transformerRatingKw: limitKw } };
   const inputs = inputsOf(scenario, seeds[0]!);
   const offline = run(inputs, 'offline');
   const d = (p: PolicyName) => computeKpis(run(inputs, p), offline);
-  const [mpc, quick, llf, edf, fcfs] = (['mpc', 'mpc-quick', 'llf', 'edf', 'fcfs'] as const).map(d);
-  const ok = mpc!.energyDeliveredKwh >= Math.max(llf!.energyDeliveredKwh, edf!.energyDeliveredKwh) - 1e-6;
-  lines.push(`| ${limitKw} | ${f2(mpc!.energyDeliveredPct)} | ${f2(quick!.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${f2(fcfs!.energyDeliveredPct)} | ${ok ? 'yes' : 'NO'} | ${f2(mpc!.netCost)} | ${f2(computeKpis(offline).netCost)} |`);
+  const [mpc, forecast, quick, llf, edf, fcfs] = (['mpc', 'mpc-forecast', 'mpc-quick', 'llf', 'edf', 'fcfs'] as const).map(d);
+  const atLeast = (k: typeof mpc) => (k!.energyDeliveredKwh >= Math.max(llf!.energyDeliveredKwh, edf!.energyDeliveredKwh) - 1e-6 ? 'yes' : 'NO');
+  lines.push(`| ${limitKw} | ${f2(mpc!.energyDeliveredPct)} | ${f2(forecast!.energyDeliveredPct)} | ${f2(quick!.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${f2(fcfs!.energyDeliveredPct)} | ${atLeast(mpc)} | ${atLeast(forecast)} | ${f2(mpc!.netCost)} | ${f2(forecast!.netCost)} | ${f2(computeKpis(offline).netCost)} |`);
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
-lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits ${values.limits}\``);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}\``);
 console.log(lines.join('\n'));

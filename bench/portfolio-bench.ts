@@ -1,70 +1,199 @@
 /**
- * Portfolio coordination benchmark (optimizer/portfolio/): N generated depots of V vehicles behind one
- * feeder whose import limit lies `--tightness` of the way from the sites' inflexible load to their
- * uncoordinated peak. Coordinates them (HiGHS site solves on a pool of --threads), then re-plans one site
- * at the portfolio's prices. Reports the gap to the certified bound, iterations, site solves, wall and CPU
- * time, and checks the sum of the sites' plans against the limit in every slot.
+ * Portfolio dispatch benchmark (issue 17): S generated depots of V vehicles in one portfolio behind one feeder
+ * limit, on Redis with `v2g api` and N `v2g worker` processes. The clock runs from `POST
+ * /v1/portfolios/{id}/dispatches` ("import <= X kW" for 2 h) until the dispatch is split (the portfolio job
+ * done) AND the plan bus has announced the coordinated plan of every site (each plan stored first). The
+ * portfolio plan's cost is compared with its certified bound (the Lagrangian dual, gap target 0.5 %).
  *
- *   npm run bench:portfolio                                  # defaults: --sites 5 --vehicles 20 --tightness 0.8,0.6
- *   npm run bench:portfolio -- --sites 20 --vehicles 50 --threads 2
+ *   npm run bench:portfolio                                     # the issue's size: --sites 200 --vehicles 500 --workers 2,1
+ *   npm run bench:portfolio -- --sites 20 --vehicles 100 --workers 2,1
+ *   npm run bench:portfolio -- --coordinate ...                 # the coordinator alone, in process (portfolio-coordinate-bench.ts)
  *
- * Not the issue's service benchmark (200 sites x 500 vehicles, a portfolio dispatch through Redis workers):
- * the coordinator is not wired into the service yet (see bench/RESULTS.md). Exit code 1 when a plan breaks
- * the limit.
+ * Per worker count, on a fresh random V2G_REDIS_PREFIX (deleted afterwards):
+ * 1. Spawns `v2g api` and N `v2g worker`s (SOLVER_POOL_SIZE = --pool-size, default 1) and waits until they listen.
+ * 2. Seeds S demo depots straight into the Redis store (adapters/service/demo-site.ts, seed = site number; not
+ *    timed, no plan queued) and creates the portfolio through the API: feeder import limit F = the sites' summed
+ *    inflexible peak + --headroom (default 0.3) x the vehicles' energy need spread over 8 h; the dispatch asks
+ *    for --dispatch-share (default 0.8) x F from the next half hour for 2 h.
+ * 3. Times the dispatch as above. In Redis mode every round of site solves is a BullMQ flow (a child job per
+ *    site, portfolio-flow.ts), so N workers share them; the plan's `siteSolves` says how they spread.
+ * Prints a Markdown section for bench/RESULTS.md. Exit code 1 when a run fails or a plan breaks the limit.
  */
-import os from 'node:os';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { optimize } from '../optimizer/optimize.ts';
-import { coordinatePortfolio, replanSite } from '../optimizer/portfolio/coordinate.ts';
-import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
-import { SolverPool } from '../optimizer/solver-pool.ts';
-import { generateDepot } from '../scenarios/depot-generator.ts';
 
-const { values } = parseArgs({
-  options: {
-    sites: { type: 'string', default: '5' },
-    vehicles: { type: 'string', default: '20' },
-    slots: { type: 'string', default: '96' },
-    tightness: { type: 'string', default: '0.8,0.6' },
-    threads: { type: 'string', default: '1' },
-    'max-iterations': { type: 'string', default: '40' },
-  },
-});
-const S = Number(values.sites);
-const V = Number(values.vehicles);
-const T = Number(values.slots);
-const pool = new SolverPool({ size: Number(values.threads) });
-const sites = Array.from({ length: S }, (_, i) => problemSubproblem(`site-${i + 1}`, generateDepot({ vehicles: V, slots: T, seed: i + 1, minimumCurrent: false }), (p) => optimize(p, { solver: 'highs', pool })));
-await pool.warmUp();
-const free = await Promise.all(sites.map((s) => s.solve({ adderPerKwh: new Array<number>(T).fill(0) })));
-const freeSum = Array.from({ length: T }, (_, t) => free.reduce((a, s) => a + s.netImportKw[t]!, 0));
-const floors = Array.from({ length: T }, (_, t) => sites.reduce((a, s) => a + Math.max(0, s.inflexibleNetKw[t]!), 0));
-const peak = Math.max(...freeSum);
-const freeCost = free.reduce((a, s) => a + s.objective, 0);
-
-console.log(`## Portfolio coordination: ${S} sites x ${V} vehicles x ${T} slots on one feeder limit (bench/portfolio-bench.ts)\n`);
-console.log(`${new Date().toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, HiGHS site solves on ${values.threads} thread(s).`);
-console.log(`Command: \`npm run bench:portfolio -- --sites ${S} --vehicles ${V} --slots ${T} --tightness ${values.tightness} --threads ${values.threads}\`. Uncoordinated: peak ${peak.toFixed(1)} kW, cost ${freeCost.toFixed(2)}.\n`);
-console.log('| limit at | feeder peak kW | status | method | stop | iterations | site solves | cost | certified bound | gap | wall s | CPU s | re-plan one site: solves, wall s, limit kept |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-let broken = false;
-for (const tightness of String(values.tightness).split(',').map(Number)) {
-  const importLimitKw = floors.map((f) => f + tightness * (peak - f));
-  const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const plan = await coordinatePortfolio(sites, limits, { maxIterations: Number(values['max-iterations']) });
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const kept = (n: readonly number[]) => n.every((x, t) => x <= importLimitKw[t]! + 1e-5);
-  const t1 = performance.now();
-  const replanned = await replanSite(plan, problemSubproblem('site-1', generateDepot({ vehicles: V, slots: T, seed: 1000, minimumCurrent: false }), (p) => optimize(p, { solver: 'highs', pool })));
-  const replanWall = (performance.now() - t1) / 1000;
-  broken ||= !kept(plan.netImportKw) || !kept(replanned.netImportKw);
-  console.log(
-    `| ${(tightness * 100).toFixed(0)} % | ${Math.max(...importLimitKw).toFixed(1)} (max) | ${plan.status} | ${plan.method} | ${plan.stopReason} | ${plan.iterations} | ${plan.solves} | ${plan.objective.toFixed(2)} | ${plan.bound.toFixed(2)} | ${(plan.gap * 100).toFixed(3)} % | ${wall.toFixed(1)} | ${((cpu.user + cpu.system) / 1e6).toFixed(1)} | ${replanned.solves}, ${replanWall.toFixed(2)}, ${kept(replanned.netImportKw) ? 'yes' : 'NO'} |`,
-  );
+if (process.argv.includes('--coordinate')) {
+  process.argv = process.argv.filter((a) => a !== '--coordinate');
+  await import('./portfolio-coordinate-bench.ts');
+} else {
+  await main();
 }
-console.log('\nCPU is this process only (the HiGHS threads run in it). "limit at": how far from the inflexible load (0 %) to the uncoordinated peak (100 %) the feeder limit lies.');
-await pool.close();
-if (broken) process.exit(1);
+
+async function main() {
+  const { systemClock } = await import('../adapters/clock.ts');
+  const { loadConfig } = await import('../adapters/config.ts');
+  const { seedDemoSite } = await import('../adapters/service/demo-site.ts');
+  const { ServiceMetrics } = await import('../adapters/service/metrics.ts');
+  const { ReplansAfterWrite } = await import('../adapters/service/replan-after-write.ts');
+  const { createPortfolioBackend } = await import('../adapters/service/portfolio-backend.ts');
+  const { createServiceBackend } = await import('../adapters/service/service-backend.ts');
+  const { createRedisClient, waitForRedis } = await import('../adapters/store/redis-connection.ts');
+  const { generateDepot } = await import('../scenarios/depot-generator.ts');
+  const { RoleProcess, killAll } = await import('../test/adapters/role-processes.ts');
+  type RP = InstanceType<typeof RoleProcess>;
+
+  const { values } = parseArgs({
+    options: {
+      sites: { type: 'string', default: '200' },
+      vehicles: { type: 'string', default: '500' },
+      workers: { type: 'string', default: '2,1' },
+      'pool-size': { type: 'string', default: '1' },
+      headroom: { type: 'string', default: '0.3' },
+      'dispatch-share': { type: 'string', default: '0.8' },
+      'timeout-s': { type: 'string', default: '3600' },
+      redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    },
+  });
+  const S = Number(values.sites);
+  const V = Number(values.vehicles);
+  const workerCounts = values.workers.split(',').map(Number);
+  const poolSize = Number(values['pool-size']);
+  const redisUrl = values.redis;
+  const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}`;
+
+  interface RunResult {
+    readonly workers: number;
+    readonly elapsedMs: number;
+    readonly seedMs: number;
+    readonly feederKw: number;
+    readonly dispatchKw: number;
+    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number> }; slots: { netImportKw: number; importLimitKw: number | null }[] };
+    readonly fulfilment: string;
+    readonly loadAtStart: string;
+    readonly limitKept: boolean;
+  }
+
+  async function stop(processes: RP[]): Promise<void> {
+    for (const p of processes) p.kill('SIGTERM');
+    const timer = setTimeout(() => void killAll(processes), 15_000);
+    await Promise.all(processes.map((p) => p.exit));
+    clearTimeout(timer);
+  }
+
+  async function run(workerCount: number): Promise<RunResult> {
+    const prefix = `v2g-bench-pf-${randomUUID()}`;
+    const token = `bench-${randomBytes(16).toString('hex')}`;
+    const env = {
+      REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
+      PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000',
+    };
+    const api = new RoleProcess('api', 'api', { ...env, LOG_LEVEL: 'warn' });
+    const workers = Array.from({ length: workerCount }, (_, i) => new RoleProcess(`worker-${i + 1}`, 'worker', { ...env, LOG_LEVEL: 'warn' }));
+    const config = loadConfig({ ...env, DEMO: 'false' });
+    const backend = await createServiceBackend(config, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+    let base = '';
+    try {
+      base = await api.listening(300_000);
+      await Promise.all(workers.map((w) => w.listening(300_000)));
+      await backend.ready(10_000);
+      const ctx = {
+        config, clock: systemClock, timers: systemClock, store: backend.store, idempotency: backend.idempotency, portfolios: backend.portfolios, portfolioPlanning: await createPortfolioBackend(config, backend, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined }), meterLog: backend.meterLog, chargerCredentials: backend.chargerCredentials, chargerStatus: backend.chargerStatus, queue: backend.queue,
+        replans: new ReplansAfterWrite({ queue: backend.queue, config, timers: systemClock }),
+        metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes, authThrottle: backend.authThrottle,
+      };
+      const seeding = performance.now();
+      let floorKw = 0;
+      let needKwh = 0;
+      const slots = Math.ceil((2 * config.horizonHours * 60) / 15);
+      for (let i = 1; i <= S; i++) {
+        await seedDemoSite(ctx, { siteId: siteId(i), vehicles: V, seed: i, schedules: false, replan: false });
+        const depot = generateDepot({ vehicles: V, slots, seed: i });
+        floorKw += Math.max(0, ...Array.from({ length: slots }, (_, t) => (depot.baseLoadKw?.[t] ?? 0) - (depot.pvKw?.[t] ?? 0)));
+        needKwh += depot.vehicles.reduce((a, v) => a + Math.max(0, v.targetEnergyKwh - v.energyKwh), 0);
+      }
+      const seedMs = performance.now() - seeding;
+      const feederKw = Math.round(floorKw + Number(values.headroom) * (needKwh / 8));
+      const dispatchKw = Math.round(Number(values['dispatch-share']) * feederKw);
+      await call('POST', '/v1/portfolios', { id: 'bench-feeder', name: 'Bench feeder', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds: Array.from({ length: S }, (_, k) => siteId(k + 1)), sharedLimits: { importLimitKw: feederKw } });
+
+      const announced = new Map<string, string>();
+      backend.planBus.subscribe((e) => {
+        announced.set(e.siteId, e.planId);
+      });
+      await (backend.planBus as { ready?: () => Promise<void> }).ready?.();
+      const start = Math.ceil((Date.now() + 1_800_000) / 900_000) * 900_000;
+      const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+      const started = performance.now();
+      const posted = await call('POST', '/v1/portfolios/bench-feeder/dispatches?wait=false', { kind: 'import-limit', powerKw: dispatchKw, start: new Date(start).toISOString(), end: new Date(start + 8 * 900_000).toISOString() });
+      const deadline = Date.now() + Number(values['timeout-s']) * 1000;
+      let dispatch: Record<string, unknown> = posted;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`no answer within --timeout-s ${values['timeout-s']}`);
+        if (dispatch.status !== 'pending') {
+          if (dispatch.status !== 'planned') throw new Error(`the dispatch ${String(dispatch.status)}: ${JSON.stringify(dispatch.failure ?? dispatch.message)}`);
+          const plan = await call('GET', '/v1/portfolios/bench-feeder/plan');
+          const planIds = new Map((plan.sites as { siteId: string; planId: string }[]).map((s) => [s.siteId, s.planId]));
+          if ([...planIds].every(([id, planId]) => announced.get(id) === planId)) {
+            const elapsedMs = performance.now() - started;
+            const p = plan as unknown as RunResult['plan'];
+            const limitKept = p.slots.every((s) => s.importLimitKw === null || s.netImportKw <= s.importLimitKw + 1e-3);
+            return { workers: workerCount, elapsedMs, seedMs, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, limitKept };
+          }
+        }
+        await new Promise((r) => setTimeout(r, 200));
+        dispatch = await call('GET', `/v1/portfolios/bench-feeder/dispatches/${String(posted.id)}`);
+      }
+    } finally {
+      await stop([api, ...workers]);
+      await backend.close();
+      const admin = createRedisClient(redisUrl, 'producer');
+      await waitForRedis(admin, 5000);
+      let cursor = '0';
+      do {
+        const [nextCursor, keys] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = nextCursor;
+        if (keys.length > 0) await admin.unlink(...keys);
+      } while (cursor !== '0');
+      admin.disconnect();
+    }
+  }
+
+  const cpu = cpus();
+  console.error(`portfolio bench: ${S} sites x ${V} vehicles, workers ${workerCounts.join(',')} (pool ${poolSize} each); load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const results: RunResult[] = [];
+  let failed = false;
+  for (const n of workerCounts) {
+    try {
+      const r = await run(n);
+      results.push(r);
+      failed ||= !r.limitKept;
+      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed)`);
+    } catch (error) {
+      failed = true;
+      console.error(`  ${n} worker(s): FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const one = results.find((r) => r.workers === 1);
+  const lines = [
+    '',
+    `### ${S} sites x ${V} vehicles (${S * V} vehicles), one feeder limit, a portfolio dispatch on Redis (bench/portfolio-bench.ts)`,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpu.length} x ${cpu[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; Redis on 127.0.0.1.`,
+    `Command: \`${command}\`.`,
+    '',
+    '| worker processes | load avg at start (1/5/15 min) | dispatch to every plan stored and announced, s | scaling vs 1 | coordination wall s | iterations | site solves | flows | child jobs per worker | plan cost | certified bound | gap % | stop | status | fulfilment | feeder / dispatch kW | limit kept |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.workers} | ${r.loadAtStart} | ${(r.elapsedMs / 1000).toFixed(1)} | ${one ? (one.elapsedMs / r.elapsedMs).toFixed(2) + 'x' : '-'} | ${(r.plan.wallMs / 1000).toFixed(1)} | ${r.plan.iterations} | ${r.plan.solves} | ${r.plan.siteSolves?.flows ?? '-'} | ${Object.values(r.plan.siteSolves?.byWorker ?? {}).join(' / ')} | ${r.plan.objective.toFixed(2)} | ${r.plan.bound?.toFixed(2) ?? 'none'} | ${r.plan.gapPercent ?? 'none'} | ${r.plan.stopReason} | ${r.plan.status} | ${r.fulfilment} | ${r.feederKw} / ${r.dispatchKw} | ${r.limitKept ? 'yes' : 'NO'} |`),
+    '',
+  ];
+  console.log(lines.join('\n'));
+  if (failed) process.exitCode = 1;
+}

@@ -14,6 +14,8 @@
  * memory estimator refuses it (optimizer/memory-estimate.ts: 20,000 vehicles and more) its row says so with the
  * estimate. `decomposition` is our price decomposition (engine `decomposition`) on the same depot, run from
  * --decomposition-from vehicles (default 1000); its gap column is against plain HiGHS's objective.
+ * With --compare-chain (default on) HiGHS also runs with the per-slot energy chain beside the default energy form
+ * (`energy chain`: the model before issue 12's prefix rows, optimizer/energy-rows.ts).
  * Part 2 (the same depots with the 6 A minimum current on AC chargers): HiGHS with the LP repair (default),
  * our decomposition (from --decomposition-from) and the exact lazy MILP, showing what minimum current costs in time and how far the repair is from
  * the LP bound.
@@ -34,12 +36,15 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     solvers: { type: 'string', default: 'highs,decomposition,lp-solver,uncontrolled,alap,edf,llf,round-robin,price-greedy' },
     'decomposition-from': { type: 'string', default: '1000' },
+    /** Also solve with the per-slot energy chain (optimizer/energy-rows.ts) beside the default energy form. */
+    'compare-chain': { type: 'boolean', default: true },
   },
 });
 const sizes = values.sizes!.split(',').map(Number);
 const reps = Number(values.reps);
 const milpSizes = values['milp-sizes']!.split(',').filter((s) => s !== '' && s !== 'none').map(Number);
 const seed = Number(values.seed);
+const compareChain = values['compare-chain']!;
 const dropAfterMs = 120_000;
 
 const median = (xs: number[]) => {
@@ -157,6 +162,12 @@ for (const n of sizes) {
       rounds: m.plan.stats.rounds,
       rssMb: rssMb(),
     });
+    if (name === 'highs' && compareChain) {
+      // The same LP with the per-slot energy chain (the model before issue 12's prefix rows), beside the default.
+      console.error(`N=${n} highs (energy chain)...`);
+      const c = await measure(problem, 'highs', reps, pool, { ...options, energyForm: 'chain' });
+      part1.push({ n, solver: 'highs (plain, energy chain)', endToEndMs: c.endToEndMs, cpuMs: c.cpuMs, buildMs: c.buildMs, solveMs: c.solveMs, objective: c.plan.cost.objective, status: c.plan.status, gap: `${(((c.plan.cost.objective - m.plan.cost.objective) / Math.abs(m.plan.cost.objective)) * 100).toFixed(3)} %`, rounds: c.plan.stats.rounds, rssMb: rssMb() });
+    }
   }
 }
 await jslpPool.close();
@@ -189,6 +200,11 @@ for (const n of sizes) {
       rounds: repair.plan.stats.rounds,
       rssMb: rssMb(),
     });
+    if (compareChain) {
+      console.error(`N=${n} highs with minimum current (repair, energy chain)...`);
+      const chain = await measure(problem, 'highs', reps, lpPool, { engine: 'monolithic', timeLimitMs: 600_000, energyForm: 'chain' });
+      part2.push({ n, solver: 'highs (repair, energy chain)', ...chain, objective: chain.plan.cost.objective, status: chain.plan.status, gap: gapToBound(chain.plan), rounds: chain.plan.stats.rounds, rssMb: rssMb() });
+    }
   }
   if (solvers.includes('decomposition') && n >= decompositionFrom) {
     // Our decomposition with the minimum current (minimum-power split), against the same LP bound.

@@ -9,7 +9,7 @@
 //   --quiet      print nothing when there was nothing to do
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildState, bundledPackages, compiledMain, compiledWorker, distDirName, repoRoot, sourceHash, stampFileName } from './build-stamp.mjs';
+import { buildState, bundledPackages, compiledMain, compiledWorker, distDirName, isVanishedError, repoRoot, sourceDigest, stampFileName } from './build-stamp.mjs';
 
 const args = new Set(process.argv.slice(2));
 const ifStale = args.has('--if-stale');
@@ -28,7 +28,18 @@ const packageName = (specifier) => specifier.split('/').slice(0, specifier.start
 
 const started = performance.now();
 // Hash before compiling: a source edited during the build leaves a stamp that no longer matches (stale, not wrong).
-const hash = sourceHash();
+// A source that vanishes while it is hashed (moved, deleted): read them again; if they keep moving, the stamp says
+// "no hash" and the next start rebuilds (stale, never wrong).
+let digest;
+for (let attempt = 1; attempt <= 3 && digest === undefined; attempt++) {
+  try {
+    digest = sourceDigest();
+  } catch (error) {
+    if (!isVanishedError(error)) throw error;
+    console.error(`build:cli: a source vanished while it was hashed (${error.code} ${error.path ?? ''})${attempt < 3 ? '; hashing again' : '; the stamp will say stale'}`);
+  }
+}
+const hash = digest?.hash ?? null;
 const dist = path.join(repoRoot, distDirName);
 // Build beside the old tree, then swap: a v2g starting meanwhile finds no stamp and runs the sources instead.
 const staging = `${dist}.building-${process.pid}`;
@@ -71,10 +82,10 @@ try {
   console.error(`build:cli: esbuild failed (${error.message.split('\n')[0]}); ${distDirName} left as it was`);
   process.exit(1);
 }
-const stamp = { sourceHash: hash, builtAt: new Date().toISOString(), node: process.version };
+const stamp = { sourceHash: hash, builtAt: new Date().toISOString(), node: process.version, takenAtMs: digest?.takenAtMs, files: digest?.files };
 writeFileSync(path.join(staging, stampFileName), `${JSON.stringify(stamp, null, 2)}\n`);
 const old = `${dist}.old-${process.pid}`;
 if (existsSync(dist)) renameSync(dist, old);
 renameSync(staging, dist);
 rmSync(old, { recursive: true, force: true });
-console.log(`build:cli: bundled to ${distDirName} in ${((performance.now() - started) / 1000).toFixed(1)} s (sources ${hash.slice(0, 12)})`);
+console.log(`build:cli: bundled to ${distDirName} in ${((performance.now() - started) / 1000).toFixed(1)} s (sources ${hash === null ? 'unknown: stale' : hash.slice(0, 12)})`);

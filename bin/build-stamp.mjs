@@ -1,8 +1,16 @@
 // The compiled CLI's build stamp: which sources dist/cli was compiled from. `bin/build-cli.mjs` writes it after a
-// build; `bin/v2g.mjs` compares it with the sources at every start (a content hash, ~10 ms) and runs dist/cli only
-// when they match, so a stale build never runs. Plain JavaScript: it must load without any TypeScript loader.
+// build; every `v2g` start (bin/v2g.mjs, bin/npm-start.mjs) compares it with the sources and runs dist/cli only when
+// they match, so a stale build never runs. Plain JavaScript: it must load without any TypeScript loader.
+//
+// The check is exact on content and cheap when nothing changed: the stamp keeps every file's SHA-256 with the
+// file's size, mtime, ctime and inode as they were when it was hashed. A file whose stat is unchanged keeps its
+// recorded hash (a write always moves ctime, which no user-space call can set back); any other file is read and
+// hashed again. A file changed within `racyMarginMs` before the stamp was taken is hashed at every check (a write
+// in the same clock tick as the stat would not move the recorded times: git's "racily clean" entries). A file
+// that vanishes while the sources are read (moved, deleted, an editor's atomic save) makes the sources "changed":
+// stale, so `npm start` rebuilds and `v2g` runs the sources; never a crash.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +39,9 @@ export const compiledMain = 'main.js';
  * from main.js and from every chunk beside it (optimizer/solver-pool.ts looks there). */
 export const compiledWorker = 'worker/solve-worker.js';
 
+/** A file whose ctime is this close to (or after) the moment its stamp entry was taken is never trusted by its stat. */
+export const racyMarginMs = 2000;
+
 /** Source files that the build compiles, relative to `root`, sorted (posix separators). */
 export function sourceFiles(root = repoRoot) {
   const files = [];
@@ -46,13 +57,49 @@ export function sourceFiles(root = repoRoot) {
   return files.sort();
 }
 
-/** SHA-256 over every source file's path and content and the build's config files: equal hashes, equal output. */
-export function sourceHash(root = repoRoot) {
-  const hash = createHash('sha256');
-  for (const file of [...configFiles, ...sourceFiles(root)]) {
-    hash.update(file).update('\0').update(readFileSync(path.join(root, file))).update('\0');
+/** Whether a file system error means "this path is gone or was replaced meanwhile" (a source moved or deleted). */
+export function isVanishedError(error) {
+  return error !== null && typeof error === 'object' && ['ENOENT', 'ENOTDIR'].includes(error.code);
+}
+
+const sameStat = (a, b) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+
+/**
+ * The sources as they are now: `{ hash, files, takenAtMs, hashedFiles }`. `hash` is a SHA-256 over every source
+ * file's path and content hash and the build's config files (equal hashes, equal output); `files` maps each path
+ * to `{ size, mtimeMs, ctimeMs, ino, sha256 }`. With `known` (a stamp), a file whose stat equals its entry there and
+ * was not changed within racyMarginMs of `known.takenAtMs` is not read again; `hashedFiles` counts the files read.
+ * Throws the file system's error (ENOENT, ENOTDIR: see isVanishedError) when a file vanishes while it runs;
+ * `files` (the list to read, default every config and source file) is a parameter so that tests can simulate that.
+ */
+export function sourceDigest(root = repoRoot, known = undefined, files = undefined) {
+  const takenAtMs = Date.now();
+  const list = files ?? [...configFiles, ...sourceFiles(root)];
+  const trusted = known && typeof known.takenAtMs === 'number' && known.files && typeof known.files === 'object' ? known : undefined;
+  const entries = {};
+  const whole = createHash('sha256');
+  let hashedFiles = 0;
+  for (const file of list) {
+    const full = path.join(root, file);
+    const st = statSync(full);
+    const now = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+    const before = trusted?.files[file];
+    let sha256;
+    if (before && typeof before.sha256 === 'string' && sameStat(before, now) && now.ctimeMs < trusted.takenAtMs - racyMarginMs) {
+      sha256 = before.sha256;
+    } else {
+      sha256 = createHash('sha256').update(readFileSync(full)).digest('hex');
+      hashedFiles += 1;
+    }
+    entries[file] = { ...now, sha256 };
+    whole.update(file).update('\0').update(sha256).update('\0');
   }
-  return hash.digest('hex');
+  return { hash: whole.digest('hex'), files: entries, takenAtMs, hashedFiles };
+}
+
+/** The content hash of the sources (sourceDigest's `hash`, every file read). */
+export function sourceHash(root = repoRoot) {
+  return sourceDigest(root).hash;
 }
 
 /** The stamp in `root`'s dist/cli, or undefined when there is none (never built, or a build in progress). */
@@ -65,15 +112,22 @@ export function readStamp(root = repoRoot) {
 }
 
 /**
- * Whether `root`'s dist/cli was compiled from exactly the current sources: `{ fresh, reason }`, the reason
- * saying why not (no build, or which hash differs).
+ * Whether `root`'s dist/cli was compiled from exactly the current sources: `{ fresh, reason, hashedFiles }`, the
+ * reason saying why not (no build, a source vanished during the check, or which hash differs). `files`: see
+ * sourceDigest (tests).
  */
-export function buildState(root = repoRoot) {
+export function buildState(root = repoRoot, files = undefined) {
   const stamp = readStamp(root);
-  if (!stamp || typeof stamp.sourceHash !== 'string') return { fresh: false, reason: `no build in ${distDirName} (run \`npm run build\`)` };
-  const current = sourceHash(root);
-  if (stamp.sourceHash !== current) {
-    return { fresh: false, reason: `${distDirName} was built from other sources (built ${stamp.sourceHash.slice(0, 12)}, sources ${current.slice(0, 12)}; run \`npm run build\`)` };
+  if (!stamp || typeof stamp.sourceHash !== 'string') return { fresh: false, reason: `no build in ${distDirName} (run \`npm run build\`)`, hashedFiles: 0 };
+  let current;
+  try {
+    current = sourceDigest(root, stamp, files);
+  } catch (error) {
+    if (!isVanishedError(error)) throw error;
+    return { fresh: false, reason: `the sources changed while they were read (${error.code} ${path.relative(root, error.path ?? '') || error.message}; run \`npm run build\`)`, hashedFiles: 0 };
   }
-  return { fresh: true, reason: `${distDirName} matches the sources (${current.slice(0, 12)})` };
+  if (stamp.sourceHash !== current.hash) {
+    return { fresh: false, reason: `${distDirName} was built from other sources (built ${stamp.sourceHash.slice(0, 12)}, sources ${current.hash.slice(0, 12)}; run \`npm run build\`)`, hashedFiles: current.hashedFiles };
+  }
+  return { fresh: true, reason: `${distDirName} matches the sources (${current.hash.slice(0, 12)}; ${current.hashedFiles} file(s) read)`, hashedFiles: current.hashedFiles };
 }

@@ -6,6 +6,7 @@
 import { LinearProgramBuilder, type LinearProgram } from './linear-program.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
 import { addKnownNetworkRows, type NetworkRows } from './network/lazy-rows.ts';
+import { vehicleEnergyRows, type EnergyForm } from './energy-rows.ts';
 
 /** Where each decision lives in the LP's column vector (-1 = no column: the variable is fixed at 0). */
 export interface ColumnMap {
@@ -43,6 +44,8 @@ export interface Formulation {
   readonly networkRows: NetworkRows;
   /** Every mode binary (none in the LP) and the power columns it switches on: a MIP start sets it to 1 where they carry power. */
   readonly modeSwitches: readonly ModeSwitch[];
+  /** How stored energy enters the model (energy-rows.ts). */
+  readonly energyForm: EnergyForm;
 }
 
 /** A binary column of the MILP and the continuous columns it switches (charge, discharge, or import). */
@@ -55,7 +58,7 @@ export interface ModeSwitch {
  * The LP (or, with `integers`, the MILP) of a resolved problem, in HiGHS CSR form, and where each decision
  * lives in its column vector. Powers are kW, energies kWh, costs in the problem's currency.
  */
-export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = noIntegers): Formulation {
+export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = noIntegers, energyForm: EnergyForm = 'chain'): Formulation {
   const T = rp.slotCount;
   const dt = rp.slotHours;
   let stayedSlots = 0;
@@ -70,27 +73,13 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     const degradation = dt * v.degradationCostPerKwh;
     // A regulariser steering the solver among near-equal plans; not billed (plan-assembly leaves it out).
     const preference = rp.source.vehicles[v.index]?.chargePreferencePerKwh;
-    let previousEnergyCol = -1; // -1: the energy is the constant initialEnergyKwh
+    const energy = vehicleEnergyRows(b, rp, v, c, x, energyForm);
     for (let t = v.arrivalSlot; t < v.endSlot; t++) {
       if (v.maxChargeKw[t]! > 0) c[t] = b.addCol(degradation + dt * (preference?.[t] ?? 0), 0, v.maxChargeKw[t]!);
       if (v.maxDischargeKw[t]! > 0) x[t] = b.addCol(degradation, 0, v.maxDischargeKw[t]!);
-      const energyCol = b.addCol(0, v.floorEnergyKwh, v.capacityKwh);
-      // e[t+1] - e[t] - dt*eta_c*c + dt/eta_d*x = 0
-      b.entry(energyCol, 1);
-      if (previousEnergyCol >= 0) b.entry(previousEnergyCol, -1);
-      if (c[t]! >= 0) b.entry(c[t]!, -dt * v.chargeEfficiency);
-      if (x[t]! >= 0) b.entry(x[t]!, dt / v.dischargeEfficiency);
-      const rhs = previousEnergyCol >= 0 ? 0 : v.initialEnergyKwh;
-      b.endRow(rhs, rhs);
-      previousEnergyCol = energyCol;
+      energy.afterSlot(t);
     }
-    // Soft departure target: e[end] + shortfall >= required.
-    if (v.requiredEnergyKwh > v.floorEnergyKwh) {
-      const shortfall = b.addCol(rp.shortfallPenaltyPerKwh, 0, Infinity);
-      b.entry(previousEnergyCol, 1);
-      b.entry(shortfall, 1);
-      b.endRow(v.requiredEnergyKwh, Infinity);
-    }
+    energy.finish();
     charge.push(c);
     discharge.push(x);
   }
@@ -157,6 +146,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     columns: { charge, discharge, importKw, importExcessKw, exportKw, exportExcessKw, pvCurtailedKw },
     networkRows,
     modeSwitches,
+    energyForm,
   };
 }
 

@@ -38,6 +38,18 @@ class GrowableF64 {
     this.data[this.length] = v;
     return this.length++;
   }
+  /** Appends `values[0..count)`. */
+  pushMany(values: Float64Array, count: number): void {
+    this.reserve(count);
+    this.data.set(values.subarray(0, count), this.length);
+    this.length += count;
+  }
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    const next = new Float64Array(Math.max(this.data.length * 2, this.length + extra));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   view(): Float64Array {
     return this.data.subarray(0, this.length);
   }
@@ -57,6 +69,18 @@ class GrowableI32 {
     }
     this.data[this.length] = v;
     return this.length++;
+  }
+  /** Appends `values[0..count)`. */
+  pushMany(values: Int32Array, count: number): void {
+    this.reserve(count);
+    this.data.set(values.subarray(0, count), this.length);
+    this.length += count;
+  }
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    const next = new Int32Array(Math.max(this.data.length * 2, this.length + extra));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
   view(): Int32Array {
     return this.data.subarray(0, this.length);
@@ -115,6 +139,12 @@ export class LinearProgramBuilder {
     if (value === 0) return;
     this.index.push(col);
     this.coef.push(value);
+  }
+
+  /** Appends the first `count` (column, coefficient) pairs to the row being built (no zero values, no repeats). */
+  entries(cols: Int32Array, values: Float64Array, count: number): void {
+    this.index.pushMany(cols, count);
+    this.coef.pushMany(values, count);
   }
 
   /** Closes the row whose entries were added since the last `endRow`, with bounds lower <= row <= upper. */

@@ -96,6 +96,8 @@ export interface SolverStats {
   readonly rounds: number;
   /** Objective of the LP relaxation: a proven lower bound on the optimum (absent for baselines). */
   readonly relaxationObjective?: number;
+  /** How stored energy entered the monolithic model (optimizer/energy-rows.ts): per-slot energy columns or prefix-sum rows. */
+  readonly energyForm?: 'chain' | 'prefix';
 }
 
 /**

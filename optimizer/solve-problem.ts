@@ -44,6 +44,7 @@ import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-c
 import { answerFrom, type Answer } from './solver-answer.ts';
 import { solveMilp } from './lazy-milp.ts';
 import { exactPolishCapMs, exactPolishDefaults, type ExactPolishOptions } from './exact-polish.ts';
+import type { EnergyForm } from './energy-rows.ts';
 
 export { findModeConflicts, type ModeConflict, type SiteConflict } from './mode-conflicts.ts';
 
@@ -60,6 +61,8 @@ export interface SolveOptions {
   readonly maxRounds?: number;
   /** When the repair's plan is polished by the exact MILP (exact-polish.ts); default small fleets only. */
   readonly exactPolish?: ExactPolishOptions;
+  /** How stored energy enters the model (energy-rows.ts); default `auto`: prefix-sum rows while they stay small. */
+  readonly energyForm?: EnergyForm | 'auto';
 }
 
 export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25 } as const;
@@ -258,6 +261,8 @@ export interface SolveEnvironment {
   /** Monotonic ms clock that keeps the time budget; default `performance.now`. */
   readonly clock?: SolveClock;
   readonly onProgress?: SolveProgressListener;
+  /** Budget already spent before this call (ms): handing the problem to a worker thread counts against the limit. */
+  readonly alreadyElapsedMs?: number;
 }
 
 /** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
@@ -368,7 +373,8 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
  */
 export function solveWithBackend(problem: Problem, backend: LpBackend, options: SolveOptions = {}, env: SolveEnvironment = {}): Plan {
   const timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
-  const run = new SolveRun(backend, timeLimitMs, options.mipRelGap ?? solveDefaults.mipRelGap, env.clock, env.onProgress);
+  const run = new SolveRun(backend, timeLimitMs, options.mipRelGap ?? solveDefaults.mipRelGap, env.clock, env.onProgress, env.alreadyElapsedMs);
+  if (options.energyForm !== undefined && options.energyForm !== 'auto') run.energyForm = options.energyForm;
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);
   const incumbents = new Incumbents(problem, rp);

@@ -3,17 +3,21 @@
  * own timer: HiGHS counts time from earlier `run()` calls on the same model), the model sizes, the solver
  * time and rounds, the best bound, and progress events.
  *
- * Every backend call gets exactly the time left of the one budget (`remainingMs`); a call that starts with
- * nothing left is not made at all and counts as timed out. Once any call reports that it stopped at its
- * limit, `timedOut` is set and stays set: the solve then ends with the best plan it has.
+ * Every backend call gets exactly the time left of the one budget (`remainingMs`) less a reserve for
+ * finishing the plan; a call that starts with nothing left, or on a fresh model whose predicted set-up does
+ * not fit the time left, is not made at all and counts as timed out (budget-guard.ts: both predicted from
+ * the time the first model took to build and open). Once any call reports that it stopped at its limit,
+ * `timedOut` is set and stays set: the solve then ends with the best plan it has.
  */
 import type { LpBackend, LpSolution } from './backends/lp-backend.ts';
 import { buildFormulation, type Formulation } from './formulation.ts';
+import { chooseEnergyForm, type EnergyForm } from './energy-rows.ts';
 import { withLazyNetworkRows, type NetworkSession } from './network/lazy-rows.ts';
 import type { SolverStats } from './plan.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
 import { gapPct, type SolvePhase, type SolveProgressListener } from './solve-progress.ts';
 import { systemClock, type SolveClock } from './solve-clock.ts';
+import { finishReserveMs, predictedSetupMs } from './budget-guard.ts';
 
 export type { SolveClock } from './solve-clock.ts';
 
@@ -32,15 +36,26 @@ export class SolveRun {
   /** Objective of the cheapest candidate so far (for progress only). */
   bestObjective: number | undefined;
   timedOut = false;
+  /** How stored energy enters every model of this solve (energy-rows.ts): chosen once, so MIP starts map column for column. */
+  energyForm: EnergyForm | undefined;
+  /** Sessions of LP models in the prefix form: solved without presolve (measured faster; see energy-rows.ts). */
+  private readonly noPresolve = new WeakSet<NetworkSession>();
+  /** Per open model: what building and opening it took (ms), and whether the backend has solved it yet. */
+  private readonly models = new WeakMap<NetworkSession, { modelMs: number; solved: boolean }>();
+  private lastBuildMs = 0;
+  /** Kept back from every backend call for finishing the plan (ms): set by the first model opened. */
+  reserveMs = 0;
 
+  /** `alreadyElapsedMs`: budget spent before this solve started (e.g. handing the problem to a worker thread). */
   constructor(
     readonly backend: LpBackend,
     readonly timeLimitMs: number,
     readonly mipRelGap: number,
     readonly clock: SolveClock = systemClock,
     private readonly listener?: SolveProgressListener,
+    alreadyElapsedMs = 0,
   ) {
-    this.started = clock();
+    this.started = clock() - Math.max(0, alreadyElapsedMs);
   }
 
   elapsedMs(): number {
@@ -68,8 +83,10 @@ export class SolveRun {
 
   build(rp: ResolvedProblem, vehicleSlots: ReadonlySet<number>, siteSlots: ReadonlySet<number>): Formulation {
     const start = this.clock();
-    const formulation = buildFormulation(rp, { vehicleSlots, siteSlots });
-    this.buildMs += this.clock() - start;
+    this.energyForm ??= chooseEnergyForm(rp);
+    const formulation = buildFormulation(rp, { vehicleSlots, siteSlots }, this.energyForm);
+    this.lastBuildMs = this.clock() - start;
+    this.buildMs += this.lastBuildMs;
     this.rows = formulation.lp.numRows;
     this.columns = formulation.lp.numCols;
     this.integerColumns = formulation.lp.integerCount;
@@ -79,7 +96,12 @@ export class SolveRun {
   open(formulation: Formulation): NetworkSession {
     const start = this.clock();
     const session = withLazyNetworkRows(this.backend.open(formulation.lp), formulation.networkRows, formulation.lp.numRows, this.clock);
-    this.buildMs += this.clock() - start;
+    const openMs = this.clock() - start;
+    this.buildMs += openMs;
+    if (formulation.energyForm === 'prefix' && formulation.lp.integerCount === 0) this.noPresolve.add(session);
+    const modelMs = this.lastBuildMs + openMs;
+    if (this.models.get(session) === undefined && this.reserveMs === 0) this.reserveMs = finishReserveMs(modelMs);
+    this.models.set(session, { modelMs, solved: false });
     return session;
   }
 
@@ -89,18 +111,33 @@ export class SolveRun {
    * `timed_out` without a call when no time is left.
    */
   solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number): LpSolution {
-    const remainingMs = this.remainingMs();
+    const remainingMs = this.remainingMs() - this.reserveMs;
     const capped = capMs !== undefined && capMs < remainingMs;
     if (remainingMs <= 0 || (capped && capMs <= 0)) {
       if (capped) return { status: 'timed_out', iterations: 0, message: `cap of ${capMs} ms reached` };
       this.timedOut = true;
       return { status: 'timed_out', iterations: 0, message: `time limit of ${this.timeLimitMs} ms reached` };
     }
+    const model = this.models.get(session);
+    if (model !== undefined && !model.solved) {
+      const setupMs = predictedSetupMs(model.modelMs);
+      if (setupMs > (capped ? capMs : remainingMs)) {
+        if (!capped) this.timedOut = true;
+        const left = Math.round(capped ? capMs : remainingMs);
+        return { status: 'timed_out', iterations: 0, message: `not started: the model's predicted set-up (${Math.round(setupMs)} ms) does not fit the ${left} ms left` };
+      }
+      model.solved = true;
+    }
     this.rounds++;
     const start = this.clock();
     let answer: LpSolution;
     try {
-      answer = session.solve({ timeLimitMs: capped ? capMs : remainingMs, mipRelGap: this.mipRelGap, ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}) });
+      answer = session.solve({
+        timeLimitMs: capped ? capMs : remainingMs,
+        mipRelGap: this.mipRelGap,
+        ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}),
+        ...(this.noPresolve.has(session) ? { presolve: false } : {}),
+      });
     } catch (error) {
       answer = { status: 'error', iterations: 0, message: `${this.backend.name} failed: ${(error as Error).message}` };
     }
@@ -123,6 +160,7 @@ export class SolveRun {
       iterations: this.iterations,
       integerColumns: this.integerColumns,
       rounds: this.rounds,
+      ...(this.energyForm !== undefined ? { energyForm: this.energyForm } : {}),
       ...(this.bound !== undefined ? { relaxationObjective: this.bound } : {}),
     };
   }

@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { Plan } from './plan.ts';
 import type { Problem } from './problem.ts';
 import { assertFitsHighsHeap } from './memory-estimate.ts';
+import { fallbackPrepareAtMs } from './budget-guard.ts';
+import { pluggedVehicleSlots } from './engine.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
@@ -22,7 +24,10 @@ export interface SolverPoolOptions {
   readonly size?: number;
   /** Retire a worker after a task once its WebAssembly heap exceeds this (bytes). Default 1 GiB. */
   readonly maxHeapBytes?: number;
-  /** Terminate a worker this long after its task's time limit (ms). Default 30 000. */
+  /**
+   * Terminate a worker this long after its task's time limit (ms); its caller then gets the best baseline,
+   * `timed_out`. Default `defaultWatchdogGraceMs`: 2 s + 10 % of the limit (30 s for a decomposed solve).
+   */
   readonly watchdogGraceMs?: number;
 }
 
@@ -37,6 +42,10 @@ interface Slot {
   readonly ready: Promise<ReadyMessage>;
   task?: Task;
   timer?: NodeJS.Timeout;
+  /** Fires shortly before the task's time limit (budget-guard.ts): prepares the watchdog's plan, so the watchdog returns it at once. */
+  prepareTimer?: NodeJS.Timeout;
+  /** The watchdog's plan for the running task, once prepared. */
+  prepared?: Plan;
   retired: boolean;
 }
 
@@ -48,11 +57,21 @@ const workerUrl = import.meta.url.endsWith('.ts')
   ? new URL('./worker/solve-worker.mjs', import.meta.url)
   : new URL('./worker/solve-worker.js', import.meta.url);
 
+/**
+ * How long past its time limit a solve may run before its worker is terminated (ms). Monolithic: 2 s + 10 % of
+ * the limit. The solve keeps its budget itself (solve-run.ts, budget-guard.ts); this is the backstop for what
+ * it cannot interrupt (HiGHS setting up a large model on a loaded machine), and the stated tolerance of the
+ * budget. A decomposed solve keeps its own time between iterations and would lose its incumbent: 30 s.
+ */
+export function defaultWatchdogGraceMs(timeLimitMs: number, engine: 'monolithic' | 'decomposition' = 'monolithic'): number {
+  return engine === 'decomposition' ? 30_000 : 2_000 + 0.1 * timeLimitMs;
+}
+
 /** Worker threads that run LP-backend solves off the caller's event loop; `close()` ends them. */
 export class SolverPool {
   private readonly size: number;
   private readonly maxHeapBytes: number;
-  private readonly watchdogGraceMs: number;
+  private readonly watchdogGraceMs: number | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
@@ -63,7 +82,7 @@ export class SolverPool {
   constructor(options: SolverPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(2, availableParallelism()));
     this.maxHeapBytes = options.maxHeapBytes ?? 1024 ** 3;
-    this.watchdogGraceMs = options.watchdogGraceMs ?? 30_000;
+    this.watchdogGraceMs = options.watchdogGraceMs;
   }
 
   /**
@@ -160,11 +179,21 @@ export class SolverPool {
     slot.task = task;
     slot.worker.ref();
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
+    const graceMs = this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic');
+    const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
+    // Near the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
+    // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.
+    if (graceMs > 0) {
+      const prepareAtMs = fallbackPrepareAtMs(limitMs, pluggedVehicleSlots(task.request.problem));
+      slot.prepareTimer = setTimeout(() => (slot.prepared = this.failurePlan(task, overran, 'timed_out')), prepareAtMs);
+    }
     slot.timer = setTimeout(() => {
-      this.onFailure(slot, `solve overran its ${limitMs} ms time limit by ${this.watchdogGraceMs} ms; worker terminated`, 'timed_out');
-    }, limitMs + this.watchdogGraceMs);
+      const prepared = slot.prepared;
+      if (prepared) this.onFailure(slot, overran, 'timed_out', prepared);
+      else this.onFailure(slot, overran, 'timed_out');
+    }, limitMs + graceMs);
     slot.ready.then(
-      () => slot.worker.postMessage(task.request),
+      () => slot.worker.postMessage({ ...task.request, postedAtMs: performance.timeOrigin + performance.now() } satisfies SolveRequest),
       (error: Error) => this.onFailure(slot, `solver worker could not start: ${error.message}`, 'error'),
     );
   }
@@ -173,7 +202,10 @@ export class SolverPool {
     const task = slot.task;
     slot.task = undefined;
     if (slot.timer) clearTimeout(slot.timer);
+    if (slot.prepareTimer) clearTimeout(slot.prepareTimer);
     slot.timer = undefined;
+    slot.prepareTimer = undefined;
+    slot.prepared = undefined;
     if (!slot.retired) slot.worker.unref();
     return task;
   }
@@ -195,11 +227,11 @@ export class SolverPool {
     this.dispatch();
   }
 
-  private onFailure(slot: Slot, message: string, status: 'error' | 'timed_out'): void {
+  private onFailure(slot: Slot, message: string, status: 'error' | 'timed_out', prepared?: Plan): void {
     if (slot.retired) return;
     const task = this.finish(slot);
     this.retire(slot);
-    if (task) task.resolve(this.failurePlan(task, message, status));
+    if (task) task.resolve(prepared ?? this.failurePlan(task, message, status));
     if (!this.closed) this.dispatch();
   }
 

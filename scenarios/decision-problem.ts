@@ -86,9 +86,18 @@ export function decisionHorizonEndUtcMs(inputs: ReplayInputs, atUtcMs: number, p
   return Math.min(full, atUtcMs + Math.max(1, Math.ceil((lastDepartureUtcMs - atUtcMs) / slotMs)) * slotMs);
 }
 
-/** The assembly input of the decision at `atUtcMs` (a slot boundary) for the vehicles plugged in. */
-export function decisionAssemblyInput(inputs: ReplayInputs, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): AssemblyInput {
-  const horizonEndUtcMs = decisionHorizonEndUtcMs(inputs, atUtcMs, plugged);
+/**
+ * The assembly input of the decision at `atUtcMs` (a slot boundary) for the vehicles plugged in, over
+ * [atUtcMs, horizonEndUtcMs) (default `decisionHorizonEndUtcMs`; the MPC with an arrival forecast plans the
+ * full `horizonHours`, as cars it has not seen may come after the plugged ones have left).
+ */
+export function decisionAssemblyInput(
+  inputs: ReplayInputs,
+  atUtcMs: number,
+  plugged: readonly PluggedVehicle[],
+  previousPeakKw: number,
+  horizonEndUtcMs = decisionHorizonEndUtcMs(inputs, atUtcMs, plugged),
+): AssemblyInput {
   const knownUntil = pricesKnownUntilUtcMs(inputs.priceVisibility, atUtcMs, inputs.site.zone);
   const market = visibleSeries(inputs.marketPrice, knownUntil, atUtcMs, horizonEndUtcMs);
   const billing = inputs.billing?.(atUtcMs);

@@ -21,7 +21,7 @@ import { cityLearnSeries } from './citylearn-load.ts';
 import { ScenarioError } from './errors.ts';
 import { applyAssumptions } from './fleet-assumptions.ts';
 import { generatedLoad, generatedPrices } from './generated-signals.ts';
-import type { PhysicsModel, ReplayInputs } from './replay-inputs.ts';
+import { arrivalHistoryDays, type ArrivalHistory, type PhysicsModel, type ReplayInputs } from './replay-inputs.ts';
 import type { SourceSession } from './replay-session.ts';
 import { generateSessions } from './session-generator.ts';
 import { alignSession } from './session-time-alignment.ts';
@@ -70,7 +70,7 @@ function requireCoverage(series: SignalSeries, fromUtcMs: number, toUtcMs: numbe
   }
 }
 
-function sourceSessions(s: Scenario, texts: ReadonlyMap<string, string>, seed: number, fromUtcMs: number, toUtcMs: number): SourceSession[] {
+function sourceSessions(s: Scenario, texts: ReadonlyMap<string, string>, seed: number, fromUtcMs: number, toUtcMs: number, requireSome = true): SourceSession[] {
   const src = s.data.sessions;
   let all: SourceSession[];
   if (src.kind === 'generated') {
@@ -82,8 +82,18 @@ function sourceSessions(s: Scenario, texts: ReadonlyMap<string, string>, seed: n
   const inPeriod = all
     .filter((x) => x.arrivalUtcMs >= fromUtcMs && x.arrivalUtcMs < toUtcMs)
     .sort((a, b) => a.arrivalUtcMs - b.arrivalUtcMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (src.kind === 'acn-csv' && inPeriod.length === 0) throw sessionsDoNotCover(all, src.path, fromUtcMs, toUtcMs);
+  if (requireSome && src.kind === 'acn-csv' && inPeriod.length === 0) throw sessionsDoNotCover(all, src.path, fromUtcMs, toUtcMs);
   return inPeriod;
+}
+
+/**
+ * The sessions of the `arrivalHistoryDays` days before the period (the arrival forecast's training data,
+ * arrival-forecast.ts): the same data, chargers and assumptions, never a session arriving in the period.
+ */
+function arrivalHistory(s: Scenario, texts: ReadonlyMap<string, string>, seed: number, periodStartUtcMs: number): ArrivalHistory {
+  const fromUtcMs = periodStartUtcMs - arrivalHistoryDays * dayMs;
+  const match = matchChargers(s, sourceSessions(s, texts, seed, fromUtcMs, periodStartUtcMs, false));
+  return { fromUtcMs, toUtcMs: periodStartUtcMs, sessions: match.matched.map(({ session, charger }) => applyAssumptions(session, charger, s.assumptions, seed)) };
 }
 
 /** A sessions file none of whose sessions arrive in the period: `V2G_ERR_SCENARIO_PERIOD`, with the file's range. */
@@ -234,6 +244,7 @@ export function loadReplayInputs(scenario: Scenario, texts: ReadonlyMap<string, 
     periodEndUtcMs,
     simulationEndUtcMs,
     sessions,
+    arrivalHistory: arrivalHistory(s, texts, seed, periodStartUtcMs),
     excluded: match.excluded,
     autoCreatedChargers: match.autoCreated,
     marketPrice: market.series,

@@ -8,7 +8,8 @@
  * headroom for vehicles that have not arrived yet. `w` is a share of the mean absolute import price over
  * the horizon, so it is small against every real price difference for `robust` and dominant for `quick`.
  */
-import { limits, type Problem } from '../optimizer/problem.ts';
+import { limits, type Problem, type Vehicle } from '../optimizer/problem.ts';
+import { acPowerKw } from '../optimizer/resolved-problem.ts';
 import type { MpcVariant } from './policy-names.ts';
 
 /** Quick-charge weight as a share of the horizon's mean absolute import price, per MPC variant. */
@@ -27,16 +28,39 @@ export function quickChargeWeight(problem: Problem, share: number): number {
   return Math.min(limits.maxPricePerKwh, share * Math.max(mean, 1e-6));
 }
 
-/** `problem` with the quick-charge regulariser of `variant` on every vehicle (unchanged for `plain`). */
-export function withQuickCharge(problem: Problem, variant: MpcVariant): Problem {
-  const share = quickChargeShare[variant];
+/**
+ * How the quick-charge slope ranks the vehicles: `deadline` (`w / n_v`, the fewest slots left first,
+ * EDF-like) or `laxity` (`w / (1 + l_v)` with `l_v` the slots the vehicle can still sit idle and meet its
+ * target at full power: the least laxity first, LLF-like; a vehicle that cannot make its target has
+ * laxity 0). Measured in MPC.md.
+ */
+export type QuickChargeRank = 'deadline' | 'laxity';
+
+/** The most vehicle `v` may charge (kW): its `maxChargeKw` (largest over slots) and AC limit; Infinity when neither. */
+export function vehicleMaxChargeKw(v: Vehicle): number {
+  const fixedKw = typeof v.maxChargeKw === 'number' ? v.maxChargeKw : v.maxChargeKw === undefined ? Infinity : Math.max(0, ...v.maxChargeKw);
+  return Math.min(fixedKw, acPowerKw(v, v.acLimit?.maxCurrentA) ?? Infinity);
+}
+
+/** Slots vehicle `v` can sit idle before its departure and still reach its target at full power (>= 0). */
+export function laxitySlots(v: Vehicle, slotHours: number): number {
+  const maxKw = vehicleMaxChargeKw(v);
+  const neededKwh = Math.max(0, v.targetEnergyKwh - v.energyKwh);
+  const perSlotKwh = (Number.isFinite(maxKw) ? maxKw : 0) * slotHours * (v.chargeEfficiency ?? 0.95);
+  const busy = perSlotKwh > 0 ? Math.ceil(neededKwh / perSlotKwh - 1e-9) : 0;
+  return Math.max(0, v.departureSlot - v.arrivalSlot - busy);
+}
+
+/** `problem` with the quick-charge regulariser of `variant` (or of `shareOverride`) on every vehicle (unchanged at share 0), ranked by `rank`. */
+export function withQuickCharge(problem: Problem, variant: MpcVariant, rank: QuickChargeRank = 'deadline', shareOverride?: number): Problem {
+  const share = shareOverride ?? quickChargeShare[variant];
   if (share === 0) return problem;
   const w = quickChargeWeight(problem, share);
   const T = problem.slotCount;
   return {
     ...problem,
     vehicles: problem.vehicles.map((v) => {
-      const n = Math.max(1, v.departureSlot - v.arrivalSlot);
+      const n = rank === 'deadline' ? Math.max(1, v.departureSlot - v.arrivalSlot) : 1 + laxitySlots(v, problem.slotHours);
       const preference = Array.from({ length: T }, (_, t) => (t >= v.arrivalSlot && t < v.departureSlot ? (w * (t - v.arrivalSlot + 1)) / n : 0));
       return { ...v, chargePreferencePerKwh: preference };
     }),

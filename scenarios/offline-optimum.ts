@@ -76,9 +76,8 @@ export function withEveryBillingPeriod(inputs: ReplayInputs, assembled: Assemble
   };
 }
 
-/** The offline problem of a replay: every session over the whole replay, every billing period priced; notes on what it leaves out. */
-export function offlineProblem(inputs: ReplayInputs): { problem: Problem; keys: string[]; notes: string[] } {
-  const notes: string[] = [];
+/** The whole replay as one problem (every session known from the start, every billing period priced). */
+export function offlineProblem(inputs: ReplayInputs): { readonly assembled: AssembledProblem; readonly problem: Problem; readonly keys: string[] } {
   const assembled = assembleProblem({
     site: inputs.site,
     horizonStart: inputs.periodStartUtcMs,
@@ -86,12 +85,18 @@ export function offlineProblem(inputs: ReplayInputs): { problem: Problem; keys: 
     vehicles: inputs.sessions.map((s) => vehicleAtInstants(inputs, s, s.initialEnergyKwh, s.arrivalUtcMs, s.departureUtcMs)),
     signals: siteSignals(inputs, inputs.marketPrice),
   });
-  const { problem, keys } = withEveryBillingPeriod(inputs, assembled);
+  return { assembled, ...withEveryBillingPeriod(inputs, assembled) };
+}
+
+/** Notes on what the offline problem prices and leaves out (for every run with it). */
+export function offlineProblemNotes(offline: { readonly assembled: AssembledProblem; readonly keys: readonly string[] }): string[] {
+  const notes: string[] = [];
+  const { assembled, keys } = offline;
   if (keys.length > 1) notes.push(`the offline solve prices the demand charge of every billing period the replay touches (${keys.join(', ')}), as the KPIs bill them`);
   // Sessions left out of this solve for covering no whole slot are stated by the replay engine in every run's notes.
   const otherDrops = assembled.droppedVehicles.filter((d) => d.reason !== 'no-whole-slot').length;
   if (otherDrops > 0) notes.push(`${otherDrops} session(s) left out of the offline solve outside its horizon`);
-  return { problem, keys, notes };
+  return notes;
 }
 
 /** Solves the whole replay at once. `clock` is the caller's (ms). Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve yields no plan of its own. */
@@ -100,7 +105,9 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
     throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
   }
   const started = clock();
-  const { problem, keys, notes } = offlineProblem(inputs);
+  const offline = offlineProblem(inputs);
+  const { problem, keys } = offline;
+  const notes = offlineProblemNotes(offline);
   const timeLimitMs = solver.offlineTimeLimitMs ?? offlineTimeLimitMs;
   const plan = solveWithBackend(problem, solver.backend, { ...solver.options, timeLimitMs });
   if (plan.status === 'timed_out' || plan.status === 'error') {

@@ -11,7 +11,7 @@ import { assemblePlan, emptyStats } from '../optimizer/plan-assembly.ts';
 import type { PlanStatus } from '../optimizer/plan.ts';
 import { validatePlan } from '../optimizer/plan-validator.ts';
 import { resolveProblem } from '../optimizer/resolved-problem.ts';
-import { offlineProblem, type OfflineSolution } from './offline-optimum.ts';
+import { offlineProblem, offlineProblemNotes, type OfflineSolution } from './offline-optimum.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
 /** Relative tolerance on the recomputed objective (the validator's cost tolerance). */
@@ -69,7 +69,9 @@ export function reuseOfflinePlan(
   const refusals: ReuseRefusal[] = [];
   const candidates = stored.filter((s) => s.capacity > capacity).sort((a, b) => a.capacity - b.capacity);
   if (candidates.length === 0) return { refusals };
-  const { problem, keys, notes } = offlineProblem(inputs);
+  const offline = offlineProblem(inputs);
+  const { problem, keys } = offline;
+  const notes = offlineProblemNotes(offline);
   const rp = resolveProblem(problem);
   for (const s of candidates) {
     const byId = new Map(s.vehicles.map((v) => [v.id, v]));

@@ -15,10 +15,13 @@ import { assembleProblem } from '../grid/problem-assembly.ts';
 import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import type { Plan, PlanStatus } from '../optimizer/plan.ts';
+import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
-import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment } from './mpc-regularisers.ts';
+import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
+import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { withTaperAllowance } from './taper-allowance.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
@@ -67,14 +70,32 @@ export function requireBackend(policy: PolicyName, solver: SolverSetup): LpBacke
 export interface MpcOptions {
   readonly variant: MpcVariant;
   readonly demandCharge: DemandChargeTreatment;
+  /** Expected arrivals from history before the period (arrival-forecast.ts), planned as phantom vehicles; absent = none. */
+  readonly forecast?: ArrivalForecast;
+  /** A peak (kW) the billing period is expected to reach anyway: planned as already set (free below it); absent = the carried peak only. */
+  readonly peakHintKw?: number;
+  /** How the quick-charge regulariser ranks vehicles (mpc-regularisers.ts); absent = `deadline`. */
+  readonly rank?: QuickChargeRank;
+  /** The quick-charge weight as a share of the mean price, instead of `variant`'s (`quickChargeShare`). */
+  readonly quickChargeShare?: number;
+  /** Plan the charge taper as an allowance on the charge limit (taper-allowance.ts); absent = no. */
+  readonly taperAllowance?: boolean;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
 export const mpcDemandChargeTreatment: DemandChargeTreatment = 'full';
 
+/**
+ * The options of `mpc-forecast` (chosen by measurement, scenarios/MPC.md): `variant`'s quick charge ranked by
+ * laxity, the arrival forecast learnt from the replay's history before its period, the taper allowance.
+ */
+export function mpcForecastOptions(inputs: ReplayInputs, variant: MpcVariant): MpcOptions {
+  return { variant, demandCharge: mpcDemandChargeTreatment, forecast: forecastFromHistory(inputs), rank: 'laxity', taperAllowance: true };
+}
+
 function decisionFrom(plan: Plan): Decision {
   const setpointsKw = new Map<string, number>();
-  for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
+  for (const v of plan.vehicles) if (!v.id.startsWith(phantomIdPrefix)) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
   return {
     setpointsKw,
     status: plan.status,
@@ -96,16 +117,33 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
  * the LP backend. Shared by `mpc*` (first slot applied) and `mpc-events` (plan followed until an event).
  */
 export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
-  const input = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
+  const fullHorizonEndUtcMs = atUtcMs + inputs.horizonHours * 3_600_000;
+  const carriedKw = Math.max(previousPeakKw, options.peakHintKw ?? 0);
+  const input = options.forecast
+    ? decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw, fullHorizonEndUtcMs)
+    : decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw);
   const dc = input.signals.demandCharge;
-  const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, atUtcMs + inputs.horizonHours * 3_600_000, dc.billingPeriodEndUtcMs) : 1;
+  const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  return solveWithBackend(withQuickCharge(assembled.problem, options.variant), backend, solveOptions);
+  const tapered = options.taperAllowance ? withTaperAllowance(assembled.problem, inputs.physics) : assembled.problem;
+  const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
+  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
+}
+
+/** `problem` (a decision from `atUtcMs`) with the forecast's phantom vehicles after the plugged ones. */
+function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: number, inputs: ReplayInputs): Problem {
+  const phantoms = phantomVehicles(forecast, { horizonStartUtcMs: atUtcMs, slotMinutes: inputs.slotMinutes, slotCount: problem.slotCount, chargeEfficiency: inputs.assumptions.chargeEfficiency });
+  return phantoms.length === 0 ? problem : { ...problem, vehicles: [...problem.vehicles, ...phantoms] };
 }
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
   const backend = backendOf(solver, policy);
+  if (options.forecast && inputs.site.network !== undefined) {
+    throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy cannot plan on a three-phase network`, [
+      { path: '/site/network', message: 'the arrival forecast plans phantom vehicles on no charger of the network; use mpc or mpc-events' },
+    ]);
+  }
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {

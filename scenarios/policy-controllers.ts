@@ -4,7 +4,7 @@
  */
 import { eventTriggeredController } from './event-mpc.ts';
 import { firstSlotBaselineController, forwardBaselines } from './first-slot-baseline.ts';
-import { baselineController, mpcController, mpcDemandChargeTreatment, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
+import { baselineController, mpcController, mpcDemandChargeTreatment, mpcForecastOptions, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
 import { policyKind, type PolicyName } from './policy-names.ts';
 import { ScenarioError } from './errors.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -14,7 +14,7 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
   const kind = policyKind(policy);
   switch (kind.kind) {
     case 'mpc':
-      return mpcController(inputs, solver, { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
+      return mpcController(inputs, solver, kind.forecast ? mpcForecastOptions(inputs, kind.variant) : { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
     case 'baseline':
       return forwardBaselines.has(kind.baseline) ? firstSlotBaselineController(inputs, kind.baseline, policy) : baselineController(inputs, kind.baseline, policy);
     case 'uncontrolled':

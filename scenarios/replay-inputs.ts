@@ -25,6 +25,16 @@ export interface PhysicsModel {
   readonly substepsPerSlot: number;
 }
 
+/** Days of sessions before the period the arrival forecast learns from (`mpc-forecast`, arrival-forecast.ts). */
+export const arrivalHistoryDays = 28;
+
+/** Sessions that arrived in [fromUtcMs, toUtcMs), before the period (`toUtcMs` = its start): the forecast's training data. */
+export interface ArrivalHistory {
+  readonly fromUtcMs: number;
+  readonly toUtcMs: number;
+  readonly sessions: readonly ReplaySession[];
+}
+
 /** Export price = `marketFactor` x market price (site currency per kWh) + `offsetPerKwh`. */
 export interface ExportPriceRule {
   readonly marketFactor: number;
@@ -48,6 +58,8 @@ export interface ReplayInputs {
   /** The replay runs until every session has left (rounded up to a slot). */
   readonly simulationEndUtcMs: number;
   readonly sessions: readonly ReplaySession[];
+  /** Sessions of the `arrivalHistoryDays` before the period (same data, chargers, assumptions); never used by the replay itself. */
+  readonly arrivalHistory: ArrivalHistory;
   readonly excluded: readonly ExcludedSession[];
   readonly autoCreatedChargers: readonly string[];
   /** Market (or tariff) import price, in a price unit of the site currency. */

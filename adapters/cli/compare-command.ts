@@ -7,11 +7,11 @@
  * itself: compare-run.ts, loaded when the command runs.
  */
 import type { Command } from 'commander';
-import { policyNames } from '../../scenarios/policy-names.ts';
+import { defaultPolicyNames } from '../../scenarios/policy-names.ts';
 import type { CompareOptions } from './compare-run.ts';
 import { integerOption, withInputErrors } from './scenario-command-support.ts';
 
-const defaultPolicies = policyNames.filter((p) => p !== 'offline').join(',');
+const defaultPolicies = defaultPolicyNames.filter((p) => p !== 'offline').join(',');
 
 /** Adds `compare` to the program; `out` receives the table. */
 export function registerCompareCommand(program: Command, out: (line: string) => void): void {

@@ -19,6 +19,9 @@ import { registerReplayCommand } from './replay-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerSimChargersCommand } from './sim-chargers-command.ts';
 import { registerSweepCommand } from './sweep-command.ts';
+import { registerShardWorkerCommand } from './shard-worker-command.ts';
+import { defaultShardQueue } from './shard-defaults.ts';
+import { registerPortfolioReplayCommand } from './portfolio-replay-command.ts';
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -44,6 +47,17 @@ function solverName(value: string): SolverName {
 function engineName(value: string): EngineName {
   if (!isEngineName(value)) throw new InvalidArgumentError(`--engine must be one of ${engineNames.join(', ')}, got "${value}"`);
   return value;
+}
+
+function shardsWhere(value: string): 'local' | 'bullmq' {
+  if (value !== 'local' && value !== 'bullmq') throw new InvalidArgumentError(`--shards must be local or bullmq, got "${value}"`);
+  return value;
+}
+
+function queueList(value: string): string[] {
+  const names = value.split(',').map((q) => q.trim());
+  if (names.some((q) => q === '')) throw new InvalidArgumentError(`--shard-queues must be comma-separated queue names, got "${value}"`);
+  return names;
 }
 
 function integerStrategy(value: string): IntegerStrategy {
@@ -85,6 +99,8 @@ export function buildProgram(
     .option('--time-limit <ms>', 'time limit for the solve (ms)', positiveInt('--time-limit'), 60_000)
     .option('--min-current <strategy>', 'minimum current on LP backends: repair (LP + repair rounds, fast) or milp (exact, lazy integer variables)', integerStrategy, 'repair')
     .option('--engine <engine>', 'with --solver highs: auto (by size), monolithic (one LP) or decomposition (prices, certified gap)', engineName, 'auto')
+    .option('--shards <where>', 'where the decomposition prices its shards: local (this process, worker threads) or bullmq (shard worker processes on REDIS_URL, started with `v2g shard-worker`; implies --engine decomposition)', shardsWhere, 'local')
+    .option('--shard-queues <names>', 'with --shards bullmq: comma-separated shard queues, one shard each, each served by a `v2g shard-worker --queue <name>`', queueList, [defaultShardQueue])
     .action(async (file: string, opts: SolveOptions) => (await import('./problem-commands.ts')).solve(file, opts, out, state));
 
   program
@@ -105,6 +121,8 @@ export function buildProgram(
   registerRoleCommands(program, out);
   registerSimChargersCommand(program, out);
   registerSweepCommand(program, out, state);
+  registerShardWorkerCommand(program, out, err);
+  registerPortfolioReplayCommand(program, out);
   return program;
 }
 
@@ -118,7 +136,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   } catch (error) {
     if (error instanceof CliInputError) {
       err(`v2g: ${error.message}`);
-      return 2;
+      return error.exitCode;
     }
     const code = (error as { code?: string; exitCode?: number }).code;
     if (code?.startsWith('commander.')) {

@@ -14,6 +14,9 @@ import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { CliInputError } from './cli-input-error.ts';
 import { formatPlanSummary } from './plan-summary.ts';
 import { solveProgressBar } from './solve-progress-bar.ts';
+import { redisForShards } from './shard-redis.ts';
+import type { Plan } from '../../optimizer/plan.ts';
+import type { Problem } from '../../optimizer/problem.ts';
 
 /** Exit status of the command that ran, set by actions that finish with a failure they already reported. */
 export interface RunState {
@@ -34,6 +37,10 @@ export interface SolveOptions {
   timeLimit: number;
   minCurrent: IntegerStrategy;
   engine: EngineName;
+  /** Where the decomposition prices its shards: this process, or BullMQ shard worker processes (`v2g shard-worker`). */
+  shards: 'local' | 'bullmq';
+  /** With `shards: 'bullmq'`: one shard per queue. */
+  shardQueues: string[];
 }
 
 export interface SchemaOptions {
@@ -91,6 +98,10 @@ export async function generate(opts: GenerateOptions, out: (line: string) => voi
 
 /** `v2g solve`. */
 export async function solve(file: string, opts: SolveOptions, out: (line: string) => void, state: RunState): Promise<void> {
+  if (opts.shards === 'bullmq') {
+    await solveOnShards(file, opts, out, state);
+    return;
+  }
   const problem = await readProblemFile(file);
   const pool = new SolverPool({ size: 1 });
   try {
@@ -104,17 +115,44 @@ export async function solve(file: string, opts: SolveOptions, out: (line: string
     } finally {
       bar.stop();
     }
-    out(formatPlanSummary(plan, `${problem.name ?? file}`, problem));
-    if (opts.out) {
-      await writeJson(opts.out, plan);
-      out(`\nplan written to ${opts.out}`);
-    }
-    // 1: no plan from the solver (the fallback is written); 3: time limit hit (the fallback is written).
-    if (plan.status === 'error') state.exitCode = 1;
-    else if (plan.status === 'timed_out') state.exitCode = 3;
+    await report(file, problem, plan, opts, out, state);
   } finally {
     await pool.close();
   }
+}
+
+/** `v2g solve --shards bullmq`: this process coordinates, the shards run in `v2g shard-worker` processes. */
+async function solveOnShards(file: string, opts: SolveOptions, out: (line: string) => void, state: RunState): Promise<void> {
+  if (opts.solver !== 'highs') throw new CliInputError(`--shards bullmq decomposes with --solver highs, not ${opts.solver}`);
+  if (opts.engine === 'monolithic') throw new CliInputError('--shards bullmq is the decomposition engine; it cannot run --engine monolithic');
+  const { redisUrl, prefix } = redisForShards('v2g solve --shards bullmq');
+  const problem = await readProblemFile(file);
+  const { solveOnShardWorkers } = await import('../decomposition-flow/distributed-solve.ts');
+  const bar = solveProgressBar();
+  let plan;
+  try {
+    plan = await solveOnShardWorkers(problem, { redisUrl, prefix, shardQueues: opts.shardQueues, timeLimitMs: opts.timeLimit, onProgress: (p) => bar.update(p) });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // No shard worker, a shard lost mid-solve, Redis unavailable: coded, said plainly, exit 69 (unavailable).
+    if (code?.startsWith('V2G_ERR_')) throw new CliInputError(`${file}: ${(error as Error).message.startsWith(code) ? '' : `${code}: `}${(error as Error).message}`, 69);
+    throw error;
+  } finally {
+    bar.stop();
+  }
+  await report(file, problem, plan, opts, out, state);
+}
+
+/** The summary, the plan file and the exit status of `v2g solve`. */
+async function report(file: string, problem: Problem, plan: Plan, opts: SolveOptions, out: (line: string) => void, state: RunState): Promise<void> {
+  out(formatPlanSummary(plan, `${problem.name ?? file}`, problem));
+  if (opts.out) {
+    await writeJson(opts.out, plan);
+    out(`\nplan written to ${opts.out}`);
+  }
+  // 1: no plan from the solver (the fallback is written); 3: time limit hit (the fallback is written).
+  if (plan.status === 'error') state.exitCode = 1;
+  else if (plan.status === 'timed_out') state.exitCode = 3;
 }
 
 /** `v2g schema`. */

@@ -14,7 +14,6 @@ import closeWithGrace from 'close-with-grace';
 import { CommanderError } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type ServiceConfig } from '../config.ts';
-import { SolverPool } from '../../optimizer/solver-pool.ts';
 import type { Service, ServiceRole } from '../composition/composition-root.ts';
 import { seedDemoSite } from '../service/demo-site.ts';
 import { StoreUnavailableError } from '../store/redis-errors.ts';
@@ -61,30 +60,26 @@ export async function runService(command: ServiceCommand, options: { config?: st
       resolve();
     });
   });
-  // The solver threads start first and load HiGHS while this thread loads the service's modules (start-up time:
-  // bench/cli-startup-bench.ts); the service owns the pool from here on and closes it.
-  const pool = roles.includes('worker') ? new SolverPool({ size: config.solverPoolSize }) : undefined;
-  void pool?.warmUp();
   try {
     const { createService } = await import('../composition/composition-root.ts');
-    service = await createService(config, { logger, roles, processName: `v2g-${command}`, ...(pool ? { pool } : {}) });
-    // Redis must answer before anything listens; the rest of `start` (the solver threads' warm-up, then taking
-    // jobs) runs on while the HTTP app compiles its routes and listens: /health/ready says 503 until it is done.
+    service = await createService(config, { logger, roles, processName: `v2g-${command}` });
+    // Redis must answer before anything listens. The solver threads start only once the service listens and has
+    // started (they load HiGHS in the background and would compete for the CPU with this thread's start-up;
+    // start-up time: bench/cli-startup-bench.ts): the banner comes when /health/ready says 200, and a job queued
+    // meanwhile waits for a thread.
     await service.connect();
-    const started = service.start();
-    started.catch(() => undefined); // awaited below; a failure before then is reported by the first that throws
     if (config.demo && roles.includes('api')) {
       logger.warn('DEMO MODE: loading the generated demo site and accepting the demo token printed below (embedded demo only)');
       await seedDemoSite(service.ctx);
     }
     const baseUrl = await service.listen();
+    await service.start();
     const banner = { command, roles, mode: service.backend.description, ocppUrl: service.ocpp?.url };
     // One write: a reader that sees the first line of the banner ("listening on") sees all of it.
     out(bootBanner(config, baseUrl, service.demoToken, banner).join('\n'));
-    await started;
   } catch (error) {
     grace?.uninstall();
-    await (service ? service.close() : pool?.close())?.catch(() => undefined);
+    await service?.close().catch(() => undefined);
     if (error instanceof StoreUnavailableError || error instanceof PortUnavailableError) fail(command, exitUnavailable, `${error.code}: ${error.message}`);
     throw error;
   }

@@ -8,12 +8,12 @@
  * policy), every row saying how it was made. The run itself: sweep-run.ts; the worker: sweep-worker.ts.
  */
 import type { Command } from 'commander';
-import { policyNames } from '../../scenarios/policy-names.ts';
+import { defaultPolicyNames } from '../../scenarios/policy-names.ts';
 import type { RunState } from './problem-commands.ts';
 import { withInputErrors } from './scenario-command-support.ts';
 import type { SweepOptions } from './sweep-run.ts';
 
-const defaultPolicies = policyNames.join(',');
+const defaultPolicies = defaultPolicyNames.join(',');
 
 /** Adds `sweep` and its hidden worker to the program. */
 export function registerSweepCommand(program: Command, out: (line: string) => void, state: RunState): void {

@@ -13,10 +13,11 @@
  * Embedded (no REDIS_URL) the roles must run in one process (they share memory); with Redis any number
  * of processes of each role share one Redis.
  *
- * Lifecycle: `createService` (nothing runs yet) -> `start` (Redis answers; worker: warm the solver pool
- * with a realistic solve per thread, start taking jobs; gateway: follow the plan bus; ready) -> `listen`
- * (HTTP; gateway: the OCPP port; the CLI listens once `connect` (the first part of `start`) is done, while
- * the pool warms up: /health/ready answers 503 until `start` is done) -> `close` (not ready; OCPP and HTTP stop; the active re-plans finish,
+ * Lifecycle: `createService` (nothing runs yet) -> `start` (Redis answers; worker: start taking jobs, and
+ * warm the solver pool in the background, a realistic solve per thread; gateway: follow the plan bus; ready) ->
+ * `listen` (HTTP; gateway: the OCPP port; the CLI listens once `connect` (the first part of `start`) is done and
+ * calls `start` after: /health/ready answers 503 until `start` is done, and shows the pool's warm-up without
+ * waiting for it) -> `close` (not ready; OCPP and HTTP stop; the active re-plans finish,
  * or after 60 % of SHUTDOWN_GRACE_MS are handed back to the queue for another worker; the pool and the
  * connections close).
  */
@@ -44,6 +45,7 @@ import { createPortfolioPlanProcessor } from '../service/portfolio-plan-worker.t
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
+import { shardedPlanSolver } from '../decomposition-flow/sharded-plan-solver.ts';
 import { createServiceBackend, type ServiceBackend } from '../service/service-backend.ts';
 import { listenOrExplain } from './port-unavailable.ts';
 
@@ -57,8 +59,7 @@ export interface ServiceDeps {
   readonly timers?: Timers;
   /** Default: HiGHS on a solver pool of SOLVER_POOL_SIZE workers created here (worker role only). */
   readonly solve?: PlanSolver;
-  /** The solver pool to use instead of creating one (worker role; the service closes it). The CLI starts it
-   * before loading the service's modules, so that HiGHS loads in its threads meanwhile. */
+  /** The solver pool to use instead of creating one (worker role; the service closes it). */
   readonly pool?: SolverPool;
   /** A pino logger; default: silent. */
   readonly logger?: Logger;
@@ -91,8 +92,12 @@ export interface Service {
   /** Waits until the backend answers (Redis: within REDIS_READY_TIMEOUT_MS, else StoreUnavailableError) and, gateway
    * role, follows the plan bus: what must hold before listening. `start` does it first. */
   connect(): Promise<void>;
-  /** `connect`, then (worker role) warms the solver pool and takes jobs; then ready (/health/ready 200). */
+  /** `connect`, then (worker role) takes jobs and starts warming the solver pool (in the background); then ready
+   * (/health/ready 200). */
   start(): Promise<void>;
+  /** Worker role, after `start`: the solver pool's warm-up, resolved with its outcome ('warm', or why not; also
+   * in /health/ready) once it is over. Undefined without a pool or before `start`. */
+  poolWarmUp(): Promise<string> | undefined;
   /** Listens on HOST:PORT (and, gateway role, HOST:OCPP_PORT); returns the HTTP base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -118,7 +123,14 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
   });
   const portfolioPlanning = await createPortfolioBackend(config, backend, { clock, timers, processName: deps.processName ?? `v2g-${roles.join('-')}`, onError: (err) => logger.warn({ err }, 'portfolio queue') });
   const pool = has('worker') && !deps.solve ? (deps.pool ?? new SolverPool({ size: config.solverPoolSize })) : undefined;
-  const solve: PlanSolver = deps.solve ?? ((problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
+  const threadSolve: PlanSolver = (problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.solveTimeLimitMs, ...(onProgress ? { onProgress } : {}) });
+  // DECOMPOSITION_SHARD_QUEUES (distributed mode): decomposed sites price their shards in `v2g shard-worker` processes.
+  const shardQueues = config.redisUrl !== undefined ? config.decompositionShardQueues : undefined;
+  const solve: PlanSolver =
+    deps.solve ??
+    (shardQueues
+      ? shardedPlanSolver({ redisUrl: config.redisUrl!, prefix: config.redisPrefix, shardQueues, timeLimitMs: config.solveTimeLimitMs, local: threadSolve, onError: (err) => logger.warn({ err }, 'decomposition shard flow') })
+      : threadSolve);
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { queue, planBus, changes } = backend;
@@ -144,7 +156,20 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     else metrics.replanJobs.labels(event.willRetry ? 'retried' : 'failed').inc();
   });
 
+  /** Starts every solver thread, then one realistic solve per thread (minimum current, repair rounds) so that the
+   * first dispatch does not pay for the JIT of the solver's code paths (measured: ~250 ms first vs ~75 ms after).
+   * Resolves with the pool's state for /health/ready ('warm', or why not); never rejects. */
+  const warmUpPool = async (p: SolverPool): Promise<string> => {
+    await p.warmUp();
+    if (readiness.closing) return 'closed during warm-up';
+    const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
+    const plans = await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool: p, timeLimitMs: config.solveTimeLimitMs })));
+    if (readiness.closing) return 'closed during warm-up';
+    const failed = plans.find((plan) => plan.status === 'error');
+    return failed ? `warm-up solve failed: ${failed.message ?? failed.status}` : 'warm';
+  };
   let started = false;
+  let warming: Promise<string> | undefined;
   let connected: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
   let closed: Promise<void> | undefined;
@@ -170,26 +195,36 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     },
     demoToken,
     connect,
+    poolWarmUp: () => warming,
     async start() {
       if (started) return;
       started = true;
       await connect();
       if (has('worker')) {
-        if (pool) {
-          await pool.warmUp();
-          // One realistic solve per worker (minimum current, repair rounds) so the first dispatch does not pay
-          // for the JIT of the solver's code paths (measured: ~250 ms first vs ~75 ms after).
-          const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
-          await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool, timeLimitMs: config.solveTimeLimitMs })));
-        }
         // Closed meanwhile (a port could not be taken, a signal): take no jobs.
         if (readiness.closing) return;
+        // The solver threads warm up in the background: ready means the service answers and takes jobs; a job that
+        // comes meanwhile waits in the pool's queue for a thread (the first solves are slower, never wrong).
+        if (pool) {
+          readiness.solverPool = 'warming up';
+          warming = warmUpPool(pool).then((state) => {
+            readiness.solverPool = state;
+            if (state !== 'warm' && !readiness.closing) logger.warn({ solverPool: state }, 'solver pool warm-up');
+            return state;
+          });
+        }
         const onPlanSaved = async (plan: { siteId: string; id: string; createdAtUtcMs: number }) =>
           planBus.publish({ siteId: plan.siteId, planId: plan.id, createdAtUtcMs: plan.createdAtUtcMs });
         queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus, portfolios: backend.portfolios, portfolioRuns: portfolioPlanning.runs }));
+        // Redis: this process takes site solves of any coordination (flow children) and coordinates whole jobs.
+        const flow = portfolioPlanning.flow;
+        flow?.process(solve, config.solverPoolSize);
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
-          solvedOn: `one worker process (${backend.mode}), sites solved on its solver pool of ${config.solverPoolSize} thread(s); not a BullMQ flow`,
+          ...(flow ? { flow } : {}),
+          solvedOn: flow
+            ? `${flow.describe(config.solverPoolSize)} (${backend.mode})`
+            : `one worker process (${backend.mode}), sites solved on its solver pool of ${config.solverPoolSize} thread(s); not a BullMQ flow`,
         }));
         for (const site of await store.listSites()) await requestReplan(queue, config, site.id, 'service started');
       }
@@ -214,8 +249,10 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         await app.close();
         replans.close();
         await portfolioPlanning.queue.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
+        await portfolioPlanning.flow?.close();
         await backend.close({ handBackAfterMs: Math.max(0, handBackAtUtcMs - clock.nowUtcMs()) });
         await pool?.close();
+        await warming;
       })();
       return closed;
     },

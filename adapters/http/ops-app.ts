@@ -6,7 +6,7 @@
  * GET /health/live | GET /health/ready | GET /metrics | GET /problems[/{code}]
  */
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../service/context.ts';
 import { connectionLimitOptions } from './connection-limits.ts';
 import { frameworkErrorHandler, installProblemHandlers } from './errors.ts';
@@ -22,7 +22,7 @@ export interface OpsAppOptions {
 
 export async function buildOpsApp(options: OpsAppOptions): Promise<FastifyInstance> {
   const { ctx } = options;
-  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger, disableRequestLogging: true } : { logger: false }), return503OnClosing: true, frameworkErrors: frameworkErrorHandler, ...connectionLimitOptions(ctx.config) })
+  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }) } : { logger: false }), return503OnClosing: true, frameworkErrors: frameworkErrorHandler, ...connectionLimitOptions(ctx.config) })
     .withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addSchema(ProblemDetailsSchema);

@@ -8,7 +8,7 @@
  * without booting goes straight to the re-sync.
  */
 import type { Logger } from 'pino';
-import { createRPCError } from 'ocpp-rpc';
+import { createRPCError } from './ocpp-rpc.ts';
 import { chooseRateUnit, defaultCapabilities, dischargeModeOf } from './capabilities.ts';
 import { createChargerLink, type ChargerLink, type RpcCaller } from './charger-link.ts';
 import { cancelRefresh, evseOf, forgetTransactions, queueClear, resetAttempts, type ChargerRecord, type EvseRecord } from './charger-record.ts';

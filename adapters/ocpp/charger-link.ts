@@ -3,15 +3,13 @@
  * to talk to it. Built per connection from a VersionMapping and the ocpp-rpc client; every failure
  * arrives as an OcppError with a stable code.
  */
-import { createRequire } from 'node:module';
 import type { RateUnit } from './capabilities.ts';
 import { OcppError } from './errors.ts';
+import { TimeoutError } from './ocpp-rpc.ts';
 import type { ProfileSpec } from './profile-spec.ts';
 import type { OcppVersion } from './protocol.ts';
 import type { ClearCriteria, ClearStatus, OcppCall, ReportedComposite, SetProfileResult, VersionMapping } from './version-mapping.ts';
 
-// ocpp-rpc spreads its error classes into module.exports, which Node's ESM named-export detection misses.
-const { TimeoutError } = createRequire(import.meta.url)('ocpp-rpc') as typeof import('ocpp-rpc');
 
 export interface ChargerLink {
   readonly version: OcppVersion;

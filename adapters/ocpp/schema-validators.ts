@@ -12,7 +12,8 @@
  * enum types carry it). It means nothing on a string and only makes Ajv print "strict mode" warnings.
  */
 import { createRequire } from 'node:module';
-import { createValidator } from 'ocpp-rpc';
+import type { createValidator as CreateValidator } from 'ocpp-rpc';
+import { createValidator } from './ocpp-rpc.ts';
 import type { OcppSubprotocol } from './protocol.ts';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,7 @@ const require = createRequire(import.meta.url);
 type JsonSchema = { $id?: string; definitions?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
 
 /** The ocpp-rpc `Validator` type (not exported by name from its index). */
-export type OcppValidator = ReturnType<typeof createValidator>;
+export type OcppValidator = ReturnType<typeof CreateValidator>;
 
 const schemaFiles: Record<OcppSubprotocol, string> = {
   'ocpp1.6': 'ocpp-rpc/lib/schemas/ocpp1_6.json',

@@ -9,7 +9,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { RPCServer } from 'ocpp-rpc';
+import { RPCServer } from './ocpp-rpc.ts';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { backoffIssues, defaultBackoff, type BackoffPolicy } from './backoff.ts';

@@ -18,8 +18,11 @@ import type { ReplansAfterWrite } from './replan-after-write.ts';
 
 /** Readiness, as the composition root sees it. */
 export interface Readiness {
-  /** Solver pool warmed up, queue processing. */
+  /** Connected to the store and (worker role) taking jobs: /health/ready says 200 from here on. */
   started: boolean;
+  /** Worker role: the solver threads' warm-up, which runs on after `started` ('warming up', 'warm', or why not):
+   * shown by /health/ready, never a reason for 503 (a job meanwhile waits for a thread). Unset without a pool. */
+  solverPool?: string;
   /** Shutdown has begun: readiness fails so load balancers drain the instance. */
   closing: boolean;
 }

@@ -8,12 +8,15 @@ import type { Clock, Timers } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import { MemoryQueue } from '../queue/memory-queue.ts';
 import { MemoryPortfolioRuns, type PortfolioRuns } from '../store/portfolio-runs.ts';
+import type { PortfolioFlow } from './portfolio-flow.ts';
 import { mergePortfolioJobData, type PortfolioJobData, type PortfolioJobResult, type PortfolioQueue } from './portfolio-job.ts';
 import type { ServiceBackend } from './service-backend.ts';
 
 export interface PortfolioBackend {
   readonly queue: PortfolioQueue;
   readonly runs: PortfolioRuns;
+  /** Redis mode: site solves as BullMQ flow children (the worker role calls `process`; closed before the backend). */
+  readonly flow?: PortfolioFlow;
 }
 
 export async function createPortfolioBackend(

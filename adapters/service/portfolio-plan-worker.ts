@@ -3,10 +3,14 @@
  *
  * 1. Members: the portfolio's sites, each with its problem from now (portfolio-site-problems.ts); those that
  *    cannot take part are named in the plan (`excludedSites`).
- * 2. Dispatches: a split dispatch whose share-carrying site is gone (deleted, left the portfolio) is split
- *    again: its remaining site shares are cancelled and it becomes `pending`. Pending dispatches become
+ * 2. Dispatches: a split dispatch whose share-carrying site is gone (deleted, left the portfolio), or that a
+ *    member joined since (it carries no share: its load would come on top), is split again: its remaining site
+ *    shares are cancelled and it becomes `pending`. Pending dispatches become
  *    shared limits (portfolio-dispatch-split.ts) beside the portfolio's own (grid/portfolio-limits.ts).
- * 3. Coordination (optimizer/portfolio/coordinate.ts), warm-started from the last plan's prices.
+ * 3. Coordination (optimizer/portfolio/coordinate.ts), warm-started from the last plan's prices. Embedded, the
+ *    sites are solved in this process (`solve`); in Redis mode every round of site solves is a BullMQ flow
+ *    (portfolio-flow.ts: a parent per round, a child per site, taken by any worker process). The plan says
+ *    which (`siteSolves`).
  * 4. Each pending dispatch's shares become site dispatches; every member's coordinated plan is stored as
  *    its plan in force, its dispatches acknowledged, and announced (site-plan-save.ts).
  * 5. The portfolio plan and the dispatches' outcomes are stored.
@@ -17,7 +21,7 @@
  * (nothing is stored before step 4, and step 4 is idempotent per new plan).
  */
 import { randomUUID } from 'node:crypto';
-import { coordinatePortfolio, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
+import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
@@ -29,11 +33,13 @@ import { isPermanent, PermanentJobError } from '../queue/job-errors.ts';
 import type { Processor } from '../queue/queue.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
-import type { PortfolioDispatchRecord, PortfolioPlanRecord, PortfolioRuns, SiteShareDispatch } from '../store/portfolio-runs.ts';
+import type { PortfolioDispatchRecord, PortfolioPlanRecord, PortfolioRuns, PortfolioSiteSolves, SiteShareDispatch } from '../store/portfolio-runs.ts';
 import type { DispatchRecord, PlanRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { planSnapshot } from './plan-snapshot.ts';
 import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './portfolio-dispatch-split.ts';
+import type { PortfolioFlow } from './portfolio-flow.ts';
+import { describeFlowStats, flowSites } from './portfolio-flow-sites.ts';
 import type { PortfolioJobData, PortfolioJobResult } from './portfolio-job.ts';
 import { portfolioProblems } from './portfolio-site-problems.ts';
 import type { PlanSolver, WorkerLog } from './replan-worker.ts';
@@ -51,18 +57,23 @@ export interface PortfolioPlanDeps {
   readonly onPlanSaved?: (plan: PlanRecord) => Promise<void>;
   /** Said in every portfolio plan: where the site solves ran. */
   readonly solvedOn: string;
+  /** Redis mode: site solves as BullMQ flow children (portfolio-flow.ts); absent: solved in this process with `solve`. */
+  readonly flow?: Pick<PortfolioFlow, 'begin'>;
   /** Coordinator iterations at most (default 40). */
   readonly maxIterations?: number;
 }
 
 const shareId = () => `dispatch-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
-/** Split dispatches whose share-carrying site is gone go back to `pending` (their remaining shares cancelled). */
+/** Split dispatches whose share-carrying site is gone, or that a new member joined, go back to `pending` (their remaining shares cancelled). */
 async function resplitOrphans(deps: PortfolioPlanDeps, dispatches: PortfolioDispatchRecord[], present: ReadonlySet<string>, nowUtcMs: number): Promise<PortfolioDispatchRecord[]> {
   const out: PortfolioDispatchRecord[] = [];
   for (const d of dispatches) {
     const gone = [...new Set((d.outcome?.siteDispatches ?? []).map((s) => s.siteId).filter((id) => !present.has(id)))];
-    if (d.status !== 'planned' || gone.length === 0) {
+    // A member that joined after the split carries no share: its load would come on top of the others' shares.
+    const covered = new Set((d.outcome?.slots ?? []).flatMap((s) => s.sites.map((x) => x.siteId)));
+    const joined = covered.size > 0 ? [...present].filter((id) => !covered.has(id)) : [];
+    if (d.status !== 'planned' || (gone.length === 0 && joined.length === 0)) {
       out.push(d);
       continue;
     }
@@ -71,7 +82,8 @@ async function resplitOrphans(deps: PortfolioPlanDeps, dispatches: PortfolioDisp
       if (sd && sd.status === 'active') await deps.store.putDispatch({ ...sd, status: 'cancelled', cancelledAtUtcMs: nowUtcMs }, { expectedRevision: sd.revision });
     }
     const { outcome: _old, ...rest } = d;
-    const why = `split again at ${new Date(nowUtcMs).toISOString()}: ${gone.join(', ')} no longer in the portfolio`;
+    const changes = [...(gone.length > 0 ? [`${gone.join(', ')} no longer in the portfolio`] : []), ...(joined.length > 0 ? [`${joined.join(', ')} joined the portfolio`] : [])];
+    const why = `split again at ${new Date(nowUtcMs).toISOString()}: ${changes.join('; ')}`;
     out.push(await deps.runs.putDispatch({ ...rest, status: 'pending', resplits: [...(d.resplits ?? []), why] }));
   }
   return out;
@@ -122,10 +134,30 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       solvedProblems.set(plan, p);
       return plan;
     };
-    const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
     const previous = await runs.getLatestPlan(portfolioId);
     const warmStart = previous && previous.slotMs === grid.slotMs ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
-    const result = await coordinatePortfolio(subproblems, limits, { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) });
+    const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
+    let result: PortfolioPlan<Plan>;
+    let siteSolves: PortfolioSiteSolves;
+    if (deps.flow) {
+      // Redis mode: every round of site solves is a BullMQ flow (portfolio-flow.ts) taken by any worker process.
+      const members = loaded.members.map((m) => ({ siteId: m.site.id, problem: m.built.problem }));
+      const flowRun = await deps.flow.begin(`pc-${randomUUID().replaceAll('-', '').slice(0, 16)}`, members);
+      try {
+        const sites = flowSites(flowRun, members);
+        const coordinated = await coordinatePortfolio(sites.subproblems.map((s) => firstSlotsOf(s, grid.slotCount)), limits, options);
+        const made = await sites.materialise(coordinated);
+        result = made.plan;
+        for (const [plan, problem] of made.pricedProblems) solvedProblems.set(plan, problem);
+        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), summary: describeFlowStats(sites.stats) };
+      } finally {
+        await flowRun.end();
+      }
+    } else {
+      const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
+      result = await coordinatePortfolio(subproblems, limits, options);
+      siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, summary: `${result.solves} site solves in this process` };
+    }
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
     if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
 
@@ -224,7 +256,8 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: deps.solvedOn,
+      solvedOn: `${deps.solvedOn}; ${siteSolves.summary}`,
+      siteSolves,
       slots,
       sites: result.sites.map((s) => ({
         siteId: s.siteId,

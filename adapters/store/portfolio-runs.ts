@@ -40,6 +40,18 @@ export interface PortfolioSiteShareRecord {
   readonly exportCapKw: readonly number[];
 }
 
+/** How a coordination's site solves ran: in the coordinating process, or as children of BullMQ flows. */
+export interface PortfolioSiteSolves {
+  readonly mode: 'in-process' | 'bullmq-flow';
+  /** Flows (one per round of site solves; 0 in process). */
+  readonly flows: number;
+  readonly childJobs: number;
+  /** Child jobs per worker process that solved them. */
+  readonly byWorker: Readonly<Record<string, number>>;
+  /** The above in words. */
+  readonly summary: string;
+}
+
 /** A coordinated plan of a portfolio (optimizer/portfolio/coordinate.ts), as stored. */
 export interface PortfolioPlanRecord {
   readonly id: string;
@@ -62,6 +74,8 @@ export interface PortfolioPlanRecord {
   readonly wallMs: number;
   /** Where the site solves ran (`one worker process, solver pool of N threads`). */
   readonly solvedOn: string;
+  /** How the site solves ran (absent in plans stored before it was recorded). */
+  readonly siteSolves?: PortfolioSiteSolves;
   readonly slots: readonly PortfolioPlanSlot[];
   readonly sites: readonly PortfolioSiteShareRecord[];
   readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];

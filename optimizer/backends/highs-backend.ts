@@ -29,6 +29,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     mip_rel_gap: options.mipRelGap,
     ...(options.simplex ? { simplex_strategy: options.simplex === 'primal' ? 4 : 1 } : {}),
     ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
+    presolve: options.presolve === false ? 'off' : 'choose',
   });
   const started = performance.now();
   model.run();

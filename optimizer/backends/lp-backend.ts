@@ -13,6 +13,8 @@ export interface LpSolveOptions {
   readonly simplex?: 'dual' | 'primal';
   /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
   readonly mipMaxNodes?: number;
+  /** `false` skips the backend's presolve (HiGHS); default: the backend's own choice. */
+  readonly presolve?: boolean;
 }
 
 export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';

@@ -72,7 +72,8 @@ export interface PortfolioPlan<P> {
   readonly iterations: number;
   /** Site solves made. */
   readonly solves: number;
-  readonly stopReason: 'gap' | 'iterations' | 'no-shared-limit';
+  /** no-bound: the sites proved no bound, so the prices could not move (the cap recovery made the plan). */
+  readonly stopReason: 'gap' | 'iterations' | 'no-shared-limit' | 'no-bound';
   /** Per slot where the sum breaks a limit (only when the sites' inflexible load alone does). */
   readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];
 }
@@ -182,11 +183,18 @@ export async function coordinatePortfolio<P>(sites: readonly SiteSubproblem<P>[]
       if (h[t]! > 0 || mu[t]! > 0) norm += h[t]! ** 2;
     }
     if (norm === 0) break;
-    const targetValue = best ? best.objective : dual + 0.05 * Math.max(1, Math.abs(dual));
-    const step = (theta * Math.max(0, targetValue - dual)) / norm;
-    // No step without a finite dual (a site solved by a backend that proves no bound): stop pricing; the
-    // cap recovery below still makes a plan that keeps the limits (its gap then says no bound).
-    if (step === 0 || !Number.isFinite(step)) break;
+    // A round in which a site proved no bound (a MILP stopped early, a heuristic backend) has no dual value:
+    // the step then aims from the best bound so far (Polyak with the best known dual).
+    const stepDual = Number.isFinite(dual) ? dual : bound;
+    const targetValue = best ? best.objective : stepDual + 0.05 * Math.max(1, Math.abs(stepDual));
+    const step = (theta * Math.max(0, targetValue - stepDual)) / norm;
+    // No step without any finite dual (every round without a bound): stop pricing; the cap recovery below
+    // still makes a plan that keeps the limits (its gap then says no bound).
+    if (!Number.isFinite(step)) {
+      stopReason = 'no-bound';
+      break;
+    }
+    if (step === 0) break;
     for (let t = 0; t < T; t++) {
       lambda[t] = Math.max(0, lambda[t]! + step * g[t]!);
       mu[t] = Math.max(0, mu[t]! + step * h[t]!);

@@ -26,6 +26,8 @@ export interface SolveRequest {
   readonly decomposition?: DecompositionRequestOptions;
   /** Whether the caller listens to progress: then the worker posts `ProgressMessage`s while it solves. */
   readonly progress?: boolean;
+  /** When the pool posted the request (ms, `performance.timeOrigin + performance.now()`: one time line across threads); the hand-over counts against the time limit. */
+  readonly postedAtMs?: number;
 }
 
 /** Progress of request `id` while it runs (optimizer/solve-progress.ts). */

@@ -17,6 +17,11 @@ const port = parentPort;
 const highs = await loadHighs();
 const highsBackend = createHighsBackend(highs);
 
+/** Time between the pool posting the request and this thread receiving it (ms; 0 when not stamped). */
+function handOverMs(request: SolveRequest): number {
+  return request.postedAtMs === undefined ? 0 : Math.max(0, performance.timeOrigin + performance.now() - request.postedAtMs);
+}
+
 async function handle(request: SolveRequest): Promise<void> {
   let reply: SolveReply;
   try {
@@ -32,7 +37,7 @@ async function handle(request: SolveRequest): Promise<void> {
             masterBackend: highsBackend,
             ...(onProgress ? { onProgress } : {}),
           })
-        : solveWithBackend(request.problem, backend, request.options, onProgress ? { onProgress } : {});
+        : solveWithBackend(request.problem, backend, request.options, { ...(onProgress ? { onProgress } : {}), alreadyElapsedMs: handOverMs(request) });
     reply = { id: request.id, ok: true, plan, heapBytes: highs.memoryBytes };
   } catch (error) {
     reply = { id: request.id, ok: false, message: (error as Error).stack ?? String(error), heapBytes: highs.memoryBytes };

@@ -48,6 +48,18 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ redisPrefix: 'v2g', queueLockMs: 30_000, queueStalledIntervalMs: 30_000 });
   });
 
+  it('DECOMPOSITION_SHARD_QUEUES: a comma list of shard queues, distributed mode only', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://localhost:6379', API_TOKENS: token, DECOMPOSITION_SHARD_QUEUES: 'decomposition-shard-0,decomposition-shard-1' }).decompositionShardQueues).toEqual([
+      'decomposition-shard-0',
+      'decomposition-shard-1',
+    ]);
+    expect(loadConfig({ REDIS_URL: 'redis://localhost:6379', API_TOKENS: token }).decompositionShardQueues).toBeUndefined();
+    expect(errorOf(() => loadConfig({ DECOMPOSITION_SHARD_QUEUES: 'decomposition-shard-0' })).issues).toEqual([
+      { key: 'DECOMPOSITION_SHARD_QUEUES', source: 'combination', message: 'shard workers meet the coordinator on Redis: set REDIS_URL' },
+    ]);
+    expect(errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379', API_TOKENS: token, DECOMPOSITION_SHARD_QUEUES: 'a,,b' })).issues.map((i) => i.key)).toEqual(['DECOMPOSITION_SHARD_QUEUES']);
+  });
+
   it('with REDIS_URL: tokens are required, and the demo (embedded only) is refused', () => {
     expect(errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379' })).issues.map((i) => i.key)).toEqual(['API_TOKENS']);
     const e = errorOf(() => loadConfig({ REDIS_URL: 'redis://localhost:6379', DEMO: 'true' }));

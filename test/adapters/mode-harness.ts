@@ -38,6 +38,9 @@ export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, st
     replanDebounceMs: 0,
     replanMaxWaitMs: 0,
     solverPoolSize: 1,
+    // A waiting POST answers as soon as its job is done; on a loaded machine a portfolio coordination over
+    // BullMQ flows can take longer than the default 10 s, and a test must not depend on the machine's speed.
+    dispatchAckTimeoutMs: 600_000,
   });
   const service = await createService(config, { solve, defaultMetrics: false, processName: 'v2g-test-mode' });
   await service.start();

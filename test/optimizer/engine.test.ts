@@ -34,7 +34,8 @@ describe('chooseEngine', () => {
   });
 
   it('auto decomposes a problem whose monolithic model would not fit the HiGHS heap, and says so', () => {
-    const heapPerStay = estimateHighsHeapBytes(fleetOf(2)) - estimateHighsHeapBytes(fleetOf(1));
+    // Per vehicle beyond the size where the prefix energy rows (and their memory term) stop (energy-rows.ts).
+    const heapPerStay = estimateHighsHeapBytes(fleetOf(20_001)) - estimateHighsHeapBytes(fleetOf(20_000));
     const huge = fleetOf(Math.ceil((safeHeapShare * wasmHeapCeilingBytes) / heapPerStay) + 1);
     expect(estimateHighsHeapBytes(huge)).toBeGreaterThan(safeHeapShare * wasmHeapCeilingBytes);
     const choice = chooseEngine(huge);

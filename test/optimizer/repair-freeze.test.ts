@@ -31,7 +31,9 @@ describe('LP repair with the pattern freeze', () => {
       expect((plan.cost.objective - bound) / Math.abs(bound)).toBeLessThan(5e-4);
       rounds.push(plan.stats.rounds);
     }
-    // 1 LP + at most 3 free rounds + the rounds of vehicles frozen late (measured max 10 over 40 depots).
-    expect(Math.max(...rounds)).toBeLessThanOrEqual(12);
+    // 1 LP + at most 3 free rounds + the rounds of vehicles frozen late. Measured on these 10 depots: max 8
+    // with the energy chain, max 14 with the prefix rows (the default at this size: another LP vertex, so
+    // another cascade, but 1.1 s of CPU for all 10 instead of 2.7 s); before the freeze up to 18.
+    expect(Math.max(...rounds)).toBeLessThanOrEqual(16);
   });
 });

@@ -14,7 +14,7 @@ import { lpSolverBackend } from '../../optimizer/backends/lp-solver-backend.ts';
 import { baselineNames } from '../../optimizer/baselines/index.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem, Vehicle } from '../../optimizer/problem.ts';
-import { solveWithBackend, solveWithBaseline, type IntegerStrategy } from '../../optimizer/solve-problem.ts';
+import { solveDefaults, solveWithBackend, solveWithBaseline, type IntegerStrategy } from '../../optimizer/solve-problem.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
 import {
   atMost,
@@ -253,7 +253,10 @@ describe('metamorphic relations (HiGHS)', () => {
         expectGoodPlan(bigger, after);
         expect(nearlyEqual(relaxation(after), relaxation(before)), `relaxation ${relaxation(after)} vs ${relaxation(before)}`).toBe(true);
         if (before.status === 'optimal' && after.status === 'optimal') {
-          expect(nearlyEqual(after.cost.objective, before.cost.objective), `${after.cost.objective} vs ${before.cost.objective}: ${show(p)}`).toBe(true);
+          // A plan from the exact MILP is optimal within its MIP gap (solveDefaults.mipRelGap), not exactly.
+          const fromMilp = before.origin?.source === 'milp' || after.origin?.source === 'milp';
+          const rel = fromMilp ? solveDefaults.mipRelGap : 1e-6;
+          expect(nearlyEqual(after.cost.objective, before.cost.objective, rel), `${after.cost.objective} vs ${before.cost.objective}: ${show(p)}`).toBe(true);
           expect(after.vehicles.at(-1)!.powerKw.every((kw) => kw === 0)).toBe(true);
         }
       }),

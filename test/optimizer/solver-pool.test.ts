@@ -14,7 +14,7 @@ import type { Plan } from '../../optimizer/plan.ts';
 import { validatePlan } from '../../optimizer/plan-validator.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline } from '../../optimizer/solve-problem.ts';
-import { SolverPool } from '../../optimizer/solver-pool.ts';
+import { defaultWatchdogGraceMs, SolverPool } from '../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { aProblem, aVehicle } from './problem-builders.ts';
 import { expectGoodPlan } from './solve-helpers.ts';
@@ -127,6 +127,12 @@ describe('time limits, the watchdog and worker errors end in a validated plan', 
     const plan = await pool.solve(depot, 'highs', { timeLimitMs });
     expect(['timed_out', 'feasible']).toContain(plan.status);
     expect(validatePlan(depot, plan)).toEqual([]);
+  });
+
+  it('the default watchdog grace is the budget\'s stated tolerance: 2 s + 10 % for the monolithic LP, 30 s decomposed', () => {
+    expect(defaultWatchdogGraceMs(20_000)).toBe(4_000);
+    expect(defaultWatchdogGraceMs(60_000, 'monolithic')).toBe(8_000);
+    expect(defaultWatchdogGraceMs(60_000, 'decomposition')).toBe(30_000);
   });
 
   it('the watchdog ends a worker that overruns its time limit; the caller gets a timed_out plan, the pool a new worker', async () => {

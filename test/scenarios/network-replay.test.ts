@@ -10,12 +10,16 @@ import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { ScenarioError } from '../../scenarios/errors.ts';
 import { computeKpis, scenarioNetworkLoading } from '../../scenarios/kpis.ts';
 import { policyNames, type PolicyName } from '../../scenarios/policies.ts';
+import { policySupportsNetwork } from '../../scenarios/policy-names.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { timeseriesCsv } from '../../scenarios/result-csv.ts';
 import type { ReplayResult } from '../../scenarios/replay-result.ts';
 import { runRecord } from '../../scenarios/run-record.ts';
 import { readScenario } from '../../scenarios/scenario-parse.ts';
 import { demoInputs, highsBackend, shippedJson } from './scenario-test-helpers.ts';
+
+/** Every policy that plans on a network (`mpc-forecast` is refused there: arrival-forecast.test.ts). */
+const networkPolicies = policyNames.filter(policySupportsNetwork);
 
 /**
  * The demo depot's chargers on a 400/230 V site: the four bidirectional 11 kW chargers single-phase
@@ -114,7 +118,7 @@ describe('replays on a network keep every exact current limit', () => {
 
   beforeAll(async () => {
     backend = await highsBackend();
-    for (const policy of policyNames) runs.set(policy, runReplay(inputs, policy, { solver: { backend }, clock: () => 0 }));
+    for (const policy of networkPolicies) runs.set(policy, runReplay(inputs, policy, { solver: { backend }, clock: () => 0 }));
   }, 600_000);
 
   it('true uncontrolled ignores the network: its overloads are counted, not prevented', () => {
@@ -123,7 +127,7 @@ describe('replays on a network keep every exact current limit', () => {
     expect(k.peakLineLoadingPct!).toBeGreaterThan(100);
   });
 
-  it.each(policyNames.filter((p) => p !== 'uncontrolled'))('%s: no element above its limit in any slot, and the network KPIs are reported', (policy) => {
+  it.each(networkPolicies.filter((p) => p !== 'uncontrolled'))('%s: no element above its limit in any slot, and the network KPIs are reported', (policy) => {
     const r = runs.get(policy)!;
     const k = computeKpis(r);
     expect(k.networkViolationSlots).toBe(0);

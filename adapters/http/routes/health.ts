@@ -1,7 +1,8 @@
 /**
- * Liveness and readiness (public). Live: the process answers. Ready: the solver pool is warm, the queue
- * processes, the store answers, and shutdown has not begun (503 problem+json otherwise, so a load
- * balancer drains the instance).
+ * Liveness and readiness (public). Live: the process answers. Ready: the service has started (store connected,
+ * worker role: taking jobs), the store answers, and shutdown has not begun (503 problem+json otherwise, so a load
+ * balancer drains the instance). The solver threads' warm-up is shown (`solverPool`: warming up, warm) but does not
+ * hold readiness back: a job that comes meanwhile waits in the pool's queue for a thread.
  *
  * GET /health/live | GET /health/ready
  */
@@ -24,7 +25,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = 
       store = `failing: ${(e as Error).message}`;
     }
     const checks = {
-      solverPool: ctx.readiness.started ? 'ok' : 'starting',
+      solverPool: !ctx.readiness.started ? 'starting' : (ctx.readiness.solverPool ?? 'ok'),
       queue: ctx.readiness.started ? 'ok' : 'starting',
       store,
       shutdown: ctx.readiness.closing ? 'in progress' : 'no',

@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound, serviceError, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
+import { replanPortfoliosInUse } from '../../service/portfolio-member-change.ts';
 import { feederMembershipIssues, portfolioSpecIssues, type PortfolioSpec } from '../../service/portfolio-validation.ts';
 import type { PortfolioRecord } from '../../store/portfolio-store.ts';
 import { StoreConflictError } from '../../store/store-conflict.ts';
@@ -106,6 +107,12 @@ export const portfolioRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }>
         return ctx.portfolios.put({ ...spec, createdAtUtcMs: old.createdAtUtcMs, updatedAtUtcMs: now }, { expectedRevision: old.revision });
       });
       setEtag(reply, stored.revision);
+      // In use: coordinated again with its new members and limits (dispatch shares split again).
+      try {
+        if ((await replanPortfoliosInUse(ctx, [stored.id], `portfolio ${stored.id} replaced (revision ${stored.revision})`)).length > 0) reply.header('portfolio-replans', stored.id);
+      } catch (error) {
+        request.log.warn({ err: error, portfolioId: stored.id }, 'portfolio replaced; queueing its coordination failed (the next portfolio request does it)');
+      }
       return view(stored);
     },
   );

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { serviceError } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
+import { portfoliosOfSite, replanPortfoliosInUse } from '../../service/portfolio-member-change.ts';
 import { syncSiteSchedules } from '../../service/site-schedules.ts';
 import { chargersInUseIssues, siteSpecIssues } from '../../service/site-validation.ts';
 import type { SiteRecord } from '../../store/records.ts';
@@ -100,7 +101,15 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = as
     async (request, reply) => {
       const site = await requireSite(ctx, request.params.siteId);
       await syncSiteSchedules(ctx.queue, ctx.config, site.id, undefined);
+      const portfolios = await portfoliosOfSite(ctx, site.id);
       await ctx.store.deleteSite(site.id);
+      // Its portfolios in use are coordinated again without it (their dispatch shares split again).
+      try {
+        const queued = await replanPortfoliosInUse(ctx, portfolios, `site ${site.id} deleted`);
+        if (queued.length > 0) reply.header('portfolio-replans', queued.join(', '));
+      } catch (error) {
+        request.log.warn({ err: error, siteId: site.id, portfolios }, 'site deleted; queueing its portfolios\' coordination failed (the next portfolio request does it)');
+      }
       return reply.code(204).send(null);
     },
   );

@@ -51,7 +51,12 @@ export const PortfolioDispatchSchema = Type.Object({
   ),
   sitesWithoutShare: Type.Array(Type.String()),
   portfolioPlanId: Type.Optional(Type.String()),
-  failure: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), at: Instant('failed') })),
+  failure: Type.Optional(Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    at: Instant('failed'),
+    retryable: Type.Boolean({ description: 'whether posting the dispatch again may succeed (the code\'s cause may pass: a solver failure, Redis); a failed dispatch is final and never split later' }),
+  }, { description: 'why the split failed for good (status failed). The POST is answered 201 all the same: the dispatch was created and its outcome is final, like fulfilment none' })),
   resplits: Type.Array(Type.String(), { description: 'why it was split again (a site carrying a share was removed, sites joined)' }),
   job: Type.Optional(JobLinkSchema),
 });

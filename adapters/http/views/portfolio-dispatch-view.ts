@@ -1,4 +1,5 @@
 /** A portfolio dispatch on the wire, in the portfolio's zone. */
+import { errorCodeInfo } from '../../errors.ts';
 import type { Job } from '../../queue/queue.ts';
 import type { PortfolioDispatchRecord } from '../../store/portfolio-runs.ts';
 import { wireInstant } from '../wire-time.ts';
@@ -10,7 +11,7 @@ export function portfolioDispatchView(d: PortfolioDispatchRecord, zone: string, 
   const fulfilment = d.status === 'failed' ? 'failed' : d.status === 'pending' ? 'pending' : (o?.fulfilment ?? 'pending');
   const message =
     d.status === 'failed'
-      ? `the split failed (${d.failure?.code ?? 'error'}): ${d.failure?.message ?? ''}`
+      ? `the split failed (${d.failure?.code ?? 'error'}): ${d.failure?.message ?? ''}; nothing of it is planned or delivered${errorCodeInfo(d.failure?.code ?? '')?.retryable ? ' (the cause may pass: post the dispatch again)' : ''}`
       : d.status === 'cancelled'
         ? 'cancelled; the sites\' shares are cancelled and the sites re-planned'
         : (o?.message ?? 'waiting for the portfolio\'s coordination (a job on the portfolio queue)');
@@ -51,7 +52,7 @@ export function portfolioDispatchView(d: PortfolioDispatchRecord, zone: string, 
     })),
     sitesWithoutShare: [...(o?.sitesWithoutShare ?? [])],
     ...(o ? { portfolioPlanId: o.portfolioPlanId } : {}),
-    ...(d.failure ? { failure: { code: d.failure.code, message: d.failure.message, at: at(d.failure.atUtcMs) } } : {}),
+    ...(d.failure ? { failure: { code: d.failure.code, message: d.failure.message, at: at(d.failure.atUtcMs), retryable: errorCodeInfo(d.failure.code)?.retryable ?? false } } : {}),
     resplits: [...(d.resplits ?? [])],
     ...(job ? { job: { id: job.id, state: job.state, href: `/v1/portfolios/${d.portfolioId}/dispatches/${d.id}` } } : {}),
   };

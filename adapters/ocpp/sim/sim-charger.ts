@@ -5,7 +5,7 @@
  * power its limit allows (a zero limit suspends it: SuspendedEVSE) and reports it in meter values. Every
  * CALL it receives is logged with the answer it gave.
  */
-import { createRPCError, RPCClient } from 'ocpp-rpc';
+import { createRPCError, RPCClient } from '../ocpp-rpc.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { subprotocolOf, type OcppVersion } from '../protocol.ts';
 import { strictValidators } from '../schema-validators.ts';

@@ -144,7 +144,9 @@ describe('v2g solve', () => {
     const planFile = join(dir, 'plan-timed-out.json');
     const run = await v2g('solve', bigFile, '--time-limit', '1', '--out', planFile);
     expect(run.code, run.out + run.err).toBe(3);
-    expect(run.out).toMatch(/^status {2,}timed_out \(time limit of 1 ms reached; fallback plan: /m);
+    // Either the solve saw its own limit, or (worker start-up on a loaded machine) the pool's watchdog ended it:
+    // both say the limit and name the fallback plan returned.
+    expect(run.out).toMatch(/^status {2,}timed_out \((time limit of 1 ms reached|solve overran its 1 ms time limit by [\d.]+ ms; worker terminated); fallback plan: /m);
     expect(validatePlan(await readJson<Problem>(bigFile), await readJson<Plan>(planFile))).toEqual([]);
   });
 

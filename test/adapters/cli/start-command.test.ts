@@ -46,9 +46,9 @@ describe('v2g start', () => {
       const base = /listening on (http:\/\/[^ ]+)/.exec(p.out())![1]!;
       const token = /export TOKEN=(demo-[0-9a-f]+)/.exec(p.out())![1]!;
       expect(p.out()).toMatch(/DEMO MODE \(embedded only/);
-      // The banner comes once the service listens; ready follows when the solver threads are warm.
+      // The banner comes once the service listens and has started: ready (the solver threads warm up meanwhile).
       await waitForAsync(async () => (await fetch(`${base}/health/ready`)).status === 200, 300_000);
-      // The demo site's first plan is queued at boot and solved once the solver threads are warm.
+      // The demo site's first plan is queued at boot and solved once a solver thread has loaded HiGHS.
       let plan = await fetch(`${base}/v1/sites/demo-depot/plan`, { headers: { authorization: `Bearer ${token}` } });
       await waitForAsync(async () => {
         plan = await fetch(`${base}/v1/sites/demo-depot/plan`, { headers: { authorization: `Bearer ${token}` } });

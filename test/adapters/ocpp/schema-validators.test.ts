@@ -23,7 +23,13 @@ const T0 = Date.parse('2025-01-06T08:00:00Z');
 
 describe('the ocpp-rpc 2.1 schema-id defect and its remap', () => {
   it('the stock 2.1 validator finds no schema for any message', () => {
-    const stock = (require('ocpp-rpc/lib/standard-validators') as { subprotocol: string; validate(id: string, p: unknown): unknown }[]).find((v) => v.subprotocol === 'ocpp2.1')!;
+    // The service registers an empty stock list in the require cache (adapters/ocpp/ocpp-rpc.ts): load the real one.
+    const file = require.resolve('ocpp-rpc/lib/standard-validators');
+    const registered = require.cache[file];
+    delete require.cache[file];
+    const stockList = require(file) as { subprotocol: string; validate(id: string, p: unknown): unknown }[];
+    require.cache[file] = registered;
+    const stock = stockList.find((v) => v.subprotocol === 'ocpp2.1')!;
     expect(() => stock.validate('urn:BootNotification.req', { reason: 'PowerUp', chargingStation: { model: 'm', vendorName: 'v' } }))
       .toThrow("Schema 'urn:BootNotification.req' is missing from subprotocol schema 'ocpp2.1'");
   });

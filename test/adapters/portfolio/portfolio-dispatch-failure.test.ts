@@ -20,7 +20,8 @@ describe('portfolio dispatch whose coordination fails (embedded)', () => {
     const d = ok(await h.request('dispatch', { method: 'POST', url: '/v1/portfolios/feeder-1/dispatches', payload: { kind: 'import-limit', powerKw: 20, start: iso(start), end: iso(start + 4 * q) } }), 201);
     expect(d.status).toBe('failed');
     expect(d.fulfilment).toBe('failed');
-    expect(d.failure).toMatchObject({ code: 'V2G_ERR_SOLVE_FAILED', message: expect.stringContaining('solver worker exited with code 1') });
+    expect(d.failure).toMatchObject({ code: 'V2G_ERR_SOLVE_FAILED', message: expect.stringContaining('solver worker exited with code 1'), retryable: true });
+    expect(d.message).toMatch(/nothing of it is planned or delivered \(the cause may pass: post the dispatch again\)$/);
     expect(d.message).toMatch(/^the split failed \(V2G_ERR_SOLVE_FAILED\)/);
     expect(d.siteDispatches).toEqual([]);
     expect((await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' })).statusCode).toBe(404);

@@ -17,17 +17,7 @@ export function ok(res: LightMyRequestResponse, status: number) {
 
 /** Three depots (4 x 11 kW chargers, 2 bidirectional, base load 5 kW), two vehicles each, in one feeder of `importLimitKw`. */
 export async function feederOfThree(h: H, importLimitKw: number, extra: Record<string, unknown> = {}) {
-  const now = h.nowUtcMs();
-  for (const [i, id] of siteIds.entries()) {
-    ok(await h.request('admin', { method: 'POST', url: '/v1/sites', payload: aSite({ id }) }), 201);
-    ok(await h.request('dispatch', { method: 'POST', url: `/v1/sites/${id}/signals/import-price`, payload: priceSeries(now - 3_600_000, 30) }), 200);
-    const baseLoad = { unit: 'kW', intervals: Array.from({ length: 30 * 4 }, (_, k) => ({ start: iso(now - 3_600_000 + k * q), end: iso(now - 3_600_000 + (k + 1) * q), value: 5 })) };
-    ok(await h.request('dispatch', { method: 'POST', url: `/v1/sites/${id}/signals/base-load`, payload: baseLoad }), 200);
-    for (const [k, chargerId] of ['cp-1', 'cp-3'].entries()) {
-      const session = aSession({ chargerId, departure: iso(now + (8 + i + k) * 3_600_000), socPercent: 30 + 10 * k });
-      ok(await h.request('admin', { method: 'POST', url: `/v1/sites/${id}/sessions`, payload: session }), 201);
-    }
-  }
+  for (const [i, id] of siteIds.entries()) await addDepot(h, id, i);
   await h.settle();
   const portfolio = { id: 'feeder-1', name: 'Feeder 1', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds, sharedLimits: { importLimitKw, exportLimitKw: 60 }, ...extra };
   ok(await h.request('admin', { method: 'POST', url: '/v1/portfolios', payload: portfolio }), 201);
@@ -44,4 +34,17 @@ export async function sumOfPlansInForce(h: H, ids: readonly string[] = siteIds):
     }
   }
   return sum;
+}
+
+/** One depot as in `feederOfThree` (number `i` staggers its departures), not in any portfolio. */
+export async function addDepot(h: H, id: string, i: number) {
+  const now = h.nowUtcMs();
+  ok(await h.request('admin', { method: 'POST', url: '/v1/sites', payload: aSite({ id }) }), 201);
+  ok(await h.request('dispatch', { method: 'POST', url: `/v1/sites/${id}/signals/import-price`, payload: priceSeries(now - 3_600_000, 30) }), 200);
+  const baseLoad = { unit: 'kW', intervals: Array.from({ length: 30 * 4 }, (_, k) => ({ start: iso(now - 3_600_000 + k * q), end: iso(now - 3_600_000 + (k + 1) * q), value: 5 })) };
+  ok(await h.request('dispatch', { method: 'POST', url: `/v1/sites/${id}/signals/base-load`, payload: baseLoad }), 200);
+  for (const [k, chargerId] of ['cp-1', 'cp-3'].entries()) {
+    const session = aSession({ chargerId, departure: iso(now + (8 + i + k) * 3_600_000), socPercent: 30 + 10 * k });
+    ok(await h.request('admin', { method: 'POST', url: `/v1/sites/${id}/sessions`, payload: session }), 201);
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * One plan across a portfolio, end to end through the API (embedded and Redis): the coordination runs as a
  * job on the portfolio queue; GET /v1/portfolios/{id}/plan answers the per-slot sum against the shared
- * limit, bound, gap and how it was made; every member's plan in force is the coordinated one; re-planning
+ * limit, bound, gap and how it was made (Redis: each round of site solves a BullMQ flow, a child job per site); every member's plan in force is the coordinated one; re-planning
  * one site (a new session) uses the portfolio's last prices within its share, so the shared limit holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,17 @@ function suite(mode: ServiceMode) {
     expect(plan.bound).toEqual(expect.any(Number));
     expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.abs(plan.objective));
     expect(plan.howMade).toMatch(/3 sites coordinated by feeder prices/);
-    expect(plan.solvedOn).toMatch(/one worker process/);
+    if (h.mode === 'redis') {
+      // Every round of site solves was a BullMQ flow: a child job per site, all read back by the coordinator.
+      expect(plan.solvedOn).toMatch(/BullMQ flows/);
+      expect(plan.siteSolves.mode).toBe('bullmq-flow');
+      expect(plan.siteSolves.childJobs).toBe(plan.solves);
+      expect(plan.siteSolves.flows).toBe(plan.solves / siteIds.length);
+      expect(Object.values(plan.siteSolves.byWorker as Record<string, number>).reduce((a, n) => a + n, 0)).toBe(plan.solves);
+    } else {
+      expect(plan.solvedOn).toMatch(/one worker process/);
+      expect(plan.siteSolves).toMatchObject({ mode: 'in-process', flows: 0, childJobs: 0 });
+    }
     expect(plan.sites.map((s: { siteId: string }) => s.siteId)).toEqual(siteIds);
     for (const share of plan.sites) {
       const sitePlan = ok(await h.request('read', { method: 'GET', url: `/v1/sites/${share.siteId}/plan` }), 200);

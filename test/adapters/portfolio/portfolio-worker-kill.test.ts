@@ -3,7 +3,7 @@
  * Redis. A portfolio dispatch is posted (202, pending); the worker that starts its coordination is
  * SIGKILLed as soon as it logs the start; the other worker's stalled check takes the same BullMQ job over
  * once its lock lapses (QUEUE_LOCK_MS=5000) and completes it: the dispatch is split and planned, the plan
- * saved by the survivor. Nothing is bounded in wall time (waits are for log lines and API states, with hang
+ * saved by the survivor (its site solves as BullMQ flow children; the killed worker's flow is left unread). Nothing is bounded in wall time (waits are for log lines and API states, with hang
  * guards). Children are always SIGKILLed in afterAll.
  */
 import type { Redis } from 'ioredis';
@@ -90,5 +90,7 @@ describeWithRedis('portfolio coordination: a worker killed mid-job (processes on
     expect(new Set(d.siteDispatches.map((s: { siteId: string }) => s.siteId))).toEqual(new Set(sites));
     const plan = await api(base, 'GET', '/v1/portfolios/feeder-k/plan');
     expect(plan.body).toMatchObject({ id: saved.portfolioPlanId, jobId: victim.jobId });
+    // The survivor's coordination ran its site solves as BullMQ flow children, every one answered.
+    expect(plan.body.siteSolves).toMatchObject({ mode: 'bullmq-flow', childJobs: plan.body.solves });
   }, 900_000);
 });

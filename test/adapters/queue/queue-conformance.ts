@@ -199,7 +199,8 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         expect(c.data).toEqual(data('a', 'one', 'two', 'three'));
         expect((await queue.getJob(a.id))!.data).toEqual(data('a', 'one', 'two', 'three'));
         await queue.waitUntilFinished(a.id, hangGuard(5000));
-        await sleep(100);
+        // Nothing is left to run (no job waiting, delayed or active): no second run can come, however long one waits.
+        expect(await queue.counts()).toMatchObject({ waiting: 0, delayed: 0, active: 0, completed: 1 });
         expect(runs.map((j) => [j.id, j.data.reasons])).toEqual([[a.id, ['one', 'two', 'three']]]);
       });
 
@@ -365,7 +366,8 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         const b = await queue.add('replan', data('b'), { attempts: 5 });
         expect(await queue.waitUntilFinished(a.id, hangGuard(5000))).toMatchObject({ state: 'failed', attemptsMade: 1, failedCode: 'V2G_ERR_SIGNALS_MISSING', failedReason: 'no prices' });
         expect(await queue.waitUntilFinished(b.id, hangGuard(5000))).toMatchObject({ state: 'failed', attemptsMade: 1, failedCode: 'V2G_ERR_SITE_INPUT' });
-        await sleep(100);
+        // No retry is scheduled (nothing waiting, delayed or active): no third call can come.
+        expect(await queue.counts()).toMatchObject({ waiting: 0, delayed: 0, active: 0, failed: 2 });
         expect(calls).toBe(2);
       });
 

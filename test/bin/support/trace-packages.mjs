@@ -1,6 +1,7 @@
 // `node --import` hook for test/bin/embedded-start-packages.test.ts: prints `@package <name>` on standard error for
-// every npm package the process (and its worker threads) resolves by name.
-import { register } from 'node:module';
+// every npm package the process (and its worker threads) resolves by name: through `import` (a loader hook) and
+// through `require` (adapters/ocpp/ocpp-rpc.ts loads ocpp-rpc's files with createRequire).
+import { builtinModules, Module, register } from 'node:module';
 
 const hook = `
 export async function resolve(specifier, context, next) {
@@ -11,3 +12,10 @@ export async function resolve(specifier, context, next) {
   return resolved;
 }`;
 register(`data:text/javascript,${encodeURIComponent(hook)}`);
+
+const builtins = new Set(builtinModules);
+const load = Module._load;
+Module._load = function traced(request, ...rest) {
+  if (!/^[./]/.test(request) && !request.startsWith('node:') && !builtins.has(request.split('/')[0])) process.stderr.write(`@package ${request}\n`);
+  return load.call(this, request, ...rest);
+};

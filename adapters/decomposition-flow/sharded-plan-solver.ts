@@ -1,0 +1,45 @@
+/**
+ * The service's re-plan solver with DECOMPOSITION_SHARD_QUEUES (distributed mode): a site the engine rule
+ * decomposes (optimizer/engine.ts, `auto`) is priced in the BullMQ shard worker processes of those queues
+ * (distributed-solve.ts); every other site goes to `local` (the worker's threads). Nothing falls back
+ * silently: a missing or lost shard worker fails the re-plan with its coded error (retryable: the queue
+ * retries it), and the plan's message says "engine decomposition over N BullMQ shard worker process(es)"
+ * and why the engine decomposed.
+ */
+import { chooseEngine, type EngineChoice } from '../../optimizer/engine.ts';
+import type { Plan } from '../../optimizer/plan.ts';
+import type { Problem } from '../../optimizer/problem.ts';
+import type { SolveProgressListener } from '../../optimizer/solve-progress.ts';
+import { solveOnShardWorkers } from './distributed-solve.ts';
+
+/** A re-plan solver (adapters/service/replan-worker.ts PlanSolver). */
+export type ProblemSolver = (problem: Problem, onProgress?: SolveProgressListener) => Promise<Plan>;
+
+export interface ShardedPlanSolverOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly shardQueues: readonly string[];
+  readonly timeLimitMs: number;
+  /** Solves the sites the engine does not decompose. */
+  readonly local: ProblemSolver;
+  /** The engine rule (default: optimizer/engine.ts `auto`). */
+  readonly choose?: (problem: Problem) => EngineChoice;
+  readonly onError?: (error: Error) => void;
+}
+
+export function shardedPlanSolver(options: ShardedPlanSolverOptions): ProblemSolver {
+  const choose = options.choose ?? ((problem: Problem) => chooseEngine(problem, 'auto'));
+  return async (problem, onProgress) => {
+    const choice = choose(problem);
+    if (choice.engine !== 'decomposition') return options.local(problem, onProgress);
+    const plan = await solveOnShardWorkers(problem, {
+      redisUrl: options.redisUrl,
+      prefix: options.prefix,
+      shardQueues: options.shardQueues,
+      timeLimitMs: options.timeLimitMs,
+      ...(onProgress ? { onProgress } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    return { ...plan, message: plan.message?.replace(/^engine decomposition /, `engine decomposition (${choice.reason}) `) };
+  };
+}
