@@ -4,13 +4,13 @@
  * (distributed-solve.ts); every other site goes to `local` (the worker's threads). Nothing falls back
  * silently: a missing or lost shard worker fails the re-plan with its coded error (retryable: the queue
  * retries it), and the plan's message says "engine decomposition over N BullMQ shard worker process(es)"
- * and why the engine decomposed.
+ * and why the engine decomposed. The BullMQ half (distributed-solve.ts) loads on the first decomposed site only,
+ * so an embedded start never loads bullmq or ioredis through this module (test/bin/embedded-start-packages).
  */
 import { chooseEngine, type EngineChoice } from '../../optimizer/engine.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import type { SolveProgressListener } from '../../optimizer/solve-progress.ts';
-import { solveOnShardWorkers } from './distributed-solve.ts';
 
 /** A re-plan solver (adapters/service/replan-worker.ts PlanSolver). */
 export type ProblemSolver = (problem: Problem, onProgress?: SolveProgressListener) => Promise<Plan>;
@@ -32,6 +32,7 @@ export function shardedPlanSolver(options: ShardedPlanSolverOptions): ProblemSol
   return async (problem, onProgress) => {
     const choice = choose(problem);
     if (choice.engine !== 'decomposition') return options.local(problem, onProgress);
+    const { solveOnShardWorkers } = await import('./distributed-solve.ts');
     const plan = await solveOnShardWorkers(problem, {
       redisUrl: options.redisUrl,
       prefix: options.prefix,

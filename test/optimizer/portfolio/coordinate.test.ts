@@ -85,6 +85,8 @@ describe('portfolio coordination under a shared feeder limit', () => {
   it('no shared limit: one round of site solves, the sum of the sites\' optima', async () => {
     const sites = portfolio([31, 32], 3);
     const plan = await coordinatePortfolio(sites, { importLimitKw: new Array(T).fill(Infinity), exportLimitKw: new Array(T).fill(Infinity) });
-    expect(plan).toMatchObject({ stopReason: 'no-shared-limit', solves: 2, status: 'optimal', gap: 0 });
+    expect(plan).toMatchObject({ stopReason: 'no-shared-limit', solves: 2, status: 'optimal' });
+    // The bound is the same sum of site optima, added in another order: equal up to rounding.
+    expect(Math.abs(plan.gap)).toBeLessThan(1e-12);
   }, 300_000);
 });
