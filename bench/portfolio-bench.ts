@@ -22,6 +22,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { deletePrefix } from '../test/adapters/store/redis-test-env.ts';
 
 if (process.argv.includes('--coordinate')) {
   process.argv = process.argv.filter((a) => a !== '--coordinate');
@@ -156,12 +157,7 @@ async function main() {
       await backend.close();
       const admin = createRedisClient(redisUrl, 'producer');
       await waitForRedis(admin, 5000);
-      let cursor = '0';
-      do {
-        const [nextCursor, keys] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = nextCursor;
-        if (keys.length > 0) await admin.unlink(...keys);
-      } while (cursor !== '0');
+      await deletePrefix(admin, prefix);
       admin.disconnect();
     }
   }

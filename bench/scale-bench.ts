@@ -30,6 +30,7 @@ import { createPortfolioBackend } from '../adapters/service/portfolio-backend.ts
 import { createServiceBackend } from '../adapters/service/service-backend.ts';
 import { createRedisClient, waitForRedis } from '../adapters/store/redis-connection.ts';
 import { RoleProcess, killAll } from '../test/adapters/role-processes.ts';
+import { deletePrefix } from '../test/adapters/store/redis-test-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -134,12 +135,7 @@ async function run(workerCount: number): Promise<RunResult> {
     await backend.close();
     const admin = createRedisClient(redisUrl, 'producer');
     await waitForRedis(admin, 5000);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length > 0) await admin.unlink(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(admin, prefix);
     admin.disconnect();
   }
 }
