@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import { ShardColumns } from '../../optimizer/decomposition/shard-columns.ts';
 import { packArray, packStays, unpackFloat64, unpackInt32, unpackVehicles } from './wire.ts';
 import { RedisKeys } from '../store/redis-keys.ts';
+import { dropIdleQueueKeys } from './shard-queue-cleanup.ts';
 import type { ChildData, ChildResult, StepName } from './jobs.ts';
 
 export interface ShardWorkerOptions {
@@ -36,6 +37,11 @@ export interface ShardWorkerOptions {
 
 export interface ShardWorker {
   readonly worker: Worker<ChildData, ChildResult>;
+  /**
+   * Closes the worker (waits for a job in flight), drops the shards it held and, when its queue holds no job,
+   * deletes the BullMQ bookkeeping keys the queue left under this prefix (shard-queue-cleanup.ts). The
+   * connection stays open (its owner closes it).
+   */
   close(): Promise<void>;
 }
 
@@ -82,13 +88,14 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     }
     throw new UnrecoverableError(`V2G_ERR_DECOMPOSITION_SHARD_LOST: unknown step ${String(job.name)}`);
   };
+  const bullPrefix = new RedisKeys(options.prefix).bullPrefix;
   const worker = new Worker<ChildData, ChildResult>(options.queueName, (job) => {
     const startedAtMs = Date.now();
     const result = run(job);
     return Promise.resolve({ ...result, startedAtMs, finishedAtMs: Date.now() });
   }, {
     connection: options.connection,
-    prefix: new RedisKeys(options.prefix).bullPrefix,
+    prefix: bullPrefix,
     concurrency: 1,
     lockDuration: options.lockDurationMs ?? 600_000,
   });
@@ -98,6 +105,9 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     async close() {
       await worker.close();
       held.clear();
+      // With Redis gone the worker connection (maxRetriesPerRequest null) would wait for it forever: skip then.
+      if (options.connection.status !== 'ready') return;
+      await dropIdleQueueKeys(options.connection, bullPrefix, options.queueName).catch((error: unknown) => options.onError?.(error as Error));
     },
   };
 }
