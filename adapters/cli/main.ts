@@ -67,10 +67,20 @@ function integerStrategy(value: string): IntegerStrategy {
 
 export type { RunState } from './problem-commands.ts';
 
+/** What an embedding caller (a test) may pass besides the argument vector and the output lines. */
+export interface MainOptions {
+  /**
+   * Ends a command that otherwise runs until a signal (`sim-chargers`), as SIGINT would: a caller that is not the
+   * process itself stops it when what it waited for happened, not after a guessed wall-clock duration.
+   */
+  readonly stop?: AbortSignal;
+}
+
 export function buildProgram(
   out: (line: string) => void,
   err: (line: string) => void = console.error,
   state: RunState = { exitCode: 0 },
+  options: MainOptions = {},
 ): Command {
   const program = new Command('v2g')
     .description('V2G smart-charging optimizer: least-cost charge/discharge plans for EV fleets')
@@ -119,7 +129,7 @@ export function buildProgram(
   registerCompareCommand(program, out);
   registerStartCommand(program, out);
   registerRoleCommands(program, out);
-  registerSimChargersCommand(program, out);
+  registerSimChargersCommand(program, out, options.stop);
   registerSweepCommand(program, out, state);
   registerShardWorkerCommand(program, out, err);
   registerPortfolioReplayCommand(program, out);
@@ -127,9 +137,14 @@ export function buildProgram(
 }
 
 /** Runs the CLI; returns the exit code (never touches `process.exitCode` itself: bin/v2g.mjs does). */
-export async function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  options: MainOptions = {},
+): Promise<number> {
   const state: RunState = { exitCode: 0 };
-  const program = buildProgram(out, err, state);
+  const program = buildProgram(out, err, state, options);
   try {
     await program.parseAsync([...argv]);
     return state.exitCode;

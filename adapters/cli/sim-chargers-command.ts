@@ -63,23 +63,27 @@ function url(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** Runs until `durationS` elapses or the process gets SIGINT/SIGTERM. */
-function waitForEnd(durationS: number | undefined): Promise<string> {
+/** Runs until `durationS` elapses, the process gets SIGINT/SIGTERM, or the embedding caller's `stop` aborts. */
+function waitForEnd(durationS: number | undefined, stop: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve) => {
     const done = (why: string) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      stop?.removeEventListener('abort', onStop);
       if (timer) clearTimeout(timer);
       resolve(why);
     };
     const onSignal = (signal: NodeJS.Signals) => done(signal);
+    const onStop = () => done('stopped by the caller');
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const timer = durationS !== undefined ? setTimeout(() => done(`${durationS} s elapsed`), durationS * 1000) : undefined;
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
   });
 }
 
-export function registerSimChargersCommand(program: Command, out: (line: string) => void): void {
+export function registerSimChargersCommand(program: Command, out: (line: string) => void, stop?: AbortSignal): void {
   program
     .command('sim-chargers')
     .description('simulated OCPP chargers (1.6J, 2.0.1, 2.1) that connect to a CSMS, start sessions, obey charging profiles and log every message they receive')
@@ -125,7 +129,7 @@ export function registerSimChargersCommand(program: Command, out: (line: string)
           command.error(`v2g: sim-chargers cannot connect to ${opts.url}: ${e.message || e.code || String(error)}`, { exitCode: 2, code: 'commander.simChargersConnect' });
         }
         out(`sim-chargers: ${opts.count} charger(s) booted`);
-        const why = await waitForEnd(opts.duration);
+        const why = await waitForEnd(opts.duration, stop);
         out(`sim-chargers: stopping (${why})`);
       } finally {
         await fleet.stop();

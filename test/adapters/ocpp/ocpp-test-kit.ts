@@ -11,7 +11,7 @@ import { startOcppServer, type OcppServer, type OcppServerOptions } from '../../
 import { SimCharger, type SimChargerOptions } from '../../../adapters/ocpp/sim/sim-charger.ts';
 import type { SimVehicleSpec } from '../../../adapters/ocpp/sim/sim-vehicle.ts';
 import type { ChargerSettings } from '../../../adapters/ocpp/capabilities.ts';
-import { hangGuard } from '../../hang-guard.ts';
+import { hangGuard, hangGuardFloorMs } from '../../hang-guard.ts';
 
 /** 2025-01-06 08:00 UTC, a Monday; slot boundaries every 15 minutes from here. */
 export const T0 = Date.parse('2025-01-06T08:00:00Z');
@@ -50,19 +50,28 @@ export interface TestServerOptions extends Partial<Omit<OcppServerOptions, 'csms
   readonly listenPort?: number;
 }
 
+/**
+ * Call timeouts (server -> charger and charger -> server) of kit servers and chargers unless a test sets its own.
+ * A call that a test does not expect to time out must not time out because the machine is slow: on a loaded
+ * machine the first message of a version (its schema validators compile then) took over 2 s, and a 2 s timeout
+ * failed delivery-report.test.ts with "Call timeout". Tests of timeouts set a short one and a charger that never
+ * answers (faults.test.ts), so the timeout happens whatever the machine's speed.
+ */
+export const kitCallTimeoutMs = hangGuardFloorMs;
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(T0);
   const port = options.port ?? new MemoryCsmsPort({ hashCost: 1024, ...options.portOptions });
   for (const [id, init] of Object.entries(options.chargers ?? {})) await port.addCharger(id, init);
   const registry = options.registry ?? new Registry();
   const { chargers: _c, portOptions: _p, port: _port, listenPort, ...rest } = options;
-  const server = await startOcppServer({ host: '127.0.0.1', port: listenPort ?? 0, csms: port, logger: silentLogger, callTimeoutMs: 2_000, ...rest, clock, registry });
+  const server = await startOcppServer({ host: '127.0.0.1', port: listenPort ?? 0, csms: port, logger: silentLogger, callTimeoutMs: kitCallTimeoutMs, ...rest, clock, registry });
   closers.push(() => server.close());
   return { server, port, clock, registry };
 }
 
 export function startCharger(options: Omit<SimChargerOptions, 'url'> & { url?: string }, server: OcppServer, clock: ManualClock): SimCharger {
-  const charger = new SimCharger({ url: server.url, clock, reconnect: false, callTimeoutMs: 2_000, ...options });
+  const charger = new SimCharger({ url: server.url, clock, reconnect: false, callTimeoutMs: kitCallTimeoutMs, ...options });
   closers.push(() => charger.close());
   return charger;
 }
