@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aSession, aSite, closeSharedPool, createHarness, failingSolver, json, sharedSolver, t0, type Harness } from './service-harness.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
+import { hangGuard } from '../hang-guard.ts';
 
 const hour = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -152,7 +153,8 @@ describe('a failing solve', () => {
     failing = true;
     // 1. optimize on demand: the first attempt fails, a retry is scheduled after a backoff
     const pending = h.request('admin', { method: 'POST', url: '/v1/sites/depot-1/optimize' });
-    const deadline = Date.now() + 20_000;
+    // Polled (the store's plan state emits no event); the bound only turns a hang into a failure.
+    const deadline = Date.now() + hangGuard(20_000);
     while ((await h.service.ctx.store.getPlanState('depot-1')).lastAttempt?.ok !== false) {
       if (Date.now() > deadline) throw new Error('no failed attempt recorded');
       await new Promise((r) => setTimeout(r, 5));

@@ -8,6 +8,7 @@ import { systemClock } from '../../adapters/clock.ts';
 import { defaultConfig } from '../../adapters/config.ts';
 import { createService } from '../../adapters/composition/composition-root.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
+import { QueueEvents, untilIdle } from './queue-idle.ts';
 import { createHarness, tokens, type Harness } from './service-harness.ts';
 import { deletePrefix, randomPrefix, redisTestUrl, testClient, closeRedisClient } from './store/redis-test-env.ts';
 
@@ -49,6 +50,7 @@ export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, st
     const c = await service.ctx.queue.counts();
     return c.active === 0 && c.waiting === 0 && c.delayed === 0;
   };
+  const events = new QueueEvents(service.ctx.queue);
   return {
     mode,
     service,
@@ -59,11 +61,7 @@ export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, st
       return service.app.inject({ ...opts, headers });
     },
     async settle() {
-      const deadline = Date.now() + 60_000;
-      while (!(await idle())) {
-        if (Date.now() > deadline) throw new Error('the re-plan queue did not settle');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await untilIdle(events, idle, 60_000, 'the re-plan queue to settle');
     },
     async close() {
       await service.close();

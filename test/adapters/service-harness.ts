@@ -11,6 +11,7 @@ import { ManualClock } from '../../adapters/clock.ts';
 import { defaultConfig, type ServiceConfig } from '../../adapters/config.ts';
 import { createService, type Service } from '../../adapters/composition/composition-root.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
+import { QueueEvents, untilIdle } from './queue-idle.ts';
 
 export const tokens = {
   admin: 'admin-token-0123456789abcdef',
@@ -66,6 +67,7 @@ export async function createHarness(options: { solve?: PlanSolver; config?: Part
     const c = await service.ctx.queue.counts();
     return c.active === 0 && c.waiting === 0;
   };
+  const events = new QueueEvents(service.ctx.queue);
   return {
     service,
     clock,
@@ -77,11 +79,7 @@ export async function createHarness(options: { solve?: PlanSolver; config?: Part
     async settle() {
       for (let round = 0; round < 50; round++) {
         await clock.advanceBy(config.replanMaxWaitMs + 1);
-        const deadline = Date.now() + 30_000;
-        while (!(await idle())) {
-          if (Date.now() > deadline) throw new Error('the re-plan queue did not settle');
-          await new Promise((r) => setTimeout(r, 5));
-        }
+        await untilIdle(events, idle, 30_000, 'the re-plan queue to settle');
         const c = await service.ctx.queue.counts();
         if (c.delayed === 0 || round > 3) return;
       }

@@ -5,25 +5,25 @@
  * schedule re-plans it at the local time of its own zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueEvents, untilIdle } from '../queue-idle.ts';
 import { aSession, aSite, baselineSolver, createHarness, json, priceSeries, t0, type Harness } from '../service-harness.ts';
 
 const hour = 3_600_000;
 
 describe('re-plans through the queue', () => {
   let h: Harness;
+  let events: QueueEvents;
   const history = async (site: string) => json(await h.request('read', { method: 'GET', url: `/v1/sites/${site}/plans?limit=100` })).plans as { id: string; createdAt: string; trigger: string[] }[];
   /** Lets the queue run whatever is due at the current (manual) time. */
-  const drain = async () => {
-    for (let i = 0; i < 200; i++) {
+  const drain = () =>
+    untilIdle(events, async () => {
       const c = await h.service.ctx.queue.counts();
-      if (c.active === 0 && c.waiting === 0) return;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    throw new Error('the queue did not drain');
-  };
+      return c.active === 0 && c.waiting === 0;
+    }, 5_000, 'the queue to drain');
 
   beforeAll(async () => {
     h = await createHarness({ solve: baselineSolver, config: { replanDebounceMs: 250, replanMaxWaitMs: 2_000 } });
+    events = new QueueEvents(h.service.ctx.queue);
     await h.request('admin', { method: 'POST', url: '/v1/sites', payload: aSite({ replanSchedules: [{ cron: '5 13 * * *', description: 'after day-ahead' }] }) });
     await h.request('admin', { method: 'POST', url: '/v1/sites', payload: aSite({ id: 'ny-depot', timeZone: 'America/New_York', currency: 'EUR', replanSchedules: [{ cron: '0 6 * * *' }] }) });
     for (const site of ['depot-1', 'ny-depot']) await h.request('dispatch', { method: 'POST', url: `/v1/sites/${site}/signals/import-price`, payload: priceSeries(t0, 30) });

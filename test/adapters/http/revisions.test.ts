@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../adapters/store/store.ts';
 import { aSession, aSite, baselineSolver, createHarness, json, priceSeries, t0, type Harness } from '../service-harness.ts';
 
-/** Makes every read of the store slow, so concurrent requests all read before any of them writes. */
+/**
+ * Makes every read of the store slow, so concurrent requests all read before any of them writes. The delay
+ * simulates slow I/O (it waits for nothing); a gate cannot replace it, since a store that serialises writers
+ * would then never let the gate open. It does not assume a fast machine: where a loaded machine keeps the
+ * requests from overlapping, the writes only come in sequence and the assertions still hold.
+ */
 function slowReads(store: Store, delayMs: number): () => void {
   const s = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const originals = new Map<string, (...args: unknown[]) => Promise<unknown>>();

@@ -177,6 +177,8 @@ export function protocolSuite(version: OcppVersion): void {
       const composite = await t.server.getCompositeSchedule('CP1', 1, 1800, 'W');
       expect(compositeKwPerSlot(composite!, 2)).toEqual([6, 2]);
       await waitFor(() => t.server.deliveryStatus('CP1').find((d) => d.evseId === 1)?.status === 'failed', 3_000);
+      // A negative check (given up means no 4th send): a fixed window past the 80 ms backoff; a slow machine can
+      // only make it miss a late send, never fail a correct delivery.
       await new Promise((r) => setTimeout(r, 200));
       const txSends = setProfiles(cp).filter((r) => profileOf(r.params).chargingProfilePurpose === 'TxProfile');
       expect(txSends).toHaveLength(3);

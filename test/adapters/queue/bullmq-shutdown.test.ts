@@ -76,7 +76,7 @@ describeWithRedis('BullmqQueue: shutdown and lost workers', () => {
       const running = new Promise<void>((resolve) => (started = resolve));
       q.process(async () => {
         started();
-        await sleep(100);
+        await sleep(100); // simulated work; close waits for it however long it takes
         return 'ok';
       });
       const job = await q.add('replan', { site: 'b', reasons: ['r'] }, { deduplicationId: 'replan-b' });

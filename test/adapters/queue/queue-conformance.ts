@@ -170,7 +170,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         queue.process(async () => {
           active.open();
           await g.opened;
-          await sleep(50);
+          await sleep(50); // simulated work after the gate: close must wait for it, however long it takes
           finished = true;
           return 'ok';
         });
@@ -227,7 +227,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         });
         // A 3 s debounce: the second add lands within it even when a loaded machine delays this test by seconds.
         const first = await queue.add('replan', data('a', 'one'), { deduplicationId: dedup('a'), delayMs: 3000 });
-        await sleep(200);
+        await sleep(200); // debounce timing is the subject: the second add comes later than the first, by any amount
         const secondAt = Date.now();
         const second = await queue.add('replan', data('a', 'two'), { deduplicationId: dedup('a'), delayMs: 3000 });
         expect(second.id).toBe(first.id);
@@ -250,7 +250,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         for (let i = 1; runs.length === 0 && Date.now() - started < 2000; i++) {
           const added = await queue.add('replan', data('a', `r${i}`), { deduplicationId: dedup('a'), delayMs: 300, maxDelayMs: 500 });
           if (added.id === first.id && added.runAtUtcMs !== undefined) schedules.push(added.runAtUtcMs);
-          await sleep(60);
+          await sleep(60); // the stream's pace (debounce timing is the subject); the cap is checked on the schedules
         }
         await waitFor(() => runs.length >= 1, 60_000, 'the capped job to run');
         expect(runs[0]!.id).toBe(first.id);
@@ -299,6 +299,7 @@ export function describeQueueConformance(label: string, factory: QueueFactory): 
         expect(a2.id).not.toBe(a1.id);
         const b1 = await queue.add('replan', data('b', 'b1'), { deduplicationId: dedup('b') });
         await waitFor(() => started.includes(b1.id), 3000, 'b1 to start beside a1');
+        // A negative check (a2 must NOT start while a1 runs): a fixed window, so a slow machine can only miss a bug.
         await sleep(250);
         expect(started).not.toContain(a2.id);
         expect((await queue.getJob(a2.id))!.state).toBe('waiting');

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { hangGuardFloorMs } from '../../hang-guard.ts';
 
 export const redisServerBinary = process.env.V2G_TEST_REDIS_SERVER ?? 'redis-server';
 export const redisServerAvailable = spawnSync(redisServerBinary, ['--version'], { encoding: 'utf8' }).status === 0;
@@ -52,11 +53,13 @@ export class RedisServerProcess {
   /** Starts (again) on the same port; resolves when it answers PING. */
   async restart(): Promise<void> {
     this.child = spawn(redisServerBinary, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await answers(this.port)) return;
+    // Polled (redis-server says nothing when it listens; stdio is ignored): a start is noticed within 20 ms; a
+    // loaded machine may take seconds, so the bound is the hang-guard floor, not a count of tries.
+    const until = Date.now() + hangGuardFloorMs;
+    while (!(await answers(this.port))) {
+      if (Date.now() > until) throw new Error(`redis-server did not start on port ${this.port} within ${hangGuardFloorMs} ms`);
       await sleep(20);
     }
-    throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
   /** Kills the server (SIGKILL: like a crash) and waits until the port is closed. */
