@@ -53,6 +53,11 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
     clock: ctx.clock,
     onConflict: (chargePointId, siteIds) => log.warn({ chargerId: chargePointId, siteIds }, 'a charge point is listed by several sites: the first one gets it'),
   });
+  // A site written anywhere (this process or, over Redis, another) changes which charge points are known: the next
+  // handshake must not wait for the index's age or its miss-rebuild pause (1 s) to admit a newly listed one.
+  const stopWatchingSites = ctx.changes.subscribe((change) => {
+    if (change.kind === 'site' || change.kind === 'resync') directory.invalidate();
+  });
   const cache = new SitePlanCache(ctx.store);
   const plans = new GatewayPlans({ plans: cache, directory, log });
   const onFailure = (what: string) => (err: unknown) => log.warn({ err }, what);
@@ -116,6 +121,7 @@ export function createGateway(ctx: ServiceContext, logger: Logger): Gateway {
       return server;
     },
     async close() {
+      stopWatchingSites();
       beat.stop();
       revocation?.stop();
       plans.attach(undefined);
