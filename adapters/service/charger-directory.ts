@@ -55,7 +55,7 @@ export class ChargerDirectory {
     return [...this.index].filter(([, s]) => s === siteId).map(([cp]) => cp);
   }
 
-  /** Forgets the index (a site was changed by this process). */
+  /** Forgets the index: a site changed (the gateway calls it on every `site` or `resync` change of the change feed). */
   invalidate(): void {
     this.builtAtUtcMs = -Infinity;
   }
