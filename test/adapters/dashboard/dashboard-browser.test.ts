@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SimCharger } from '../../../adapters/ocpp/sim/sim-charger.ts';
 import { packageRoot } from '../../../adapters/package-root.ts';
 import { describeNeeding } from '../../ci-env.ts';
+import { hangGuardFloorMs } from '../../hang-guard.ts';
 import { closeSharedPool, sharedSolver } from '../service-harness.ts';
 import { chromiumMissing, dashboardTokens, ensureDashboardBuilt, launchChromium, startDashboardService, type RunningDashboard } from './dashboard-kit.ts';
 
@@ -136,7 +137,7 @@ describeNeeding('dashboard in headless Chromium', chromiumMissing, () => {
   it('a simulated charger connecting and disconnecting shows on the page', async () => {
     const row = page.locator('[data-charger="SIM-0001"]');
     expect(await row.getAttribute('data-connected')).toBe('no');
-    const charger = new SimCharger({ url: running.service.ocpp!.url, id: 'SIM-0001', version: '1.6', reconnect: false, callTimeoutMs: 5_000 });
+    const charger = new SimCharger({ url: running.service.ocpp!.url, id: 'SIM-0001', version: '1.6', reconnect: false, callTimeoutMs: hangGuardFloorMs }); // a slow machine must not time out a call
     try {
       await charger.start();
       await expect.poll(() => row.getAttribute('data-connected'), { timeout: 30_000 }).toBe('yes');

@@ -23,6 +23,7 @@ import { randomVehicle } from '../../../adapters/ocpp/sim/sim-fleet.ts';
 import { createService, type Service } from '../../../adapters/composition/composition-root.ts';
 import { MemoryChargerCredentials } from '../../../adapters/store/memory-charger-credentials.ts';
 import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
+import { hangGuardFloorMs } from '../../hang-guard.ts';
 import { api, apiTokens, pricesFromNow, simSite, waitFor } from './service-process-kit.ts';
 
 const baseEnv = { PORT: '0', OCPP_PORT: '0', DEMO: 'false', API_TOKENS: apiTokens, REPLAN_DEBOUNCE_MS: '50', REPLAN_MAX_WAIT_MS: '300', SOLVER_POOL_SIZE: '1' };
@@ -41,7 +42,7 @@ function rawClient(url: string, identity: string, extra: Record<string, unknown>
 }
 
 function simCharger(url: string, id: string, extra: { password?: string; ca?: string } = {}): SimCharger {
-  const charger = new SimCharger({ url, id, version: '2.0.1', reconnect: false, callTimeoutMs: 5_000, ...extra });
+  const charger = new SimCharger({ url, id, version: '2.0.1', reconnect: false, callTimeoutMs: hangGuardFloorMs, ...extra });
   opened.push(charger);
   return charger;
 }
