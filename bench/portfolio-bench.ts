@@ -8,6 +8,7 @@
  *   npm run bench:portfolio                                     # the issue's size: --sites 200 --vehicles 500 --workers 2,1
  *   npm run bench:portfolio -- --sites 20 --vehicles 100 --workers 2,1
  *   npm run bench:portfolio -- --coordinate ...                 # the coordinator alone, in process (portfolio-coordinate-bench.ts)
+ *   npm run bench:portfolio -- --vehicle-columns ...            # the vehicle column generation alone, in process
  *
  * Per worker count, on a fresh random V2G_REDIS_PREFIX (deleted afterwards):
  * 1. Spawns `v2g api` and N `v2g worker`s (SOLVER_POOL_SIZE = --pool-size, default 1) and waits until they listen.
@@ -27,6 +28,9 @@ import { deletePrefix } from '../test/adapters/store/redis-test-env.ts';
 if (process.argv.includes('--coordinate')) {
   process.argv = process.argv.filter((a) => a !== '--coordinate');
   await import('./portfolio-coordinate-bench.ts');
+} else if (process.argv.includes('--vehicle-columns')) {
+  process.argv = process.argv.filter((a) => a !== '--vehicle-columns');
+  await import('./portfolio-vehicle-columns-bench.ts');
 } else {
   await main();
 }

@@ -42,7 +42,7 @@ export interface PortfolioSiteShareRecord {
 
 /** How a coordination's site solves ran: in the coordinating process, or as children of BullMQ flows. */
 export interface PortfolioSiteSolves {
-  readonly mode: 'in-process' | 'bullmq-flow';
+  readonly mode: 'in-process' | 'bullmq-flow' | 'vehicle-columns';
   /** Flows (one per round of site solves; 0 in process). */
   readonly flows: number;
   readonly childJobs: number;

@@ -26,6 +26,7 @@ import { gapOf, placementOrder, projectPeakMultipliers, type CoordinatorResult, 
 import type { ShardExecutor, ShardExecutorFactory } from './shard-executor.ts';
 import { planObjective } from './plan-objective.ts';
 import { settlePlan } from './settle-plan.ts';
+import { splitWithMinimumPower } from './minimum-power-split.ts';
 import { newSiteAnswer, siteSlots, solveSite, type SiteAnswer, type SiteSlots } from './site-oracle.ts';
 import { fitsVehicle, type DpVehicle } from './vehicle-dp.ts';
 
@@ -90,6 +91,8 @@ export interface PortfolioColumnsResult {
   readonly stopReason: CoordinatorResult['stopReason'];
   readonly prices: PortfolioDualPrices;
   readonly history: readonly { readonly dual: number; readonly primal: number }[];
+  /** Wall time in the restricted master LP (ms). */
+  readonly masterMs: number;
   /** Single site only: the placement plan it was seeded with. */
   readonly seed?: { readonly powers: Float64Array[]; readonly objective: number; readonly label: string };
 }
@@ -145,21 +148,31 @@ function feederTerm(pi: Float64Array, feeder: FeederRows | undefined): number {
 }
 
 /**
- * The site's bounds for the minimum-power split when its sum meets a feeder: its net kept within the master's
- * net plus an equal share of the feeder's slack, so rounding never breaks the feeder row the master kept.
+ * A portfolio's plan settled under its feeder: each vehicle's battery room first (per site, settle-plan.ts
+ * without minimum powers), then minimum powers rounded for the whole portfolio at once against the feeder
+ * row (minimum-power-split.ts over every vehicle, the feeder as the net bound, never worse than the master's
+ * sum), so the roundings of all sites share the feeder's room. A site's own limit the rounding then breaks
+ * is caught by the validator (vehicle-columns.ts re-solves that site alone within its share).
  */
-function feederSettleSlots(site: SiteSlots, k: number, siteNetKw: Float64Array, feeder: FeederRows, sumNetKw: Float64Array, S: number): SiteSlots {
-  const T = site.slotCount;
-  const importCapKw = Float64Array.from(site.importCapKw);
-  const exportCapKw = Float64Array.from(site.exportCapKw);
-  for (let t = 0; t < T; t++) {
-    const net = siteNetKw[k * T + t]!;
-    const F = feeder.importLimitKw[t]!;
-    if (Number.isFinite(F)) importCapKw[t] = Math.min(importCapKw[t]!, net + Math.max(0, F - sumNetKw[t]!) / S - site.importExcessCapKw[t]!);
-    const E = feeder.exportLimitKw[t]!;
-    if (Number.isFinite(E)) exportCapKw[t] = Math.min(exportCapKw[t]!, -(net - Math.max(0, sumNetKw[t]! + E) / S) - site.exportExcessCapKw[t]! - site.curtailCapKw[t]!);
-  }
-  return { ...site, importCapKw, exportCapKw };
+function settlePortfolio(members: readonly ColumnSite[], sites: readonly SiteSlots[], powers: Float64Array[], first: Int32Array, feeder: FeederRows) {
+  const T = sites[0]!.slotCount;
+  const own = members.map((m, s) => powers.slice(first[s]!, first[s + 1]!));
+  members.forEach((m, s) => settlePlan(m.rp, m.vehicles, sites[s]!, own[s]!, { minimumPowers: false }));
+  const f = () => new Float64Array(T);
+  const whole: SiteSlots = {
+    ...sites[0]!,
+    netBaseKw: f(),
+    importCapKw: Float64Array.from({ length: T }, (_, t) => (Number.isFinite(feeder.importLimitKw[t]!) ? feeder.importLimitKw[t]! : 1e12)),
+    importExcessCapKw: f(),
+    exportCapKw: Float64Array.from({ length: T }, (_, t) => (Number.isFinite(feeder.exportLimitKw[t]!) ? feeder.exportLimitKw[t]! : 1e12)),
+    exportExcessCapKw: f(),
+    curtailCapKw: f(),
+  };
+  for (const site of sites) for (let t = 0; t < T; t++) whole.netBaseKw[t]! += site.netBaseKw[t]!;
+  const rp = { ...members[0]!.rp, vehicles: members.flatMap((m) => m.rp.vehicles) };
+  const vehicles = members.flatMap((m) => m.vehicles);
+  if (rp.vehicles.some((v) => v.minChargeKw > 0 || v.minDischargeKw > 0)) splitWithMinimumPower(rp, vehicles, whole, own.flat());
+  return members.map((m, s) => ({ powers: own[s]!, objective: planObjective(m.rp, own[s]!) }));
 }
 
 /** Column generation over one or several sites (see the file's comment); the single site is `generateColumns`. */
@@ -233,6 +246,8 @@ export async function generatePortfolioColumns(
   const history: { dual: number; primal: number }[] = [];
   let stopReason: CoordinatorResult['stopReason'] = 'iterations';
   let iterations = 0;
+  /** Time in the master LP (ms), said in the result. */
+  let masterMs = 0;
   let weights: Float64Array | undefined;
   let siteNetKw: Float64Array | undefined;
   let seed: { powers: Float64Array[]; objective: number; label: string } | undefined;
@@ -309,7 +324,9 @@ export async function generatePortfolioColumns(
         master.addColumns(seeded, store.groupCost, store.groupSumKw);
       }
       // Only columns were added since the last solve: its basis stays primal feasible.
+      const masterStarted = now();
       const solution = master.solve(Math.max(1000, timeLimitMs - (now() - started)), 'primal');
+      masterMs += now() - masterStarted;
       if (!solution) {
         stopReason = now() - started > timeLimitMs ? 'time' : 'master';
         break;
@@ -341,10 +358,9 @@ export async function generatePortfolioColumns(
     const powers = weights ? await planOf(weights) : vehicles.map(() => new Float64Array(T));
     const sumNetKw = new Float64Array(T);
     if (siteNetKw) for (let j = 0; j < S * T; j++) sumNetKw[j % T]! += siteNetKw[j]!;
-    const planned = members.map((m, s) => {
+    const planned = feeder && S > 1 && siteNetKw ? settlePortfolio(members, sites, powers, first, feeder) : members.map((m, s) => {
       const own = powers.slice(first[s]!, first[s + 1]!);
-      const slots = feeder && siteNetKw ? feederSettleSlots(sites[s]!, s, siteNetKw, feeder, sumNetKw, S) : sites[s]!;
-      settlePlan(m.rp, m.vehicles, slots, own);
+      settlePlan(m.rp, m.vehicles, sites[s]!, own);
       return { powers: own, objective: planObjective(m.rp, own) };
     });
     return {
@@ -358,6 +374,7 @@ export async function generatePortfolioColumns(
         feederKw: Array.from(bestPi),
       },
       history,
+      masterMs,
       ...(seed ? { seed } : {}),
     };
   } finally {

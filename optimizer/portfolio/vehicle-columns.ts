@@ -183,7 +183,7 @@ export async function planPortfolioByVehicleColumns(
     feederKw: run.prices.feederKw,
     describe:
       `vehicle column generation: ${total} vehicles of ${S} sites priced on ${where}, one master over every site's rows and the feeder; ` +
-      `${run.iterations} iterations (${why}), bound ${run.bound.toFixed(2)}, gap ${(100 * gap).toFixed(3)} %` +
+      `${run.iterations} iterations (${why}; master LP ${(run.masterMs / 1000).toFixed(1)} s), bound ${run.bound.toFixed(2)}, gap ${(100 * gap).toFixed(3)} %` +
       (refusedSites.length > 0 ? `; re-solved alone within their share after the validator refused the master's: ${refusedSites.join('; ')}` : ''),
   };
 }

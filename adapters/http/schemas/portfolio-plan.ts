@@ -44,7 +44,7 @@ export const PortfolioPlanSchema = Type.Object({
   wallMs: Type.Integer(),
   solvedOn: Type.String({ description: 'where the site solves ran' }),
   siteSolves: Type.Optional(Type.Object({
-    mode: Type.Union([Type.Literal('in-process'), Type.Literal('bullmq-flow')], { description: 'in-process: the coordinating worker solved every site (embedded); bullmq-flow: each round of site solves was a BullMQ flow, a child job per site, taken by any worker process (Redis)' }),
+    mode: Type.Union([Type.Literal('in-process'), Type.Literal('bullmq-flow'), Type.Literal('vehicle-columns')], { description: 'in-process: the coordinating worker solved every site (embedded); bullmq-flow: each round of site solves was a BullMQ flow, a child job per site, taken by any worker process (Redis); vehicle-columns: one column generation over every vehicle (shards on BullMQ shard workers in Redis mode with DECOMPOSITION_SHARD_QUEUES, else worker threads), see summary' }),
     flows: Type.Integer({ description: 'flows run (one per round of site solves)' }),
     childJobs: Type.Integer(),
     byWorker: Type.Record(Type.String(), Type.Integer(), { description: 'child jobs per worker process that solved them' }),
