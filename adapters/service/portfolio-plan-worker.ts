@@ -293,7 +293,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: `${deps.solvedOn}; ${siteSolves.summary}`,
+      solvedOn: siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`,
       siteSolves,
       slots,
       sites: result.sites.map((s) => ({

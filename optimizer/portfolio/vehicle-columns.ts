@@ -178,12 +178,13 @@ export async function planPortfolioByVehicleColumns(
     prices,
     iterations: run.iterations,
     solves: refusedSites.length,
-    stopReason: run.stopReason === 'gap' || run.stopReason === 'optimal' ? 'gap' : 'iterations',
+    // 'gap' only when the PLAN is within the target (the master may reach it while the settled plan is not).
+    stopReason: gap <= targetGap ? 'gap' : 'iterations',
     breaches,
     feederKw: run.prices.feederKw,
     describe:
       `vehicle column generation: ${total} vehicles of ${S} sites priced on ${where}, one master over every site's rows and the feeder; ` +
-      `${run.iterations} iterations (${why}; master LP ${(run.masterMs / 1000).toFixed(1)} s), bound ${run.bound.toFixed(2)}, gap ${(100 * gap).toFixed(3)} %` +
+      `${run.iterations} iterations (${why === 'gap target reached' ? 'the master reached the gap target' : why}; master LP ${(run.masterMs / 1000).toFixed(1)} s), bound ${run.bound.toFixed(2)}, gap ${(100 * gap).toFixed(3)} %` +
       (refusedSites.length > 0 ? `; re-solved alone within their share after the validator refused the master's: ${refusedSites.join('; ')}` : ''),
   };
 }
