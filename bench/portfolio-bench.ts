@@ -100,7 +100,7 @@ async function main() {
     };
     // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
     const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);
-    if (vehicleShards) Object.assign(env, { DECOMPOSITION_SHARD_QUEUES: shardQueues.join(',') });
+    if (vehicleShards) Object.assign(env, { DECOMPOSITION_SHARD_QUEUES: shardQueues.join(','), PORTFOLIO_VEHICLE_COLUMNS_FROM: '1' });
     const shards = vehicleShards ? await Promise.all(shardQueues.map((q) => startShardProcess(q, prefix, redisUrl))) : [];
     const api = new RoleProcess('api', 'api', { ...env, LOG_LEVEL: 'warn' });
     const workers = Array.from({ length: vehicleShards ? 1 : workerCount }, (_, i) => new RoleProcess(`worker-${i + 1}`, 'worker', { ...env, LOG_LEVEL: 'warn' }));
