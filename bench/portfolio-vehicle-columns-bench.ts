@@ -48,6 +48,9 @@ console.log(JSON.stringify({
   sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
   wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
   iterations: plan.iterations, objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3),
+  shortfallKwh: +plan.sites.reduce((a, s) => a + s.solution.plan.cost.shortfallKwh, 0).toFixed(2),
+  shortfallPenalty: +plan.sites.reduce((a, s) => a + s.solution.plan.cost.shortfallPenalty, 0).toFixed(2),
+  demandCharge: +plan.sites.reduce((a, s) => a + s.solution.plan.cost.demandCharge, 0).toFixed(2),
   status: plan.status, breaches: plan.breaches.length, feederPeakKw: +Math.max(...plan.netImportKw).toFixed(1), describe: plan.describe,
 }));
 process.exit(0);
