@@ -134,6 +134,38 @@ describe('takeStartable', () => {
     );
   });
 
+  it('with both chains: a checked rolling run starts only after every lower capacity of its scenario, seed and policy finished, an unchecked one never waits, and the pool never stalls', () => {
+    // Values out of order on purpose: the chains follow the capacities, not the list.
+    const mixed = sweepTasks([demoScenario()], 'capacity', [80, 40, 120, 20], [1, 2], ['edf', 'mpc', 'mpc-events', 'offline']);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
+        const pending = startOrder(mixed);
+        const running: SweepTask[] = [];
+        const finished: SweepTask[] = [];
+        let step = 0;
+        while (pending.length > 0 || running.length > 0) {
+          while (running.length < workers) {
+            const t = takeStartable(pending, running, true, true);
+            if (t === undefined) break;
+            if (t.policy === 'edf' || t.policy === 'mpc-events') {
+              const lower = mixed.filter((o) => o.policy === t.policy && o.seed === t.seed && Number(o.value) < Number(t.value));
+              expect(lower.every((o) => finished.includes(o))).toBe(true);
+            }
+            running.push(t);
+          }
+          expect(running.length).toBeGreaterThan(0);
+          finished.push(...running.splice((choices[step++ % choices.length] ?? 0) % running.length, 1));
+        }
+        expect(finished).toHaveLength(mixed.length);
+      }),
+      { seed: 16, numRuns: 100 },
+    );
+    // `mpc` is not checked (capacity-slack.ts): its runs never wait for a lower capacity.
+    const pending = startOrder(mixed).filter((t) => t.policy === 'mpc');
+    const running = [pending.shift()!];
+    expect(takeStartable(pending, running, true, true)?.policy).toBe('mpc');
+  });
+
   it('without the offline chain takes tasks in start order', () => {
     const pending = startOrder(tasks);
     const first = pending[0];
