@@ -35,6 +35,8 @@ export interface SweepOptions {
   workers?: string;
   out?: string;
   dataDir?: string;
+  /** False with `--no-rolling-reuse`: every rolling run afresh (capacity-slack.ts). */
+  rollingReuse?: boolean;
 }
 
 const parameterUnits: Readonly<Record<string, string>> = { capacity: 'kW; kVA on a network', horizon: 'h', 'slot-minutes': 'min' };
@@ -213,7 +215,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const offlinePlansDir = parameter === 'capacity' && policies.includes('offline') ? path.join(dir, 'offline-plans') : undefined;
   if (offlinePlansDir !== undefined) resetOfflinePlanStore(offlinePlansDir);
   // ... and its rolling runs the capacity bound nowhere, replayed at the capacities above (scenarios/capacity-slack.ts).
-  const rollingRunsDir = parameter === 'capacity' && policies.some(capacityCheckable) ? path.join(dir, 'rolling-runs') : undefined;
+  const rollingRunsDir = parameter === 'capacity' && opts.rollingReuse !== false && policies.some(capacityCheckable) ? path.join(dir, 'rolling-runs') : undefined;
   if (rollingRunsDir !== undefined) resetRollingRunStore(rollingRunsDir);
   const pool = await runPool(tasks, workers, dataDir, (label, result) => {
     appendFileSync(journal, `${JSON.stringify(result)}\n`);

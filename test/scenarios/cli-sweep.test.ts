@@ -47,8 +47,17 @@ describe('v2g sweep', () => {
     expect(un60!.provenance.capacity).toEqual({ checked: true, bound: false });
     expect(un120!.provenance.capacity).toEqual({ checked: true, bound: false, reusedFromCapacity: 60 });
     expect(un120!.kpis.energyDeliveredKwh).toBe(un60!.kpis.energyDeliveredKwh);
-    expect(un120!.kpis.maxUtilisationPct).toBeCloseTo(un60!.kpis.maxUtilisationPct / 2, 9);
+    expect(un120!.kpis.maxUtilisationPct!).toBeCloseTo(un60!.kpis.maxUtilisationPct! / 2, 9);
     expect(readdirSync(path.join(dir, 'rolling-runs'))).toContain('generated-demo--seed1--uncontrolled--60.json');
+  }, 600_000);
+
+  it('with --no-rolling-reuse runs every capacity afresh', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+    const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '60,120', '--policies', 'uncontrolled', '--seeds', '1', '--workers', '1', '--out', dir, '--no-rolling-reuse');
+    expect(r.code).toBe(0);
+    const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => x.solver)).toEqual(['none (baseline uncontrolled)', 'none (baseline uncontrolled)']);
+    expect(readdirSync(dir)).not.toContain('rolling-runs');
   }, 600_000);
 
   it('solves the offline reference from the largest capacity down and reuses a plan where it is exact, saying so', async () => {
