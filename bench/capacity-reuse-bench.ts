@@ -16,8 +16,8 @@ import { loadHighsBackend, solverSetup } from '../adapters/cli/scenario-command-
 import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files.ts';
 import type { RecordedRun } from '../scenarios/capacity-slack.ts';
 import { parsePolicyList } from '../scenarios/compare-runs.ts';
-import { readScenario } from '../scenarios/scenario-parse.ts';
 import { applySweepValue, parseSweepValues } from '../scenarios/sweep-plan.ts';
+import { scenarioWindow } from './scenario-window.ts';
 import { runSweepTask, type RollingRunStore } from '../scenarios/sweep-task.ts';
 import type { SweepRun } from '../scenarios/sweep-table.ts';
 
@@ -35,12 +35,7 @@ const { values } = parseArgs({
 });
 const clock = () => performance.now();
 const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
-let base = loaded.scenario;
-if (values.days !== undefined) {
-  const startMs = Date.parse(base.period.start) + Number(values['from-day']) * 86_400_000;
-  const period = { start: new Date(startMs).toISOString(), end: new Date(startMs + Number(values.days) * 86_400_000).toISOString() };
-  base = readScenario({ ...JSON.parse(JSON.stringify(base)), period }, `${base.name} (${values.days} days)`);
-}
+const base = scenarioWindow(loaded.scenario, values.days, values['from-day']);
 const capacities = parseSweepValues(values.capacities!).map(Number).sort((a, b) => a - b);
 const policies = parsePolicyList(values.policies!);
 const highs = await loadHighsBackend();

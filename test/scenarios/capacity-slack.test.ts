@@ -8,7 +8,6 @@
  * afresh, saying so.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SiteNetwork } from '../../grid/site-network.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { capacityCheckable, capacityCheckedController, recordingController, withCapacity, type RecordedDecision, type RecordedRun } from '../../scenarios/capacity-slack.ts';
 import { eventTriggeredController, mpcEventsOptions, type MadePlan } from '../../scenarios/event-mpc.ts';
@@ -22,18 +21,9 @@ import type { Scenario } from '../../scenarios/scenario-schema.ts';
 import { applySweepValue } from '../../scenarios/sweep-plan.ts';
 import { runSweepTask, type RollingRunStore } from '../../scenarios/sweep-task.ts';
 import type { SweepRun } from '../../scenarios/sweep-table.ts';
-import { demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
+import { demoNetwork, demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
-const network: SiteNetwork = {
-  groups: [
-    { id: 'L1', connection: 'AN', voltageV: 230, chargerIds: ['dc-01', 'dc-02'] },
-    { id: 'L2', connection: 'BN', voltageV: 230, chargerIds: ['dc-03'] },
-    { id: 'L3', connection: 'CN', voltageV: 230, chargerIds: ['dc-04'] },
-    { id: '3ph', connection: 'ABC', voltageV: 230, chargerIds: ['ac-01', 'ac-02', 'ac-03', 'ac-04'] },
-  ],
-  breakers: [{ id: 'dc-panel', maxCurrentA: 63, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04'] }],
-  transformer: { ratingKva: 25, secondaryVoltageV: 230, primary: { winding: 'delta', turnsRatio: 26, voltageV: 6000 } },
-};
+const network = demoNetwork(25);
 
 const sites: [string, () => Scenario][] = [
   ['the demo (aggregate limit)', () => demoScenario({ period: { start: '2023-07-03T00:00:00+02:00', end: '2023-07-04T00:00:00+02:00' } })],
