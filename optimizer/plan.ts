@@ -98,6 +98,11 @@ export interface SolverStats {
   readonly relaxationObjective?: number;
   /** How stored energy entered the monolithic model (optimizer/energy-rows.ts): per-slot energy columns or prefix-sum rows. */
   readonly energyForm?: 'chain' | 'prefix';
+  /**
+   * Set when the first LP started from the basis of an earlier solve on the same thread of a model with the
+   * same structure (`SolveOptions.warmStart`, optimizer/warm-basis.ts); absent for a cold start.
+   */
+  readonly warmStart?: 'basis';
 }
 
 /**

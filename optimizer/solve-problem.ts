@@ -45,6 +45,7 @@ import { answerFrom, type Answer } from './solver-answer.ts';
 import { solveMilp } from './lazy-milp.ts';
 import { exactPolishCapMs, exactPolishDefaults, type ExactPolishOptions } from './exact-polish.ts';
 import type { EnergyForm } from './energy-rows.ts';
+import { lpStructureKey, threadWarmBases, type WarmBasisStore } from './warm-basis.ts';
 
 export { findModeConflicts, type ModeConflict, type SiteConflict } from './mode-conflicts.ts';
 
@@ -63,6 +64,12 @@ export interface SolveOptions {
   readonly exactPolish?: ExactPolishOptions;
   /** How stored energy enters the model (energy-rows.ts); default `auto`: prefix-sum rows while they stay small. */
   readonly energyForm?: EnergyForm | 'auto';
+  /**
+   * Start the first LP from the basis of an earlier solve on this thread of a model with the same structure
+   * (warm-basis.ts), and keep this solve's for the next. Default off: the start then depends on what was
+   * solved before (the LP bound does not). A plan that used one says so in `stats.warmStart`.
+   */
+  readonly warmStart?: boolean;
 }
 
 export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25 } as const;
@@ -263,6 +270,8 @@ export interface SolveEnvironment {
   readonly onProgress?: SolveProgressListener;
   /** Budget already spent before this call (ms): handing the problem to a worker thread counts against the limit. */
   readonly alreadyElapsedMs?: number;
+  /** Where `SolveOptions.warmStart` keeps and finds bases; default this thread's store (warm-basis.ts). */
+  readonly warmBases?: WarmBasisStore;
 }
 
 /** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
@@ -278,7 +287,15 @@ interface SolverOutcome {
  * exact MILP's. With `milp` the repair runs first (fast), so when the MILP runs out of budget its plan is
  * the one returned. Never throws for solver outcomes; disposes every session it opens.
  */
-function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, strategy: IntegerStrategy, maxRounds: number, polish: ExactPolishOptions = {}): SolverOutcome {
+function runSolver(
+  rp: ResolvedProblem,
+  run: SolveRun,
+  incumbents: Incumbents,
+  strategy: IntegerStrategy,
+  maxRounds: number,
+  polish: ExactPolishOptions = {},
+  warmBases?: WarmBasisStore,
+): SolverOutcome {
   const name = run.backend.name;
   run.report('build');
   const formulation = run.build(rp, noIntegers.vehicleSlots, noIntegers.siteSlots);
@@ -287,6 +304,11 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
     session = run.open(formulation);
   } catch (error) {
     return { status: 'error', message: `${name} refused the model: ${(error as Error).message}` };
+  }
+  const warmKey = warmBases !== undefined && session.getBasis !== undefined ? lpStructureKey(formulation.lp) : undefined;
+  if (warmKey !== undefined) {
+    const basis = warmBases!.get(warmKey);
+    if (basis !== undefined && session.setBasis?.(basis)) run.warmStart = 'basis';
   }
   const offer = (answer: Answer, source: PlanSource) => {
     incumbents.offer(
@@ -305,6 +327,10 @@ function runSolver(rp: ResolvedProblem, run: SolveRun, incumbents: Incumbents, s
   };
   try {
     const lp = run.solve(session);
+    if (warmKey !== undefined && lp.status === 'optimal') {
+      const basis = session.getBasis!();
+      if (basis !== undefined) warmBases!.set(warmKey, basis);
+    }
     if (!lp.x || lp.status !== 'optimal') {
       if (lp.x) offerRounded(lp.x);
       return { status: lp.status === 'timed_out' || lp.status === 'feasible' ? 'timed_out' : 'error', message: lp.message ?? `${name}: ${lp.status}` };
@@ -378,7 +404,8 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);
   const incumbents = new Incumbents(problem, rp);
-  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish);
+  const warmBases = options.warmStart ? (env.warmBases ?? threadWarmBases) : undefined;
+  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap).
   if (outcome.status !== 'optimal') incumbents.offerBaselines();
   run.bestObjective = incumbents.bestObjective();

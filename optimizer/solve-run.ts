@@ -38,6 +38,8 @@ export class SolveRun {
   timedOut = false;
   /** How stored energy enters every model of this solve (energy-rows.ts): chosen once, so MIP starts map column for column. */
   energyForm: EnergyForm | undefined;
+  /** Set when the first LP started from a stored basis (warm-basis.ts). */
+  warmStart: 'basis' | undefined;
   /** Sessions of LP models in the prefix form: solved without presolve (measured faster; see energy-rows.ts). */
   private readonly noPresolve = new WeakSet<NetworkSession>();
   /** Per open model: what building and opening it took (ms), and whether the backend has solved it yet. */
@@ -161,6 +163,7 @@ export class SolveRun {
       integerColumns: this.integerColumns,
       rounds: this.rounds,
       ...(this.energyForm !== undefined ? { energyForm: this.energyForm } : {}),
+      ...(this.warmStart !== undefined ? { warmStart: this.warmStart } : {}),
       ...(this.bound !== undefined ? { relaxationObjective: this.bound } : {}),
     };
   }

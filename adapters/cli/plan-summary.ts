@@ -6,6 +6,9 @@ import type { Problem } from '../../optimizer/problem.ts';
 const money = (x: number) => x.toFixed(2).padStart(12);
 const kw = (x: number) => `${x.toFixed(1)} kW`;
 
+/** How stored energy entered the model (optimizer/energy-rows.ts), in words. */
+const energyFormLabel = { prefix: 'prefix sums', chain: 'energy chain' } as const;
+
 /** The LP bound and the objective's distance to it, for plans from an LP backend. */
 function bound(plan: Plan): string {
   const lower = plan.stats.relaxationObjective;
@@ -41,7 +44,9 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
     `solver         ${plan.stats.backend}: build ${plan.stats.buildMs.toFixed(0)} ms, solve ${plan.stats.solveMs.toFixed(0)} ms` +
       (plan.stats.columns > 0
         ? `, ${plan.stats.columns} columns x ${plan.stats.rows} rows, ${plan.stats.iterations} iterations, ` +
-          `${plan.stats.integerColumns} integer columns, ${plan.stats.rounds} round(s)`
+          `${plan.stats.integerColumns} integer columns, ${plan.stats.rounds} round(s)` +
+          (plan.stats.energyForm ? `, energy rows: ${energyFormLabel[plan.stats.energyForm]}` : '') +
+          (plan.stats.warmStart ? ', first LP warm-started from an earlier basis' : '')
         : plan.stats.backend === 'decomposition'
           ? `, ${plan.stats.iterations} price iterations, ${plan.stats.rounds} recoveries`
           : ''),

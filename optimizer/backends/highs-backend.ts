@@ -134,6 +134,23 @@ export function createHighsBackend(highs: Highs): LpBackend {
           // HiGHS checks the start and ignores one that is not feasible: a hint, never a constraint.
           model.setSolution({ colValue: x });
         },
+        getBasis: () => {
+          try {
+            const basis = model.getBasis();
+            return { colStatus: Int32Array.from(basis.colStatus), rowStatus: Int32Array.from(basis.rowStatus) };
+          } catch {
+            return undefined; // no basis yet (never solved, or a MIP)
+          }
+        },
+        setBasis: (basis) => {
+          if (basis.colStatus.length !== numCols || basis.rowStatus.length !== numRows) return false;
+          try {
+            model.setBasis({ colStatus: Int32Array.from(basis.colStatus), rowStatus: Int32Array.from(basis.rowStatus) });
+            return true;
+          } catch {
+            return false; // HiGHS refused it (not a valid basis for this model): the solve starts cold
+          }
+        },
         dispose: () => model.dispose(),
       };
     },

@@ -58,6 +58,12 @@ export interface LpCols {
  * One model kept open across solves, so bound changes and added rows re-solve from the previous basis
  * (HiGHS warm-starts its dual simplex). Call `dispose` when done.
  */
+/** A simplex basis: one status per column and per row, in the backend's own codes (HiGHS: 0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic). */
+export interface LpBasis {
+  readonly colStatus: ArrayLike<number>;
+  readonly rowStatus: ArrayLike<number>;
+}
+
 export interface LpSession {
   solve(options: LpSolveOptions): LpSolution;
   setColBounds(col: number, lower: number, upper: number): void;
@@ -67,6 +73,10 @@ export interface LpSession {
   addCols?(cols: LpCols): void;
   /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
   setStart?(x: Float64Array): void;
+  /** The basis of the last solve (HiGHS only; undefined when there is none). */
+  getBasis?(): LpBasis | undefined;
+  /** Starts the next solve from `basis` (of a model with the same rows and columns); false when the backend refuses it. */
+  setBasis?(basis: LpBasis): boolean;
   dispose(): void;
 }
 

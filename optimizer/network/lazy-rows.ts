@@ -9,7 +9,7 @@
  * resolved problem), so the next model of it (a MILP round) starts with them.
  */
 import type { LinearProgramBuilder } from '../linear-program.ts';
-import type { LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
+import type { LpBasis, LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
 import { magnitudeRowTemplates, type NetworkRowSet, type SharedRowTemplate } from './magnitude-rows.ts';
 import { systemClock, type SolveClock } from '../solve-clock.ts';
@@ -185,6 +185,8 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
     },
     setColBounds: (col, lower, upper) => session.setColBounds(col, lower, upper),
     ...(session.setStart ? { setStart: (x: Float64Array) => session.setStart!(x) } : {}),
+    ...(session.getBasis ? { getBasis: () => session.getBasis!() } : {}),
+    ...(session.setBasis ? { setBasis: (basis: LpBasis) => session.setBasis!(basis) } : {}),
     addRows: (more) => {
       session.addRows(more);
       nextRow += more.lower.length;

@@ -54,6 +54,14 @@ describe('formatPlanSummary', () => {
     expect(formatPlanSummary(withBound)).toMatch(/^ {2}objective +107\.50 +LP bound 100\.0000, gap 7\.5000 %$/m);
   });
 
+  it('an LP-backend plan names the energy-row form it was solved with (and a warm start) beside solver and rounds', () => {
+    const lpStats = { ...plan.stats, backend: 'highs' as const, columns: 10, rows: 4, iterations: 7, rounds: 2 };
+    const prefix = formatPlanSummary({ ...plan, stats: { ...lpStats, energyForm: 'prefix' } });
+    expect(prefix).toMatch(/^solver {9}highs: build \d+ ms, solve \d+ ms, 10 columns x 4 rows, 7 iterations, 0 integer columns, 2 round\(s\), energy rows: prefix sums$/m);
+    const chain = formatPlanSummary({ ...plan, stats: { ...lpStats, energyForm: 'chain', warmStart: 'basis' } });
+    expect(chain).toMatch(/^solver .*2 round\(s\), energy rows: energy chain, first LP warm-started from an earlier basis$/m);
+  });
+
   it('with a network: the mean current unbalance and the most loaded elements against their limits', () => {
     // Two AB chargers at 208 V under a 40 A group breaker: uncontrolled fills the group to 40 A in both slots.
     const networked = {
