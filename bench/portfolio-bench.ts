@@ -8,6 +8,7 @@
  *   npm run bench:portfolio                                     # the issue's size: --sites 200 --vehicles 500 --workers 2,1
  *   npm run bench:portfolio -- --sites 20 --vehicles 100 --workers 2,1
  *   npm run bench:portfolio -- --coordinate ...                 # the coordinator alone, in process (portfolio-coordinate-bench.ts)
+ *   npm run bench:portfolio -- --vehicle-columns ...            # the vehicle column generation alone, in process
  *
  * Per worker count, on a fresh random V2G_REDIS_PREFIX (deleted afterwards):
  * 1. Spawns `v2g api` and N `v2g worker`s (SOLVER_POOL_SIZE = --pool-size, default 1) and waits until they listen.
@@ -27,6 +28,9 @@ import { deletePrefix } from '../test/adapters/store/redis-test-env.ts';
 if (process.argv.includes('--coordinate')) {
   process.argv = process.argv.filter((a) => a !== '--coordinate');
   await import('./portfolio-coordinate-bench.ts');
+} else if (process.argv.includes('--vehicle-columns')) {
+  process.argv = process.argv.filter((a) => a !== '--vehicle-columns');
+  await import('./portfolio-vehicle-columns-bench.ts');
 } else {
   await main();
 }
@@ -54,15 +58,19 @@ async function main() {
       'dispatch-share': { type: 'string', default: '0.8' },
       'timeout-s': { type: 'string', default: '3600' },
       redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      /** The vehicle column generation path: N shard worker processes (the pricing) and one coordinating worker. */
+      'vehicle-shards': { type: 'boolean', default: false },
     },
   });
+  const vehicleShards = values['vehicle-shards'];
+  const { startShardProcess, stopShardProcess } = await import('../test/adapters/decomposition-flow/shard-processes.ts');
   const S = Number(values.sites);
   const V = Number(values.vehicles);
   const workerCounts = values.workers.split(',').map(Number);
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}`;
 
   interface RunResult {
     readonly workers: number;
@@ -90,8 +98,12 @@ async function main() {
       REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
       PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000',
     };
+    // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
+    const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);
+    if (vehicleShards) Object.assign(env, { DECOMPOSITION_SHARD_QUEUES: shardQueues.join(','), PORTFOLIO_VEHICLE_COLUMNS_FROM: '1' });
+    const shards = vehicleShards ? await Promise.all(shardQueues.map((q) => startShardProcess(q, prefix, redisUrl))) : [];
     const api = new RoleProcess('api', 'api', { ...env, LOG_LEVEL: 'warn' });
-    const workers = Array.from({ length: workerCount }, (_, i) => new RoleProcess(`worker-${i + 1}`, 'worker', { ...env, LOG_LEVEL: 'warn' }));
+    const workers = Array.from({ length: vehicleShards ? 1 : workerCount }, (_, i) => new RoleProcess(`worker-${i + 1}`, 'worker', { ...env, LOG_LEVEL: 'warn' }));
     const config = loadConfig({ ...env, DEMO: 'false' });
     const backend = await createServiceBackend(config, { clock: systemClock, timers: systemClock, processName: 'v2g-bench', onError: () => undefined });
     const call = async (method: string, path: string, body?: unknown) => {
@@ -154,6 +166,7 @@ async function main() {
       }
     } finally {
       await stop([api, ...workers]);
+      await Promise.all(shards.map((p) => stopShardProcess(p)));
       await backend.close();
       const admin = createRedisClient(redisUrl, 'producer');
       await waitForRedis(admin, 5000);
@@ -171,7 +184,7 @@ async function main() {
       const r = await run(n);
       results.push(r);
       failed ||= !r.limitKept;
-      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed)`);
+      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
     } catch (error) {
       failed = true;
       console.error(`  ${n} worker(s): FAILED: ${error instanceof Error ? error.message : String(error)}`);
@@ -188,6 +201,8 @@ async function main() {
     '| worker processes | load avg at start (1/5/15 min) | dispatch to every plan stored and announced, s | scaling vs 1 | coordination wall s | iterations | site solves | flows | child jobs per worker | plan cost | certified bound | gap % | stop | status | fulfilment | feeder / dispatch kW | limit kept |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|---|---|',
     ...results.map((r) => `| ${r.workers} | ${r.loadAtStart} | ${(r.elapsedMs / 1000).toFixed(1)} | ${one ? (one.elapsedMs / r.elapsedMs).toFixed(2) + 'x' : '-'} | ${(r.plan.wallMs / 1000).toFixed(1)} | ${r.plan.iterations} | ${r.plan.solves} | ${r.plan.siteSolves?.flows ?? '-'} | ${Object.values(r.plan.siteSolves?.byWorker ?? {}).join(' / ')} | ${r.plan.objective.toFixed(2)} | ${r.plan.bound?.toFixed(2) ?? 'none'} | ${r.plan.gapPercent ?? 'none'} | ${r.plan.stopReason} | ${r.plan.status} | ${r.fulfilment} | ${r.feederKw} / ${r.dispatchKw} | ${r.limitKept ? 'yes' : 'NO'} |`),
+    '',
+    ...results.map((r) => `${r.workers} worker(s): method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`),
     '',
   ];
   console.log(lines.join('\n'));

@@ -45,7 +45,7 @@ import { createPortfolioPlanProcessor } from '../service/portfolio-plan-worker.t
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
-import { shardedPlanSolver } from '../decomposition-flow/sharded-plan-solver.ts';
+import { portfolioShardExecutor, shardedPlanSolver } from '../decomposition-flow/sharded-plan-solver.ts';
 import { createServiceBackend, type ServiceBackend } from '../service/service-backend.ts';
 import { listenOrExplain } from './port-unavailable.ts';
 
@@ -222,6 +222,10 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
           ...(flow ? { flow } : {}),
+          // PORTFOLIO_VEHICLE_COLUMNS_FROM with shard workers (DECOMPOSITION_SHARD_QUEUES, Redis): large portfolios by one vehicle column generation on them.
+          ...(shardQueues && config.portfolioVehicleColumnsFrom > 0
+            ? { vehicleColumns: { fromVehicles: config.portfolioVehicleColumnsFrom, shardExecutor: portfolioShardExecutor({ redisUrl: config.redisUrl!, prefix: config.redisPrefix, shardQueues, onError: (err) => logger.warn({ err }, 'portfolio vehicle shards') }), executorLabel: `${shardQueues.length} BullMQ shard worker process(es) as flow children (queues ${shardQueues.join(', ')})` } }
+            : {}),
           solvedOn: flow
             ? `${flow.describe(config.solverPoolSize)} (${backend.mode})`
             : `one worker process (${backend.mode}), sites solved on its solver pool of ${config.solverPoolSize} thread(s); not a BullMQ flow`,

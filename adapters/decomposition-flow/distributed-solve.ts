@@ -7,6 +7,7 @@
  */
 import { Queue } from 'bullmq';
 import { solveWithDecomposition, type DecompositionOptions } from '../../optimizer/decomposition/decompose.ts';
+import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import { createRedisClient, waitForRedis } from '../store/redis-connection.ts';
@@ -62,22 +63,26 @@ export async function queuesWithoutWorker(options: Pick<DistributedSolveOptions,
   }
 }
 
-/** Solves a validated problem by decomposition over the shard workers; rejects with a coded error if one is missing or lost. */
-export async function solveOnShardWorkers(problem: Problem, options: DistributedSolveOptions): Promise<Plan> {
+/** The shard executor over the shard workers of `shardQueues`, after checking each queue has one (coded error otherwise). */
+export async function shardWorkerExecutor(options: Omit<DistributedSolveOptions, 'timeLimitMs'>): Promise<ShardExecutorFactory> {
   if (options.shardQueues.length === 0) throw new NoShardWorkerError([]);
   const missing = await queuesWithoutWorker(options);
   if (missing.length > 0) throw new NoShardWorkerError(missing);
-  const { redisUrl, prefix, shardQueues, livenessIntervalMs, onError, redisTimeoutMs: _t, ...decomposition } = options;
-  const plan = await solveWithDecomposition(problem, {
-    ...decomposition,
-    shardExecutor: flowShardExecutor({
-      connection: () => createRedisClient(redisUrl, 'worker', { connectionName: 'v2g-decomposition-coordinator', ...(onError ? { onError } : {}) }),
-      prefix,
-      shardQueues,
-      ...(livenessIntervalMs !== undefined ? { livenessIntervalMs } : {}),
-      ...(onError ? { onError } : {}),
-    }),
+  const { redisUrl, prefix, shardQueues, livenessIntervalMs, onError } = options;
+  return flowShardExecutor({
+    connection: () => createRedisClient(redisUrl, 'worker', { connectionName: 'v2g-decomposition-coordinator', ...(onError ? { onError } : {}) }),
+    prefix,
+    shardQueues,
+    ...(livenessIntervalMs !== undefined ? { livenessIntervalMs } : {}),
+    ...(onError ? { onError } : {}),
   });
+}
+
+/** Solves a validated problem by decomposition over the shard workers; rejects with a coded error if one is missing or lost. */
+export async function solveOnShardWorkers(problem: Problem, options: DistributedSolveOptions): Promise<Plan> {
+  const shardExecutor = await shardWorkerExecutor(options);
+  const { redisUrl: _u, prefix: _p, shardQueues, livenessIntervalMs: _l, onError: _e, redisTimeoutMs: _t, ...decomposition } = options;
+  const plan = await solveWithDecomposition(problem, { ...decomposition, shardExecutor });
   const n = shardQueues.length;
   const how = `engine decomposition over ${n} BullMQ shard worker process${n === 1 ? '' : 'es'} (queues ${shardQueues.join(', ')})`;
   return { ...plan, message: `${how}; ${plan.message ?? ''}` };

@@ -11,6 +11,7 @@ import { chooseEngine, type EngineChoice } from '../../optimizer/engine.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import type { SolveProgressListener } from '../../optimizer/solve-progress.ts';
+import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
 
 /** A re-plan solver (adapters/service/replan-worker.ts PlanSolver). */
 export type ProblemSolver = (problem: Problem, onProgress?: SolveProgressListener) => Promise<Plan>;
@@ -42,5 +43,18 @@ export function shardedPlanSolver(options: ShardedPlanSolverOptions): ProblemSol
       ...(options.onError ? { onError: options.onError } : {}),
     });
     return { ...plan, message: plan.message?.replace(/^engine decomposition /, `engine decomposition (${choice.reason}) `) };
+  };
+}
+
+/**
+ * The portfolio's vehicle column generation on the same shard workers (adapters/service/portfolio-plan-worker.ts,
+ * `vehicleColumns`): each shard of the portfolio's vehicles is a BullMQ flow child on one shard queue. Loads
+ * the BullMQ half on first use; a queue without a worker fails the coordination with its coded error.
+ */
+export function portfolioShardExecutor(options: Pick<ShardedPlanSolverOptions, 'redisUrl' | 'prefix' | 'shardQueues' | 'onError'>): ShardExecutorFactory {
+  return async (input) => {
+    const { shardWorkerExecutor } = await import('./distributed-solve.ts');
+    const factory = await shardWorkerExecutor({ redisUrl: options.redisUrl, prefix: options.prefix, shardQueues: options.shardQueues, ...(options.onError ? { onError: options.onError } : {}) });
+    return factory(input);
   };
 }

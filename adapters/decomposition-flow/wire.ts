@@ -38,6 +38,7 @@ const scalars = [
   'chargeEfficiency',
   'dischargeEfficiency',
   'degradationCostPerKwh',
+  'priceOffset',
 ] as const satisfies readonly (keyof DpVehicle)[];
 
 /** Vehicles as one stream: per vehicle its scalars, then each per-slot limit over the stay as (value, run) pairs. */
@@ -55,7 +56,7 @@ export function packVehicles(vehicles: readonly DpVehicle[]): string {
     }
   };
   for (const v of vehicles) {
-    for (const key of scalars) out.push(v[key]);
+    for (const key of scalars) out.push(v[key] ?? 0);
     runs(v.maxChargeKw, v.arrivalSlot, v.endSlot);
     runs(v.maxDischargeKw, v.arrivalSlot, v.endSlot);
   }
@@ -84,6 +85,7 @@ export function unpackVehicles(text: string, slotCount: number): DpVehicle[] {
     for (const key of scalars) v[key] = data[k++]!;
     const maxChargeKw = series(v.arrivalSlot!);
     const maxDischargeKw = series(v.arrivalSlot!);
+    if (!v.priceOffset) delete v.priceOffset;
     vehicles.push({ ...(v as unknown as Omit<DpVehicle, 'maxChargeKw' | 'maxDischargeKw'>), maxChargeKw, maxDischargeKw });
   }
   return vehicles;

@@ -23,6 +23,8 @@
 import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
+import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
+import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import { sharedLimitsPerSlot } from '../../grid/portfolio-limits.ts';
@@ -61,7 +63,24 @@ export interface PortfolioPlanDeps {
   readonly flow?: Pick<PortfolioFlow, 'begin'>;
   /** Coordinator iterations at most (default 40). */
   readonly maxIterations?: number;
+  /**
+   * Large portfolios by one column generation over their vehicles (optimizer/portfolio/vehicle-columns.ts)
+   * instead of site solves per feeder-price round: from `fromVehicles` vehicles in all (default 2,000, where
+   * the single-site engine also turns to the decomposition), with its shards on `shardExecutor` (Redis mode:
+   * BullMQ shard workers) or on worker threads of this process.
+   */
+  readonly vehicleColumns?: {
+    readonly fromVehicles?: number;
+    readonly shardExecutor?: ShardExecutorFactory;
+    /** Where the shards run, in words (said in the plan). */
+    readonly executorLabel?: string;
+    /** Default 10 minutes. */
+    readonly timeLimitMs?: number;
+  };
 }
+
+/** Total vehicles from which a portfolio is planned by vehicle column generation unless told otherwise. */
+export const vehicleColumnsFromVehicles = 2000;
 
 const shareId = () => `dispatch-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
@@ -139,7 +158,21 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
     let result: PortfolioPlan<Plan>;
     let siteSolves: PortfolioSiteSolves;
-    if (deps.flow) {
+    const problems = loaded.members.map((m) => m.built.problem);
+    const vehicleCount = problems.reduce((n, p) => n + p.vehicles.length, 0);
+    const byVehicles = deps.vehicleColumns && vehicleCount >= (deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles) ? vehicleColumnsRefusal(problems) ?? 'yes' : undefined;
+    if (byVehicles === 'yes') {
+      // One column generation over every vehicle of the portfolio (its shards on the shard workers or threads).
+      const vc = deps.vehicleColumns!;
+      const made = await planPortfolioByVehicleColumns(loaded.members.map((m) => ({ siteId: m.site.id, problem: m.built.problem })), limits, {
+        timeLimitMs: vc.timeLimitMs ?? 600_000,
+        ...(vc.shardExecutor ? { shardExecutor: vc.shardExecutor } : {}),
+        ...(vc.executorLabel ? { executorLabel: vc.executorLabel } : {}),
+        ...(warmStart ? { warmStart } : {}),
+      });
+      result = made;
+      siteSolves = { mode: 'vehicle-columns', flows: 0, childJobs: 0, byWorker: {}, summary: `path: ${made.describe} (${vehicleCount} vehicles >= ${vc.fromVehicles ?? vehicleColumnsFromVehicles})` };
+    } else if (deps.flow) {
       // Redis mode: every round of site solves is a BullMQ flow (portfolio-flow.ts) taken by any worker process.
       const members = loaded.members.map((m) => ({ siteId: m.site.id, problem: m.built.problem }));
       const flowRun = await deps.flow.begin(`pc-${randomUUID().replaceAll('-', '').slice(0, 16)}`, members);
@@ -157,6 +190,10 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
       result = await coordinatePortfolio(subproblems, limits, options);
       siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, summary: `${result.solves} site solves in this process` };
+    }
+    if (byVehicles === undefined || byVehicles !== 'yes') {
+      const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
+      siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round (${why}); ${siteSolves.summary}` };
     }
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
     if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
@@ -205,7 +242,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
           importCapKw: share.importCapKw,
           exportCapKw: share.exportCapKw,
           siteObjective: share.solution.objective,
-          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); its costs are at its prices plus the feeder price`,
+          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); ${result.method === 'vehicle-columns' ? 'its costs are at its own prices (the feeder priced in the portfolio master)' : 'its costs are at its prices plus the feeder price'}`,
         },
       };
       for (const sd of [...shares.values()].flat().filter((x) => x.siteId === siteId)) {
@@ -256,7 +293,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: `${deps.solvedOn}; ${siteSolves.summary}`,
+      solvedOn: siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`,
       siteSolves,
       slots,
       sites: result.sites.map((s) => ({

@@ -42,7 +42,7 @@ export interface PortfolioSiteShareRecord {
 
 /** How a coordination's site solves ran: in the coordinating process, or as children of BullMQ flows. */
 export interface PortfolioSiteSolves {
-  readonly mode: 'in-process' | 'bullmq-flow';
+  readonly mode: 'in-process' | 'bullmq-flow' | 'vehicle-columns';
   /** Flows (one per round of site solves; 0 in process). */
   readonly flows: number;
   readonly childJobs: number;
@@ -62,7 +62,7 @@ export interface PortfolioPlanRecord {
   readonly startUtcMs: number;
   readonly slotMs: number;
   readonly status: 'optimal' | 'feasible' | 'limit-breached';
-  readonly method: 'price-iterate' | 'cap-recovery';
+  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns';
   readonly stopReason: string;
   readonly objective: number;
   /** Certified lower bound (-Infinity: none) and (objective - bound) / max(1, |objective|). */

@@ -13,6 +13,12 @@
  * every shared row (each vehicle takes its group's weights over its own answers). The row duals are the next
  * prices: lambda_t = -dual(balance_t) per kW, nu_t = dual(peak_t). HiGHS keeps the model open and re-solves
  * from the last basis after columns are added.
+ *
+ * A portfolio (portfolio-columns.ts) has one such block per site (each group belongs to one site, its column
+ * touches that site's balance rows) and feeder rows on the sites' summed net import:
+ *   feeder_t:   -E_t <= sum_s (import + importExcess - export - exportExcess - curtailed)_s - feederExcess_t + feederExportExcess_t <= F_t
+ * with excess columns at the limit-excess penalty (the master stays feasible when the sites' inflexible load
+ * alone breaks the limit). pi_t = -dual(feeder_t) is the price of one kW of a site's net import.
  */
 import type { LpBackend, LpSession } from '../backends/lp-backend.ts';
 import { LinearProgramBuilder } from '../linear-program.ts';
@@ -22,10 +28,14 @@ import type { SiteSlots } from './site-oracle.ts';
 export interface MasterSolution {
   /** Optimal value: the cost of the plan its weights describe. */
   readonly objective: number;
-  /** Balance-row prices per kW and slot (the next pricing's lambda). */
+  /** Balance-row prices per kW and slot (the next pricing's lambda); site k's at k x T. */
   readonly lambdaKw: Float64Array;
-  /** Peak-row prices (>= 0, on demand-charge slots). */
+  /** Peak-row prices (>= 0, on demand-charge slots); site k's at k x T. */
   readonly nu: Float64Array;
+  /** Feeder-row prices per kW of net import and slot (portfolio; zeros without a feeder). */
+  readonly feederKw: Float64Array;
+  /** Each site's net import per slot in the master's solution (kW); site k's at k x T. */
+  readonly siteNetKw: Float64Array;
   /** Weight of every column added so far, in the order added. */
   readonly weights: Float64Array;
 }
@@ -36,50 +46,112 @@ export interface ColumnTag {
   readonly source: number;
 }
 
+/** Limits on the sum of a portfolio's net imports per slot (kW; Infinity = none). */
+export interface FeederRows {
+  readonly importLimitKw: ArrayLike<number>;
+  readonly exportLimitKw: ArrayLike<number>;
+  /** Cost of one kW above a feeder limit for one slot (dt x the limit-excess penalty). */
+  readonly excessCostKw: number;
+}
+
+/** Several sites in one master: the site of every group, and optional feeder rows. */
+export interface MasterPortfolio {
+  readonly sites: readonly SiteSlots[];
+  readonly groupSite: Int32Array;
+  readonly feeder?: FeederRows;
+}
+
 export class ColumnMaster {
   private readonly session: LpSession;
   private readonly T: number;
   private readonly firstColumn: number;
   private readonly peakRow: Int32Array;
+  private readonly feederRow: Int32Array;
+  private readonly siteCol: Int32Array;
   private readonly convexRow0: number;
+  private readonly groupSite: Int32Array;
+  private readonly siteCount: number;
   readonly tags: ColumnTag[] = [];
 
   constructor(
     backend: LpBackend,
-    site: SiteSlots,
+    siteOrPortfolio: SiteSlots | MasterPortfolio,
     private readonly groupCount: number,
   ) {
-    const T = site.slotCount;
+    const portfolio: MasterPortfolio = 'sites' in siteOrPortfolio ? siteOrPortfolio : { sites: [siteOrPortfolio], groupSite: new Int32Array(groupCount) };
+    const { sites, feeder } = portfolio;
+    this.groupSite = portfolio.groupSite;
+    const S = sites.length;
+    this.siteCount = S;
+    const T = sites[0]!.slotCount;
     this.T = T;
-    const dc = site.demandChargePerKw;
-    const b = new LinearProgramBuilder(6 * T + 1, 2 * T + groupCount, 12 * T);
-    const peak = (t: number) => site.peakSlot[t] === 1 && dc > 0;
-    // Site columns per slot: import, import excess, export, export excess, curtailed; then P.
-    const col = new Int32Array(5 * T);
-    for (let t = 0; t < T; t++) {
-      col[5 * t] = b.addCol(site.importCost[t]!, 0, Math.max(0, site.importCapKw[t]!));
-      col[5 * t + 1] = b.addCol(site.importExcessCost[t]!, 0, Math.max(0, site.importExcessCapKw[t]!));
-      col[5 * t + 2] = b.addCol(-site.exportCost[t]!, 0, Math.max(0, site.exportCapKw[t]!));
-      col[5 * t + 3] = b.addCol(-site.exportExcessCost[t]!, 0, Math.max(0, site.exportExcessCapKw[t]!));
-      col[5 * t + 4] = b.addCol(0, 0, Math.max(0, site.curtailCapKw[t]!));
+    const b = new LinearProgramBuilder(S * (6 * T + 1) + 2 * T, S * 2 * T + T + groupCount, S * 12 * T + S * 5 * T + 2 * T);
+    // Site columns per site and slot: import, import excess, export, export excess, curtailed; then P per site.
+    const col = new Int32Array(S * 5 * T);
+    this.siteCol = col;
+    const peakCol = new Int32Array(S);
+    sites.forEach((site, k) => {
+      const dc = site.demandChargePerKw;
+      for (let t = 0; t < T; t++) {
+        const c = 5 * (k * T + t);
+        col[c] = b.addCol(site.importCost[t]!, 0, Math.max(0, site.importCapKw[t]!));
+        col[c + 1] = b.addCol(site.importExcessCost[t]!, 0, Math.max(0, site.importExcessCapKw[t]!));
+        col[c + 2] = b.addCol(-site.exportCost[t]!, 0, Math.max(0, site.exportCapKw[t]!));
+        col[c + 3] = b.addCol(-site.exportExcessCost[t]!, 0, Math.max(0, site.exportExcessCapKw[t]!));
+        col[c + 4] = b.addCol(0, 0, Math.max(0, site.curtailCapKw[t]!));
+      }
+      peakCol[k] = b.addCol(dc, site.previousPeakKw, dc > 0 ? Infinity : site.previousPeakKw);
+      b.offset += -dc * site.previousPeakKw;
+    });
+    const feederExcess = new Int32Array(2 * T).fill(-1);
+    if (feeder) {
+      for (let t = 0; t < T; t++) {
+        if (Number.isFinite(feeder.importLimitKw[t]!)) feederExcess[2 * t] = b.addCol(feeder.excessCostKw, 0, Infinity);
+        if (Number.isFinite(feeder.exportLimitKw[t]!)) feederExcess[2 * t + 1] = b.addCol(feeder.excessCostKw, 0, Infinity);
+      }
     }
-    const peakCol = b.addCol(dc, site.previousPeakKw, dc > 0 ? Infinity : site.previousPeakKw);
-    b.offset = -dc * site.previousPeakKw;
-    for (let t = 0; t < T; t++) {
-      b.entry(col[5 * t]!, -1);
-      b.entry(col[5 * t + 1]!, -1);
-      b.entry(col[5 * t + 2]!, 1);
-      b.entry(col[5 * t + 3]!, 1);
-      b.entry(col[5 * t + 4]!, 1);
-      b.endRow(-site.netBaseKw[t]!, -site.netBaseKw[t]!);
-    }
-    this.peakRow = new Int32Array(T).fill(-1);
-    for (let t = 0; t < T; t++) {
-      if (!peak(t)) continue;
-      b.entry(peakCol, 1);
-      b.entry(col[5 * t]!, -1);
-      b.entry(col[5 * t + 1]!, -1);
-      this.peakRow[t] = b.endRow(0, Infinity);
+    // Balance rows: site k's slot t is row k x T + t (the group columns' rows).
+    sites.forEach((site, k) => {
+      for (let t = 0; t < T; t++) {
+        const c = 5 * (k * T + t);
+        b.entry(col[c]!, -1);
+        b.entry(col[c + 1]!, -1);
+        b.entry(col[c + 2]!, 1);
+        b.entry(col[c + 3]!, 1);
+        b.entry(col[c + 4]!, 1);
+        b.endRow(-site.netBaseKw[t]!, -site.netBaseKw[t]!);
+      }
+    });
+    this.peakRow = new Int32Array(S * T).fill(-1);
+    sites.forEach((site, k) => {
+      if (site.demandChargePerKw <= 0) return;
+      for (let t = 0; t < T; t++) {
+        if (site.peakSlot[t] !== 1) continue;
+        const c = 5 * (k * T + t);
+        b.entry(peakCol[k]!, 1);
+        b.entry(col[c]!, -1);
+        b.entry(col[c + 1]!, -1);
+        this.peakRow[k * T + t] = b.endRow(0, Infinity);
+      }
+    });
+    this.feederRow = new Int32Array(T).fill(-1);
+    if (feeder) {
+      for (let t = 0; t < T; t++) {
+        const upper = feeder.importLimitKw[t]!;
+        const lower = -feeder.exportLimitKw[t]!;
+        if (!Number.isFinite(upper) && !Number.isFinite(lower)) continue;
+        for (let k = 0; k < S; k++) {
+          const c = 5 * (k * T + t);
+          b.entry(col[c]!, 1);
+          b.entry(col[c + 1]!, 1);
+          b.entry(col[c + 2]!, -1);
+          b.entry(col[c + 3]!, -1);
+          b.entry(col[c + 4]!, -1);
+        }
+        if (feederExcess[2 * t]! >= 0) b.entry(feederExcess[2 * t]!, -1);
+        if (feederExcess[2 * t + 1]! >= 0) b.entry(feederExcess[2 * t + 1]!, 1);
+        this.feederRow[t] = b.endRow(lower, upper);
+      }
     }
     this.convexRow0 = b.numRows;
     for (let g = 0; g < groupCount; g++) b.endRow(1, 1);
@@ -97,7 +169,7 @@ export class ColumnMaster {
 
   /**
    * Adds one column per group from one pricing `source`: `costs[g]` and the group's summed net power
-   * `sumsKw[g * T + t]`.
+   * `sumsKw[g * T + t]` (on its site's balance rows).
    */
   addColumns(source: number, costs: Float64Array, sumsKw: Float64Array): void {
     const T = this.T;
@@ -106,10 +178,11 @@ export class ColumnMaster {
     const rows: number[] = [];
     const values: number[] = [];
     for (let g = 0; g < G; g++) {
+      const row0 = this.groupSite[g]! * T;
       for (let t = 0; t < T; t++) {
         const y = sumsKw[g * T + t]!;
         if (y === 0) continue;
-        rows.push(t);
+        rows.push(row0 + t);
         values.push(y);
       }
       rows.push(this.convexRow0 + g);
@@ -132,15 +205,22 @@ export class ColumnMaster {
     const answer = this.session.solve({ timeLimitMs: Math.max(1, timeLimitMs), mipRelGap: 1e-4, ...(simplex ? { simplex } : {}) });
     if (answer.status !== 'optimal' || !answer.x || !answer.rowDual || answer.objective === undefined) return undefined;
     const T = this.T;
-    const lambdaKw = new Float64Array(T);
-    const nu = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
-      lambdaKw[t] = -answer.rowDual[t]!;
-      const r = this.peakRow[t]!;
-      if (r >= 0) nu[t] = Math.max(0, answer.rowDual[r]!);
+    const ST = this.siteCount * T;
+    const lambdaKw = new Float64Array(ST);
+    const nu = new Float64Array(ST);
+    const siteNetKw = new Float64Array(ST);
+    const x = answer.x;
+    for (let j = 0; j < ST; j++) {
+      lambdaKw[j] = -answer.rowDual[j]!;
+      const r = this.peakRow[j]!;
+      if (r >= 0) nu[j] = Math.max(0, answer.rowDual[r]!);
+      const c = 5 * j;
+      siteNetKw[j] = x[this.siteCol[c]!]! + x[this.siteCol[c + 1]!]! - x[this.siteCol[c + 2]!]! - x[this.siteCol[c + 3]!]! - x[this.siteCol[c + 4]!]!;
     }
-    const weights = Float64Array.from(answer.x.subarray(this.firstColumn, this.firstColumn + this.tags.length));
-    return { objective: answer.objective, lambdaKw, nu, weights };
+    const feederKw = new Float64Array(T);
+    for (let t = 0; t < T; t++) if (this.feederRow[t]! >= 0) feederKw[t] = -answer.rowDual[this.feederRow[t]!]!;
+    const weights = Float64Array.from(x.subarray(this.firstColumn, this.firstColumn + this.tags.length));
+    return { objective: answer.objective, lambdaKw, nu, feederKw, siteNetKw, weights };
   }
 
   dispose(): void {

@@ -26,8 +26,8 @@ import { createHighsBackend } from '../backends/highs-backend.ts';
 import { loadHighs } from '../backends/highs-loader.ts';
 
 let masterBackend: Promise<LpBackend> | undefined;
-/** HiGHS for the cutting-plane master, loaded once per thread. */
-function highsMaster(): Promise<LpBackend> {
+/** HiGHS for the cutting-plane and column-generation masters, loaded once per thread. */
+export function highsMaster(): Promise<LpBackend> {
   masterBackend ??= loadHighs().then(createHighsBackend);
   return masterBackend;
 }

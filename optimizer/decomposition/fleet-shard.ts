@@ -60,9 +60,16 @@ export class FleetShard {
     sumKw.fill(0);
     let objective = 0;
     const w = averageCount > 0 ? 1 / averageCount : 0;
+    const views = new Map<number, ArrayLike<number>>();
+    const pricesOf = (offset: number | undefined): ArrayLike<number> => {
+      if (!offset) return lambdaKw;
+      let view = views.get(offset);
+      if (!view) views.set(offset, (view = Float64Array.from({ length: T }, (_, t) => lambdaKw[offset + t]!)));
+      return view;
+    };
     for (let i = 0; i < this.vehicles.length; i++) {
       const v = this.vehicles[i]!;
-      const own = solveVehicleDp(v, this.slotHours, lambdaKw, this.power, this.ws, {}, this.charge, this.discharge).objective;
+      const own = solveVehicleDp(v, this.slotHours, pricesOf(v.priceOffset), this.power, this.ws, {}, this.charge, this.discharge).objective;
       this.buffers.vehicleObjective[i] = own;
       objective += own;
       const base = i * T;

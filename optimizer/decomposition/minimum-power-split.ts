@@ -15,6 +15,10 @@
  * 3. the slot's net is brought back within [min(export bound, master net), max(import bound, master net)]: the
  *    shared rows are never worse than the master's: first by undoing roundings (least deserving first), then
  *    by moving continuous powers that stay at or above their minimum.
+ * 4. a slot left below the master's net (charges rounded off, or turned off to meet a bound) is refilled for
+ *    the vehicles behind the master's energy, up to the master's net and the import bound: rounded-off charges
+ *    to their minimum, then continuous charges by their debt. Without it a binding limit (a portfolio's
+ *    feeder, each site held to its master net) turned the rounding losses into departure shortfalls.
  * A slot that still cannot be repaired is left as it is (the validator says so, and the plan says which fell
  * back); it needs every vehicle of the slot at its bound, which the master's own net rules out in practice.
  */
@@ -49,6 +53,8 @@ export function splitWithMinimumPower(rp: ResolvedProblem, vehicles: readonly Dp
     let net = site.netBaseKw[t]!;
     const rounded: Choice[] = [];
     const continuous: number[] = [];
+    /** Per plugged vehicle: charge and discharge room (kW) and its energy debt against the master after this slot (kWh). */
+    const room = new Map<number, { charge: number; discharge: number; debtKwh: number }>();
     for (const i of plugged) {
       const v = vehicles[i]!;
       const r = rp.vehicles[i]!;
@@ -61,6 +67,7 @@ export function splitWithMinimumPower(rp: ResolvedProblem, vehicles: readonly Dp
       const p = Math.min(chargeRoomKw, Math.max(-dischargeRoomKw, kw));
       // Energy the vehicle is behind the master (after this slot's master step), as power in this slot.
       const debtKwh = masterEnergy[i]! - e - step(v, p);
+      room.set(i, { charge: chargeRoomKw, discharge: dischargeRoomKw, debtKwh });
       let next = p;
       if (p > tolKw && p < r.minChargeKw - tolKw) {
         const score = p + debtKwh / (dt * v.chargeEfficiency);
@@ -80,11 +87,41 @@ export function splitWithMinimumPower(rp: ResolvedProblem, vehicles: readonly Dp
     const lo = Math.min(-(site.exportCapKw[t]! + site.exportExcessCapKw[t]! + site.curtailCapKw[t]!), masterNet);
     if (net > hi + tolKw) net = lower(t, net, hi, rounded, continuous);
     else if (net < lo - tolKw) net = raise(t, net, lo, rounded, continuous);
+    // Rounding left the slot below the master's net (charges turned off): give it back to the vehicles behind
+    // the master, within the bounds (4.), so a binding limit does not turn rounding into a shortfall.
+    if (net < Math.min(hi, masterNet) - tolKw) net = refill(t, net, Math.min(hi, masterNet), rounded, continuous, room);
     for (const i of plugged) {
       const v = vehicles[i]!;
       energy[i]! += step(v, powers[i]![t]!);
       if (v.endSlot === t + 1) plugged.delete(i);
     }
+  }
+
+  /**
+   * Raises the slot's net towards `target` (at most the master's net and the import bound) for vehicles
+   * behind the master's energy: rounded-off charges to their minimum (most behind first), then continuous
+   * charges by their debt, within their battery room.
+   */
+  function refill(t: number, net: number, target: number, rounded: Choice[], continuous: number[], room: Map<number, { charge: number; discharge: number; debtKwh: number }>): number {
+    const off = rounded.filter((c) => c.kw > 0 && c.next === 0 && c.score > 0).sort((a, b) => b.score - a.score);
+    for (const c of off) {
+      const minKw = rp.vehicles[c.i]!.minChargeKw;
+      if (net + minKw > target + tolKw || minKw > room.get(c.i)!.charge + tolKw) continue;
+      c.next = minKw;
+      powers[c.i]![t] = minKw;
+      net += minKw;
+    }
+    for (const i of continuous) {
+      if (net >= target - tolKw) break;
+      const p = powers[i]![t]!;
+      const r = room.get(i)!;
+      if (p <= 0 || r.debtKwh <= 0) continue;
+      const add = Math.min(target - net, r.charge - p, r.debtKwh / (dt * vehicles[i]!.chargeEfficiency));
+      if (add <= 0) continue;
+      powers[i]![t] = p + add;
+      net += add;
+    }
+    return net;
   }
 
   /** Lowers the slot's net to `hi`: rounded-up charges off, rounded-off discharges to their minimum, then continuous moves. */

@@ -11,7 +11,8 @@ import { splitWithMinimumPower } from './minimum-power-split.ts';
 import type { SiteSlots } from './site-oracle.ts';
 import type { DpVehicle } from './vehicle-dp.ts';
 
-export function settlePlan(rp: ResolvedProblem, vehicles: readonly DpVehicle[], site: SiteSlots, powers: Float64Array[]): void {
+/** `minimumPowers: false` settles the battery room only (a portfolio rounds minimum powers over all its sites at once). */
+export function settlePlan(rp: ResolvedProblem, vehicles: readonly DpVehicle[], site: SiteSlots, powers: Float64Array[], options: { readonly minimumPowers?: boolean } = {}): void {
   const dt = rp.slotHours;
   vehicles.forEach((v, i) => {
     const p = powers[i]!;
@@ -27,6 +28,6 @@ export function settlePlan(rp: ResolvedProblem, vehicles: readonly DpVehicle[], 
       e = next;
     }
   });
-  if (!rp.vehicles.some((v) => v.minChargeKw > 0 || v.minDischargeKw > 0)) return;
+  if (options.minimumPowers === false || !rp.vehicles.some((v) => v.minChargeKw > 0 || v.minDischargeKw > 0)) return;
   splitWithMinimumPower(rp, vehicles, site, powers);
 }

@@ -105,13 +105,17 @@ const order = [0, 1, 2, 3, 4];
 
 /**
  * Solves every slot for multipliers `lambda` (per kW per slot) and `nu` (>= 0, sum <= demand charge, on
- * peak slots) and writes the answer. Requires sum(nu) <= demandChargePerKw.
+ * peak slots) and writes the answer. Requires sum(nu) <= demandChargePerKw. `netPriceKw` (portfolio
+ * decomposition): a price per kW of the site's net import per slot (the feeder row's multiplier), included
+ * in `value`.
  */
-export function solveSite(s: SiteSlots, lambda: ArrayLike<number>, nu: ArrayLike<number>, out: SiteAnswer): void {
+export function solveSite(s: SiteSlots, lambda: ArrayLike<number>, nu: ArrayLike<number>, out: SiteAnswer, netPriceKw?: ArrayLike<number>): void {
   let value = 0;
   let nuSum = 0;
   for (let t = 0; t < s.slotCount; t++) {
     const l = lambda[t]!;
+    // A portfolio's feeder row prices the site's net import n (per kW): every move raises n by one kW.
+    const pi = netPriceKw ? netPriceKw[t]! : 0;
     const n = s.peakSlot[t] ? nu[t]! : 0;
     nuSum += n;
     const netBase = s.netBaseKw[t]!;
@@ -119,23 +123,24 @@ export function solveSite(s: SiteSlots, lambda: ArrayLike<number>, nu: ArrayLike
     const r0 = -(s.exportCapKw[t]! + s.exportExcessCapKw[t]! + s.curtailCapKw[t]!);
     let r = r0;
     let cost = -s.exportCost[t]! * s.exportCapKw[t]! - s.exportExcessCost[t]! * s.exportExcessCapKw[t]!;
-    moveSlope[0] = s.importCost[t]! + n - l;
+    moveSlope[0] = s.importCost[t]! + n - l + pi;
     moveCap[0] = s.importCapKw[t]!;
     moveIsImport[0] = 1;
-    moveSlope[1] = s.importExcessCost[t]! + n - l;
+    moveSlope[1] = s.importExcessCost[t]! + n - l + pi;
     moveCap[1] = s.importExcessCapKw[t]!;
     moveIsImport[1] = 1;
-    moveSlope[2] = s.exportCost[t]! - l;
+    moveSlope[2] = s.exportCost[t]! - l + pi;
     moveCap[2] = s.exportCapKw[t]!;
     moveIsImport[2] = 0;
-    moveSlope[3] = s.exportExcessCost[t]! - l;
+    moveSlope[3] = s.exportExcessCost[t]! - l + pi;
     moveCap[3] = s.exportExcessCapKw[t]!;
     moveIsImport[3] = 0;
-    moveSlope[4] = -l;
+    moveSlope[4] = -l + pi;
     moveCap[4] = s.curtailCapKw[t]!;
     moveIsImport[4] = 0;
     order.sort((a, b) => moveSlope[a]! - moveSlope[b]!);
     cost -= l * (r0 - netBase);
+    cost += pi * r0;
     const lowest = netBase + s.fleetMinKw[t]!;
     const highest = netBase + s.fleetMaxKw[t]!;
     let imported = 0;

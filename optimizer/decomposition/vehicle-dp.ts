@@ -35,6 +35,11 @@ export interface DpVehicle {
   readonly degradationCostPerKwh: number;
   readonly maxChargeKw: ArrayLike<number>;
   readonly maxDischargeKw: ArrayLike<number>;
+  /**
+   * Where this vehicle's per-slot prices start in the price vector a shard is priced with (portfolio
+   * decomposition: site k's balance-row prices are at k x slotCount). Absent or 0: the vector is its own.
+   */
+  readonly priceOffset?: number;
 }
 
 export interface DpOptions {

@@ -42,7 +42,9 @@ export class WorkerPricer extends ShardAnswers implements FleetPricer {
     shardCount: number,
   ) {
     super(shardBounds(vehicles, shardCount), slotCount);
-    this.lambda = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, slotCount)));
+    // A portfolio prices each site's vehicles at their own block of the price vector (DpVehicle.priceOffset).
+    const priceLength = vehicles.reduce((n, v) => Math.max(n, (v.priceOffset ?? 0) + slotCount), slotCount);
+    this.lambda = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, priceLength)));
     this.sumKw = new Float64Array(slotCount);
     for (let s = 0; s + 1 < this.bounds.length; s++) {
       const part = vehicles.slice(this.bounds[s], this.bounds[s + 1]).map((v) => ({

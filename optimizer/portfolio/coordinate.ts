@@ -57,8 +57,11 @@ export type PortfolioStatus = 'optimal' | 'feasible' | 'limit-breached';
 
 export interface PortfolioPlan<P> {
   readonly status: PortfolioStatus;
-  /** How the plan was found: an iterate of the price loop, or the cap recovery. */
-  readonly method: 'price-iterate' | 'cap-recovery';
+  /**
+   * How the plan was found: an iterate of the price loop, the cap recovery, or column generation over the
+   * portfolio's vehicles (vehicle-columns.ts).
+   */
+  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns';
   readonly sites: readonly SiteShare<P>[];
   /** Sum of the sites' net import per slot (kW). */
   readonly netImportKw: readonly number[];

@@ -34,7 +34,7 @@ export const PortfolioPlanSchema = Type.Object({
   jobId: Type.String(),
   reasons: Type.Array(Type.String()),
   status: Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('limit-breached')], { description: 'limit-breached: a shared limit is broken in `breaches` (only where the sites could not avoid it)' }),
-  method: Type.Union([Type.Literal('price-iterate'), Type.Literal('cap-recovery')], { description: 'how the plan was found: an iterate of the feeder-price loop whose sum kept the limits, or each site within its share of them' }),
+  method: Type.Union([Type.Literal('price-iterate'), Type.Literal('cap-recovery'), Type.Literal('vehicle-columns')], { description: 'how the plan was found: an iterate of the feeder-price loop whose sum kept the limits, each site within its share of them, or one column generation over every vehicle of the portfolio (its sites\' rows and the feeder priced together)' }),
   stopReason: Type.String({ description: 'gap (within 0.5 % of the bound) | iterations | no-shared-limit | no-bound (the sites proved no bound: the prices could not move; the cap recovery made the plan)' }),
   objective: Type.Number({ description: 'sum of the sites\' costs at their own prices' }),
   bound: NullableNumber('certified lower bound of the portfolio optimum (Lagrangian dual); null = none'),
@@ -44,7 +44,7 @@ export const PortfolioPlanSchema = Type.Object({
   wallMs: Type.Integer(),
   solvedOn: Type.String({ description: 'where the site solves ran' }),
   siteSolves: Type.Optional(Type.Object({
-    mode: Type.Union([Type.Literal('in-process'), Type.Literal('bullmq-flow')], { description: 'in-process: the coordinating worker solved every site (embedded); bullmq-flow: each round of site solves was a BullMQ flow, a child job per site, taken by any worker process (Redis)' }),
+    mode: Type.Union([Type.Literal('in-process'), Type.Literal('bullmq-flow'), Type.Literal('vehicle-columns')], { description: 'in-process: the coordinating worker solved every site (embedded); bullmq-flow: each round of site solves was a BullMQ flow, a child job per site, taken by any worker process (Redis); vehicle-columns: one column generation over every vehicle (shards on BullMQ shard workers in Redis mode with DECOMPOSITION_SHARD_QUEUES, else worker threads), see summary' }),
     flows: Type.Integer({ description: 'flows run (one per round of site solves)' }),
     childJobs: Type.Integer(),
     byWorker: Type.Record(Type.String(), Type.Integer(), { description: 'child jobs per worker process that solved them' }),

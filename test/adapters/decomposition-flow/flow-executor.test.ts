@@ -11,6 +11,7 @@ import { createRedisClient } from '../../../adapters/store/redis-connection.ts';
 import { solveWithDecomposition } from '../../../optimizer/decomposition/decompose.ts';
 import { LocalShardExecutor } from '../../../optimizer/decomposition/local-shard-executor.ts';
 import type { ShardExecutor, ShardExecutorFactory } from '../../../optimizer/decomposition/shard-executor.ts';
+import { planPortfolioByVehicleColumns } from '../../../optimizer/portfolio/vehicle-columns.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
 import { expectGoodPlan } from '../../optimizer/solve-helpers.ts';
 import { deletePrefix, describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
@@ -53,6 +54,19 @@ describeWithRedis('decomposition shards as BullMQ flows in worker processes', ()
     const price = steps.find((s) => s.step === 'price')!;
     expect(price.computeMs).toHaveLength(2);
     expect(price.bytesOut).toBeLessThan(4 * 1024);
+  });
+
+  it('a portfolio (3 sites, one feeder limit): the vehicle shards on two worker processes give the same plan as in this process (each vehicle priced at its site\'s prices over the wire)', async () => {
+    const sites = [31, 32, 33].map((seed, i) => ({ siteId: `site-${i}`, problem: generateDepot({ vehicles: 10, slots: 24, seed }) }));
+    const floor = Array.from({ length: 24 }, (_, t) => sites.reduce((a, s) => a + Math.max(0, (s.problem.baseLoadKw?.[t] ?? 0) - (s.problem.pvKw?.[t] ?? 0)), 0));
+    const limits = { importLimitKw: floor.map((f) => f + 40), exportLimitKw: new Array<number>(24).fill(Infinity) };
+    const options = { maxIterations: 10, targetGap: 0 };
+    const embedded = await planPortfolioByVehicleColumns(sites, limits, { ...options, shardExecutor: (input) => new LocalShardExecutor(input, 2) });
+    const redis = await planPortfolioByVehicleColumns(sites, limits, { ...options, shardExecutor: flowShardExecutor(executorOptions()) });
+    expect(redis.bound).toBe(embedded.bound);
+    expect(redis.objective).toBe(embedded.objective);
+    expect(redis.sites.map((s) => s.solution.plan.vehicles.map((v) => v.powerKw))).toEqual(embedded.sites.map((s) => s.solution.plan.vehicles.map((v) => v.powerKw)));
+    redis.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
   });
 
   it('a worker process killed mid-solve fails the solve with V2G_ERR_DECOMPOSITION_SHARD_LOST naming the shard', async () => {
