@@ -17,8 +17,8 @@ import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
 import { offlineBoundGapPct, solveOffline } from '../scenarios/offline-optimum.ts';
 import { reuseOfflinePlan, storeOfflinePlan, type StoredOfflinePlan } from '../scenarios/offline-reuse.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
-import { readScenario } from '../scenarios/scenario-parse.ts';
 import { applySweepValue, parseSweepValues } from '../scenarios/sweep-plan.ts';
+import { scenarioWindow } from './scenario-window.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,12 +32,7 @@ const { values } = parseArgs({
 });
 const clock = () => performance.now();
 const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
-let base = loaded.scenario;
-if (values.days !== undefined) {
-  const startMs = Date.parse(base.period.start) + Number(values['from-day']) * 86_400_000;
-  const period = { start: new Date(startMs).toISOString(), end: new Date(startMs + Number(values.days) * 86_400_000).toISOString() };
-  base = readScenario({ ...JSON.parse(JSON.stringify(base)), period }, `${base.name} (${values.days} days)`);
-}
+const base = scenarioWindow(loaded.scenario, values.days, values['from-day']);
 const capacities = parseSweepValues(values.capacities!).map(Number).sort((a, b) => b - a);
 const highs = await loadHighsBackend();
 console.log(`${base.name}, capacities ${capacities.join(', ')}, reuse ${values['no-reuse'] ? 'off' : 'on'}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);

@@ -16,8 +16,8 @@ import { computeKpis } from '../scenarios/kpis.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
 import { requirePolicyName } from '../scenarios/policies.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
-import { readScenario } from '../scenarios/scenario-parse.ts';
 import { applySweepValue } from '../scenarios/sweep-plan.ts';
+import { scenarioWindow } from './scenario-window.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,13 +31,7 @@ const { values } = parseArgs({
 });
 const clock = () => performance.now();
 const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
-let scenario = applySweepValue(loaded.scenario, 'capacity', Number(values.capacity));
-if (values.days !== undefined) {
-  const startMs = Date.parse(scenario.period.start) + Number(values['from-day']) * 86_400_000;
-  const start = new Date(startMs).toISOString();
-  const end = new Date(startMs + Number(values.days) * 86_400_000).toISOString();
-  scenario = readScenario({ ...JSON.parse(JSON.stringify(scenario)), period: { start, end } }, `${scenario.name} (${values.days} days)`);
-}
+const scenario = scenarioWindow(applySweepValue(loaded.scenario, 'capacity', Number(values.capacity)), values.days, values['from-day']);
 const highs = await loadHighsBackend();
 const solver = solverSetup(scenario, highs.backend);
 console.log(`${scenario.name} at ${values.capacity}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);

@@ -74,8 +74,17 @@ function stillValid(held: HeldPlan, slotIndex: number, plugged: readonly Plugged
   return true;
 }
 
-/** The `mpc-events` controller (needs an LP backend, like `mpc`). */
-export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions = mpcEventsOptions): Controller {
+/** A plan `mpc-events` made, with the decision it was made for (capacity-slack.ts checks it against the swept capacity). */
+export interface MadePlan {
+  readonly plan: Plan;
+  readonly atUtcMs: number;
+  readonly slotIndex: number;
+  readonly plugged: readonly PluggedVehicle[];
+  readonly previousPeakKw: number;
+}
+
+/** The `mpc-events` controller (needs an LP backend, like `mpc`); `onPlan` sees every plan it makes. */
+export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions = mpcEventsOptions, onPlan?: (made: MadePlan) => void): Controller {
   const backend = requireBackend('mpc-events', solver);
   const maxAgeSlots = Math.max(1, Math.round((maxPlanAgeHours * 60) / inputs.slotMinutes));
   const slotMs = inputs.slotMinutes * 60_000;
@@ -92,6 +101,7 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
         const coversStays = noSiteSignals && plugged.every((v) => believedDepartureUtcMs(inputs, v.session, atUtcMs) <= planEndUtcMs);
         held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])), coversStays };
         solverMs = plan.stats.buildMs + plan.stats.solveMs;
+        onPlan?.({ plan, atUtcMs, slotIndex, plugged, previousPeakKw });
       }
       const j = slotIndex - held.fromSlot;
       const setpointsKw = new Map<string, number>();

@@ -12,6 +12,7 @@
  * Seeds are a dimension of their own (`--seeds`); the table gives mean and spread over them. Every changed
  * scenario is validated again (readScenario), so a value a scenario cannot take is refused with its field.
  */
+import { capacityCheckable } from './capacity-slack.ts';
 import { ScenarioError } from './errors.ts';
 import type { PolicyName } from './policy-names.ts';
 import { readScenario } from './scenario-parse.ts';
@@ -155,18 +156,25 @@ export function startOrder(tasks: readonly SweepTask[]): SweepTask[] {
 
 /** Tasks whose offline runs form one chain of capacities (the same scenario and seed). */
 const chainKey = (t: SweepTask) => `${t.scenarioName}\u0000${t.seed}`;
+/** Tasks whose rolling runs form one chain of capacities (the same scenario, seed and policy). */
+const rollingKey = (t: SweepTask) => `${chainKey(t)}\u0000${t.policy}`;
 
 /**
  * Takes from `pending` the first task that may start now, or undefined (nothing pending, or every pending
  * task waits). With `offlineDownwards` (a `capacity` sweep: offline-reuse.ts), an offline run waits while an
  * offline run of the same scenario and seed at a higher capacity is pending or running, so every offline run
- * can reuse the plans of the capacities above it; the others never wait.
+ * can reuse the plans of the capacities above it. With `rollingUpwards` (capacity-slack.ts), a checked rolling
+ * run waits while a run of the same scenario, seed and policy at a lower capacity is pending (not running:
+ * the chain stays parallel, at the cost of at most one fresh run per other worker above the first capacity the
+ * capacity bound nowhere), so the chain starts from its lowest capacity up and a run can replay a lower
+ * capacity's run that the capacity bound nowhere.
  */
-export function takeStartable(pending: SweepTask[], running: readonly SweepTask[], offlineDownwards: boolean): SweepTask | undefined {
+export function takeStartable(pending: SweepTask[], running: readonly SweepTask[], offlineDownwards: boolean, rollingUpwards = false): SweepTask | undefined {
+  const others = [...pending, ...running];
   const waits = (t: SweepTask) =>
-    offlineDownwards &&
-    t.policy === 'offline' &&
-    [...pending, ...running].some((o) => o !== t && o.policy === 'offline' && chainKey(o) === chainKey(t) && Number(o.value) > Number(t.value));
+    t.policy === 'offline'
+      ? offlineDownwards && others.some((o) => o !== t && o.policy === 'offline' && chainKey(o) === chainKey(t) && Number(o.value) > Number(t.value))
+      : rollingUpwards && capacityCheckable(t.policy) && pending.some((o) => o !== t && rollingKey(o) === rollingKey(t) && Number(o.value) < Number(t.value));
   const i = pending.findIndex((t) => !waits(t));
   return i < 0 ? undefined : pending.splice(i, 1)[0];
 }

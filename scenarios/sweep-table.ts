@@ -27,6 +27,17 @@ export interface SweepProvenance {
     /** How the reference was made, with its bound and gap (`offlineReferenceLabel`), and whether its plan was reused from a higher capacity. */
     readonly label?: string;
   };
+  /**
+   * A rolling run of a `capacity` sweep (capacity-slack.ts): whether the capacity bound any decision, where
+   * first, and - when its decisions were replayed from a lower capacity's run - that capacity.
+   */
+  readonly capacity?: {
+    readonly checked: boolean;
+    readonly bound: boolean;
+    readonly firstBoundSlot?: number;
+    readonly reason?: string;
+    readonly reusedFromCapacity?: number;
+  };
   readonly notes: readonly string[];
 }
 

@@ -3,6 +3,7 @@
  * KPIs and record how it was made. Pure apart from the injected clock, so the same code runs in a CLI worker
  * process and in tests.
  */
+import { bindingNote, capacityCheckedController, recordedRunController, RecordedRunMismatch, recordingController, reusedRunLabel, type CapacityBinding, type RecordedDecision, type RecordedRun } from './capacity-slack.ts';
 import { computeKpis } from './kpis.ts';
 import type { SolverSetup } from './policies.ts';
 import type { PolicyName } from './policy-names.ts';
@@ -28,10 +29,53 @@ export interface SweepTaskInput {
 export const usesSolver = (policy: PolicyName): boolean => policy === 'offline' || policy.startsWith('mpc');
 
 /**
+ * A `capacity` sweep's recorded rolling runs (capacity-slack.ts): `lower` is the kept run of the same scenario,
+ * seed and policy at the highest capacity at or below this one whose capacity bound no decision (undefined:
+ * none); `keep` stores this run's decisions when the capacity bound none of them.
+ */
+export interface RollingRunStore {
+  readonly lower: () => RecordedRun | undefined;
+  readonly keep: (run: RecordedRun) => void;
+}
+
+/** How a rolling run of a `capacity` sweep met the capacity: checked fresh, or replayed from a lower capacity. */
+export type CapacityProvenance = CapacityBinding & { readonly reusedFromCapacity?: number };
+
+interface Replayed {
+  readonly result: ReturnType<typeof runReplay>;
+  readonly capacity?: CapacityProvenance;
+  readonly notes: readonly string[];
+}
+
+/** The replay of a rolling task: a lower capacity's recorded decisions where the capacity bound none, else a fresh checked run. */
+function replayRolling(task: SweepTaskInput, inputs: ReplayInputs, solver: SolverSetup, clock: () => number, store: RollingRunStore): Replayed | undefined {
+  const capacity = Number(task.value);
+  const notes: string[] = [];
+  const lower = store.lower();
+  if (lower !== undefined) {
+    try {
+      const result = runReplay(inputs, task.policy, { solver, clock, controller: recordedRunController(lower) });
+      return { result, capacity: { checked: true, bound: false, reusedFromCapacity: lower.capacity }, notes: [reusedRunLabel(task.policy, lower.capacity, capacity)] };
+    } catch (e) {
+      if (!(e instanceof RecordedRunMismatch)) throw e;
+      notes.push(`${task.policy} at capacity ${capacity}: the decisions of capacity ${lower.capacity} were not reused (${e.message}); run afresh`);
+    }
+  }
+  const checked = capacityCheckedController(inputs, task.policy, solver, capacity);
+  if (checked === undefined) return undefined;
+  const decisions: RecordedDecision[] = [];
+  const result = runReplay(inputs, task.policy, { solver, clock, controller: recordingController(checked.controller, decisions) });
+  const binding = checked.binding();
+  if (!binding.bound) store.keep({ policy: task.policy, capacity, decisions });
+  return { result, capacity: binding, notes: [...notes, bindingNote(task.policy, capacity, binding)] };
+}
+
+/**
  * Runs one task. `texts` holds the scenario's data files (path -> text); `solverLabel` names the solver and
  * its version (e.g. `highs 1.15.1`). `offlineFor`, for an `offline` task: the offline solution to replay (a
- * reused or a fresh solve, offline-reuse.ts) instead of solving here. Throws only the coded input errors of
- * loading and replaying.
+ * reused or a fresh solve, offline-reuse.ts) instead of solving here. `rolling`, for a rolling policy of a
+ * `capacity` sweep: the recorded runs (capacity-slack.ts). Throws only the coded input errors of loading and
+ * replaying.
  */
 export function runSweepTask(
   task: SweepTaskInput,
@@ -40,12 +84,16 @@ export function runSweepTask(
   solverLabel: string,
   clock: () => number,
   offlineFor?: (inputs: ReplayInputs) => OfflineSolution,
+  rolling?: RollingRunStore,
 ): SweepRun {
   const started = clock();
   const inputs = loadReplayInputs(task.scenario, texts, { seed: task.seed });
   const offline = task.policy === 'offline' && offlineFor !== undefined ? offlineFor(inputs) : undefined;
-  const result = runReplay(inputs, task.policy, { solver, clock, ...(offline ? { offline } : {}) });
+  const replayed = task.policy !== 'offline' && rolling !== undefined ? replayRolling(task, inputs, solver, clock, rolling) : undefined;
+  const result = replayed?.result ?? runReplay(inputs, task.policy, { solver, clock, ...(offline ? { offline } : {}) });
   const kpis = computeKpis(result);
+  const reusedFrom = replayed?.capacity?.reusedFromCapacity;
+  const solverName = usesSolver(task.policy) ? solverLabel : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;
   return {
     index: task.index,
@@ -55,7 +103,7 @@ export function runSweepTask(
     policy: task.policy,
     kpis,
     provenance: {
-      solver: usesSolver(task.policy) ? solverLabel : `none (baseline ${task.policy})`,
+      solver: reusedFrom !== undefined ? `${solverName}; ${reusedRunLabel(task.policy, reusedFrom, Number(task.value))}` : solverName,
       statusCounts: { ...counts },
       fallbackDecisions: (counts.timed_out ?? 0) + (counts.error ?? 0),
       messages: result.decisions.messages,
@@ -69,7 +117,8 @@ export function runSweepTask(
             },
           }
         : {}),
-      notes: result.notes,
+      ...(replayed?.capacity ? { capacity: replayed.capacity } : {}),
+      notes: [...result.notes, ...(replayed?.notes ?? [])],
     },
     elapsedMs: clock() - started,
   };

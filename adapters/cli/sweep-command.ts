@@ -27,7 +27,8 @@ export function registerSweepCommand(program: Command, out: (line: string) => vo
     .option('--seeds <list>', "seeds, e.g. 1,2,3 or 1:10:1 (default: the first scenario's)")
     .option('--workers <n>', 'worker processes (default: the available cores)')
     .option('--out <dir>', 'output directory (default out/sweep-<param>)')
-    .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)');
+    .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)')
+    .option('--no-rolling-reuse', 'capacity sweep: run every rolling policy afresh at every capacity (default: a run the capacity bound nowhere is replayed at the capacities above, labelled)');
   command.showHelpAfterError(false);
   command.action(async (scenarioArgs: string[], opts: SweepOptions) =>
     withInputErrors(command, async () => (await import('./sweep-run.ts')).runSweepCommand(scenarioArgs, opts, out, state)),

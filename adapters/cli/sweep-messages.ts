@@ -5,10 +5,12 @@ import type { SweepFailure, SweepRun } from '../../scenarios/sweep-table.ts';
 /**
  * Parent -> worker: run a task (data files read from `dataDir`), or stop. `offlinePlansDir` (a `capacity`
  * sweep): where offline plans are kept, so an offline run reuses a higher capacity's plan where it is exact
- * (scenarios/offline-reuse.ts) and keeps its own fresh plan for the capacities below.
+ * (scenarios/offline-reuse.ts) and keeps its own fresh plan for the capacities below. `rollingRunsDir` (a
+ * `capacity` sweep): where rolling runs the capacity bound nowhere are kept, so a higher capacity replays their
+ * decisions (scenarios/capacity-slack.ts).
  */
 export type SweepWorkerRequest =
-  | { readonly type: 'task'; readonly task: SweepTaskInput; readonly dataDir: string; readonly offlinePlansDir?: string }
+  | { readonly type: 'task'; readonly task: SweepTaskInput; readonly dataDir: string; readonly offlinePlansDir?: string; readonly rollingRunsDir?: string }
   | { readonly type: 'stop' };
 
 /**

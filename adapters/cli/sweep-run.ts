@@ -6,6 +6,8 @@
  * also appended to runs.jsonl as it arrives, so an interrupted sweep keeps what it measured; Ctrl-C (SIGINT) or
  * SIGTERM ends the workers.
  */
+import { capacityCheckable } from '../../scenarios/capacity-slack.ts';
+import { resetRollingRunStore } from './rolling-run-store.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -33,6 +35,8 @@ export interface SweepOptions {
   workers?: string;
   out?: string;
   dataDir?: string;
+  /** False with `--no-rolling-reuse`: every rolling run afresh (capacity-slack.ts). */
+  rollingReuse?: boolean;
 }
 
 const parameterUnits: Readonly<Record<string, string>> = { capacity: 'kW; kVA on a network', horizon: 'h', 'slot-minutes': 'min' };
@@ -82,7 +86,7 @@ async function runPool(
   dataDir: string,
   onDone: (label: string, result: SweepRun | SweepFailure) => void,
   parameter: string,
-  offlinePlansDir: string | undefined,
+  stores: { readonly offlinePlansDir?: string; readonly rollingRunsDir?: string },
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
   const running = new Set<SweepTask>();
@@ -120,10 +124,10 @@ async function runPool(
       let retiring = false;
       const send = (m: SweepWorkerRequest) => child.send(m);
       const next = () => {
-        current = takeStartable(pending, [...running], offlinePlansDir !== undefined);
+        current = takeStartable(pending, [...running], stores.offlinePlansDir !== undefined, stores.rollingRunsDir !== undefined);
         if (current !== undefined) {
           running.add(current);
-          send({ type: 'task', task: current, dataDir, ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}) });
+          send({ type: 'task', task: current, dataDir, ...stores });
         } else if (pending.length === 0) send({ type: 'stop' });
         else waiting.push(next);
       };
@@ -210,10 +214,13 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   // A capacity sweep keeps its offline plans so lower capacities reuse them where exact (scenarios/offline-reuse.ts).
   const offlinePlansDir = parameter === 'capacity' && policies.includes('offline') ? path.join(dir, 'offline-plans') : undefined;
   if (offlinePlansDir !== undefined) resetOfflinePlanStore(offlinePlansDir);
+  // ... and its rolling runs the capacity bound nowhere, replayed at the capacities above (scenarios/capacity-slack.ts).
+  const rollingRunsDir = parameter === 'capacity' && opts.rollingReuse !== false && policies.some(capacityCheckable) ? path.join(dir, 'rolling-runs') : undefined;
+  if (rollingRunsDir !== undefined) resetRollingRunStore(rollingRunsDir);
   const pool = await runPool(tasks, workers, dataDir, (label, result) => {
     appendFileSync(journal, `${JSON.stringify(result)}\n`);
     progress.done(label);
-  }, parameter, offlinePlansDir);
+  }, parameter, { ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}), ...(rollingRunsDir !== undefined ? { rollingRunsDir } : {}) });
   progress.stop();
   const elapsedMs = wallClock() - started;
 

@@ -12,7 +12,8 @@ import { solveOffline, type OfflineSolution } from '../../scenarios/offline-opti
 import { reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { SolverSetup } from '../../scenarios/policies.ts';
-import { runSweepTask, type SweepTaskInput } from '../../scenarios/sweep-task.ts';
+import { runSweepTask, type RollingRunStore, type SweepTaskInput } from '../../scenarios/sweep-task.ts';
+import { readLowerRollingRun, writeRollingRun } from './rolling-run-store.ts';
 import { readOfflinePlans, writeOfflinePlan } from './offline-plan-store.ts';
 import type { SweepFailure } from '../../scenarios/sweep-table.ts';
 import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
@@ -34,6 +35,14 @@ function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup
   };
 }
 
+/** The recorded rolling runs of a `capacity` sweep's task (scenarios/capacity-slack.ts), kept in `dir`. */
+function rollingStore(task: SweepTaskInput, dir: string): RollingRunStore {
+  return {
+    lower: () => readLowerRollingRun(dir, task.scenarioName, task.seed, task.policy, Number(task.value)),
+    keep: (run) => writeRollingRun(dir, task.scenarioName, task.seed, run),
+  };
+}
+
 /** Resident memory after which a worker retires (bytes). */
 export const retireRssBytes = 1.2 * 1024 ** 3;
 
@@ -48,7 +57,7 @@ export async function runSweepWorker(): Promise<void> {
   let queue = Promise.resolve();
 
   const runOne = async (request: Extract<SweepWorkerRequest, { type: 'task' }>) => {
-    const { task, dataDir, offlinePlansDir } = request;
+    const { task, dataDir, offlinePlansDir, rollingRunsDir } = request;
     const retire = () => process.memoryUsage().rss > retireRssBytes;
     try {
       const files = new Map<string, string>();
@@ -61,7 +70,8 @@ export async function runSweepWorker(): Promise<void> {
       const cpu = process.cpuUsage();
       const solver = solverSetup(task.scenario, highs.backend);
       const offlineFor = offlinePlansDir !== undefined && task.policy === 'offline' ? offlineFromStore(task, offlinePlansDir, solver) : undefined;
-      const run = runSweepTask(task, files, solver, solverLabel, wallClock, offlineFor);
+      const rolling = rollingRunsDir !== undefined && task.policy !== 'offline' ? rollingStore(task, rollingRunsDir) : undefined;
+      const run = runSweepTask(task, files, solver, solverLabel, wallClock, offlineFor, rolling);
       const used = process.cpuUsage(cpu);
       reply({ type: 'run', run: { ...run, cpuMs: (used.user + used.system) / 1000 }, retire: retire() });
     } catch (e) {

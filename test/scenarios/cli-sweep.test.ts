@@ -27,7 +27,9 @@ describe('v2g sweep', () => {
     const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((x) => `${x.capacity}/${x.policy}`)).toEqual(['60/edf', '60/uncontrolled', '120/edf', '120/uncontrolled']);
     for (const row of rows) {
-      expect(row.solver).toBe(`none (baseline ${row.policy})`);
+      // uncontrolled ignores every limit: its 60 kW run is replayed at 120, and the row says so (capacity-slack.ts).
+      const reused = row.policy === 'uncontrolled' && row.capacity === '120' ? '; decisions reused from capacity 60 (uncontrolled ignores every limit; replayed at 120, every state checked, KPIs recomputed)' : '';
+      expect(row.solver).toBe(`none (baseline ${row.policy})${reused}`);
       expect(row.failed_runs).toBe('0');
       expect(Number(row.energyDeliveredPct_mean)).toBeGreaterThan(0);
     }
@@ -39,6 +41,23 @@ describe('v2g sweep', () => {
     const html = readFileSync(path.join(dir, 'sweep.html'), 'utf8');
     expect(html).toContain('<canvas id="chart-0">');
     expect(readFileSync(path.join(dir, 'runs.csv'), 'utf8').trim().split('\n')).toHaveLength(5);
+    expect(readFileSync(path.join(dir, 'runs.csv'), 'utf8')).toContain('decisions reused from capacity 60');
+    expect(html).toContain('decisions reused from capacity 60');
+    const [un60, un120] = (summary.runs as { policy: string; kpis: Record<string, number>; provenance: { capacity: object } }[]).filter((x) => x.policy === 'uncontrolled');
+    expect(un60!.provenance.capacity).toEqual({ checked: true, bound: false });
+    expect(un120!.provenance.capacity).toEqual({ checked: true, bound: false, reusedFromCapacity: 60 });
+    expect(un120!.kpis.energyDeliveredKwh).toBe(un60!.kpis.energyDeliveredKwh);
+    expect(un120!.kpis.maxUtilisationPct!).toBeCloseTo(un60!.kpis.maxUtilisationPct! / 2, 9);
+    expect(readdirSync(path.join(dir, 'rolling-runs'))).toContain('generated-demo--seed1--uncontrolled--60.json');
+  }, 600_000);
+
+  it('with --no-rolling-reuse runs every capacity afresh', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+    const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '60,120', '--policies', 'uncontrolled', '--seeds', '1', '--workers', '1', '--out', dir, '--no-rolling-reuse');
+    expect(r.code).toBe(0);
+    const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => x.solver)).toEqual(['none (baseline uncontrolled)', 'none (baseline uncontrolled)']);
+    expect(readdirSync(dir)).not.toContain('rolling-runs');
   }, 600_000);
 
   it('solves the offline reference from the largest capacity down and reuses a plan where it is exact, saying so', async () => {

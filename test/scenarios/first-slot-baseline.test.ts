@@ -5,25 +5,15 @@
  * their required energy is reduced), and on a three-phase network.
  */
 import { describe, expect, it } from 'vitest';
-import type { SiteNetwork } from '../../grid/site-network.ts';
 import { firstSlotBaselineController, forwardBaselines } from '../../scenarios/first-slot-baseline.ts';
 import { baselineController } from '../../scenarios/policies.ts';
 import type { PolicyName } from '../../scenarios/policy-names.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { ReplayResult } from '../../scenarios/replay-result.ts';
-import { demoInputs } from './scenario-test-helpers.ts';
+import { demoInputs, demoNetwork } from './scenario-test-helpers.ts';
 
-const network: SiteNetwork = {
-  groups: [
-    { id: 'L1', connection: 'AN', voltageV: 230, chargerIds: ['dc-01', 'dc-02'] },
-    { id: 'L2', connection: 'BN', voltageV: 230, chargerIds: ['dc-03'] },
-    { id: 'L3', connection: 'CN', voltageV: 230, chargerIds: ['dc-04'] },
-    { id: '3ph', connection: 'ABC', voltageV: 230, chargerIds: ['ac-01', 'ac-02', 'ac-03', 'ac-04'] },
-  ],
-  breakers: [{ id: 'dc-panel', maxCurrentA: 63, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04'] }],
-  transformer: { ratingKva: 25, secondaryVoltageV: 230, primary: { winding: 'delta', turnsRatio: 26, voltageV: 6000 } },
-};
+const network = demoNetwork(25);
 
 const cases: [string, () => ReplayInputs][] = [
   ['the demo', () => demoInputs()],

@@ -16,7 +16,7 @@ import { timeseriesCsv } from '../../scenarios/result-csv.ts';
 import type { ReplayResult } from '../../scenarios/replay-result.ts';
 import { runRecord } from '../../scenarios/run-record.ts';
 import { readScenario } from '../../scenarios/scenario-parse.ts';
-import { demoInputs, highsBackend, shippedJson } from './scenario-test-helpers.ts';
+import { demoInputs, demoNetwork as demoNetworkOf, highsBackend, shippedJson } from './scenario-test-helpers.ts';
 
 /** Every policy that plans on a network (`mpc-forecast` is refused there: arrival-forecast.test.ts). */
 const networkPolicies = policyNames.filter(policySupportsNetwork);
@@ -26,16 +26,7 @@ const networkPolicies = policyNames.filter(policySupportsNetwork);
  * (two on L1, one each on L2 and L3), the four 16 A three-phase chargers balanced; a 40 kVA transformer
  * (58 A per line), so a few cars at once load one line well above the others.
  */
-const demoNetwork: SiteNetwork = {
-  groups: [
-    { id: 'L1', connection: 'AN', voltageV: 230, chargerIds: ['dc-01', 'dc-02'] },
-    { id: 'L2', connection: 'BN', voltageV: 230, chargerIds: ['dc-03'] },
-    { id: 'L3', connection: 'CN', voltageV: 230, chargerIds: ['dc-04'] },
-    { id: '3ph', connection: 'ABC', voltageV: 230, chargerIds: ['ac-01', 'ac-02', 'ac-03', 'ac-04'] },
-  ],
-  breakers: [{ id: 'dc-panel', maxCurrentA: 63, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04'] }],
-  transformer: { ratingKva: 40, secondaryVoltageV: 230, primary: { winding: 'delta', turnsRatio: 26, voltageV: 6000 } },
-};
+const demoNetwork = demoNetworkOf(40);
 
 const withSite = (site: Record<string, unknown>) => {
   const json = shippedJson('generated-demo');

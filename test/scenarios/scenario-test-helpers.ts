@@ -3,6 +3,7 @@
  * backend, and real-data scenarios read from the shared data directory (through test/grid/grid-test-data.ts:
  * skipped locally when a file is missing, failing under CI=true).
  */
+import type { SiteNetwork } from '../../grid/site-network.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +74,22 @@ export function realInputs(name: string, patch?: (s: Scenario) => Scenario): Rep
   const s = patch ? patch(shipped(name)) : shipped(name);
   const texts = new Map(scenarioDataFiles(s).map((f) => [f.path, readRealData(f.path)]));
   return loadReplayInputs(s, texts);
+}
+
+/**
+ * The demo depot's chargers on a 400/230 V three-phase network: the four 11 kW chargers single-phase (two on L1,
+ * one each on L2 and L3), the four 16 A three-phase chargers balanced, a 63 A panel over the 11 kW ones, and
+ * a transformer of `ratingKva`.
+ */
+export function demoNetwork(ratingKva: number): SiteNetwork {
+  return {
+    groups: [
+      { id: 'L1', connection: 'AN', voltageV: 230, chargerIds: ['dc-01', 'dc-02'] },
+      { id: 'L2', connection: 'BN', voltageV: 230, chargerIds: ['dc-03'] },
+      { id: 'L3', connection: 'CN', voltageV: 230, chargerIds: ['dc-04'] },
+      { id: '3ph', connection: 'ABC', voltageV: 230, chargerIds: ['ac-01', 'ac-02', 'ac-03', 'ac-04'] },
+    ],
+    breakers: [{ id: 'dc-panel', maxCurrentA: 63, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04'] }],
+    transformer: { ratingKva, secondaryVoltageV: 230, primary: { winding: 'delta', turnsRatio: 26, voltageV: 6000 } },
+  };
 }

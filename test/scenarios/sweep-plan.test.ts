@@ -108,30 +108,60 @@ describe('sweepTasks', () => {
 describe('takeStartable', () => {
   const tasks = sweepTasks([demoScenario()], 'capacity', [40, 80, 120], [1, 2], ['edf', 'offline']);
 
+  /**
+   * Runs `all` on a simulated pool of `workers`, finishing running tasks in the order `choices` picks; `onStart`
+   * sees each task as it starts. Returns the finished tasks (the pool must never stall).
+   */
+  function simulatePool(all: readonly SweepTask[], workers: number, choices: readonly number[], rolling: boolean, onStart: (t: SweepTask, running: readonly SweepTask[], finished: readonly SweepTask[]) => void): SweepTask[] {
+    const pending = startOrder(all);
+    const running: SweepTask[] = [];
+    const finished: SweepTask[] = [];
+    let step = 0;
+    while (pending.length > 0 || running.length > 0) {
+      while (running.length < workers) {
+        const t = takeStartable(pending, running, true, rolling);
+        if (t === undefined) break;
+        onStart(t, running, finished);
+        running.push(t);
+      }
+      expect(running.length).toBeGreaterThan(0);
+      finished.push(...running.splice((choices[step++ % choices.length] ?? 0) % running.length, 1));
+    }
+    return finished;
+  }
+
   it('starts an offline run only after every higher capacity of its scenario and seed finished, and never stalls (any finishing order)', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
-        const pending = startOrder(tasks);
-        const running: SweepTask[] = [];
-        const finished: SweepTask[] = [];
-        let step = 0;
-        while (pending.length > 0 || running.length > 0) {
-          while (running.length < workers) {
-            const t = takeStartable(pending, running, true);
-            if (t === undefined) break;
-            if (t.policy === 'offline') {
-              const higher = tasks.filter((o) => o.policy === 'offline' && o.seed === t.seed && Number(o.value) > Number(t.value));
-              expect(higher.every((o) => finished.includes(o))).toBe(true);
-            }
-            running.push(t);
-          }
-          expect(running.length).toBeGreaterThan(0);
-          finished.push(...running.splice((choices[step++ % choices.length] ?? 0) % running.length, 1));
-        }
+        const finished = simulatePool(tasks, workers, choices, false, (t, _running, done) => {
+          if (t.policy !== 'offline') return;
+          const higher = tasks.filter((o) => o.policy === 'offline' && o.seed === t.seed && Number(o.value) > Number(t.value));
+          expect(higher.every((o) => done.includes(o))).toBe(true);
+        });
         expect(finished).toHaveLength(tasks.length);
       }),
       { seed: 16, numRuns: 100 },
     );
+  });
+
+  it('with both chains: a checked rolling run starts only after every lower capacity of its scenario, seed and policy started, an unchecked one never waits, and the pool never stalls', () => {
+    // Values out of order on purpose: the chains follow the capacities, not the list.
+    const mixed = sweepTasks([demoScenario()], 'capacity', [80, 40, 120, 20], [1, 2], ['edf', 'mpc', 'mpc-events', 'offline']);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
+        const finished = simulatePool(mixed, workers, choices, true, (t, running, done) => {
+          if (t.policy !== 'edf' && t.policy !== 'mpc-events') return;
+          const lower = mixed.filter((o) => o.policy === t.policy && o.seed === t.seed && Number(o.value) < Number(t.value));
+          expect(lower.every((o) => done.includes(o) || running.includes(o))).toBe(true);
+        });
+        expect(finished).toHaveLength(mixed.length);
+      }),
+      { seed: 16, numRuns: 100 },
+    );
+    // `mpc` is not checked (capacity-slack.ts): its runs never wait for a lower capacity.
+    const pending = startOrder(mixed).filter((t) => t.policy === 'mpc');
+    const running = [pending.shift()!];
+    expect(takeStartable(pending, running, true, true)?.policy).toBe('mpc');
   });
 
   it('without the offline chain takes tasks in start order', () => {
