@@ -57,6 +57,17 @@ const capped = (own: readonly number[] | undefined, cap: readonly number[] | und
   return Array.from({ length: T }, (_, t) => Math.max(0, Math.min(own?.[t] ?? Infinity, cap[t] ?? Infinity))).map((x) => Math.min(x, limits.maxPowerKw));
 };
 
+/**
+ * The site's problem with its import limit lowered to `importCapKw` per slot (its share of a shared limit).
+ * A slot where neither the site nor the cap has a limit (Infinity) gets the schema's largest power, never
+ * Infinity: a solver's column bound must be a finite number (HiGHS refused `colUpper ... must be a number`).
+ */
+export function withImportCap(problem: Problem, importCapKw: readonly number[]): Problem {
+  const bad = importCapKw.findIndex((c) => Number.isNaN(c));
+  if (bad >= 0) throw new Error(`V2G_ERR_PORTFOLIO_SHARE: the import cap of slot ${bad} is not a number (a bug upstream; retrying does not help)`);
+  return { ...problem, importLimitKw: capped(problem.importLimitKw, importCapKw, problem.slotCount)! };
+}
+
 const powerAt = (bound: number | readonly number[] | undefined, t: number): number => (bound === undefined ? 0 : typeof bound === 'number' ? bound : (bound[t] ?? 0));
 
 /** See `SiteSubproblem.minNetImportKw`. */

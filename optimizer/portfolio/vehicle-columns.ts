@@ -28,6 +28,7 @@ import { resolveProblem, type ResolvedProblem } from '../resolved-problem.ts';
 import type { SolveProgressListener } from '../solve-progress.ts';
 import { availableParallelism } from 'node:os';
 import type { FeederPrices, PortfolioPlan, SharedRowLimits, SiteShare } from './coordinate.ts';
+import { withImportCap } from './site-subproblem.ts';
 
 export interface VehicleColumnsOptions {
   /** Stop once (plan - bound) / |plan| is at most this. Default 0.005. */
@@ -110,8 +111,13 @@ export async function planPortfolioByVehicleColumns(
   for (const n of nets) for (let t = 0; t < T; t++) sumNet[t]! += n[t]!;
   const S = sites.length;
   /** A site's share of the feeder: its planned net plus an equal share of the slack (kW; Infinity where no limit). */
+  // A net that is not a number (a master share the validator will refuse) takes an equal share of the feeder.
   const capsOf = (k: number) => ({
-    importCapKw: Array.from({ length: T }, (_, t) => (Number.isFinite(feeder.importLimitKw[t]!) ? nets[k]![t]! + Math.max(0, feeder.importLimitKw[t]! - sumNet[t]!) / S : Infinity)),
+    importCapKw: Array.from({ length: T }, (_, t) => {
+      const limit = feeder.importLimitKw[t]!;
+      if (!Number.isFinite(limit)) return Infinity;
+      return Number.isFinite(nets[k]![t]!) && Number.isFinite(sumNet[t]!) ? nets[k]![t]! + Math.max(0, limit - sumNet[t]!) / S : Math.max(0, limit) / S;
+    }),
     exportCapKw: Array.from({ length: T }, (_, t) => (Number.isFinite(feeder.exportLimitKw[t]!) ? Math.max(0, -nets[k]![t]! + Math.max(0, sumNet[t]! + feeder.exportLimitKw[t]!) / S) : Infinity)),
   });
   const why = { gap: 'gap target reached', iterations: 'iteration limit', time: 'time limit', optimal: 'dual optimum reached', master: 'the master LP failed' }[run.stopReason];
@@ -130,10 +136,7 @@ export async function planPortfolioByVehicleColumns(
     if (violations.length > 0) {
       // Refused: this site alone within its share of the feeder (the others' plans stand, the sum keeps the limits).
       refusedSites.push(`${site.siteId}: ${violations[0]!.message}`);
-      const capped: Problem = {
-        ...site.problem,
-        importLimitKw: caps.importCapKw.map((c, t) => Math.max(0, Math.min(c, site.problem.importLimitKw?.[t] ?? Infinity))),
-      };
+      const capped = withImportCap(site.problem, caps.importCapKw);
       const alone = await solveWithDecomposition(capped, { timeLimitMs: Math.max(5000, timeLimitMs - (now() - started)) });
       plan = { ...alone, message: `the portfolio master's share failed the validator (${violations[0]!.message}); re-solved alone within its share of the feeder: ${alone.message ?? ''}` };
     }
