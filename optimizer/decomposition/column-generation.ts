@@ -26,6 +26,7 @@ import { gapOf, placementOrder, projectPeakMultipliers, type CoordinatorResult, 
 import type { ShardExecutor, ShardExecutorFactory } from './shard-executor.ts';
 import { planObjective } from './plan-objective.ts';
 import { settlePlan } from './settle-plan.ts';
+import { swapToShortfalls, type SwapSites } from './shortfall-swap.ts';
 import { splitWithMinimumPower } from './minimum-power-split.ts';
 import { newSiteAnswer, siteSlots, solveSite, type SiteAnswer, type SiteSlots } from './site-oracle.ts';
 import { fitsVehicle, type DpVehicle } from './vehicle-dp.ts';
@@ -172,7 +173,30 @@ function settlePortfolio(members: readonly ColumnSite[], sites: readonly SiteSlo
   const rp = { ...members[0]!.rp, vehicles: members.flatMap((m) => m.rp.vehicles) };
   const vehicles = members.flatMap((m) => m.vehicles);
   if (rp.vehicles.some((v) => v.minChargeKw > 0 || v.minDischargeKw > 0)) splitWithMinimumPower(rp, vehicles, whole, own.flat());
-  return members.map((m, s) => ({ powers: own[s]!, objective: planObjective(m.rp, own[s]!) }));
+  const rounded = members.map((m, s) => ({ powers: own[s]!, objective: planObjective(m.rp, own[s]!) }));
+  // Shortfalls the rounding left moved onto vehicles with surplus in the same slot, within each site's room
+  // (shortfall-swap.ts); kept when the portfolio's cost falls.
+  const swapped = own.map((ps) => ps.map((p) => p.slice()));
+  if (swapToShortfalls(rp, vehicles, swapped.flat(), swapRooms(members, sites, swapped)) <= 0) return rounded;
+  const after = members.map((m, s) => ({ powers: swapped[s]!, objective: planObjective(m.rp, swapped[s]!) }));
+  return after.reduce((a, p) => a + p.objective, 0) < rounded.reduce((a, p) => a + p.objective, 0) ? after : rounded;
+}
+
+/** Each site's room per slot for cross-site swaps (shortfall-swap.ts `SwapSites`), from its plan's net import. */
+function swapRooms(members: readonly ColumnSite[], sites: readonly SiteSlots[], powers: readonly Float64Array[][]): SwapSites {
+  const T = sites[0]!.slotCount;
+  const siteOf = Int32Array.from(members.flatMap((m, s) => m.vehicles.map(() => s)));
+  const upKw: Float64Array[] = [];
+  const downKw: Float64Array[] = [];
+  sites.forEach((site, s) => {
+    const net = Float64Array.from(site.netBaseKw);
+    for (const p of powers[s]!) for (let t = 0; t < T; t++) net[t]! += p[t]!;
+    let peakKw = site.previousPeakKw;
+    for (let t = 0; t < T; t++) if (site.peakSlot[t]) peakKw = Math.max(peakKw, net[t]!);
+    upKw.push(Float64Array.from({ length: T }, (_, t) => Math.max(0, Math.min(site.importCapKw[t]!, site.peakSlot[t] ? peakKw : Infinity) - net[t]!)));
+    downKw.push(Float64Array.from({ length: T }, (_, t) => Math.max(0, net[t]! + site.exportCapKw[t]!)));
+  });
+  return { siteOf, upKw, downKw };
 }
 
 /** Column generation over one or several sites (see the file's comment); the single site is `generateColumns`. */
