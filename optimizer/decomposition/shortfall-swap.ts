@@ -99,46 +99,61 @@ export function swapToShortfalls(rp: ResolvedProblem, vehicles: readonly DpVehic
     const vb = vehicles[b]!;
     const rb = rp.vehicles[b]!;
     // Latest slots first: a late raise keeps the receiver's earlier energies (and capacity room) as they were.
+    const sb = sites?.siteOf[b] ?? 0;
     for (let t = vb.endSlot - 1; t >= vb.arrivalSlot && short[b]! > 1e-6; t--) {
+      const pb = powers[b]![t]!;
+      if (pb < -tolKw) continue;
+      const kb = t - vb.arrivalSlot;
+      let peakAfter = -Infinity;
+      for (let k = kb + 1; k < energy[b]!.length; k++) peakAfter = Math.max(peakAfter, energy[b]![k]!);
+      const capRoomKw = (Math.max(vb.capacityKwh, vb.initialEnergyKwh) - marginKwh - peakAfter) / (dt * vb.chargeEfficiency);
+      const upB = Math.min(vb.maxChargeKw[t]! - pb, capRoomKw, short[b]! / (dt * vb.chargeEfficiency));
+      const needB = pb > tolKw ? 0 : rb.minChargeKw;
+      if (upB <= tolKw || upB < needB - tolKw) continue;
+      // Several donors may fund one raise (a receiver off in this slot needs at least its minimum at once).
+      const steps: [number, number][] = [];
+      let got = 0;
+      let crossUp = 0;
+      const crossDown = new Map<number, number>();
       for (const a of donors) {
-        if (short[b]! <= 1e-6) break;
-        const pb = powers[b]![t]!;
-        if (pb < -tolKw) break;
-        const kb = t - vb.arrivalSlot;
-        let peakAfter = -Infinity;
-        for (let k = kb + 1; k < energy[b]!.length; k++) peakAfter = Math.max(peakAfter, energy[b]![k]!);
-        const capRoomKw = (Math.max(vb.capacityKwh, vb.initialEnergyKwh) - marginKwh - peakAfter) / (dt * vb.chargeEfficiency);
-        const upB = Math.min(vb.maxChargeKw[t]! - pb, capRoomKw, short[b]! / (dt * vb.chargeEfficiency));
-        const needB = pb > tolKw ? 0 : rb.minChargeKw;
-        if (upB <= tolKw || upB < needB - tolKw) break;
-        if (a === b) continue;
+        if (got >= upB - tolKw) break;
         const va = vehicles[a]!;
-        if (t < va.arrivalSlot || t >= va.endSlot) continue;
-        const pa = powers[a]![t]!;
+        if (a === b || t < va.arrivalSlot || t >= va.endSlot) continue;
         const ka = t - va.arrivalSlot;
         let lowAfter = Infinity;
         for (let k = ka + 1; k < energy[a]!.length; k++) lowAfter = Math.min(lowAfter, energy[a]![k]!);
         const surplusKwh = Math.min(final(a) - va.requiredEnergyKwh, lowAfter - Math.min(va.floorEnergyKwh, va.initialEnergyKwh) - marginKwh);
         if (surplusKwh <= 1e-9) continue;
         const sa = sites?.siteOf[a] ?? 0;
-        const sb = sites?.siteOf[b] ?? 0;
-        const limit = sites && sa !== sb ? Math.min(upB, sites.upKw[sb]![t]!, sites.downKw[sa]![t]!) : upB;
-        const x = donorStep(va, rp.vehicles[a]!, t, pa, limit, surplusKwh, dt);
-        if (x <= tolKw || x < needB - tolKw) continue;
+        const cross = sites !== undefined && sa !== sb;
+        const limit = cross ? Math.min(upB - got, sites.upKw[sb]![t]! - crossUp, sites.downKw[sa]![t]! - (crossDown.get(sa) ?? 0)) : upB - got;
+        const x = donorStep(va, rp.vehicles[a]!, t, powers[a]![t]!, limit, surplusKwh, dt);
+        if (x <= tolKw) continue;
+        steps.push([a, x]);
+        got += x;
+        if (cross) {
+          crossUp += x;
+          crossDown.set(sa, (crossDown.get(sa) ?? 0) + x);
+        }
+      }
+      if (got <= tolKw || got < needB - tolKw) continue;
+      for (const [a, x] of steps) {
+        const sa = sites?.siteOf[a] ?? 0;
         if (sites && sa !== sb) {
           sites.upKw[sb]![t]! -= x;
           sites.downKw[sb]![t]! += x;
           sites.upKw[sa]![t]! += x;
           sites.downKw[sa]![t]! -= x;
         }
+        const pa = powers[a]![t]!;
         powers[a]![t] = Math.abs(pa - x) < tolKw ? 0 : pa - x;
-        powers[b]![t] = pb + x;
-        energy[a] = trajectory(va, powers[a]!, dt);
-        energy[b] = trajectory(vb, powers[b]!, dt);
-        const before = short[b]!;
-        short[b] = Math.max(0, vb.requiredEnergyKwh - final(b));
-        removedKwh += before - short[b]!;
+        energy[a] = trajectory(vehicles[a]!, powers[a]!, dt);
       }
+      powers[b]![t] = pb + got;
+      energy[b] = trajectory(vb, powers[b]!, dt);
+      const before = short[b]!;
+      short[b] = Math.max(0, vb.requiredEnergyKwh - final(b));
+      removedKwh += before - short[b]!;
     }
   }
   return removedKwh;
