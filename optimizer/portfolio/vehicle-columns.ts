@@ -36,7 +36,8 @@ export interface VehicleColumnsOptions {
   /**
    * The master's own stop (its LP value against the bound). Default targetGap / 2: rounding the minimum powers
    * adds about 0.5 % at 10 x 50 with the feeder binding, so a master stopped at the target leaves the plan above
-   * it (measured: master at 0.5 % gave the plan 1.20 %, master at 0.25 % gave 0.79 %; bench/RESULTS.md).
+   * it (measured at 10 x 50: master at 0.5 % gave the plan 1.20 %, at 0.25 % 0.79 %, at 0.125 % 0.83 %: no better;
+   * bench/RESULTS.md, issue 17 session 6).
    */
   readonly masterTargetGap?: number;
   readonly maxIterations?: number;
