@@ -177,17 +177,18 @@ function settlePortfolio(members: readonly ColumnSite[], sites: readonly SiteSlo
   // Shortfalls the rounding left moved onto vehicles with surplus in the same slot, within each site's room
   // (shortfall-swap.ts); kept when the portfolio's cost falls.
   const swapped = own.map((ps) => ps.map((p) => p.slice()));
-  if (swapToShortfalls(rp, vehicles, swapped.flat(), swapRooms(members, sites, swapped)) <= 0) return rounded;
+  if (swapToShortfalls(rp, vehicles, swapped.flat(), swapRooms(members, sites, swapped, feeder)) <= 0) return rounded;
   const after = members.map((m, s) => ({ powers: swapped[s]!, objective: planObjective(m.rp, swapped[s]!) }));
   return after.reduce((a, p) => a + p.objective, 0) < rounded.reduce((a, p) => a + p.objective, 0) ? after : rounded;
 }
 
 /** Each site's room per slot for cross-site swaps (shortfall-swap.ts `SwapSites`), from its plan's net import. */
-function swapRooms(members: readonly ColumnSite[], sites: readonly SiteSlots[], powers: readonly Float64Array[][]): SwapSites {
+function swapRooms(members: readonly ColumnSite[], sites: readonly SiteSlots[], powers: readonly Float64Array[][], feeder: FeederRows): SwapSites {
   const T = sites[0]!.slotCount;
   const siteOf = Int32Array.from(members.flatMap((m, s) => m.vehicles.map(() => s)));
   const upKw: Float64Array[] = [];
   const downKw: Float64Array[] = [];
+  const sumKw = new Float64Array(T);
   sites.forEach((site, s) => {
     const net = Float64Array.from(site.netBaseKw);
     for (const p of powers[s]!) for (let t = 0; t < T; t++) net[t]! += p[t]!;
@@ -195,8 +196,10 @@ function swapRooms(members: readonly ColumnSite[], sites: readonly SiteSlots[], 
     for (let t = 0; t < T; t++) if (site.peakSlot[t]) peakKw = Math.max(peakKw, net[t]!);
     upKw.push(Float64Array.from({ length: T }, (_, t) => Math.max(0, Math.min(site.importCapKw[t]!, site.peakSlot[t] ? peakKw : Infinity) - net[t]!)));
     downKw.push(Float64Array.from({ length: T }, (_, t) => Math.max(0, net[t]! + site.exportCapKw[t]!)));
+    for (let t = 0; t < T; t++) sumKw[t]! += net[t]!;
   });
-  return { siteOf, upKw, downKw };
+  const feederUpKw = Float64Array.from({ length: T }, (_, t) => (Number.isFinite(feeder.importLimitKw[t]!) ? Math.max(0, feeder.importLimitKw[t]! - sumKw[t]!) : Infinity));
+  return { siteOf, upKw, downKw, feederUpKw };
 }
 
 /** Column generation over one or several sites (see the file's comment); the single site is `generateColumns`. */

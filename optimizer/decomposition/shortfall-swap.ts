@@ -79,6 +79,11 @@ export interface SwapSites {
   readonly siteOf: Int32Array;
   readonly upKw: Float64Array[];
   readonly downKw: Float64Array[];
+  /**
+   * The feeder's room per slot (kW below its import limit). A short vehicle may also take it, without a donor,
+   * within its site's `upKw`: the only move that raises the feeder sum, never above its limit.
+   */
+  readonly feederUpKw?: Float64Array;
 }
 
 /**
@@ -136,7 +141,15 @@ export function swapToShortfalls(rp: ResolvedProblem, vehicles: readonly DpVehic
           crossDown.set(sa, (crossDown.get(sa) ?? 0) + x);
         }
       }
+      // What donors could not give, from the feeder's room where the slot has some.
+      const free = sites?.feederUpKw ? Math.max(0, Math.min(upB - got, sites.feederUpKw[t]!, sites.upKw[sb]![t]! - crossUp)) : 0;
+      got += free;
       if (got <= tolKw || got < needB - tolKw) continue;
+      if (free > 0) {
+        sites!.feederUpKw![t]! -= free;
+        sites!.upKw[sb]![t]! -= free;
+        sites!.downKw[sb]![t]! += free;
+      }
       for (const [a, x] of steps) {
         const sa = sites?.siteOf[a] ?? 0;
         if (sites && sa !== sb) {

@@ -125,4 +125,61 @@ describe('swapToShortfalls', () => {
       { numRuns: 40, seed: 17 },
     );
   });
+
+  it('property (several sites, feeder room): the feeder sum rises by at most its room per slot, never a site past its room; the rooms left say so', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 3 }), fc.double({ min: 0, max: 20, noNaN: true }), fc.double({ min: 0, max: 30, noNaN: true }), fc.boolean(), (seeds, roomKw, feederKw, allIdle) => {
+        const rps = seeds.map((seed) => resolveProblem(generateDepot({ vehicles: 5, slots: T, seed })));
+        const rp = { ...rps[0]!, vehicles: rps.flatMap((r) => r.vehicles) };
+        const vehicles = rps.flatMap(dpVehicles);
+        // The first site idle (its vehicles short, no donor among them), the others random or idle too (no donor at all).
+        const before = rps.flatMap((r, k) => (k === 0 || allIdle ? r.vehicles.map(() => new Float64Array(T)) : randomPlan(r, dpVehicles(r), mulberry(seeds[k]!))));
+        const after = before.map((p) => p.slice());
+        const siteOf = Int32Array.from(rps.flatMap((r, k) => r.vehicles.map(() => k)));
+        const sites: SwapSites = {
+          siteOf,
+          upKw: rps.map(() => new Float64Array(T).fill(roomKw)),
+          downKw: rps.map(() => new Float64Array(T).fill(roomKw)),
+          feederUpKw: new Float64Array(T).fill(feederKw),
+        };
+        const removed = swapToShortfalls(rp, vehicles, after, sites);
+        const sum = (ps: readonly Float64Array[], k: number | undefined, t: number) => ps.reduce((a, p, i) => a + (k === undefined || siteOf[i] === k ? p[t]! : 0), 0);
+        for (let t = 0; t < T; t++) {
+          const rise = sum(after, undefined, t) - sum(before, undefined, t);
+          expect(rise).toBeGreaterThanOrEqual(-tol);
+          expect(rise).toBeLessThanOrEqual(feederKw + tol);
+          expect(sites.feederUpKw![t]!).toBeCloseTo(feederKw - rise, 6);
+          rps.forEach((_, k) => {
+            const moved = sum(after, k, t) - sum(before, k, t);
+            expect(moved).toBeLessThanOrEqual(roomKw + tol);
+            expect(sites.upKw[k]![t]!).toBeCloseTo(roomKw - moved, 6);
+          });
+        }
+        expectBounds(rp, vehicles, before, after);
+        expect(shortOf(vehicles, after, rp.slotHours)).toBeCloseTo(shortOf(vehicles, before, rp.slotHours) - removed, 6);
+      }),
+      { numRuns: 40, seed: 17 },
+    );
+  });
+
+  it('short vehicles with no donor (every vehicle short, idle) take the feeder room, within their site room', () => {
+    const rps = [1, 2].map((seed) => {
+      const problem = generateDepot({ vehicles: 8, slots: T, seed });
+      return resolveProblem({ ...problem, vehicles: problem.vehicles.filter((v) => v.targetEnergyKwh > v.energyKwh + 1) });
+    });
+    const rp = { ...rps[0]!, vehicles: rps.flatMap((r) => r.vehicles) };
+    const vehicles = rps.flatMap(dpVehicles);
+    const powers = vehicles.map(() => new Float64Array(T));
+    const siteOf = Int32Array.from(rps.flatMap((r, k) => r.vehicles.map(() => k)));
+    const sites: SwapSites = { siteOf, upKw: rps.map(() => new Float64Array(T).fill(8)), downKw: rps.map(() => new Float64Array(T)), feederUpKw: new Float64Array(T).fill(12) };
+    const removed = swapToShortfalls(rp, vehicles, powers, sites);
+    expect(removed).toBeGreaterThan(0);
+    for (let t = 0; t < T; t++) {
+      const rise = powers.reduce((a, p) => a + p[t]!, 0);
+      expect(rise).toBeLessThanOrEqual(12 + tol);
+      expect(sites.feederUpKw![t]!).toBeCloseTo(12 - rise, 6);
+      rps.forEach((_, k) => expect(powers.reduce((a, p, i) => a + (siteOf[i] === k ? p[t]! : 0), 0)).toBeLessThanOrEqual(8 + tol));
+    }
+    expectBounds(rp, vehicles, vehicles.map(() => new Float64Array(T)), powers);
+  });
 });
