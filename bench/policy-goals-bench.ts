@@ -15,7 +15,8 @@ import { loadHighsBackend, solverSetup } from '../adapters/cli/scenario-command-
 import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files.ts';
 import { computeKpis } from '../scenarios/kpis.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
-import { mpcController, type MpcOptions } from '../scenarios/policies.ts';
+import { weekShiftScenarios } from '../scenarios/arrival-scenarios.ts';
+import { mpcController, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
@@ -43,6 +44,11 @@ const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runRepla
 const runMpc = (inputs: ReplayInputs, options: MpcOptions): ReplayResult =>
   runReplay(inputs, 'mpc', { solver, clock, controller: mpcController(inputs, solver, options) });
 
+/** `mpc-forecast`'s options with whole past weeks as arrival scenarios in place of the expected arrivals. */
+const scen = (i: ReplayInputs, weeks: number): MpcOptions => {
+  const { forecast: _forecast, ...rest } = mpcForecastOptions(i, 'quick');
+  return { ...rest, scenarios: weekShiftScenarios(i, weeks) };
+};
 const stats = (xs: number[]) => {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sorted = [...xs].sort((a, b) => a - b);
@@ -56,6 +62,10 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-forecast', 'mpc-forecast', (i) => run(i, 'mpc-forecast')],
   ['mpc-plain', 'mpc-plain', (i) => run(i, 'mpc-plain')],
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
+  ['scen4-mean', 'scenario MPC, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'mean' })],
+  ['scen4-max', 'scenario MPC, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max' })],
+  ['scen4-robust-mean', 'scenario MPC robust, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'mean' })],
+  ['scen4-robust-max', 'scenario MPC robust, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'max' })],
   ['mpc-horizon-share', 'mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
 ];
 const chosen = values.variants!.split(',');
@@ -63,14 +73,18 @@ const variants = allVariants.filter(([key]) => chosen.includes(key)).map(([, nam
 const net: Record<string, number[]> = { offline: [] };
 const gap: Record<string, number[]> = {};
 const delivered: Record<string, number[]> = { offline: [] };
+/** Per seed and policy: where the net cost goes (energy, demand charge, degradation, export), the peak and the delivery. */
+const parts: { seed: number; policy: string; k: ReturnType<typeof computeKpis> }[] = [];
 for (const seed of seeds) {
   console.error(`seed ${seed}...`);
   const inputs = inputsOf(loaded.scenario, seed);
   const offline = run(inputs, 'offline');
   net.offline!.push(computeKpis(offline).netCost);
   delivered.offline!.push(computeKpis(offline).energyDeliveredPct);
+  parts.push({ seed, policy: 'offline', k: computeKpis(offline) });
   for (const [name, f] of variants) {
     const k = computeKpis(f(inputs), offline);
+    parts.push({ seed, policy: name, k });
     (net[name] ??= []).push(k.netCost);
     (gap[name] ??= []).push(k.gapToOfflinePct!);
     (delivered[name] ??= []).push(k.energyDeliveredPct);
@@ -83,6 +97,15 @@ for (const name of Object.keys(net)) {
   const s = stats(net[name]!);
   const g = gap[name] ? stats(gap[name]!) : undefined;
   lines.push(`| ${name} | ${f2(s.median)} | ${f2(s.mean)} | ${f2(s.min)} | ${f2(s.max)} | ${f2(s.spreadPct)} % | ${g ? `${f2(g.median)} %` : '-'} | ${g ? `${f2(g.max)} %` : '-'} | ${f2(stats(delivered[name]!).median)} |`);
+}
+
+// 1b: the gap decomposed per seed (each part minus offline's on the same seed).
+lines.push('', 'Net cost decomposed per seed (USD; in brackets: minus offline on the same seed). net = energy - export + demand charge + degradation:', '');
+lines.push('| seed | policy | net | energy | demand charge | degradation | export | peak (kW) | delivered (kWh) |', '|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const { seed, policy, k } of parts) {
+  const o = parts.find((p) => p.seed === seed && p.policy === 'offline')!.k;
+  const d = (x: number, y: number) => (policy === 'offline' ? f2(x) : `${f2(x)} (${x - y >= 0 ? '+' : ''}${f2(x - y)})`);
+  lines.push(`| ${seed} | ${policy} | ${d(k.netCost, o.netCost)} | ${d(k.energyCost, o.energyCost)} | ${d(k.demandCharge, o.demandCharge)} | ${d(k.degradationCost, o.degradationCost)} | ${d(k.exportRevenue, o.exportRevenue)} | ${d(k.peakImportKw, o.peakImportKw)} | ${d(k.energyDeliveredKwh, o.energyDeliveredKwh)} |`);
 }
 
 // 2: congested limits, seed 1.
