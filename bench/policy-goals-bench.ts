@@ -29,6 +29,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '10' },
     limits: { type: 'string', default: '10,15,20,30,40,50' },
     variants: { type: 'string', default: 'mpc,mpc-forecast,mpc-plain,mpc-quick,mpc-horizon-share' },
+    /** Variants (keys of the list below) also measured at the congested limits, in a second table. */
+    'limit-variants': { type: 'string', default: '' },
     'data-dir': { type: 'string' },
   },
 });
@@ -64,6 +66,8 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
   ['scen4-mean', 'scenario MPC, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'mean' })],
   ['scen4-max', 'scenario MPC, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max' })],
+  ['scen2-max', 'scenario MPC, 2 past weeks, max', (i) => runMpc(i, { ...scen(i, 2), scenarioCombine: 'max' })],
+  ['scen3-max', 'scenario MPC, 3 past weeks, max', (i) => runMpc(i, { ...scen(i, 3), scenarioCombine: 'max' })],
   ['scen4-robust-mean', 'scenario MPC robust, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'mean' })],
   ['scen4-robust-max', 'scenario MPC robust, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'max' })],
   ['mpc-horizon-share', 'mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
@@ -111,6 +115,7 @@ for (const { seed, policy, k } of parts) {
 // 2: congested limits, seed 1.
 lines.push('', `Congested site limits (seed ${seeds[0]}): energy delivered / requested (%), net cost:`, '');
 lines.push('| limit (kW) | mpc | mpc-forecast | mpc-quick | llf | edf | fcfs | mpc >= llf and edf | mpc-forecast >= llf and edf | mpc net cost | mpc-forecast net cost | offline net cost |', '|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|');
+const extra: string[] = [];
 for (const limitKw of values.limits ? values.limits.split(',').map(Number) : []) {
   console.error(`limit ${limitKw} kW...`);
   const scenario = { ...loaded.scenario, site: { ...loaded.scenario.site, connectionImportKw: limitKw, transformerRatingKw: limitKw } };
@@ -119,9 +124,17 @@ for (const limitKw of values.limits ? values.limits.split(',').map(Number) : [])
   const d = (p: PolicyName) => computeKpis(run(inputs, p), offline);
   const [mpc, forecast, quick, llf, edf, fcfs] = (['mpc', 'mpc-forecast', 'mpc-quick', 'llf', 'edf', 'fcfs'] as const).map(d);
   const atLeast = (k: typeof mpc) => (k!.energyDeliveredKwh >= Math.max(llf!.energyDeliveredKwh, edf!.energyDeliveredKwh) - 1e-6 ? 'yes' : 'NO');
+  for (const [key, name, f] of allVariants.filter(([k]) => values['limit-variants']!.split(',').includes(k))) {
+    const k = computeKpis(f(inputs), offline);
+    extra.push(`| ${limitKw} | ${key} (${name}) | ${f2(k.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${atLeast(k)} | ${f2(k.netCost)} |`);
+  }
   lines.push(`| ${limitKw} | ${f2(mpc!.energyDeliveredPct)} | ${f2(forecast!.energyDeliveredPct)} | ${f2(quick!.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${f2(fcfs!.energyDeliveredPct)} | ${atLeast(mpc)} | ${atLeast(forecast)} | ${f2(mpc!.netCost)} | ${f2(forecast!.netCost)} | ${f2(computeKpis(offline).netCost)} |`);
+}
+if (extra.length > 0) {
+  lines.push('', `Variants at the congested limits (seed ${seeds[0]}): energy delivered / requested (%):`, '');
+  lines.push('| limit (kW) | variant | delivered | llf | edf | >= llf and edf | net cost |', '|---:|---|---:|---:|---:|---|---:|', ...extra);
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
-lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}\``);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}\``);
 console.log(lines.join('\n'));

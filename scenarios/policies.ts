@@ -147,7 +147,8 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
 /**
  * A scenario MPC's decision: one plan per arrival scenario (its cars as phantoms beside the plugged vehicles),
  * each vehicle's first-slot power combined over the plans (`mean`: a convex combination, so within every
- * per-slot limit each plan keeps; `max`: the most cautious scenario, the site limit kept by scaling down).
+ * per-slot limit each plan keeps; `max`: the most each plan charges it, the charging scaled down so the total
+ * stays at most the largest total of a plan, which is within the site limit).
  */
 export function mpcScenarioDecision(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Decision {
   const scenarios = options.scenarios ?? [];
@@ -164,9 +165,15 @@ export function mpcScenarioDecision(inputs: ReplayInputs, backend: LpBackend, so
     setpointsKw.set(v.id, combine === 'max' ? Math.max(...powers) : powers.reduce((a, b) => a + b, 0) / Math.max(plans.length, 1));
   }
   if (combine === 'max') {
-    const limitKw = Math.max(...plans.map((p) => p.vehicles.filter((pv) => !pv.id.startsWith(phantomIdPrefix)).reduce((a, pv) => a + (pv.powerKw[0] ?? 0), 0)));
-    const totalKw = [...setpointsKw.values()].reduce((a, b) => a + b, 0);
-    if (totalKw > limitKw + 1e-9 && totalKw > 0) for (const [id, kw] of setpointsKw) setpointsKw.set(id, (kw * limitKw) / totalKw);
+    // The per-vehicle max may sum above every plan's total: the charging powers are scaled down to the largest total a plan chose.
+    const capKw = Math.max(...plans.map((p) => p.vehicles.filter((pv) => !pv.id.startsWith(phantomIdPrefix)).reduce((a, pv) => a + (pv.powerKw[0] ?? 0), 0)));
+    const values = [...setpointsKw.values()];
+    const chargeKw = values.filter((kw) => kw > 0).reduce((a, b) => a + b, 0);
+    const dischargeKw = values.filter((kw) => kw < 0).reduce((a, b) => a + b, 0);
+    if (chargeKw + dischargeKw > capKw + 1e-9 && chargeKw > 0) {
+      const scale = Math.max(0, capKw - dischargeKw) / chargeKw;
+      for (const [id, kw] of setpointsKw) if (kw > 0) setpointsKw.set(id, kw * scale);
+    }
   }
   const worst = plans.find((p) => p.status !== 'optimal');
   return {
