@@ -3,7 +3,9 @@
  * 1. MPC's spread over seeds 1..N (max - min) as a share of its mean, and its gap to offline per seed;
  * 2. at congested site limits (10..50 kW), the energy MPC delivers against LLF and EDF;
  * 3. the arrival forecast (`mpc-forecast`), the demand-charge treatment of the rolling horizon (`full` vs `horizon-share`) and the regularisers
- *    (`mpc` vs `mpc-plain` vs `mpc-quick`), on the same seeds.
+ *    (`mpc` vs `mpc-plain` vs `mpc-quick`), on the same seeds; the scenario MPC's variants (`scen*`: past weeks as arrival
+ *    scenarios, arrival-scenarios.ts) when named in `--variants` (and at the limits with `--limit-variants`);
+ * 4. where each policy's net cost goes, per seed, beside offline's (energy, demand charge, degradation, export, peak).
  *
  *   node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario caltech-week --seeds 10
  *
