@@ -72,6 +72,8 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['scen3-max', 'scenario MPC, 3 past weeks, max', (i) => runMpc(i, { ...scen(i, 3), scenarioCombine: 'max' })],
   ['scen4-max-q1', 'scenario MPC, 4 past weeks, max, quick share 1', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max', quickChargeShare: 1 })],
   ['scen4-max-deadline', 'scenario MPC, 4 past weeks, max, deadline rank', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max', rank: 'deadline' })],
+  ['scen4fc-max', 'scenario MPC, 4 past weeks + the expected arrivals, max', (i) => runMpc(i, { ...mpcForecastOptions(i, 'quick'), scenarios: weekShiftScenarios(i, 4), scenarioCombine: 'max' })],
+  ['scen4fc-mean', 'scenario MPC, 4 past weeks + the expected arrivals, mean', (i) => runMpc(i, { ...mpcForecastOptions(i, 'quick'), scenarios: weekShiftScenarios(i, 4), scenarioCombine: 'mean' })],
   ['scen4-robust-mean', 'scenario MPC robust, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'mean' })],
   ['scen4-robust-max', 'scenario MPC robust, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'max' })],
   ['mpc-horizon-share', 'mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],

@@ -82,8 +82,8 @@ export interface MpcOptions {
   /** Plan the charge taper as an allowance on the charge limit (taper-allowance.ts); absent = no. */
   readonly taperAllowance?: boolean;
   /**
-   * Arrival scenarios (arrival-scenarios.ts): each decision solves one LP per scenario (its cars as phantoms, in
-   * place of `forecast`) and applies `scenarioCombine` of their first slots; absent = one LP.
+   * Arrival scenarios (arrival-scenarios.ts): each decision solves one LP per scenario (its cars as phantoms) and,
+   * with `forecast`, one more with the expected arrivals, and applies `scenarioCombine` of their first slots; absent = one LP.
    */
   readonly scenarios?: readonly ArrivalScenario[];
   /** How the scenarios' first slots are combined per vehicle: `mean` (default) or `max`. */
@@ -154,10 +154,11 @@ export function mpcScenarioDecision(inputs: ReplayInputs, backend: LpBackend, so
   const scenarios = options.scenarios ?? [];
   const base = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const grid = { horizonStartUtcMs: atUtcMs, slotMinutes: inputs.slotMinutes, slotCount: base.slotCount, chargeEfficiency: inputs.assumptions.chargeEfficiency };
-  const plans = scenarios.map((sc) => {
-    const phantoms = scenarioPhantoms(sc, grid);
-    return solveWithBackend(withQuickCharge({ ...base, vehicles: [...base.vehicles, ...phantoms] }, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
-  });
+  const futures = scenarios.map((sc) => scenarioPhantoms(sc, grid));
+  if (options.forecast) futures.push(phantomVehicles(options.forecast, grid));
+  const plans = futures.map((phantoms) =>
+    solveWithBackend(withQuickCharge({ ...base, vehicles: [...base.vehicles, ...phantoms] }, options.variant, options.rank, options.quickChargeShare), backend, solveOptions),
+  );
   const combine = options.scenarioCombine ?? 'mean';
   const setpointsKw = new Map<string, number>();
   for (const v of base.vehicles) {
@@ -179,7 +180,7 @@ export function mpcScenarioDecision(inputs: ReplayInputs, backend: LpBackend, so
   return {
     setpointsKw,
     status: worst?.status ?? 'optimal',
-    message: `${combine} of the first slots of ${plans.length} arrival-scenario plans${worst?.message ? `; ${worst.message}` : ''}`,
+    message: `${combine} of the first slots of ${plans.length} arrival-scenario plans${options.forecast ? ' (the last: the expected arrivals)' : ''}${worst?.message ? `; ${worst.message}` : ''}`,
     solverMs: plans.reduce((a, p) => a + p.stats.buildMs + p.stats.solveMs, 0),
   };
 }
@@ -193,9 +194,9 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
   const backend = backendOf(solver, policy);
-  if (options.forecast && inputs.site.network !== undefined) {
+  if ((options.forecast || options.scenarios) && inputs.site.network !== undefined) {
     throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy cannot plan on a three-phase network`, [
-      { path: '/site/network', message: 'the arrival forecast plans phantom vehicles on no charger of the network; use mpc or mpc-events' },
+      { path: '/site/network', message: 'the arrival forecast (or scenarios) plans phantom vehicles on no charger of the network; use mpc or mpc-events' },
     ]);
   }
   return {

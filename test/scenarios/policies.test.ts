@@ -8,6 +8,7 @@ import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { policyKind, policyNames, policyNeedsSolver, policyRegistry } from '../../scenarios/policy-names.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { weekShiftScenarios } from '../../scenarios/arrival-scenarios.ts';
+import { forecastFromHistory } from '../../scenarios/arrival-forecast.ts';
 import { mpcController, type Controller } from '../../scenarios/policies.ts';
 import { demoInputs, highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
@@ -118,6 +119,11 @@ describe('the scenario MPC (past weeks as arrival scenarios)', () => {
         const mean = mpcController(inputs, { backend }, { ...one, scenarioCombine: 'mean' }).decide(at, k, plugged, peak);
         const max = mpcController(inputs, { backend }, { ...one, scenarioCombine: 'max' }).decide(at, k, plugged, peak);
         for (const [id, kw] of mean.setpointsKw) expect(max.setpointsKw.get(id)).toBeCloseTo(kw, 9);
+        // With the expected arrivals too: one more plan, and the decision says so.
+        if (decisions.length === 1) {
+          const withForecast = mpcController(inputs, { backend }, { ...options, forecast: forecastFromHistory(inputs) }).decide(at, k, plugged, peak);
+          expect(withForecast.message).toMatch(/mean of the first slots of 3 arrival-scenario plans \(the last: the expected arrivals\)/);
+        }
         return d;
       },
     };
@@ -130,4 +136,10 @@ describe('the scenario MPC (past weeks as arrival scenarios)', () => {
     }
     expect(k.limitViolationCount).toBe(0);
   }, 600_000);
+
+  it('is refused on a three-phase network, naming it (its phantoms sit on no charger of it)', () => {
+    const inputs = demoInputs();
+    const withNetwork = { ...inputs, site: { ...inputs.site, network: {} as never } };
+    expect(() => mpcController(withNetwork, { backend }, { variant: 'quick', demandCharge: 'full', scenarios: weekShiftScenarios(inputs, 1) })).toThrow(/three-phase network/);
+  });
 });
