@@ -3,7 +3,9 @@
  * 1. MPC's spread over seeds 1..N (max - min) as a share of its mean, and its gap to offline per seed;
  * 2. at congested site limits (10..50 kW), the energy MPC delivers against LLF and EDF;
  * 3. the arrival forecast (`mpc-forecast`), the demand-charge treatment of the rolling horizon (`full` vs `horizon-share`) and the regularisers
- *    (`mpc` vs `mpc-plain` vs `mpc-quick`), on the same seeds.
+ *    (`mpc` vs `mpc-plain` vs `mpc-quick`), on the same seeds; the scenario MPC's variants (`scen*`: past weeks as arrival
+ *    scenarios, arrival-scenarios.ts) when named in `--variants` (and at the limits with `--limit-variants`);
+ * 4. where each policy's net cost goes, per seed, beside offline's (energy, demand charge, degradation, export, peak).
  *
  *   node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario caltech-week --seeds 10
  *
@@ -15,7 +17,8 @@ import { loadHighsBackend, solverSetup } from '../adapters/cli/scenario-command-
 import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files.ts';
 import { computeKpis } from '../scenarios/kpis.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
-import { mpcController, type MpcOptions } from '../scenarios/policies.ts';
+import { weekShiftScenarios } from '../scenarios/arrival-scenarios.ts';
+import { mpcController, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
@@ -28,6 +31,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '10' },
     limits: { type: 'string', default: '10,15,20,30,40,50' },
     variants: { type: 'string', default: 'mpc,mpc-forecast,mpc-plain,mpc-quick,mpc-horizon-share' },
+    /** Variants (keys of the list below) also measured at the congested limits, in a second table. */
+    'limit-variants': { type: 'string', default: '' },
     'data-dir': { type: 'string' },
   },
 });
@@ -43,6 +48,11 @@ const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runRepla
 const runMpc = (inputs: ReplayInputs, options: MpcOptions): ReplayResult =>
   runReplay(inputs, 'mpc', { solver, clock, controller: mpcController(inputs, solver, options) });
 
+/** `mpc-forecast`'s options with whole past weeks as arrival scenarios in place of the expected arrivals. */
+const scen = (i: ReplayInputs, weeks: number): MpcOptions => {
+  const { forecast: _forecast, ...rest } = mpcForecastOptions(i, 'quick');
+  return { ...rest, scenarios: weekShiftScenarios(i, weeks) };
+};
 const stats = (xs: number[]) => {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sorted = [...xs].sort((a, b) => a - b);
@@ -56,6 +66,16 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-forecast', 'mpc-forecast', (i) => run(i, 'mpc-forecast')],
   ['mpc-plain', 'mpc-plain', (i) => run(i, 'mpc-plain')],
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
+  ['scen4-mean', 'scenario MPC, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'mean' })],
+  ['scen4-max', 'scenario MPC, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max' })],
+  ['scen2-max', 'scenario MPC, 2 past weeks, max', (i) => runMpc(i, { ...scen(i, 2), scenarioCombine: 'max' })],
+  ['scen3-max', 'scenario MPC, 3 past weeks, max', (i) => runMpc(i, { ...scen(i, 3), scenarioCombine: 'max' })],
+  ['scen4-max-q1', 'scenario MPC, 4 past weeks, max, quick share 1', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max', quickChargeShare: 1 })],
+  ['scen4-max-deadline', 'scenario MPC, 4 past weeks, max, deadline rank', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max', rank: 'deadline' })],
+  ['scen4fc-max', 'scenario MPC, 4 past weeks + the expected arrivals, max', (i) => runMpc(i, { ...mpcForecastOptions(i, 'quick'), scenarios: weekShiftScenarios(i, 4), scenarioCombine: 'max' })],
+  ['scen4fc-mean', 'scenario MPC, 4 past weeks + the expected arrivals, mean', (i) => runMpc(i, { ...mpcForecastOptions(i, 'quick'), scenarios: weekShiftScenarios(i, 4), scenarioCombine: 'mean' })],
+  ['scen4-robust-mean', 'scenario MPC robust, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'mean' })],
+  ['scen4-robust-max', 'scenario MPC robust, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'max' })],
   ['mpc-horizon-share', 'mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
 ];
 const chosen = values.variants!.split(',');
@@ -63,14 +83,18 @@ const variants = allVariants.filter(([key]) => chosen.includes(key)).map(([, nam
 const net: Record<string, number[]> = { offline: [] };
 const gap: Record<string, number[]> = {};
 const delivered: Record<string, number[]> = { offline: [] };
+/** Per seed and policy: where the net cost goes (energy, demand charge, degradation, export), the peak and the delivery. */
+const parts: { seed: number; policy: string; k: ReturnType<typeof computeKpis> }[] = [];
 for (const seed of seeds) {
   console.error(`seed ${seed}...`);
   const inputs = inputsOf(loaded.scenario, seed);
   const offline = run(inputs, 'offline');
   net.offline!.push(computeKpis(offline).netCost);
   delivered.offline!.push(computeKpis(offline).energyDeliveredPct);
+  parts.push({ seed, policy: 'offline', k: computeKpis(offline) });
   for (const [name, f] of variants) {
     const k = computeKpis(f(inputs), offline);
+    parts.push({ seed, policy: name, k });
     (net[name] ??= []).push(k.netCost);
     (gap[name] ??= []).push(k.gapToOfflinePct!);
     (delivered[name] ??= []).push(k.energyDeliveredPct);
@@ -85,9 +109,19 @@ for (const name of Object.keys(net)) {
   lines.push(`| ${name} | ${f2(s.median)} | ${f2(s.mean)} | ${f2(s.min)} | ${f2(s.max)} | ${f2(s.spreadPct)} % | ${g ? `${f2(g.median)} %` : '-'} | ${g ? `${f2(g.max)} %` : '-'} | ${f2(stats(delivered[name]!).median)} |`);
 }
 
+// 1b: the gap decomposed per seed (each part minus offline's on the same seed).
+lines.push('', 'Net cost decomposed per seed (USD; in brackets: minus offline on the same seed). net = energy - export + demand charge + degradation:', '');
+lines.push('| seed | policy | net | energy | demand charge | degradation | export | peak (kW) | delivered (kWh) |', '|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const { seed, policy, k } of parts) {
+  const o = parts.find((p) => p.seed === seed && p.policy === 'offline')!.k;
+  const d = (x: number, y: number) => (policy === 'offline' ? f2(x) : `${f2(x)} (${x - y >= 0 ? '+' : ''}${f2(x - y)})`);
+  lines.push(`| ${seed} | ${policy} | ${d(k.netCost, o.netCost)} | ${d(k.energyCost, o.energyCost)} | ${d(k.demandCharge, o.demandCharge)} | ${d(k.degradationCost, o.degradationCost)} | ${d(k.exportRevenue, o.exportRevenue)} | ${d(k.peakImportKw, o.peakImportKw)} | ${d(k.energyDeliveredKwh, o.energyDeliveredKwh)} |`);
+}
+
 // 2: congested limits, seed 1.
 lines.push('', `Congested site limits (seed ${seeds[0]}): energy delivered / requested (%), net cost:`, '');
 lines.push('| limit (kW) | mpc | mpc-forecast | mpc-quick | llf | edf | fcfs | mpc >= llf and edf | mpc-forecast >= llf and edf | mpc net cost | mpc-forecast net cost | offline net cost |', '|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|');
+const extra: string[] = [];
 for (const limitKw of values.limits ? values.limits.split(',').map(Number) : []) {
   console.error(`limit ${limitKw} kW...`);
   const scenario = { ...loaded.scenario, site: { ...loaded.scenario.site, connectionImportKw: limitKw, transformerRatingKw: limitKw } };
@@ -96,9 +130,17 @@ for (const limitKw of values.limits ? values.limits.split(',').map(Number) : [])
   const d = (p: PolicyName) => computeKpis(run(inputs, p), offline);
   const [mpc, forecast, quick, llf, edf, fcfs] = (['mpc', 'mpc-forecast', 'mpc-quick', 'llf', 'edf', 'fcfs'] as const).map(d);
   const atLeast = (k: typeof mpc) => (k!.energyDeliveredKwh >= Math.max(llf!.energyDeliveredKwh, edf!.energyDeliveredKwh) - 1e-6 ? 'yes' : 'NO');
+  for (const [key, name, f] of allVariants.filter(([k]) => values['limit-variants']!.split(',').includes(k))) {
+    const k = computeKpis(f(inputs), offline);
+    extra.push(`| ${limitKw} | ${key} (${name}) | ${f2(k.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${atLeast(k)} | ${f2(k.netCost)} |`);
+  }
   lines.push(`| ${limitKw} | ${f2(mpc!.energyDeliveredPct)} | ${f2(forecast!.energyDeliveredPct)} | ${f2(quick!.energyDeliveredPct)} | ${f2(llf!.energyDeliveredPct)} | ${f2(edf!.energyDeliveredPct)} | ${f2(fcfs!.energyDeliveredPct)} | ${atLeast(mpc)} | ${atLeast(forecast)} | ${f2(mpc!.netCost)} | ${f2(forecast!.netCost)} | ${f2(computeKpis(offline).netCost)} |`);
+}
+if (extra.length > 0) {
+  lines.push('', `Variants at the congested limits (seed ${seeds[0]}): energy delivered / requested (%):`, '');
+  lines.push('| limit (kW) | variant | delivered | llf | edf | >= llf and edf | net cost |', '|---:|---|---:|---:|---:|---|---:|', ...extra);
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
-lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}\``);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}\``);
 console.log(lines.join('\n'));

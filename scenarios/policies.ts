@@ -19,6 +19,7 @@ import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
+import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
@@ -80,6 +81,13 @@ export interface MpcOptions {
   readonly quickChargeShare?: number;
   /** Plan the charge taper as an allowance on the charge limit (taper-allowance.ts); absent = no. */
   readonly taperAllowance?: boolean;
+  /**
+   * Arrival scenarios (arrival-scenarios.ts): each decision solves one LP per scenario (its cars as phantoms) and,
+   * with `forecast`, one more with the expected arrivals, and applies `scenarioCombine` of their first slots; absent = one LP.
+   */
+  readonly scenarios?: readonly ArrivalScenario[];
+  /** How the scenarios' first slots are combined per vehicle: `mean` (default) or `max`. */
+  readonly scenarioCombine?: 'mean' | 'max';
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -117,17 +125,64 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
  * the LP backend. Shared by `mpc*` (first slot applied) and `mpc-events` (plan followed until an event).
  */
 export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
+  const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
+  const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
+  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
+}
+
+/** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */
+function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Problem {
   const fullHorizonEndUtcMs = atUtcMs + inputs.horizonHours * 3_600_000;
   const carriedKw = Math.max(previousPeakKw, options.peakHintKw ?? 0);
-  const input = options.forecast
-    ? decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw, fullHorizonEndUtcMs)
-    : decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw);
+  const input =
+    options.forecast || options.scenarios
+      ? decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw, fullHorizonEndUtcMs)
+      : decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw);
   const dc = input.signals.demandCharge;
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  const tapered = options.taperAllowance ? withTaperAllowance(assembled.problem, inputs.physics) : assembled.problem;
-  const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
-  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
+  return options.taperAllowance ? withTaperAllowance(assembled.problem, inputs.physics) : assembled.problem;
+}
+
+/**
+ * A scenario MPC's decision: one plan per arrival scenario (its cars as phantoms beside the plugged vehicles),
+ * each vehicle's first-slot power combined over the plans (`mean`: a convex combination, so within every
+ * per-slot limit each plan keeps; `max`: the most each plan charges it, the charging scaled down so the total
+ * stays at most the largest total of a plan, which is within the site limit).
+ */
+export function mpcScenarioDecision(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Decision {
+  const scenarios = options.scenarios ?? [];
+  const base = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
+  const grid = { horizonStartUtcMs: atUtcMs, slotMinutes: inputs.slotMinutes, slotCount: base.slotCount, chargeEfficiency: inputs.assumptions.chargeEfficiency };
+  const futures = scenarios.map((sc) => scenarioPhantoms(sc, grid));
+  if (options.forecast) futures.push(phantomVehicles(options.forecast, grid));
+  const plans = futures.map((phantoms) =>
+    solveWithBackend(withQuickCharge({ ...base, vehicles: [...base.vehicles, ...phantoms] }, options.variant, options.rank, options.quickChargeShare), backend, solveOptions),
+  );
+  const combine = options.scenarioCombine ?? 'mean';
+  const setpointsKw = new Map<string, number>();
+  for (const v of base.vehicles) {
+    const powers = plans.map((p) => p.vehicles.find((pv) => pv.id === v.id)?.powerKw[0] ?? 0);
+    setpointsKw.set(v.id, combine === 'max' ? Math.max(...powers) : powers.reduce((a, b) => a + b, 0) / Math.max(plans.length, 1));
+  }
+  if (combine === 'max') {
+    // The per-vehicle max may sum above every plan's total: the charging powers are scaled down to the largest total a plan chose.
+    const capKw = Math.max(...plans.map((p) => p.vehicles.filter((pv) => !pv.id.startsWith(phantomIdPrefix)).reduce((a, pv) => a + (pv.powerKw[0] ?? 0), 0)));
+    const values = [...setpointsKw.values()];
+    const chargeKw = values.filter((kw) => kw > 0).reduce((a, b) => a + b, 0);
+    const dischargeKw = values.filter((kw) => kw < 0).reduce((a, b) => a + b, 0);
+    if (chargeKw + dischargeKw > capKw + 1e-9 && chargeKw > 0) {
+      const scale = Math.max(0, capKw - dischargeKw) / chargeKw;
+      for (const [id, kw] of setpointsKw) if (kw > 0) setpointsKw.set(id, kw * scale);
+    }
+  }
+  const worst = plans.find((p) => p.status !== 'optimal');
+  return {
+    setpointsKw,
+    status: worst?.status ?? 'optimal',
+    message: `${combine} of the first slots of ${plans.length} arrival-scenario plans${options.forecast ? ' (the last: the expected arrivals)' : ''}${worst?.message ? `; ${worst.message}` : ''}`,
+    solverMs: plans.reduce((a, p) => a + p.stats.buildMs + p.stats.solveMs, 0),
+  };
 }
 
 /** `problem` (a decision from `atUtcMs`) with the forecast's phantom vehicles after the plugged ones. */
@@ -139,14 +194,15 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
   const backend = backendOf(solver, policy);
-  if (options.forecast && inputs.site.network !== undefined) {
+  if ((options.forecast || options.scenarios) && inputs.site.network !== undefined) {
     throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', `The ${policy} policy cannot plan on a three-phase network`, [
-      { path: '/site/network', message: 'the arrival forecast plans phantom vehicles on no charger of the network; use mpc or mpc-events' },
+      { path: '/site/network', message: 'the arrival forecast (or scenarios) plans phantom vehicles on no charger of the network; use mpc or mpc-events' },
     ]);
   }
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
+      if (options.scenarios) return mpcScenarioDecision(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
       return decisionFrom(mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw));
     },
   };

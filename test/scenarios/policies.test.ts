@@ -7,6 +7,9 @@ import { quickChargeShare, quickChargeWeight, withQuickCharge, demandChargeFacto
 import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { policyKind, policyNames, policyNeedsSolver, policyRegistry } from '../../scenarios/policy-names.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
+import { weekShiftScenarios } from '../../scenarios/arrival-scenarios.ts';
+import { forecastFromHistory } from '../../scenarios/arrival-forecast.ts';
+import { mpcController, type Controller } from '../../scenarios/policies.ts';
 import { demoInputs, highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
 let backend: LpBackend;
@@ -95,5 +98,48 @@ describe('the MPC regularisers', () => {
     expect(demandChargeFactor('full', 0, 24 * h, 240 * h)).toBe(1);
     expect(demandChargeFactor('horizon-share', 0, 24 * h, 240 * h)).toBeCloseTo(0.1, 12);
     expect(demandChargeFactor('horizon-share', 230 * h, 254 * h, 240 * h)).toBe(1);
+  });
+});
+
+describe('the scenario MPC (past weeks as arrival scenarios)', () => {
+  it('sets powers only for plugged sessions, within the site limit, says how it decided, and combines one scenario as itself', () => {
+    // Charge only, a limit the base load alone never reaches (at 30 kW it does, and every policy then counts violations).
+    const inputs = demoInputs({ period: { end: '2023-06-05T12:00:00+02:00' }, site: { connectionImportKw: 45 }, assumptions: { v2gOptInShare: 0 } } as never);
+    const scenarios = weekShiftScenarios(inputs, 2);
+    const options = { variant: 'quick', demandCharge: 'full', rank: 'laxity', scenarios } as const;
+    const decisions: { plugged: Set<string>; setpoints: Map<string, number>; message?: string }[] = [];
+    const inner = mpcController(inputs, { backend }, { ...options, scenarioCombine: 'max' });
+    const spy: Controller = {
+      policy: 'mpc',
+      decide(at, k, plugged, peak) {
+        const d = inner.decide(at, k, plugged, peak);
+        decisions.push({ plugged: new Set(plugged.map((p) => p.session.id)), setpoints: new Map(d.setpointsKw), ...(d.message !== undefined ? { message: d.message } : {}) });
+        // One scenario: its mean and its max are the same decision.
+        const one = { ...options, scenarios: scenarios.slice(0, 1) };
+        const mean = mpcController(inputs, { backend }, { ...one, scenarioCombine: 'mean' }).decide(at, k, plugged, peak);
+        const max = mpcController(inputs, { backend }, { ...one, scenarioCombine: 'max' }).decide(at, k, plugged, peak);
+        for (const [id, kw] of mean.setpointsKw) expect(max.setpointsKw.get(id)).toBeCloseTo(kw, 9);
+        // With the expected arrivals too: one more plan, and the decision says so.
+        if (decisions.length === 1) {
+          const withForecast = mpcController(inputs, { backend }, { ...options, forecast: forecastFromHistory(inputs) }).decide(at, k, plugged, peak);
+          expect(withForecast.message).toMatch(/mean of the first slots of 3 arrival-scenario plans \(the last: the expected arrivals\)/);
+        }
+        return d;
+      },
+    };
+    const k = computeKpis(runReplay(inputs, 'mpc', { solver: { backend }, clock: steppingClock(), controller: spy }));
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const d of decisions) {
+      for (const id of d.setpoints.keys()) expect(d.plugged.has(id)).toBe(true);
+      expect([...d.setpoints.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(45 + 1e-6);
+      expect(d.message).toMatch(/max of the first slots of 2 arrival-scenario plans/);
+    }
+    expect(k.limitViolationCount).toBe(0);
+  }, 600_000);
+
+  it('is refused on a three-phase network, naming it (its phantoms sit on no charger of it)', () => {
+    const inputs = demoInputs();
+    const withNetwork = { ...inputs, site: { ...inputs.site, network: {} as never } };
+    expect(() => mpcController(withNetwork, { backend }, { variant: 'quick', demandCharge: 'full', scenarios: weekShiftScenarios(inputs, 1) })).toThrow(/three-phase network/);
   });
 });
