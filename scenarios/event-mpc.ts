@@ -19,8 +19,8 @@ import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.
 import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
-/** The plan of `mpc-events` is `mpc`'s: the same regularisers (robust quick charge) and demand-charge treatment. */
-export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment };
+/** The plan of `mpc-events` is `mpc`'s: the same regularisers (robust quick charge), demand-charge treatment and taper-aware planning (charge-taper.ts). */
+export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true };
 
 /** Simulated energy this far from the plan's (kWh) makes a new plan. */
 export const driftToleranceKwh = 0.1;

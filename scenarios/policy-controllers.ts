@@ -2,7 +2,7 @@
  * The controller of any rolling policy by name, from the registry of policy-names.ts (kept apart from
  * policies.ts so event-mpc.ts, which builds on policies.ts, sits in no import cycle).
  */
-import { eventTriggeredController, mpcEventsOptions } from './event-mpc.ts';
+import { eventTriggeredController } from './event-mpc.ts';
 import { firstSlotBaselineController, forwardBaselines } from './first-slot-baseline.ts';
 import { baselineController, mpcController, mpcDemandChargeTreatment, mpcForecastOptions, uncontrolledController, type Controller, type SolverSetup } from './policies.ts';
 import { policyKind, type PolicyName } from './policy-names.ts';
@@ -20,7 +20,7 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
     case 'uncontrolled':
       return uncontrolledController(inputs);
     case 'mpc-events':
-      return eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: true });
+      return eventTriggeredController(inputs, solver);
     case 'offline':
       throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'offline is not a rolling policy', [{ path: '/policy/name', message: 'use runReplay(inputs, "offline", ...)' }]);
   }

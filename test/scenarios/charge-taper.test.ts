@@ -103,13 +103,12 @@ describe('taper-aware planning', () => {
     );
   });
 
-  it('mpc and mpc-events with taperAware say so in the run notes; without it they do not', () => {
+  it('mpc-events (taperAware by default) and mpc with taperAware say so in the run notes; without it they do not', () => {
     const inputs = demoInputs();
     expect(physicsHasTaper(inputs.physics)).toBe(true);
     const solver = { backend };
-    const aware = eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: true });
-    expect(aware.notes?.[0]).toMatch(/taper-aware planning on/);
-    expect(eventTriggeredController(inputs, solver).notes).toBeUndefined();
+    expect(eventTriggeredController(inputs, solver).notes?.[0]).toMatch(/taper-aware planning on/);
+    expect(eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: false }).notes).toBeUndefined();
     expect(mpcController(inputs, solver, { ...mpcEventsOptions, taperAware: true }).notes?.[0]).toMatch(/taper-aware planning on/);
     const result = runReplay(inputs, 'mpc-events', { solver, clock: () => 0 });
     expect(result.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
