@@ -73,6 +73,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
 
   const charge: Int32Array[] = [];
   const discharge: Int32Array[] = [];
+  const energyAtEnd: (Int32Array | undefined)[] = [];
   for (const v of rp.vehicles) {
     const c = new Int32Array(T).fill(-1);
     const x = new Int32Array(T).fill(-1);
@@ -88,8 +89,9 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     energy.finish();
     charge.push(c);
     discharge.push(x);
+    energyAtEnd.push(energy.energyAtEnd);
   }
-  const taperRows = addTaperRows(b, rp, charge, discharge);
+  const taperRows = addTaperRows(b, rp, charge, discharge, energyAtEnd);
 
   const importKw = new Int32Array(T).fill(-1);
   const importExcessKw = new Int32Array(T).fill(-1);

@@ -6,7 +6,8 @@
  *     c[t] <= L x (1 - k x (E_chk / C - s0)),   k = (1 - f) / (1 - s0),
  *     E_chk = e[t] + theta x dt x (eta_c c[t] - x[t] / eta_d)   (the stored energy theta into the slot),
  *
- * which is linear: with e[t] = E0 + sum over the stay's earlier slots of dt (eta_c c - x / eta_d),
+ * which is linear: in the chain energy form with e[t] the energy column of the slot before (e[arrival] = E0), in
+ * the prefix form with e[t] = E0 + sum over the stay's earlier slots of dt (eta_c c - x / eta_d):
  *
  *     (1 + a theta dt eta_c) c[t] - a theta dt x[t] / eta_d + a dt sum_{u<t} (eta_c c[u] - x[u] / eta_d) <= L (1 + k s0) - a E0,
  *     a = L k / C.
@@ -43,8 +44,21 @@ export interface TaperRowCount {
   nonzeros: number;
 }
 
-/** Adds vehicle `v`'s taper rows over its charge columns `c` and discharge columns `x` (per slot, -1 = none). */
-function addVehicleTaperRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: ResolvedVehicle, taper: ChargeTaper, c: Int32Array, x: Int32Array, count: TaperRowCount): void {
+/**
+ * Adds vehicle `v`'s taper rows over its charge columns `c` and discharge columns `x` (per slot, -1 = none). With
+ * the chain form's energy columns (`energyAtEnd`) a row reads the slot's start energy from one column (3-4
+ * nonzeros); without, from the prefix sum of the earlier slots' powers (up to 2 per earlier slot).
+ */
+function addVehicleTaperRows(
+  b: LinearProgramBuilder,
+  rp: ResolvedProblem,
+  v: ResolvedVehicle,
+  taper: ChargeTaper,
+  c: Int32Array,
+  x: Int32Array,
+  energyAtEnd: Int32Array | undefined,
+  count: TaperRowCount,
+): void {
   const dt = rp.slotHours;
   const theta = taper.checkAtSlotFraction ?? 1;
   const a = (taper.fullPowerKw * taperSlope(taper)) / v.capacityKwh;
@@ -61,12 +75,14 @@ function addVehicleTaperRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: Re
     const gainKwh = dt * v.chargeEfficiency * bound;
     const checkKwh = Math.min(v.capacityKwh, highestKwh + theta * gainKwh);
     if (c[t]! >= 0 && taperLimitKw(taper, checkKwh / v.capacityKwh) < bound - bindToleranceKw) {
-      b.entries(cols, values, n);
+      const startCol = energyAtEnd !== undefined && t > v.arrivalSlot ? energyAtEnd[t - 1]! : -1;
+      if (startCol >= 0) b.entry(startCol, a);
+      else b.entries(cols, values, n);
       b.entry(c[t]!, 1 + a * theta * dt * v.chargeEfficiency);
       if (x[t]! >= 0) b.entry(x[t]!, (-a * theta * dt) / v.dischargeEfficiency);
-      b.endRow(-Infinity, rhsBase - a * v.initialEnergyKwh);
+      b.endRow(-Infinity, rhsBase - (startCol >= 0 ? 0 : a * v.initialEnergyKwh));
       count.rows++;
-      count.nonzeros += n + 1 + (x[t]! >= 0 ? 1 : 0);
+      count.nonzeros += (startCol >= 0 ? 1 : n) + 1 + (x[t]! >= 0 ? 1 : 0);
     }
     if (c[t]! >= 0) {
       cols[n] = c[t]!;
@@ -81,11 +97,17 @@ function addVehicleTaperRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: Re
 }
 
 /** Adds the taper rows of every vehicle with a `chargeTaper`; returns how many rows and nonzeros. */
-export function addTaperRows(b: LinearProgramBuilder, rp: ResolvedProblem, charge: readonly Int32Array[], discharge: readonly Int32Array[]): TaperRowCount {
+export function addTaperRows(
+  b: LinearProgramBuilder,
+  rp: ResolvedProblem,
+  charge: readonly Int32Array[],
+  discharge: readonly Int32Array[],
+  energyAtEnd: readonly (Int32Array | undefined)[] = [],
+): TaperRowCount {
   const count: TaperRowCount = { rows: 0, nonzeros: 0 };
   rp.vehicles.forEach((v, i) => {
     const taper = rp.source.vehicles[v.index]?.chargeTaper;
-    if (taper !== undefined) addVehicleTaperRows(b, rp, v, taper, charge[i]!, discharge[i]!, count);
+    if (taper !== undefined) addVehicleTaperRows(b, rp, v, taper, charge[i]!, discharge[i]!, energyAtEnd[i], count);
   });
   return count;
 }

@@ -17,7 +17,7 @@ import { resolveProblem } from '../../optimizer/resolved-problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { taperLimitKw } from '../../optimizer/taper-rows.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
-import { atMost, expectGoodPlan, fcParams } from './solve-helpers.ts';
+import { atMost, expectGoodPlan, fcParams, relativelyEqual } from './solve-helpers.ts';
 
 let highs: Highs;
 beforeAll(async () => {
@@ -33,6 +33,16 @@ function lateCharger(withTaper: ChargeTaper | undefined): Problem {
     importPricePerKwh: [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
     vehicles: [aVehicle({ departureSlot: 8, energyKwh: 40, targetEnergyKwh: 58, chargeEfficiency: 1, ...(withTaper ? { chargeTaper: withTaper } : {}) })],
   });
+}
+
+function lpObjective(problem: Problem, form: 'chain' | 'prefix'): number | undefined {
+  const session = createHighsBackend(highs).open(buildFormulation(resolveProblem(problem), undefined, form).lp);
+  try {
+    const answer = session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4, presolve: form === 'chain' });
+    return answer.status === 'optimal' ? answer.objective : undefined;
+  } finally {
+    session.dispose();
+  }
 }
 
 function solve(problem: Problem) {
@@ -78,6 +88,9 @@ describe('charge taper rows', () => {
     const high = aProblem({ vehicles: [aVehicle({ energyKwh: 40, targetEnergyKwh: 60, departureSlot: 4, maxChargeKw: 7, chargeTaper: { ...taper, fullPowerKw: 7 } })] });
     // 40 kWh + 6.65 kWh per slot passes 48 kWh in the second slot: rows from there on.
     expect(buildFormulation(resolveProblem(high)).taperRows.rows).toBe(3);
+    // The chain form reads the start energy from one column: 2 nonzeros a row but the first slot's (1).
+    expect(buildFormulation(resolveProblem(high), undefined, 'chain').taperRows.nonzeros).toBe(6);
+    expect(buildFormulation(resolveProblem(high), undefined, 'prefix').taperRows.nonzeros).toBe(2 + 3 + 4);
   });
 
   it('a problem with a taper stays on the monolithic engine and says why', () => {
@@ -93,7 +106,7 @@ describe('charge taper rows', () => {
     expect(JSON.stringify(result)).toMatch(/vehicles\/0\/chargeTaper\/startSoc/);
   });
 
-  it('property: on random problems with random tapers the plan is valid (taper rule included) and never cheaper than without', () => {
+  it('property: on random problems with random tapers the plan is valid (taper rule included), never cheaper than without, and both energy forms agree', () => {
     const arbTaper = fc.record({
       startSoc: fc.integer({ min: 0, max: 95 }).map((x) => x / 100),
       endPowerFraction: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
@@ -114,6 +127,10 @@ describe('charge taper rows', () => {
         const plain = solve(problem);
         const aware = solve(tapered);
         expectGoodPlan(tapered, aware);
+        // The chain form's rows (one energy column) and the prefix form's (the prefix sum) are the same LP.
+        const chain = lpObjective(tapered, 'chain');
+        const prefix = lpObjective(tapered, 'prefix');
+        expect(chain !== undefined && prefix !== undefined && relativelyEqual(chain, prefix, 1e-7, 1e-6), `chain ${chain} prefix ${prefix}`).toBe(true);
         // A restriction: never cheaper than the plain LP's bound.
         if (plain.stats.relaxationObjective !== undefined && aware.stats.relaxationObjective !== undefined) {
           expect(atMost(plain.stats.relaxationObjective, aware.stats.relaxationObjective, 1e-6)).toBe(true);
