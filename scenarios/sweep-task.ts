@@ -66,7 +66,7 @@ function replayRolling(task: SweepTaskInput, inputs: ReplayInputs, solver: Solve
   const decisions: RecordedDecision[] = [];
   const result = runReplay(inputs, task.policy, { solver, clock, controller: recordingController(checked.controller, decisions) });
   const binding = checked.binding();
-  if (!binding.bound) store.keep({ policy: task.policy, capacity, decisions });
+  if (!binding.bound) store.keep({ policy: task.policy, capacity, decisions, ...(checked.controller.notes !== undefined ? { notes: checked.controller.notes } : {}) });
   return { result, capacity: binding, notes: [...notes, bindingNote(task.policy, capacity, binding)] };
 }
 

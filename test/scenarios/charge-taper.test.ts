@@ -16,7 +16,10 @@ import { mpcController } from '../../scenarios/policies.ts';
 import type { PhysicsModel } from '../../scenarios/replay-inputs.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { applySetpoint } from '../../scenarios/vehicle-physics.ts';
-import { demoInputs, highsBackend } from './scenario-test-helpers.ts';
+import type { RecordedRun } from '../../scenarios/capacity-slack.ts';
+import { applySweepValue } from '../../scenarios/sweep-plan.ts';
+import { runSweepTask, type RollingRunStore } from '../../scenarios/sweep-task.ts';
+import { demoInputs, demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
 let backend: LpBackend;
 beforeAll(async () => {
@@ -112,6 +115,18 @@ describe('taper-aware planning', () => {
     expect(mpcController(inputs, solver, { ...mpcEventsOptions, taperAware: true }).notes?.[0]).toMatch(/taper-aware planning on/);
     const result = runReplay(inputs, 'mpc-events', { solver, clock: () => 0 });
     expect(result.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
+  });
+
+  it('a sweep run of mpc-events says so, and so does a run reused from it at a higher capacity', { timeout: 60_000 }, () => {
+    const base = demoScenario({ period: { start: '2023-07-03T00:00:00+02:00', end: '2023-07-04T00:00:00+02:00' } });
+    const kept: RecordedRun[] = [];
+    const store = (capacity: number): RollingRunStore => ({ lower: () => kept.filter((k) => k.capacity < capacity).at(-1), keep: (r) => kept.push(r) });
+    const runAt = (capacity: number) =>
+      runSweepTask({ index: 0, scenarioName: base.name, value: capacity, seed: 1, policy: 'mpc-events', scenario: applySweepValue(base, 'capacity', capacity) }, new Map(), { backend }, 'highs', steppingClock(), undefined, store(capacity));
+    const fresh = runAt(400);
+    const reused = runAt(800);
+    expect(reused.provenance.capacity?.reusedFromCapacity).toBe(400);
+    for (const run of [fresh, reused]) expect(run.provenance.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
   });
 
   it('chargeTaperOf checks a one-step physics at the slot start', () => {
