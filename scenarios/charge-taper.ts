@@ -43,7 +43,15 @@ export function withChargeTaper(problem: Problem, physics: PhysicsModel): Proble
   };
 }
 
+/** The short label of a taper-aware run (e.g. a sweep row's solver column). */
+export const taperAwareLabel = 'taper-aware planning';
+
+/** Whether a run note is `taperAwareNote`'s (also the offline reference's). */
+export function isTaperAwareNote(note: string): boolean {
+  return note.includes(`${taperAwareLabel} on:`);
+}
+
 /** The note every output of a taper-aware run carries. */
 export function taperAwareNote(physics: PhysicsModel): string {
-  return `taper-aware planning on: the plans keep to the physics' charge taper (above ${Math.round(physics.taperStartSoc * 100)} % SoC down to ${Math.round(physics.taperEndPowerFraction * 100)} % of the charger limit at 100 %) as linear rows in the stored energy`;
+  return `${taperAwareLabel} on: the plans keep to the physics' charge taper (above ${Math.round(physics.taperStartSoc * 100)} % SoC down to ${Math.round(physics.taperEndPowerFraction * 100)} % of the charger limit at 100 %) as linear rows in the stored energy`;
 }

@@ -126,7 +126,10 @@ describe('taper-aware planning', () => {
     const fresh = runAt(400);
     const reused = runAt(800);
     expect(reused.provenance.capacity?.reusedFromCapacity).toBe(400);
-    for (const run of [fresh, reused]) expect(run.provenance.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
+    for (const run of [fresh, reused]) {
+      expect(run.provenance.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
+      expect(run.provenance.solver).toMatch(/^highs, taper-aware planning/);
+    }
   });
 
   it('chargeTaperOf checks a one-step physics at the slot start', () => {
