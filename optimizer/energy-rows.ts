@@ -88,6 +88,8 @@ export function chooseEnergyForm(rp: ResolvedProblem): EnergyForm {
 export interface VehicleEnergyRows {
   afterSlot(t: number): void;
   finish(): void;
+  /** Chain form only: per slot, the column of the energy at the end of that slot (-1 = none yet); other rows may use it (taper-rows.ts). */
+  readonly energyAtEnd?: Int32Array;
 }
 
 /**
@@ -99,9 +101,12 @@ export function vehicleEnergyRows(b: LinearProgramBuilder, rp: ResolvedProblem, 
   if (form === 'prefix') return { afterSlot: () => {}, finish: () => addPrefixRows(b, rp, v, c, x) };
   const dt = rp.slotHours;
   let previousEnergyCol = -1; // -1: the energy is the constant initialEnergyKwh
+  const energyAtEnd = new Int32Array(rp.slotCount).fill(-1);
   return {
+    energyAtEnd,
     afterSlot: (t) => {
       const energyCol = b.addCol(0, v.floorEnergyKwh, v.capacityKwh);
+      energyAtEnd[t] = energyCol;
       // e[t+1] - e[t] - dt*eta_c*c + dt/eta_d*x = 0
       b.entry(energyCol, 1);
       if (previousEnergyCol >= 0) b.entry(previousEnergyCol, -1);

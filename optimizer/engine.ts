@@ -63,6 +63,13 @@ export function chooseEngine(problem: Problem, requested: EngineName = 'auto'): 
       overridden: requested === 'decomposition' || !fits || faster,
     };
   }
+  if (problem.vehicles.some((v) => v.chargeTaper !== undefined)) {
+    return {
+      engine: 'monolithic',
+      reason: `${requested === 'decomposition' ? 'decomposition requested, but it ' : `auto: ${size} plugged vehicle-slots, but the decomposition `}does not model charge-taper rows`,
+      overridden: requested === 'decomposition' || !fits || faster,
+    };
+  }
   if (requested === 'decomposition') return { engine: 'decomposition', reason: 'requested', overridden: false };
   const sizes = `${size} plugged vehicle-slots, HiGHS heap estimated ${mib(heap)} of ${mib(heapLimit)} safe`;
   const times = `predicted ${time.monolithic.toFixed(1)} s monolithic vs ${time.decomposition.toFixed(1)} s decomposed`;

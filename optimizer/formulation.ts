@@ -7,6 +7,7 @@ import { LinearProgramBuilder, type LinearProgram } from './linear-program.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
 import { addKnownNetworkRows, type NetworkRows } from './network/lazy-rows.ts';
 import { prefixNonzeros, vehicleEnergyRows, type EnergyForm } from './energy-rows.ts';
+import { addTaperRows, type TaperRowCount } from './taper-rows.ts';
 
 /** Where each decision lives in the LP's column vector (-1 = no column: the variable is fixed at 0). */
 export interface ColumnMap {
@@ -46,6 +47,8 @@ export interface Formulation {
   readonly modeSwitches: readonly ModeSwitch[];
   /** How stored energy enters the model (energy-rows.ts). */
   readonly energyForm: EnergyForm;
+  /** Rows (and nonzeros) of the vehicles' charge tapers (taper-rows.ts); zero without `chargeTaper`. */
+  readonly taperRows: TaperRowCount;
 }
 
 /** A binary column of the MILP and the continuous columns it switches (charge, discharge, or import). */
@@ -70,6 +73,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
 
   const charge: Int32Array[] = [];
   const discharge: Int32Array[] = [];
+  const energyAtEnd: (Int32Array | undefined)[] = [];
   for (const v of rp.vehicles) {
     const c = new Int32Array(T).fill(-1);
     const x = new Int32Array(T).fill(-1);
@@ -85,7 +89,9 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     energy.finish();
     charge.push(c);
     discharge.push(x);
+    energyAtEnd.push(energy.energyAtEnd);
   }
+  const taperRows = addTaperRows(b, rp, charge, discharge, energyAtEnd);
 
   const importKw = new Int32Array(T).fill(-1);
   const importExcessKw = new Int32Array(T).fill(-1);
@@ -150,6 +156,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     networkRows,
     modeSwitches,
     energyForm,
+    taperRows,
   };
 }
 

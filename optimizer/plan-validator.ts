@@ -16,6 +16,8 @@
  *   is below that minimum is closed (limit 0). Discharging: only with `v2gAllowed` and when the vehicle did
  *   not arrive below its reserve (`energyKwh < minEnergyKwh`); at most `maxDischargeKw[t]` (default 0), at
  *   least `minDischargeKw` when non-zero, same closing rule.
+ * - Charge taper (plan-validator-taper.ts): with `chargeTaper`, a charging slot's power is at most the taper's
+ *   linear limit at the SoC `checkAtSlotFraction` into the slot (from the re-simulated energy).
  * - Energy (kWh): re-simulated from the plan's powers inside the stay, `e[0] = energyKwh`,
  *   `e[t+1] = e[t] + dt x chargeEfficiency x p` (p > 0) or `e[t] + dt x p / dischargeEfficiency` (p < 0);
  *   it must match the plan's trajectory and stay within `[min(minEnergyKwh, energyKwh), capacityKwh]`.
@@ -41,6 +43,7 @@
 import { problemDefaults, type Problem, type Vehicle } from './problem.ts';
 import type { CostBreakdown, Plan } from './plan.ts';
 import { networkViolations, type NetworkViolationCode } from './plan-validator-network.ts';
+import { taperLimitAtKw } from './plan-validator-taper.ts';
 
 /** Stable violation codes; a message adds the vehicle, slot, bound and value. */
 export type PlanViolationCode =
@@ -54,6 +57,7 @@ export type PlanViolationCode =
   | 'V2G_PLAN_DISCHARGE_NOT_ALLOWED'
   | 'V2G_PLAN_DISCHARGE_LIMIT'
   | 'V2G_PLAN_MIN_DISCHARGE_POWER'
+  | 'V2G_PLAN_TAPER_LIMIT'
   | 'V2G_PLAN_ENERGY_MISMATCH'
   | 'V2G_PLAN_ENERGY_ABOVE_CAPACITY'
   | 'V2G_PLAN_ENERGY_BELOW_FLOOR'
@@ -373,6 +377,8 @@ function checkVehicle(
   let above = 0;
   let belowAt = -1;
   let below = 0;
+  let taperAt = -1;
+  let taperSlots = 0;
   const compare = (slot: number): void => {
     const reported = vp.energyKwh[slot]!;
     if (!c.close(e, reported)) {
@@ -395,13 +401,24 @@ function checkVehicle(
     const p = power[t]!;
     checkPower(c, b, t, p);
     if (t >= b.startSlot && t < b.endSlot && p !== 0) {
-      e += p > 0 ? dt * b.chargeEfficiency * p : (dt * p) / b.dischargeEfficiency;
+      const gainKwh = p > 0 ? dt * b.chargeEfficiency * p : (dt * p) / b.dischargeEfficiency;
+      const taperKw = p > 0 ? taperLimitAtKw(v, e, gainKwh) : undefined;
+      if (taperKw !== undefined && p > taperKw + tol) {
+        if (taperAt < 0) taperAt = t;
+        taperSlots++;
+      }
+      e += gainKwh;
       degradationCost += b.degradationCostPerKwh * dt * Math.abs(p);
     }
     simulated[t + 1] = e;
     compare(t + 1);
   }
   const more = (n: number) => (n > 1 ? ` (${n} slots in all)` : '');
+  if (taperAt >= 0) {
+    const p = power[taperAt]!;
+    const limit = taperLimitAtKw(v, simulated[taperAt]!, dt * b.chargeEfficiency * p)!;
+    c.add('V2G_PLAN_TAPER_LIMIT', `${num(p)} kW above the charge taper's limit ${num(limit)} kW at ${num(simulated[taperAt])} kWh${more(taperSlots)}`, v.id, taperAt);
+  }
   if (mismatchAt >= 0) {
     c.add(
       'V2G_PLAN_ENERGY_MISMATCH',

@@ -103,6 +103,8 @@ export interface SolverStats {
    * same structure (`SolveOptions.warmStart`, optimizer/warm-basis.ts); absent for a cold start.
    */
   readonly warmStart?: 'basis';
+  /** Rows holding the vehicles' charge tapers (`Vehicle.chargeTaper`, optimizer/taper-rows.ts): taper-aware planning; absent when none. */
+  readonly taperRows?: number;
 }
 
 /**

@@ -63,6 +63,30 @@ export const AcLimitSchema = Type.Object(
 );
 export type AcLimit = Static<typeof AcLimitSchema>;
 
+/**
+ * A battery's charge taper as the planner may model it (optimizer/taper-rows.ts): above `startSoc` the vehicle
+ * accepts at most `fullPowerKw x (1 - (1 - endPowerFraction) x (soc - startSoc) / (1 - startSoc))` (a CC-CV
+ * taper, linear down to `endPowerFraction` at 100 %), where soc is the state of charge at `checkAtSlotFraction`
+ * of the slot (0: its start; 1: its end, conservative for any integration). The plan's charge power in each
+ * slot keeps to it: a linear row in the power and the stored energy.
+ */
+export const ChargeTaperSchema = Type.Object(
+  {
+    startSoc: Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'state of charge (0..1) above which the accepted charge power falls' }),
+    endPowerFraction: Type.Number({ minimum: 0, maximum: 1, description: 'power accepted at 100 % SoC as a fraction of fullPowerKw' }),
+    fullPowerKw: Type.Number({ exclusiveMinimum: 0, maximum: limits.maxPowerKw, description: 'the power the taper falls from (kW, grid side): the charger limit' }),
+    checkAtSlotFraction: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'where in the slot the SoC is taken (0 = start, 1 = end); default 1. A simulation integrating the slot in n steps accepts a constant power exactly when it holds at (n - 1) / n',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ChargeTaper = Static<typeof ChargeTaperSchema>;
+
 export const VehicleSchema = Type.Object(
   {
     id: Type.String({ minLength: 1, description: 'unique vehicle or session id' }),
@@ -95,6 +119,7 @@ export const VehicleSchema = Type.Object(
       ),
     ),
     v2gAllowed: Type.Optional(Type.Boolean({ description: 'vehicle, charger and owner allow discharge; default false' })),
+    chargeTaper: Type.Optional(ChargeTaperSchema),
     chargePreferencePerKwh: Type.Optional(
       Type.Array(Type.Number({ minimum: 0, maximum: limits.maxPricePerKwh }), {
         description:

@@ -38,6 +38,8 @@ export class SolveRun {
   timedOut = false;
   /** How stored energy enters every model of this solve (energy-rows.ts): chosen once, so MIP starts map column for column. */
   energyForm: EnergyForm | undefined;
+  /** Charge-taper rows of the last model built (taper-rows.ts); 0 without `chargeTaper`. */
+  taperRows = 0;
   /** Set when the first LP started from a stored basis (warm-basis.ts). */
   warmStart: 'basis' | undefined;
   /** Sessions of LP models in the prefix form: solved without presolve (measured faster; see energy-rows.ts). */
@@ -92,6 +94,7 @@ export class SolveRun {
     this.rows = formulation.lp.numRows;
     this.columns = formulation.lp.numCols;
     this.integerColumns = formulation.lp.integerCount;
+    this.taperRows = formulation.taperRows.rows;
     return formulation;
   }
 
@@ -164,6 +167,7 @@ export class SolveRun {
       rounds: this.rounds,
       ...(this.energyForm !== undefined ? { energyForm: this.energyForm } : {}),
       ...(this.warmStart !== undefined ? { warmStart: this.warmStart } : {}),
+      ...(this.taperRows > 0 ? { taperRows: this.taperRows } : {}),
       ...(this.bound !== undefined ? { relaxationObjective: this.bound } : {}),
     };
   }

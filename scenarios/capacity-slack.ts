@@ -166,12 +166,15 @@ export interface RecordedRun {
   readonly policy: PolicyName;
   readonly capacity: number;
   readonly decisions: readonly RecordedDecision[];
+  /** The recorded controller's notes (e.g. taper-aware planning), carried into a reused run's notes. */
+  readonly notes?: readonly string[];
 }
 
 /** `inner` with every decision appended to `into`. */
 export function recordingController(inner: Controller, into: RecordedDecision[]): Controller {
   return {
     policy: inner.policy,
+    ...(inner.notes !== undefined ? { notes: inner.notes } : {}),
     decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
       const d = inner.decide(atUtcMs, slotIndex, plugged, previousPeakKw);
       into.push({
@@ -209,6 +212,7 @@ export function recordedRunController(run: RecordedRun): Controller {
   let next = 0;
   return {
     policy: run.policy,
+    ...(run.notes !== undefined ? { notes: run.notes } : {}),
     decide(_atUtcMs, slotIndex, plugged) {
       const r = run.decisions[next++];
       if (r === undefined || r.slot !== slotIndex) throw new RecordedRunMismatch(slotIndex, r === undefined ? 'no decision recorded' : `next recorded decision is at slot ${r.slot}`);

@@ -16,11 +16,11 @@
  */
 import type { Plan } from '../optimizer/plan.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
-import { mpcDemandChargeTreatment, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
+import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
-/** The plan of `mpc-events` is `mpc`'s: the same regularisers (robust quick charge) and demand-charge treatment. */
-export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment };
+/** The plan of `mpc-events` is `mpc`'s: the same regularisers (robust quick charge), demand-charge treatment and taper-aware planning (charge-taper.ts). */
+export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true };
 
 /** Simulated energy this far from the plan's (kWh) makes a new plan. */
 export const driftToleranceKwh = 0.1;
@@ -93,6 +93,7 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
   let held: HeldPlan | undefined;
   return {
     policy: 'mpc-events',
+    ...mpcNotes(inputs, options),
     decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
       let solverMs = 0;
       if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {

@@ -16,8 +16,8 @@
  *   peak (the optimizer's `furtherDemandCharges`), the first with the peak carried in.
  *
  * Its plan is applied open-loop through the same vehicle physics as every policy, so its KPIs are
- * comparable; the planner does not model the physics' charge taper, so where the plan charges above the
- * taper start the replayed run can end a little short of the plan (the plan's own cost is reported too).
+ * comparable. It plans taper-aware (charge-taper.ts: the physics' charge taper as rows of the LP, said in its
+ * notes), so the replay delivers what the plan does; the plan's own cost is reported too.
  */
 import { assembleProblem, type AssembledProblem } from '../grid/problem-assembly.ts';
 import type { DemandCharge, Problem } from '../optimizer/problem.ts';
@@ -26,7 +26,8 @@ import { solveWithBackend } from '../optimizer/solve-problem.ts';
 import { siteSignals, vehicleAtInstants } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import type { Controller, SolverSetup } from './policies.ts';
-import type { ReplayInputs } from './replay-inputs.ts';
+import type { PhysicsModel, ReplayInputs } from './replay-inputs.ts';
+import { taperAwareNote, withChargeTaper } from './charge-taper.ts';
 
 /** Default time budget of the one offline solve (ms). */
 export const offlineTimeLimitMs = 300_000;
@@ -76,7 +77,10 @@ export function withEveryBillingPeriod(inputs: ReplayInputs, assembled: Assemble
   };
 }
 
-/** The whole replay as one problem (every session known from the start, every billing period priced). */
+/**
+ * The whole replay as one problem (every session known from the start, every billing period priced), planned
+ * taper-aware (charge-taper.ts) when the physics tapers, so the open-loop replay delivers what the plan does.
+ */
 export function offlineProblem(inputs: ReplayInputs): { readonly assembled: AssembledProblem; readonly problem: Problem; readonly keys: string[] } {
   const assembled = assembleProblem({
     site: inputs.site,
@@ -85,13 +89,15 @@ export function offlineProblem(inputs: ReplayInputs): { readonly assembled: Asse
     vehicles: inputs.sessions.map((s) => vehicleAtInstants(inputs, s, s.initialEnergyKwh, s.arrivalUtcMs, s.departureUtcMs)),
     signals: siteSignals(inputs, inputs.marketPrice),
   });
-  return { assembled, ...withEveryBillingPeriod(inputs, assembled) };
+  const { problem, keys } = withEveryBillingPeriod(inputs, assembled);
+  return { assembled, problem: withChargeTaper(problem, inputs.physics), keys };
 }
 
 /** Notes on what the offline problem prices and leaves out (for every run with it). */
-export function offlineProblemNotes(offline: { readonly assembled: AssembledProblem; readonly keys: readonly string[] }): string[] {
+export function offlineProblemNotes(offline: { readonly assembled: AssembledProblem; readonly problem: Problem; readonly keys: readonly string[] }, physics: PhysicsModel): string[] {
   const notes: string[] = [];
   const { assembled, keys } = offline;
+  if (offline.problem.vehicles.some((v) => v.chargeTaper !== undefined)) notes.push(`offline reference: ${taperAwareNote(physics)}`);
   if (keys.length > 1) notes.push(`the offline solve prices the demand charge of every billing period the replay touches (${keys.join(', ')}), as the KPIs bill them`);
   // Sessions left out of this solve for covering no whole slot are stated by the replay engine in every run's notes.
   const otherDrops = assembled.droppedVehicles.filter((d) => d.reason !== 'no-whole-slot').length;
@@ -107,7 +113,7 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   const started = clock();
   const offline = offlineProblem(inputs);
   const { problem, keys } = offline;
-  const notes = offlineProblemNotes(offline);
+  const notes = offlineProblemNotes(offline, inputs.physics);
   const timeLimitMs = solver.offlineTimeLimitMs ?? offlineTimeLimitMs;
   const plan = solveWithBackend(problem, solver.backend, { ...solver.options, timeLimitMs });
   if (plan.status === 'timed_out' || plan.status === 'error') {

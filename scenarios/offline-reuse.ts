@@ -71,7 +71,7 @@ export function reuseOfflinePlan(
   if (candidates.length === 0) return { refusals };
   const offline = offlineProblem(inputs);
   const { problem, keys } = offline;
-  const notes = offlineProblemNotes(offline);
+  const notes = offlineProblemNotes(offline, inputs.physics);
   const rp = resolveProblem(problem);
   for (const s of candidates) {
     const byId = new Map(s.vehicles.map((v) => [v.id, v]));

@@ -23,6 +23,7 @@ import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
+import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
@@ -50,6 +51,8 @@ export interface Decision {
 /** A controller: called at each slot boundary where a vehicle is plugged in. */
 export interface Controller {
   readonly policy: PolicyName;
+  /** How its plans are made, beyond its name (e.g. taper-aware planning): in every run's notes. */
+  readonly notes?: readonly string[];
   decide(atUtcMs: number, slotIndex: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Decision;
 }
 
@@ -88,6 +91,11 @@ export interface MpcOptions {
   readonly scenarios?: readonly ArrivalScenario[];
   /** How the scenarios' first slots are combined per vehicle: `mean` (default) or `max`. */
   readonly scenarioCombine?: 'mean' | 'max';
+  /**
+   * Taper-aware planning (charge-taper.ts): when the physics tapers the charge, every plugged vehicle's plan
+   * keeps to the taper as linear rows in its stored energy (optimizer/taper-rows.ts); absent = no.
+   */
+  readonly taperAware?: boolean;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -141,7 +149,8 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
   const dc = input.signals.demandCharge;
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  return options.taperAllowance ? withTaperAllowance(assembled.problem, inputs.physics) : assembled.problem;
+  const taperRows = options.taperAware ? withChargeTaper(assembled.problem, inputs.physics) : assembled.problem;
+  return options.taperAllowance ? withTaperAllowance(taperRows, inputs.physics) : taperRows;
 }
 
 /**
@@ -191,6 +200,11 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
   return phantoms.length === 0 ? problem : { ...problem, vehicles: [...problem.vehicles, ...phantoms] };
 }
 
+/** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers. */
+export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: readonly string[] } {
+  return options.taperAware && physicsHasTaper(inputs.physics) ? { notes: [taperAwareNote(inputs.physics)] } : {};
+}
+
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
 export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options: MpcOptions, policy: PolicyName = 'mpc'): Controller {
   const backend = backendOf(solver, policy);
@@ -201,6 +215,7 @@ export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options
   }
   return {
     policy,
+    ...mpcNotes(inputs, options),
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
       if (options.scenarios) return mpcScenarioDecision(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
       return decisionFrom(mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw));

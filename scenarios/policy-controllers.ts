@@ -14,7 +14,7 @@ export function rollingController(inputs: ReplayInputs, policy: PolicyName, solv
   const kind = policyKind(policy);
   switch (kind.kind) {
     case 'mpc':
-      return mpcController(inputs, solver, kind.forecast ? mpcForecastOptions(inputs, kind.variant) : { variant: kind.variant, demandCharge: mpcDemandChargeTreatment }, policy);
+      return mpcController(inputs, solver, kind.forecast ? mpcForecastOptions(inputs, kind.variant) : { variant: kind.variant, demandCharge: mpcDemandChargeTreatment, taperAware: true }, policy);
     case 'baseline':
       return forwardBaselines.has(kind.baseline) ? firstSlotBaselineController(inputs, kind.baseline, policy) : baselineController(inputs, kind.baseline, policy);
     case 'uncontrolled':

@@ -277,7 +277,7 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
     billing: [...billing.values()],
     decisions: { count: decisionMs.length, decisionMs, solverMs, statusCounts, messages },
     ...(offline ? { offlinePlan: offlinePlanSummary(offline) } : {}),
-    notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? [])],
+    notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? []), ...(controller.notes ?? [])],
     capacityKw: siteCapacityKw(inputs.site),
     ...(inputs.site.network ? { network: problemNetwork(inputs.site.network) } : {}),
   };

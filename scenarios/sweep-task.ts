@@ -3,6 +3,7 @@
  * KPIs and record how it was made. Pure apart from the injected clock, so the same code runs in a CLI worker
  * process and in tests.
  */
+import { isTaperAwareNote, taperAwareLabel } from './charge-taper.ts';
 import { bindingNote, capacityCheckedController, recordedRunController, RecordedRunMismatch, recordingController, reusedRunLabel, type CapacityBinding, type RecordedDecision, type RecordedRun } from './capacity-slack.ts';
 import { computeKpis } from './kpis.ts';
 import type { SolverSetup } from './policies.ts';
@@ -66,7 +67,7 @@ function replayRolling(task: SweepTaskInput, inputs: ReplayInputs, solver: Solve
   const decisions: RecordedDecision[] = [];
   const result = runReplay(inputs, task.policy, { solver, clock, controller: recordingController(checked.controller, decisions) });
   const binding = checked.binding();
-  if (!binding.bound) store.keep({ policy: task.policy, capacity, decisions });
+  if (!binding.bound) store.keep({ policy: task.policy, capacity, decisions, ...(checked.controller.notes !== undefined ? { notes: checked.controller.notes } : {}) });
   return { result, capacity: binding, notes: [...notes, bindingNote(task.policy, capacity, binding)] };
 }
 
@@ -93,7 +94,8 @@ export function runSweepTask(
   const result = replayed?.result ?? runReplay(inputs, task.policy, { solver, clock, ...(offline ? { offline } : {}) });
   const kpis = computeKpis(result);
   const reusedFrom = replayed?.capacity?.reusedFromCapacity;
-  const solverName = usesSolver(task.policy) ? solverLabel : `none (baseline ${task.policy})`;
+  const taper = result.notes.some(isTaperAwareNote) ? `, ${taperAwareLabel}` : '';
+  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}` : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;
   return {
     index: task.index,

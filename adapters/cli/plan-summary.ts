@@ -46,7 +46,8 @@ export function formatPlanSummary(plan: Plan, title?: string, problem?: Problem)
         ? `, ${plan.stats.columns} columns x ${plan.stats.rows} rows, ${plan.stats.iterations} iterations, ` +
           `${plan.stats.integerColumns} integer columns, ${plan.stats.rounds} round(s)` +
           (plan.stats.energyForm ? `, energy rows: ${energyFormLabel[plan.stats.energyForm]}` : '') +
-          (plan.stats.warmStart ? ', first LP warm-started from an earlier basis' : '')
+          (plan.stats.warmStart ? ', first LP warm-started from an earlier basis' : '') +
+          (plan.stats.taperRows ? `, taper-aware: ${plan.stats.taperRows} charge-taper rows` : '')
         : plan.stats.backend === 'decomposition'
           ? `, ${plan.stats.iterations} price iterations, ${plan.stats.rounds} recoveries`
           : ''),

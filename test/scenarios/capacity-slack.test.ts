@@ -113,8 +113,11 @@ describe('rolling runs reused across capacities', () => {
     expect(made.length).toBeGreaterThan(10);
     for (const m of made) {
       const fresh = mpcPlan(higher, highs, {}, mpcEventsOptions, m.atUtcMs, m.plugged, m.previousPeakKw);
-      expect(fresh.status).toBe(m.plan.status);
-      const tol = (m.plan.status === 'optimal' ? 1e-9 : 1e-6) * Math.max(1, Math.abs(fresh.cost.objective));
+      // Degenerate optima: the same objective may come from an LP vertex without a mode conflict ('optimal') or
+      // from one the repair fixed in a round ('feasible'); seen with taper-aware plans (charge-taper.ts).
+      expect(['optimal', 'feasible']).toContain(fresh.status);
+      expect(['optimal', 'feasible']).toContain(m.plan.status);
+      const tol = (m.plan.status === 'optimal' && fresh.status === 'optimal' ? 1e-9 : 1e-6) * Math.max(1, Math.abs(fresh.cost.objective));
       expect(Math.abs(m.plan.cost.objective - fresh.cost.objective), `slot ${m.slotIndex}`).toBeLessThanOrEqual(tol);
     }
   });

@@ -26,7 +26,7 @@ describe('sweep runs', () => {
     const mpc = runs.find((r) => r.policy === 'mpc')!;
     const edf = runs.find((r) => r.policy === 'edf')!;
     const offline = runs.find((r) => r.policy === 'offline')!;
-    expect(mpc.provenance.solver).toBe('highs test');
+    expect(mpc.provenance.solver).toBe('highs test, taper-aware planning'); // the demo's physics tapers (charge-taper.ts)
     expect(edf.provenance.solver).toBe('none (baseline edf)');
     expect(offline.provenance.offlinePlan).toMatchObject({ status: expect.stringMatching(/optimal|feasible/) });
     for (const r of runs) {

@@ -60,6 +60,8 @@ describe('formatPlanSummary', () => {
     expect(prefix).toMatch(/^solver {9}highs: build \d+ ms, solve \d+ ms, 10 columns x 4 rows, 7 iterations, 0 integer columns, 2 round\(s\), energy rows: prefix sums$/m);
     const chain = formatPlanSummary({ ...plan, stats: { ...lpStats, energyForm: 'chain', warmStart: 'basis' } });
     expect(chain).toMatch(/^solver .*2 round\(s\), energy rows: energy chain, first LP warm-started from an earlier basis$/m);
+    const tapered = formatPlanSummary({ ...plan, stats: { ...lpStats, energyForm: 'prefix', taperRows: 3 } });
+    expect(tapered).toMatch(/^solver .*energy rows: prefix sums, taper-aware: 3 charge-taper rows$/m);
   });
 
   it('with a network: the mean current unbalance and the most loaded elements against their limits', () => {

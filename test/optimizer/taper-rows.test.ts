@@ -1,0 +1,142 @@
+/**
+ * The charge taper as LP rows (optimizer/taper-rows.ts) and its validator rule (plan-validator-taper.ts): a
+ * taper-aware plan keeps to the taper in every slot, is a restriction of the plain LP (never cheaper), gets
+ * rows only where a vehicle can reach the taper, and a plan breaking the rule is refused.
+ */
+import fc from 'fast-check';
+import type { Highs } from 'highs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
+import { chooseEngine } from '../../optimizer/engine.ts';
+import { buildFormulation } from '../../optimizer/formulation.ts';
+import { validatePlan } from '../../optimizer/plan-validator.ts';
+import type { ChargeTaper, Problem } from '../../optimizer/problem.ts';
+import { validateProblem } from '../../optimizer/problem-validation.ts';
+import { resolveProblem } from '../../optimizer/resolved-problem.ts';
+import { solveWithBackend } from '../../optimizer/solve-problem.ts';
+import { taperLimitKw } from '../../optimizer/taper-rows.ts';
+import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
+import { atMost, expectGoodPlan, fcParams, relativelyEqual } from './solve-helpers.ts';
+
+let highs: Highs;
+beforeAll(async () => {
+  highs = await loadHighs();
+});
+
+const taper: ChargeTaper = { startSoc: 0.8, endPowerFraction: 0.2, fullPowerKw: 11 };
+
+/** One vehicle from 40 of 60 kWh to a full battery over 8 one-hour slots, prices falling: the plain LP charges late, into the taper. */
+function lateCharger(withTaper: ChargeTaper | undefined): Problem {
+  return aProblem({
+    slotCount: 8,
+    importPricePerKwh: [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
+    vehicles: [aVehicle({ departureSlot: 8, energyKwh: 40, targetEnergyKwh: 58, chargeEfficiency: 1, ...(withTaper ? { chargeTaper: withTaper } : {}) })],
+  });
+}
+
+function lpObjective(problem: Problem, form: 'chain' | 'prefix'): number | undefined {
+  const session = createHighsBackend(highs).open(buildFormulation(resolveProblem(problem), undefined, form).lp);
+  try {
+    const answer = session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4, presolve: form === 'chain' });
+    return answer.status === 'optimal' ? answer.objective : undefined;
+  } finally {
+    session.dispose();
+  }
+}
+
+function solve(problem: Problem) {
+  return solveWithBackend(problem, createHighsBackend(highs), { exactPolish: { maxVehicles: 0 } });
+}
+
+describe('charge taper rows', () => {
+  it('the taper-aware plan keeps to the taper at the end of every slot; the plain plan does not (the validator says so)', () => {
+    const plain = solve(lateCharger(undefined));
+    expectGoodPlan(lateCharger(undefined), plain);
+    const refused = validatePlan(lateCharger(taper), plain).filter((v) => v.code === 'V2G_PLAN_TAPER_LIMIT');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.vehicleId).toBe('ev-1');
+
+    const aware = solve(lateCharger(taper));
+    expectGoodPlan(lateCharger(taper), aware);
+    expect(aware.stats.taperRows).toBeGreaterThan(0);
+    expect(plain.stats.taperRows).toBeUndefined();
+    const v = aware.vehicles[0]!;
+    for (let t = 0; t < 8; t++) {
+      const p = v.powerKw[t]!;
+      if (p > 0) expect(p).toBeLessThanOrEqual(taperLimitKw(taper, v.energyKwh[t + 1]! / 60) + 1e-6);
+    }
+    expect(v.shortfallKwh).toBeLessThan(1e-6);
+    expect(aware.cost.objective).toBeGreaterThan(plain.cost.objective);
+  });
+
+  it('checkAtSlotFraction 0 holds the limit at the slot start: looser than at its end', () => {
+    const start = solve(lateCharger({ ...taper, checkAtSlotFraction: 0 }));
+    const end = solve(lateCharger(taper));
+    expectGoodPlan(lateCharger({ ...taper, checkAtSlotFraction: 0 }), start);
+    expect(atMost(start.cost.objective, end.cost.objective)).toBe(true);
+    const v = start.vehicles[0]!;
+    for (let t = 0; t < 8; t++) {
+      if (v.powerKw[t]! > 0) expect(v.powerKw[t]!).toBeLessThanOrEqual(taperLimitKw(taper, v.energyKwh[t]! / 60) + 1e-6);
+    }
+  });
+
+  it('adds no row for a vehicle that cannot reach the taper within its stay', () => {
+    const low = aProblem({ vehicles: [aVehicle({ energyKwh: 0, targetEnergyKwh: 30, departureSlot: 4, maxChargeKw: 7, chargeTaper: { ...taper, fullPowerKw: 7 } })] });
+    // 4 h x 7 kW x 0.95 = 26.6 kWh < 0.8 x 60: never in the taper.
+    expect(buildFormulation(resolveProblem(low)).taperRows.rows).toBe(0);
+    const high = aProblem({ vehicles: [aVehicle({ energyKwh: 40, targetEnergyKwh: 60, departureSlot: 4, maxChargeKw: 7, chargeTaper: { ...taper, fullPowerKw: 7 } })] });
+    // 40 kWh + 6.65 kWh per slot passes 48 kWh in the second slot: rows from there on.
+    expect(buildFormulation(resolveProblem(high)).taperRows.rows).toBe(3);
+    // The chain form reads the start energy from one column: 2 nonzeros a row but the first slot's (1).
+    expect(buildFormulation(resolveProblem(high), undefined, 'chain').taperRows.nonzeros).toBe(6);
+    expect(buildFormulation(resolveProblem(high), undefined, 'prefix').taperRows.nonzeros).toBe(2 + 3 + 4);
+  });
+
+  it('a problem with a taper stays on the monolithic engine and says why', () => {
+    const choice = chooseEngine(lateCharger(taper), 'decomposition');
+    expect(choice.engine).toBe('monolithic');
+    expect(choice.reason).toMatch(/charge-taper/);
+  });
+
+  it('a taper outside its ranges is refused with the field named', () => {
+    const bad = lateCharger({ ...taper, startSoc: 1 });
+    const result = validateProblem(bad);
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toMatch(/vehicles\/0\/chargeTaper\/startSoc/);
+  });
+
+  it('property: on random problems with random tapers the plan is valid (taper rule included), never cheaper than without, and both energy forms agree', () => {
+    const arbTaper = fc.record({
+      startSoc: fc.integer({ min: 0, max: 95 }).map((x) => x / 100),
+      endPowerFraction: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
+      fullPowerKw: fc.integer({ min: 1, max: 50 }),
+      checkAtSlotFraction: fc.constantFrom(undefined, 0, 0.5, 1),
+    });
+    fc.assert(
+      fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8 }), fc.array(fc.option(arbTaper, { nil: undefined }), { minLength: 3, maxLength: 3 }), (problem, tapers) => {
+        const tapered: Problem = {
+          ...problem,
+          vehicles: problem.vehicles.map((v, i) => {
+            const t = tapers[i];
+            if (t === undefined) return v;
+            const { checkAtSlotFraction, ...rest } = t;
+            return { ...v, chargeTaper: checkAtSlotFraction === undefined ? rest : { ...rest, checkAtSlotFraction } };
+          }),
+        };
+        const plain = solve(problem);
+        const aware = solve(tapered);
+        expectGoodPlan(tapered, aware);
+        // The chain form's rows (one energy column) and the prefix form's (the prefix sum) are the same LP.
+        const chain = lpObjective(tapered, 'chain');
+        const prefix = lpObjective(tapered, 'prefix');
+        expect(chain !== undefined && prefix !== undefined && relativelyEqual(chain, prefix, 1e-7, 1e-6), `chain ${chain} prefix ${prefix}`).toBe(true);
+        // A restriction: never cheaper than the plain LP's bound.
+        if (plain.stats.relaxationObjective !== undefined && aware.stats.relaxationObjective !== undefined) {
+          expect(atMost(plain.stats.relaxationObjective, aware.stats.relaxationObjective, 1e-6)).toBe(true);
+        }
+      }),
+      fcParams(16, 60),
+    );
+  });
+});
