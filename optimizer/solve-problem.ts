@@ -370,7 +370,9 @@ function runSolver(
       offer(answer, 'lp');
       return { status: answer.status, source: 'lp', ...(answer.message !== undefined ? { message: answer.message } : {}) };
     }
-    offerRounded(lp.x);
+    // The LP made feasible by rounding: made only if the repair's plan does not end within the MIP gap of the bound.
+    const lpX = lp.x;
+    incumbents.offerLater(() => offerRounded(lpX));
     run.report('lp');
     const repairedRaw = repair(rp, run, formulation, session, { x: lp.x, conflicts }, maxRounds);
     const repaired = noted(repairedRaw);
@@ -430,19 +432,24 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap). Nor can one beat a
   // plan within the MIP gap of the LP bound (the bound is below every valid plan, baselines included) by
-  // more than that gap: the baselines (94 ms of CPU at 1,000 vehicles) are run only if that plan fails the validator.
+  // more than that gap: the baselines (94 ms of CPU at 1,000 vehicles) and the LP made feasible by rounding are
+  // made only if that plan fails the validator.
   const closeToBound = outcome.status !== 'optimal' && withinMipGapOfBound(run, incumbents.bestObjective());
-  if (outcome.status !== 'optimal' && !closeToBound) incumbents.offerBaselines();
+  if (outcome.status !== 'optimal' && !closeToBound) {
+    incumbents.offerPending();
+    incumbents.offerBaselines();
+  }
   run.bestObjective = incumbents.bestObjective();
   run.report('incumbents');
   let choice = incumbents.choose();
   let baselinesSkipped = closeToBound;
   if (closeToBound && !withinMipGapOfBound(run, choice.candidate.objective)) {
+    incumbents.offerPending();
     incumbents.offerBaselines();
     choice = incumbents.choose();
     baselinesSkipped = false;
   }
-  const messageParts = [outcome.message, baselinesSkipped ? `baselines not run: the plan is within the MIP gap (${run.mipRelGap}) of the LP bound` : undefined].filter((m) => m !== undefined && m !== '');
+  const messageParts = [outcome.message, baselinesSkipped ? `baselines and the rounded LP not compared: the plan is within the MIP gap (${run.mipRelGap}) of the LP bound` : undefined].filter((m) => m !== undefined && m !== '');
   const solverRejected = outcome.source !== undefined && choice.rejected.some((r) => r.startsWith(`${outcome.source} `));
   let status: PlanStatus;
   if (run.timedOut) status = 'timed_out';
