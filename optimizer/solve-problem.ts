@@ -192,15 +192,18 @@ function repair(
     }
   };
   /**
-   * In the first round every vehicle gets its on/off pattern frozen from the LP's answer: every slot of its
-   * stay that is on (> 0) keeps at least its minimum, every slot that is off stays off, so the LP can only
-   * move power between the minimum and the maximum of on slots and no new low-power or two-way slot can
-   * appear anywhere. This ends the cascade that otherwise costs up to `maxRounds` re-solves (each round
-   * raising one low slot moves the remainder to another slot, or, through the site's limits and demand
-   * charge, to another vehicle: measured at 1,000 vehicles, rounds 2-10 found their conflicts on vehicles
-   * never in conflict before). Measured (bench/RESULTS.md, issue 12 session 6): 1 LP + 1 repair re-solve on
-   * every generated depot tried, the same or a smaller gap to the LP bound on 10 seeded 50-vehicle depots
-   * with a dispatch limit (mean 0.0026 % against 0.0031 % when only conflicting vehicles froze, after 3 rounds).
+   * A frozen vehicle keeps the on/off pattern of the LP's answer: every slot of its stay that is on (> 0) keeps
+   * at least its minimum, every slot that is off stays off, so the LP can only move its power between the
+   * minimum and the maximum of its on slots and no new low-power or two-way slot can appear for it. The first
+   * round freezes every vehicle not in conflict, the second every vehicle: so the repair ends after at most
+   * 2 re-solves (more only for a site import/export overlap or an infeasible raise). Without it, raising one
+   * low slot moves the remainder to another slot, or, through the site's limits and demand charge, to another
+   * vehicle, round after round (measured at 1,000 vehicles: 10 rounds, rounds 2-10 finding their conflicts on
+   * vehicles never in conflict before). The vehicles in conflict get one free round first because freezing
+   * them at once costs quality (they cannot move their remainder to a new slot): measured, bench/RESULTS.md
+   * issue 12 session 6, on the generated 50-vehicle depot 0.0046 % above the LP bound with the free round,
+   * 0.0228 % without; on 10 seeded 50-vehicle depots with a dispatch limit mean 0.0022 % (0.0031 % with the
+   * old freeze of vehicles still in conflict after 3 rounds, up to 14 re-solves).
    * A slot the LP already runs at or above its minimum is not one of the round's risky decisions (the LP's
    * answer keeps it): when a round is infeasible its raised low slots are undone first, and only if that is
    * not enough every raised minimum, frozen ones included (a frozen discharge minimum can need an earlier
@@ -254,7 +257,9 @@ function repair(
       else close(dischargeCol);
     }
     if (!lastResort) {
-      for (let i = 0; i < rp.vehicles.length; i++) if (!frozen[i]) freeze(i, x);
+      // Round 1: every vehicle not in conflict; from round 2: every vehicle (those in conflict had one free round).
+      const inConflict = rounds === 1 ? new Set(conflicts.vehicles.map((c) => c.vehicle)) : undefined;
+      for (let i = 0; i < rp.vehicles.length; i++) if (!frozen[i] && !inConflict?.has(i)) freeze(i, x);
       for (const c of conflicts.site) {
         // Keep the site's own direction: a site that needs power imports; one with PV to spare exports it
         // (curtailment can only lower an export, so closing the import never forces curtailment).

@@ -1,8 +1,8 @@
 /**
- * The LP repair's pattern freeze (solve-problem.ts): in its first round every vehicle keeps the LP's on/off
- * pattern, so no new low-power slot can appear and the cascade of rounds ends. Seeded depots with a
- * dispatch-like import limit (the service's hardest case) needed up to 18 rounds before any freeze, up to 14
- * when only vehicles in conflict froze after 3 rounds.
+ * The LP repair's pattern freeze (solve-problem.ts): its first round freezes the LP's on/off pattern of every
+ * vehicle not in conflict, its second every vehicle, so no new low-power slot can appear and the cascade of
+ * rounds ends. Seeded depots with a dispatch-like import limit (the service's hardest case) needed up to 18
+ * rounds before any freeze, up to 14 when only vehicles in conflict froze after 3 rounds.
  */
 import type { Highs } from 'highs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +32,8 @@ describe('LP repair with the pattern freeze', () => {
       expect((plan.cost.objective - bound) / Math.abs(bound)).toBeLessThan(5e-4);
       rounds.push(plan.stats.rounds);
     }
-    // 1 LP + 1 repair round: once every pattern is frozen, only a site import/export overlap or an
+    // 1 LP + at most 2 repair rounds: once every pattern is frozen, only a site import/export overlap or an
     // infeasible raise could need another (none on these depots).
-    expect(rounds).toEqual(rounds.map(() => 2));
+    expect(Math.max(...rounds)).toBeLessThanOrEqual(3);
   });
 });
