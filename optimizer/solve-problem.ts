@@ -139,7 +139,13 @@ function flushColBounds(session: NetworkSession, pending: Set<number>, lower: Fl
   if (pending.size === 0) return;
   if (session.setColsBounds !== undefined && pending.size > 1) {
     const cols = Int32Array.from(pending).sort();
-    session.setColsBounds(cols, Float64Array.from(cols, (c) => lower[c]!), Float64Array.from(cols, (c) => upper[c]!));
+    const lo = new Float64Array(cols.length);
+    const up = new Float64Array(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      lo[i] = lower[cols[i]!]!;
+      up[i] = upper[cols[i]!]!;
+    }
+    session.setColsBounds(cols, lo, up);
   } else for (const col of pending) session.setColBounds(col, lower[col]!, upper[col]!);
   pending.clear();
 }
