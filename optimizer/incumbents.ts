@@ -42,6 +42,7 @@ function label(c: PlanCandidate): string {
 
 export class Incumbents {
   private readonly entries: Entry[] = [];
+  private readonly later: (() => void)[] = [];
 
   constructor(
     private readonly problem: Problem,
@@ -52,6 +53,19 @@ export class Incumbents {
   offer(plan: Plan, source: PlanSource, baseline?: BaselineName): void {
     const candidate: PlanCandidate = { source, ...(baseline !== undefined ? { baseline } : {}), objective: plan.cost.objective };
     this.entries.push({ plan, candidate, order: this.entries.length });
+  }
+
+  /**
+   * Keeps a candidate to make only if needed (`offerPending`): one that cannot beat a plan within the MIP gap
+   * of the LP bound by more than that gap, so making it (assembling a plan) is skipped when such a plan wins.
+   */
+  offerLater(make: () => void): void {
+    this.later.push(make);
+  }
+
+  /** Makes and offers every candidate kept by `offerLater`. */
+  offerPending(): void {
+    for (const make of this.later.splice(0)) make();
   }
 
   /** Offers every baseline's plan (linear-time each). */

@@ -109,6 +109,9 @@ export function createHighsBackend(highs: Highs): LpBackend {
         setColBounds: (col, lower, upper) => {
           model.changeColBounds(col, lower, upper);
         },
+        setColsBounds: (cols, lower, upper) => {
+          if (cols.length > 0) model.changeColsBounds({ kind: 'set', indices: cols }, lower, upper);
+        },
         addRows: (rows) => {
           const count = rows.lower.length;
           if (count === 0) return;

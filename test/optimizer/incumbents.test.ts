@@ -9,7 +9,9 @@ import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { baselineNames } from '../../optimizer/baselines/index.ts';
+import { Incumbents } from '../../optimizer/incumbents.ts';
 import type { Problem } from '../../optimizer/problem.ts';
+import { resolveProblem } from '../../optimizer/resolved-problem.ts';
 import { solveWithBackend, solveWithBaseline } from '../../optimizer/solve-problem.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
 import { atMost, expectGoodPlan, fcParams } from './solve-helpers.ts';
@@ -82,5 +84,23 @@ describe('no LP-backend plan costs more than a baseline (minimum powers, negativ
       }),
       fcParams(integerStrategy === 'milp' ? 7002 : 7001, integerStrategy === 'milp' ? 100 : 300),
     );
+  });
+});
+
+describe('candidates kept for later (offerLater)', () => {
+  it('are made only by offerPending, once, and then compete like any other', () => {
+    const problem = aProblem({ vehicles: [aVehicle({ targetEnergyKwh: 10 })] });
+    const incumbents = new Incumbents(problem, resolveProblem(problem));
+    let made = 0;
+    incumbents.offerLater(() => {
+      made++;
+      incumbents.offer(solveWithBaseline(problem, 'edf'), 'baseline', 'edf');
+    });
+    expect(made).toBe(0);
+    expect(incumbents.bestObjective()).toBeUndefined();
+    incumbents.offerPending();
+    incumbents.offerPending();
+    expect(made).toBe(1);
+    expect(incumbents.choose().candidate).toMatchObject({ source: 'baseline', baseline: 'edf' });
   });
 });

@@ -44,11 +44,13 @@ function countingBackend() {
 }
 
 describe('every session opened is disposed exactly once', () => {
-  // With the 6 A minimum current this depot needs 4 repair rounds, or 2 lazy MILP rounds.
+  // With the 6 A minimum current this depot needs a repair round (and, its repaired plan above the LP bound
+  // by more than the MIP gap, the exact polish on a second model), or 2 lazy MILP rounds.
   const depot = generateDepot({ vehicles: 6, slots: 32, seed: 11 });
   const cases: { name: string; problem: Problem; options: SolveOptions; sessions: number; rounds: (n: number) => boolean }[] = [
     { name: 'a plain LP (no minimum current)', problem: generateDepot({ vehicles: 6, slots: 32, seed: 11, minimumCurrent: false }), options: {}, sessions: 1, rounds: (n) => n === 1 },
-    { name: 'LP repair rounds on one open model', problem: depot, options: { integerStrategy: 'repair' }, sessions: 1, rounds: (n) => n > 1 },
+    { name: 'LP repair rounds on one open model', problem: depot, options: { integerStrategy: 'repair', exactPolish: { maxVehicles: 0 } }, sessions: 1, rounds: (n) => n > 1 },
+    { name: 'LP repair, then the exact polish on a model of its own', problem: depot, options: { integerStrategy: 'repair' }, sessions: 2, rounds: (n) => n > 2 },
     { name: 'lazy MILP rounds: the first LP and its repair, then one model per MILP round', problem: depot, options: { integerStrategy: 'milp' }, sessions: 2, rounds: (n) => n > 2 },
     { name: 'a 1 ms time limit', problem: depot, options: { timeLimitMs: 1 }, sessions: 1, rounds: (n) => n >= 0 },
   ];
