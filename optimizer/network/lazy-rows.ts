@@ -84,35 +84,63 @@ export function addKnownNetworkRows(b: LinearProgramBuilder, rp: ResolvedProblem
 }
 
 /**
+ * Each template's coefficients laid out densely by vehicle (0 where a vehicle is not in the row), so a slot's
+ * rows are read over the few vehicles drawing or feeding in it instead of over every vehicle of the row (the
+ * offline month: rows over all 954 sessions, about 20 of them plugged in at once).
+ */
+const denseOf = new WeakMap<readonly SharedRowTemplate[], Float64Array[]>();
+
+function denseCoefficients(templates: readonly SharedRowTemplate[], vehicleCount: number): Float64Array[] {
+  let dense = denseOf.get(templates);
+  if (dense === undefined || dense[0]?.length !== vehicleCount) {
+    dense = templates.map((row) => {
+      const d = new Float64Array(vehicleCount);
+      for (let j = 0; j < row.vehicles.length; j++) d[row.vehicles[j]!] = row.coefficients[j]!;
+      return d;
+    });
+    denseOf.set(templates, dense);
+  }
+  return dense;
+}
+
+/**
  * For every (slot, limit) whose rows `x` breaks, the key of its most violated row not yet in the model.
  * Each slot's net vehicle powers are read once; a slot where no vehicle draws or feeds breaks no row (every
- * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon).
+ * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon). A row's
+ * activity is summed over the vehicles with non-zero power only, in ascending vehicle order: the order of
+ * the row's own vehicle list (resolved-network.ts keeps it ascending), and a zero term adds nothing, so the
+ * sum is the same number as over the whole row.
  */
 export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
   const n = rows.templates.length;
   const vehicleCount = rows.charge.length;
-  const netKw = new Float64Array(vehicleCount);
+  const dense = denseCoefficients(rows.templates, vehicleCount);
+  const activeKw = new Float64Array(vehicleCount);
+  const active = new Int32Array(vehicleCount);
   const worstBy = new Map<number, number>();
   const worstKey = new Map<number, number>();
   const out: number[] = [];
   for (let t = 0; t < rows.slotCount; t++) {
-    let anyPower = false;
+    let count = 0;
     for (let i = 0; i < vehicleCount; i++) {
       const c = rows.charge[i]![t]!;
       const d = rows.discharge[i]![t]!;
       const p = (c >= 0 ? x[c]! : 0) - (d >= 0 ? x[d]! : 0);
-      netKw[i] = p;
-      if (p !== 0) anyPower = true;
+      if (p !== 0) {
+        active[count] = i;
+        activeKw[count++] = p;
+      }
     }
-    if (!anyPower) continue;
+    if (count === 0) continue;
     worstBy.clear();
     worstKey.clear();
     for (let k = 0; k < n; k++) {
       const key = t * n + k;
       if (inModel.has(key)) continue;
       const row = rows.templates[k]!;
+      const coefficients = dense[k]!;
       let activity = 0;
-      for (let j = 0; j < row.vehicles.length; j++) activity += row.coefficients[j]! * netKw[row.vehicles[j]!]!;
+      for (let j = 0; j < count; j++) activity += coefficients[active[j]!]! * activeKw[j]!;
       const tolerance = lazyRowToleranceA + 1e-9 * Math.abs(row.upper);
       const by = Math.max(activity - row.upper, row.lower - activity);
       if (by <= tolerance) continue;
