@@ -103,11 +103,42 @@ function denseCoefficients(templates: readonly SharedRowTemplate[], vehicleCount
   return dense;
 }
 
+/** Per slot, the vehicles with a charge or discharge column in it (ascending), in CSR form. */
+interface SlotVehicles {
+  readonly starts: Int32Array;
+  readonly vehicles: Int32Array;
+}
+
+const slotVehiclesOf = new WeakMap<readonly Int32Array[], SlotVehicles>();
+
+/** Which vehicles can have power in each slot: built once per model (the columns do not change). */
+function vehiclesBySlot(rows: Pick<NetworkRows, 'slotCount' | 'charge' | 'discharge'>): SlotVehicles {
+  let index = slotVehiclesOf.get(rows.charge);
+  if (index !== undefined) return index;
+  const starts = new Int32Array(rows.slotCount + 1);
+  const has = (i: number, t: number) => rows.charge[i]![t]! >= 0 || rows.discharge[i]![t]! >= 0;
+  for (let i = 0; i < rows.charge.length; i++) for (let t = 0; t < rows.slotCount; t++) if (has(i, t)) starts[t + 1] = starts[t + 1]! + 1;
+  for (let t = 0; t < rows.slotCount; t++) starts[t + 1] = starts[t + 1]! + starts[t]!;
+  const fill = starts.slice(0, rows.slotCount);
+  const vehicles = new Int32Array(starts[rows.slotCount]!);
+  for (let i = 0; i < rows.charge.length; i++) {
+    for (let t = 0; t < rows.slotCount; t++) {
+      if (!has(i, t)) continue;
+      vehicles[fill[t]!] = i;
+      fill[t] = fill[t]! + 1;
+    }
+  }
+  index = { starts, vehicles };
+  slotVehiclesOf.set(rows.charge, index);
+  return index;
+}
+
 /**
  * For every (slot, limit) whose rows `x` breaks, the key of its most violated row not yet in the model.
  * Each slot's net vehicle powers are read once; a slot where no vehicle draws or feeds breaks no row (every
- * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon). A row's
- * activity is summed over the vehicles with non-zero power only, in ascending vehicle order: the order of
+ * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon). Only the
+ * vehicles with a column in the slot are read (`vehiclesBySlot`), and a row's activity is summed over those
+ * with non-zero power, in ascending vehicle order: the order of
  * the row's own vehicle list (resolved-network.ts keeps it ascending), and a zero term adds nothing, so the
  * sum is the same number as over the whole row.
  */
@@ -115,6 +146,7 @@ export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inMode
   const n = rows.templates.length;
   const vehicleCount = rows.charge.length;
   const dense = denseCoefficients(rows.templates, vehicleCount);
+  const bySlot = vehiclesBySlot(rows);
   const activeKw = new Float64Array(vehicleCount);
   const active = new Int32Array(vehicleCount);
   const worstBy = new Map<number, number>();
@@ -122,7 +154,8 @@ export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inMode
   const out: number[] = [];
   for (let t = 0; t < rows.slotCount; t++) {
     let count = 0;
-    for (let i = 0; i < vehicleCount; i++) {
+    for (let v = bySlot.starts[t]!; v < bySlot.starts[t + 1]!; v++) {
+      const i = bySlot.vehicles[v]!;
       const c = rows.charge[i]![t]!;
       const d = rows.discharge[i]![t]!;
       const p = (c >= 0 ? x[c]! : 0) - (d >= 0 ? x[d]! : 0);
