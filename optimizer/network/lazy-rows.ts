@@ -84,35 +84,96 @@ export function addKnownNetworkRows(b: LinearProgramBuilder, rp: ResolvedProblem
 }
 
 /**
+ * Each template's coefficients laid out densely by vehicle (0 where a vehicle is not in the row), so a slot's
+ * rows are read over the few vehicles drawing or feeding in it instead of over every vehicle of the row (the
+ * offline month: rows over all 954 sessions, about 20 of them plugged in at once).
+ */
+const denseOf = new WeakMap<readonly SharedRowTemplate[], Float64Array[]>();
+
+function denseCoefficients(templates: readonly SharedRowTemplate[], vehicleCount: number): Float64Array[] {
+  let dense = denseOf.get(templates);
+  if (dense === undefined || dense[0]?.length !== vehicleCount) {
+    dense = templates.map((row) => {
+      const d = new Float64Array(vehicleCount);
+      for (let j = 0; j < row.vehicles.length; j++) d[row.vehicles[j]!] = row.coefficients[j]!;
+      return d;
+    });
+    denseOf.set(templates, dense);
+  }
+  return dense;
+}
+
+/** Per slot, the vehicles with a charge or discharge column in it (ascending), in CSR form. */
+interface SlotVehicles {
+  readonly starts: Int32Array;
+  readonly vehicles: Int32Array;
+}
+
+const slotVehiclesOf = new WeakMap<readonly Int32Array[], SlotVehicles>();
+
+/** Which vehicles can have power in each slot: built once per model (the columns do not change). */
+function vehiclesBySlot(rows: Pick<NetworkRows, 'slotCount' | 'charge' | 'discharge'>): SlotVehicles {
+  let index = slotVehiclesOf.get(rows.charge);
+  if (index !== undefined) return index;
+  const starts = new Int32Array(rows.slotCount + 1);
+  const has = (i: number, t: number) => rows.charge[i]![t]! >= 0 || rows.discharge[i]![t]! >= 0;
+  for (let i = 0; i < rows.charge.length; i++) for (let t = 0; t < rows.slotCount; t++) if (has(i, t)) starts[t + 1] = starts[t + 1]! + 1;
+  for (let t = 0; t < rows.slotCount; t++) starts[t + 1] = starts[t + 1]! + starts[t]!;
+  const fill = starts.slice(0, rows.slotCount);
+  const vehicles = new Int32Array(starts[rows.slotCount]!);
+  for (let i = 0; i < rows.charge.length; i++) {
+    for (let t = 0; t < rows.slotCount; t++) {
+      if (!has(i, t)) continue;
+      vehicles[fill[t]!] = i;
+      fill[t] = fill[t]! + 1;
+    }
+  }
+  index = { starts, vehicles };
+  slotVehiclesOf.set(rows.charge, index);
+  return index;
+}
+
+/**
  * For every (slot, limit) whose rows `x` breaks, the key of its most violated row not yet in the model.
  * Each slot's net vehicle powers are read once; a slot where no vehicle draws or feeds breaks no row (every
- * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon).
+ * row's bounds hold 0: `lower` <= 0 <= `upper`), so it is skipped (most slots of a rolling horizon). Only the
+ * vehicles with a column in the slot are read (`vehiclesBySlot`), and a row's activity is summed over those
+ * with non-zero power, in ascending vehicle order: the order of
+ * the row's own vehicle list (resolved-network.ts keeps it ascending), and a zero term adds nothing, so the
+ * sum is the same number as over the whole row.
  */
 export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
   const n = rows.templates.length;
   const vehicleCount = rows.charge.length;
-  const netKw = new Float64Array(vehicleCount);
+  const dense = denseCoefficients(rows.templates, vehicleCount);
+  const bySlot = vehiclesBySlot(rows);
+  const activeKw = new Float64Array(vehicleCount);
+  const active = new Int32Array(vehicleCount);
   const worstBy = new Map<number, number>();
   const worstKey = new Map<number, number>();
   const out: number[] = [];
   for (let t = 0; t < rows.slotCount; t++) {
-    let anyPower = false;
-    for (let i = 0; i < vehicleCount; i++) {
+    let count = 0;
+    for (let v = bySlot.starts[t]!; v < bySlot.starts[t + 1]!; v++) {
+      const i = bySlot.vehicles[v]!;
       const c = rows.charge[i]![t]!;
       const d = rows.discharge[i]![t]!;
       const p = (c >= 0 ? x[c]! : 0) - (d >= 0 ? x[d]! : 0);
-      netKw[i] = p;
-      if (p !== 0) anyPower = true;
+      if (p !== 0) {
+        active[count] = i;
+        activeKw[count++] = p;
+      }
     }
-    if (!anyPower) continue;
+    if (count === 0) continue;
     worstBy.clear();
     worstKey.clear();
     for (let k = 0; k < n; k++) {
       const key = t * n + k;
       if (inModel.has(key)) continue;
       const row = rows.templates[k]!;
+      const coefficients = dense[k]!;
       let activity = 0;
-      for (let j = 0; j < row.vehicles.length; j++) activity += row.coefficients[j]! * netKw[row.vehicles[j]!]!;
+      for (let j = 0; j < count; j++) activity += coefficients[active[j]!]! * activeKw[j]!;
       const tolerance = lazyRowToleranceA + 1e-9 * Math.abs(row.upper);
       const by = Math.max(activity - row.upper, row.lower - activity);
       if (by <= tolerance) continue;

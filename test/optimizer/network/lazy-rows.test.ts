@@ -9,7 +9,7 @@ import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
 import { buildFormulation, noIntegers } from '../../../optimizer/formulation.ts';
-import { withLazyNetworkRows } from '../../../optimizer/network/lazy-rows.ts';
+import { lazyRowToleranceA, mostViolatedRows, withLazyNetworkRows, type NetworkRows } from '../../../optimizer/network/lazy-rows.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import { fcParams, relativelyEqual } from '../solve-helpers.ts';
@@ -126,4 +126,54 @@ describe('lazy network rows', () => {
       session.dispose();
     }
   });
+
+  it('the scan over the vehicles with power finds the same rows, in the same order, as the scan over every vehicle of each row', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(arbNetworkProblem({ maxVehicles: 6, maxSlots: 6, minPower: false }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (p, seed) => {
+        const f = buildFormulation(resolveProblem(p), noIntegers);
+        // Powers from zero to well past the limits, many exactly zero (idle vehicles are skipped by the fast scan).
+        let state = seed || 1;
+        const next = () => ((state = (Math.imul(state, 48271) >>> 0) % 2147483647) / 2147483647);
+        const x = Float64Array.from({ length: f.lp.numCols }, () => (next() < 0.4 ? 0 : next() * 40));
+        const inModel = new Map<number, number>();
+        const templateCount = f.networkRows.templates.length;
+        for (let key = 0; key < f.networkRows.slotCount * templateCount; key += 3) inModel.set(key, 0);
+        for (const held of [new Map<number, number>(), inModel]) {
+          const keys = mostViolatedRows(f.networkRows, x, held);
+          expect(keys).toEqual(naiveMostViolatedRows(f.networkRows, x, held));
+          found += keys.length;
+        }
+      }),
+      fcParams(8202, 60),
+    );
+    expect(found).toBeGreaterThan(0);
+  });
 });
+
+/** The scan as it was before it read only vehicles with power: every vehicle of every row, every slot. */
+function naiveMostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
+  const out: number[] = [];
+  const n = rows.templates.length;
+  for (let t = 0; t < rows.slotCount; t++) {
+    const netKw = rows.charge.map((c, i) => (c[t]! >= 0 ? x[c[t]!]! : 0) - (rows.discharge[i]![t]! >= 0 ? x[rows.discharge[i]![t]!]! : 0));
+    if (netKw.every((p) => p === 0)) continue;
+    const worstBy = new Map<number, number>();
+    const worstKey = new Map<number, number>();
+    for (let k = 0; k < n; k++) {
+      const key = t * n + k;
+      if (inModel.has(key)) continue;
+      const row = rows.templates[k]!;
+      let activity = 0;
+      for (let j = 0; j < row.vehicles.length; j++) activity += row.coefficients[j]! * netKw[row.vehicles[j]!]!;
+      const by = Math.max(activity - row.upper, row.lower - activity);
+      if (by <= lazyRowToleranceA + 1e-9 * Math.abs(row.upper)) continue;
+      if (!worstBy.has(row.limit) || by > worstBy.get(row.limit)!) {
+        worstBy.set(row.limit, by);
+        worstKey.set(row.limit, key);
+      }
+    }
+    out.push(...worstKey.values());
+  }
+  return out;
+}
