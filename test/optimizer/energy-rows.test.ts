@@ -8,26 +8,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import { chooseEnergyForm, maxPrefixNonzeros, prefixNonzeros } from '../../optimizer/energy-rows.ts';
-import { buildFormulation } from '../../optimizer/formulation.ts';
 import { resolveProblem } from '../../optimizer/resolved-problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { generateDepot } from '../../scenarios/depot-generator.ts';
 import { arbProblem } from './problem-builders.ts';
+import { lpObjectiveInForm } from './lp-form-objective.ts';
 import { expectGoodPlan, relativelyEqual } from './solve-helpers.ts';
+import type { Problem } from '../../optimizer/problem.ts';
 
 let highs: Highs;
 beforeAll(async () => {
   highs = await loadHighs();
 });
 
-function lpObjective(problem: Parameters<typeof resolveProblem>[0], form: 'chain' | 'prefix'): number | undefined {
-  const session = createHighsBackend(highs).open(buildFormulation(resolveProblem(problem), undefined, form).lp);
-  try {
-    const answer = session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4, presolve: form === 'chain' });
-    return answer.status === 'optimal' ? answer.objective : undefined;
-  } finally {
-    session.dispose();
-  }
+function lpObjective(problem: Problem, form: 'chain' | 'prefix'): number | undefined {
+  return lpObjectiveInForm(highs, problem, form);
 }
 
 describe('energy forms of the LP', () => {

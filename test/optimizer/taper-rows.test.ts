@@ -17,6 +17,7 @@ import { resolveProblem } from '../../optimizer/resolved-problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { taperLimitKw } from '../../optimizer/taper-rows.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
+import { lpObjectiveInForm } from './lp-form-objective.ts';
 import { atMost, expectGoodPlan, fcParams, relativelyEqual } from './solve-helpers.ts';
 
 let highs: Highs;
@@ -36,13 +37,7 @@ function lateCharger(withTaper: ChargeTaper | undefined): Problem {
 }
 
 function lpObjective(problem: Problem, form: 'chain' | 'prefix'): number | undefined {
-  const session = createHighsBackend(highs).open(buildFormulation(resolveProblem(problem), undefined, form).lp);
-  try {
-    const answer = session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4, presolve: form === 'chain' });
-    return answer.status === 'optimal' ? answer.objective : undefined;
-  } finally {
-    session.dispose();
-  }
+  return lpObjectiveInForm(highs, problem, form);
 }
 
 function solve(problem: Problem) {
