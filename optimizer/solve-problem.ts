@@ -74,7 +74,6 @@ export interface SolveOptions {
 
 export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25 } as const;
 
-
 /**
  * The plan to return when the solver gives none (a worker failed, the pool closed): the cheapest valid
  * baseline, or all vehicles idle if none is valid. Every candidate passes the validator.
