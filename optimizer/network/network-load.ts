@@ -4,6 +4,7 @@
  * the exact magnitudes (not the LP's polygon): a sorted allocation inside the limits, as in the field's
  * comparisons.
  */
+import { magnitudeAbove } from './magnitude-above.ts';
 import type { ResolvedNetwork } from './resolved-network.ts';
 
 /**
@@ -14,7 +15,7 @@ export function maxStepWithin(zRe: number, zIm: number, kRe: number, kIm: number
   const a = kRe * kRe + kIm * kIm;
   // Rounding may leave z a hair above the limit after an exact fill: that counts as on it.
   const c = Math.min(0, zRe * zRe + zIm * zIm - limit * limit);
-  if (Math.hypot(zRe, zIm) > limit * (1 + 1e-12) + 1e-12) return 0;
+  if (magnitudeAbove(zRe, zIm, limit * (1 + 1e-12) + 1e-12)) return 0;
   if (a === 0) return Infinity;
   const b = zRe * kRe + zIm * kIm;
   const q = Math.sqrt(b * b - a * c);
@@ -102,7 +103,7 @@ export class NetworkLoad {
     const broken: number[] = [];
     for (const l of touched) {
       isTouched[l] = 0;
-      if (Math.hypot(scratchRe[l]!, scratchIm[l]!) > this.network.limits[l]!.limitA + slackA) broken.push(l);
+      if (magnitudeAbove(scratchRe[l]!, scratchIm[l]!, this.network.limits[l]!.limitA + slackA)) broken.push(l);
     }
     return broken;
   }
