@@ -59,8 +59,23 @@ export function transformerLineCurrentA(ratingKva: number, lineToNeutralV: numbe
   return Math.min(maxNetworkCurrentA, (ratingKva * 1000) / 3 / lineToNeutralV);
 }
 
-/** The optimizer's network of a site network (transformer limits in amps). */
+const problemNetworks = new WeakMap<SiteNetwork, Network>();
+
+/**
+ * The optimizer's network of a site network (transformer limits in amps). One frozen object per site network
+ * (memoised), so every problem assembled for a site - a replay's every decision - carries the same network, and
+ * what depends on the network alone is worked out once (network-elements.ts, network-validation.ts).
+ */
 export function problemNetwork(site: SiteNetwork): Network {
+  let network = problemNetworks.get(site);
+  if (network === undefined) {
+    network = Object.freeze(buildProblemNetwork(site));
+    problemNetworks.set(site, network);
+  }
+  return network;
+}
+
+function buildProblemNetwork(site: SiteNetwork): Network {
   const t = site.transformer;
   return {
     groups: site.groups,

@@ -7,7 +7,7 @@
 import { Compile } from 'typebox/compile';
 import type { InputIssue } from '../schema-issues.ts';
 import { NetworkSchema, type Network } from './network-schema.ts';
-import { chargerWiring, networkElements, type NetworkElement } from './network-elements.ts';
+import { chargerWiring, networkElements, type ChargerWiring, type NetworkElement } from './network-elements.ts';
 import { abs, maxAngleOffsetDeg, nominalAngleDeg, wrapDeg } from './phasors.ts';
 
 const compiledNetwork = Compile(NetworkSchema);
@@ -86,15 +86,25 @@ function limitPath(network: Network, e: NetworkElement, transformerField: (kind:
 
 const problemTransformerField = (kind: 'secondary' | 'primary') => (kind === 'secondary' ? '/transformer/secondaryMaxCurrentA' : '/transformer/primary/maxCurrentA');
 
+/** What the charger rules read of a network: its wiring and its limited elements. */
+interface NetworkFacts {
+  readonly wiring: ReadonlyMap<string, ChargerWiring>;
+  readonly limited: readonly NetworkElement[];
+}
+
+function networkFacts(network: Network): NetworkFacts {
+  return { wiring: chargerWiring(network), limited: networkElements(network).filter((e) => e.limitA !== undefined) };
+}
+
 function chargerIssues(
   network: Network,
   chargers: readonly ChargerFacts[],
   networkPrefix: string,
   transformerField: (kind: 'secondary' | 'primary') => string,
+  facts: NetworkFacts = networkFacts(network),
 ): InputIssue[] {
   const issues: InputIssue[] = [];
-  const wiring = chargerWiring(network);
-  const elements = networkElements(network).filter((e) => e.limitA !== undefined);
+  const { wiring, limited: elements } = facts;
   const reported = new Set<string>();
   for (const f of chargers) {
     const w = wiring.get(f.chargerId);
@@ -153,10 +163,43 @@ function minimumPowerKw(v: Record<string, unknown>): number {
   return Math.max(charge, discharge);
 }
 
+/** A frozen network's own checks (schema, ids, groups) and facts: the same for every problem that carries it. */
+interface CheckedNetwork {
+  readonly wellTyped: boolean;
+  readonly own: readonly InputIssue[];
+  readonly facts?: NetworkFacts;
+}
+
+const checkedNetworks = new WeakMap<object, CheckedNetwork>();
+
+function checkNetwork(network: unknown): CheckedNetwork {
+  if (!compiledNetwork.Check(network)) return { wellTyped: false, own: [] };
+  const n = network as Network;
+  const own = [...idIssues(n), ...groupIssues(n)].map((i) => Object.freeze({ ...i, path: `/network${i.path}` }));
+  return { wellTyped: true, own, facts: networkFacts(n) };
+}
+
+/**
+ * The network's own checks, worked out once per frozen network object (grid's `problemNetwork` gives one per
+ * site, so a replay's decisions share it; a frozen object cannot change, and its groups and breakers are the
+ * site's, which nothing changes either - networkElements relies on that too); any other network is checked anew.
+ */
+function checkedNetwork(network: unknown): CheckedNetwork {
+  if (typeof network !== 'object' || network === null || !Object.isFrozen(network)) return checkNetwork(network);
+  let checked = checkedNetworks.get(network);
+  if (checked === undefined) {
+    checked = checkNetwork(network);
+    checkedNetworks.set(network, checked);
+  }
+  return checked;
+}
+
 /** Every issue of `problem.network` beyond the schema (empty when absent or not yet well-typed). */
 export function networkIssues(problem: Record<string, unknown>): InputIssue[] {
   const network = problem.network;
-  if (network === undefined || !compiledNetwork.Check(network)) return [];
+  if (network === undefined) return [];
+  const checked = checkedNetwork(network);
+  if (!checked.wellTyped) return [];
   const vehicles = Array.isArray(problem.vehicles) ? problem.vehicles : [];
   const facts: ChargerFacts[] = [];
   vehicles.forEach((v: unknown, i) => {
@@ -164,5 +207,5 @@ export function networkIssues(problem: Record<string, unknown>): InputIssue[] {
     const ac = isObject(v.acLimit) && isNumber(v.acLimit.voltageV) && isNumber(v.acLimit.phases) ? { voltageV: v.acLimit.voltageV, phases: v.acLimit.phases } : undefined;
     facts.push({ chargerId: v.chargerId, idPath: `/vehicles/${i}/chargerId`, acPath: `/vehicles/${i}/acLimit`, minPowerKw: minimumPowerKw(v), ...(ac ? { ac } : {}) });
   });
-  return networkRuleIssues(network as Network, facts, '/network');
+  return [...checked.own, ...chargerIssues(network as Network, facts, '/network', problemTransformerField, checked.facts)];
 }

@@ -137,4 +137,14 @@ describe('each network fault is reported at its JSON Pointer', () => {
     const paths = issuesOf(withNetwork(bad)).map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['/network/groups/0/angleDeg', '/network/groups/0/maxCurrentA', '/network/breakers/0/chargerIds/0']));
   });
+
+  // A frozen network's own checks are worked out once (network-validation.ts): the issues must be those of an
+  // unfrozen copy, every time, whatever the vehicles.
+  it.each(cases)('$name: the same issues with the network frozen (checked twice, and with other vehicles between)', ({ input }) => {
+    const fresh = validateProblem(structuredClone(input));
+    const frozen = { ...input, network: Object.freeze(structuredClone(input.network!)) };
+    expect(validateProblem(frozen)).toEqual(fresh);
+    expect(validateProblem(withNetwork(frozen.network, [aVehicle({ chargerId: 'cp-elsewhere' })]))).toEqual(validateProblem(withNetwork(structuredClone(input.network!), [aVehicle({ chargerId: 'cp-elsewhere' })])));
+    expect(validateProblem(frozen)).toEqual(fresh);
+  });
 });
