@@ -69,7 +69,11 @@ const problemNetworks = new WeakMap<SiteNetwork, Network>();
 export function problemNetwork(site: SiteNetwork): Network {
   let network = problemNetworks.get(site);
   if (network === undefined) {
-    network = Object.freeze(buildProblemNetwork(site));
+    network = buildProblemNetwork(site);
+    // The objects made here are frozen; the groups and breakers are the site's own, which nothing changes.
+    if (network.transformer?.primary) Object.freeze(network.transformer.primary);
+    if (network.transformer) Object.freeze(network.transformer);
+    Object.freeze(network);
     problemNetworks.set(site, network);
   }
   return network;
