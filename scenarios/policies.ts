@@ -23,6 +23,7 @@ import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
+import { solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -96,6 +97,11 @@ export interface MpcOptions {
    * keeps to the taper as linear rows in its stored energy (optimizer/taper-rows.ts); absent = no.
    */
   readonly taperAware?: boolean;
+  /**
+   * Arrival reserve (arrival-reserve.ts): headroom under the peak kept, softly, for cars not yet seen (reserve
+   * phantoms added after the regularisers); absent = none.
+   */
+  readonly reserve?: ArrivalReserve;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -135,7 +141,9 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
 export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
   const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
-  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
+  const regularised = withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare);
+  if (!options.reserve) return solveWithBackend(regularised, backend, solveOptions);
+  return solveWithArrivalReserve(regularised, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions));
 }
 
 /** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */
