@@ -87,18 +87,19 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
  * Composed MPC variants by key (session 7): `x-<base>[-r<q>-<v>][-llf][-qs<share>][-ta]`; base `mpc` (the robust,
  * taper-aware `mpc`) or `fc` (`mpc-forecast`); `-r<q>-<v>`: arrival reserve (arrival-reserve.ts) at quantile q %
  * and value v cents per kWh; `-llf`: quick charge ranked by laxity; `-qs<share>`: that quick-charge share;
- * `-ta`: taper-aware rows (`fc` keeps its taper allowance otherwise).
+ * `-ta`: taper-aware rows (`fc` keeps its taper allowance otherwise); `-m<Wh>`: target margin (target-margin.ts).
  */
 const composedVariant = (key: string): [string, string, (i: ReplayInputs) => ReplayResult] | undefined => {
-  const m = /^x-(mpc|fc)(?:-r(\d+)-(\d+))?(-llf)?(?:-qs(\d+(?:\.\d+)?))?(-ta)?$/.exec(key);
+  const m = /^x-(mpc|fc)(?:-r(\d+)-(\d+))?(-llf)?(?:-qs(\d+(?:\.\d+)?))?(-ta)?(?:-m(\d+))?$/.exec(key);
   if (!m) return undefined;
-  const [, base, q, v, llf, qs, ta] = m;
+  const [, base, q, v, llf, qs, ta, marginWh] = m;
   const reserveOptions = q !== undefined ? { quantile: Number(q) / 100, valuePerKwh: Number(v) / 100 } : undefined;
   const parts = [
     ...(reserveOptions ? [`arrival reserve (quantile ${reserveOptions.quantile}, value ${reserveOptions.valuePerKwh}/kWh)`] : []),
     ...(llf ? ['laxity rank'] : []),
     ...(qs ? [`quick share ${qs}`] : []),
     ...(ta ? ['taper-aware'] : []),
+    ...(marginWh ? [`target margin ${Number(marginWh) / 1000} kWh`] : []),
   ];
   const name = `${base === 'fc' ? 'mpc-forecast' : 'mpc'}${parts.length ? ` + ${parts.join(', ')}` : ''}`;
   return [
@@ -112,6 +113,7 @@ const composedVariant = (key: string): [string, string, (i: ReplayInputs) => Rep
         ...(qs ? { quickChargeShare: Number(qs) } : {}),
         ...(ta ? { taperAware: true, taperAllowance: false } : {}),
         ...(reserveOptions ? { reserve: reserveFromHistory(i, reserveOptions) } : {}),
+        ...(marginWh ? { targetMarginKwh: Number(marginWh) / 1000 } : {}),
       });
     },
   ];

@@ -24,6 +24,7 @@ import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalFore
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
+import { withTargetMargin } from './target-margin.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -102,6 +103,8 @@ export interface MpcOptions {
    * phantoms added after the regularisers); absent = none.
    */
   readonly reserve?: ArrivalReserve;
+  /** Plan each plugged vehicle to its target plus this (kWh, at most its capacity; target-margin.ts); absent = 0. */
+  readonly targetMarginKwh?: number;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -157,7 +160,8 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
   const dc = input.signals.demandCharge;
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  const taperRows = options.taperAware ? withChargeTaper(assembled.problem, inputs.physics) : assembled.problem;
+  const margined = options.targetMarginKwh ? withTargetMargin(assembled.problem, options.targetMarginKwh) : assembled.problem;
+  const taperRows = options.taperAware ? withChargeTaper(margined, inputs.physics) : margined;
   return options.taperAllowance ? withTaperAllowance(taperRows, inputs.physics) : taperRows;
 }
 
