@@ -210,3 +210,9 @@ export function solveWithArrivalReserve(problem: Problem, reserve: ArrivalReserv
   const why = `arrival reserve dropped for this decision: with it the optimizer returned ${source === 'idle' ? 'the idle plan' : `the ${plan.origin?.baseline ?? ''} baseline`.replace('  ', ' ')} (its billed objective counts the reserve at the shortfall penalty)`;
   return { ...plain, message: plain.message ? `${why}; ${plain.message}` : why };
 }
+
+/** The run note of an MPC with `reserve`: what it keeps, and where it was learnt. */
+export function arrivalReserveNote(reserve: ArrivalReserve): string {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return `arrival reserve: headroom under the peak for arrivals at quantile ${reserve.options.quantile} of the history's days, worth ${reserve.options.valuePerKwh} per kWh, learnt from ${reserve.arrivals.length} session(s) arriving ${day(reserve.fromUtcMs)} to ${day(reserve.toUtcMs)} (before the period)`;
+}

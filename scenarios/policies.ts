@@ -23,7 +23,7 @@ import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
-import { solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
+import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
@@ -214,7 +214,12 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
 
 /** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers. */
 export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: readonly string[] } {
-  return options.taperAware && physicsHasTaper(inputs.physics) ? { notes: [taperAwareNote(inputs.physics)] } : {};
+  const notes = [
+    ...(options.taperAware && physicsHasTaper(inputs.physics) ? [taperAwareNote(inputs.physics)] : []),
+    ...(options.reserve ? [arrivalReserveNote(options.reserve)] : []),
+    ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
+  ];
+  return notes.length > 0 ? { notes } : {};
 }
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */

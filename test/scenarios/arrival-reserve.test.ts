@@ -235,4 +235,13 @@ describe('the MPC with an arrival reserve', () => {
     for (const id of d.setpointsKw.keys()) expect(ids.has(id)).toBe(true);
     expect(['optimal', 'feasible']).toContain(d.status);
   });
+
+  it('says so in its notes, with where the reserve was learnt; and the target margin too', () => {
+    const inputs = demoInputs();
+    const reserve = reserveFromHistory(inputs, { quantile: 0.75, valuePerKwh: 0.5 });
+    const notes = mpcController(inputs, { backend }, { variant: 'robust', demandCharge: 'full', reserve, targetMarginKwh: 0.05 }).notes ?? [];
+    expect(notes.some((n) => n.startsWith('arrival reserve: ') && n.includes('quantile 0.75') && n.includes(`${reserve.arrivals.length} session(s)`))).toBe(true);
+    expect(notes).toContain('target margin: each plugged vehicle planned to its target + 0.05 kWh (at most its capacity)');
+    expect(mpcController(inputs, { backend }, { variant: 'robust', demandCharge: 'full' }).notes).toBeUndefined();
+  });
 });
