@@ -148,7 +148,7 @@ for (const seed of seeds) {
   }
 }
 const lines: string[] = [];
-lines.push(`Seeds ${seeds[0]}-${seeds.at(-1)} of ${loaded.scenario.name} (net cost in ${loaded.scenario.site.currency}; spread = (max - min) / mean):`, '');
+lines.push(`Seeds ${values.seeds!.includes(',') ? seeds.join(', ') : `${seeds[0]}-${seeds.at(-1)}`} of ${loaded.scenario.name} (net cost in ${loaded.scenario.site.currency}; spread = (max - min) / mean):`, '');
 lines.push('| policy | net cost median | mean | min | max | spread | gap to offline median | gap max | delivered median (%) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const name of Object.keys(net)) {
   const s = stats(net[name]!);
