@@ -18,7 +18,8 @@ import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files
 import { computeKpis } from '../scenarios/kpis.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
 import { weekShiftScenarios } from '../scenarios/arrival-scenarios.ts';
-import { mpcController, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
+import { reserveFromHistory } from '../scenarios/arrival-reserve.ts';
+import { mpcController, mpcDemandChargeTreatment, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
@@ -34,16 +35,20 @@ const { values } = parseArgs({
     /** Variants (keys of the list below) also measured at the congested limits, in a second table. */
     'limit-variants': { type: 'string', default: '' },
     'data-dir': { type: 'string' },
+    /** Solve the offline reference as an exact MILP (`integerStrategy: 'milp'`) instead of the LP repair. */
+    'offline-milp': { type: 'boolean', default: false },
   },
 });
-const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+/** `--seeds N`: seeds 1..N; `--seeds a,b,...`: those seeds. */
+const seeds = values.seeds!.includes(',') ? values.seeds!.split(',').map(Number) : Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
 const clock = () => performance.now();
 const started = clock();
 const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
 const highs = await loadHighsBackend();
 const solver = solverSetup(loaded.scenario, highs.backend);
 const inputsOf = (scenario: Scenario, seed: number) => loadReplayInputs(scenario, loaded.texts, { seed });
-const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runReplay(inputs, policy, { solver, clock });
+const offlineSolver = values['offline-milp'] ? { ...solver, options: { ...solver.options, integerStrategy: 'milp' as const } } : solver;
+const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runReplay(inputs, policy, { solver: policy === 'offline' ? offlineSolver : solver, clock });
 /** MPC with explicit options: the controller is swapped in through a one-policy registry-free replay. */
 const runMpc = (inputs: ReplayInputs, options: MpcOptions): ReplayResult =>
   runReplay(inputs, 'mpc', { solver, clock, controller: mpcController(inputs, solver, options) });
@@ -78,6 +83,45 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['scen4-robust-max', 'scenario MPC robust, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), variant: 'robust', scenarioCombine: 'max' })],
   ['mpc-horizon-share', 'mpc, horizon-share demand charge', (i) => runMpc(i, { variant: 'robust', demandCharge: 'horizon-share' })],
 ];
+/**
+ * Composed MPC variants by key (session 7): `x-<base>[-r<q>-<v>][-llf][-qs<share>][-ta]`; base `mpc` (the robust,
+ * taper-aware `mpc`) or `fc` (`mpc-forecast`); `-r<q>-<v>`: arrival reserve (arrival-reserve.ts) at quantile q %
+ * and value v cents per kWh; `-llf`: quick charge ranked by laxity; `-qs<share>`: that quick-charge share;
+ * `-ta`: taper-aware rows (`fc` keeps its taper allowance otherwise); `-m<Wh>`: target margin (target-margin.ts).
+ */
+const composedVariant = (key: string): [string, string, (i: ReplayInputs) => ReplayResult] | undefined => {
+  const m = /^x-(mpc|fc)(?:-r(\d+)-(\d+))?(-llf)?(?:-qs(\d+(?:\.\d+)?))?(-ta)?(?:-m(\d+))?$/.exec(key);
+  if (!m) return undefined;
+  const [, base, q, v, llf, qs, ta, marginWh] = m;
+  const reserveOptions = q !== undefined ? { quantile: Number(q) / 100, valuePerKwh: Number(v) / 100 } : undefined;
+  const parts = [
+    ...(reserveOptions ? [`arrival reserve (quantile ${reserveOptions.quantile}, value ${reserveOptions.valuePerKwh}/kWh)`] : []),
+    ...(llf ? ['laxity rank'] : []),
+    ...(qs ? [`quick share ${qs}`] : []),
+    ...(ta ? ['taper-aware'] : []),
+    ...(marginWh ? [`target margin ${Number(marginWh) / 1000} kWh`] : []),
+  ];
+  const name = `${base === 'fc' ? 'mpc-forecast' : 'mpc'}${parts.length ? ` + ${parts.join(', ')}` : ''}`;
+  return [
+    key,
+    name,
+    (i) => {
+      const baseOptions: MpcOptions = base === 'fc' ? mpcForecastOptions(i, 'quick') : { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true };
+      return runMpc(i, {
+        ...baseOptions,
+        ...(llf ? { rank: 'laxity' as const } : {}),
+        ...(qs ? { quickChargeShare: Number(qs) } : {}),
+        ...(ta ? { taperAware: true, taperAllowance: false } : {}),
+        ...(reserveOptions ? { reserve: reserveFromHistory(i, reserveOptions) } : {}),
+        ...(marginWh ? { targetMarginKwh: Number(marginWh) / 1000 } : {}),
+      });
+    },
+  ];
+};
+for (const key of [...values.variants!.split(','), ...values['limit-variants']!.split(',')]) {
+  const r = composedVariant(key);
+  if (r && !allVariants.some(([k]) => k === key)) allVariants.push(r);
+}
 const chosen = values.variants!.split(',');
 const variants = allVariants.filter(([key]) => chosen.includes(key)).map(([, name, f]) => [name, f] as const);
 const net: Record<string, number[]> = { offline: [] };
@@ -85,6 +129,8 @@ const gap: Record<string, number[]> = {};
 const delivered: Record<string, number[]> = { offline: [] };
 /** Per seed and policy: where the net cost goes (energy, demand charge, degradation, export), the peak and the delivery. */
 const parts: { seed: number; policy: string; k: ReturnType<typeof computeKpis> }[] = [];
+/** How each seed's offline reference was made (its label: optimal, or not proven optimal with its bound gap). */
+const offlineLabels: string[] = [];
 for (const seed of seeds) {
   console.error(`seed ${seed}...`);
   const inputs = inputsOf(loaded.scenario, seed);
@@ -92,6 +138,7 @@ for (const seed of seeds) {
   net.offline!.push(computeKpis(offline).netCost);
   delivered.offline!.push(computeKpis(offline).energyDeliveredPct);
   parts.push({ seed, policy: 'offline', k: computeKpis(offline) });
+  offlineLabels.push(`seed ${seed}: ${offline.offlinePlan?.label ?? 'no offline plan'}`);
   for (const [name, f] of variants) {
     const k = computeKpis(f(inputs), offline);
     parts.push({ seed, policy: name, k });
@@ -101,13 +148,15 @@ for (const seed of seeds) {
   }
 }
 const lines: string[] = [];
-lines.push(`Seeds ${seeds[0]}-${seeds.at(-1)} of ${loaded.scenario.name} (net cost in ${loaded.scenario.site.currency}; spread = (max - min) / mean):`, '');
+lines.push(`Seeds ${values.seeds!.includes(',') ? seeds.join(', ') : `${seeds[0]}-${seeds.at(-1)}`} of ${loaded.scenario.name} (net cost in ${loaded.scenario.site.currency}; spread = (max - min) / mean):`, '');
 lines.push('| policy | net cost median | mean | min | max | spread | gap to offline median | gap max | delivered median (%) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const name of Object.keys(net)) {
   const s = stats(net[name]!);
   const g = gap[name] ? stats(gap[name]!) : undefined;
   lines.push(`| ${name} | ${f2(s.median)} | ${f2(s.mean)} | ${f2(s.min)} | ${f2(s.max)} | ${f2(s.spreadPct)} % | ${g ? `${f2(g.median)} %` : '-'} | ${g ? `${f2(g.max)} %` : '-'} | ${f2(stats(delivered[name]!).median)} |`);
 }
+
+lines.push('', `Offline reference (${values['offline-milp'] ? 'exact MILP' : 'LP repair'}): ${offlineLabels.join('; ')}.`);
 
 // 1b: the gap decomposed per seed (each part minus offline's on the same seed).
 lines.push('', 'Net cost decomposed per seed (USD; in brackets: minus offline on the same seed). net = energy - export + demand charge + degradation:', '');
@@ -142,5 +191,5 @@ if (extra.length > 0) {
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
-lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}\``);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}${values['offline-milp'] ? ' --offline-milp' : ''}\``);
 console.log(lines.join('\n'));

@@ -23,6 +23,8 @@ import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
 import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
+import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
+import { withTargetMargin } from './target-margin.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -96,6 +98,13 @@ export interface MpcOptions {
    * keeps to the taper as linear rows in its stored energy (optimizer/taper-rows.ts); absent = no.
    */
   readonly taperAware?: boolean;
+  /**
+   * Arrival reserve (arrival-reserve.ts): headroom under the peak kept, softly, for cars not yet seen (reserve
+   * phantoms added after the regularisers); absent = none.
+   */
+  readonly reserve?: ArrivalReserve;
+  /** Plan each plugged vehicle to its target plus this (kWh, at most its capacity; target-margin.ts); absent = 0. */
+  readonly targetMarginKwh?: number;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -135,7 +144,9 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
 export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
   const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
-  return solveWithBackend(withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare), backend, solveOptions);
+  const regularised = withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare);
+  if (!options.reserve) return solveWithBackend(regularised, backend, solveOptions);
+  return solveWithArrivalReserve(regularised, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions));
 }
 
 /** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */
@@ -149,7 +160,8 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
   const dc = input.signals.demandCharge;
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  const taperRows = options.taperAware ? withChargeTaper(assembled.problem, inputs.physics) : assembled.problem;
+  const margined = options.targetMarginKwh ? withTargetMargin(assembled.problem, options.targetMarginKwh) : assembled.problem;
+  const taperRows = options.taperAware ? withChargeTaper(margined, inputs.physics) : margined;
   return options.taperAllowance ? withTaperAllowance(taperRows, inputs.physics) : taperRows;
 }
 
@@ -202,7 +214,12 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
 
 /** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers. */
 export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: readonly string[] } {
-  return options.taperAware && physicsHasTaper(inputs.physics) ? { notes: [taperAwareNote(inputs.physics)] } : {};
+  const notes = [
+    ...(options.taperAware && physicsHasTaper(inputs.physics) ? [taperAwareNote(inputs.physics)] : []),
+    ...(options.reserve ? [arrivalReserveNote(options.reserve)] : []),
+    ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
+  ];
+  return notes.length > 0 ? { notes } : {};
 }
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
