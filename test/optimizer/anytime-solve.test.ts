@@ -179,10 +179,12 @@ describe('a large depot with a short limit beats EDF (scaled, fake clock)', () =
     const edf = solveWithBaseline(large, 'edf').cost.objective;
     expect(plan.cost.objective).toBeLessThan(edf);
     expect(plan.cost.objective).toBeLessThan(cheapestBaseline(large));
-    // Far closer to the LP bound than EDF: the issue measured EDF 34 % above it at 5,000 vehicles.
+    // Far closer to the LP bound than EDF: the issue measured EDF 34 % above it at 5,000 vehicles. The rounded LP's
+    // gap depends on which of the LP's optimal vertices the simplex ends at: 1.43-2.42 % on seeds 1-6 of this depot,
+    // before and after the prefix form left out implied capacity rows (issue 12 session 7), so 3 % and not 2.
     const bound = plan.origin!.bound!;
     expect((edf - bound) / Math.abs(bound)).toBeGreaterThan(0.1);
-    expect((plan.cost.objective - bound) / Math.abs(bound)).toBeLessThan(0.02);
+    expect((plan.cost.objective - bound) / Math.abs(bound)).toBeLessThan(0.03);
     expect(plan.message).toMatch(/time limit/);
   });
 });
