@@ -9,6 +9,7 @@
  *   npm run bench:portfolio -- --sites 20 --vehicles 100 --workers 2,1
  *   npm run bench:portfolio -- --coordinate ...                 # the coordinator alone, in process (portfolio-coordinate-bench.ts)
  *   npm run bench:portfolio -- --vehicle-columns ...            # the vehicle column generation alone, in process
+ *   npm run bench:portfolio -- --site-columns ...               # site-column Dantzig-Wolfe beside the price loop, in process
  *
  * Per worker count, on a fresh random V2G_REDIS_PREFIX (deleted afterwards):
  * 1. Spawns `v2g api` and N `v2g worker`s (SOLVER_POOL_SIZE = --pool-size, default 1) and waits until they listen.
@@ -28,6 +29,9 @@ import { deletePrefix } from '../test/adapters/store/redis-test-env.ts';
 if (process.argv.includes('--coordinate')) {
   process.argv = process.argv.filter((a) => a !== '--coordinate');
   await import('./portfolio-coordinate-bench.ts');
+} else if (process.argv.includes('--site-columns')) {
+  process.argv = process.argv.filter((a) => a !== '--site-columns');
+  await import('./portfolio-site-columns-bench.ts');
 } else if (process.argv.includes('--vehicle-columns')) {
   process.argv = process.argv.filter((a) => a !== '--vehicle-columns');
   await import('./portfolio-vehicle-columns-bench.ts');
