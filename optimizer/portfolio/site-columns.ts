@@ -141,82 +141,90 @@ export async function coordinateBySiteColumns<P>(sites: readonly SiteSubproblem<
     return again.length;
   };
 
-  for (let k = 0; k < maxIterations; k++) {
-    iterations++;
-    const adder = query;
-    solves += S;
-    const sols = await Promise.all(sites.map((site) => site.solve({ adderPerKwh: adder })));
-    let dual = sols.reduce((a, s) => a + s.pricedBound, 0);
-    for (let t = 0; t < T; t++) dual -= dt * (adder[t]! > 0 ? adder[t]! * importL[t]! : adder[t]! < 0 ? -adder[t]! * exportL[t]! : 0);
-    if (dual > bound && (!Number.isFinite(bound) || dual > bound + 1e-9 * Math.abs(bound))) {
-      bound = dual;
-      centre = adder;
-      stalled = 0;
-      if (k > 0) box = Math.min(excessPrice, 2 * box);
-    } else {
-      box /= 2;
-      if (++stalled >= 2) {
-        alpha /= 2;
-        theta /= 2;
+  // The master is HiGHS memory (WebAssembly): disposed however the rounds end.
+  try {
+    for (let k = 0; k < maxIterations; k++) {
+      iterations++;
+      const adder = query;
+      solves += S;
+      const sols = await Promise.all(sites.map((site) => site.solve({ adderPerKwh: adder })));
+      let dual = sols.reduce((a, s) => a + s.pricedBound, 0);
+      for (let t = 0; t < T; t++) dual -= dt * (adder[t]! > 0 ? adder[t]! * importL[t]! : adder[t]! < 0 ? -adder[t]! * exportL[t]! : 0);
+      if (dual > bound && (!Number.isFinite(bound) || dual > bound + 1e-9 * Math.abs(bound))) {
+        bound = dual;
+        centre = adder;
         stalled = 0;
+        if (k > 0) box = Math.min(excessPrice, 2 * box);
+      } else {
+        box /= 2;
+        if (++stalled >= 2) {
+          alpha /= 2;
+          theta /= 2;
+          stalled = 0;
+        }
       }
-    }
-    const objective = sols.reduce((a, s) => a + s.objective, 0);
-    if (violation(sumBy(sols, T), limits, tol) <= 0 && (!best || objective < best.objective)) best = { sols, objective, method: 'price-iterate', caps: capsFrom(sols.map((s) => s.importKw), sols.map((s) => s.exportKw), sites, limits) };
-    sols.forEach((solution, s) => columns.push({ site: s, solution }));
-    master.addColumns(sols.map((s, i) => ({ site: i, cost: s.objective, netKw: s.netImportKw })));
-    let m = master.solve(600_000);
-    if (!m) break;
-    lastMaster = m;
-    let recoverySolves = 0;
-    const last = k === maxIterations - 1;
-    if (!best && m.excessKw > tol) {
-      // No mix of the columns so far keeps the limits: the sites' plans within a split of them are columns
-      // that do (and the first plan), so the master's prices become the feeder's marginal values, not the
-      // excess cost.
-      recoverySolves = await recover(m, centre);
-      m = master.solve(600_000) ?? m;
+      const objective = sols.reduce((a, s) => a + s.objective, 0);
+      if (violation(sumBy(sols, T), limits, tol) <= 0 && (!best || objective < best.objective)) best = { sols, objective, method: 'price-iterate', caps: capsFrom(sols.map((s) => s.importKw), sols.map((s) => s.exportKw), sites, limits) };
+      sols.forEach((solution, s) => columns.push({ site: s, solution }));
+      master.addColumns(sols.map((s, i) => ({ site: i, cost: s.objective, netKw: s.netImportKw })));
+      let m = master.solve(600_000);
+      if (!m) break;
       lastMaster = m;
-    } else if ((m.excessKw <= tol && gapOf(m.objective) <= masterTarget) || last || (k + 1) % recoverEvery === 0) {
-      recoverySolves = await recover(m, centre);
-      masterTarget /= 2;
-    }
-    options.onRound?.({ round: k + 1, bound, masterObjective: m.objective, ...(best ? { planObjective: best.objective } : {}), recoverySolves, solves });
-    if (best && gapOf(best.objective) <= targetGap) {
-      stopReason = 'gap';
-      break;
-    }
-    if (priceRule === 'box') {
-      // The next master's prices within a box around the centre (its value then counts the box's columns).
-      master.setBox(centre.map((c) => dt * Math.max(0, c - box)), centre.map((c) => dt * (c + box)));
-      const boxed = master.solve(600_000);
-      if (!boxed) break;
-      query = Array.from({ length: T }, (_, t) => clip(boxed.priceKw[t]! / dt, t));
-    } else if (priceRule === 'master') {
-      // Smoothed towards the centre, then within the box (a degenerate master prices a row at the excess cost).
-      query = Array.from({ length: T }, (_, t) => clip(centre[t]! + Math.max(-box, Math.min(box, (1 - alpha) * (m.priceKw[t]! / dt - centre[t]!))), t));
-    } else {
-      // Polyak step from this round's prices along its subgradient, towards the best value known (the best plan,
-      // or the master's when no excess: the cost of a mix of site plans that keeps the limits).
-      const target = Math.min(best?.objective ?? Infinity, m.excessKw <= tol ? m.objective : Infinity);
-      const sum = sumBy(sols, T);
-      const g = Array.from({ length: T }, (_, t) => (Number.isFinite(importL[t]!) ? dt * (sum[t]! - importL[t]!) : 0));
-      const h = Array.from({ length: T }, (_, t) => (Number.isFinite(exportL[t]!) ? dt * (-exportL[t]! - sum[t]!) : 0));
-      let norm = 0;
-      for (let t = 0; t < T; t++) {
-        if (g[t]! > 0 || adder[t]! > 0) norm += g[t]! ** 2;
-        if (h[t]! > 0 || adder[t]! < 0) norm += h[t]! ** 2;
+      let recoverySolves = 0;
+      const last = k === maxIterations - 1;
+      if (!best && m.excessKw > tol) {
+        // No mix of the columns so far keeps the limits: the sites' plans within a split of them are columns
+        // that do (and the first plan), so the master's prices become the feeder's marginal values, not the
+        // excess cost.
+        recoverySolves = await recover(m, centre);
+        m = master.solve(600_000) ?? m;
+        lastMaster = m;
+      } else if ((m.excessKw <= tol && gapOf(m.objective) <= masterTarget) || last || (k + 1) % recoverEvery === 0) {
+        recoverySolves = await recover(m, centre);
+        masterTarget /= 2;
       }
-      const step = norm > 0 && Number.isFinite(target) && Number.isFinite(dual) ? (theta * Math.max(0, target - dual)) / norm : 0;
-      if (step === 0) {
+      options.onRound?.({ round: k + 1, bound, masterObjective: m.objective, ...(best ? { planObjective: best.objective } : {}), recoverySolves, solves });
+      if (best && gapOf(best.objective) <= targetGap) {
         stopReason = 'gap';
         break;
       }
-      query = Array.from({ length: T }, (_, t) => clip(Math.max(0, Math.max(0, adder[t]!) + step * g[t]!) - Math.max(0, Math.max(0, -adder[t]!) + step * h[t]!), t));
+      if (priceRule === 'box') {
+        // The next master's prices within a box around the centre (its value then counts the box's columns).
+        master.setBox(centre.map((c) => dt * Math.max(0, c - box)), centre.map((c) => dt * (c + box)));
+        const boxed = master.solve(600_000);
+        if (!boxed) break;
+        query = Array.from({ length: T }, (_, t) => clip(boxed.priceKw[t]! / dt, t));
+      } else if (priceRule === 'master') {
+        // Smoothed towards the centre, then within the box (a degenerate master prices a row at the excess cost).
+        query = Array.from({ length: T }, (_, t) => clip(centre[t]! + Math.max(-box, Math.min(box, (1 - alpha) * (m.priceKw[t]! / dt - centre[t]!))), t));
+      } else {
+        // Polyak step from this round's prices along its subgradient, towards the best value known (the best plan,
+        // or the master's when no excess: the cost of a mix of site plans that keeps the limits).
+        const target = Math.min(best?.objective ?? Infinity, m.excessKw <= tol ? m.objective : Infinity);
+        const sum = sumBy(sols, T);
+        const g = Array.from({ length: T }, (_, t) => (Number.isFinite(importL[t]!) ? dt * (sum[t]! - importL[t]!) : 0));
+        const h = Array.from({ length: T }, (_, t) => (Number.isFinite(exportL[t]!) ? dt * (-exportL[t]! - sum[t]!) : 0));
+        let norm = 0;
+        for (let t = 0; t < T; t++) {
+          if (g[t]! > 0 || adder[t]! > 0) norm += g[t]! ** 2;
+          if (h[t]! > 0 || adder[t]! < 0) norm += h[t]! ** 2;
+        }
+        // A round in which a site proved no bound (a solve stopped by its time limit) steps from the best bound;
+        // without any bound the prices cannot move: stop (said as no-bound; the recovery below still makes a plan).
+        const stepDual = Number.isFinite(dual) ? dual : bound;
+        if (!Number.isFinite(stepDual)) {
+          stopReason = 'no-bound';
+          break;
+        }
+        const step = norm > 0 && Number.isFinite(target) ? (theta * Math.max(0, target - stepDual)) / norm : 0;
+        if (step === 0) break;
+        query = Array.from({ length: T }, (_, t) => clip(Math.max(0, Math.max(0, adder[t]!) + step * g[t]!) - Math.max(0, Math.max(0, -adder[t]!) + step * h[t]!), t));
+      }
     }
+    if ((!best || gapOf(best.objective) > targetGap) && lastMaster && iterations < maxIterations) await recover(lastMaster, centre);
+  } finally {
+    master.dispose();
   }
-  master.dispose();
-  if ((!best || gapOf(best.objective) > targetGap) && lastMaster && iterations < maxIterations) await recover(lastMaster, centre);
   const prices = { importPerKwh: centre.map((a) => Math.max(0, a)), exportPerKwh: centre.map((a) => Math.max(0, -a)) };
   if (!best) {
     // No master answer at all: the price loop's cap recovery from the centre's prices.

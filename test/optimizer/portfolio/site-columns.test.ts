@@ -103,4 +103,17 @@ describe('portfolio by site columns under a shared feeder limit', () => {
     expect(plan.solves).toBe(2);
     expect(plan.iterations).toBe(1);
   }, 120_000);
+
+  it('sites that prove no bound (solves stopped by their time limit): stopped as no-bound, no gap claimed, the limit still kept', async () => {
+    const sites = portfolio([41, 42], 4).map((site): SiteSubproblem => ({ ...site, solve: async (r) => ({ ...(await site.solve(r)), pricedBound: -Infinity }) }));
+    const free = await uncoordinatedSum(sites);
+    const floors = floorSum(sites);
+    const peak = Math.max(...free);
+    const importLimitKw = floors.map((f) => Math.max(f + 1, f + 0.5 * (peak - f)));
+    const plan = await coordinateBySiteColumns(sites, { importLimitKw, exportLimitKw: new Array(T).fill(Infinity) }, { maxIterations: 5 });
+    expect(plan.stopReason).toBe('no-bound');
+    expect(plan.bound).toBe(-Infinity);
+    expect(plan.gap).toBe(Infinity);
+    plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(importLimitKw[t]! + 1e-5));
+  }, 120_000);
 });
