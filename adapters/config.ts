@@ -42,6 +42,11 @@ export const ConfigSchema = Type.Object(
         description: 'needs REDIS_URL; unset = off: comma-separated shard queues; re-plans the engine decomposes (large sites) price their shards in the `v2g shard-worker --queue <name>` processes serving them, not on worker threads',
       }),
     ),
+    PORTFOLIO_COORDINATION: Type.String({
+      pattern: '^(price-loop|site-columns)$',
+      default: 'price-loop',
+      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; opt-in, bench/RESULTS.md issue 17 session 7)',
+    }),
     PORTFOLIO_VEHICLE_COLUMNS_FROM: Int('needs DECOMPOSITION_SHARD_QUEUES; 0 = off: portfolios with at least this many vehicles in all are planned by one column generation over their vehicles on those shard workers instead of site solves per feeder-price round', 0, 100_000_000, 0),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
     REDIS_COMMAND_TIMEOUT_MS: Int('a store or queue command without a reply after this long fails as V2G_ERR_STORE_UNAVAILABLE (ms)', 100, 600_000, 5_000),
@@ -115,6 +120,8 @@ export interface ServiceConfig {
   readonly redisPrefix: string;
   /** DECOMPOSITION_SHARD_QUEUES: decomposed re-plans use the BullMQ shard workers of these queues (distributed mode only). */
   readonly decompositionShardQueues?: readonly string[];
+  /** PORTFOLIO_COORDINATION: the feeder-price loop (default) or Dantzig-Wolfe over whole-site plans. */
+  readonly portfolioCoordination: 'price-loop' | 'site-columns';
   /** PORTFOLIO_VEHICLE_COLUMNS_FROM: portfolios from this many vehicles by vehicle column generation on the shard workers (0 = off). */
   readonly portfolioVehicleColumnsFrom: number;
   /** How long `start` waits for Redis (ms). */
@@ -412,6 +419,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanAttempts: c.REPLAN_ATTEMPTS,
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
+    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'site-columns' ? 'site-columns' : 'price-loop',
     portfolioVehicleColumnsFrom: c.PORTFOLIO_VEHICLE_COLUMNS_FROM,
     solveTimeLimitMs: c.SOLVE_TIME_LIMIT_MS,
     syncOptimizeMaxVehicles: c.SYNC_OPTIMIZE_MAX_VEHICLES,

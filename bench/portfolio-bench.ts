@@ -9,6 +9,7 @@
  *   npm run bench:portfolio -- --sites 20 --vehicles 100 --workers 2,1
  *   npm run bench:portfolio -- --coordinate ...                 # the coordinator alone, in process (portfolio-coordinate-bench.ts)
  *   npm run bench:portfolio -- --vehicle-columns ...            # the vehicle column generation alone, in process
+ *   npm run bench:portfolio -- --site-columns ...               # site-column Dantzig-Wolfe beside the price loop, in process
  *
  * Per worker count, on a fresh random V2G_REDIS_PREFIX (deleted afterwards):
  * 1. Spawns `v2g api` and N `v2g worker`s (SOLVER_POOL_SIZE = --pool-size, default 1) and waits until they listen.
@@ -28,6 +29,9 @@ import { deletePrefix } from '../test/adapters/store/redis-test-env.ts';
 if (process.argv.includes('--coordinate')) {
   process.argv = process.argv.filter((a) => a !== '--coordinate');
   await import('./portfolio-coordinate-bench.ts');
+} else if (process.argv.includes('--site-columns')) {
+  process.argv = process.argv.filter((a) => a !== '--site-columns');
+  await import('./portfolio-site-columns-bench.ts');
 } else if (process.argv.includes('--vehicle-columns')) {
   process.argv = process.argv.filter((a) => a !== '--vehicle-columns');
   await import('./portfolio-vehicle-columns-bench.ts');
@@ -60,6 +64,8 @@ async function main() {
       redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
       /** The vehicle column generation path: N shard worker processes (the pricing) and one coordinating worker. */
       'vehicle-shards': { type: 'boolean', default: false },
+      /** PORTFOLIO_COORDINATION of the worker processes: price-loop (the default path) or site-columns. */
+      coordination: { type: 'string', default: 'price-loop' },
     },
   });
   const vehicleShards = values['vehicle-shards'];
@@ -70,7 +76,7 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'price-loop' ? ` --coordination ${values.coordination}` : ''}`;
 
   interface RunResult {
     readonly workers: number;
@@ -96,7 +102,7 @@ async function main() {
     const token = `bench-${randomBytes(16).toString('hex')}`;
     const env = {
       REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
-      PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000',
+      PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000', PORTFOLIO_COORDINATION: values.coordination,
     };
     // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
     const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);

@@ -22,6 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
+import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
 import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
@@ -61,6 +62,11 @@ export interface PortfolioPlanDeps {
   readonly solvedOn: string;
   /** Redis mode: site solves as BullMQ flow children (portfolio-flow.ts); absent: solved in this process with `solve`. */
   readonly flow?: Pick<PortfolioFlow, 'begin'>;
+  /**
+   * How sites are coordinated: `price-loop` (default, coordinate.ts) or `site-columns` (Dantzig-Wolfe over
+   * whole-site plans, site-columns.ts); both run their rounds as flows in Redis mode.
+   */
+  readonly coordination?: 'price-loop' | 'site-columns';
   /** Coordinator iterations at most (default 40). */
   readonly maxIterations?: number;
   /**
@@ -156,6 +162,8 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     const previous = await runs.getLatestPlan(portfolioId);
     const warmStart = previous && previous.slotMs === grid.slotMs ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
     const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
+    const coordinate = deps.coordination === 'site-columns' ? coordinateBySiteColumns : coordinatePortfolio;
+    const coordinationName = deps.coordination === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans (PORTFOLIO_COORDINATION=site-columns)' : 'feeder-price loop';
     let result: PortfolioPlan<Plan>;
     let siteSolves: PortfolioSiteSolves;
     const problems = loaded.members.map((m) => m.built.problem);
@@ -178,7 +186,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const flowRun = await deps.flow.begin(`pc-${randomUUID().replaceAll('-', '').slice(0, 16)}`, members);
       try {
         const sites = flowSites(flowRun, members);
-        const coordinated = await coordinatePortfolio(sites.subproblems.map((s) => firstSlotsOf(s, grid.slotCount)), limits, options);
+        const coordinated = await coordinate(sites.subproblems.map((s) => firstSlotsOf(s, grid.slotCount)), limits, options);
         const made = await sites.materialise(coordinated);
         result = made.plan;
         for (const [plan, problem] of made.pricedProblems) solvedProblems.set(plan, problem);
@@ -188,12 +196,12 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       }
     } else {
       const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
-      result = await coordinatePortfolio(subproblems, limits, options);
+      result = await coordinate(subproblems, limits, options);
       siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, summary: `${result.solves} site solves in this process` };
     }
     if (byVehicles === undefined || byVehicles !== 'yes') {
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
-      siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round (${why}); ${siteSolves.summary}` };
+      siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}` };
     }
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
     if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);

@@ -58,10 +58,10 @@ export type PortfolioStatus = 'optimal' | 'feasible' | 'limit-breached';
 export interface PortfolioPlan<P> {
   readonly status: PortfolioStatus;
   /**
-   * How the plan was found: an iterate of the price loop, the cap recovery, or column generation over the
-   * portfolio's vehicles (vehicle-columns.ts).
+   * How the plan was found: an iterate of the price loop, the cap recovery, column generation over the
+   * portfolio's vehicles (vehicle-columns.ts), or Dantzig-Wolfe over whole-site plans (site-columns.ts).
    */
-  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns';
+  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns' | 'site-columns';
   readonly sites: readonly SiteShare<P>[];
   /** Sum of the sites' net import per slot (kW). */
   readonly netImportKw: readonly number[];
@@ -81,16 +81,18 @@ export interface PortfolioPlan<P> {
   readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];
 }
 
-const sumBy = <P>(sols: readonly SiteSolution<P>[], T: number) => Array.from({ length: T }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
+/** Sum of the sites' net import per slot (kW). */
+export const sumBy = <P>(sols: readonly SiteSolution<P>[], T: number) => Array.from({ length: T }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
 
-function violation(sum: readonly number[], limits: SharedRowLimits, tol: number): number {
+/** How far (kW) the sum breaks a limit in its worst slot beyond `tol` (<= 0: kept). */
+export function violation(sum: readonly number[], limits: SharedRowLimits, tol: number): number {
   let worst = 0;
   sum.forEach((n, t) => (worst = Math.max(worst, n - limits.importLimitKw[t]! - tol, -limits.exportLimitKw[t]! - n - tol)));
   return worst;
 }
 
 /** Caps from what each site wants to import and export (shared-caps.ts). */
-function capsFrom<P>(wantImport: readonly ArrayLike<number>[], wantExport: readonly ArrayLike<number>[], sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits) {
+export function capsFrom<P>(wantImport: readonly ArrayLike<number>[], wantExport: readonly ArrayLike<number>[], sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits) {
   const floorsI = sites.map((s) => s.inflexibleNetKw.map((x) => Math.max(0, x)));
   const floorsE = sites.map((s) => s.inflexibleNetKw.map((x) => Math.max(0, -x)));
   const deep = sites.every((s) => s.minNetImportKw) ? sites.map((s) => s.minNetImportKw!) : undefined;
@@ -206,9 +208,19 @@ export async function coordinatePortfolio<P>(sites: readonly SiteSubproblem<P>[]
   const prices: FeederPrices = { importPerKwh: [...lambda], exportPerKwh: [...mu] };
   if (hasLimit && (!best || gapOf(best.objective) > targetGap)) await recover(Array.from({ length: T }, (_, t) => lambda[t]! - mu[t]!));
   const chosen = best ?? { sols: last, objective: last.reduce((a, s) => a + s.objective, 0), method: 'price-iterate' as const };
-  const caps = chosen.caps ?? capsOf(chosen.sols, sites, limits);
-  const method = chosen.method;
-  const sols = chosen.sols;
+  return assemblePortfolioPlan(sites, limits, { ...chosen, caps: chosen.caps ?? capsOf(chosen.sols, sites, limits) }, { bound, prices, iterations, solves, stopReason, tol });
+}
+
+/** The answer for a chosen set of site solutions: the sum, breaches named per slot (with why), gap and status. */
+export function assemblePortfolioPlan<P>(
+  sites: readonly SiteSubproblem<P>[],
+  limits: SharedRowLimits,
+  chosen: { readonly sols: readonly SiteSolution<P>[]; readonly objective: number; readonly method: PortfolioPlan<P>['method']; readonly caps: ReturnType<typeof capsFrom> },
+  run: { readonly bound: number; readonly prices: FeederPrices; readonly iterations: number; readonly solves: number; readonly stopReason: PortfolioPlan<P>['stopReason']; readonly tol: number },
+): PortfolioPlan<P> {
+  const { bound, prices, iterations, solves, stopReason, tol } = run;
+  const T = sites[0]?.slotCount ?? 0;
+  const { caps, method, sols } = chosen;
   const netImportKw = sumBy(sols, T);
   const breaches: PortfolioPlan<P>['breaches'][number][] = [];
   netImportKw.forEach((n, t) => {
@@ -217,7 +229,7 @@ export async function coordinatePortfolio<P>(sites: readonly SiteSubproblem<P>[]
     const overE = -limits.exportLimitKw[t]! - n;
     if (overE > tol) breaches.push({ slot: t, direction: 'export', excessKw: overE, reason: excessReason(caps.exp.unavoidableExcessKw[t]!, 'export') });
   });
-  const gap = gapOf(chosen.objective);
+  const gap = (chosen.objective - bound) / Math.max(1, Math.abs(chosen.objective));
   const status: PortfolioStatus = breaches.length > 0 ? 'limit-breached' : gap <= 1e-9 ? 'optimal' : 'feasible';
   return {
     status,

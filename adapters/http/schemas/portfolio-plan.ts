@@ -34,7 +34,7 @@ export const PortfolioPlanSchema = Type.Object({
   jobId: Type.String(),
   reasons: Type.Array(Type.String()),
   status: Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('limit-breached')], { description: 'limit-breached: a shared limit is broken in `breaches` (only where the sites could not avoid it)' }),
-  method: Type.Union([Type.Literal('price-iterate'), Type.Literal('cap-recovery'), Type.Literal('vehicle-columns')], { description: 'how the plan was found: an iterate of the feeder-price loop whose sum kept the limits, each site within its share of them, or one column generation over every vehicle of the portfolio (its sites\' rows and the feeder priced together)' }),
+  method: Type.Union([Type.Literal('price-iterate'), Type.Literal('cap-recovery'), Type.Literal('vehicle-columns'), Type.Literal('site-columns')], { description: 'how the plan was found: an iterate of the feeder-price loop whose sum kept the limits, each site within its share of them, one column generation over every vehicle of the portfolio (its sites\' rows and the feeder priced together), or Dantzig-Wolfe over whole-site plans (a master of feeder rows and one convexity row per site; sites with a fractional weight re-solved within their share)' }),
   stopReason: Type.String({ description: 'gap (within 0.5 % of the bound) | iterations | no-shared-limit | no-bound (the sites proved no bound: the prices could not move; the cap recovery made the plan)' }),
   objective: Type.Number({ description: 'sum of the sites\' costs at their own prices' }),
   bound: NullableNumber('certified lower bound of the portfolio optimum (Lagrangian dual); null = none'),

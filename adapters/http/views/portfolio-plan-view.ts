@@ -7,7 +7,7 @@ const finite = (x: number) => (Number.isFinite(x) ? r3(x) : null);
 
 export function howMade(p: PortfolioPlanRecord): string {
   const gap = Number.isFinite(p.gap) ? `${(100 * p.gap).toFixed(2)} % above its certified bound` : 'no certified bound';
-  const how = p.method === 'price-iterate' ? 'an iterate of the feeder-price loop whose sum kept the shared limits' : p.method === 'vehicle-columns' ? 'one column generation over every vehicle of the portfolio (each site\'s rows and the feeder priced together), split by site' : 'each site re-solved within its share of the shared limits (cap recovery)';
+  const how = p.method === 'price-iterate' ? 'an iterate of the feeder-price loop whose sum kept the shared limits' : p.method === 'vehicle-columns' ? 'one column generation over every vehicle of the portfolio (each site\'s rows and the feeder priced together), split by site' : p.method === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one convexity row per site, each site\'s plan a column of its own solve at the feeder prices; sites with a fractional weight re-solved within their share of the limits' : 'each site re-solved within its share of the shared limits (cap recovery)';
   return `${p.sites.length} sites coordinated by feeder prices (Lagrangian): ${how}; ${p.iterations} iterations, ${p.solves} site solves, stopped on ${p.stopReason}, ${gap}; ${p.status}${p.excludedSites.length > 0 ? `; ${p.excludedSites.length} member(s) left out` : ''}; ${p.solvedOn}`;
 }
 

@@ -1,0 +1,72 @@
+/**
+ * Site-column Dantzig-Wolfe (optimizer/portfolio/site-columns.ts) beside the feeder-price loop
+ * (coordinate.ts) on the same portfolio, in this process: S generated depots of V vehicles (96 slots, seed =
+ * site number, 6 A minimum current), one feeder import limit F = the sites' summed inflexible peak +
+ * --headroom x the vehicles' energy need over 8 h (as portfolio-bench.ts), and a dispatch "import <= 0.8 F"
+ * on slots 2-9 (2 h). Site solves by HiGHS on a pool of --threads. Prints one JSON line per method: wall and
+ * process CPU seconds (HiGHS threads included), rounds, site solves, plan cost, certified bound, gap, whether
+ * the sum kept the limit in every slot.
+ *
+ *   npm run bench:portfolio -- --site-columns --sites 10 --vehicles 50 [--methods site-columns,coordinate] [--threads 2]
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { optimize } from '../optimizer/optimize.ts';
+import { coordinatePortfolio } from '../optimizer/portfolio/coordinate.ts';
+import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts';
+import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
+import { SolverPool } from '../optimizer/solver-pool.ts';
+import { generateDepot } from '../scenarios/depot-generator.ts';
+
+const { values } = parseArgs({
+  options: {
+    sites: { type: 'string', default: '10' },
+    vehicles: { type: 'string', default: '50' },
+    headroom: { type: 'string', default: '0.3' },
+    threads: { type: 'string', default: '2' },
+    methods: { type: 'string', default: 'site-columns,coordinate' },
+    'max-iterations': { type: 'string' },
+    'target-gap': { type: 'string', default: '0.005' },
+    /** site-columns' price rule: polyak (default), master, box. */
+    'price-rule': { type: 'string', default: 'polyak' },
+  },
+});
+const S = Number(values.sites);
+const V = Number(values.vehicles);
+const T = 96;
+const problems = Array.from({ length: S }, (_, i) => generateDepot({ vehicles: V, slots: T, seed: i + 1 }));
+let floorKw = 0;
+let needKwh = 0;
+for (const problem of problems) {
+  floorKw += Math.max(0, ...problem.baseLoadKw!.map((b, t) => b - (problem.pvKw?.[t] ?? 0)));
+  needKwh += problem.vehicles.reduce((a, v) => a + Math.max(0, v.targetEnergyKwh - v.energyKwh), 0);
+}
+const feederKw = Math.round(floorKw + Number(values.headroom) * (needKwh / 8));
+const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Math.round(0.8 * feederKw) : feederKw));
+const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
+const pool = new SolverPool({ size: Number(values.threads) });
+await pool.warmUp();
+const sites = problems.map((p, i) => problemSubproblem(`pf-${i + 1}`, p, (q) => optimize(q, { solver: 'highs', pool })));
+console.error(`site columns bench: ${S} sites x ${V} vehicles, feeder ${feederKw} kW (dispatch ${importLimitKw[2]} kW on slots 2-9), ${cpus().length} cores, ${values.threads} solver threads`);
+let broken = false;
+for (const method of values.methods.split(',')) {
+  const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  const options = { targetGap: Number(values['target-gap']), ...(values['max-iterations'] ? { maxIterations: Number(values['max-iterations']) } : {}) };
+  const plan =
+    method === 'site-columns'
+      ? await coordinateBySiteColumns(sites, limits, { ...options, priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
+      : await coordinatePortfolio(sites, limits, options);
+  const cpu = process.cpuUsage(cpu0);
+  const kept = plan.netImportKw.every((n, t) => n <= importLimitKw[t]! + 1e-5);
+  broken ||= !kept;
+  console.log(JSON.stringify({
+    method: method === 'site-columns' ? `site-columns (${values['price-rule']})` : method, sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
+    wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
+    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status,
+    objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,
+  }));
+}
+await pool.close();
+process.exit(broken ? 1 : 0);
