@@ -80,3 +80,32 @@ export function demandChargeFactor(treatment: DemandChargeTreatment, nowUtcMs: n
   const left = billingEndUtcMs - nowUtcMs;
   return left <= 0 ? 1 : Math.min(1, (horizonEndUtcMs - nowUtcMs) / left);
 }
+
+/**
+ * Late-charge guard: `problem` with an extra charge preference on each vehicle's last `tailSlots` slots before
+ * its believed departure (those inside the horizon): the horizon's import price spread plus `w` (the largest
+ * quick-charge slope), so energy planned in a stay's tail always costs the solver more than the same energy in
+ * any earlier slot of the stay. Not billed (a regulariser). Why: a plan that defers a vehicle's last kWh past a
+ * price step into the final slots of its stay relies on capacity there that a car not yet seen may take (the
+ * network's pod and line limits), and it cannot catch up after its departure. The premium is far below the
+ * demand charge of the power it would take to move it (it never raises a peak) and the shortfall penalty (it
+ * never leaves a vehicle short): the tail is still used when the earlier slots have no room.
+ */
+export function withLateChargeGuard(problem: Problem, tailSlots: number): Problem {
+  if (tailSlots <= 0) return problem;
+  const prices = problem.importPricePerKwh;
+  const spread = Math.max(...prices) - Math.min(...prices);
+  const quickMax = Math.max(0, ...problem.vehicles.flatMap((v) => v.chargePreferencePerKwh ?? []));
+  const premium = Math.min(limits.maxPricePerKwh, spread + quickMax + 1e-4);
+  const T = problem.slotCount;
+  return {
+    ...problem,
+    vehicles: problem.vehicles.map((v) => {
+      const from = Math.max(v.arrivalSlot, v.departureSlot - tailSlots);
+      if (from >= T) return v;
+      const base = v.chargePreferencePerKwh ?? new Array<number>(T).fill(0);
+      const preference = base.map((p, t) => (t >= from && t < v.departureSlot ? Math.min(limits.maxPricePerKwh, p + premium) : p));
+      return { ...v, chargePreferencePerKwh: preference };
+    }),
+  };
+}
