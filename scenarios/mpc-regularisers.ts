@@ -83,13 +83,14 @@ export function demandChargeFactor(treatment: DemandChargeTreatment, nowUtcMs: n
 
 /**
  * Late-charge guard: `problem` with an extra charge preference on each vehicle's last `tailSlots` slots before
- * its believed departure (those inside the horizon): the horizon's import price spread plus `w` (the largest
- * quick-charge slope), so energy planned in a stay's tail always costs the solver more than the same energy in
- * any earlier slot of the stay. Not billed (a regulariser). Why: a plan that defers a vehicle's last kWh past a
- * price step into the final slots of its stay relies on capacity there that a car not yet seen may take (the
- * network's pod and line limits), and it cannot catch up after its departure. The premium is far below the
- * demand charge of the power it would take to move it (it never raises a peak) and the shortfall penalty (it
- * never leaves a vehicle short): the tail is still used when the earlier slots have no room.
+ * its believed departure (those inside the horizon): the horizon's import price spread plus the largest charge
+ * preference already set (the quick-charge slope) plus 1e-4, capped at `limits.maxPricePerKwh`, so energy planned
+ * in a stay's tail costs the solver more than the same energy in any earlier slot of the stay. Not billed (a
+ * regulariser). Why: a plan that defers a vehicle's last kWh past a price step into the final slots of its stay
+ * relies on capacity there that a car not yet seen may take (a line or pod limit of the network, the site limit),
+ * and nothing can be caught up after the departure (scenarios/MPC.md, "Late-charge guard"). The premium is a price
+ * spread: on tariffs whose shortfall penalty and demand charge are far above it, the plan still charges in the
+ * tail when the earlier slots have no room, rather than leave a vehicle short or raise the peak.
  */
 export function withLateChargeGuard(problem: Problem, tailSlots: number): Problem {
   if (tailSlots <= 0) return problem;
@@ -108,4 +109,17 @@ export function withLateChargeGuard(problem: Problem, tailSlots: number): Proble
       return { ...v, chargePreferencePerKwh: preference };
     }),
   };
+}
+
+/** The short label of a run planned with the late-charge guard (e.g. a sweep row's solver column). */
+export const lateChargeGuardLabel = 'late-charge guard';
+
+/** The note every output of a run planned with the late-charge guard over `hours` carries. */
+export function lateChargeGuardNote(hours: number): string {
+  return `${lateChargeGuardLabel} on: each stay's last ${hours} h cost the planner the horizon's price spread more per kWh (a regulariser, not billed), so no vehicle's last kWh waits there for a cheaper price`;
+}
+
+/** Whether a run note is `lateChargeGuardNote`'s. */
+export function isLateChargeGuardNote(note: string): boolean {
+  return note.startsWith(`${lateChargeGuardLabel} on:`);
 }

@@ -21,7 +21,7 @@ import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.t
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
-import { demandChargeFactor, withLateChargeGuard, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { demandChargeFactor, lateChargeGuardNote, withLateChargeGuard, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
@@ -204,9 +204,13 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
   return phantoms.length === 0 ? problem : { ...problem, vehicles: [...problem.vehicles, ...phantoms] };
 }
 
-/** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers. */
+/** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers; the late-charge guard when it is on. */
 export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: readonly string[] } {
-  return options.taperAware && physicsHasTaper(inputs.physics) ? { notes: [taperAwareNote(inputs.physics)] } : {};
+  const notes = [
+    ...(options.taperAware && physicsHasTaper(inputs.physics) ? [taperAwareNote(inputs.physics)] : []),
+    ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
+  ];
+  return notes.length > 0 ? { notes } : {};
 }
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */

@@ -13,7 +13,8 @@ import { limits, type Problem } from '../../optimizer/problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { eventTriggeredController, mpcEventsOptions } from '../../scenarios/event-mpc.ts';
 import { computeKpis } from '../../scenarios/kpis.ts';
-import { withLateChargeGuard } from '../../scenarios/mpc-regularisers.ts';
+import { isLateChargeGuardNote, lateChargeGuardNote, withLateChargeGuard } from '../../scenarios/mpc-regularisers.ts';
+import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { ReplaySession } from '../../scenarios/replay-session.ts';
@@ -81,6 +82,13 @@ describe('the late-charge guard', () => {
     expect(delivered(llf)).toBeCloseTo(19.5, 6);
     expect(computeKpis(mpc).networkViolationSlots).toBe(0);
     expect(delivered(mpc)).toBeGreaterThanOrEqual(delivered(llf) - 1e-6);
+  });
+
+  it('says so in the run notes of mpc-events, and mpc (not guarded) does not', () => {
+    expect(eventTriggeredController(inputs, { backend }).notes?.some(isLateChargeGuardNote)).toBe(true);
+    expect(rollingController(inputs, 'mpc', { backend }).notes?.some(isLateChargeGuardNote) ?? false).toBe(false);
+    expect(eventTriggeredController(inputs, { backend }, { ...mpcEventsOptions, lateChargeGuardHours: 0 }).notes?.some(isLateChargeGuardNote) ?? false).toBe(false);
+    expect(lateChargeGuardNote(2)).toMatch(/^late-charge guard on: each stay's last 2 h/);
   });
 
   it('without the guard the same planner defers car A past the price step and a car leaves short (the mechanism)', () => {
