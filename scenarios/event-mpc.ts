@@ -19,8 +19,13 @@ import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.
 import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
-/** The plan of `mpc-events` is `mpc`'s: the same regularisers (robust quick charge), demand-charge treatment and taper-aware planning (charge-taper.ts). */
-export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true };
+/**
+ * The plan of `mpc-events` is `mpc`'s (the same regularisers: robust quick charge; demand-charge treatment; taper-aware
+ * planning, charge-taper.ts) plus the late-charge guard over each stay's last `lateChargeGuardHours` (mpc-regularisers.ts
+ * `withLateChargeGuard`): a plan followed until an event must not park a vehicle's last kWh in the final slots of its
+ * stay, where a car not yet seen may take the line (bench/RESULTS.md, issue 16, session 7).
+ */
+export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true, lateChargeGuardHours: 2 };
 
 /** Simulated energy this far from the plan's (kWh) makes a new plan. */
 export const driftToleranceKwh = 0.1;

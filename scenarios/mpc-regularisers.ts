@@ -80,3 +80,46 @@ export function demandChargeFactor(treatment: DemandChargeTreatment, nowUtcMs: n
   const left = billingEndUtcMs - nowUtcMs;
   return left <= 0 ? 1 : Math.min(1, (horizonEndUtcMs - nowUtcMs) / left);
 }
+
+/**
+ * Late-charge guard: `problem` with an extra charge preference on each vehicle's last `tailSlots` slots before
+ * its believed departure (those inside the horizon): the horizon's import price spread plus the largest charge
+ * preference already set (the quick-charge slope) plus 1e-4, capped at `limits.maxPricePerKwh`, so energy planned
+ * in a stay's tail costs the solver more than the same energy in any earlier slot of the stay. Not billed (a
+ * regulariser). Why: a plan that defers a vehicle's last kWh past a price step into the final slots of its stay
+ * relies on capacity there that a car not yet seen may take (a line or pod limit of the network, the site limit),
+ * and nothing can be caught up after the departure (scenarios/MPC.md, "Late-charge guard"). The premium is a price
+ * spread: on tariffs whose shortfall penalty and demand charge are far above it, the plan still charges in the
+ * tail when the earlier slots have no room, rather than leave a vehicle short or raise the peak.
+ */
+export function withLateChargeGuard(problem: Problem, tailSlots: number): Problem {
+  if (tailSlots <= 0) return problem;
+  const prices = problem.importPricePerKwh;
+  const spread = Math.max(...prices) - Math.min(...prices);
+  const quickMax = Math.max(0, ...problem.vehicles.flatMap((v) => v.chargePreferencePerKwh ?? []));
+  const premium = Math.min(limits.maxPricePerKwh, spread + quickMax + 1e-4);
+  const T = problem.slotCount;
+  return {
+    ...problem,
+    vehicles: problem.vehicles.map((v) => {
+      const from = Math.max(v.arrivalSlot, v.departureSlot - tailSlots);
+      if (from >= T) return v;
+      const base = v.chargePreferencePerKwh ?? new Array<number>(T).fill(0);
+      const preference = base.map((p, t) => (t >= from && t < v.departureSlot ? Math.min(limits.maxPricePerKwh, p + premium) : p));
+      return { ...v, chargePreferencePerKwh: preference };
+    }),
+  };
+}
+
+/** The short label of a run planned with the late-charge guard (e.g. a sweep row's solver column). */
+export const lateChargeGuardLabel = 'late-charge guard';
+
+/** The note every output of a run planned with the late-charge guard over `hours` carries. */
+export function lateChargeGuardNote(hours: number): string {
+  return `${lateChargeGuardLabel} on: each stay's last ${hours} h cost the planner the horizon's price spread more per kWh (a regulariser, not billed), so no vehicle's last kWh waits there for a cheaper price`;
+}
+
+/** Whether a run note is `lateChargeGuardNote`'s. */
+export function isLateChargeGuardNote(note: string): boolean {
+  return note.startsWith(`${lateChargeGuardLabel} on:`);
+}

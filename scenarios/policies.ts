@@ -21,7 +21,7 @@ import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.t
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
-import { demandChargeFactor, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { demandChargeFactor, lateChargeGuardNote, withLateChargeGuard, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
@@ -105,6 +105,8 @@ export interface MpcOptions {
   readonly reserve?: ArrivalReserve;
   /** Plan each plugged vehicle to its target plus this (kWh, at most its capacity; target-margin.ts); absent = 0. */
   readonly targetMarginKwh?: number;
+  /** Late-charge guard (mpc-regularisers.ts `withLateChargeGuard`): the last this many hours of each stay cost the solver a premium; absent = none. */
+  readonly lateChargeGuardHours?: number;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -145,8 +147,10 @@ export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: 
   const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
   const regularised = withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare);
-  if (!options.reserve) return solveWithBackend(regularised, backend, solveOptions);
-  return solveWithArrivalReserve(regularised, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions));
+  const guardSlots = Math.round(((options.lateChargeGuardHours ?? 0) * 60) / inputs.slotMinutes);
+  const guarded = withLateChargeGuard(regularised, guardSlots);
+  if (!options.reserve) return solveWithBackend(guarded, backend, solveOptions);
+  return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions));
 }
 
 /** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */
@@ -212,12 +216,13 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
   return phantoms.length === 0 ? problem : { ...problem, vehicles: [...problem.vehicles, ...phantoms] };
 }
 
-/** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers. */
+/** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers; the late-charge guard when it is on. */
 export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: readonly string[] } {
   const notes = [
     ...(options.taperAware && physicsHasTaper(inputs.physics) ? [taperAwareNote(inputs.physics)] : []),
     ...(options.reserve ? [arrivalReserveNote(options.reserve)] : []),
     ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
+    ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
   ];
   return notes.length > 0 ? { notes } : {};
 }

@@ -4,6 +4,7 @@
  * process and in tests.
  */
 import { isTaperAwareNote, taperAwareLabel } from './charge-taper.ts';
+import { isLateChargeGuardNote, lateChargeGuardLabel } from './mpc-regularisers.ts';
 import { bindingNote, capacityCheckedController, recordedRunController, RecordedRunMismatch, recordingController, reusedRunLabel, type CapacityBinding, type RecordedDecision, type RecordedRun } from './capacity-slack.ts';
 import { computeKpis } from './kpis.ts';
 import type { SolverSetup } from './policies.ts';
@@ -95,7 +96,8 @@ export function runSweepTask(
   const kpis = computeKpis(result);
   const reusedFrom = replayed?.capacity?.reusedFromCapacity;
   const taper = result.notes.some(isTaperAwareNote) ? `, ${taperAwareLabel}` : '';
-  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}` : `none (baseline ${task.policy})`;
+  const guard = result.notes.some(isLateChargeGuardNote) ? `, ${lateChargeGuardLabel}` : '';
+  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}` : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;
   return {
     index: task.index,

@@ -111,7 +111,9 @@ describe('taper-aware planning', () => {
     expect(physicsHasTaper(inputs.physics)).toBe(true);
     const solver = { backend };
     expect(eventTriggeredController(inputs, solver).notes?.[0]).toMatch(/taper-aware planning on/);
-    expect(eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: false }).notes).toBeUndefined();
+    // (mpc-events' other note, the late-charge guard's, stays: late-charge-guard.test.ts)
+    expect(eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: false }).notes?.some((n) => /taper-aware planning on/.test(n))).toBe(false);
+    expect(eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: false, lateChargeGuardHours: 0 }).notes).toBeUndefined();
     expect(mpcController(inputs, solver, { ...mpcEventsOptions, taperAware: true }).notes?.[0]).toMatch(/taper-aware planning on/);
     const result = runReplay(inputs, 'mpc-events', { solver, clock: () => 0 });
     expect(result.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
@@ -128,7 +130,8 @@ describe('taper-aware planning', () => {
     expect(reused.provenance.capacity?.reusedFromCapacity).toBe(400);
     for (const run of [fresh, reused]) {
       expect(run.provenance.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
-      expect(run.provenance.solver).toMatch(/^highs, taper-aware planning/);
+      expect(run.provenance.solver).toMatch(/^highs, taper-aware planning, late-charge guard/);
+      expect(run.provenance.notes.some((n) => /^late-charge guard on:/.test(n))).toBe(true);
     }
   });
 
