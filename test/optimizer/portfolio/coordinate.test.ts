@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { optimize } from '../../../optimizer/optimize.ts';
 import { coordinatePortfolio, replanSite, type SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import { problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import { floorSum as sumFloors, portfolio as buildPortfolio, uncoordinatedSum as sumUncoordinated } from './portfolio-fixture.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
@@ -19,17 +20,9 @@ afterAll(() => pool.close());
 const solve = (p: Problem): Promise<Plan> => optimize(p, { solver: 'highs', pool, timeLimitMs: 60_000 });
 const T = 24;
 
-function portfolio(seeds: readonly number[], vehicles: number): SiteSubproblem[] {
-  return seeds.map((seed, i) => problemSubproblem(`site-${i}`, generateDepot({ vehicles, slots: T, seed }), solve));
-}
-
-/** Uncoordinated import per slot, summed (what the feeder would see without coordination). */
-async function uncoordinatedSum(sites: readonly SiteSubproblem[]): Promise<number[]> {
-  const sols = await Promise.all(sites.map((s) => s.solve({ adderPerKwh: new Array(T).fill(0) })));
-  return Array.from({ length: T }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
-}
-
-const floorSum = (sites: readonly SiteSubproblem[]) => Array.from({ length: T }, (_, t) => sites.reduce((a, s) => a + Math.max(0, s.inflexibleNetKw[t]!), 0));
+const portfolio = (seeds: readonly number[], vehicles: number): SiteSubproblem[] => buildPortfolio(solve, seeds, vehicles, T);
+const uncoordinatedSum = (sites: readonly SiteSubproblem[]): Promise<number[]> => sumUncoordinated(sites, T);
+const floorSum = (sites: readonly SiteSubproblem[]): number[] => sumFloors(sites, T);
 
 describe('portfolio coordination under a shared feeder limit', () => {
   it('property: the sum of the sites\' plans never breaks the shared limit; bound <= cost', async () => {

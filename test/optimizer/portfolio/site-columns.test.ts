@@ -13,27 +13,20 @@ import { optimize } from '../../../optimizer/optimize.ts';
 import type { SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import { SiteColumnMaster } from '../../../optimizer/portfolio/site-column-master.ts';
 import { coordinateBySiteColumns } from '../../../optimizer/portfolio/site-columns.ts';
-import { problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import type { SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import { floorSum as sumFloors, portfolio as buildPortfolio, uncoordinatedSum as sumUncoordinated } from './portfolio-fixture.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
-import { generateDepot } from '../../../scenarios/depot-generator.ts';
 
 const pool = new SolverPool({ size: 1 });
 afterAll(() => pool.close());
 const solve = (p: Problem): Promise<Plan> => optimize(p, { solver: 'highs', pool, timeLimitMs: 60_000 });
 const T = 24;
 
-function portfolio(seeds: readonly number[], vehicles: number): SiteSubproblem[] {
-  return seeds.map((seed, i) => problemSubproblem(`site-${i}`, generateDepot({ vehicles, slots: T, seed }), solve));
-}
-
-async function uncoordinatedSum(sites: readonly SiteSubproblem[]): Promise<number[]> {
-  const sols = await Promise.all(sites.map((s) => s.solve({ adderPerKwh: new Array(T).fill(0) })));
-  return Array.from({ length: T }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
-}
-
-const floorSum = (sites: readonly SiteSubproblem[]) => Array.from({ length: T }, (_, t) => sites.reduce((a, s) => a + Math.max(0, s.inflexibleNetKw[t]!), 0));
+const portfolio = (seeds: readonly number[], vehicles: number): SiteSubproblem[] => buildPortfolio(solve, seeds, vehicles, T);
+const uncoordinatedSum = (sites: readonly SiteSubproblem[]): Promise<number[]> => sumUncoordinated(sites, T);
+const floorSum = (sites: readonly SiteSubproblem[]): number[] => sumFloors(sites, T);
 
 describe('site-column master', () => {
   it('prices a binding feeder row at the cheapest way to relieve it, and picks that site\'s other plan', async () => {

@@ -1,0 +1,21 @@
+/** Generated portfolios for the coordination tests: sites of generated depots, their uncoordinated and inflexible sums. */
+import { problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import type { Plan } from '../../../optimizer/plan.ts';
+import type { Problem } from '../../../optimizer/problem.ts';
+import { generateDepot } from '../../../scenarios/depot-generator.ts';
+
+/** One site per seed, each a generated depot of `vehicles` over `slots` slots, solved by `solve`. */
+export function portfolio(solve: (p: Problem) => Promise<Plan>, seeds: readonly number[], vehicles: number, slots: number): SiteSubproblem[] {
+  return seeds.map((seed, i) => problemSubproblem(`site-${i}`, generateDepot({ vehicles, slots, seed }), solve));
+}
+
+/** Uncoordinated import per slot, summed (what the feeder would see without coordination), kW. */
+export async function uncoordinatedSum(sites: readonly SiteSubproblem[], slots: number): Promise<number[]> {
+  const sols = await Promise.all(sites.map((s) => s.solve({ adderPerKwh: new Array(slots).fill(0) })));
+  return Array.from({ length: slots }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
+}
+
+/** The sites' inflexible net import per slot, summed (import part only), kW. */
+export function floorSum(sites: readonly SiteSubproblem[], slots: number): number[] {
+  return Array.from({ length: slots }, (_, t) => sites.reduce((a, s) => a + Math.max(0, s.inflexibleNetKw[t]!), 0));
+}
