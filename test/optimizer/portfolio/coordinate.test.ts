@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { optimize } from '../../../optimizer/optimize.ts';
 import { coordinatePortfolio, replanSite, type SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import { problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
-import { floorSum as sumFloors, portfolio as buildPortfolio, uncoordinatedSum as sumUncoordinated } from './portfolio-fixture.ts';
+import { bindingLimits, floorSum as sumFloors, portfolio as buildPortfolio, uncoordinatedSum as sumUncoordinated } from './portfolio-fixture.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
@@ -29,12 +29,8 @@ describe('portfolio coordination under a shared feeder limit', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 3 }), fc.double({ min: 0.3, max: 0.9, noNaN: true }), async (seeds, tightness) => {
         const sites = portfolio(seeds, 4);
-        const free = await uncoordinatedSum(sites);
-        const floors = floorSum(sites);
-        // A limit between the floors and the uncoordinated peak: binding somewhere, feasible everywhere.
-        const peak = Math.max(...free);
-        const importLimitKw = floors.map((f) => Math.max(f + 1, f + tightness * (peak - f)));
-        const limits: SharedRowLimits = { importLimitKw, exportLimitKw: new Array(T).fill(Infinity) };
+        const limits = await bindingLimits(sites, T, tightness);
+        const { importLimitKw } = limits;
         const plan = await coordinatePortfolio(sites, limits, { maxIterations: 8 });
         expect(plan.breaches).toEqual([]);
         plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(importLimitKw[t]! + 1e-5));

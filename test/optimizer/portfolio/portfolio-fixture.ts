@@ -1,5 +1,6 @@
 /** Generated portfolios for the coordination tests: sites of generated depots, their uncoordinated and inflexible sums. */
 import { problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import type { SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
@@ -18,4 +19,14 @@ export async function uncoordinatedSum(sites: readonly SiteSubproblem[], slots: 
 /** The sites' inflexible net import per slot, summed (import part only), kW. */
 export function floorSum(sites: readonly SiteSubproblem[], slots: number): number[] {
   return Array.from({ length: slots }, (_, t) => sites.reduce((a, s) => a + Math.max(0, s.inflexibleNetKw[t]!), 0));
+}
+
+/**
+ * A feeder import limit between the sites' inflexible floors and their uncoordinated peak (`tightness` of the way
+ * up from the floors, at least 1 kW above them): binding somewhere, feasible everywhere; no export limit.
+ */
+export async function bindingLimits(sites: readonly SiteSubproblem[], slots: number, tightness: number): Promise<SharedRowLimits> {
+  const peak = Math.max(...(await uncoordinatedSum(sites, slots)));
+  const importLimitKw = floorSum(sites, slots).map((f) => Math.max(f + 1, f + tightness * (peak - f)));
+  return { importLimitKw, exportLimitKw: new Array(slots).fill(Infinity) };
 }

@@ -10,11 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import { optimize } from '../../../optimizer/optimize.ts';
-import type { SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import { SiteColumnMaster } from '../../../optimizer/portfolio/site-column-master.ts';
 import { coordinateBySiteColumns } from '../../../optimizer/portfolio/site-columns.ts';
 import type { SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
-import { floorSum as sumFloors, portfolio as buildPortfolio, uncoordinatedSum as sumUncoordinated } from './portfolio-fixture.ts';
+import { bindingLimits, portfolio as buildPortfolio, uncoordinatedSum as sumUncoordinated } from './portfolio-fixture.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
@@ -26,7 +25,6 @@ const T = 24;
 
 const portfolio = (seeds: readonly number[], vehicles: number): SiteSubproblem[] => buildPortfolio(solve, seeds, vehicles, T);
 const uncoordinatedSum = (sites: readonly SiteSubproblem[]): Promise<number[]> => sumUncoordinated(sites, T);
-const floorSum = (sites: readonly SiteSubproblem[]): number[] => sumFloors(sites, T);
 
 describe('site-column master', () => {
   it('prices a binding feeder row at the cheapest way to relieve it, and picks that site\'s other plan', async () => {
@@ -64,11 +62,8 @@ describe('portfolio by site columns under a shared feeder limit', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 3 }), fc.double({ min: 0.3, max: 0.9, noNaN: true }), async (seeds, tightness) => {
         const sites = portfolio(seeds, 4);
-        const free = await uncoordinatedSum(sites);
-        const floors = floorSum(sites);
-        const peak = Math.max(...free);
-        const importLimitKw = floors.map((f) => Math.max(f + 1, f + tightness * (peak - f)));
-        const limits: SharedRowLimits = { importLimitKw, exportLimitKw: new Array(T).fill(Infinity) };
+        const limits = await bindingLimits(sites, T, tightness);
+        const { importLimitKw } = limits;
         const plan = await coordinateBySiteColumns(sites, limits, { maxIterations: 6 });
         expect(plan.breaches).toEqual([]);
         plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(importLimitKw[t]! + 1e-5));
@@ -99,11 +94,9 @@ describe('portfolio by site columns under a shared feeder limit', () => {
 
   it('sites that prove no bound (solves stopped by their time limit): stopped as no-bound, no gap claimed, the limit still kept', async () => {
     const sites = portfolio([41, 42], 4).map((site): SiteSubproblem => ({ ...site, solve: async (r) => ({ ...(await site.solve(r)), pricedBound: -Infinity }) }));
-    const free = await uncoordinatedSum(sites);
-    const floors = floorSum(sites);
-    const peak = Math.max(...free);
-    const importLimitKw = floors.map((f) => Math.max(f + 1, f + 0.5 * (peak - f)));
-    const plan = await coordinateBySiteColumns(sites, { importLimitKw, exportLimitKw: new Array(T).fill(Infinity) }, { maxIterations: 5 });
+    const limits = await bindingLimits(sites, T, 0.5);
+    const { importLimitKw } = limits;
+    const plan = await coordinateBySiteColumns(sites, limits, { maxIterations: 5 });
     expect(plan.stopReason).toBe('no-bound');
     expect(plan.bound).toBe(-Infinity);
     expect(plan.gap).toBe(Infinity);
