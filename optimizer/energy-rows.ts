@@ -17,6 +17,7 @@
 import type { LinearProgramBuilder } from './linear-program.ts';
 import type { Problem } from './problem.ts';
 import type { ResolvedProblem, ResolvedVehicle } from './resolved-problem.ts';
+import { taperPrefixNonzeros } from './taper-rows.ts';
 
 export type EnergyForm = 'chain' | 'prefix';
 
@@ -93,12 +94,16 @@ export function prefixNonzeros(rp: ResolvedProblem): number {
   return total;
 }
 
-/** The prefix form while its vehicle-slots and nonzeros fit `maxPrefixVehicleSlots` and `maxPrefixNonzeros`, else the chain. */
+/**
+ * The prefix form while its vehicle-slots and nonzeros fit `maxPrefixVehicleSlots` and `maxPrefixNonzeros`, else
+ * the chain. The nonzeros counted are the energy rows' and the charge-taper rows' (taper-rows.ts), which the prefix
+ * form also writes as prefix sums: without them a month of tapered stays chose the prefix form at 7 M nonzeros.
+ */
 export function chooseEnergyForm(rp: ResolvedProblem): EnergyForm {
   let vehicleSlots = 0;
   for (const v of rp.vehicles) vehicleSlots += Math.max(0, v.endSlot - v.arrivalSlot);
   if (vehicleSlots > maxPrefixVehicleSlots) return 'chain';
-  return prefixNonzeros(rp) <= maxPrefixNonzeros ? 'prefix' : 'chain';
+  return prefixNonzeros(rp) + taperPrefixNonzeros(rp) <= maxPrefixNonzeros ? 'prefix' : 'chain';
 }
 
 /** One vehicle's energy rows while its columns are added slot by slot: `afterSlot(t)` once slot t's columns exist, then `finish()`. */

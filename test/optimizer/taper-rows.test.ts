@@ -15,7 +15,8 @@ import type { ChargeTaper, Problem } from '../../optimizer/problem.ts';
 import { validateProblem } from '../../optimizer/problem-validation.ts';
 import { resolveProblem } from '../../optimizer/resolved-problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
-import { taperLimitKw } from '../../optimizer/taper-rows.ts';
+import { taperLimitKw, taperPrefixNonzeros } from '../../optimizer/taper-rows.ts';
+import { chooseEnergyForm, maxPrefixNonzeros, prefixNonzeros } from '../../optimizer/energy-rows.ts';
 import { aProblem, aVehicle, arbProblem } from './problem-builders.ts';
 import { lpObjectiveInForm } from './lp-form-objective.ts';
 import { atMost, expectGoodPlan, fcParams, relativelyEqual } from './solve-helpers.ts';
@@ -34,6 +35,26 @@ function lateCharger(withTaper: ChargeTaper | undefined): Problem {
     importPricePerKwh: [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
     vehicles: [aVehicle({ departureSlot: 8, energyKwh: 40, targetEnergyKwh: 58, chargeEfficiency: 1, ...(withTaper ? { chargeTaper: withTaper } : {}) })],
   });
+}
+
+const arbTaperRecord = fc.record({
+  startSoc: fc.integer({ min: 0, max: 95 }).map((x) => x / 100),
+  endPowerFraction: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
+  fullPowerKw: fc.integer({ min: 1, max: 50 }),
+  checkAtSlotFraction: fc.constantFrom(undefined, 0, 0.5, 1),
+});
+
+/** `problem` with vehicle i given `tapers[i]` (none where undefined). */
+function withTapers(problem: Problem, tapers: readonly ({ startSoc: number; endPowerFraction: number; fullPowerKw: number; checkAtSlotFraction: number | undefined } | undefined)[]): Problem {
+  return {
+    ...problem,
+    vehicles: problem.vehicles.map((v, i) => {
+      const t = tapers[i];
+      if (t === undefined) return v;
+      const { checkAtSlotFraction, ...rest } = t;
+      return { ...v, chargeTaper: checkAtSlotFraction === undefined ? rest : { ...rest, checkAtSlotFraction } };
+    }),
+  };
 }
 
 function lpObjective(problem: Problem, form: 'chain' | 'prefix'): number | undefined {
@@ -102,23 +123,10 @@ describe('charge taper rows', () => {
   });
 
   it('property: on random problems with random tapers the plan is valid (taper rule included), never cheaper than without, and both energy forms agree', () => {
-    const arbTaper = fc.record({
-      startSoc: fc.integer({ min: 0, max: 95 }).map((x) => x / 100),
-      endPowerFraction: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
-      fullPowerKw: fc.integer({ min: 1, max: 50 }),
-      checkAtSlotFraction: fc.constantFrom(undefined, 0, 0.5, 1),
-    });
+    const arbTaper = arbTaperRecord;
     fc.assert(
       fc.property(arbProblem({ maxVehicles: 3, maxSlots: 8 }), fc.array(fc.option(arbTaper, { nil: undefined }), { minLength: 3, maxLength: 3 }), (problem, tapers) => {
-        const tapered: Problem = {
-          ...problem,
-          vehicles: problem.vehicles.map((v, i) => {
-            const t = tapers[i];
-            if (t === undefined) return v;
-            const { checkAtSlotFraction, ...rest } = t;
-            return { ...v, chargeTaper: checkAtSlotFraction === undefined ? rest : { ...rest, checkAtSlotFraction } };
-          }),
-        };
+        const tapered = withTapers(problem, tapers);
         const plain = solve(problem);
         const aware = solve(tapered);
         expectGoodPlan(tapered, aware);
@@ -133,5 +141,26 @@ describe('charge taper rows', () => {
       }),
       fcParams(16, 60),
     );
+  });
+  it('property: the taper rows\' prefix-form nonzeros are counted exactly as the model writes them', () => {
+    fc.assert(
+      fc.property(arbProblem({ maxVehicles: 3, maxSlots: 10 }), fc.array(fc.option(arbTaperRecord, { nil: undefined }), { minLength: 3, maxLength: 3 }), (problem, tapers) => {
+        const rp = resolveProblem(withTapers(problem, tapers));
+        expect(taperPrefixNonzeros(rp)).toBe(buildFormulation(rp, undefined, 'prefix').taperRows.nonzeros);
+      }),
+      fcParams(17, 200),
+    );
+  });
+
+  it('the energy form counts the taper rows: long tapered stays whose energy rows alone fit the prefix cap get the chain', () => {
+    // 20 vehicles without V2G for 600 one-hour slots, full from slot 5 on: the prefix form's energy rows are one
+    // target row each (~12 k nonzeros), but a taper row in every later slot sums all earlier powers (~3.6 M).
+    const vehicles = Array.from({ length: 20 }, (_, i) => aVehicle({ id: `ev-${i}`, chargerId: `cp-${i}`, departureSlot: 600, targetEnergyKwh: 60 }));
+    const plain = resolveProblem(aProblem({ slotCount: 600, vehicles }));
+    const tapered = resolveProblem(aProblem({ slotCount: 600, vehicles: vehicles.map((v) => ({ ...v, chargeTaper: taper })) }));
+    expect(prefixNonzeros(tapered)).toBeLessThan(maxPrefixNonzeros);
+    expect(chooseEnergyForm(plain)).toBe('prefix');
+    expect(prefixNonzeros(tapered) + taperPrefixNonzeros(tapered)).toBeGreaterThan(maxPrefixNonzeros);
+    expect(chooseEnergyForm(tapered)).toBe('chain');
   });
 });
