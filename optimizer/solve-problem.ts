@@ -373,6 +373,8 @@ function runSolver(
     // A charge preference (regulariser) is in the LP's objective but not the plan's: no bound is claimed then.
     const regularised = rp.source.vehicles.some((v) => v.chargePreferencePerKwh !== undefined);
     run.bound = lp.objective === undefined || approximationGap === undefined || regularised ? undefined : lp.objective - approximationGap;
+    // A MILP round bounds the exact problem only where the LP model is it (no inner polygon of a network).
+    run.milpBoundValid = run.bound !== undefined && approximationGap === 0;
     const noted = (answer: Answer) => withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
@@ -410,7 +412,8 @@ function runSolver(
       const how = answer.status === 'optimal' ? 'optimal within the MIP gap' : 'stopped at its node or time limit: its best plan';
       return { status: answer.status, source: 'milp', message: `${repaired.message ?? ''}; polished by the exact MILP over ${repairedRaw.touched.size} vehicle(s): ${how}` };
     }
-    const exact = solveMilp(rp, run, conflicts, maxRounds);
+    // Started from the repair's plan (its MIP start): a MILP stopped by the budget then has at least that plan.
+    const exact = solveMilp(rp, run, conflicts, maxRounds, repairedRaw.x ? { startX: repairedRaw.x } : {});
     if (!exact) return { ...repairOutcome, message: `MILP did not finish within its budget; ${repaired.message ?? ''}` };
     const answer = noted(exact);
     offer(answer, 'milp');
@@ -470,7 +473,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     status,
     ...(messageParts.length > 0 ? { message: messageParts.join('; ') } : {}),
     stats: { ...run.stats(), solveMs: Math.max(run.solveMs, run.elapsedMs() - run.buildMs) },
-    ...(run.bound !== undefined ? { bound: run.bound } : {}),
+    ...(run.bestBound() !== undefined ? { bound: run.bestBound()! } : {}),
     timeLimitMs,
     elapsedMs: run.elapsedMs(),
     timedOut: run.timedOut,
