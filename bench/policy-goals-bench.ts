@@ -39,6 +39,8 @@ const { values } = parseArgs({
     'offline-milp': { type: 'boolean', default: false },
     /** How the offline enforces minimum currents: auto (the exact MILP on small problems, offline-optimum.ts), milp or repair. */
     'offline-strategy': { type: 'string', default: 'auto' },
+    /** The offline solve's own time budget (ms); default the scenario's (`offlineTimeLimitMs`, 300 s). */
+    'offline-time-limit-ms': { type: 'string' },
   },
 });
 /** `--seeds N`: seeds 1..N; `--seeds a,b,...`: those seeds. */
@@ -51,7 +53,8 @@ const solver = solverSetup(loaded.scenario, highs.backend);
 const inputsOf = (scenario: Scenario, seed: number) => loadReplayInputs(scenario, loaded.texts, { seed });
 const offlineStrategy = values['offline-milp'] ? 'milp' : (values['offline-strategy'] as 'auto' | 'milp' | 'repair');
 if (!['auto', 'milp', 'repair'].includes(offlineStrategy)) throw new Error(`--offline-strategy: auto, milp or repair, not ${offlineStrategy}`);
-const offlineSolver = { ...solver, offlineIntegerStrategy: offlineStrategy };
+const offlineLimitMs = values['offline-time-limit-ms'] !== undefined ? Number(values['offline-time-limit-ms']) : undefined;
+const offlineSolver = { ...solver, offlineIntegerStrategy: offlineStrategy, ...(offlineLimitMs !== undefined ? { offlineTimeLimitMs: offlineLimitMs } : {}) };
 const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runReplay(inputs, policy, { solver: policy === 'offline' ? offlineSolver : solver, clock });
 /** MPC with explicit options: the controller is swapped in through a one-policy registry-free replay. */
 const runMpc = (inputs: ReplayInputs, options: MpcOptions): ReplayResult =>
@@ -199,5 +202,5 @@ if (extra.length > 0) {
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
-lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}${offlineStrategy !== 'auto' ? ` --offline-strategy ${offlineStrategy}` : ''}\``);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}${offlineStrategy !== 'auto' ? ` --offline-strategy ${offlineStrategy}` : ''}${offlineLimitMs !== undefined ? ` --offline-time-limit-ms ${offlineLimitMs}` : ''}\``);
 console.log(lines.join('\n'));

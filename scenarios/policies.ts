@@ -67,6 +67,8 @@ export interface SolverSetup {
   readonly offlineTimeLimitMs?: number;
   /** How the offline enforces minimum currents; default 'auto': the exact MILP up to `offlineMilpMaxVehicleSlots` (offline-optimum.ts). */
   readonly offlineIntegerStrategy?: IntegerStrategy | 'auto';
+  /** Relative MIP gap of the offline's MILP; default `offlineMipRelGap` (offline-optimum.ts, 1e-6), not `options.mipRelGap`. */
+  readonly offlineMipRelGap?: number;
 }
 
 /** The LP backend of `solver`, or `V2G_ERR_SCENARIO_POLICY` naming `policy` when it has none. */
