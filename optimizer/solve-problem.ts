@@ -18,8 +18,9 @@
  * - `milp`: lazy constraint generation - binaries only for the vehicles and site slots in conflict, solved
  *   again until no conflict is left. A relaxation with binaries on a subset bounds the full MILP from below,
  *   so once its answer has no conflict it is optimal (status `optimal`, within `mipRelGap`). Exact, but a
- *   MILP: seconds at 50 vehicles. The repair runs first, so when the MILP's budget runs out the repair's
- *   plan is the one returned.
+ *   MILP: seconds at 50 vehicles. The repair runs first and its plan is the MILP's start, so when the
+ *   MILP's budget runs out its incumbent or the repair's plan is returned, with the best bound (a stopped
+ *   round's `mipDualBound` when above the LP's).
  *
  * Every plan found on the way - and, unless the solver's plan is proven optimal, every baseline's - is a
  * candidate (incumbents.ts); the cheapest valid one is returned, so no plan from here ever costs more than
