@@ -96,6 +96,32 @@ describe('the offline reference as the exact MILP', () => {
     expect(run.offlinePlan!.stoppedAfterMs).toBe(61_000);
   });
 
+  it("starts the MILP from the repair's plan, and takes a stopped MILP's best bound when above the LP's", () => {
+    const inputs = demoInputs(taperPatch as never);
+    const lpBound = solveOffline(inputs, { backend: highs, offlineIntegerStrategy: 'repair', options: { exactPolish: { maxVehicles: 0 } } }, steppingClock());
+    const lower = lpBound.plan.stats.relaxationObjective!;
+    const midway = (lower + lpBound.plan.cost.objective) / 2;
+    let nowMs = 0;
+    const starts: number[] = [];
+    const stopping: LpBackend = {
+      name: 'highs',
+      open: (lp) => {
+        const s = highs.open(lp);
+        const solve: typeof s.solve = (o) => {
+          if (lp.integerCount === 0) return s.solve(o);
+          nowMs = 61_000;
+          return { status: 'timed_out', iterations: 0, mipDualBound: midway, message: 'HiGHS reached its time limit without a solution' };
+        };
+        return { ...s, solve, setStart: (x) => void starts.push(x.length), setColBounds: s.setColBounds.bind(s), addRows: s.addRows.bind(s), dispose: s.dispose.bind(s) };
+      },
+    };
+    const offline = solveOffline(inputs, { backend: stopping, offlineTimeLimitMs: 60_000 }, steppingClock(), { clock: () => nowMs });
+    expect(starts.length).toBe(1);
+    expect(offline.plan.stats.relaxationObjective).toBeCloseTo(lower, 6);
+    expect(offline.bound).toBe(midway);
+    expect(offline.plan.origin!.bound).toBe(midway);
+  });
+
   it('states the gap in money beside the percentage, so a penalty-dominated objective cannot hide it', () => {
     const label = offlineReferenceLabel({ netCost: 397.52, objective: 3470, status: 'feasible', bound: 3447, source: 'lp-repair', integerStrategy: 'repair' });
     expect(label).toBe('offline NOT PROVEN OPTIMAL (feasible; plan from the LP repair of minimum currents; plan objective 3470.00, bound 3447.00; gap 23.00 USD (0.667 %))');
