@@ -37,6 +37,10 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     /** Solve the offline reference as an exact MILP (`integerStrategy: 'milp'`) instead of the LP repair. */
     'offline-milp': { type: 'boolean', default: false },
+    /** How the offline enforces minimum currents: auto (the exact MILP on small problems, offline-optimum.ts), milp or repair. */
+    'offline-strategy': { type: 'string', default: 'auto' },
+    /** The offline solve's own time budget (ms); default the scenario's (`offlineTimeLimitMs`, 300 s). */
+    'offline-time-limit-ms': { type: 'string' },
   },
 });
 /** `--seeds N`: seeds 1..N; `--seeds a,b,...`: those seeds. */
@@ -47,7 +51,10 @@ const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['d
 const highs = await loadHighsBackend();
 const solver = solverSetup(loaded.scenario, highs.backend);
 const inputsOf = (scenario: Scenario, seed: number) => loadReplayInputs(scenario, loaded.texts, { seed });
-const offlineSolver = values['offline-milp'] ? { ...solver, options: { ...solver.options, integerStrategy: 'milp' as const } } : solver;
+const offlineStrategy = values['offline-milp'] ? 'milp' : (values['offline-strategy'] as 'auto' | 'milp' | 'repair');
+if (!['auto', 'milp', 'repair'].includes(offlineStrategy)) throw new Error(`--offline-strategy: auto, milp or repair, not ${offlineStrategy}`);
+const offlineLimitMs = values['offline-time-limit-ms'] !== undefined ? Number(values['offline-time-limit-ms']) : undefined;
+const offlineSolver = { ...solver, offlineIntegerStrategy: offlineStrategy, ...(offlineLimitMs !== undefined ? { offlineTimeLimitMs: offlineLimitMs } : {}) };
 const run = (inputs: ReplayInputs, policy: PolicyName): ReplayResult => runReplay(inputs, policy, { solver: policy === 'offline' ? offlineSolver : solver, clock });
 /** MPC with explicit options: the controller is swapped in through a one-policy registry-free replay. */
 const runMpc = (inputs: ReplayInputs, options: MpcOptions): ReplayResult =>
@@ -134,11 +141,15 @@ const offlineLabels: string[] = [];
 for (const seed of seeds) {
   console.error(`seed ${seed}...`);
   const inputs = inputsOf(loaded.scenario, seed);
+  const cpu = process.cpuUsage();
   const offline = run(inputs, 'offline');
-  net.offline!.push(computeKpis(offline).netCost);
-  delivered.offline!.push(computeKpis(offline).energyDeliveredPct);
-  parts.push({ seed, policy: 'offline', k: computeKpis(offline) });
-  offlineLabels.push(`seed ${seed}: ${offline.offlinePlan?.label ?? 'no offline plan'}`);
+  const cpuS = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6;
+  const ko = computeKpis(offline);
+  net.offline!.push(ko.netCost);
+  delivered.offline!.push(ko.energyDeliveredPct);
+  parts.push({ seed, policy: 'offline', k: ko });
+  const how = offline.notes.find((n) => n.startsWith('offline reference: minimum currents')) ?? '';
+  offlineLabels.push(`seed ${seed}: ${offline.offlinePlan?.label ?? 'no offline plan'} - replayed net cost ${f2(ko.netCost)}, plan net cost ${f2(offline.offlinePlan?.netCost ?? Number.NaN)}, ${f2(cpuS)} s CPU (${how.replace('offline reference: ', '')})`);
   for (const [name, f] of variants) {
     const k = computeKpis(f(inputs), offline);
     parts.push({ seed, policy: name, k });
@@ -156,7 +167,7 @@ for (const name of Object.keys(net)) {
   lines.push(`| ${name} | ${f2(s.median)} | ${f2(s.mean)} | ${f2(s.min)} | ${f2(s.max)} | ${f2(s.spreadPct)} % | ${g ? `${f2(g.median)} %` : '-'} | ${g ? `${f2(g.max)} %` : '-'} | ${f2(stats(delivered[name]!).median)} |`);
 }
 
-lines.push('', `Offline reference (${values['offline-milp'] ? 'exact MILP' : 'LP repair'}): ${offlineLabels.join('; ')}.`);
+lines.push('', `Offline reference (--offline-strategy ${offlineStrategy}): ${offlineLabels.join('; ')}.`);
 
 // 1b: the gap decomposed per seed (each part minus offline's on the same seed).
 lines.push('', 'Net cost decomposed per seed (USD; in brackets: minus offline on the same seed). net = energy - export + demand charge + degradation:', '');
@@ -191,5 +202,5 @@ if (extra.length > 0) {
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 lines.push('', `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${load} at the end, Node ${process.version}, HiGHS ${highs.version}, ${((clock() - started) / 1000).toFixed(0)} s.`);
-lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}${values['offline-milp'] ? ' --offline-milp' : ''}\``);
+lines.push(`Command: \`node bin/run-ts.mjs bench/policy-goals-bench.ts --scenario ${values.scenario} --seeds ${values.seeds} --limits '${values.limits}' --variants ${values.variants}${values['limit-variants'] ? ` --limit-variants ${values['limit-variants']}` : ''}${offlineStrategy !== 'auto' ? ` --offline-strategy ${offlineStrategy}` : ''}${offlineLimitMs !== undefined ? ` --offline-time-limit-ms ${offlineLimitMs}` : ''}\``);
 console.log(lines.join('\n'));

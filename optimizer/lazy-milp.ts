@@ -59,6 +59,7 @@ export function solveMilp(rp: ResolvedProblem, run: SolveRun, first: ModeConflic
     try {
       if (seed.startX) session.setStart?.(mipStart(formulation, seed.startX));
       const answer = run.solve(session, capMs, seed.maxNodes);
+      run.noteMilpBound(answer.mipDualBound);
       run.report('milp');
       if (!answer.x) return undefined;
       conflicts = findModeConflicts(rp, formulation.columns, answer.x);

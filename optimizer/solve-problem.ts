@@ -18,8 +18,9 @@
  * - `milp`: lazy constraint generation - binaries only for the vehicles and site slots in conflict, solved
  *   again until no conflict is left. A relaxation with binaries on a subset bounds the full MILP from below,
  *   so once its answer has no conflict it is optimal (status `optimal`, within `mipRelGap`). Exact, but a
- *   MILP: seconds at 50 vehicles. The repair runs first, so when the MILP's budget runs out the repair's
- *   plan is the one returned.
+ *   MILP: seconds at 50 vehicles. The repair runs first and its plan is the MILP's start, so when the
+ *   MILP's budget runs out its incumbent or the repair's plan is returned, with the best bound (a stopped
+ *   round's `mipDualBound` when above the LP's).
  *
  * Every plan found on the way - and, unless the solver's plan is proven optimal, every baseline's - is a
  * candidate (incumbents.ts); the cheapest valid one is returned, so no plan from here ever costs more than
@@ -373,6 +374,8 @@ function runSolver(
     // A charge preference (regulariser) is in the LP's objective but not the plan's: no bound is claimed then.
     const regularised = rp.source.vehicles.some((v) => v.chargePreferencePerKwh !== undefined);
     run.bound = lp.objective === undefined || approximationGap === undefined || regularised ? undefined : lp.objective - approximationGap;
+    // A MILP round bounds the exact problem only where the LP model is it (no inner polygon of a network).
+    run.milpBoundValid = run.bound !== undefined && approximationGap === 0;
     const noted = (answer: Answer) => withApproximationNote(rp, approximationGap, lp.objective ?? 0, answer);
     const conflicts = findModeConflicts(rp, formulation.columns, lp.x);
     if (conflicts.count === 0) {
@@ -410,7 +413,8 @@ function runSolver(
       const how = answer.status === 'optimal' ? 'optimal within the MIP gap' : 'stopped at its node or time limit: its best plan';
       return { status: answer.status, source: 'milp', message: `${repaired.message ?? ''}; polished by the exact MILP over ${repairedRaw.touched.size} vehicle(s): ${how}` };
     }
-    const exact = solveMilp(rp, run, conflicts, maxRounds);
+    // Started from the repair's plan (its MIP start): a MILP stopped by the budget then has at least that plan.
+    const exact = solveMilp(rp, run, conflicts, maxRounds, repairedRaw.x ? { startX: repairedRaw.x } : {});
     if (!exact) return { ...repairOutcome, message: `MILP did not finish within its budget; ${repaired.message ?? ''}` };
     const answer = noted(exact);
     offer(answer, 'milp');
@@ -470,7 +474,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     status,
     ...(messageParts.length > 0 ? { message: messageParts.join('; ') } : {}),
     stats: { ...run.stats(), solveMs: Math.max(run.solveMs, run.elapsedMs() - run.buildMs) },
-    ...(run.bound !== undefined ? { bound: run.bound } : {}),
+    ...(run.bestBound() !== undefined ? { bound: run.bestBound()! } : {}),
     timeLimitMs,
     elapsedMs: run.elapsedMs(),
     timedOut: run.timedOut,

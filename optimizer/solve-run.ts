@@ -33,6 +33,13 @@ export class SolveRun {
   rounds = 0;
   /** Best proven lower bound on the optimum. */
   bound: number | undefined;
+  /**
+   * Best proven lower bound a MILP round reported when a limit stopped it (`mipDualBound`): a model with
+   * binaries on a subset relaxes the full MILP, so it bounds the optimum too. Kept only where `milpBoundValid`.
+   */
+  milpBound: number | undefined;
+  /** Whether MILP rounds bound the plan's objective: set after the LP when its bound is exact (no network approximation, no regulariser). */
+  milpBoundValid = false;
   /** Objective of the cheapest candidate so far (for progress only). */
   bestObjective: number | undefined;
   timedOut = false;
@@ -60,6 +67,17 @@ export class SolveRun {
     alreadyElapsedMs = 0,
   ) {
     this.started = clock() - Math.max(0, alreadyElapsedMs);
+  }
+
+  /** Takes a MILP round's best bound (`LpSolution.mipDualBound`) where it is valid and above the LP bound. */
+  noteMilpBound(bound: number | undefined): void {
+    if (!this.milpBoundValid || bound === undefined || this.bound === undefined || !(bound > this.bound)) return;
+    this.milpBound = Math.max(this.milpBound ?? bound, bound);
+  }
+
+  /** The best proven lower bound of the optimum: a MILP round's, else the LP relaxation's. */
+  bestBound(): number | undefined {
+    return this.milpBound ?? this.bound;
   }
 
   elapsedMs(): number {

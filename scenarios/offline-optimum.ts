@@ -6,12 +6,16 @@
  * A reference a researcher can publish:
  * - **Its own time budget** (`policy.offlineTimeLimitMs`, default `offlineTimeLimitMs`), never the
  *   per-decision limit of the rolling policies.
- * - **Never a silent fallback.** A solve that ends without a plan of its own (`timed_out`, `error`: the
- *   optimizer's fallback plan is a baseline) is `V2G_ERR_SCENARIO_OFFLINE`, naming the cause and the budget.
- *   A plan that is valid but not proven optimal (`feasible`: the LP repair of minimum currents) is kept and
- *   marked in every output by `offlineReferenceLabel` with its bound and gap.
- * - **Its bound beside the replayed plan**: the LP relaxation's objective (`bound`), a proven lower bound of
- *   the plan's objective (net cost + shortfall penalty); equal to it when the plan is `optimal`.
+ * - **Exact where it may finish**: minimum currents by the exact lazy MILP, started from the LP repair's
+ *   plan, on problems up to `offlineMilpMaxVehicleSlots` (the LP repair above: 6 % dearer than the MILP on
+ *   the taper-aware Caltech week, seed 5).
+ * - **Never a silent fallback.** A solve that ends without a plan of its own (`error`, or `timed_out` with only
+ *   a baseline) is `V2G_ERR_SCENARIO_OFFLINE`, naming the cause and the budget. A plan that is valid but not
+ *   proven optimal (`feasible`: the LP repair; `timed_out`: the MILP stopped at the budget, its incumbent or
+ *   the repair's plan) is kept and marked in every output by `offlineReferenceLabel` with why, its bound and
+ *   its gap in money and %.
+ * - **Its bound beside the replayed plan**: the best proven lower bound of the plan's objective (net cost +
+ *   shortfall penalty): the LP relaxation's, or a stopped MILP round's when higher; equal to it when `optimal`.
  * - **The same billing periods as the KPIs**: every billing month the replay touches is priced on its own
  *   peak (the optimizer's `furtherDemandCharges`), the first with the peak carried in.
  *
@@ -22,7 +26,7 @@
 import { assembleProblem, type AssembledProblem } from '../grid/problem-assembly.ts';
 import type { DemandCharge, Problem } from '../optimizer/problem.ts';
 import type { Plan } from '../optimizer/plan.ts';
-import { solveWithBackend } from '../optimizer/solve-problem.ts';
+import { solveWithBackend, type IntegerStrategy, type SolveEnvironment } from '../optimizer/solve-problem.ts';
 import { siteSignals, vehicleAtInstants } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import type { Controller, SolverSetup } from './policies.ts';
@@ -31,6 +35,37 @@ import { taperAwareNote, withChargeTaper } from './charge-taper.ts';
 
 /** Default time budget of the one offline solve (ms). */
 export const offlineTimeLimitMs = 300_000;
+
+/**
+ * Largest problem (vehicles x slots) the offline solves as the exact MILP by default (`offlineIntegerStrategy`
+ * 'auto'). Measured (bench/RESULTS.md, issue 13 session 7, helper i13o): the Caltech week (99 x 672 = 66,528)
+ * finishes exactly on seeds 5 and 8 in 6-10 s of CPU (not on seed 1 within 300 s: then the labelled
+ * time-out plan); the month sweep scenarios (10,731 slots x 954 sessions, 10.2 million) keep the LP repair and
+ * its speed. Nothing between was measured: the limit is three times the largest size measured to finish.
+ */
+export const offlineMilpMaxVehicleSlots = 200_000;
+
+/**
+ * Relative MIP gap of the offline's MILP (default of `SolverSetup.offlineMipRelGap`): a proven optimum is then
+ * within 1e-6 of its bound (the optimizer's default, 1e-4, is 0.34 USD on the Caltech week's objective).
+ */
+export const offlineMipRelGap = 1e-6;
+
+/** How the offline enforces minimum currents: `solver.offlineIntegerStrategy`, else 'auto' (the exact MILP up to `offlineMilpMaxVehicleSlots`). */
+export function offlineIntegerStrategy(problem: Problem, solver: SolverSetup): IntegerStrategy {
+  const chosen = solver.offlineIntegerStrategy ?? 'auto';
+  if (chosen !== 'auto') return chosen;
+  if (problem.vehicles.length * problem.slotCount <= offlineMilpMaxVehicleSlots) return 'milp';
+  return solver.options?.integerStrategy ?? 'repair';
+}
+
+/** Where the offline plan came from, in words for its label (`PlanOrigin.source`). */
+const sourceWords: Record<string, string> = {
+  milp: "the MILP's incumbent",
+  'lp-repair': 'the LP repair of minimum currents',
+  'lp-rounded': 'the LP rounded to minimum currents',
+  lp: 'the LP',
+};
 
 /** The offline plan over the whole replay, its bound, how long it took, and notes on its limits. */
 export interface OfflineSolution {
@@ -48,6 +83,12 @@ export interface OfflineSolution {
   readonly notes: readonly string[];
   /** Set when the plan is a higher capacity's, reused exactly (offline-reuse.ts): that capacity. */
   readonly reusedFromCapacity?: number;
+  /** How minimum currents were enforced (`offlineIntegerStrategy`); absent for a reused plan. */
+  readonly integerStrategy?: IntegerStrategy;
+  /** Which candidate the plan is (`PlanOrigin.source`: 'milp', 'lp-repair', ...); absent for a reused plan. */
+  readonly source?: string;
+  /** Set when the time budget stopped the solve (the plan is then the best of its own it had): the solve's time (ms). */
+  readonly stoppedAfterMs?: number;
 }
 
 /**
@@ -105,8 +146,14 @@ export function offlineProblemNotes(offline: { readonly assembled: AssembledProb
   return notes;
 }
 
-/** Solves the whole replay at once. `clock` is the caller's (ms). Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve yields no plan of its own. */
-export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number): OfflineSolution {
+/**
+ * Solves the whole replay at once: the exact MILP where it may finish (`offlineIntegerStrategy`), started
+ * from the LP repair's plan. `clock` is the caller's (ms); `env` reaches the optimizer (its solve clock, in
+ * tests). A solve stopped by the budget keeps the best plan of its own (the MILP's incumbent or the repair's)
+ * with its best bound, marked by `offlineReferenceLabel`. Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve
+ * yields no plan of its own (only a baseline or idle) or the backend failed.
+ */
+export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number, env: SolveEnvironment = {}): OfflineSolution {
   if (solver.backend === undefined) {
     throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
   }
@@ -115,21 +162,35 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   const { problem, keys } = offline;
   const notes = offlineProblemNotes(offline, inputs.physics);
   const timeLimitMs = solver.offlineTimeLimitMs ?? offlineTimeLimitMs;
-  const plan = solveWithBackend(problem, solver.backend, { ...solver.options, timeLimitMs });
-  if (plan.status === 'timed_out' || plan.status === 'error') {
+  const integerStrategy = offlineIntegerStrategy(problem, solver);
+  const size = problem.vehicles.length * problem.slotCount;
+  notes.push(
+    integerStrategy === 'milp'
+      ? `offline reference: minimum currents by the exact MILP, started from the LP repair's plan (${problem.vehicles.length} vehicles x ${problem.slotCount} slots = ${size})`
+      : `offline reference: minimum currents by the LP repair (${problem.vehicles.length} vehicles x ${problem.slotCount} slots = ${size}${size > offlineMilpMaxVehicleSlots ? `, above the exact MILP's ${offlineMilpMaxVehicleSlots}` : ''})`,
+  );
+  // The LP repair's path (large problems) keeps the options' MIP gap: it decides there when baselines are compared.
+  const mipRelGap = integerStrategy === 'milp' ? { mipRelGap: solver.offlineMipRelGap ?? offlineMipRelGap } : {};
+  const plan = solveWithBackend(problem, solver.backend, { ...solver.options, integerStrategy, timeLimitMs, ...mipRelGap }, env);
+  const source = plan.origin?.source;
+  const ownPlan = source !== undefined && source !== 'baseline' && source !== 'idle';
+  if (plan.status === 'error' || (plan.status === 'timed_out' && !ownPlan)) {
     throw new ScenarioError('V2G_ERR_SCENARIO_OFFLINE', 'The offline reference was not solved; no fallback plan is reported as the reference', [
       { path: '/policy/offlineTimeLimitMs', message: `${plan.stats.backend} ended ${plan.status} after ${Math.round(clock() - started)} ms of a ${timeLimitMs} ms budget: ${plan.message ?? 'no message'}` },
     ]);
   }
-  const relaxation = plan.stats.relaxationObjective;
+  const bound = plan.status === 'optimal' ? plan.cost.objective : (plan.origin?.bound ?? plan.stats.relaxationObjective);
   return {
     plan,
     index: new Map(plan.vehicles.map((v, i) => [v.id, i])),
-    bound: plan.status === 'optimal' ? plan.cost.objective : relaxation,
+    bound,
     timeLimitMs,
     billingKeys: keys,
     elapsedMs: clock() - started,
     notes,
+    integerStrategy,
+    ...(source !== undefined ? { source } : {}),
+    ...(plan.status === 'timed_out' ? { stoppedAfterMs: plan.origin?.elapsedMs ?? clock() - started } : {}),
   };
 }
 
@@ -141,15 +202,51 @@ export function offlineBoundGapPct(plan: { readonly objective: number; readonly 
 }
 
 /**
- * How the offline reference was made, for every output: `optimal` and its bound, or `NOT PROVEN OPTIMAL`
- * with its status, bound and gap. The replayed plan's net cost may differ from the plan's (charge taper).
+ * Gap of the plan's objective over its bound in money (the objective's currency): what the plan may still
+ * be above the optimum, not hidden by a percentage of an objective dominated by shortfall penalties.
  */
-export function offlineReferenceLabel(offline: { readonly netCost: number; readonly objective: number; readonly status: string; readonly bound?: number | null | undefined }): string {
+export function offlineBoundGapMoney(plan: { readonly objective: number; readonly status: string }, bound: number | undefined): number | undefined {
+  if (plan.status === 'optimal') return 0;
+  if (bound === undefined) return undefined;
+  return plan.objective - bound;
+}
+
+/** What the label says about an offline solve (the `ReplayResult.offlinePlan` summary's fields). */
+export interface OfflineLabelInput {
+  readonly netCost: number;
+  readonly objective: number;
+  readonly status: string;
+  readonly bound?: number | null | undefined;
+  /** `OfflineSolution.source`. */
+  readonly source?: string | null | undefined;
+  /** `OfflineSolution.integerStrategy`. */
+  readonly integerStrategy?: string | null | undefined;
+  /** `OfflineSolution.stoppedAfterMs`. */
+  readonly stoppedAfterMs?: number | null | undefined;
+  /** The objective's currency (default USD). */
+  readonly currency?: string | undefined;
+}
+
+/**
+ * How the offline reference was made, for every output: `optimal` and its bound, or `NOT PROVEN OPTIMAL`
+ * with why (the MILP stopped at the time limit after X s, or the LP repair was used), where the plan comes
+ * from, its bound and its gap in money and in % of the bound. The replayed plan's net cost may differ from
+ * the plan's (charge taper).
+ */
+export function offlineReferenceLabel(offline: OfflineLabelInput): string {
   const bound = offline.bound ?? undefined;
   if (offline.status === 'optimal') return `offline optimum (plan objective ${offline.objective.toFixed(2)} = bound)`;
+  const currency = offline.currency ?? 'USD';
   const gap = offlineBoundGapPct(offline, bound);
-  const boundText = bound === undefined ? 'no bound' : `bound ${bound.toFixed(2)}, gap ${gap!.toFixed(3)} %`;
-  return `offline NOT PROVEN OPTIMAL (${offline.status}: plan objective ${offline.objective.toFixed(2)}, ${boundText})`;
+  const money = offlineBoundGapMoney(offline, bound);
+  const boundText = bound === undefined ? 'no bound' : `bound ${bound.toFixed(2)}; gap ${money!.toFixed(2)} ${currency} (${gap!.toFixed(3)} %)`;
+  const stopped = offline.stoppedAfterMs ?? undefined;
+  const why =
+    stopped !== undefined
+      ? `not proven optimal: ${offline.integerStrategy === 'milp' ? 'MILP' : 'solve'} stopped at the time limit after ${(stopped / 1000).toFixed(1)} s`
+      : `${offline.status}`;
+  const from = offline.source ? `; plan from ${sourceWords[offline.source] ?? offline.source}` : '';
+  return `offline NOT PROVEN OPTIMAL (${why}${from}; plan objective ${offline.objective.toFixed(2)}, ${boundText})`;
 }
 
 /** Replays the offline plan: the setpoint of each plugged vehicle is the plan's power in that slot. */

@@ -16,7 +16,7 @@ import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import type { Plan, PlanStatus } from '../optimizer/plan.ts';
 import type { Problem } from '../optimizer/problem.ts';
-import { solveWithBackend, solveWithBaseline, type SolveOptions } from '../optimizer/solve-problem.ts';
+import { solveWithBackend, solveWithBaseline, type IntegerStrategy, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
@@ -65,6 +65,10 @@ export interface SolverSetup {
   readonly options?: SolveOptions;
   /** Time budget of the offline reference's one solve (ms); default `offlineTimeLimitMs` (offline-optimum.ts). */
   readonly offlineTimeLimitMs?: number;
+  /** How the offline enforces minimum currents; default 'auto': the exact MILP up to `offlineMilpMaxVehicleSlots` (offline-optimum.ts). */
+  readonly offlineIntegerStrategy?: IntegerStrategy | 'auto';
+  /** Relative MIP gap of the offline's MILP; default `offlineMipRelGap` (offline-optimum.ts, 1e-6), not `options.mipRelGap`. */
+  readonly offlineMipRelGap?: number;
 }
 
 /** The LP backend of `solver`, or `V2G_ERR_SCENARIO_POLICY` naming `policy` when it has none. */

@@ -15,7 +15,7 @@ import { plugWindow } from '../grid/plug-window.ts';
 import { problemNetwork, siteCapacityKw } from '../grid/site-network.ts';
 import type { SlotGrid } from '../grid/slot-grid.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
-import { offlineBoundGapPct, offlineController, offlineReferenceLabel, solveOffline, type OfflineSolution } from './offline-optimum.ts';
+import { offlineBoundGapMoney, offlineBoundGapPct, offlineController, offlineReferenceLabel, solveOffline, type OfflineSolution } from './offline-optimum.ts';
 import { periodSignals } from './period-signals.ts';
 import type { Controller, PolicyName, SolverSetup } from './policies.ts';
 import { rollingController } from './policy-controllers.ts';
@@ -125,13 +125,22 @@ function unservableNotes(inputs: ReplayInputs, grid: SlotGrid): string[] {
 
 function offlinePlanSummary(offline: OfflineSolution): NonNullable<ReplayResult['offlinePlan']> {
   const { cost, status, message } = offline.plan;
-  const summary = { netCost: cost.netCost, objective: cost.objective, bound: offline.bound ?? null, status };
+  const summary = {
+    netCost: cost.netCost,
+    objective: cost.objective,
+    bound: offline.bound ?? null,
+    status,
+    source: offline.source ?? null,
+    integerStrategy: offline.integerStrategy ?? null,
+    stoppedAfterMs: offline.stoppedAfterMs ?? null,
+  };
   return {
     ...summary,
     boundGapPct: offlineBoundGapPct(summary, offline.bound) ?? null,
+    boundGap: offlineBoundGapMoney(summary, offline.bound) ?? null,
     message: message ?? null,
     timeLimitMs: offline.timeLimitMs,
-    label: offlineReferenceLabel(summary),
+    label: offlineReferenceLabel({ ...summary, currency: offline.plan.currency }),
     elapsedMs: offline.elapsedMs,
   };
 }

@@ -97,7 +97,15 @@ export interface ReplayResult {
     readonly bound: number | null;
     /** (objective - bound) / |bound| x 100; 0 when optimal. */
     readonly boundGapPct: number | null;
+    /** objective - bound, in the objective's currency: the gap in money, beside the %; 0 when optimal. */
+    readonly boundGap?: number | null;
     readonly status: string;
+    /** Which candidate the plan is ('milp', 'lp-repair', ...: `PlanOrigin.source`); null for a reused plan. */
+    readonly source?: string | null;
+    /** How minimum currents were enforced ('milp' or 'repair'); null for a reused plan. */
+    readonly integerStrategy?: string | null;
+    /** Set when the time budget stopped the solve: its time (ms, the solve's clock); the plan is then the best of its own. */
+    readonly stoppedAfterMs?: number | null;
     /** How the plan was made (e.g. the LP repair of minimum currents), from the solver. */
     readonly message: string | null;
     /** The offline solve's own time budget (ms). */

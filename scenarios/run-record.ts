@@ -170,6 +170,7 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
       integerStrategy: policy.integerStrategy ?? 'repair',
       timeLimitMs: policy.timeLimitMs ?? null,
       offlineTimeLimitMs: policy.offlineTimeLimitMs ?? offlineTimeLimitMs,
+      offlineIntegerStrategy: policy.offlineIntegerStrategy ?? 'auto',
       physics: inputs.physics,
       assumptions: inputs.scenario.assumptions,
     },

@@ -267,6 +267,11 @@ export const PolicySchema = Type.Object(
     integerStrategy: Type.Optional(Type.Union([Type.Literal('repair'), Type.Literal('milp')])),
     timeLimitMs: Type.Optional(positive('time limit per solve of a rolling policy (ms)')),
     offlineTimeLimitMs: Type.Optional(positive('time budget of the one offline reference solve (ms; default 300000); its own, not the per-decision limit')),
+    offlineIntegerStrategy: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('repair'), Type.Literal('milp')], {
+        description: "how the offline reference enforces minimum currents (default auto: the exact MILP up to 200,000 vehicles x slots, the LP repair above)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -39,6 +39,7 @@ export function solverSetup(scenario: Scenario, backend: LpBackend): SolverSetup
       ...(p.timeLimitMs !== undefined ? { timeLimitMs: p.timeLimitMs } : {}),
     },
     ...(p.offlineTimeLimitMs !== undefined ? { offlineTimeLimitMs: p.offlineTimeLimitMs } : {}),
+    ...(p.offlineIntegerStrategy !== undefined ? { offlineIntegerStrategy: p.offlineIntegerStrategy } : {}),
   };
 }
 

@@ -48,6 +48,9 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
   const iterations = isMip ? infoNumber(model, 'mip_total_lp_iterations') : infoNumber(model, 'simplex_iteration_count');
   // primal_solution_status 2 = a feasible primal solution is available.
   const hasPrimal = infoNumber(model, 'primal_solution_status') === 2;
+  const dualBound = isMip ? infoNumber(model, 'mip_dual_bound') : Number.NaN;
+  // HiGHS's best bound of a MILP stopped at a limit: its own proven lower bound (not finite before the root is solved).
+  const mipBound = isMip && Number.isFinite(dualBound) && dualBound !== 0 ? { mipDualBound: dualBound } : {};
   if (modelStatus === status.optimal) {
     const solution = model.getSolution();
     // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
@@ -67,9 +70,10 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
           x: model.getSolution().colValue,
           objective: model.getObjectiveValue(),
           iterations,
+          ...mipBound,
           message: 'HiGHS stopped at its time limit with an incumbent',
         }
-      : { status: 'timed_out', iterations, message: 'HiGHS reached its time limit without a solution' };
+      : { status: 'timed_out', iterations, ...mipBound, message: 'HiGHS reached its time limit without a solution' };
   }
   if (modelStatus === status.infeasible || modelStatus === status.unboundedOrInfeasible) {
     return { status: 'infeasible', iterations, message: `HiGHS model status ${modelStatus} (infeasible)` };

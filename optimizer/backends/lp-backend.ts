@@ -31,6 +31,8 @@ export interface LpSolution {
   readonly message?: string;
   /** Which limit stopped a `feasible` or `timed_out` solve: its time, or `mipMaxNodes`. */
   readonly stoppedBy?: 'time' | 'nodes';
+  /** A MILP's best proven lower bound when it stopped (HiGHS `mip_dual_bound`); absent for an LP or when not finite. */
+  readonly mipDualBound?: number;
 }
 
 /** Rows to add to an open model, in CSR form: row i has entries [starts[i], starts[i + 1]) of cols/values. */

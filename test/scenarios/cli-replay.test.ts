@@ -2,7 +2,7 @@
  * `v2g replay` and `v2g compare` end to end, in-process (main() with captured output), on the generated
  * demo (no data directory needed), plus their input errors (exit code 2, coded message).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -82,13 +82,16 @@ describe('v2g replay', () => {
 describe('v2g compare', () => {
   it('prints and writes one row per policy, the offline reference first, marked in every output when not proven optimal', async () => {
     const dir = tmp();
-    const r = await v2g('compare', 'generated-demo', '--policies', 'mpc,uncontrolled,edf', '--out', dir);
+    // generated-demo with its offline's 6 A minimum currents by the LP repair (not the exact MILP it gets by default): feasible, not proven optimal.
+    const demo = JSON.parse(readFileSync(path.join('scenarios', 'shipped', 'generated-demo.json'), 'utf8'));
+    const file = path.join(dir, 'demo-repair.json');
+    writeFileSync(file, JSON.stringify({ ...demo, policy: { ...demo.policy, offlineIntegerStrategy: 'repair' } }));
+    const r = await v2g('compare', file, '--policies', 'mpc,uncontrolled,edf', '--out', dir);
     expect(r.code).toBe(0);
-    // generated-demo's 6 A minimum currents make the offline plan an LP repair: feasible, not proven optimal.
     const marked = 'offline (reference, NOT PROVEN OPTIMAL)';
     const tableLines = r.out.split('\n').filter((l) => /^(policy|offline|mpc|uncontrolled|edf)\b/.test(l));
     expect(tableLines.map((l) => l.split(/\s{2,}/)[0])).toEqual(['policy', marked, 'mpc', 'uncontrolled', 'edf']);
-    expect(r.out).toMatch(/reference: offline NOT PROVEN OPTIMAL \(feasible: plan objective [\d.]+, bound [\d.]+, gap [\d.]+ %\)/);
+    expect(r.out).toMatch(/reference: offline NOT PROVEN OPTIMAL \(feasible; plan from the LP repair of minimum currents; plan objective [\d.]+, bound [\d.]+; gap [\d.]+ EUR \([\d.]+ %\)\)/);
     const rows = parse(readFileSync(path.join(dir, 'compare.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((x) => x.policy)).toEqual([marked, 'mpc', 'uncontrolled', 'edf']);
     expect(rows[0]!.howMade).toMatch(/NOT PROVEN OPTIMAL.*bound/);
@@ -112,10 +115,11 @@ describe('v2g compare', () => {
     expect(readFileSync(path.join(a, 'compare.json'), 'utf8')).not.toMatch(/elapsedMs|startedAt|solveTime/);
     const html = readFileSync(path.join(a, 'compare.html'), 'utf8');
     for (const id of ['chart-import', 'chart-cost', 'chart-charged', 'chart-net', 'chart-delivered']) expect(html).toContain(`<canvas id="${id}">`);
-    expect(html).toMatch(/Reference: offline NOT PROVEN OPTIMAL/);
+    // generated-demo's offline is the exact MILP by default (small enough): proven optimal.
+    expect(html).toMatch(/Reference: offline optimum \(plan objective [\d.]+ = bound\)/);
     expect(html).not.toMatch(/<script[^>]+src=/);
     const data = JSON.parse(html.match(/<script id="compare-data" type="application\/json">(.*?)<\/script>/s)![1]!);
-    expect(data.policies.map((p: { name: string }) => p.name)).toEqual(['offline (reference, NOT PROVEN OPTIMAL)', 'mpc', 'edf']);
+    expect(data.policies.map((p: { name: string }) => p.name)).toEqual(['offline (reference)', 'mpc', 'edf']);
     const compare = JSON.parse(readFileSync(path.join(a, 'compare.json'), 'utf8'));
     expect(compare.scenario.dataFiles).toEqual([]);
     expect(compare.provenance.commandOptions).toMatchObject({ scenario: 'generated-demo', policies: 'mpc,edf' });
