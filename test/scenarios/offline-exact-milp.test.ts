@@ -24,6 +24,29 @@ beforeAll(async () => {
   highs = await highsBackend();
 });
 
+/**
+ * HiGHS whose MILP solves stop at the time limit without a solution (reporting `mipDualBound` when given), moving
+ * the returned clock to 61 s; LP solves run as usual and the clock stands still through them. `starts` records the
+ * length of every MIP start handed to it.
+ */
+function milpStoppedAt61s(mipDualBound?: number): { backend: LpBackend; clock: () => number; starts: number[] } {
+  let nowMs = 0;
+  const starts: number[] = [];
+  const backend: LpBackend = {
+    name: 'highs',
+    open: (lp) => {
+      const s = highs.open(lp);
+      const solve: typeof s.solve = (o) => {
+        if (lp.integerCount === 0) return s.solve(o);
+        nowMs = 61_000;
+        return { status: 'timed_out', iterations: 0, ...(mipDualBound !== undefined ? { mipDualBound } : {}), message: 'HiGHS reached its time limit without a solution' };
+      };
+      return { ...s, solve, setStart: (x) => void starts.push(x.length), setColBounds: s.setColBounds.bind(s), addRows: s.addRows.bind(s), dispose: s.dispose.bind(s) };
+    },
+  };
+  return { backend, clock: () => nowMs, starts };
+}
+
 describe('the offline reference as the exact MILP', () => {
   it('solves small problems as the exact MILP and keeps the LP repair above the size limit', () => {
     const inputs = demoInputs(taperPatch as never);
@@ -65,22 +88,10 @@ describe('the offline reference as the exact MILP', () => {
 
   it('returns the repaired plan, labelled not proven optimal with its bound and its gap in money, when the MILP runs out of time (fake clock)', () => {
     const inputs = demoInputs(taperPatch as never);
-    let nowMs = 0;
     // The solve's clock stands still through the LP and its repair; the first MILP model's solve takes the whole
     // budget and stops at the time limit without a solution (as HiGHS reports it), at 61 s of a 60 s budget.
-    const timing: LpBackend = {
-      name: 'highs',
-      open: (lp) => {
-        const s = highs.open(lp);
-        const solve: typeof s.solve = (o) => {
-          if (lp.integerCount === 0) return s.solve(o);
-          nowMs = 61_000;
-          return { status: 'timed_out', iterations: 0, message: 'HiGHS reached its time limit without a solution' };
-        };
-        return { ...s, solve, setColBounds: s.setColBounds.bind(s), addRows: s.addRows.bind(s), dispose: s.dispose.bind(s) };
-      },
-    };
-    const offline = solveOffline(inputs, { backend: timing, offlineTimeLimitMs: 60_000 }, steppingClock(), { clock: () => nowMs });
+    const timing = milpStoppedAt61s();
+    const offline = solveOffline(inputs, { backend: timing.backend, offlineTimeLimitMs: 60_000 }, steppingClock(), { clock: timing.clock });
     expect(offline.plan.status).toBe('timed_out');
     expect(offline.source).toBe('lp-repair');
     expect(offline.stoppedAfterMs).toBe(61_000);
@@ -101,22 +112,9 @@ describe('the offline reference as the exact MILP', () => {
     const lpBound = solveOffline(inputs, { backend: highs, offlineIntegerStrategy: 'repair', options: { exactPolish: { maxVehicles: 0 } } }, steppingClock());
     const lower = lpBound.plan.stats.relaxationObjective!;
     const midway = (lower + lpBound.plan.cost.objective) / 2;
-    let nowMs = 0;
-    const starts: number[] = [];
-    const stopping: LpBackend = {
-      name: 'highs',
-      open: (lp) => {
-        const s = highs.open(lp);
-        const solve: typeof s.solve = (o) => {
-          if (lp.integerCount === 0) return s.solve(o);
-          nowMs = 61_000;
-          return { status: 'timed_out', iterations: 0, mipDualBound: midway, message: 'HiGHS reached its time limit without a solution' };
-        };
-        return { ...s, solve, setStart: (x) => void starts.push(x.length), setColBounds: s.setColBounds.bind(s), addRows: s.addRows.bind(s), dispose: s.dispose.bind(s) };
-      },
-    };
-    const offline = solveOffline(inputs, { backend: stopping, offlineTimeLimitMs: 60_000 }, steppingClock(), { clock: () => nowMs });
-    expect(starts.length).toBe(1);
+    const stopping = milpStoppedAt61s(midway);
+    const offline = solveOffline(inputs, { backend: stopping.backend, offlineTimeLimitMs: 60_000 }, steppingClock(), { clock: stopping.clock });
+    expect(stopping.starts.length).toBe(1);
     expect(offline.plan.stats.relaxationObjective).toBeCloseTo(lower, 6);
     expect(offline.bound).toBe(midway);
     expect(offline.plan.origin!.bound).toBe(midway);
