@@ -14,7 +14,7 @@
  * of processes of each role share one Redis.
  *
  * Lifecycle: `createService` (nothing runs yet) -> `start` (Redis answers; worker: start taking jobs, and
- * warm the solver pool in the background, a realistic solve per thread; gateway: follow the plan bus; ready) ->
+ * warm the solver pool in the background, a few realistic solves per thread; gateway: follow the plan bus; ready) ->
  * `listen` (HTTP; gateway: the OCPP port; the CLI listens once `connect` (the first part of `start`) is done and
  * calls `start` after: /health/ready answers 503 until `start` is done, and shows the pool's warm-up without
  * waiting for it) -> `close` (not ready; OCPP and HTTP stop; the active re-plans finish,
@@ -52,6 +52,9 @@ import { listenOrExplain } from './port-unavailable.ts';
 /** What a process does (see above). */
 export type ServiceRole = 'api' | 'worker' | 'gateway';
 export const allRoles: readonly ServiceRole[] = ['api', 'worker', 'gateway'];
+
+/** Realistic solves per solver thread in the pool's background warm-up (the JIT settles after about 6). */
+export const warmUpRounds = 6;
 
 export interface ServiceDeps {
   /** Default: the system clock and Node timers (with REDIS_URL they must follow wall time). */
@@ -156,17 +159,21 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     else metrics.replanJobs.labels(event.willRetry ? 'retried' : 'failed').inc();
   });
 
-  /** Starts every solver thread, then one realistic solve per thread (minimum current, repair rounds) so that the
-   * first dispatch does not pay for the JIT of the solver's code paths (measured: ~250 ms first vs ~75 ms after).
-   * Resolves with the pool's state for /health/ready ('warm', or why not); never rejects. */
+  /** Starts every solver thread, then `warmUpRounds` realistic solves per thread (minimum current, repair rounds) so
+   * that the first dispatches do not pay for the JIT of the solver's code paths (measured: ~250 ms first vs ~75 ms
+   * after one; a 50-vehicle solve costs 2-4x its steady CPU for its first ~6 solves in a thread: bench/RESULTS.md,
+   * issue 12 session 8). Resolves with the pool's state for /health/ready ('warm', or why not); never rejects. */
   const warmUpPool = async (p: SolverPool): Promise<string> => {
     await p.warmUp();
     if (readiness.closing) return 'closed during warm-up';
     const warm = generateDepot({ vehicles: 30, slots: 96, seed: 99 });
-    const plans = await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool: p, timeLimitMs: config.solveTimeLimitMs })));
-    if (readiness.closing) return 'closed during warm-up';
-    const failed = plans.find((plan) => plan.status === 'error');
-    return failed ? `warm-up solve failed: ${failed.message ?? failed.status}` : 'warm';
+    for (let round = 0; round < warmUpRounds; round++) {
+      const plans = await Promise.all(Array.from({ length: config.solverPoolSize }, () => optimize(warm, { solver: 'highs', pool: p, timeLimitMs: config.solveTimeLimitMs })));
+      if (readiness.closing) return 'closed during warm-up';
+      const failed = plans.find((plan) => plan.status === 'error');
+      if (failed) return `warm-up solve failed: ${failed.message ?? failed.status}`;
+    }
+    return 'warm';
   };
   let started = false;
   let warming: Promise<string> | undefined;
