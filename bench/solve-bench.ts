@@ -5,9 +5,9 @@
  *   npm run bench:solve -- --sizes 10,50 --reps 5
  *   npm run bench:solve -- --sizes 50,1000 --reps 5 --milp-sizes none --solvers highs,edf   # the issue 12 speed targets
  *
- * Before anything is timed: the pool's warm-up, then --warm-solves (default 8) untimed solves of another generated
- * 50-vehicle depot with the 6 A minimum, so "after warm-up" means the JIT has compiled the solver's paths (LP, repair,
- * validator) as in a running service, not only that HiGHS is loaded; `--warm-solves 0` measures as before session 8.
+ * Before anything is timed: the pool's warm-up (HiGHS loaded), then --warm-solves (default 1) untimed solves of another
+ * generated 50-vehicle depot with the 6 A minimum (LP, repair, validator), as the service warms its threads, so
+ * "after warm-up" means one realistic solve done, not only HiGHS loaded; `--warm-solves 0` measures as before session 8.
  * Part 1 (the LP: site limit and demand charge on, no minimum current): for each N and backend, the median
  * over --reps of end-to-end ms (the `optimize()` call: worker transfer, build, solve, plan assembly and
  * validation), build ms, solve ms, objective, gap to HiGHS, and the process's peak RSS so far. A backend is
@@ -47,11 +47,12 @@ const { values } = parseArgs({
     'warm-replan': { type: 'boolean', default: true },
     /**
      * Untimed solves of another generated depot (50 vehicles, seed 99, 6 A minimum) on the pool before anything is
-     * timed: the warm-up of "after warm-up". The pool's own warm-up (one tiny solve) loads HiGHS but leaves the JIT
-     * cold: measured, the 50-vehicle solve costs 2-4x its steady CPU for its first ~6 solves in a process
-     * (bench/RESULTS.md, issue 12 session 8). 0 = the pool's warm-up only (the bench before session 8).
+     * timed: the "one solve done" of issue 12's "after warm-up". The pool's own warm-up (one tiny 1-vehicle solve)
+     * loads HiGHS but leaves the JIT cold: measured, a 50-vehicle solve costs 2-4x its steady CPU for its first ~6
+     * solves in a process (bench/RESULTS.md, issue 12 session 8). 0 = the pool's warm-up only (the bench before
+     * session 8); 8 = the steady state.
      */
-    'warm-solves': { type: 'string', default: '8' },
+    'warm-solves': { type: 'string', default: '1' },
   },
 });
 const sizes = values.sizes!.split(',').map(Number);
