@@ -109,10 +109,19 @@ export function chooseEnergyForm(rp: ResolvedProblem): EnergyForm {
 /** One vehicle's energy rows while its columns are added slot by slot: `afterSlot(t)` once slot t's columns exist, then `finish()`. */
 export interface VehicleEnergyRows {
   afterSlot(t: number): void;
-  finish(): void;
+  /** Adds the target row (when the vehicle has a target): returns its row and shortfall column, -1 when none. */
+  finish(): TargetRow;
   /** Chain form only: per slot, the column of the energy at the end of that slot (-1 = none yet); other rows may use it (taper-rows.ts). */
   readonly energyAtEnd?: Int32Array;
 }
+
+/** A vehicle's soft target row (energy + shortfall >= required) and its shortfall column; -1 where it has none. */
+export interface TargetRow {
+  readonly row: number;
+  readonly shortfallCol: number;
+}
+
+const noTarget: TargetRow = { row: -1, shortfallCol: -1 };
 
 /**
  * Vehicle `v`'s energy rows (and its shortfall column) over its charge columns `c` and discharge columns `x`
@@ -144,13 +153,14 @@ export function vehicleEnergyRows(b: LinearProgramBuilder, rp: ResolvedProblem, 
         const shortfall = b.addCol(rp.shortfallPenaltyPerKwh, 0, Infinity);
         b.entry(previousEnergyCol, 1);
         b.entry(shortfall, 1);
-        b.endRow(v.requiredEnergyKwh, Infinity);
+        return { row: b.endRow(v.requiredEnergyKwh, Infinity), shortfallCol: shortfall };
       }
+      return noTarget;
     },
   };
 }
 
-function addPrefixRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: ResolvedVehicle, c: Int32Array, x: Int32Array): void {
+function addPrefixRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: ResolvedVehicle, c: Int32Array, x: Int32Array): TargetRow {
   const dt = rp.slotHours;
   const e0 = v.initialEnergyKwh;
   const chargeGain = dt * v.chargeEfficiency;
@@ -191,11 +201,12 @@ function addPrefixRows(b: LinearProgramBuilder, rp: ResolvedProblem, v: Resolved
     const shortfall = b.addCol(rp.shortfallPenaltyPerKwh, 0, Infinity);
     prefix(v.endSlot - 1);
     b.entry(shortfall, 1);
-    b.endRow(v.requiredEnergyKwh - e0, mergeCap && cap[lastK] === 1 ? v.capacityKwh - e0 : Infinity);
+    return { row: b.endRow(v.requiredEnergyKwh - e0, mergeCap && cap[lastK] === 1 ? v.capacityKwh - e0 : Infinity), shortfallCol: shortfall };
   } else if (hasTarget) {
     // No slot plugged in within the horizon: the shortfall is fixed at required - E0.
     const shortfall = b.addCol(rp.shortfallPenaltyPerKwh, 0, Infinity);
     b.entry(shortfall, 1);
-    b.endRow(v.requiredEnergyKwh - e0, Infinity);
+    return { row: b.endRow(v.requiredEnergyKwh - e0, Infinity), shortfallCol: shortfall };
   }
+  return noTarget;
 }

@@ -6,7 +6,7 @@
 import { LinearProgramBuilder, type LinearProgram } from './linear-program.ts';
 import type { ResolvedProblem } from './resolved-problem.ts';
 import { addKnownNetworkRows, type NetworkRows } from './network/lazy-rows.ts';
-import { prefixNonzeros, vehicleEnergyRows, type EnergyForm } from './energy-rows.ts';
+import { prefixNonzeros, vehicleEnergyRows, type EnergyForm, type TargetRow } from './energy-rows.ts';
 import { addTaperRows, type TaperRowCount } from './taper-rows.ts';
 
 /** Where each decision lives in the LP's column vector (-1 = no column: the variable is fixed at 0). */
@@ -49,6 +49,10 @@ export interface Formulation {
   readonly energyForm: EnergyForm;
   /** Rows (and nonzeros) of the vehicles' charge tapers (taper-rows.ts); zero without `chargeTaper`. */
   readonly taperRows: TaperRowCount;
+  /** Per vehicle: its target row and shortfall column (-1 where it has no target). */
+  readonly targets: readonly TargetRow[];
+  /** Per slot: the site's balance row (import - export - sum(charge - discharge) - curtailed = base - pv). */
+  readonly balanceRows: Int32Array;
 }
 
 /** A binary column of the MILP and the continuous columns it switches (charge, discharge, or import). */
@@ -74,6 +78,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
   const charge: Int32Array[] = [];
   const discharge: Int32Array[] = [];
   const energyAtEnd: (Int32Array | undefined)[] = [];
+  const targets: TargetRow[] = [];
   for (const v of rp.vehicles) {
     const c = new Int32Array(T).fill(-1);
     const x = new Int32Array(T).fill(-1);
@@ -86,7 +91,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
       if (v.maxDischargeKw[t]! > 0) x[t] = b.addCol(degradation, 0, v.maxDischargeKw[t]!);
       energy.afterSlot(t);
     }
-    energy.finish();
+    targets.push(energy.finish());
     charge.push(c);
     discharge.push(x);
     energyAtEnd.push(energy.energyAtEnd);
@@ -98,6 +103,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
   const exportKw = new Int32Array(T).fill(-1);
   const exportExcessKw = new Int32Array(T).fill(-1);
   const pvCurtailedKw = new Int32Array(T).fill(-1);
+  const balanceRows = new Int32Array(T);
   for (let t = 0; t < T; t++) {
     const price = rp.importPricePerKwh[t]!;
     const exportPrice = rp.exportPricePerKwh[t]!;
@@ -124,7 +130,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
       if (c >= 0) b.entry(c, -1);
       if (x >= 0) b.entry(x, 1);
     }
-    b.endRow(netBase, netBase);
+    balanceRows[t] = b.endRow(netBase, netBase);
   }
 
   const networkRows = addKnownNetworkRows(b, rp, charge, discharge);
@@ -157,6 +163,8 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
     modeSwitches,
     energyForm,
     taperRows,
+    targets,
+    balanceRows,
   };
 }
 

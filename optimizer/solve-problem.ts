@@ -47,6 +47,7 @@ import { solveMilp } from './lazy-milp.ts';
 import { exactPolishCapMs, exactPolishDefaults, type ExactPolishOptions } from './exact-polish.ts';
 import type { EnergyForm } from './energy-rows.ts';
 import { lpStructureKey, threadWarmBases, type WarmBasisStore } from './warm-basis.ts';
+import { greedyCrashBasis } from './crash-basis.ts';
 
 export { findModeConflicts, type ModeConflict, type SiteConflict } from './mode-conflicts.ts';
 
@@ -71,9 +72,15 @@ export interface SolveOptions {
    * solved before (the LP bound does not). A plan that used one says so in `stats.warmStart`.
    */
   readonly warmStart?: boolean;
+  /**
+   * Start the first LP (prefix energy form) from a per-vehicle greedy basis instead of the slack basis, when no
+   * warm basis is used (crash-basis.ts). Same LP optimum and bound, fewer simplex iterations, but another LP vertex:
+   * measured -5 to -11 % CPU at 50 generated vehicles, +10-12 % at 1,000 (one repair re-solve more). Default off.
+   */
+  readonly crashBasis?: boolean;
 }
 
-export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25 } as const;
+export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25, crashBasis: false } as const;
 
 /**
  * The plan to return when the solver gives none (a worker failed, the pool closed): the cheapest valid
@@ -328,6 +335,7 @@ function runSolver(
   maxRounds: number,
   polish: ExactPolishOptions = {},
   warmBases?: WarmBasisStore,
+  crash: boolean = solveDefaults.crashBasis,
 ): SolverOutcome {
   const name = run.backend.name;
   run.report('build');
@@ -342,6 +350,10 @@ function runSolver(
   if (warmKey !== undefined) {
     const basis = warmBases!.get(warmKey);
     if (basis !== undefined && session.setBasis?.(basis)) run.warmStart = 'basis';
+  }
+  if (crash && run.warmStart === undefined && session.setBasis !== undefined) {
+    const basis = greedyCrashBasis(rp, formulation);
+    if (basis !== undefined) session.setBasis(basis); // refused: the LP starts from the slack basis
   }
   const offer = (answer: Answer, source: PlanSource) => {
     incumbents.offer(
@@ -443,7 +455,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const rp = resolveProblem(problem);
   const incumbents = new Incumbents(problem, rp);
   const warmBases = options.warmStart ? (env.warmBases ?? threadWarmBases) : undefined;
-  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases);
+  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap). Nor can one beat a
   // plan within the MIP gap of the LP bound (the bound is below every valid plan, baselines included) by
   // more than that gap: the baselines (94 ms of CPU at 1,000 vehicles) and the LP made feasible by rounding are
