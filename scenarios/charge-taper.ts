@@ -59,6 +59,11 @@ export function withChargeTaper(problem: Problem, physics: PhysicsModel, form: T
 /** The short label of a taper-aware run (e.g. a sweep row's solver column). */
 export const taperAwareLabel = 'taper-aware planning';
 
+/** Whether a run note is `taperAwareNote`'s in the stepped form. */
+export function isSteppedTaperNote(note: string): boolean {
+  return isTaperAwareNote(note) && note.includes('; stepped:');
+}
+
 /** Whether a run note is `taperAwareNote`'s (also the offline reference's). */
 export function isTaperAwareNote(note: string): boolean {
   return note.includes(`${taperAwareLabel} on:`);

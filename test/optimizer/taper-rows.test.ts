@@ -117,7 +117,7 @@ describe('charge taper rows', () => {
         aProblem({ slotCount: 6, slotHours: 0.25, importPricePerKwh: new Array<number>(6).fill(0.2), vehicles: [aVehicle({ departureSlot: 6, energyKwh: startKwh, capacityKwh: 60, targetEnergyKwh: 60, maxChargeKw: 11, chargeEfficiency: 0.95, chargeTaper: t })] });
       const plan = solve(problem(stepped));
       expectGoodPlan(problem(stepped), plan);
-      let e = startKwh;
+      let e: number = startKwh;
       for (let s = 0; s < 6; s++) {
         e = steppedMaxKwh(stepped, 60, 0.95, 0.25, n, e);
         expect(plan.vehicles[0]!.energyKwh[s + 1]).toBeCloseTo(e, 6);

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
-import { isTaperAwareNote, taperAwareNote } from '../../scenarios/charge-taper.ts';
+import { isSteppedTaperNote, taperAwareNote } from '../../scenarios/charge-taper.ts';
 import { eventTriggeredController, mpcEventsOptions } from '../../scenarios/event-mpc.ts';
 import { computeKpis } from '../../scenarios/kpis.ts';
 import { mpcController, mpcDemandChargeTreatment, type MpcOptions } from '../../scenarios/policies.ts';
@@ -68,7 +68,8 @@ describe('the stepped taper form', () => {
     const llf = delivered(runReplay(inputs, 'llf', { clock: () => 0 }));
     const stepped = run({ ...mpcOptions, taperForm: 'stepped' });
     expect(delivered(stepped)).toBeGreaterThanOrEqual(llf - 1e-6);
-    expect(stepped.notes.some((n) => isTaperAwareNote(n) && /stepped:/.test(n))).toBe(true);
+    expect(stepped.notes.some(isSteppedTaperNote)).toBe(true);
+    expect(run(mpcOptions).notes.some(isSteppedTaperNote)).toBe(false);
     const events = runReplay(inputs, 'mpc-events', { solver: { backend }, clock: () => 0, controller: eventTriggeredController(inputs, { backend }, { ...mpcEventsOptions, taperForm: 'stepped' }) });
     expect(delivered(events)).toBeGreaterThanOrEqual(llf - 1e-6);
     expect(taperAwareNote(physics)).not.toMatch(/stepped/);
