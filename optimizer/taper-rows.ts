@@ -56,7 +56,9 @@ export interface TaperRowCount {
  */
 interface TaperRow {
   readonly cCoef: number;
+  /** The slot's own discharge column's coefficient, written when `withX` (the constant form: even at theta = 0). */
   readonly xCoef: number;
+  readonly withX: boolean;
   readonly g: number;
   readonly rhs: number;
 }
@@ -88,12 +90,12 @@ function taperRowsOf(taper: ChargeTaper, capacityKwh: number, etaC: number, etaD
   const r = 1 - a * h * etaC;
   if (n === undefined || !(r > 0)) {
     const theta = n === undefined ? (taper.checkAtSlotFraction ?? 1) : 1;
-    return { rows: [{ cCoef: 1 + a * theta * dt * etaC, xCoef: (-a * theta * dt) / etaD, g: a, rhs: rhsBase }], stepped: false, theta };
+    return { rows: [{ cCoef: 1 + a * theta * dt * etaC, xCoef: (-a * theta * dt) / etaD, withX: true, g: a, rhs: rhsBase }], stepped: false, theta };
   }
   const rows: TaperRow[] = [];
   for (let j = 0; j <= n; j++) {
     const rm = r ** (n - j);
-    rows.push({ cCoef: 1, xCoef: 0, g: (1 - rm) / (etaC * dt), rhs: ((rhsBase / a) * (1 - rm) + j * h * etaC * taper.fullPowerKw * rm) / (etaC * dt) });
+    rows.push({ cCoef: 1, xCoef: 0, withX: false, g: (1 - rm) / (etaC * dt), rhs: ((rhsBase / a) * (1 - rm) + j * h * etaC * taper.fullPowerKw * rm) / (etaC * dt) });
   }
   return { rows, stepped: true, theta: 1 };
 }
@@ -135,9 +137,10 @@ function addVehicleTaperRows(
   const form = taperRowsOf(taper, v.capacityKwh, v.chargeEfficiency, v.dischargeEfficiency, dt);
   if (form.rows.length === 0) return;
   const stay = Math.max(0, v.endSlot - v.arrivalSlot);
-  // The earlier slots' stored-energy entries (dt eta_c on charge, -dt / eta_d on discharge), grown slot by slot.
+  // The earlier slots' columns (a charge or a discharge column each), grown slot by slot; a row scales them by its g:
+  // g dt eta_c on charge, -g dt / eta_d on discharge (written in that order: the constant form's coefficients as before).
   const cols = new Int32Array(2 * stay + 2);
-  const units = new Float64Array(2 * stay + 2);
+  const charges = new Uint8Array(2 * stay + 2);
   const scaled = new Float64Array(2 * stay + 2);
   let n = 0;
   let highestKwh = v.initialEnergyKwh; // the most the vehicle can hold at the start of slot t
@@ -150,23 +153,23 @@ function addVehicleTaperRows(
         const startCol = energyAtEnd !== undefined && t > v.arrivalSlot ? energyAtEnd[t - 1]! : -1;
         if (startCol >= 0) b.entry(startCol, row.g);
         else {
-          for (let i = 0; i < n; i++) scaled[i] = row.g * units[i]!;
+          for (let i = 0; i < n; i++) scaled[i] = charges[i] ? row.g * dt * v.chargeEfficiency : (-row.g * dt) / v.dischargeEfficiency;
           b.entries(cols, scaled, n);
         }
         b.entry(c[t]!, row.cCoef);
-        if (x[t]! >= 0 && row.xCoef !== 0) b.entry(x[t]!, row.xCoef);
+        if (x[t]! >= 0 && row.withX) b.entry(x[t]!, row.xCoef);
         b.endRow(-Infinity, row.rhs - (startCol >= 0 ? 0 : row.g * v.initialEnergyKwh));
         count.rows++;
-        count.nonzeros += (startCol >= 0 ? 1 : n) + 1 + (x[t]! >= 0 && row.xCoef !== 0 ? 1 : 0);
+        count.nonzeros += (startCol >= 0 ? 1 : n) + 1 + (x[t]! >= 0 && row.withX ? 1 : 0);
       }
     }
     if (c[t]! >= 0) {
       cols[n] = c[t]!;
-      units[n++] = dt * v.chargeEfficiency;
+      charges[n++] = 1;
     }
     if (x[t]! >= 0) {
       cols[n] = x[t]!;
-      units[n++] = -dt / v.dischargeEfficiency;
+      charges[n++] = 0;
     }
     highestKwh = Math.min(v.capacityKwh, highestKwh + gainKwh);
   }
@@ -194,7 +197,7 @@ export function taperPrefixNonzeros(rp: ResolvedProblem): number {
       const charges = bound > 0;
       const discharges = v.maxDischargeKw[t]! > 0;
       const gainKwh = dt * v.chargeEfficiency * bound;
-      if (charges) for (const row of rowsFor(form, taper, v.capacityKwh, gainKwh, bound, highestKwh, lowestKwh)) total += earlier + 1 + (discharges && row.xCoef !== 0 ? 1 : 0);
+      if (charges) for (const row of rowsFor(form, taper, v.capacityKwh, gainKwh, bound, highestKwh, lowestKwh)) total += earlier + 1 + (discharges && row.withX ? 1 : 0);
       earlier += (charges ? 1 : 0) + (discharges ? 1 : 0);
       highestKwh = Math.min(v.capacityKwh, highestKwh + gainKwh);
     }
