@@ -22,6 +22,7 @@ import { reserveFromHistory } from '../scenarios/arrival-reserve.ts';
 import { mpcController, mpcDemandChargeTreatment, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
+import { eventTriggeredController, mpcEventsOptions } from '../scenarios/event-mpc.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
 import type { ReplayResult } from '../scenarios/replay-result.ts';
 import type { Scenario } from '../scenarios/scenario-schema.ts';
@@ -78,6 +79,8 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-forecast', 'mpc-forecast', (i) => run(i, 'mpc-forecast')],
   ['mpc-plain', 'mpc-plain', (i) => run(i, 'mpc-plain')],
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
+  ['mpc-events', 'mpc-events', (i) => run(i, 'mpc-events')],
+  ['mpc-events-st', 'mpc-events, stepped taper', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, { ...mpcEventsOptions, taperForm: 'stepped' }) })],
   ['scen4-mean', 'scenario MPC, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'mean' })],
   ['scen4-max', 'scenario MPC, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max' })],
   ['scen2-max', 'scenario MPC, 2 past weeks, max', (i) => runMpc(i, { ...scen(i, 2), scenarioCombine: 'max' })],
@@ -94,12 +97,14 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
  * Composed MPC variants by key (session 7): `x-<base>[-r<q>-<v>][-llf][-qs<share>][-ta]`; base `mpc` (the robust,
  * taper-aware `mpc`) or `fc` (`mpc-forecast`); `-r<q>-<v>`: arrival reserve (arrival-reserve.ts) at quantile q %
  * and value v cents per kWh; `-llf`: quick charge ranked by laxity; `-qs<share>`: that quick-charge share;
- * `-ta`: taper-aware rows (`fc` keeps its taper allowance otherwise); `-m<Wh>`: target margin (target-margin.ts).
+ * `-ta`: taper-aware rows (`fc` keeps its taper allowance otherwise); `-m<Wh>`: target margin (target-margin.ts);
+ * `-g<hours>`: late-charge guard over each stay's last hours (mpc-regularisers.ts `withLateChargeGuard`); `-st`: the stepped
+ * taper form (charge-taper.ts).
  */
 const composedVariant = (key: string): [string, string, (i: ReplayInputs) => ReplayResult] | undefined => {
-  const m = /^x-(mpc|fc)(?:-r(\d+)-(\d+))?(-llf)?(?:-qs(\d+(?:\.\d+)?))?(-ta)?(?:-m(\d+))?$/.exec(key);
+  const m = /^x-(mpc|fc)(?:-r(\d+)-(\d+))?(-llf)?(?:-qs(\d+(?:\.\d+)?))?(-ta)?(?:-m(\d+))?(?:-g(\d+(?:\.\d+)?))?(-st)?$/.exec(key);
   if (!m) return undefined;
-  const [, base, q, v, llf, qs, ta, marginWh] = m;
+  const [, base, q, v, llf, qs, ta, marginWh, guardHours, stepped] = m;
   const reserveOptions = q !== undefined ? { quantile: Number(q) / 100, valuePerKwh: Number(v) / 100 } : undefined;
   const parts = [
     ...(reserveOptions ? [`arrival reserve (quantile ${reserveOptions.quantile}, value ${reserveOptions.valuePerKwh}/kWh)`] : []),
@@ -107,6 +112,8 @@ const composedVariant = (key: string): [string, string, (i: ReplayInputs) => Rep
     ...(qs ? [`quick share ${qs}`] : []),
     ...(ta ? ['taper-aware'] : []),
     ...(marginWh ? [`target margin ${Number(marginWh) / 1000} kWh`] : []),
+    ...(guardHours ? [`late-charge guard ${guardHours} h`] : []),
+    ...(stepped ? ['stepped taper'] : []),
   ];
   const name = `${base === 'fc' ? 'mpc-forecast' : 'mpc'}${parts.length ? ` + ${parts.join(', ')}` : ''}`;
   return [
@@ -121,6 +128,8 @@ const composedVariant = (key: string): [string, string, (i: ReplayInputs) => Rep
         ...(ta ? { taperAware: true, taperAllowance: false } : {}),
         ...(reserveOptions ? { reserve: reserveFromHistory(i, reserveOptions) } : {}),
         ...(marginWh ? { targetMarginKwh: Number(marginWh) / 1000 } : {}),
+        ...(guardHours ? { lateChargeGuardHours: Number(guardHours) } : {}),
+        ...(stepped ? { taperAware: true, taperForm: 'stepped' as const } : {}),
       });
     },
   ];

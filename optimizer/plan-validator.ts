@@ -402,7 +402,7 @@ function checkVehicle(
     checkPower(c, b, t, p);
     if (t >= b.startSlot && t < b.endSlot && p !== 0) {
       const gainKwh = p > 0 ? dt * b.chargeEfficiency * p : (dt * p) / b.dischargeEfficiency;
-      const taperKw = p > 0 ? taperLimitAtKw(v, e, gainKwh) : undefined;
+      const taperKw = p > 0 ? taperLimitAtKw(v, e, gainKwh, dt * b.chargeEfficiency) : undefined;
       if (taperKw !== undefined && p > taperKw + tol) {
         if (taperAt < 0) taperAt = t;
         taperSlots++;
@@ -416,7 +416,7 @@ function checkVehicle(
   const more = (n: number) => (n > 1 ? ` (${n} slots in all)` : '');
   if (taperAt >= 0) {
     const p = power[taperAt]!;
-    const limit = taperLimitAtKw(v, simulated[taperAt]!, dt * b.chargeEfficiency * p)!;
+    const limit = taperLimitAtKw(v, simulated[taperAt]!, dt * b.chargeEfficiency * p, dt * b.chargeEfficiency)!;
     c.add('V2G_PLAN_TAPER_LIMIT', `${num(p)} kW above the charge taper's limit ${num(limit)} kW at ${num(simulated[taperAt])} kWh${more(taperSlots)}`, v.id, taperAt);
   }
   if (mismatchAt >= 0) {

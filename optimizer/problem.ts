@@ -82,6 +82,14 @@ export const ChargeTaperSchema = Type.Object(
         description: 'where in the slot the SoC is taken (0 = start, 1 = end); default 1. A simulation integrating the slot in n steps accepts a constant power exactly when it holds at (n - 1) / n',
       }),
     ),
+    stepsPerSlot: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 60,
+        description:
+          'the stepped form: the charge power is the slot average of a battery integrated in this many equal steps, each taking at most min(fullPowerKw, the taper at its own start); the limit is the exact largest such average from the slot start energy (the setpoint sent is then at or above the average). Absent: a constant power checked at checkAtSlotFraction',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -20,10 +20,23 @@ export function physicsHasTaper(physics: PhysicsModel): boolean {
   return physics.taperStartSoc < 1 && physics.taperEndPowerFraction < 1;
 }
 
-/** The physics' taper on a charger of `fullPowerKw` (kW), as the optimizer's `chargeTaper`. */
-export function chargeTaperOf(physics: PhysicsModel, fullPowerKw: number): ChargeTaper {
+/**
+ * How the plan keeps to the taper: `constant` (a constant setpoint the physics accepts in full: checked at
+ * `checkAtSlotFraction = (n - 1) / n`) or `stepped` (the plan's power is the slot average of the physics' n steps,
+ * its rows the exact largest average: `stepsPerSlot = n`; the setpoint sent is then found by taper-setpoint.ts).
+ */
+export type TaperForm = 'constant' | 'stepped';
+
+/** The physics' taper on a charger of `fullPowerKw` (kW), as the optimizer's `chargeTaper`, in `form`. */
+export function chargeTaperOf(physics: PhysicsModel, fullPowerKw: number, form: TaperForm = 'constant'): ChargeTaper {
   const steps = Math.max(1, physics.substepsPerSlot);
-  return { startSoc: physics.taperStartSoc, endPowerFraction: physics.taperEndPowerFraction, fullPowerKw, checkAtSlotFraction: (steps - 1) / steps };
+  return {
+    startSoc: physics.taperStartSoc,
+    endPowerFraction: physics.taperEndPowerFraction,
+    fullPowerKw,
+    checkAtSlotFraction: (steps - 1) / steps,
+    ...(form === 'stepped' ? { stepsPerSlot: steps } : {}),
+  };
 }
 
 /**
@@ -31,14 +44,14 @@ export function chargeTaperOf(physics: PhysicsModel, fullPowerKw: number): Charg
  * forecast unchanged); `problem` itself when the physics has no taper. The charge limit is read from the
  * assembled vehicle (its charger's), so apply this before anything lowers `maxChargeKw` per slot.
  */
-export function withChargeTaper(problem: Problem, physics: PhysicsModel): Problem {
+export function withChargeTaper(problem: Problem, physics: PhysicsModel, form: TaperForm = 'constant'): Problem {
   if (!physicsHasTaper(physics)) return problem;
   return {
     ...problem,
     vehicles: problem.vehicles.map((v) => {
       if (v.id.startsWith(phantomIdPrefix)) return v;
       const fullPowerKw = vehicleMaxChargeKw(v);
-      return Number.isFinite(fullPowerKw) && fullPowerKw > 0 ? { ...v, chargeTaper: chargeTaperOf(physics, fullPowerKw) } : v;
+      return Number.isFinite(fullPowerKw) && fullPowerKw > 0 ? { ...v, chargeTaper: chargeTaperOf(physics, fullPowerKw, form) } : v;
     }),
   };
 }
@@ -46,12 +59,21 @@ export function withChargeTaper(problem: Problem, physics: PhysicsModel): Proble
 /** The short label of a taper-aware run (e.g. a sweep row's solver column). */
 export const taperAwareLabel = 'taper-aware planning';
 
+/** Whether a run note is `taperAwareNote`'s in the stepped form. */
+export function isSteppedTaperNote(note: string): boolean {
+  return isTaperAwareNote(note) && note.includes('; stepped:');
+}
+
 /** Whether a run note is `taperAwareNote`'s (also the offline reference's). */
 export function isTaperAwareNote(note: string): boolean {
   return note.includes(`${taperAwareLabel} on:`);
 }
 
-/** The note every output of a taper-aware run carries. */
-export function taperAwareNote(physics: PhysicsModel): string {
-  return `${taperAwareLabel} on: the plans keep to the physics' charge taper (above ${Math.round(physics.taperStartSoc * 100)} % SoC down to ${Math.round(physics.taperEndPowerFraction * 100)} % of the charger limit at 100 %) as linear rows in the stored energy`;
+/** The note every output of a taper-aware run carries (`stepped`: the plans are slot averages of the physics' steps). */
+export function taperAwareNote(physics: PhysicsModel, form: TaperForm = 'constant'): string {
+  const how =
+    form === 'stepped'
+      ? `; stepped: a slot's planned power is the average of the physics' ${physics.substepsPerSlot} steps, each at most the taper at its start (exact largest averages), and the setpoint sent is the one that draws it`
+      : '';
+  return `${taperAwareLabel} on: the plans keep to the physics' charge taper (above ${Math.round(physics.taperStartSoc * 100)} % SoC down to ${Math.round(physics.taperEndPowerFraction * 100)} % of the charger limit at 100 %) as linear rows in the stored energy${how}`;
 }

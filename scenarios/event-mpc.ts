@@ -16,7 +16,7 @@
  */
 import type { Plan } from '../optimizer/plan.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
-import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
+import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, steppedSetpoints, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
 /**
@@ -113,7 +113,7 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
       const setpointsKw = new Map<string, number>();
       for (const v of held.plan.vehicles) setpointsKw.set(v.id, v.powerKw[j] ?? 0);
       return {
-        setpointsKw,
+        setpointsKw: steppedSetpoints(inputs, options, plugged, setpointsKw),
         status: held.plan.status,
         ...(held.plan.message !== undefined ? { message: held.plan.message } : {}),
         solverMs,

@@ -25,7 +25,8 @@ import { demandChargeFactor, lateChargeGuardNote, withLateChargeGuard, withQuick
 import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
-import { physicsHasTaper, taperAwareNote, withChargeTaper } from './charge-taper.ts';
+import { physicsHasTaper, taperAwareNote, withChargeTaper, type TaperForm } from './charge-taper.ts';
+import { setpointForAverageKw } from './taper-setpoint.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { chargerLimitKw } from './replay-session.ts';
@@ -103,6 +104,12 @@ export interface MpcOptions {
    */
   readonly taperAware?: boolean;
   /**
+   * With `taperAware`: `constant` (default; a constant setpoint the physics accepts in full) or `stepped` (the plan's
+   * power is the slot average of the physics' steps, its rows the exact largest averages, and the setpoint sent is
+   * the one that draws that average: `steppedSetpoints`; charge-taper.ts, taper-setpoint.ts).
+   */
+  readonly taperForm?: TaperForm;
+  /**
    * Arrival reserve (arrival-reserve.ts): headroom under the peak kept, softly, for cars not yet seen (reserve
    * phantoms added after the regularisers); absent = none.
    */
@@ -169,7 +176,7 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
   const margined = options.targetMarginKwh ? withTargetMargin(assembled.problem, options.targetMarginKwh) : assembled.problem;
-  const taperRows = options.taperAware ? withChargeTaper(margined, inputs.physics) : margined;
+  const taperRows = options.taperAware ? withChargeTaper(margined, inputs.physics, options.taperForm) : margined;
   return options.taperAllowance ? withTaperAllowance(taperRows, inputs.physics) : taperRows;
 }
 
@@ -223,12 +230,28 @@ function withPhantoms(problem: Problem, forecast: ArrivalForecast, atUtcMs: numb
 /** The notes of an MPC controller with `options`: taper-aware planning when it is on and the physics tapers; the late-charge guard when it is on. */
 export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: readonly string[] } {
   const notes = [
-    ...(options.taperAware && physicsHasTaper(inputs.physics) ? [taperAwareNote(inputs.physics)] : []),
+    ...(options.taperAware && physicsHasTaper(inputs.physics) ? [taperAwareNote(inputs.physics, options.taperForm)] : []),
     ...(options.reserve ? [arrivalReserveNote(options.reserve)] : []),
     ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
     ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
   ];
   return notes.length > 0 ? { notes } : {};
+}
+
+/**
+ * The setpoints to send for planned slot averages `averagesKw` (per session id) when the plans are made in the stepped
+ * taper form (`options.taperForm`): each plugged vehicle's average becomes the setpoint at which the physics draws it
+ * (taper-setpoint.ts); unchanged otherwise (constant form, no taper in the physics, or no charge).
+ */
+export function steppedSetpoints(inputs: ReplayInputs, options: MpcOptions, plugged: readonly PluggedVehicle[], averagesKw: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
+  if (!options.taperAware || options.taperForm !== 'stepped' || !physicsHasTaper(inputs.physics)) return averagesKw;
+  const out = new Map(averagesKw);
+  const slotHours = inputs.slotMinutes / 60;
+  for (const p of plugged) {
+    const kw = averagesKw.get(p.session.id);
+    if (kw !== undefined && kw > 0) out.set(p.session.id, setpointForAverageKw(p.energyKwh, p.session.capacityKwh, kw, chargerLimitKw(p.session.charger), slotHours, inputs.physics));
+  }
+  return out;
 }
 
 /** The rolling-horizon MPC with `options` (regularisers and demand-charge treatment: mpc-regularisers.ts). */
@@ -244,7 +267,8 @@ export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options
     ...mpcNotes(inputs, options),
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
       if (options.scenarios) return mpcScenarioDecision(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
-      return decisionFrom(mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw));
+      const d = decisionFrom(mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw));
+      return { ...d, setpointsKw: steppedSetpoints(inputs, options, plugged, d.setpointsKw) };
     },
   };
 }

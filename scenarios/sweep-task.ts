@@ -3,7 +3,7 @@
  * KPIs and record how it was made. Pure apart from the injected clock, so the same code runs in a CLI worker
  * process and in tests.
  */
-import { isTaperAwareNote, taperAwareLabel } from './charge-taper.ts';
+import { isSteppedTaperNote, isTaperAwareNote, taperAwareLabel } from './charge-taper.ts';
 import { isLateChargeGuardNote, lateChargeGuardLabel } from './mpc-regularisers.ts';
 import { bindingNote, capacityCheckedController, recordedRunController, RecordedRunMismatch, recordingController, reusedRunLabel, type CapacityBinding, type RecordedDecision, type RecordedRun } from './capacity-slack.ts';
 import { computeKpis } from './kpis.ts';
@@ -95,7 +95,7 @@ export function runSweepTask(
   const result = replayed?.result ?? runReplay(inputs, task.policy, { solver, clock, ...(offline ? { offline } : {}) });
   const kpis = computeKpis(result);
   const reusedFrom = replayed?.capacity?.reusedFromCapacity;
-  const taper = result.notes.some(isTaperAwareNote) ? `, ${taperAwareLabel}` : '';
+  const taper = result.notes.some(isTaperAwareNote) ? `, ${taperAwareLabel}${result.notes.some(isSteppedTaperNote) ? ' (stepped)' : ''}` : '';
   const guard = result.notes.some(isLateChargeGuardNote) ? `, ${lateChargeGuardLabel}` : '';
   const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}` : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;

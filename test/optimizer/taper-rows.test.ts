@@ -42,19 +42,32 @@ const arbTaperRecord = fc.record({
   endPowerFraction: fc.integer({ min: 0, max: 100 }).map((x) => x / 100),
   fullPowerKw: fc.integer({ min: 1, max: 50 }),
   checkAtSlotFraction: fc.constantFrom(undefined, 0, 0.5, 1),
+  stepsPerSlot: fc.constantFrom(undefined, undefined, 1, 3),
 });
 
 /** `problem` with vehicle i given `tapers[i]` (none where undefined). */
-function withTapers(problem: Problem, tapers: readonly ({ startSoc: number; endPowerFraction: number; fullPowerKw: number; checkAtSlotFraction: number | undefined } | undefined)[]): Problem {
+function withTapers(
+  problem: Problem,
+  tapers: readonly ({ startSoc: number; endPowerFraction: number; fullPowerKw: number; checkAtSlotFraction: number | undefined; stepsPerSlot?: number | undefined } | undefined)[],
+): Problem {
   return {
     ...problem,
     vehicles: problem.vehicles.map((v, i) => {
       const t = tapers[i];
       if (t === undefined) return v;
-      const { checkAtSlotFraction, ...rest } = t;
-      return { ...v, chargeTaper: checkAtSlotFraction === undefined ? rest : { ...rest, checkAtSlotFraction } };
+      const { checkAtSlotFraction, stepsPerSlot, ...rest } = t;
+      return { ...v, chargeTaper: { ...rest, ...(checkAtSlotFraction !== undefined ? { checkAtSlotFraction } : {}), ...(stepsPerSlot !== undefined ? { stepsPerSlot } : {}) } };
     }),
   };
+}
+
+/** The largest stored energy after a slot of `dt` h from `e` kWh when each of `n` steps takes min(L, the taper at its start) (re-derived here). */
+function steppedMaxKwh(t: ChargeTaper, capacityKwh: number, efficiency: number, dt: number, n: number, e: number): number {
+  for (let i = 0; i < n; i++) {
+    const kw = Math.min(t.fullPowerKw, t.fullPowerKw * (1 - ((1 - t.endPowerFraction) / (1 - t.startSoc)) * (e / capacityKwh - t.startSoc)));
+    e += (efficiency * Math.max(0, kw) * dt) / n;
+  }
+  return e;
 }
 
 function lpObjective(problem: Problem, form: 'chain' | 'prefix'): number | undefined {
@@ -94,6 +107,26 @@ describe('charge taper rows', () => {
     const v = start.vehicles[0]!;
     for (let t = 0; t < 8; t++) {
       if (v.powerKw[t]! > 0) expect(v.powerKw[t]!).toBeLessThanOrEqual(taperLimitKw(taper, v.energyKwh[t]! / 60) + 1e-6);
+    }
+  });
+
+  it('the stepped form charges exactly the largest slot averages of the steps (a car that cannot reach its target); the constant form less', () => {
+    for (const [n, startKwh] of [[3, 40], [3, 47], [2, 50], [5, 44]] as const) {
+      const stepped: ChargeTaper = { ...taper, stepsPerSlot: n };
+      const problem = (t: ChargeTaper) =>
+        aProblem({ slotCount: 6, slotHours: 0.25, importPricePerKwh: new Array<number>(6).fill(0.2), vehicles: [aVehicle({ departureSlot: 6, energyKwh: startKwh, capacityKwh: 60, targetEnergyKwh: 60, maxChargeKw: 11, chargeEfficiency: 0.95, chargeTaper: t })] });
+      const plan = solve(problem(stepped));
+      expectGoodPlan(problem(stepped), plan);
+      let e: number = startKwh;
+      for (let s = 0; s < 6; s++) {
+        e = steppedMaxKwh(stepped, 60, 0.95, 0.25, n, e);
+        expect(plan.vehicles[0]!.energyKwh[s + 1]).toBeCloseTo(e, 6);
+      }
+      const constant = solve(problem({ ...taper, checkAtSlotFraction: (n - 1) / n }));
+      expect(constant.vehicles[0]!.energyKwh[6]!).toBeLessThan(e - 0.01);
+      // A plan above the stepped limit is refused by the validator.
+      const over = { ...plan, vehicles: plan.vehicles.map((v) => ({ ...v, powerKw: v.powerKw.map((p) => p * 1.01), energyKwh: v.energyKwh })) };
+      expect(validatePlan(problem(stepped), over).some((issue) => issue.code === 'V2G_PLAN_TAPER_LIMIT')).toBe(true);
     }
   });
 
