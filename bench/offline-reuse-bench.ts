@@ -43,8 +43,8 @@ const highs = await loadHighsBackend();
 const limitMs = values['offline-limit-ms'] === undefined ? undefined : Number(values['offline-limit-ms']);
 const setup = (scenario: Parameters<typeof solverSetup>[0]) => ({ ...solverSetup(scenario, highs.backend), ...(limitMs !== undefined ? { offlineTimeLimitMs: limitMs } : {}) });
 console.log(`${base.name}, capacities ${capacities.join(', ')}, reuse ${values['no-reuse'] ? 'off' : 'on'}, row seeds ${values['no-row-seed'] ? 'off' : 'on'}${limitMs !== undefined ? `, budget ${limitMs} ms per solve` : ''}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);
-console.log('| capacity | how | CPU s | status | plan objective | bound | gap % | delivered % | peak kW |');
-console.log('|---:|---|---:|---|---:|---:|---:|---:|---:|');
+console.log('| capacity | how | CPU s | simplex iterations | status | plan objective | bound | gap % | delivered % | peak kW |');
+console.log('|---:|---|---:|---:|---|---:|---:|---:|---:|---:|');
 const stored: StoredOfflinePlan[] = [];
 let totalCpuS = 0;
 for (const capacity of capacities) {
@@ -64,11 +64,11 @@ for (const capacity of capacities) {
     const k = computeKpis(run);
     const p = solution.plan;
     const gap = offlineBoundGapPct({ objective: p.cost.objective, status: p.status }, solution.bound);
-    row = `${p.status} | ${p.cost.objective.toFixed(2)} | ${solution.bound?.toFixed(2) ?? '-'} | ${gap?.toFixed(4) ?? '-'} | ${k.energyDeliveredPct.toFixed(2)} | ${k.peakImportKw.toFixed(1)}`;
+    row = `${reused ? '-' : p.stats.iterations} | ${p.status} | ${p.cost.objective.toFixed(2)} | ${solution.bound?.toFixed(2) ?? '-'} | ${gap?.toFixed(4) ?? '-'} | ${k.energyDeliveredPct.toFixed(2)} | ${k.peakImportKw.toFixed(1)}`;
   } catch (e) {
     how = 'FAILED';
     const err = e as { code?: string; issues?: readonly { message: string }[] };
-    row = `${err.code ?? String(e)}: ${err.issues?.map((i) => i.message).join('; ') ?? ''} | | | | | `;
+    row = `| ${err.code ?? String(e)}: ${err.issues?.map((i) => i.message).join('; ') ?? ''} | | | | | `;
   }
   const used = process.cpuUsage(cpu);
   const cpuS = (used.user + used.system) / 1e6;
