@@ -97,7 +97,7 @@ export interface OfflineSolution {
 /** Network rows of a neighbouring solve to start the offline model with, and where they come from (for the notes). */
 export interface OfflineRowSeed {
   readonly rows: NetworkRowSeed;
-  /** E.g. "the offline solve at capacity 15". */
+  /** E.g. "the offline solve of capacity 15 (solved at 15)". */
   readonly from: string;
 }
 
@@ -161,7 +161,9 @@ export function offlineProblemNotes(offline: { readonly assembled: AssembledProb
  * from the LP repair's plan. `clock` is the caller's (ms); `env` reaches the optimizer (its solve clock, in
  * tests). A solve stopped by the budget keeps the best plan of its own (the MILP's incumbent or the repair's)
  * with its best bound, marked by `offlineReferenceLabel`. Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve
- * yields no plan of its own (only a baseline or idle) or the backend failed.
+ * yields no plan of its own (only a baseline or idle) or the backend failed. `rowSeed` (a capacity sweep:
+ * offline-reuse.ts) starts the model with a neighbouring solve's network rows, said in the notes; the solution
+ * keeps the rows its own models held (`networkRows`).
  */
 export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number, env: SolveEnvironment = {}, rowSeed?: OfflineRowSeed): OfflineSolution {
   if (solver.backend === undefined) {

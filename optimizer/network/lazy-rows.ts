@@ -43,7 +43,7 @@ function templates(rp: ResolvedProblem): readonly SharedRowTemplate[] {
 
 /**
  * Network rows a solve of one problem needed, kept to start the model of a neighbouring problem with them
- * (the offline month at the next capacity down: offline-row-seed in scenarios/offline-optimum.ts). Rows are
+ * (the offline month at the next capacity down: `offlineRowSeed` in scenarios/offline-reuse.ts). Rows are
  * named by slot and template name (`SharedRowTemplate.name`: the limit and the polygon side's angle), so
  * they apply to a problem whose templates have the same names, in any order.
  */
