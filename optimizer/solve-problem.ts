@@ -38,7 +38,7 @@ import { Incumbents, type IncumbentChoice } from './incumbents.ts';
 import { roundedPowers } from './lp-rounding.ts';
 import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
-import type { NetworkSession } from './network/lazy-rows.ts';
+import { knownNetworkRows, seedNetworkRows, type NetworkRowSeed, type NetworkSession } from './network/lazy-rows.ts';
 import { SolveRun, type SolveClock } from './solve-run.ts';
 import { gapPct, type SolveProgressListener } from './solve-progress.ts';
 import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-conflicts.ts';
@@ -312,6 +312,14 @@ export interface SolveEnvironment {
   readonly alreadyElapsedMs?: number;
   /** Where `SolveOptions.warmStart` keeps and finds bases; default this thread's store (warm-basis.ts). */
   readonly warmBases?: WarmBasisStore;
+  /**
+   * Network rows to build into the first model (a neighbouring problem's, `knownNetworkRows`): the LP's
+   * optimum is the same with or without them (they are rows of the full polygon model), fewer lazy rounds
+   * find it, and the vertex found (so the repair's plan) may differ. `onNetworkRows` is told how many were
+   * taken (`seeded`) and, at the end, the rows this solve's models held (to seed the next problem).
+   */
+  readonly networkRowSeed?: NetworkRowSeed;
+  readonly onNetworkRows?: (rows: { readonly seeded: number; readonly held: NetworkRowSeed | undefined }) => void;
 }
 
 /** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
@@ -453,6 +461,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   if (options.energyForm !== undefined && options.energyForm !== 'auto') run.energyForm = options.energyForm;
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);
+  const seeded = env.networkRowSeed !== undefined ? seedNetworkRows(rp, env.networkRowSeed) : 0;
   const incumbents = new Incumbents(problem, rp);
   const warmBases = options.warmStart ? (env.warmBases ?? threadWarmBases) : undefined;
   const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis);
@@ -493,6 +502,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     ...(outcome.source !== undefined ? { solverSource: outcome.source } : {}),
   });
   run.report('done');
+  env.onNetworkRows?.({ seeded, held: knownNetworkRows(rp) });
   return plan;
 }
 

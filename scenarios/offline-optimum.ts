@@ -26,6 +26,7 @@
 import { assembleProblem, type AssembledProblem } from '../grid/problem-assembly.ts';
 import type { DemandCharge, Problem } from '../optimizer/problem.ts';
 import type { Plan } from '../optimizer/plan.ts';
+import type { NetworkRowSeed } from '../optimizer/network/lazy-rows.ts';
 import { solveWithBackend, type IntegerStrategy, type SolveEnvironment } from '../optimizer/solve-problem.ts';
 import { siteSignals, vehicleAtInstants } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
@@ -89,6 +90,15 @@ export interface OfflineSolution {
   readonly source?: string;
   /** Set when the time budget stopped the solve (the plan is then the best of its own it had): the solve's time (ms). */
   readonly stoppedAfterMs?: number;
+  /** The network rows the solve's models held (to start a neighbouring capacity's model with them), if any. */
+  readonly networkRows?: NetworkRowSeed;
+}
+
+/** Network rows of a neighbouring solve to start the offline model with, and where they come from (for the notes). */
+export interface OfflineRowSeed {
+  readonly rows: NetworkRowSeed;
+  /** E.g. "the offline solve of capacity 15 (solved at 15)". */
+  readonly from: string;
 }
 
 /**
@@ -151,9 +161,11 @@ export function offlineProblemNotes(offline: { readonly assembled: AssembledProb
  * from the LP repair's plan. `clock` is the caller's (ms); `env` reaches the optimizer (its solve clock, in
  * tests). A solve stopped by the budget keeps the best plan of its own (the MILP's incumbent or the repair's)
  * with its best bound, marked by `offlineReferenceLabel`. Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve
- * yields no plan of its own (only a baseline or idle) or the backend failed.
+ * yields no plan of its own (only a baseline or idle) or the backend failed. `rowSeed` (a capacity sweep:
+ * offline-reuse.ts) starts the model with a neighbouring solve's network rows, said in the notes; the solution
+ * keeps the rows its own models held (`networkRows`).
  */
-export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number, env: SolveEnvironment = {}): OfflineSolution {
+export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number, env: SolveEnvironment = {}, rowSeed?: OfflineRowSeed): OfflineSolution {
   if (solver.backend === undefined) {
     throw new ScenarioError('V2G_ERR_SCENARIO_POLICY', 'The offline optimum needs a solver backend', [{ path: '/policy/name', message: 'no LP backend was given' }]);
   }
@@ -171,7 +183,20 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   );
   // The LP repair's path (large problems) keeps the options' MIP gap: it decides there when baselines are compared.
   const mipRelGap = integerStrategy === 'milp' ? { mipRelGap: solver.offlineMipRelGap ?? offlineMipRelGap } : {};
-  const plan = solveWithBackend(problem, solver.backend, { ...solver.options, integerStrategy, timeLimitMs, ...mipRelGap }, env);
+  let rows: { readonly seeded: number; readonly held: NetworkRowSeed | undefined } = { seeded: 0, held: undefined };
+  const plan = solveWithBackend(problem, solver.backend, { ...solver.options, integerStrategy, timeLimitMs, ...mipRelGap }, {
+    ...env,
+    ...(rowSeed !== undefined ? { networkRowSeed: rowSeed.rows } : {}),
+    onNetworkRows: (r) => {
+      rows = r;
+      env.onNetworkRows?.(r);
+    },
+  });
+  if (rows.seeded > 0) {
+    notes.push(
+      `offline model started with ${rows.seeded} network rows that ${rowSeed!.from} needed (rows of the full polygon model: the LP optimum and its bound are the same; the LP repair may start from another optimal vertex)`,
+    );
+  }
   const source = plan.origin?.source;
   const ownPlan = source !== undefined && source !== 'baseline' && source !== 'idle';
   if (plan.status === 'error' || (plan.status === 'timed_out' && !ownPlan)) {
@@ -191,6 +216,7 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
     integerStrategy,
     ...(source !== undefined ? { source } : {}),
     ...(plan.status === 'timed_out' ? { stoppedAfterMs: plan.origin?.elapsedMs ?? clock() - started } : {}),
+    ...(rows.held !== undefined ? { networkRows: rows.held } : {}),
   };
 }
 

@@ -11,7 +11,8 @@ import { assemblePlan, emptyStats } from '../optimizer/plan-assembly.ts';
 import type { PlanStatus } from '../optimizer/plan.ts';
 import { validatePlan } from '../optimizer/plan-validator.ts';
 import { resolveProblem } from '../optimizer/resolved-problem.ts';
-import { offlineProblem, offlineProblemNotes, type OfflineSolution } from './offline-optimum.ts';
+import type { NetworkRowSeed } from '../optimizer/network/lazy-rows.ts';
+import { offlineProblem, offlineProblemNotes, type OfflineRowSeed, type OfflineSolution } from './offline-optimum.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
 /** Relative tolerance on the recomputed objective (the validator's cost tolerance). */
@@ -29,6 +30,8 @@ export interface StoredOfflinePlan {
   readonly vehicles: readonly { readonly id: string; readonly firstSlot: number; readonly powerKw: readonly number[] }[];
   /** Where the plan itself came from (a fresh solve, or a reuse of a higher capacity's plan). */
   readonly origin: string;
+  /** The network rows the solve that made the plan needed (`OfflineSolution.networkRows`), to start a lower capacity's model with. */
+  readonly networkRows?: NetworkRowSeed;
 }
 
 /** Keeps `solution`'s plan, solved (or reused) at `capacity`. */
@@ -41,6 +44,7 @@ export function storeOfflinePlan(solution: OfflineSolution, capacity: number, or
     bound: solution.bound ?? null,
     slotCount: plan.site.importKw.length,
     origin,
+    ...(solution.networkRows !== undefined ? { networkRows: solution.networkRows } : {}),
     vehicles: plan.vehicles.map((v) => {
       let first = v.powerKw.findIndex((p) => p !== 0);
       if (first < 0) first = 0;
@@ -49,6 +53,15 @@ export function storeOfflinePlan(solution: OfflineSolution, capacity: number, or
       return { id: v.id, firstSlot: first, powerKw: v.powerKw.slice(first, last + 1) };
     }),
   };
+}
+
+/**
+ * The network rows to start a fresh solve at `capacity` with: those of the stored plan of the lowest capacity
+ * above it that kept any (the nearest solve's rows are the likeliest to bind here), with where they came from.
+ */
+export function offlineRowSeed(capacity: number, stored: readonly StoredOfflinePlan[]): OfflineRowSeed | undefined {
+  const nearest = stored.filter((s) => s.capacity > capacity && s.networkRows !== undefined).sort((a, b) => a.capacity - b.capacity)[0];
+  return nearest === undefined ? undefined : { rows: nearest.networkRows!, from: `the offline solve of capacity ${nearest.capacity} (${nearest.origin})` };
 }
 
 /** Why a stored plan was not reused (for the run's notes). */
@@ -109,6 +122,7 @@ export function reuseOfflinePlan(
       billingKeys: keys,
       elapsedMs: clock() - started,
       reusedFromCapacity: s.capacity,
+      ...(s.networkRows !== undefined ? { networkRows: s.networkRows } : {}),
       notes: [
         ...notes,
         `offline reference reused exactly from capacity ${s.capacity} (${s.origin}): its plan keeps every limit at ${capacity} (validator) and its objective is unchanged, so it is ${s.status === 'optimal' ? 'optimal here' : `as good as its bound ${s.bound ?? 'none'} proves here`}; no solve`,

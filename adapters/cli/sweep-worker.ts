@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
 import { solveOffline, type OfflineSolution } from '../../scenarios/offline-optimum.ts';
-import { reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
+import { offlineRowSeed, reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { SolverSetup } from '../../scenarios/policies.ts';
 import { runSweepTask, type RollingRunStore, type SweepTaskInput } from '../../scenarios/sweep-task.ts';
@@ -26,9 +26,10 @@ import type { SweepWorkerReply, SweepWorkerRequest } from './sweep-messages.ts';
 function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup): (inputs: ReplayInputs) => OfflineSolution {
   return (inputs) => {
     const capacity = Number(task.value);
-    const { solution, refusals } = reuseOfflinePlan(inputs, capacity, readOfflinePlans(dir, task.scenarioName, task.seed), wallClock);
+    const stored = readOfflinePlans(dir, task.scenarioName, task.seed);
+    const { solution, refusals } = reuseOfflinePlan(inputs, capacity, stored, wallClock);
     if (solution !== undefined) return solution;
-    const fresh = solveOffline(inputs, solver, wallClock);
+    const fresh = solveOffline(inputs, solver, wallClock, {}, offlineRowSeed(capacity, stored));
     writeOfflinePlan(dir, task.scenarioName, task.seed, storeOfflinePlan(fresh, capacity, `solved at ${capacity}`));
     const notes = refusals.map((r) => `offline solved at ${capacity}: the plan of capacity ${r.capacity} was not reused (${r.reason})`);
     return { ...fresh, notes: [...fresh.notes, ...notes] };

@@ -41,6 +41,53 @@ function templates(rp: ResolvedProblem): readonly SharedRowTemplate[] {
   return t;
 }
 
+/**
+ * Network rows a solve of one problem needed, kept to start the model of a neighbouring problem with them
+ * (the offline month at the next capacity down: `offlineRowSeed` in scenarios/offline-reuse.ts). Rows are
+ * named by slot and template name (`SharedRowTemplate.name`: the limit and the polygon side's angle), so
+ * they apply to a problem whose templates have the same names, in any order.
+ */
+export interface NetworkRowSeed {
+  readonly slotCount: number;
+  /** Template names; `keys` index into this list. */
+  readonly templates: readonly string[];
+  /** slot x `templates.length` + template index, ascending. */
+  readonly keys: readonly number[];
+}
+
+/** The network rows `rp`'s models needed so far (undefined: the problem has no network or needed none). */
+export function knownNetworkRows(rp: ResolvedProblem): NetworkRowSeed | undefined {
+  const known = knownOf.get(rp);
+  if (known === undefined || known.size === 0) return undefined;
+  return { slotCount: rp.slotCount, templates: templates(rp).map((t) => t.name), keys: [...known].sort((a, z) => a - z) };
+}
+
+/**
+ * Adds `seed`'s rows to those `rp`'s next model is built with (before its first model; rows of a seed are
+ * rows of the full polygon model, so the LP's optimum does not change, only the work to reach it and possibly
+ * which optimal vertex is found). Rows whose template name `rp` lacks, or whose slot it lacks, are skipped.
+ * Returns how many rows were added.
+ */
+export function seedNetworkRows(rp: ResolvedProblem, seed: NetworkRowSeed): number {
+  const own = templates(rp);
+  if (own.length === 0 || seed.templates.length === 0) return 0;
+  const index = new Map<string, number>();
+  own.forEach((t, k) => {
+    if (!index.has(t.name)) index.set(t.name, k);
+  });
+  const known = knownOf.get(rp) ?? new Set<number>();
+  knownOf.set(rp, known);
+  const before = known.size;
+  const n = seed.templates.length;
+  for (const key of seed.keys) {
+    const slot = Math.floor(key / n);
+    const k = index.get(seed.templates[key % n]!);
+    if (k === undefined || slot >= rp.slotCount) continue;
+    known.add(slot * own.length + k);
+  }
+  return known.size - before;
+}
+
 /** The entries (column, coefficient) of row `key` over the model's charge and discharge columns. */
 function entries(rows: Pick<NetworkRows, 'templates' | 'slotCount' | 'charge' | 'discharge'>, key: number): { cols: number[]; values: number[] } {
   const t = Math.floor(key / rows.templates.length);

@@ -3,10 +3,10 @@ import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { validatePlan } from '../../optimizer/plan-validator.ts';
 import { loadReplayInputs } from '../../scenarios/load-replay-inputs.ts';
 import { offlineProblem, offlineReferenceLabel, solveOffline } from '../../scenarios/offline-optimum.ts';
-import { reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
+import { offlineRowSeed, reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { applySweepValue } from '../../scenarios/sweep-plan.ts';
-import { demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
+import { demoNetwork, demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
 /** The demo where the LP is exact (no minimum current, no V2G, no taper), two billing months. */
 const exactPatch = {
@@ -72,5 +72,60 @@ describe('the offline reference reused across capacities', () => {
     const stored = storeOfflinePlan(low, 150, 'solved');
     expect(reuseOfflinePlan(inputsAt(150), 150, [stored], steppingClock())).toEqual({ refusals: [] });
     expect(reuseOfflinePlan(inputsAt(200), 200, [stored], steppingClock())).toEqual({ refusals: [] });
+  });
+});
+
+/** The exact demo on a three-phase network (the capacity sweeps its transformer, kVA). */
+const networkInputsAt = (ratingKva: number) =>
+  loadReplayInputs(
+    applySweepValue(
+      demoScenario({
+        ...exactPatch,
+        site: {
+          chargers: [
+            { ids: ['dc-01', 'dc-02', 'dc-03', 'dc-04'], maxPowerKw: 11, canDischarge: false },
+            { ids: ['ac-01', 'ac-02', 'ac-03', 'ac-04'], maxCurrentA: 16, minCurrentA: 0, phases: 3 as const, voltageV: 230, canDischarge: false },
+          ],
+          network: demoNetwork(40),
+        },
+      } as never),
+      'capacity',
+      ratingKva,
+    ),
+    new Map(),
+  );
+
+describe('the network rows of a higher capacity seed a fresh offline solve', () => {
+  it('the seeded solve keeps the bound and the plan quality of the unseeded one, its plan valid, and says so', () => {
+    const high = solveOffline(networkInputsAt(40), { backend: highs }, steppingClock());
+    expect(high.networkRows?.keys.length ?? 0).toBeGreaterThan(0);
+    const stored = storeOfflinePlan(high, 40, 'solved at 40');
+    expect(stored.networkRows).toEqual(high.networkRows);
+    const seed = offlineRowSeed(8, [stored]);
+    expect(seed?.from).toMatch(/capacity 40/);
+    const inputs = networkInputsAt(8);
+    const plain = solveOffline(inputs, { backend: highs }, steppingClock());
+    const seeded = solveOffline(inputs, { backend: highs }, steppingClock(), {}, seed);
+    expect(seeded.notes.join(' ')).toMatch(/offline model started with \d+ network rows that the offline solve of capacity 40/);
+    expect(plain.notes.join(' ')).not.toMatch(/offline model started with/);
+    expect(validatePlan(offlineProblem(inputs).problem, seeded.plan)).toEqual([]);
+    // Both bounds are proven lower bounds of both plans; the two solves agree on the bound and the optimum.
+    expect(plain.bound).toBeDefined();
+    expect(seeded.bound).toBeDefined();
+    expect(close(seeded.bound!, plain.bound!)).toBe(true);
+    expect(seeded.plan.cost.objective).toBeGreaterThanOrEqual(plain.bound! - 1e-6 * Math.abs(plain.bound!));
+    expect(plain.plan.cost.objective).toBeGreaterThanOrEqual(seeded.bound! - 1e-6 * Math.abs(seeded.bound!));
+    // The rows it held are kept for the next capacity down.
+    expect(seeded.networkRows?.keys.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('seeds from the nearest higher capacity that kept rows; none from lower or equal capacities', () => {
+    const rows = (n: number) => ({ slotCount: 1, templates: ['t'], keys: Array.from({ length: n }, (_, k) => k) });
+    const plan = (capacity: number, withRows: boolean) => ({ capacity, status: 'feasible' as const, objective: 0, bound: null, slotCount: 1, vehicles: [], origin: `solved at ${capacity}`, ...(withRows ? { networkRows: rows(capacity) } : {}) });
+    const stored = [plan(50, true), plan(30, true), plan(25, false), plan(20, true)];
+    expect(offlineRowSeed(20, stored)!.rows.keys).toHaveLength(30);
+    expect(offlineRowSeed(10, stored)!.rows.keys).toHaveLength(20);
+    expect(offlineRowSeed(40, stored)!.from).toBe('the offline solve of capacity 50 (solved at 50)');
+    expect(offlineRowSeed(50, stored)).toBeUndefined();
   });
 });

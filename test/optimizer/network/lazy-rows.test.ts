@@ -9,7 +9,7 @@ import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
 import { buildFormulation, noIntegers } from '../../../optimizer/formulation.ts';
-import { lazyRowToleranceA, mostViolatedRows, withLazyNetworkRows, type NetworkRows } from '../../../optimizer/network/lazy-rows.ts';
+import { knownNetworkRows, lazyRowToleranceA, mostViolatedRows, seedNetworkRows, withLazyNetworkRows, type NetworkRowSeed, type NetworkRows } from '../../../optimizer/network/lazy-rows.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import { fcParams, relativelyEqual } from '../solve-helpers.ts';
@@ -150,6 +150,71 @@ describe('lazy network rows', () => {
     expect(found).toBeGreaterThan(0);
   });
 });
+
+/** The lazy LP's answer for `p`, its model started with `seed`'s rows (when given); the rows its models held. */
+function lazyLp(p: Problem, seed?: NetworkRowSeed) {
+  const rp = resolveProblem(p);
+  const seeded = seed === undefined ? 0 : seedNetworkRows(rp, seed);
+  const f = buildFormulation(rp, noIntegers);
+  const session = withLazyNetworkRows(highs.open(f.lp), f.networkRows, f.lp.numRows);
+  try {
+    return { answer: session.solve({ timeLimitMs: 60_000, mipRelGap: 1e-4 }), seeded, builtWith: f.networkRows.inModel.size, held: knownNetworkRows(rp) };
+  } finally {
+    session.dispose();
+  }
+}
+
+describe('network rows seeded from a neighbouring problem', () => {
+  it('any rows of the full polygon model built in first leave the LP optimum unchanged (random networks and seeds)', () => {
+    let seededRows = 0;
+    fc.assert(
+      fc.property(arbNetworkProblem({ maxVehicles: 5, maxSlots: 8, minPower: false }), fc.array(fc.nat(), { maxLength: 60 }), (p, picks) => {
+        const plain = lazyLp(p);
+        const names = resolvedTemplateNames(p);
+        if (names.length === 0) return;
+        // Rows of the full model chosen at random: as a neighbouring capacity's rows (same names, other bounds) are.
+        const keys = [...new Set(picks.map((k) => k % (p.slotCount * names.length)))].sort((a, z) => a - z);
+        const seeded = lazyLp(p, { slotCount: p.slotCount, templates: names, keys });
+        seededRows += seeded.seeded;
+        // A row over a slot where none of its vehicles has a column is not built (it holds nothing).
+        expect(seeded.seeded).toBeLessThanOrEqual(keys.length);
+        expect(seeded.builtWith).toBeLessThanOrEqual(seeded.seeded);
+        expect(plain.answer.status).toBe('optimal');
+        expect(seeded.answer.status).toBe('optimal');
+        expect(relativelyEqual(plain.answer.objective!, seeded.answer.objective!, 1e-7, 1e-6), `${plain.answer.objective} vs ${seeded.answer.objective}`).toBe(true);
+      }),
+      fcParams(8203, 60),
+    );
+    expect(seededRows).toBeGreaterThan(100);
+  });
+
+  it('rows are matched by template name and slot: another order maps to the same rows, unknown names and slots are skipped', () => {
+    const p = aProblem({
+      slotCount: 2,
+      slotHours: 1,
+      importPricePerKwh: [0.1, 0.1],
+      network: caltechNetwork(10),
+      vehicles: ['CA-308', 'CA-307', 'CA-309'].map((chargerId, i) => aVehicle({ id: `ev-${i}`, chargerId, departureSlot: 2, energyKwh: 0, targetEnergyKwh: 30, maxChargeKw: undefined, acLimit: caltechAc(0) })),
+    });
+    const held = lazyLp(p).held!;
+    expect(held.keys.length).toBeGreaterThan(0);
+    const n = held.templates.length;
+    // The same rows under a reversed template list, plus a row of a template the problem lacks and one of slot 5.
+    const reversed: NetworkRowSeed = {
+      slotCount: 6,
+      templates: [...held.templates].reverse().concat(['no such limit @ 0 deg']),
+      keys: [...held.keys.map((key) => Math.floor(key / n) * (n + 1) + (n - 1 - (key % n))), 0 * (n + 1) + n, 5 * (n + 1)].sort((a, z) => a - z),
+    };
+    const again = lazyLp(p, reversed);
+    expect(again.seeded).toBe(held.keys.length);
+    expect(again.held!.keys).toEqual(held.keys);
+  });
+});
+
+/** The names of `p`'s network row templates, in the model's order. */
+function resolvedTemplateNames(p: Problem): string[] {
+  return buildFormulation(resolveProblem(p), noIntegers).networkRows.templates.map((t) => t.name);
+}
 
 /** The scan as it was before it read only vehicles with power: every vehicle of every row, every slot. */
 function naiveMostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
