@@ -23,6 +23,10 @@ const energyForm = process.argv[6] as 'chain' | 'prefix' | undefined;
 const T = 96;
 const highs = await loadHighs();
 const backend = createHighsBackend(highs);
+const cpuClockMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 const cpuMs = <R>(f: () => R): [R, number] => {
   const c0 = process.cpuUsage();
   const r = f();
@@ -48,7 +52,7 @@ const adders: number[][] = [
 ];
 const cold = async (p: typeof problem) => solveWithBackend(p, backend);
 const heap0 = highs.memoryBytes;
-const [site, buildMs] = cpuMs(() => new ResidentSite(problem, backend, cold, undefined, simplex, energyForm));
+const [site, buildMs] = cpuMs(() => new ResidentSite(problem, backend, cold, { ...(simplex ? { warmSimplex: simplex } : {}), ...(energyForm ? { energyForm } : {}), clock: cpuClockMs }));
 const heap1 = highs.memoryBytes;
 const rows: Record<string, unknown>[] = [];
 for (const [k, adder] of adders.entries()) {
@@ -58,7 +62,7 @@ for (const [k, adder] of adders.entries()) {
   const coldBound = coldPlan.stats.relaxationObjective!;
   const warmBound = answer.solution.plan.stats.relaxationObjective!;
   rows.push({
-    step: k, how: answer.how, cpuMs: Math.round(ms), lpWallMs: Math.round(site.timings.lpMs), repairWallMs: Math.round(site.timings.repairMs), assembleWallMs: Math.round(site.timings.assembleMs),
+    step: k, how: answer.how, cpuMs: Math.round(ms), lpCpuMs: Math.round(site.timings.lpMs), repairCpuMs: Math.round(site.timings.repairMs), assembleCpuMs: Math.round(site.timings.assembleMs),
     iterations: answer.iterations, coldCpuMs: Math.round(coldMs), coldBuildMs: Math.round(coldPlan.stats.buildMs), coldIterations: coldPlan.stats.iterations,
     lpBoundRelDiff: Math.abs(warmBound - coldBound) / Math.max(1, Math.abs(coldBound)), warmObjective: +answer.solution.plan.cost.objective.toFixed(4), coldObjective: +coldPlan.cost.objective.toFixed(4),
   });
@@ -66,7 +70,7 @@ for (const [k, adder] of adders.entries()) {
 // Heap: more resident models of other seeds on the same instance.
 const more: ResidentSite[] = [];
 for (let i = 1; i < models; i++) {
-  const s = new ResidentSite(generateDepot({ vehicles, slots: T, seed: seed + i }), backend, cold, undefined, simplex, energyForm);
+  const s = new ResidentSite(generateDepot({ vehicles, slots: T, seed: seed + i }), backend, cold, { ...(simplex ? { warmSimplex: simplex } : {}), ...(energyForm ? { energyForm } : {}) });
   await s.answer({ adderPerKwh: adders[0]! });
   more.push(s);
   console.error(`heap after ${i + 1} resident models: ${(highs.memoryBytes / 2 ** 20).toFixed(1)} MiB`);

@@ -13,7 +13,7 @@
  * round re-solves the open models from their last LP basis. A new HiGHS instance once one passes 1.2 GiB.
  *
  *   npm run bench:portfolio -- --site-columns --sites 10 --vehicles 50 [--methods site-columns,coordinate,site-columns-resident] [--threads 2]
- *     [--resident-form chain|prefix] [--warm-simplex primal|dual]
+ *     [--resident-form chain|prefix] [--warm-simplex primal|dual] [--relaxed-rounds]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     'price-rule': { type: 'string', default: 'polyak' },
     'resident-form': { type: 'string' },
     'warm-simplex': { type: 'string' },
+    /** Rounds ask for columns only (SiteRequest.relaxed): resident sites re-solve only their LP; the plan comes from recoveries. */
+    'relaxed-rounds': { type: 'boolean', default: false },
   },
 });
 const S = Number(values.sites);
@@ -71,7 +73,7 @@ async function residentSites() {
   const residents: ResidentSite[] = [];
   for (const p of problems) {
     if (!highs || highs.memoryBytes > 1.2 * 2 ** 30) instances.push((highs = await loadHighs()));
-    const r = new ResidentSite(p, createHighsBackend(highs), cold, undefined, values['warm-simplex'] as 'primal' | 'dual' | undefined, values['resident-form'] as 'chain' | 'prefix' | undefined);
+    const r = new ResidentSite(p, createHighsBackend(highs), cold, { ...(values['warm-simplex'] ? { warmSimplex: values['warm-simplex'] as 'primal' | 'dual' } : {}), ...(values['resident-form'] ? { energyForm: values['resident-form'] as 'chain' | 'prefix' } : {}) });
     await r.answer({ adderPerKwh: new Array<number>(T).fill(0) });
     residents.push(r);
   }
@@ -89,14 +91,14 @@ for (const method of values.methods.split(',')) {
   const options = { targetGap: Number(values['target-gap']), ...(values['max-iterations'] ? { maxIterations: Number(values['max-iterations']) } : {}) };
   const plan =
     method === 'site-columns' || resident
-      ? await coordinateBySiteColumns(resident?.sites ?? sites, limits, { ...options, priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
+      ? await coordinateBySiteColumns(resident?.sites ?? sites, limits, { ...options, relaxedRounds: values['relaxed-rounds'], priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
       : await coordinatePortfolio(sites, limits, options);
   const cpu = process.cpuUsage(cpu0);
   const kept = plan.netImportKw.every((n, t) => n <= importLimitKw[t]! + 1e-5);
   broken ||= !kept;
   console.log(JSON.stringify({
     method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
-    ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', warmSimplex: values['warm-simplex'] ?? 'choose' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
+    ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'choose' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
     iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status,
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,

@@ -43,12 +43,24 @@ export interface ResidentAnswer {
   readonly iterations: number;
 }
 
-/** Per-part wall time of the last answer (ms), for the benches. */
+/** Per-part time of the last answer (ms, by `ResidentOptions.clock`), for the benches. */
 export interface ResidentTimings {
   buildMs: number;
   lpMs: number;
   repairMs: number;
   assembleMs: number;
+}
+
+/** Options of a resident site. */
+export interface ResidentOptions {
+  /** Each answer's budget (LP and repair), ms; default the solver's. */
+  readonly timeLimitMs?: number;
+  /** The simplex of a warm LP (only costs and some bounds changed); default the backend's choice. */
+  readonly warmSimplex?: 'primal' | 'dual';
+  /** The energy form of the model (energy-rows.ts); default as a cold solve chooses. The chain form holds far fewer nonzeros (less heap). */
+  readonly energyForm?: EnergyForm;
+  /** The ms clock of `timings` (a bench passes a CPU clock); default performance.now. */
+  readonly clock?: () => number;
 }
 
 export class ResidentSite {
@@ -68,19 +80,24 @@ export class ResidentSite {
    * Builds and opens the site's LP (no solve yet). `timeLimitMs` is each answer's budget (LP and repair).
    * The model's structure is the base problem's: a request changes costs and bounds only.
    */
+  private readonly timeLimitMs: number;
+  private readonly warmSimplex: 'primal' | 'dual' | undefined;
+  private readonly clock: () => number;
+
+  /** Builds and opens the site's LP (no solve yet). The model's structure is the base problem's: a request changes costs and bounds only. */
   constructor(
     readonly problem: Problem,
     private readonly backend: LpBackend,
     private readonly cold: (priced: Problem) => Promise<Plan>,
-    private readonly timeLimitMs = solveDefaults.timeLimitMs,
-    /** The simplex of the warm LP (only its costs and some bounds changed); default the backend's choice. */
-    private readonly warmSimplex?: 'primal' | 'dual',
-    /** The energy form of the model (energy-rows.ts); default as a cold solve chooses. The chain form holds far fewer nonzeros. */
-    energyForm?: EnergyForm,
+    options: ResidentOptions = {},
   ) {
-    const started = performance.now();
+    this.timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
+    this.warmSimplex = options.warmSimplex;
+    this.clock = options.clock ?? (() => performance.now());
+    const energyForm = options.energyForm;
+    const started = this.clock();
     this.rp = resolveProblem(problem);
-    const run = new SolveRun(backend, timeLimitMs, solveDefaults.mipRelGap);
+    const run = new SolveRun(backend, this.timeLimitMs, solveDefaults.mipRelGap);
     if (energyForm !== undefined) run.energyForm = energyForm;
     this.formulation = run.build(this.rp, new Set(), new Set());
     this.session = run.open(this.formulation);
@@ -94,7 +111,7 @@ export class ResidentSite {
     this.baseUpper = Float64Array.from(this.formulation.lp.colUpper);
     const { importKw, importExcessKw, exportKw, exportExcessKw } = this.formulation.columns;
     this.siteCols = Int32Array.from([...importKw, ...importExcessKw, ...exportKw, ...exportExcessKw].filter((c) => c >= 0)).sort();
-    this.timings.buildMs = performance.now() - started;
+    this.timings.buildMs = this.clock() - started;
   }
 
   /**
@@ -121,7 +138,7 @@ export class ResidentSite {
     const rpPriced = resolveProblem(priced.problem);
     const refused = this.refusal(rpPriced);
     if (refused === undefined) {
-      const warm = this.warm(priced.problem, rpPriced, priced.adderPerKwh);
+      const warm = this.warm(priced.problem, rpPriced, priced.adderPerKwh, request.relaxed === true);
       if ('solution' in warm) return warm;
       return this.coldAnswer(priced.problem, request, warm.reason);
     }
@@ -134,10 +151,10 @@ export class ResidentSite {
   }
 
   /** The priced problem on the open model: its site columns get the costs and bounds a cold build of it would give them. */
-  private warm(priced: Problem, rpPriced: ResolvedProblem, a: readonly number[]): ResidentAnswer | { reason: string } {
+  private warm(priced: Problem, rpPriced: ResolvedProblem, a: readonly number[], relaxed: boolean): ResidentAnswer | { reason: string } {
     const T = this.rp.slotCount;
     const dt = this.rp.slotHours;
-    const t0 = performance.now();
+    const t0 = this.clock();
     const { importKw, importExcessKw, exportKw, exportExcessKw } = this.formulation.columns;
     // As formulation.ts builds them (an extra column that this problem would not have gets the bound 0).
     const cost = new Map<number, number>();
@@ -170,7 +187,7 @@ export class ResidentSite {
     const run = new SolveRun(this.backend, this.timeLimitMs, solveDefaults.mipRelGap);
     run.adopt(this.session, this.formulation);
     const lp: LpSolution = run.solve(this.session, undefined, undefined, how === 'warm' ? this.warmSimplex : undefined);
-    const t1 = performance.now();
+    const t1 = this.clock();
     this.timings.lpMs = t1 - t0;
     if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) {
       this.basis = undefined;
@@ -181,6 +198,13 @@ export class ResidentSite {
     const conflicts = findModeConflicts(this.rp, this.formulation.columns, lp.x);
     let powers = answerFrom(this.rp, this.formulation.columns, lp.x, 'optimal');
     let enforced = 'LP optimal, no mode conflict';
+    if (conflicts.count > 0 && relaxed) {
+      // A column only: the LP's answer with its conflicts, not validated, said so by its status.
+      const plan = assemblePlan(rpPriced, { status: 'feasible', powerKw: powers.powers!, ...(powers.pvCurtailedKw ? { pvCurtailedKw: powers.pvCurtailedKw } : {}), stats: { ...run.stats(), relaxationObjective: lp.objective } });
+      const column = siteSolutionOf(this.problem, a, { ...plan, message: `resident model LP relaxation (${conflicts.count} mode conflict(s) not enforced): a column, not a plan` });
+      this.timings.repairMs = 0;
+      return { solution: { ...column, status: 'relaxed', pricedBound: lp.objective }, how, iterations: run.iterations };
+    }
     if (conflicts.count > 0) {
       // The repair starts from the bounds given above (not the built ones).
       const current = { ...this.formulation, lp: { ...this.formulation.lp, colLower: lower, colUpper: upper } };
@@ -189,7 +213,7 @@ export class ResidentSite {
       powers = repaired;
       enforced = repaired.message ?? 'LP repair';
     }
-    const t2 = performance.now();
+    const t2 = this.clock();
     this.timings.repairMs = t2 - t1;
     const assembled = assemblePlan(rpPriced, {
       status: conflicts.count > 0 ? 'feasible' : 'optimal',
@@ -206,7 +230,7 @@ export class ResidentSite {
       message: `resident model, ${how === 'warm' ? 're-solved from the last LP basis' : 'first solve'} (${run.iterations} simplex iterations); ${enforced}`,
       origin: { source: conflicts.count > 0 ? 'lp-repair' : 'lp', objective, bound, gap: objective - bound, timedOut: false, timeLimitMs: this.timeLimitMs, elapsedMs: run.elapsedMs(), candidates: [] },
     } as Plan;
-    this.timings.assembleMs = performance.now() - t2;
+    this.timings.assembleMs = this.clock() - t2;
     return { solution: siteSolutionOf(this.problem, a, plan), how, iterations: run.iterations };
   }
 

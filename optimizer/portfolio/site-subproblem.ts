@@ -18,6 +18,12 @@ export interface SiteRequest {
   readonly importCapKw?: readonly number[];
   /** Upper bound on the site's export (kW), on top of its own limits; omitted = none. */
   readonly exportCapKw?: readonly number[];
+  /**
+   * Only a column for the coordinator's master is wanted, not a plan: a site may answer with its LP relaxation
+   * (status `relaxed`: its bound and net import are the LP's, its plan is not valid alone and is never kept as
+   * one). A site may ignore it and answer a plan.
+   */
+  readonly relaxed?: boolean;
 }
 
 export interface SiteSolution<P = Plan> {
