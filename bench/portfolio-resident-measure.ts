@@ -18,7 +18,7 @@ import type { SiteRequest } from '../optimizer/portfolio/site-subproblem.ts';
 const vehicles = Number(process.argv[2] ?? 500);
 const seed = Number(process.argv[3] ?? 1);
 const models = Number(process.argv[4] ?? 4);
-const simplex = (process.argv[5] === 'choose' ? undefined : process.argv[5]) as 'primal' | 'dual' | undefined;
+const simplex = process.argv[5] as 'auto' | 'primal' | 'dual' | undefined;
 const energyForm = process.argv[6] as 'chain' | 'prefix' | undefined;
 const T = 96;
 const highs = await loadHighs();

@@ -13,7 +13,7 @@
  * round re-solves the open models from their last LP basis. A new HiGHS instance once one passes 1.2 GiB.
  *
  *   npm run bench:portfolio -- --site-columns --sites 10 --vehicles 50 [--methods site-columns,coordinate,site-columns-resident] [--threads 2]
- *     [--resident-form chain|prefix] [--warm-simplex primal|dual] [--relaxed-rounds]
+ *     [--resident-form chain|prefix] [--warm-simplex auto|primal|dual] [--relaxed-rounds]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -73,7 +73,7 @@ async function residentSites() {
   const residents: ResidentSite[] = [];
   for (const p of problems) {
     if (!highs || highs.memoryBytes > 1.2 * 2 ** 30) instances.push((highs = await loadHighs()));
-    const r = new ResidentSite(p, createHighsBackend(highs), cold, { ...(values['warm-simplex'] ? { warmSimplex: values['warm-simplex'] as 'primal' | 'dual' } : {}), ...(values['resident-form'] ? { energyForm: values['resident-form'] as 'chain' | 'prefix' } : {}) });
+    const r = new ResidentSite(p, createHighsBackend(highs), cold, { ...(values['warm-simplex'] ? { warmSimplex: values['warm-simplex'] as 'auto' | 'primal' | 'dual' } : {}), ...(values['resident-form'] ? { energyForm: values['resident-form'] as 'chain' | 'prefix' } : {}) });
     await r.answer({ adderPerKwh: new Array<number>(T).fill(0) });
     residents.push(r);
   }
@@ -98,7 +98,7 @@ for (const method of values.methods.split(',')) {
   broken ||= !kept;
   console.log(JSON.stringify({
     method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
-    ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'choose' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
+    ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'auto' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
     iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status,
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,

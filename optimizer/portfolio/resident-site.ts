@@ -55,8 +55,16 @@ export interface ResidentTimings {
 export interface ResidentOptions {
   /** Each answer's budget (LP and repair), ms; default the solver's. */
   readonly timeLimitMs?: number;
-  /** The simplex of a warm LP (only costs and some bounds changed); default the backend's choice. */
-  readonly warmSimplex?: 'primal' | 'dual';
+  /**
+   * The simplex of a warm LP: `auto` (default) the primal simplex when only costs changed since the last LP and
+   * by at most `primalStepShare` of the site's highest import price per kWh (the last basis stays primal
+   * feasible and nearly optimal), else the backend's choice (dual); or always one of them. Measured on a
+   * 500-vehicle site (bench/RESULTS.md, issue 17 session 8): primal 30-100 ms after a small step, against
+   * 340-360 ms for dual, but 1.8 s after a large one (the first round of a new dispatch) against 0.45 s.
+   */
+  readonly warmSimplex?: 'auto' | 'primal' | 'dual';
+  /** See `warmSimplex`; default 0.1. */
+  readonly primalStepShare?: number;
   /** The energy form of the model (energy-rows.ts); default as a cold solve chooses. The chain form holds far fewer nonzeros (less heap). */
   readonly energyForm?: EnergyForm;
   /** The ms clock of `timings` (a bench passes a CPU clock); default performance.now. */
@@ -81,7 +89,11 @@ export class ResidentSite {
    * The model's structure is the base problem's: a request changes costs and bounds only.
    */
   private readonly timeLimitMs: number;
-  private readonly warmSimplex: 'primal' | 'dual' | undefined;
+  private readonly warmSimplex: 'auto' | 'primal' | 'dual';
+  private readonly primalStep: number;
+  /** The site columns' costs and upper bounds of the last LP (for `auto`). */
+  private lastCost: Float64Array | undefined;
+  private lastUpper: Float64Array | undefined;
   private readonly clock: () => number;
 
   /** Builds and opens the site's LP (no solve yet). The model's structure is the base problem's: a request changes costs and bounds only. */
@@ -92,7 +104,8 @@ export class ResidentSite {
     options: ResidentOptions = {},
   ) {
     this.timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
-    this.warmSimplex = options.warmSimplex;
+    this.warmSimplex = options.warmSimplex ?? 'auto';
+    this.primalStep = (options.primalStepShare ?? 0.1) * Math.max(1e-3, ...problem.importPricePerKwh.map(Math.abs));
     this.clock = options.clock ?? (() => performance.now());
     const energyForm = options.energyForm;
     const started = this.clock();
@@ -150,6 +163,18 @@ export class ResidentSite {
     return { solution: siteSolutionOf(this.problem, pricedProblem(this.problem, request).adderPerKwh, plan), how: 'cold', coldReason: reason, iterations: 0 };
   }
 
+  /** The warm LP's simplex (see `ResidentOptions.warmSimplex`); undefined = the backend's choice. */
+  private simplexFor(cost: Float64Array, upper: Float64Array, dt: number): 'primal' | 'dual' | undefined {
+    if (this.warmSimplex !== 'auto') return this.warmSimplex;
+    if (this.lastCost === undefined || this.lastUpper === undefined) return undefined;
+    let step = 0;
+    for (let i = 0; i < cost.length; i++) {
+      if (upper[i] !== this.lastUpper[i]) return undefined;
+      step = Math.max(step, Math.abs(cost[i]! - this.lastCost[i]!) / dt);
+    }
+    return step <= this.primalStep ? 'primal' : undefined;
+  }
+
   /** The priced problem on the open model: its site columns get the costs and bounds a cold build of it would give them. */
   private warm(priced: Problem, rpPriced: ResolvedProblem, a: readonly number[], relaxed: boolean): ResidentAnswer | { reason: string } {
     const T = this.rp.slotCount;
@@ -180,17 +205,23 @@ export class ResidentSite {
         upper[exportExcessKw[t]!] = Math.max(0, -netBase - rpPriced.exportLimitKw[t]!);
       }
     }
-    this.session.setColsCost!(this.siteCols, Float64Array.from(this.siteCols, (col) => cost.get(col)!));
+    const siteCost = Float64Array.from(this.siteCols, (col) => cost.get(col)!);
+    const siteUpper = Float64Array.from(this.siteCols, (col) => upper[col]!);
+    this.session.setColsCost!(this.siteCols, siteCost);
     // Every column's bounds: the last repair's fixes undone.
     this.session.setColsBounds!(this.allCols, lower, upper);
     const how = this.basis !== undefined && this.session.setBasis?.(this.basis) === true ? 'warm' : 'first';
     const run = new SolveRun(this.backend, this.timeLimitMs, solveDefaults.mipRelGap);
     run.adopt(this.session, this.formulation);
-    const lp: LpSolution = run.solve(this.session, undefined, undefined, how === 'warm' ? this.warmSimplex : undefined);
+    const simplex = how === 'warm' ? this.simplexFor(siteCost, siteUpper, dt) : undefined;
+    this.lastCost = siteCost;
+    this.lastUpper = siteUpper;
+    const lp: LpSolution = run.solve(this.session, undefined, undefined, simplex);
     const t1 = this.clock();
     this.timings.lpMs = t1 - t0;
     if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) {
       this.basis = undefined;
+      this.lastCost = undefined;
       return { reason: `warm LP ${lp.status}${lp.message ? `: ${lp.message}` : ''}` };
     }
     this.basis = this.session.getBasis?.();
@@ -227,7 +258,7 @@ export class ResidentSite {
     const objective = assembled.cost.objective;
     const plan: Plan = {
       ...withShortfallReasons(rpPriced, assembled, true),
-      message: `resident model, ${how === 'warm' ? 're-solved from the last LP basis' : 'first solve'} (${run.iterations} simplex iterations); ${enforced}`,
+      message: `resident model, ${how === 'warm' ? `re-solved from the last LP basis (${simplex ?? 'backend-chosen'} simplex)` : 'first solve'} (${run.iterations} simplex iterations); ${enforced}`,
       origin: { source: conflicts.count > 0 ? 'lp-repair' : 'lp', objective, bound, gap: objective - bound, timedOut: false, timeLimitMs: this.timeLimitMs, elapsedMs: run.elapsedMs(), candidates: [] },
     } as Plan;
     this.timings.assembleMs = this.clock() - t2;

@@ -24,7 +24,7 @@ const backend = createHighsBackend(highs);
 const cold = (p: Problem): Promise<Plan> => Promise.resolve(solveWithBackend(p, backend));
 const open: ResidentSite[] = [];
 afterAll(() => open.forEach((r) => r.dispose()));
-const resident = (problem: Problem, simplex?: 'primal' | 'dual') => {
+const resident = (problem: Problem, simplex?: 'auto' | 'primal' | 'dual') => {
   const r = new ResidentSite(problem, backend, cold, { timeLimitMs: 60_000, ...(simplex ? { warmSimplex: simplex } : {}) });
   open.push(r);
   return r;
@@ -37,7 +37,7 @@ describe('resident site model', () => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 10_000 }),
         fc.array(fc.record({ adder: adderArb, capFraction: fc.option(fc.double({ min: 0.5, max: 1.5, noNaN: true }), { nil: undefined }) }), { minLength: 2, maxLength: 4 }),
-        fc.constantFrom<'primal' | 'dual' | undefined>(undefined, 'primal', 'dual'),
+        fc.constantFrom<'auto' | 'primal' | 'dual' | undefined>(undefined, 'auto', 'primal', 'dual'),
         async (seed, steps, simplex) => {
           const problem = generateDepot({ vehicles: 4, slots: T, seed });
           const site = resident(problem, simplex);
@@ -82,6 +82,20 @@ describe('resident site model', () => {
     // The model is still open: its first solve, then warm from that one's basis.
     expect((await site.answer({ adderPerKwh: new Array(T).fill(0.01) })).how).toBe('first');
     expect((await site.answer({ adderPerKwh: new Array(T).fill(0.02) })).how).toBe('warm');
+  });
+
+  it('auto: the primal simplex after a small price step with the same caps, the backend\'s choice after a large one or new caps', async () => {
+    const problem = generateDepot({ vehicles: 4, slots: T, seed: 9 });
+    const site = resident(problem);
+    const top = Math.max(...problem.importPricePerKwh);
+    const adder = (x: number) => new Array<number>(T).fill(x);
+    await site.answer({ adderPerKwh: adder(0) });
+    expect((await site.answer({ adderPerKwh: adder(0.05 * top) })).solution.plan.message).toMatch(/\(primal simplex\)/);
+    expect((await site.answer({ adderPerKwh: adder(0.5 * top) })).solution.plan.message).toMatch(/\(backend-chosen simplex\)/);
+    // Caps just above the inflexible load: below the site's own limit, so the import columns' bounds change.
+    const caps = { importCapKw: problem.baseLoadKw!.map((b, t) => Math.max(0, b - (problem.pvKw?.[t] ?? 0)) + 3) };
+    expect((await site.answer({ adderPerKwh: adder(0.5 * top), ...caps })).solution.plan.message).toMatch(/\(backend-chosen simplex\)/);
+    expect((await site.answer({ adderPerKwh: adder(0.52 * top), ...caps })).solution.plan.message).toMatch(/\(primal simplex\)/);
   });
 });
 
