@@ -56,11 +56,12 @@ export interface ResidentOptions {
   /** Each answer's budget (LP and repair), ms; default the solver's. */
   readonly timeLimitMs?: number;
   /**
-   * The simplex of a warm LP: `auto` (default) the primal simplex when only costs changed since the last LP and
-   * by at most `primalStepShare` of the site's highest import price per kWh (the last basis stays primal
-   * feasible and nearly optimal), else the backend's choice (dual); or always one of them. Measured on a
-   * 500-vehicle site (bench/RESULTS.md, issue 17 session 8): primal 30-100 ms after a small step, against
-   * 340-360 ms for dual, but 1.8 s after a large one (the first round of a new dispatch) against 0.45 s.
+   * The simplex of a warm LP: the backend's choice (default: HiGHS's dual); `auto` the primal simplex when only
+   * costs changed since the last LP and by at most `primalStepShare` of the site's highest import price per kWh
+   * (the last basis stays primal feasible), else the backend's; or always one of them. Measured (bench/RESULTS.md,
+   * issue 17 session 8): on one 500-vehicle site primal took 30-100 ms after a small step against 340-360 ms for
+   * dual, but 1.8 s after a large one against 0.45 s; in the coordinator at 10 x 200 `auto` cost MORE CPU than
+   * dual (73.7 against 36.3 s with relaxed rounds), so it is not the default.
    */
   readonly warmSimplex?: 'auto' | 'primal' | 'dual';
   /** See `warmSimplex`; default 0.1. */
@@ -89,7 +90,7 @@ export class ResidentSite {
    * The model's structure is the base problem's: a request changes costs and bounds only.
    */
   private readonly timeLimitMs: number;
-  private readonly warmSimplex: 'auto' | 'primal' | 'dual';
+  private readonly warmSimplex: 'auto' | 'primal' | 'dual' | undefined;
   private readonly primalStep: number;
   /** The site columns' costs and upper bounds of the last LP (for `auto`). */
   private lastCost: Float64Array | undefined;
@@ -104,7 +105,7 @@ export class ResidentSite {
     options: ResidentOptions = {},
   ) {
     this.timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
-    this.warmSimplex = options.warmSimplex ?? 'auto';
+    this.warmSimplex = options.warmSimplex;
     this.primalStep = (options.primalStepShare ?? 0.1) * Math.max(1e-3, ...problem.importPricePerKwh.map(Math.abs));
     this.clock = options.clock ?? (() => performance.now());
     const energyForm = options.energyForm;

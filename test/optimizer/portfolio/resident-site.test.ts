@@ -86,7 +86,7 @@ describe('resident site model', () => {
 
   it('auto: the primal simplex after a small price step with the same caps, the backend\'s choice after a large one or new caps', async () => {
     const problem = generateDepot({ vehicles: 4, slots: T, seed: 9 });
-    const site = resident(problem);
+    const site = resident(problem, 'auto');
     const top = Math.max(...problem.importPricePerKwh);
     const adder = (x: number) => new Array<number>(T).fill(x);
     await site.answer({ adderPerKwh: adder(0) });
