@@ -72,6 +72,10 @@ export interface ResidentOptions {
   readonly clock?: () => number;
 }
 
+/**
+ * One site's LP kept open across the coordinator's rounds (see the file's comment). Problems whose LP objective
+ * does not bound the plan's cost (a three-phase network's inner polygon, a charge preference) answer cold, said.
+ */
 export class ResidentSite {
   private readonly rp: ResolvedProblem;
   private readonly formulation: Formulation;
@@ -85,10 +89,8 @@ export class ResidentSite {
   private disposed = false;
   readonly timings: ResidentTimings = { buildMs: 0, lpMs: 0, repairMs: 0, assembleMs: 0 };
 
-  /**
-   * Builds and opens the site's LP (no solve yet). `timeLimitMs` is each answer's budget (LP and repair).
-   * The model's structure is the base problem's: a request changes costs and bounds only.
-   */
+  /** Why every request goes cold (a problem whose LP objective is not a bound of its plan's cost), if so. */
+  private readonly unsupported: string | undefined;
   private readonly timeLimitMs: number;
   private readonly warmSimplex: 'auto' | 'primal' | 'dual' | undefined;
   private readonly primalStep: number;
@@ -105,6 +107,7 @@ export class ResidentSite {
     options: ResidentOptions = {},
   ) {
     this.timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
+    this.unsupported = problem.network !== undefined ? 'a three-phase network (its LP bound needs the duality correction)' : problem.vehicles.some((v) => v.chargePreferencePerKwh !== undefined) ? 'a charge preference (the LP objective is not the plan\'s cost)' : undefined;
     this.warmSimplex = options.warmSimplex;
     this.primalStep = (options.primalStepShare ?? 0.1) * Math.max(1e-3, ...problem.importPricePerKwh.map(Math.abs));
     this.clock = options.clock ?? (() => performance.now());
@@ -150,7 +153,7 @@ export class ResidentSite {
     if (this.disposed) throw new Error('V2G_ERR_PORTFOLIO_RESIDENT: the resident site model was disposed');
     const priced = pricedProblem(this.problem, request);
     const rpPriced = resolveProblem(priced.problem);
-    const refused = this.refusal(rpPriced);
+    const refused = this.unsupported ?? this.refusal(rpPriced);
     if (refused === undefined) {
       const warm = this.warm(priced.problem, rpPriced, priced.adderPerKwh, request.relaxed === true);
       if ('solution' in warm) return warm;

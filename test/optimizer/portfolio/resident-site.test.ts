@@ -84,6 +84,14 @@ describe('resident site model', () => {
     expect((await site.answer({ adderPerKwh: new Array(T).fill(0.02) })).how).toBe('warm');
   });
 
+  it('a problem whose LP objective is not its plan\'s cost (a charge preference) answers cold, said', async () => {
+    const base = generateDepot({ vehicles: 3, slots: T, seed: 6 });
+    const problem: Problem = { ...base, vehicles: base.vehicles.map((v, i) => (i === 0 ? { ...v, chargePreferencePerKwh: new Array<number>(T).fill(0.001) } : v)) };
+    const answer = await resident(problem).answer({ adderPerKwh: new Array(T).fill(0) });
+    expect(answer.how).toBe('cold');
+    expect(answer.coldReason).toMatch(/charge preference/);
+  });
+
   it('auto: the primal simplex after a small price step with the same caps, the backend\'s choice after a large one or new caps', async () => {
     const problem = generateDepot({ vehicles: 4, slots: T, seed: 9 });
     const site = resident(problem, 'auto');
