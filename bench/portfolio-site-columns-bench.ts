@@ -7,7 +7,13 @@
  * process CPU seconds (HiGHS threads included), rounds, site solves, plan cost, certified bound, gap, whether
  * the sum kept the limit in every slot.
  *
- *   npm run bench:portfolio -- --site-columns --sites 10 --vehicles 50 [--methods site-columns,coordinate] [--threads 2]
+ * Method `site-columns-resident`: the same coordinator over resident site models (optimizer/portfolio/
+ * resident-site.ts), on this process's main thread: each site's LP is built and solved once at zero adder
+ * before the clock starts (planning time: the plan in force; its CPU printed as `planningCpuS`), then every
+ * round re-solves the open models from their last LP basis. A new HiGHS instance once one passes 1.2 GiB.
+ *
+ *   npm run bench:portfolio -- --site-columns --sites 10 --vehicles 50 [--methods site-columns,coordinate,site-columns-resident] [--threads 2]
+ *     [--resident-form chain|prefix] [--warm-simplex auto|primal|dual] [--relaxed-rounds]
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +23,10 @@ import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts'
 import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
+import { createHighsBackend } from '../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../optimizer/backends/highs-loader.ts';
+import { emptyResidentTally, ResidentSite, residentSubproblem } from '../optimizer/portfolio/resident-site.ts';
+import type { Highs } from 'highs';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +39,10 @@ const { values } = parseArgs({
     'target-gap': { type: 'string', default: '0.005' },
     /** site-columns' price rule: polyak (default), master, box. */
     'price-rule': { type: 'string', default: 'polyak' },
+    'resident-form': { type: 'string' },
+    'warm-simplex': { type: 'string' },
+    /** Rounds ask for columns only (SiteRequest.relaxed): resident sites re-solve only their LP; the plan comes from recoveries. */
+    'relaxed-rounds': { type: 'boolean', default: false },
   },
 });
 const S = Number(values.sites);
@@ -48,25 +62,48 @@ const pool = new SolverPool({ size: Number(values.threads) });
 await pool.warmUp();
 const sites = problems.map((p, i) => problemSubproblem(`pf-${i + 1}`, p, (q) => optimize(q, { solver: 'highs', pool })));
 console.error(`site columns bench: ${S} sites x ${V} vehicles, feeder ${feederKw} kW (dispatch ${importLimitKw[2]} kW on slots 2-9), ${cpus().length} cores, ${values.threads} solver threads`);
+const cold = (q: Parameters<typeof optimize>[0]) => optimize(q, { solver: 'highs', pool });
+/** Resident site models, built and solved at zero adder before any clock (planning time). */
+async function residentSites() {
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const tally = emptyResidentTally();
+  const instances: Highs[] = [];
+  let highs: Highs | undefined;
+  const residents: ResidentSite[] = [];
+  for (const p of problems) {
+    if (!highs || highs.memoryBytes > 1.2 * 2 ** 30) instances.push((highs = await loadHighs()));
+    const r = new ResidentSite(p, createHighsBackend(highs), cold, { ...(values['warm-simplex'] ? { warmSimplex: values['warm-simplex'] as 'auto' | 'primal' | 'dual' } : {}), ...(values['resident-form'] ? { energyForm: values['resident-form'] as 'chain' | 'prefix' } : {}) });
+    await r.answer({ adderPerKwh: new Array<number>(T).fill(0) });
+    residents.push(r);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const heapMiB = instances.reduce((a, h) => a + h.memoryBytes, 0) / 2 ** 20;
+  console.error(`resident models: ${residents.length} on ${instances.length} HiGHS instance(s), ${heapMiB.toFixed(0)} MiB heap, planning ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU s, ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
+  return { residents, tally, planningCpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), heapMiB: Math.round(heapMiB), instances: instances.length, sites: residents.map((r, i) => residentSubproblem(`pf-${i + 1}`, r, cold, tally)) };
+}
 let broken = false;
 for (const method of values.methods.split(',')) {
+  const resident = method === 'site-columns-resident' ? await residentSites() : undefined;
   const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const options = { targetGap: Number(values['target-gap']), ...(values['max-iterations'] ? { maxIterations: Number(values['max-iterations']) } : {}) };
   const plan =
-    method === 'site-columns'
-      ? await coordinateBySiteColumns(sites, limits, { ...options, priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
+    method === 'site-columns' || resident
+      ? await coordinateBySiteColumns(resident?.sites ?? sites, limits, { ...options, relaxedRounds: values['relaxed-rounds'], priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
       : await coordinatePortfolio(sites, limits, options);
   const cpu = process.cpuUsage(cpu0);
   const kept = plan.netImportKw.every((n, t) => n <= importLimitKw[t]! + 1e-5);
   broken ||= !kept;
   console.log(JSON.stringify({
-    method: method === 'site-columns' ? `site-columns (${values['price-rule']})` : method, sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
+    method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
+    ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'backend' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
     iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status,
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,
   }));
+  for (const r of resident?.residents ?? []) r.dispose();
 }
 await pool.close();
 process.exit(broken ? 1 : 0);

@@ -157,8 +157,12 @@ function flushColBounds(session: NetworkSession, pending: Set<number>, lower: Fl
   pending.clear();
 }
 
-/** Fixes bounds on the open LP until its answer has no mode conflict; always ends with a valid answer. */
-function repair(
+/**
+ * Fixes bounds on the open LP until its answer has no mode conflict; always ends with a valid answer.
+ * The bounds it starts from are `formulation.lp`'s (a resident model whose bounds were changed since it was
+ * built passes a formulation with those: optimizer/portfolio/resident-site.ts).
+ */
+export function repair(
   rp: ResolvedProblem,
   run: SolveRun,
   formulation: Formulation,

@@ -129,11 +129,23 @@ export class SolveRun {
   }
 
   /**
+   * Takes a session opened by another run (a model kept open across solves: portfolio/resident-site.ts) as
+   * already built and solved: its solves get this run's budget, with the presolve choice of its energy form.
+   */
+  adopt(session: NetworkSession, formulation: Formulation): void {
+    if (formulation.energyForm === 'prefix' && formulation.lp.integerCount === 0) this.noPresolve.add(session);
+    this.models.set(session, { modelMs: 0, solved: true });
+    this.energyForm ??= formulation.energyForm;
+    this.rows = formulation.lp.numRows;
+    this.columns = formulation.lp.numCols;
+  }
+
+  /**
    * One backend solve with the time left (or `capMs`, when less), and at most `mipMaxNodes` nodes: a step
    * with its own cap, like the exact polish, which stopping at it does not make the solve timed out;
    * `timed_out` without a call when no time is left.
    */
-  solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number): LpSolution {
+  solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number, simplex?: 'primal' | 'dual'): LpSolution {
     const remainingMs = this.remainingMs() - this.reserveMs;
     const capped = capMs !== undefined && capMs < remainingMs;
     if (remainingMs <= 0 || (capped && capMs <= 0)) {
@@ -159,6 +171,7 @@ export class SolveRun {
         timeLimitMs: capped ? capMs : remainingMs,
         mipRelGap: this.mipRelGap,
         ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}),
+        ...(simplex !== undefined ? { simplex } : {}),
         ...(this.noPresolve.has(session) ? { presolve: false } : {}),
       });
     } catch (error) {

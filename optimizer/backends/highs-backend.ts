@@ -116,6 +116,9 @@ export function createHighsBackend(highs: Highs): LpBackend {
         setColsBounds: (cols, lower, upper) => {
           if (cols.length > 0) model.changeColsBounds({ kind: 'set', indices: cols }, lower, upper);
         },
+        setColsCost: (cols, cost) => {
+          if (cols.length > 0) model.changeColsCost({ kind: 'set', indices: cols }, cost);
+        },
         addRows: (rows) => {
           const count = rows.lower.length;
           if (count === 0) return;

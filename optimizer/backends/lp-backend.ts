@@ -71,6 +71,8 @@ export interface LpSession {
   setColBounds(col: number, lower: number, upper: number): void;
   /** Sets the bounds of many columns in one call (`cols` ascending, no repeats; lower[i] and upper[i] belong to cols[i]); HiGHS only. */
   setColsBounds?(cols: Int32Array, lower: Float64Array, upper: Float64Array): void;
+  /** Sets the objective cost of many columns in one call (`cols` ascending, no repeats); HiGHS only. The basis is kept: the next solve starts from it. */
+  setColsCost?(cols: Int32Array, cost: Float64Array): void;
   /** Appends rows after the model's last row (lazy constraints: optimizer/network/lazy-rows.ts). */
   addRows(rows: LpRows): void;
   /** Appends columns after the model's last column (column generation: decomposition/column-master.ts); HiGHS only. */

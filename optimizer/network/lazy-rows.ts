@@ -293,6 +293,7 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
     },
     setColBounds: (col, lower, upper) => session.setColBounds(col, lower, upper),
     ...(session.setColsBounds ? { setColsBounds: (cols: Int32Array, lower: Float64Array, upper: Float64Array) => session.setColsBounds!(cols, lower, upper) } : {}),
+    ...(session.setColsCost ? { setColsCost: (cols: Int32Array, cost: Float64Array) => session.setColsCost!(cols, cost) } : {}),
     ...(session.setStart ? { setStart: (x: Float64Array) => session.setStart!(x) } : {}),
     ...(session.getBasis ? { getBasis: () => session.getBasis!() } : {}),
     ...(session.setBasis ? { setBasis: (basis: LpBasis) => session.setBasis!(basis) } : {}),

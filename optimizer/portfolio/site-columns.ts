@@ -46,6 +46,12 @@ export interface SiteColumnsOptions extends CoordinateOptions {
   readonly priceRule?: 'polyak' | 'master' | 'box';
   /** First half-width of the box around the best bound's prices that a query stays in (per kWh); default half the sites' largest price. */
   readonly boxPerKwh?: number;
+  /**
+   * Rounds ask the sites for columns only (`SiteRequest.relaxed`): a site may answer its LP relaxation without
+   * enforcing minimum currents (a resident site then re-solves only its LP). Such answers never become the plan:
+   * every site of the plan comes from a recovery (within its caps, a full plan). Default false.
+   */
+  readonly relaxedRounds?: boolean;
   /** The master's LP backend (default HiGHS). */
   readonly masterBackend?: LpBackend;
   /** Per round: the bound, the master's value and the best plan's value so far. */
@@ -127,7 +133,7 @@ export async function coordinateBySiteColumns<P>(sites: readonly SiteSubproblem<
     const within = (s: number, sol: SiteSolution<P>) => sol.importKw.every((x, t) => t >= T || x <= caps.imp.caps[s]![t]! + 1e-9 * Math.max(1, Math.abs(x))) && sol.exportKw.every((x, t) => t >= T || x <= caps.exp.caps[s]![t]! + 1e-9 * Math.max(1, Math.abs(x)));
     const kept = sites.map((_, s) => {
       const j = heaviest[s]!;
-      return j >= 0 && m.weights[j]! >= wholeWeight && within(s, columns[j]!.solution) ? columns[j]!.solution : undefined;
+      return j >= 0 && m.weights[j]! >= wholeWeight && columns[j]!.solution.status !== 'relaxed' && within(s, columns[j]!.solution) ? columns[j]!.solution : undefined;
     });
     const again = kept.flatMap((k, s) => (k ? [] : [s]));
     solves += again.length;
@@ -147,7 +153,7 @@ export async function coordinateBySiteColumns<P>(sites: readonly SiteSubproblem<
       iterations++;
       const adder = query;
       solves += S;
-      const sols = await Promise.all(sites.map((site) => site.solve({ adderPerKwh: adder })));
+      const sols = await Promise.all(sites.map((site) => site.solve({ adderPerKwh: adder, ...(options.relaxedRounds ? { relaxed: true } : {}) })));
       let dual = sols.reduce((a, s) => a + s.pricedBound, 0);
       for (let t = 0; t < T; t++) dual -= dt * (adder[t]! > 0 ? adder[t]! * importL[t]! : adder[t]! < 0 ? -adder[t]! * exportL[t]! : 0);
       if (dual > bound && (!Number.isFinite(bound) || dual > bound + 1e-9 * Math.abs(bound))) {
@@ -164,7 +170,7 @@ export async function coordinateBySiteColumns<P>(sites: readonly SiteSubproblem<
         }
       }
       const objective = sols.reduce((a, s) => a + s.objective, 0);
-      if (violation(sumBy(sols, T), limits, tol) <= 0 && (!best || objective < best.objective)) best = { sols, objective, method: 'price-iterate', caps: capsFrom(sols.map((s) => s.importKw), sols.map((s) => s.exportKw), sites, limits) };
+      if (violation(sumBy(sols, T), limits, tol) <= 0 && sols.every((s) => s.status !== 'relaxed') && (!best || objective < best.objective)) best = { sols, objective, method: 'price-iterate', caps: capsFrom(sols.map((s) => s.importKw), sols.map((s) => s.exportKw), sites, limits) };
       sols.forEach((solution, s) => columns.push({ site: s, solution }));
       master.addColumns(sols.map((s, i) => ({ site: i, cost: s.objective, netKw: s.netImportKw })));
       let m = master.solve(600_000);

@@ -18,6 +18,12 @@ export interface SiteRequest {
   readonly importCapKw?: readonly number[];
   /** Upper bound on the site's export (kW), on top of its own limits; omitted = none. */
   readonly exportCapKw?: readonly number[];
+  /**
+   * Only a column for the coordinator's master is wanted, not a plan: a site may answer with its LP relaxation
+   * (status `relaxed`: its bound and net import are the LP's, its plan is not valid alone and is never kept as
+   * one). A site may ignore it and answer a plan.
+   */
+  readonly relaxed?: boolean;
 }
 
 export interface SiteSolution<P = Plan> {
@@ -102,30 +108,45 @@ export function problemSubproblem(id: string, problem: Problem, solve: (p: Probl
     minNetImportKw: minNetImportOf(problem, inflexibleNetKw),
     priceScalePerKwh,
     async solve(request) {
-      const mustExport = (request.importCapKw ?? []).flatMap((c, t) => (c < 0 && t < T ? [t] : []));
-      const reward = mustExport.length > 0 ? exportRewardPerKwh(problem, mustExport, request.adderPerKwh) : 0;
-      const a = Array.from({ length: T }, (_, t) => (request.adderPerKwh[t] ?? 0) + (request.importCapKw?.[t] !== undefined && request.importCapKw[t]! < 0 ? reward : 0));
-      const importLimitKw = capped(problem.importLimitKw, request.importCapKw, T);
-      // No export agreed (omitted) stays 0; a cap can only lower it; a negative import cap caps export at its magnitude.
-      const exportCap = (t: number) => Math.min(request.exportCapKw?.[t] ?? Infinity, (request.importCapKw?.[t] ?? 0) < 0 ? -request.importCapKw![t]! : Infinity);
-      const exportLimitKw = request.exportCapKw || mustExport.length > 0 ? Array.from({ length: T }, (_, t) => Math.min(problem.exportLimitKw?.[t] ?? 0, exportCap(t))) : problem.exportLimitKw;
-      const priced: Problem = {
-        ...problem,
-        importPricePerKwh: problem.importPricePerKwh.map((p, t) => p + (a[t] ?? 0)),
-        exportPricePerKwh: Array.from({ length: T }, (_, t) => (problem.exportPricePerKwh?.[t] ?? 0) + (a[t] ?? 0)),
-        ...(importLimitKw ? { importLimitKw } : {}),
-        ...(exportLimitKw ? { exportLimitKw: [...exportLimitKw] } : {}),
-      };
-      const plan = await solve(priced);
-      const importKw = plan.site.importKw;
-      const exportKw = plan.site.exportKw;
-      const netImportKw = importKw.map((x, t) => x - exportKw[t]!);
-      const adderCost = netImportKw.reduce((sum, n, t) => sum + problem.slotHours * (a[t] ?? 0) * n, 0);
-      const relaxation = plan.stats.relaxationObjective;
-      const pricedBound = plan.status === 'optimal' || plan.status === 'feasible' ? Math.min(plan.cost.objective, relaxation ?? (plan.status === 'optimal' ? plan.cost.objective : -Infinity)) : -Infinity;
-      return { netImportKw, importKw, exportKw, objective: plan.cost.objective - adderCost, pricedBound, importExcessKw: plan.site.importExcessKw, status: plan.status, plan };
+      const { problem: priced, adderPerKwh } = pricedProblem(problem, request);
+      return siteSolutionOf(problem, adderPerKwh, await solve(priced));
     },
   };
+}
+
+/**
+ * The site's problem as a request asks it: the adder on its import and export prices (plus, for a negative
+ * import cap, the must-export reward), its import and export limits within the caps. `adderPerKwh` is the
+ * adder per slot as applied.
+ */
+export function pricedProblem(problem: Problem, request: SiteRequest): { problem: Problem; adderPerKwh: number[] } {
+  const T = problem.slotCount;
+  const mustExport = (request.importCapKw ?? []).flatMap((c, t) => (c < 0 && t < T ? [t] : []));
+  const reward = mustExport.length > 0 ? exportRewardPerKwh(problem, mustExport, request.adderPerKwh) : 0;
+  const a = Array.from({ length: T }, (_, t) => (request.adderPerKwh[t] ?? 0) + (request.importCapKw?.[t] !== undefined && request.importCapKw[t]! < 0 ? reward : 0));
+  const importLimitKw = capped(problem.importLimitKw, request.importCapKw, T);
+  // No export agreed (omitted) stays 0; a cap can only lower it; a negative import cap caps export at its magnitude.
+  const exportCap = (t: number) => Math.min(request.exportCapKw?.[t] ?? Infinity, (request.importCapKw?.[t] ?? 0) < 0 ? -request.importCapKw![t]! : Infinity);
+  const exportLimitKw = request.exportCapKw || mustExport.length > 0 ? Array.from({ length: T }, (_, t) => Math.min(problem.exportLimitKw?.[t] ?? 0, exportCap(t))) : problem.exportLimitKw;
+  const priced: Problem = {
+    ...problem,
+    importPricePerKwh: problem.importPricePerKwh.map((p, t) => p + (a[t] ?? 0)),
+    exportPricePerKwh: Array.from({ length: T }, (_, t) => (problem.exportPricePerKwh?.[t] ?? 0) + (a[t] ?? 0)),
+    ...(importLimitKw ? { importLimitKw } : {}),
+    ...(exportLimitKw ? { exportLimitKw: [...exportLimitKw] } : {}),
+  };
+  return { problem: priced, adderPerKwh: a };
+}
+
+/** The coordinator's view of a plan of the priced problem: its net import, its own objective (without the adder), its proven priced bound. */
+export function siteSolutionOf(problem: Problem, adderPerKwh: readonly number[], plan: Plan): SiteSolution<Plan> {
+  const importKw = plan.site.importKw;
+  const exportKw = plan.site.exportKw;
+  const netImportKw = importKw.map((x, t) => x - exportKw[t]!);
+  const adderCost = netImportKw.reduce((sum, n, t) => sum + problem.slotHours * (adderPerKwh[t] ?? 0) * n, 0);
+  const relaxation = plan.stats.relaxationObjective;
+  const pricedBound = plan.status === 'optimal' || plan.status === 'feasible' ? Math.min(plan.cost.objective, relaxation ?? (plan.status === 'optimal' ? plan.cost.objective : -Infinity)) : -Infinity;
+  return { netImportKw, importKw, exportKw, objective: plan.cost.objective - adderCost, pricedBound, importExcessKw: plan.site.importExcessKw, status: plan.status, plan };
 }
 
 /**
