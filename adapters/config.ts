@@ -44,8 +44,8 @@ export const ConfigSchema = Type.Object(
     ),
     PORTFOLIO_COORDINATION: Type.String({
       pattern: '^(price-loop|site-columns)$',
-      default: 'price-loop',
-      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; opt-in, bench/RESULTS.md issue 17 session 7)',
+      default: 'site-columns',
+      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
     }),
     PORTFOLIO_VEHICLE_COLUMNS_FROM: Int('needs DECOMPOSITION_SHARD_QUEUES; 0 = off: portfolios with at least this many vehicles in all are planned by one column generation over their vehicles on those shard workers instead of site solves per feeder-price round', 0, 100_000_000, 0),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
@@ -120,7 +120,7 @@ export interface ServiceConfig {
   readonly redisPrefix: string;
   /** DECOMPOSITION_SHARD_QUEUES: decomposed re-plans use the BullMQ shard workers of these queues (distributed mode only). */
   readonly decompositionShardQueues?: readonly string[];
-  /** PORTFOLIO_COORDINATION: the feeder-price loop (default) or Dantzig-Wolfe over whole-site plans. */
+  /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default) or the feeder-price loop. */
   readonly portfolioCoordination: 'price-loop' | 'site-columns';
   /** PORTFOLIO_VEHICLE_COLUMNS_FROM: portfolios from this many vehicles by vehicle column generation on the shard workers (0 = off). */
   readonly portfolioVehicleColumnsFrom: number;
@@ -419,7 +419,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanAttempts: c.REPLAN_ATTEMPTS,
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
-    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'site-columns' ? 'site-columns' : 'price-loop',
+    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : 'site-columns',
     portfolioVehicleColumnsFrom: c.PORTFOLIO_VEHICLE_COLUMNS_FROM,
     solveTimeLimitMs: c.SOLVE_TIME_LIMIT_MS,
     syncOptimizeMaxVehicles: c.SYNC_OPTIMIZE_MAX_VEHICLES,

@@ -65,7 +65,7 @@ async function main() {
       /** The vehicle column generation path: N shard worker processes (the pricing) and one coordinating worker. */
       'vehicle-shards': { type: 'boolean', default: false },
       /** PORTFOLIO_COORDINATION of the worker processes: price-loop (the default path) or site-columns. */
-      coordination: { type: 'string', default: 'price-loop' },
+      coordination: { type: 'string', default: 'site-columns' },
     },
   });
   const vehicleShards = values['vehicle-shards'];
@@ -76,7 +76,7 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'price-loop' ? ` --coordination ${values.coordination}` : ''}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''}`;
 
   interface RunResult {
     readonly workers: number;

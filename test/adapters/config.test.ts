@@ -48,6 +48,12 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ redisPrefix: 'v2g', queueLockMs: 30_000, queueStalledIntervalMs: 30_000 });
   });
 
+  it('PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans by default, the price loop on request, anything else refused', () => {
+    expect(loadConfig({}).portfolioCoordination).toBe('site-columns');
+    expect(loadConfig({ PORTFOLIO_COORDINATION: 'price-loop' }).portfolioCoordination).toBe('price-loop');
+    expect(errorOf(() => loadConfig({ PORTFOLIO_COORDINATION: 'prices' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_COORDINATION']);
+  });
+
   it('DECOMPOSITION_SHARD_QUEUES: a comma list of shard queues, distributed mode only', () => {
     expect(loadConfig({ REDIS_URL: 'redis://localhost:6379', API_TOKENS: token, DECOMPOSITION_SHARD_QUEUES: 'decomposition-shard-0,decomposition-shard-1' }).decompositionShardQueues).toEqual([
       'decomposition-shard-0',
