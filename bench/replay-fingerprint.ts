@@ -44,7 +44,7 @@ const solver = support.solverSetup(scenario, highs.backend);
 console.log(`${root}: ${scenario.name} at ${values.capacity}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);
 console.log('| policy | CPU s | delivered % | peak kW | net cost | SHA-256 of the result without timings |');
 console.log('|---|---:|---:|---:|---:|---|');
-const timing = new Set(['decisionMs', 'solverMs', 'elapsedMs', 'buildMs', 'solveMs', 'wallMs', 'cpuMs']);
+const timing = new Set(['decisionMs', 'solverMs', 'elapsedMs', 'buildMs', 'solveMs', 'wallMs', 'cpuMs', 'stoppedAfterMs']);
 for (const name of values.policies!.split(',')) {
   const inputs = loadReplayInputs(scenario, loaded.texts, { seed: 1 });
   const cpu = process.cpuUsage();
