@@ -2,8 +2,9 @@
  * The input of grid's `assembleProblem` for one decision: what the controller knows at that instant.
  *
  * - Vehicles: only those plugged in now, with their simulated energy, their target and reserve, and the
- *   departure the controller believes (`actual`, or the driver's declared one; a declared departure already
- *   past counts as "the end of this slot", so the vehicle charges as fast as it can).
+ *   departure the controller believes (`actual`, or the driver's declared one less the controller's
+ *   `departureMarginMinutes`; a believed departure already past counts as "the end of this slot", so the
+ *   vehicle charges as fast as it can).
  * - Horizon: [now, now + horizonHours), ending at the last plugged vehicle's departure when that is sooner and
  *   the site has no base load or PV (`decisionHorizonEndUtcMs`).
  * - Prices: as visible now (`price-visibility.ts`); base load and PV: the actual series (perfect forecast).
@@ -22,10 +23,15 @@ export interface PluggedVehicle {
   readonly energyKwh: number;
 }
 
-/** The departure the controller plans for at `atUtcMs` (UTC ms). */
+/**
+ * The departure the controller plans for at `atUtcMs` (UTC ms): the actual one, or the declared one less the
+ * controller's `departureMarginMinutes` (a hedge against drivers leaving early); never before the end of the
+ * slot starting at `atUtcMs`.
+ */
 export function believedDepartureUtcMs(inputs: ReplayInputs, session: ReplaySession, atUtcMs: number): number {
   if (inputs.controller.departure === 'actual') return session.departureUtcMs;
-  return Math.max(session.declaredDepartureUtcMs, atUtcMs + inputs.slotMinutes * 60_000);
+  const marginMs = (inputs.controller.departureMarginMinutes ?? 0) * 60_000;
+  return Math.max(session.declaredDepartureUtcMs - marginMs, atUtcMs + inputs.slotMinutes * 60_000);
 }
 
 /** A session as grid's vehicle description, holding `energyKwh`, leaving at `departureUtcMs`. */

@@ -164,6 +164,7 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
       slotMinutes: inputs.slotMinutes,
       horizonHours: inputs.horizonHours,
       departureKnowledge: inputs.controller.departure,
+      departureMarginMinutes: inputs.controller.departure === 'declared' ? (inputs.controller.departureMarginMinutes ?? 0) : null,
       arrivals: inputs.controller.arrivals,
       priceVisibility: inputs.priceVisibility,
       energyDemand: inputs.assumptions.energyDemand,

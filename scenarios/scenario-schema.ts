@@ -254,6 +254,14 @@ export const ControllerSchema = Type.Object(
       description: "what the controller believes: the driver's declared departure (requested_departure_utc) or the actual one",
     }),
     arrivals: Type.Literal('unknown-until-arrival', { description: 'a session is known only from its arrival (the offline optimum excepted)' }),
+    departureMarginMinutes: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1440,
+        description:
+          "with departure 'declared': plan every vehicle to be done this many minutes before its declared departure (drivers leave early); the vehicle stays controllable until it leaves. Default 0",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -34,7 +34,7 @@ describe('v2g replay', () => {
     expect(run.gitCommit).toMatch(/^([0-9a-f]{40}(-dirty)?|unknown)$/);
     expect(run.solver.name).toBe('highs');
     expect(run.solver.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(run.options).toMatchObject({ slotMinutes: 15, horizonHours: 24, departureKnowledge: 'declared' });
+    expect(run.options).toMatchObject({ slotMinutes: 15, horizonHours: 24, departureKnowledge: 'declared', departureMarginMinutes: 0 });
     for (const c of resultKpiColumns) expect(run.kpis, c.key).toHaveProperty(c.key);
     expect(typeof run.kpis.netCost).toBe('number');
     expect(run.provenance.node).toBe(process.version);

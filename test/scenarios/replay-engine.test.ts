@@ -114,6 +114,22 @@ describe('what the controller knows', () => {
     expect(believedDepartureUtcMs(actual, actual.sessions[0]!, early)).toBe(s.departureUtcMs);
   });
 
+  it('with departureMarginMinutes, plans every declared departure that much earlier, never before the end of this slot', () => {
+    const hedged = demoInputs({ controller: { departure: 'declared', arrivals: 'unknown-until-arrival', departureMarginMinutes: 90 } });
+    const withActual = demoInputs({ controller: { departure: 'actual', arrivals: 'unknown-until-arrival', departureMarginMinutes: 90 } });
+    for (const [i, s] of hedged.sessions.entries()) {
+      for (let at = s.arrivalUtcMs; at < s.departureUtcMs; at += 900_000) {
+        const plain = believedDepartureUtcMs(inputs, inputs.sessions[i]!, at);
+        const believed = believedDepartureUtcMs(hedged, s, at);
+        expect(believed).toBe(Math.max(s.declaredDepartureUtcMs - 90 * 60_000, at + 900_000));
+        expect(believed).toBeLessThanOrEqual(plain);
+        expect(believed).toBeGreaterThanOrEqual(at + 900_000);
+        // the margin hedges declared departures only: a known actual departure is planned as it is
+        expect(believedDepartureUtcMs(withActual, withActual.sessions[i]!, at)).toBe(s.departureUtcMs);
+      }
+    }
+  });
+
   it('with actual departures, MPC delivers >= 99 % and sits between the offline bound and uncontrolled', () => {
     const known = demoInputs({ controller: { departure: 'actual' } });
     const deps = { solver: { backend }, clock: () => performance.now() };

@@ -61,6 +61,7 @@ describe('scenario files', () => {
   it.each([
     ['a period ending before it starts', (s: any) => { s.period.end = '2023-06-01T00:00:00+02:00'; }, '/period/end'],
     ['a timestamp without offset', (s: any) => { s.period.start = '2023-06-05T00:00:00'; }, '/period/start'],
+    ['a negative departure margin', (s: any) => { s.controller.departureMarginMinutes = -30; }, '/controller/departureMarginMinutes'],
     ['an unknown zone', (s: any) => { s.site.zone = 'Europe/Atlantis'; }, '/site/zone'],
     ['a charger without a limit', (s: any) => { s.site.chargers[0] = { ids: ['x'], canDischarge: false }; }, '/site/chargers/0'],
     ['half an AC limit', (s: any) => { s.site.chargers[1].phases = undefined; }, '/site/chargers/1'],
