@@ -120,10 +120,11 @@ export interface MpcOptions {
   readonly lateChargeGuardHours?: number;
   /**
    * `mpc-events` only, on a site with a network: each plan's first model is built with the network rows the previous
-   * plan's models held, moved to the new horizon by absolute time (rows before it or past its end dropped:
-   * lazy-rows.ts `carryNetworkRows`). Every such row is a row of the full polygon model, so each plan's LP optimum is
-   * the same; fewer lazy rounds reach it, and HiGHS may stop at another optimal vertex. Absent = no (each plan starts
-   * without network rows).
+   * plan's models held and its plan brought within 1 % of their bound (event-mpc.ts `carriedRowSlackShare`), moved to
+   * the new horizon by absolute time (rows before it or past its end dropped: lazy-rows.ts `carryNetworkRows`). Every
+   * such row is a row of the full polygon model, so each plan's LP optimum is the same; fewer lazy rounds reach it,
+   * and HiGHS may stop at another optimal vertex (so the plans, and the month's KPIs, can move: scenarios/MPC.md).
+   * Absent = no (each plan starts without network rows).
    */
   readonly carryNetworkRows?: boolean;
 }
