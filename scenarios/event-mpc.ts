@@ -108,6 +108,10 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
   // The network rows the last plan's models held and its plan brings near their bound, by slot of that plan (options.carryNetworkRows).
   let rows: { readonly seed: NetworkRowSeed; readonly fromSlot: number } | undefined;
   const carry = options.carryNetworkRows === true && inputs.site.network !== undefined;
+  // With carried rows the first LP holds the polygon rows that bound before: started from the greedy crash basis
+  // (crash-basis.ts) it needs far fewer simplex iterations (bench/RESULTS.md, issue 16 session 9). An explicit
+  // `crashBasis` in the solver options wins.
+  const solveOptions = carry && solver.options?.crashBasis === undefined ? { ...solver.options, crashBasis: true } : (solver.options ?? {});
   const solveEnvironment = (slotIndex: number): SolveEnvironment => {
     if (!carry) return {};
     const seed = rows === undefined ? undefined : carryNetworkRows(rows.seed, slotIndex - rows.fromSlot, rows.seed.slotCount);
@@ -125,7 +129,7 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
     decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
       let solverMs = 0;
       if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {
-        const plan = mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw, solveEnvironment(slotIndex));
+        const plan = mpcPlan(inputs, backend, solveOptions, options, atUtcMs, plugged, previousPeakKw, solveEnvironment(slotIndex));
         const planEndUtcMs = atUtcMs + (plan.vehicles[0]?.powerKw.length ?? 0) * slotMs;
         const coversStays = noSiteSignals && plugged.every((v) => believedDepartureUtcMs(inputs, v.session, atUtcMs) <= planEndUtcMs);
         held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])), coversStays };

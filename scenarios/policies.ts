@@ -124,6 +124,7 @@ export interface MpcOptions {
    * the new horizon by absolute time (rows before it or past its end dropped: lazy-rows.ts `carryNetworkRows`). Every
    * such row is a row of the full polygon model, so each plan's LP optimum is the same; fewer lazy rounds reach it,
    * and HiGHS may stop at another optimal vertex (so the plans, and the month's KPIs, can move: scenarios/MPC.md).
+   * The first LP then starts from the greedy crash basis (`SolveOptions.crashBasis`, unless the solver options set it).
    * Absent = no (each plan starts without network rows).
    */
   readonly carryNetworkRows?: boolean;
