@@ -38,7 +38,7 @@ import { Incumbents, type IncumbentChoice } from './incumbents.ts';
 import { roundedPowers } from './lp-rounding.ts';
 import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
-import { knownNetworkRows, seedNetworkRows, type NetworkRowSeed, type NetworkSession } from './network/lazy-rows.ts';
+import { bindingNetworkRows, knownNetworkRows, seedNetworkRows, type NetworkRowSeed, type NetworkSession } from './network/lazy-rows.ts';
 import { SolveRun, type SolveClock } from './solve-run.ts';
 import { gapPct, type SolveProgressListener } from './solve-progress.ts';
 import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-conflicts.ts';
@@ -323,7 +323,9 @@ export interface SolveEnvironment {
    * taken (`seeded`) and, at the end, the rows this solve's models held (to seed the next problem).
    */
   readonly networkRowSeed?: NetworkRowSeed;
-  readonly onNetworkRows?: (rows: { readonly seeded: number; readonly held: NetworkRowSeed | undefined }) => void;
+  readonly onNetworkRows?: (rows: { readonly seeded: number; readonly held: NetworkRowSeed | undefined; readonly binding?: NetworkRowSeed | undefined }) => void;
+  /** With `onNetworkRows`: also tell it (`binding`) which held rows the returned plan brings within this share of their bound. */
+  readonly networkRowsBindingShare?: number;
 }
 
 /** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
@@ -506,7 +508,12 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     ...(outcome.source !== undefined ? { solverSource: outcome.source } : {}),
   });
   run.report('done');
-  env.onNetworkRows?.({ seeded, held: knownNetworkRows(rp) });
+  if (env.onNetworkRows) {
+    const held = knownNetworkRows(rp);
+    const bindingShare = env.networkRowsBindingShare;
+    const binding = held !== undefined && bindingShare !== undefined ? bindingNetworkRows(rp, held, plan.vehicles.map((v) => v.powerKw), bindingShare) : undefined;
+    env.onNetworkRows({ seeded, held, ...(bindingShare !== undefined ? { binding } : {}) });
+  }
   return plan;
 }
 

@@ -14,7 +14,9 @@
  * this solves about one decision in five (bench/RESULTS.md, the capacity sweep), which is what makes a
  * 24-capacity sweep affordable; `mpc` (a solve at every slot) stays the reference.
  */
+import { carryNetworkRows, type NetworkRowSeed } from '../optimizer/network/lazy-rows.ts';
 import type { Plan } from '../optimizer/plan.ts';
+import type { SolveEnvironment } from '../optimizer/solve-problem.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
 import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, steppedSetpoints, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -25,7 +27,14 @@ import type { ReplayInputs } from './replay-inputs.ts';
  * `withLateChargeGuard`): a plan followed until an event must not park a vehicle's last kWh in the final slots of its
  * stay, where a car not yet seen may take the line (bench/RESULTS.md, issue 16, session 7).
  */
-export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true, lateChargeGuardHours: 2 };
+export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true, lateChargeGuardHours: 2, carryNetworkRows: true };
+
+/**
+ * With `carryNetworkRows`: a network row the last plan's models held is carried to the next plan when that plan's powers
+ * come within this share of its bound (1 %: the rows that bind, or nearly). Carrying every held row instead cut fewer
+ * simplex iterations (3-day window at 15 kVA: -35 % against -39 %; bench/RESULTS.md, issue 16 session 9).
+ */
+export const carriedRowSlackShare = 0.01;
 
 /** Simulated energy this far from the plan's (kWh) makes a new plan. */
 export const driftToleranceKwh = 0.1;
@@ -96,13 +105,31 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
   // With base load or PV a later plan also sees their slots beyond this plan's horizon (the peak, PV to use).
   const noSiteSignals = inputs.baseLoad === undefined && inputs.pv === undefined;
   let held: HeldPlan | undefined;
+  // The network rows the last plan's models held and its plan brings near their bound, by slot of that plan (options.carryNetworkRows).
+  let rows: { readonly seed: NetworkRowSeed; readonly fromSlot: number } | undefined;
+  const carry = options.carryNetworkRows === true && inputs.site.network !== undefined;
+  // With carried rows the first LP holds the polygon rows that bound before: started from the greedy crash basis
+  // (crash-basis.ts) it needs far fewer simplex iterations (bench/RESULTS.md, issue 16 session 9). An explicit
+  // `crashBasis` in the solver options wins.
+  const solveOptions = carry && solver.options?.crashBasis === undefined ? { ...solver.options, crashBasis: true } : (solver.options ?? {});
+  const solveEnvironment = (slotIndex: number): SolveEnvironment => {
+    if (!carry) return {};
+    const seed = rows === undefined ? undefined : carryNetworkRows(rows.seed, slotIndex - rows.fromSlot, rows.seed.slotCount);
+    return {
+      ...(seed !== undefined ? { networkRowSeed: seed } : {}),
+      networkRowsBindingShare: carriedRowSlackShare,
+      onNetworkRows: ({ binding }) => {
+        rows = binding === undefined ? undefined : { seed: binding, fromSlot: slotIndex };
+      },
+    };
+  };
   return {
     policy: 'mpc-events',
     ...mpcNotes(inputs, options),
     decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
       let solverMs = 0;
       if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {
-        const plan = mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
+        const plan = mpcPlan(inputs, backend, solveOptions, options, atUtcMs, plugged, previousPeakKw, solveEnvironment(slotIndex));
         const planEndUtcMs = atUtcMs + (plan.vehicles[0]?.powerKw.length ?? 0) * slotMs;
         const coversStays = noSiteSignals && plugged.every((v) => believedDepartureUtcMs(inputs, v.session, atUtcMs) <= planEndUtcMs);
         held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])), coversStays };

@@ -16,7 +16,7 @@ import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
 import type { BaselineName } from '../optimizer/baselines/index.ts';
 import type { Plan, PlanStatus } from '../optimizer/plan.ts';
 import type { Problem } from '../optimizer/problem.ts';
-import { solveWithBackend, solveWithBaseline, type IntegerStrategy, type SolveOptions } from '../optimizer/solve-problem.ts';
+import { solveWithBackend, solveWithBaseline, type IntegerStrategy, type SolveEnvironment, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
@@ -118,6 +118,16 @@ export interface MpcOptions {
   readonly targetMarginKwh?: number;
   /** Late-charge guard (mpc-regularisers.ts `withLateChargeGuard`): the last this many hours of each stay cost the solver a premium; absent = none. */
   readonly lateChargeGuardHours?: number;
+  /**
+   * `mpc-events` only, on a site with a network: each plan's first model is built with the network rows the previous
+   * plan's models held and its plan brought within 1 % of their bound (event-mpc.ts `carriedRowSlackShare`), moved to
+   * the new horizon by absolute time (rows before it or past its end dropped: lazy-rows.ts `carryNetworkRows`). Every
+   * such row is a row of the full polygon model, so each plan's LP optimum is the same; fewer lazy rounds reach it,
+   * and HiGHS may stop at another optimal vertex (so the plans, and the month's KPIs, can move: scenarios/MPC.md).
+   * The first LP then starts from the greedy crash basis (`SolveOptions.crashBasis`, unless the solver options set it).
+   * Absent = no (each plan starts without network rows).
+   */
+  readonly carryNetworkRows?: boolean;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -153,15 +163,16 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
  * The MPC's plan over the horizon from `atUtcMs` for what is known then: grid's assembly of the decision
  * problem, the demand-charge treatment and the regularisers of `options` (mpc-regularisers.ts), solved by
  * the LP backend. Shared by `mpc*` (first slot applied) and `mpc-events` (plan followed until an event).
+ * `env` reaches the solve (`mpc-events` seeds it with the network rows of its previous plan).
  */
-export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number): Plan {
+export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number, env: SolveEnvironment = {}): Plan {
   const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
   const regularised = withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare);
   const guardSlots = Math.round(((options.lateChargeGuardHours ?? 0) * 60) / inputs.slotMinutes);
   const guarded = withLateChargeGuard(regularised, guardSlots);
-  if (!options.reserve) return solveWithBackend(guarded, backend, solveOptions);
-  return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions));
+  if (!options.reserve) return solveWithBackend(guarded, backend, solveOptions, env);
+  return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env));
 }
 
 /** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */

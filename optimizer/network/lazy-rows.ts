@@ -63,6 +63,31 @@ export function knownNetworkRows(rp: ResolvedProblem): NetworkRowSeed | undefine
 }
 
 /**
+ * The rows of `seed` (held by `rp`'s models: `knownNetworkRows`) that `powerKw` (net kW per vehicle of `rp`, per
+ * slot: a plan's powers) brings within `slackShare` of their bound (share of the bound; at least 1e-6 A): the rows
+ * that bind, or nearly, at that plan. Undefined when none does.
+ */
+export function bindingNetworkRows(rp: ResolvedProblem, seed: NetworkRowSeed, powerKw: readonly ArrayLike<number>[], slackShare: number): NetworkRowSeed | undefined {
+  const own = templates(rp);
+  const index = new Map<string, number>();
+  own.forEach((t, k) => {
+    if (!index.has(t.name)) index.set(t.name, k);
+  });
+  const n = seed.templates.length;
+  const keys = seed.keys.filter((key) => {
+    const slot = Math.floor(key / n);
+    const k = index.get(seed.templates[key % n]!);
+    if (k === undefined || slot >= rp.slotCount) return false;
+    const row = own[k]!;
+    let activity = 0;
+    for (let j = 0; j < row.vehicles.length; j++) activity += row.coefficients[j]! * (powerKw[row.vehicles[j]!]?.[slot] ?? 0);
+    const slack = Math.max(1e-6, slackShare * Math.abs(row.upper));
+    return activity >= row.upper - slack || activity <= row.lower + slack;
+  });
+  return keys.length === 0 ? undefined : { ...seed, keys };
+}
+
+/**
  * Adds `seed`'s rows to those `rp`'s next model is built with (before its first model; rows of a seed are
  * rows of the full polygon model, so the LP's optimum does not change, only the work to reach it and possibly
  * which optimal vertex is found). Rows whose template name `rp` lacks, or whose slot it lacks, are skipped.
@@ -86,6 +111,23 @@ export function seedNetworkRows(rp: ResolvedProblem, seed: NetworkRowSeed): numb
     known.add(slot * own.length + k);
   }
   return known.size - before;
+}
+
+/**
+ * `seed` (the rows a problem starting at slot 0 needed) for a problem that starts `slotsLater` slots later on the
+ * same slot grid and has `slotCount` slots: slot `t` becomes `t - slotsLater`; rows before the new start or at
+ * or after its end are dropped (`mpc-events` carries the rows of one plan to the next: event-mpc.ts). Undefined
+ * when no row is left.
+ */
+export function carryNetworkRows(seed: NetworkRowSeed, slotsLater: number, slotCount: number): NetworkRowSeed | undefined {
+  if (!Number.isInteger(slotsLater) || slotsLater < 0) throw new RangeError(`slotsLater must be a whole number >= 0, got ${slotsLater}`);
+  const n = seed.templates.length;
+  const keys: number[] = [];
+  for (const key of seed.keys) {
+    const slot = Math.floor(key / n) - slotsLater;
+    if (slot >= 0 && slot < slotCount) keys.push(slot * n + (key % n));
+  }
+  return keys.length === 0 ? undefined : { slotCount, templates: seed.templates, keys };
 }
 
 /** The entries (column, coefficient) of row `key` over the model's charge and discharge columns. */

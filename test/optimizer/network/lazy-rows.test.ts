@@ -9,7 +9,7 @@ import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
 import { buildFormulation, noIntegers } from '../../../optimizer/formulation.ts';
-import { knownNetworkRows, lazyRowToleranceA, mostViolatedRows, seedNetworkRows, withLazyNetworkRows, type NetworkRowSeed, type NetworkRows } from '../../../optimizer/network/lazy-rows.ts';
+import { bindingNetworkRows, carryNetworkRows, knownNetworkRows, lazyRowToleranceA, mostViolatedRows, seedNetworkRows, withLazyNetworkRows, type NetworkRowSeed, type NetworkRows } from '../../../optimizer/network/lazy-rows.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import { fcParams, relativelyEqual } from '../solve-helpers.ts';
@@ -208,6 +208,95 @@ describe('network rows seeded from a neighbouring problem', () => {
     const again = lazyLp(p, reversed);
     expect(again.seeded).toBe(held.keys.length);
     expect(again.held!.keys).toEqual(held.keys);
+  });
+});
+
+describe('network rows carried from one plan to the next (mpc-events)', () => {
+  it('carried rows keep their template, move by the slots between the plans, and never fall outside the new horizon', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.nat(), { maxLength: 80 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 40 }),
+        (n, oldSlots, picks, later, newSlots) => {
+          const keys = [...new Set(picks.map((k) => k % (oldSlots * n)))].sort((a, z) => a - z);
+          const seed: NetworkRowSeed = { slotCount: oldSlots, templates: Array.from({ length: n }, (_, k) => `limit @ ${k}`), keys };
+          const carried = carryNetworkRows(seed, later, newSlots);
+          const expected = keys.filter((key) => Math.floor(key / n) >= later && Math.floor(key / n) - later < newSlots).map((key) => key - later * n);
+          if (expected.length === 0) {
+            expect(carried).toBeUndefined();
+            return;
+          }
+          expect(carried!.templates).toEqual(seed.templates);
+          expect(carried!.slotCount).toBe(newSlots);
+          expect(carried!.keys).toEqual(expected);
+          for (const key of carried!.keys) {
+            expect(Math.floor(key / n)).toBeGreaterThanOrEqual(0);
+            expect(Math.floor(key / n)).toBeLessThan(newSlots);
+          }
+        },
+      ),
+      fcParams(8204, 200),
+    );
+    expect(() => carryNetworkRows({ slotCount: 1, templates: ['a'], keys: [0] }, -1, 1)).toThrow(RangeError);
+  });
+
+  it('rows a plan held, carried some slots on, leave the LP optimum unchanged and stay inside the new horizon', () => {
+    let carriedRows = 0;
+    fc.assert(
+      fc.property(arbNetworkProblem({ maxVehicles: 5, maxSlots: 8, minPower: false }), fc.integer({ min: 0, max: 4 }), (p, later) => {
+        const earlier = lazyLp(p);
+        if (earlier.held === undefined) return;
+        // A re-plan `later` slots on over a horizon that ends where this one did: the rows move `later` slots
+        // earlier (onto other slots of the same network: rows of the full model) and those before it drop.
+        const horizon = Math.max(1, p.slotCount - later);
+        const n = earlier.held.templates.length;
+        const seed = carryNetworkRows(earlier.held, later, horizon);
+        const next = p;
+        const plain = lazyLp(next);
+        const carried = lazyLp(next, seed);
+        carriedRows += carried.seeded;
+        for (const key of seed?.keys ?? []) expect(Math.floor(key / n)).toBeLessThan(horizon);
+        const rp = resolveProblem(next);
+        if (seed !== undefined) seedNetworkRows(rp, seed);
+        for (const key of knownNetworkRows(rp)?.keys ?? []) expect(Math.floor(key / n)).toBeLessThan(horizon);
+        expect(plain.answer.status).toBe(carried.answer.status);
+        if (plain.answer.status !== 'optimal') return;
+        expect(relativelyEqual(plain.answer.objective!, carried.answer.objective!, 1e-6, 1e-6), `${plain.answer.objective} vs ${carried.answer.objective}`).toBe(true);
+      }),
+      fcParams(8205, 60),
+    );
+    expect(carriedRows).toBeGreaterThan(0);
+  });
+
+  it('the binding rows of a plan are the held rows its powers bring within the slack of their bound', () => {
+    fc.assert(
+      fc.property(arbNetworkProblem({ maxVehicles: 5, maxSlots: 8, minPower: false }), fc.double({ min: 0, max: 0.2, noNaN: true }), (p, share) => {
+        const solved = lazyLp(p);
+        if (solved.held === undefined || !solved.answer.x) return;
+        const rp = resolveProblem(p);
+        const f = buildFormulation(rp, noIntegers);
+        const powerKw = f.networkRows.charge.map((c, i) =>
+          Float64Array.from({ length: p.slotCount }, (_, t) => (c[t]! >= 0 ? solved.answer.x![c[t]!]! : 0) - (f.networkRows.discharge[i]![t]! >= 0 ? solved.answer.x![f.networkRows.discharge[i]![t]!]! : 0)),
+        );
+        const binding = bindingNetworkRows(rp, solved.held, powerKw, share);
+        const n = solved.held.templates.length;
+        const expected = solved.held.keys.filter((key) => {
+          const row = f.networkRows.templates[key % n]!;
+          const t = Math.floor(key / n);
+          let activity = 0;
+          row.vehicles.forEach((i, j) => (activity += row.coefficients[j]! * powerKw[i]![t]!));
+          const slack = Math.max(1e-6, share * Math.abs(row.upper));
+          return activity >= row.upper - slack || activity <= row.lower + slack;
+        });
+        expect(binding?.keys ?? []).toEqual(expected);
+        // At the lazy LP's own answer the last row added for a (slot, limit) binds: something is carried.
+        expect(expected.length).toBeGreaterThan(0);
+      }),
+      fcParams(8206, 40),
+    );
   });
 });
 
