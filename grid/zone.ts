@@ -39,9 +39,15 @@ export function assertZone(zone: string, path = '/zone'): void {
   }
 }
 
+/** The last answer of `offsetMs` (a replay's controllers ask twice about each decision's instant). */
+let lastOffset: { zone: string; utcMs: number; offsetMs: number } | undefined;
+
 /** The zone's offset from UTC at `utcMs`, in ms (positive east of Greenwich: Berlin in winter = 3 600 000). */
 export function offsetMs(utcMs: number, zone: string): number {
-  return zoneOf(zone).offset(utcMs) * 60_000;
+  if (lastOffset !== undefined && lastOffset.utcMs === utcMs && lastOffset.zone === zone) return lastOffset.offsetMs;
+  const answer = zoneOf(zone).offset(utcMs) * 60_000;
+  lastOffset = { zone, utcMs, offsetMs: answer };
+  return answer;
 }
 
 /** Step of the scan for transitions; no zone changes its offset twice within 6 hours. */

@@ -94,16 +94,44 @@ class Tally {
   }
 }
 
-/** Every network limit the plan's powers break (empty without a network or when none is broken). */
-export function networkViolations(problem: Problem, plan: Plan, tolAbs: number, tolRel: number): NetworkViolation[] {
-  const network = problem.network;
-  if (network === undefined) return [];
+/** Each charger's wiring (its first group's) and each breaker's chargers (distinct, in order). */
+interface Wiring {
+  readonly wired: ReadonlyMap<string, Wired>;
+  readonly breakerChargers: readonly ReadonlySet<string>[];
+}
+
+function buildWiring(network: NonNullable<Problem['network']>): Wiring {
   const wired = new Map<string, Wired>();
   for (const g of network.groups) {
     const angleRad = ((g.angleDeg ?? defaultAngleDeg[g.connection]!) * Math.PI) / 180;
     const ampsPerKw = 1000 / g.voltageV / (g.connection === 'ABC' ? 3 : 1);
     for (const id of g.chargerIds) if (!wired.has(id)) wired.set(id, { connection: g.connection, angleRad, ampsPerKw });
   }
+  return { wired, breakerChargers: (network.breakers ?? []).map((b) => new Set(b.chargerIds)) };
+}
+
+const wirings = new WeakMap<object, Wiring>();
+
+/**
+ * The wiring of `network`, built once per frozen network object (grid's `problemNetwork` gives one per site, whose
+ * groups and breakers nothing changes: network-validation.ts and network-elements.ts rely on that too); any other
+ * network's is built anew.
+ */
+function wiringOf(network: NonNullable<Problem['network']>): Wiring {
+  if (!Object.isFrozen(network)) return buildWiring(network);
+  let w = wirings.get(network);
+  if (w === undefined) {
+    w = buildWiring(network);
+    wirings.set(network, w);
+  }
+  return w;
+}
+
+/** Every network limit the plan's powers break (empty without a network or when none is broken). */
+export function networkViolations(problem: Problem, plan: Plan, tolAbs: number, tolRel: number): NetworkViolation[] {
+  const network = problem.network;
+  if (network === undefined) return [];
+  const { wired, breakerChargers } = wiringOf(network);
   const tally = new Tally(tolAbs, tolRel);
   const lineName = ['a', 'b', 'c'];
   for (let t = 0; t < problem.slotCount; t++) {
@@ -128,11 +156,11 @@ export function networkViolations(problem: Problem, plan: Plan, tolAbs: number, 
       for (const id of g.chargerIds) sum += (powerKw.get(id) ?? 0) * wired.get(id)!.ampsPerKw;
       tally.check(`group ${g.id}`, 'V2G_PLAN_GROUP_CURRENT_LIMIT', t, Math.abs(sum), g.maxCurrentA, `group ${g.id}`);
     }
-    for (const b of network.breakers ?? []) {
-      magnitudes(linesOf(new Set(b.chargerIds))).forEach((m, x) => {
+    (network.breakers ?? []).forEach((b, k) => {
+      magnitudes(linesOf(breakerChargers[k]!)).forEach((m, x) => {
         tally.check(`breaker ${b.id} ${x}`, 'V2G_PLAN_BREAKER_CURRENT_LIMIT', t, m, b.maxCurrentA, `breaker ${b.id} line ${lineName[x]}`);
       });
-    }
+    });
     const tr = network.transformer;
     if (tr === undefined) continue;
     const s = linesOf(powerKw.keys());

@@ -7,7 +7,7 @@ import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { ProblemSchema, limits, type Problem } from './problem.ts';
 import { schemaIssues, type InputIssue } from './schema-issues.ts';
-import { networkIssues } from './network/network-validation.ts';
+import { isFrozenWellTypedNetwork, networkIssues } from './network/network-validation.ts';
 
 export type { InputIssue } from './schema-issues.ts';
 
@@ -34,9 +34,20 @@ export const maxVehicleSlots = 10_000_000;
  */
 export const maxDenseVehicleSlots = 20_000_000;
 
+/**
+ * `input` without its network when that is a frozen, well-typed one (grid's `problemNetwork`: every decision of a
+ * replay carries the same): `network` is an optional property of the schema checked on its own, so the problem
+ * passes the schema exactly when the rest does, and the network's check is not repeated per problem.
+ */
+function withoutCheckedNetwork(input: unknown): unknown {
+  if (!isObject(input) || !isFrozenWellTypedNetwork(input.network)) return input;
+  const { network: _network, ...rest } = input;
+  return rest;
+}
+
 function problemSchemaIssues(input: unknown): InputIssue[] {
   // The compiled check is the fast path: a problem that passes it has no schema issue to list (Errors would walk it twice).
-  if (compiled.Check(input)) return [];
+  if (compiled.Check(withoutCheckedNetwork(input))) return [];
   const issues = schemaIssues(compiled, input);
   let errors = 0;
   for (const _ of compiled.Errors(input)) if (++errors > maxListedIssues) break;

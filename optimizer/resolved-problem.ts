@@ -107,9 +107,35 @@ export function acPowerKw(vehicle: Vehicle, currentA: number | undefined): numbe
   return (currentA * ac.voltageV * ac.phases) / 1000;
 }
 
+/**
+ * A vehicle's first slot gone (clipped to `slotCount`) and the energy it must hold then: its target, reduced by
+ * what it can still charge after the horizon at its last known charge limit when it leaves after the horizon.
+ * What `resolveProblem` gives it on a problem of `slotCount` slots (the same code), without resolving the rest.
+ */
+export function vehicleHorizonEnd(v: Vehicle, slotCount: number, slotHours: number): { readonly endSlot: number; readonly requiredEnergyKwh: number } {
+  const T = slotCount;
+  const endSlot = Math.min(v.departureSlot, T);
+  let requiredEnergyKwh = v.targetEnergyKwh;
+  if (v.departureSlot > T) {
+    const acMaxKw = acPowerKw(v, v.acLimit?.maxCurrentA);
+    const chargeEfficiency = v.chargeEfficiency ?? problemDefaults.chargeEfficiency;
+    const minChargeKw = Math.max(v.minChargeKw ?? 0, acPowerKw(v, v.acLimit?.minCurrentA) ?? 0);
+    // What the vehicle can still charge after the horizon, at its last known charge limit (none when that
+    // limit is below the minimum power).
+    const rawLastKw = typeof v.maxChargeKw === 'number' || v.maxChargeKw === undefined
+      ? Math.min(v.maxChargeKw ?? Infinity, acMaxKw ?? Infinity)
+      : Math.min(v.maxChargeKw[T - 1] ?? 0, acMaxKw ?? Infinity);
+    const lastLimitKw = rawLastKw < minChargeKw ? 0 : rawLastKw;
+    const afterHorizonKwh =
+      (Number.isFinite(lastLimitKw) ? lastLimitKw : 0) * chargeEfficiency * slotHours * (v.departureSlot - T);
+    requiredEnergyKwh = Math.max(0, v.targetEnergyKwh - afterHorizonKwh);
+  }
+  return { endSlot, requiredEnergyKwh };
+}
+
 function resolveVehicle(problem: Problem, v: Vehicle, index: number): ResolvedVehicle {
   const T = problem.slotCount;
-  const endSlot = Math.min(v.departureSlot, T);
+  const { endSlot, requiredEnergyKwh } = vehicleHorizonEnd(v, T, problem.slotHours);
   const acMaxKw = acPowerKw(v, v.acLimit?.maxCurrentA);
   const maxCharge = perSlot(v.maxChargeKw, T, acMaxKw ?? 0);
   if (acMaxKw !== undefined) for (let t = 0; t < T; t++) maxCharge[t] = Math.min(maxCharge[t]!, acMaxKw);
@@ -131,18 +157,6 @@ function resolveVehicle(problem: Problem, v: Vehicle, index: number): ResolvedVe
   for (let t = 0; t < T; t++) {
     if (maxCharge[t]! < minChargeKw) maxCharge[t] = 0;
     if (maxDischarge[t]! < minDischargeKw) maxDischarge[t] = 0;
-  }
-  let requiredEnergyKwh = v.targetEnergyKwh;
-  if (v.departureSlot > T) {
-    // What the vehicle can still charge after the horizon, at its last known charge limit (none when that
-    // limit is below the minimum power).
-    const rawLastKw = typeof v.maxChargeKw === 'number' || v.maxChargeKw === undefined
-      ? Math.min(v.maxChargeKw ?? Infinity, acMaxKw ?? Infinity)
-      : Math.min(v.maxChargeKw[T - 1] ?? 0, acMaxKw ?? Infinity);
-    const lastLimitKw = rawLastKw < minChargeKw ? 0 : rawLastKw;
-    const afterHorizonKwh =
-      (Number.isFinite(lastLimitKw) ? lastLimitKw : 0) * chargeEfficiency * problem.slotHours * (v.departureSlot - T);
-    requiredEnergyKwh = Math.max(0, v.targetEnergyKwh - afterHorizonKwh);
   }
   return {
     index,

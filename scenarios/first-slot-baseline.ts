@@ -21,9 +21,9 @@ import { baselinePowerKw, type BaselineName } from '../optimizer/baselines/index
 import { assemblePlan, emptyStats } from '../optimizer/plan-assembly.ts';
 import { validatePlan } from '../optimizer/plan-validator.ts';
 import type { Problem } from '../optimizer/problem.ts';
-import { resolveProblem, type ResolvedProblem } from '../optimizer/resolved-problem.ts';
-import { decisionAssemblyInput } from './decision-problem.ts';
-import type { Controller } from './policies.ts';
+import { resolveProblem, vehicleHorizonEnd, type ResolvedProblem } from '../optimizer/resolved-problem.ts';
+import { decisionAssemblyInput, decisionHorizonEndUtcMs } from './decision-problem.ts';
+import type { Controller, Decision } from './policies.ts';
 import type { PolicyName } from './policy-names.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 
@@ -40,12 +40,29 @@ export function withHorizonVehicles(one: Problem, rp: ResolvedProblem, horizonSl
   if (rp.vehicles.every((v) => v.departureSlot <= horizonSlots)) {
     return { ...rp, vehicles: rp.vehicles.map((v) => ({ ...v, endSlot: v.departureSlot, requiredEnergyKwh: v.targetEnergyKwh })) };
   }
-  const { network: _network, ...rest } = one;
-  const long = resolveProblem({ ...rest, slotCount: horizonSlots });
+  // What resolveProblem gives each vehicle on the problem of `horizonSlots` slots (the same code, per vehicle).
   return {
     ...rp,
-    vehicles: rp.vehicles.map((v, i) => ({ ...v, endSlot: long.vehicles[i]!.endSlot, requiredEnergyKwh: long.vehicles[i]!.requiredEnergyKwh })),
+    vehicles: rp.vehicles.map((v, i) => ({ ...v, ...vehicleHorizonEnd(one.vehicles[i]!, horizonSlots, one.slotHours) })),
   };
+}
+
+/**
+ * The decision of `baseline` on the one-slot problem `one` (resolved: `rp`; `horizon`: `rp` with each vehicle's
+ * end of stay and required energy as the whole horizon resolves them): its slot-0 powers, checked by the
+ * independent validator against `one` (all vehicles idle, status `error`, when it refuses them).
+ */
+export function oneSlotDecision(baseline: BaselineName, one: Problem, rp: ResolvedProblem, horizon: ResolvedProblem): Decision {
+  const powerKw = baselinePowerKw(baseline, horizon);
+  const plan = assemblePlan(rp, { status: 'feasible', powerKw, stats: emptyStats(baseline) });
+  const violations = validatePlan(one, plan);
+  const setpointsKw = new Map<string, number>();
+  if (violations.length > 0) {
+    const first = violations.slice(0, 3).map((v) => v.message).join('; ');
+    return { setpointsKw, status: 'error', message: `${baseline} first slot failed validation (${violations.length}): ${first}; all vehicles idle`, solverMs: 0 };
+  }
+  for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
+  return { setpointsKw, status: 'feasible', solverMs: 0 };
 }
 
 /** A forward baseline (`forwardBaselines`) deciding one slot at a time; same decisions as `baselineController`. */
@@ -54,21 +71,13 @@ export function firstSlotBaselineController(inputs: ReplayInputs, baseline: Base
   return {
     policy,
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
-      const full = decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw);
       // As assembleProblem counts the slots of [now, horizon end) (now is a slot boundary).
-      const horizonSlots = Math.ceil((Number(full.horizonEnd) - atUtcMs) / slotMs);
-      const one = assembleProblem({ ...full, horizonEnd: atUtcMs + slotMs }).problem;
+      const horizonSlots = Math.ceil((decisionHorizonEndUtcMs(inputs, atUtcMs, plugged) - atUtcMs) / slotMs);
+      // Assembled over slot 0 only, with the prices as visible now over slot 0: the values of slot 0 are those
+      // of the whole horizon's series (the same intervals overlap it), without carrying the rest of the horizon.
+      const one = assembleProblem(decisionAssemblyInput(inputs, atUtcMs, plugged, previousPeakKw, atUtcMs + slotMs)).problem;
       const rp = resolveProblem(one);
-      const powerKw = baselinePowerKw(baseline, withHorizonVehicles(one, rp, horizonSlots));
-      const plan = assemblePlan(rp, { status: 'feasible', powerKw, stats: emptyStats(baseline) });
-      const violations = validatePlan(one, plan);
-      const setpointsKw = new Map<string, number>();
-      if (violations.length > 0) {
-        const first = violations.slice(0, 3).map((v) => v.message).join('; ');
-        return { setpointsKw, status: 'error', message: `${baseline} first slot failed validation (${violations.length}): ${first}; all vehicles idle`, solverMs: 0 };
-      }
-      for (const v of plan.vehicles) setpointsKw.set(v.id, v.powerKw[0] ?? 0);
-      return { setpointsKw, status: 'feasible', solverMs: 0 };
+      return oneSlotDecision(baseline, one, rp, withHorizonVehicles(one, rp, horizonSlots));
     },
   };
 }

@@ -194,6 +194,14 @@ function checkedNetwork(network: unknown): CheckedNetwork {
   return checked;
 }
 
+/**
+ * Whether `network` is a frozen network that passes `NetworkSchema` (worked out once per frozen object, as its
+ * own checks are): a problem carrying it passes the problem schema exactly when it does without it.
+ */
+export function isFrozenWellTypedNetwork(network: unknown): boolean {
+  return typeof network === 'object' && network !== null && Object.isFrozen(network) && checkedNetwork(network).wellTyped;
+}
+
 /** Every issue of `problem.network` beyond the schema (empty when absent or not yet well-typed). */
 export function networkIssues(problem: Record<string, unknown>): InputIssue[] {
   const network = problem.network;
