@@ -38,7 +38,7 @@ import { Incumbents, type IncumbentChoice } from './incumbents.ts';
 import { roundedPowers } from './lp-rounding.ts';
 import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
-import { keepFirstLpBasis, knownNetworkRows, seededFirstBasis, seedNetworkRows, type NetworkRowSeed, type NetworkSession } from './network/lazy-rows.ts';
+import { knownNetworkRows, seedNetworkRows, type NetworkRowSeed, type NetworkSession } from './network/lazy-rows.ts';
 import { SolveRun, type SolveClock } from './solve-run.ts';
 import { gapPct, type SolveProgressListener } from './solve-progress.ts';
 import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-conflicts.ts';
@@ -348,7 +348,6 @@ function runSolver(
   polish: ExactPolishOptions = {},
   warmBases?: WarmBasisStore,
   crash: boolean = solveDefaults.crashBasis,
-  keepBasis = false,
 ): SolverOutcome {
   const name = run.backend.name;
   run.report('build');
@@ -363,11 +362,6 @@ function runSolver(
   if (warmKey !== undefined) {
     const basis = warmBases!.get(warmKey);
     if (basis !== undefined && session.setBasis?.(basis)) run.warmStart = 'basis';
-  }
-  if (run.warmStart === undefined && session.setBasis !== undefined) {
-    // A neighbouring problem's first-LP basis (`networkRowSeed` with a basis): its dual simplex starts there.
-    const basis = seededFirstBasis(rp, formulation.networkRows, formulation.lp.numCols, formulation.lp.numRows);
-    if (basis !== undefined && session.setBasis(basis)) run.warmStart = 'basis';
   }
   if (crash && run.warmStart === undefined && session.setBasis !== undefined) {
     const basis = greedyCrashBasis(rp, formulation);
@@ -394,7 +388,6 @@ function runSolver(
       const basis = session.getBasis!();
       if (basis !== undefined) warmBases!.set(warmKey, basis);
     }
-    if (keepBasis && lp.status === 'optimal') keepFirstLpBasis(rp, session);
     if (!lp.x || lp.status !== 'optimal') {
       if (lp.x) offerRounded(lp.x);
       return { status: lp.status === 'timed_out' || lp.status === 'feasible' ? 'timed_out' : 'error', message: lp.message ?? `${name}: ${lp.status}` };
@@ -475,7 +468,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const seeded = env.networkRowSeed !== undefined ? seedNetworkRows(rp, env.networkRowSeed) : 0;
   const incumbents = new Incumbents(problem, rp);
   const warmBases = options.warmStart ? (env.warmBases ?? threadWarmBases) : undefined;
-  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis, env.onNetworkRows !== undefined && rp.network !== undefined);
+  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap). Nor can one beat a
   // plan within the MIP gap of the LP bound (the bound is below every valid plan, baselines included) by
   // more than that gap: the baselines (94 ms of CPU at 1,000 vehicles) and the LP made feasible by rounding are

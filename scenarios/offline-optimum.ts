@@ -162,9 +162,8 @@ export function offlineProblemNotes(offline: { readonly assembled: AssembledProb
  * tests). A solve stopped by the budget keeps the best plan of its own (the MILP's incumbent or the repair's)
  * with its best bound, marked by `offlineReferenceLabel`. Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve
  * yields no plan of its own (only a baseline or idle) or the backend failed. `rowSeed` (a capacity sweep:
- * offline-reuse.ts) starts the model with a neighbouring solve's network rows and, when it kept one, its first
- * LP's optimal basis (the dual simplex then starts there), said in the notes; the solution keeps the rows its
- * own models held and its own first LP's basis (`networkRows`).
+ * offline-reuse.ts) starts the model with a neighbouring solve's network rows, said in the notes; the solution
+ * keeps the rows its own models held (`networkRows`).
  */
 export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number, env: SolveEnvironment = {}, rowSeed?: OfflineRowSeed): OfflineSolution {
   if (solver.backend === undefined) {
@@ -194,9 +193,8 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
     },
   });
   if (rows.seeded > 0) {
-    const basis = plan.stats.warmStart === 'basis';
     notes.push(
-      `offline model started with ${rows.seeded} network rows${basis ? " and the first LP's optimal basis" : ''} that ${rowSeed!.from} needed (rows of the full polygon model${basis ? ', a basis of the same columns and rows' : ''}: the LP optimum and its bound are the same; the LP repair may start from another optimal vertex)`,
+      `offline model started with ${rows.seeded} network rows that ${rowSeed!.from} needed (rows of the full polygon model: the LP optimum and its bound are the same; the LP repair may start from another optimal vertex)`,
     );
   }
   const source = plan.origin?.source;

@@ -6,10 +6,7 @@
  * is added and the model re-solved from its basis, until no row is broken. The answer then satisfies every
  * row of the full polygon model, and since it is optimal for a model with fewer rows, it is optimal for the
  * full one: laziness changes the work, not the answer. Rows added for one problem are remembered (per
- * resolved problem), so the next model of it (a MILP round) starts with them. A neighbouring problem (the
- * offline month at the next capacity down) can start with them too, and with the first LP's optimal basis
- * (`SeedBasis`): its model then has the same columns and rows, only some bounds differ, so its dual simplex
- * starts from a basis that is optimal one capacity up instead of from the slack basis (the same LP optimum).
+ * resolved problem), so the next model of it (a MILP round) starts with them.
  */
 import type { LinearProgramBuilder } from '../linear-program.ts';
 import type { LpBasis, LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
@@ -56,90 +53,13 @@ export interface NetworkRowSeed {
   readonly templates: readonly string[];
   /** slot x `templates.length` + template index, ascending. */
   readonly keys: readonly number[];
-  /** The optimal basis of the solve's first LP (`SeedBasis`), when it was kept: the neighbour's first LP starts from it. */
-  readonly basis?: SeedBasis;
-}
-
-/**
- * A first LP's optimal simplex basis, kept by row name so that a neighbouring problem's model (the offline
- * month at the next capacity down: the same columns and rows, only the network rows' bounds differ) can start
- * its dual simplex there. One character per status in the backend's codes (HiGHS: 0 lower, 1 basic, 2 upper,
- * 3 zero, 4 nonbasic), so it keeps in JSON as three strings.
- */
-export interface SeedBasis {
-  /** Every column's status, in column order. */
-  readonly columns: string;
-  /** The status of every row that is not a network row, in row order. */
-  readonly otherRows: string;
-  /** The status of each of the seed's `keys` (same order); rows added after the first LP are basic ('1'). */
-  readonly keyRows: string;
-}
-
-/** A first LP's basis split into its columns, its other rows and its network rows by key. */
-interface KeyedBasis {
-  readonly columns: string;
-  readonly otherRows: string;
-  readonly byKey: ReadonlyMap<number, number>;
-}
-
-const lpBasisOf = new WeakMap<ResolvedProblem, KeyedBasis>();
-const seedBasisOf = new WeakMap<ResolvedProblem, KeyedBasis>();
-const statusText = (s: ArrayLike<number>, pick?: (i: number) => boolean) => {
-  let out = '';
-  for (let i = 0; i < s.length; i++) if (pick === undefined || pick(i)) out += String(s[i]!);
-  return out;
-};
-
-/**
- * Keeps the optimal basis `session` holds now (call right after `rp`'s first LP), to be given with
- * `knownNetworkRows(rp)` to a neighbouring problem. Does nothing when the backend gives no basis.
- */
-export function keepFirstLpBasis(rp: ResolvedProblem, session: NetworkSession): void {
-  const basis = session.getBasis?.();
-  if (basis === undefined) return;
-  const keyOfRow = new Map<number, number>();
-  for (const [key, row] of session.networkRowKeys()) keyOfRow.set(row, key);
-  const byKey = new Map<number, number>();
-  for (const [row, key] of keyOfRow) byKey.set(key, basis.rowStatus[row]!);
-  lpBasisOf.set(rp, { columns: statusText(basis.colStatus), otherRows: statusText(basis.rowStatus, (r) => !keyOfRow.has(r)), byKey });
-}
-
-/**
- * The seed's basis laid onto the model just built for `rp` (columns as they are, other rows in order, network
- * rows by key, rows the seed's first LP did not hold basic); undefined when no seed basis was given, or it does
- * not fit (another number of columns or other rows, or not one basic variable per row). Given once per seed.
- */
-export function seededFirstBasis(rp: ResolvedProblem, rows: NetworkRows, numCols: number, numRows: number): LpBasis | undefined {
-  const seed = seedBasisOf.get(rp);
-  if (seed === undefined) return undefined;
-  seedBasisOf.delete(rp);
-  if (seed.columns.length !== numCols || seed.otherRows.length !== numRows - rows.inModel.size) return undefined;
-  const keyOfRow = new Map<number, number>();
-  for (const [key, row] of rows.inModel) keyOfRow.set(row, key);
-  const colStatus = new Int32Array(numCols);
-  let basic = 0;
-  for (let j = 0; j < numCols; j++) {
-    colStatus[j] = seed.columns.charCodeAt(j) - 48;
-    if (colStatus[j] === 1) basic++;
-  }
-  const rowStatus = new Int32Array(numRows);
-  let other = 0;
-  for (let r = 0; r < numRows; r++) {
-    const key = keyOfRow.get(r);
-    rowStatus[r] = key === undefined ? seed.otherRows.charCodeAt(other++) - 48 : (seed.byKey.get(key) ?? 1);
-    if (rowStatus[r] === 1) basic++;
-  }
-  return basic === numRows ? { colStatus, rowStatus } : undefined;
 }
 
 /** The network rows `rp`'s models needed so far (undefined: the problem has no network or needed none). */
 export function knownNetworkRows(rp: ResolvedProblem): NetworkRowSeed | undefined {
   const known = knownOf.get(rp);
   if (known === undefined || known.size === 0) return undefined;
-  const keys = [...known].sort((a, z) => a - z);
-  const lp = lpBasisOf.get(rp);
-  const basis = lp === undefined ? {} : { basis: { columns: lp.columns, otherRows: lp.otherRows, keyRows: keys.map((k) => String(lp.byKey.get(k) ?? 1)).join('') } };
-  return { slotCount: rp.slotCount, templates: templates(rp).map((t) => t.name), keys, ...basis };
+  return { slotCount: rp.slotCount, templates: templates(rp).map((t) => t.name), keys: [...known].sort((a, z) => a - z) };
 }
 
 /**
@@ -159,21 +79,11 @@ export function seedNetworkRows(rp: ResolvedProblem, seed: NetworkRowSeed): numb
   knownOf.set(rp, known);
   const before = known.size;
   const n = seed.templates.length;
-  const byKey = new Map<number, number>();
-  let mapped = true;
-  seed.keys.forEach((key, i) => {
+  for (const key of seed.keys) {
     const slot = Math.floor(key / n);
     const k = index.get(seed.templates[key % n]!);
-    if (k === undefined || slot >= rp.slotCount) {
-      mapped = false;
-      return;
-    }
+    if (k === undefined || slot >= rp.slotCount) continue;
     known.add(slot * own.length + k);
-    if (seed.basis !== undefined) byKey.set(slot * own.length + k, seed.basis.keyRows.charCodeAt(i) - 48);
-  });
-  // The basis only where every seeded row maps and the model starts with exactly the seed's rows.
-  if (seed.basis !== undefined && mapped && before === 0 && seed.basis.keyRows.length === seed.keys.length) {
-    seedBasisOf.set(rp, { columns: seed.basis.columns, otherRows: seed.basis.otherRows, byKey });
   }
   return known.size - before;
 }
@@ -349,8 +259,6 @@ export interface NetworkSession extends LpSession {
   networkRowSet(): NetworkRowSet;
   /** Rows of the model now (as built plus those added). */
   rowCount(): number;
-  /** The network rows in the model now: key (slot x templates + template) -> row index. */
-  networkRowKeys(): ReadonlyMap<number, number>;
 }
 
 /**
@@ -395,7 +303,6 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
     },
     dispose: () => session.dispose(),
     rowCount: () => nextRow,
-    networkRowKeys: () => rowOf,
     networkRowSet(): NetworkRowSet {
       const keys = [...rowOf.keys()];
       return {

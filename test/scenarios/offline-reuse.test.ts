@@ -106,14 +106,7 @@ describe('the network rows of a higher capacity seed a fresh offline solve', () 
     const inputs = networkInputsAt(8);
     const plain = solveOffline(inputs, { backend: highs }, steppingClock());
     const seeded = solveOffline(inputs, { backend: highs }, steppingClock(), {}, seed);
-    expect(seeded.notes.join(' ')).toMatch(/offline model started with \d+ network rows and the first LP's optimal basis that the offline solve of capacity 40/);
-    expect(seeded.plan.stats.warmStart).toBe('basis');
-    expect(high.networkRows?.basis).toBeDefined();
-    // The rows alone (the start before the basis was kept): the same bound again.
-    const rowsOnly = solveOffline(inputs, { backend: highs }, steppingClock(), {}, { ...seed!, rows: { ...seed!.rows, basis: undefined } });
-    expect(rowsOnly.notes.join(' ')).toMatch(/offline model started with \d+ network rows that the offline solve/);
-    expect(rowsOnly.plan.stats.warmStart).toBeUndefined();
-    expect(close(rowsOnly.bound!, seeded.bound!)).toBe(true);
+    expect(seeded.notes.join(' ')).toMatch(/offline model started with \d+ network rows that the offline solve of capacity 40/);
     expect(plain.notes.join(' ')).not.toMatch(/offline model started with/);
     expect(validatePlan(offlineProblem(inputs).problem, seeded.plan)).toEqual([]);
     // Both bounds are proven lower bounds of both plans; the two solves agree on the bound and the optimum.

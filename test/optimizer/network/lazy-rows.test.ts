@@ -15,7 +15,6 @@ import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import { fcParams, relativelyEqual } from '../solve-helpers.ts';
 import { arbNetworkProblem, caltechAc, caltechNetwork } from './network-builders.ts';
 import { aProblem, aVehicle } from '../problem-builders.ts';
-import { solveWithBackend } from '../../../optimizer/solve-problem.ts';
 
 let highs: LpBackend;
 beforeAll(async () => {
@@ -243,73 +242,3 @@ function naiveMostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel:
   }
   return out;
 }
-
-/** `p` with every transformer line limit `factor` times its own (a neighbouring capacity of a sweep). */
-function withTransformerScaled(p: Problem, factor: number): Problem {
-  const t = p.network!.transformer!;
-  return {
-    ...p,
-    network: {
-      ...p.network!,
-      transformer: {
-        ...t,
-        ...(t.secondaryMaxCurrentA !== undefined ? { secondaryMaxCurrentA: t.secondaryMaxCurrentA * factor } : {}),
-        ...(t.primary !== undefined ? { primary: { ...t.primary, maxCurrentA: t.primary.maxCurrentA * factor } } : {}),
-      },
-    },
-  };
-}
-
-/** `p` solved (LP, repair, incumbents) with `seed`'s rows and basis built in; the rows and basis its models held. */
-function solvedWith(p: Problem, seed?: NetworkRowSeed) {
-  let held: NetworkRowSeed | undefined;
-  const plan = solveWithBackend(p, highs, { timeLimitMs: 60_000 }, { ...(seed !== undefined ? { networkRowSeed: seed } : {}), onNetworkRows: (r) => (held = r.held) });
-  return { plan, held };
-}
-
-describe("a first LP started from the capacity above's optimal basis", () => {
-  it('reaches the same LP optimum and bound as a cold start and as the rows alone (random networks, 1e-6 relative)', () => {
-    let warm = 0;
-    fc.assert(
-      fc.property(arbNetworkProblem({ maxVehicles: 5, maxSlots: 8, minPower: false }), fc.constantFrom(1.25, 1.5, 3), (p, factor) => {
-        if (p.network?.transformer === undefined) return;
-        const above = solvedWith(withTransformerScaled(p, factor));
-        if (above.held === undefined) return;
-        expect(above.held.basis?.keyRows.length).toBe(above.held.keys.length);
-        const cold = solvedWith(p);
-        const { basis: _basis, ...rowsOnly } = above.held;
-        const rows = solvedWith(p, rowsOnly);
-        const started = solvedWith(p, above.held);
-        if (started.plan.stats.warmStart === 'basis') warm++;
-        expect(rows.plan.stats.warmStart).toBeUndefined();
-        for (const other of [rows, started]) {
-          expect(other.plan.status).toBe(cold.plan.status);
-          // Without minimum powers the LP's answer is the plan: its objective is the LP optimum.
-          expect(relativelyEqual(other.plan.cost.objective, cold.plan.cost.objective, 1e-6, 1e-6), `${other.plan.cost.objective} vs ${cold.plan.cost.objective}`).toBe(true);
-          const a = other.plan.stats.relaxationObjective;
-          const b = cold.plan.stats.relaxationObjective;
-          expect(a === undefined ? b : relativelyEqual(a, b!, 1e-6, 1e-6), `bound ${a} vs ${b}`).toBe(a === undefined ? undefined : true);
-        }
-      }),
-      fcParams(8204, 40),
-    );
-    expect(warm).toBeGreaterThan(5);
-  });
-
-  it('is not used when the model does not match it (other columns), and only for the first model', () => {
-    const p = aProblem({
-      slotCount: 2,
-      slotHours: 1,
-      importPricePerKwh: [0.1, 0.2],
-      network: caltechNetwork(10),
-      vehicles: ['CA-308', 'CA-307', 'CA-309'].map((chargerId, i) => aVehicle({ id: `ev-${i}`, chargerId, departureSlot: 2, energyKwh: 0, targetEnergyKwh: 30, maxChargeKw: undefined, acLimit: caltechAc(0) })),
-    });
-    const above = solvedWith({ ...p, network: caltechNetwork(15) });
-    expect(above.held?.basis).toBeDefined();
-    expect(solvedWith(p, above.held).plan.stats.warmStart).toBe('basis');
-    const wider = { ...above.held!, basis: { ...above.held!.basis!, columns: `${above.held!.basis!.columns}0` } };
-    const refused = solvedWith(p, wider);
-    expect(refused.plan.stats.warmStart).toBeUndefined();
-    expect(relativelyEqual(refused.plan.cost.objective, solvedWith(p).plan.cost.objective, 1e-9, 1e-9)).toBe(true);
-  });
-});
