@@ -73,6 +73,9 @@ const stats = (xs: number[]) => {
 };
 const f2 = (x: number) => x.toFixed(2);
 
+/** `mpc-events`' options without the late-charge margin (issue 16, session 9): the planner before it. */
+const { lateChargeMargin: _margin, ...withoutMargin } = mpcEventsOptions;
+
 // 1 and 3: seeds.
 const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc', 'mpc', (i) => run(i, 'mpc')],
@@ -80,6 +83,7 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-plain', 'mpc-plain', (i) => run(i, 'mpc-plain')],
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
   ['mpc-events', 'mpc-events', (i) => run(i, 'mpc-events')],
+  ['mpc-events-nomargin', 'mpc-events without the late-charge margin (main before session 9)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, withoutMargin) })],
   ['mpc-events-st', 'mpc-events, stepped taper', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, { ...mpcEventsOptions, taperForm: 'stepped' }) })],
   ['scen4-mean', 'scenario MPC, 4 past weeks, mean', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'mean' })],
   ['scen4-max', 'scenario MPC, 4 past weeks, max', (i) => runMpc(i, { ...scen(i, 4), scenarioCombine: 'max' })],

@@ -25,9 +25,18 @@ import type { ReplayInputs } from './replay-inputs.ts';
  * The plan of `mpc-events` is `mpc`'s (the same regularisers: robust quick charge; demand-charge treatment; taper-aware
  * planning, charge-taper.ts) plus the late-charge guard over each stay's last `lateChargeGuardHours` (mpc-regularisers.ts
  * `withLateChargeGuard`): a plan followed until an event must not park a vehicle's last kWh in the final slots of its
- * stay, where a car not yet seen may take the line (bench/RESULTS.md, issue 16, session 7).
+ * stay, where a car not yet seen may take the line (bench/RESULTS.md, issue 16, session 7); and the late-charge margin
+ * over each stay's last 15 minutes (`withLateChargeMargin`, 5 % of the shortfall penalty a kWh): worth a higher peak,
+ * so a stay does not end at zero laxity under the billing peak (bench/RESULTS.md, issue 16, session 9).
  */
-export const mpcEventsOptions: MpcOptions = { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true, lateChargeGuardHours: 2, carryNetworkRows: true };
+export const mpcEventsOptions: MpcOptions = {
+  variant: 'robust',
+  demandCharge: mpcDemandChargeTreatment,
+  taperAware: true,
+  lateChargeGuardHours: 2,
+  lateChargeMargin: { minutes: 15, riskShare: 0.05 },
+  carryNetworkRows: true,
+};
 
 /**
  * With `carryNetworkRows`: a network row the last plan's models held is carried to the next plan when that plan's powers

@@ -8,7 +8,7 @@
  * headroom for vehicles that have not arrived yet. `w` is a share of the mean absolute import price over
  * the horizon, so it is small against every real price difference for `robust` and dominant for `quick`.
  */
-import { limits, type Problem, type Vehicle } from '../optimizer/problem.ts';
+import { limits, problemDefaults, type Problem, type Vehicle } from '../optimizer/problem.ts';
 import { acPowerKw } from '../optimizer/resolved-problem.ts';
 import type { MpcVariant } from './policy-names.ts';
 
@@ -111,6 +111,64 @@ export function withLateChargeGuard(problem: Problem, tailSlots: number): Proble
   };
 }
 
+/**
+ * Late-charge margin: `problem` with a further charge preference on each vehicle's last `marginSlots` slots before
+ * its believed departure (those inside the horizon), on top of the guard's: `riskShare` x the shortfall penalty per
+ * kWh (capped at `limits.maxPricePerKwh`). It prices the risk the guard does not: a vehicle whose plan needs full
+ * power up to its departure (zero laxity) loses energy to any car that arrives unforeseen on its line, pod or site
+ * limit and takes a share of it in those minutes, and nothing can be caught up after the departure; `riskShare` is
+ * the assumed chance of that per kWh left there. Unlike the guard's price-spread premium this one is worth raising
+ * the billing peak for where the stay has enough earlier slots to spread the kWh over (`pricePerKw / premium` hours
+ * or more), so the plan keeps `marginSlots` of laxity whenever it can (scenarios/MPC.md, "Late-charge margin").
+ * Left out:
+ * - on a site with no shared limit (no `network`, no `importLimitKw` below `limits.maxPowerKw`): no arriving car can take a plugged
+ *   car's power;
+ * - for a vehicle whose whole remaining stay lies in its margin: there the premium would only make its energy dearer
+ *   than another vehicle's, i.e. serve it last when the limit binds, the opposite of what a leaving car needs.
+ */
+export function withLateChargeMargin(problem: Problem, marginSlots: number, riskShare: number): Problem {
+  if (marginSlots <= 0 || riskShare <= 0 || !hasSharedLimit(problem)) return problem;
+  const penalty = problem.shortfallPenaltyPerKwh ?? problemDefaults.shortfallPenaltyPerKwh;
+  const premium = Math.min(limits.maxPricePerKwh, riskShare * penalty);
+  const T = problem.slotCount;
+  return {
+    ...problem,
+    vehicles: problem.vehicles.map((v) => {
+      const from = v.departureSlot - marginSlots;
+      if (from <= v.arrivalSlot || from >= T) return v;
+      const base = v.chargePreferencePerKwh ?? new Array<number>(T).fill(0);
+      const preference = base.map((p, t) => (t >= from && t < v.departureSlot ? Math.min(limits.maxPricePerKwh, p + premium) : p));
+      return { ...v, chargePreferencePerKwh: preference };
+    }),
+  };
+}
+
+/** The late-charge margin of an MPC's options: the last `minutes` of each stay, priced at `riskShare` x the shortfall penalty per kWh. */
+export interface LateChargeMargin {
+  readonly minutes: number;
+  readonly riskShare: number;
+}
+
+/** `withLateChargeMargin` for `margin` (unchanged when absent) at `slotMinutes` a slot (the margin rounded up to whole slots). */
+export function withLateChargeMarginOf(problem: Problem, margin: LateChargeMargin | undefined, slotMinutes: number): Problem {
+  if (margin === undefined) return problem;
+  return withLateChargeMargin(problem, Math.ceil(margin.minutes / slotMinutes - 1e-9), margin.riskShare);
+}
+
+/** Whether an arriving car could take power from a plugged one: the problem has a network or a finite site import limit. */
+export function hasSharedLimit(problem: Problem): boolean {
+  if (problem.network !== undefined) return true;
+  return problem.importLimitKw !== undefined && problem.importLimitKw.some((kw) => kw < limits.maxPowerKw);
+}
+
+/** The short label of a run planned with the late-charge margin (a sweep row's solver column). */
+export const lateChargeMarginLabel = 'late-charge margin';
+
+/** The note every output of a run planned with the late-charge margin carries. */
+export function lateChargeMarginNote(minutes: number, riskShare: number): string {
+  return `${lateChargeMarginLabel} on: each stay's last ${minutes} min cost the planner ${riskShare} x the shortfall penalty more per kWh (a regulariser, not billed), so a plan keeps that much laxity where it can, at the price of a higher peak if need be`;
+}
+
 /** The short label of a run planned with the late-charge guard (e.g. a sweep row's solver column). */
 export const lateChargeGuardLabel = 'late-charge guard';
 
@@ -122,4 +180,9 @@ export function lateChargeGuardNote(hours: number): string {
 /** Whether a run note is `lateChargeGuardNote`'s. */
 export function isLateChargeGuardNote(note: string): boolean {
   return note.startsWith(`${lateChargeGuardLabel} on:`);
+}
+
+/** Whether a run note is `lateChargeMarginNote`'s. */
+export function isLateChargeMarginNote(note: string): boolean {
+  return note.startsWith(`${lateChargeMarginLabel} on:`);
 }

@@ -21,7 +21,7 @@ import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.t
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
-import { demandChargeFactor, lateChargeGuardNote, withLateChargeGuard, withQuickCharge, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
@@ -128,6 +128,11 @@ export interface MpcOptions {
    * Absent = no (each plan starts without network rows).
    */
   readonly carryNetworkRows?: boolean;
+  /**
+   * Late-charge margin (mpc-regularisers.ts `withLateChargeMargin`): the last `minutes` of each stay cost the solver
+   * `riskShare` x the shortfall penalty per kWh more, enough to buy a higher peak; absent = none.
+   */
+  readonly lateChargeMargin?: LateChargeMargin;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -170,7 +175,7 @@ export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: 
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
   const regularised = withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare);
   const guardSlots = Math.round(((options.lateChargeGuardHours ?? 0) * 60) / inputs.slotMinutes);
-  const guarded = withLateChargeGuard(regularised, guardSlots);
+  const guarded = withLateChargeMarginOf(withLateChargeGuard(regularised, guardSlots), options.lateChargeMargin, inputs.slotMinutes);
   if (!options.reserve) return solveWithBackend(guarded, backend, solveOptions, env);
   return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env));
 }
@@ -245,6 +250,7 @@ export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: r
     ...(options.reserve ? [arrivalReserveNote(options.reserve)] : []),
     ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
     ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
+    ...(options.lateChargeMargin !== undefined ? [lateChargeMarginNote(options.lateChargeMargin.minutes, options.lateChargeMargin.riskShare)] : []),
   ];
   return notes.length > 0 ? { notes } : {};
 }

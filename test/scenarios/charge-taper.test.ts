@@ -111,9 +111,9 @@ describe('taper-aware planning', () => {
     expect(physicsHasTaper(inputs.physics)).toBe(true);
     const solver = { backend };
     expect(eventTriggeredController(inputs, solver).notes?.[0]).toMatch(/taper-aware planning on/);
-    // (mpc-events' other note, the late-charge guard's, stays: late-charge-guard.test.ts)
+    // (mpc-events' other notes, the late-charge guard's and margin's, stay: late-charge-guard.test.ts, late-charge-margin.test.ts)
     expect(eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: false }).notes?.some((n) => /taper-aware planning on/.test(n))).toBe(false);
-    expect(eventTriggeredController(inputs, solver, { ...mpcEventsOptions, taperAware: false, lateChargeGuardHours: 0 }).notes).toBeUndefined();
+    expect(eventTriggeredController(inputs, solver, { variant: mpcEventsOptions.variant, demandCharge: mpcEventsOptions.demandCharge }).notes).toBeUndefined();
     expect(mpcController(inputs, solver, { ...mpcEventsOptions, taperAware: true }).notes?.[0]).toMatch(/taper-aware planning on/);
     const result = runReplay(inputs, 'mpc-events', { solver, clock: () => 0 });
     expect(result.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
