@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { limits, type Problem } from '../../optimizer/problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
-import { eventTriggeredController, mpcEventsOptions } from '../../scenarios/event-mpc.ts';
+import { eventTriggeredController, measuredLateChargeMargin, mpcEventsOptions } from '../../scenarios/event-mpc.ts';
 import { hasSharedLimit, isLateChargeMarginNote, lateChargeMarginNote, withLateChargeMargin, withLateChargeMarginOf } from '../../scenarios/mpc-regularisers.ts';
 import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { demoInputs, highsBackend } from './scenario-test-helpers.ts';
@@ -143,12 +143,13 @@ describe('withLateChargeMargin', () => {
 
 describe('mpc-events and the late-charge margin', () => {
   const inputs = demoInputs();
-  it('plans with a 15-minute margin at 5 % of the shortfall penalty and says so in its notes; mpc does not', () => {
-    expect(mpcEventsOptions.lateChargeMargin).toEqual({ minutes: 15, riskShare: 0.05 });
-    expect(eventTriggeredController(inputs, { backend }).notes?.some(isLateChargeMarginNote)).toBe(true);
+  it('is an option (15 min at 5 % of the shortfall penalty as measured), off by default, and says so in the notes when on', () => {
+    expect(mpcEventsOptions.lateChargeMargin).toBeUndefined();
+    expect(measuredLateChargeMargin).toEqual({ minutes: 15, riskShare: 0.05 });
+    expect(eventTriggeredController(inputs, { backend }).notes?.some(isLateChargeMarginNote) ?? false).toBe(false);
     expect(rollingController(inputs, 'mpc', { backend }).notes?.some(isLateChargeMarginNote) ?? false).toBe(false);
-    const { lateChargeMargin: _off, ...without } = mpcEventsOptions;
-    expect(eventTriggeredController(inputs, { backend }, without).notes?.some(isLateChargeMarginNote) ?? false).toBe(false);
+    const withMargin = { ...mpcEventsOptions, lateChargeMargin: measuredLateChargeMargin };
+    expect(eventTriggeredController(inputs, { backend }, withMargin).notes?.some(isLateChargeMarginNote)).toBe(true);
     expect(lateChargeMarginNote(15, 0.05)).toMatch(/^late-charge margin on: each stay's last 15 min/);
   });
 });
