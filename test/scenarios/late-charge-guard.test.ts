@@ -18,7 +18,7 @@ import { rollingController } from '../../scenarios/policy-controllers.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { ReplaySession } from '../../scenarios/replay-session.ts';
-import { demoInputs, demoNetwork, highsBackend } from './scenario-test-helpers.ts';
+import { demoInputs, demoNetwork, highsBackend, stayVehicles } from './scenario-test-helpers.ts';
 
 const hourMs = 3_600_000;
 
@@ -126,20 +126,7 @@ describe('withLateChargeGuard', () => {
           slotCount: T,
           slotHours: 0.25,
           importPricePerKwh: prices,
-          vehicles: stays.map(([from, len, quick], i) => {
-            const arrivalSlot = Math.min(from, T - 1);
-            return {
-              id: `v${i}`,
-              chargerId: `c${i}`,
-              arrivalSlot,
-              departureSlot: arrivalSlot + len,
-              energyKwh: 10,
-              capacityKwh: 60,
-              targetEnergyKwh: 20,
-              maxChargeKw: 11,
-              ...(quick ? { chargePreferencePerKwh: prices.map((_, t) => 0.001 * t) } : {}),
-            };
-          }),
+          vehicles: stayVehicles(stays, T),
         };
         const g = withLateChargeGuard(p, tail);
         g.vehicles.forEach((v, i) => {

@@ -14,7 +14,7 @@ import { solveWithBackend } from '../../optimizer/solve-problem.ts';
 import { eventTriggeredController, measuredLateChargeMargin, mpcEventsOptions } from '../../scenarios/event-mpc.ts';
 import { hasSharedLimit, isLateChargeMarginNote, lateChargeMarginNote, withLateChargeMargin, withLateChargeMarginOf } from '../../scenarios/mpc-regularisers.ts';
 import { rollingController } from '../../scenarios/policy-controllers.ts';
-import { demoInputs, highsBackend } from './scenario-test-helpers.ts';
+import { demoInputs, highsBackend, stayVehicles } from './scenario-test-helpers.ts';
 
 let backend: LpBackend;
 beforeAll(async () => {
@@ -62,20 +62,7 @@ describe('withLateChargeMargin', () => {
           importPricePerKwh: new Array<number>(T).fill(0.2),
           importLimitKw: new Array<number>(T).fill(30),
           shortfallPenaltyPerKwh: penalty,
-          vehicles: stays.map(([from, len, preset], i) => {
-            const arrivalSlot = Math.min(from, T - 1);
-            return {
-              id: `v${i}`,
-              chargerId: `c${i}`,
-              arrivalSlot,
-              departureSlot: arrivalSlot + len,
-              energyKwh: 10,
-              capacityKwh: 60,
-              targetEnergyKwh: 20,
-              maxChargeKw: 11,
-              ...(preset ? { chargePreferencePerKwh: Array.from({ length: T }, (_, t) => 0.001 * t) } : {}),
-            };
-          }),
+          vehicles: stayVehicles(stays, T),
         };
         const premium = Math.min(limits.maxPricePerKwh, share * penalty);
         const m = withLateChargeMargin(p, margin, share);

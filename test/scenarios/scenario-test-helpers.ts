@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
+import type { Problem } from '../../optimizer/problem.ts';
 import { loadReplayInputs } from '../../scenarios/load-replay-inputs.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import { readScenario, scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
@@ -92,4 +93,26 @@ export function demoNetwork(ratingKva: number): SiteNetwork {
     breakers: [{ id: 'dc-panel', maxCurrentA: 63, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04'] }],
     transformer: { ratingKva, secondaryVoltageV: 230, primary: { winding: 'delta', turnsRatio: 26, voltageV: 6000 } },
   };
+}
+
+/**
+ * Vehicles for a regulariser property on a T-slot problem: stay i is `[from, len, preset]` (arriving at `from`,
+ * capped to the last slot, staying `len` slots), 10 -> 20 kWh of a 60 kWh battery at 11 kW; with `preset` it
+ * carries a small rising charge preference (0.001 per slot) the regulariser must keep.
+ */
+export function stayVehicles(stays: readonly (readonly [number, number, boolean])[], slotCount: number): Problem['vehicles'] {
+  return stays.map(([from, len, preset], i) => {
+    const arrivalSlot = Math.min(from, slotCount - 1);
+    return {
+      id: `v${i}`,
+      chargerId: `c${i}`,
+      arrivalSlot,
+      departureSlot: arrivalSlot + len,
+      energyKwh: 10,
+      capacityKwh: 60,
+      targetEnergyKwh: 20,
+      maxChargeKw: 11,
+      ...(preset ? { chargePreferencePerKwh: Array.from({ length: slotCount }, (_, t) => 0.001 * t) } : {}),
+    };
+  });
 }
