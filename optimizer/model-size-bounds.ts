@@ -57,7 +57,11 @@ function taperRowsPerSlot(v: Vehicle): number {
 function networkBounds(problem: Problem): { limitSlots: number; nonzeros: number } {
   if (problem.network === undefined) return { limitSlots: 0, nonzeros: 0 };
   const byCharger = new Map<string, Vehicle[]>();
-  for (const v of problem.vehicles) byCharger.set(v.chargerId, [...(byCharger.get(v.chargerId) ?? []), v]);
+  for (const v of problem.vehicles) {
+    const on = byCharger.get(v.chargerId);
+    if (on) on.push(v);
+    else byCharger.set(v.chargerId, [v]);
+  }
   let limitSlots = 0;
   let nonzeros = 0;
   for (const e of networkElements(problem.network)) {
