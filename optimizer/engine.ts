@@ -5,7 +5,7 @@
  * predicted slower than the decomposition (a time model per plugged vehicle-slot, measured below); a problem
  * with a three-phase network stays monolithic (its rows are not priced yet).
  */
-import { estimateHighsHeapBytes, safeHeapShare, wasmHeapCeilingBytes } from './memory-estimate.ts';
+import { checkHighsHeap, safeHeapShare, wasmHeapCeilingBytes } from './memory-estimate.ts';
 import type { Problem } from './problem.ts';
 
 export type EngineName = 'auto' | 'monolithic' | 'decomposition';
@@ -51,9 +51,9 @@ const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 export function chooseEngine(problem: Problem, requested: EngineName = 'auto'): EngineChoice {
   if (requested === 'monolithic') return { engine: 'monolithic', reason: 'requested', overridden: false };
   const size = pluggedVehicleSlots(problem);
-  const heap = estimateHighsHeapBytes(problem);
+  const { fits, estimate } = checkHighsHeap(problem);
+  const heap = estimate.totalBytes;
   const heapLimit = safeHeapShare * wasmHeapCeilingBytes;
-  const fits = heap <= heapLimit;
   const time = predictedSeconds(size);
   const faster = time.decomposition < time.monolithic;
   if (problem.network !== undefined) {

@@ -1,12 +1,15 @@
 /**
  * What a monolithic HiGHS model of a problem will need, estimated before building it, so a problem too big
  * for the WebAssembly heap (hard stop at 2 GiB: HiGHS aborts the thread) is refused with a clear error
- * instead. Pure: counts from the problem only (no model is built). The coefficients are measured
- * (bench/memory-calibration.ts; the measurements are in optimizer/README.md, "Memory").
+ * instead. Pure: bounds on the model's rows, columns and nonzeros from the problem only (model-size-bounds.ts; no
+ * model is built), priced in bytes by coefficients fitted above every measurement (bench/memory-calibration-all.ts;
+ * the table is in bench/RESULTS.md, session 10 hmem, and optimizer/README.md, "Memory").
  */
 import { OptimizerError } from './errors.ts';
-import { maxPrefixNonzeros, maxPrefixVehicleSlots, prefixNonzerosBound } from './energy-rows.ts';
+import { chooseEnergyForm, maxPrefixNonzeros, type EnergyForm } from './energy-rows.ts';
+import { modelSize, type ModelCounts } from './model-size-bounds.ts';
 import type { Problem } from './problem.ts';
+import { resolveProblem } from './resolved-problem.ts';
 
 /** The WebAssembly heap's hard ceiling (bytes): HiGHS aborts when it needs more. */
 export const wasmHeapCeilingBytes = 2 * 1024 ** 3;
@@ -17,78 +20,111 @@ export const wasmHeapCeilingBytes = 2 * 1024 ** 3;
  */
 export const safeHeapShare = 0.75;
 
-/** Counts that drive the model's size. */
-export interface ModelSize {
-  /** Slots in the horizon. */
-  readonly slots: number;
-  readonly vehicles: number;
-  /** Sum over vehicles of the slots they are plugged in within the horizon: the bulk of the model. */
-  readonly vehicleSlots: number;
-  /** Vehicle-slots of vehicles that may discharge (V2G): they carry a discharge column too. */
-  readonly v2gVehicleSlots: number;
-  /** Network elements (groups, breakers, transformer lines) times slots: the polygon rows' driver. */
-  readonly networkElementSlots: number;
+export { modelSize, type ModelCounts, type ModelSize } from './model-size-bounds.ts';
+
+/** The HiGHS heap before any model (bytes): measured 20.25 MiB on every fresh instance (HiGHS 1.15 WebAssembly). */
+const baseBytes = 21 * 1024 ** 2;
+
+/**
+ * Bytes of HiGHS heap per row, column and nonzero of a model (model-size-bounds.ts bounds them from the problem).
+ * Fitted (an LP: the least sum of estimate / heap with every estimate >= 1.2 x its heap, rounded up) to the heap after
+ * the solve (it never shrinks: the peak) of 19 solves without network rows, each in a fresh process: generated depots
+ * of 500-3,000 vehicles (chain and prefix energy forms), 50-1,000 vehicles with a constant or a 4-step taper in
+ * both forms, and the Caltech month (953 sessions x 10,731 slots, chain, 37,235 taper rows: 451.8 MiB). The heap
+ * grows in steps of about 1.2x, so a measurement can sit up to that much above the need.
+ */
+const bytesPer = { row: 1230, column: 860, nonzero: 290 } as const;
+
+/**
+ * Lazy network rows (network/lazy-rows.ts) priced as this many rows of the pair's entries per (network limit, slot)
+ * pair with a vehicle plugged in under the limit (`ModelSize.networkLimitSlots`, `networkNonzeros`). A lazy round
+ * adds at most one row per broken pair, but rounds repeat. Measured worst: the Caltech month at 10 kVA (every slot
+ * binds) added 73,017 rows over 43 HiGHS calls, 0.95 per pair, with 1.8x the pairs' entries (the busiest slots bind
+ * most), and its heap grew 416 MiB over the same month at 150 kVA (172 rows): 868.4 MiB, each added row costing
+ * about 1.5x a built one (every `addRows` re-allocates the model; the heap keeps the old blocks). With 3 that month is
+ * estimated 1,172 MiB (chain form), 1.35x its measurement. Generated depots at 35 % tightness add 0.01 rows per pair: the
+ * term is 2.4x their measurement there.
+ */
+export const networkRowsPerLimitSlot = 3;
+
+function bytesOf(c: ModelCounts): number {
+  return bytesPer.row * c.rows + bytesPer.column * c.columns + bytesPer.nonzero * c.nonzeros;
 }
 
-/** The counts of `problem` (a problem that passed validateProblem). */
-export function modelSize(problem: Problem): ModelSize {
-  let vehicleSlots = 0;
-  let v2gVehicleSlots = 0;
-  for (const v of problem.vehicles) {
-    const stay = Math.max(0, Math.min(v.departureSlot, problem.slotCount) - v.arrivalSlot);
-    vehicleSlots += stay;
-    if (v.v2gAllowed) v2gVehicleSlots += stay;
-  }
-  const network = problem.network;
-  const elements = network ? network.groups.length + (network.breakers?.length ?? 0) * 3 + 6 : 0;
-  return { slots: problem.slotCount, vehicles: problem.vehicles.length, vehicleSlots, v2gVehicleSlots, networkElementSlots: elements * problem.slotCount };
+/** The estimate and the parts of it the charge taper and the network rows account for (bytes). */
+export interface HeapEstimate {
+  readonly totalBytes: number;
+  /** The taper rows' share of the energy form's model (rows and their entries). */
+  readonly taperBytes: number;
+  /** The lazy network rows (`networkRowsPerLimitSlot` per pair). */
+  readonly networkBytes: number;
 }
 
 /**
- * Bytes of HiGHS heap per unit. Measured (bench/memory-calibration.ts, generated depots, 96 slots, 6 A
- * minimum, LP + repair rounds; heap after the solve, which never shrinks, so it is the peak): 20.3 MiB
- * before any model; 500 vehicles (17,480 vehicle-slots, 12,456 with V2G) 72.9 MiB; 1,000 (34,865 / 24,760)
- * 151.3 MiB, i.e. 3.2-3.9 KB per vehicle-slot. The coefficients lie above every measurement. The network
- * term is not calibrated (network problems measured so far are small): a generous guess.
+ * Estimated peak HiGHS WebAssembly heap for a monolithic solve of `problem` with the energy form `energyForm` (`auto`,
+ * the default: the larger of the chain form's and, where `auto` may choose it, the prefix form's, its energy entries
+ * capped at `maxPrefixNonzeros`, which is all `auto` allows), the lazy network rows included
+ * (`networkRowsPerLimitSlot` per limit-slot pair). `autoChose`: the form `auto` is known to choose for `problem`.
  */
-const bytesPer = {
-  base: 21 * 1024 ** 2,
-  vehicleSlot: 3400,
-  v2gVehicleSlot: 1000,
-  networkElementSlot: 4000,
-  /** Per nonzero of the prefix energy rows (kept row- and column-wise, with factor fill): 120 generated vehicles measured 44.2 MiB with the prefix rows, 39.5 MiB estimated without this term. */
-  prefixNonzero: 64,
-} as const;
-
-/** Estimated peak HiGHS WebAssembly heap (bytes) for a monolithic solve of `problem`. */
-export function estimateHighsHeapBytes(problem: Problem): number {
+export function estimateHighsHeap(problem: Problem, energyForm: EnergyForm | 'auto' = 'auto', autoChose?: EnergyForm): HeapEstimate {
   const s = modelSize(problem);
-  // Small models may get the denser prefix energy rows (energy-rows.ts): their nonzeros, bounded from above.
-  const prefix = s.vehicleSlots <= maxPrefixVehicleSlots ? Math.min(maxPrefixNonzeros, prefixNonzerosBound(problem)) : 0;
-  return (
-    bytesPer.base +
-    bytesPer.vehicleSlot * s.vehicleSlots +
-    bytesPer.v2gVehicleSlot * s.v2gVehicleSlots +
-    bytesPer.networkElementSlot * s.networkElementSlots +
-    bytesPer.prefixNonzero * prefix
-  );
+  const auto = energyForm === 'auto';
+  const form = auto ? autoChose : energyForm;
+  const prefixEntries = auto ? Math.min(maxPrefixNonzeros, s.prefixEnergyNonzeros) : s.prefixEnergyNonzeros;
+  const prefix = { ...s.prefix, nonzeros: s.prefix.nonzeros + prefixEntries };
+  const chainBytes = form === 'prefix' ? 0 : bytesOf(s.chain);
+  const prefixBytes = form === 'chain' || (auto && !s.autoMayChoosePrefix) ? 0 : bytesOf(prefix);
+  const k = networkRowsPerLimitSlot;
+  const networkBytes = bytesOf({ rows: k * s.networkLimitSlots, columns: 0, nonzeros: k * s.networkNonzeros });
+  // The chain form's taper rows: a row and up to 3 entries each (the prefix form's entries are in its capped sum).
+  const taperBytes = bytesOf({ rows: s.taperRows, columns: 0, nonzeros: 3 * s.taperRows });
+  return { totalBytes: baseBytes + Math.max(chainBytes, prefixBytes) + networkBytes, taperBytes, networkBytes };
+}
+
+/**
+ * `estimateHighsHeap`, and whether it is within `safeHeapShare` of the ceiling. When the `auto` estimate is above it
+ * only for the form `auto` might choose, the problem is resolved and the form it really chooses decides
+ * (`chooseEnergyForm`: the Caltech month is estimated 1,542 MiB with either form, 1,172 MiB in the chain form it
+ * gets). The resolving costs time and memory in the caller's thread, so only borderline problems pay it.
+ */
+export function checkHighsHeap(problem: Problem, energyForm: EnergyForm | 'auto' = 'auto'): { readonly fits: boolean; readonly estimate: HeapEstimate } {
+  const limit = safeHeapShare * wasmHeapCeilingBytes;
+  let estimate = estimateHighsHeap(problem, energyForm);
+  if (estimate.totalBytes > limit && energyForm === 'auto' && modelSize(problem).autoMayChoosePrefix) {
+    estimate = estimateHighsHeap(problem, 'auto', chooseEnergyForm(resolveProblem(problem)));
+  }
+  return { fits: estimate.totalBytes <= limit, estimate };
+}
+
+/** Estimated peak HiGHS WebAssembly heap (bytes) for a monolithic solve of `problem` (`estimateHighsHeap`). */
+export function estimateHighsHeapBytes(problem: Problem, energyForm: EnergyForm | 'auto' = 'auto'): number {
+  return estimateHighsHeap(problem, energyForm).totalBytes;
 }
 
 const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 
 /**
- * Throws `V2G_ERR_PROBLEM_TOO_LARGE` (naming the estimate, the limit and the ceiling) when a monolithic
- * HiGHS model of `problem` is estimated to need more than `safeHeapShare` of the 2 GiB WebAssembly ceiling.
+ * Throws `V2G_ERR_PROBLEM_TOO_LARGE` (naming the estimate, the limit, the ceiling, and the fields whose rows take a
+ * large part of it: `/vehicles/N/chargeTaper`, `/network`) when a monolithic HiGHS model of `problem` is estimated to
+ * need more than `safeHeapShare` of the 2 GiB WebAssembly ceiling.
  */
-export function assertFitsHighsHeap(problem: Problem): void {
-  const estimate = estimateHighsHeapBytes(problem);
+export function assertFitsHighsHeap(problem: Problem, energyForm: EnergyForm | 'auto' = 'auto'): void {
+  const { fits, estimate } = checkHighsHeap(problem, energyForm);
+  if (fits) return;
   const limit = safeHeapShare * wasmHeapCeilingBytes;
-  if (estimate <= limit) return;
   const s = modelSize(problem);
+  const parts: string[] = [];
+  if (estimate.taperBytes >= 0.1 * estimate.totalBytes) {
+    const first = problem.vehicles.findIndex((v) => v.chargeTaper !== undefined);
+    parts.push(`charge-taper rows (/vehicles/${first}/chargeTaper and others: up to ${s.taperRows} rows) about ${mib(estimate.taperBytes)}`);
+  }
+  if (estimate.networkBytes >= 0.1 * estimate.totalBytes) {
+    parts.push(`three-phase network rows (/network: ${s.networkLimitSlots} limit-slots) about ${mib(estimate.networkBytes)}`);
+  }
   throw new OptimizerError(
     'V2G_ERR_PROBLEM_TOO_LARGE',
-    `${s.vehicles} vehicles over ${s.slots} slots (${s.vehicleSlots} plugged-in vehicle-slots) need an estimated ${mib(estimate)} of ` +
-      `HiGHS WebAssembly heap, above the safe limit of ${mib(limit)} (${safeHeapShare * 100} % of its 2 GiB ceiling); ` +
-      'split the site or shorten the horizon',
+    `${s.vehicles} vehicles over ${s.slots} slots (${s.vehicleSlots} plugged-in vehicle-slots) need an estimated ${mib(estimate.totalBytes)} of ` +
+      `HiGHS WebAssembly heap${parts.length > 0 ? ` (of which ${parts.join(', ')})` : ''}, above the safe limit of ${mib(limit)} ` +
+      `(${safeHeapShare * 100} % of its 2 GiB ceiling); split the site or shorten the horizon`,
   );
 }

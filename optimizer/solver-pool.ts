@@ -101,7 +101,7 @@ export class SolverPool {
     if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
     if (solver === 'highs' && !decomposition) {
       try {
-        assertFitsHighsHeap(problem);
+        assertFitsHighsHeap(problem, options.energyForm);
       } catch (error) {
         return Promise.reject(error as Error);
       }
