@@ -21,6 +21,33 @@ interface Entry {
   readonly plan: Plan;
   readonly candidate: PlanCandidate;
   readonly order: number;
+  /** What the candidates are ranked by: the plan's objective, plus its charge preferences with `regularised`. */
+  readonly rankObjective: number;
+}
+
+/**
+ * How candidates are ranked: `billed` (the plan's objective: what the bill and the shortfall penalty charge) or
+ * `regularised` (that plus the problem's charge preferences on the plan's charging, `preferenceCost`: the objective
+ * the LP itself minimised). With `regularised` a baseline (e.g. `alap`, which defers every kWh to the last cheap
+ * slots) no longer wins over the repaired LP plan by ignoring the regularisers the plan was asked to keep; a
+ * returned plan may then cost more (billed) than a baseline, by at most the preferences it avoids.
+ */
+export type CandidateObjective = 'billed' | 'regularised';
+
+/**
+ * The charge preferences of `problem` on `plan`'s charging (currency): the sum over vehicles and slots of
+ * `chargePreferencePerKwh[t]` x the charged energy (positive power x slot hours), as the LP's objective counts them.
+ */
+export function preferenceCost(problem: Problem, plan: Plan): number {
+  let sum = 0;
+  const planned = new Map(plan.vehicles.map((v) => [v.id, v.powerKw]));
+  for (const v of problem.vehicles) {
+    const preference = v.chargePreferencePerKwh;
+    const powerKw = planned.get(v.id);
+    if (preference === undefined || powerKw === undefined) continue;
+    for (let t = 0; t < powerKw.length; t++) if (powerKw[t]! > 0) sum += preference[t]! * powerKw[t]! * problem.slotHours;
+  }
+  return sum;
 }
 
 /** Among equal objectives (within the tolerance), the solver's own plan wins, then the repair's, ... */
@@ -47,12 +74,14 @@ export class Incumbents {
   constructor(
     private readonly problem: Problem,
     private readonly rp: ResolvedProblem,
+    private readonly rankBy: CandidateObjective = 'billed',
   ) {}
 
   /** Offers a plan; `baseline` names it when `source` is `baseline`. */
   offer(plan: Plan, source: PlanSource, baseline?: BaselineName): void {
     const candidate: PlanCandidate = { source, ...(baseline !== undefined ? { baseline } : {}), objective: plan.cost.objective };
-    this.entries.push({ plan, candidate, order: this.entries.length });
+    const rankObjective = this.rankBy === 'regularised' ? plan.cost.objective + preferenceCost(this.problem, plan) : plan.cost.objective;
+    this.entries.push({ plan, candidate, order: this.entries.length, rankObjective });
   }
 
   /**
@@ -83,8 +112,8 @@ export class Incumbents {
   /** The cheapest valid candidate; all vehicles idle when none is valid (idle always is). */
   choose(): IncumbentChoice {
     const sorted = [...this.entries].sort((a, b) => {
-      const margin = incumbentRelTolerance * Math.max(1, Math.abs(a.plan.cost.objective), Math.abs(b.plan.cost.objective));
-      const diff = a.plan.cost.objective - b.plan.cost.objective;
+      const margin = incumbentRelTolerance * Math.max(1, Math.abs(a.rankObjective), Math.abs(b.rankObjective));
+      const diff = a.rankObjective - b.rankObjective;
       return Math.abs(diff) <= margin ? sourceRank[a.candidate.source] - sourceRank[b.candidate.source] || a.order - b.order : diff;
     });
     const rejected: string[] = [];

@@ -34,7 +34,7 @@ import type { Problem } from './problem.ts';
 import { resolveProblem, type ResolvedProblem } from './resolved-problem.ts';
 import { validatePlan } from './plan-validator.ts';
 import { runBaseline, type BaselineName } from './baselines/index.ts';
-import { Incumbents, type IncumbentChoice } from './incumbents.ts';
+import { Incumbents, type CandidateObjective, type IncumbentChoice } from './incumbents.ts';
 import { roundedPowers } from './lp-rounding.ts';
 import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
@@ -78,6 +78,12 @@ export interface SolveOptions {
    * measured -5 to -11 % CPU at 50 generated vehicles, +10-12 % at 1,000 (one repair re-solve more). Default off.
    */
   readonly crashBasis?: boolean;
+  /**
+   * How the candidates (the LP's plan, the repair's, the rounded LP, the baselines) are ranked (incumbents.ts
+   * `CandidateObjective`): `billed` (default) or `regularised` (plus the problem's charge preferences: the objective
+   * the LP minimised, so a baseline cannot win by ignoring the regularisers; the MPC's choice, scenarios/MPC.md).
+   */
+  readonly candidateObjective?: CandidateObjective;
 }
 
 export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25, crashBasis: false } as const;
@@ -468,7 +474,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);
   const seeded = env.networkRowSeed !== undefined ? seedNetworkRows(rp, env.networkRowSeed) : 0;
-  const incumbents = new Incumbents(problem, rp);
+  const incumbents = new Incumbents(problem, rp, options.candidateObjective);
   const warmBases = options.warmStart ? (env.warmBases ?? threadWarmBases) : undefined;
   const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap). Nor can one beat a

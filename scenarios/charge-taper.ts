@@ -35,7 +35,9 @@ export function chargeTaperOf(physics: PhysicsModel, fullPowerKw: number, form: 
     endPowerFraction: physics.taperEndPowerFraction,
     fullPowerKw,
     checkAtSlotFraction: (steps - 1) / steps,
-    ...(form === 'stepped' ? { stepsPerSlot: steps } : {}),
+    // One step a slot: the stepped rows are the constant form's (checked at the slot's start); written as the constant
+    // form so the LP is the same to the bit (the Caltech month at 5-minute slots).
+    ...(form === 'stepped' && steps > 1 ? { stepsPerSlot: steps } : {}),
   };
 }
 

@@ -19,7 +19,14 @@ import type { Plan } from '../optimizer/plan.ts';
 import type { SolveEnvironment } from '../optimizer/solve-problem.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
 import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, steppedSetpoints, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
+import type { CongestionDelivery } from './mpc-regularisers.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
+
+/**
+ * Delivery first under congestion as measured in issue 13, session 10 (scenarios/MPC.md, "Delivery first under
+ * congestion"): quick-charge share 10 (as `mpc-quick`), deadline rank, also once the billing peak has reached the site limit.
+ */
+export const measuredCongestionDelivery: CongestionDelivery = { quickChargeShare: 10, rank: 'deadline', sunkPeak: true };
 
 /**
  * The plan of `mpc-events` is `mpc`'s (the same regularisers: robust quick charge; demand-charge treatment; taper-aware
@@ -27,14 +34,20 @@ import type { ReplayInputs } from './replay-inputs.ts';
  * `withLateChargeGuard`): a plan followed until an event must not park a vehicle's last kWh in the final slots of its
  * stay, where a car not yet seen may take the line (bench/RESULTS.md, issue 16, session 7); and the late-charge margin
  * over each stay's last 15 minutes (`withLateChargeMargin`, 5 % of the shortfall penalty a kWh): worth a higher peak,
- * so a stay does not end at zero laxity under the billing peak (bench/RESULTS.md, issue 16, session 9).
+ * so a stay does not end at zero laxity under the billing peak (bench/RESULTS.md, issue 16, session 9) - an option,
+ * `measuredLateChargeMargin`. Since issue 13, session 10: the stepped taper form (charge-taper.ts), candidates ranked
+ * with the regularisers (`candidateObjective: 'regularised'`: no baseline replaces the repaired plan by ignoring
+ * them) and delivery first under congestion (`measuredCongestionDelivery`); scenarios/MPC.md says why.
  */
 export const mpcEventsOptions: MpcOptions = {
   variant: 'robust',
   demandCharge: mpcDemandChargeTreatment,
   taperAware: true,
+  taperForm: 'stepped',
   lateChargeGuardHours: 2,
   carryNetworkRows: true,
+  candidateObjective: 'regularised',
+  congestionDelivery: measuredCongestionDelivery,
 };
 
 /**

@@ -155,6 +155,53 @@ export function withLateChargeMarginOf(problem: Problem, margin: LateChargeMargi
   return withLateChargeMargin(problem, Math.ceil(margin.minutes / slotMinutes - 1e-9), margin.riskShare);
 }
 
+/**
+ * Delivery first under congestion: when a plan of the MPC leaves the site import limit used up in some slot of its
+ * horizon, the capacity, not the price, decides how much is delivered, and energy the plan defers to later, cheaper
+ * slots competes there with cars not yet seen. The decision is then solved again with this quick-charge share and
+ * rank (mpc-regularisers.ts `withQuickCharge`): the plan charges as early as the limits let it (work-conserving, the
+ * least laxity first with `rank: 'laxity'`: LLF's order, with the plan's knowledge of the plugged stays). Where the
+ * limit does not bind the plan is the cost-minimising one, unchanged (scenarios/MPC.md, "Delivery first under
+ * congestion").
+ */
+export interface CongestionDelivery {
+  /** The quick-charge weight of the second solve, as a share of the horizon's mean import price (`quickChargeWeight`). */
+  readonly quickChargeShare: number;
+  /** How the second solve's quick charge ranks the vehicles. */
+  readonly rank: QuickChargeRank;
+  /** Also when the billing period's peak already set has reached the site limit (the limit, not the demand charge, caps the import). */
+  readonly sunkPeak?: boolean;
+}
+
+/** A slot's import this close to its limit (kW) counts as the limit used up. */
+export const bindingImportToleranceKw = 1e-4;
+
+/**
+ * Whether `importKw` (a plan's site import per slot, kW) reaches the problem's finite site import limit (below
+ * `limits.maxPowerKw`) within `bindingImportToleranceKw` in some slot.
+ */
+export function siteLimitBinds(problem: Problem, importKw: readonly number[], carriedPeakKw = 0): boolean {
+  const limitKw = problem.importLimitKw;
+  if (limitKw === undefined) return false;
+  return importKw.some((kw, t) => {
+    const cap = limitKw[t];
+    return cap !== undefined && cap < limits.maxPowerKw && Math.max(kw, carriedPeakKw) >= cap - bindingImportToleranceKw;
+  });
+}
+
+/** The short label of a run planned with delivery first under congestion (a sweep row's solver column). */
+export const congestionDeliveryLabel = 'delivery first under congestion';
+
+/** The note every output of a run planned with delivery first under congestion carries. */
+export function congestionDeliveryNote(c: CongestionDelivery): string {
+  return `${congestionDeliveryLabel} on: a decision whose cost-minimising plan uses up the site import limit in some slot ${c.sunkPeak === true ? ' (or whose billing peak already reached it)' : ''} is solved again with quick-charge share ${c.quickChargeShare} ranked by ${c.rank} (a regulariser, not billed), so the plan charges as early as the limits allow`;
+}
+
+/** Whether a run note is `congestionDeliveryNote`'s. */
+export function isCongestionDeliveryNote(note: string): boolean {
+  return note.startsWith(`${congestionDeliveryLabel} on:`);
+}
+
 /** Whether an arriving car could take power from a plugged one: the problem has a network or a finite site import limit. */
 export function hasSharedLimit(problem: Problem): boolean {
   if (problem.network !== undefined) return true;

@@ -17,11 +17,12 @@ import type { BaselineName } from '../optimizer/baselines/index.ts';
 import type { Plan, PlanStatus } from '../optimizer/plan.ts';
 import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline, type IntegerStrategy, type SolveEnvironment, type SolveOptions } from '../optimizer/solve-problem.ts';
+import type { CandidateObjective } from '../optimizer/incumbents.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
-import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, siteLimitBinds, congestionDeliveryNote, type CongestionDelivery, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
@@ -133,6 +134,17 @@ export interface MpcOptions {
    * `riskShare` x the shortfall penalty per kWh more, enough to buy a higher peak; absent = none.
    */
   readonly lateChargeMargin?: LateChargeMargin;
+  /**
+   * Delivery first under congestion (mpc-regularisers.ts `CongestionDelivery`): a decision whose plan uses up the site
+   * import limit in some slot is solved again with this quick charge; absent = one solve.
+   */
+  readonly congestionDelivery?: CongestionDelivery;
+  /**
+   * How each decision's solve ranks its candidate plans (optimizer `SolveOptions.candidateObjective`): `regularised`
+   * counts the regularisers above, so a baseline (`alap`, `price-greedy`) cannot replace the repaired LP plan by
+   * ignoring them (scenarios/MPC.md, "Candidates ranked with the regularisers"); absent = the solver options' (`billed`).
+   */
+  readonly candidateObjective?: CandidateObjective;
 }
 
 /** The demand-charge treatment of the named MPC policies (chosen by measurement, scenarios/MPC.md). */
@@ -170,14 +182,20 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
  * the LP backend. Shared by `mpc*` (first slot applied) and `mpc-events` (plan followed until an event).
  * `env` reaches the solve (`mpc-events` seeds it with the network rows of its previous plan).
  */
-export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, solveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number, env: SolveEnvironment = {}): Plan {
+export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, baseSolveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number, env: SolveEnvironment = {}): Plan {
+  const solveOptions = options.candidateObjective !== undefined ? { ...baseSolveOptions, candidateObjective: options.candidateObjective } : baseSolveOptions;
   const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
-  const regularised = withQuickCharge(problem, options.variant, options.rank, options.quickChargeShare);
   const guardSlots = Math.round(((options.lateChargeGuardHours ?? 0) * 60) / inputs.slotMinutes);
-  const guarded = withLateChargeMarginOf(withLateChargeGuard(regularised, guardSlots), options.lateChargeMargin, inputs.slotMinutes);
-  if (!options.reserve) return solveWithBackend(guarded, backend, solveOptions, env);
-  return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env));
+  const regularise = (rank: QuickChargeRank | undefined, share: number | undefined) =>
+    withLateChargeMarginOf(withLateChargeGuard(withQuickCharge(problem, options.variant, rank, share), guardSlots), options.lateChargeMargin, inputs.slotMinutes);
+  const guarded = regularise(options.rank, options.quickChargeShare);
+  if (options.reserve) return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env));
+  const plan = solveWithBackend(guarded, backend, solveOptions, env);
+  const c = options.congestionDelivery;
+  if (c === undefined || !siteLimitBinds(problem, plan.site.importKw, c.sunkPeak === true ? previousPeakKw : 0)) return plan;
+  const again = solveWithBackend(regularise(c.rank, c.quickChargeShare), backend, solveOptions, env);
+  return { ...again, stats: { ...again.stats, buildMs: again.stats.buildMs + plan.stats.buildMs, solveMs: again.stats.solveMs + plan.stats.solveMs } };
 }
 
 /** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */
@@ -250,6 +268,10 @@ export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: r
     ...(options.reserve ? [arrivalReserveNote(options.reserve)] : []),
     ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
     ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
+    ...(options.congestionDelivery !== undefined ? [congestionDeliveryNote(options.congestionDelivery)] : []),
+    ...(options.candidateObjective === 'regularised'
+      ? ['candidates ranked with the regularisers: a baseline (alap, price-greedy, ...) replaces the repaired LP plan only when it is cheaper counting the regularisers too']
+      : []),
     ...(options.lateChargeMargin !== undefined ? [lateChargeMarginNote(options.lateChargeMargin.minutes, options.lateChargeMargin.riskShare)] : []),
   ];
   return notes.length > 0 ? { notes } : {};
@@ -261,7 +283,8 @@ export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: r
  * (taper-setpoint.ts); unchanged otherwise (constant form, no taper in the physics, or no charge).
  */
 export function steppedSetpoints(inputs: ReplayInputs, options: MpcOptions, plugged: readonly PluggedVehicle[], averagesKw: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
-  if (!options.taperAware || options.taperForm !== 'stepped' || !physicsHasTaper(inputs.physics)) return averagesKw;
+  // One physics step a slot: the plan is in the constant form (charge-taper.ts `chargeTaperOf`), its power the setpoint.
+  if (!options.taperAware || options.taperForm !== 'stepped' || !physicsHasTaper(inputs.physics) || inputs.physics.substepsPerSlot <= 1) return averagesKw;
   const out = new Map(averagesKw);
   const slotHours = inputs.slotMinutes / 60;
   for (const p of plugged) {

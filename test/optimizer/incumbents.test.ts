@@ -9,7 +9,7 @@ import { createHighsBackend } from '../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import { baselineNames } from '../../optimizer/baselines/index.ts';
-import { Incumbents } from '../../optimizer/incumbents.ts';
+import { Incumbents, preferenceCost, type CandidateObjective } from '../../optimizer/incumbents.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import { resolveProblem } from '../../optimizer/resolved-problem.ts';
 import { solveWithBackend, solveWithBaseline } from '../../optimizer/solve-problem.ts';
@@ -84,6 +84,31 @@ describe('no LP-backend plan costs more than a baseline (minimum powers, negativ
       }),
       fcParams(integerStrategy === 'milp' ? 7002 : 7001, integerStrategy === 'milp' ? 100 : 300),
     );
+  });
+});
+
+describe("candidates ranked with the regularisers (candidateObjective 'regularised', the MPC's choice)", () => {
+  /** `p` with a rising quick-charge-like preference on every vehicle: w (t + 1) per kWh, w one of a tie-breaker or a dominant weight. */
+  const arbRegularised = fc
+    .tuple(arbProblem({ maxVehicles: 4, maxSlots: 12, v2g: false }), fc.constantFrom(0.001, 0.05, 1))
+    .map(([p, w]): Problem => ({ ...p, vehicles: p.vehicles.map((v) => ({ ...v, chargePreferencePerKwh: Array.from({ length: p.slotCount }, (_, t) => w * (t + 1)) })) }));
+  /** Whether the plan of `p` solved with `rank` is, counting the preferences, at most every baseline's. */
+  const noBaselineBetter = (p: Problem, rank: CandidateObjective): boolean => {
+    const plan = solveWithBackend(p, highs, { candidateObjective: rank });
+    expectGoodPlan(p, plan);
+    const regularised = plan.cost.objective + preferenceCost(p, plan);
+    return baselineNames.every((name) => {
+      const b = solveWithBaseline(p, name);
+      return atMost(regularised, b.cost.objective + preferenceCost(p, b), 1e-6);
+    });
+  };
+
+  it('property: no baseline is cheaper counting the preferences (min powers, congested limits)', () => {
+    fc.assert(fc.property(arbRegularised, (p) => noBaselineBetter(p, 'regularised')), fcParams(7003, 300));
+  });
+
+  it("ranked by the bill (the default, and mpc's before issue 13 session 10) some baseline is: it won by dropping the regularisers", () => {
+    expect(() => fc.assert(fc.property(arbRegularised, (p) => noBaselineBetter(p, 'billed')), fcParams(7003, 300))).toThrow(/Property failed/);
   });
 });
 
