@@ -81,7 +81,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
 }
 
 /** The package's own hand-over: `createModel` checks every entry of every array in JavaScript first. */
-function packageHandOver(highs: Highs, lp: LinearProgram): HighsModel {
+export function packageHandOver(highs: Highs, lp: LinearProgram): HighsModel {
   return highs.createModel({
     numCols: lp.numCols,
     numRows: lp.numRows,

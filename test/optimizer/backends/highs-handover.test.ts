@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Highs } from 'highs';
-import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
+import { createHighsBackend, packageHandOver } from '../../../optimizer/backends/highs-backend.ts';
 import { directHandOver, linearProgramIssue } from '../../../optimizer/backends/highs-handover.ts';
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import type { LpSolution } from '../../../optimizer/backends/lp-backend.ts';
@@ -96,18 +96,7 @@ describe('the direct hand-over', () => {
         fc.boolean().chain((mip) => arbitraryLp(mip)),
         (lp) => {
           const direct = open(lp);
-          const viaPackage = highs.createModel({
-            numCols: lp.numCols,
-            numRows: lp.numRows,
-            offset: lp.offset,
-            colCost: lp.colCost,
-            colLower: lp.colLower,
-            colUpper: lp.colUpper,
-            rowLower: lp.rowLower,
-            rowUpper: lp.rowUpper,
-            matrix: { format: 'csr', numRows: lp.numRows, numCols: lp.numCols, starts: lp.rowStarts, indices: lp.colIndex, values: lp.values },
-            ...(lp.integerCount > 0 ? { integrality: lp.integrality } : {}),
-          });
+          const viaPackage = packageHandOver(highs, lp);
           try {
             expect(direct.getModel()).toEqual(viaPackage.getModel());
           } finally {
@@ -173,20 +162,7 @@ describe('linearProgramIssue refuses what the package refuses', () => {
         const ours = linearProgramIssue(bad);
         let packageRefused = false;
         try {
-          highs
-            .createModel({
-              numCols: bad.numCols,
-              numRows: bad.numRows,
-              offset: bad.offset,
-              colCost: bad.colCost,
-              colLower: bad.colLower,
-              colUpper: bad.colUpper,
-              rowLower: bad.rowLower,
-              rowUpper: bad.rowUpper,
-              matrix: { format: 'csr', numRows: bad.numRows, numCols: bad.numCols, starts: bad.rowStarts, indices: bad.colIndex, values: bad.values },
-              ...(bad.integerCount > 0 ? { integrality: bad.integrality } : {}),
-            })
-            .dispose();
+          packageHandOver(highs, bad).dispose();
         } catch {
           packageRefused = true;
         }
