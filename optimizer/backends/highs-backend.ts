@@ -6,8 +6,7 @@
 import type { Highs } from 'highs';
 import type { LinearProgram } from '../linear-program.ts';
 import type { LpBackend, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
-
-type HighsModel = ReturnType<Highs['createModel']>;
+import { directHandOver, type HighsModel } from './highs-handover.ts';
 
 function infoNumber(model: HighsModel, name: string): number {
   try {
@@ -81,30 +80,42 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
   return { status: 'error', iterations, message: `HiGHS model status ${modelStatus}${restarted !== undefined ? ' (also when solved again from scratch)' : ''}` };
 }
 
-/** The HiGHS `LpBackend` on a loaded runtime (see highs-loader.ts); each `open` creates one model, freed by `dispose`. */
-export function createHighsBackend(highs: Highs): LpBackend {
+/** The package's own hand-over: `createModel` checks every entry of every array in JavaScript first. */
+export function packageHandOver(highs: Highs, lp: LinearProgram): HighsModel {
+  return highs.createModel({
+    numCols: lp.numCols,
+    numRows: lp.numRows,
+    offset: lp.offset,
+    colCost: lp.colCost,
+    colLower: lp.colLower,
+    colUpper: lp.colUpper,
+    rowLower: lp.rowLower,
+    rowUpper: lp.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: lp.numRows,
+      numCols: lp.numCols,
+      starts: lp.rowStarts,
+      indices: lp.colIndex,
+      values: lp.values,
+    },
+    ...(lp.integerCount > 0 ? { integrality: lp.integrality } : {}),
+  });
+}
+
+/** How `open` gives a model to HiGHS: `direct` (highs-handover.ts, where the runtime allows it; default) or the package's `createModel`. */
+export type HighsHandOver = 'direct' | 'package';
+
+/**
+ * The HiGHS `LpBackend` on a loaded runtime (see highs-loader.ts); each `open` creates one model, freed by `dispose`.
+ * Both hand-overs give HiGHS the same model (test/optimizer/backends/highs-handover.test.ts).
+ */
+export function createHighsBackend(highs: Highs, handOver: HighsHandOver = 'direct'): LpBackend {
+  const direct = handOver === 'direct' ? directHandOver(highs) : undefined;
   return {
     name: 'highs',
     open(lp: LinearProgram): LpSession {
-      const model = highs.createModel({
-        numCols: lp.numCols,
-        numRows: lp.numRows,
-        offset: lp.offset,
-        colCost: lp.colCost,
-        colLower: lp.colLower,
-        colUpper: lp.colUpper,
-        rowLower: lp.rowLower,
-        rowUpper: lp.rowUpper,
-        matrix: {
-          format: 'csr',
-          numRows: lp.numRows,
-          numCols: lp.numCols,
-          starts: lp.rowStarts,
-          indices: lp.colIndex,
-          values: lp.values,
-        },
-        ...(lp.integerCount > 0 ? { integrality: lp.integrality } : {}),
-      });
+      const model = direct !== undefined ? direct(lp) : packageHandOver(highs, lp);
       const isMip = lp.integerCount > 0;
       let numRows = lp.numRows;
       let numCols = lp.numCols;

@@ -47,6 +47,16 @@ export function waterLevelKw(ceilingsKw: readonly number[], headroomKw: number):
  * network's exact limits: progressive filling, one bisection per binding limit.
  */
 export function fairSharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[]): Map<number, number> {
+  const share = progressiveFillKw(alloc, t, claims, false)!;
+  return new Map(claims.map((c, k) => [c.index, share[k]!]));
+}
+
+/**
+ * `fairSharesKw`'s shares by claim position; with `stopBelowMinimum`, undefined as soon as a share is final
+ * (its vehicle stops rising) below its claim's minimum: the answer `servesAll` needs, without the remaining
+ * rounds of the filling (a final share never changes).
+ */
+function progressiveFillKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[], stopBelowMinimum: boolean): Float64Array | undefined {
   const network = alloc.network!;
   const headroomKw = alloc.headroomKw(t);
   const n = claims.length;
@@ -57,7 +67,7 @@ export function fairSharesKw(alloc: ChargeAllocation, t: number, claims: readonl
     for (let k = 0; k < n; k++) if (!frozen[k]) share[k] = Math.min(claims[k]!.ceilingKw, level);
   };
   const total = () => share.reduce((a, b) => a + b, 0);
-  const fits = () => total() <= headroomKw + minPowerSlackKw && network.brokenBy(t, vehicles, share).length === 0;
+  const fits = () => total() <= headroomKw + minPowerSlackKw && network.fitsTogether(t, vehicles, share);
   let floor = 0;
   for (let active = n; active > 0; ) {
     let top = 0;
@@ -81,8 +91,10 @@ export function fairSharesKw(alloc: ChargeAllocation, t: number, claims: readonl
     let stillRising = 0;
     for (let k = 0; k < n; k++) {
       if (frozen[k]) continue;
-      if (siteBinds || claims[k]!.ceilingKw <= lo || blocked.has(claims[k]!.index)) frozen[k] = 1;
-      else stillRising++;
+      if (siteBinds || claims[k]!.ceilingKw <= lo || blocked.has(claims[k]!.index)) {
+        frozen[k] = 1;
+        if (stopBelowMinimum && share[k]! < claims[k]!.minKw - minPowerSlackKw) return undefined;
+      } else stillRising++;
     }
     if (stillRising === active) {
       // Rounding found no binding limit: stop at the level that fits.
@@ -92,7 +104,7 @@ export function fairSharesKw(alloc: ChargeAllocation, t: number, claims: readonl
     active = stillRising;
     floor = lo;
   }
-  return new Map(claims.map((c, k) => [c.index, share[k]!]));
+  return share;
 }
 
 /** The shares of `claims` (kW by vehicle index): water-filling on the site headroom, or fair shares with a network. */
@@ -102,13 +114,21 @@ function sharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[]):
   return new Map(claims.map((c) => [c.index, Math.min(c.ceilingKw, level)]));
 }
 
-function servesAll(alloc: ChargeAllocation, t: number, claims: readonly Claim[]): boolean {
+/** Whether every claim's share reaches its minimum (less the slack); `stopEarly`: the filling stops at the first final share below. */
+function servesAll(alloc: ChargeAllocation, t: number, claims: readonly Claim[], stopEarly: boolean): boolean {
+  if (alloc.network) {
+    const share = progressiveFillKw(alloc, t, claims, stopEarly);
+    return share !== undefined && claims.every((c, k) => share[k]! >= c.minKw - minPowerSlackKw);
+  }
   const shares = sharesKw(alloc, t, claims);
   return claims.every((c) => shares.get(c.index)! >= c.minKw - minPowerSlackKw);
 }
 
-/** Charge power per vehicle and slot (kW, >= 0) of equal-share charging. */
-export function roundRobinPowerKw(rp: ResolvedProblem): Float64Array[] {
+/**
+ * Charge power per vehicle and slot (kW, >= 0) of equal-share charging. `stopEarly` (default; false only to
+ * test that it changes nothing): with a network, a prefix is refused as soon as one share is final below its minimum.
+ */
+export function roundRobinPowerKw(rp: ResolvedProblem, stopEarly = true): Float64Array[] {
   const alloc = new ChargeAllocation(rp);
   for (let t = 0; t < rp.slotCount; t++) {
     const claims: Claim[] = [];
@@ -125,7 +145,7 @@ export function roundRobinPowerKw(rp: ResolvedProblem): Float64Array[] {
     let hi = n;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (servesAll(alloc, t, rotated.slice(0, mid))) lo = mid;
+      if (servesAll(alloc, t, rotated.slice(0, mid), stopEarly)) lo = mid;
       else hi = mid - 1;
     }
     const served = rotated.slice(0, lo);

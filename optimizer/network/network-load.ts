@@ -23,6 +23,15 @@ export function maxStepWithin(zRe: number, zIm: number, kRe: number, kIm: number
   return b + q > 0 ? -c / (b + q) : 0;
 }
 
+/** A network's vehicle terms as flat arrays: vehicle i's are [starts[i], starts[i + 1]); each limit's A. */
+interface FlatTerms {
+  readonly starts: Int32Array;
+  readonly limit: Int32Array;
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  readonly limitA: Float64Array;
+}
+
 export class NetworkLoad {
   /** Current phasor of each limit in each slot (A): index limit x slotCount + slot. */
   private readonly re: Float64Array;
@@ -37,6 +46,27 @@ export class NetworkLoad {
     this.scratchRe = new Float64Array(network.limits.length);
     this.scratchIm = new Float64Array(network.limits.length);
     this.isTouched = new Uint8Array(network.limits.length);
+  }
+
+  /** `network.byVehicle` as flat arrays (same terms, same order), made at the first `fitsTogether`. */
+  private flat: FlatTerms | undefined;
+
+  private flatTerms(): FlatTerms {
+    if (this.flat !== undefined) return this.flat;
+    const { byVehicle, limits } = this.network;
+    const starts = new Int32Array(byVehicle.length + 1);
+    for (let i = 0; i < byVehicle.length; i++) starts[i + 1] = starts[i]! + byVehicle[i]!.length;
+    const count = starts[byVehicle.length]!;
+    const flat: FlatTerms = { starts, limit: new Int32Array(count), re: new Float64Array(count), im: new Float64Array(count), limitA: Float64Array.from(limits, (l) => l.limitA) };
+    byVehicle.forEach((terms, i) =>
+      terms.forEach((term, j) => {
+        flat.limit[starts[i]! + j] = term.limit;
+        flat.re[starts[i]! + j] = term.re;
+        flat.im[starts[i]! + j] = term.im;
+      }),
+    );
+    this.flat = flat;
+    return flat;
   }
 
   /** Most kW vehicle `i` can add in slot `t` within every limit it touches (Infinity when it touches none). */
@@ -106,6 +136,37 @@ export class NetworkLoad {
       if (magnitudeAbove(scratchRe[l]!, scratchIm[l]!, this.network.limits[l]!.limitA + slackA)) broken.push(l);
     }
     return broken;
+  }
+
+  /**
+   * Whether vehicles `vehicles[k]` taking `extraKw[k]` more in slot `t` fit together: `brokenBy(...)` is empty,
+   * decided by the same sums in the same order (so the same answer), without building the list.
+   */
+  fitsTogether(t: number, vehicles: ArrayLike<number>, extraKw: ArrayLike<number>, slackA = 1e-9): boolean {
+    const { scratchRe, scratchIm, touched, isTouched } = this;
+    const { starts: termStarts, limit: termLimit, re: termRe, im: termIm, limitA } = this.flatTerms();
+    touched.length = 0;
+    for (let k = 0; k < vehicles.length; k++) {
+      const kw = extraKw[k]!;
+      const i = vehicles[k]!;
+      for (let j = termStarts[i]!; j < termStarts[i + 1]!; j++) {
+        const l = termLimit[j]!;
+        if (!isTouched[l]) {
+          isTouched[l] = 1;
+          touched.push(l);
+          scratchRe[l] = this.re[l * this.slotCount + t]!;
+          scratchIm[l] = this.im[l * this.slotCount + t]!;
+        }
+        scratchRe[l]! += termRe[j]! * kw;
+        scratchIm[l]! += termIm[j]! * kw;
+      }
+    }
+    let fits = true;
+    for (const l of touched) {
+      isTouched[l] = 0;
+      if (fits && magnitudeAbove(scratchRe[l]!, scratchIm[l]!, limitA[l]! + slackA)) fits = false;
+    }
+    return fits;
   }
 
   /** The vehicles contributing to limit `limit`. */

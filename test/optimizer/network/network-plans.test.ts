@@ -11,6 +11,8 @@ import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../../optimizer/backends/lp-backend.ts';
 import { lpSolverBackend as lpSolver } from '../../../optimizer/backends/lp-solver-backend.ts';
 import { baselineNames } from '../../../optimizer/baselines/index.ts';
+import { roundRobinPowerKw } from '../../../optimizer/baselines/round-robin.ts';
+import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { validateProblem } from '../../../optimizer/problem-validation.ts';
@@ -200,6 +202,18 @@ describe('the minimum-current repair and the baselines keep the limits', () => {
       // AB current I: secondary lines a and b carry I, primary line b carries 2I / 4: the primary binds at 144.3 A.
       expect(amps, name).toBeCloseTo((2 * (60_000 / 3 / 277)), 6);
     }
+  });
+
+  it('round robin stopping a prefix at its first final share below the minimum gives the same plans (random and congested networks)', () => {
+    const same = (p: Problem) => {
+      const rp = resolveProblem(p);
+      expect(roundRobinPowerKw(rp, true)).toEqual(roundRobinPowerKw(rp, false));
+    };
+    for (const kva of [2, 3.6, 5, 8, 12, 20]) for (let n = 2; n <= 10; n += 2) for (const minA of [6, 12]) same(abFleet(n, kva, minA));
+    fc.assert(
+      fc.property(arbNetworkProblem({ maxVehicles: 8, maxSlots: 6 }), (p) => same(p)),
+      fcParams(8021, 150),
+    );
   });
 
   it('round robin shares a congested line pair equally and lets another line pair run on', () => {
