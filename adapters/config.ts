@@ -52,6 +52,11 @@ export const ConfigSchema = Type.Object(
       default: 'carry',
       description: 'Redis mode: how the chosen site plans of a portfolio coordination reach the store: carry (each flow child keeps its plan in Redis, the chosen ones are taken as made, no site solved again) or resolve (one last flow re-solves every chosen request: the path before session 10, kept for comparison)',
     }),
+    PORTFOLIO_WARM_PRICES: Type.String({
+      pattern: '^(last-plan|none)$',
+      default: 'last-plan',
+      description: 'where a portfolio coordination (a plan or a dispatch) starts its feeder prices: last-plan (the prices of the portfolio plan in force, shifted to now) or none (zero prices; for comparison)',
+    }),
     PORTFOLIO_VEHICLE_COLUMNS_FROM: Int('needs DECOMPOSITION_SHARD_QUEUES; 0 = off: portfolios with at least this many vehicles in all are planned by one column generation over their vehicles on those shard workers instead of site solves per feeder-price round', 0, 100_000_000, 0),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
     REDIS_COMMAND_TIMEOUT_MS: Int('a store or queue command without a reply after this long fails as V2G_ERR_STORE_UNAVAILABLE (ms)', 100, 600_000, 5_000),
@@ -129,6 +134,8 @@ export interface ServiceConfig {
   readonly portfolioCoordination: 'price-loop' | 'site-columns';
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
   readonly portfolioFlowPlans: 'carry' | 'resolve';
+  /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
+  readonly portfolioWarmPrices: 'last-plan' | 'none';
   /** PORTFOLIO_VEHICLE_COLUMNS_FROM: portfolios from this many vehicles by vehicle column generation on the shard workers (0 = off). */
   readonly portfolioVehicleColumnsFrom: number;
   /** How long `start` waits for Redis (ms). */
@@ -428,6 +435,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     solverPoolSize: c.SOLVER_POOL_SIZE,
     portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : 'site-columns',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
+    portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioVehicleColumnsFrom: c.PORTFOLIO_VEHICLE_COLUMNS_FROM,
     solveTimeLimitMs: c.SOLVE_TIME_LIMIT_MS,
     syncOptimizeMaxVehicles: c.SYNC_OPTIMIZE_MAX_VEHICLES,

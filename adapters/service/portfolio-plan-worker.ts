@@ -69,6 +69,8 @@ export interface PortfolioPlanDeps {
   readonly coordination?: 'price-loop' | 'site-columns';
   /** Redis mode: the chosen site plans are taken as their flow child made them, not re-solved (default true; portfolio-flow-sites.ts). */
   readonly carryPlans?: boolean;
+  /** Where a coordination starts its feeder prices: the portfolio plan in force's (default) or zero. */
+  readonly warmPrices?: 'last-plan' | 'none';
   /** Coordinator iterations at most (default 40). */
   readonly maxIterations?: number;
   /**
@@ -162,7 +164,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       return plan;
     };
     const previous = await runs.getLatestPlan(portfolioId);
-    const warmStart = previous && previous.slotMs === grid.slotMs ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
+    const warmStart = previous && previous.slotMs === grid.slotMs && deps.warmPrices !== 'none' ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
     const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
     const coordinate = deps.coordination === 'site-columns' ? coordinateBySiteColumns : coordinatePortfolio;
     const coordinationName = deps.coordination === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans (PORTFOLIO_COORDINATION=site-columns)' : 'feeder-price loop';
