@@ -165,6 +165,9 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     };
     const previous = await runs.getLatestPlan(portfolioId);
     const warmStart = previous && previous.slotMs === grid.slotMs && deps.warmPrices !== 'none' ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
+    const warmFrom = warmStart
+      ? `feeder prices started from those of portfolio plan ${previous!.id} (the plan in force)`
+      : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
     const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
     const coordinate = deps.coordination === 'site-columns' ? coordinateBySiteColumns : coordinatePortfolio;
     const coordinationName = deps.coordination === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans (PORTFOLIO_COORDINATION=site-columns)' : 'feeder-price loop';
@@ -306,7 +309,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`,
+      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmFrom}`,
       siteSolves,
       slots,
       sites: result.sites.map((s) => ({
