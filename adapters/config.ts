@@ -47,6 +47,16 @@ export const ConfigSchema = Type.Object(
       default: 'site-columns',
       description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
     }),
+    PORTFOLIO_FLOW_PLANS: Type.String({
+      pattern: '^(carry|resolve)$',
+      default: 'carry',
+      description: 'Redis mode: how the chosen site plans of a portfolio coordination reach the store: carry (each flow child keeps its plan in Redis, the chosen ones are taken as made, no site solved again) or resolve (one last flow re-solves every chosen request: the path before session 10, kept for comparison)',
+    }),
+    PORTFOLIO_WARM_PRICES: Type.String({
+      pattern: '^(last-plan|none)$',
+      default: 'last-plan',
+      description: 'where a portfolio coordination (a plan or a dispatch) starts its feeder prices: last-plan (the prices of the portfolio plan in force, shifted to now) or none (zero prices; for comparison)',
+    }),
     PORTFOLIO_VEHICLE_COLUMNS_FROM: Int('needs DECOMPOSITION_SHARD_QUEUES; 0 = off: portfolios with at least this many vehicles in all are planned by one column generation over their vehicles on those shard workers instead of site solves per feeder-price round', 0, 100_000_000, 0),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
     REDIS_COMMAND_TIMEOUT_MS: Int('a store or queue command without a reply after this long fails as V2G_ERR_STORE_UNAVAILABLE (ms)', 100, 600_000, 5_000),
@@ -122,6 +132,10 @@ export interface ServiceConfig {
   readonly decompositionShardQueues?: readonly string[];
   /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default) or the feeder-price loop. */
   readonly portfolioCoordination: 'price-loop' | 'site-columns';
+  /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
+  readonly portfolioFlowPlans: 'carry' | 'resolve';
+  /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
+  readonly portfolioWarmPrices: 'last-plan' | 'none';
   /** PORTFOLIO_VEHICLE_COLUMNS_FROM: portfolios from this many vehicles by vehicle column generation on the shard workers (0 = off). */
   readonly portfolioVehicleColumnsFrom: number;
   /** How long `start` waits for Redis (ms). */
@@ -420,6 +434,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
     portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : 'site-columns',
+    portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
+    portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioVehicleColumnsFrom: c.PORTFOLIO_VEHICLE_COLUMNS_FROM,
     solveTimeLimitMs: c.SOLVE_TIME_LIMIT_MS,
     syncOptimizeMaxVehicles: c.SYNC_OPTIMIZE_MAX_VEHICLES,

@@ -66,6 +66,12 @@ async function main() {
       'vehicle-shards': { type: 'boolean', default: false },
       /** PORTFOLIO_COORDINATION of the worker processes: price-loop (the default path) or site-columns. */
       coordination: { type: 'string', default: 'site-columns' },
+      /** PORTFOLIO_FLOW_PLANS of the workers: carry (the chosen plans taken as made) or resolve (the old last round). */
+      'flow-plans': { type: 'string', default: 'carry' },
+      /** Plan the portfolio before the dispatch (not timed): the dispatch's coordination then starts from that plan's prices. */
+      'plan-first': { type: 'boolean', default: false },
+      /** PORTFOLIO_WARM_PRICES of the workers: last-plan (default) or none (every coordination from zero prices). */
+      'warm-prices': { type: 'string', default: 'last-plan' },
     },
   });
   const vehicleShards = values['vehicle-shards'];
@@ -76,7 +82,17 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}`;
+  /** CPU seconds (user + system, all threads) of a process so far, from /proc (Linux); NaN where unreadable. */
+  const { readFileSync } = await import('node:fs');
+  const cpuSeconds = (pid: number | undefined): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return NaN;
+    }
+  };
 
   interface RunResult {
     readonly workers: number;
@@ -84,10 +100,16 @@ async function main() {
     readonly seedMs: number;
     readonly feederKw: number;
     readonly dispatchKw: number;
-    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number> }; slots: { netImportKw: number; importLimitKw: number | null }[] };
+    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number>; plansCarried?: number; plansResolved?: number }; slots: { netImportKw: number; importLimitKw: number | null }[] };
     readonly fulfilment: string;
     readonly loadAtStart: string;
+    readonly loadAtEnd: string;
     readonly limitKept: boolean;
+    /** CPU seconds of the worker processes and of the api during the dispatch (until every plan announced). */
+    readonly workerCpuS: number;
+    readonly apiCpuS: number;
+    /** The plan made before the dispatch (--plan-first): its rounds, solves, gap; not timed. */
+    readonly first?: { iterations: number; solves: number; gapPercent: number | null; wallMs: number };
   }
 
   async function stop(processes: RP[]): Promise<void> {
@@ -103,6 +125,7 @@ async function main() {
     const env = {
       REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
       PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000', PORTFOLIO_COORDINATION: values.coordination,
+      PORTFOLIO_FLOW_PLANS: values['flow-plans'], PORTFOLIO_WARM_PRICES: values['warm-prices'],
     };
     // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
     const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);
@@ -143,6 +166,22 @@ async function main() {
       const dispatchKw = Math.round(Number(values['dispatch-share']) * feederKw);
       await call('POST', '/v1/portfolios', { id: 'bench-feeder', name: 'Bench feeder', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds: Array.from({ length: S }, (_, k) => siteId(k + 1)), sharedLimits: { importLimitKw: feederKw } });
 
+      let first: RunResult['first'];
+      if (values['plan-first']) {
+        // The plan in force before the dispatch (not timed): a coordination under the feeder limit alone.
+        await call('POST', '/v1/portfolios/bench-feeder/plan?wait=false');
+        const until = Date.now() + Number(values['timeout-s']) * 1000;
+        for (;;) {
+          if (Date.now() > until) throw new Error('the first portfolio plan did not come within --timeout-s');
+          const res = await fetch(`${base}/v1/portfolios/bench-feeder/plan`, { headers: { authorization: `Bearer ${token}` } });
+          if (res.status === 200) {
+            const p = (await res.json()) as { iterations: number; solves: number; gapPercent: number | null; wallMs: number };
+            first = { iterations: p.iterations, solves: p.solves, gapPercent: p.gapPercent, wallMs: p.wallMs };
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
       const announced = new Map<string, string>();
       backend.planBus.subscribe((e) => {
         announced.set(e.siteId, e.planId);
@@ -150,6 +189,8 @@ async function main() {
       await (backend.planBus as { ready?: () => Promise<void> }).ready?.();
       const start = Math.ceil((Date.now() + 1_800_000) / 900_000) * 900_000;
       const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+      const workerCpu0 = workers.reduce((a, w) => a + cpuSeconds(w.child.pid), 0);
+      const apiCpu0 = cpuSeconds(api.child.pid);
       const started = performance.now();
       const posted = await call('POST', '/v1/portfolios/bench-feeder/dispatches?wait=false', { kind: 'import-limit', powerKw: dispatchKw, start: new Date(start).toISOString(), end: new Date(start + 8 * 900_000).toISOString() });
       const deadline = Date.now() + Number(values['timeout-s']) * 1000;
@@ -162,9 +203,12 @@ async function main() {
           const planIds = new Map((plan.sites as { siteId: string; planId: string }[]).map((s) => [s.siteId, s.planId]));
           if ([...planIds].every(([id, planId]) => announced.get(id) === planId)) {
             const elapsedMs = performance.now() - started;
+            const workerCpuS = workers.reduce((a, w) => a + cpuSeconds(w.child.pid), 0) - workerCpu0;
+            const apiCpuS = cpuSeconds(api.child.pid) - apiCpu0;
             const p = plan as unknown as RunResult['plan'];
             const limitKept = p.slots.every((s) => s.importLimitKw === null || s.netImportKw <= s.importLimitKw + 1e-3);
-            return { workers: workerCount, elapsedMs, seedMs, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, limitKept };
+            const loadAtEnd = loadavg().map((x) => x.toFixed(2)).join(' ');
+            return { workers: workerCount, elapsedMs, seedMs, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, loadAtEnd, limitKept, workerCpuS, apiCpuS, ...(first ? { first } : {}) };
           }
         }
         await new Promise((r) => setTimeout(r, 200));
@@ -190,7 +234,7 @@ async function main() {
       const r = await run(n);
       results.push(r);
       failed ||= !r.limitKept;
-      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
+      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, worker CPU ${r.workerCpuS.toFixed(1)} s, api CPU ${r.apiCpuS.toFixed(1)} s, load ${r.loadAtStart} -> ${r.loadAtEnd}, plans carried/resolved ${r.plan.siteSolves?.plansCarried ?? '-'}/${r.plan.siteSolves?.plansResolved ?? '-'}${r.first ? `, first plan ${r.first.iterations} rounds ${r.first.solves} solves gap ${r.first.gapPercent} %` : ''}, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
     } catch (error) {
       failed = true;
       console.error(`  ${n} worker(s): FAILED: ${error instanceof Error ? error.message : String(error)}`);
@@ -204,9 +248,9 @@ async function main() {
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpu.length} x ${cpu[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; Redis on 127.0.0.1.`,
     `Command: \`${command}\`.`,
     '',
-    '| worker processes | load avg at start (1/5/15 min) | dispatch to every plan stored and announced, s | scaling vs 1 | coordination wall s | iterations | site solves | flows | child jobs per worker | plan cost | certified bound | gap % | stop | status | fulfilment | feeder / dispatch kW | limit kept |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.workers} | ${r.loadAtStart} | ${(r.elapsedMs / 1000).toFixed(1)} | ${one ? (one.elapsedMs / r.elapsedMs).toFixed(2) + 'x' : '-'} | ${(r.plan.wallMs / 1000).toFixed(1)} | ${r.plan.iterations} | ${r.plan.solves} | ${r.plan.siteSolves?.flows ?? '-'} | ${Object.values(r.plan.siteSolves?.byWorker ?? {}).join(' / ')} | ${r.plan.objective.toFixed(2)} | ${r.plan.bound?.toFixed(2) ?? 'none'} | ${r.plan.gapPercent ?? 'none'} | ${r.plan.stopReason} | ${r.plan.status} | ${r.fulfilment} | ${r.feederKw} / ${r.dispatchKw} | ${r.limitKept ? 'yes' : 'NO'} |`),
+    '| worker processes | load avg at start -> end (1/5/15 min) | dispatch to every plan stored and announced, s | scaling vs 1 | worker CPU s | api CPU s | coordination wall s | iterations | site solves | flows | child jobs per worker | chosen plans carried / re-solved | first plan (rounds, solves, gap %) | plan cost | certified bound | gap % | stop | status | fulfilment | feeder / dispatch kW | limit kept |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.workers} | ${r.loadAtStart} -> ${r.loadAtEnd} | ${(r.elapsedMs / 1000).toFixed(1)} | ${one ? (one.elapsedMs / r.elapsedMs).toFixed(2) + 'x' : '-'} | ${r.workerCpuS.toFixed(1)} | ${r.apiCpuS.toFixed(1)} | ${(r.plan.wallMs / 1000).toFixed(1)} | ${r.plan.iterations} | ${r.plan.solves} | ${r.plan.siteSolves?.flows ?? '-'} | ${Object.values(r.plan.siteSolves?.byWorker ?? {}).join(' / ')} | ${r.plan.siteSolves?.plansCarried ?? '-'} / ${r.plan.siteSolves?.plansResolved ?? '-'} | ${r.first ? `${r.first.iterations}, ${r.first.solves}, ${r.first.gapPercent ?? 'none'}` : '-'} | ${r.plan.objective.toFixed(2)} | ${r.plan.bound?.toFixed(2) ?? 'none'} | ${r.plan.gapPercent ?? 'none'} | ${r.plan.stopReason} | ${r.plan.status} | ${r.fulfilment} | ${r.feederKw} / ${r.dispatchKw} | ${r.limitKept ? 'yes' : 'NO'} |`),
     '',
     ...results.map((r) => `${r.workers} worker(s): method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`),
     '',

@@ -230,6 +230,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
           ...(flow ? { flow } : {}),
           coordination: config.portfolioCoordination,
+          carryPlans: config.portfolioFlowPlans === 'carry',
+          warmPrices: config.portfolioWarmPrices,
           // PORTFOLIO_VEHICLE_COLUMNS_FROM with shard workers (DECOMPOSITION_SHARD_QUEUES, Redis): large portfolios by one vehicle column generation on them.
           ...(shardQueues && config.portfolioVehicleColumnsFrom > 0
             ? { vehicleColumns: { fromVehicles: config.portfolioVehicleColumnsFrom, shardExecutor: portfolioShardExecutor({ redisUrl: config.redisUrl!, prefix: config.redisPrefix, shardQueues, onError: (err) => logger.warn({ err }, 'portfolio vehicle shards') }), executorLabel: `${shardQueues.length} BullMQ shard worker process(es) as flow children (queues ${shardQueues.join(', ')})` } }

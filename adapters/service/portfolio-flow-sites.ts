@@ -2,28 +2,44 @@
  * The portfolio's sites as the coordinator sees them when their solves run as BullMQ flows
  * (portfolio-flow.ts). coordinate.ts asks every site to solve at once (`Promise.all` over the sites); the
  * calls made in one turn of the event loop are gathered into ONE round (one flow: a parent, a child per
- * site). A child answers the sums only, so a coordinated solution carries its request (`FlowSiteRef`), not
- * its plan; `materialise` then runs one last round with plans for the chosen solutions and checks that each
- * plan is the solution that was coordinated (the same problem and request solve to the same plan; a
- * difference fails the coordination loudly, never replaced silently).
+ * site). A child answers the sums only, so a coordinated solution carries its request and, by default
+ * (`carryPlans`), where the child kept its plan (`FlowSiteRef.planKey`); `materialise` takes the chosen plans
+ * from there, exactly as the children made them: **no site is solved again**. Each taken plan is checked: it
+ * passes the plan validator against the priced problem it was made for, and its sums are the coordinated
+ * solution's; a plan that fails either fails the coordination loudly (nothing stored). A chosen plan whose key is
+ * gone (expired) is re-solved in one round and checked the same way (counted in `plansResolved`).
+ * `carryPlans: false` is the old path (session 8): one last round re-solves every chosen request with its plan.
  */
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import type { PortfolioPlan } from '../../optimizer/portfolio/coordinate.ts';
 import { problemSubproblem, type SiteRequest, type SiteSolution, type SiteSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
+import { validatePlan } from '../../optimizer/plan-validator.ts';
 import { serviceError } from '../errors.ts';
 import type { SiteRoundRunner } from './portfolio-flow.ts';
 
-/** A coordinated solution of a flow site: the request it answered (its plan is made by `materialise`). */
+/** A coordinated solution of a flow site: the request it answered and where its child kept the plan. */
 export interface FlowSiteRef {
   readonly request: SiteRequest;
+  /** Redis key of the child's plan (`keepPlan`); absent: `materialise` solves the request again. */
+  readonly planKey?: string;
 }
 
-/** How the site solves ran: flows (rounds), child jobs, and child jobs per worker process. */
+/**
+ * How the site solves ran: flows (rounds), child jobs, and child jobs per worker process; how the chosen
+ * plans were obtained: taken as their child made them (`plansCarried`) or solved again (`plansResolved`).
+ */
 export interface FlowSiteStats {
   rounds: number;
   childJobs: number;
   readonly byWorker: Map<string, number>;
+  plansCarried: number;
+  plansResolved: number;
+}
+
+export interface FlowSitesOptions {
+  /** Children keep their plans and the chosen ones are taken, not re-solved (default true). */
+  readonly carryPlans?: boolean;
 }
 
 export interface FlowSites {
@@ -42,8 +58,9 @@ interface Pending {
 
 const toleranceKw = (x: number) => 1e-6 * Math.max(1, Math.abs(x));
 
-export function flowSites(runner: SiteRoundRunner, members: readonly { readonly siteId: string; readonly problem: Problem }[]): FlowSites {
-  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map() };
+export function flowSites(runner: SiteRoundRunner, members: readonly { readonly siteId: string; readonly problem: Problem }[], options: FlowSitesOptions = {}): FlowSites {
+  const carry = (options.carryPlans ?? true) && runner.takePlans !== undefined;
+  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0 };
   const count = (solvedBy: string) => stats.byWorker.set(solvedBy, (stats.byWorker.get(solvedBy) ?? 0) + 1);
   let batch: Pending[] | undefined;
   const flush = () => {
@@ -51,10 +68,11 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     batch = undefined;
     stats.rounds++;
     stats.childJobs += pending.length;
-    runner.runRound(pending.map((p) => ({ siteId: members[p.index]!.siteId, request: p.request, withPlan: false }))).then(
+    runner.runRound(pending.map((p) => ({ siteId: members[p.index]!.siteId, request: p.request, withPlan: false, ...(carry ? { keepPlan: true } : {}) }))).then(
       (answers) => pending.forEach((p, k) => {
         count(answers[k]!.solvedBy);
-        p.resolve({ ...answers[k]!.solution, plan: { request: p.request } });
+        const planKey = answers[k]!.planKey;
+        p.resolve({ ...answers[k]!.solution, plan: { request: p.request, ...(planKey ? { planKey } : {}) } });
       }),
       (error: unknown) => pending.forEach((p) => p.reject(error)),
     );
@@ -74,32 +92,58 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     };
   });
 
-  async function materialise(coordinated: PortfolioPlan<FlowSiteRef>) {
-    const byId = new Map(members.map((m) => [m.siteId, m.problem]));
-    const answers = await runner.runRound(coordinated.sites.map((s) => ({ siteId: s.siteId, request: s.solution.plan.request, withPlan: true })));
+  /** The chosen plans: taken where their children kept them; re-solved (one round, with plans) only where none was kept. */
+  async function chosenPlans(coordinated: PortfolioPlan<FlowSiteRef>): Promise<Plan[]> {
+    const refs = coordinated.sites.map((s) => s.solution.plan);
+    const taken = carry ? await runner.takePlans!(refs.flatMap((r) => (r.planKey ? [r.planKey] : []))) : [];
+    const plans = new Array<Plan | undefined>(refs.length);
+    let next = 0;
+    refs.forEach((r, k) => {
+      if (r.planKey) plans[k] = taken[next++];
+    });
+    const again = refs.flatMap((_, k) => (plans[k] ? [] : [k]));
+    stats.plansCarried += refs.length - again.length;
+    if (again.length === 0) return plans as Plan[];
+    const answers = await runner.runRound(again.map((k) => ({ siteId: coordinated.sites[k]!.siteId, request: refs[k]!.request, withPlan: true })));
     stats.rounds++;
     stats.childJobs += answers.length;
+    stats.plansResolved += answers.length;
+    again.forEach((k, i) => {
+      const answer = answers[i]!;
+      count(answer.solvedBy);
+      if (!answer.plan) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${coordinated.sites[k]!.siteId}": its final site solve answered without a plan`);
+      plans[k] = answer.plan;
+    });
+    return plans as Plan[];
+  }
+
+  async function materialise(coordinated: PortfolioPlan<FlowSiteRef>) {
+    const byId = new Map(members.map((m) => [m.siteId, m.problem]));
+    const resolvedBefore = stats.plansResolved;
+    const plans = await chosenPlans(coordinated);
     const pricedProblems = new Map<Plan, Problem>();
     const sites = await Promise.all(coordinated.sites.map(async (share, k) => {
-      const answer = answers[k]!;
-      count(answer.solvedBy);
-      if (!answer.plan) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${share.siteId}": its final site solve answered without a plan`);
+      const made = plans[k]!;
       let priced: Problem | undefined;
       // The same local arithmetic as the child's (problemSubproblem), around the plan the child made.
       const full = await problemSubproblem(share.siteId, byId.get(share.siteId)!, async (p) => {
         priced = p;
-        return answer.plan!;
+        return made;
       }).solve(share.solution.plan.request);
       const T = share.solution.netImportKw.length;
       const worst = Math.max(0, ...share.solution.netImportKw.map((n, t) => Math.abs(n - full.netImportKw[t]!) - toleranceKw(n)));
       if (worst > 0) {
-        throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${share.siteId}": the plan made for storing differs from its coordinated solution by ${worst.toFixed(6)} kW in a slot (the same request solved twice gave two answers); nothing stored`);
+        throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${share.siteId}": the plan taken for storing differs from its coordinated solution by ${worst.toFixed(6)} kW in a slot; nothing stored`);
+      }
+      const violations = validatePlan(priced!, made);
+      if (violations.length > 0) {
+        throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${share.siteId}": its chosen plan fails the plan validator against its priced problem (${violations.length}: ${violations.slice(0, 2).map((v) => v.message).join('; ')}); nothing stored`);
       }
       pricedProblems.set(full.plan, priced!);
       const solution: SiteSolution<Plan> = { ...full, netImportKw: full.netImportKw.slice(0, T), importKw: full.importKw.slice(0, T), exportKw: full.exportKw.slice(0, T), importExcessKw: full.importExcessKw.slice(0, T) };
       return { ...share, solution };
     }));
-    return { plan: { ...coordinated, sites, solves: coordinated.solves + answers.length }, pricedProblems };
+    return { plan: { ...coordinated, sites, solves: coordinated.solves + (stats.plansResolved - resolvedBefore) }, pricedProblems };
   }
 
   return { subproblems, stats, materialise };
@@ -108,5 +152,5 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
 /** One line for the plan: how many flows and child jobs, and which worker processes solved them. */
 export function describeFlowStats(stats: FlowSiteStats): string {
   const by = [...stats.byWorker.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([w, n]) => `${w} ${n}`).join(', ');
-  return `${stats.rounds} flows, ${stats.childJobs} child jobs (solved by: ${by || 'none'})`;
+  return `${stats.rounds} flows, ${stats.childJobs} child jobs (solved by: ${by || 'none'}); chosen plans: ${stats.plansCarried} taken as their child made them, ${stats.plansResolved} solved again`;
 }

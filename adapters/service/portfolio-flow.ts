@@ -9,8 +9,10 @@
  *
  * What travels: each site's problem is stored once per coordination (`<prefix>:pflow:<coordination>:<site>`,
  * with a TTL) and read (and cached) by the child's worker; a child's data is only the site's request (per slot
- * feeder price adder, caps) and its answer only the per-slot sums, objective and bound, unless the round
- * asks for plans (`withPlan`: the final round of a coordination, portfolio-flow-sites.ts). Numbers that JSON
+ * feeder price adder, caps) and its answer only the per-slot sums, objective and bound; with `keepPlan` the child
+ * also keeps its plan in Redis (gzipped, `<problem key>:plan:<child job id>`, the problems' TTL, deleted with them)
+ * and answers where, so the coordinator takes the chosen plans as made (portfolio-flow-sites.ts); `withPlan`
+ * answers with the plan itself (the old final round that re-solved the chosen requests). Numbers that JSON
  * cannot carry (Infinity caps, a -Infinity bound) are encoded as strings.
  *
  * Faults: a child that throws fails its parent (`failParentOnFailure`): the round rejects with
@@ -19,6 +21,7 @@
  * the round rejects with V2G_ERR_SOLVE_FAILED (no worker takes site solves?). A coordinator killed mid-round
  * leaves its flow to finish unread; its problem keys expire.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Plan } from '../../optimizer/plan.ts';
@@ -38,6 +41,11 @@ export interface SiteSolveRequest {
   readonly request: SiteRequest;
   /** Answer with the plan (the final round), not only the sums. */
   readonly withPlan: boolean;
+  /**
+   * Keep the plan in Redis for the coordinator (gzipped JSON under `planKey`, with the problems' TTL): if this
+   * answer is chosen, its plan is taken as made (`SiteRoundRunner.takePlans`), never solved again.
+   */
+  readonly keepPlan?: boolean;
 }
 
 /** A child's answer: the site's solution (its plan only when asked for) and which worker process solved it. */
@@ -45,12 +53,16 @@ export interface SiteSolveAnswer {
   readonly siteId: string;
   readonly solution: Omit<SiteSolution<Plan>, 'plan'>;
   readonly plan?: Plan;
+  /** Where the plan was kept (`keepPlan`). */
+  readonly planKey?: string;
   readonly solvedBy: string;
 }
 
 /** Runs rounds of site solves for one coordination (portfolio-flow-sites.ts). */
 export interface SiteRoundRunner {
   runRound(requests: readonly SiteSolveRequest[]): Promise<SiteSolveAnswer[]>;
+  /** The plans kept under these keys (`keepPlan`), in order; undefined where a key is gone (expired). */
+  takePlans?(planKeys: readonly string[]): Promise<(Plan | undefined)[]>;
 }
 
 export interface PortfolioFlowOptions {
@@ -124,16 +136,28 @@ export class PortfolioFlow {
   }
 
   /** Stores the sites' problems of one coordination and returns its round runner; `end` forgets them. */
-  async begin(coordinationId: string, problems: readonly { readonly siteId: string; readonly problem: Problem }[]): Promise<SiteRoundRunner & { end(): Promise<void> }> {
+  async begin(coordinationId: string, problems: readonly { readonly siteId: string; readonly problem: Problem }[]): Promise<Required<SiteRoundRunner> & { end(): Promise<void> }> {
     const problemKey = (siteId: string) => `${this.keys.prefix}:pflow:${coordinationId}:${encodeURIComponent(siteId)}`;
     const ttl = this.options.problemTtlMs ?? 3_600_000;
     const multi = this.options.redis.multi();
     for (const p of problems) multi.set(problemKey(p.siteId), JSON.stringify(p.problem), 'PX', ttl);
     await multi.exec();
+    /** Plans the children kept for this coordination: deleted with its problems. */
+    const planKeys: string[] = [];
     return {
-      runRound: (requests) => this.round(coordinationId, requests.map((r, index) => ({ ...r, index, problemKey: problemKey(r.siteId) }))),
+      runRound: async (requests) => {
+        const answers = await this.round(coordinationId, requests.map((r, index) => ({ ...r, index, problemKey: problemKey(r.siteId) })));
+        for (const a of answers) if (a.planKey) planKeys.push(a.planKey);
+        return answers;
+      },
+      takePlans: async (keys) => {
+        if (keys.length === 0) return [];
+        const texts = await this.options.redis.mgetBuffer(...keys);
+        return texts.map((b) => (b ? decodeNumbers<Plan>(gunzipSync(b).toString('utf8')) : undefined));
+      },
       end: async () => {
-        await this.options.redis.del(...problems.map((p) => problemKey(p.siteId))).catch(this.options.onError);
+        const keys = [...problems.map((p) => problemKey(p.siteId)), ...planKeys];
+        for (let i = 0; i < keys.length; i += 1000) await this.options.redis.del(...keys.slice(i, i + 1000)).catch(this.options.onError);
       },
     };
   }
@@ -228,7 +252,13 @@ export class PortfolioFlow {
       this.cache.set(c.problemKey, problem);
     }
     const { plan, ...solution } = await problemSubproblem(c.siteId, problem, (p) => solve(p)).solve(c.request);
-    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), solvedBy: this.options.processName } satisfies SiteSolveAnswer & { index: number });
+    let planKey: string | undefined;
+    if (c.keepPlan) {
+      // Kept where the coordinator can take it if this answer is chosen (the job id is unique per round and site).
+      planKey = `${c.problemKey}:plan:${job.id ?? c.index}`;
+      await this.options.redis.set(planKey, gzipSync(encodeNumbers(plan)), 'PX', this.options.problemTtlMs ?? 3_600_000);
+    }
+    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), solvedBy: this.options.processName } satisfies SiteSolveAnswer & { index: number });
   }
 
   /** Stops taking site solves (the active ones finish) and closes the clients made here. */

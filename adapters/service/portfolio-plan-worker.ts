@@ -67,6 +67,10 @@ export interface PortfolioPlanDeps {
    * whole-site plans, site-columns.ts); both run their rounds as flows in Redis mode.
    */
   readonly coordination?: 'price-loop' | 'site-columns';
+  /** Redis mode: the chosen site plans are taken as their flow child made them, not re-solved (default true; portfolio-flow-sites.ts). */
+  readonly carryPlans?: boolean;
+  /** Where a coordination starts its feeder prices: the portfolio plan in force's (default) or zero. */
+  readonly warmPrices?: 'last-plan' | 'none';
   /** Coordinator iterations at most (default 40). */
   readonly maxIterations?: number;
   /**
@@ -160,7 +164,10 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       return plan;
     };
     const previous = await runs.getLatestPlan(portfolioId);
-    const warmStart = previous && previous.slotMs === grid.slotMs ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
+    const warmStart = previous && previous.slotMs === grid.slotMs && deps.warmPrices !== 'none' ? shiftedPrices(previous, grid.startUtcMs, grid.slotCount) : undefined;
+    const warmFrom = warmStart
+      ? `feeder prices started from those of portfolio plan ${previous!.id} (the plan in force)`
+      : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
     const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
     const coordinate = deps.coordination === 'site-columns' ? coordinateBySiteColumns : coordinatePortfolio;
     const coordinationName = deps.coordination === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans (PORTFOLIO_COORDINATION=site-columns)' : 'feeder-price loop';
@@ -185,19 +192,20 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const members = loaded.members.map((m) => ({ siteId: m.site.id, problem: m.built.problem }));
       const flowRun = await deps.flow.begin(`pc-${randomUUID().replaceAll('-', '').slice(0, 16)}`, members);
       try {
-        const sites = flowSites(flowRun, members);
+        const sites = flowSites(flowRun, members, { carryPlans: deps.carryPlans ?? true });
         const coordinated = await coordinate(sites.subproblems.map((s) => firstSlotsOf(s, grid.slotCount)), limits, options);
         const made = await sites.materialise(coordinated);
         result = made.plan;
         for (const [plan, problem] of made.pricedProblems) solvedProblems.set(plan, problem);
-        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), summary: describeFlowStats(sites.stats) };
+        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), plansCarried: sites.stats.plansCarried, plansResolved: sites.stats.plansResolved, summary: describeFlowStats(sites.stats) };
       } finally {
         await flowRun.end();
       }
     } else {
       const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
       result = await coordinate(subproblems, limits, options);
-      siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, summary: `${result.solves} site solves in this process` };
+      // In process every solution carries its plan: the chosen ones are stored as solved, none solved again.
+      siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, plansCarried: result.sites.length, plansResolved: 0, summary: `${result.solves} site solves in this process` };
     }
     if (byVehicles === undefined || byVehicles !== 'yes') {
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
@@ -301,7 +309,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`,
+      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmFrom}`,
       siteSolves,
       slots,
       sites: result.sites.map((s) => ({

@@ -48,6 +48,10 @@ export interface PortfolioSiteSolves {
   readonly childJobs: number;
   /** Child jobs per worker process that solved them. */
   readonly byWorker: Readonly<Record<string, number>>;
+  /** Chosen site plans stored as their solve made them (no site solved again); absent in records before session 10. */
+  readonly plansCarried?: number;
+  /** Chosen site plans solved once more to be stored (the flow's old final round, or a kept plan that expired). */
+  readonly plansResolved?: number;
   /** The above in words. */
   readonly summary: string;
 }

@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig({ PORTFOLIO_COORDINATION: 'prices' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_COORDINATION']);
   });
 
+  it('PORTFOLIO_FLOW_PLANS and PORTFOLIO_WARM_PRICES: carried plans and the plan in force\'s prices by default, the old paths on request', () => {
+    expect(loadConfig({})).toMatchObject({ portfolioFlowPlans: 'carry', portfolioWarmPrices: 'last-plan' });
+    expect(loadConfig({ PORTFOLIO_FLOW_PLANS: 'resolve', PORTFOLIO_WARM_PRICES: 'none' })).toMatchObject({ portfolioFlowPlans: 'resolve', portfolioWarmPrices: 'none' });
+    expect(errorOf(() => loadConfig({ PORTFOLIO_FLOW_PLANS: 'keep' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_FLOW_PLANS']);
+  });
+
   it('DECOMPOSITION_SHARD_QUEUES: a comma list of shard queues, distributed mode only', () => {
     expect(loadConfig({ REDIS_URL: 'redis://localhost:6379', API_TOKENS: token, DECOMPOSITION_SHARD_QUEUES: 'decomposition-shard-0,decomposition-shard-1' }).decompositionShardQueues).toEqual([
       'decomposition-shard-0',

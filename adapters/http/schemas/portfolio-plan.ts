@@ -48,6 +48,8 @@ export const PortfolioPlanSchema = Type.Object({
     flows: Type.Integer({ description: 'flows run (one per round of site solves)' }),
     childJobs: Type.Integer(),
     byWorker: Type.Record(Type.String(), Type.Integer(), { description: 'child jobs per worker process that solved them' }),
+    plansCarried: Type.Optional(Type.Integer({ description: 'chosen site plans stored exactly as their site solve made them (no site solved again)' })),
+    plansResolved: Type.Optional(Type.Integer({ description: 'chosen site plans solved once more to be stored (PORTFOLIO_FLOW_PLANS=resolve, or a kept plan that expired); 0 by default' })),
   }, { description: 'how the site solves ran' })),
   howMade: Type.String({ description: 'the above in one sentence' }),
   slots: Type.Array(PortfolioPlanSlotSchema),

@@ -17,10 +17,13 @@ type Slot = { start: string; met: boolean; plannedNetImportKw: number; netImport
 function mainChain(mode: ServiceMode) {
   let h: ModeHarness;
   let windowStart: number;
+  let planInForceId: string;
   beforeAll(async () => {
     h = await createModeHarness(mode, sharedSolver());
     await feederOfThree(h, 40);
-    ok(await h.request('admin', { method: 'POST', url: '/v1/portfolios/feeder-1/plan' }), 201);
+    const first = ok(await h.request('admin', { method: 'POST', url: '/v1/portfolios/feeder-1/plan' }), 201);
+    planInForceId = first.plan.id;
+    expect(first.plan.solvedOn).toMatch(/feeder prices started from zero \(no plan in force\)/);
     windowStart = Math.ceil(h.nowUtcMs() / q) * q + 4 * q;
   }, 180_000);
   afterAll(async () => {
@@ -51,6 +54,19 @@ function mainChain(mode: ServiceMode) {
     const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
     expect(plan.id).toBe(d.portfolioPlanId);
     expect(plan.dispatchIds).toEqual([d.id]);
+    // Warm: the dispatch's coordination started from the prices of the portfolio plan in force.
+    expect(plan.solvedOn).toContain(`feeder prices started from those of portfolio plan ${planInForceId} (the plan in force)`);
+    // Exact: every chosen site plan is stored as its solve made it (no site solved again to be stored) ...
+    expect(plan.siteSolves).toMatchObject({ mode: mode === 'redis' ? 'bullmq-flow' : 'in-process', plansCarried: siteIds.length, plansResolved: 0 });
+    if (mode === 'redis') expect(plan.siteSolves.childJobs).toBe(plan.solves);
+    // ... and the plan in force of every site is the coordinated answer: its id, and its net import slot by slot.
+    for (const share of plan.sites as { siteId: string; planId: string; planHref: string; netImportKw: number[] }[]) {
+      const inForce = ok(await h.request('read', { method: 'GET', url: `/v1/sites/${share.siteId}/plan` }), 200);
+      expect(inForce.id).toBe(share.planId);
+      const stored = ok(await h.request('read', { method: 'GET', url: share.planHref }), 200);
+      const net = (stored.site.slots as { importKw: number; exportKw: number }[]).map((x) => x.importKw - x.exportKw);
+      share.netImportKw.forEach((n, t) => expect(net[t]!).toBeCloseTo(n, 2));
+    }
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as Slot[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
     // Listed and readable.
