@@ -1,6 +1,4 @@
 /** Loads the HiGHS WebAssembly runtime (about 80 ms; the first solve after it pays another 0.3-0.5 s of tier-up). */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import highsModule, { type Highs } from 'highs';
 
 /** A WebAssembly linear memory (this project's TypeScript libraries do not declare the WebAssembly API). */
@@ -10,14 +8,11 @@ export interface WasmMemory {
 interface WasmInstance {
   readonly exports: Record<string, unknown>;
 }
+type Instantiate = (bytes: unknown, imports: object) => Promise<{ instance: WasmInstance } | WasmInstance>;
 /** The parts of the global `WebAssembly` used here. */
-const wasm = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => WasmMemory; instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: WasmInstance }> } }).WebAssembly;
+const wasm = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => WasmMemory; instantiate: Instantiate } }).WebAssembly;
 
-/** Emscripten's hook for instantiating the module itself (the `highs` loader passes its options to Emscripten). */
-interface InstantiateHook {
-  instantiateWasm(imports: object, receive: (instance: WasmInstance) => void): object;
-}
-type Loader = (options?: InstantiateHook) => Promise<Highs>;
+type Loader = () => Promise<Highs>;
 
 // `highs` is CommonJS with an ESM build; under NodeNext typing its default import is the module object.
 const loader = ((highsModule as unknown as { default?: Loader }).default ?? highsModule) as unknown as Loader;
@@ -30,26 +25,34 @@ export function highsMemory(highs: Highs): WasmMemory | undefined {
   return memories.get(highs);
 }
 
+/** Loads run one at a time: each watches `WebAssembly.instantiate` while the package instantiates its module. */
+let loading: Promise<unknown> = Promise.resolve();
+
 /**
- * Loads a runtime, instantiating `highs.wasm` here (as Emscripten would: the file's bytes, the loader's imports)
- * so that its exported memory is known (`highsMemory`); the package does not export its heap views.
+ * Loads a runtime as the package does (it reads and instantiates `highs.wasm`; no I/O here) and keeps the
+ * instance's exported memory (`highsMemory`): the package does not export its heap views, so the global
+ * `WebAssembly.instantiate` is watched for the duration of this one load (loads are serialised, and it is restored
+ * however the load ends).
  */
 export function loadHighs(): Promise<Highs> {
-  return new Promise((resolve, reject) => {
+  const load = async (): Promise<Highs> => {
+    const original = wasm.instantiate;
     let memory: WasmMemory | undefined;
-    const hook: InstantiateHook = {
-      instantiateWasm(imports, receive) {
-        const bytes = readFileSync(createRequire(import.meta.url).resolve('highs/runtime'));
-        wasm.instantiate(bytes, imports).then(({ instance }) => {
-          memory = Object.values(instance.exports).find((e): e is WasmMemory => e instanceof wasm.Memory);
-          receive(instance);
-        }, reject);
-        return {}; // instantiated asynchronously: Emscripten waits for `receive`
-      },
+    wasm.instantiate = async (bytes, imports) => {
+      const result = await original.call(wasm, bytes, imports);
+      const instance = 'instance' in result ? result.instance : result;
+      memory ??= Object.values(instance.exports).find((e): e is WasmMemory => e instanceof wasm.Memory);
+      return result;
     };
-    loader(hook).then((highs) => {
+    try {
+      const highs = await loader();
       if (memory !== undefined) memories.set(highs, memory);
-      resolve(highs);
-    }, reject);
-  });
+      return highs;
+    } finally {
+      wasm.instantiate = original;
+    }
+  };
+  const next = loading.then(load, load);
+  loading = next.catch(() => undefined);
+  return next;
 }
