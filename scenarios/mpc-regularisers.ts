@@ -194,7 +194,7 @@ export const congestionDeliveryLabel = 'delivery first under congestion';
 
 /** The note every output of a run planned with delivery first under congestion carries. */
 export function congestionDeliveryNote(c: CongestionDelivery): string {
-  return `${congestionDeliveryLabel} on: a decision whose cost-minimising plan uses up the site import limit in some slot ${c.sunkPeak === true ? ' (or whose billing peak already reached it)' : ''} is solved again with quick-charge share ${c.quickChargeShare} ranked by ${c.rank} (a regulariser, not billed), so the plan charges as early as the limits allow`;
+  return `${congestionDeliveryLabel} on: a decision whose cost-minimising plan uses up the site import limit in some slot${c.sunkPeak === true ? ' (or whose billing peak already reached it)' : ''} is solved again with quick-charge share ${c.quickChargeShare} ranked by ${c.rank} (a regulariser, not billed), so the plan charges as early as the limits allow`;
 }
 
 /** Whether a run note is `congestionDeliveryNote`'s. */
