@@ -106,6 +106,7 @@ export class MemoryStore implements Store {
 
   async putPlan(plan: PlanRecord, historyLimit: number) {
     const data = this.data(plan.siteId);
+    data.plans = data.plans.filter((p) => p.id !== plan.id);
     data.plans.unshift(deepFreeze(plan));
     if (data.plans.length > historyLimit) data.plans.length = Math.max(1, historyLimit);
     data.planState = deepFreeze({

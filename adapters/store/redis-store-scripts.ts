@@ -144,7 +144,7 @@ return 1
 
 /**
  * Stores a plan as the site's current plan, keeps at most max(1, historyLimit) plans (newest first) and
- * records the successful attempt, all at once.
+ * records the successful attempt, all at once. A plan id already stored is replaced and becomes the newest.
  *   KEYS[1] site hash   KEYS[2] plans hash   KEYS[3] plan-order list
  *   ARGV[1] planId   ARGV[2] plan JSON   ARGV[3] historyLimit   ARGV[4] attempt JSON   ARGV[5] createdAtUtcMs
  * Returns 1, or 0 when the site does not exist (nothing written).
@@ -154,6 +154,7 @@ export const putPlanScript = new LuaScript(
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('LREM', KEYS[3], 0, ARGV[1])
 redis.call('LPUSH', KEYS[3], ARGV[1])
 local limit = tonumber(ARGV[3])
 if redis.call('LLEN', KEYS[3]) > limit then

@@ -48,7 +48,7 @@ export interface Store {
   /** The site must exist. */
   putDispatch(dispatch: Unrevised<DispatchRecord>, condition?: WriteCondition): Promise<DispatchRecord>;
 
-  /** Stores a plan as the site's current plan and records a successful attempt. */
+  /** Stores a plan as the site's current plan and records a successful attempt; a plan id already stored is replaced and becomes the newest (one entry per id). */
   putPlan(plan: PlanRecord, historyLimit: number): Promise<void>;
   getPlan(siteId: string, planId: string): Promise<PlanRecord | undefined>;
   /** Newest first, at most `limit`. */

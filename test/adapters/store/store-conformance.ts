@@ -339,6 +339,17 @@ export function describeStoreConformance(label: string, setup: () => Promise<Sto
         expect((await store.listPlans('a', 10)).map((p) => p.id)).toEqual(['p5']);
       });
 
+      it('putting a plan id again replaces that plan and makes it the newest: one entry per id', async () => {
+        await store.putPlan(planRecord('a', 'p1', t0 + 1, 'job-1'), 5);
+        await store.putPlan(planRecord('a', 'p2', t0 + 2, 'job-2'), 5);
+        await store.putPlan(planRecord('a', 'p1', t0 + 3, 'job-3'), 5);
+        expect((await store.listPlans('a', 10)).map((p) => [p.id, p.jobId])).toEqual([['p1', 'job-3'], ['p2', 'job-2']]);
+        expect((await store.getPlan('a', 'p1'))!.jobId).toBe('job-3');
+        await store.putPlan(planRecord('a', 'p2', t0 + 4, 'job-4'), 1);
+        expect((await store.listPlans('a', 10)).map((p) => [p.id, p.jobId])).toEqual([['p2', 'job-4']]);
+        expect(await store.getPlan('a', 'p1')).toBeUndefined();
+      });
+
       it('a failed attempt leaves the current plan in force', async () => {
         await store.putPlan(planRecord('a', 'p1', t0 + 1, 'job-1'), 5);
         await store.putPlanAttempt('a', attemptRecord('job-2', false, t0 + 2));
