@@ -15,7 +15,7 @@ import { pluggedVehicleSlots } from './engine.ts';
 import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
-import type { DecompositionRequestOptions, LpSolverName, ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './worker/messages.ts';
+import type { DecompositionRequestOptions, LpSolverName, ProgressMessage, ReadyMessage, ResidentReply, ResidentRequest, SolveReply, SolveRequest } from './worker/messages.ts';
 
 type WorkerMessage = ReadyMessage | SolveReply | ProgressMessage;
 
@@ -33,7 +33,7 @@ export interface SolverPoolOptions {
 
 interface Task {
   readonly request: SolveRequest;
-  readonly resolve: (plan: Plan) => void;
+  readonly resolve: (plan: Plan, resident?: ResidentReply) => void;
   readonly onProgress?: SolveProgressListener;
 }
 
@@ -76,6 +76,8 @@ export class SolverPool {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  /** The thread holding each resident model (its key): the key's next requests go there while it lives. */
+  private readonly residentSlots = new Map<string, Slot>();
   /** HiGHS version reported by the first worker that loaded it. */
   highsVersion: string | undefined;
 
@@ -110,6 +112,22 @@ export class SolverPool {
       const engine = decomposition ? { engine: 'decomposition' as const, decomposition } : {};
       const request: SolveRequest = { id: this.nextId++, solver, problem, options, ...(onProgress ? { progress: true } : {}), ...engine };
       this.queue.push({ request, resolve, ...(onProgress ? { onProgress } : {}) });
+      this.dispatch();
+    });
+  }
+
+  /**
+   * A portfolio site's plan on the resident model of `resident.key` (optimizer/portfolio/resident-models.ts):
+   * `problem` is the site's base problem, `resident.request` its prices and caps. Every request of a key goes to
+   * the thread that holds its model while that thread lives (a retired or failed thread's models are gone: the
+   * next request opens the model again, `how: 'first'`). Resolves with the plan of the priced problem and how it
+   * was made (`warm | first | cold`, with why cold); a failed thread answers a fallback plan, `how: 'cold'`.
+   */
+  solveResident(problem: Problem, resident: ResidentRequest, options: SolveOptions = {}): Promise<{ readonly plan: Plan } & ResidentReply> {
+    if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
+    return new Promise((resolve) => {
+      const request: SolveRequest = { id: this.nextId++, solver: 'highs', problem, options, resident };
+      this.queue.push({ request, resolve: (plan, how) => resolve({ plan, ...(how ?? { how: 'cold', coldReason: `the solver thread failed: ${plan.message ?? plan.status}` }) }) });
       this.dispatch();
     });
   }
@@ -166,11 +184,25 @@ export class SolverPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.task && !s.retired);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const task = this.queue.shift()!;
+    for (let i = 0; i < this.queue.length; ) {
+      const task = this.queue[i]!;
+      const key = task.request.resident?.key;
+      const home = key !== undefined ? this.residentSlots.get(key) : undefined;
+      let slot: Slot | undefined;
+      if (home && !home.retired) {
+        // A resident model lives on one thread: its request waits for that thread.
+        slot = home.task ? undefined : home;
+      } else {
+        slot = this.slots.find((s) => !s.task && !s.retired);
+        if (!slot && this.slots.length < this.size) slot = this.spawn();
+        if (!slot && this.slots.length >= this.size && this.slots.every((s) => s.task)) return;
+      }
+      if (!slot) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      if (key !== undefined) this.residentSlots.set(key, slot);
       this.start(slot, task);
     }
   }
@@ -212,6 +244,7 @@ export class SolverPool {
 
   private retire(slot: Slot): void {
     slot.retired = true;
+    for (const [key, s] of this.residentSlots) if (s === slot) this.residentSlots.delete(key);
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     void slot.worker.terminate();
@@ -221,7 +254,7 @@ export class SolverPool {
     const task = this.finish(slot);
     if (reply.heapBytes > this.maxHeapBytes) this.retire(slot);
     if (task && task.request.id === reply.id) {
-      if (reply.ok) task.resolve(reply.plan);
+      if (reply.ok) task.resolve(reply.plan, reply.resident);
       else task.resolve(this.failurePlan(task, `solver worker error: ${reply.message}`, 'error'));
     }
     this.dispatch();

@@ -42,6 +42,7 @@ import { withGatewayLiveness } from '../service/gateway-liveness.ts';
 import { ServiceMetrics } from '../service/metrics.ts';
 import { createPortfolioBackend } from '../service/portfolio-backend.ts';
 import { createPortfolioPlanProcessor } from '../service/portfolio-plan-worker.ts';
+import type { ResidentSiteSolver } from '../service/portfolio-flow.ts';
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
@@ -225,7 +226,11 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         queue.process(createReplanProcessor({ store, clock, config, metrics, solve, log: logger.child({ module: 'replan' }), onPlanSaved, chargerStatus: ctx.chargerStatus, portfolios: backend.portfolios, portfolioRuns: portfolioPlanning.runs }));
         // Redis: this process takes site solves of any coordination (flow children) and coordinates whole jobs.
         const flow = portfolioPlanning.flow;
-        flow?.process(solve, config.solverPoolSize);
+        // PORTFOLIO_SITE_MODELS=resident: site LPs kept open on this process's solver threads, the sites routed here.
+        const resident: ResidentSiteSolver | undefined = config.portfolioSiteModels === 'resident' && pool
+          ? (problem, key, request) => pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.solveTimeLimitMs })
+          : undefined;
+        flow?.process(solve, config.solverPoolSize, resident);
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
           ...(flow ? { flow } : {}),

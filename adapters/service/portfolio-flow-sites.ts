@@ -16,7 +16,7 @@ import type { PortfolioPlan } from '../../optimizer/portfolio/coordinate.ts';
 import { problemSubproblem, type SiteRequest, type SiteSolution, type SiteSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import { validatePlan } from '../../optimizer/plan-validator.ts';
 import { serviceError } from '../errors.ts';
-import type { SiteRoundRunner } from './portfolio-flow.ts';
+import type { SiteRoundRunner, SiteSolveAnswer } from './portfolio-flow.ts';
 
 /** A coordinated solution of a flow site: the request it answered and where its child kept the plan. */
 export interface FlowSiteRef {
@@ -35,6 +35,8 @@ export interface FlowSiteStats {
   readonly byWorker: Map<string, number>;
   plansCarried: number;
   plansResolved: number;
+  /** Resident site models (PORTFOLIO_SITE_MODELS=resident): answers by how they were made, cold ones by reason. */
+  readonly resident: { warm: number; first: number; cold: number; readonly coldReasons: Map<string, number> };
 }
 
 export interface FlowSitesOptions {
@@ -60,8 +62,16 @@ const toleranceKw = (x: number) => 1e-6 * Math.max(1, Math.abs(x));
 
 export function flowSites(runner: SiteRoundRunner, members: readonly { readonly siteId: string; readonly problem: Problem }[], options: FlowSitesOptions = {}): FlowSites {
   const carry = (options.carryPlans ?? true) && runner.takePlans !== undefined;
-  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0 };
-  const count = (solvedBy: string) => stats.byWorker.set(solvedBy, (stats.byWorker.get(solvedBy) ?? 0) + 1);
+  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0, resident: { warm: 0, first: 0, cold: 0, coldReasons: new Map() } };
+  const count = (solvedBy: string, resident?: SiteSolveAnswer['resident']) => {
+    stats.byWorker.set(solvedBy, (stats.byWorker.get(solvedBy) ?? 0) + 1);
+    if (!resident) return;
+    stats.resident[resident.how]++;
+    if (resident.coldReason !== undefined) {
+      const reason = resident.coldReason.replace(/^slot \d+: /, '');
+      stats.resident.coldReasons.set(reason, (stats.resident.coldReasons.get(reason) ?? 0) + 1);
+    }
+  };
   let batch: Pending[] | undefined;
   const flush = () => {
     const pending = batch!;
@@ -70,7 +80,7 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     stats.childJobs += pending.length;
     runner.runRound(pending.map((p) => ({ siteId: members[p.index]!.siteId, request: p.request, withPlan: false, ...(carry ? { keepPlan: true } : {}) }))).then(
       (answers) => pending.forEach((p, k) => {
-        count(answers[k]!.solvedBy);
+        count(answers[k]!.solvedBy, answers[k]!.resident);
         const planKey = answers[k]!.planKey;
         p.resolve({ ...answers[k]!.solution, plan: { request: p.request, ...(planKey ? { planKey } : {}) } });
       }),
@@ -110,7 +120,7 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     stats.plansResolved += answers.length;
     again.forEach((k, i) => {
       const answer = answers[i]!;
-      count(answer.solvedBy);
+      count(answer.solvedBy, answer.resident);
       if (!answer.plan) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${coordinated.sites[k]!.siteId}": its final site solve answered without a plan`);
       plans[k] = answer.plan;
     });
@@ -150,7 +160,12 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
 }
 
 /** One line for the plan: how many flows and child jobs, and which worker processes solved them. */
-export function describeFlowStats(stats: FlowSiteStats): string {
+export function describeFlowStats(stats: FlowSiteStats, routing?: SiteRoundRunner['routing']): string {
   const by = [...stats.byWorker.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([w, n]) => `${w} ${n}`).join(', ');
-  return `${stats.rounds} flows, ${stats.childJobs} child jobs (solved by: ${by || 'none'}); chosen plans: ${stats.plansCarried} taken as their child made them, ${stats.plansResolved} solved again`;
+  const r = stats.resident;
+  const resident = r.warm + r.first + r.cold > 0
+    ? `; resident site models: ${r.warm} warm (from the last LP basis), ${r.first} first solves on a new model, ${r.cold} cold${r.coldReasons.size > 0 ? ` (${[...r.coldReasons].map(([why, n]) => `${n}x ${why}`).join('; ')})` : ''}`
+    : '; site solves cold (no resident models)';
+  const routed = routing ? `; children routed to the worker holding the site ${routing.routed}, to the shared queue ${routing.shared}, sent again after a worker stopped beating ${routing.reassigned}${routing.deadWorkers.size > 0 ? ` (dead: ${[...routing.deadWorkers].join(', ')})` : ''}` : '';
+  return `${stats.rounds} flows, ${stats.childJobs} child jobs (solved by: ${by || 'none'}); chosen plans: ${stats.plansCarried} taken as their child made them, ${stats.plansResolved} solved again${resident}${routed}`;
 }

@@ -21,6 +21,7 @@
  * the round rejects with V2G_ERR_SOLVE_FAILED (no worker takes site solves?). A coordinator killed mid-round
  * leaves its flow to finish unread; its problem keys expire.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -34,6 +35,8 @@ import type { PlanSolver } from './replan-worker.ts';
 
 export const portfolioSiteQueue = 'portfolio-site';
 export const portfolioStepQueue = 'portfolio-step';
+/** The queue of site solves routed to one worker process (its registry id), or the shared queue. */
+const workerQueue = (workerId: string | undefined) => (workerId ? `${portfolioSiteQueue}-w-${workerId}` : portfolioSiteQueue);
 
 /** One site solve of a round. */
 export interface SiteSolveRequest {
@@ -56,11 +59,32 @@ export interface SiteSolveAnswer {
   /** Where the plan was kept (`keepPlan`). */
   readonly planKey?: string;
   readonly solvedBy: string;
+  /** With resident site models (`process(..., resident)`): how the worker made the plan. */
+  readonly resident?: { readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string };
+}
+
+/**
+ * A worker's resident site solver (SolverPool.solveResident): the plan of `problem` (the site's base problem)
+ * priced and capped by `request`, on the model kept under `key` when it can, and how it was made.
+ */
+export type ResidentSiteSolver = (problem: Problem, key: string, request: SiteRequest) => Promise<{ readonly plan: Plan; readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string }>;
+
+/** Where a round's children went: by worker (routed) or to the shared queue, and the sites moved off a dead worker. */
+export interface RoundRouting {
+  /** Children sent to a worker's own queue (the one holding the site's model) per round. */
+  routed: number;
+  /** Children sent to the shared queue (no live worker registered, or routing off). */
+  shared: number;
+  /** Children sent again because their worker stopped beating during the round, and the workers found dead. */
+  reassigned: number;
+  readonly deadWorkers: Set<string>;
 }
 
 /** Runs rounds of site solves for one coordination (portfolio-flow-sites.ts). */
 export interface SiteRoundRunner {
   runRound(requests: readonly SiteSolveRequest[]): Promise<SiteSolveAnswer[]>;
+  /** Where this coordination's children went (routed to workers, shared, sent again). */
+  readonly routing?: RoundRouting;
   /** The plans kept under these keys (`keepPlan`), in order; undefined where a key is gone (expired). */
   takePlans?(planKeys: readonly string[]): Promise<(Plan | undefined)[]>;
 }
@@ -80,6 +104,16 @@ export interface PortfolioFlowOptions {
   readonly roundTimeoutMs?: number;
   /** Stored problems expire after this long (ms). Default 1 hour. */
   readonly problemTtlMs?: number;
+  /**
+   * Site affinity (resident models): a worker process that takes site solves registers itself and beats every
+   * `heartbeatMs` (default 2 s); a coordinator sends each site's children to the queue of the live worker chosen
+   * by rendezvous hashing of the site over the live workers (the same worker round after round while it lives),
+   * and a worker silent for `deadAfterMs` (default 30 s) has its unanswered children sent again to the others.
+   * Default on; `false`: every child to the shared queue (any worker).
+   */
+  readonly routing?: boolean;
+  readonly heartbeatMs?: number;
+  readonly deadAfterMs?: number;
 }
 
 /** JSON that keeps Infinity, -Infinity, NaN and -0 (BullMQ stores job data and results as JSON). */
@@ -123,11 +157,46 @@ export class PortfolioFlow {
   private events: QueueEvents | undefined;
   private siteQueue: Queue | undefined;
   private sequence = 0;
+  /** Each running coordination's sites, in order (for a stable assignment to workers). */
+  private readonly members = new Map<string, readonly string[]>();
+  /** This process's id in the worker registry and its own queue's name suffix (set by `process`). */
+  private workerId: string | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PortfolioFlowOptions) {
     this.keys = new RedisKeys(options.prefix);
     this.producer = new FlowProducer({ connection: options.redis, prefix: this.keys.bullPrefix });
     this.producer.on('error', options.onError);
+  }
+
+  private get registryKey(): string {
+    return `${this.keys.prefix}:pflow:workers`;
+  }
+
+  /** The live workers' ids (registered, beat within `deadAfterMs`), sorted. */
+  private async liveWorkers(): Promise<string[]> {
+    if (this.options.routing === false) return [];
+    const since = Date.now() - (this.options.deadAfterMs ?? 30_000);
+    return (await this.options.redis.zrangebyscore(this.registryKey, since, '+inf')).sort();
+  }
+
+  /**
+   * Each site's worker among `live`: balanced (at most ceil(sites / workers) each) and stable (every site goes to
+   * its highest-ranked worker by rendezvous hashing that still has room, sites in the given order), so the same
+   * sites and workers give the same assignment round after round, and a worker that goes moves few other sites.
+   */
+  static assign(siteIds: readonly string[], live: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (live.length === 0) return out;
+    const room = Math.ceil(siteIds.length / live.length);
+    const load = new Map(live.map((w) => [w, 0]));
+    for (const siteId of siteIds) {
+      const ranked = live.map((w) => ({ w, score: createHash('sha1').update(`${siteId}\u0000${w}`).digest('hex') })).sort((a, b) => (a.score < b.score ? 1 : a.score > b.score ? -1 : 0));
+      const chosen = ranked.find((r) => load.get(r.w)! < room)!.w;
+      load.set(chosen, load.get(chosen)! + 1);
+      out.set(siteId, chosen);
+    }
+    return out;
   }
 
   /** Where the site solves run, said in every portfolio plan. */
@@ -142,11 +211,14 @@ export class PortfolioFlow {
     const multi = this.options.redis.multi();
     for (const p of problems) multi.set(problemKey(p.siteId), JSON.stringify(p.problem), 'PX', ttl);
     await multi.exec();
+    this.members.set(coordinationId, problems.map((p) => p.siteId));
     /** Plans the children kept for this coordination: deleted with its problems. */
     const planKeys: string[] = [];
+    const routing: RoundRouting = { routed: 0, shared: 0, reassigned: 0, deadWorkers: new Set() };
     return {
+      routing,
       runRound: async (requests) => {
-        const answers = await this.round(coordinationId, requests.map((r, index) => ({ ...r, index, problemKey: problemKey(r.siteId) })));
+        const answers = await this.round(coordinationId, requests.map((r, index) => ({ ...r, index, problemKey: problemKey(r.siteId) })), routing);
         for (const a of answers) if (a.planKey) planKeys.push(a.planKey);
         return answers;
       },
@@ -156,16 +228,44 @@ export class PortfolioFlow {
         return texts.map((b) => (b ? decodeNumbers<Plan>(gunzipSync(b).toString('utf8')) : undefined));
       },
       end: async () => {
+        this.members.delete(coordinationId);
         const keys = [...problems.map((p) => problemKey(p.siteId)), ...planKeys];
         for (let i = 0; i < keys.length; i += 1000) await this.options.redis.del(...keys.slice(i, i + 1000)).catch(this.options.onError);
       },
     };
   }
 
-  private async round(coordinationId: string, children: readonly ChildPayload[]): Promise<SiteSolveAnswer[]> {
+  private async round(coordinationId: string, children: readonly ChildPayload[], routing: RoundRouting): Promise<SiteSolveAnswer[]> {
     const stepId = `${coordinationId}-r${++this.sequence}`;
+    const answers = new Array<SiteSolveAnswer | undefined>(children.length);
+    let pending = children;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const live = (await this.liveWorkers()).filter((w) => !routing.deadWorkers.has(w));
+      const got = await this.flowOnce(attempt === 0 ? stepId : `${stepId}-again${attempt}`, coordinationId, pending, live, routing);
+      for (const [index, answer] of got.answers) answers[index] = answer;
+      pending = pending.filter((c) => !answers[c.index]);
+      routing.reassigned += pending.length;
+      if (pending.length > 0 && got.dead.length === 0) {
+        throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: no answer from the site solves of ${pending.map((c) => c.siteId).join(', ')}`);
+      }
+    }
+    return answers as SiteSolveAnswer[];
+  }
+
+  /**
+   * One flow of `children` (routed over `live` workers, or to the shared queue when none): its answers by index,
+   * and the workers found dead while waiting (their unanswered children are the caller's to send again).
+   */
+  private async flowOnce(stepId: string, coordinationId: string, children: readonly ChildPayload[], live: readonly string[], routing: RoundRouting): Promise<{ answers: Map<number, SiteSolveAnswer>; dead: string[] }> {
     this.events ??= this.makeEvents();
     await this.events.waitUntilReady();
+    // Balanced over every site of the coordination (not only this round's), so a site keeps its worker across rounds.
+    const assigned = PortfolioFlow.assign(this.members.get(coordinationId) ?? children.map((c) => c.siteId), live);
+    const queueOf = new Map(children.map((c) => [c.index, assigned.get(c.siteId)]));
+    for (const w of queueOf.values()) {
+      if (w) routing.routed++;
+      else routing.shared++;
+    }
     const node = await this.producer.add({
       name: 'coordination-step',
       queueName: portfolioStepQueue,
@@ -173,40 +273,72 @@ export class PortfolioFlow {
       opts: { jobId: stepId, removeOnFail: { count: 100 } },
       children: children.map((c) => ({
         name: 'site-solve',
-        queueName: portfolioSiteQueue,
+        queueName: workerQueue(queueOf.get(c.index)),
         data: { payload: encodeNumbers(c) } satisfies ChildData,
         opts: { jobId: `${stepId}-s${c.index}`, failParentOnFailure: true, removeOnComplete: true, removeOnFail: { count: 100 } },
       })),
     });
     const timeoutMs = this.options.roundTimeoutMs ?? 900_000;
+    const used = [...new Set([...queueOf.values()].filter((w): w is string => w !== undefined))];
+    let watching = true;
+    // While waiting: a routed worker that stopped beating ends the wait (its children go to the others).
+    const watch = async (): Promise<string[]> => {
+      const every = this.options.heartbeatMs ?? 2000;
+      while (watching && used.length > 0) {
+        await new Promise((r) => setTimeout(r, every));
+        if (!watching) break;
+        const alive = new Set(await this.liveWorkers().catch(() => used));
+        const dead = used.filter((w) => !alive.has(w));
+        if (dead.length > 0) return dead;
+      }
+      return [];
+    };
+    const watcher = watch();
+    let dead: string[] = [];
     try {
-      await node.job.waitUntilFinished(this.events, timeoutMs);
+      const finished = node.job.waitUntilFinished(this.events, timeoutMs).then(() => 'done' as const);
+      finished.catch(() => undefined); // a flow given up for a dead worker still settles later, unread
+      const outcome = await Promise.race([finished, watcher]);
+      if (outcome !== 'done') dead = outcome;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/timed out|ttl/i.test(message)) {
         throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: not every site solve answered within ${timeoutMs} ms (is a worker process taking ${portfolioSiteQueue} jobs?)`);
       }
-      throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: a site solve failed: ${(await this.failedChildren(stepId, children)) || message}`);
+      throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: a site solve failed: ${(await this.failedChildren(stepId, children, queueOf)) || message}`);
+    } finally {
+      watching = false;
     }
     const values = await node.job.getChildrenValues<string>();
-    await node.job.remove().catch(this.options.onError);
-    const answers = new Array<SiteSolveAnswer | undefined>(children.length);
+    const answers = new Map<number, SiteSolveAnswer>();
     for (const text of Object.values(values)) {
-      const answer = decodeNumbers<SiteSolveAnswer & { index: number }>(text);
-      const { index, ...rest } = answer;
-      answers[index] = rest;
+      const { index, ...rest } = decodeNumbers<SiteSolveAnswer & { index: number }>(text);
+      answers.set(index, rest);
     }
-    const missing = children.filter((c) => !answers[c.index]).map((c) => c.siteId);
-    if (missing.length > 0) throw serviceError('V2G_ERR_SOLVE_FAILED', `portfolio coordination round ${stepId}: no answer from the site solves of ${missing.join(', ')}`);
-    return answers as SiteSolveAnswer[];
+    if (dead.length > 0) {
+      // The dead workers' queues are emptied (their jobs would never be taken), then the flow is dropped.
+      for (const w of dead) {
+        routing.deadWorkers.add(w);
+        await this.options.redis.zrem(this.registryKey, w).catch(this.options.onError);
+        const q = new Queue(workerQueue(w), { connection: this.options.redis, prefix: this.keys.bullPrefix });
+        await q.obliterate({ force: true }).catch(this.options.onError);
+        await q.close().catch(this.options.onError);
+      }
+      this.options.onError(new Error(`portfolio coordination round ${stepId}: worker(s) ${dead.join(', ')} stopped beating; ${children.length - answers.size} unanswered site solve(s) sent to the others`));
+    }
+    await node.job.remove().catch(this.options.onError);
+    return { answers, dead };
   }
 
   /** Why the children of a failed round failed, by site (`site "x": reason; ...`). */
-  private async failedChildren(stepId: string, children: readonly ChildPayload[]): Promise<string> {
+  private async failedChildren(stepId: string, children: readonly ChildPayload[], queueOf: ReadonlyMap<number, string | undefined>): Promise<string> {
     this.siteQueue ??= new Queue(portfolioSiteQueue, { connection: this.options.redis, prefix: this.keys.bullPrefix });
     const reasons: string[] = [];
     for (const c of children) {
-      const job = await this.siteQueue.getJob(`${stepId}-s${c.index}`).catch(() => undefined);
+      const w = queueOf.get(c.index);
+      const q = w ? new Queue(workerQueue(w), { connection: this.options.redis, prefix: this.keys.bullPrefix }) : this.siteQueue;
+      const job = await q.getJob(`${stepId}-s${c.index}`).catch(() => undefined);
+      if (w) await q.close().catch(this.options.onError);
       if (job?.failedReason) reasons.push(`site "${c.siteId}": ${job.failedReason}`);
     }
     return reasons.join('; ');
@@ -220,8 +352,12 @@ export class PortfolioFlow {
     return events;
   }
 
-  /** Takes site solves (children) and coordination steps (parents) in this process: the worker role. */
-  process(solve: PlanSolver, concurrency: number): void {
+  /**
+   * Takes site solves (children) and coordination steps (parents) in this process: the worker role. With
+   * `resident`, sites are solved on resident models (their LP kept open between rounds), and this process
+   * registers itself so that coordinators route each site's children to it round after round (`routing`).
+   */
+  process(solve: PlanSolver, concurrency: number, resident?: ResidentSiteSolver): void {
     const settings = {
       prefix: this.keys.bullPrefix,
       ...(this.options.lockDurationMs !== undefined ? { lockDuration: this.options.lockDurationMs } : {}),
@@ -230,7 +366,20 @@ export class PortfolioFlow {
     const siteClient = this.options.workerConnection();
     const stepClient = this.options.workerConnection();
     this.clients.push(siteClient, stepClient);
-    const sites = new Worker<ChildData, string>(portfolioSiteQueue, (job) => this.solveChild(job, solve), { ...settings, connection: siteClient, concurrency: Math.max(1, concurrency) });
+    const sites = new Worker<ChildData, string>(portfolioSiteQueue, (job) => this.solveChild(job, solve, resident), { ...settings, connection: siteClient, concurrency: Math.max(1, concurrency) });
+    if (resident && this.options.routing !== false) {
+      // This process's own queue: the children routed to it (the sites whose models it holds).
+      this.workerId = randomBytes(6).toString('hex');
+      const ownClient = this.options.workerConnection();
+      this.clients.push(ownClient);
+      const own = new Worker<ChildData, string>(workerQueue(this.workerId), (job) => this.solveChild(job, solve, resident), { ...settings, connection: ownClient, concurrency: Math.max(1, concurrency) });
+      own.on('error', this.options.onError);
+      this.workers.push(own as Worker);
+      const beat = () => void this.options.redis.zadd(this.registryKey, Date.now(), this.workerId!).catch(this.options.onError);
+      beat();
+      this.heartbeat = setInterval(beat, this.options.heartbeatMs ?? 2000);
+      this.heartbeat.unref();
+    }
     const steps = new Worker<{ children: number }>(portfolioStepQueue, async (job) => {
       const answered = Object.keys(await job.getChildrenValues()).length;
       if (answered !== job.data.children) throw new UnrecoverableError(`${answered} of ${job.data.children} site solves answered`);
@@ -242,7 +391,12 @@ export class PortfolioFlow {
     }
   }
 
-  private async solveChild(job: BullJob<ChildData, string>, solve: PlanSolver): Promise<string> {
+  /** This process's id in the worker registry (after `process`, with routing on). */
+  get registeredAs(): string | undefined {
+    return this.workerId;
+  }
+
+  private async solveChild(job: BullJob<ChildData, string>, solve: PlanSolver, resident?: ResidentSiteSolver): Promise<string> {
     const c = decodeNumbers<ChildPayload>(job.data.payload);
     let problem = this.cache.get(c.problemKey);
     if (!problem) {
@@ -251,18 +405,28 @@ export class PortfolioFlow {
       problem = JSON.parse(text) as Problem;
       this.cache.set(c.problemKey, problem);
     }
-    const { plan, ...solution } = await problemSubproblem(c.siteId, problem, (p) => solve(p)).solve(c.request);
+    let how: SiteSolveAnswer['resident'];
+    const made = resident
+      ? async () => {
+          const r = await resident(problem, c.problemKey, c.request);
+          how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}) };
+          return r.plan;
+        }
+      : (p: Problem) => solve(p);
+    const { plan, ...solution } = await problemSubproblem(c.siteId, problem, made).solve(c.request);
     let planKey: string | undefined;
     if (c.keepPlan) {
       // Kept where the coordinator can take it if this answer is chosen (the job id is unique per round and site).
       planKey = `${c.problemKey}:plan:${job.id ?? c.index}`;
       await this.options.redis.set(planKey, gzipSync(encodeNumbers(plan)), 'PX', this.options.problemTtlMs ?? 3_600_000);
     }
-    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), solvedBy: this.options.processName } satisfies SiteSolveAnswer & { index: number });
+    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), solvedBy: this.options.processName, ...(how ? { resident: how } : {}) } satisfies SiteSolveAnswer & { index: number });
   }
 
   /** Stops taking site solves (the active ones finish) and closes the clients made here. */
   async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.workerId) await this.options.redis.zrem(this.registryKey, this.workerId).catch(this.options.onError);
     await Promise.all(this.workers.map((w) => w.close().catch(this.options.onError)));
     await this.events?.close().catch(this.options.onError);
     await this.producer.close().catch(this.options.onError);

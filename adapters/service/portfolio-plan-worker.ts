@@ -197,7 +197,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         const made = await sites.materialise(coordinated);
         result = made.plan;
         for (const [plan, problem] of made.pricedProblems) solvedProblems.set(plan, problem);
-        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), plansCarried: sites.stats.plansCarried, plansResolved: sites.stats.plansResolved, summary: describeFlowStats(sites.stats) };
+        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), plansCarried: sites.stats.plansCarried, plansResolved: sites.stats.plansResolved, summary: describeFlowStats(sites.stats, flowRun.routing) };
       } finally {
         await flowRun.end();
       }

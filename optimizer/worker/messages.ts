@@ -3,6 +3,24 @@ import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import type { SolveOptions } from '../solve-problem.ts';
 import type { SolveProgress } from '../solve-progress.ts';
+import type { SiteRequest } from '../portfolio/site-subproblem.ts';
+
+/**
+ * A portfolio site's solve on the thread's resident model of `key` (optimizer/portfolio/resident-models.ts):
+ * `problem` is then the site's BASE problem and `request` its prices and caps; the plan answers the priced problem.
+ */
+export interface ResidentRequest {
+  readonly key: string;
+  readonly request: SiteRequest;
+  /** All resident models of the thread at most this (bytes of HiGHS heap estimate). */
+  readonly maxBytes: number;
+}
+
+/** How a resident request was answered (resident-site.ts `ResidentAnswer`). */
+export interface ResidentReply {
+  readonly how: 'warm' | 'first' | 'cold';
+  readonly coldReason?: string;
+}
 
 /** What a decomposed solve may be told across the thread boundary (plain numbers). */
 export interface DecompositionRequestOptions {
@@ -28,6 +46,8 @@ export interface SolveRequest {
   readonly progress?: boolean;
   /** When the pool posted the request (ms, `performance.timeOrigin + performance.now()`: one time line across threads); the hand-over counts against the time limit. */
   readonly postedAtMs?: number;
+  /** Solve on the thread's resident model of this site (then `problem` is the base problem). */
+  readonly resident?: ResidentRequest;
 }
 
 /** Progress of request `id` while it runs (optimizer/solve-progress.ts). */
@@ -37,7 +57,7 @@ export interface ProgressMessage {
 }
 
 export type SolveReply =
-  | { readonly id: number; readonly ok: true; readonly plan: Plan; readonly heapBytes: number }
+  | { readonly id: number; readonly ok: true; readonly plan: Plan; readonly heapBytes: number; readonly resident?: ResidentReply }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly heapBytes: number };
 
 /** Sent once when the worker has loaded HiGHS and can take requests. */

@@ -11,11 +11,14 @@ import { solveWithBackend } from '../solve-problem.ts';
 import { solveWithDecomposition } from '../decomposition/decompose.ts';
 import type { ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './messages.ts';
 import type { SolveProgress } from '../solve-progress.ts';
+import { ResidentModels } from '../portfolio/resident-models.ts';
 
 if (!parentPort) throw new Error('solve-worker.ts must run in a worker thread');
 const port = parentPort;
 const highs = await loadHighs();
 const highsBackend = createHighsBackend(highs);
+/** Portfolio sites' open models (resident requests), on HiGHS runtimes of their own (never this thread's cold one). */
+let residents: ResidentModels | undefined;
 
 /** Time between the pool posting the request and this thread receiving it (ms; 0 when not stamped). */
 function handOverMs(request: SolveRequest): number {
@@ -29,6 +32,13 @@ async function handle(request: SolveRequest): Promise<void> {
     const onProgress = request.progress
       ? (progress: SolveProgress) => port.postMessage({ id: request.id, progress } satisfies ProgressMessage)
       : undefined;
+    if (request.resident) {
+      const r = request.resident;
+      residents ??= new ResidentModels(loadHighs, { maxBytes: r.maxBytes });
+      const answer = await residents.answer(r.key, request.problem, r.request, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs);
+      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}) } } satisfies SolveReply);
+      return;
+    }
     const plan =
       request.engine === 'decomposition'
         ? await solveWithDecomposition(request.problem, {

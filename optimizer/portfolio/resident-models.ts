@@ -1,0 +1,141 @@
+/**
+ * The resident site models one solver thread holds (issue 17, session 11): a portfolio site's LP kept open
+ * between the coordinator's rounds (resident-site.ts), looked up by a key (the coordination's problem key of the
+ * site), so that a worker process answering the same site round after round re-solves from the last LP basis
+ * instead of building the site's LP again.
+ *
+ * Memory: each model is budgeted at its HiGHS heap estimate (memory-estimate.ts); models are spread over HiGHS
+ * runtimes (one WebAssembly heap each, at most `safeHeapShare` of the 2 GiB ceiling per runtime) and all of them
+ * together at most `maxBytes`. A site that does not fit (even after dropping models idle for `idleEvictMs`) is
+ * solved cold, and the answer says so (`how: 'cold'`, `coldReason`). Never silent: every answer says warm, first
+ * or cold.
+ */
+import type { Highs } from 'highs';
+import { createHighsBackend } from '../backends/highs-backend.ts';
+import { estimateHighsHeapBytes, safeHeapShare, wasmHeapCeilingBytes } from '../memory-estimate.ts';
+import type { Plan } from '../plan.ts';
+import type { Problem } from '../problem.ts';
+import { ResidentSite, type ResidentAnswer } from './resident-site.ts';
+import { pricedProblem, siteSolutionOf, type SiteRequest } from './site-subproblem.ts';
+
+/** Options of a thread's resident models. */
+export interface ResidentModelsOptions {
+  /** All resident models' heap estimates together at most this (bytes). */
+  readonly maxBytes: number;
+  /** A model unused for this long may be dropped to make room (ms); default 60 s. */
+  readonly idleEvictMs?: number;
+  /** ms clock (default performance.now). */
+  readonly clock?: () => number;
+}
+
+interface Runtime {
+  readonly highs: Highs;
+  usedBytes: number;
+}
+
+interface Entry {
+  readonly site: ResidentSite;
+  readonly runtime: Runtime;
+  readonly bytes: number;
+  lastUsedMs: number;
+}
+
+/** Keyed resident site models of one thread (see the file's comment). */
+export class ResidentModels {
+  private readonly entries = new Map<string, Entry>();
+  private readonly runtimes: Runtime[] = [];
+  private readonly clock: () => number;
+  private readonly idleEvictMs: number;
+
+  constructor(
+    private readonly loadRuntime: () => Promise<Highs>,
+    private readonly options: ResidentModelsOptions,
+  ) {
+    this.clock = options.clock ?? (() => performance.now());
+    this.idleEvictMs = options.idleEvictMs ?? 60_000;
+  }
+
+  /** Models held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Heap estimates of the models held now (bytes). */
+  get usedBytes(): number {
+    let sum = 0;
+    for (const e of this.entries.values()) sum += e.bytes;
+    return sum;
+  }
+
+  /**
+   * The site's plan at the request's prices and caps: on its open model when held (or when it fits now),
+   * else by `cold` (said in `how` and `coldReason`). `problem` is the site's base problem (the same for a key).
+   */
+  async answer(key: string, problem: Problem, request: SiteRequest, cold: (priced: Problem) => Promise<Plan>, timeLimitMs?: number): Promise<ResidentAnswer> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const opened = await this.open(problem, cold, timeLimitMs);
+      if (typeof opened === 'string') {
+        const priced = pricedProblem(problem, request);
+        const plan = await cold(priced.problem);
+        return { solution: siteSolutionOf(problem, priced.adderPerKwh, plan), how: 'cold', coldReason: opened, iterations: 0 };
+      }
+      entry = opened;
+      this.entries.set(key, entry);
+    }
+    entry.lastUsedMs = this.clock();
+    return entry.site.answer(request);
+  }
+
+  /** Drops every model whose key starts with `prefix` (a coordination that ended). */
+  dropPrefix(prefix: string): void {
+    for (const [key, e] of this.entries) if (key.startsWith(prefix)) this.drop(key, e);
+  }
+
+  /** Drops every model. */
+  clear(): void {
+    for (const [key, e] of this.entries) this.drop(key, e);
+  }
+
+  private drop(key: string, e: Entry): void {
+    e.site.dispose();
+    e.runtime.usedBytes -= e.bytes;
+    this.entries.delete(key);
+  }
+
+  /** A new resident model, or why none fits. */
+  private async open(problem: Problem, cold: (priced: Problem) => Promise<Plan>, timeLimitMs?: number): Promise<Entry | string> {
+    const bytes = estimateHighsHeapBytes(problem);
+    const perRuntime = safeHeapShare * wasmHeapCeilingBytes;
+    if (bytes > perRuntime) return `the site's model (${Math.round(bytes / 2 ** 20)} MiB estimated) does not fit one HiGHS heap`;
+    if (this.usedBytes + bytes > this.options.maxBytes) this.evictIdle(this.usedBytes + bytes - this.options.maxBytes);
+    if (this.usedBytes + bytes > this.options.maxBytes) {
+      return `resident models full (${this.entries.size} held, ${Math.round(this.usedBytes / 2 ** 20)} of ${Math.round(this.options.maxBytes / 2 ** 20)} MiB estimated, none idle ${this.idleEvictMs} ms)`;
+    }
+    let runtime = this.runtimes.find((r) => r.usedBytes + bytes <= perRuntime);
+    if (!runtime) {
+      runtime = { highs: await this.loadRuntime(), usedBytes: 0 };
+      this.runtimes.push(runtime);
+    }
+    let site: ResidentSite;
+    try {
+      site = new ResidentSite(problem, createHighsBackend(runtime.highs), cold, timeLimitMs !== undefined ? { timeLimitMs } : {});
+    } catch (error) {
+      return `the resident model could not be opened: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    runtime.usedBytes += bytes;
+    return { site, runtime, bytes, lastUsedMs: this.clock() };
+  }
+
+  /** Drops the least recently used models idle for at least `idleEvictMs` until `needBytes` are free (or none is left idle). */
+  private evictIdle(needBytes: number): void {
+    const now = this.clock();
+    const idle = [...this.entries].filter(([, e]) => now - e.lastUsedMs >= this.idleEvictMs).sort(([, a], [, b]) => a.lastUsedMs - b.lastUsedMs);
+    let freed = 0;
+    for (const [key, e] of idle) {
+      if (freed >= needBytes) break;
+      freed += e.bytes;
+      this.drop(key, e);
+    }
+  }
+}
