@@ -72,6 +72,8 @@ async function main() {
       'plan-first': { type: 'boolean', default: false },
       /** PORTFOLIO_WARM_PRICES of the workers: last-plan (default) or none (every coordination from zero prices). */
       'warm-prices': { type: 'string', default: 'last-plan' },
+      /** PORTFOLIO_SITE_MODELS of the workers: cold (default) or resident (site LPs kept open, sites routed to one worker). */
+      'site-models': { type: 'string', default: 'cold' },
     },
   });
   const vehicleShards = values['vehicle-shards'];
@@ -82,7 +84,7 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}`;
   /** CPU seconds (user + system, all threads) of a process so far, from /proc (Linux); NaN where unreadable. */
   const { readFileSync } = await import('node:fs');
   const cpuSeconds = (pid: number | undefined): number => {
@@ -100,7 +102,7 @@ async function main() {
     readonly seedMs: number;
     readonly feederKw: number;
     readonly dispatchKw: number;
-    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number>; plansCarried?: number; plansResolved?: number }; slots: { netImportKw: number; importLimitKw: number | null }[] };
+    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number>; plansCarried?: number; plansResolved?: number; resident?: { warm: number; first: number; cold: number }; cpuMs?: { childSolves: number; keepPlans: number; takeAndCheck: number } }; slots: { netImportKw: number; importLimitKw: number | null }[] };
     readonly fulfilment: string;
     readonly loadAtStart: string;
     readonly loadAtEnd: string;
@@ -109,7 +111,7 @@ async function main() {
     readonly workerCpuS: number;
     readonly apiCpuS: number;
     /** The plan made before the dispatch (--plan-first): its rounds, solves, gap; not timed. */
-    readonly first?: { iterations: number; solves: number; gapPercent: number | null; wallMs: number };
+    readonly first?: { iterations: number; solves: number; gapPercent: number | null; wallMs: number; siteSolves?: RunResult['plan']['siteSolves'] };
   }
 
   async function stop(processes: RP[]): Promise<void> {
@@ -125,7 +127,7 @@ async function main() {
     const env = {
       REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
       PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000', PORTFOLIO_COORDINATION: values.coordination,
-      PORTFOLIO_FLOW_PLANS: values['flow-plans'], PORTFOLIO_WARM_PRICES: values['warm-prices'],
+      PORTFOLIO_FLOW_PLANS: values['flow-plans'], PORTFOLIO_WARM_PRICES: values['warm-prices'], PORTFOLIO_SITE_MODELS: values['site-models'],
     };
     // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
     const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);
@@ -175,8 +177,8 @@ async function main() {
           if (Date.now() > until) throw new Error('the first portfolio plan did not come within --timeout-s');
           const res = await fetch(`${base}/v1/portfolios/bench-feeder/plan`, { headers: { authorization: `Bearer ${token}` } });
           if (res.status === 200) {
-            const p = (await res.json()) as { iterations: number; solves: number; gapPercent: number | null; wallMs: number };
-            first = { iterations: p.iterations, solves: p.solves, gapPercent: p.gapPercent, wallMs: p.wallMs };
+            const p = (await res.json()) as { iterations: number; solves: number; gapPercent: number | null; wallMs: number; siteSolves?: RunResult['plan']['siteSolves'] };
+            first = { iterations: p.iterations, solves: p.solves, gapPercent: p.gapPercent, wallMs: p.wallMs, ...(p.siteSolves ? { siteSolves: p.siteSolves } : {}) };
             break;
           }
           await new Promise((r) => setTimeout(r, 500));
@@ -235,6 +237,9 @@ async function main() {
       results.push(r);
       failed ||= !r.limitKept;
       console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, worker CPU ${r.workerCpuS.toFixed(1)} s, api CPU ${r.apiCpuS.toFixed(1)} s, load ${r.loadAtStart} -> ${r.loadAtEnd}, plans carried/resolved ${r.plan.siteSolves?.plansCarried ?? '-'}/${r.plan.siteSolves?.plansResolved ?? '-'}${r.first ? `, first plan ${r.first.iterations} rounds ${r.first.solves} solves gap ${r.first.gapPercent} %` : ''}, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
+      const parts = (label: string, ss: RunResult['plan']['siteSolves'] | undefined) => ss?.cpuMs ? `  ${label}: CPU s: child solves ${(ss.cpuMs.childSolves / 1000).toFixed(1)}, keeping plans ${(ss.cpuMs.keepPlans / 1000).toFixed(1)}, taking + checking ${(ss.cpuMs.takeAndCheck / 1000).toFixed(1)}; resident ${JSON.stringify(ss.resident ?? 'none')}` : `  ${label}: no per-part CPU`;
+      console.error(parts('dispatch', r.plan.siteSolves));
+      if (r.first) console.error(parts('first plan', r.first.siteSolves));
     } catch (error) {
       failed = true;
       console.error(`  ${n} worker(s): FAILED: ${error instanceof Error ? error.message : String(error)}`);

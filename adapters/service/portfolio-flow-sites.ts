@@ -37,6 +37,8 @@ export interface FlowSiteStats {
   plansResolved: number;
   /** Resident site models (PORTFOLIO_SITE_MODELS=resident): answers by how they were made, cold ones by reason. */
   readonly resident: { warm: number; first: number; cold: number; readonly coldReasons: Map<string, number> };
+  /** Process CPU ms (see PortfolioSiteSolves.cpuMs). */
+  readonly cpuMs: { childSolves: number; keepPlans: number; takeAndCheck: number };
 }
 
 export interface FlowSitesOptions {
@@ -62,9 +64,11 @@ const toleranceKw = (x: number) => 1e-6 * Math.max(1, Math.abs(x));
 
 export function flowSites(runner: SiteRoundRunner, members: readonly { readonly siteId: string; readonly problem: Problem }[], options: FlowSitesOptions = {}): FlowSites {
   const carry = (options.carryPlans ?? true) && runner.takePlans !== undefined;
-  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0, resident: { warm: 0, first: 0, cold: 0, coldReasons: new Map() } };
-  const count = (solvedBy: string, resident?: SiteSolveAnswer['resident']) => {
+  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0, resident: { warm: 0, first: 0, cold: 0, coldReasons: new Map() }, cpuMs: { childSolves: 0, keepPlans: 0, takeAndCheck: 0 } };
+  const count = (solvedBy: string, resident?: SiteSolveAnswer['resident'], cpuMs?: SiteSolveAnswer['cpuMs']) => {
     stats.byWorker.set(solvedBy, (stats.byWorker.get(solvedBy) ?? 0) + 1);
+    stats.cpuMs.childSolves += cpuMs?.solve ?? 0;
+    stats.cpuMs.keepPlans += cpuMs?.keep ?? 0;
     if (!resident) return;
     stats.resident[resident.how]++;
     if (resident.coldReason !== undefined) {
@@ -80,7 +84,7 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     stats.childJobs += pending.length;
     runner.runRound(pending.map((p) => ({ siteId: members[p.index]!.siteId, request: p.request, withPlan: false, ...(carry ? { keepPlan: true } : {}) }))).then(
       (answers) => pending.forEach((p, k) => {
-        count(answers[k]!.solvedBy, answers[k]!.resident);
+        count(answers[k]!.solvedBy, answers[k]!.resident, answers[k]!.cpuMs);
         const planKey = answers[k]!.planKey;
         p.resolve({ ...answers[k]!.solution, plan: { request: p.request, ...(planKey ? { planKey } : {}) } });
       }),
@@ -120,7 +124,7 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     stats.plansResolved += answers.length;
     again.forEach((k, i) => {
       const answer = answers[i]!;
-      count(answer.solvedBy, answer.resident);
+      count(answer.solvedBy, answer.resident, answer.cpuMs);
       if (!answer.plan) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${coordinated.sites[k]!.siteId}": its final site solve answered without a plan`);
       plans[k] = answer.plan;
     });
@@ -130,6 +134,7 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
   async function materialise(coordinated: PortfolioPlan<FlowSiteRef>) {
     const byId = new Map(members.map((m) => [m.siteId, m.problem]));
     const resolvedBefore = stats.plansResolved;
+    const cpu0 = process.cpuUsage();
     const plans = await chosenPlans(coordinated);
     const pricedProblems = new Map<Plan, Problem>();
     const sites = await Promise.all(coordinated.sites.map(async (share, k) => {
@@ -153,6 +158,8 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
       const solution: SiteSolution<Plan> = { ...full, netImportKw: full.netImportKw.slice(0, T), importKw: full.importKw.slice(0, T), exportKw: full.exportKw.slice(0, T), importExcessKw: full.importExcessKw.slice(0, T) };
       return { ...share, solution };
     }));
+    const cpu = process.cpuUsage(cpu0);
+    stats.cpuMs.takeAndCheck += (cpu.user + cpu.system) / 1000;
     return { plan: { ...coordinated, sites, solves: coordinated.solves + (stats.plansResolved - resolvedBefore) }, pricedProblems };
   }
 

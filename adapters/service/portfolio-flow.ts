@@ -35,6 +35,8 @@ import type { PlanSolver } from './replan-worker.ts';
 
 export const portfolioSiteQueue = 'portfolio-site';
 export const portfolioStepQueue = 'portfolio-step';
+const cpuMsBetween = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
+
 /** The queue of site solves routed to one worker process (its registry id), or the shared queue. */
 const workerQueue = (workerId: string | undefined) => (workerId ? `${portfolioSiteQueue}-w-${workerId}` : portfolioSiteQueue);
 
@@ -59,6 +61,8 @@ export interface SiteSolveAnswer {
   /** Where the plan was kept (`keepPlan`). */
   readonly planKey?: string;
   readonly solvedBy: string;
+  /** Process CPU (ms) of the worker during the solve and while keeping the plan (gzip + SET). */
+  readonly cpuMs?: { readonly solve: number; readonly keep: number };
   /** With resident site models (`process(..., resident)`): how the worker made the plan. */
   readonly resident?: { readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string };
 }
@@ -405,6 +409,7 @@ export class PortfolioFlow {
       problem = JSON.parse(text) as Problem;
       this.cache.set(c.problemKey, problem);
     }
+    const cpu0 = process.cpuUsage();
     let how: SiteSolveAnswer['resident'];
     const made = resident
       ? async () => {
@@ -414,13 +419,14 @@ export class PortfolioFlow {
         }
       : (p: Problem) => solve(p);
     const { plan, ...solution } = await problemSubproblem(c.siteId, problem, made).solve(c.request);
+    const cpu1 = process.cpuUsage();
     let planKey: string | undefined;
     if (c.keepPlan) {
       // Kept where the coordinator can take it if this answer is chosen (the job id is unique per round and site).
       planKey = `${c.problemKey}:plan:${job.id ?? c.index}`;
       await this.options.redis.set(planKey, gzipSync(encodeNumbers(plan)), 'PX', this.options.problemTtlMs ?? 3_600_000);
     }
-    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), solvedBy: this.options.processName, ...(how ? { resident: how } : {}) } satisfies SiteSolveAnswer & { index: number });
+    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), solvedBy: this.options.processName, ...(how ? { resident: how } : {}), cpuMs: { solve: cpuMsBetween(cpu0, cpu1), keep: cpuMsBetween(cpu1, process.cpuUsage()) } } satisfies SiteSolveAnswer & { index: number });
   }
 
   /** Stops taking site solves (the active ones finish) and closes the clients made here. */

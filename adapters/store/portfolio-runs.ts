@@ -52,6 +52,14 @@ export interface PortfolioSiteSolves {
   readonly plansCarried?: number;
   /** Chosen site plans solved once more to be stored (the flow's old final round, or a kept plan that expired). */
   readonly plansResolved?: number;
+  /** Resident site models (PORTFOLIO_SITE_MODELS=resident): site answers by how they were made; absent when cold. */
+  readonly resident?: { readonly warm: number; readonly first: number; readonly cold: number };
+  /**
+   * Where the CPU went (ms, process CPU of the worker processes, `process.cpuUsage`, all threads): during the flow
+   * children's solves (one at a time per process), keeping their plans (gzip + SET), and the coordinator taking and
+   * checking the chosen plans (MGET + gunzip + parse + the validator). Absent in records before session 11.
+   */
+  readonly cpuMs?: { readonly childSolves: number; readonly keepPlans: number; readonly takeAndCheck: number };
   /** The above in words. */
   readonly summary: string;
 }

@@ -50,6 +50,8 @@ export const PortfolioPlanSchema = Type.Object({
     byWorker: Type.Record(Type.String(), Type.Integer(), { description: 'child jobs per worker process that solved them' }),
     plansCarried: Type.Optional(Type.Integer({ description: 'chosen site plans stored exactly as their site solve made them (no site solved again)' })),
     plansResolved: Type.Optional(Type.Integer({ description: 'chosen site plans solved once more to be stored (PORTFOLIO_FLOW_PLANS=resolve, or a kept plan that expired); 0 by default' })),
+    resident: Type.Optional(Type.Object({ warm: Type.Integer(), first: Type.Integer(), cold: Type.Integer() }, { description: 'PORTFOLIO_SITE_MODELS=resident: site answers re-solved from the last LP basis of the open model (warm), first solves on a new model, solved cold (why: see summary)' })),
+    cpuMs: Type.Optional(Type.Object({ childSolves: Type.Number(), keepPlans: Type.Number(), takeAndCheck: Type.Number() }, { description: 'process CPU ms of the worker processes: during the children\'s solves, keeping their plans in Redis, taking and checking the chosen plans' })),
   }, { description: 'how the site solves ran' })),
   howMade: Type.String({ description: 'the above in one sentence' }),
   slots: Type.Array(PortfolioPlanSlotSchema),

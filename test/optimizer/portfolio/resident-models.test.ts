@@ -1,0 +1,52 @@
+/**
+ * Resident site models on a solver thread (optimizer/portfolio/resident-models.ts through SolverPool.solveResident):
+ * a key's first request opens its model (`first`), the next ones re-solve it from the last LP basis (`warm`) on the
+ * same thread of a pool of two, with the cold solve's LP optimum; a site that does not fit the models' budget is
+ * solved cold and says why; never silent.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
+import { pricedProblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import { ResidentModels } from '../../../optimizer/portfolio/resident-models.ts';
+import { solveWithBackend } from '../../../optimizer/solve-problem.ts';
+import { SolverPool } from '../../../optimizer/solver-pool.ts';
+import { generateDepot } from '../../../scenarios/depot-generator.ts';
+
+const T = 24;
+const problem = generateDepot({ vehicles: 8, slots: T, seed: 5, minimumCurrent: false });
+const adders = [0, 0.02, 0.05, 0.03].map((a) => Array.from({ length: T }, (_, t) => (t >= 4 && t < 12 ? a : 0)));
+
+describe('resident site models on the solver pool', () => {
+  const pool = new SolverPool({ size: 2 });
+  afterAll(() => pool.close());
+
+  it('first, then warm on the same thread, each with the LP optimum of a cold solve of the priced problem', async () => {
+    const highs = createHighsBackend(await loadHighs());
+    const hows: string[] = [];
+    for (const adderPerKwh of adders) {
+      // Another key's request in between: the pool has two threads, the key's model lives on one.
+      const [answer] = await Promise.all([
+        pool.solveResident(problem, { key: 'pc-1:site-a', request: { adderPerKwh }, maxBytes: 256 * 2 ** 20 }, { timeLimitMs: 60_000 }),
+        pool.solveResident(generateDepot({ vehicles: 8, slots: T, seed: 6, minimumCurrent: false }), { key: 'pc-1:site-b', request: { adderPerKwh }, maxBytes: 256 * 2 ** 20 }, { timeLimitMs: 60_000 }),
+      ]);
+      hows.push(answer.how);
+      const cold = solveWithBackend(pricedProblem(problem, { adderPerKwh }).problem, highs, { timeLimitMs: 60_000 });
+      expect(answer.plan.status).toBe('optimal');
+      expect(Math.abs(answer.plan.cost.objective - cold.cost.objective)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(cold.cost.objective)));
+    }
+    expect(hows).toEqual(['first', 'warm', 'warm', 'warm']);
+  }, 120_000);
+});
+
+describe('ResidentModels budget', () => {
+  it('a site beyond the budget is solved cold, saying why', async () => {
+    const models = new ResidentModels(loadHighs, { maxBytes: 1 });
+    const highs = createHighsBackend(await loadHighs());
+    const answer = await models.answer('k', problem, { adderPerKwh: adders[1]! }, async (p) => solveWithBackend(p, highs));
+    expect(answer.how).toBe('cold');
+    expect(answer.coldReason).toMatch(/resident models full/);
+    expect(models.size).toBe(0);
+    expect(answer.solution.plan.status).toBe('optimal');
+  }, 60_000);
+});
