@@ -15,6 +15,15 @@
  * answers with the plan itself (the old final round that re-solved the chosen requests). Numbers that JSON
  * cannot carry (Infinity caps, a -Infinity bound) are encoded as strings.
  *
+ * Resident site models (session 11, `process(..., resident)`, PORTFOLIO_SITE_MODELS=resident): such a worker keeps
+ * the LP of every site it solves open on its solver thread (SolverPool.solveResident), registers in
+ * `<prefix>:pflow:workers` (a sorted set of last beats) and takes, besides the shared queue, its own queue
+ * (`portfolio-site-w-<id>`). A coordinator sends each child to the own queue of the site's live worker (`assign`:
+ * balanced rendezvous over the coordination's sites, so the same worker round after round) or, with no live worker
+ * registered, to the shared queue. While a round waits, a routed worker silent for `deadAfterMs` (killed) has its
+ * queue emptied and its unanswered children sent to the others in a new flow (their models open again there); the
+ * plan's summary names the routing and the dead workers. A worker wrongly taken for dead costs solves, not answers.
+ *
  * Faults: a child that throws fails its parent (`failParentOnFailure`): the round rejects with
  * V2G_ERR_SOLVE_FAILED naming the site, and the portfolio job is retried. A worker killed mid-solve: the
  * child's lock lapses and another worker's stalled check runs it again. No answer within `roundTimeoutMs`:
@@ -205,7 +214,7 @@ export class PortfolioFlow {
 
   /** Where the site solves run, said in every portfolio plan. */
   describe(poolSize: number): string {
-    return `BullMQ flows: each coordination round is a parent job (queue ${portfolioStepQueue}) with one child job per site (queue ${portfolioSiteQueue}), taken by any worker process (${poolSize} at a time each); coordinated by ${this.options.processName}`;
+    return `BullMQ flows: each coordination round is a parent job (queue ${portfolioStepQueue}) with one child job per site (queue ${portfolioSiteQueue}, or the own queue of the live worker holding the site's resident model: see the routing below), taken by a worker process (${poolSize} at a time each); coordinated by ${this.options.processName}`;
   }
 
   /** Stores the sites' problems of one coordination and returns its round runner; `end` forgets them. */
