@@ -304,14 +304,14 @@ export class PortfolioFlow {
         const dead = used.filter((w) => !alive.has(w));
         if (dead.length > 0) return dead;
       }
-      return [];
+      return new Promise<never>(() => undefined); // the flow finished first: this side of the race never wins
     };
-    const watcher = watch();
     let dead: string[] = [];
     try {
       const finished = node.job.waitUntilFinished(this.events, timeoutMs).then(() => 'done' as const);
       finished.catch(() => undefined); // a flow given up for a dead worker still settles later, unread
-      const outcome = await Promise.race([finished, watcher]);
+      // Routed children only: the shared queue has no owner to watch (any worker takes them, stalled ones again).
+      const outcome = used.length > 0 ? await Promise.race([finished, watch()]) : await finished;
       if (outcome !== 'done') dead = outcome;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
