@@ -211,7 +211,9 @@ export class SolverPool {
     slot.task = task;
     slot.worker.ref();
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
-    const graceMs = this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic');
+    // A resident request may first build and open the site's model (not counted in the solve's own budget), and
+    // terminating its thread loses every model the thread holds: its backstop allows one more time limit.
+    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident ? limitMs : 0);
     const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
     // Near the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
     // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.
