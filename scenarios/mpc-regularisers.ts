@@ -189,6 +189,22 @@ export function siteLimitBinds(problem: Problem, importKw: readonly number[], ca
   });
 }
 
+/**
+ * Whether `siteLimitBinds(problem, importKw, carriedPeakKw)` holds for every plan of `problem` (any `importKw` of its
+ * `slotCount` slots): the carried peak (>= 0) alone reaches a finite site limit in some slot, since
+ * `max(kw, carriedPeakKw) >= carriedPeakKw` whatever `kw` is. Then the cost-minimising plan's only use (to see whether
+ * the limit binds) is known before it is solved (policies.ts `mpcPlan` skips that solve; test/scenarios/mpc-regularisers.test.ts).
+ */
+export function siteLimitBindsForEveryPlan(problem: Problem, carriedPeakKw: number): boolean {
+  const limitKw = problem.importLimitKw;
+  if (limitKw === undefined || !(carriedPeakKw >= 0)) return false;
+  for (let t = 0; t < problem.slotCount; t++) {
+    const cap = limitKw[t];
+    if (cap !== undefined && cap < limits.maxPowerKw && carriedPeakKw >= cap - bindingImportToleranceKw) return true;
+  }
+  return false;
+}
+
 /** The short label of a run planned with delivery first under congestion (a sweep row's solver column). */
 export const congestionDeliveryLabel = 'delivery first under congestion';
 
