@@ -11,7 +11,8 @@
 import type { LinearProgramBuilder } from '../linear-program.ts';
 import type { LpBasis, LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
-import { magnitudeRowTemplates, type NetworkRowSet, type SharedRowTemplate } from './magnitude-rows.ts';
+import type { NetworkRowSet, SharedRowTemplate } from './magnitude-rows.ts';
+import { rowTemplatesOf } from './template-cache.ts';
 import { systemClock, type SolveClock } from '../solve-clock.ts';
 
 /** A row counts as broken when its activity passes its bound by more than this (A), plus 1e-9 relative. */
@@ -35,7 +36,7 @@ const knownOf = new WeakMap<ResolvedProblem, Set<number>>();
 function templates(rp: ResolvedProblem): readonly SharedRowTemplate[] {
   let t = templatesOf.get(rp);
   if (t === undefined) {
-    t = rp.network ? magnitudeRowTemplates(rp, rp.network) : [];
+    t = rowTemplatesOf(rp);
     templatesOf.set(rp, t);
   }
   return t;
