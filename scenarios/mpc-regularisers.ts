@@ -96,7 +96,9 @@ export function withLateChargeGuard(problem: Problem, tailSlots: number): Proble
   if (tailSlots <= 0) return problem;
   const prices = problem.importPricePerKwh;
   const spread = Math.max(...prices) - Math.min(...prices);
-  const quickMax = Math.max(0, ...problem.vehicles.flatMap((v) => v.chargePreferencePerKwh ?? []));
+  // Math.max(0, every vehicle's preferences), without spreading a vehicles x slots array into arguments.
+  let quickMax = 0;
+  for (const v of problem.vehicles) for (const p of v.chargePreferencePerKwh ?? []) quickMax = Math.max(quickMax, p);
   const premium = Math.min(limits.maxPricePerKwh, spread + quickMax + 1e-4);
   const T = problem.slotCount;
   return {
