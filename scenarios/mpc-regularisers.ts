@@ -96,7 +96,9 @@ export function withLateChargeGuard(problem: Problem, tailSlots: number): Proble
   if (tailSlots <= 0) return problem;
   const prices = problem.importPricePerKwh;
   const spread = Math.max(...prices) - Math.min(...prices);
-  const quickMax = Math.max(0, ...problem.vehicles.flatMap((v) => v.chargePreferencePerKwh ?? []));
+  // Math.max(0, every vehicle's preferences), without spreading a vehicles x slots array into arguments.
+  let quickMax = 0;
+  for (const v of problem.vehicles) for (const p of v.chargePreferencePerKwh ?? []) quickMax = Math.max(quickMax, p);
   const premium = Math.min(limits.maxPricePerKwh, spread + quickMax + 1e-4);
   const T = problem.slotCount;
   return {
@@ -187,6 +189,22 @@ export function siteLimitBinds(problem: Problem, importKw: readonly number[], ca
     const cap = limitKw[t];
     return cap !== undefined && cap < limits.maxPowerKw && Math.max(kw, carriedPeakKw) >= cap - bindingImportToleranceKw;
   });
+}
+
+/**
+ * Whether `siteLimitBinds(problem, importKw, carriedPeakKw)` holds for every plan of `problem` (any `importKw` of its
+ * `slotCount` slots): the carried peak (>= 0) alone reaches a finite site limit in some slot, since
+ * `max(kw, carriedPeakKw) >= carriedPeakKw` whatever `kw` is. Then the cost-minimising plan's only use (to see whether
+ * the limit binds) is known before it is solved (policies.ts `mpcPlan` skips that solve; test/scenarios/mpc-regularisers.test.ts).
+ */
+export function siteLimitBindsForEveryPlan(problem: Problem, carriedPeakKw: number): boolean {
+  const limitKw = problem.importLimitKw;
+  if (limitKw === undefined || !(carriedPeakKw >= 0)) return false;
+  for (let t = 0; t < problem.slotCount; t++) {
+    const cap = limitKw[t];
+    if (cap !== undefined && cap < limits.maxPowerKw && carriedPeakKw >= cap - bindingImportToleranceKw) return true;
+  }
+  return false;
 }
 
 /** The short label of a run planned with delivery first under congestion (a sweep row's solver column). */

@@ -22,7 +22,7 @@ import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.t
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
-import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, siteLimitBinds, congestionDeliveryNote, type CongestionDelivery, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, siteLimitBinds, siteLimitBindsForEveryPlan, congestionDeliveryNote, type CongestionDelivery, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
@@ -191,8 +191,12 @@ export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, baseSolveOptio
     withLateChargeMarginOf(withLateChargeGuard(withQuickCharge(problem, options.variant, rank, share), guardSlots), options.lateChargeMargin, inputs.slotMinutes);
   const guarded = regularise(options.rank, options.quickChargeShare);
   if (options.reserve) return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env));
-  const plan = solveWithBackend(guarded, backend, solveOptions, env);
   const c = options.congestionDelivery;
+  // A billing peak already at the site limit makes the second solve whatever the first plan is: the first is not made
+  // (it would be discarded, and nothing it leaves behind reaches the second: the same `env`; not with `warmStart`,
+  // where the first would leave its basis to the second).
+  if (c !== undefined && c.sunkPeak === true && solveOptions.warmStart !== true && siteLimitBindsForEveryPlan(problem, previousPeakKw)) return solveWithBackend(regularise(c.rank, c.quickChargeShare), backend, solveOptions, env);
+  const plan = solveWithBackend(guarded, backend, solveOptions, env);
   if (c === undefined || !siteLimitBinds(problem, plan.site.importKw, c.sunkPeak === true ? previousPeakKw : 0)) return plan;
   const again = solveWithBackend(regularise(c.rank, c.quickChargeShare), backend, solveOptions, env);
   return { ...again, stats: { ...again.stats, buildMs: again.stats.buildMs + plan.stats.buildMs, solveMs: again.stats.solveMs + plan.stats.solveMs } };

@@ -66,7 +66,12 @@ function progressiveFillKw(alloc: ChargeAllocation, t: number, claims: readonly 
   const setLevel = (level: number) => {
     for (let k = 0; k < n; k++) if (!frozen[k]) share[k] = Math.min(claims[k]!.ceilingKw, level);
   };
-  const total = () => share.reduce((a, b) => a + b, 0);
+  const total = () => {
+    // The same sum as share.reduce((a, b) => a + b, 0): from 0, in position order.
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += share[k]!;
+    return sum;
+  };
   const fits = () => total() <= headroomKw + minPowerSlackKw && network.fitsTogether(t, vehicles, share);
   let floor = 0;
   for (let active = n; active > 0; ) {
@@ -114,14 +119,18 @@ function sharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[]):
   return new Map(claims.map((c) => [c.index, Math.min(c.ceilingKw, level)]));
 }
 
-/** Whether every claim's share reaches its minimum (less the slack); `stopEarly`: the filling stops at the first final share below. */
-function servesAll(alloc: ChargeAllocation, t: number, claims: readonly Claim[], stopEarly: boolean): boolean {
+/**
+ * The shares of `claims` by claim position (`sharesKw`'s) when every one reaches its minimum (less the slack), else
+ * undefined; `stopEarly`: the filling stops at the first final share below. A filling not stopped is the whole of
+ * `sharesKw`'s (the early stop only ends it sooner), so the shares returned are the ones to give.
+ */
+function servedSharesKw(alloc: ChargeAllocation, t: number, claims: readonly Claim[], stopEarly: boolean): Float64Array | undefined {
   if (alloc.network) {
     const share = progressiveFillKw(alloc, t, claims, stopEarly);
-    return share !== undefined && claims.every((c, k) => share[k]! >= c.minKw - minPowerSlackKw);
+    return share !== undefined && claims.every((c, k) => share[k]! >= c.minKw - minPowerSlackKw) ? share : undefined;
   }
   const shares = sharesKw(alloc, t, claims);
-  return claims.every((c) => shares.get(c.index)! >= c.minKw - minPowerSlackKw);
+  return claims.every((c) => shares.get(c.index)! >= c.minKw - minPowerSlackKw) ? Float64Array.from(claims, (c) => shares.get(c.index)!) : undefined;
 }
 
 /**
@@ -140,16 +149,21 @@ export function roundRobinPowerKw(rp: ResolvedProblem, stopEarly = true): Float6
     if (n === 0) continue;
     const offset = t % n;
     const rotated = [...claims.slice(offset), ...claims.slice(0, offset)];
-    // Serving a prefix is monotone: dropping a vehicle only raises the level. Find the longest that works.
+    // Serving a prefix is monotone: dropping a vehicle only raises the level. Find the longest that works. The
+    // longest is the last prefix found to work, so its shares (computed by the test) are the ones to give.
     let lo = 0;
     let hi = n;
+    let servedKw: Float64Array = new Float64Array(0);
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (servesAll(alloc, t, rotated.slice(0, mid), stopEarly)) lo = mid;
-      else hi = mid - 1;
+      const shares = servedSharesKw(alloc, t, rotated.slice(0, mid), stopEarly);
+      if (shares !== undefined) {
+        lo = mid;
+        servedKw = shares;
+      } else hi = mid - 1;
     }
     const served = rotated.slice(0, lo);
-    const shares = sharesKw(alloc, t, served);
+    const shares = new Map(served.map((c, k) => [c.index, servedKw[k]!]));
     // Capped vehicles first, so rounding in the level never starves the last uncapped one. The shares fit
     // the network together (one at a time a primary line may pass through a higher magnitude).
     const byCeiling = [...served].sort((a, b) => a.ceilingKw - b.ceilingKw || a.index - b.index);

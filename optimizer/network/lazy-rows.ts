@@ -11,7 +11,8 @@
 import type { LinearProgramBuilder } from '../linear-program.ts';
 import type { LpBasis, LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
-import { magnitudeRowTemplates, type NetworkRowSet, type SharedRowTemplate } from './magnitude-rows.ts';
+import type { NetworkRowSet, SharedRowTemplate } from './magnitude-rows.ts';
+import { rowTemplatesOf } from './template-cache.ts';
 import { systemClock, type SolveClock } from '../solve-clock.ts';
 
 /** A row counts as broken when its activity passes its bound by more than this (A), plus 1e-9 relative. */
@@ -35,7 +36,7 @@ const knownOf = new WeakMap<ResolvedProblem, Set<number>>();
 function templates(rp: ResolvedProblem): readonly SharedRowTemplate[] {
   let t = templatesOf.get(rp);
   if (t === undefined) {
-    t = rp.network ? magnitudeRowTemplates(rp, rp.network) : [];
+    t = rowTemplatesOf(rp);
     templatesOf.set(rp, t);
   }
   return t;
@@ -192,6 +193,37 @@ function denseCoefficients(templates: readonly SharedRowTemplate[], vehicleCount
   return dense;
 }
 
+/**
+ * Per vehicle, the limits with a template that reads it (CSR over vehicles; limit ids as in `SharedRowTemplate.limit`),
+ * and how many limit ids there are: a slot whose drawing or feeding vehicles touch no template of a limit leaves every
+ * row of that limit at activity 0, which breaks none of them (`mostViolatedRows`).
+ */
+interface LimitsByVehicle {
+  readonly starts: Int32Array;
+  readonly limits: Int32Array;
+  readonly limitCount: number;
+}
+
+const limitsByVehicleOf = new WeakMap<readonly SharedRowTemplate[], LimitsByVehicle>();
+
+function limitsByVehicle(templates: readonly SharedRowTemplate[], vehicleCount: number): LimitsByVehicle {
+  let index = limitsByVehicleOf.get(templates);
+  if (index !== undefined && index.starts.length === vehicleCount + 1) return index;
+  const sets = Array.from({ length: vehicleCount }, () => new Set<number>());
+  let limitCount = 0;
+  for (const row of templates) {
+    limitCount = Math.max(limitCount, row.limit + 1);
+    for (const v of row.vehicles) if (v < vehicleCount) sets[v]!.add(row.limit);
+  }
+  const starts = new Int32Array(vehicleCount + 1);
+  sets.forEach((set, v) => (starts[v + 1] = starts[v]! + set.size));
+  const limits = new Int32Array(starts[vehicleCount]!);
+  sets.forEach((set, v) => limits.set([...set], starts[v]!));
+  index = { starts, limits, limitCount };
+  limitsByVehicleOf.set(templates, index);
+  return index;
+}
+
 /** Per slot, the vehicles with a charge or discharge column in it (ascending), in CSR form. */
 interface SlotVehicles {
   readonly starts: Int32Array;
@@ -229,13 +261,16 @@ function vehiclesBySlot(rows: Pick<NetworkRows, 'slotCount' | 'charge' | 'discha
  * vehicles with a column in the slot are read (`vehiclesBySlot`), and a row's activity is summed over those
  * with non-zero power, in ascending vehicle order: the order of
  * the row's own vehicle list (resolved-network.ts keeps it ascending), and a zero term adds nothing, so the
- * sum is the same number as over the whole row.
+ * sum is the same number as over the whole row. A limit none of whose templates reads a vehicle with power is
+ * skipped: its rows have activity 0, which their bounds hold (test/optimizer/network/lazy-rows.test.ts, the naive scan).
  */
 export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inModel: ReadonlyMap<number, number>): number[] {
   const n = rows.templates.length;
   const vehicleCount = rows.charge.length;
   const dense = denseCoefficients(rows.templates, vehicleCount);
   const bySlot = vehiclesBySlot(rows);
+  const byVehicle = limitsByVehicle(rows.templates, vehicleCount);
+  const touched = new Uint8Array(byVehicle.limitCount);
   const activeKw = new Float64Array(vehicleCount);
   const active = new Int32Array(vehicleCount);
   const worstBy = new Map<number, number>();
@@ -254,12 +289,16 @@ export function mostViolatedRows(rows: NetworkRows, x: ArrayLike<number>, inMode
       }
     }
     if (count === 0) continue;
+    touched.fill(0);
+    for (let j = 0; j < count; j++) for (let m = byVehicle.starts[active[j]!]!; m < byVehicle.starts[active[j]! + 1]!; m++) touched[byVehicle.limits[m]!] = 1;
     worstBy.clear();
     worstKey.clear();
     for (let k = 0; k < n; k++) {
+      const row = rows.templates[k]!;
+      // No active vehicle in any template of the row's limit: its activity is 0, within bounds that hold 0.
+      if (!touched[row.limit] && row.lower <= 0 && row.upper >= 0) continue;
       const key = t * n + k;
       if (inModel.has(key)) continue;
-      const row = rows.templates[k]!;
       const coefficients = dense[k]!;
       let activity = 0;
       for (let j = 0; j < count; j++) activity += coefficients[active[j]!]! * activeKw[j]!;
