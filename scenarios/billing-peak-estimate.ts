@@ -44,6 +44,8 @@ export interface PeakEstimate {
   readonly quantile: number;
   /** The days of history it was learnt from. */
   readonly days: number;
+  /** The history's sessions it was learnt from (0: no history, so no floor). */
+  readonly sessions: number;
 }
 
 /**
@@ -87,12 +89,14 @@ export function historyPeakEstimate(
   const localDay = (utcMs: number) => Math.floor((utcMs + offsetMs(utcMs, zone)) / dayMs);
   const byDay = new Map<number, ReplaySession[]>();
   for (let d = localDay(history.fromUtcMs); d <= localDay(history.toUtcMs - 1); d++) byDay.set(d, []);
+  let sessions = 0;
   for (const s of history.sessions) {
     if (s.arrivalUtcMs < history.fromUtcMs || s.arrivalUtcMs >= history.toUtcMs) continue;
     byDay.get(localDay(s.arrivalUtcMs))?.push(s);
+    sessions++;
   }
   const bounds = [...byDay.values()].map((day) => windowPeakLowerBoundKw(day, chargeEfficiency));
-  return { form, estimateKw: lowerQuantile(bounds, quantile), quantile, days: bounds.length };
+  return { form, estimateKw: lowerQuantile(bounds, quantile), quantile, days: bounds.length, sessions };
 }
 
 /** The estimate of a replay, learnt from its `arrivalHistory` (the days before its period, load-replay-inputs.ts). */
@@ -155,6 +159,7 @@ export function isPeakEstimateNote(note: string): boolean {
 
 /** The note every output of a run planned with a billing-peak floor carries. */
 export function peakEstimateNote(e: PeakEstimate): string {
+  if (e.sessions === 0) return `${peakEstimateLabel} on: no session in the ${e.days} days of history before the period, so no floor (each decision plans the billing peak from the peak already set)`;
   const how = e.form === 'estimate' ? 'planned as a floor of the billing peak (at most the site limit)' : 'the site limit planned as the billing peak when the estimate reaches it';
-  return `${peakEstimateLabel} on: ${e.estimateKw.toFixed(2)} kW (the ${e.quantile} quantile over ${e.days} days of history of the peak every schedule of the day's sessions needs), ${how}`;
+  return `${peakEstimateLabel} on: ${e.estimateKw.toFixed(2)} kW (the ${e.quantile} quantile over ${e.days} days of history, ${e.sessions} sessions, of the peak every schedule of the day's sessions needs), ${how}`;
 }

@@ -9,7 +9,7 @@ import { loadHighs } from '../../optimizer/backends/highs-loader.ts';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import { solveWithBackend } from '../../optimizer/solve-problem.ts';
-import { billedImportCapKw, historyPeakEstimate, lowerQuantile, peakFloorKw, windowPeakLowerBoundKw, withPeakFloor } from '../../scenarios/billing-peak-estimate.ts';
+import { billedImportCapKw, historyPeakEstimate, lowerQuantile, peakEstimateNote, peakFloorKw, windowPeakLowerBoundKw, withPeakFloor } from '../../scenarios/billing-peak-estimate.ts';
 import type { ReplaySession } from '../../scenarios/replay-session.ts';
 import { arbProblem } from '../optimizer/problem-builders.ts';
 import { fcParams } from '../optimizer/solve-helpers.ts';
@@ -50,7 +50,13 @@ describe('historyPeakEstimate', () => {
     const sessions = [session(8, 2, 20), session(48 + 8, 5, 20)];
     const e = historyPeakEstimate({ sessions, fromUtcMs: 0, toUtcMs: 72 * hourMs }, 'UTC', 1, 'estimate', 0.5);
     expect(e.days).toBe(3);
+    expect(e.sessions).toBe(2);
     expect(e.estimateKw).toBeCloseTo(4, 12);
+    // No history: no floor, and the note says so.
+    const none = historyPeakEstimate({ sessions: [], fromUtcMs: 0, toUtcMs: 72 * hourMs }, 'UTC', 1, 'estimate');
+    expect(none.estimateKw).toBe(0);
+    expect(peakEstimateNote(none)).toMatch(/no session in the 3 days of history before the period, so no floor/);
+    expect(peakEstimateNote(e)).toMatch(/^billing-peak estimate on: 4\.00 kW \(the 0\.5 quantile over 3 days of history, 2 sessions,/);
     expect(lowerQuantile([0, 4, 10], 1)).toBe(10);
     expect(lowerQuantile([], 0.5)).toBe(0);
   });
@@ -66,7 +72,7 @@ describe('peakFloorKw', () => {
     vehicles: [],
   });
   it('the estimate form is the estimate, at most the largest limit of the billed slots and the capacity', () => {
-    const estimate = { form: 'estimate' as const, estimateKw: 12, quantile: 0.5, days: 28 };
+    const estimate = { form: 'estimate' as const, estimateKw: 12, quantile: 0.5, days: 28, sessions: 100 };
     expect(peakFloorKw(estimate, problem([20, 20]), Infinity)).toBe(12);
     expect(peakFloorKw(estimate, problem([10, 8]), Infinity)).toBe(10);
     expect(peakFloorKw(estimate, problem([10, 30], [true, false]), Infinity)).toBe(10);
@@ -74,7 +80,7 @@ describe('peakFloorKw', () => {
     expect(billedImportCapKw({ ...problem([20]), demandCharge: undefined }, Infinity)).toBe(0);
   });
   it('the limit-when-reached form is the cap when the estimate reaches it, else none', () => {
-    const at = (kw: number) => ({ form: 'limit-when-reached' as const, estimateKw: kw, quantile: 0.5, days: 28 });
+    const at = (kw: number) => ({ form: 'limit-when-reached' as const, estimateKw: kw, quantile: 0.5, days: 28, sessions: 100 });
     expect(peakFloorKw(at(12), problem([10, 10]), Infinity)).toBe(10);
     expect(peakFloorKw(at(9.9), problem([10, 10]), Infinity)).toBe(0);
   });
