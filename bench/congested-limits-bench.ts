@@ -5,6 +5,12 @@
  * baseline (bench/RESULTS.md, "Issue 13, session 10"). No offline reference, no `mpc-forecast`: seconds, not minutes.
  *
  *   node bin/run-ts.mjs bench/congested-limits-bench.ts --seed 2 --limits 10,15
+ *   node bin/run-ts.mjs bench/congested-limits-bench.ts --seed 2 --limits 10,15 --variants s10,now,hs,est,lim,est0.9,hs+est/lax
+ *
+ * `--variants` (default `main,now`): `main` (above), `now` (`mpcEventsOptions`), `s10` (session 10's: full demand charge,
+ * no billing-peak estimate), `hs` (s10 + `horizon-share`), `est[q]` / `lim[q]` (s10 + the billing-peak estimate at quantile
+ * q, default 0.5, in the `estimate` / `limit-when-reached` form), `hs+<variant>` (+ `horizon-share`), `<variant>/lax` (delivery
+ * first ranked by laxity); scenarios/MPC.md, "Billing-peak estimate".
  *
  * Prints tab-separated rows: limit (kW), policy, delivered (%), delivered (kWh), net cost, peak (kW), CPU s, then the
  * baselines that made a plan. Needs the real data (V2G_DATA_DIR).
