@@ -22,7 +22,7 @@ import { reserveFromHistory } from '../scenarios/arrival-reserve.ts';
 import { mpcController, mpcDemandChargeTreatment, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
-import { eventTriggeredController, measuredCongestionDelivery, measuredLateChargeMargin, mpcEventsOptions } from '../scenarios/event-mpc.ts';
+import { eventTriggeredController, measuredCongestionDelivery, measuredLateChargeMargin, mpcEventsOptions, sessionTenEventsOptions } from '../scenarios/event-mpc.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
 import type { ReplayResult } from '../scenarios/replay-result.ts';
 import type { Scenario } from '../scenarios/scenario-schema.ts';
@@ -74,7 +74,7 @@ const stats = (xs: number[]) => {
 const f2 = (x: number) => x.toFixed(2);
 
 /** `mpc-events` as on main 7bb9044, before issue 13 session 10 (the before of its measurements). */
-const { taperForm: _tf, candidateObjective: _co, congestionDelivery: _cd, ...mainEventsOptions } = mpcEventsOptions;
+const { taperForm: _tf, candidateObjective: _co, congestionDelivery: _cd, ...mainEventsOptions } = sessionTenEventsOptions();
 
 /** `mpc-events` with the late-charge margin measured in issue 16, session 9 (an option, not its default). */
 const withMargin = { ...mpcEventsOptions, lateChargeMargin: measuredLateChargeMargin };
@@ -87,6 +87,7 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
   ['mpc-events', 'mpc-events', (i) => run(i, 'mpc-events')],
   ['mpc-events-margin', 'mpc-events with the late-charge margin (measuredLateChargeMargin)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, withMargin) })],
+  ['mpc-events-s10', 'mpc-events as after issue 13 session 10 (full demand charge, no billing-peak estimate)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, sessionTenEventsOptions()) })],
   ['mpc-events-main', "mpc-events as on main 7bb9044 (constant taper form, candidates ranked by the bill, no delivery first)", (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, mainEventsOptions) })],
   ['x-mpc-s10', 'mpc + the session 10 changes of mpc-events (stepped taper, candidates ranked with the regularisers, delivery first under congestion)', (i) => runMpc(i, { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true, taperForm: 'stepped', candidateObjective: 'regularised', congestionDelivery: measuredCongestionDelivery })],
   ['mpc-events-st', 'mpc-events, stepped taper', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, { ...mpcEventsOptions, taperForm: 'stepped' }) })],

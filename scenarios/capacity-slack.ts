@@ -159,6 +159,8 @@ export interface RecordedDecision {
   readonly status: Decision['status'];
   readonly message?: string;
   readonly solverMs: number;
+  /** `Decision.planMade` (e.g. re-solved delivery first), carried into a reused run. */
+  readonly planMade?: string;
 }
 
 /** A run none of whose decisions the capacity bound, kept for the capacities above. */
@@ -185,6 +187,7 @@ export function recordingController(inner: Controller, into: RecordedDecision[])
         status: d.status,
         ...(d.message !== undefined ? { message: d.message } : {}),
         solverMs: d.solverMs,
+        ...(d.planMade !== undefined ? { planMade: d.planMade } : {}),
       });
       return d;
     },
@@ -218,7 +221,7 @@ export function recordedRunController(run: RecordedRun): Controller {
       if (r === undefined || r.slot !== slotIndex) throw new RecordedRunMismatch(slotIndex, r === undefined ? 'no decision recorded' : `next recorded decision is at slot ${r.slot}`);
       const differs = sameState(r, plugged);
       if (differs !== undefined) throw new RecordedRunMismatch(slotIndex, differs);
-      return { setpointsKw: new Map(r.setpoints), status: r.status, ...(r.message !== undefined ? { message: r.message } : {}), solverMs: r.solverMs };
+      return { setpointsKw: new Map(r.setpoints), status: r.status, ...(r.message !== undefined ? { message: r.message } : {}), solverMs: r.solverMs, ...(r.planMade !== undefined ? { planMade: r.planMade } : {}) };
     },
   };
 }

@@ -18,15 +18,28 @@ import { carryNetworkRows, type NetworkRowSeed } from '../optimizer/network/lazy
 import type { Plan } from '../optimizer/plan.ts';
 import type { SolveEnvironment } from '../optimizer/solve-problem.ts';
 import { believedDepartureUtcMs, type PluggedVehicle } from './decision-problem.ts';
-import { mpcDemandChargeTreatment, mpcNotes, mpcPlan, requireBackend, steppedSetpoints, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
-import type { CongestionDelivery } from './mpc-regularisers.ts';
+import { mpcDemandChargeTreatment, mpcNotes, mpcPlanMade, requireBackend, steppedSetpoints, type Controller, type MpcOptions, type SolverSetup } from './policies.ts';
+import { deliveryFirstFollowed, deliveryFirstResolved, type CongestionDelivery } from './mpc-regularisers.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
+import type { PeakEstimateRule } from './billing-peak-estimate.ts';
 
 /**
  * Delivery first under congestion as measured in issue 13, session 10 (scenarios/MPC.md, "Delivery first under
  * congestion"): quick-charge share 10 (as `mpc-quick`), deadline rank, also once the billing peak has reached the site limit.
  */
 export const measuredCongestionDelivery: CongestionDelivery = { quickChargeShare: 10, rank: 'deadline', sunkPeak: true };
+
+/**
+ * The billing-peak floor as measured in issue 13, session 11 (scenarios/MPC.md, "Billing-peak estimate"): the median over the
+ * history's days of the peak every schedule of the day's sessions needs, at most the site limit.
+ */
+export const measuredPeakEstimate: PeakEstimateRule = { form: 'estimate', quantile: 0.5 };
+
+/** `mpc-events`' options before issue 13, session 11 (the bill's full demand charge, no peak estimate): kept to measure against. */
+export const sessionTenEventsOptions = (): MpcOptions => {
+  const { peakEstimate: _pe, ...rest } = mpcEventsOptions;
+  return { ...rest, demandCharge: mpcDemandChargeTreatment };
+};
 
 /**
  * The plan of `mpc-events` is `mpc`'s (the same regularisers: robust quick charge; demand-charge treatment; taper-aware
@@ -37,11 +50,14 @@ export const measuredCongestionDelivery: CongestionDelivery = { quickChargeShare
  * so a stay does not end at zero laxity under the billing peak (bench/RESULTS.md, issue 16, session 9) - an option,
  * `measuredLateChargeMargin`. Since issue 13, session 10: the stepped taper form (charge-taper.ts), candidates ranked
  * with the regularisers (`candidateObjective: 'regularised'`: no baseline replaces the repaired plan by ignoring
- * them) and delivery first under congestion (`measuredCongestionDelivery`); scenarios/MPC.md says why.
+ * them) and delivery first under congestion (`measuredCongestionDelivery`); scenarios/MPC.md says why. Since issue 13,
+ * session 11: the rolling horizon's demand charge is `horizon-share` and each decision plans the billing peak from the
+ * history's peak estimate (`measuredPeakEstimate`, billing-peak-estimate.ts) as a floor; scenarios/MPC.md, "Billing-peak estimate".
  */
 export const mpcEventsOptions: MpcOptions = {
   variant: 'robust',
-  demandCharge: mpcDemandChargeTreatment,
+  demandCharge: 'horizon-share',
+  peakEstimate: measuredPeakEstimate,
   taperAware: true,
   taperForm: 'stepped',
   lateChargeGuardHours: 2,
@@ -75,6 +91,8 @@ export const maxPlanAgeHours = 4;
 
 interface HeldPlan {
   readonly plan: Plan;
+  /** Whether the plan is the delivery-first re-solve (`MpcOptions.congestionDelivery`). */
+  readonly deliveryFirst: boolean;
   readonly fromSlot: number;
   /** Sorted ids of the vehicles it was made for, joined. */
   readonly vehicles: string;
@@ -125,6 +143,8 @@ export interface MadePlan {
   readonly slotIndex: number;
   readonly plugged: readonly PluggedVehicle[];
   readonly previousPeakKw: number;
+  /** Whether the plan is the delivery-first re-solve (`MpcOptions.congestionDelivery`). */
+  readonly deliveryFirst: boolean;
 }
 
 /** The `mpc-events` controller (needs an LP backend, like `mpc`); `onPlan` sees every plan it makes. */
@@ -158,13 +178,15 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
     ...mpcNotes(inputs, options),
     decide(atUtcMs, slotIndex, plugged, previousPeakKw) {
       let solverMs = 0;
+      let solved = false;
       if (held === undefined || !stillValid(held, slotIndex, plugged, maxAgeSlots)) {
-        const plan = mpcPlan(inputs, backend, solveOptions, options, atUtcMs, plugged, previousPeakKw, solveEnvironment(slotIndex));
+        const { plan, deliveryFirst } = mpcPlanMade(inputs, backend, solveOptions, options, atUtcMs, plugged, previousPeakKw, solveEnvironment(slotIndex));
+        solved = true;
         const planEndUtcMs = atUtcMs + (plan.vehicles[0]?.powerKw.length ?? 0) * slotMs;
         const coversStays = noSiteSignals && plugged.every((v) => believedDepartureUtcMs(inputs, v.session, atUtcMs) <= planEndUtcMs);
-        held = { plan, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])), coversStays };
+        held = { plan, deliveryFirst, fromSlot: slotIndex, vehicles: vehicleKey(plugged), index: new Map(plan.vehicles.map((v, i) => [v.id, i])), coversStays };
         solverMs = plan.stats.buildMs + plan.stats.solveMs;
-        onPlan?.({ plan, atUtcMs, slotIndex, plugged, previousPeakKw });
+        onPlan?.({ plan, atUtcMs, slotIndex, plugged, previousPeakKw, deliveryFirst });
       }
       const j = slotIndex - held.fromSlot;
       const setpointsKw = new Map<string, number>();
@@ -174,6 +196,7 @@ export function eventTriggeredController(inputs: ReplayInputs, solver: SolverSet
         status: held.plan.status,
         ...(held.plan.message !== undefined ? { message: held.plan.message } : {}),
         solverMs,
+        ...(held.deliveryFirst ? { planMade: solved ? deliveryFirstResolved : deliveryFirstFollowed } : {}),
       };
     },
   };

@@ -215,6 +215,12 @@ export function congestionDeliveryNote(c: CongestionDelivery): string {
   return `${congestionDeliveryLabel} on: a decision whose cost-minimising plan uses up the site import limit in some slot${c.sunkPeak === true ? ' (or whose billing peak already reached it)' : ''} is solved again with quick-charge share ${c.quickChargeShare} ranked by ${c.rank} (a regulariser, not billed), so the plan charges as early as the limits allow`;
 }
 
+/** `Decision.planMade` of a decision whose plan was solved again delivery first under congestion (this decision's solve). */
+export const deliveryFirstResolved = 'delivery-first re-solve';
+
+/** `Decision.planMade` of an `mpc-events` decision that follows a plan re-solved delivery first at an earlier decision. */
+export const deliveryFirstFollowed = 'delivery-first plan followed';
+
 /** Whether a run note is `congestionDeliveryNote`'s. */
 export function isCongestionDeliveryNote(note: string): boolean {
   return note.startsWith(`${congestionDeliveryLabel} on:`);

@@ -22,10 +22,12 @@ import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.t
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
 import { forecastFromHistory, phantomIdPrefix, phantomVehicles, type ArrivalForecast } from './arrival-forecast.ts';
-import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, siteLimitBinds, siteLimitBindsForEveryPlan, congestionDeliveryNote, type CongestionDelivery, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
+import { demandChargeFactor, lateChargeGuardNote, lateChargeMarginNote, withLateChargeGuard, withLateChargeMarginOf, withQuickCharge, siteLimitBinds, siteLimitBindsForEveryPlan, congestionDeliveryNote, deliveryFirstResolved, type CongestionDelivery, type LateChargeMargin, type DemandChargeTreatment, type QuickChargeRank } from './mpc-regularisers.ts';
 import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
+import { peakEstimateNote, peakEstimateOf, peakFloorKw, withPeakFloor, type PeakEstimateRule } from './billing-peak-estimate.ts';
+import { siteCapacityKw } from '../grid/site-network.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper, type TaperForm } from './charge-taper.ts';
 import { setpointForAverageKw } from './taper-setpoint.ts';
 import { isPolicyName, policyNames, type MpcVariant, type PolicyName } from './policy-names.ts';
@@ -50,6 +52,11 @@ export interface Decision {
   readonly message?: string;
   /** Time the solver itself reported (ms; build + solve), 0 for baselines and lookups. */
   readonly solverMs: number;
+  /**
+   * How the plan applied here was made, where it is not the controller's usual plan (e.g. `deliveryFirstResolved`:
+   * re-solved delivery first under congestion): in the run's timeseries (`plan_made`) and counted in its notes; absent = usual.
+   */
+  readonly planMade?: string;
 }
 
 /** A controller: called at each slot boundary where a vehicle is plugged in. */
@@ -86,6 +93,12 @@ export interface MpcOptions {
   readonly forecast?: ArrivalForecast;
   /** A peak (kW) the billing period is expected to reach anyway: planned as already set (free below it); absent = the carried peak only. */
   readonly peakHintKw?: number;
+  /**
+   * A billing-peak estimate learnt from the history (billing-peak-estimate.ts): each decision plans the billing peak
+   * from at least its floor (free below it, as below a peak already set), and delivery first under congestion counts
+   * that floor as the peak already set; absent = the carried peak only.
+   */
+  readonly peakEstimate?: PeakEstimateRule;
   /** How the quick-charge regulariser ranks vehicles (mpc-regularisers.ts); absent = `deadline`. */
   readonly rank?: QuickChargeRank;
   /** The quick-charge weight as a share of the mean price, instead of `variant`'s (`quickChargeShare`). */
@@ -183,6 +196,17 @@ function backendOf(solver: SolverSetup, policy: string): LpBackend {
  * `env` reaches the solve (`mpc-events` seeds it with the network rows of its previous plan).
  */
 export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, baseSolveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number, env: SolveEnvironment = {}): Plan {
+  return mpcPlanMade(inputs, backend, baseSolveOptions, options, atUtcMs, plugged, previousPeakKw, env).plan;
+}
+
+/** An MPC plan and whether it was re-solved delivery first under congestion (`MpcOptions.congestionDelivery`). */
+export interface MadeMpcPlan {
+  readonly plan: Plan;
+  readonly deliveryFirst: boolean;
+}
+
+/** `mpcPlan`, saying whether the plan is the delivery-first re-solve (for the decision's `planMade`). */
+export function mpcPlanMade(inputs: ReplayInputs, backend: LpBackend, baseSolveOptions: SolveOptions, options: MpcOptions, atUtcMs: number, plugged: readonly PluggedVehicle[], previousPeakKw: number, env: SolveEnvironment = {}): MadeMpcPlan {
   const solveOptions = options.candidateObjective !== undefined ? { ...baseSolveOptions, candidateObjective: options.candidateObjective } : baseSolveOptions;
   const tapered = mpcBaseProblem(inputs, options, atUtcMs, plugged, previousPeakKw);
   const problem = options.forecast ? withPhantoms(tapered, options.forecast, atUtcMs, inputs) : tapered;
@@ -190,16 +214,19 @@ export function mpcPlan(inputs: ReplayInputs, backend: LpBackend, baseSolveOptio
   const regularise = (rank: QuickChargeRank | undefined, share: number | undefined) =>
     withLateChargeMarginOf(withLateChargeGuard(withQuickCharge(problem, options.variant, rank, share), guardSlots), options.lateChargeMargin, inputs.slotMinutes);
   const guarded = regularise(options.rank, options.quickChargeShare);
-  if (options.reserve) return solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env));
+  if (options.reserve) return { plan: solveWithArrivalReserve(guarded, options.reserve, atUtcMs, inputs.slotMinutes, (p) => solveWithBackend(p, backend, solveOptions, env)), deliveryFirst: false };
   const c = options.congestionDelivery;
+  const sunkKw = options.peakEstimate !== undefined ? Math.max(previousPeakKw, problem.demandCharge?.previousPeakKw ?? 0) : previousPeakKw;
   // A billing peak already at the site limit makes the second solve whatever the first plan is: the first is not made
   // (it would be discarded, and nothing it leaves behind reaches the second: the same `env`; not with `warmStart`,
   // where the first would leave its basis to the second).
-  if (c !== undefined && c.sunkPeak === true && solveOptions.warmStart !== true && siteLimitBindsForEveryPlan(problem, previousPeakKw)) return solveWithBackend(regularise(c.rank, c.quickChargeShare), backend, solveOptions, env);
+  if (c !== undefined && c.sunkPeak === true && solveOptions.warmStart !== true && siteLimitBindsForEveryPlan(problem, sunkKw)) {
+    return { plan: solveWithBackend(regularise(c.rank, c.quickChargeShare), backend, solveOptions, env), deliveryFirst: true };
+  }
   const plan = solveWithBackend(guarded, backend, solveOptions, env);
-  if (c === undefined || !siteLimitBinds(problem, plan.site.importKw, c.sunkPeak === true ? previousPeakKw : 0)) return plan;
+  if (c === undefined || !siteLimitBinds(problem, plan.site.importKw, c.sunkPeak === true ? sunkKw : 0)) return { plan, deliveryFirst: false };
   const again = solveWithBackend(regularise(c.rank, c.quickChargeShare), backend, solveOptions, env);
-  return { ...again, stats: { ...again.stats, buildMs: again.stats.buildMs + plan.stats.buildMs, solveMs: again.stats.solveMs + plan.stats.solveMs } };
+  return { plan: { ...again, stats: { ...again.stats, buildMs: again.stats.buildMs + plan.stats.buildMs, solveMs: again.stats.solveMs + plan.stats.solveMs } }, deliveryFirst: true };
 }
 
 /** The decision problem of the plugged vehicles (demand-charge treatment, taper allowance), before phantoms and regularisers. */
@@ -213,7 +240,8 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
   const dc = input.signals.demandCharge;
   const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
-  const margined = options.targetMarginKwh ? withTargetMargin(assembled.problem, options.targetMarginKwh) : assembled.problem;
+  const floored = options.peakEstimate ? withPeakFloor(assembled.problem, peakFloorKw(peakEstimateOf(inputs, options.peakEstimate), assembled.problem, siteCapacityKw(inputs.site))) : assembled.problem;
+  const margined = options.targetMarginKwh ? withTargetMargin(floored, options.targetMarginKwh) : floored;
   const taperRows = options.taperAware ? withChargeTaper(margined, inputs.physics, options.taperForm) : margined;
   return options.taperAllowance ? withTaperAllowance(taperRows, inputs.physics) : taperRows;
 }
@@ -273,6 +301,7 @@ export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: r
     ...(options.targetMarginKwh ? [`target margin: each plugged vehicle planned to its target + ${options.targetMarginKwh} kWh (at most its capacity)`] : []),
     ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
     ...(options.congestionDelivery !== undefined ? [congestionDeliveryNote(options.congestionDelivery)] : []),
+    ...(options.peakEstimate !== undefined ? [peakEstimateNote(peakEstimateOf(inputs, options.peakEstimate))] : []),
     ...(options.candidateObjective === 'regularised'
       ? ['candidates ranked with the regularisers: a baseline (alap, price-greedy, ...) replaces the repaired LP plan only when it is cheaper counting the regularisers too']
       : []),
@@ -311,8 +340,9 @@ export function mpcController(inputs: ReplayInputs, solver: SolverSetup, options
     ...mpcNotes(inputs, options),
     decide(atUtcMs, _slotIndex, plugged, previousPeakKw) {
       if (options.scenarios) return mpcScenarioDecision(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
-      const d = decisionFrom(mpcPlan(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw));
-      return { ...d, setpointsKw: steppedSetpoints(inputs, options, plugged, d.setpointsKw) };
+      const made = mpcPlanMade(inputs, backend, solver.options ?? {}, options, atUtcMs, plugged, previousPeakKw);
+      const d = decisionFrom(made.plan);
+      return { ...d, setpointsKw: steppedSetpoints(inputs, options, plugged, d.setpointsKw), ...(made.deliveryFirst ? { planMade: deliveryFirstResolved } : {}) };
     },
   };
 }

@@ -79,6 +79,16 @@ class SimVehicle {
   }
 }
 
+/**
+ * The run note counting the decisions whose plan was made otherwise than the controller's usual plan (`Decision.planMade`),
+ * e.g. `plans made otherwise: delivery-first re-solve 37, delivery-first plan followed 120 of 412 decisions (per decision: plan_made in timeseries.csv)`.
+ */
+export function planMadeNotes(counts: Readonly<Record<string, number>>, decisions: number): string[] {
+  const kinds = Object.keys(counts).sort();
+  if (kinds.length === 0) return [];
+  return [`plans made otherwise: ${kinds.map((k) => `${k} ${counts[k]}`).join(', ')} of ${decisions} decisions (per decision: plan_made in timeseries.csv)`];
+}
+
 function emptySlots(T: number): SlotSeries {
   const n = () => new Array<number>(T).fill(0);
   return {
@@ -99,6 +109,7 @@ function emptySlots(T: number): SlotSeries {
     triggers: new Array<string>(T).fill('slot'),
     decisionMs: new Array<number | undefined>(T).fill(undefined),
     planStatus: new Array<string>(T).fill('idle'),
+    planMade: new Array<string>(T).fill(''),
   };
 }
 
@@ -164,6 +175,7 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
   const solverMs: number[] = [];
   const statusCounts: Record<string, number> = {};
   const messages: string[] = [];
+  const planMadeCounts: Record<string, number> = {};
   let next = 0;
 
   for (let k = 0; k < T; k++) {
@@ -209,6 +221,10 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
       slots.decisionMs[k] = ms;
       slots.planStatus[k] = d.status;
       statusCounts[d.status] = (statusCounts[d.status] ?? 0) + 1;
+      if (d.planMade !== undefined) {
+        slots.planMade[k] = d.planMade;
+        planMadeCounts[d.planMade] = (planMadeCounts[d.planMade] ?? 0) + 1;
+      }
       if (d.message !== undefined && messages.length < 10 && !messages.includes(d.message)) messages.push(d.message);
     }
 
@@ -284,9 +300,9 @@ export function runReplay(inputs: ReplayInputs, policy: PolicyName, deps: Replay
     sessions: inputs.sessions.map((s) => vehicles.get(s.id)?.outcome() ?? new SimVehicle(s).outcome()),
     excluded: inputs.excluded,
     billing: [...billing.values()],
-    decisions: { count: decisionMs.length, decisionMs, solverMs, statusCounts, messages },
+    decisions: { count: decisionMs.length, decisionMs, solverMs, statusCounts, messages, planMadeCounts },
     ...(offline ? { offlinePlan: offlinePlanSummary(offline) } : {}),
-    notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? []), ...(controller.notes ?? [])],
+    notes: [...inputs.notes, ...unservableNotes(inputs, grid), ...(offline?.notes ?? []), ...(controller.notes ?? []), ...planMadeNotes(planMadeCounts, decisionMs.length)],
     capacityKw: siteCapacityKw(inputs.site),
     ...(inputs.site.network ? { network: problemNetwork(inputs.site.network) } : {}),
   };

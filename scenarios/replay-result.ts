@@ -32,6 +32,8 @@ export interface SlotSeries {
   readonly decisionMs: (number | undefined)[];
   /** Plan status of the decision, or `idle`. */
   readonly planStatus: string[];
+  /** How the decision's plan was made where it is not the controller's usual plan (`Decision.planMade`), else ''. */
+  readonly planMade: string[];
 }
 
 /** How one session went. */
@@ -87,6 +89,8 @@ export interface ReplayResult {
     readonly statusCounts: Readonly<Record<string, number>>;
     /** The first few distinct solver messages. */
     readonly messages: readonly string[];
+    /** Decisions per `Decision.planMade` (e.g. re-solved delivery first); only the ones that said how. */
+    readonly planMadeCounts: Readonly<Record<string, number>>;
   };
   /** For `offline`: the plan's own cost and status, and the solver's bound, before the physics. */
   readonly offlinePlan?: {

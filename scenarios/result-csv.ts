@@ -23,7 +23,7 @@ export function timeseriesCsv(result: ReplayResult): string {
   const header = [
     'slot_start', 'slot_start_utc', 'market_price_per_kwh', 'import_price_per_kwh', 'export_price_per_kwh', 'base_load_kw', 'pv_kw',
     'pv_curtailed_kw', 'fleet_charge_kw', 'fleet_discharge_kw', 'site_import_kw', 'site_export_kw', 'import_limit_kw', 'export_limit_kw',
-    'plugged_vehicles', 'triggers', 'plan_status',
+    'plugged_vehicles', 'triggers', 'plan_status', 'plan_made',
   ];
   const loading = scenarioNetworkLoading(result);
   if (loading) header.push(...loading.elements.map((e) => `current_a:${e.name}`), 'secondary_unbalance_pct');
@@ -45,6 +45,7 @@ export function timeseriesCsv(result: ReplayResult): string {
     s.pluggedVehicles[k],
     s.triggers[k],
     s.planStatus[k],
+    s.planMade[k],
     ...(loading ? [...loading.magnitudesA.map((m) => r6(m[k]!)), r6(loading.secondaryUnbalancePct[k]!)] : []),
   ]);
   return stringify([header, ...rows], csvOptions);

@@ -100,7 +100,8 @@ export interface RunRecord {
   readonly kpis: RunKpis;
   readonly sessions: { readonly replayed: number; readonly excluded: readonly { readonly reason: string; readonly count: number; readonly chargerIds: readonly string[] }[]; readonly autoCreatedChargers: readonly string[] };
   readonly billing: ReplayResult['billing'];
-  readonly decisions: { readonly count: number; readonly statusCounts: Readonly<Record<string, number>>; readonly messages: readonly string[] };
+  /** Decisions: count, per plan status, the first solver messages, and per way a plan was made otherwise (`Decision.planMade`). */
+  readonly decisions: { readonly count: number; readonly statusCounts: Readonly<Record<string, number>>; readonly messages: readonly string[]; readonly planMadeCounts: Readonly<Record<string, number>> };
   /** How the run was made, in one line (run-label.ts). */
   readonly howMade: string;
   readonly offlinePlan?: Omit<NonNullable<ReplayResult['offlinePlan']>, 'elapsedMs'>;
@@ -183,7 +184,7 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
     kpis: withoutTimings(runKpis(computeKpis(result, offline))),
     sessions: { replayed: result.sessions.length, excluded: excludedSummary(result), autoCreatedChargers: inputs.autoCreatedChargers },
     billing: result.billing,
-    decisions: { count: result.decisions.count, statusCounts: result.decisions.statusCounts, messages: result.decisions.messages },
+    decisions: { count: result.decisions.count, statusCounts: result.decisions.statusCounts, messages: result.decisions.messages, planMadeCounts: result.decisions.planMadeCounts },
     howMade: howRunWasMade(result),
     ...(result.offlinePlan ? { offlinePlan: offlinePlan as Omit<NonNullable<ReplayResult['offlinePlan']>, 'elapsedMs'> } : {}),
     notes: result.notes,

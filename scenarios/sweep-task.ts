@@ -4,7 +4,8 @@
  * process and in tests.
  */
 import { isSteppedTaperNote, isTaperAwareNote, taperAwareLabel } from './charge-taper.ts';
-import { congestionDeliveryLabel, isCongestionDeliveryNote, isLateChargeGuardNote, isLateChargeMarginNote, lateChargeGuardLabel, lateChargeMarginLabel } from './mpc-regularisers.ts';
+import { isPeakEstimateNote, peakEstimateLabel } from './billing-peak-estimate.ts';
+import { congestionDeliveryLabel, deliveryFirstResolved, isCongestionDeliveryNote, isLateChargeGuardNote, isLateChargeMarginNote, lateChargeGuardLabel, lateChargeMarginLabel } from './mpc-regularisers.ts';
 import { bindingNote, capacityCheckedController, recordedRunController, RecordedRunMismatch, recordingController, reusedRunLabel, type CapacityBinding, type RecordedDecision, type RecordedRun } from './capacity-slack.ts';
 import { computeKpis } from './kpis.ts';
 import type { SolverSetup } from './policies.ts';
@@ -98,8 +99,10 @@ export function runSweepTask(
   const taper = result.notes.some(isTaperAwareNote) ? `, ${taperAwareLabel}${result.notes.some(isSteppedTaperNote) ? ' (stepped)' : ''}` : '';
   const guard = result.notes.some(isLateChargeGuardNote) ? `, ${lateChargeGuardLabel}` : '';
   const margin = result.notes.some(isLateChargeMarginNote) ? `, ${lateChargeMarginLabel}` : '';
-  const congestion = result.notes.some(isCongestionDeliveryNote) ? `, ${congestionDeliveryLabel}` : '';
-  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}${margin}${congestion}` : `none (baseline ${task.policy})`;
+  const resolved = result.decisions.planMadeCounts[deliveryFirstResolved] ?? 0;
+  const congestion = result.notes.some(isCongestionDeliveryNote) ? `, ${congestionDeliveryLabel}${resolved > 0 ? ` (re-solved at ${resolved} of ${result.decisions.count} decisions)` : ''}` : '';
+  const peak = result.notes.some(isPeakEstimateNote) ? `, ${peakEstimateLabel}` : '';
+  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}${margin}${congestion}${peak}` : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;
   return {
     index: task.index,

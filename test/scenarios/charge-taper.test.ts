@@ -130,7 +130,7 @@ describe('taper-aware planning', () => {
     expect(reused.provenance.capacity?.reusedFromCapacity).toBe(400);
     for (const run of [fresh, reused]) {
       expect(run.provenance.notes.some((n) => /taper-aware planning on/.test(n))).toBe(true);
-      expect(run.provenance.solver).toMatch(/^highs, taper-aware planning \(stepped\), late-charge guard, delivery first under congestion(;|$)/);
+      expect(run.provenance.solver).toMatch(/^highs, taper-aware planning \(stepped\), late-charge guard, delivery first under congestion( \(re-solved at \d+ of \d+ decisions\))?, billing-peak estimate(;|$)/);
       expect(run.provenance.notes.some((n) => /^late-charge guard on:/.test(n))).toBe(true);
     }
   });

@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LpBackend } from '../../optimizer/backends/lp-backend.ts';
-import { eventTriggeredController, mpcEventsOptions } from '../../scenarios/event-mpc.ts';
+import { eventTriggeredController, mpcEventsOptions, sessionTenEventsOptions } from '../../scenarios/event-mpc.ts';
 import { computeKpis } from '../../scenarios/kpis.ts';
 import type { MpcOptions } from '../../scenarios/policies.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
@@ -17,7 +17,7 @@ import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import { highsBackend, realInputs, realScenarioMissingLocally } from './scenario-test-helpers.ts';
 
 /** `mpc-events` as on main 7bb9044: the constant taper form, candidates ranked by the bill, no delivery first. */
-const { taperForm: _tf, candidateObjective: _co, congestionDelivery: _cd, ...mainOptions } = mpcEventsOptions;
+const { taperForm: _tf, candidateObjective: _co, congestionDelivery: _cd, ...mainOptions } = sessionTenEventsOptions();
 
 /** The Caltech week (seed 1) at a site limit of `limitKw` (kW). */
 const weekAt = (limitKw: number): ReplayInputs =>

@@ -33,12 +33,13 @@ function result(policy: ReplayResult['policy'] = 'mpc', importKw = [10, 20, 0, 5
       triggers: ['slot;arrival', 'slot', 'slot', 'slot;departure'],
       decisionMs: [4, 1, 3, 2],
       planStatus: ['optimal', 'optimal', 'optimal', 'optimal'],
+      planMade: ['', '', '', ''],
     },
     chargerPowerKw: [],
     sessions: [outcome(session('a', 10, 30), 30, 10), outcome(session('b', 20, 40), 27, 7.5, 2, 1), outcome(session('c', 5, 5), 5, 0)],
     excluded: [],
     billing: [{ key: '1970-01', pricePerKw: 4, previousPeakKw: 25, peakKw: 20 }],
-    decisions: { count: 4, decisionMs: [4, 1, 3, 2], solverMs: [1, 1, 1, 1], statusCounts: { optimal: 4 }, messages: [] },
+    decisions: { count: 4, decisionMs: [4, 1, 3, 2], solverMs: [1, 1, 1, 1], statusCounts: { optimal: 4 }, messages: [], planMadeCounts: {} },
     notes: [],
   };
 }
