@@ -8,10 +8,11 @@
  *     --scenario caltech-2019-03-network --capacity 45 --seed-from 50 [--highs '{...}'] [--no-seed]
  *
  * The seed file is `out/offline-seed-<scenario>-<capacity>.json` (made by an unseeded solve of `--seed-from`
- * the first time it is needed). `--highs-first '{...}'` sets options for each model's first run only (later runs
- * get HiGHS's defaults back); `--noop-resolves` re-solves every answer once unchanged (what a call costs with
- * nothing to do); `--no-seed` solves unseeded; `--days N --from-day D` for a window; `--quiet` drops the per-call
- * lines. Measured with it: bench/RESULTS.md, "Offline month LPs: where the CPU goes" (issue 16, session 9).
+ * the first time it is needed; the file also keeps that solve's first-LP optimal basis). `--highs-first '{...}'` sets
+ * options for each model's first run only (later runs get HiGHS's defaults back); `--no-basis` drops the seed's
+ * basis (rows only); `--noop-resolves` re-solves every answer once unchanged (what a call costs with nothing to do);
+ * `--no-seed` solves unseeded; `--days N --from-day D` for a window; `--quiet` drops the per-call lines. Measured
+ * with it: bench/RESULTS.md, "Offline month LPs: where the CPU goes" (issue 16, session 9) and issue 16 session 11.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     days: { type: 'string' },
     'from-day': { type: 'string', default: '0' },
+    'no-basis': { type: 'boolean', default: false },
     'noop-resolves': { type: 'boolean', default: false },
   },
 });
@@ -117,7 +119,7 @@ const solveAt = (capacity: number, seed: NetworkRowSeed | undefined, b: LpBacken
 const capacity = Number(values.capacity);
 let seed: NetworkRowSeed | undefined;
 if (!values['no-seed']) {
-  const file = `out/offline-seed-${values.scenario}-${values['seed-from']}${windowTag}.json`;
+  const file = `out/offline-seed-${values.scenario}-${values['seed-from']}${windowTag}-b.json`;
   if (!fs.existsSync(file)) {
     console.log(`solving ${values['seed-from']} for the seed (unseeded, default options)`);
     const s = solveAt(Number(values['seed-from']), undefined, backend);
@@ -125,8 +127,12 @@ if (!values['no-seed']) {
     fs.writeFileSync(file, JSON.stringify(s.networkRows ?? null));
   }
   seed = (JSON.parse(fs.readFileSync(file, 'utf8')) as NetworkRowSeed | null) ?? undefined;
+  if (seed !== undefined && values['no-basis']) {
+    const { basis: _basis, ...rows } = seed;
+    seed = rows;
+  }
 }
-console.log(`${base.name} at ${capacity}, seed ${seed ? `${seed.keys.length} rows from ${values['seed-from']}` : 'none'}, HiGHS extra ${JSON.stringify(extra)} first ${JSON.stringify(firstExtra)}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
+console.log(`${base.name} at ${capacity}, seed ${seed ? `${seed.keys.length} rows from ${values['seed-from']}` : 'none'}, seed basis ${seed?.basis !== undefined}, HiGHS extra ${JSON.stringify(extra)} first ${JSON.stringify(firstExtra)}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
 const cpu = process.cpuUsage();
 const solution = solveAt(capacity, seed, timed);
 const total = cpuS(process.cpuUsage(cpu));

@@ -7,7 +7,8 @@
  *     --scenario caltech-2019-03-network --capacities 10:125:5
  *
  * `--days N --from-day D` for a window of the period; `--no-reuse` solves every capacity (the reference to compare);
- * `--no-row-seed` starts every fresh solve without the network rows of the capacity above (`offlineRowSeed`);
+ * `--no-row-seed` starts every fresh solve without the network rows of the capacity above (`offlineRowSeed`),
+ * `--no-basis` with those rows but not that solve's first-LP basis;
  * `--offline-limit-ms N` gives each solve a wall-clock budget other than the scenario's (on a loaded machine the
  * default 300 s of wall time can run out before the CPU work is done).
  */
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     'from-day': { type: 'string', default: '0' },
     'no-reuse': { type: 'boolean', default: false },
     'no-row-seed': { type: 'boolean', default: false },
+    'no-basis': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
     'offline-limit-ms': { type: 'string' },
   },
@@ -42,7 +44,7 @@ const capacities = parseSweepValues(values.capacities!).map(Number).sort((a, b) 
 const highs = await loadHighsBackend();
 const limitMs = values['offline-limit-ms'] === undefined ? undefined : Number(values['offline-limit-ms']);
 const setup = (scenario: Parameters<typeof solverSetup>[0]) => ({ ...solverSetup(scenario, highs.backend), ...(limitMs !== undefined ? { offlineTimeLimitMs: limitMs } : {}) });
-console.log(`${base.name}, capacities ${capacities.join(', ')}, reuse ${values['no-reuse'] ? 'off' : 'on'}, row seeds ${values['no-row-seed'] ? 'off' : 'on'}${limitMs !== undefined ? `, budget ${limitMs} ms per solve` : ''}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);
+console.log(`${base.name}, capacities ${capacities.join(', ')}, reuse ${values['no-reuse'] ? 'off' : 'on'}, row seeds ${values['no-row-seed'] ? 'off' : 'on'}, seed basis ${values['no-basis'] ? 'off' : 'on'}${limitMs !== undefined ? `, budget ${limitMs} ms per solve` : ''}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} at start`);
 console.log('| capacity | how | CPU s | simplex iterations | status | plan objective | bound | gap % | delivered % | peak kW |');
 console.log('|---:|---|---:|---:|---|---:|---:|---:|---:|---:|');
 const stored: StoredOfflinePlan[] = [];
@@ -55,7 +57,9 @@ for (const capacity of capacities) {
   let row: string;
   try {
     const reused = values['no-reuse'] ? undefined : reuseOfflinePlan(inputs, capacity, stored, clock).solution;
-    const seed = values['no-row-seed'] ? undefined : offlineRowSeed(capacity, stored);
+    const rowSeed = values['no-row-seed'] ? undefined : offlineRowSeed(capacity, stored);
+    // --no-basis: the rows alone, without the first LP's basis of the capacity above (the A/B of that start).
+    const seed = rowSeed !== undefined && values['no-basis'] ? { ...rowSeed, rows: { ...rowSeed.rows, basis: undefined } } : rowSeed;
     const solution = reused ?? solveOffline(inputs, setup(scenario), clock, {}, seed);
     if (!reused && seed !== undefined) how = `solved, seeded from ${/capacity ([\d.]+)/.exec(seed.from)?.[1] ?? '?'}`;
     if (reused) how = `reused (${/capacity ([\d.]+)/.exec(reused.plan.message ?? '')?.[1] ?? '?'})`;
@@ -64,7 +68,7 @@ for (const capacity of capacities) {
     const k = computeKpis(run);
     const p = solution.plan;
     const gap = offlineBoundGapPct({ objective: p.cost.objective, status: p.status }, solution.bound);
-    row = `${reused ? '-' : p.stats.iterations} | ${p.status} | ${p.cost.objective.toFixed(2)} | ${solution.bound?.toFixed(2) ?? '-'} | ${gap?.toFixed(4) ?? '-'} | ${k.energyDeliveredPct.toFixed(2)} | ${k.peakImportKw.toFixed(1)}`;
+    row = `${reused ? '-' : `${p.stats.iterations}${p.stats.warmStart === 'basis' ? ' (from basis)' : ''}`} | ${p.status} | ${p.cost.objective.toFixed(2)} | ${solution.bound?.toFixed(2) ?? '-'} | ${gap?.toFixed(4) ?? '-'} | ${k.energyDeliveredPct.toFixed(2)} | ${k.peakImportKw.toFixed(1)}`;
   } catch (e) {
     how = 'FAILED';
     const err = e as { code?: string; issues?: readonly { message: string }[] };

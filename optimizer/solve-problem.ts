@@ -39,6 +39,7 @@ import { roundedPowers } from './lp-rounding.ts';
 import { withShortfallReasons } from './shortfall-reasons.ts';
 import { innerApproximationGap, withApproximationNote } from './network/magnitude-rows.ts';
 import { bindingNetworkRows, knownNetworkRows, seedNetworkRows, type NetworkRowSeed, type NetworkSession } from './network/lazy-rows.ts';
+import { keepFirstLpBasis, seededFirstBasis } from './network/seed-basis.ts';
 import { SolveRun, type SolveClock } from './solve-run.ts';
 import { gapPct, type SolveProgressListener } from './solve-progress.ts';
 import { findModeConflicts, modeToleranceKw, type ModeConflicts } from './mode-conflicts.ts';
@@ -329,9 +330,25 @@ export interface SolveEnvironment {
    * taken (`seeded`) and, at the end, the rows this solve's models held (to seed the next problem).
    */
   readonly networkRowSeed?: NetworkRowSeed;
-  readonly onNetworkRows?: (rows: { readonly seeded: number; readonly held: NetworkRowSeed | undefined; readonly binding?: NetworkRowSeed | undefined }) => void;
+  readonly onNetworkRows?: (rows: NetworkRowsReport) => void;
+  /**
+   * Keep the first LP's optimal basis with the rows `onNetworkRows` is told of (`held.basis`, network/seed-basis.ts),
+   * for a neighbouring problem's first LP to start from (the offline month at the next capacity down).
+   */
+  readonly keepFirstLpBasis?: boolean;
   /** With `onNetworkRows`: also tell it (`binding`) which held rows the returned plan brings within this share of their bound. */
   readonly networkRowsBindingShare?: number;
+}
+
+/** What `SolveEnvironment.onNetworkRows` is told at the end of a solve. */
+export interface NetworkRowsReport {
+  /** How many of the seed's rows the first model was built with. */
+  readonly seeded: number;
+  /** The rows this solve's models held (with the first LP's basis when `keepFirstLpBasis`). */
+  readonly held: NetworkRowSeed | undefined;
+  readonly binding?: NetworkRowSeed | undefined;
+  /** Why the seed's basis was not used (the first LP started cold); absent when it was used or none was given. */
+  readonly basisRefused?: string;
 }
 
 /** How the solver's part ended: the status and source of its own best answer (offered to the incumbents). */
@@ -356,6 +373,7 @@ function runSolver(
   polish: ExactPolishOptions = {},
   warmBases?: WarmBasisStore,
   crash: boolean = solveDefaults.crashBasis,
+  keepBasis = false,
 ): SolverOutcome {
   const name = run.backend.name;
   run.report('build');
@@ -370,6 +388,16 @@ function runSolver(
   if (warmKey !== undefined) {
     const basis = warmBases!.get(warmKey);
     if (basis !== undefined && session.setBasis?.(basis)) run.warmStart = 'basis';
+  }
+  let seedWarm = false;
+  if (run.warmStart === undefined && session.setBasis !== undefined) {
+    // A neighbouring problem's first-LP basis (`networkRowSeed` with a basis): its dual simplex starts there.
+    const seeded = seededFirstBasis(rp, formulation.networkRows, formulation.lp.numCols, formulation.lp.numRows);
+    if (seeded !== undefined && 'basis' in seeded && session.setBasis(seeded.basis)) {
+      run.warmStart = 'basis';
+      seedWarm = true;
+    }
+    else if (seeded !== undefined) run.seedBasisRefused = 'refused' in seeded ? seeded.refused : `${name} refused it as a basis of this model`;
   }
   if (crash && run.warmStart === undefined && session.setBasis !== undefined) {
     const basis = greedyCrashBasis(rp, formulation);
@@ -391,11 +419,14 @@ function runSolver(
     offer({ status: 'feasible', powers: roundedPowers(rp, extractPowers(rp, formulation.columns, x)) }, 'lp-rounded');
   };
   try {
-    const lp = run.solve(session);
+    // From a seed's basis (many primal infeasibilities) HiGHS would first compute exact steepest-edge weights for
+    // every row; Devex pricing skips that (measured on the offline month: bench/RESULTS.md, issue 16 session 11).
+    const lp = run.solve(session, undefined, undefined, undefined, seedWarm ? 'devex' : undefined);
     if (warmKey !== undefined && lp.status === 'optimal') {
       const basis = session.getBasis!();
       if (basis !== undefined) warmBases!.set(warmKey, basis);
     }
+    if (keepBasis && lp.status === 'optimal') keepFirstLpBasis(rp, session);
     if (!lp.x || lp.status !== 'optimal') {
       if (lp.x) offerRounded(lp.x);
       return { status: lp.status === 'timed_out' || lp.status === 'feasible' ? 'timed_out' : 'error', message: lp.message ?? `${name}: ${lp.status}` };
@@ -476,7 +507,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const seeded = env.networkRowSeed !== undefined ? seedNetworkRows(rp, env.networkRowSeed) : 0;
   const incumbents = new Incumbents(problem, rp, options.candidateObjective);
   const warmBases = options.warmStart ? (env.warmBases ?? threadWarmBases) : undefined;
-  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis);
+  const outcome = runSolver(rp, run, incumbents, strategy, options.maxRounds ?? solveDefaults.maxRounds, options.exactPolish, warmBases, options.crashBasis ?? solveDefaults.crashBasis, env.keepFirstLpBasis === true && rp.network !== undefined);
   // A proven optimum needs no comparison: no baseline can beat it (up to the MIP gap). Nor can one beat a
   // plan within the MIP gap of the LP bound (the bound is below every valid plan, baselines included) by
   // more than that gap: the baselines (94 ms of CPU at 1,000 vehicles) and the LP made feasible by rounding are
@@ -518,7 +549,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
     const held = knownNetworkRows(rp);
     const bindingShare = env.networkRowsBindingShare;
     const binding = held !== undefined && bindingShare !== undefined ? bindingNetworkRows(rp, held, plan.vehicles.map((v) => v.powerKw), bindingShare) : undefined;
-    env.onNetworkRows({ seeded, held, ...(bindingShare !== undefined ? { binding } : {}) });
+    env.onNetworkRows({ seeded, held, ...(bindingShare !== undefined ? { binding } : {}), ...(run.seedBasisRefused !== undefined ? { basisRefused: run.seedBasisRefused } : {}) });
   }
   return plan;
 }

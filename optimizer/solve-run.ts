@@ -47,8 +47,10 @@ export class SolveRun {
   energyForm: EnergyForm | undefined;
   /** Charge-taper rows of the last model built (taper-rows.ts); 0 without `chargeTaper`. */
   taperRows = 0;
-  /** Set when the first LP started from a stored basis (warm-basis.ts). */
+  /** Set when the first LP started from a stored basis (warm-basis.ts) or a seed's basis (network/seed-basis.ts). */
   warmStart: 'basis' | undefined;
+  /** Why a seed's basis (`SolveEnvironment.networkRowSeed`) was not used: the first LP then started cold. */
+  seedBasisRefused: string | undefined;
   /** Sessions of LP models in the prefix form: solved without presolve (measured faster; see energy-rows.ts). */
   private readonly noPresolve = new WeakSet<NetworkSession>();
   /** Per open model: what building and opening it took (ms), and whether the backend has solved it yet. */
@@ -145,7 +147,7 @@ export class SolveRun {
    * with its own cap, like the exact polish, which stopping at it does not make the solve timed out;
    * `timed_out` without a call when no time is left.
    */
-  solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number, simplex?: 'primal' | 'dual'): LpSolution {
+  solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number, simplex?: 'primal' | 'dual', dualEdgeWeight?: 'devex'): LpSolution {
     const remainingMs = this.remainingMs() - this.reserveMs;
     const capped = capMs !== undefined && capMs < remainingMs;
     if (remainingMs <= 0 || (capped && capMs <= 0)) {
@@ -172,6 +174,7 @@ export class SolveRun {
         mipRelGap: this.mipRelGap,
         ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}),
         ...(simplex !== undefined ? { simplex } : {}),
+        ...(dualEdgeWeight !== undefined ? { dualEdgeWeight } : {}),
         ...(this.noPresolve.has(session) ? { presolve: false } : {}),
       });
     } catch (error) {

@@ -27,7 +27,7 @@ import { assembleProblem, type AssembledProblem } from '../grid/problem-assembly
 import type { DemandCharge, Problem } from '../optimizer/problem.ts';
 import type { Plan } from '../optimizer/plan.ts';
 import type { NetworkRowSeed } from '../optimizer/network/lazy-rows.ts';
-import { solveWithBackend, type IntegerStrategy, type SolveEnvironment } from '../optimizer/solve-problem.ts';
+import { solveWithBackend, type IntegerStrategy, type NetworkRowsReport, type SolveEnvironment } from '../optimizer/solve-problem.ts';
 import { siteSignals, vehicleAtInstants } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import type { Controller, SolverSetup } from './policies.ts';
@@ -90,15 +90,27 @@ export interface OfflineSolution {
   readonly source?: string;
   /** Set when the time budget stopped the solve (the plan is then the best of its own it had): the solve's time (ms). */
   readonly stoppedAfterMs?: number;
-  /** The network rows the solve's models held (to start a neighbouring capacity's model with them), if any. */
+  /** The network rows the solve's models held (to start a neighbouring capacity's model with them), if any, with its first LP's optimal basis. */
   readonly networkRows?: NetworkRowSeed;
+  /** Set when the first LP started from the optimal basis of a higher capacity's solve (`OfflineRowSeed`): that capacity. */
+  readonly warmFromCapacity?: number;
 }
 
-/** Network rows of a neighbouring solve to start the offline model with, and where they come from (for the notes). */
+/**
+ * Network rows of a neighbouring solve to start the offline model with (and, in `rows.basis`, its first LP's
+ * optimal basis to start the first LP from), and where they come from (for the notes).
+ */
 export interface OfflineRowSeed {
   readonly rows: NetworkRowSeed;
   /** E.g. "the offline solve of capacity 15 (solved at 15)". */
   readonly from: string;
+  /** The capacity of that solve (the sweep's value), for `OfflineSolution.warmFromCapacity`. */
+  readonly capacity?: number;
+}
+
+/** The note of an offline solve whose first LP started from `seed`'s basis. */
+export function offlineWarmStartNote(seed: OfflineRowSeed): string {
+  return `offline first LP warm-started from the optimal basis of ${seed.from} (same columns and rows, only bounds differ): a basis is only a start, so the LP optimum and its bound are those of a cold start; where the LP has several optimal vertices the one found, and so the LP repair's plan, may differ within the stated gap`;
 }
 
 /**
@@ -162,8 +174,9 @@ export function offlineProblemNotes(offline: { readonly assembled: AssembledProb
  * tests). A solve stopped by the budget keeps the best plan of its own (the MILP's incumbent or the repair's)
  * with its best bound, marked by `offlineReferenceLabel`. Throws `V2G_ERR_SCENARIO_OFFLINE` when the solve
  * yields no plan of its own (only a baseline or idle) or the backend failed. `rowSeed` (a capacity sweep:
- * offline-reuse.ts) starts the model with a neighbouring solve's network rows, said in the notes; the solution
- * keeps the rows its own models held (`networkRows`).
+ * offline-reuse.ts) starts the model with a neighbouring solve's network rows and, when it kept one, its first
+ * LP's optimal basis (the dual simplex then starts there), said in the notes; the solution keeps the rows its
+ * own models held and its own first LP's basis (`networkRows`).
  */
 export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: () => number, env: SolveEnvironment = {}, rowSeed?: OfflineRowSeed): OfflineSolution {
   if (solver.backend === undefined) {
@@ -183,19 +196,26 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   );
   // The LP repair's path (large problems) keeps the options' MIP gap: it decides there when baselines are compared.
   const mipRelGap = integerStrategy === 'milp' ? { mipRelGap: solver.offlineMipRelGap ?? offlineMipRelGap } : {};
-  let rows: { readonly seeded: number; readonly held: NetworkRowSeed | undefined } = { seeded: 0, held: undefined };
+  let rows: NetworkRowsReport = { seeded: 0, held: undefined };
   const plan = solveWithBackend(problem, solver.backend, { ...solver.options, integerStrategy, timeLimitMs, ...mipRelGap }, {
     ...env,
     ...(rowSeed !== undefined ? { networkRowSeed: rowSeed.rows } : {}),
+    keepFirstLpBasis: true,
     onNetworkRows: (r) => {
       rows = r;
       env.onNetworkRows?.(r);
     },
   });
+  const warmFrom = rowSeed !== undefined && rowSeed.rows.basis !== undefined && plan.stats.warmStart === 'basis' ? rowSeed : undefined;
   if (rows.seeded > 0) {
     notes.push(
       `offline model started with ${rows.seeded} network rows that ${rowSeed!.from} needed (rows of the full polygon model: the LP optimum and its bound are the same; the LP repair may start from another optimal vertex)`,
     );
+  }
+  if (warmFrom !== undefined) notes.push(offlineWarmStartNote(warmFrom));
+  else if (rowSeed !== undefined) {
+    const why = rowSeed.rows.basis === undefined ? 'it kept none' : (rows.basisRefused ?? 'not taken');
+    notes.push(`offline first LP started cold (slack basis): the optimal basis of ${rowSeed.from} was not used (${why})`);
   }
   const source = plan.origin?.source;
   const ownPlan = source !== undefined && source !== 'baseline' && source !== 'idle';
@@ -217,6 +237,7 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
     ...(source !== undefined ? { source } : {}),
     ...(plan.status === 'timed_out' ? { stoppedAfterMs: plan.origin?.elapsedMs ?? clock() - started } : {}),
     ...(rows.held !== undefined ? { networkRows: rows.held } : {}),
+    ...(warmFrom?.capacity !== undefined ? { warmFromCapacity: warmFrom.capacity } : {}),
   };
 }
 

@@ -30,7 +30,7 @@ export interface StoredOfflinePlan {
   readonly vehicles: readonly { readonly id: string; readonly firstSlot: number; readonly powerKw: readonly number[] }[];
   /** Where the plan itself came from (a fresh solve, or a reuse of a higher capacity's plan). */
   readonly origin: string;
-  /** The network rows the solve that made the plan needed (`OfflineSolution.networkRows`), to start a lower capacity's model with. */
+  /** The network rows the solve that made the plan needed (`OfflineSolution.networkRows`, with its first LP's basis), to start a lower capacity's model with. */
   readonly networkRows?: NetworkRowSeed;
 }
 
@@ -57,11 +57,12 @@ export function storeOfflinePlan(solution: OfflineSolution, capacity: number, or
 
 /**
  * The network rows to start a fresh solve at `capacity` with: those of the stored plan of the lowest capacity
- * above it that kept any (the nearest solve's rows are the likeliest to bind here), with where they came from.
+ * above it that kept any (the nearest solve's rows are the likeliest to bind here), with where they came from,
+ * and with that solve's first-LP optimal basis when it kept one (the fresh solve's first LP starts there).
  */
 export function offlineRowSeed(capacity: number, stored: readonly StoredOfflinePlan[]): OfflineRowSeed | undefined {
   const nearest = stored.filter((s) => s.capacity > capacity && s.networkRows !== undefined).sort((a, b) => a.capacity - b.capacity)[0];
-  return nearest === undefined ? undefined : { rows: nearest.networkRows!, from: `the offline solve of capacity ${nearest.capacity} (${nearest.origin})` };
+  return nearest === undefined ? undefined : { rows: nearest.networkRows!, from: `the offline solve of capacity ${nearest.capacity} (${nearest.origin})`, capacity: nearest.capacity };
 }
 
 /** Why a stored plan was not reused (for the run's notes). */

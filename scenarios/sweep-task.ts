@@ -122,7 +122,7 @@ export function runSweepTask(
               status: result.offlinePlan.status,
               objective: result.offlinePlan.objective,
               netCost: result.offlinePlan.netCost,
-              label: `${result.offlinePlan.label}${offline?.reusedFromCapacity !== undefined ? `; plan reused exactly from capacity ${offline.reusedFromCapacity}` : ''}`,
+              label: `${result.offlinePlan.label}${offline?.reusedFromCapacity !== undefined ? `; plan reused exactly from capacity ${offline.reusedFromCapacity}` : ''}${offline?.warmFromCapacity !== undefined ? `; LP warm from capacity ${offline.warmFromCapacity}'s optimal basis` : ''}`,
             },
           }
         : {}),

@@ -29,6 +29,8 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     ...(options.simplex ? { simplex_strategy: options.simplex === 'primal' ? 4 : 1 } : {}),
     ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
     presolve: options.presolve === false ? 'off' : 'choose',
+    // Set on every run: an option set once stays on the model (-1: HiGHS's own choice).
+    simplex_dual_edge_weight_strategy: options.dualEdgeWeight === 'devex' ? 1 : -1,
   });
   const started = performance.now();
   model.run();

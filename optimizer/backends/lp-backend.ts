@@ -15,6 +15,11 @@ export interface LpSolveOptions {
   readonly mipMaxNodes?: number;
   /** `false` skips the backend's presolve (HiGHS); default: the backend's own choice. */
   readonly presolve?: boolean;
+  /**
+   * `devex`: the dual simplex prices with Devex weights in this run (HiGHS), instead of first computing exact
+   * steepest-edge weights for a start that is not the slack basis (one solve per row); default: HiGHS's choice.
+   */
+  readonly dualEdgeWeight?: 'devex';
 }
 
 export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';

@@ -6,9 +6,13 @@
  * is added and the model re-solved from its basis, until no row is broken. The answer then satisfies every
  * row of the full polygon model, and since it is optimal for a model with fewer rows, it is optimal for the
  * full one: laziness changes the work, not the answer. Rows added for one problem are remembered (per
- * resolved problem), so the next model of it (a MILP round) starts with them.
+ * resolved problem), so the next model of it (a MILP round) starts with them. A neighbouring problem (the
+ * offline month at the next capacity down) can start with them too, and with the first LP's optimal basis
+ * (`SeedBasis`): its model then has the same columns and rows, only some bounds differ, so its dual simplex
+ * starts from a basis that is optimal one capacity up instead of from the slack basis (the same LP optimum).
  */
 import type { LinearProgramBuilder } from '../linear-program.ts';
+import { keptBasisFor, offerSeedBasis, type SeedBasis } from './seed-basis.ts';
 import type { LpBasis, LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
 import type { NetworkRowSet, SharedRowTemplate } from './magnitude-rows.ts';
@@ -54,13 +58,17 @@ export interface NetworkRowSeed {
   readonly templates: readonly string[];
   /** slot x `templates.length` + template index, ascending. */
   readonly keys: readonly number[];
+  /** The optimal basis of the solve's first LP (`SeedBasis`), when it was kept: the neighbour's first LP starts from it. */
+  readonly basis?: SeedBasis;
 }
 
 /** The network rows `rp`'s models needed so far (undefined: the problem has no network or needed none). */
 export function knownNetworkRows(rp: ResolvedProblem): NetworkRowSeed | undefined {
   const known = knownOf.get(rp);
   if (known === undefined || known.size === 0) return undefined;
-  return { slotCount: rp.slotCount, templates: templates(rp).map((t) => t.name), keys: [...known].sort((a, z) => a - z) };
+  const keys = [...known].sort((a, z) => a - z);
+  const basis = keptBasisFor(rp, keys);
+  return { slotCount: rp.slotCount, templates: templates(rp).map((t) => t.name), keys, ...(basis !== undefined ? { basis } : {}) };
 }
 
 /**
@@ -85,7 +93,7 @@ export function bindingNetworkRows(rp: ResolvedProblem, seed: NetworkRowSeed, po
     const slack = Math.max(1e-6, slackShare * Math.abs(row.upper));
     return activity >= row.upper - slack || activity <= row.lower + slack;
   });
-  return keys.length === 0 ? undefined : { ...seed, keys };
+  return keys.length === 0 ? undefined : { slotCount: seed.slotCount, templates: seed.templates, keys };
 }
 
 /**
@@ -105,12 +113,15 @@ export function seedNetworkRows(rp: ResolvedProblem, seed: NetworkRowSeed): numb
   knownOf.set(rp, known);
   const before = known.size;
   const n = seed.templates.length;
+  const mappedKeys: number[] = [];
   for (const key of seed.keys) {
     const slot = Math.floor(key / n);
     const k = index.get(seed.templates[key % n]!);
-    if (k === undefined || slot >= rp.slotCount) continue;
-    known.add(slot * own.length + k);
+    const mapped = k === undefined || slot >= rp.slotCount ? -1 : slot * own.length + k;
+    mappedKeys.push(mapped);
+    if (mapped >= 0) known.add(mapped);
   }
+  if (seed.basis !== undefined) offerSeedBasis(rp, seed.basis, mappedKeys, before);
   return known.size - before;
 }
 
@@ -340,6 +351,8 @@ export interface NetworkSession extends LpSession {
   networkRowSet(): NetworkRowSet;
   /** Rows of the model now (as built plus those added). */
   rowCount(): number;
+  /** The network rows in the model now: key (slot x templates + template) -> row index. */
+  networkRowKeys(): ReadonlyMap<number, number>;
 }
 
 /**
@@ -355,9 +368,11 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
     solve(options: LpSolveOptions): LpSolution {
       const started = clock();
       let iterations = 0;
-      for (;;) {
+      // `dualEdgeWeight` is for the start the caller set: the first run only (re-solves start from their own basis).
+      const { dualEdgeWeight: _first, ...later } = options;
+      for (let round = 0; ; round++) {
         const remainingMs = options.timeLimitMs - (clock() - started);
-        const answer = session.solve({ ...options, timeLimitMs: Math.max(1, remainingMs) });
+        const answer = session.solve({ ...(round === 0 ? options : later), timeLimitMs: Math.max(1, remainingMs) });
         iterations += answer.iterations;
         if (!answer.x || rows.templates.length === 0) return { ...answer, iterations };
         const keys = mostViolatedRows(rows, answer.x, rowOf);
@@ -384,6 +399,7 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
     },
     dispose: () => session.dispose(),
     rowCount: () => nextRow,
+    networkRowKeys: () => rowOf,
     networkRowSet(): NetworkRowSet {
       const keys = [...rowOf.keys()];
       return {

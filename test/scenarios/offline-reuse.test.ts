@@ -6,6 +6,7 @@ import { offlineProblem, offlineReferenceLabel, solveOffline } from '../../scena
 import { offlineRowSeed, reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import { runReplay } from '../../scenarios/replay-engine.ts';
 import { applySweepValue } from '../../scenarios/sweep-plan.ts';
+import { runSweepTask } from '../../scenarios/sweep-task.ts';
 import { demoNetwork, demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
 /** The demo where the LP is exact (no minimum current, no V2G, no taper), two billing months. */
@@ -76,8 +77,7 @@ describe('the offline reference reused across capacities', () => {
 });
 
 /** The exact demo on a three-phase network (the capacity sweeps its transformer, kVA). */
-const networkInputsAt = (ratingKva: number) =>
-  loadReplayInputs(
+const networkScenarioAt = (ratingKva: number) =>
     applySweepValue(
       demoScenario({
         ...exactPatch,
@@ -91,9 +91,8 @@ const networkInputsAt = (ratingKva: number) =>
       } as never),
       'capacity',
       ratingKva,
-    ),
-    new Map(),
-  );
+    );
+const networkInputsAt = (ratingKva: number) => loadReplayInputs(networkScenarioAt(ratingKva), new Map());
 
 describe('the network rows of a higher capacity seed a fresh offline solve', () => {
   it('the seeded solve keeps the bound and the plan quality of the unseeded one, its plan valid, and says so', () => {
@@ -107,6 +106,33 @@ describe('the network rows of a higher capacity seed a fresh offline solve', () 
     const plain = solveOffline(inputs, { backend: highs }, steppingClock());
     const seeded = solveOffline(inputs, { backend: highs }, steppingClock(), {}, seed);
     expect(seeded.notes.join(' ')).toMatch(/offline model started with \d+ network rows that the offline solve of capacity 40/);
+    expect(seeded.notes.join(' ')).toMatch(/offline first LP warm-started from the optimal basis of the offline solve of capacity 40/);
+    expect(seeded.plan.stats.warmStart).toBe('basis');
+    expect(seeded.warmFromCapacity).toBe(40);
+    expect(stored.networkRows?.basis).toBeDefined();
+    // Warm against cold (metamorphic): the same status, objective and bound to 1e-6.
+    expect(seeded.plan.status).toBe(plain.plan.status);
+    expect(close(seeded.plan.cost.objective, plain.plan.cost.objective)).toBe(true);
+    // The rows alone (no basis kept): a cold first LP, said so, the same bound again.
+    const rowsOnly = solveOffline(inputs, { backend: highs }, steppingClock(), {}, { ...seed!, rows: { ...seed!.rows, basis: undefined } });
+    expect(rowsOnly.notes.join(' ')).toMatch(/offline first LP started cold \(slack basis\): the optimal basis of the offline solve of capacity 40 \(solved at 40\) was not used \(it kept none\)/);
+    expect(rowsOnly.plan.stats.warmStart).toBeUndefined();
+    expect(rowsOnly.warmFromCapacity).toBeUndefined();
+    expect(close(rowsOnly.bound!, seeded.bound!)).toBe(true);
+    // A basis that does not fit this model: a cold start, and the notes say why.
+    const misfit = { ...seed!, rows: { ...seed!.rows, basis: { ...seed!.rows.basis!, columns: `${seed!.rows.basis!.columns}0` } } };
+    const refused = solveOffline(inputs, { backend: highs }, steppingClock(), {}, misfit);
+    expect(refused.notes.join(' ')).toMatch(/offline first LP started cold \(slack basis\): the optimal basis of the offline solve of capacity 40 \(solved at 40\) was not used \(it has \d+ columns, this model \d+\)/);
+    expect(refused.warmFromCapacity).toBeUndefined();
+    expect(close(refused.plan.cost.objective, plain.plan.cost.objective)).toBe(true);
+    // A sweep's run of it says so in its notes and its label (the CSV's and HTML's bound column).
+    const task = { index: 0, scenarioName: 'demo-network', value: 8, seed: 1, policy: 'offline' as const, scenario: networkScenarioAt(8) };
+    const run = runSweepTask(task, new Map(), { backend: highs }, 'highs', steppingClock(), () => seeded);
+    expect(run.provenance.notes.join(' ')).toMatch(/offline first LP warm-started from the optimal basis of the offline solve of capacity 40/);
+    expect(run.provenance.offlinePlan!.label).toMatch(/; LP warm from capacity 40's optimal basis$/);
+    const coldRun = runSweepTask(task, new Map(), { backend: highs }, 'highs', steppingClock(), () => refused);
+    expect(coldRun.provenance.notes.join(' ')).toMatch(/offline first LP started cold/);
+    expect(coldRun.provenance.offlinePlan!.label).not.toMatch(/warm/);
     expect(plain.notes.join(' ')).not.toMatch(/offline model started with/);
     expect(validatePlan(offlineProblem(inputs).problem, seeded.plan)).toEqual([]);
     // Both bounds are proven lower bounds of both plans; the two solves agree on the bound and the optimum.
@@ -126,6 +152,7 @@ describe('the network rows of a higher capacity seed a fresh offline solve', () 
     expect(offlineRowSeed(20, stored)!.rows.keys).toHaveLength(30);
     expect(offlineRowSeed(10, stored)!.rows.keys).toHaveLength(20);
     expect(offlineRowSeed(40, stored)!.from).toBe('the offline solve of capacity 50 (solved at 50)');
+    expect(offlineRowSeed(40, stored)!.capacity).toBe(50);
     expect(offlineRowSeed(50, stored)).toBeUndefined();
   });
 });
