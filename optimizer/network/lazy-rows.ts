@@ -13,6 +13,9 @@
  */
 import type { LinearProgramBuilder } from '../linear-program.ts';
 import { keptBasisFor, offerSeedBasis, type SeedBasis } from './seed-basis.ts';
+import type { NetworkRows, NetworkSession } from './network-session.ts';
+
+export type { NetworkRows, NetworkSession } from './network-session.ts';
 import type { LpBasis, LpRows, LpSession, LpSolution, LpSolveOptions } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
 import type { NetworkRowSet, SharedRowTemplate } from './magnitude-rows.ts';
@@ -21,18 +24,6 @@ import { systemClock, type SolveClock } from '../solve-clock.ts';
 
 /** A row counts as broken when its activity passes its bound by more than this (A), plus 1e-9 relative. */
 export const lazyRowToleranceA = 1e-7;
-
-/** The network's rows of one built model: the templates, the columns they read, the rows already in it. */
-export interface NetworkRows {
-  readonly templates: readonly SharedRowTemplate[];
-  readonly slotCount: number;
-  readonly charge: readonly Int32Array[];
-  readonly discharge: readonly Int32Array[];
-  /** Key (slot x templates + template) -> row index, for the rows built into the model. */
-  readonly inModel: ReadonlyMap<number, number>;
-  /** The problem's remembered keys (shared by every model of it). */
-  readonly known: Set<number>;
-}
 
 const templatesOf = new WeakMap<ResolvedProblem, readonly SharedRowTemplate[]>();
 const knownOf = new WeakMap<ResolvedProblem, Set<number>>();
@@ -343,16 +334,6 @@ function lpRows(rows: NetworkRows, keys: readonly number[]): LpRows {
     starts[r + 1] = cols.length;
   });
   return { lower, upper, starts, cols: Int32Array.from(cols), values: Float64Array.from(values) };
-}
-
-/** An LP session whose solves add broken network rows until none is left; it knows which rows it holds. */
-export interface NetworkSession extends LpSession {
-  /** The network rows in the model now, with the share of their limit each gives up (for the duality bound). */
-  networkRowSet(): NetworkRowSet;
-  /** Rows of the model now (as built plus those added). */
-  rowCount(): number;
-  /** The network rows in the model now: key (slot x templates + template) -> row index. */
-  networkRowKeys(): ReadonlyMap<number, number>;
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import type { LpBasis } from '../backends/lp-backend.ts';
 import type { ResolvedProblem } from '../resolved-problem.ts';
-import type { NetworkRows, NetworkSession } from './lazy-rows.ts';
+import type { NetworkRows, NetworkSession } from './network-session.ts';
 
 /**
  * A first LP's optimal basis, one character per status in the backend's codes (HiGHS: 0 lower, 1 basic,
