@@ -53,7 +53,8 @@ describeWithRedis('resident site models routed to Redis workers', () => {
       processName,
       onError: () => undefined,
       heartbeatMs: 100,
-      deadAfterMs: 1500,
+      // Long enough that a live worker descheduled on a busy machine is never taken for dead (only the killed one is).
+      deadAfterMs: 10_000,
       roundTimeoutMs: 120_000,
     });
     flows.push(f);
