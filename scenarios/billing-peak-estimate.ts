@@ -13,6 +13,7 @@
  */
 import { offsetMs } from '../grid/zone.ts';
 import { limits, type Problem } from '../optimizer/problem.ts';
+import type { DemandChargeTreatment } from './mpc-regularisers.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import type { ReplaySession } from './replay-session.ts';
 
@@ -33,6 +34,11 @@ export interface PeakEstimateRule {
   readonly form: PeakFloorForm;
   /** The quantile over the history's days (0..1). */
   readonly quantile: number;
+  /**
+   * The demand-charge treatment of a replay whose estimate gives no floor (0 kW: no history, or too few days with a
+   * session), instead of the MPC's own (demand-charge-without-floor.ts); absent = the MPC's own.
+   */
+  readonly withoutFloor?: DemandChargeTreatment;
 }
 
 /** A learnt billing-peak floor. */

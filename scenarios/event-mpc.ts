@@ -31,9 +31,11 @@ export const measuredCongestionDelivery: CongestionDelivery = { quickChargeShare
 
 /**
  * The billing-peak floor as measured in issue 13, session 11 (scenarios/MPC.md, "Billing-peak estimate"): the median over the
- * history's days of the peak every schedule of the day's sessions needs, at most the site limit.
+ * history's days of the peak every schedule of the day's sessions needs, at most the site limit. Without a floor (no
+ * history: the Caltech March 2019 sweep) the full demand charge, not `horizon-share` (issue 16, session 12;
+ * demand-charge-without-floor.ts).
  */
-export const measuredPeakEstimate: PeakEstimateRule = { form: 'estimate', quantile: 0.5 };
+export const measuredPeakEstimate: PeakEstimateRule = { form: 'estimate', quantile: 0.5, withoutFloor: 'full' };
 
 /** `mpc-events`' options before issue 13, session 11 (the bill's full demand charge, no peak estimate): kept to measure against. */
 export const sessionTenEventsOptions = (): MpcOptions => {

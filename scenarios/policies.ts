@@ -27,6 +27,7 @@ import { withTaperAllowance } from './taper-allowance.ts';
 import { arrivalReserveNote, solveWithArrivalReserve, type ArrivalReserve } from './arrival-reserve.ts';
 import { withTargetMargin } from './target-margin.ts';
 import { peakEstimateNote, peakEstimateOf, peakFloorKw, withPeakFloor, type PeakEstimateRule } from './billing-peak-estimate.ts';
+import { demandChargeTreatmentOf, withoutFloorNote } from './demand-charge-without-floor.ts';
 import { siteCapacityKw } from '../grid/site-network.ts';
 import { physicsHasTaper, taperAwareNote, withChargeTaper, type TaperForm } from './charge-taper.ts';
 import { setpointForAverageKw } from './taper-setpoint.ts';
@@ -238,7 +239,7 @@ function mpcBaseProblem(inputs: ReplayInputs, options: MpcOptions, atUtcMs: numb
       ? decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw, fullHorizonEndUtcMs)
       : decisionAssemblyInput(inputs, atUtcMs, plugged, carriedKw);
   const dc = input.signals.demandCharge;
-  const factor = dc ? demandChargeFactor(options.demandCharge, atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
+  const factor = dc ? demandChargeFactor(demandChargeTreatmentOf(inputs, options), atUtcMs, fullHorizonEndUtcMs, dc.billingPeriodEndUtcMs) : 1;
   const assembled = assembleProblem(factor === 1 || !dc ? input : { ...input, signals: { ...input.signals, demandCharge: { ...dc, pricePerKw: dc.pricePerKw * factor } } });
   const floored = options.peakEstimate ? withPeakFloor(assembled.problem, peakFloorKw(peakEstimateOf(inputs, options.peakEstimate), assembled.problem, siteCapacityKw(inputs.site))) : assembled.problem;
   const margined = options.targetMarginKwh ? withTargetMargin(floored, options.targetMarginKwh) : floored;
@@ -302,6 +303,7 @@ export function mpcNotes(inputs: ReplayInputs, options: MpcOptions): { notes?: r
     ...((options.lateChargeGuardHours ?? 0) > 0 ? [lateChargeGuardNote(options.lateChargeGuardHours!)] : []),
     ...(options.congestionDelivery !== undefined ? [congestionDeliveryNote(options.congestionDelivery)] : []),
     ...(options.peakEstimate !== undefined ? [peakEstimateNote(peakEstimateOf(inputs, options.peakEstimate))] : []),
+    ...[withoutFloorNote(inputs, options)].filter((n) => n !== undefined),
     ...(options.candidateObjective === 'regularised'
       ? ['candidates ranked with the regularisers: a baseline (alap, price-greedy, ...) replaces the repaired LP plan only when it is cheaper counting the regularisers too']
       : []),

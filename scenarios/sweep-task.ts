@@ -5,6 +5,7 @@
  */
 import { isSteppedTaperNote, isTaperAwareNote, taperAwareLabel } from './charge-taper.ts';
 import { isPeakEstimateNote, peakEstimateLabel } from './billing-peak-estimate.ts';
+import { isWithoutFloorNote } from './demand-charge-without-floor.ts';
 import { congestionDeliveryLabel, deliveryFirstResolved, isCongestionDeliveryNote, isLateChargeGuardNote, isLateChargeMarginNote, lateChargeGuardLabel, lateChargeMarginLabel } from './mpc-regularisers.ts';
 import { bindingNote, capacityCheckedController, recordedRunController, RecordedRunMismatch, recordingController, reusedRunLabel, type CapacityBinding, type RecordedDecision, type RecordedRun } from './capacity-slack.ts';
 import { computeKpis } from './kpis.ts';
@@ -101,7 +102,8 @@ export function runSweepTask(
   const margin = result.notes.some(isLateChargeMarginNote) ? `, ${lateChargeMarginLabel}` : '';
   const resolved = result.decisions.planMadeCounts[deliveryFirstResolved] ?? 0;
   const congestion = result.notes.some(isCongestionDeliveryNote) ? `, ${congestionDeliveryLabel}${resolved > 0 ? ` (re-solved at ${resolved} of ${result.decisions.count} decisions)` : ''}` : '';
-  const peak = result.notes.some(isPeakEstimateNote) ? `, ${peakEstimateLabel}` : '';
+  const noFloor = result.notes.find(isWithoutFloorNote);
+  const peak = result.notes.some(isPeakEstimateNote) ? `, ${peakEstimateLabel}${noFloor !== undefined ? ` (${noFloor.slice(0, noFloor.indexOf(' ('))})` : ''}` : '';
   const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}${margin}${congestion}${peak}` : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;
   return {
