@@ -8,7 +8,7 @@
  *   node bin/run-ts.mjs bench/congested-limits-bench.ts --seed 2 --limits 10,15 --variants s10,now,hs,est,lim,est0.9,hs+est/lax
  *
  * `--variants` (default `main,now`): `main` (above), `now` (`mpcEventsOptions`), `s10` (session 10's: full demand charge,
- * no billing-peak estimate), `hs` (s10 + `horizon-share`), `est[q]` / `lim[q]` (s10 + the billing-peak estimate at quantile
+ * no billing-peak estimate), `s11` (session 11's: `horizon-share` also without a floor, demand-charge-without-floor.ts), `hs` (s10 + `horizon-share`), `est[q]` / `lim[q]` (s10 + the billing-peak estimate at quantile
  * q, default 0.5, in the `estimate` / `limit-when-reached` form), `hs+<variant>` (+ `horizon-share`), `<variant>/lax` (delivery
  * first ranked by laxity); scenarios/MPC.md, "Billing-peak estimate".
  *
@@ -39,6 +39,7 @@ const variantOptions = (name: string, inputs: ReplayInputs): MpcOptions => {
   if (name === 'main') return mainOptions;
   if (name === 'now') return mpcEventsOptions;
   if (name === 's10') return sessionTenEventsOptions();
+  if (name === 's11') return { ...mpcEventsOptions, peakEstimate: { form: 'estimate', quantile: 0.5 } };
   if (name === 'hs') return { ...sessionTenEventsOptions(), demandCharge: 'horizon-share' };
   if (name.startsWith('hs+')) return { ...variantOptions(name.slice(3), inputs), demandCharge: 'horizon-share' };
   const m = /^(est|lim)(\d*\.?\d+)?$/.exec(name);

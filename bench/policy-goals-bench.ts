@@ -87,6 +87,7 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
   ['mpc-events', 'mpc-events', (i) => run(i, 'mpc-events')],
   ['mpc-events-margin', 'mpc-events with the late-charge margin (measuredLateChargeMargin)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, withMargin) })],
+  ['mpc-events-s11', 'mpc-events as after issue 13 session 11 (horizon-share also without a billing-peak floor)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, { ...mpcEventsOptions, peakEstimate: { form: 'estimate', quantile: 0.5 } }) })],
   ['mpc-events-s10', 'mpc-events as after issue 13 session 10 (full demand charge, no billing-peak estimate)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, sessionTenEventsOptions()) })],
   ['mpc-events-main', "mpc-events as on main 7bb9044 (constant taper form, candidates ranked by the bill, no delivery first)", (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, mainEventsOptions) })],
   ['x-mpc-s10', 'mpc + the session 10 changes of mpc-events (stepped taper, candidates ranked with the regularisers, delivery first under congestion)', (i) => runMpc(i, { variant: 'robust', demandCharge: mpcDemandChargeTreatment, taperAware: true, taperForm: 'stepped', candidateObjective: 'regularised', congestionDelivery: measuredCongestionDelivery })],
