@@ -55,6 +55,8 @@ export const sessionTenEventsOptions = (): MpcOptions => {
  * them) and delivery first under congestion (`measuredCongestionDelivery`); scenarios/MPC.md says why. Since issue 13,
  * session 11: the rolling horizon's demand charge is `horizon-share` and each decision plans the billing peak from the
  * history's peak estimate (`measuredPeakEstimate`, billing-peak-estimate.ts) as a floor; scenarios/MPC.md, "Billing-peak estimate".
+ * Since issue 16, session 12: where the estimate gives no floor (no history) the full demand charge instead
+ * (demand-charge-without-floor.ts; scenarios/MPC.md, "Without a floor, the full demand charge").
  */
 export const mpcEventsOptions: MpcOptions = {
   variant: 'robust',
