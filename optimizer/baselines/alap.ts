@@ -9,7 +9,7 @@ import { ChargeAllocation, byKeyThenIndex } from './allocation.ts';
 
 /** Charge power per vehicle and slot (kW, >= 0) of as-late-as-possible charging. */
 export function alapPowerKw(rp: ResolvedProblem): Float64Array[] {
-  const alloc = new ChargeAllocation(rp);
+  const alloc = new ChargeAllocation(rp, 'any');
   const order = rp.vehicles.map((_, i) => i).sort(byKeyThenIndex((i) => rp.vehicles[i]!.departureSlot));
   for (const i of order) {
     const v = rp.vehicles[i]!;

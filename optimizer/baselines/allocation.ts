@@ -3,7 +3,10 @@
  * slot (its resolved charge limit, its minimum power, its capacity) and what the site connection has left.
  *
  * Every baseline is charge-only and records powers through `ChargeAllocation.give`, which is the one place
- * that enforces: power is 0 or in [minChargeKw, maxChargeKw[t]]; energy never rises above capacity;
+ * that enforces: power is 0 or in [minChargeKw, maxChargeKw[t]]; with a charge taper (`Vehicle.chargeTaper`), at
+ * most the taper's cap (taper-cap.ts) at the slot's start energy - exact for the strategies that fill slot by slot
+ * forwards (`fill: 'forward'`), at the most the vehicle can end up holding for those that do not (ALAP,
+ * price-greedy: a slot filled first may later get earlier slots' energy before it); energy never rises above capacity;
  * a vehicle stops once it holds `requiredEnergyKwh`; the vehicles never take more than the site headroom
  * `importLimitKw[t] - netBaseKw[t] - (power already given in slot t)`, which is never negative (when the
  * base load alone breaks the limit, vehicles get 0); and with a network, no vehicle takes more than keeps
@@ -17,6 +20,7 @@
  */
 import type { ResolvedProblem, ResolvedVehicle } from '../resolved-problem.ts';
 import { NetworkLoad } from '../network/network-load.ts';
+import { taperCapKw } from './taper-cap.ts';
 
 /** A gap smaller than this (kWh) counts as filled: floating-point dust must not trigger a minimum-power top-up. */
 export const energyEpsilonKwh = 1e-9;
@@ -57,7 +61,11 @@ export class ChargeAllocation {
   /** Current phasors of the network's limits, when the problem has a network. */
   readonly network: NetworkLoad | undefined;
 
-  constructor(readonly rp: ResolvedProblem) {
+  /**
+   * `fill`: `forward` when the strategy fills slot t only after every earlier slot (the running energy is then the
+   * slot's start energy), `any` otherwise (the taper is capped at the most the vehicle can end up holding).
+   */
+  constructor(readonly rp: ResolvedProblem, private readonly fill: 'forward' | 'any' = 'forward') {
     this.network = rp.network ? new NetworkLoad(rp.network, rp.slotCount) : undefined;
     this.powerKw = rp.vehicles.map(() => new Float64Array(rp.slotCount));
     this.energyKwh = Float64Array.from(rp.vehicles, (v) => v.initialEnergyKwh);
@@ -95,7 +103,7 @@ export class ChargeAllocation {
    */
   ceilingKw(i: number, t: number): number {
     const v = this.vehicle(i);
-    const limit = v.maxChargeKw[t]!;
+    const limit = Math.min(v.maxChargeKw[t]!, this.taperLimitKw(i));
     const gap = this.gapKwh(i);
     if (limit <= 0 || gap <= 0) return 0;
     const fill = powerToFillKw(v, this.rp.slotHours, gap);
@@ -124,6 +132,21 @@ export class ChargeAllocation {
     this.headroom[t] = Math.max(0, this.headroom[t]! - p);
     this.network?.add(i, t, p);
     return p;
+  }
+
+  /**
+   * The charge taper's cap (kW) on vehicle `i` in the slot being filled (`Infinity` without a taper): at its running
+   * energy when filling forwards, else at the most it can end up holding (its required energy plus one slot at its
+   * minimum power, the top-up `ceilingKw` allows, at most its capacity): the taper falls with the energy, so that
+   * cap holds wherever the slot ends up in the stay's order.
+   */
+  private taperLimitKw(i: number): number {
+    const v = this.vehicle(i);
+    const taper = this.rp.source.vehicles[v.index]?.chargeTaper;
+    if (taper === undefined) return Infinity;
+    const kwhPerKw = energyFromPowerKwh(v, this.rp.slotHours, 1);
+    const startKwh = this.fill === 'forward' ? this.energyKwh[i]! : Math.min(v.capacityKwh, Math.max(this.energyKwh[i]!, v.requiredEnergyKwh) + v.minChargeKw * kwhPerKw);
+    return taperCapKw(taper, startKwh, v.capacityKwh, kwhPerKw);
   }
 
   /** Indices of the vehicles plugged in during slot `t` that still need energy, in index order. */

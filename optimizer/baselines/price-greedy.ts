@@ -9,7 +9,7 @@ import { ChargeAllocation, byKeyThenIndex } from './allocation.ts';
 
 /** Charge power per vehicle and slot (kW, >= 0) of cheapest-slots charging. */
 export function priceGreedyPowerKw(rp: ResolvedProblem): Float64Array[] {
-  const alloc = new ChargeAllocation(rp);
+  const alloc = new ChargeAllocation(rp, 'any');
   const order = rp.vehicles.map((_, i) => i).sort(byKeyThenIndex((i) => rp.vehicles[i]!.departureSlot));
   const byPrice = (a: number, b: number) => rp.importPricePerKwh[a]! - rp.importPricePerKwh[b]! || a - b;
   for (const i of order) {
