@@ -4,9 +4,9 @@
  *
  * Every baseline is charge-only and records powers through `ChargeAllocation.give`, which is the one place
  * that enforces: power is 0 or in [minChargeKw, maxChargeKw[t]]; with a charge taper (`Vehicle.chargeTaper`), at
- * most the taper's cap (taper-cap.ts) at the slot's start energy - exact for the strategies that fill slot by slot
- * forwards (`fill: 'forward'`), at the most the vehicle can end up holding for those that do not (ALAP,
- * price-greedy: a slot filled first may later get earlier slots' energy before it); energy never rises above capacity;
+ * most the taper's cap (taper-cap.ts) at the slot's start energy, for the strategies that fill slot by slot forwards
+ * (`fill: 'forward'`; ALAP and price-greedy fill out of time order and keep the taper afterwards, `taperClippedKw`);
+ * energy never rises above capacity;
  * a vehicle stops once it holds `requiredEnergyKwh`; the vehicles never take more than the site headroom
  * `importLimitKw[t] - netBaseKw[t] - (power already given in slot t)`, which is never negative (when the
  * base load alone breaks the limit, vehicles get 0); and with a network, no vehicle takes more than keeps
@@ -63,7 +63,8 @@ export class ChargeAllocation {
 
   /**
    * `fill`: `forward` when the strategy fills slot t only after every earlier slot (the running energy is then the
-   * slot's start energy), `any` otherwise (the taper is capped at the most the vehicle can end up holding).
+   * slot's start energy, and the taper caps each slot as it is filled), `any` otherwise (no cap while filling: the
+   * strategy clips its powers afterwards, `taperClippedKw`).
    */
   constructor(readonly rp: ResolvedProblem, private readonly fill: 'forward' | 'any' = 'forward') {
     this.network = rp.network ? new NetworkLoad(rp.network, rp.slotCount) : undefined;
@@ -134,19 +135,38 @@ export class ChargeAllocation {
     return p;
   }
 
-  /**
-   * The charge taper's cap (kW) on vehicle `i` in the slot being filled (`Infinity` without a taper): at its running
-   * energy when filling forwards, else at the most it can end up holding (its required energy plus one slot at its
-   * minimum power, the top-up `ceilingKw` allows, at most its capacity): the taper falls with the energy, so that
-   * cap holds wherever the slot ends up in the stay's order.
-   */
+  /** The charge taper's cap (kW) on vehicle `i` in the slot being filled forwards, at its running energy; `Infinity` without a taper or when not filling forwards. */
   private taperLimitKw(i: number): number {
     const v = this.vehicle(i);
     const taper = this.rp.source.vehicles[v.index]?.chargeTaper;
-    if (taper === undefined) return Infinity;
+    if (taper === undefined || this.fill !== 'forward') return Infinity;
     const kwhPerKw = energyFromPowerKwh(v, this.rp.slotHours, 1);
-    const startKwh = this.fill === 'forward' ? this.energyKwh[i]! : Math.min(v.capacityKwh, Math.max(this.energyKwh[i]!, v.requiredEnergyKwh) + v.minChargeKw * kwhPerKw);
-    return taperCapKw(taper, startKwh, v.capacityKwh, kwhPerKw);
+    return taperCapKw(taper, this.energyKwh[i]!, v.capacityKwh, kwhPerKw);
+  }
+
+  /**
+   * The powers with the charge taper kept in time order (for the strategies that fill out of it): slot by slot from
+   * the arrival, each power at most the taper's cap at the energy the clipped powers before it leave, and 0 where
+   * that cap is below the minimum power. Unchanged where the plan already kept the taper; clipping a slot only lowers
+   * the energy of the later ones, so their caps only rise. Less power never breaks the site limit; a vehicle's lost
+   * energy is not made up elsewhere.
+   */
+  taperClippedKw(): Float64Array[] {
+    return this.powerKw.map((row, i) => {
+      const v = this.vehicle(i);
+      const taper = this.rp.source.vehicles[v.index]?.chargeTaper;
+      if (taper === undefined) return row;
+      const kwhPerKw = energyFromPowerKwh(v, this.rp.slotHours, 1);
+      const out = Float64Array.from(row);
+      let energyKwh = v.initialEnergyKwh;
+      for (let t = 0; t < out.length; t++) {
+        if (out[t]! <= 0) continue;
+        const capKw = taperCapKw(taper, energyKwh, v.capacityKwh, kwhPerKw);
+        if (out[t]! > capKw) out[t] = capKw >= v.minChargeKw && capKw > powerEpsilonKw ? capKw : 0;
+        energyKwh += out[t]! * kwhPerKw;
+      }
+      return out;
+    });
   }
 
   /** Indices of the vehicles plugged in during slot `t` that still need energy, in index order. */

@@ -11,7 +11,8 @@
  *   s = `startSoc`, C the capacity, c the stored kWh one kW adds over the slot. Linear in p, so the largest p is
  *   F (1 - k (E / C - s)) / (1 + F k f c / C);
  * - stepped form (`stepsPerSlot` n): the slot average of n equal steps, each at min(F, the taper at its own start).
- * Below `startSoc` both exceed F, and only the charge limit binds.
+ * Below `startSoc` both exceed F, and only the charge limit binds. The strategies that fill slot by slot forwards cap
+ * each slot as they fill it; ALAP and price-greedy clip their finished powers in time order (allocation.ts).
  */
 import type { ChargeTaper } from '../problem.ts';
 

@@ -89,6 +89,25 @@ describe('taper cap of the baselines', () => {
       fcParams(132, 300),
     );
   });
+
+  it('property (metamorphic): a baseline whose plan without the taper already keeps it plans the same with it', () => {
+    let kept = 0;
+    fc.assert(
+      fc.property(arbProblem({ maxVehicles: 5, maxSlots: 12 }), fc.array(fc.option(arbTaper, { nil: undefined }), { minLength: 5, maxLength: 5 }), (problem, tapers) => {
+        const tapered = withTapers(problem, tapers);
+        const plainRp = resolveProblem(problem);
+        const taperedRp = resolveProblem(tapered);
+        for (const name of baselineNames) {
+          const plain = runBaseline(name, plainRp);
+          if (taperRefusals(tapered, plain).length > 0) continue;
+          kept++;
+          expect(runBaseline(name, taperedRp).vehicles.map((v) => v.powerKw), name).toEqual(plain.vehicles.map((v) => v.powerKw));
+        }
+      }),
+      fcParams(134, 200),
+    );
+    expect(kept).toBeGreaterThan(100);
+  });
 });
 
 describe('the solve with taper-aware baselines', () => {
