@@ -3,7 +3,10 @@
  * slot (its resolved charge limit, its minimum power, its capacity) and what the site connection has left.
  *
  * Every baseline is charge-only and records powers through `ChargeAllocation.give`, which is the one place
- * that enforces: power is 0 or in [minChargeKw, maxChargeKw[t]]; energy never rises above capacity;
+ * that enforces: power is 0 or in [minChargeKw, maxChargeKw[t]]; with a charge taper (`Vehicle.chargeTaper`), at
+ * most the taper's cap (taper-cap.ts) at the slot's start energy, for the strategies that fill slot by slot forwards
+ * (`fill: 'forward'`; ALAP and price-greedy fill out of time order and keep the taper afterwards, `taperClippedKw`);
+ * energy never rises above capacity;
  * a vehicle stops once it holds `requiredEnergyKwh`; the vehicles never take more than the site headroom
  * `importLimitKw[t] - netBaseKw[t] - (power already given in slot t)`, which is never negative (when the
  * base load alone breaks the limit, vehicles get 0); and with a network, no vehicle takes more than keeps
@@ -17,6 +20,7 @@
  */
 import type { ResolvedProblem, ResolvedVehicle } from '../resolved-problem.ts';
 import { NetworkLoad } from '../network/network-load.ts';
+import { taperCapKw } from './taper-cap.ts';
 
 /** A gap smaller than this (kWh) counts as filled: floating-point dust must not trigger a minimum-power top-up. */
 export const energyEpsilonKwh = 1e-9;
@@ -57,7 +61,12 @@ export class ChargeAllocation {
   /** Current phasors of the network's limits, when the problem has a network. */
   readonly network: NetworkLoad | undefined;
 
-  constructor(readonly rp: ResolvedProblem) {
+  /**
+   * `fill`: `forward` when the strategy fills slot t only after every earlier slot (the running energy is then the
+   * slot's start energy, and the taper caps each slot as it is filled), `any` otherwise (no cap while filling: the
+   * strategy clips its powers afterwards, `taperClippedKw`).
+   */
+  constructor(readonly rp: ResolvedProblem, private readonly fill: 'forward' | 'any' = 'forward') {
     this.network = rp.network ? new NetworkLoad(rp.network, rp.slotCount) : undefined;
     this.powerKw = rp.vehicles.map(() => new Float64Array(rp.slotCount));
     this.energyKwh = Float64Array.from(rp.vehicles, (v) => v.initialEnergyKwh);
@@ -95,7 +104,7 @@ export class ChargeAllocation {
    */
   ceilingKw(i: number, t: number): number {
     const v = this.vehicle(i);
-    const limit = v.maxChargeKw[t]!;
+    const limit = Math.min(v.maxChargeKw[t]!, this.taperLimitKw(i));
     const gap = this.gapKwh(i);
     if (limit <= 0 || gap <= 0) return 0;
     const fill = powerToFillKw(v, this.rp.slotHours, gap);
@@ -124,6 +133,40 @@ export class ChargeAllocation {
     this.headroom[t] = Math.max(0, this.headroom[t]! - p);
     this.network?.add(i, t, p);
     return p;
+  }
+
+  /** The charge taper's cap (kW) on vehicle `i` in the slot being filled forwards, at its running energy; `Infinity` without a taper or when not filling forwards. */
+  private taperLimitKw(i: number): number {
+    const v = this.vehicle(i);
+    const taper = this.rp.source.vehicles[v.index]?.chargeTaper;
+    if (taper === undefined || this.fill !== 'forward') return Infinity;
+    const kwhPerKw = energyFromPowerKwh(v, this.rp.slotHours, 1);
+    return taperCapKw(taper, this.energyKwh[i]!, v.capacityKwh, kwhPerKw);
+  }
+
+  /**
+   * The powers with the charge taper kept in time order (for the strategies that fill out of it): slot by slot from
+   * the arrival, each power at most the taper's cap at the energy the clipped powers before it leave, and 0 where
+   * that cap is below the minimum power. Unchanged where the plan already kept the taper; clipping a slot only lowers
+   * the energy of the later ones, so their caps only rise. Less power never breaks the site limit; a vehicle's lost
+   * energy is not made up elsewhere.
+   */
+  taperClippedKw(): Float64Array[] {
+    return this.powerKw.map((row, i) => {
+      const v = this.vehicle(i);
+      const taper = this.rp.source.vehicles[v.index]?.chargeTaper;
+      if (taper === undefined) return row;
+      const kwhPerKw = energyFromPowerKwh(v, this.rp.slotHours, 1);
+      const out = Float64Array.from(row);
+      let energyKwh = v.initialEnergyKwh;
+      for (let t = 0; t < out.length; t++) {
+        if (out[t]! <= 0) continue;
+        const capKw = taperCapKw(taper, energyKwh, v.capacityKwh, kwhPerKw);
+        if (out[t]! > capKw) out[t] = capKw >= v.minChargeKw && capKw > powerEpsilonKw ? capKw : 0;
+        energyKwh += out[t]! * kwhPerKw;
+      }
+      return out;
+    });
   }
 
   /** Indices of the vehicles plugged in during slot `t` that still need energy, in index order. */
