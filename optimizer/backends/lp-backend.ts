@@ -92,6 +92,8 @@ export interface LpSession {
 }
 
 export interface LpBackend {
-  readonly name: 'highs' | 'lp-solver';
+  readonly name: 'highs' | 'lp-solver' | 'clp';
+  /** The backend models with integer columns go to, when not this one (CLP hands MILPs to HiGHS). */
+  readonly milp?: 'highs' | 'lp-solver' | 'clp';
   open(lp: LinearProgram): LpSession;
 }
