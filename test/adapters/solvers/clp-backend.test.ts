@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import type { Highs } from 'highs';
 import { loadClpLibrary } from '../../../adapters/solvers/clp-library.ts';
-import { clpStatusOfHighs, createClpBackend, csrToCsc, highsStatusOfClp, type ClpLibrary } from '../../../optimizer/backends/clp-backend.ts';
+import { clpStatusOfHighs, createClpBackend, csrToCsc, highsStatusOfClp, optimalityIssue, type ClpLibrary } from '../../../optimizer/backends/clp-backend.ts';
 import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import type { LpBackend, LpSession, LpSolution } from '../../../optimizer/backends/lp-backend.ts';
@@ -186,6 +186,62 @@ describeNeeding('the CLP backend', missing, () => {
     } finally {
       s.dispose();
     }
+  });
+
+  it('after a solve that stopped unbounded, re-solves to HiGHS\'s optimum (CLP\'s stale warm state is not trusted)', () => {
+    // Found by the warm property (seed 1703): CLP's warm dual simplex answered "optimal" 3 above the optimum here.
+    const lp: LinearProgram = {
+      numCols: 4, numRows: 1, offset: 9, colCost: Float64Array.of(3, 6.1, 1.4, 2.8), colLower: Float64Array.of(-Infinity, 1, -Infinity, 1), colUpper: Float64Array.of(10, 4, Infinity, 4),
+      integrality: new Int32Array(4), rowLower: Float64Array.of(-Infinity), rowUpper: Float64Array.of(Infinity), rowStarts: Int32Array.of(0, 1), colIndex: Int32Array.of(3), values: Float64Array.of(2.375), integerCount: 0,
+    };
+    const sessions = [clp.open(lp), hi.open(lp)];
+    try {
+      const answers = sessions.map((s) => {
+        expect(s.solve(solveOptions).status).not.toBe('optimal'); // unbounded
+        s.setColsBounds!(Int32Array.of(0), Float64Array.of(-1), Float64Array.of(0));
+        s.solve(solveOptions); // still unbounded (column 2)
+        s.setColsBounds!(Int32Array.of(2), Float64Array.of(1), Float64Array.of(1));
+        return s.solve(solveOptions);
+      });
+      expect(answers.map((a) => a.status)).toEqual(['optimal', 'optimal']);
+      expect(answers[0]!.objective).toBeCloseTo(16.3, 9);
+      expect(answers[1]!.objective).toBeCloseTo(16.3, 9);
+    } finally {
+      for (const s of sessions) s.dispose();
+    }
+  });
+
+  it('checks an answer\'s optimality: HiGHS\'s optima pass, a value off its bounds or a dual of the wrong sign fails', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(arbitraryLp(false), (lp) => {
+        const s = hi.open(lp);
+        try {
+          const a = s.solve(solveOptions);
+          if (a.status !== 'optimal') return;
+          const x = a.x!;
+          const activity = new Float64Array(lp.numRows);
+          for (let i = 0; i < lp.numRows; i++) for (let k = lp.rowStarts[i]!; k < lp.rowStarts[i + 1]!; k++) activity[i]! += lp.values[k]! * x[lp.colIndex[k]!]!;
+          const reduced = Float64Array.from(lp.colCost);
+          for (let i = 0; i < lp.numRows; i++) for (let k = lp.rowStarts[i]!; k < lp.rowStarts[i + 1]!; k++) reduced[lp.colIndex[k]!]! -= a.rowDual![i]! * lp.values[k]!;
+          expect(optimalityIssue(x, reduced, lp.colLower, lp.colUpper, activity, a.rowDual!, lp.rowLower, lp.rowUpper)).toBeUndefined();
+          const j = lp.numCols - 1;
+          if (Number.isFinite(lp.colUpper[j]!)) {
+            const off = Float64Array.from(x, (v, i) => (i === j ? lp.colUpper[j]! + 1 : v));
+            expect(optimalityIssue(off, reduced, lp.colLower, lp.colUpper, activity, a.rowDual!, lp.rowLower, lp.rowUpper)).toMatch(/^column/);
+          }
+          if (lp.colLower[j]! < lp.colUpper[j]! && Number.isFinite(lp.colLower[j]!) && Math.abs(x[j]! - lp.colLower[j]!) > 1e-3) {
+            const wrongSign = Float64Array.from(reduced, (d, i) => (i === j ? 5 : d));
+            expect(optimalityIssue(x, wrongSign, lp.colLower, lp.colUpper, activity, a.rowDual!, lp.rowLower, lp.rowUpper)).toMatch(/dual 5 > 0/);
+          }
+          checked++;
+        } finally {
+          s.dispose();
+        }
+      }),
+      fcParams(1708, 120),
+    );
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('says infeasible for an infeasible LP', () => {
