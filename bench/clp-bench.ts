@@ -9,6 +9,9 @@
  *   ... --what replay --policy mpc-events --capacity 40 --days 3 --reps 3
  *
  *   ... --what depot --vehicles 500 --reps 3          # one generated depot (96 slots), cold: the portfolio's site LP size
+ *   ... --seed-from 65                                # offline: seeded as `v2g sweep` seeds it (each backend's own rows and basis)
+ *   CLP_FIRST=initial|dual|primal|barrier|plain-dual  # CLP's first solve of a model without a basis (default initial)
+ *   --verbose                                         # one line per solve and per rows added
  *
  * Prints per run: backend, total CPU s, CPU s inside backend calls (open / solve / other), LP and MILP counts,
  * simplex iterations, and the plan's objective (offline) or total cost (replay); then the medians.
