@@ -6,6 +6,9 @@
  * Bases cross this port in HiGHS's codes (0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic), the codes the
  * optimizer builds its own bases in (crash and seed bases): `getBasis`/`setBasis` translate to and from CLP's
  * (0 free, 1 basic, 2 upper, 3 lower, 4 superbasic, 5 fixed).
+ *
+ * The time limit is CLP's `maximumSeconds`, which counts the process's CPU time, not wall time as HiGHS's does
+ * (measured: a 1 s limit stopped after 1.02 CPU s and 1.06-1.6 s wall at load 5; bench/RESULTS.md, issue 16 session 12).
  */
 import type { LinearProgram } from '../linear-program.ts';
 import type { LpBackend, LpBasis, LpCols, LpRows, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
@@ -221,9 +224,9 @@ class ClpSession implements LpSession {
   private fresh = true;
   private lowerDirty = false;
   private upperDirty = false;
-  /** Bounds changed (or the last solve was not optimal): statuses are checked against bounds before a warm solve. */
+  /** Bounds changed (or the last solve stopped at a limit): statuses are checked against bounds before a warm solve. */
   private checkStatuses = false;
-  /** The last solve stopped without an optimum: CLP's state after it is not trusted, the next solve reloads. */
+  /** The last solve ended infeasible, unbounded or in an error: CLP's state after it is not trusted, the next solve reloads. */
   private reloadFirst = false;
   private disposed = false;
   private readonly original: { starts: Int32Array; rows: Int32Array; values: Float64Array };
@@ -307,7 +310,10 @@ class ClpSession implements LpSession {
         answer = { ...again, iterations: again.iterations + answer.iterations, message: `CLP's warm answer was not optimal (${issue}): solved again from scratch${again.message !== undefined ? `; ${again.message}` : ''}` };
       }
     }
-    if (answer.status !== 'optimal') this.reloadFirst = true;
+    // Infeasible, unbounded or an error: CLP's state after it is not trusted (see optimalityIssue's regression). A
+    // limit stop keeps its basis, so the next solve continues from it (its answer is checked like any warm answer).
+    if (answer.status === 'infeasible' || answer.status === 'error') this.reloadFirst = true;
+    else if (answer.status !== 'optimal') this.checkStatuses = true;
     return answer;
   }
 
