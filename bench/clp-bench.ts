@@ -9,6 +9,7 @@
  *   ... --what replay --policy mpc-events --capacity 40 --days 3 --reps 3
  *
  *   ... --what depot --vehicles 500 --reps 3          # one generated depot (96 slots), cold: the portfolio's site LP size
+ *   ... --what resident --vehicles 500 --reps 2       # issue 17's resident site: first answer, then 4 warm ones (price adders)
  *   ... --seed-from 65                                # offline: seeded as `v2g sweep` seeds it (each backend's own rows and basis)
  *   CLP_FIRST=initial|dual|primal|barrier|plain-dual  # CLP's first solve of a model without a basis (default initial)
  *   --verbose                                         # one line per solve and per rows added
@@ -25,6 +26,7 @@ import { createClpBackend, type ClpFirstSolve } from '../optimizer/backends/clp-
 import type { LpBackend, LpSession } from '../optimizer/backends/lp-backend.ts';
 import { computeKpis } from '../scenarios/kpis.ts';
 import type { NetworkRowSeed } from '../optimizer/network/lazy-rows.ts';
+import { ResidentSite } from '../optimizer/portfolio/resident-site.ts';
 import { solveWithBackend } from '../optimizer/solve-problem.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
@@ -117,6 +119,15 @@ function clpWithHighsMilp(clp: LpBackend, highs: LpBackend, tally: Tally): LpBac
   };
 }
 
+/** The price adders of bench/portfolio-resident-measure.ts (a first answer, then four warm ones). */
+const residentAdders: number[][] = [
+  new Array<number>(96).fill(0),
+  Array.from({ length: 96 }, (_, t) => (t >= 2 && t < 10 ? 0.1 : 0)),
+  Array.from({ length: 96 }, (_, t) => (t >= 2 && t < 10 ? 0.13 : t >= 10 && t < 12 ? 0.02 : 0)),
+  Array.from({ length: 96 }, (_, t) => (t >= 2 && t < 10 ? 0.12 + 0.01 * Math.sin(t) : 0)),
+  Array.from({ length: 96 }, (_, t) => (t >= 2 && t < 10 ? 0.125 : 0)),
+];
+
 const loaded = await loadScenarioFiles(values.scenario!, dataDirectory(values['data-dir']));
 const highs = await loadHighsBackend();
 const lib = loadClpLibrary();
@@ -156,6 +167,18 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
       const seed = seeds.get(name);
       const solution = solveOffline(inputs, { ...solverSetup(scenario, backend), backend }, () => performance.now(), {}, seed ? { rows: seed, from: 'bench' } : undefined);
       result = `${solution.plan.status}, objective ${solution.plan.cost.objective.toFixed(6)}, bound ${solution.bound?.toFixed(6)}`;
+    } else if (values.what === 'resident') {
+      // issue 17's resident site model: a first solve, then warm re-solves after feeder price adders changed.
+      const problem = generateDepot({ vehicles: Number(values.vehicles), slots: 96, seed: 1 });
+      const site = new ResidentSite(problem, backend, async (p) => solveWithBackend(p, backend), {});
+      const steps: string[] = [];
+      for (const adder of residentAdders) {
+        const c = cpuS();
+        const a = await site.answer({ adderPerKwh: adder });
+        steps.push(`${a.how} ${((cpuS() - c) * 1000).toFixed(0)} ms ${a.iterations} it LP ${a.solution.plan.stats.relaxationObjective?.toFixed(6)}`);
+      }
+      site.dispose();
+      result = steps.join(' | ');
     } else if (values.what === 'depot') {
       const plan = solveWithBackend(generateDepot({ vehicles: Number(values.vehicles), slots: 96, seed: 1 }), backend);
       result = `${plan.status}, objective ${plan.cost.objective.toFixed(6)}, LP ${plan.stats.relaxationObjective?.toFixed(6)}, ${plan.stats.rounds} rounds`;
