@@ -4,7 +4,8 @@
  * Where the exact answer is cheap to get - a small fleet - and the repaired plan is further from the LP
  * bound than the MIP gap, the lazy MILP (lazy-milp.ts) runs over the vehicles the repair touched, started
  * from the repaired plan (so its incumbent is never worse), within a node limit (deterministic) and the solve's one budget.
- * Its plan is one more candidate (incumbents.ts): the cheapest valid one is returned either way. HiGHS only.
+ * Its plan is one more candidate (incumbents.ts): the cheapest valid one is returned either way. HiGHS only (CLP's
+ * MILPs are HiGHS's).
  */
 import type { ResolvedProblem } from './resolved-problem.ts';
 import type { SolveRun } from './solve-run.ts';
@@ -32,7 +33,8 @@ export const exactPolishDefaults = { maxVehicles: 20, maxNodes: 2_000 } as const
 export function exactPolishCapMs(rp: ResolvedProblem, run: SolveRun, options: ExactPolishOptions, bestObjective: number | undefined): number | undefined {
   const maxVehicles = options.maxVehicles ?? exactPolishDefaults.maxVehicles;
   // javascript-lp-solver's branch and bound works on a dense tableau: never cheap, and it takes no MIP start.
-  if (run.backend.name !== 'highs') return undefined;
+  // CLP hands its MILPs to HiGHS (clp-backend.ts): the polish runs there as it does on HiGHS alone.
+  if (run.backend.name !== 'highs' && run.backend.milp !== 'highs') return undefined;
   if (rp.vehicles.length === 0 || rp.vehicles.length > maxVehicles) return undefined;
   if (run.bound === undefined || bestObjective === undefined) return undefined;
   if (bestObjective - run.bound <= run.mipRelGap * Math.max(1, Math.abs(bestObjective))) return undefined;

@@ -16,6 +16,7 @@ export type Backend =
   | 'highs'
   | 'decomposition'
   | 'lp-solver'
+  | 'clp'
   | 'uncontrolled'
   | 'alap'
   | 'edf'

@@ -28,6 +28,8 @@ export interface RunMetadata {
   readonly gitDirty?: boolean | null;
   /** HiGHS version string when an LP backend was used. */
   readonly highsVersion?: string;
+  /** libClp's version when the LPs were solved by CLP (`--lp-backend clp`; its MILPs by HiGHS). */
+  readonly clpVersion?: string;
   /** `process.version` of the run. */
   readonly nodeVersion?: string;
   /** The command's own options as given (seed, policies, output directory...). */
@@ -91,6 +93,8 @@ export interface RunRecord {
     readonly git: { readonly commit: string; readonly dirty: boolean | null };
     readonly node: string;
     readonly highs: string | null;
+    /** libClp's version, present only when CLP solved the LPs. */
+    readonly clp?: string;
     readonly commandOptions: Readonly<Record<string, unknown>>;
   };
   readonly seed: number;
@@ -153,11 +157,16 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
     policy: result.policy,
     scenario: { name: inputs.scenario.name, description: inputs.scenario.description, hash: scenarioHash(inputs.scenario), dataFiles },
     gitCommit: meta.gitCommit,
-    solver: lp ? { name: 'highs', version: meta.highsVersion ?? 'unknown' } : { name: `baseline:${result.policy}`, version: 'n/a' },
+    solver: !lp
+      ? { name: `baseline:${result.policy}`, version: 'n/a' }
+      : meta.clpVersion !== undefined
+        ? { name: 'clp', version: `${meta.clpVersion} (MILPs: highs ${meta.highsVersion ?? 'unknown'})` }
+        : { name: 'highs', version: meta.highsVersion ?? 'unknown' },
     provenance: {
       git: { commit: meta.gitCommit.replace(/-dirty$/, ''), dirty: meta.gitDirty ?? (meta.gitCommit.endsWith('-dirty') ? true : null) },
       node: meta.nodeVersion ?? 'unknown',
       highs: meta.highsVersion ?? null,
+      ...(meta.clpVersion !== undefined ? { clp: meta.clpVersion } : {}),
       commandOptions: meta.commandOptions ?? {},
     },
     seed: inputs.seed,

@@ -23,6 +23,7 @@ export function registerCompareCommand(program: Command, out: (line: string) => 
     .option('--seed <s>', "seed of every random draw (default: the scenario's)", integerOption('--seed'))
     .option('--out <dir>', 'output directory (default out/<scenario>-compare-seed<seed>)')
     .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)')
+    .option('--lp-backend <name>', 'LP solver: highs (WebAssembly, default) or clp (COIN-OR CLP, native: Debian package coinor-libclp1; its MILPs stay on HiGHS); default $V2G_LP_BACKEND, else highs')
     .option('--full', "also write each run's run.json, CSV files and report.html (DIR/<policy>/)", false);
   command.showHelpAfterError(false);
   command.action(async (scenarioArg: string, opts: CompareOptions) =>

@@ -9,7 +9,8 @@ import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
 import { runRecord, runTimings } from '../../scenarios/run-record.ts';
 import { scenarioHash } from '../../scenarios/scenario-hash.ts';
 import { replayProgress, type ProgressReporter } from './replay-progress.ts';
-import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
+import { lpBackendChoice, loadLpBackend } from './lp-backend-choice.ts';
+import { solverSetup, wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitState, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
 
 /** The options of `v2g compare` (compare-command.ts defines them). */
@@ -19,6 +20,8 @@ export interface CompareOptions {
   out?: string;
   dataDir?: string;
   full: boolean;
+  /** `highs` (default) or `clp`; else `V2G_LP_BACKEND`. */
+  lpBackend?: string;
 }
 
 /** Replays `scenarioArg` under each policy, writes the comparison and prints the KPI table to `out`. */
@@ -28,7 +31,7 @@ export async function runCompareCommand(scenarioArg: string, opts: CompareOption
   const loaded = await loadScenarioFiles(scenarioArg, dataDirectory(opts.dataDir));
   const scenario = loaded.scenario;
   const inputs = loadReplayInputs(scenario, loaded.texts, opts.seed !== undefined ? { seed: opts.seed } : {});
-  const highs = await loadHighsBackend();
+  const highs = await loadLpBackend(lpBackendChoice(opts.lpBackend));
   let bar: ProgressReporter | undefined;
   const started = wallClock();
   const comparison = comparePolicies(
@@ -48,13 +51,13 @@ export async function runCompareCommand(scenarioArg: string, opts: CompareOption
   const dir = opts.out ?? path.join('out', `${scenario.name}-compare-seed${inputs.seed}`);
   const reference = comparison.runs[0]!.result;
   const { elapsedMs: _offlineMs, ...referencePlan } = reference.offlinePlan!;
-  const provenance = { git, node: process.version, highs: highs.version, commandOptions: { scenario: scenarioArg, ...opts, out: undefined } };
+  const provenance = { git, node: process.version, highs: highs.highsVersion, ...(highs.clpVersion !== undefined ? { clp: highs.clpVersion } : {}), commandOptions: { scenario: scenarioArg, ...opts, out: undefined } };
   // Result files are deterministic for the same code, data and options; every wall-clock figure goes to timings.*.
   const summary = {
     scenario: { name: scenario.name, hash: scenarioHash(scenario), dataFiles: loaded.dataFileRecords },
     seed: inputs.seed,
     gitCommit: commit,
-    solver: { name: 'highs', version: highs.version },
+    solver: highs.clpVersion !== undefined ? { name: 'clp', version: `${highs.clpVersion} (MILPs: highs ${highs.highsVersion})` } : { name: 'highs', version: highs.highsVersion },
     provenance,
     currency,
     reference: { policy: 'offline', ...referencePlan },
@@ -71,13 +74,13 @@ export async function runCompareCommand(scenarioArg: string, opts: CompareOption
     'compare.json': `${JSON.stringify(summary, null, 2)}\n`,
     'compare.csv': kpiTableCsv(comparison.rows),
     'compare.md': `# ${scenario.name}, seed ${inputs.seed}\n\n${kpiTableMarkdown(comparison.rows, currency)}\n`,
-    'compare.html': compareReportHtml(comparison, { chartJsSource: chartJs, title: `${scenario.name}, seed ${inputs.seed}`, facts: [['scenario', scenario.description], ['scenario hash', summary.scenario.hash], ['git commit', commit], ['solver', `highs ${highs.version}`], ['Node', process.version]] }),
+    'compare.html': compareReportHtml(comparison, { chartJsSource: chartJs, title: `${scenario.name}, seed ${inputs.seed}`, facts: [['scenario', scenario.description], ['scenario hash', summary.scenario.hash], ['git commit', commit], ['solver', highs.label], ['Node', process.version]] }),
     'timings.json': `${JSON.stringify(timings, null, 2)}\n`,
     'timings.csv': timingTableCsv(comparison.rows),
   });
   if (opts.full) {
     for (const run of comparison.runs) {
-      const record = runRecord(inputs, run.result, { gitCommit: commit, gitDirty: git.dirty, highsVersion: highs.version, nodeVersion: process.version, commandOptions: provenance.commandOptions }, loaded.dataFileRecords, reference);
+      const record = runRecord(inputs, run.result, { gitCommit: commit, gitDirty: git.dirty, highsVersion: highs.highsVersion, ...(highs.clpVersion !== undefined ? { clpVersion: highs.clpVersion } : {}), nodeVersion: process.version, commandOptions: provenance.commandOptions }, loaded.dataFileRecords, reference);
       files.push(...(await writeOutputs(path.join(dir, run.policy), {
         'run.json': `${JSON.stringify(record, null, 2)}\n`,
         'timings.json': `${JSON.stringify(runTimings(run.result, startedAt, run.elapsedMs), null, 2)}\n`,

@@ -20,6 +20,7 @@ export function registerReplayCommand(program: Command, out: (line: string) => v
     .option('--seed <s>', "seed of every random draw (default: the scenario's)", integerOption('--seed'))
     .option('--out <dir>', 'output directory (default out/<scenario>-<policy>-seed<seed>)')
     .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)')
+    .option('--lp-backend <name>', 'LP solver: highs (WebAssembly, default) or clp (COIN-OR CLP, native: Debian package coinor-libclp1; its MILPs stay on HiGHS); default $V2G_LP_BACKEND, else highs')
     .option('--no-gap', 'do not replay the offline optimum (no gap KPI)');
   command.showHelpAfterError(false);
   command.action(async (scenarioArg: string, opts: ReplayOptions) =>

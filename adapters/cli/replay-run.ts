@@ -9,7 +9,8 @@ import { sessionsCsv, timeseriesCsv } from '../../scenarios/result-csv.ts';
 import { runRecord, runTimings } from '../../scenarios/run-record.ts';
 import { howRunWasMade } from '../../scenarios/run-label.ts';
 import { replayProgress } from './replay-progress.ts';
-import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
+import { lpBackendChoice, loadLpBackend } from './lp-backend-choice.ts';
+import { solverSetup, wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitState, loadScenarioFiles, writeOutputs } from './scenario-files.ts';
 
 /** The options of `v2g replay` (replay-command.ts defines them). */
@@ -19,6 +20,8 @@ export interface ReplayOptions {
   out?: string;
   dataDir?: string;
   gap: boolean;
+  /** `highs` (default) or `clp`; else `V2G_LP_BACKEND`. */
+  lpBackend?: string;
 }
 
 /** Replays `scenarioArg` as the options say, writes the outputs and prints the KPI summary to `out`. */
@@ -29,7 +32,8 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
   const policy = requirePolicyName(opts.policy ?? scenario.policy.name, opts.policy !== undefined ? '--policy' : '/policy/name');
   const inputs = loadReplayInputs(scenario, loaded.texts, opts.seed !== undefined ? { seed: opts.seed } : {});
   const needsLp = policyNeedsSolver(policy) || opts.gap;
-  const highs = needsLp ? await loadHighsBackend() : undefined;
+  const choice = lpBackendChoice(opts.lpBackend);
+  const highs = needsLp ? await loadLpBackend(choice) : undefined;
   const solver = highs ? solverSetup(scenario, highs.backend) : {};
 
   const started = wallClock();
@@ -49,7 +53,7 @@ export async function runReplayCommand(scenarioArg: string, opts: ReplayOptions,
 
   const git = gitState();
   const commit = git.dirty ? `${git.commit}-dirty` : git.commit;
-  const record = runRecord(inputs, result, { gitCommit: commit, gitDirty: git.dirty, ...(highs ? { highsVersion: highs.version } : {}), nodeVersion: process.version, commandOptions: { scenario: scenarioArg, ...opts, out: undefined } }, loaded.dataFileRecords, reference);
+  const record = runRecord(inputs, result, { gitCommit: commit, gitDirty: git.dirty, ...(highs ? { highsVersion: highs.highsVersion, ...(highs.clpVersion !== undefined ? { clpVersion: highs.clpVersion } : {}) } : {}), nodeVersion: process.version, commandOptions: { scenario: scenarioArg, ...opts, out: undefined } }, loaded.dataFileRecords, reference);
   const dir = opts.out ?? path.join('out', `${scenario.name}-${policy}-seed${inputs.seed}`);
   const files = await writeOutputs(dir, {
     'run.json': `${JSON.stringify(record, null, 2)}\n`,

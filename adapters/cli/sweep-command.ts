@@ -28,6 +28,7 @@ export function registerSweepCommand(program: Command, out: (line: string) => vo
     .option('--workers <n>', 'worker processes (default: the available cores)')
     .option('--out <dir>', 'output directory (default out/sweep-<param>)')
     .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)')
+    .option('--lp-backend <name>', 'LP solver: highs (WebAssembly, default) or clp (COIN-OR CLP, native: Debian package coinor-libclp1; its MILPs stay on HiGHS); default $V2G_LP_BACKEND, else highs')
     .option('--no-rolling-reuse', 'capacity sweep: run every rolling policy afresh at every capacity (default: a run the capacity bound nowhere is replayed at the capacities above, labelled)');
   command.showHelpAfterError(false);
   command.action(async (scenarioArgs: string[], opts: SweepOptions) =>

@@ -6,6 +6,7 @@
  * also appended to runs.jsonl as it arrives, so an interrupted sweep keeps what it measured; Ctrl-C (SIGINT) or
  * SIGTERM ends the workers.
  */
+import { lpBackendChoice, lpBackendEnv, loadLpBackend, type LpBackendName } from './lp-backend-choice.ts';
 import { capacityCheckable } from '../../scenarios/capacity-slack.ts';
 import { resetRollingRunStore } from './rolling-run-store.ts';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -37,6 +38,8 @@ export interface SweepOptions {
   dataDir?: string;
   /** False with `--no-rolling-reuse`: every rolling run afresh (capacity-slack.ts). */
   rollingReuse?: boolean;
+  /** `highs` (default) or `clp`; else `V2G_LP_BACKEND` (the workers get the choice in theirs). */
+  lpBackend?: string;
 }
 
 const parameterUnits: Readonly<Record<string, string>> = { capacity: 'kW; kVA on a network', horizon: 'h', 'slot-minutes': 'min' };
@@ -87,6 +90,7 @@ async function runPool(
   onDone: (label: string, result: SweepRun | SweepFailure) => void,
   parameter: string,
   stores: { readonly offlinePlansDir?: string; readonly rollingRunsDir?: string },
+  lpBackend: LpBackendName,
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
   const running = new Set<SweepTask>();
@@ -118,7 +122,7 @@ async function runPool(
     };
     const start = () => {
       active++;
-      const child: ChildProcess = fork(entry, ['sweep-worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      const child: ChildProcess = fork(entry, ['sweep-worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, [lpBackendEnv]: lpBackend } });
       children.add(child);
       let current: SweepTask | undefined;
       let retiring = false;
@@ -204,6 +208,9 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const tasks = sweepTasks(loaded.map((l) => l.scenario), parameter, values, seeds, policies);
   requireDataFiles(tasks, dataDir);
   const workers = workerCount(opts.workers, tasks.length);
+  const lpBackend = lpBackendChoice(opts.lpBackend);
+  // CLP asked for: its library must load here first (a coded error naming the package, before any worker starts).
+  if (lpBackend === 'clp') await loadLpBackend(lpBackend);
 
   const dir = opts.out ?? path.join('out', `sweep-${parameter.replace(/[^a-z0-9-]+/gi, '_')}`);
   mkdirSync(dir, { recursive: true });
@@ -220,7 +227,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const pool = await runPool(tasks, workers, dataDir, (label, result) => {
     appendFileSync(journal, `${JSON.stringify(result)}\n`);
     progress.done(label);
-  }, parameter, { ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}), ...(rollingRunsDir !== undefined ? { rollingRunsDir } : {}) });
+  }, parameter, { ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}), ...(rollingRunsDir !== undefined ? { rollingRunsDir } : {}) }, lpBackend);
   progress.stop();
   const elapsedMs = wallClock() - started;
 

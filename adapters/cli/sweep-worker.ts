@@ -1,5 +1,5 @@
 /**
- * `v2g sweep-worker` (hidden): a worker process of `v2g sweep`. Loads HiGHS once, then runs the tasks its
+ * `v2g sweep-worker` (hidden): a worker process of `v2g sweep`. Loads its LP backend once (HiGHS, or CLP by `V2G_LP_BACKEND`), then runs the tasks its
  * parent sends over IPC one at a time (scenarios/sweep-task.ts) and answers each with its run or its failure
  * (coded error). Data files are read once per path. After a task that left the process above `retireRssBytes`
  * (an offline month solve grows the WebAssembly heap, which never shrinks) it says so and exits; the parent
@@ -16,7 +16,8 @@ import { runSweepTask, type RollingRunStore, type SweepTaskInput } from '../../s
 import { readLowerRollingRun, writeRollingRun } from './rolling-run-store.ts';
 import { readOfflinePlans, writeOfflinePlan } from './offline-plan-store.ts';
 import type { SweepFailure } from '../../scenarios/sweep-table.ts';
-import { loadHighsBackend, solverSetup, wallClock } from './scenario-command-support.ts';
+import { lpBackendChoice, loadLpBackend } from './lp-backend-choice.ts';
+import { solverSetup, wallClock } from './scenario-command-support.ts';
 import type { SweepWorkerReply, SweepWorkerRequest } from './sweep-messages.ts';
 
 /**
@@ -51,8 +52,9 @@ export const retireRssBytes = 1.2 * 1024 ** 3;
 export async function runSweepWorker(): Promise<void> {
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('v2g sweep-worker is started by v2g sweep (it needs an IPC channel)');
-  const highs = await loadHighsBackend();
-  const solverLabel = `highs ${highs.version}`;
+  // The parent passes its --lp-backend choice in V2G_LP_BACKEND.
+  const highs = await loadLpBackend(lpBackendChoice(undefined));
+  const solverLabel = highs.label;
   const texts = new Map<string, string>();
   const reply = (m: SweepWorkerReply) => send(m);
   let queue = Promise.resolve();

@@ -9,11 +9,11 @@ export interface LpSolveOptions {
   readonly timeLimitMs: number;
   /** Relative MIP gap at which a MILP counts as optimal. */
   readonly mipRelGap: number;
-  /** HiGHS's simplex variant for an LP (default: its own choice); `primal` suits a model that only gained columns. */
+  /** The simplex variant for an LP (default: the backend's own choice); `primal` suits a model that only gained columns. */
   readonly simplex?: 'dual' | 'primal';
   /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
   readonly mipMaxNodes?: number;
-  /** `false` skips the backend's presolve (HiGHS); default: the backend's own choice. */
+  /** `false` skips the backend's presolve (HiGHS; CLP then starts a new model's dual simplex from the slack basis); default: the backend's own choice. */
   readonly presolve?: boolean;
   /**
    * `devex`: the dual simplex prices with Devex weights in this run (HiGHS), instead of first computing exact
@@ -30,7 +30,7 @@ export interface LpSolution {
   /** Primal values in column order; present for `optimal` and `feasible`. */
   readonly x?: Float64Array;
   readonly objective?: number;
-  /** Row duals of an LP solved to optimality, when the backend gives them (HiGHS does; javascript-lp-solver not). */
+  /** Row duals of an LP solved to optimality, when the backend gives them (HiGHS and CLP do; javascript-lp-solver not). */
   readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
@@ -63,9 +63,9 @@ export interface LpCols {
 
 /**
  * One model kept open across solves, so bound changes and added rows re-solve from the previous basis
- * (HiGHS warm-starts its dual simplex). Call `dispose` when done.
+ * (HiGHS and CLP warm-start their dual simplex). Call `dispose` when done.
  */
-/** A simplex basis: one status per column and per row, in the backend's own codes (HiGHS: 0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic). */
+/** A simplex basis: one status per column and per row, in HiGHS's codes (0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic; CLP's backend translates). */
 export interface LpBasis {
   readonly colStatus: ArrayLike<number>;
   readonly rowStatus: ArrayLike<number>;
@@ -74,17 +74,17 @@ export interface LpBasis {
 export interface LpSession {
   solve(options: LpSolveOptions): LpSolution;
   setColBounds(col: number, lower: number, upper: number): void;
-  /** Sets the bounds of many columns in one call (`cols` ascending, no repeats; lower[i] and upper[i] belong to cols[i]); HiGHS only. */
+  /** Sets the bounds of many columns in one call (`cols` ascending, no repeats; lower[i] and upper[i] belong to cols[i]); HiGHS and CLP. */
   setColsBounds?(cols: Int32Array, lower: Float64Array, upper: Float64Array): void;
-  /** Sets the objective cost of many columns in one call (`cols` ascending, no repeats); HiGHS only. The basis is kept: the next solve starts from it. */
+  /** Sets the objective cost of many columns in one call (`cols` ascending, no repeats). The basis is kept: the next solve starts from it. HiGHS and CLP. */
   setColsCost?(cols: Int32Array, cost: Float64Array): void;
   /** Appends rows after the model's last row (lazy constraints: optimizer/network/lazy-rows.ts). */
   addRows(rows: LpRows): void;
-  /** Appends columns after the model's last column (column generation: decomposition/column-master.ts); HiGHS only. */
+  /** Appends columns after the model's last column (column generation: decomposition/column-master.ts); HiGHS and CLP. */
   addCols?(cols: LpCols): void;
   /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
   setStart?(x: Float64Array): void;
-  /** The basis of the last solve (HiGHS only; undefined when there is none). */
+  /** The basis of the last solve (HiGHS and CLP; undefined when there is none). */
   getBasis?(): LpBasis | undefined;
   /** Starts the next solve from `basis` (of a model with the same rows and columns); false when the backend refuses it. */
   setBasis?(basis: LpBasis): boolean;
@@ -92,6 +92,8 @@ export interface LpSession {
 }
 
 export interface LpBackend {
-  readonly name: 'highs' | 'lp-solver';
+  readonly name: 'highs' | 'lp-solver' | 'clp';
+  /** The backend models with integer columns go to, when not this one (CLP hands MILPs to HiGHS). */
+  readonly milp?: 'highs' | 'lp-solver' | 'clp';
   open(lp: LinearProgram): LpSession;
 }

@@ -3,46 +3,19 @@
  * depot of six single-phase chargers on the three line pairs behind one transformer, swept over the transformer's
  * rating with a baseline, the event MPC and the offline reference on two worker processes.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../adapters/cli/main.ts';
+import { networkScenarioFile } from './network-scenario-file.ts';
 
 async function v2g(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(['node', 'v2g', ...args], (l) => out.push(l), (l) => err.push(l));
   return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-const chargerIds = ['n-01', 'n-02', 'n-03', 'n-04', 'n-05', 'n-06'];
-
-/** generated-demo on a small three-phase site: two 32 A / 208 V chargers per line pair, no base load, one day. */
-function networkScenarioFile(dir: string): string {
-  const demo = JSON.parse(readFileSync(path.join('scenarios', 'shipped', 'generated-demo.json'), 'utf8'));
-  const { baseLoad: _baseLoad, ...data } = demo.data;
-  const group = (id: string, angleDeg: number, ids: string[]) => ({ id, connection: id, angleDeg, voltageV: 208, chargerIds: ids });
-  const scenario = {
-    ...demo,
-    name: 'generated-network',
-    site: {
-      ...demo.site,
-      connectionExportKw: 0,
-      chargers: [{ ids: chargerIds, maxCurrentA: 32, minCurrentA: 6, phases: 1, voltageV: 208, canDischarge: false }],
-      network: {
-        groups: [group('AB', 30, chargerIds.slice(0, 2)), group('BC', -90, chargerIds.slice(2, 4)), group('CA', 150, chargerIds.slice(4))],
-        transformer: { ratingKva: 40, secondaryVoltageV: 120, primary: { winding: 'delta', turnsRatio: 4, voltageV: 277 } },
-        maxMagnitudeLossPct: 0.1,
-      },
-    },
-    period: { start: '2023-06-05T00:00:00+02:00', end: '2023-06-06T00:00:00+02:00' },
-    data: { ...data, sessions: { kind: 'generated', sessionsPerDay: 10, chargerIds } },
-  };
-  const file = path.join(dir, 'generated-network.json');
-  writeFileSync(file, JSON.stringify(scenario));
-  return file;
 }
 
 type SweepRun = { value: number; policy: string; kpis: Record<string, number>; provenance: { offlinePlan?: { objective: number; bound: number | null } } };
