@@ -23,6 +23,7 @@ import type { CsmsPort, PlanDeliveryReport } from './csms-port.ts';
 import { OcppError } from './errors.ts';
 import { deliveryReport } from './delivery-report.ts';
 import { decideHandshake, type SecurityProfile } from './handshake-auth.ts';
+import { endBeforeDestroy } from './refusal-flush.ts';
 import type { AuthThrottle, ThrottleKey } from '../auth-throttle/auth-throttle.ts';
 import { mappings } from './mappings.ts';
 import { createOcppMetrics, type OcppMetrics } from './metrics.ts';
@@ -260,7 +261,12 @@ export async function startOcppServer(options: OcppServerOptions): Promise<OcppS
     res.end();
   };
   const http: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void rpc.handleUpgrade(req, socket as never, head));
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A refusal's answer is flushed before the socket closes (refusal-flush.ts); ocpp-rpc has settled the handshake
+    // (accepted or refused) when its handleUpgrade resolves.
+    const restore = endBeforeDestroy(socket);
+    void rpc.handleUpgrade(req, socket as never, head).finally(restore);
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port, options.host ?? '0.0.0.0', () => {
