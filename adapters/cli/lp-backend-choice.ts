@@ -33,18 +33,22 @@ export interface LoadedLpBackend {
   readonly clpVersion?: string;
   /** The solver as runs, rows and labels name it: `highs 1.15.1`, or `clp 1.17.6 (MILPs: highs 1.15.1)`. */
   readonly label: string;
+  /** The size of HiGHS's WebAssembly heap now (bytes; it never shrinks), undefined when unknown (CLP's own memory is native). */
+  heapBytes(): number | undefined;
 }
 
 /** Loads the backend `name` (HiGHS in this process; CLP's shared library, or `V2G_ERR_CLP_MISSING`, exit 69). */
 export async function loadLpBackend(name: LpBackendName): Promise<LoadedLpBackend> {
-  const [{ loadHighs }, { createHighsBackend }] = await Promise.all([
+  const [{ loadHighs, highsMemory }, { createHighsBackend }] = await Promise.all([
     import('../../optimizer/backends/highs-loader.ts'),
     import('../../optimizer/backends/highs-backend.ts'),
   ]);
   const highs = await loadHighs();
   const highsBackend = createHighsBackend(highs);
   const highsVersion = highs.version.string;
-  if (name === 'highs') return { name, backend: highsBackend, highsVersion, label: `highs ${highsVersion}` };
+  const memory = highsMemory(highs);
+  const heapBytes = (): number | undefined => memory?.buffer.byteLength;
+  if (name === 'highs') return { name, backend: highsBackend, highsVersion, label: `highs ${highsVersion}`, heapBytes };
   const [{ loadClpLibrary }, { createClpBackend }] = await Promise.all([import('../solvers/clp-library.ts'), import('../../optimizer/backends/clp-backend.ts')]);
   let library;
   try {
@@ -58,5 +62,6 @@ export async function loadLpBackend(name: LpBackendName): Promise<LoadedLpBacken
     highsVersion,
     clpVersion: library.version,
     label: `clp ${library.version} (MILPs: highs ${highsVersion})`,
+    heapBytes,
   };
 }

@@ -19,14 +19,18 @@ export function integerOption(name: string) {
   };
 }
 
-/** HiGHS (WebAssembly) in this process, and its version (loaded on first use: `v2g --help` never loads it). */
-export async function loadHighsBackend(): Promise<{ backend: LpBackend; version: string }> {
-  const [{ loadHighs }, { createHighsBackend }] = await Promise.all([
+/**
+ * HiGHS (WebAssembly) in this process, its version, and the current size of its WebAssembly heap (bytes; it only
+ * grows; undefined when the runtime's memory was not found). Loaded on first use: `v2g --help` never loads it.
+ */
+export async function loadHighsBackend(): Promise<{ backend: LpBackend; version: string; heapBytes: () => number | undefined }> {
+  const [{ loadHighs, highsMemory }, { createHighsBackend }] = await Promise.all([
     import('../../optimizer/backends/highs-loader.ts'),
     import('../../optimizer/backends/highs-backend.ts'),
   ]);
   const highs = await loadHighs();
-  return { backend: createHighsBackend(highs), version: highs.version.string };
+  const memory = highsMemory(highs);
+  return { backend: createHighsBackend(highs), version: highs.version.string, heapBytes: () => memory?.buffer.byteLength };
 }
 
 /** The solver setup of a scenario's policy options. */

@@ -25,7 +25,10 @@ import { resetOfflinePlanStore } from './offline-plan-store.ts';
 import type { RunState } from './problem-commands.ts';
 import { wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, repoRoot, writeOutputs } from './scenario-files.ts';
-import type { SweepWorkerReply, SweepWorkerRequest } from './sweep-messages.ts';
+import type { SweepWorkerReply, SweepWorkerRequest, WorkerUsage } from './sweep-messages.ts';
+
+/** A line of `workers.jsonl`: a worker's start (Node, modules, HiGHS) or one task, with what it cost the process. */
+type WorkerUsageLine = ({ readonly kind: 'start' } | { readonly kind: 'task'; readonly index: number; readonly label: string; readonly retire: boolean }) & WorkerUsage;
 
 /** The options of `v2g sweep`. */
 export interface SweepOptions {
@@ -80,6 +83,19 @@ function sweepProgress(total: number): { done: (label: string) => void; stop: ()
   return { done: (label) => bar.increment(1, { last: label }), stop: () => bar.stop() };
 }
 
+/**
+ * The young generation of a sweep worker's V8 heap (MB per semi-space; Node 20's default grows to 16): a replay's
+ * month-long per-slot arrays then die young instead of being promoted and collected again in the old generation.
+ * GC sizing only (the same results, byte for byte); -3 to -6 % CPU on the month runs in four same-load pairs
+ * (bench/RESULTS.md, issue 16 session 12, i16t), at ~80 MB more resident per worker.
+ */
+export const sweepWorkerSemiSpaceMb = 64;
+
+/** The Node options a sweep worker process starts with: the parent's, and the young generation's size. */
+export function sweepWorkerExecArgv(parentExecArgv: readonly string[]): string[] {
+  return [...parentExecArgv.filter((a) => !a.startsWith('--max-semi-space-size')), `--max-semi-space-size=${sweepWorkerSemiSpaceMb}`];
+}
+
 const taskLabel = (t: { scenarioName: string; value: unknown; seed: number; policy: string }, parameter: string) => `${t.scenarioName} ${parameter}=${String(t.value)} seed ${t.seed} ${t.policy}`;
 
 /** Runs `tasks` on `workers` processes; resolves with every run and every failure. */
@@ -88,6 +104,7 @@ async function runPool(
   workers: number,
   dataDir: string,
   onDone: (label: string, result: SweepRun | SweepFailure) => void,
+  onUsage: (line: WorkerUsageLine) => void,
   parameter: string,
   stores: { readonly offlinePlansDir?: string; readonly rollingRunsDir?: string },
   lpBackend: LpBackendName,
@@ -122,7 +139,7 @@ async function runPool(
     };
     const start = () => {
       active++;
-      const child: ChildProcess = fork(entry, ['sweep-worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, [lpBackendEnv]: lpBackend } });
+      const child: ChildProcess = fork(entry, ['sweep-worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', execArgv: sweepWorkerExecArgv(process.execArgv), env: { ...process.env, [lpBackendEnv]: lpBackend } });
       children.add(child);
       let current: SweepTask | undefined;
       let retiring = false;
@@ -136,6 +153,7 @@ async function runPool(
         else waiting.push(next);
       };
       child.on('message', (m: SweepWorkerReply) => {
+        onUsage(m.type === 'ready' ? { kind: 'start', ...m.usage } : { kind: 'task', index: (m.type === 'run' ? m.run : m.failure).index, label: current ? taskLabel(current, parameter) : '', retire: m.retire, ...m.usage });
         if (m.type === 'ready') {
           solvers.add(m.solver);
           next();
@@ -216,6 +234,9 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   mkdirSync(dir, { recursive: true });
   const journal = path.join(dir, 'runs.jsonl');
   writeFileSync(journal, '');
+  // Which worker process ran what when, and what it cost the process (CPU user / system, page faults): not results.
+  const usageLog = path.join(dir, 'workers.jsonl');
+  writeFileSync(usageLog, '');
   const started = wallClock();
   const progress = sweepProgress(tasks.length);
   // A capacity sweep keeps its offline plans so lower capacities reuse them where exact (scenarios/offline-reuse.ts).
@@ -227,7 +248,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const pool = await runPool(tasks, workers, dataDir, (label, result) => {
     appendFileSync(journal, `${JSON.stringify(result)}\n`);
     progress.done(label);
-  }, parameter, { ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}), ...(rollingRunsDir !== undefined ? { rollingRunsDir } : {}) }, lpBackend);
+  }, (line) => appendFileSync(usageLog, `${JSON.stringify(line)}\n`), parameter, { ...(offlinePlansDir !== undefined ? { offlinePlansDir } : {}), ...(rollingRunsDir !== undefined ? { rollingRunsDir } : {}) }, lpBackend);
   progress.stop();
   const elapsedMs = wallClock() - started;
 

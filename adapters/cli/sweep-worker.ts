@@ -1,9 +1,9 @@
 /**
  * `v2g sweep-worker` (hidden): a worker process of `v2g sweep`. Loads its LP backend once (HiGHS, or CLP by `V2G_LP_BACKEND`), then runs the tasks its
  * parent sends over IPC one at a time (scenarios/sweep-task.ts) and answers each with its run or its failure
- * (coded error). Data files are read once per path. After a task that left the process above `retireRssBytes`
- * (an offline month solve grows the WebAssembly heap, which never shrinks) it says so and exits; the parent
- * starts a fresh worker.
+ * (coded error). Data files are read once per path. After a task that left HiGHS's WebAssembly heap (which never
+ * shrinks) above `retireHeapBytes`, or the process above `retireRssBytes`, it says so and exits; the parent starts
+ * a fresh worker.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,7 +18,30 @@ import { readOfflinePlans, writeOfflinePlan } from './offline-plan-store.ts';
 import type { SweepFailure } from '../../scenarios/sweep-table.ts';
 import { lpBackendChoice, loadLpBackend } from './lp-backend-choice.ts';
 import { solverSetup, wallClock } from './scenario-command-support.ts';
-import type { SweepWorkerReply, SweepWorkerRequest } from './sweep-messages.ts';
+import type { SweepWorkerReply, SweepWorkerRequest, WorkerUsage } from './sweep-messages.ts';
+
+type Usage = { readonly at: number; readonly r: NodeJS.ResourceUsage };
+const usageNow = (): Usage => ({ at: Date.now(), r: process.resourceUsage() });
+
+/** What the process spent between `from` (undefined: its start) and now; `wasmHeapBytes`: HiGHS's heap now. */
+function usageSince(from: Usage | undefined, wasmHeapBytes: number | undefined): WorkerUsage {
+  const now = usageNow();
+  const d = (k: 'userCPUTime' | 'systemCPUTime' | 'minorPageFault' | 'majorPageFault' | 'voluntaryContextSwitches' | 'involuntaryContextSwitches') => now.r[k] - (from?.r[k] ?? 0);
+  return {
+    pid: process.pid,
+    startUtcMs: from?.at ?? Math.round(performance.timeOrigin),
+    endUtcMs: now.at,
+    userMs: d('userCPUTime') / 1000,
+    systemMs: d('systemCPUTime') / 1000,
+    minorPageFaults: d('minorPageFault'),
+    majorPageFaults: d('majorPageFault'),
+    voluntaryContextSwitches: d('voluntaryContextSwitches'),
+    involuntaryContextSwitches: d('involuntaryContextSwitches'),
+    rssBytes: process.memoryUsage.rss(),
+    maxRssKb: now.r.maxRSS,
+    ...(wasmHeapBytes !== undefined ? { wasmHeapBytes } : {}),
+  };
+}
 
 /**
  * The offline solution of a `capacity` sweep's task: a higher capacity's kept plan where it is exactly optimal
@@ -45,8 +68,29 @@ function rollingStore(task: SweepTaskInput, dir: string): RollingRunStore {
   };
 }
 
-/** Resident memory after which a worker retires (bytes). */
-export const retireRssBytes = 1.2 * 1024 ** 3;
+/**
+ * HiGHS heap after which a worker retires (bytes): half the 2 GiB WebAssembly ceiling (optimizer/memory-estimate.ts).
+ * The heap never shrinks, so a worker whose month solve grew it past this starts afresh rather than solve the next
+ * month LP in a heap that may be too fragmented for it. Below it the worker keeps its heap: the next fresh solve
+ * reuses pages already faulted in instead of a new process faulting them in again (and loading Node and HiGHS).
+ */
+export const retireHeapBytes = 1024 ** 3;
+
+/**
+ * Resident memory after which a worker retires whatever its HiGHS heap (bytes): a guard on the process as a whole.
+ * Not the HiGHS heap's limit: right after a month solve the JavaScript side still holds ~1 GB that its next
+ * collection frees (bench/RESULTS.md, issue 16 session 12, i16t).
+ */
+export const retireRssBytes = 3 * 1024 ** 3;
+
+/** The resident-memory limit used instead when the HiGHS heap's size is not known (the rule before session 12). */
+export const retireRssBytesUnknownHeap = 1.2 * 1024 ** 3;
+
+/** Whether a worker with this HiGHS heap (undefined: not known) and this resident memory (bytes) retires after its task. */
+export function workerRetires(heapBytes: number | undefined, rssBytes: number): boolean {
+  if (heapBytes === undefined) return rssBytes > retireRssBytesUnknownHeap;
+  return heapBytes > retireHeapBytes || rssBytes > retireRssBytes;
+}
 
 /** Runs until the parent sends `stop` or disconnects. */
 export async function runSweepWorker(): Promise<void> {
@@ -61,7 +105,8 @@ export async function runSweepWorker(): Promise<void> {
 
   const runOne = async (request: Extract<SweepWorkerRequest, { type: 'task' }>) => {
     const { task, dataDir, offlinePlansDir, rollingRunsDir } = request;
-    const retire = () => process.memoryUsage().rss > retireRssBytes;
+    const retire = () => workerRetires(highs.heapBytes(), process.memoryUsage.rss());
+    const began = usageNow();
     try {
       const files = new Map<string, string>();
       for (const f of scenarioDataFiles(task.scenario)) {
@@ -76,7 +121,7 @@ export async function runSweepWorker(): Promise<void> {
       const rolling = rollingRunsDir !== undefined && task.policy !== 'offline' ? rollingStore(task, rollingRunsDir) : undefined;
       const run = runSweepTask(task, files, solver, solverLabel, wallClock, offlineFor, rolling);
       const used = process.cpuUsage(cpu);
-      reply({ type: 'run', run: { ...run, cpuMs: (used.user + used.system) / 1000 }, retire: retire() });
+      reply({ type: 'run', run: { ...run, cpuMs: (used.user + used.system) / 1000 }, retire: retire(), usage: usageSince(began, highs.heapBytes()) });
     } catch (e) {
       const error = e as { code?: string; message?: string; issues?: readonly { path?: string; message: string }[] };
       const detail = error.issues?.map((i) => `${i.path ?? ''}: ${i.message}`).join('; ');
@@ -88,7 +133,7 @@ export async function runSweepWorker(): Promise<void> {
         policy: task.policy,
         error: { code: error.code ?? 'V2G_ERR_INTERNAL', message: `${error.message ?? String(e)}${detail ? ` (${detail})` : ''}` },
       };
-      reply({ type: 'failure', failure, retire: retire() });
+      reply({ type: 'failure', failure, retire: retire(), usage: usageSince(began, highs.heapBytes()) });
     }
     if (retire()) process.disconnect();
   };
@@ -100,6 +145,6 @@ export async function runSweepWorker(): Promise<void> {
     }
     queue = queue.then(() => runOne(m));
   });
-  reply({ type: 'ready', solver: solverLabel });
+  reply({ type: 'ready', solver: solverLabel, usage: usageSince(undefined, highs.heapBytes()) });
   await new Promise<void>((resolve) => process.once('disconnect', resolve));
 }

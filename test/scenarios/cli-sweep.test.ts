@@ -49,6 +49,18 @@ describe('v2g sweep', () => {
     expect(un120!.kpis.energyDeliveredKwh).toBe(un60!.kpis.energyDeliveredKwh);
     expect(un120!.kpis.maxUtilisationPct!).toBeCloseTo(un60!.kpis.maxUtilisationPct! / 2, 9);
     expect(readdirSync(path.join(dir, 'rolling-runs'))).toContain('generated-demo--seed1--uncontrolled--60.json');
+    // workers.jsonl: each worker's start and each task, with the process that ran it, when, and what it cost.
+    const usage = readFileSync(path.join(dir, 'workers.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const starts = usage.filter((u) => u.kind === 'start');
+    const tasks = usage.filter((u) => u.kind === 'task');
+    expect(starts).toHaveLength(2);
+    expect(tasks.map((u) => u.index).sort()).toEqual([0, 1, 2, 3]);
+    for (const u of usage) {
+      expect(starts.map((w) => w.pid)).toContain(u.pid);
+      expect(u.endUtcMs as number).toBeGreaterThanOrEqual(u.startUtcMs as number);
+      for (const k of ['userMs', 'systemMs', 'minorPageFaults', 'rssBytes', 'wasmHeapBytes']) expect(u[k] as number).toBeGreaterThanOrEqual(0);
+    }
+    expect(tasks.map((u) => u.label).sort()).toEqual(['edf', 'edf', 'uncontrolled', 'uncontrolled'].map((p, i) => `generated-demo capacity=${i % 2 === 0 ? 60 : 120} seed 1 ${p}`).sort());
   }, 600_000);
 
   it('with --no-rolling-reuse runs every capacity afresh', async () => {
