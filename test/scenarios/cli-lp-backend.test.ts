@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lpBackendChoice } from '../../adapters/cli/lp-backend-choice.ts';
 import { main } from '../../adapters/cli/main.ts';
-import { loadClpLibrary } from '../../adapters/solvers/clp-library.ts';
+import { clpMissing } from '../adapters/solvers/clp-missing.ts';
 import { describeNeeding } from '../ci-env.ts';
 import { networkScenarioFile } from './network-scenario-file.ts';
 
@@ -24,14 +24,7 @@ async function v2g(...args: string[]): Promise<{ code: number; out: string; err:
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'v2g-lp-backend-'));
 
-const missing = ((): string | undefined => {
-  try {
-    loadClpLibrary();
-    return undefined;
-  } catch (error) {
-    return `COIN-OR CLP's shared library (apt-get install coinor-libclp1): ${(error as Error).message}`;
-  }
-})();
+const missing = clpMissing;
 
 describe('the LP backend choice', () => {
   it('is HiGHS unless --lp-backend or V2G_LP_BACKEND says otherwise; the flag wins', () => {

@@ -3,8 +3,7 @@
  * peer, over TLS, as ws 8 does it. The answer is 4 MiB so that it cannot be flushed within the write call: a plain
  * destroy loses part of it (the bug the wrapper fixes), the wrapper delivers all of it.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endBeforeDestroy } from '../../../adapters/ocpp/refusal-flush.ts';
+import { selfSignedCertificate } from './self-signed-cert.ts';
 
 const answerBytes = 4 * 1024 * 1024;
 
@@ -21,12 +21,7 @@ let cert: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'v2g-refusal-flush-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
-  key = readFileSync(join(dir, 'key.pem'), 'utf8');
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  ({ key, cert } = selfSignedCertificate(dir));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

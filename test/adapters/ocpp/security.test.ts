@@ -4,9 +4,10 @@
  * identities, subprotocol negotiation, and the message size limit.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from './self-signed-cert.ts';
 import { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { strictValidators } from '../../../adapters/ocpp/schema-validators.ts';
@@ -118,12 +119,7 @@ describeNeeding('security profile 2: TLS with a configured certificate', hasOpen
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'v2g-ocpp-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    key = readFileSync(join(dir, 'key.pem'), 'utf8');
+    ({ cert, key } = selfSignedCertificate(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -10,10 +10,10 @@
  * - distributed (REDIS_URL): an API process sets the password, a separate gateway process (sharing only
  *   Redis) admits the charger with it.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../ocpp/self-signed-cert.ts';
 import { RPCClient } from 'ocpp-rpc';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../adapters/config.ts';
@@ -194,11 +194,7 @@ describe('embedded service, OCPP security profile 2 (HTTP Basic over TLS, self-s
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'v2g-gateway-tls-'));
     // openssl is required (no skip): the test fails here, saying so, when it is missing.
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    ({ cert } = selfSignedCertificate(dir));
     ({ service, base } = await embedded({ OCPP_SECURITY_PROFILE: '2', OCPP_TLS_CERT_FILE: join(dir, 'cert.pem'), OCPP_TLS_KEY_FILE: join(dir, 'key.pem') }));
     await seedSite(base, 'depot-tls', 1);
     expect((await api(base, 'PUT', '/v1/chargers/SIM-0001/credentials', { password: passwords['SIM-0001'] })).status).toBe(201);

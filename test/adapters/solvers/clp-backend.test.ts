@@ -17,19 +17,13 @@ import type { LinearProgram } from '../../../optimizer/linear-program.ts';
 import { validatePlan } from '../../../optimizer/plan-validator.ts';
 import { solveWithBackend } from '../../../optimizer/solve-problem.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
+import { clpMissing } from './clp-missing.ts';
 import { describeNeeding } from '../../ci-env.ts';
 import { arbitraryLp } from '../../optimizer/backends/arbitrary-lp.ts';
 import { arbNetworkProblem } from '../../optimizer/network/network-builders.ts';
 import { fcParams } from '../../optimizer/solve-helpers.ts';
 
-const missing = ((): string | undefined => {
-  try {
-    loadClpLibrary();
-    return undefined;
-  } catch (error) {
-    return `COIN-OR CLP's shared library (apt-get install coinor-libclp1): ${(error as Error).message}`;
-  }
-})();
+const missing = clpMissing;
 
 const solveOptions = { timeLimitMs: 10_000, mipRelGap: 1e-6 };
 const agree = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
