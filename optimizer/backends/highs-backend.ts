@@ -6,7 +6,7 @@
 import type { Highs } from 'highs';
 import type { LinearProgram } from '../linear-program.ts';
 import type { LpBackend, LpSession, LpSolution, LpSolveOptions } from './lp-backend.ts';
-import { directHandOver, type HighsModel } from './highs-handover.ts';
+import { directColsBounds, directHandOver, type HighsModel } from './highs-handover.ts';
 
 function infoNumber(model: HighsModel, name: string): number {
   try {
@@ -114,6 +114,8 @@ export type HighsHandOver = 'direct' | 'package';
  */
 export function createHighsBackend(highs: Highs, handOver: HighsHandOver = 'direct'): LpBackend {
   const direct = handOver === 'direct' ? directHandOver(highs) : undefined;
+  // The same bound changes without the package's per-element checks, on models the direct hand-over made.
+  const colsBounds = direct !== undefined ? directColsBounds(highs) : undefined;
   return {
     name: 'highs',
     open(lp: LinearProgram): LpSession {
@@ -127,7 +129,8 @@ export function createHighsBackend(highs: Highs, handOver: HighsHandOver = 'dire
           model.changeColBounds(col, lower, upper);
         },
         setColsBounds: (cols, lower, upper) => {
-          if (cols.length > 0) model.changeColsBounds({ kind: 'set', indices: cols }, lower, upper);
+          if (cols.length === 0 || colsBounds?.(model, numCols, cols, lower, upper) === true) return;
+          model.changeColsBounds({ kind: 'set', indices: cols }, lower, upper);
         },
         setColsCost: (cols, cost) => {
           if (cols.length > 0) model.changeColsCost({ kind: 'set', indices: cols }, cost);

@@ -22,7 +22,11 @@ interface HighsExports {
   _Highs_passModel(...args: number[]): number;
   _Highs_setIntOptionValue(highs: number, name: number, value: number): number;
   _Highs_getNumCol(highs: number): number;
+  _Highs_changeColsBoundsBySet(highs: number, count: number, set: number, lower: number, upper: number): number;
 }
+
+/** The HiGHS instance behind each model made by the direct hand-over (what the direct bound changes call). */
+const pointers = new WeakMap<HighsModel, number>();
 
 /** HiGHS's status -1 (error). */
 const statusError = -1;
@@ -139,10 +143,64 @@ export function directHandOver(highs: Highs): ((lp: LinearProgram) => HighsModel
       // colLower, colUpper, rowLower, rowUpper, aStart, aIndex, aValue, qStart, qIndex, qValue, integrality).
       const status = c._Highs_passModel(pointer, numCols, numRows, nonzeros, 0, rowWise, 1, 1, lp.offset, colCost, colLower, colUpper, rowLower, rowUpper, starts, colIndex, values, 0, 0, 0, integrality);
       if (status === statusError) throw new Error('HiGHS model refused: Highs_passModel failed with HiGHS status -1');
+      pointers.set(model, pointer);
       return model;
     } catch (error) {
       model.dispose();
       throw error;
+    } finally {
+      c._free(base);
+    }
+  };
+}
+
+/**
+ * Why the package would refuse new bounds for the columns `cols` of a model with `numCols` columns (its
+ * `changeColsBounds` checks: indices inside the model and strictly increasing, one lower and one upper bound each,
+ * no NaN), or undefined when it takes them.
+ */
+export function colsBoundsIssue(numCols: number, cols: Int32Array, lower: Float64Array, upper: Float64Array): string | undefined {
+  if (lower.length !== cols.length || upper.length !== cols.length) return `lower and upper must hold one bound per column (${cols.length})`;
+  for (let i = 0; i < cols.length; i++) {
+    const col = cols[i]!;
+    if (col < 0 || col >= numCols) return `column ${col} is outside the model's ${numCols} columns`;
+    if (i > 0 && col <= cols[i - 1]!) return 'column indices must increase strictly';
+    if (Number.isNaN(lower[i]) || Number.isNaN(upper[i])) return `the bounds of column ${col} must be numbers (NaN found)`;
+  }
+  return undefined;
+}
+
+/**
+ * A `changeColsBounds` for models made by the direct hand-over, or undefined when this runtime does not allow it.
+ * The package's own call checks each value with a label string built per element and copies the arrays through
+ * its arena (about as much CPU as the call itself when the LP repair fixes tens of thousands of bounds); here they
+ * are checked once (`colsBoundsIssue`), copied into the runtime's memory as they are and passed to the same
+ * `Highs_changeColsBoundsBySet` the package calls: HiGHS sees the same change. The returned function answers false
+ * for a model not made by the direct hand-over (the caller then uses the package's call); it throws, like the
+ * package, when the change is refused.
+ */
+export function directColsBounds(highs: Highs): ((model: HighsModel, numCols: number, cols: Int32Array, lower: Float64Array, upper: Float64Array) => boolean) | undefined {
+  const memory = highsMemory(highs);
+  const api = highs as unknown as Partial<HighsExports>;
+  if (memory === undefined || typeof api._malloc !== 'function' || typeof api._free !== 'function' || typeof api._Highs_changeColsBoundsBySet !== 'function') return undefined;
+  const c = api as HighsExports;
+  return (model, numCols, cols, lower, upper) => {
+    const pointer = pointers.get(model);
+    if (pointer === undefined) return false;
+    const issue = colsBoundsIssue(numCols, cols, lower, upper);
+    if (issue !== undefined) throw new Error(`HiGHS refused the column bounds: ${issue}`);
+    const n = cols.length;
+    if (n === 0) return true;
+    // Two double arrays, then the int array (4-byte aligned after doubles).
+    const base = c._malloc(16 * n + 4 * n);
+    if (base === 0) throw new RangeError('HiGHS refused the column bounds: unable to allocate WebAssembly memory');
+    try {
+      new Float64Array(memory.buffer, base, 2 * n).set(lower, 0);
+      new Float64Array(memory.buffer, base, 2 * n).set(upper, n);
+      new Int32Array(memory.buffer, base + 16 * n, n).set(cols);
+      const status = c._Highs_changeColsBoundsBySet(pointer, n, base + 16 * n, base, base + 8 * n);
+      if (status === statusError) throw new Error('HiGHS refused the column bounds: Highs_changeColsBoundsBySet failed with HiGHS status -1');
+      return true;
     } finally {
       c._free(base);
     }
