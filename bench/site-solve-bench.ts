@@ -32,6 +32,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadHighs } from '../optimizer/backends/highs-loader.ts';
+import { createClpBackend, type ClpFirstSolve } from '../optimizer/backends/clp-backend.ts';
 import { createHighsBackend } from '../optimizer/backends/highs-backend.ts';
 import type { LpBackend, LpSession } from '../optimizer/backends/lp-backend.ts';
 import type { Plan } from '../optimizer/plan.ts';
@@ -53,6 +54,10 @@ const { values } = parseArgs({
     /** SolveOptions as JSON (e.g. '{"crashBasis":true}'): an option arm beside the default. */
     options: { type: 'string', default: '{}' },
     json: { type: 'string' },
+    /** The LP backend: `highs` (the portfolio's, default) or `clp` (COIN-OR CLP through koffi, HiGHS for MILPs; needs libClp). */
+    backend: { type: 'string', default: 'highs' },
+    /** CLP's first solve of a model (clp-backend.ts `ClpFirstSolve`); default `initial`. */
+    'clp-first': { type: 'string', default: 'initial' },
   },
 });
 const sizes = values.vehicles.split(',').map(Number);
@@ -83,15 +88,22 @@ class TimedBackend implements LpBackend {
     const startMs = cpuMs();
     const session = this.inner.open(lp);
     this.marks.push({ kind: 'open', startMs, endMs: cpuMs() });
-    const solve = session.solve.bind(session);
-    return Object.assign(Object.create(null) as object, session, {
-      solve: (options: Parameters<LpSession['solve']>[0]) => {
-        const s = cpuMs();
-        const answer = solve(options);
-        this.marks.push({ kind: 'solve', startMs: s, endMs: cpuMs() });
-        return answer;
+    const marks = this.marks;
+    // A view of the session (a class instance for CLP: its methods live on the prototype) whose solve is timed.
+    return new Proxy(session, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key === 'solve') {
+          return (options: Parameters<LpSession['solve']>[0]) => {
+            const s = cpuMs();
+            const answer = target.solve(options);
+            marks.push({ kind: 'solve', startMs: s, endMs: cpuMs() });
+            return answer;
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
-    }) as LpSession;
+    });
   }
 }
 
@@ -166,8 +178,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const backend = new TimedBackend(createHighsBackend(await loadHighs()));
-console.log(`site-solve bench: ${new Date().toISOString()}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, options ${JSON.stringify(solveOptions)}`);
+const highsBackend = createHighsBackend(await loadHighs());
+async function clpBackend(): Promise<LpBackend> {
+  const { loadClpLibrary } = await import('../adapters/solvers/clp-library.ts');
+  return createClpBackend(loadClpLibrary(), { milp: highsBackend, firstSolve: values['clp-first'] as ClpFirstSolve });
+}
+const backend = new TimedBackend(values.backend === 'clp' ? await clpBackend() : highsBackend);
+console.log(`site-solve bench: ${new Date().toISOString()}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, backend ${values.backend}${values.backend === 'clp' ? ` (first solve ${values['clp-first']})` : ''}, options ${JSON.stringify(solveOptions)}`);
 console.log(`| vehicles | seed | case | ${parts.join(' | ')} | HiGHS runs | iterations | rows x cols (form) | status | objective | fingerprint |`);
 console.log(`|${'---|'.repeat(parts.length + 9)}`);
 const rows: unknown[] = [];
