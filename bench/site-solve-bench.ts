@@ -38,6 +38,7 @@ import type { LpBackend, LpSession } from '../optimizer/backends/lp-backend.ts';
 import type { Plan } from '../optimizer/plan.ts';
 import { validatePlan } from '../optimizer/plan-validator.ts';
 import { problemSubproblem, type SiteRequest } from '../optimizer/portfolio/site-subproblem.ts';
+import { siteRequestOf } from './support/site-request.ts';
 import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, type SolveOptions } from '../optimizer/solve-problem.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
@@ -105,18 +106,6 @@ class TimedBackend implements LpBackend {
       },
     });
   }
-}
-
-/** The request of a case: none, or the feeder's cap and adder (see the header). */
-function requestOf(problem: Problem, kind: string): SiteRequest {
-  const T = problem.slotCount;
-  if (kind === 'uncapped') return { adderPerKwh: new Array<number>(T).fill(0) };
-  const evening = (t: number) => t % 96 >= 44 && t % 96 < 52;
-  const limitKw = problem.importLimitKw?.[0] ?? 1000;
-  return {
-    adderPerKwh: Array.from({ length: T }, (_, t) => (evening(t) ? 0.08 : 0.02)),
-    importCapKw: Array.from({ length: T }, (_, t) => (evening(t) ? Math.round(capShare * limitKw) : Infinity)),
-  };
 }
 
 /** sha256 of the plan's decisions and costs (exact doubles), first 12 hex digits. */
@@ -192,7 +181,7 @@ for (const n of sizes) {
   for (const seed of seeds) {
     const problem = generateDepot({ vehicles: n, slots, seed });
     for (const kind of cases) {
-      const request = requestOf(problem, kind);
+      const request = siteRequestOf(problem, kind, capShare);
       for (let i = 0; i < warm; i++) await solveOnce(problem, request, backend);
       const runs: Measured[] = [];
       for (let i = 0; i < reps; i++) runs.push(await solveOnce(problem, request, backend));
