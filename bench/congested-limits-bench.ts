@@ -8,7 +8,7 @@
  *   node bin/run-ts.mjs bench/congested-limits-bench.ts --seed 2 --limits 10,15 --variants s10,now,hs,est,lim,est0.9,hs+est/lax
  *
  * `--variants` (default `main,now`): `main` (above), `now` (`mpcEventsOptions`), `s10` (session 10's: full demand charge,
- * no billing-peak estimate), `s11` (session 11's: `horizon-share` also without a floor, demand-charge-without-floor.ts), `hs` (s10 + `horizon-share`), `est[q]` / `lim[q]` (s10 + the billing-peak estimate at quantile
+ * no billing-peak estimate), `s12` (session 12's: the late-charge guard over each stay's last 2 h), `s11` (session 11's: `horizon-share` also without a floor, demand-charge-without-floor.ts), `hs` (s10 + `horizon-share`), `est[q]` / `lim[q]` (s10 + the billing-peak estimate at quantile
  * q, default 0.5, in the `estimate` / `limit-when-reached` form), `hs+<variant>` (+ `horizon-share`), `<variant>/lax` (delivery
  * first ranked by laxity); scenarios/MPC.md, "Billing-peak estimate".
  *
@@ -19,7 +19,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadHighsBackend, solverSetup } from '../adapters/cli/scenario-command-support.ts';
 import { dataDirectory, loadScenarioFiles } from '../adapters/cli/scenario-files.ts';
-import { eventTriggeredController, measuredCongestionDelivery, mpcEventsOptions, sessionTenEventsOptions } from '../scenarios/event-mpc.ts';
+import { eventTriggeredController, measuredCongestionDelivery, mpcEventsOptions, sessionTenEventsOptions, sessionTwelveEventsOptions } from '../scenarios/event-mpc.ts';
 import { computeKpis } from '../scenarios/kpis.ts';
 import { loadReplayInputs } from '../scenarios/load-replay-inputs.ts';
 import type { MpcOptions } from '../scenarios/policies.ts';
@@ -39,6 +39,7 @@ const variantOptions = (name: string, inputs: ReplayInputs): MpcOptions => {
   if (name === 'main') return mainOptions;
   if (name === 'now') return mpcEventsOptions;
   if (name === 's10') return sessionTenEventsOptions();
+  if (name === 's12') return sessionTwelveEventsOptions();
   if (name === 's11') return { ...mpcEventsOptions, peakEstimate: { form: 'estimate', quantile: 0.5 } };
   if (name === 'hs') return { ...sessionTenEventsOptions(), demandCharge: 'horizon-share' };
   if (name.startsWith('hs+')) return { ...variantOptions(name.slice(3), inputs), demandCharge: 'horizon-share' };

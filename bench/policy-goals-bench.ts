@@ -22,7 +22,7 @@ import { reserveFromHistory } from '../scenarios/arrival-reserve.ts';
 import { mpcController, mpcDemandChargeTreatment, mpcForecastOptions, type MpcOptions } from '../scenarios/policies.ts';
 import type { PolicyName } from '../scenarios/policy-names.ts';
 import { runReplay } from '../scenarios/replay-engine.ts';
-import { eventTriggeredController, measuredCongestionDelivery, measuredLateChargeMargin, mpcEventsOptions, sessionTenEventsOptions } from '../scenarios/event-mpc.ts';
+import { eventTriggeredController, measuredCongestionDelivery, measuredLateChargeMargin, mpcEventsOptions, sessionTenEventsOptions, sessionTwelveEventsOptions } from '../scenarios/event-mpc.ts';
 import type { ReplayInputs } from '../scenarios/replay-inputs.ts';
 import type { ReplayResult } from '../scenarios/replay-result.ts';
 import type { Scenario } from '../scenarios/scenario-schema.ts';
@@ -87,6 +87,7 @@ const allVariants: [string, string, (i: ReplayInputs) => ReplayResult][] = [
   ['mpc-quick', 'mpc-quick', (i) => run(i, 'mpc-quick')],
   ['mpc-events', 'mpc-events', (i) => run(i, 'mpc-events')],
   ['mpc-events-margin', 'mpc-events with the late-charge margin (measuredLateChargeMargin)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, withMargin) })],
+  ['mpc-events-s12', "mpc-events as after issue 13 session 12 (the late-charge guard over each stay's last 2 h)", (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, sessionTwelveEventsOptions()) })],
   ['mpc-events-s11', 'mpc-events as after issue 13 session 11 (horizon-share also without a billing-peak floor)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, { ...mpcEventsOptions, peakEstimate: { form: 'estimate', quantile: 0.5 } }) })],
   ['mpc-events-s10', 'mpc-events as after issue 13 session 10 (full demand charge, no billing-peak estimate)', (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, sessionTenEventsOptions()) })],
   ['mpc-events-main', "mpc-events as on main 7bb9044 (constant taper form, candidates ranked by the bill, no delivery first)", (i) => runReplay(i, 'mpc-events', { solver, clock, controller: eventTriggeredController(i, solver, mainEventsOptions) })],

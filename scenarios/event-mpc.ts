@@ -37,11 +37,26 @@ export const measuredCongestionDelivery: CongestionDelivery = { quickChargeShare
  */
 export const measuredPeakEstimate: PeakEstimateRule = { form: 'estimate', quantile: 0.5, withoutFloor: 'full' };
 
-/** `mpc-events`' options before issue 13, session 11 (the bill's full demand charge, no peak estimate): kept to measure against. */
+/**
+ * The late-charge guard of `mpc-events` (hours before each stay's believed departure), as measured in issue 13, session 13
+ * (scenarios/MPC.md, "The late-charge guard's length"): 1 h. The 2 h of issue 16, session 7 covered most of a short stay's
+ * time (Caltech's 2-3 h morning stays), so each such car charged at full power right after arriving, arrivals' full-power
+ * needs coincided and the billing peak rose (the Caltech week, seeds 6, 7 and 9: 17.63-17.87 kW against the exact
+ * offline's 15.54 kW). Measured in a range: 0.5, 0.75, 1, 1.25 h all cut the worst seed's gap to 2.9-6.9 %; 1.5-4 h did not.
+ */
+export const eventsLateChargeGuardHours = 1;
+
+/** The guard before issue 13, session 13 (2 h; issue 16, session 7): kept to measure against (`sessionTwelveEventsOptions`). */
+export const sessionTwelveLateChargeGuardHours = 2;
+
+/** `mpc-events`' options before issue 13, session 11 (the bill's full demand charge, no peak estimate, the 2 h guard): kept to measure against. */
 export const sessionTenEventsOptions = (): MpcOptions => {
   const { peakEstimate: _pe, ...rest } = mpcEventsOptions;
-  return { ...rest, demandCharge: mpcDemandChargeTreatment };
+  return { ...rest, demandCharge: mpcDemandChargeTreatment, lateChargeGuardHours: sessionTwelveLateChargeGuardHours };
 };
+
+/** `mpc-events`' options before issue 13, session 13 (the late-charge guard over each stay's last 2 h): kept to measure against. */
+export const sessionTwelveEventsOptions = (): MpcOptions => ({ ...mpcEventsOptions, lateChargeGuardHours: sessionTwelveLateChargeGuardHours });
 
 /**
  * The plan of `mpc-events` is `mpc`'s (the same regularisers: robust quick charge; demand-charge treatment; taper-aware
@@ -56,7 +71,8 @@ export const sessionTenEventsOptions = (): MpcOptions => {
  * session 11: the rolling horizon's demand charge is `horizon-share` and each decision plans the billing peak from the
  * history's peak estimate (`measuredPeakEstimate`, billing-peak-estimate.ts) as a floor; scenarios/MPC.md, "Billing-peak estimate".
  * Since issue 16, session 12: where the estimate gives no floor (no history) the full demand charge instead
- * (demand-charge-without-floor.ts; scenarios/MPC.md, "Without a floor, the full demand charge").
+ * (demand-charge-without-floor.ts; scenarios/MPC.md, "Without a floor, the full demand charge"). Since issue 13, session 13: the
+ * guard covers each stay's last hour, not two (`eventsLateChargeGuardHours`).
  */
 export const mpcEventsOptions: MpcOptions = {
   variant: 'robust',
@@ -64,7 +80,7 @@ export const mpcEventsOptions: MpcOptions = {
   peakEstimate: measuredPeakEstimate,
   taperAware: true,
   taperForm: 'stepped',
-  lateChargeGuardHours: 2,
+  lateChargeGuardHours: eventsLateChargeGuardHours,
   carryNetworkRows: true,
   candidateObjective: 'regularised',
   congestionDelivery: measuredCongestionDelivery,
