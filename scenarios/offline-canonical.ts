@@ -9,14 +9,17 @@
  *   where its plan keeps every limit at c and costs the same there (offline-reuse.ts: it is then as good at c
  *   as at R: optimal, or within the bound it proves); else the row is a **cold solve at c**;
  * - c > R: a cold solve at c.
- * "Cold" = no network rows, no basis and no plan from any other solve: the LP starts from the slack basis, so
- * the vertex it returns, and the LP repair's plan built from it, depend on c's problem alone. Before this, a
+ * "Cold" = no basis and no plan from any other solve: the LP starts from the slack basis, so the vertex it
+ * returns, and the LP repair's plan built from it, depend on c's problem alone. Below the reference the model
+ * starts with the network rows the reference's solve needed (rows of the full polygon model: the same LP optimum
+ * and bound, fewer lazy rounds; the reference is a function of the scenario and seed, so the row still depends
+ * on c alone); above it, with none. Before this, a
  * sweep solved from its highest capacity down, reusing any higher capacity's plan and starting each fresh
  * solve from the capacity above's rows and basis (session 11, i16w): the same bound, but another optimal
  * vertex, so another repaired plan, depending on the list (e.g. 8,387.938 against 8,388.082 kWh at 45 kVA).
  */
 import { loadReplayInputs } from './load-replay-inputs.ts';
-import { solveOffline, type OfflineSolution } from './offline-optimum.ts';
+import { solveOffline, type OfflineRowSeed, type OfflineSolution } from './offline-optimum.ts';
 import { reuseOfflinePlan, storeOfflinePlan, type StoredOfflinePlan } from './offline-reuse.ts';
 import type { SolverSetup } from './policies.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
@@ -31,7 +34,7 @@ export interface OfflineReferenceStore {
 
 /** The words of a cold solve's note (every fresh offline row of a capacity sweep says it). */
 export const coldSolveNote = (capacity: number) =>
-  `offline solved cold at ${capacity} (no network rows, basis or plan from another capacity): the row depends on this capacity alone, whatever else the sweep holds`;
+  `offline solved cold at ${capacity} (no basis or plan from another capacity; network rows, if any, only the reference's): the row depends on this capacity alone, whatever else the sweep holds`;
 
 /** Where the reference came from (the stored plan's `origin`, and the reused rows' notes). */
 export const referenceOrigin = (capacity: number) => `the reference: the scenario at its own capacity ${capacity}, solved cold`;
@@ -47,8 +50,8 @@ export function canonicalOfflineSolution(
   solver: SolverSetup,
   clock: () => number,
 ): OfflineSolution {
-  const cold = (extra: readonly string[]) => {
-    const fresh = solveOffline(inputs, solver, clock);
+  const cold = (extra: readonly string[], seed?: OfflineRowSeed) => {
+    const fresh = solveOffline(inputs, solver, clock, {}, seed);
     return { ...fresh, notes: [...fresh.notes, coldSolveNote(capacity), ...extra] };
   };
   if (reference === undefined) return cold([]);
@@ -62,5 +65,10 @@ export function canonicalOfflineSolution(
   }
   const { solution, refusals } = reuseOfflinePlan(inputs, capacity, [stored], clock);
   if (solution !== undefined) return solution;
-  return cold(refusals.map((r) => `offline solved at ${capacity}: the plan of ${referenceOrigin(r.capacity)} was not reused (${r.reason})`));
+  const kept = stored.networkRows;
+  const seed = kept !== undefined ? { rows: { slotCount: kept.slotCount, templates: kept.templates, keys: kept.keys }, from: referenceOrigin(spec.capacity), noBasisReason: 'left out: a row depends on its own capacity alone' } : undefined;
+  return cold(
+    refusals.map((r) => `offline solved at ${capacity}: the plan of ${referenceOrigin(r.capacity)} was not reused (${r.reason})`),
+    seed,
+  );
 }
