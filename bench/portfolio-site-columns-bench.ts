@@ -101,7 +101,7 @@ for (const method of values.methods.split(',')) {
   let aggregate: Record<string, unknown> | undefined;
   const plan =
     method === 'aggregate-first'
-      ? await coordinateAggregateFirst(sites, limits, { ...options, then: values.then as 'lagrangian' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', onAggregate: (a) => {
+      ? await coordinateAggregateFirst(sites, limits, { ...options, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', onAggregate: (a) => {
           aggregate = { rows: a.rows, cols: a.cols, nonzeros: a.nonzeros, groups: a.groups, buildMs: a.buildMs, solveMs: a.solveMs, simplexIterations: a.simplexIterations, objective: a.objective, status: a.status };
           console.error(`  aggregate LP: ${JSON.stringify(aggregate)}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
         } })
@@ -115,7 +115,7 @@ for (const method of values.methods.split(',')) {
     method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
     ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'backend' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
-    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}),
+    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}), ...('lagrangian' in plan && plan.lagrangian ? { lagrangian: plan.lagrangian } : {}),
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,
   }));
   for (const r of resident?.residents ?? []) r.dispose();

@@ -215,7 +215,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns, ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns, ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound)` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }

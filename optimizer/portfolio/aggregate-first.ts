@@ -25,8 +25,12 @@ import type { RelaxationGrouping } from './site-relaxation.ts';
 import type { SiteSolution, SiteSubproblem } from './site-subproblem.ts';
 
 export interface AggregateFirstOptions extends CoordinateOptions {
-  /** What follows a first round above the target gap (see the file's comment); default `lagrangian`. */
-  readonly then?: 'lagrangian' | 'site-columns' | 'none';
+  /**
+   * What follows a first round above the target gap (see the file's comment); default `lagrangian`.
+   * `lagrangian-recover`: after the uncapped round, if still above the target, one more capped round with caps
+   * split by the mean of the aggregate LP's profiles and the uncapped plans' (a two-point ergodic mean).
+   */
+  readonly then?: 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none';
   /** The relaxation's vehicle groups; default `v2g`. */
   readonly grouping?: RelaxationGrouping;
   /** Feeder excess cost in the aggregate LP per kWh (caps its feeder price); default 50. */
@@ -44,6 +48,11 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
   readonly aggregate: Omit<AggregateLpResult, 'sites' | 'adderPerKwh'>;
   /** Set when the plan was handed over to another coordinator, and why. */
   readonly handover?: string;
+  /**
+   * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound (-Infinity when a site
+   * proved no bound of its priced problem), and how many sites proved none. Absent without that round.
+   */
+  readonly lagrangian?: { readonly value: number; readonly sitesWithoutBound: number };
 }
 
 export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
@@ -110,6 +119,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const free = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
   let dual = free.reduce((a, s) => a + s.pricedBound, 0);
   for (let t = 0; t < T; t++) dual -= dt * (prices.importPerKwh[t]! * (prices.importPerKwh[t]! > 0 ? limits.importLimitKw[t]! : 0) + prices.exportPerKwh[t]! * (prices.exportPerKwh[t]! > 0 ? limits.exportLimitKw[t]! : 0));
+  const lagrangian = { value: dual, sitesWithoutBound: free.filter((s) => !Number.isFinite(s.pricedBound)).length };
   if (Number.isFinite(dual) && dual > bound) {
     bound = dual;
     boundKind = 'lagrangian';
@@ -118,6 +128,15 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   if (violation(sumBy(free, T), limits, tol) <= 0 && freeObjective < best.objective) {
     best = { sols: free, objective: freeObjective, method: 'price-iterate', caps: capsFrom(free.map((s) => s.importKw), free.map((s) => s.exportKw), sites, limits) };
   }
+  if (then === 'lagrangian-recover' && gapOf(best.objective) > targetGap) {
+    iterations++;
+    solves += S;
+    const mean = (a: ArrayLike<number>, b: readonly number[]) => Float64Array.from(b, (x, t) => 0.5 * (a[t]! + x));
+    const caps2 = capsFrom(profiles.map((p, s) => mean(p.importKw, free[s]!.importKw)), profiles.map((p, s) => mean(p.exportKw, free[s]!.exportKw)), sites, limits);
+    const again = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps2.imp.caps[s]!, exportCapKw: caps2.exp.caps[s]! })));
+    const objective = again.reduce((a, s) => a + s.objective, 0);
+    if (objective < best.objective) best = { sols: again, objective, method: 'aggregate-first', caps: caps2 };
+  }
   stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo };
+  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, lagrangian };
 }

@@ -33,6 +33,8 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
         expect(plan.bound).toBeGreaterThanOrEqual(plan.aggregate.objective! - 1e-9 * Math.max(1, Math.abs(plan.aggregate.objective!)));
         expect(['relaxation', 'lagrangian']).toContain(plan.boundKind);
+        expect(plan.lagrangian).toMatchObject({ sitesWithoutBound: 0 });
+        expect(plan.bound).toBeGreaterThanOrEqual(plan.lagrangian!.value - 1e-9 * Math.max(1, Math.abs(plan.bound)));
         expect(plan).toMatchObject({ iterations: 2, solves: 2 * sites.length, stopReason: expect.stringMatching(/^(gap|iterations)$/) });
         expect(plan.status).not.toBe('limit-breached');
         plan.sites.forEach((share, s) => {
