@@ -56,6 +56,16 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
     plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
   }, 300_000);
 
+  it('then: site-columns hands over (said), warm-started at the aggregate LP\'s prices; the limit kept, bound <= cost', async () => {
+    const sites = portfolio([61, 62], 4);
+    const limits = await bindingLimits(sites, T, 0.4);
+    const plan = await coordinateAggregateFirst(sites, limits, { then: 'site-columns', targetGap: 0, maxIterations: 4 });
+    expect(plan.handover).toMatch(/^site-columns: the first round's gap .* was above the target; warm-started at the aggregate LP's prices$/);
+    expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
+    expect(plan.bound).toBeGreaterThanOrEqual(plan.aggregate.objective! - 1e-9 * Math.max(1, Math.abs(plan.aggregate.objective!)));
+    plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
+  }, 300_000);
+
   it('a site without its problem is refused by name', async () => {
     const [site] = portfolio([51], 3);
     const { problem: _p, ...bare } = site!;
