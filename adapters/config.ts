@@ -43,9 +43,9 @@ export const ConfigSchema = Type.Object(
       }),
     ),
     PORTFOLIO_COORDINATION: Type.String({
-      pattern: '^(price-loop|site-columns)$',
+      pattern: '^(price-loop|site-columns|aggregate-first)$',
       default: 'site-columns',
-      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
+      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps at its feeder prices and one uncapped round for the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
     }),
     PORTFOLIO_FLOW_PLANS: Type.String({
       pattern: '^(carry|resolve)$',
@@ -136,8 +136,8 @@ export interface ServiceConfig {
   readonly redisPrefix: string;
   /** DECOMPOSITION_SHARD_QUEUES: decomposed re-plans use the BullMQ shard workers of these queues (distributed mode only). */
   readonly decompositionShardQueues?: readonly string[];
-  /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default) or the feeder-price loop. */
-  readonly portfolioCoordination: 'price-loop' | 'site-columns';
+  /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default), the feeder-price loop, or the aggregate LP first. */
+  readonly portfolioCoordination: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
   readonly portfolioFlowPlans: 'carry' | 'resolve';
   /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
@@ -443,7 +443,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanAttempts: c.REPLAN_ATTEMPTS,
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
-    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : 'site-columns',
+    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'aggregate-first' ? 'aggregate-first' : 'site-columns',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioSiteModels: c.PORTFOLIO_SITE_MODELS === 'resident' ? 'resident' : 'cold',

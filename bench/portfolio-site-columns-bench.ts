@@ -13,13 +13,17 @@
  * round re-solves the open models from their last LP basis. A new HiGHS instance once one passes 1.2 GiB.
  *
  *   npm run bench:portfolio -- --site-columns --sites 10 --vehicles 50 [--methods site-columns,coordinate,site-columns-resident] [--threads 2]
- *     [--resident-form chain|prefix] [--warm-simplex auto|primal|dual] [--relaxed-rounds]
+ *     [--resident-form chain|prefix] [--warm-simplex auto|primal|dual] [--relaxed-rounds] [--slots 96]
+ *
+ * Method `aggregate-first` (aggregate-first.ts): the aggregate LP of the sites' relaxations, one round of site
+ * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { optimize } from '../optimizer/optimize.ts';
 import { coordinatePortfolio } from '../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts';
+import { coordinateAggregateFirst } from '../optimizer/portfolio/aggregate-first.ts';
 import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
@@ -43,11 +47,16 @@ const { values } = parseArgs({
     'warm-simplex': { type: 'string' },
     /** Rounds ask for columns only (SiteRequest.relaxed): resident sites re-solve only their LP; the plan comes from recoveries. */
     'relaxed-rounds': { type: 'boolean', default: false },
+    slots: { type: 'string', default: '96' },
+    /** aggregate-first: what follows a first round above the target (lagrangian, site-columns, none). */
+    then: { type: 'string', default: 'lagrangian' },
+    /** aggregate-first: the relaxation's vehicle groups (v2g, departure). */
+    grouping: { type: 'string', default: 'v2g' },
   },
 });
 const S = Number(values.sites);
 const V = Number(values.vehicles);
-const T = 96;
+const T = Number(values.slots);
 const problems = Array.from({ length: S }, (_, i) => generateDepot({ vehicles: V, slots: T, seed: i + 1 }));
 let floorKw = 0;
 let needKwh = 0;
@@ -89,8 +98,14 @@ for (const method of values.methods.split(',')) {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const options = { targetGap: Number(values['target-gap']), ...(values['max-iterations'] ? { maxIterations: Number(values['max-iterations']) } : {}) };
+  let aggregate: Record<string, unknown> | undefined;
   const plan =
-    method === 'site-columns' || resident
+    method === 'aggregate-first'
+      ? await coordinateAggregateFirst(sites, limits, { ...options, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', onAggregate: (a) => {
+          aggregate = { rows: a.rows, cols: a.cols, nonzeros: a.nonzeros, groups: a.groups, buildMs: a.buildMs, solveMs: a.solveMs, simplexIterations: a.simplexIterations, objective: a.objective, status: a.status };
+          console.error(`  aggregate LP: ${JSON.stringify(aggregate)}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        } })
+      : method === 'site-columns' || resident
       ? await coordinateBySiteColumns(resident?.sites ?? sites, limits, { ...options, relaxedRounds: values['relaxed-rounds'], priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
       : await coordinatePortfolio(sites, limits, options);
   const cpu = process.cpuUsage(cpu0);
@@ -100,7 +115,7 @@ for (const method of values.methods.split(',')) {
     method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
     ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'backend' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
-    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status,
+    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}), ...('lagrangian' in plan && plan.lagrangian ? { lagrangian: plan.lagrangian } : {}),
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,
   }));
   for (const r of resident?.residents ?? []) r.dispose();

@@ -23,6 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
+import { coordinateAggregateFirst, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
 import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
@@ -63,10 +64,11 @@ export interface PortfolioPlanDeps {
   /** Redis mode: site solves as BullMQ flow children (portfolio-flow.ts); absent: solved in this process with `solve`. */
   readonly flow?: Pick<PortfolioFlow, 'begin'>;
   /**
-   * How sites are coordinated: `price-loop` (default, coordinate.ts) or `site-columns` (Dantzig-Wolfe over
-   * whole-site plans, site-columns.ts); both run their rounds as flows in Redis mode.
+   * How sites are coordinated: `price-loop` (default, coordinate.ts), `site-columns` (Dantzig-Wolfe over
+   * whole-site plans, site-columns.ts) or `aggregate-first` (the aggregate LP of the sites' relaxations, then one
+   * round of site solves within its caps; aggregate-first.ts); all run their rounds as flows in Redis mode.
    */
-  readonly coordination?: 'price-loop' | 'site-columns';
+  readonly coordination?: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** Redis mode: the chosen site plans are taken as their flow child made them, not re-solved (default true; portfolio-flow-sites.ts). */
   readonly carryPlans?: boolean;
   /** Where a coordination starts its feeder prices: the portfolio plan in force's (default) or zero. */
@@ -169,8 +171,10 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       ? `feeder prices started from those of portfolio plan ${previous!.id} (the plan in force)`
       : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
     const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
-    const coordinate = deps.coordination === 'site-columns' ? coordinateBySiteColumns : coordinatePortfolio;
-    const coordinationName = deps.coordination === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans (PORTFOLIO_COORDINATION=site-columns)' : 'feeder-price loop';
+    const coordinate =
+      deps.coordination === 'site-columns' ? coordinateBySiteColumns : deps.coordination === 'aggregate-first' ? coordinateAggregateFirst : coordinatePortfolio;
+    const coordinationName =
+      deps.coordination === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans (PORTFOLIO_COORDINATION=site-columns)' : deps.coordination === 'aggregate-first' ? 'aggregate LP first, then one round within its caps (PORTFOLIO_COORDINATION=aggregate-first)' : 'feeder-price loop';
     let result: PortfolioPlan<Plan>;
     let siteSolves: PortfolioSiteSolves;
     const problems = loaded.members.map((m) => m.built.problem);
@@ -209,7 +213,11 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     }
     if (byVehicles === undefined || byVehicles !== 'yes') {
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
-      siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}` };
+      const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
+      const aggregateSays = aggregate
+        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns, ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound)` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        : '';
+      siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
     if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);

@@ -74,7 +74,7 @@ export interface PortfolioPlanRecord {
   readonly startUtcMs: number;
   readonly slotMs: number;
   readonly status: 'optimal' | 'feasible' | 'limit-breached';
-  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns' | 'site-columns';
+  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns' | 'site-columns' | 'aggregate-first';
   readonly stopReason: string;
   readonly objective: number;
   /** Certified lower bound (-Infinity: none) and (objective - bound) / max(1, |objective|). */

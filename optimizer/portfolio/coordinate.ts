@@ -59,9 +59,10 @@ export interface PortfolioPlan<P> {
   readonly status: PortfolioStatus;
   /**
    * How the plan was found: an iterate of the price loop, the cap recovery, column generation over the
-   * portfolio's vehicles (vehicle-columns.ts), or Dantzig-Wolfe over whole-site plans (site-columns.ts).
+   * portfolio's vehicles (vehicle-columns.ts), Dantzig-Wolfe over whole-site plans (site-columns.ts), or one
+   * round of site solves within the caps of the aggregate LP (aggregate-first.ts).
    */
-  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns' | 'site-columns';
+  readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns' | 'site-columns' | 'aggregate-first';
   readonly sites: readonly SiteShare<P>[];
   /** Sum of the sites' net import per slot (kW). */
   readonly netImportKw: readonly number[];
@@ -69,6 +70,11 @@ export interface PortfolioPlan<P> {
   readonly objective: number;
   /** Certified lower bound (-Infinity when a site gave none). */
   readonly bound: number;
+  /**
+   * Which bound `bound` is: the aggregate LP of the sites' relaxations (aggregate-first.ts) or a Lagrangian
+   * (dual) value of site solves at feeder prices. Omitted by the coordinators that only have the latter.
+   */
+  readonly boundKind?: 'relaxation' | 'lagrangian';
   /** (objective - bound) / max(1, |objective|). */
   readonly gap: number;
   readonly prices: FeederPrices;

@@ -55,6 +55,11 @@ export interface SiteSubproblem<P = Plan> {
   readonly minNetImportKw?: readonly number[];
   /** A typical price magnitude (per kWh), to scale the coordinator's first steps. */
   readonly priceScalePerKwh: number;
+  /**
+   * The site's own problem (its whole horizon), when the coordinator may build the site's relaxation from it
+   * (aggregate-first.ts); `problemSubproblem` sets it.
+   */
+  readonly problem?: Problem;
   solve(request: SiteRequest): Promise<SiteSolution<P>>;
 }
 
@@ -107,6 +112,7 @@ export function problemSubproblem(id: string, problem: Problem, solve: (p: Probl
     inflexibleNetKw,
     minNetImportKw: minNetImportOf(problem, inflexibleNetKw),
     priceScalePerKwh,
+    problem,
     async solve(request) {
       const { problem: priced, adderPerKwh } = pricedProblem(problem, request);
       return siteSolutionOf(problem, adderPerKwh, await solve(priced));

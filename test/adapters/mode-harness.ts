@@ -5,7 +5,7 @@
  * so one suite body runs in both modes.
  */
 import { systemClock } from '../../adapters/clock.ts';
-import { defaultConfig } from '../../adapters/config.ts';
+import { defaultConfig, type ServiceConfig } from '../../adapters/config.ts';
 import { createService } from '../../adapters/composition/composition-root.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
 import { QueueEvents, untilIdle } from './queue-idle.ts';
@@ -20,9 +20,10 @@ export interface ModeHarness extends Omit<Harness, 'clock'> {
   nowUtcMs(): number;
 }
 
-export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, startUtcMs?: number): Promise<ModeHarness> {
+/** `overrides`: service options on top of the mode's (e.g. `portfolioCoordination`). */
+export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, startUtcMs?: number, overrides: Partial<ServiceConfig> = {}): Promise<ModeHarness> {
   if (mode === 'embedded') {
-    const h = await createHarness({ solve, ...(startUtcMs !== undefined ? { startUtcMs } : {}) });
+    const h = await createHarness({ solve, ...(startUtcMs !== undefined ? { startUtcMs } : {}), config: overrides });
     return { ...h, mode, nowUtcMs: () => h.clock.nowUtcMs(), request: h.request, settle: h.settle, close: h.close };
   }
   const prefix = randomPrefix();
@@ -42,6 +43,7 @@ export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, st
     // A waiting POST answers as soon as its job is done; on a loaded machine a portfolio coordination over
     // BullMQ flows can take longer than the default 10 s, and a test must not depend on the machine's speed.
     dispatchAckTimeoutMs: 600_000,
+    ...overrides,
   });
   const service = await createService(config, { solve, defaultMetrics: false, processName: 'v2g-test-mode' });
   await service.start();

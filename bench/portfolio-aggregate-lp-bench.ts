@@ -1,0 +1,54 @@
+/**
+ * The aggregate portfolio LP alone (optimizer/portfolio/aggregate-lp.ts): S generated depots of V vehicles over
+ * --slots slots (seed = site number, 6 A minimum current; as portfolio-site-columns-bench.ts) under a feeder import
+ * limit of the sites' inflexible peak + 0.3 x their energy need over 8 h, 0.8 of it on slots 2-9. Prints its size,
+ * build and solve time (wall, this thread), simplex iterations and value.
+ *
+ *   node bin/run-ts.mjs bench/portfolio-aggregate-lp-bench.ts --sites 50 --vehicles 500 --slots 192 [--simplex dual|primal] [--grouping v2g|departure]
+ *     [--backend highs|clp] [--clp-first initial|dual|primal|barrier]
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createHighsBackend } from '../optimizer/backends/highs-backend.ts';
+import { loadHighs } from '../optimizer/backends/highs-loader.ts';
+import { createClpBackend, type ClpFirstSolve } from '../optimizer/backends/clp-backend.ts';
+import { loadClpLibrary } from '../adapters/solvers/clp-library.ts';
+import { solveAggregateLp } from '../optimizer/portfolio/aggregate-lp.ts';
+import { generateDepot } from '../scenarios/depot-generator.ts';
+
+const { values } = parseArgs({
+  options: {
+    sites: { type: 'string', default: '10' },
+    vehicles: { type: 'string', default: '200' },
+    slots: { type: 'string', default: '96' },
+    simplex: { type: 'string' },
+    grouping: { type: 'string', default: 'v2g' },
+    /** highs (wasm, default) or clp (native, adapters/solvers/clp-library.ts) with --clp-first initial|dual|primal|barrier. */
+    backend: { type: 'string', default: 'highs' },
+    'clp-first': { type: 'string', default: 'initial' },
+  },
+});
+const S = Number(values.sites);
+const V = Number(values.vehicles);
+const T = Number(values.slots);
+const problems = Array.from({ length: S }, (_, i) => generateDepot({ vehicles: V, slots: T, seed: i + 1 }));
+let floorKw = 0;
+let needKwh = 0;
+for (const problem of problems) {
+  floorKw += Math.max(0, ...problem.baseLoadKw!.map((b, t) => b - (problem.pvKw?.[t] ?? 0)));
+  needKwh += problem.vehicles.reduce((a, v) => a + Math.max(0, v.targetEnergyKwh - v.energyKwh), 0);
+}
+const feederKw = Math.round(floorKw + 0.3 * (needKwh / 8));
+const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Math.round(0.8 * feederKw) : feederKw));
+const backend = values.backend === 'clp' ? createClpBackend(loadClpLibrary(), { firstSolve: values['clp-first'] as ClpFirstSolve }) : createHighsBackend(await loadHighs());
+const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+const cpu0 = process.cpuUsage();
+const result = solveAggregateLp(problems, { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) }, T, backend, {
+  excessPricePerKwh: 50,
+  timeLimitMs: 3_600_000,
+  grouping: values.grouping as 'v2g' | 'departure',
+  ...(values.simplex ? { simplex: values.simplex as 'dual' | 'primal' } : {}),
+});
+const cpu = process.cpuUsage(cpu0);
+const { sites: _sites, adderPerKwh, ...size } = result;
+console.log(JSON.stringify({ backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', grouping: values.grouping, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length }));

@@ -1,0 +1,142 @@
+/**
+ * One plan across a portfolio in ONE round of site solves (issue 17 session 13): the aggregate LP first.
+ *
+ * 1. The aggregate LP (aggregate-lp.ts): every site's relaxation (site-relaxation.ts) and the feeder rows in one
+ *    LP. Its optimum is a certified lower bound of the portfolio optimum (from the relaxation: each site's part
+ *    is at most its exact cost); its solution gives each site an import and export profile, its feeder duals the
+ *    per-slot price adder.
+ * 2. One round: the limits are split into per-site caps by those profiles (shared-caps.ts: they sum to the limits
+ *    exactly) and every site solves within its caps at the adder prices (one `Promise.all`: one BullMQ flow in
+ *    Redis mode). Each site's import is within its cap, so **the sum never breaks a shared limit** (except the
+ *    unavoidable excess, named).
+ * 3. When the gap (plan - bound) / |plan| is above the target, `then` says what follows: `lagrangian` (default)
+ *    one more round of uncapped site solves at the same prices: sum_s pricedBound_s - dt sum_t (lambda L + mu E) is
+ *    the Lagrangian bound, the better of the two is kept (and the uncapped plans are the plan when their sum keeps
+ *    the limits and costs less); `site-columns` hands over to the site-column coordinator warm-started at these
+ *    prices; `none` stops.
+ * Every answer says `method`, `bound`, `boundKind`, `gap`, `iterations` (rounds), `solves` and `stopReason`.
+ */
+import type { LpBackend } from '../backends/lp-backend.ts';
+import { highsMaster } from '../decomposition/decompose.ts';
+import { solveAggregateLp, type AggregateLpResult } from './aggregate-lp.ts';
+import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
+import { coordinateBySiteColumns } from './site-columns.ts';
+import type { RelaxationGrouping } from './site-relaxation.ts';
+import type { SiteSolution, SiteSubproblem } from './site-subproblem.ts';
+
+export interface AggregateFirstOptions extends CoordinateOptions {
+  /**
+   * What follows a first round above the target gap (see the file's comment); default `lagrangian`.
+   * `lagrangian-recover`: after the uncapped round, if still above the target, one more capped round with caps
+   * split by the mean of the aggregate LP's profiles and the uncapped plans' (a two-point ergodic mean).
+   */
+  readonly then?: 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none';
+  /** The relaxation's vehicle groups; default `v2g`. */
+  readonly grouping?: RelaxationGrouping;
+  /** Feeder excess cost in the aggregate LP per kWh (caps its feeder price); default 50. */
+  readonly excessPricePerKwh?: number;
+  /** The aggregate LP's backend (default HiGHS). */
+  readonly backend?: LpBackend;
+  /** The aggregate LP's time limit (ms); default 600,000. */
+  readonly aggregateTimeLimitMs?: number;
+  /** After the aggregate LP: its size, time and value. */
+  readonly onAggregate?: (a: AggregateLpResult) => void;
+}
+
+/** The aggregate-first plan: a `PortfolioPlan` and what the aggregate LP was. */
+export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
+  readonly aggregate: Omit<AggregateLpResult, 'sites' | 'adderPerKwh'>;
+  /** Set when the plan was handed over to another coordinator, and why. */
+  readonly handover?: string;
+  /**
+   * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound (-Infinity when a site
+   * proved no bound of its priced problem), and how many sites proved none. Absent without that round.
+   */
+  readonly lagrangian?: { readonly value: number; readonly sitesWithoutBound: number };
+}
+
+export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
+  const S = sites.length;
+  const T = sites[0]?.slotCount ?? 0;
+  const dt = sites[0]?.slotHours ?? 1;
+  const tol = options.toleranceKw ?? 1e-6 * Math.max(1, S);
+  const targetGap = options.targetGap ?? 0.005;
+  const then = options.then ?? 'lagrangian';
+  const missing = sites.find((s) => !s.problem);
+  if (missing) throw new Error(`V2G_ERR_PORTFOLIO_AGGREGATE: site "${missing.id}" carries no problem to relax (a bug upstream: problemSubproblem sets it)`);
+  const aggregate = solveAggregateLp(
+    sites.map((s) => s.problem!),
+    limits,
+    T,
+    options.backend ?? (await highsMaster()),
+    { excessPricePerKwh: options.excessPricePerKwh ?? 50, timeLimitMs: options.aggregateTimeLimitMs ?? 600_000, ...(options.grouping ? { grouping: options.grouping } : {}) },
+  );
+  options.onAggregate?.(aggregate);
+  const { sites: profiles, adderPerKwh, ...aggregateInfo } = aggregate;
+  if (aggregate.status !== 'optimal' || !profiles || !adderPerKwh) {
+    // No aggregate optimum: the site-column coordinator from zero prices, said as a handover.
+    const plan = await coordinateBySiteColumns(sites, limits, options);
+    return { ...plan, aggregate: aggregateInfo, handover: `site-columns: the aggregate LP ended ${aggregate.status} (${aggregate.message ?? 'no message'})` };
+  }
+  const prices = { importPerKwh: adderPerKwh.map((a) => Math.max(0, a)), exportPerKwh: adderPerKwh.map((a) => Math.max(0, -a)) };
+  const caps = capsFrom(profiles.map((p) => p.importKw), profiles.map((p) => p.exportKw), sites, limits);
+  let solves = S;
+  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]! })));
+  let best: { sols: SiteSolution<P>[]; objective: number; method: PortfolioPlan<P>['method']; caps: ReturnType<typeof capsFrom> } = {
+    sols: capped,
+    objective: capped.reduce((a, s) => a + s.objective, 0),
+    method: 'aggregate-first',
+    caps,
+  };
+  let bound = aggregate.objective!;
+  let boundKind: 'relaxation' | 'lagrangian' = 'relaxation';
+  let iterations = 1;
+  const gapOf = (objective: number) => (objective - bound) / Math.max(1, Math.abs(objective));
+  let stopReason: PortfolioPlan<P>['stopReason'] = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
+  if (stopReason === 'gap' || then === 'none') {
+    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo };
+  }
+  if (then === 'site-columns') {
+    const plan = await coordinateBySiteColumns(sites, limits, { ...options, warmStart: prices });
+    const better = plan.bound > bound;
+    const chosen = plan.objective <= best.objective ? plan : assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol });
+    const finalBound = Math.max(bound, plan.bound);
+    return {
+      ...chosen,
+      bound: finalBound,
+      boundKind: better ? 'lagrangian' : 'relaxation',
+      gap: (chosen.objective - finalBound) / Math.max(1, Math.abs(chosen.objective)),
+      iterations: iterations + plan.iterations,
+      solves: solves + plan.solves,
+      stopReason: plan.stopReason,
+      aggregate: aggregateInfo,
+      handover: `site-columns: the first round's gap ${(100 * gapOf(best.objective)).toFixed(3)} % was above the target; warm-started at the aggregate LP's prices`,
+    };
+  }
+  // One more round without caps at the same prices: the Lagrangian bound.
+  iterations++;
+  solves += S;
+  const free = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
+  let dual = free.reduce((a, s) => a + s.pricedBound, 0);
+  for (let t = 0; t < T; t++) dual -= dt * (prices.importPerKwh[t]! * (prices.importPerKwh[t]! > 0 ? limits.importLimitKw[t]! : 0) + prices.exportPerKwh[t]! * (prices.exportPerKwh[t]! > 0 ? limits.exportLimitKw[t]! : 0));
+  const lagrangian = { value: dual, sitesWithoutBound: free.filter((s) => !Number.isFinite(s.pricedBound)).length };
+  if (Number.isFinite(dual) && dual > bound) {
+    bound = dual;
+    boundKind = 'lagrangian';
+  }
+  const freeObjective = free.reduce((a, s) => a + s.objective, 0);
+  if (violation(sumBy(free, T), limits, tol) <= 0 && freeObjective < best.objective) {
+    best = { sols: free, objective: freeObjective, method: 'price-iterate', caps: capsFrom(free.map((s) => s.importKw), free.map((s) => s.exportKw), sites, limits) };
+  }
+  if (then === 'lagrangian-recover' && gapOf(best.objective) > targetGap) {
+    iterations++;
+    solves += S;
+    const mean = (a: ArrayLike<number>, b: readonly number[]) => Float64Array.from(b, (x, t) => 0.5 * (a[t]! + x));
+    const caps2 = capsFrom(profiles.map((p, s) => mean(p.importKw, free[s]!.importKw)), profiles.map((p, s) => mean(p.exportKw, free[s]!.exportKw)), sites, limits);
+    const again = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps2.imp.caps[s]!, exportCapKw: caps2.exp.caps[s]! })));
+    const objective = again.reduce((a, s) => a + s.objective, 0);
+    if (objective < best.objective) best = { sols: again, objective, method: 'aggregate-first', caps: caps2 };
+  }
+  stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
+  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, lagrangian };
+}

@@ -1,0 +1,45 @@
+/**
+ * PORTFOLIO_COORDINATION=aggregate-first end to end through the API, embedded and (CI=true) on Redis: a portfolio
+ * dispatch is split by the aggregate LP of the sites' relaxations and one round of site solves within its caps
+ * (optimizer/portfolio/aggregate-first.ts); the portfolio plan says so (its solvedOn names the coordination and
+ * which bound it has), its bound is at or below its cost, its gap is the stated one, and the sum of the sites'
+ * plans in force keeps the dispatch's limit in every slot it says is met. At most two rounds of site solves.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
+import { closeSharedPool, sharedSolver } from '../service-harness.ts';
+import { describeWithRedis } from '../store/redis-test-env.ts';
+import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
+
+function dispatchChain(mode: ServiceMode) {
+  let h: ModeHarness;
+  beforeAll(async () => {
+    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first' });
+    await feederOfThree(h, 40);
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+    await closeSharedPool();
+  });
+
+  it('import <= 20 kW for 2 h: planned aggregate-first, the sum keeps it, the bound is certified and named', async () => {
+    const windowStart = Math.ceil(h.nowUtcMs() / q) * q + 4 * q;
+    const body = { kind: 'import-limit', powerKw: 20, start: iso(windowStart), end: iso(windowStart + 8 * q) };
+    const d = ok(await h.request('dispatch', { method: 'POST', url: '/v1/portfolios/feeder-1/dispatches', payload: body }), 201);
+    expect(d.status).toBe('planned');
+    const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
+    expect(plan.id).toBe(d.portfolioPlanId);
+    expect(plan.solvedOn).toMatch(/aggregate LP first, then one round within its caps \(PORTFOLIO_COORDINATION=aggregate-first\)/);
+    expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns, optimal in \d+ ms; bound: (relaxation|lagrangian)/);
+    expect(['aggregate-first', 'price-iterate']).toContain(plan.method);
+    expect(plan.iterations).toBeLessThanOrEqual(2);
+    expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
+    expect(plan.gapPercent).toBeCloseTo((100 * (plan.objective - plan.bound)) / Math.max(1, Math.abs(plan.objective)), 1);
+    if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ mode: 'bullmq-flow', plansResolved: 0 });
+    const sum = await sumOfPlansInForce(h);
+    for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
+  }, 300_000);
+}
+
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded'));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis'));

@@ -1,0 +1,76 @@
+/**
+ * The aggregate-first coordinator (optimizer/portfolio/aggregate-first.ts) on random portfolios of generated
+ * depots solved by HiGHS: the sum of the sites' plans never breaks the shared limit, the bound (the aggregate LP's
+ * or the Lagrangian one, named) never exceeds the plan's cost, at most two rounds of site solves; with `then: none`
+ * one round and the relaxation's bound; every site's plan passes the validator.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { optimize } from '../../../optimizer/optimize.ts';
+import { validatePlan } from '../../../optimizer/plan-validator.ts';
+import type { Plan } from '../../../optimizer/plan.ts';
+import { coordinateAggregateFirst } from '../../../optimizer/portfolio/aggregate-first.ts';
+import { pricedProblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import type { Problem } from '../../../optimizer/problem.ts';
+import { SolverPool } from '../../../optimizer/solver-pool.ts';
+import { bindingLimits, portfolio as buildPortfolio } from './portfolio-fixture.ts';
+
+const pool = new SolverPool({ size: 1 });
+afterAll(() => pool.close());
+const solve = (p: Problem): Promise<Plan> => optimize(p, { solver: 'highs', pool, timeLimitMs: 60_000 });
+const T = 24;
+const portfolio = (seeds: readonly number[], vehicles: number): SiteSubproblem[] => buildPortfolio(solve, seeds, vehicles, T);
+
+describe('aggregate-first coordination under a shared feeder limit', () => {
+  it('property: the sum of the sites\' plans never breaks the shared limit; bound <= cost; at most two rounds', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 4 }), fc.double({ min: 0.3, max: 0.9, noNaN: true }), async (seeds, tightness) => {
+        const sites = portfolio(seeds, 4);
+        const limits = await bindingLimits(sites, T, tightness);
+        const plan = await coordinateAggregateFirst(sites, limits, { targetGap: 0 });
+        expect(plan.breaches).toEqual([]);
+        plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
+        expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
+        expect(plan.bound).toBeGreaterThanOrEqual(plan.aggregate.objective! - 1e-9 * Math.max(1, Math.abs(plan.aggregate.objective!)));
+        expect(['relaxation', 'lagrangian']).toContain(plan.boundKind);
+        expect(plan.lagrangian).toMatchObject({ sitesWithoutBound: 0 });
+        // Weak duality over the relaxation: at the aggregate LP's own feeder duals, the exact sites' Lagrangian is at least its value.
+        expect(plan.lagrangian!.value).toBeGreaterThanOrEqual(plan.aggregate.objective! - 1e-6 * Math.max(1, Math.abs(plan.aggregate.objective!)));
+        expect(plan.bound).toBeGreaterThanOrEqual(plan.lagrangian!.value - 1e-9 * Math.max(1, Math.abs(plan.bound)));
+        expect(plan).toMatchObject({ iterations: 2, solves: 2 * sites.length, stopReason: expect.stringMatching(/^(gap|iterations)$/) });
+        expect(plan.status).not.toBe('limit-breached');
+        plan.sites.forEach((share, s) => {
+          const { problem } = pricedProblem(sites[s]!.problem!, { adderPerKwh: plan.prices.importPerKwh.map((l, t) => l - plan.prices.exportPerKwh[t]!), importCapKw: share.importCapKw, exportCapKw: share.exportCapKw });
+          if (plan.method === 'aggregate-first') expect(validatePlan(problem, share.solution.plan)).toEqual([]);
+        });
+      }),
+      { numRuns: 6, seed: 1713 },
+    );
+  }, 300_000);
+
+  it('then: none stops after one round with the relaxation\'s bound, said as such', async () => {
+    const sites = portfolio([41, 42, 43], 5);
+    const limits = await bindingLimits(sites, T, 0.5);
+    const plan = await coordinateAggregateFirst(sites, limits, { then: 'none', targetGap: 0 });
+    expect(plan).toMatchObject({ method: 'aggregate-first', boundKind: 'relaxation', iterations: 1, solves: 3, stopReason: 'iterations' });
+    expect(plan.bound).toBe(plan.aggregate.objective);
+    expect(plan.aggregate).toMatchObject({ status: 'optimal', groups: expect.any(Number) });
+    plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
+  }, 300_000);
+
+  it('then: site-columns hands over (said), warm-started at the aggregate LP\'s prices; the limit kept, bound <= cost', async () => {
+    const sites = portfolio([61, 62], 4);
+    const limits = await bindingLimits(sites, T, 0.4);
+    const plan = await coordinateAggregateFirst(sites, limits, { then: 'site-columns', targetGap: 0, maxIterations: 4 });
+    expect(plan.handover).toMatch(/^site-columns: the first round's gap .* was above the target; warm-started at the aggregate LP's prices$/);
+    expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
+    expect(plan.bound).toBeGreaterThanOrEqual(plan.aggregate.objective! - 1e-9 * Math.max(1, Math.abs(plan.aggregate.objective!)));
+    plan.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
+  }, 300_000);
+
+  it('a site without its problem is refused by name', async () => {
+    const [site] = portfolio([51], 3);
+    const { problem: _p, ...bare } = site!;
+    await expect(coordinateAggregateFirst([bare], { importLimitKw: new Array(T).fill(10), exportLimitKw: new Array(T).fill(Infinity) })).rejects.toThrow(/V2G_ERR_PORTFOLIO_AGGREGATE: site "site-0"/);
+  });
+});
