@@ -13,6 +13,7 @@ import { createHighsBackend } from '../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../optimizer/backends/highs-loader.ts';
 import { createClpBackend, type ClpFirstSolve } from '../optimizer/backends/clp-backend.ts';
 import { loadClpLibrary } from '../adapters/solvers/clp-library.ts';
+import { solveAggregateByDecomposition } from '../optimizer/portfolio/aggregate-decomposed.ts';
 import { solveAggregateLp } from '../optimizer/portfolio/aggregate-lp.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
 
@@ -26,6 +27,13 @@ const { values } = parseArgs({
     /** highs (wasm, default) or clp (native, adapters/solvers/clp-library.ts) with --clp-first initial|dual|primal|barrier. */
     backend: { type: 'string', default: 'highs' },
     'clp-first': { type: 'string', default: 'initial' },
+    /** monolithic (one LP, default) or decomposed (aggregate-decomposed.ts; --tolerance relative, default 1e-3; --smoothing 0.9; --max-rounds 60). */
+    method: { type: 'string', default: 'monolithic' },
+    tolerance: { type: 'string', default: '1e-3' },
+    smoothing: { type: 'string', default: '0.9' },
+    'max-rounds': { type: 'string', default: '60' },
+    /** Also print the adder per slot (to compare two methods' prices). */
+    prices: { type: 'boolean', default: false },
   },
 });
 const S = Number(values.sites);
@@ -43,12 +51,17 @@ const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Ma
 const backend = values.backend === 'clp' ? createClpBackend(loadClpLibrary(), { firstSolve: values['clp-first'] as ClpFirstSolve }) : createHighsBackend(await loadHighs());
 const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
 const cpu0 = process.cpuUsage();
-const result = solveAggregateLp(problems, { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) }, T, backend, {
+const lpOptions = {
   excessPricePerKwh: 50,
   timeLimitMs: 3_600_000,
   grouping: values.grouping as 'v2g' | 'departure',
   ...(values.simplex ? { simplex: values.simplex as 'dual' | 'primal' } : {}),
-});
+};
+const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
+const result =
+  values.method === 'decomposed'
+    ? solveAggregateByDecomposition(problems, limits, T, backend, { ...lpOptions, relTolerance: Number(values.tolerance), smoothing: Number(values.smoothing), maxRounds: Number(values['max-rounds']) })
+    : solveAggregateLp(problems, limits, T, backend, lpOptions);
 const cpu = process.cpuUsage(cpu0);
 const { sites: _sites, adderPerKwh, ...size } = result;
-console.log(JSON.stringify({ backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', grouping: values.grouping, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length }));
+console.log(JSON.stringify({ backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', grouping: values.grouping, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));

@@ -18,6 +18,7 @@
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
 import { highsMaster } from '../decomposition/decompose.ts';
+import { solveAggregateByDecomposition } from './aggregate-decomposed.ts';
 import { solveAggregateLp, type AggregateLpResult } from './aggregate-lp.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
@@ -39,6 +40,12 @@ export interface AggregateFirstOptions extends CoordinateOptions {
   readonly backend?: LpBackend;
   /** The aggregate LP's time limit (ms); default 600,000. */
   readonly aggregateTimeLimitMs?: number;
+  /**
+   * How the aggregate LP is solved: `monolithic` (default, aggregate-lp.ts: one LP) or `decomposed`
+   * (aggregate-decomposed.ts: Dantzig-Wolfe over the sites' relaxations; its `objective` is its certified
+   * Lagrangian bound, within its tolerance of the LP's optimum). `aggregate.method` says which was used.
+   */
+  readonly priceStep?: 'monolithic' | 'decomposed';
   /** After the aggregate LP: its size, time and value. */
   readonly onAggregate?: (a: AggregateLpResult) => void;
 }
@@ -64,16 +71,14 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const then = options.then ?? 'lagrangian';
   const missing = sites.find((s) => !s.problem);
   if (missing) throw new Error(`V2G_ERR_PORTFOLIO_AGGREGATE: site "${missing.id}" carries no problem to relax (a bug upstream: problemSubproblem sets it)`);
-  const aggregate = solveAggregateLp(
-    sites.map((s) => s.problem!),
-    limits,
-    T,
-    options.backend ?? (await highsMaster()),
-    { excessPricePerKwh: options.excessPricePerKwh ?? 50, timeLimitMs: options.aggregateTimeLimitMs ?? 600_000, ...(options.grouping ? { grouping: options.grouping } : {}) },
-  );
+  const lpOptions = { excessPricePerKwh: options.excessPricePerKwh ?? 50, timeLimitMs: options.aggregateTimeLimitMs ?? 600_000, ...(options.grouping ? { grouping: options.grouping } : {}) };
+  const solveAggregate = options.priceStep === 'decomposed' ? solveAggregateByDecomposition : solveAggregateLp;
+  const aggregate: AggregateLpResult = solveAggregate(sites.map((s) => s.problem!), limits, T, options.backend ?? (await highsMaster()), lpOptions);
   options.onAggregate?.(aggregate);
   const { sites: profiles, adderPerKwh, ...aggregateInfo } = aggregate;
-  if (aggregate.status !== 'optimal' || !profiles || !adderPerKwh) {
+  // The decomposed price step's `feasible` (its rounds ran out) still carries a certified bound, prices and profiles.
+  const usable = aggregate.status === 'optimal' || (aggregate.method === 'decomposed' && aggregate.status === 'feasible');
+  if (!usable || aggregate.objective === undefined || !profiles || !adderPerKwh) {
     // No aggregate optimum: the site-column coordinator from zero prices, said as a handover.
     const plan = await coordinateBySiteColumns(sites, limits, options);
     return { ...plan, aggregate: aggregateInfo, handover: `site-columns: the aggregate LP ended ${aggregate.status} (${aggregate.message ?? 'no message'})` };

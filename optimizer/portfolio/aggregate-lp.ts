@@ -23,6 +23,8 @@ export interface AggregateLpOptions {
 }
 
 export interface AggregateLpResult {
+  /** How it was solved: `monolithic` (this file, one LP) or `decomposed` (aggregate-decomposed.ts). */
+  readonly method: 'monolithic' | 'decomposed';
   readonly status: string;
   readonly message?: string;
   /** The LP's optimum (the relaxation bound), undefined when not optimal. */
@@ -85,7 +87,7 @@ export function solveAggregateLp(problems: readonly Problem[], limits: SharedRow
     const answer = session.solve({ timeLimitMs: options.timeLimitMs, mipRelGap: 1e-4, ...(options.simplex ? { simplex: options.simplex } : {}) });
     const solveMs = Math.round(performance.now() - built);
     if (answer.status !== 'optimal' || !answer.x || !answer.rowDual || answer.objective === undefined) {
-      return { status: answer.status, ...(answer.message ? { message: answer.message } : {}), ...size, solveMs, simplexIterations: answer.iterations };
+      return { method: 'monolithic', status: answer.status, ...(answer.message ? { message: answer.message } : {}), ...size, solveMs, simplexIterations: answer.iterations };
     }
     const x = answer.x;
     const sites = columns.map((c) => ({
@@ -94,7 +96,7 @@ export function solveAggregateLp(problems: readonly Problem[], limits: SharedRow
     }));
     // HiGHS's row dual: d(objective)/d(row bound); one kW more of import room in slot t is worth -dual (per kW and slot).
     const adderPerKwh = Array.from({ length: T }, (_, t) => (feederRows[t]! >= 0 ? -answer.rowDual![feederRows[t]!]! / dt : 0));
-    return { status: 'optimal', objective: answer.objective, ...size, solveMs, simplexIterations: answer.iterations, feederExcessKw: excessCols.reduce((a, j) => a + x[j]!, 0), sites, adderPerKwh };
+    return { method: 'monolithic', status: 'optimal', objective: answer.objective, ...size, solveMs, simplexIterations: answer.iterations, feederExcessKw: excessCols.reduce((a, j) => a + x[j]!, 0), sites, adderPerKwh };
   } finally {
     session.dispose();
   }
