@@ -35,6 +35,32 @@ export interface SweepTask {
   readonly policy: PolicyName;
   /** The scenario with the value applied, validated. */
   readonly scenario: Scenario;
+  /** An `offline` task of a `capacity` sweep: the reference solve its row may reuse (`offlineReferenceCapacity`). */
+  readonly offlineReference?: OfflineReference;
+}
+
+/**
+ * The one solve a `capacity` sweep's offline rows may reuse: the scenario at its own capacity as written in its
+ * file (`offlineReferenceCapacity`), solved cold. A function of the scenario and the seed alone, never of the
+ * sweep's list of values, so every offline row is too (scenarios/offline-canonical.ts).
+ */
+export interface OfflineReference {
+  /** kW, kVA on a network (the `capacity` parameter's unit). */
+  readonly capacity: number;
+  /** The scenario with `capacity` applied, validated. */
+  readonly scenario: Scenario;
+}
+
+/**
+ * The capacity of a scenario as written (the `capacity` parameter's unit): the transformer's `ratingKva` on a
+ * three-phase network, else the lower of `connectionImportKw` and `transformerRatingKw`. Applying any capacity
+ * at or below it only tightens limits.
+ */
+export function offlineReferenceCapacity(scenario: Scenario): number {
+  const site = scenario.site;
+  const transformer = site.network?.transformer;
+  if (transformer !== undefined) return transformer.ratingKva;
+  return Math.min(site.connectionImportKw, site.transformerRatingKw ?? Number.POSITIVE_INFINITY);
 }
 
 const fail = (path: string, message: string): never => {
@@ -141,9 +167,14 @@ export function sweepTasks(
 ): SweepTask[] {
   const tasks: SweepTask[] = [];
   for (const base of scenarios) {
+    const capacity = offlineReferenceCapacity(base);
+    const offlineReference = parameter === 'capacity' && policies.includes('offline') ? { capacity, scenario: applySweepValue(base, parameter, capacity) } : undefined;
     for (const value of values) {
       const scenario = applySweepValue(base, parameter, value);
-      for (const policy of policies) for (const seed of seeds) tasks.push({ index: tasks.length, scenarioName: base.name, value, seed, policy, scenario });
+      for (const policy of policies) {
+        const reference = policy === 'offline' && offlineReference !== undefined ? { offlineReference } : {};
+        for (const seed of seeds) tasks.push({ index: tasks.length, scenarioName: base.name, value, seed, policy, scenario, ...reference });
+      }
     }
   }
   return tasks;
@@ -154,26 +185,37 @@ export function startOrder(tasks: readonly SweepTask[]): SweepTask[] {
   return [...tasks].sort((a, b) => weight(a.policy) - weight(b.policy) || a.index - b.index);
 }
 
-/** Tasks whose offline runs form one chain of capacities (the same scenario and seed). */
+/** Tasks whose offline runs share one reference solve (the same scenario and seed). */
 const chainKey = (t: SweepTask) => `${t.scenarioName}\u0000${t.seed}`;
 /** Tasks whose rolling runs form one chain of capacities (the same scenario, seed and policy). */
 const rollingKey = (t: SweepTask) => `${chainKey(t)}\u0000${t.policy}`;
 
+/** Whether an offline task's row may reuse its reference solve (its capacity is at or below the reference's). */
+export const needsOfflineReference = (t: SweepTask): boolean => t.offlineReference !== undefined && Number(t.value) <= t.offlineReference.capacity;
+
 /**
  * Takes from `pending` the first task that may start now, or undefined (nothing pending, or every pending
- * task waits). With `offlineDownwards` (a `capacity` sweep: offline-reuse.ts), an offline run waits while an
- * offline run of the same scenario and seed at a higher capacity is pending or running, so every offline run
- * can reuse the plans of the capacities above it. With `rollingUpwards` (capacity-slack.ts), a checked rolling
- * run waits while a run of the same scenario, seed and policy at a lower capacity is pending (not running:
- * the chain stays parallel, at the cost of at most one fresh run per other worker above the first capacity the
- * capacity bound nowhere), so the chain starts from its lowest capacity up and a run can replay a lower
- * capacity's run that the capacity bound nowhere.
+ * task waits). With `offlineReferenceReady` (a `capacity` sweep: offline-canonical.ts), an offline run that may
+ * reuse its reference solve waits while that reference is not kept yet (`offlineReferenceReady` false) and
+ * another offline run of the same scenario and seed, which is making it, is running: the reference is solved
+ * once, then the offline runs go in parallel, each a function of its own capacity alone. With `rollingUpwards`
+ * (capacity-slack.ts), a checked rolling run waits while a run of the same scenario, seed and policy at a lower
+ * capacity is pending (not running: the chain stays parallel, at the cost of at most one fresh run per other
+ * worker above the first capacity the capacity bound nowhere), so the chain starts from its lowest capacity up
+ * and a run can replay a lower capacity's run that the capacity bound nowhere.
  */
-export function takeStartable(pending: SweepTask[], running: readonly SweepTask[], offlineDownwards: boolean, rollingUpwards = false): SweepTask | undefined {
-  const others = [...pending, ...running];
+export function takeStartable(
+  pending: SweepTask[],
+  running: readonly SweepTask[],
+  offlineReferenceReady: ((t: SweepTask) => boolean) | undefined,
+  rollingUpwards = false,
+): SweepTask | undefined {
   const waits = (t: SweepTask) =>
     t.policy === 'offline'
-      ? offlineDownwards && others.some((o) => o !== t && o.policy === 'offline' && chainKey(o) === chainKey(t) && Number(o.value) > Number(t.value))
+      ? offlineReferenceReady !== undefined &&
+        needsOfflineReference(t) &&
+        !offlineReferenceReady(t) &&
+        running.some((o) => o.policy === 'offline' && chainKey(o) === chainKey(t) && needsOfflineReference(o))
       : rollingUpwards && capacityCheckable(t.policy) && pending.some((o) => o !== t && rollingKey(o) === rollingKey(t) && Number(o.value) < Number(t.value));
   const i = pending.findIndex((t) => !waits(t));
   return i < 0 ? undefined : pending.splice(i, 1)[0];

@@ -16,7 +16,7 @@ import type { OfflineSolution } from './offline-optimum.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { runReplay } from './replay-engine.ts';
 import type { Scenario } from './scenario-schema.ts';
-import type { SweepValue } from './sweep-plan.ts';
+import type { OfflineReference, SweepValue } from './sweep-plan.ts';
 import type { SweepRun } from './sweep-table.ts';
 
 /** What a worker needs to run one task. */
@@ -27,6 +27,8 @@ export interface SweepTaskInput {
   readonly seed: number;
   readonly policy: PolicyName;
   readonly scenario: Scenario;
+  /** An `offline` task of a `capacity` sweep: the reference its row may reuse (offline-canonical.ts). */
+  readonly offlineReference?: OfflineReference;
 }
 
 /** Whether a policy plans with the LP solver (the others are baselines of the optimizer core). */

@@ -21,7 +21,7 @@ import { scenarioHash } from '../../scenarios/scenario-hash.ts';
 import { parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { sweepReportHtml } from '../../scenarios/sweep-report-html.ts';
 import { sweepCsv, sweepMarkdown, sweepRows, sweepRunsCsv, withOfflineGaps, type SweepFailure, type SweepRow, type SweepRun } from '../../scenarios/sweep-table.ts';
-import { resetOfflinePlanStore } from './offline-plan-store.ts';
+import { referencePlanPath, resetOfflinePlanStore } from './offline-plan-store.ts';
 import type { RunState } from './problem-commands.ts';
 import { wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, repoRoot, writeOutputs } from './scenario-files.ts';
@@ -111,7 +111,7 @@ async function runPool(
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
   const running = new Set<SweepTask>();
-  // Workers with nothing startable (offline runs waiting for a higher capacity) wait here for the next finish.
+  // Workers with nothing startable (offline runs waiting for their reference) wait here for the next finish or reference.
   const waiting: (() => void)[] = [];
   const wake = () => {
     for (const w of waiting.splice(0)) w();
@@ -145,7 +145,9 @@ async function runPool(
       let retiring = false;
       const send = (m: SweepWorkerRequest) => child.send(m);
       const next = () => {
-        current = takeStartable(pending, [...running], stores.offlinePlansDir !== undefined, stores.rollingRunsDir !== undefined);
+        const plans = stores.offlinePlansDir;
+        const referenceReady = plans !== undefined ? (t: SweepTask) => existsSync(referencePlanPath(plans, t.scenarioName, t.seed)) : undefined;
+        current = takeStartable(pending, [...running], referenceReady, stores.rollingRunsDir !== undefined);
         if (current !== undefined) {
           running.add(current);
           send({ type: 'task', task: current, dataDir, ...stores });
@@ -153,6 +155,10 @@ async function runPool(
         else waiting.push(next);
       };
       child.on('message', (m: SweepWorkerReply) => {
+        if (m.type === 'reference') {
+          wake();
+          return;
+        }
         onUsage(m.type === 'ready' ? { kind: 'start', ...m.usage } : { kind: 'task', index: (m.type === 'run' ? m.run : m.failure).index, label: current ? taskLabel(current, parameter) : '', retire: m.retire, ...m.usage });
         if (m.type === 'ready') {
           solvers.add(m.solver);
@@ -239,7 +245,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   writeFileSync(usageLog, '');
   const started = wallClock();
   const progress = sweepProgress(tasks.length);
-  // A capacity sweep keeps its offline plans so lower capacities reuse them where exact (scenarios/offline-reuse.ts).
+  // A capacity sweep keeps its offline reference plans so the capacities reuse them where exact (scenarios/offline-canonical.ts).
   const offlinePlansDir = parameter === 'capacity' && policies.includes('offline') ? path.join(dir, 'offline-plans') : undefined;
   if (offlinePlansDir !== undefined) resetOfflinePlanStore(offlinePlansDir);
   // ... and its rolling runs the capacity bound nowhere, replayed at the capacities above (scenarios/capacity-slack.ts).

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../scenarios/errors.ts';
-import { applySweepValue, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
+import { applySweepValue, needsOfflineReference, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { demoScenario, shipped } from './scenario-test-helpers.ts';
 
 function scenarioError(f: () => unknown): ScenarioError {
@@ -119,7 +119,9 @@ describe('takeStartable', () => {
     let step = 0;
     while (pending.length > 0 || running.length > 0) {
       while (running.length < workers) {
-        const t = takeStartable(pending, running, true, rolling);
+        // The simulated reference of a scenario and seed is kept once one offline run that needs it finished.
+        const ready = (t: SweepTask) => finished.some((o) => o.policy === 'offline' && o.seed === t.seed && needsOfflineReference(o));
+        const t = takeStartable(pending, running, ready, rolling);
         if (t === undefined) break;
         onStart(t, running, finished);
         running.push(t);
@@ -130,18 +132,34 @@ describe('takeStartable', () => {
     return finished;
   }
 
-  it('starts an offline run only after every higher capacity of its scenario and seed finished, and never stalls (any finishing order)', () => {
+  it('starts one offline run per scenario and seed until its reference is kept, then any; never stalls (any finishing order)', () => {
+    // The demo's own capacity is 80 kW: 120 is above it (a cold solve that never waits).
+    expect(tasks.filter((t) => t.policy === 'offline').map((t) => [t.value, t.offlineReference?.capacity, needsOfflineReference(t)])).toEqual([
+      [40, 80, true],
+      [40, 80, true],
+      [80, 80, true],
+      [80, 80, true],
+      [120, 80, false],
+      [120, 80, false],
+    ]);
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
-        const finished = simulatePool(tasks, workers, choices, false, (t, _running, done) => {
-          if (t.policy !== 'offline') return;
-          const higher = tasks.filter((o) => o.policy === 'offline' && o.seed === t.seed && Number(o.value) > Number(t.value));
-          expect(higher.every((o) => done.includes(o))).toBe(true);
+        const finished = simulatePool(tasks, workers, choices, false, (t, running, done) => {
+          if (!needsOfflineReference(t)) return;
+          const ready = done.some((o) => o.policy === 'offline' && o.seed === t.seed && needsOfflineReference(o));
+          expect(ready || !running.some((o) => o.policy === 'offline' && o.seed === t.seed && needsOfflineReference(o))).toBe(true);
         });
         expect(finished).toHaveLength(tasks.length);
       }),
       { seed: 16, numRuns: 100 },
     );
+  });
+
+  it('an offline run of a capacity sweep knows its reference: the scenario at its own capacity; other parameters and policies have none', () => {
+    const offline = tasks.find((t) => t.policy === 'offline')!;
+    expect(offline.offlineReference?.scenario.site.connectionImportKw).toBe(80);
+    expect(tasks.find((t) => t.policy === 'edf')!.offlineReference).toBeUndefined();
+    expect(sweepTasks([demoScenario()], 'horizon', [12], [1], ['offline'])[0]!.offlineReference).toBeUndefined();
   });
 
   it('with both chains: a checked rolling run starts only after every lower capacity of its scenario, seed and policy started, an unchecked one never waits, and the pool never stalls', () => {
@@ -161,13 +179,13 @@ describe('takeStartable', () => {
     // `mpc` is not checked (capacity-slack.ts): its runs never wait for a lower capacity.
     const pending = startOrder(mixed).filter((t) => t.policy === 'mpc');
     const running = [pending.shift()!];
-    expect(takeStartable(pending, running, true, true)?.policy).toBe('mpc');
+    expect(takeStartable(pending, running, () => false, true)?.policy).toBe('mpc');
   });
 
-  it('without the offline chain takes tasks in start order', () => {
+  it('without the offline reference rule takes tasks in start order', () => {
     const pending = startOrder(tasks);
     const first = pending[0];
-    expect(takeStartable(pending, [], false)).toBe(first);
+    expect(takeStartable(pending, [pending[1]!], undefined)).toBe(first);
     expect(pending).toHaveLength(tasks.length - 1);
   });
 });
