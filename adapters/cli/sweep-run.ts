@@ -18,7 +18,7 @@ import { ScenarioError } from '../../scenarios/errors.ts';
 import { parsePolicyList } from '../../scenarios/compare-runs.ts';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
 import { scenarioHash } from '../../scenarios/scenario-hash.ts';
-import { parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
+import { offlineRowRuleLabel, parseOfflineRowRule, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { sweepReportHtml } from '../../scenarios/sweep-report-html.ts';
 import { sweepCsv, sweepMarkdown, sweepRows, sweepRunsCsv, withOfflineGaps, type SweepFailure, type SweepRow, type SweepRun } from '../../scenarios/sweep-table.ts';
 import { referencePlanPath, resetOfflinePlanStore } from './offline-plan-store.ts';
@@ -41,6 +41,8 @@ export interface SweepOptions {
   dataDir?: string;
   /** False with `--no-rolling-reuse`: every rolling run afresh (capacity-slack.ts). */
   rollingReuse?: boolean;
+  /** `--offline-rows`: `chained` (default) or `independent` (scenarios/sweep-plan.ts, `OfflineRowRule`). */
+  offlineRows?: string;
   /** `highs` (default) or `clp`; else `V2G_LP_BACKEND` (the workers get the choice in theirs). */
   lpBackend?: string;
 }
@@ -111,6 +113,8 @@ async function runPool(
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
   const running = new Set<SweepTask>();
+  // The rule of the offline rows (sweep-plan.ts): `independent` waits for the reference only, `chained` for every higher capacity.
+  const independent = tasks.some((t) => t.offlineRows === 'independent');
   // Workers with nothing startable (offline runs waiting for their reference) wait here for the next finish or reference.
   const waiting: (() => void)[] = [];
   const wake = () => {
@@ -146,8 +150,9 @@ async function runPool(
       const send = (m: SweepWorkerRequest) => child.send(m);
       const next = () => {
         const plans = stores.offlinePlansDir;
-        const referenceReady = plans !== undefined ? (t: SweepTask) => existsSync(referencePlanPath(plans, t.scenarioName, t.seed)) : undefined;
-        current = takeStartable(pending, [...running], referenceReady, stores.rollingRunsDir !== undefined);
+        const referenceReady = (t: SweepTask) => plans !== undefined && existsSync(referencePlanPath(plans, t.scenarioName, t.seed));
+        const offlineOrder = plans === undefined ? undefined : independent ? referenceReady : true;
+        current = takeStartable(pending, [...running], offlineOrder, stores.rollingRunsDir !== undefined);
         if (current !== undefined) {
           running.add(current);
           send({ type: 'task', task: current, dataDir, ...stores });
@@ -229,7 +234,8 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const loaded = [];
   for (const arg of scenarioArgs.length > 0 ? scenarioArgs : ['generated-demo']) loaded.push(await loadScenarioFiles(arg, dataDir));
   const seeds = opts.seeds !== undefined ? parseSeeds(opts.seeds) : [loaded[0]!.scenario.assumptions.seed];
-  const tasks = sweepTasks(loaded.map((l) => l.scenario), parameter, values, seeds, policies);
+  const offlineRows = parseOfflineRowRule(opts.offlineRows);
+  const tasks = sweepTasks(loaded.map((l) => l.scenario), parameter, values, seeds, policies, offlineRows);
   requireDataFiles(tasks, dataDir);
   const workers = workerCount(opts.workers, tasks.length);
   const lpBackend = lpBackendChoice(opts.lpBackend);
@@ -245,7 +251,8 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   writeFileSync(usageLog, '');
   const started = wallClock();
   const progress = sweepProgress(tasks.length);
-  // A capacity sweep keeps its offline reference plans so the capacities reuse them where exact (scenarios/offline-canonical.ts).
+  // A capacity sweep keeps its offline plans so the capacities reuse them where exact: the chain's plans
+  // (scenarios/offline-chained.ts), or the one reference (`independent`: scenarios/offline-canonical.ts).
   const offlinePlansDir = parameter === 'capacity' && policies.includes('offline') ? path.join(dir, 'offline-plans') : undefined;
   if (offlinePlansDir !== undefined) resetOfflinePlanStore(offlinePlansDir);
   // ... and its rolling runs the capacity bound nowhere, replayed at the capacities above (scenarios/capacity-slack.ts).
@@ -272,6 +279,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
     ['runs', `${tasks.length} (${runs.length} finished, ${failures.length} failed) on ${workers} worker processes`],
     ['wall time', `${(elapsedMs / 1000).toFixed(1)} s`],
     ['solver', solver],
+    ...(offlinePlansDir !== undefined ? [['offline rows', offlineRowRuleLabel(offlineRows)] as [string, string]] : []),
     ['git commit', commit],
     ['started', startedAt],
   ];
@@ -284,6 +292,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
     dataDir,
     gitCommit: commit,
     solver,
+    ...(offlinePlansDir !== undefined ? { offlineRows: { rule: offlineRows, meaning: offlineRowRuleLabel(offlineRows) } } : {}),
     workers,
     startedAt,
     elapsedMs,
@@ -302,6 +311,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   });
 
   out(`sweep over ${parameter}: ${tasks.length} runs (${loaded.length} scenario(s) x ${values.length} values x ${policies.length} policies x ${seeds.length} seeds) on ${workers} workers, ${(elapsedMs / 1000).toFixed(1)} s`);
+  if (offlinePlansDir !== undefined) out(`note: ${offlineRowRuleLabel(offlineRows)}`);
   for (const note of summary.notes) out(`note: ${note}`);
   const fallbacks = rows.filter((r) => r.fallbackDecisions > 0);
   if (fallbacks.length > 0) out(`warning: ${fallbacks.length} row(s) include fallback decisions (status timed_out or error): see the statuses column`);

@@ -9,13 +9,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
 import { canonicalOfflineSolution } from '../../scenarios/offline-canonical.ts';
+import { chainedOfflineSolution } from '../../scenarios/offline-chained.ts';
 import type { OfflineSolution } from '../../scenarios/offline-optimum.ts';
 import type { StoredOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { SolverSetup } from '../../scenarios/policies.ts';
 import { runSweepTask, type RollingRunStore, type SweepTaskInput } from '../../scenarios/sweep-task.ts';
 import { readLowerRollingRun, writeRollingRun } from './rolling-run-store.ts';
-import { readReferencePlan, writeReferencePlan } from './offline-plan-store.ts';
+import { readOfflinePlans, readReferencePlan, writeOfflinePlan, writeReferencePlan } from './offline-plan-store.ts';
 import type { SweepFailure } from '../../scenarios/sweep-table.ts';
 import { lpBackendChoice, loadLpBackend } from './lp-backend-choice.ts';
 import { solverSetup, wallClock } from './scenario-command-support.ts';
@@ -45,12 +46,20 @@ function usageSince(from: Usage | undefined, wasmHeapBytes: number | undefined):
 }
 
 /**
- * The offline solution of a `capacity` sweep's task (scenarios/offline-canonical.ts): its reference plan where
- * it is exactly as good here, else a cold solve. The reference is solved by the first task of its scenario and
- * seed that needs it, kept in `dir`, and announced to the parent (`reference`), which then starts the others.
+ * The offline solution of a `capacity` sweep's task, by its rule (`task.offlineRows`, scenarios/sweep-plan.ts):
+ * - `independent` (scenarios/offline-canonical.ts): its reference plan where it is exactly as good here, else a
+ *   cold solve. The reference is solved by the first task of its scenario and seed that needs it, kept in `dir`,
+ *   and announced to the parent (`reference`), which then starts the others;
+ * - `chained` (scenarios/offline-chained.ts): a higher capacity's kept plan where it is exactly optimal here, else
+ *   a fresh solve warm from the capacity above, kept for the capacities below.
  */
 function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup, texts: ReadonlyMap<string, string>, announce: () => void): (inputs: ReplayInputs) => OfflineSolution {
   return (inputs) => {
+    const capacity = Number(task.value);
+    if (task.offlineRows !== 'independent') {
+      const chain = { read: () => readOfflinePlans(dir, task.scenarioName, task.seed), write: (plan: StoredOfflinePlan) => writeOfflinePlan(dir, task.scenarioName, task.seed, plan) };
+      return chainedOfflineSolution(inputs, capacity, chain, solver, wallClock);
+    }
     const store = {
       read: () => readReferencePlan(dir, task.scenarioName, task.seed),
       write: (plan: StoredOfflinePlan) => {
@@ -59,7 +68,7 @@ function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup
       },
     };
     const reference = task.offlineReference !== undefined ? { spec: task.offlineReference, store, texts, seed: task.seed } : undefined;
-    return canonicalOfflineSolution(inputs, Number(task.value), reference, solver, wallClock);
+    return canonicalOfflineSolution(inputs, capacity, reference, solver, wallClock);
   };
 }
 

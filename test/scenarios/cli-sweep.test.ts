@@ -72,10 +72,49 @@ describe('v2g sweep', () => {
     expect(readdirSync(dir)).not.toContain('rolling-runs');
   }, 600_000);
 
-  it("makes each capacity's offline row from its own capacity alone: the same row in any list, the reference reused only where exact, saying so", async () => {
+  it('chained (the default): solves the offline reference from the largest capacity down and reuses a plan where it is exact, saying so', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+    const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '300,400', '--policies', 'offline', '--seeds', '1', '--workers', '2', '--out', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
+    const [low, high] = summary.runs as { value: number; kpis: { netCost: number }; provenance: { offlinePlan: { objective: number; status: string; label: string } } }[];
+    expect([low!.value, high!.value]).toEqual([300, 400]);
+    expect(summary.notes.join(' ')).toMatch(/offline reference reused exactly from capacity 400 \(solved at 400\)/);
+    const { label: lowLabel, ...lowPlan } = low!.provenance.offlinePlan;
+    const { label: highLabel, ...highPlan } = high!.provenance.offlinePlan;
+    expect(lowPlan).toEqual(highPlan);
+    expect(lowLabel).toBe(`${highLabel}; plan reused exactly from capacity 400`);
+    expect(highLabel).toMatch(/^offline (optimum|NOT PROVEN OPTIMAL .*bound .*gap)/);
+    const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows[0]!.bound).toBe(`seed 1: ${lowLabel}`);
+    expect(readdirSync(path.join(dir, 'offline-plans'))).toEqual(['generated-demo--seed1--400.json']);
+  }, 600_000);
+
+  it('names the rule of the offline rows in every output: chained by default (may depend on the list), independent on request', async () => {
+    for (const [rule, args, words] of [
+      ['chained', [], /offline rows chained \(--offline-rows chained, the default\): a row may depend on the other capacities in the list/],
+      ['independent', ['--offline-rows', 'independent'], /offline rows independent \(--offline-rows independent\): each row depends on its own capacity alone/],
+    ] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+      const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '60', '--policies', 'offline,edf', '--seeds', '1', '--workers', '1', '--out', dir, ...args);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(words);
+      const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
+      expect(summary.offlineRows.rule).toBe(rule);
+      expect(summary.offlineRows.meaning).toMatch(words);
+      const runs = parse(readFileSync(path.join(dir, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(runs.find((x) => x.policy === 'offline')!.solver).toMatch(words);
+      expect(runs.find((x) => x.policy === 'edf')!.solver).not.toMatch(/offline rows/);
+      for (const file of ['sweep.html', 'sweep.md']) expect(readFileSync(path.join(dir, file), 'utf8')).toMatch(words);
+    }
+  }, 600_000);
+
+  it("independent: makes each capacity's offline row from its own capacity alone: the same row in any list, the reference reused only where exact, saying so", async () => {
     const sweep = async (values: string, workers: string) => {
       const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
-      const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', values, '--policies', 'offline', '--seeds', '1', '--workers', workers, '--out', dir);
+      const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', values, '--policies', 'offline', '--seeds', '1', '--workers', workers, '--out', dir, '--offline-rows', 'independent');
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
@@ -118,6 +157,7 @@ describe('v2g sweep', () => {
     [['--values', '10', '--policies', 'mpc,nope'], '/policies'],
     [['--values', '10', '--workers', '0'], '--workers'],
     [['--values', '-10'], '/site/connectionImportKw'],
+    [['--values', '60', '--offline-rows', 'warm'], '--offline-rows'],
   ])('refuses %j with exit code 2, naming %s', async (args, field) => {
     const r = await v2g('sweep', 'generated-demo', ...args);
     expect(r.code).toBe(2);

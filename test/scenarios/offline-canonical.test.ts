@@ -40,7 +40,7 @@ function offlineSweep(values: readonly SweepValue[]): Map<number, unknown> {
   const kept = new Map<string, StoredOfflinePlan>();
   const solver = { backend: highs };
   const rows = new Map<number, unknown>();
-  for (const task of startOrder(sweepTasks([scenario], 'capacity', values, [1], ['offline']))) {
+  for (const task of startOrder(sweepTasks([scenario], 'capacity', values, [1], ['offline'], 'independent'))) {
     const key = `${task.scenarioName}/${task.seed}`;
     const store = { read: () => kept.get(key), write: (p: StoredOfflinePlan) => void kept.set(key, p) };
     const reference = task.offlineReference !== undefined ? { spec: task.offlineReference, store, texts: new Map<string, string>(), seed: task.seed } : undefined;
