@@ -1,7 +1,8 @@
 /**
- * A `capacity` sweep's offline row as a function of its own capacity alone (issue 13, session 13): never of which
- * other capacities the sweep holds, so a researcher who re-runs one capacity (or another list) gets the row that
- * was published.
+ * A `capacity` sweep's offline row as a function of its own capacity alone (issue 13, session 13; opt-in since
+ * session 13's i13s: `v2g sweep --offline-rows independent`, the default being the warm chain, offline-chained.ts,
+ * for its CPU): never of which other capacities the sweep holds, so a researcher who re-runs one capacity (or
+ * another list) gets the row that was published.
  *
  * The rule, for an offline task at capacity c of a scenario whose own capacity (as written in its file) is R
  * (sweep-plan.ts, `offlineReferenceCapacity`):
@@ -13,8 +14,8 @@
  * returns, and the LP repair's plan built from it, depend on c's problem alone. Below the reference the model
  * starts with the network rows the reference's solve needed (rows of the full polygon model: the same LP optimum
  * and bound, fewer lazy rounds; the reference is a function of the scenario and seed, so the row still depends
- * on c alone); above it, with none. Before this, a
- * sweep solved from its highest capacity down, reusing any higher capacity's plan and starting each fresh
+ * on c alone); above it, with none. The default
+ * (`chained`) solves from the highest capacity down, reusing any higher capacity's plan and starting each fresh
  * solve from the capacity above's rows and basis (session 11, i16w): the same bound, but another optimal
  * vertex, so another repaired plan, depending on the list (e.g. 8,387.938 against 8,388.082 kWh at 45 kVA).
  */

@@ -3,10 +3,11 @@
  * feasible set shrinks and no cost falls (the objective is the same function, or a limit penalty grows). So a
  * plan that is optimal at a higher capacity, keeps every limit of a lower one (the independent validator says
  * so) and costs the same there (objective recomputed) is optimal there too; and a bound proven at the higher
- * capacity is a bound at the lower one (its problem is a relaxation). A capacity sweep reuses one reference
- * plan only, the scenario at its own capacity solved cold (offline-canonical.ts), so that every row is a function
- * of its own capacity alone; every reused run says so in its notes, with the capacity it came from. Pure: the
- * caller keeps the stored plans (a sweep worker on disk).
+ * capacity is a bound at the lower one (its problem is a relaxation). A capacity sweep (`--offline-rows`,
+ * sweep-plan.ts) reuses any higher capacity's plan from the largest capacity down (`chained`, the default:
+ * offline-chained.ts) or one reference plan only, the scenario at its own capacity solved cold, so that every row
+ * is a function of its own capacity alone (`independent`: offline-canonical.ts); every reused run says so in its
+ * notes, with the capacity it came from. Pure: the caller keeps the stored plans (a sweep worker on disk).
  */
 import { assemblePlan, emptyStats } from '../optimizer/plan-assembly.ts';
 import type { PlanStatus } from '../optimizer/plan.ts';
