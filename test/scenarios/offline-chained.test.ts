@@ -6,23 +6,10 @@ import { chainedOfflineSolution, chainedRowNote } from '../../scenarios/offline-
 import { offlineProblem } from '../../scenarios/offline-optimum.ts';
 import type { StoredOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import { applySweepValue } from '../../scenarios/sweep-plan.ts';
-import { demoNetwork, demoScenario, highsBackend, steppingClock } from './scenario-test-helpers.ts';
+import { offlineNetworkDemo } from './offline-network-demo.ts';
+import { highsBackend, steppingClock } from './scenario-test-helpers.ts';
 
-/** Two days of the demo on a three-phase network (the LP exact: no minimum current, no V2G, no taper). */
-const scenario = demoScenario({
-  period: { start: '2023-06-30T00:00:00+02:00', end: '2023-07-02T00:00:00+02:00' },
-  site: {
-    chargers: [
-      { ids: ['dc-01', 'dc-02', 'dc-03', 'dc-04'], maxPowerKw: 11, canDischarge: false },
-      { ids: ['ac-01', 'ac-02', 'ac-03', 'ac-04'], maxCurrentA: 16, minCurrentA: 0, phases: 3 as const, voltageV: 230, canDischarge: false },
-    ],
-    network: demoNetwork(40),
-  },
-  data: { sessions: { kind: 'generated' as const, sessionsPerDay: 12, chargerIds: ['dc-01', 'dc-02', 'dc-03', 'dc-04', 'ac-01', 'ac-02', 'ac-03', 'ac-04'] } },
-  assumptions: { v2gOptInShare: 0 },
-  physics: { taperStartSocPct: 100 },
-  controller: { departure: 'actual' as const },
-} as never);
+const scenario = offlineNetworkDemo;
 
 let highs: LpBackend;
 beforeAll(async () => {
