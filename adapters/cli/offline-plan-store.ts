@@ -1,7 +1,8 @@
 /**
  * Offline plans of a `capacity` sweep kept on disk (`<out>/offline-plans/`), one JSON file per scenario, seed and
  * capacity, so a fresh worker process (workers retire after a month LP) can reuse them: scenarios/offline-reuse.ts.
- * The sweep keeps one per scenario and seed: the reference (scenarios/offline-canonical.ts, `referencePlanPath`).
+ * `--offline-rows chained` (default) keeps one per fresh solve (`writeOfflinePlan`); `independent` one per scenario
+ * and seed, the reference (scenarios/offline-canonical.ts, `referencePlanPath`).
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -4,8 +4,9 @@ import type { SweepFailure, SweepRun } from '../../scenarios/sweep-table.ts';
 
 /**
  * Parent -> worker: run a task (data files read from `dataDir`), or stop. `offlinePlansDir` (a `capacity`
- * sweep): where the offline reference plan of each scenario and seed is kept, so an offline run reuses it where
- * it is exact (scenarios/offline-canonical.ts). `rollingRunsDir` (a
+ * sweep): where offline plans are kept, so an offline run reuses them where exact: the chain's plans of the
+ * capacities above (`chained`, the default: scenarios/offline-chained.ts) or the reference plan of its scenario
+ * and seed (`independent`: scenarios/offline-canonical.ts; the task's `offlineRows` says which). `rollingRunsDir` (a
  * `capacity` sweep): where rolling runs the capacity bound nowhere are kept, so a higher capacity replays their
  * decisions (scenarios/capacity-slack.ts).
  */
