@@ -106,6 +106,8 @@ export interface OfflineRowSeed {
   readonly from: string;
   /** The capacity of that solve (the sweep's value), for `OfflineSolution.warmFromCapacity`. */
   readonly capacity?: number;
+  /** Why `rows` carries no basis when the caller left it out on purpose (for the notes; default "it kept none"). */
+  readonly noBasisReason?: string;
 }
 
 /** The note of an offline solve whose first LP started from `seed`'s basis. */
@@ -214,7 +216,7 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   }
   if (warmFrom !== undefined) notes.push(offlineWarmStartNote(warmFrom));
   else if (rowSeed !== undefined) {
-    const why = rowSeed.rows.basis === undefined ? 'it kept none' : (rows.basisRefused ?? 'not taken');
+    const why = rowSeed.rows.basis === undefined ? (rowSeed.noBasisReason ?? 'it kept none') : (rows.basisRefused ?? 'not taken');
     notes.push(`offline first LP started cold (slack basis): the optimal basis of ${rowSeed.from} was not used (${why})`);
   }
   const source = plan.origin?.source;

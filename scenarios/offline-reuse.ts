@@ -3,8 +3,10 @@
  * feasible set shrinks and no cost falls (the objective is the same function, or a limit penalty grows). So a
  * plan that is optimal at a higher capacity, keeps every limit of a lower one (the independent validator says
  * so) and costs the same there (objective recomputed) is optimal there too; and a bound proven at the higher
- * capacity is a bound at the lower one (its problem is a relaxation). A sweep therefore solves the offline
- * month from the largest capacity down and reuses while the plan stays valid; every reused run says so in its
+ * capacity is a bound at the lower one (its problem is a relaxation). A capacity sweep (`--offline-rows`,
+ * sweep-plan.ts) reuses any higher capacity's plan from the largest capacity down (`chained`, the default:
+ * offline-chained.ts) or one reference plan only, the scenario at its own capacity solved cold, so that every row
+ * is a function of its own capacity alone (`independent`: offline-canonical.ts); every reused run says so in its
  * notes, with the capacity it came from. Pure: the caller keeps the stored plans (a sweep worker on disk).
  */
 import { assemblePlan, emptyStats } from '../optimizer/plan-assembly.ts';
@@ -69,9 +71,10 @@ export function offlineRowSeed(capacity: number, stored: readonly StoredOfflineP
 export type ReuseRefusal = { readonly capacity: number; readonly reason: string };
 
 /**
- * The first of `stored` (tried from the lowest capacity above `capacity` up) that is exactly optimal here, as
- * this replay's offline solution; undefined with the reasons when none is. Only plans of higher capacities of
- * the same replay (same vehicles, same slots) are tried.
+ * The first of `stored` (tried from the lowest capacity at or above `capacity` up) that is exactly optimal here,
+ * as this replay's offline solution; undefined with the reasons when none is. Only plans of the same or higher
+ * capacities of the same replay (same vehicles, same slots) are tried (at the same capacity the problem is the
+ * same, so the plan is as good as where it was solved).
  */
 export function reuseOfflinePlan(
   inputs: ReplayInputs,
@@ -81,7 +84,7 @@ export function reuseOfflinePlan(
 ): { solution?: OfflineSolution; refusals: ReuseRefusal[] } {
   const started = clock();
   const refusals: ReuseRefusal[] = [];
-  const candidates = stored.filter((s) => s.capacity > capacity).sort((a, b) => a.capacity - b.capacity);
+  const candidates = stored.filter((s) => s.capacity >= capacity).sort((a, b) => a.capacity - b.capacity);
   if (candidates.length === 0) return { refusals };
   const offline = offlineProblem(inputs);
   const { problem, keys } = offline;

@@ -35,6 +35,63 @@ export interface SweepTask {
   readonly policy: PolicyName;
   /** The scenario with the value applied, validated. */
   readonly scenario: Scenario;
+  /** An `offline` task of a `capacity` sweep: the rule that makes its row (`v2g sweep --offline-rows`). */
+  readonly offlineRows?: OfflineRowRule;
+  /** An `offline` task of a `capacity` sweep under `independent`: the reference solve its row may reuse (`offlineReferenceCapacity`). */
+  readonly offlineReference?: OfflineReference;
+}
+
+/**
+ * How a `capacity` sweep makes its offline rows (`v2g sweep --offline-rows`):
+ * - `chained` (the default; sessions 8-12): the capacities of a scenario and seed from the largest down, one after
+ *   another; a row reuses any higher capacity's plan where it is exact, else is solved starting from the nearest
+ *   higher fresh solve's network rows and optimal basis (offline-reuse.ts). Cheap, but a row may depend on which
+ *   other capacities the list holds (another optimal LP vertex, so another repaired plan within the stated gap);
+ * - `independent` (issue 13, session 13: offline-canonical.ts): each row a function of its own capacity alone (the
+ *   scenario's reference reused only where exact, else a cold solve), in parallel once the reference is kept; on
+ *   the March 2019 network month each cold solve at 10-20 kVA costs 106-133 CPU s (bench/RESULTS.md, i13s).
+ */
+export type OfflineRowRule = 'chained' | 'independent';
+
+/** Every rule, the default first. */
+export const offlineRowRules: readonly OfflineRowRule[] = ['chained', 'independent'];
+
+/** `--offline-rows` as a rule (undefined: the default, `chained`); `V2G_ERR_SCENARIO_FORMAT` naming it otherwise. */
+export function parseOfflineRowRule(text: string | undefined): OfflineRowRule {
+  if (text === undefined) return 'chained';
+  const rule = offlineRowRules.find((r) => r === text);
+  return rule ?? fail('--offline-rows', `"${text}" is not a rule of offline rows: ${offlineRowRules.join(' or ')}`);
+}
+
+/** What every output says about the rule that made an offline row (the solver column, the notes, the facts). */
+export function offlineRowRuleLabel(rule: OfflineRowRule): string {
+  return rule === 'chained'
+    ? 'offline rows chained (--offline-rows chained, the default): a row may depend on the other capacities in the list (reused from, or warm-started from, a higher capacity)'
+    : 'offline rows independent (--offline-rows independent): each row depends on its own capacity alone (the reference reused where exact, else solved cold)';
+}
+
+/**
+ * The one solve a `capacity` sweep's offline rows may reuse: the scenario at its own capacity as written in its
+ * file (`offlineReferenceCapacity`), solved cold. A function of the scenario and the seed alone, never of the
+ * sweep's list of values, so every offline row is too (scenarios/offline-canonical.ts).
+ */
+export interface OfflineReference {
+  /** kW, kVA on a network (the `capacity` parameter's unit). */
+  readonly capacity: number;
+  /** The scenario with `capacity` applied, validated. */
+  readonly scenario: Scenario;
+}
+
+/**
+ * The capacity of a scenario as written (the `capacity` parameter's unit): the transformer's `ratingKva` on a
+ * three-phase network, else the lower of `connectionImportKw` and `transformerRatingKw`. Applying any capacity
+ * at or below it only tightens limits.
+ */
+export function offlineReferenceCapacity(scenario: Scenario): number {
+  const site = scenario.site;
+  const transformer = site.network?.transformer;
+  if (transformer !== undefined) return transformer.ratingKva;
+  return Math.min(site.connectionImportKw, site.transformerRatingKw ?? Number.POSITIVE_INFINITY);
 }
 
 const fail = (path: string, message: string): never => {
@@ -130,7 +187,8 @@ const weight = (p: PolicyName): number => (p === 'offline' ? 0 : p.startsWith('m
 
 /**
  * Every task of the sweep, longest policies first within each scenario (`index` is the table order: scenario,
- * value, policy, seed).
+ * value, policy, seed). A `capacity` sweep's offline tasks carry `offlineRows` (and, under `independent`, their
+ * reference).
  */
 export function sweepTasks(
   scenarios: readonly Scenario[],
@@ -138,12 +196,19 @@ export function sweepTasks(
   values: readonly SweepValue[],
   seeds: readonly number[],
   policies: readonly PolicyName[],
+  offlineRows: OfflineRowRule = 'chained',
 ): SweepTask[] {
   const tasks: SweepTask[] = [];
+  const capacityOffline = parameter === 'capacity' && policies.includes('offline');
   for (const base of scenarios) {
+    const capacity = offlineReferenceCapacity(base);
+    const offlineReference = capacityOffline && offlineRows === 'independent' ? { capacity, scenario: applySweepValue(base, parameter, capacity) } : undefined;
     for (const value of values) {
       const scenario = applySweepValue(base, parameter, value);
-      for (const policy of policies) for (const seed of seeds) tasks.push({ index: tasks.length, scenarioName: base.name, value, seed, policy, scenario });
+      for (const policy of policies) {
+        const reference = policy === 'offline' && capacityOffline ? { offlineRows, ...(offlineReference !== undefined ? { offlineReference } : {}) } : {};
+        for (const seed of seeds) tasks.push({ index: tasks.length, scenarioName: base.name, value, seed, policy, scenario, ...reference });
+      }
     }
   }
   return tasks;
@@ -154,26 +219,42 @@ export function startOrder(tasks: readonly SweepTask[]): SweepTask[] {
   return [...tasks].sort((a, b) => weight(a.policy) - weight(b.policy) || a.index - b.index);
 }
 
-/** Tasks whose offline runs form one chain of capacities (the same scenario and seed). */
+/** Tasks whose offline runs share one reference solve or form one chain of capacities (the same scenario and seed). */
 const chainKey = (t: SweepTask) => `${t.scenarioName}\u0000${t.seed}`;
 /** Tasks whose rolling runs form one chain of capacities (the same scenario, seed and policy). */
 const rollingKey = (t: SweepTask) => `${chainKey(t)}\u0000${t.policy}`;
 
+/** Whether an offline task's row may reuse its reference solve (`independent`; its capacity at or below the reference's). */
+export const needsOfflineReference = (t: SweepTask): boolean => t.offlineReference !== undefined && Number(t.value) <= t.offlineReference.capacity;
+
 /**
  * Takes from `pending` the first task that may start now, or undefined (nothing pending, or every pending
- * task waits). With `offlineDownwards` (a `capacity` sweep: offline-reuse.ts), an offline run waits while an
- * offline run of the same scenario and seed at a higher capacity is pending or running, so every offline run
- * can reuse the plans of the capacities above it. With `rollingUpwards` (capacity-slack.ts), a checked rolling
- * run waits while a run of the same scenario, seed and policy at a lower capacity is pending (not running:
- * the chain stays parallel, at the cost of at most one fresh run per other worker above the first capacity the
- * capacity bound nowhere), so the chain starts from its lowest capacity up and a run can replay a lower
- * capacity's run that the capacity bound nowhere.
+ * task waits). `offlineOrder` (a `capacity` sweep's offline rows, `OfflineRowRule`):
+ * - `true` (`chained`, offline-reuse.ts): an offline run waits while an offline run of the same scenario and seed
+ *   at a higher capacity is pending or running, so every offline run can reuse the plans of the capacities above;
+ * - a function (`independent`, offline-canonical.ts): an offline run that may reuse its reference solve waits
+ *   while that reference is not kept yet (the function false) and another offline run of the same scenario and
+ *   seed, which is making it, is running: the reference is solved once, then the offline runs go in parallel;
+ * - `false` or undefined: offline runs never wait.
+ * With `rollingUpwards` (capacity-slack.ts), a checked rolling run waits while a run of the same scenario, seed and
+ * policy at a lower capacity is pending (not running: the chain stays parallel, at the cost of at most one fresh
+ * run per other worker above the first capacity the capacity bound nowhere), so the chain starts from its lowest
+ * capacity up and a run can replay a lower capacity's run that the capacity bound nowhere.
  */
-export function takeStartable(pending: SweepTask[], running: readonly SweepTask[], offlineDownwards: boolean, rollingUpwards = false): SweepTask | undefined {
+export function takeStartable(
+  pending: SweepTask[],
+  running: readonly SweepTask[],
+  offlineOrder: boolean | ((t: SweepTask) => boolean) | undefined,
+  rollingUpwards = false,
+): SweepTask | undefined {
   const others = [...pending, ...running];
+  const offlineWaits = (t: SweepTask) =>
+    typeof offlineOrder === 'function'
+      ? needsOfflineReference(t) && !offlineOrder(t) && running.some((o) => o.policy === 'offline' && chainKey(o) === chainKey(t) && needsOfflineReference(o))
+      : offlineOrder === true && others.some((o) => o !== t && o.policy === 'offline' && chainKey(o) === chainKey(t) && Number(o.value) > Number(t.value));
   const waits = (t: SweepTask) =>
     t.policy === 'offline'
-      ? offlineDownwards && others.some((o) => o !== t && o.policy === 'offline' && chainKey(o) === chainKey(t) && Number(o.value) > Number(t.value))
+      ? offlineWaits(t)
       : rollingUpwards && capacityCheckable(t.policy) && pending.some((o) => o !== t && rollingKey(o) === rollingKey(t) && Number(o.value) < Number(t.value));
   const i = pending.findIndex((t) => !waits(t));
   return i < 0 ? undefined : pending.splice(i, 1)[0];

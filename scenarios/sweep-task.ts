@@ -16,7 +16,7 @@ import type { OfflineSolution } from './offline-optimum.ts';
 import type { ReplayInputs } from './replay-inputs.ts';
 import { runReplay } from './replay-engine.ts';
 import type { Scenario } from './scenario-schema.ts';
-import type { SweepValue } from './sweep-plan.ts';
+import { offlineRowRuleLabel, type OfflineReference, type OfflineRowRule, type SweepValue } from './sweep-plan.ts';
 import type { SweepRun } from './sweep-table.ts';
 
 /** What a worker needs to run one task. */
@@ -27,6 +27,10 @@ export interface SweepTaskInput {
   readonly seed: number;
   readonly policy: PolicyName;
   readonly scenario: Scenario;
+  /** An `offline` task of a `capacity` sweep: the rule that makes its row (sweep-plan.ts), named in its solver column. */
+  readonly offlineRows?: OfflineRowRule;
+  /** An `offline` task of a `capacity` sweep under `independent`: the reference its row may reuse (offline-canonical.ts). */
+  readonly offlineReference?: OfflineReference;
 }
 
 /** Whether a policy plans with the LP solver (the others are baselines of the optimizer core). */
@@ -104,7 +108,8 @@ export function runSweepTask(
   const congestion = result.notes.some(isCongestionDeliveryNote) ? `, ${congestionDeliveryLabel}${resolved > 0 ? ` (re-solved at ${resolved} of ${result.decisions.count} decisions)` : ''}` : '';
   const noFloor = result.notes.find(isWithoutFloorNote);
   const peak = result.notes.some(isPeakEstimateNote) ? `, ${peakEstimateLabel}${noFloor !== undefined ? ` (${noFloor.slice(0, noFloor.indexOf(' ('))})` : ''}` : '';
-  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}${margin}${congestion}${peak}` : `none (baseline ${task.policy})`;
+  const rowRule = task.policy === 'offline' && task.offlineRows !== undefined ? `; ${offlineRowRuleLabel(task.offlineRows)}` : '';
+  const solverName = usesSolver(task.policy) ? `${solverLabel}${taper}${guard}${margin}${congestion}${peak}${rowRule}` : `none (baseline ${task.policy})`;
   const counts = result.decisions.statusCounts;
   return {
     index: task.index,

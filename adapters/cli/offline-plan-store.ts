@@ -1,8 +1,10 @@
 /**
  * Offline plans of a `capacity` sweep kept on disk (`<out>/offline-plans/`), one JSON file per scenario, seed and
  * capacity, so a fresh worker process (workers retire after a month LP) can reuse them: scenarios/offline-reuse.ts.
+ * `--offline-rows chained` (default) keeps one per fresh solve (`writeOfflinePlan`); `independent` one per scenario
+ * and seed, the reference (scenarios/offline-canonical.ts, `referencePlanPath`).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StoredOfflinePlan } from '../../scenarios/offline-reuse.ts';
 
@@ -12,6 +14,27 @@ const prefix = (scenarioName: string, seed: number) => `${scenarioName.replace(/
 export function resetOfflinePlanStore(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+}
+
+/** The file of the reference plan of a scenario and seed (it exists once the reference is solved). */
+export const referencePlanPath = (dir: string, scenarioName: string, seed: number): string => path.join(dir, `${prefix(scenarioName, seed)}reference.json`);
+
+/** The reference plan of a scenario and seed, if kept. */
+export function readReferencePlan(dir: string, scenarioName: string, seed: number): StoredOfflinePlan | undefined {
+  try {
+    return JSON.parse(readFileSync(referencePlanPath(dir, scenarioName, seed), 'utf8')) as StoredOfflinePlan;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Keeps the reference plan (written whole under another name, then renamed: a reader never sees half a file). */
+export function writeReferencePlan(dir: string, scenarioName: string, seed: number, plan: StoredOfflinePlan): void {
+  mkdirSync(dir, { recursive: true });
+  const target = referencePlanPath(dir, scenarioName, seed);
+  writeFileSync(`${target}.partial`, JSON.stringify(plan));
+  renameSync(`${target}.partial`, target);
 }
 
 /** Every plan kept for a scenario and seed. */

@@ -1,6 +1,6 @@
 /**
  * `v2g sweep [scenarios...] --param capacity --values 10:125:5 [--policies ...] [--seeds 1,2,3] [--workers N]
- * [--out DIR] [--data-dir DIR]`
+ * [--out DIR] [--data-dir DIR] [--offline-rows chained|independent]`
  *
  * Replays every scenario at every value of one parameter, under every policy and seed, in parallel worker
  * processes (`v2g sweep-worker`, hidden), and writes one table (sweep.csv, sweep.md: mean and spread over the
@@ -29,6 +29,10 @@ export function registerSweepCommand(program: Command, out: (line: string) => vo
     .option('--out <dir>', 'output directory (default out/sweep-<param>)')
     .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)')
     .option('--lp-backend <name>', 'LP solver: highs (WebAssembly, default) or clp (COIN-OR CLP, native: Debian package coinor-libclp1; its MILPs stay on HiGHS); default $V2G_LP_BACKEND, else highs')
+    .option(
+      '--offline-rows <rule>',
+      "capacity sweep, offline rows: chained (default: from the largest capacity down, a row reuses or is warm-started from a higher capacity's solve, so it may depend on the other capacities in the list) or independent (each row from its own capacity alone: the scenario's own capacity solved cold once and reused where exact, else a cold solve; far more CPU on a network month: 106-133 CPU s per capacity at 10-20 kVA)",
+    )
     .option('--no-rolling-reuse', 'capacity sweep: run every rolling policy afresh at every capacity (default: a run the capacity bound nowhere is replayed at the capacities above, labelled)');
   command.showHelpAfterError(false);
   command.action(async (scenarioArgs: string[], opts: SweepOptions) =>

@@ -4,8 +4,9 @@ import type { SweepFailure, SweepRun } from '../../scenarios/sweep-table.ts';
 
 /**
  * Parent -> worker: run a task (data files read from `dataDir`), or stop. `offlinePlansDir` (a `capacity`
- * sweep): where offline plans are kept, so an offline run reuses a higher capacity's plan where it is exact
- * (scenarios/offline-reuse.ts) and keeps its own fresh plan for the capacities below. `rollingRunsDir` (a
+ * sweep): where offline plans are kept, so an offline run reuses them where exact: the chain's plans of the
+ * capacities above (`chained`, the default: scenarios/offline-chained.ts) or the reference plan of its scenario
+ * and seed (`independent`: scenarios/offline-canonical.ts; the task's `offlineRows` says which). `rollingRunsDir` (a
  * `capacity` sweep): where rolling runs the capacity bound nowhere are kept, so a higher capacity replays their
  * decisions (scenarios/capacity-slack.ts).
  */
@@ -40,9 +41,11 @@ export interface WorkerUsage {
  * Worker -> parent: ready (HiGHS loaded), a finished run, a failed run; `retire` = the worker exits after this
  * task (its WebAssembly heap, which never shrinks, grew past `retireHeapBytes`, or it holds more than
  * `retireRssBytes`: sweep-worker.ts) and the parent starts a fresh one.
- * `usage`: what the start or the task cost the process.
+ * `usage`: what the start or the task cost the process. `reference`: during task `index`, the offline reference of
+ * its scenario and seed was kept (scenarios/offline-canonical.ts): the offline runs waiting for it may start.
  */
 export type SweepWorkerReply =
   | { readonly type: 'ready'; readonly solver: string; readonly usage: WorkerUsage }
+  | { readonly type: 'reference'; readonly index: number }
   | { readonly type: 'run'; readonly run: SweepRun; readonly retire: boolean; readonly usage: WorkerUsage }
   | { readonly type: 'failure'; readonly failure: SweepFailure; readonly retire: boolean; readonly usage: WorkerUsage };

@@ -18,10 +18,10 @@ import { ScenarioError } from '../../scenarios/errors.ts';
 import { parsePolicyList } from '../../scenarios/compare-runs.ts';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
 import { scenarioHash } from '../../scenarios/scenario-hash.ts';
-import { parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
+import { offlineRowRuleLabel, parseOfflineRowRule, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { sweepReportHtml } from '../../scenarios/sweep-report-html.ts';
 import { sweepCsv, sweepMarkdown, sweepRows, sweepRunsCsv, withOfflineGaps, type SweepFailure, type SweepRow, type SweepRun } from '../../scenarios/sweep-table.ts';
-import { resetOfflinePlanStore } from './offline-plan-store.ts';
+import { referencePlanPath, resetOfflinePlanStore } from './offline-plan-store.ts';
 import type { RunState } from './problem-commands.ts';
 import { wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, repoRoot, writeOutputs } from './scenario-files.ts';
@@ -41,6 +41,8 @@ export interface SweepOptions {
   dataDir?: string;
   /** False with `--no-rolling-reuse`: every rolling run afresh (capacity-slack.ts). */
   rollingReuse?: boolean;
+  /** `--offline-rows`: `chained` (default) or `independent` (scenarios/sweep-plan.ts, `OfflineRowRule`). */
+  offlineRows?: string;
   /** `highs` (default) or `clp`; else `V2G_LP_BACKEND` (the workers get the choice in theirs). */
   lpBackend?: string;
 }
@@ -111,7 +113,9 @@ async function runPool(
 ): Promise<{ runs: SweepRun[]; failures: SweepFailure[]; solvers: Set<string> }> {
   const pending = startOrder(tasks);
   const running = new Set<SweepTask>();
-  // Workers with nothing startable (offline runs waiting for a higher capacity) wait here for the next finish.
+  // The rule of the offline rows (sweep-plan.ts): `independent` waits for the reference only, `chained` for every higher capacity.
+  const independent = tasks.some((t) => t.offlineRows === 'independent');
+  // Workers with nothing startable (offline runs waiting for their reference) wait here for the next finish or reference.
   const waiting: (() => void)[] = [];
   const wake = () => {
     for (const w of waiting.splice(0)) w();
@@ -145,7 +149,10 @@ async function runPool(
       let retiring = false;
       const send = (m: SweepWorkerRequest) => child.send(m);
       const next = () => {
-        current = takeStartable(pending, [...running], stores.offlinePlansDir !== undefined, stores.rollingRunsDir !== undefined);
+        const plans = stores.offlinePlansDir;
+        const referenceReady = (t: SweepTask) => plans !== undefined && existsSync(referencePlanPath(plans, t.scenarioName, t.seed));
+        const offlineOrder = plans === undefined ? undefined : independent ? referenceReady : true;
+        current = takeStartable(pending, [...running], offlineOrder, stores.rollingRunsDir !== undefined);
         if (current !== undefined) {
           running.add(current);
           send({ type: 'task', task: current, dataDir, ...stores });
@@ -153,6 +160,10 @@ async function runPool(
         else waiting.push(next);
       };
       child.on('message', (m: SweepWorkerReply) => {
+        if (m.type === 'reference') {
+          wake();
+          return;
+        }
         onUsage(m.type === 'ready' ? { kind: 'start', ...m.usage } : { kind: 'task', index: (m.type === 'run' ? m.run : m.failure).index, label: current ? taskLabel(current, parameter) : '', retire: m.retire, ...m.usage });
         if (m.type === 'ready') {
           solvers.add(m.solver);
@@ -223,7 +234,8 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const loaded = [];
   for (const arg of scenarioArgs.length > 0 ? scenarioArgs : ['generated-demo']) loaded.push(await loadScenarioFiles(arg, dataDir));
   const seeds = opts.seeds !== undefined ? parseSeeds(opts.seeds) : [loaded[0]!.scenario.assumptions.seed];
-  const tasks = sweepTasks(loaded.map((l) => l.scenario), parameter, values, seeds, policies);
+  const offlineRows = parseOfflineRowRule(opts.offlineRows);
+  const tasks = sweepTasks(loaded.map((l) => l.scenario), parameter, values, seeds, policies, offlineRows);
   requireDataFiles(tasks, dataDir);
   const workers = workerCount(opts.workers, tasks.length);
   const lpBackend = lpBackendChoice(opts.lpBackend);
@@ -239,7 +251,8 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   writeFileSync(usageLog, '');
   const started = wallClock();
   const progress = sweepProgress(tasks.length);
-  // A capacity sweep keeps its offline plans so lower capacities reuse them where exact (scenarios/offline-reuse.ts).
+  // A capacity sweep keeps its offline plans so the capacities reuse them where exact: the chain's plans
+  // (scenarios/offline-chained.ts), or the one reference (`independent`: scenarios/offline-canonical.ts).
   const offlinePlansDir = parameter === 'capacity' && policies.includes('offline') ? path.join(dir, 'offline-plans') : undefined;
   if (offlinePlansDir !== undefined) resetOfflinePlanStore(offlinePlansDir);
   // ... and its rolling runs the capacity bound nowhere, replayed at the capacities above (scenarios/capacity-slack.ts).
@@ -266,6 +279,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
     ['runs', `${tasks.length} (${runs.length} finished, ${failures.length} failed) on ${workers} worker processes`],
     ['wall time', `${(elapsedMs / 1000).toFixed(1)} s`],
     ['solver', solver],
+    ...(offlinePlansDir !== undefined ? [['offline rows', offlineRowRuleLabel(offlineRows)] as [string, string]] : []),
     ['git commit', commit],
     ['started', startedAt],
   ];
@@ -278,6 +292,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
     dataDir,
     gitCommit: commit,
     solver,
+    ...(offlinePlansDir !== undefined ? { offlineRows: { rule: offlineRows, meaning: offlineRowRuleLabel(offlineRows) } } : {}),
     workers,
     startedAt,
     elapsedMs,
@@ -296,6 +311,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   });
 
   out(`sweep over ${parameter}: ${tasks.length} runs (${loaded.length} scenario(s) x ${values.length} values x ${policies.length} policies x ${seeds.length} seeds) on ${workers} workers, ${(elapsedMs / 1000).toFixed(1)} s`);
+  if (offlinePlansDir !== undefined) out(`note: ${offlineRowRuleLabel(offlineRows)}`);
   for (const note of summary.notes) out(`note: ${note}`);
   const fallbacks = rows.filter((r) => r.fallbackDecisions > 0);
   if (fallbacks.length > 0) out(`warning: ${fallbacks.length} row(s) include fallback decisions (status timed_out or error): see the statuses column`);

@@ -8,13 +8,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { scenarioDataFiles } from '../../scenarios/scenario-parse.ts';
-import { solveOffline, type OfflineSolution } from '../../scenarios/offline-optimum.ts';
-import { offlineRowSeed, reuseOfflinePlan, storeOfflinePlan } from '../../scenarios/offline-reuse.ts';
+import { canonicalOfflineSolution } from '../../scenarios/offline-canonical.ts';
+import { chainedOfflineSolution } from '../../scenarios/offline-chained.ts';
+import type { OfflineSolution } from '../../scenarios/offline-optimum.ts';
+import type { StoredOfflinePlan } from '../../scenarios/offline-reuse.ts';
 import type { ReplayInputs } from '../../scenarios/replay-inputs.ts';
 import type { SolverSetup } from '../../scenarios/policies.ts';
 import { runSweepTask, type RollingRunStore, type SweepTaskInput } from '../../scenarios/sweep-task.ts';
 import { readLowerRollingRun, writeRollingRun } from './rolling-run-store.ts';
-import { readOfflinePlans, writeOfflinePlan } from './offline-plan-store.ts';
+import { readOfflinePlans, readReferencePlan, writeOfflinePlan, writeReferencePlan } from './offline-plan-store.ts';
 import type { SweepFailure } from '../../scenarios/sweep-table.ts';
 import { lpBackendChoice, loadLpBackend } from './lp-backend-choice.ts';
 import { solverSetup, wallClock } from './scenario-command-support.ts';
@@ -44,19 +46,29 @@ function usageSince(from: Usage | undefined, wasmHeapBytes: number | undefined):
 }
 
 /**
- * The offline solution of a `capacity` sweep's task: a higher capacity's kept plan where it is exactly optimal
- * here, else a fresh solve, which is kept for the capacities below.
+ * The offline solution of a `capacity` sweep's task, by its rule (`task.offlineRows`, scenarios/sweep-plan.ts):
+ * - `independent` (scenarios/offline-canonical.ts): its reference plan where it is exactly as good here, else a
+ *   cold solve. The reference is solved by the first task of its scenario and seed that needs it, kept in `dir`,
+ *   and announced to the parent (`reference`), which then starts the others;
+ * - `chained` (scenarios/offline-chained.ts): a higher capacity's kept plan where it is exactly optimal here, else
+ *   a fresh solve warm from the capacity above, kept for the capacities below.
  */
-function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup): (inputs: ReplayInputs) => OfflineSolution {
+function offlineFromStore(task: SweepTaskInput, dir: string, solver: SolverSetup, texts: ReadonlyMap<string, string>, announce: () => void): (inputs: ReplayInputs) => OfflineSolution {
   return (inputs) => {
     const capacity = Number(task.value);
-    const stored = readOfflinePlans(dir, task.scenarioName, task.seed);
-    const { solution, refusals } = reuseOfflinePlan(inputs, capacity, stored, wallClock);
-    if (solution !== undefined) return solution;
-    const fresh = solveOffline(inputs, solver, wallClock, {}, offlineRowSeed(capacity, stored));
-    writeOfflinePlan(dir, task.scenarioName, task.seed, storeOfflinePlan(fresh, capacity, `solved at ${capacity}`));
-    const notes = refusals.map((r) => `offline solved at ${capacity}: the plan of capacity ${r.capacity} was not reused (${r.reason})`);
-    return { ...fresh, notes: [...fresh.notes, ...notes] };
+    if (task.offlineRows !== 'independent') {
+      const chain = { read: () => readOfflinePlans(dir, task.scenarioName, task.seed), write: (plan: StoredOfflinePlan) => writeOfflinePlan(dir, task.scenarioName, task.seed, plan) };
+      return chainedOfflineSolution(inputs, capacity, chain, solver, wallClock);
+    }
+    const store = {
+      read: () => readReferencePlan(dir, task.scenarioName, task.seed),
+      write: (plan: StoredOfflinePlan) => {
+        writeReferencePlan(dir, task.scenarioName, task.seed, plan);
+        announce();
+      },
+    };
+    const reference = task.offlineReference !== undefined ? { spec: task.offlineReference, store, texts, seed: task.seed } : undefined;
+    return canonicalOfflineSolution(inputs, capacity, reference, solver, wallClock);
   };
 }
 
@@ -117,7 +129,8 @@ export async function runSweepWorker(): Promise<void> {
       }
       const cpu = process.cpuUsage();
       const solver = solverSetup(task.scenario, highs.backend);
-      const offlineFor = offlinePlansDir !== undefined && task.policy === 'offline' ? offlineFromStore(task, offlinePlansDir, solver) : undefined;
+      const announce = () => reply({ type: 'reference', index: task.index });
+      const offlineFor = offlinePlansDir !== undefined && task.policy === 'offline' ? offlineFromStore(task, offlinePlansDir, solver, files, announce) : undefined;
       const rolling = rollingRunsDir !== undefined && task.policy !== 'offline' ? rollingStore(task, rollingRunsDir) : undefined;
       const run = runSweepTask(task, files, solver, solverLabel, wallClock, offlineFor, rolling);
       const used = process.cpuUsage(cpu);

@@ -72,7 +72,7 @@ describe('v2g sweep', () => {
     expect(readdirSync(dir)).not.toContain('rolling-runs');
   }, 600_000);
 
-  it('solves the offline reference from the largest capacity down and reuses a plan where it is exact, saying so', async () => {
+  it('chained (the default): solves the offline reference from the largest capacity down and reuses a plan where it is exact, saying so', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
     const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '300,400', '--policies', 'offline', '--seeds', '1', '--workers', '2', '--out', dir);
     expect(r.err).toBe('');
@@ -91,6 +91,65 @@ describe('v2g sweep', () => {
     expect(readdirSync(path.join(dir, 'offline-plans'))).toEqual(['generated-demo--seed1--400.json']);
   }, 600_000);
 
+  it('names the rule of the offline rows in every output: chained by default (may depend on the list), independent on request', async () => {
+    for (const [rule, args, words] of [
+      ['chained', [], /offline rows chained \(--offline-rows chained, the default\): a row may depend on the other capacities in the list/],
+      ['independent', ['--offline-rows', 'independent'], /offline rows independent \(--offline-rows independent\): each row depends on its own capacity alone/],
+    ] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+      const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', '60', '--policies', 'offline,edf', '--seeds', '1', '--workers', '1', '--out', dir, ...args);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(words);
+      const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
+      expect(summary.offlineRows.rule).toBe(rule);
+      expect(summary.offlineRows.meaning).toMatch(words);
+      const runs = parse(readFileSync(path.join(dir, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(runs.find((x) => x.policy === 'offline')!.solver).toMatch(words);
+      expect(runs.find((x) => x.policy === 'edf')!.solver).not.toMatch(/offline rows/);
+      for (const file of ['sweep.html', 'sweep.md']) expect(readFileSync(path.join(dir, file), 'utf8')).toMatch(words);
+    }
+  }, 600_000);
+
+  it("independent: makes each capacity's offline row from its own capacity alone: the same row in any list, the reference reused only where exact, saying so", async () => {
+    const sweep = async (values: string, workers: string) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'v2g-sweep-'));
+      const r = await v2g('sweep', 'generated-demo', '--param', 'capacity', '--values', values, '--policies', 'offline', '--seeds', '1', '--workers', workers, '--out', dir, '--offline-rows', 'independent');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
+      type Run = { value: number; kpis: Record<string, number>; provenance: { offlinePlan: { label: string } }; index?: number; elapsedMs?: number; cpuMs?: number };
+      const runs = new Map<number, Run>();
+      for (const run of summary.runs as Run[]) {
+        const { index: _i, elapsedMs: _e, cpuMs: _c, kpis, ...rest } = run;
+        runs.set(run.value, { ...rest, kpis: Object.fromEntries(Object.entries(kpis).filter(([k]) => !k.startsWith('solveTime'))) } as Run);
+      }
+      const csv = parse(readFileSync(path.join(dir, 'runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      return { dir, summary, runs, csv };
+    };
+    // The demo's own capacity is 80 kW (the reference); 120 is above it.
+    const all = await sweep('120,60', '2');
+    const alone = await sweep('60', '1');
+    expect(alone.runs.get(60)).toEqual(all.runs.get(60));
+    const csvRow = (rows: Record<string, string>[]) => {
+      const { elapsed_s: _e, cpu_s: _c, ...rest } = rows.find((x) => x.capacity === '60')!;
+      return rest;
+    };
+    expect(csvRow(alone.csv)).toEqual(csvRow(all.csv));
+    const notes = all.summary.notes.join(' ');
+    expect(notes).toMatch(/offline solved cold at 120 .*the row depends on this capacity alone/);
+    expect(notes).toMatch(/offline at 120: above the reference capacity 80, so no reuse/);
+    const label60 = all.runs.get(60)!.provenance.offlinePlan.label;
+    expect(label60).toMatch(/^offline (optimum|NOT PROVEN OPTIMAL .*bound .*gap)/);
+    // 60 either reuses the reference (said in its label) or is solved cold (said in its notes): never warm from another capacity.
+    if (/; plan reused exactly from capacity 80$/.test(label60)) expect(notes).toMatch(/offline reference reused exactly from capacity 80 \(the reference: the scenario at its own capacity 80, solved cold\)/);
+    else expect(notes).toMatch(/offline solved cold at 60 /);
+    expect(notes).not.toMatch(/warm-started|network rows that the offline solve of capacity/);
+    const rows = parse(readFileSync(path.join(all.dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.find((x) => x.capacity === '60')!.bound).toBe(`seed 1: ${label60}`);
+    expect(readdirSync(path.join(all.dir, 'offline-plans'))).toEqual(['generated-demo--seed1--reference.json']);
+  }, 600_000);
+
   it.each([
     [['--param', 'capacty', '--values', '10'], '--param'],
     [['--values', '10:5:1'], '--values'],
@@ -98,6 +157,7 @@ describe('v2g sweep', () => {
     [['--values', '10', '--policies', 'mpc,nope'], '/policies'],
     [['--values', '10', '--workers', '0'], '--workers'],
     [['--values', '-10'], '/site/connectionImportKw'],
+    [['--values', '60', '--offline-rows', 'warm'], '--offline-rows'],
   ])('refuses %j with exit code 2, naming %s', async (args, field) => {
     const r = await v2g('sweep', 'generated-demo', ...args);
     expect(r.code).toBe(2);

@@ -68,11 +68,14 @@ describe('the offline reference reused across capacities', () => {
     expect(reuseOfflinePlan(inputsAt(199), 199, [other], steppingClock()).refusals[0]!.reason).toMatch(/not the same replay/);
   });
 
-  it('never reuses a plan of a lower or equal capacity', () => {
+  it('never reuses a plan of a lower capacity; at its own capacity (the same problem) it is the plan itself', () => {
     const low = solveOffline(inputsAt(150), { backend: highs }, steppingClock());
     const stored = storeOfflinePlan(low, 150, 'solved');
-    expect(reuseOfflinePlan(inputsAt(150), 150, [stored], steppingClock())).toEqual({ refusals: [] });
     expect(reuseOfflinePlan(inputsAt(200), 200, [stored], steppingClock())).toEqual({ refusals: [] });
+    const same = reuseOfflinePlan(inputsAt(150), 150, [stored], steppingClock()).solution;
+    expect(same?.reusedFromCapacity).toBe(150);
+    expect(same?.plan.vehicles.map((v) => v.powerKw)).toEqual(low.plan.vehicles.map((v) => v.powerKw));
+    expect(same?.plan.cost.objective).toBeCloseTo(low.plan.cost.objective, 6);
   });
 });
 

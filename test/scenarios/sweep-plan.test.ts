@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../scenarios/errors.ts';
-import { applySweepValue, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
+import { applySweepValue, needsOfflineReference, offlineRowRuleLabel, parseOfflineRowRule, parseSeeds, parseSweepValues, requireSweepParameter, startOrder, sweepTasks, takeStartable, type SweepTask } from '../../scenarios/sweep-plan.ts';
 import { demoScenario, shipped } from './scenario-test-helpers.ts';
 
 function scenarioError(f: () => unknown): ScenarioError {
@@ -105,21 +105,50 @@ describe('sweepTasks', () => {
   });
 });
 
+describe('the rule of offline rows (--offline-rows)', () => {
+  it('is chained by default, independent on request, and refuses anything else naming the option', () => {
+    expect(parseOfflineRowRule(undefined)).toBe('chained');
+    expect(parseOfflineRowRule('independent')).toBe('independent');
+    const e = scenarioError(() => parseOfflineRowRule('cold'));
+    expect(e.code).toBe('V2G_ERR_SCENARIO_FORMAT');
+    expect(e.issues[0]!.path).toBe('--offline-rows');
+    expect(offlineRowRuleLabel('chained')).toMatch(/may depend on the other capacities in the list/);
+    expect(offlineRowRuleLabel('independent')).toMatch(/its own capacity alone/);
+  });
+
+  it("a capacity sweep's offline tasks carry the rule (chained by default, no reference); other parameters and policies none", () => {
+    const chained = sweepTasks([demoScenario()], 'capacity', [40, 80], [1], ['edf', 'offline']);
+    expect(chained.filter((t) => t.policy === 'offline').map((t) => [t.offlineRows, t.offlineReference])).toEqual([
+      ['chained', undefined],
+      ['chained', undefined],
+    ]);
+    expect(chained.find((t) => t.policy === 'edf')!.offlineRows).toBeUndefined();
+    const independent = sweepTasks([demoScenario()], 'capacity', [40], [1], ['offline'], 'independent');
+    expect(independent[0]!.offlineRows).toBe('independent');
+    expect(sweepTasks([demoScenario()], 'horizon', [12], [1], ['offline'], 'independent')[0]!.offlineRows).toBeUndefined();
+  });
+});
+
 describe('takeStartable', () => {
-  const tasks = sweepTasks([demoScenario()], 'capacity', [40, 80, 120], [1, 2], ['edf', 'offline']);
+  // `--offline-rows independent` (offline-canonical.ts); `chained` (the default) below.
+  const tasks = sweepTasks([demoScenario()], 'capacity', [40, 80, 120], [1, 2], ['edf', 'offline'], 'independent');
+  const chainedTasks = sweepTasks([demoScenario()], 'capacity', [40, 80, 120], [1, 2], ['edf', 'offline']);
 
   /**
    * Runs `all` on a simulated pool of `workers`, finishing running tasks in the order `choices` picks; `onStart`
    * sees each task as it starts. Returns the finished tasks (the pool must never stall).
    */
   function simulatePool(all: readonly SweepTask[], workers: number, choices: readonly number[], rolling: boolean, onStart: (t: SweepTask, running: readonly SweepTask[], finished: readonly SweepTask[]) => void): SweepTask[] {
+    const independent = all.some((t) => t.offlineRows === 'independent');
     const pending = startOrder(all);
     const running: SweepTask[] = [];
     const finished: SweepTask[] = [];
     let step = 0;
     while (pending.length > 0 || running.length > 0) {
       while (running.length < workers) {
-        const t = takeStartable(pending, running, true, rolling);
+        // The simulated reference of a scenario and seed is kept once one offline run that needs it finished.
+        const ready = (t: SweepTask) => finished.some((o) => o.policy === 'offline' && o.seed === t.seed && needsOfflineReference(o));
+        const t = takeStartable(pending, running, independent ? ready : true, rolling);
         if (t === undefined) break;
         onStart(t, running, finished);
         running.push(t);
@@ -130,18 +159,48 @@ describe('takeStartable', () => {
     return finished;
   }
 
-  it('starts an offline run only after every higher capacity of its scenario and seed finished, and never stalls (any finishing order)', () => {
+  it('chained (the default): starts an offline run only after every higher capacity of its scenario and seed finished, and never stalls (any finishing order)', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
-        const finished = simulatePool(tasks, workers, choices, false, (t, _running, done) => {
+        const finished = simulatePool(chainedTasks, workers, choices, false, (t, _running, done) => {
           if (t.policy !== 'offline') return;
-          const higher = tasks.filter((o) => o.policy === 'offline' && o.seed === t.seed && Number(o.value) > Number(t.value));
+          const higher = chainedTasks.filter((o) => o.policy === 'offline' && o.seed === t.seed && Number(o.value) > Number(t.value));
           expect(higher.every((o) => done.includes(o))).toBe(true);
+        });
+        expect(finished).toHaveLength(chainedTasks.length);
+      }),
+      { seed: 16, numRuns: 100 },
+    );
+  });
+
+  it('independent: starts one offline run per scenario and seed until its reference is kept, then any; never stalls (any finishing order)', () => {
+    // The demo's own capacity is 80 kW: 120 is above it (a cold solve that never waits).
+    expect(tasks.filter((t) => t.policy === 'offline').map((t) => [t.value, t.offlineReference?.capacity, needsOfflineReference(t)])).toEqual([
+      [40, 80, true],
+      [40, 80, true],
+      [80, 80, true],
+      [80, 80, true],
+      [120, 80, false],
+      [120, 80, false],
+    ]);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (choices, workers) => {
+        const finished = simulatePool(tasks, workers, choices, false, (t, running, done) => {
+          if (!needsOfflineReference(t)) return;
+          const ready = done.some((o) => o.policy === 'offline' && o.seed === t.seed && needsOfflineReference(o));
+          expect(ready || !running.some((o) => o.policy === 'offline' && o.seed === t.seed && needsOfflineReference(o))).toBe(true);
         });
         expect(finished).toHaveLength(tasks.length);
       }),
       { seed: 16, numRuns: 100 },
     );
+  });
+
+  it('independent: an offline run of a capacity sweep knows its reference: the scenario at its own capacity; other parameters and policies have none', () => {
+    const offline = tasks.find((t) => t.policy === 'offline')!;
+    expect(offline.offlineReference?.scenario.site.connectionImportKw).toBe(80);
+    expect(tasks.find((t) => t.policy === 'edf')!.offlineReference).toBeUndefined();
+    expect(sweepTasks([demoScenario()], 'horizon', [12], [1], ['offline'])[0]!.offlineReference).toBeUndefined();
   });
 
   it('with both chains: a checked rolling run starts only after every lower capacity of its scenario, seed and policy started, an unchecked one never waits, and the pool never stalls', () => {
@@ -161,13 +220,20 @@ describe('takeStartable', () => {
     // `mpc` is not checked (capacity-slack.ts): its runs never wait for a lower capacity.
     const pending = startOrder(mixed).filter((t) => t.policy === 'mpc');
     const running = [pending.shift()!];
-    expect(takeStartable(pending, running, true, true)?.policy).toBe('mpc');
+    expect(takeStartable(pending, running, () => false, true)?.policy).toBe('mpc');
+  });
+
+  it('without the offline reference rule takes tasks in start order', () => {
+    const pending = startOrder(tasks);
+    const first = pending[0];
+    expect(takeStartable(pending, [pending[1]!], undefined)).toBe(first);
+    expect(pending).toHaveLength(tasks.length - 1);
   });
 
   it('without the offline chain takes tasks in start order', () => {
-    const pending = startOrder(tasks);
+    const pending = startOrder(chainedTasks);
     const first = pending[0];
     expect(takeStartable(pending, [], false)).toBe(first);
-    expect(pending).toHaveLength(tasks.length - 1);
+    expect(pending).toHaveLength(chainedTasks.length - 1);
   });
 });
