@@ -8,6 +8,7 @@ import type { ResolvedProblem } from './resolved-problem.ts';
 import { addKnownNetworkRows, type NetworkRows } from './network/lazy-rows.ts';
 import { prefixNonzeros, vehicleEnergyRows, type EnergyForm, type TargetRow } from './energy-rows.ts';
 import { addTaperRows, type TaperRowCount } from './taper-rows.ts';
+import { addDemandChargeRows } from './demand-charge-rows.ts';
 
 /** Where each decision lives in the LP's column vector (-1 = no column: the variable is fixed at 0). */
 export interface ColumnMap {
@@ -135,17 +136,7 @@ export function buildFormulation(rp: ResolvedProblem, integers: IntegerSets = no
 
   const networkRows = addKnownNetworkRows(b, rp, charge, discharge);
 
-  for (const dc of rp.demandChargePeriods) {
-    const peak = b.addCol(dc.pricePerKw, dc.previousPeakKw, Infinity);
-    b.offset -= dc.pricePerKw * dc.previousPeakKw;
-    for (let t = 0; t < T; t++) {
-      if (!dc.slot[t]) continue;
-      b.entry(importKw[t]!, 1);
-      if (importExcessKw[t]! >= 0) b.entry(importExcessKw[t]!, 1);
-      b.entry(peak, -1);
-      b.endRow(-Infinity, 0);
-    }
-  }
+  addDemandChargeRows(b, rp, importKw, importExcessKw);
 
   const modeSwitches: ModeSwitch[] = [];
   addVehicleModeBinaries(b, rp, integers.vehicleSlots, charge, discharge, modeSwitches);

@@ -20,6 +20,7 @@
  */
 import type { LinearProgramBuilder } from '../linear-program.ts';
 import type { ResolvedProblem, ResolvedVehicle } from '../resolved-problem.ts';
+import { addDemandChargeRows } from '../demand-charge-rows.ts';
 
 /**
  * How vehicles share a virtual battery: `efficiency` by their charge and discharge efficiencies only (smallest),
@@ -164,16 +165,6 @@ export function addSiteRelaxation(b: LinearProgramBuilder, rp: ResolvedProblem, 
     for (const x of dischargeCols[t]!) b.entry(x, 1);
     b.endRow(netBase, netBase);
   }
-  for (const dc of rp.demandChargePeriods) {
-    const peak = b.addCol(dc.pricePerKw, dc.previousPeakKw, Infinity);
-    b.offset -= dc.pricePerKw * dc.previousPeakKw;
-    for (let t = 0; t < T; t++) {
-      if (!dc.slot[t]) continue;
-      b.entry(importKw[t]!, 1);
-      if (importExcessKw[t]! >= 0) b.entry(importExcessKw[t]!, 1);
-      b.entry(peak, -1);
-      b.endRow(-Infinity, 0);
-    }
-  }
+  addDemandChargeRows(b, rp, importKw, importExcessKw);
   return { importKw, importExcessKw, exportKw, exportExcessKw, groups: byKey.size };
 }
