@@ -57,6 +57,8 @@ export const serviceErrorCodes = {
   V2G_ERR_SOLVE_FAILED: { status: 503, title: 'The solver failed; the last good plan stays in force', retryable: true },
   /** A decomposition shard worker process was lost mid-solve (adapters/decomposition-flow/flow-executor.ts); the solve failed. */
   V2G_ERR_DECOMPOSITION_SHARD_LOST: { status: 503, title: 'A decomposition shard worker was lost mid-solve; the solve failed', retryable: true },
+  /** A portfolio coordination job given up by BullMQ after its lock expired (worker killed or blocked); its pending dispatches fail with it. */
+  V2G_ERR_PORTFOLIO_STALLED: { status: 503, title: 'The portfolio coordination was given up: its worker stopped renewing the job lock; retry the dispatch', retryable: true },
   V2G_ERR_NOT_READY: { status: 503, title: 'The service is not ready', retryable: true },
   /** Redis (store or queue) cannot serve now; thrown as StoreUnavailableError (adapters/store/redis-errors.ts). */
   V2G_ERR_STORE_UNAVAILABLE: { status: 503, title: 'The store or the job queue is unavailable', retryable: true },

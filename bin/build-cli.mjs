@@ -57,6 +57,8 @@ try {
       { in: 'optimizer/worker/solve-worker.ts', out: compiledWorker.replace(/\.js$/, '') },
       // The decomposition's pricing threads (optimizer/decomposition/worker-pricer.ts looks beside the chunks).
       { in: 'optimizer/decomposition/pricing-worker.ts', out: 'worker/pricing-worker' },
+      // aggregate-first's price step on a thread of its own (optimizer/portfolio/aggregate-thread.ts looks beside the chunks).
+      { in: 'optimizer/portfolio/aggregate-worker.ts', out: 'worker/aggregate-worker' },
     ],
     outdir: staging,
     chunkNames: '[name]-[hash]',

@@ -41,7 +41,7 @@ import { createGateway, type Gateway } from '../service/gateway.ts';
 import { withGatewayLiveness } from '../service/gateway-liveness.ts';
 import { ServiceMetrics } from '../service/metrics.ts';
 import { createPortfolioBackend } from '../service/portfolio-backend.ts';
-import { createPortfolioPlanProcessor } from '../service/portfolio-plan-worker.ts';
+import { createPortfolioPlanProcessor, watchPortfolioJobFailures } from '../service/portfolio-plan-worker.ts';
 import type { ResidentSiteSolver } from '../service/portfolio-flow.ts';
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
@@ -231,6 +231,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           ? (problem, key, request) => pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.solveTimeLimitMs })
           : undefined;
         flow?.process(solve, config.solverPoolSize, resident);
+        // A coordination failed for good by anything (its own error, or BullMQ giving up a stalled job) answers its pending dispatches.
+        watchPortfolioJobFailures(portfolioPlanning.queue, portfolioPlanning.runs, clock, (err) => logger.warn({ err }, 'portfolio dispatches not answered failed'));
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
           ...(flow ? { flow } : {}),

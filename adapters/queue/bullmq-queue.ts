@@ -440,8 +440,9 @@ export class BullmqQueue<D, R> implements JobQueue<D, R> {
     const run = this.runner?.running.get(bull);
     const data = run ? { data: run.data } : {};
     if (!(error instanceof AttemptFailed)) {
-      // The worker's own bookkeeping failed (Redis): BullMQ retries while attempts are left.
-      const willRetry = bull.attemptsMade < (bull.opts.attempts ?? 1);
+      // The worker's own bookkeeping failed (Redis): BullMQ retries while attempts are left. BullMQ's own
+      // UnrecoverableError (e.g. "job stalled more than allowable limit": its lock expired too often) fails it for good.
+      const willRetry = error.name !== 'UnrecoverableError' && bull.attemptsMade < (bull.opts.attempts ?? 1);
       this.emit({ type: 'failed', job: snapshotOf<D, R>(bull, { state: willRetry ? 'waiting' : 'failed', ...data }), error, willRetry });
       return;
     }

@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
 import { coordinateAggregateFirst, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
+import { solveAggregateOnWorkerThread } from '../../optimizer/portfolio/aggregate-thread.ts';
 import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
@@ -34,7 +35,7 @@ import type { Clock } from '../clock.ts';
 import type { ServiceConfig } from '../config.ts';
 import { serviceError } from '../errors.ts';
 import { isPermanent, PermanentJobError } from '../queue/job-errors.ts';
-import type { Processor } from '../queue/queue.ts';
+import type { JobQueue, Processor } from '../queue/queue.ts';
 import type { ChargerStatusBoard } from '../store/charger-status.ts';
 import type { PortfolioStore } from '../store/portfolio-store.ts';
 import type { PortfolioDispatchRecord, PortfolioPlanRecord, PortfolioRuns, PortfolioSiteSolves, SiteShareDispatch } from '../store/portfolio-runs.ts';
@@ -120,16 +121,43 @@ async function resplitOrphans(deps: PortfolioPlanDeps, dispatches: PortfolioDisp
   return out;
 }
 
+/**
+ * Every pending dispatch of the portfolio answered `failed` with the coordination's error (its code, else
+ * `V2G_ERR_INTERNAL`). Called when a coordination fails for good: from the processor's own catch, and from the
+ * queue's `failed` event (`watchPortfolioJobFailures`), which also sees failures the processor never sees.
+ */
+export async function failPendingPortfolioDispatches(runs: PortfolioRuns, clock: Clock, portfolioId: string, error: unknown): Promise<void> {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  for (const d of await runs.listDispatches(portfolioId)) {
+    if (d.status === 'pending') await runs.putDispatch({ ...d, status: 'failed', failure: { code: typeof code === 'string' ? code : 'V2G_ERR_INTERNAL', message, atUtcMs: clock.nowUtcMs() } });
+  }
+}
+
+/** BullMQ's reason for a job whose lock expired more often than allowed (its worker stopped renewing it). */
+const stalledReason = 'job stalled more than allowable limit';
+
+/**
+ * Answers the pending dispatches of a portfolio whose coordination job failed for good, whatever failed it. The
+ * processor's catch covers its own errors; this covers the rest, e.g. BullMQ failing a job whose lock expired
+ * (its worker killed, or its event loop blocked past the lock: session 14's 200 x 500 run left its dispatch
+ * `pending` for ever). A stall is said as such: `V2G_ERR_PORTFOLIO_STALLED`, retryable.
+ */
+export function watchPortfolioJobFailures(queue: Pick<JobQueue<PortfolioJobData, PortfolioJobResult>, 'on'>, runs: PortfolioRuns, clock: Clock, onError: (err: unknown) => void): void {
+  queue.on((event) => {
+    if (event.type !== 'failed' || event.willRetry) return;
+    const message = event.error instanceof Error ? event.error.message : String(event.error);
+    const error = message.includes(stalledReason)
+      ? serviceError('V2G_ERR_PORTFOLIO_STALLED', `the portfolio coordination (job ${event.job.id}) was given up: its worker stopped renewing the job's lock (${message}); a worker killed or blocked mid-coordination, retry the dispatch`)
+      : event.error;
+    failPendingPortfolioDispatches(runs, clock, event.job.data.portfolioId, error).catch(onError);
+  });
+}
+
 export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor<PortfolioJobData, PortfolioJobResult> {
   const { store, runs, clock, config } = deps;
 
-  const failPending = async (portfolioId: string, error: unknown) => {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    for (const d of await runs.listDispatches(portfolioId)) {
-      if (d.status === 'pending') await runs.putDispatch({ ...d, status: 'failed', failure: { code: typeof code === 'string' ? code : 'V2G_ERR_INTERNAL', message, atUtcMs: clock.nowUtcMs() } });
-    }
-  };
+  const failPending = (portfolioId: string, error: unknown) => failPendingPortfolioDispatches(runs, clock, portfolioId, error);
 
   const run = async (job: Parameters<Processor<PortfolioJobData, PortfolioJobResult>>[0]): Promise<PortfolioJobResult> => {
     const { portfolioId } = job.data;
@@ -170,7 +198,8 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     const warmFrom = warmStart
       ? `feeder prices started from those of portfolio plan ${previous!.id} (the plan in force)`
       : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
-    const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
+    // aggregate-first's price step on a thread of its own: minutes of LP at 200 sites must not block this event loop (the job lock).
+    const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}), solveAggregate: solveAggregateOnWorkerThread };
     const coordinate =
       deps.coordination === 'site-columns' ? coordinateBySiteColumns : deps.coordination === 'aggregate-first' ? coordinateAggregateFirst : coordinatePortfolio;
     const coordinationName =
@@ -215,7 +244,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns, ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound)` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound)` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }

@@ -17,9 +17,8 @@
  * Every answer says `method`, `bound`, `boundKind`, `gap`, `iterations` (rounds), `solves` and `stopReason`.
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
-import { highsMaster } from '../decomposition/decompose.ts';
-import { solveAggregateByDecomposition } from './aggregate-decomposed.ts';
-import { solveAggregateLp, type AggregateLpResult } from './aggregate-lp.ts';
+import type { AggregateLpResult } from './aggregate-lp.ts';
+import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
 import type { RelaxationGrouping } from './site-relaxation.ts';
@@ -46,6 +45,11 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * Lagrangian bound, within its tolerance of the LP's optimum). `aggregate.method` says which was used.
    */
   readonly priceStep?: 'monolithic' | 'decomposed';
+  /**
+   * Where the price step runs (aggregate-thread.ts): default this thread; the service passes
+   * `solveAggregateOnWorkerThread` so its event loop (job locks, HTTP) stays free during a minutes-long LP.
+   */
+  readonly solveAggregate?: AggregateSolver;
   /** After the aggregate LP: its size, time and value. */
   readonly onAggregate?: (a: AggregateLpResult) => void;
 }
@@ -72,8 +76,8 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const missing = sites.find((s) => !s.problem);
   if (missing) throw new Error(`V2G_ERR_PORTFOLIO_AGGREGATE: site "${missing.id}" carries no problem to relax (a bug upstream: problemSubproblem sets it)`);
   const lpOptions = { excessPricePerKwh: options.excessPricePerKwh ?? 50, timeLimitMs: options.aggregateTimeLimitMs ?? 600_000, ...(options.grouping ? { grouping: options.grouping } : {}) };
-  const solveAggregate = options.priceStep === 'decomposed' ? solveAggregateByDecomposition : solveAggregateLp;
-  const aggregate: AggregateLpResult = solveAggregate(sites.map((s) => s.problem!), limits, T, options.backend ?? (await highsMaster()), lpOptions);
+  const request = { problems: sites.map((s) => s.problem!), limits, slotCount: T, options: lpOptions, priceStep: options.priceStep ?? 'monolithic' } as const;
+  const aggregate: AggregateLpResult = options.solveAggregate ? await options.solveAggregate(request) : await solveAggregateHere(request, options.backend);
   options.onAggregate?.(aggregate);
   const { sites: profiles, adderPerKwh, ...aggregateInfo } = aggregate;
   // The decomposed price step's `feasible` (its rounds ran out) still carries a certified bound, prices and profiles.

@@ -30,7 +30,7 @@ function dispatchChain(mode: ServiceMode) {
     const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
     expect(plan.id).toBe(d.portfolioPlanId);
     expect(plan.solvedOn).toMatch(/aggregate LP first, then one round within its caps \(PORTFOLIO_COORDINATION=aggregate-first\)/);
-    expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns, optimal in \d+ ms; bound: (relaxation|lagrangian)/);
+    expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns \(monolithic, on a worker thread of its own\), optimal in \d+ ms; bound: (relaxation|lagrangian)/);
     expect(['aggregate-first', 'price-iterate']).toContain(plan.method);
     expect(plan.iterations).toBeLessThanOrEqual(2);
     expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));

@@ -91,28 +91,56 @@ describeWithRedis('BullmqQueue: shutdown and lost workers', () => {
     }
   });
 
+  /** A job taken by `lost`, whose lock renewal then stops as a SIGKILL would stop it; answers the job. */
+  const takenThenLost = async (lost: BullmqQueue<Data, string>, site: string, attempts: number) => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    lost.process(async () => {
+      started();
+      await new Promise(() => undefined);
+      return 'never';
+    });
+    const job = await lost.add('replan', { site, reasons: ['r'] }, { deduplicationId: `replan-${site}`, attempts });
+    await running;
+    // Reaches into BullMQ's worker: its lock manager (test/adapters/scale-out.test.ts kills a real process instead).
+    const bullWorker = (lost as unknown as { worker: { lockManager?: { close(): Promise<void> } } }).worker;
+    await bullWorker.lockManager?.close();
+    return job;
+  };
+
   it('a job whose worker stops renewing its lock is recovered by another worker after lockDuration', async () => {
     const prefix = randomPrefix();
     // skipLockRenewal stands in for a killed process: the lock simply runs out.
     const lost = queue(prefix, [], { lockDurationMs: 1000, stalledIntervalMs: 500 });
     const rescuer = queue(prefix, [], { lockDurationMs: 1000, stalledIntervalMs: 500 });
     try {
-      let started!: () => void;
-      const running = new Promise<void>((resolve) => (started = resolve));
-      lost.process(async () => {
-        started();
-        await new Promise(() => undefined);
-        return 'never';
-      });
-      const job = await lost.add('replan', { site: 'c', reasons: ['r'] }, { deduplicationId: 'replan-c', attempts: 2 });
-      await running;
-      // Stop the lost worker's lock renewal, as a SIGKILL would (reaches into BullMQ's worker: its lock
-      // manager; test/adapters/scale-out.test.ts kills a real process instead).
-      const bullWorker = (lost as unknown as { worker: { opts: { skipLockRenewal?: boolean }; lockManager?: { close(): Promise<void> } } }).worker;
-      await bullWorker.lockManager?.close();
+      const job = await takenThenLost(lost, 'c', 2);
       rescuer.process(async () => 'rescued');
       const done = await rescuer.waitUntilFinished(job.id, 15_000);
       expect(done).toMatchObject({ state: 'completed', returnValue: 'rescued' });
+    } finally {
+      await lost.close({ handBackAfterMs: 0 }).catch(() => undefined);
+      await rescuer.close();
+      await deletePrefix(client, prefix);
+    }
+  });
+
+  it('a job that stalled more often than maxStalledCount fails for good, and its failed event says no retry', async () => {
+    const prefix = randomPrefix();
+    const options = { lockDurationMs: 1000, stalledIntervalMs: 500, maxStalledCount: 0 };
+    const lost = queue(prefix, [], options);
+    const rescuer = queue(prefix, [], options);
+    const events: { willRetry: boolean; message: string }[] = [];
+    rescuer.on((e) => {
+      if (e.type === 'failed') events.push({ willRetry: e.willRetry, message: e.error instanceof Error ? e.error.message : String(e.error) });
+    });
+    try {
+      // attempts 3: a plain failure would be retried; BullMQ's stall limit is not (portfolio dispatches rely on the event saying so).
+      const job = await takenThenLost(lost, 'd', 3);
+      rescuer.process(async () => 'rescued');
+      const done = await rescuer.waitUntilFinished(job.id, 15_000);
+      expect(done).toMatchObject({ state: 'failed' });
+      expect(events).toEqual([{ willRetry: false, message: 'job stalled more than allowable limit' }]);
     } finally {
       await lost.close({ handBackAfterMs: 0 }).catch(() => undefined);
       await rescuer.close();
