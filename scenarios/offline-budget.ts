@@ -12,10 +12,16 @@ import type { SolverSetup } from './policies.ts';
 /**
  * Default deterministic work budget of the one offline solve (work-limit.ts; `policy.offlineWorkLimit` per
  * field): the same inputs give the same row, or the same failure, on any machine however loaded. Sized from
- * measurement (bench/RESULTS.md, issue 13 session 14, helper i13b): see there for what the week and the month
- * need at the sweep's capacities; each limit is a generous multiple of the most measured.
+ * measurement (bench/RESULTS.md, issue 13 session 14, helper i13b), cold solves (a warm one needs fewer):
+ * - `simplexIterations` (every offline strategy: the LP, its network rounds, the LP repair): the March 2019
+ *   network month at 10 kVA took 149,366 (the most measured; 162 CPU s), the aggregate month 21,946-34,550 at
+ *   10-40 kW, the Caltech week 904-1,032 at seeds 1-10. 2,000,000 is 13x the most: about 1,300 CPU s at the
+ *   network month's ~1,500 iterations per CPU s, so on a quiet machine the budget ends a runaway solve before the
+ *   1 h wall-clock safety net does.
+ * - `mipNodes` (the exact MILP: `offlineIntegerStrategy` milp, auto on the week): the week took 1-9 nodes over all
+ *   its lazy MILP rounds (seeds 1-10; 6 at 10 kW). 500 is 55x the most, at ~1-2 CPU s per node there.
  */
-export const offlineWorkLimit: Required<WorkLimit> = { simplexIterations: 10_000_000, mipNodes: 20_000 };
+export const offlineWorkLimit: Required<WorkLimit> = { simplexIterations: 2_000_000, mipNodes: 500 };
 
 /** The offline solve's work budget: `solver.offlineWorkLimit`'s fields over the defaults (`offlineWorkLimit`). */
 export function offlineWorkLimitOf(solver: Pick<SolverSetup, 'offlineWorkLimit'>): Required<WorkLimit> {
@@ -23,7 +29,7 @@ export function offlineWorkLimitOf(solver: Pick<SolverSetup, 'offlineWorkLimit'>
 }
 
 /**
- * The budget part of the label: "; work budget: 1,234 of 10,000,000 simplex iterations, 0 of 20,000 MILP nodes
+ * The budget part of the label: "; work budget: 1,234 of 2,000,000 simplex iterations, 0 of 500 MILP nodes
  * (not reached)", "(reached: ...)", or "(wall-clock safety net reached: this row depends on machine speed)";
  * empty for a reused plan (no solve: the label says where it came from).
  */
@@ -44,7 +50,7 @@ export interface OfflineRowBudget {
 }
 
 /**
- * One line on a sweep's offline rows for its terminal and facts: the budget kind, how many rows were solved within
+ * One line on a sweep's offline rows for its terminal (`note: offline budget: ...`) and facts: the budget kind, how many rows were solved within
  * it, stopped at it, ended by the wall-clock safety net (machine-dependent: named), or reused (no solve); undefined
  * without offline rows.
  */
@@ -57,5 +63,5 @@ export function offlineBudgetSummary(rows: readonly OfflineRowBudget[]): string 
   const limit = solved[0]?.work?.limit;
   const kind = limit === undefined ? 'deterministic work budget' : `deterministic work budget (${[limit.simplexIterations !== undefined ? `${limit.simplexIterations.toLocaleString('en-US')} simplex iterations` : undefined, limit.mipNodes !== undefined ? `${limit.mipNodes.toLocaleString('en-US')} MILP nodes` : undefined].filter((x) => x !== undefined).join(', ')})`;
   const parts = [`${within} solved within it`, `${atWork} stopped at it`, `${atTime} ended by the wall-clock safety net${atTime > 0 ? ' (those rows depend on machine speed)' : ''}`, `${rows.length - solved.length} reused (no solve)`];
-  return `offline budget: ${kind}; ${parts.join(', ')}`;
+  return `${kind}; ${parts.join(', ')}`;
 }

@@ -4,16 +4,18 @@
  * It is the reference the other policies are measured against (`gapToOfflinePct`).
  *
  * A reference a researcher can publish:
- * - **Its own time budget** (`policy.offlineTimeLimitMs`, default `offlineTimeLimitMs`), never the
- *   per-decision limit of the rolling policies.
+ * - **Its own budget, in work** (`policy.offlineWorkLimit`, default `offlineWorkLimit`: offline-budget.ts), never
+ *   the per-decision limit of the rolling policies: the same inputs give the same row, or the same failure, on any
+ *   machine. The wall clock (`policy.offlineTimeLimitMs`, default `offlineTimeLimitMs`) is only a safety net; a row
+ *   it ends says that it depends on machine speed.
  * - **Exact where it may finish**: minimum currents by the exact lazy MILP, started from the LP repair's
  *   plan, on problems up to `offlineMilpMaxVehicleSlots` (the LP repair above: 6 % dearer than the MILP on
  *   the taper-aware Caltech week, seed 5).
  * - **Never a silent fallback.** A solve that ends without a plan of its own (`error`, or `timed_out` with only
  *   a baseline) is `V2G_ERR_SCENARIO_OFFLINE`, naming the cause and the budget. A plan that is valid but not
  *   proven optimal (`feasible`: the LP repair; `timed_out`: the MILP stopped at the budget, its incumbent or
- *   the repair's plan) is kept and marked in every output by `offlineReferenceLabel` with why, its bound and
- *   its gap in money and %.
+ *   the repair's plan) is kept and marked in every output by `offlineReferenceLabel` with why, its bound,
+ *   its gap in money and %, and the work budget with the work spent.
  * - **Its bound beside the replayed plan**: the best proven lower bound of the plan's objective (net cost +
  *   shortfall penalty): the LP relaxation's, or a stopped MILP round's when higher; equal to it when `optimal`.
  * - **The same billing periods as the KPIs**: every billing month the replay touches is priced on its own
@@ -301,7 +303,7 @@ export interface OfflineLabelInput {
 
 /**
  * How the offline reference was made, for every output: `optimal` and its bound, or `NOT PROVEN OPTIMAL`
- * with why (the MILP stopped at the time limit after X s, or the LP repair was used), where the plan comes
+ * with why (the MILP stopped at its work budget, or ended by the wall-clock safety net after X s, or the LP repair was used), where the plan comes
  * from, its bound and its gap in money and in % of the bound. The replayed plan's net cost may differ from
  * the plan's (charge taper).
  */

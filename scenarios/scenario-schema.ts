@@ -281,9 +281,9 @@ export const PolicySchema = Type.Object(
       Type.Object(
         {
           simplexIterations: Type.Optional(
-            Type.Integer({ minimum: 1, description: 'simplex iterations of all the offline solve\'s LPs together (first LP, network rounds, LP repair; default 10000000)' }),
+            Type.Integer({ minimum: 1, description: 'simplex iterations of all the offline solve\'s LPs together (first LP, network rounds, LP repair; default 2000000)' }),
           ),
-          mipNodes: Type.Optional(Type.Integer({ minimum: 1, description: "branch-and-bound nodes of all the offline solve's MILP rounds together (default 20000)" })),
+          mipNodes: Type.Optional(Type.Integer({ minimum: 1, description: "branch-and-bound nodes of all the offline solve's MILP rounds together (default 500)" })),
         },
         {
           additionalProperties: false,

@@ -316,7 +316,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
 
   out(`sweep over ${parameter}: ${tasks.length} runs (${loaded.length} scenario(s) x ${values.length} values x ${policies.length} policies x ${seeds.length} seeds) on ${workers} workers, ${(elapsedMs / 1000).toFixed(1)} s`);
   if (offlinePlansDir !== undefined) out(`note: ${offlineRowRuleLabel(offlineRows)}`);
-  if (offlineBudget !== undefined) out(`note: ${offlineBudget}`);
+  if (offlineBudget !== undefined) out(`note: offline budget: ${offlineBudget}`);
   for (const note of summary.notes) out(`note: ${note}`);
   const fallbacks = rows.filter((r) => r.fallbackDecisions > 0);
   if (fallbacks.length > 0) out(`warning: ${fallbacks.length} row(s) include fallback decisions (status timed_out or error): see the statuses column`);

@@ -45,6 +45,9 @@ function row(s: OfflineSolution) {
   };
 }
 
+/** Three offline solves of the demo: more than the default test timeout on a machine at load 50 (not a bound on any result). */
+const heavyMs = 300_000;
+
 /** The demo's seed 1: its offline MILP needs 2 branch-and-bound nodes (measured), so a budget of 1 node binds. */
 const nodeBound: SolverSetup['offlineWorkLimit'] = { mipNodes: 1 };
 
@@ -64,8 +67,8 @@ describe('the offline reference’s deterministic work budget', () => {
     expect(row(c)).toEqual(row(a));
     const label = offlineReferenceLabel({ ...a.plan.cost, status: a.plan.status, bound: a.bound, source: a.source, integerStrategy: a.integerStrategy, work: a.work });
     expect(label).toMatch(/NOT PROVEN OPTIMAL \(not proven optimal: MILP stopped at its work budget \(MILP nodes\)/);
-    expect(label).toMatch(/work budget: [\d,]+ of 10,000,000 simplex iterations, 1 of 1 MILP nodes \(reached: MILP nodes\)/);
-  });
+    expect(label).toMatch(/work budget: [\d,]+ of 2,000,000 simplex iterations, 1 of 1 MILP nodes \(reached: MILP nodes\)/);
+  }, heavyMs);
 
   it('does not change the row where it does not bind: the default budget, twice the work spent, and a slowed solver give the same row', () => {
     const inputs = demoInputs(undefined, 1);
@@ -81,7 +84,7 @@ describe('the offline reference’s deterministic work budget', () => {
     expect(row(b)).toEqual({ ...row(a), work: { ...a.work, limit: twice } });
     expect(row(c)).toEqual(row(a));
     expect(offlineReferenceLabel({ ...a.plan.cost, status: a.plan.status, work: a.work })).toMatch(/^offline optimum \(plan objective [\d.]+ = bound\); work budget: .* \(not reached\)$/);
-  });
+  }, heavyMs);
 
   it('a budget too small for the instance is V2G_ERR_SCENARIO_OFFLINE naming the limit and the work spent, the same however slow the solver', () => {
     const inputs = demoInputs(undefined, 1);
@@ -99,7 +102,7 @@ describe('the offline reference’s deterministic work budget', () => {
     expect(error.code).toBe('V2G_ERR_SCENARIO_OFFLINE');
     expect(error.retryable).toBe(true);
     expect(error.issues[0]!.path).toBe('/policy/offlineWorkLimit/simplexIterations');
-    expect(error.issues[0]!.message).toMatch(/its work budget stopped it \(simplexIterations: 50 of 50 simplex iterations, 0 of 20,000 MILP nodes\); raise policy\.offlineWorkLimit\.simplexIterations/);
+    expect(error.issues[0]!.message).toMatch(/its work budget stopped it \(simplexIterations: 50 of 50 simplex iterations, 0 of 500 MILP nodes\); raise policy\.offlineWorkLimit\.simplexIterations/);
     const slow = slowed(highs);
     const again = failure({ backend: slow.backend, offlineWorkLimit: { simplexIterations: 50 } }, slow.clock, { clock: slow.clock }) as ScenarioError;
     expect(again.issues).toEqual(error.issues);
@@ -121,7 +124,7 @@ describe('the offline reference’s deterministic work budget', () => {
     const work: WorkReport = { limit: offlineWorkLimit, spent: { simplexIterations: 1234, mipNodes: 5, mipIterations: 99 }, reached: 'time' };
     const label = offlineReferenceLabel({ netCost: 1, objective: 2, status: 'timed_out', bound: 1.5, source: 'milp', integerStrategy: 'milp', stoppedAfterMs: 3_600_000, work });
     expect(label).toMatch(/MILP ended by the wall-clock safety net after 3600\.0 s; this row depends on machine speed/);
-    expect(offlineBudgetText(work)).toBe('; work budget: 1,234 of 10,000,000 simplex iterations, 5 of 20,000 MILP nodes (not reached; ended by the wall-clock safety net: this row depends on machine speed)');
+    expect(offlineBudgetText(work)).toBe('; work budget: 1,234 of 2,000,000 simplex iterations, 5 of 500 MILP nodes (not reached; ended by the wall-clock safety net: this row depends on machine speed)');
     expect(offlineBudgetText(undefined)).toBe('');
   });
 
