@@ -15,11 +15,12 @@ import type { SolverSetup } from './policies.ts';
  * measurement (bench/RESULTS.md, issue 13 session 14, helper i13b), cold solves (a warm one needs fewer):
  * - `simplexIterations` (every offline strategy: the LP, its network rounds, the LP repair): the March 2019
  *   network month at 10 kVA took 149,366 (the most measured; 162 CPU s), the aggregate month 21,946-34,550 at
- *   10-40 kW, the Caltech week 904-1,032 at seeds 1-10. 2,000,000 is 13x the most: about 1,300 CPU s at the
+ *   10-40 kW, the Caltech week 881-1,032 at seeds 1-10. 2,000,000 is 13x the most: about 1,300 CPU s at the
  *   network month's ~1,500 iterations per CPU s, so on a quiet machine the budget ends a runaway solve before the
  *   1 h wall-clock safety net does.
- * - `mipNodes` (the exact MILP: `offlineIntegerStrategy` milp, auto on the week): the week took 1-9 nodes over all
- *   its lazy MILP rounds (seeds 1-10; 6 at 10 kW). 500 is 55x the most, at ~1-2 CPU s per node there.
+ * - `mipNodes` (the exact MILP: `offlineIntegerStrategy` milp, auto on the week): the week took 1-10 nodes over all
+ *   its lazy MILP rounds (1-10 at seeds 1-10; 6 at 10 kW). 500 is 50x the most (a runaway MILP then stops
+ *   at a stated, machine-independent point instead of at the wall clock).
  */
 export const offlineWorkLimit: Required<WorkLimit> = { simplexIterations: 2_000_000, mipNodes: 500 };
 
