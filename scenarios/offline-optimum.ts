@@ -49,8 +49,8 @@ export const offlineTimeLimitMs = 3_600_000;
 /**
  * Largest problem (vehicles x slots) the offline solves as the exact MILP by default (`offlineIntegerStrategy`
  * 'auto'). Measured (bench/RESULTS.md, issue 13 session 7, helper i13o): the Caltech week (99 x 672 = 66,528)
- * finishes exactly on seeds 5 and 8 in 6-10 s of CPU (not on seed 1 within 300 s: then the labelled
- * time-out plan); the month sweep scenarios (10,731 slots x 954 sessions, 10.2 million) keep the LP repair and
+ * finishes exactly on seeds 5 and 8 in 6-10 s of CPU (not on seed 1 within 300 s then; since session 14 every seed
+ * 1-10 finishes, in 1-10 MILP nodes: bench/RESULTS.md, helper i13b); the month sweep scenarios (10,731 slots x 954 sessions, 10.2 million) keep the LP repair and
  * its speed. Nothing between was measured: the limit is three times the largest size measured to finish.
  */
 export const offlineMilpMaxVehicleSlots = 200_000;
