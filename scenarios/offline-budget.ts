@@ -14,10 +14,10 @@ import type { SolverSetup } from './policies.ts';
  * field): the same inputs give the same row, or the same failure, on any machine however loaded. Sized from
  * measurement (bench/RESULTS.md, issue 13 session 14, helper i13b), cold solves (a warm one needs fewer):
  * - `simplexIterations` (every offline strategy: the LP, its network rounds, the LP repair): the March 2019
- *   network month at 10 kVA took 149,366 (the most measured; 162 CPU s), the aggregate month 21,946-34,550 at
- *   10-40 kW, the Caltech week 881-1,032 at seeds 1-10. 2,000,000 is 13x the most: about 1,300 CPU s at the
- *   network month's ~1,500 iterations per CPU s, so on a quiet machine the budget ends a runaway solve before the
- *   1 h wall-clock safety net does.
+ *   network month took 149,366 at 10 kVA and 180,364 at 20 kVA (the most measured; 158 CPU s), the aggregate month
+ *   21,946-34,550 at 10-45 kW, the Caltech week 881-1,032 at seeds 1-10. 2,000,000 is 11x the most: about
+ *   1,500 CPU s at the network month's ~1,350-1,500 iterations per HiGHS CPU s, so on a quiet machine the budget
+ *   ends a runaway solve before the 1 h wall-clock safety net does.
  * - `mipNodes` (the exact MILP: `offlineIntegerStrategy` milp, auto on the week): the week took 1-10 nodes over all
  *   its lazy MILP rounds (1-10 at seeds 1-10; 6 at 10 kW). 500 is 50x the most (a runaway MILP then stops
  *   at a stated, machine-independent point instead of at the wall clock).
