@@ -1,10 +1,11 @@
 /**
  * The plan: what every backend and baseline returns for a `Problem`. JSON-serialisable (plain arrays).
  */
+import type { WorkReport } from './work-limit.ts';
 
 /**
  * `optimal`: proven optimal (for a MILP, within the MIP gap). `feasible`: valid but not proven optimal (a
- * baseline, or the LP repair). `timed_out`: the time budget ran out before the solver finished; the plan is
+ * baseline, or the LP repair). `timed_out`: the time budget (or a work budget: `stats.work`) ran out before the solver finished; the plan is
  * the cheapest valid plan found by then (`origin` says which: a repaired or rounded LP answer, or a
  * baseline). `error`: the backend failed; the plan is the cheapest valid baseline (or all idle) and
  * `message` says why. Every plan, whatever its status, passed the independent validator.
@@ -106,6 +107,8 @@ export interface SolverStats {
   readonly warmStart?: 'basis';
   /** Rows holding the vehicles' charge tapers (`Vehicle.chargeTaper`, optimizer/taper-rows.ts): taper-aware planning; absent when none. */
   readonly taperRows?: number;
+  /** With a work budget (`SolveOptions.workLimit`, work-limit.ts): the budget, the work spent and what stopped the solve; absent otherwise. */
+  readonly work?: WorkReport;
 }
 
 /**

@@ -49,6 +49,7 @@ import { exactPolishCapMs, exactPolishDefaults, type ExactPolishOptions } from '
 import type { EnergyForm } from './energy-rows.ts';
 import { lpStructureKey, threadWarmBases, type WarmBasisStore } from './warm-basis.ts';
 import { greedyCrashBasis } from './crash-basis.ts';
+import type { WorkLimit } from './work-limit.ts';
 
 export { findModeConflicts, type ModeConflict, type SiteConflict } from './mode-conflicts.ts';
 
@@ -85,6 +86,12 @@ export interface SolveOptions {
    * the LP minimised, so a baseline cannot win by ignoring the regularisers; the MPC's choice, scenarios/MPC.md).
    */
   readonly candidateObjective?: CandidateObjective;
+  /**
+   * A deterministic work budget for the whole solve (work-limit.ts): simplex iterations of its LPs and nodes of its
+   * MILP rounds, counted across every round. A solve it stops ends as the time budget's would (`timed_out`, the best
+   * plan by then) and says so in `stats.work.reached`; `timeLimitMs` stays as a safety net. Default none.
+   */
+  readonly workLimit?: WorkLimit;
 }
 
 export const solveDefaults = { timeLimitMs: 60_000, integerStrategy: 'repair', mipRelGap: 1e-4, maxRounds: 25, crashBasis: false } as const;
@@ -502,6 +509,7 @@ export function solveWithBackend(problem: Problem, backend: LpBackend, options: 
   const timeLimitMs = options.timeLimitMs ?? solveDefaults.timeLimitMs;
   const run = new SolveRun(backend, timeLimitMs, options.mipRelGap ?? solveDefaults.mipRelGap, env.clock, env.onProgress, env.alreadyElapsedMs);
   if (options.energyForm !== undefined && options.energyForm !== 'auto') run.energyForm = options.energyForm;
+  if (options.workLimit !== undefined) run.workLimit = options.workLimit;
   const strategy = options.integerStrategy ?? solveDefaults.integerStrategy;
   const rp = resolveProblem(problem);
   const seeded = env.networkRowSeed !== undefined ? seedNetworkRows(rp, env.networkRowSeed) : 0;

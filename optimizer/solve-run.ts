@@ -18,6 +18,7 @@ import type { ResolvedProblem } from './resolved-problem.ts';
 import { gapPct, type SolvePhase, type SolveProgressListener } from './solve-progress.ts';
 import { systemClock, type SolveClock } from './solve-clock.ts';
 import { finishReserveMs, predictedSetupMs } from './budget-guard.ts';
+import type { WorkLimit, WorkReport } from './work-limit.ts';
 
 export type { SolveClock } from './solve-clock.ts';
 
@@ -53,8 +54,18 @@ export class SolveRun {
   seedBasisRefused: string | undefined;
   /** Sessions of LP models in the prefix form: solved without presolve (measured faster; see energy-rows.ts). */
   private readonly noPresolve = new WeakSet<NetworkSession>();
-  /** Per open model: what building and opening it took (ms), and whether the backend has solved it yet. */
-  private readonly models = new WeakMap<NetworkSession, { modelMs: number; solved: boolean }>();
+  /** Per open model: what building and opening it took (ms), whether the backend has solved it yet, whether it has integer columns. */
+  private readonly models = new WeakMap<NetworkSession, { modelMs: number; solved: boolean; mip: boolean }>();
+  /** The deterministic work budget of the whole solve (work-limit.ts); undefined = none (time only). */
+  workLimit: WorkLimit | undefined;
+  /** Simplex iterations of the LP solves so far (counted against `workLimit.simplexIterations`). */
+  lpIterations = 0;
+  /** Branch-and-bound nodes of the MILP rounds so far (counted against `workLimit.mipNodes`). */
+  mipNodes = 0;
+  /** Simplex iterations inside the MILP rounds so far (reported, not limited). */
+  mipIterations = 0;
+  /** Set when the work budget stopped the solve: which of its limits. */
+  workLimitReached: 'simplexIterations' | 'mipNodes' | undefined;
   private lastBuildMs = 0;
   /** Kept back from every backend call for finishing the plan (ms): set by the first model opened. */
   reserveMs = 0;
@@ -126,7 +137,7 @@ export class SolveRun {
     if (formulation.energyForm === 'prefix' && formulation.lp.integerCount === 0) this.noPresolve.add(session);
     const modelMs = this.lastBuildMs + openMs;
     if (this.models.get(session) === undefined && this.reserveMs === 0) this.reserveMs = finishReserveMs(modelMs);
-    this.models.set(session, { modelMs, solved: false });
+    this.models.set(session, { modelMs, solved: false, mip: formulation.lp.integerCount > 0 });
     return session;
   }
 
@@ -136,7 +147,7 @@ export class SolveRun {
    */
   adopt(session: NetworkSession, formulation: Formulation): void {
     if (formulation.energyForm === 'prefix' && formulation.lp.integerCount === 0) this.noPresolve.add(session);
-    this.models.set(session, { modelMs: 0, solved: true });
+    this.models.set(session, { modelMs: 0, solved: true, mip: formulation.lp.integerCount > 0 });
     this.energyForm ??= formulation.energyForm;
     this.rows = formulation.lp.numRows;
     this.columns = formulation.lp.numCols;
@@ -148,6 +159,17 @@ export class SolveRun {
    * `timed_out` without a call when no time is left.
    */
   solve(session: NetworkSession, capMs?: number, mipMaxNodes?: number, simplex?: 'primal' | 'dual', dualEdgeWeight?: 'devex'): LpSolution {
+    const model = this.models.get(session);
+    const mip = model?.mip ?? false;
+    // The work budget first: deterministic, it decides before the wall clock can.
+    const work = this.workLeft(mip);
+    if (work !== undefined && work <= 0) {
+      this.timedOut = true;
+      this.workLimitReached = mip ? 'mipNodes' : 'simplexIterations';
+      return { status: 'timed_out', iterations: 0, stoppedBy: mip ? 'nodes' : 'iterations', message: `work limit reached: ${this.workLimitText()}` };
+    }
+    const nodesByBudget = mip && work !== undefined && (mipMaxNodes === undefined || work < mipMaxNodes);
+    const nodeCap = nodesByBudget ? work : mipMaxNodes;
     const remainingMs = this.remainingMs() - this.reserveMs;
     const capped = capMs !== undefined && capMs < remainingMs;
     if (remainingMs <= 0 || (capped && capMs <= 0)) {
@@ -155,7 +177,6 @@ export class SolveRun {
       this.timedOut = true;
       return { status: 'timed_out', iterations: 0, message: `time limit of ${this.timeLimitMs} ms reached` };
     }
-    const model = this.models.get(session);
     if (model !== undefined && !model.solved) {
       const setupMs = predictedSetupMs(model.modelMs);
       if (setupMs > (capped ? capMs : remainingMs)) {
@@ -172,7 +193,8 @@ export class SolveRun {
       answer = session.solve({
         timeLimitMs: capped ? capMs : remainingMs,
         mipRelGap: this.mipRelGap,
-        ...(mipMaxNodes !== undefined ? { mipMaxNodes } : {}),
+        ...(nodeCap !== undefined ? { mipMaxNodes: nodeCap } : {}),
+        ...(!mip && work !== undefined ? { simplexIterationLimit: work } : {}),
         ...(simplex !== undefined ? { simplex } : {}),
         ...(dualEdgeWeight !== undefined ? { dualEdgeWeight } : {}),
         ...(this.noPresolve.has(session) ? { presolve: false } : {}),
@@ -182,11 +204,41 @@ export class SolveRun {
     }
     this.solveMs += this.clock() - start;
     this.iterations += answer.iterations;
+    if (mip) {
+      this.mipNodes += answer.nodes ?? 0;
+      this.mipIterations += answer.iterations;
+    } else this.lpIterations += answer.iterations;
+    if ((answer.stoppedBy === 'iterations' && !mip && work !== undefined) || (answer.stoppedBy === 'nodes' && nodesByBudget)) {
+      this.timedOut = true;
+      this.workLimitReached = mip ? 'mipNodes' : 'simplexIterations';
+    }
     this.rows = session.rowCount();
     // 'feasible' from a backend means its time limit stopped it with an incumbent. A call that finished just
     // as the budget ran out is not timed out: the next call finds nothing left.
     if (!capped && answer.stoppedBy !== 'nodes' && (answer.status === 'timed_out' || answer.status === 'feasible')) this.timedOut = true;
     return answer;
+  }
+
+  /** What is left of the work budget for a call on a MILP (nodes) or an LP (iterations) model; undefined = unlimited. */
+  private workLeft(mip: boolean): number | undefined {
+    const limit = mip ? this.workLimit?.mipNodes : this.workLimit?.simplexIterations;
+    return limit === undefined ? undefined : limit - (mip ? this.mipNodes : this.lpIterations);
+  }
+
+  private workLimitText(): string {
+    const l = this.workLimit ?? {};
+    return `${this.lpIterations} of ${l.simplexIterations ?? 'unlimited'} simplex iterations, ${this.mipNodes} of ${l.mipNodes ?? 'unlimited'} MILP nodes spent`;
+  }
+
+  /** The budget, the work spent and what stopped the solve (work-limit.ts); undefined when the solve had no work budget. */
+  workReport(): WorkReport | undefined {
+    if (this.workLimit === undefined) return undefined;
+    const reached = this.workLimitReached ?? (this.timedOut ? 'time' : undefined);
+    return {
+      limit: this.workLimit,
+      spent: { simplexIterations: this.lpIterations, mipNodes: this.mipNodes, mipIterations: this.mipIterations },
+      ...(reached !== undefined ? { reached } : {}),
+    };
   }
 
   stats(): SolverStats {
@@ -203,6 +255,7 @@ export class SolveRun {
       ...(this.warmStart !== undefined ? { warmStart: this.warmStart } : {}),
       ...(this.taperRows > 0 ? { taperRows: this.taperRows } : {}),
       ...(this.bound !== undefined ? { relaxationObjective: this.bound } : {}),
+      ...(this.workLimit !== undefined ? { work: this.workReport()! } : {}),
     };
   }
 }

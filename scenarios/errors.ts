@@ -2,7 +2,7 @@
  * Coded errors for bad scenario input: the scenario file itself, the data files it names, the policy asked
  * for. Same pattern as grid/errors.ts: a stable `code`, every problem found listed in `issues` (each located
  * by a JSON Pointer into the scenario, or a line of a data file); only `V2G_ERR_SCENARIO_OFFLINE` is
- * retryable (with a larger offline time budget or on a less loaded machine).
+ * retryable (with a larger offline work budget, or a larger safety net or a less loaded machine).
  *
  * Errors raised by grid/ while a scenario's data is read (a CSV timestamp without offset, a tariff gap...)
  * keep their own `GridInputError` code; their paths are prefixed with the scenario field that named the
@@ -19,7 +19,7 @@ export const scenarioErrorCodes = {
   V2G_ERR_SCENARIO_PERIOD: 'the scenario period is empty, too long for one offline solve, or not covered by its data',
   V2G_ERR_SCENARIO_POLICY: 'the policy is unknown or needs a solver backend that was not given',
   V2G_ERR_SCENARIO_CHARGERS: "the scenario's chargers match none of the sessions in its period (each issue names the ids on both sides)",
-  V2G_ERR_SCENARIO_OFFLINE: 'the offline reference was not solved (time budget spent or solver error): no reference is reported rather than a fallback plan; retry with a larger offline time budget',
+  V2G_ERR_SCENARIO_OFFLINE: 'the offline reference was not solved (its work budget or its wall-clock safety net spent, or a solver error): no reference is reported rather than a fallback plan; retry with a larger policy.offlineWorkLimit (the issue names the limit), or a larger offlineTimeLimitMs / a less loaded machine when the safety net ended it',
 } as const;
 
 /** One of the stable codes of `scenarioErrorCodes`. */

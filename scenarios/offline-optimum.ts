@@ -4,16 +4,18 @@
  * It is the reference the other policies are measured against (`gapToOfflinePct`).
  *
  * A reference a researcher can publish:
- * - **Its own time budget** (`policy.offlineTimeLimitMs`, default `offlineTimeLimitMs`), never the
- *   per-decision limit of the rolling policies.
+ * - **Its own budget, in work** (`policy.offlineWorkLimit`, default `offlineWorkLimit`: offline-budget.ts), never
+ *   the per-decision limit of the rolling policies: the same inputs give the same row, or the same failure, on any
+ *   machine. The wall clock (`policy.offlineTimeLimitMs`, default `offlineTimeLimitMs`) is only a safety net; a row
+ *   it ends says that it depends on machine speed.
  * - **Exact where it may finish**: minimum currents by the exact lazy MILP, started from the LP repair's
  *   plan, on problems up to `offlineMilpMaxVehicleSlots` (the LP repair above: 6 % dearer than the MILP on
  *   the taper-aware Caltech week, seed 5).
  * - **Never a silent fallback.** A solve that ends without a plan of its own (`error`, or `timed_out` with only
  *   a baseline) is `V2G_ERR_SCENARIO_OFFLINE`, naming the cause and the budget. A plan that is valid but not
  *   proven optimal (`feasible`: the LP repair; `timed_out`: the MILP stopped at the budget, its incumbent or
- *   the repair's plan) is kept and marked in every output by `offlineReferenceLabel` with why, its bound and
- *   its gap in money and %.
+ *   the repair's plan) is kept and marked in every output by `offlineReferenceLabel` with why, its bound,
+ *   its gap in money and %, and the work budget with the work spent.
  * - **Its bound beside the replayed plan**: the best proven lower bound of the plan's objective (net cost +
  *   shortfall penalty): the LP relaxation's, or a stopped MILP round's when higher; equal to it when `optimal`.
  * - **The same billing periods as the KPIs**: every billing month the replay touches is priced on its own
@@ -33,15 +35,22 @@ import { ScenarioError } from './errors.ts';
 import type { Controller, SolverSetup } from './policies.ts';
 import type { PhysicsModel, ReplayInputs } from './replay-inputs.ts';
 import { taperAwareNote, withChargeTaper } from './charge-taper.ts';
+import { workBudgetText, type WorkReport } from '../optimizer/work-limit.ts';
+import { offlineBudgetText, offlineWorkLimitOf } from './offline-budget.ts';
 
-/** Default time budget of the one offline solve (ms). */
-export const offlineTimeLimitMs = 300_000;
+/**
+ * Default wall-clock safety net of the one offline solve (ms): much larger than the work budget needs
+ * (`offlineWorkLimit`), so that it ends only a solve that has gone wrong; a row it ends says that it depends on
+ * the machine's speed (`offlineReferenceLabel`). Was the offline's only budget (300 s) before the work budget.
+ */
+export const offlineTimeLimitMs = 3_600_000;
+
 
 /**
  * Largest problem (vehicles x slots) the offline solves as the exact MILP by default (`offlineIntegerStrategy`
  * 'auto'). Measured (bench/RESULTS.md, issue 13 session 7, helper i13o): the Caltech week (99 x 672 = 66,528)
- * finishes exactly on seeds 5 and 8 in 6-10 s of CPU (not on seed 1 within 300 s: then the labelled
- * time-out plan); the month sweep scenarios (10,731 slots x 954 sessions, 10.2 million) keep the LP repair and
+ * finishes exactly on seeds 5 and 8 in 6-10 s of CPU (not on seed 1 within 300 s then; since session 14 every seed
+ * 1-10 finishes, in 1-10 MILP nodes: bench/RESULTS.md, helper i13b); the month sweep scenarios (10,731 slots x 954 sessions, 10.2 million) keep the LP repair and
  * its speed. Nothing between was measured: the limit is three times the largest size measured to finish.
  */
 export const offlineMilpMaxVehicleSlots = 200_000;
@@ -75,8 +84,13 @@ export interface OfflineSolution {
   readonly index: ReadonlyMap<string, number>;
   /** Proven lower bound of `plan.cost.objective` (the LP relaxation's objective); undefined when the solver gave none. */
   readonly bound: number | undefined;
-  /** The time budget the solve had (ms). */
+  /** The wall-clock safety net the solve had (ms). */
   readonly timeLimitMs: number;
+  /**
+   * The work budget, the work this solve spent (its own: a warm-started solve counts its own iterations) and what
+   * stopped it, if anything (work-limit.ts); absent for a reused plan (no solve).
+   */
+  readonly work?: WorkReport;
   /** Billing periods priced in the solve (`yyyy-MM`). */
   readonly billingKeys: readonly string[];
   /** Measured by the caller's clock (ms): assembly and solve. */
@@ -88,7 +102,7 @@ export interface OfflineSolution {
   readonly integerStrategy?: IntegerStrategy;
   /** Which candidate the plan is (`PlanOrigin.source`: 'milp', 'lp-repair', ...); absent for a reused plan. */
   readonly source?: string;
-  /** Set when the time budget stopped the solve (the plan is then the best of its own it had): the solve's time (ms). */
+  /** Set when the wall-clock safety net stopped the solve (the plan is then the best of its own it had): the solve's time (ms). */
   readonly stoppedAfterMs?: number;
   /** The network rows the solve's models held (to start a neighbouring capacity's model with them), if any, with its first LP's optimal basis. */
   readonly networkRows?: NetworkRowSeed;
@@ -189,6 +203,7 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   const { problem, keys } = offline;
   const notes = offlineProblemNotes(offline, inputs.physics);
   const timeLimitMs = solver.offlineTimeLimitMs ?? offlineTimeLimitMs;
+  const workLimit = offlineWorkLimitOf(solver);
   const integerStrategy = offlineIntegerStrategy(problem, solver);
   const size = problem.vehicles.length * problem.slotCount;
   notes.push(
@@ -199,7 +214,7 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   // The LP repair's path (large problems) keeps the options' MIP gap: it decides there when baselines are compared.
   const mipRelGap = integerStrategy === 'milp' ? { mipRelGap: solver.offlineMipRelGap ?? offlineMipRelGap } : {};
   let rows: NetworkRowsReport = { seeded: 0, held: undefined };
-  const plan = solveWithBackend(problem, solver.backend, { ...solver.options, integerStrategy, timeLimitMs, ...mipRelGap }, {
+  const plan = solveWithBackend(problem, solver.backend, { ...solver.options, integerStrategy, timeLimitMs, workLimit, ...mipRelGap }, {
     ...env,
     ...(rowSeed !== undefined ? { networkRowSeed: rowSeed.rows } : {}),
     keepFirstLpBasis: true,
@@ -221,9 +236,16 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
   }
   const source = plan.origin?.source;
   const ownPlan = source !== undefined && source !== 'baseline' && source !== 'idle';
+  const work = plan.stats.work ?? { limit: workLimit, spent: { simplexIterations: 0, mipNodes: 0, mipIterations: 0 } };
   if (plan.status === 'error' || (plan.status === 'timed_out' && !ownPlan)) {
+    const byWork = work.reached === 'simplexIterations' || work.reached === 'mipNodes';
+    const how = byWork
+      ? `its work budget stopped it (${work.reached}: ${workBudgetText(work)}); raise policy.offlineWorkLimit.${work.reached}`
+      : work.reached === 'time'
+        ? `the wall-clock safety net ended it after ${Math.round(clock() - started)} ms of a ${timeLimitMs} ms budget (${workBudgetText(work)} spent; this depends on machine speed and load)`
+        : `after ${Math.round(clock() - started)} ms of a ${timeLimitMs} ms budget (${workBudgetText(work)} spent)`;
     throw new ScenarioError('V2G_ERR_SCENARIO_OFFLINE', 'The offline reference was not solved; no fallback plan is reported as the reference', [
-      { path: '/policy/offlineTimeLimitMs', message: `${plan.stats.backend} ended ${plan.status} after ${Math.round(clock() - started)} ms of a ${timeLimitMs} ms budget: ${plan.message ?? 'no message'}` },
+      { path: byWork ? `/policy/offlineWorkLimit/${work.reached}` : '/policy/offlineTimeLimitMs', message: `${plan.stats.backend} ended ${plan.status}: ${how}: ${plan.message ?? 'no message'}` },
     ]);
   }
   const bound = plan.status === 'optimal' ? plan.cost.objective : (plan.origin?.bound ?? plan.stats.relaxationObjective);
@@ -232,12 +254,13 @@ export function solveOffline(inputs: ReplayInputs, solver: SolverSetup, clock: (
     index: new Map(plan.vehicles.map((v, i) => [v.id, i])),
     bound,
     timeLimitMs,
+    work,
     billingKeys: keys,
     elapsedMs: clock() - started,
     notes,
     integerStrategy,
     ...(source !== undefined ? { source } : {}),
-    ...(plan.status === 'timed_out' ? { stoppedAfterMs: plan.origin?.elapsedMs ?? clock() - started } : {}),
+    ...(plan.status === 'timed_out' && work.reached === 'time' ? { stoppedAfterMs: plan.origin?.elapsedMs ?? clock() - started } : {}),
     ...(rows.held !== undefined ? { networkRows: rows.held } : {}),
     ...(warmFrom?.capacity !== undefined ? { warmFromCapacity: warmFrom.capacity } : {}),
   };
@@ -272,31 +295,39 @@ export interface OfflineLabelInput {
   readonly integerStrategy?: string | null | undefined;
   /** `OfflineSolution.stoppedAfterMs`. */
   readonly stoppedAfterMs?: number | null | undefined;
+  /** `OfflineSolution.work`: the budget, the work spent and what stopped the solve (absent for a reused plan). */
+  readonly work?: WorkReport | null | undefined;
   /** The objective's currency (default USD). */
   readonly currency?: string | undefined;
 }
 
 /**
  * How the offline reference was made, for every output: `optimal` and its bound, or `NOT PROVEN OPTIMAL`
- * with why (the MILP stopped at the time limit after X s, or the LP repair was used), where the plan comes
+ * with why (the MILP stopped at its work budget, or ended by the wall-clock safety net after X s, or the LP repair was used), where the plan comes
  * from, its bound and its gap in money and in % of the bound. The replayed plan's net cost may differ from
  * the plan's (charge taper).
  */
 export function offlineReferenceLabel(offline: OfflineLabelInput): string {
   const bound = offline.bound ?? undefined;
-  if (offline.status === 'optimal') return `offline optimum (plan objective ${offline.objective.toFixed(2)} = bound)`;
+  const budget = offlineBudgetText(offline.work ?? undefined);
+  if (offline.status === 'optimal') return `offline optimum (plan objective ${offline.objective.toFixed(2)} = bound)${budget}`;
   const currency = offline.currency ?? 'USD';
   const gap = offlineBoundGapPct(offline, bound);
   const money = offlineBoundGapMoney(offline, bound);
   const boundText = bound === undefined ? 'no bound' : `bound ${bound.toFixed(2)}; gap ${money!.toFixed(2)} ${currency} (${gap!.toFixed(3)} %)`;
   const stopped = offline.stoppedAfterMs ?? undefined;
+  const reached = offline.work?.reached;
+  const what = offline.integerStrategy === 'milp' ? 'MILP' : 'solve';
   const why =
-    stopped !== undefined
-      ? `not proven optimal: ${offline.integerStrategy === 'milp' ? 'MILP' : 'solve'} stopped at the time limit after ${(stopped / 1000).toFixed(1)} s`
-      : `${offline.status}`;
+    reached === 'simplexIterations' || reached === 'mipNodes'
+      ? `not proven optimal: ${what} stopped at its work budget (${reached === 'mipNodes' ? 'MILP nodes' : 'simplex iterations'})`
+      : stopped !== undefined
+        ? `not proven optimal: ${what} ended by the wall-clock safety net after ${(stopped / 1000).toFixed(1)} s; this row depends on machine speed`
+        : `${offline.status}`;
   const from = offline.source ? `; plan from ${sourceWords[offline.source] ?? offline.source}` : '';
-  return `offline NOT PROVEN OPTIMAL (${why}${from}; plan objective ${offline.objective.toFixed(2)}, ${boundText})`;
+  return `offline NOT PROVEN OPTIMAL (${why}${from}; plan objective ${offline.objective.toFixed(2)}, ${boundText})${budget}`;
 }
+
 
 /** Replays the offline plan: the setpoint of each plugged vehicle is the plan's power in that slot. */
 export function offlineController(solution: OfflineSolution): Controller {

@@ -18,6 +18,7 @@ import type { Plan, PlanStatus } from '../optimizer/plan.ts';
 import type { Problem } from '../optimizer/problem.ts';
 import { solveWithBackend, solveWithBaseline, type IntegerStrategy, type SolveEnvironment, type SolveOptions } from '../optimizer/solve-problem.ts';
 import type { CandidateObjective } from '../optimizer/incumbents.ts';
+import type { WorkLimit } from '../optimizer/work-limit.ts';
 import { decisionAssemblyInput, type PluggedVehicle } from './decision-problem.ts';
 import { ScenarioError } from './errors.ts';
 import { scenarioPhantoms, type ArrivalScenario } from './arrival-scenarios.ts';
@@ -73,8 +74,10 @@ export interface SolverSetup {
   /** An LP backend (HiGHS), required by `mpc` and `offline`. */
   readonly backend?: LpBackend;
   readonly options?: SolveOptions;
-  /** Time budget of the offline reference's one solve (ms); default `offlineTimeLimitMs` (offline-optimum.ts). */
+  /** Wall-clock safety net of the offline reference's one solve (ms); default `offlineTimeLimitMs` (offline-optimum.ts). */
   readonly offlineTimeLimitMs?: number;
+  /** Deterministic work budget of the offline reference's one solve, per field over the defaults (`offlineWorkLimit`, offline-optimum.ts). */
+  readonly offlineWorkLimit?: WorkLimit;
   /** How the offline enforces minimum currents; default 'auto': the exact MILP up to `offlineMilpMaxVehicleSlots` (offline-optimum.ts). */
   readonly offlineIntegerStrategy?: IntegerStrategy | 'auto';
   /** Relative MIP gap of the offline's MILP; default `offlineMipRelGap` (offline-optimum.ts, 1e-6), not `options.mipRelGap`. */

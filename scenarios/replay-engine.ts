@@ -144,6 +144,7 @@ function offlinePlanSummary(offline: OfflineSolution): NonNullable<ReplayResult[
     source: offline.source ?? null,
     integerStrategy: offline.integerStrategy ?? null,
     stoppedAfterMs: offline.stoppedAfterMs ?? null,
+    work: offline.work ?? null,
   };
   return {
     ...summary,

@@ -3,6 +3,7 @@
  * report are computed from. Powers in kW (averaged over the slot), energies in kWh, instants UTC epoch ms.
  */
 import type { Network } from '../optimizer/network/network-schema.ts';
+import type { WorkReport } from '../optimizer/work-limit.ts';
 import type { PolicyName } from './policies.ts';
 import type { ExcludedSession, ReplaySession } from './replay-session.ts';
 
@@ -108,11 +109,17 @@ export interface ReplayResult {
     readonly source?: string | null;
     /** How minimum currents were enforced ('milp' or 'repair'); null for a reused plan. */
     readonly integerStrategy?: string | null;
-    /** Set when the time budget stopped the solve: its time (ms, the solve's clock); the plan is then the best of its own. */
+    /** Set when the wall-clock safety net stopped the solve: its time (ms, the solve's clock); the plan is then the best of its own. */
     readonly stoppedAfterMs?: number | null;
+    /**
+     * The solve's deterministic work budget, the work it spent (simplex iterations, MILP nodes: deterministic, so
+     * kept with the results) and what stopped it (`reached`: a work limit, or `time` for the safety net); null for a
+     * reused plan (no solve).
+     */
+    readonly work?: WorkReport | null;
     /** How the plan was made (e.g. the LP repair of minimum currents), from the solver. */
     readonly message: string | null;
-    /** The offline solve's own time budget (ms). */
+    /** The offline solve's own wall-clock safety net (ms). */
     readonly timeLimitMs: number;
     /** `offlineReferenceLabel`: how the reference was made, for every output. */
     readonly label: string;

@@ -9,6 +9,7 @@ import type { ReplayInputs } from './replay-inputs.ts';
 import type { ReplayResult } from './replay-result.ts';
 import { withoutTimings } from './kpi-table.ts';
 import { offlineTimeLimitMs } from './offline-optimum.ts';
+import { offlineWorkLimitOf } from './offline-budget.ts';
 import { policyNeedsSolver } from './policy-names.ts';
 import { howRunWasMade } from './run-label.ts';
 import { scenarioHash } from './scenario-hash.ts';
@@ -181,6 +182,7 @@ export function runRecord(inputs: ReplayInputs, result: ReplayResult, meta: RunM
       integerStrategy: policy.integerStrategy ?? 'repair',
       timeLimitMs: policy.timeLimitMs ?? null,
       offlineTimeLimitMs: policy.offlineTimeLimitMs ?? offlineTimeLimitMs,
+      offlineWorkLimit: offlineWorkLimitOf(policy),
       offlineIntegerStrategy: policy.offlineIntegerStrategy ?? 'auto',
       physics: inputs.physics,
       assumptions: inputs.scenario.assumptions,

@@ -274,7 +274,23 @@ export const PolicySchema = Type.Object(
     name: Type.String({ minLength: 1, description: 'a policy of scenarios/policy-names.ts: mpc, mpc-cost, mpc-quick, offline, uncontrolled, fcfs, edf, llf, round-robin, alap, price-greedy' }),
     integerStrategy: Type.Optional(Type.Union([Type.Literal('repair'), Type.Literal('milp')])),
     timeLimitMs: Type.Optional(positive('time limit per solve of a rolling policy (ms)')),
-    offlineTimeLimitMs: Type.Optional(positive('time budget of the one offline reference solve (ms; default 300000); its own, not the per-decision limit')),
+    offlineTimeLimitMs: Type.Optional(
+      positive('wall-clock safety net of the one offline reference solve (ms; default 3600000); its own, not the per-decision limit. A row it ends depends on machine speed and says so'),
+    ),
+    offlineWorkLimit: Type.Optional(
+      Type.Object(
+        {
+          simplexIterations: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'simplex iterations of all the offline solve\'s LPs together (first LP, network rounds, LP repair; default 2000000)' }),
+          ),
+          mipNodes: Type.Optional(Type.Integer({ minimum: 1, description: "branch-and-bound nodes of all the offline solve's MILP rounds together (default 500)" })),
+        },
+        {
+          additionalProperties: false,
+          description: 'deterministic work budget of the one offline reference solve: the same inputs give the same row (or the same failure) on any machine; each field over its default',
+        },
+      ),
+    ),
     offlineIntegerStrategy: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('repair'), Type.Literal('milp')], {
         description: "how the offline reference enforces minimum currents (default auto: the exact MILP up to 200,000 vehicles x slots, the LP repair above)",

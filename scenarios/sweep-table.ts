@@ -6,6 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { kpiColumns } from './kpi-table.ts';
 import type { Kpis } from './kpis.ts';
+import type { WorkReport } from '../optimizer/work-limit.ts';
 import type { PolicyName } from './policy-names.ts';
 import type { SweepValue } from './sweep-plan.ts';
 
@@ -26,6 +27,8 @@ export interface SweepProvenance {
     readonly netCost: number;
     /** How the reference was made, with its bound and gap (`offlineReferenceLabel`), and whether its plan was reused from a higher capacity. */
     readonly label?: string;
+    /** The solve's work budget, the work it spent and what stopped it (deterministic; null for a reused plan: no solve). */
+    readonly work?: WorkReport | null;
   };
   /**
    * A rolling run of a `capacity` sweep (capacity-slack.ts): whether the capacity bound any decision, where

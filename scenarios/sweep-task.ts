@@ -129,6 +129,7 @@ export function runSweepTask(
               status: result.offlinePlan.status,
               objective: result.offlinePlan.objective,
               netCost: result.offlinePlan.netCost,
+              work: result.offlinePlan.work ?? null,
               label: `${result.offlinePlan.label}${offline?.reusedFromCapacity !== undefined ? `; plan reused exactly from capacity ${offline.reusedFromCapacity}` : ''}${offline?.warmFromCapacity !== undefined ? `; LP warm from capacity ${offline.warmFromCapacity}'s optimal basis` : ''}`,
             },
           }

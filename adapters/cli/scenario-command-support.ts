@@ -43,6 +43,7 @@ export function solverSetup(scenario: Scenario, backend: LpBackend): SolverSetup
       ...(p.timeLimitMs !== undefined ? { timeLimitMs: p.timeLimitMs } : {}),
     },
     ...(p.offlineTimeLimitMs !== undefined ? { offlineTimeLimitMs: p.offlineTimeLimitMs } : {}),
+    ...(p.offlineWorkLimit !== undefined ? { offlineWorkLimit: p.offlineWorkLimit } : {}),
     ...(p.offlineIntegerStrategy !== undefined ? { offlineIntegerStrategy: p.offlineIntegerStrategy } : {}),
   };
 }

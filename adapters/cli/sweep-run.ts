@@ -22,6 +22,7 @@ import { offlineRowRuleLabel, parseOfflineRowRule, parseSeeds, parseSweepValues,
 import { sweepReportHtml } from '../../scenarios/sweep-report-html.ts';
 import { sweepCsv, sweepMarkdown, sweepRows, sweepRunsCsv, withOfflineGaps, type SweepFailure, type SweepRow, type SweepRun } from '../../scenarios/sweep-table.ts';
 import { referencePlanPath, resetOfflinePlanStore } from './offline-plan-store.ts';
+import { offlineBudgetSummary } from '../../scenarios/offline-budget.ts';
 import type { RunState } from './problem-commands.ts';
 import { wallClock } from './scenario-command-support.ts';
 import { chartJsSource, dataDirectory, gitCommit, loadScenarioFiles, repoRoot, writeOutputs } from './scenario-files.ts';
@@ -271,6 +272,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
   const currency = loaded[0]!.scenario.site.currency;
   const commit = gitCommit();
   const solver = [...pool.solvers].join(', ') || 'none loaded';
+  const offlineBudget = offlineBudgetSummary(runs.filter((r) => r.policy === 'offline').map((r) => ({ work: r.provenance.offlinePlan?.work ?? null })));
   const facts: [string, string][] = [
     ['scenarios', loaded.map((l) => `${l.scenario.name} (${scenarioHash(l.scenario)})`).join(', ')],
     ['parameter', `${parameter}: ${values.join(', ')}`],
@@ -280,6 +282,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
     ['wall time', `${(elapsedMs / 1000).toFixed(1)} s`],
     ['solver', solver],
     ...(offlinePlansDir !== undefined ? [['offline rows', offlineRowRuleLabel(offlineRows)] as [string, string]] : []),
+    ...(offlineBudget !== undefined ? [['offline budget', offlineBudget] as [string, string]] : []),
     ['git commit', commit],
     ['started', startedAt],
   ];
@@ -293,6 +296,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
     gitCommit: commit,
     solver,
     ...(offlinePlansDir !== undefined ? { offlineRows: { rule: offlineRows, meaning: offlineRowRuleLabel(offlineRows) } } : {}),
+    ...(offlineBudget !== undefined ? { offlineBudget } : {}),
     workers,
     startedAt,
     elapsedMs,
@@ -312,6 +316,7 @@ export async function runSweepCommand(scenarioArgs: readonly string[], opts: Swe
 
   out(`sweep over ${parameter}: ${tasks.length} runs (${loaded.length} scenario(s) x ${values.length} values x ${policies.length} policies x ${seeds.length} seeds) on ${workers} workers, ${(elapsedMs / 1000).toFixed(1)} s`);
   if (offlinePlansDir !== undefined) out(`note: ${offlineRowRuleLabel(offlineRows)}`);
+  if (offlineBudget !== undefined) out(`note: offline budget: ${offlineBudget}`);
   for (const note of summary.notes) out(`note: ${note}`);
   const fallbacks = rows.filter((r) => r.fallbackDecisions > 0);
   if (fallbacks.length > 0) out(`warning: ${fallbacks.length} row(s) include fallback decisions (status timed_out or error): see the statuses column`);

@@ -61,6 +61,7 @@ function bind(path: string | undefined): ClpLibrary {
   const chgObjCoefficients = f('void Clp_chgObjCoefficients(Clp_Simplex *model, const double *objIn)');
   const setLogLevel = f('void Clp_setLogLevel(Clp_Simplex *model, int value)');
   const setMaximumSeconds = f('void Clp_setMaximumSeconds(Clp_Simplex *model, double value)');
+  const setMaximumIterations = f('void Clp_setMaximumIterations(Clp_Simplex *model, int value)');
   const initialSolve = f('int Clp_initialSolve(Clp_Simplex *model)');
   const initialDualSolve = f('int Clp_initialDualSolve(Clp_Simplex *model)');
   const initialPrimalSolve = f('int Clp_initialPrimalSolve(Clp_Simplex *model)');
@@ -102,6 +103,7 @@ function bind(path: string | undefined): ClpLibrary {
     chgObjCoefficients: (m, a) => chgObjCoefficients(m, a),
     setLogLevel: (m, v) => setLogLevel(m, v),
     setMaximumSeconds: (m, v) => setMaximumSeconds(m, v),
+    setMaximumIterations: (m, v) => setMaximumIterations(m, v),
     initialSolve: (m) => initialSolve(m) as number,
     initialDualSolve: (m) => initialDualSolve(m) as number,
     initialPrimalSolve: (m) => initialPrimalSolve(m) as number,

@@ -7,7 +7,8 @@
  * optimizer builds its own bases in (crash and seed bases): `getBasis`/`setBasis` translate to and from CLP's
  * (0 free, 1 basic, 2 upper, 3 lower, 4 superbasic, 5 fixed).
  *
- * The time limit is CLP's `maximumSeconds`, which counts the process's CPU time, not wall time as HiGHS's does
+ * A work budget's iteration limit (`simplexIterationLimit`) is CLP's `maximumIterations`. The time limit is CLP's
+ * `maximumSeconds`, which counts the process's CPU time, not wall time as HiGHS's does
  * (measured: a 1 s limit stopped after 1.02 CPU s and 1.06-1.6 s wall at load 5; bench/RESULTS.md, issue 16 session 12).
  */
 import type { LinearProgram } from '../linear-program.ts';
@@ -35,6 +36,8 @@ export interface ClpLibrary {
   chgObjCoefficients(model: ClpModelHandle, cost: Float64Array): void;
   setLogLevel(model: ClpModelHandle, level: number): void;
   setMaximumSeconds(model: ClpModelHandle, seconds: number): void;
+  /** Most simplex iterations of the next solve (`Clp_setMaximumIterations`); a library without it ignores `simplexIterationLimit`. */
+  setMaximumIterations?(model: ClpModelHandle, iterations: number): void;
   /** Presolve, then CLP's choice of simplex (a fresh model). Return codes are ignored: `status` tells. */
   initialSolve(model: ClpModelHandle): number;
   /** Presolve, then the dual / primal simplex, or the barrier with crossover. */
@@ -109,6 +112,9 @@ export function clpStatusOfHighs(code: number): number {
   }
 }
 
+/** CLP's default maximum iterations (COIN_INT_MAX: no limit). */
+const clpNoIterationLimit = 2_147_483_647;
+
 /** How a model's first solve (no basis yet) runs: `initial` is CLP's `initialSolve` (presolve, its choice of simplex). */
 export type ClpFirstSolve = 'initial' | 'dual' | 'primal' | 'barrier' | 'plain-dual';
 
@@ -167,6 +173,8 @@ function firstSolve(lib: ClpLibrary, model: ClpModelHandle, how: ClpFirstSolve):
 
 function run(lib: ClpLibrary, model: ClpModelHandle, numCols: number, numRows: number, fresh: boolean, offset: number, options: LpSolveOptions, backendOptions: ClpBackendOptions): LpSolution {
   lib.setMaximumSeconds(model, Math.max(0.001, options.timeLimitMs / 1000));
+  // Set on every run (it stays on the model): the limit given, else CLP's default (none).
+  lib.setMaximumIterations?.(model, options.simplexIterationLimit !== undefined ? Math.max(0, Math.floor(options.simplexIterationLimit)) : clpNoIterationLimit);
   if (fresh && options.presolve !== false && options.simplex === undefined) firstSolve(lib, model, backendOptions.firstSolve ?? 'initial');
   else if (options.simplex === 'primal') lib.primal(model, 0);
   else lib.dual(model, 0);
@@ -174,6 +182,13 @@ function run(lib: ClpLibrary, model: ClpModelHandle, numCols: number, numRows: n
   const iterations = lib.iterationCount(model);
   if (status === 0) {
     return { status: 'optimal', x: lib.colSolution(model, numCols), objective: lib.objectiveValue(model) + offset, rowDual: lib.rowPrice(model, numRows), iterations };
+  }
+  if (status === 3 && options.simplexIterationLimit !== undefined && lib.setMaximumIterations !== undefined && iterations >= options.simplexIterationLimit) {
+    // Stopped on its iteration limit (status 3 is "iterations or time"): the work budget's stop, as HiGHS's.
+    const hasPrimal = lib.numberPrimalInfeasibilities(model) === 0;
+    return hasPrimal
+      ? { status: 'feasible', x: lib.colSolution(model, numCols), objective: lib.objectiveValue(model) + offset, iterations, stoppedBy: 'iterations', message: 'CLP stopped at its iteration limit with a primal feasible point' }
+      : { status: 'timed_out', iterations, stoppedBy: 'iterations', message: 'CLP reached its iteration limit without a feasible point' };
   }
   if (status === 3) {
     const hasPrimal = lib.numberPrimalInfeasibilities(model) === 0;
@@ -305,7 +320,8 @@ class ClpSession implements LpSession {
         // Seen after a solve that stopped unbounded: CLP's warm start kept a stale state. The model again from scratch.
         this.reload();
         const left = options.timeLimitMs - (performance.now() - started);
-        const again = run(lib, this.model, this.numCols, this.numRows, true, this.lp.offset, { ...options, timeLimitMs: Math.max(1, left) }, this.options);
+        const iterationsLeft = options.simplexIterationLimit !== undefined ? { simplexIterationLimit: Math.max(0, options.simplexIterationLimit - answer.iterations) } : {};
+        const again = run(lib, this.model, this.numCols, this.numRows, true, this.lp.offset, { ...options, timeLimitMs: Math.max(1, left), ...iterationsLeft }, this.options);
         this.fresh = false;
         answer = { ...again, iterations: again.iterations + answer.iterations, message: `CLP's warm answer was not optimal (${issue}): solved again from scratch${again.message !== undefined ? `; ${again.message}` : ''}` };
       }

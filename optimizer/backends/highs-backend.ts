@@ -17,6 +17,9 @@ function infoNumber(model: HighsModel, name: string): number {
   }
 }
 
+/** HiGHS's default `simplex_iteration_limit` (kHighsIInf: no limit). */
+const highsNoIterationLimit = 2_147_483_647;
+
 function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOptions): LpSolution {
   const status = highs.constants.modelStatus;
   // HiGHS's time_limit counts the run time of every earlier run() on this model: zero its clocks so the
@@ -28,6 +31,8 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     mip_rel_gap: options.mipRelGap,
     ...(options.simplex ? { simplex_strategy: options.simplex === 'primal' ? 4 : 1 } : {}),
     ...(options.mipMaxNodes !== undefined ? { mip_max_nodes: options.mipMaxNodes } : {}),
+    // Set on every LP run (an option set once stays on the model): the limit given, else HiGHS's default (none).
+    ...(!isMip ? { simplex_iteration_limit: options.simplexIterationLimit !== undefined ? Math.max(0, Math.floor(options.simplexIterationLimit)) : highsNoIterationLimit } : {}),
     presolve: options.presolve === false ? 'off' : 'choose',
     // Set on every run: an option set once stays on the model (-1: HiGHS's own choice).
     simplex_dual_edge_weight_strategy: options.dualEdgeWeight === 'devex' ? 1 : -1,
@@ -46,7 +51,10 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     model.run();
     modelStatus = model.getModelStatus();
   }
-  const iterations = isMip ? infoNumber(model, 'mip_total_lp_iterations') : infoNumber(model, 'simplex_iteration_count');
+  // HiGHS 1.15 (wasm) has no `mip_total_lp_iterations` info: a MILP's simplex_iteration_count is its LPs' total.
+  const iterations = isMip ? infoNumber(model, 'mip_total_lp_iterations') || infoNumber(model, 'simplex_iteration_count') : infoNumber(model, 'simplex_iteration_count');
+  // A MILP's nodes (deterministic work, like iterations); absent for an LP.
+  const nodes = isMip ? { nodes: infoNumber(model, 'mip_node_count') } : {};
   // primal_solution_status 2 = a feasible primal solution is available.
   const hasPrimal = infoNumber(model, 'primal_solution_status') === 2;
   const dualBound = isMip ? infoNumber(model, 'mip_dual_bound') : Number.NaN;
@@ -56,13 +64,19 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     const solution = model.getSolution();
     // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
     const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual } : {};
-    return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...rowDual, ...(restarted !== undefined ? { message: restarted } : {}) };
+    return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...nodes, ...rowDual, ...(restarted !== undefined ? { message: restarted } : {}) };
   }
   if (modelStatus === status.solutionLimit) {
     // mip_max_nodes reached (the only solution-type limit set here).
     return hasPrimal
-      ? { status: 'feasible', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations, stoppedBy: 'nodes', message: 'HiGHS stopped at its node limit with an incumbent' }
-      : { status: 'timed_out', iterations, stoppedBy: 'nodes', message: 'HiGHS reached its node limit without a solution' };
+      ? { status: 'feasible', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations, ...nodes, ...mipBound, stoppedBy: 'nodes', message: 'HiGHS stopped at its node limit with an incumbent' }
+      : { status: 'timed_out', iterations, ...nodes, ...mipBound, stoppedBy: 'nodes', message: 'HiGHS reached its node limit without a solution' };
+  }
+  if (modelStatus === status.iterationLimit && !isMip) {
+    // simplex_iteration_limit reached (set for LPs only): a dual simplex stopped there has no primal feasible point yet, as a rule.
+    return hasPrimal
+      ? { status: 'feasible', x: model.getSolution().colValue, objective: model.getObjectiveValue(), iterations, stoppedBy: 'iterations', message: 'HiGHS stopped at its simplex iteration limit with a primal feasible point' }
+      : { status: 'timed_out', iterations, stoppedBy: 'iterations', message: 'HiGHS reached its simplex iteration limit without a primal feasible point' };
   }
   if (modelStatus === status.timeLimit || modelStatus === status.iterationLimit || modelStatus === status.interrupted) {
     return hasPrimal
@@ -71,10 +85,11 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
           x: model.getSolution().colValue,
           objective: model.getObjectiveValue(),
           iterations,
+          ...nodes,
           ...mipBound,
           message: 'HiGHS stopped at its time limit with an incumbent',
         }
-      : { status: 'timed_out', iterations, ...mipBound, message: 'HiGHS reached its time limit without a solution' };
+      : { status: 'timed_out', iterations, ...nodes, ...mipBound, message: 'HiGHS reached its time limit without a solution' };
   }
   if (modelStatus === status.infeasible || modelStatus === status.unboundedOrInfeasible) {
     return { status: 'infeasible', iterations, message: `HiGHS model status ${modelStatus} (infeasible)` };

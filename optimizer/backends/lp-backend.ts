@@ -13,6 +13,11 @@ export interface LpSolveOptions {
   readonly simplex?: 'dual' | 'primal';
   /** Most branch-and-bound nodes of a MILP solve (a deterministic limit, unlike time); default none. */
   readonly mipMaxNodes?: number;
+  /**
+   * Most simplex iterations of an LP solve (a deterministic limit, unlike time: HiGHS `simplex_iteration_limit`);
+   * default none. Not applied to a MILP (HiGHS's branch and bound does not keep it: `mipMaxNodes` bounds a MILP).
+   */
+  readonly simplexIterationLimit?: number;
   /** `false` skips the backend's presolve (HiGHS; CLP then starts a new model's dual simplex from the slack basis); default: the backend's own choice. */
   readonly presolve?: boolean;
   /**
@@ -34,8 +39,10 @@ export interface LpSolution {
   readonly rowDual?: Float64Array;
   readonly iterations: number;
   readonly message?: string;
-  /** Which limit stopped a `feasible` or `timed_out` solve: its time, or `mipMaxNodes`. */
-  readonly stoppedBy?: 'time' | 'nodes';
+  /** Which limit stopped a `feasible` or `timed_out` solve: its time, `mipMaxNodes`, or `simplexIterationLimit`. */
+  readonly stoppedBy?: 'time' | 'nodes' | 'iterations';
+  /** Branch-and-bound nodes a MILP solve explored (HiGHS `mip_node_count`); absent for an LP. */
+  readonly nodes?: number;
   /** A MILP's best proven lower bound when it stopped (HiGHS `mip_dual_bound`); absent for an LP or when not finite. */
   readonly mipDualBound?: number;
 }

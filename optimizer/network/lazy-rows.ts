@@ -339,8 +339,8 @@ function lpRows(rows: NetworkRows, keys: readonly number[]): LpRows {
 /**
  * `session` (over a model of `builtRowCount` rows built with `rows`) with lazy network rows: each solve
  * re-solves after adding every (slot, limit)'s most violated row, until the answer breaks none. An answer
- * that still breaks a row when the time is up is not returned (status `timed_out`). `clock` keeps the time
- * (the solve's own clock: solve-clock.ts).
+ * that still breaks a row when the time is up, or when the call's `simplexIterationLimit` is spent, is not returned
+ * (status `timed_out`). `clock` keeps the time (the solve's own clock: solve-clock.ts).
  */
 export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, builtRowCount: number, clock: SolveClock = systemClock): NetworkSession {
   const rowOf = new Map(rows.inModel);
@@ -351,15 +351,21 @@ export function withLazyNetworkRows(session: LpSession, rows: NetworkRows, built
       let iterations = 0;
       // `dualEdgeWeight` is for the start the caller set: the first run only (re-solves start from their own basis).
       const { dualEdgeWeight: _first, ...later } = options;
+      // An iteration limit is the whole call's: each re-solve gets what the earlier ones left.
+      const iterationLimit = options.simplexIterationLimit;
       for (let round = 0; ; round++) {
         const remainingMs = options.timeLimitMs - (clock() - started);
-        const answer = session.solve({ ...(round === 0 ? options : later), timeLimitMs: Math.max(1, remainingMs) });
+        const left = iterationLimit !== undefined ? { simplexIterationLimit: Math.max(0, iterationLimit - iterations) } : {};
+        const answer = session.solve({ ...(round === 0 ? options : later), timeLimitMs: Math.max(1, remainingMs), ...left });
         iterations += answer.iterations;
         if (!answer.x || rows.templates.length === 0) return { ...answer, iterations };
         const keys = mostViolatedRows(rows, answer.x, rowOf);
         if (keys.length === 0) return { ...answer, iterations };
         if (clock() - started >= options.timeLimitMs) {
           return { status: 'timed_out', iterations, message: `time limit reached while adding network rows (${keys.length} still broken)` };
+        }
+        if (iterationLimit !== undefined && iterations >= iterationLimit) {
+          return { status: 'timed_out', iterations, stoppedBy: 'iterations', message: `simplex iteration limit (${iterationLimit}) reached while adding network rows (${keys.length} still broken)` };
         }
         session.addRows(lpRows(rows, keys));
         for (const key of keys) {

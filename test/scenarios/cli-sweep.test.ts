@@ -78,13 +78,23 @@ describe('v2g sweep', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(readFileSync(path.join(dir, 'sweep.json'), 'utf8'));
-    const [low, high] = summary.runs as { value: number; kpis: { netCost: number }; provenance: { offlinePlan: { objective: number; status: string; label: string } } }[];
+    const [low, high] = summary.runs as { value: number; kpis: { netCost: number }; provenance: { offlinePlan: { objective: number; status: string; label: string; work: { limit: object; spent: { simplexIterations: number } } | null } } }[];
     expect([low!.value, high!.value]).toEqual([300, 400]);
     expect(summary.notes.join(' ')).toMatch(/offline reference reused exactly from capacity 400 \(solved at 400\)/);
-    const { label: lowLabel, ...lowPlan } = low!.provenance.offlinePlan;
-    const { label: highLabel, ...highPlan } = high!.provenance.offlinePlan;
+    const { label: lowLabel, work: lowWork, ...lowPlan } = low!.provenance.offlinePlan;
+    const { label: highLabel, work: highWork, ...highPlan } = high!.provenance.offlinePlan;
     expect(lowPlan).toEqual(highPlan);
-    expect(lowLabel).toBe(`${highLabel}; plan reused exactly from capacity 400`);
+    // The budget and the work spent: the solved row's own; the reused row made no solve.
+    expect(highWork!.limit).toEqual({ simplexIterations: 2_000_000, mipNodes: 500 });
+    expect(highWork!.spent.simplexIterations).toBeGreaterThan(0);
+    expect(lowWork).toBeNull();
+    expect(highLabel).toMatch(/; work budget: [\d,]+ of 2,000,000 simplex iterations, [\d,]+ of 500 MILP nodes \((not reached|reached: .*)\)$/);
+    const budget = /offline budget: deterministic work budget \(2,000,000 simplex iterations, 500 MILP nodes\); 1 solved within it, 0 stopped at it, 0 ended by the wall-clock safety net, 1 reused \(no solve\)/;
+    expect(r.out).toMatch(new RegExp(`note: ${budget.source}`));
+    expect(`offline budget: ${summary.offlineBudget as string}`).toMatch(budget);
+    for (const file of ['sweep.html', 'sweep.md']) expect(readFileSync(path.join(dir, file), 'utf8')).toMatch(/offline budget(: |<\/th><td>)deterministic work budget \(2,000,000 simplex iterations/);
+    // A reused plan made no solve: its label has no budget of its own, and says where the plan came from.
+    expect(lowLabel).toBe(`${highLabel.replace(/; work budget: .*$/, '')}; plan reused exactly from capacity 400`);
     expect(highLabel).toMatch(/^offline (optimum|NOT PROVEN OPTIMAL .*bound .*gap)/);
     const rows = parse(readFileSync(path.join(dir, 'sweep.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows[0]!.bound).toBe(`seed 1: ${lowLabel}`);

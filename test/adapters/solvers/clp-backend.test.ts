@@ -261,6 +261,22 @@ describeNeeding('the CLP backend', missing, () => {
     }
   });
 
+  it('keeps a work budget\'s iteration limit: a depot plan stopped within the iterations given, the same on every run', () => {
+    const problem = generateDepot({ vehicles: 12, slots: 48, seed: 2 });
+    const free = solveWithBackend(problem, clp, { timeLimitMs: 3_600_000, workLimit: {} });
+    const needed = free.stats.work!.spent.simplexIterations;
+    expect(free.stats.work!.reached).toBeUndefined();
+    const limit = { simplexIterations: Math.max(1, Math.floor(needed / 2)) };
+    const a = solveWithBackend(problem, clp, { timeLimitMs: 3_600_000, workLimit: limit });
+    const b = solveWithBackend(problem, clp, { timeLimitMs: 3_600_000, workLimit: limit });
+    expect(a.stats.work!.reached).toBe('simplexIterations');
+    expect(a.stats.work!.spent.simplexIterations).toBeLessThanOrEqual(limit.simplexIterations);
+    expect(a.status).toBe('timed_out');
+    expect(validatePlan(problem, a)).toEqual([]);
+    expect(b.vehicles.map((v) => v.powerKw)).toEqual(a.vehicles.map((v) => v.powerKw));
+    expect(b.stats.work).toEqual(a.stats.work);
+  });
+
   it('makes depot plans that pass the validator, with HiGHS\'s LP bound (relaxation objective to 1e-6)', () => {
     for (const seed of [1, 2, 3]) {
       const problem = generateDepot({ vehicles: 12, slots: 48, seed });
