@@ -65,6 +65,29 @@ export interface PortfolioSiteSolves {
 }
 
 /** A coordinated plan of a portfolio (optimizer/portfolio/coordinate.ts), as stored. */
+/** One site's part of a Lagrangian bound (optimizer/portfolio/lagrangian-bound.ts). */
+export interface PortfolioBoundSite {
+  readonly siteId: string;
+  readonly status: string;
+  /** `site-solve`: its own solve's proven bound; `relaxation`: its relaxation at the same prices stood in; `none`. */
+  readonly source: 'site-solve' | 'relaxation' | 'none';
+  /** Its lower bound of its priced problem (-Infinity: none) and its plan's cost at the same prices. */
+  readonly pricedBound: number;
+  readonly pricedObjective: number;
+  /** Why its solve proved no bound (e.g. its time limit). */
+  readonly reason?: string;
+}
+
+/** Which bound a plan reports and why (aggregate-first: the relaxation's or the Lagrangian one, per site). */
+export interface PortfolioBoundDetail {
+  readonly kind: 'relaxation' | 'lagrangian';
+  /** One sentence: which bound, and the sites without a proven bound of their own and why (PortfolioBoundSite.reason). */
+  readonly note: string;
+  /** The uncapped round's Lagrangian value (whether or not it was kept), and its parts by site. */
+  readonly lagrangianValue?: number;
+  readonly sites?: readonly PortfolioBoundSite[];
+}
+
 export interface PortfolioPlanRecord {
   readonly id: string;
   readonly portfolioId: string;
@@ -80,6 +103,8 @@ export interface PortfolioPlanRecord {
   /** Certified lower bound (-Infinity: none) and (objective - bound) / max(1, |objective|). */
   readonly bound: number;
   readonly gap: number;
+  /** How the bound was made, where the coordinator says it (aggregate-first); absent in older plans and other methods. */
+  readonly boundDetail?: PortfolioBoundDetail;
   readonly iterations: number;
   readonly solves: number;
   /** Wall time of the coordination (ms). */

@@ -21,6 +21,7 @@ import { highsMaster } from '../decomposition/decompose.ts';
 import { solveAggregateByDecomposition } from './aggregate-decomposed.ts';
 import { solveAggregateLp, type AggregateLpResult } from './aggregate-lp.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
+import { lagrangianBound, siteRelaxationValue, type LagrangianBound } from './lagrangian-bound.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
 import type { RelaxationGrouping } from './site-relaxation.ts';
 import type { SiteSolution, SiteSubproblem } from './site-subproblem.ts';
@@ -56,10 +57,11 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
   /** Set when the plan was handed over to another coordinator, and why. */
   readonly handover?: string;
   /**
-   * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound (-Infinity when a site
-   * proved no bound of its priced problem), and how many sites proved none. Absent without that round.
+   * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound, and per site where its
+   * part came from (lagrangian-bound.ts: its solve's bound, or its relaxation at the same prices where the solve
+   * proved none, e.g. at its time limit; -Infinity when neither), with why. Absent without that round.
    */
-  readonly lagrangian?: { readonly value: number; readonly sitesWithoutBound: number };
+  readonly lagrangian?: LagrangianBound;
 }
 
 export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
@@ -122,11 +124,20 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   iterations++;
   solves += S;
   const free = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
-  let dual = free.reduce((a, s) => a + s.pricedBound, 0);
-  for (let t = 0; t < T; t++) dual -= dt * (prices.importPerKwh[t]! * (prices.importPerKwh[t]! > 0 ? limits.importLimitKw[t]! : 0) + prices.exportPerKwh[t]! * (prices.exportPerKwh[t]! > 0 ? limits.exportLimitKw[t]! : 0));
-  const lagrangian = { value: dual, sitesWithoutBound: free.filter((s) => !Number.isFinite(s.pricedBound)).length };
-  if (Number.isFinite(dual) && dual > bound) {
-    bound = dual;
+  // A site whose solve proved no bound (its time limit) takes its relaxation's value at the same prices (lagrangian-bound.ts).
+  const relaxBackend = options.backend ?? (await highsMaster());
+  const lagrangian = lagrangianBound({
+    siteIds: sites.map((s) => s.id),
+    problems: sites.map((s) => s.problem!),
+    solutions: free,
+    adderPerKwh,
+    prices,
+    limits,
+    slotHours: dt,
+    relax: (problem) => siteRelaxationValue(problem, adderPerKwh, relaxBackend, { timeLimitMs: lpOptions.timeLimitMs, ...(options.grouping ? { grouping: options.grouping } : {}) }),
+  });
+  if (Number.isFinite(lagrangian.value) && lagrangian.value > bound) {
+    bound = lagrangian.value;
     boundKind = 'lagrangian';
   }
   const freeObjective = free.reduce((a, s) => a + s.objective, 0);
