@@ -9,6 +9,7 @@
  * portfolio job (split, outcome), which re-reads before it writes.
  */
 import { deepFreeze } from './deep-freeze.ts';
+import type { LagrangianSite } from '../../optimizer/portfolio/lagrangian-bound.ts';
 
 /** One slot of a portfolio plan: the sum of the sites' plans against the shared limits. */
 export interface PortfolioPlanSlot {
@@ -65,18 +66,8 @@ export interface PortfolioSiteSolves {
 }
 
 /** A coordinated plan of a portfolio (optimizer/portfolio/coordinate.ts), as stored. */
-/** One site's part of a Lagrangian bound (optimizer/portfolio/lagrangian-bound.ts). */
-export interface PortfolioBoundSite {
-  readonly siteId: string;
-  readonly status: string;
-  /** `site-solve`: its own solve's proven bound; `relaxation`: its relaxation at the same prices stood in; `none`. */
-  readonly source: 'site-solve' | 'relaxation' | 'none';
-  /** Its lower bound of its priced problem (-Infinity: none) and its plan's cost at the same prices. */
-  readonly pricedBound: number;
-  readonly pricedObjective: number;
-  /** Why its solve proved no bound (e.g. its time limit). */
-  readonly reason?: string;
-}
+/** One site's part of a Lagrangian bound, as the coordinator made it (optimizer/portfolio/lagrangian-bound.ts). */
+export type PortfolioBoundSite = LagrangianSite;
 
 /** Which bound a plan reports and why (aggregate-first: the relaxation's or the Lagrangian one, per site). */
 export interface PortfolioBoundDetail {

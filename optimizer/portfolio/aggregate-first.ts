@@ -11,7 +11,8 @@
  *    unavoidable excess, named).
  * 3. When the gap (plan - bound) / |plan| is above the target, `then` says what follows: `lagrangian` (default)
  *    one more round of uncapped site solves at the same prices: sum_s pricedBound_s - dt sum_t (lambda L + mu E) is
- *    the Lagrangian bound, the better of the two is kept (and the uncapped plans are the plan when their sum keeps
+ *    the Lagrangian bound (a site whose solve proved no bound, e.g. at its time limit, takes its relaxation's value
+ *    at the same prices: lagrangian-bound.ts), the better of the two is kept (and the uncapped plans are the plan when their sum keeps
  *    the limits and costs less); `site-columns` hands over to the site-column coordinator warm-started at these
  *    prices; `none` stops.
  * Every answer says `method`, `bound`, `boundKind`, `gap`, `iterations` (rounds), `solves` and `stopReason`.
