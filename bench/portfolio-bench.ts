@@ -240,6 +240,9 @@ async function main() {
       const parts = (label: string, ss: RunResult['plan']['siteSolves'] | undefined) => ss?.cpuMs ? `  ${label}: CPU s: child solves ${(ss.cpuMs.childSolves / 1000).toFixed(1)}, keeping plans ${(ss.cpuMs.keepPlans / 1000).toFixed(1)}, taking + checking ${(ss.cpuMs.takeAndCheck / 1000).toFixed(1)}; resident ${JSON.stringify(ss.resident ?? 'none')}` : `  ${label}: no per-part CPU`;
       console.error(parts('dispatch', r.plan.siteSolves));
       if (r.first) console.error(parts('first plan', r.first.siteSolves));
+      // aggregate-first: which bound, and per site where its part came from (its solve, its relaxation standing in, none).
+      const bd = r.plan.boundDetail as { note: string; sites?: { siteId: string; status: string; source: string; gapPercent: number | null; reason?: string }[] } | undefined;
+      if (bd) console.error(`  ${bd.note}${bd.sites ? `; sites by status: ${JSON.stringify(Object.fromEntries([...new Set(bd.sites.map((s) => s.status))].map((st) => [st, bd.sites!.filter((s) => s.status === st).length])))}, weakest own gap ${Math.max(...bd.sites.map((s) => s.gapPercent ?? Infinity)).toFixed(3)} %${bd.sites.filter((s) => s.reason).map((s) => `; ${s.siteId}: ${s.source}, ${s.reason}`).join('')}` : ''}`);
     } catch (error) {
       failed = true;
       console.error(`  ${n} worker(s): FAILED: ${error instanceof Error ? error.message : String(error)}`);

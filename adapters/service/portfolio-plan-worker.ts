@@ -42,6 +42,7 @@ import type { PortfolioDispatchRecord, PortfolioPlanRecord, PortfolioRuns, Portf
 import type { DispatchRecord, PlanRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { planSnapshot } from './plan-snapshot.ts';
+import { aggregateBoundDetail } from './portfolio-bound-detail.ts';
 import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './portfolio-dispatch-split.ts';
 import type { PortfolioFlow } from './portfolio-flow.ts';
 import { describeFlowStats, flowSites } from './portfolio-flow-sites.ts';
@@ -244,10 +245,11 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound)` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''})${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }
+    const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
     if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
 
@@ -343,6 +345,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       objective: result.objective,
       bound: result.bound,
       gap: result.gap,
+      ...(boundDetail ? { boundDetail } : {}),
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),

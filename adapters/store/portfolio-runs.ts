@@ -9,6 +9,7 @@
  * portfolio job (split, outcome), which re-reads before it writes.
  */
 import { deepFreeze } from './deep-freeze.ts';
+import type { LagrangianSite } from '../../optimizer/portfolio/lagrangian-bound.ts';
 
 /** One slot of a portfolio plan: the sum of the sites' plans against the shared limits. */
 export interface PortfolioPlanSlot {
@@ -65,6 +66,19 @@ export interface PortfolioSiteSolves {
 }
 
 /** A coordinated plan of a portfolio (optimizer/portfolio/coordinate.ts), as stored. */
+/** One site's part of a Lagrangian bound, as the coordinator made it (optimizer/portfolio/lagrangian-bound.ts). */
+export type PortfolioBoundSite = LagrangianSite;
+
+/** Which bound a plan reports and why (aggregate-first: the relaxation's or the Lagrangian one, per site). */
+export interface PortfolioBoundDetail {
+  readonly kind: 'relaxation' | 'lagrangian';
+  /** One sentence: which bound, and the sites without a proven bound of their own and why (PortfolioBoundSite.reason). */
+  readonly note: string;
+  /** The uncapped round's Lagrangian value (whether or not it was kept), and its parts by site. */
+  readonly lagrangianValue?: number;
+  readonly sites?: readonly PortfolioBoundSite[];
+}
+
 export interface PortfolioPlanRecord {
   readonly id: string;
   readonly portfolioId: string;
@@ -80,6 +94,8 @@ export interface PortfolioPlanRecord {
   /** Certified lower bound (-Infinity: none) and (objective - bound) / max(1, |objective|). */
   readonly bound: number;
   readonly gap: number;
+  /** How the bound was made, where the coordinator says it (aggregate-first); absent in older plans and other methods. */
+  readonly boundDetail?: PortfolioBoundDetail;
   readonly iterations: number;
   readonly solves: number;
   /** Wall time of the coordination (ms). */

@@ -11,15 +11,18 @@
  *    unavoidable excess, named).
  * 3. When the gap (plan - bound) / |plan| is above the target, `then` says what follows: `lagrangian` (default)
  *    one more round of uncapped site solves at the same prices: sum_s pricedBound_s - dt sum_t (lambda L + mu E) is
- *    the Lagrangian bound, the better of the two is kept (and the uncapped plans are the plan when their sum keeps
+ *    the Lagrangian bound (a site whose solve proved no bound, e.g. at its time limit, takes its relaxation's value
+ *    at the same prices: lagrangian-bound.ts), the better of the two is kept (and the uncapped plans are the plan when their sum keeps
  *    the limits and costs less); `site-columns` hands over to the site-column coordinator warm-started at these
  *    prices; `none` stops.
  * Every answer says `method`, `bound`, `boundKind`, `gap`, `iterations` (rounds), `solves` and `stopReason`.
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
 import type { AggregateLpResult } from './aggregate-lp.ts';
+import { highsMaster } from '../decomposition/decompose.ts';
 import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
+import { lagrangianBound, siteRelaxationValue, type LagrangianBound } from './lagrangian-bound.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
 import type { RelaxationGrouping } from './site-relaxation.ts';
 import type { SiteSolution, SiteSubproblem } from './site-subproblem.ts';
@@ -60,10 +63,11 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
   /** Set when the plan was handed over to another coordinator, and why. */
   readonly handover?: string;
   /**
-   * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound (-Infinity when a site
-   * proved no bound of its priced problem), and how many sites proved none. Absent without that round.
+   * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound, and per site where its
+   * part came from (lagrangian-bound.ts: its solve's bound, or its relaxation at the same prices where the solve
+   * proved none, e.g. at its time limit; -Infinity when neither), with why. Absent without that round.
    */
-  readonly lagrangian?: { readonly value: number; readonly sitesWithoutBound: number };
+  readonly lagrangian?: LagrangianBound;
 }
 
 export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
@@ -126,11 +130,20 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   iterations++;
   solves += S;
   const free = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
-  let dual = free.reduce((a, s) => a + s.pricedBound, 0);
-  for (let t = 0; t < T; t++) dual -= dt * (prices.importPerKwh[t]! * (prices.importPerKwh[t]! > 0 ? limits.importLimitKw[t]! : 0) + prices.exportPerKwh[t]! * (prices.exportPerKwh[t]! > 0 ? limits.exportLimitKw[t]! : 0));
-  const lagrangian = { value: dual, sitesWithoutBound: free.filter((s) => !Number.isFinite(s.pricedBound)).length };
-  if (Number.isFinite(dual) && dual > bound) {
-    bound = dual;
+  // A site whose solve proved no bound (its time limit) takes its relaxation's value at the same prices (lagrangian-bound.ts).
+  const relaxBackend = options.backend ?? (await highsMaster());
+  const lagrangian = lagrangianBound({
+    siteIds: sites.map((s) => s.id),
+    problems: sites.map((s) => s.problem!),
+    solutions: free,
+    adderPerKwh,
+    prices,
+    limits,
+    slotHours: dt,
+    relax: (problem) => siteRelaxationValue(problem, adderPerKwh, relaxBackend, { timeLimitMs: lpOptions.timeLimitMs, ...(options.grouping ? { grouping: options.grouping } : {}) }),
+  });
+  if (Number.isFinite(lagrangian.value) && lagrangian.value > bound) {
+    bound = lagrangian.value;
     boundKind = 'lagrangian';
   }
   const freeObjective = free.reduce((a, s) => a + s.objective, 0);

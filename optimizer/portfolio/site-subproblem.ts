@@ -38,6 +38,8 @@ export interface SiteSolution<P = Plan> {
   /** Import above the site's limits (incl. caps) it could not avoid per slot (kW). */
   readonly importExcessKw: readonly number[];
   readonly status: string;
+  /** The solver's message when the solve proved no bound (`pricedBound` -Infinity): why (e.g. its time limit). */
+  readonly message?: string;
   readonly plan: P;
 }
 
@@ -152,7 +154,8 @@ export function siteSolutionOf(problem: Problem, adderPerKwh: readonly number[],
   const adderCost = netImportKw.reduce((sum, n, t) => sum + problem.slotHours * (adderPerKwh[t] ?? 0) * n, 0);
   const relaxation = plan.stats.relaxationObjective;
   const pricedBound = plan.status === 'optimal' || plan.status === 'feasible' ? Math.min(plan.cost.objective, relaxation ?? (plan.status === 'optimal' ? plan.cost.objective : -Infinity)) : -Infinity;
-  return { netImportKw, importKw, exportKw, objective: plan.cost.objective - adderCost, pricedBound, importExcessKw: plan.site.importExcessKw, status: plan.status, plan };
+  const message = !Number.isFinite(pricedBound) && plan.message ? { message: plan.message.slice(0, 300) } : {};
+  return { netImportKw, importKw, exportKw, objective: plan.cost.objective - adderCost, pricedBound, importExcessKw: plan.site.importExcessKw, status: plan.status, ...message, plan };
 }
 
 /**

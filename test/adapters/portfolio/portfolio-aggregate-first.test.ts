@@ -3,7 +3,8 @@
  * dispatch is split by the aggregate LP of the sites' relaxations and one round of site solves within its caps
  * (optimizer/portfolio/aggregate-first.ts); the portfolio plan says so (its solvedOn names the coordination and
  * which bound it has), its bound is at or below its cost, its gap is the stated one, and the sum of the sites'
- * plans in force keeps the dispatch's limit in every slot it says is met. At most two rounds of site solves.
+ * plans in force keeps the dispatch's limit in every slot it says is met. At most two rounds of site solves. The
+ * plan's `boundDetail` says which bound it reports and, after the uncapped round, each site's part of the Lagrangian value.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
@@ -36,6 +37,13 @@ function dispatchChain(mode: ServiceMode) {
     expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
     expect(plan.gapPercent).toBeCloseTo((100 * (plan.objective - plan.bound)) / Math.max(1, Math.abs(plan.objective)), 1);
     if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ mode: 'bullmq-flow', plansResolved: 0 });
+    // Which bound and, after an uncapped round, every site's part of the Lagrangian value and where it came from.
+    expect(plan.boundDetail).toMatchObject({ kind: plan.solvedOn.match(/bound: (relaxation|lagrangian)/)![1], note: expect.stringMatching(/^bound: /) });
+    expect(plan.howMade).toContain(plan.boundDetail.note);
+    if (plan.iterations === 2) {
+      expect(plan.boundDetail.sites.map((s: { siteId: string }) => s.siteId)).toEqual(plan.sites.map((s: { siteId: string }) => s.siteId));
+      for (const s of plan.boundDetail.sites) expect(s).toMatchObject({ source: 'site-solve', status: expect.stringMatching(/^(optimal|feasible)$/), gapPercent: expect.any(Number) });
+    }
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
   }, 300_000);
