@@ -88,6 +88,22 @@ export interface PortfolioPlanRecord {
   readonly solvedOn: string;
   /** How the site solves ran (absent in plans stored before it was recorded). */
   readonly siteSolves?: PortfolioSiteSolves;
+  /**
+   * aggregate-first only (absent otherwise and in plans stored before session 14): which price step solved the
+   * aggregate LP (optimizer/portfolio/price-step.ts), what PORTFOLIO_PRICE_STEP asked and why (auto's rule), the
+   * LP's algorithm, status and solve time, the plan's bound kind and, for an interior point without crossover, how
+   * its bound was made.
+   */
+  readonly priceStep?: {
+    readonly step: string;
+    readonly asked: string;
+    readonly why: string;
+    readonly lpSolver: 'simplex' | 'ipm' | 'ipm-crossover' | 'decomposed';
+    readonly status: string;
+    readonly solveMs: number;
+    readonly boundKind: 'relaxation' | 'lagrangian' | 'none';
+    readonly boundNote?: string;
+  };
   readonly slots: readonly PortfolioPlanSlot[];
   readonly sites: readonly PortfolioSiteShareRecord[];
   readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];
