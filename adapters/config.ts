@@ -15,7 +15,10 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { autoPriceStepRule, priceSteps, type PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
 import { defaultRedisPrefix, redisPrefixIssue } from './store/redis-keys.ts';
+
+const priceStepChoices: readonly PriceStepChoice[] = ['auto', ...priceSteps];
 
 const Port = (description: string, fallback: number) => Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description });
 const Int = (description: string, minimum: number, maximum: number, fallback: number) =>
@@ -46,6 +49,11 @@ export const ConfigSchema = Type.Object(
       pattern: '^(price-loop|site-columns|aggregate-first)$',
       default: 'site-columns',
       description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps at its feeder prices and one uncapped round for the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
+    }),
+    PORTFOLIO_PRICE_STEP: Type.String({
+      pattern: `^(${priceStepChoices.join('|')})$`,
+      default: 'auto',
+      description: `PORTFOLIO_COORDINATION=aggregate-first: how its price step (the aggregate LP of the sites' relaxations and the feeder rows) is solved: monolithic (one LP, dual simplex), monolithic-ipm (one LP, interior point without crossover; the bound is the Lagrangian value at its duals), monolithic-ipm-crossover (interior point, then crossover to a vertex), decomposed (Dantzig-Wolfe over the sites' relaxations) or auto (the default: monolithic up to ${autoPriceStepRule.monolithicUpToSites} sites, decomposed above, by the CPU measured at 20, 50 and 200 sites; the plan's solvedOn and priceStep say which ran and why; issue 17 session 14, bench/RESULTS.md)`,
     }),
     PORTFOLIO_FLOW_PLANS: Type.String({
       pattern: '^(carry|resolve)$',
@@ -138,6 +146,8 @@ export interface ServiceConfig {
   readonly decompositionShardQueues?: readonly string[];
   /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default), the feeder-price loop, or the aggregate LP first. */
   readonly portfolioCoordination: 'price-loop' | 'site-columns' | 'aggregate-first';
+  /** PORTFOLIO_PRICE_STEP: how aggregate-first solves its aggregate LP (optimizer/portfolio/price-step.ts), or `auto` by its size rule. */
+  readonly portfolioPriceStep: PriceStepChoice;
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
   readonly portfolioFlowPlans: 'carry' | 'resolve';
   /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
@@ -444,6 +454,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
     portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'aggregate-first' ? 'aggregate-first' : 'site-columns',
+    portfolioPriceStep: (priceStepChoices as readonly string[]).includes(c.PORTFOLIO_PRICE_STEP) ? (c.PORTFOLIO_PRICE_STEP as PriceStepChoice) : 'auto',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioSiteModels: c.PORTFOLIO_SITE_MODELS === 'resident' ? 'resident' : 'cold',

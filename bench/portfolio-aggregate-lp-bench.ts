@@ -5,7 +5,7 @@
  * build and solve time (wall, this thread), simplex iterations and value.
  *
  *   node bin/run-ts.mjs bench/portfolio-aggregate-lp-bench.ts --sites 50 --vehicles 500 --slots 192 [--simplex dual|primal] [--grouping v2g|departure]
- *     [--backend highs|clp] [--clp-first initial|dual|primal|barrier]
+ *     [--backend highs|clp] [--clp-first initial|dual|primal|barrier] [--lp-solver simplex|ipm] [--crossover on|off] [--ipm-tolerance 1e-8]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,10 @@ const { values } = parseArgs({
     tolerance: { type: 'string', default: '1e-3' },
     smoothing: { type: 'string', default: '0.9' },
     'max-rounds': { type: 'string', default: '60' },
+    /** monolithic with HiGHS: the LP algorithm (simplex | ipm), the IPM's crossover (on | off) and its tolerance. */
+    'lp-solver': { type: 'string' },
+    crossover: { type: 'string', default: 'on' },
+    'ipm-tolerance': { type: 'string' },
     /** Also print the adder per slot (to compare two methods' prices). */
     prices: { type: 'boolean', default: false },
   },
@@ -56,6 +60,8 @@ const lpOptions = {
   timeLimitMs: 3_600_000,
   grouping: values.grouping as 'v2g' | 'departure',
   ...(values.simplex ? { simplex: values.simplex as 'dual' | 'primal' } : {}),
+  ...(values['lp-solver'] ? { lpSolver: values['lp-solver'] as 'simplex' | 'ipm', crossover: values.crossover !== 'off' } : {}),
+  ...(values['ipm-tolerance'] ? { ipmOptimalityTolerance: Number(values['ipm-tolerance']) } : {}),
 };
 const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
 const result =
@@ -64,4 +70,4 @@ const result =
     : solveAggregateLp(problems, limits, T, backend, lpOptions);
 const cpu = process.cpuUsage(cpu0);
 const { sites: _sites, adderPerKwh, ...size } = result;
-console.log(JSON.stringify({ backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', grouping: values.grouping, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));
+console.log(JSON.stringify({ backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', lpSolverAsked: values['lp-solver'] ?? 'backend', crossoverAsked: values.crossover, grouping: values.grouping, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));

@@ -16,7 +16,9 @@
  *     [--resident-form chain|prefix] [--warm-simplex auto|primal|dual] [--relaxed-rounds] [--slots 96]
  *
  * Method `aggregate-first` (aggregate-first.ts): the aggregate LP of the sites' relaxations, one round of site
- * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`.
+ * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`; `--price-step
+ * monolithic|monolithic-ipm|monolithic-ipm-crossover|decomposed|auto` (optimizer/portfolio/price-step.ts; default monolithic).
+ * `--site-time-limit-ms N`: each site solve's wall-clock limit (default the solver's 60 s; a loaded machine needs more).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ import { optimize } from '../optimizer/optimize.ts';
 import { coordinatePortfolio } from '../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts';
 import { coordinateAggregateFirst } from '../optimizer/portfolio/aggregate-first.ts';
+import type { PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
 import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
@@ -50,6 +53,10 @@ const { values } = parseArgs({
     slots: { type: 'string', default: '96' },
     /** aggregate-first: what follows a first round above the target (lagrangian, site-columns, none). */
     then: { type: 'string', default: 'lagrangian' },
+    /** Each site solve's wall-clock limit (ms; default the solver's, 60 s): under heavy load a solve stopped by it proves no bound. */
+    'site-time-limit-ms': { type: 'string' },
+    /** aggregate-first: how the aggregate LP is solved (price-step.ts). */
+    'price-step': { type: 'string', default: 'monolithic' },
     /** aggregate-first: the relaxation's vehicle groups (v2g, departure). */
     grouping: { type: 'string', default: 'v2g' },
   },
@@ -69,9 +76,10 @@ const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Ma
 const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
 const pool = new SolverPool({ size: Number(values.threads) });
 await pool.warmUp();
-const sites = problems.map((p, i) => problemSubproblem(`pf-${i + 1}`, p, (q) => optimize(q, { solver: 'highs', pool })));
+const siteTimeLimit = values['site-time-limit-ms'] ? { timeLimitMs: Number(values['site-time-limit-ms']) } : {};
+const sites = problems.map((p, i) => problemSubproblem(`pf-${i + 1}`, p, (q) => optimize(q, { solver: 'highs', pool, ...siteTimeLimit })));
 console.error(`site columns bench: ${S} sites x ${V} vehicles, feeder ${feederKw} kW (dispatch ${importLimitKw[2]} kW on slots 2-9), ${cpus().length} cores, ${values.threads} solver threads`);
-const cold = (q: Parameters<typeof optimize>[0]) => optimize(q, { solver: 'highs', pool });
+const cold = (q: Parameters<typeof optimize>[0]) => optimize(q, { solver: 'highs', pool, ...siteTimeLimit });
 /** Resident site models, built and solved at zero adder before any clock (planning time). */
 async function residentSites() {
   const cpu0 = process.cpuUsage();
@@ -101,8 +109,8 @@ for (const method of values.methods.split(',')) {
   let aggregate: Record<string, unknown> | undefined;
   const plan =
     method === 'aggregate-first'
-      ? await coordinateAggregateFirst(sites, limits, { ...options, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', onAggregate: (a) => {
-          aggregate = { rows: a.rows, cols: a.cols, nonzeros: a.nonzeros, groups: a.groups, buildMs: a.buildMs, solveMs: a.solveMs, simplexIterations: a.simplexIterations, objective: a.objective, status: a.status };
+      ? await coordinateAggregateFirst(sites, limits, { ...options, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', priceStep: values['price-step'] as PriceStepChoice, onAggregate: (a) => {
+          aggregate = { method: a.method, rows: a.rows, cols: a.cols, nonzeros: a.nonzeros, groups: a.groups, buildMs: a.buildMs, solveMs: a.solveMs, simplexIterations: a.simplexIterations, ...(a.lpSolver ? { lpSolver: a.lpSolver } : {}), objective: a.objective, ...(a.primalObjective !== undefined ? { primalObjective: a.primalObjective, boundNote: a.boundNote } : {}), status: a.status };
           console.error(`  aggregate LP: ${JSON.stringify(aggregate)}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
         } })
       : method === 'site-columns' || resident
@@ -115,7 +123,7 @@ for (const method of values.methods.split(',')) {
     method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
     ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'backend' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
-    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}), ...('lagrangian' in plan && plan.lagrangian ? { lagrangian: plan.lagrangian } : {}),
+    iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('priceStep' in plan ? { priceStep: plan.priceStep } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}), ...('lagrangian' in plan && plan.lagrangian ? { lagrangian: plan.lagrangian } : {}),
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,
   }));
   for (const r of resident?.residents ?? []) r.dispose();

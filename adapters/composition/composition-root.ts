@@ -237,6 +237,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
           ...(flow ? { flow } : {}),
           coordination: config.portfolioCoordination,
+          priceStep: config.portfolioPriceStep,
           carryPlans: config.portfolioFlowPlans === 'carry',
           warmPrices: config.portfolioWarmPrices,
           // PORTFOLIO_VEHICLE_COLUMNS_FROM with shard workers (DECOMPOSITION_SHARD_QUEUES, Redis): large portfolios by one vehicle column generation on them.

@@ -15,6 +15,8 @@ export function aggregateBoundDetail(plan: AggregateFirstPlan<unknown>): Portfol
   const lag = plan.lagrangian;
   const which = plan.handover
     ? `${plan.boundKind === 'lagrangian' ? 'the Lagrangian bound of the coordinator handed over to' : 'the aggregate LP\'s relaxation'} (${money(plan.bound)})`
+    : plan.boundKind === 'none'
+    ? `none certified: the price step gave no finite bound (${plan.aggregate.boundNote ?? 'no note'})${lag ? ` and the uncapped round's Lagrangian value ${money(lag.value)} is not finite` : ''}`
     : plan.boundKind === 'lagrangian'
     ? `the Lagrangian value of the uncapped round at the aggregate LP's feeder prices (${money(plan.bound)}; the relaxation's ${money(plan.aggregate.objective ?? -Infinity)})`
     : `the aggregate LP's relaxation (${money(plan.bound)})${lag ? `: the uncapped round's Lagrangian value ${money(lag.value)} did not beat it` : ': the first round was within the target, no uncapped round'}`;

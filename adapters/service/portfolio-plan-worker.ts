@@ -25,6 +25,7 @@ import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '.
 import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
 import { coordinateAggregateFirst, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
 import { solveAggregateOnWorkerThread } from '../../optimizer/portfolio/aggregate-thread.ts';
+import type { PriceStepChoice } from '../../optimizer/portfolio/price-step.ts';
 import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
@@ -71,6 +72,8 @@ export interface PortfolioPlanDeps {
    * round of site solves within its caps; aggregate-first.ts); all run their rounds as flows in Redis mode.
    */
   readonly coordination?: 'price-loop' | 'site-columns' | 'aggregate-first';
+  /** With `aggregate-first`: how its price step is solved (optimizer/portfolio/price-step.ts); default `auto` (its size rule). */
+  readonly priceStep?: PriceStepChoice;
   /** Redis mode: the chosen site plans are taken as their flow child made them, not re-solved (default true; portfolio-flow-sites.ts). */
   readonly carryPlans?: boolean;
   /** Where a coordination starts its feeder prices: the portfolio plan in force's (default) or zero. */
@@ -90,6 +93,29 @@ export interface PortfolioPlanDeps {
     readonly executorLabel?: string;
     /** Default 10 minutes. */
     readonly timeLimitMs?: number;
+  };
+}
+
+/** The aggregate LP's algorithm in words (`dual simplex, `, `interior point without crossover (35 iterations), `), or nothing for the decomposed step. */
+function describeLpSolver(a: AggregateFirstPlan<unknown>['aggregate']): string {
+  if (a.method === 'decomposed') return 'by decomposition, ';
+  const s = a.lpSolver;
+  if (!s) return '';
+  return s.solver === 'ipm' ? `interior point ${s.crossover ? `with crossover (${s.ipmIterations ?? 0} + ${s.crossoverIterations ?? 0} iterations)` : `without crossover (${s.ipmIterations ?? 0} iterations)`}, ` : `simplex (${a.simplexIterations} iterations), `;
+}
+
+/** What the portfolio plan record keeps of the price step (aggregate-first). */
+function priceStepOf(plan: AggregateFirstPlan<unknown>): NonNullable<PortfolioPlanRecord['priceStep']> {
+  const a = plan.aggregate;
+  return {
+    step: plan.priceStep.step,
+    asked: plan.priceStep.asked,
+    why: plan.priceStep.why,
+    lpSolver: a.method === 'decomposed' ? 'decomposed' : a.lpSolver?.solver === 'ipm' ? (a.lpSolver.crossover ? 'ipm-crossover' : 'ipm') : 'simplex',
+    status: a.status,
+    solveMs: a.solveMs,
+    boundKind: plan.boundKind ?? 'none',
+    ...(a.boundNote ? { boundNote: a.boundNote } : {}),
   };
 }
 
@@ -200,7 +226,12 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       ? `feeder prices started from those of portfolio plan ${previous!.id} (the plan in force)`
       : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
     // aggregate-first's price step on a thread of its own: minutes of LP at 200 sites must not block this event loop (the job lock).
-    const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}), solveAggregate: solveAggregateOnWorkerThread };
+    const options = {
+      ...(warmStart ? { warmStart } : {}),
+      ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}),
+      solveAggregate: solveAggregateOnWorkerThread,
+      ...(deps.coordination === 'aggregate-first' ? { priceStep: deps.priceStep ?? 'auto' } : {}),
+    };
     const coordinate =
       deps.coordination === 'site-columns' ? coordinateBySiteColumns : deps.coordination === 'aggregate-first' ? coordinateAggregateFirst : coordinatePortfolio;
     const coordinationName =
@@ -245,11 +276,12 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''})${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; price step ${aggregate.priceStep.step} (PORTFOLIO_PRICE_STEP=${aggregate.priceStep.asked}${aggregate.priceStep.asked === 'auto' ? `, ${aggregate.priceStep.why}` : ''}); aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${describeLpSolver(aggregate.aggregate)}${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms${aggregate.aggregate.boundNote ? ` (${aggregate.aggregate.boundNote})` : ''}; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''})${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }
     const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
+    const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
     if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
 
@@ -351,6 +383,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       wallMs: Math.round(performance.now() - started),
       solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmFrom}`,
       siteSolves,
+      ...(priceStepRecord ? { priceStep: priceStepRecord } : {}),
       slots,
       sites: result.sites.map((s) => ({
         siteId: s.siteId,

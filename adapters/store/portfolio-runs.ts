@@ -71,7 +71,8 @@ export type PortfolioBoundSite = LagrangianSite;
 
 /** Which bound a plan reports and why (aggregate-first: the relaxation's or the Lagrangian one, per site). */
 export interface PortfolioBoundDetail {
-  readonly kind: 'relaxation' | 'lagrangian';
+  /** `none`: no certified bound (an interior-point price step whose duals gave none, and no uncapped round beat it). */
+  readonly kind: 'relaxation' | 'lagrangian' | 'none';
   /** One sentence: which bound, and the sites without a proven bound of their own and why (PortfolioBoundSite.reason). */
   readonly note: string;
   /** The uncapped round's Lagrangian value (whether or not it was kept), and its parts by site. */
@@ -104,6 +105,22 @@ export interface PortfolioPlanRecord {
   readonly solvedOn: string;
   /** How the site solves ran (absent in plans stored before it was recorded). */
   readonly siteSolves?: PortfolioSiteSolves;
+  /**
+   * aggregate-first only (absent otherwise and in plans stored before session 14): which price step solved the
+   * aggregate LP (optimizer/portfolio/price-step.ts), what PORTFOLIO_PRICE_STEP asked and why (auto's rule), the
+   * LP's algorithm, status and solve time, the plan's bound kind and, for an interior point without crossover, how
+   * its bound was made.
+   */
+  readonly priceStep?: {
+    readonly step: string;
+    readonly asked: string;
+    readonly why: string;
+    readonly lpSolver: 'simplex' | 'ipm' | 'ipm-crossover' | 'decomposed';
+    readonly status: string;
+    readonly solveMs: number;
+    readonly boundKind: 'relaxation' | 'lagrangian' | 'none';
+    readonly boundNote?: string;
+  };
   readonly slots: readonly PortfolioPlanSlot[];
   readonly sites: readonly PortfolioSiteShareRecord[];
   readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];

@@ -20,7 +20,20 @@ function infoNumber(model: HighsModel, name: string): number {
 /** HiGHS's default `simplex_iteration_limit` (kHighsIInf: no limit). */
 const highsNoIterationLimit = 2_147_483_647;
 
+/** One run, its answer saying which LP algorithm ran (`lpSolver`; not for a MILP). */
 function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOptions): LpSolution {
+  const answer = runOnce(highs, model, isMip, options);
+  if (isMip) return answer;
+  const ipmIterations = infoNumber(model, 'ipm_iteration_count');
+  // Said as the IPM when it ran (HiGHS counts its iterations) or was asked for: with or without its crossover to a vertex.
+  const lpSolver: NonNullable<LpSolution['lpSolver']> =
+    ipmIterations > 0 || options.lpSolver === 'ipm'
+      ? { solver: 'ipm', crossover: options.crossover !== false, ipmIterations, crossoverIterations: infoNumber(model, 'crossover_iteration_count') }
+      : { solver: 'simplex' };
+  return { ...answer, lpSolver };
+}
+
+function runOnce(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOptions): LpSolution {
   const status = highs.constants.modelStatus;
   // HiGHS's time_limit counts the run time of every earlier run() on this model: zero its clocks so the
   // limit given is the time this run may take (the caller keeps the whole solve's budget).
@@ -36,9 +49,19 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
     presolve: options.presolve === false ? 'off' : 'choose',
     // Set on every run: an option set once stays on the model (-1: HiGHS's own choice).
     simplex_dual_edge_weight_strategy: options.dualEdgeWeight === 'devex' ? 1 : -1,
+    solver: options.lpSolver ?? 'choose',
+    run_crossover: options.crossover === false ? 'off' : 'on',
+    ipm_optimality_tolerance: options.ipmOptimalityTolerance ?? 1e-8,
   });
   const started = performance.now();
-  model.run();
+  try {
+    model.run();
+  } catch (error) {
+    // HiGHS's status -1 (error) throws in the package; the interior point gives it on some unbounded or
+    // ill-posed LPs where the simplex answers with a status: an expected outcome there, said as `error`.
+    if (options.lpSolver !== 'ipm') throw error;
+    return { status: 'error', iterations: 0, message: `HiGHS's interior point ended in an error (${error instanceof Error ? error.message : String(error)})` };
+  }
   let modelStatus = model.getModelStatus();
   let restarted: string | undefined;
   if (modelStatus === status.unknown) {
@@ -63,7 +86,7 @@ function run(highs: Highs, model: HighsModel, isMip: boolean, options: LpSolveOp
   if (modelStatus === status.optimal) {
     const solution = model.getSolution();
     // dual_solution_status 2 = feasible duals (an LP solved to optimality; a MIP has none).
-    const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual } : {};
+    const rowDual = !isMip && infoNumber(model, 'dual_solution_status') === 2 ? { rowDual: solution.rowDual, colDual: solution.colDual } : {};
     return { status: 'optimal', x: solution.colValue, objective: model.getObjectiveValue(), iterations, ...nodes, ...rowDual, ...(restarted !== undefined ? { message: restarted } : {}) };
   }
   if (modelStatus === status.solutionLimit) {

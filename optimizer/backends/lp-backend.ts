@@ -25,6 +25,18 @@ export interface LpSolveOptions {
    * steepest-edge weights for a start that is not the slack basis (one solve per row); default: HiGHS's choice.
    */
   readonly dualEdgeWeight?: 'devex';
+  /**
+   * The LP algorithm (HiGHS `solver`): `simplex`, or `ipm` (HiGHS's interior point, IPX); default: the backend's own
+   * choice (HiGHS: the dual simplex). CLP and javascript-lp-solver ignore it (their answers say which ran: `lpSolver`).
+   */
+  readonly lpSolver?: 'simplex' | 'ipm';
+  /**
+   * With `lpSolver: 'ipm'`: `false` skips the crossover to a vertex (HiGHS `run_crossover` off): the answer is the
+   * interior point, its duals approximate (`crossover: false` in the answer says so); default on.
+   */
+  readonly crossover?: boolean;
+  /** With `lpSolver: 'ipm'`: HiGHS `ipm_optimality_tolerance` (relative primal-dual gap at which the IPM stops); default HiGHS's (1e-8). */
+  readonly ipmOptimalityTolerance?: number;
 }
 
 export type LpStatus = 'optimal' | 'feasible' | 'timed_out' | 'infeasible' | 'error';
@@ -45,6 +57,13 @@ export interface LpSolution {
   readonly nodes?: number;
   /** A MILP's best proven lower bound when it stopped (HiGHS `mip_dual_bound`); absent for an LP or when not finite. */
   readonly mipDualBound?: number;
+  /**
+   * Which LP algorithm answered, when the backend says (HiGHS): `simplex`, or `ipm` with or without its crossover
+   * (`crossover`), and the interior point's and crossover's own iteration counts (`iterations` is the simplex's).
+   */
+  readonly lpSolver?: { readonly solver: 'simplex' | 'ipm'; readonly crossover?: boolean; readonly ipmIterations?: number; readonly crossoverIterations?: number };
+  /** Column duals (reduced costs) of an LP solved to optimality, when `rowDual` is given (HiGHS). */
+  readonly colDual?: Float64Array;
 }
 
 /** Rows to add to an open model, in CSR form: row i has entries [starts[i], starts[i + 1]) of cols/values. */

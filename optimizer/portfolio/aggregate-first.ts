@@ -24,6 +24,7 @@ import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts'
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
 import { lagrangianBound, siteRelaxationValue, type LagrangianBound } from './lagrangian-bound.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
+import { choosePriceStep, priceStepLpOptions, type ChosenPriceStep, type PriceStepChoice, type PriceStepRule } from './price-step.ts';
 import type { RelaxationGrouping } from './site-relaxation.ts';
 import type { SiteSolution, SiteSubproblem } from './site-subproblem.ts';
 
@@ -43,11 +44,15 @@ export interface AggregateFirstOptions extends CoordinateOptions {
   /** The aggregate LP's time limit (ms); default 600,000. */
   readonly aggregateTimeLimitMs?: number;
   /**
-   * How the aggregate LP is solved: `monolithic` (default, aggregate-lp.ts: one LP) or `decomposed`
-   * (aggregate-decomposed.ts: Dantzig-Wolfe over the sites' relaxations; its `objective` is its certified
-   * Lagrangian bound, within its tolerance of the LP's optimum). `aggregate.method` says which was used.
+   * How the aggregate LP is solved (price-step.ts): `monolithic` (default, aggregate-lp.ts: one LP, dual simplex),
+   * `monolithic-ipm` (the same LP by the interior point without crossover: the bound is the Lagrangian value at its
+   * duals), `monolithic-ipm-crossover`, `decomposed` (aggregate-decomposed.ts: Dantzig-Wolfe over the sites'
+   * relaxations; its `objective` is its certified Lagrangian bound, within its tolerance of the LP's optimum) or
+   * `auto` (by the number of sites, `priceStepRule`). The answer's `priceStep` says which ran and why.
    */
-  readonly priceStep?: 'monolithic' | 'decomposed';
+  readonly priceStep?: PriceStepChoice;
+  /** `auto`'s rule (default `autoPriceStepRule`). */
+  readonly priceStepRule?: PriceStepRule;
   /**
    * Where the price step runs (aggregate-thread.ts): default this thread; the service passes
    * `solveAggregateOnWorkerThread` so its event loop (job locks, HTTP) stays free during a minutes-long LP.
@@ -60,6 +65,8 @@ export interface AggregateFirstOptions extends CoordinateOptions {
 /** The aggregate-first plan: a `PortfolioPlan` and what the aggregate LP was. */
 export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
   readonly aggregate: Omit<AggregateLpResult, 'sites' | 'adderPerKwh'>;
+  /** Which price step solved the aggregate LP, what was asked and why (`auto`: its size rule). */
+  readonly priceStep: ChosenPriceStep;
   /** Set when the plan was handed over to another coordinator, and why. */
   readonly handover?: string;
   /**
@@ -79,17 +86,23 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const then = options.then ?? 'lagrangian';
   const missing = sites.find((s) => !s.problem);
   if (missing) throw new Error(`V2G_ERR_PORTFOLIO_AGGREGATE: site "${missing.id}" carries no problem to relax (a bug upstream: problemSubproblem sets it)`);
-  const lpOptions = { excessPricePerKwh: options.excessPricePerKwh ?? 50, timeLimitMs: options.aggregateTimeLimitMs ?? 600_000, ...(options.grouping ? { grouping: options.grouping } : {}) };
-  const request = { problems: sites.map((s) => s.problem!), limits, slotCount: T, options: lpOptions, priceStep: options.priceStep ?? 'monolithic' } as const;
+  const priceStep = choosePriceStep(options.priceStep ?? 'monolithic', S, options.priceStepRule);
+  const lpOptions = {
+    excessPricePerKwh: options.excessPricePerKwh ?? 50,
+    timeLimitMs: options.aggregateTimeLimitMs ?? 600_000,
+    ...(options.grouping ? { grouping: options.grouping } : {}),
+    ...priceStepLpOptions(priceStep.step),
+  };
+  const request = { problems: sites.map((s) => s.problem!), limits, slotCount: T, options: lpOptions, priceStep: priceStep.step === 'decomposed' ? 'decomposed' : 'monolithic' } as const;
   const aggregate: AggregateLpResult = options.solveAggregate ? await options.solveAggregate(request) : await solveAggregateHere(request, options.backend);
   options.onAggregate?.(aggregate);
   const { sites: profiles, adderPerKwh, ...aggregateInfo } = aggregate;
   // The decomposed price step's `feasible` (its rounds ran out) still carries a certified bound, prices and profiles.
   const usable = aggregate.status === 'optimal' || (aggregate.method === 'decomposed' && aggregate.status === 'feasible');
-  if (!usable || aggregate.objective === undefined || !profiles || !adderPerKwh) {
+  if (!usable || !profiles || !adderPerKwh) {
     // No aggregate optimum: the site-column coordinator from zero prices, said as a handover.
     const plan = await coordinateBySiteColumns(sites, limits, options);
-    return { ...plan, aggregate: aggregateInfo, handover: `site-columns: the aggregate LP ended ${aggregate.status} (${aggregate.message ?? 'no message'})` };
+    return { ...plan, aggregate: aggregateInfo, priceStep, handover: `site-columns: the aggregate LP ended ${aggregate.status} (${aggregate.message ?? 'no message'})` };
   }
   const prices = { importPerKwh: adderPerKwh.map((a) => Math.max(0, a)), exportPerKwh: adderPerKwh.map((a) => Math.max(0, -a)) };
   const caps = capsFrom(profiles.map((p) => p.importKw), profiles.map((p) => p.exportKw), sites, limits);
@@ -101,13 +114,15 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     method: 'aggregate-first',
     caps,
   };
-  let bound = aggregate.objective!;
-  let boundKind: 'relaxation' | 'lagrangian' = 'relaxation';
+  // An interior point without crossover whose duals gave no finite Lagrangian value: no relaxation bound (the
+  // Lagrangian round below still gives one; `aggregate.boundNote` says why).
+  let bound = aggregate.objective ?? -Infinity;
+  let boundKind: 'relaxation' | 'lagrangian' | 'none' = aggregate.objective !== undefined ? 'relaxation' : 'none';
   let iterations = 1;
   const gapOf = (objective: number) => (objective - bound) / Math.max(1, Math.abs(objective));
   let stopReason: PortfolioPlan<P>['stopReason'] = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
   if (stopReason === 'gap' || then === 'none') {
-    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo };
+    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep };
   }
   if (then === 'site-columns') {
     const plan = await coordinateBySiteColumns(sites, limits, { ...options, warmStart: prices });
@@ -117,12 +132,13 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     return {
       ...chosen,
       bound: finalBound,
-      boundKind: better ? 'lagrangian' : 'relaxation',
+      boundKind: better ? 'lagrangian' : boundKind,
       gap: (chosen.objective - finalBound) / Math.max(1, Math.abs(chosen.objective)),
       iterations: iterations + plan.iterations,
       solves: solves + plan.solves,
       stopReason: plan.stopReason,
       aggregate: aggregateInfo,
+      priceStep,
       handover: `site-columns: the first round's gap ${(100 * gapOf(best.objective)).toFixed(3)} % was above the target; warm-started at the aggregate LP's prices`,
     };
   }
@@ -160,5 +176,5 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     if (objective < best.objective) best = { sols: again, objective, method: 'aggregate-first', caps: caps2 };
   }
   stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, lagrangian };
+  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, lagrangian };
 }

@@ -9,6 +9,7 @@
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
 import { LinearProgramBuilder } from '../linear-program.ts';
+import { lpDualBound } from '../lp-dual-bound.ts';
 import type { Problem } from '../problem.ts';
 import { resolveProblem } from '../resolved-problem.ts';
 import type { SharedRowLimits } from './coordinate.ts';
@@ -20,6 +21,14 @@ export interface AggregateLpOptions {
   readonly grouping?: RelaxationGrouping;
   /** HiGHS's simplex (default its own choice, dual). */
   readonly simplex?: 'dual' | 'primal';
+  /**
+   * The LP algorithm (HiGHS): `simplex` (default) or `ipm` (interior point); with `ipm`, `crossover: false` keeps
+   * the interior point (its duals approximate: the bound is then the Lagrangian value at its duals, lp-dual-bound.ts).
+   */
+  readonly lpSolver?: 'simplex' | 'ipm';
+  readonly crossover?: boolean;
+  /** With `ipm`: HiGHS's `ipm_optimality_tolerance` (default 1e-8). */
+  readonly ipmOptimalityTolerance?: number;
 }
 
 export interface AggregateLpResult {
@@ -27,8 +36,18 @@ export interface AggregateLpResult {
   readonly method: 'monolithic' | 'decomposed';
   readonly status: string;
   readonly message?: string;
-  /** The LP's optimum (the relaxation bound), undefined when not optimal. */
+  /**
+   * The certified relaxation bound: the LP's optimum (a simplex or crossover vertex), or, from an interior point
+   * without crossover, the Lagrangian value at its row duals (`dualBound`); undefined when not optimal or when
+   * that value is not finite (`boundNote` says why; the plan's bound then comes from its Lagrangian round).
+   */
   readonly objective?: number;
+  /** The solution's own value (HiGHS's objective), when it differs in kind from `objective` (interior point without crossover). */
+  readonly primalObjective?: number;
+  /** Why `objective` is what it is when not the optimum of a vertex (interior point without crossover). */
+  readonly boundNote?: string;
+  /** Which LP algorithm ran (`simplex`, or `ipm` with or without crossover) and its iterations (monolithic only). */
+  readonly lpSolver?: { readonly solver: 'simplex' | 'ipm'; readonly crossover?: boolean; readonly ipmIterations?: number; readonly crossoverIterations?: number };
   readonly rows: number;
   readonly cols: number;
   readonly nonzeros: number;
@@ -84,11 +103,33 @@ export function solveAggregateLp(problems: readonly Problem[], limits: SharedRow
   const size = { rows: lp.numRows, cols: lp.numCols, nonzeros: lp.colIndex.length, groups: columns.reduce((a, c) => a + c.groups, 0), buildMs: Math.round(built - started) };
   const session = backend.open(lp);
   try {
-    const answer = session.solve({ timeLimitMs: options.timeLimitMs, mipRelGap: 1e-4, ...(options.simplex ? { simplex: options.simplex } : {}) });
+    const answer = session.solve({
+      timeLimitMs: options.timeLimitMs,
+      mipRelGap: 1e-4,
+      ...(options.simplex ? { simplex: options.simplex } : {}),
+      ...(options.lpSolver ? { lpSolver: options.lpSolver } : {}),
+      ...(options.crossover !== undefined ? { crossover: options.crossover } : {}),
+      ...(options.ipmOptimalityTolerance !== undefined ? { ipmOptimalityTolerance: options.ipmOptimalityTolerance } : {}),
+    });
     const solveMs = Math.round(performance.now() - built);
+    const how = answer.lpSolver ? { lpSolver: answer.lpSolver } : {};
     if (answer.status !== 'optimal' || !answer.x || !answer.rowDual || answer.objective === undefined) {
-      return { method: 'monolithic', status: answer.status, ...(answer.message ? { message: answer.message } : {}), ...size, solveMs, simplexIterations: answer.iterations };
+      return { method: 'monolithic', status: answer.status, ...(answer.message ? { message: answer.message } : {}), ...size, solveMs, simplexIterations: answer.iterations, ...how };
     }
+    // An interior point without crossover: its objective is not a certified bound (its duals are approximate);
+    // the Lagrangian value at its row duals is (weak duality), or none when a reduced cost meets an infinite bound.
+    const interior = answer.lpSolver?.solver === 'ipm' && answer.lpSolver.crossover === false;
+    const dual = interior ? lpDualBound(lp, answer.rowDual) : undefined;
+    const bound = dual ? (Number.isFinite(dual.value) ? { objective: dual.value } : {}) : { objective: answer.objective };
+    const boundInfo = dual
+      ? {
+          primalObjective: answer.objective,
+          boundNote: Number.isFinite(dual.value)
+            ? `interior point without crossover: the bound is the Lagrangian value at its row duals, ${(answer.objective - dual.value).toPrecision(3)} below its objective${dual.clippedRows > 0 ? ` (${dual.clippedRows} row duals of the wrong sign set to 0, the largest ${dual.largestClipped.toPrecision(3)})` : ''}`
+            : `interior point without crossover: no certified bound (${dual.infiniteColumns} reduced costs point at an infinite bound)`,
+        }
+      : {};
+    const sizeAndTime = { ...size, solveMs, simplexIterations: answer.iterations, ...how, ...bound, ...boundInfo };
     const x = answer.x;
     const sites = columns.map((c) => ({
       importKw: Float64Array.from({ length: T }, (_, t) => valueOf(x, c.importKw[t]!) + valueOf(x, c.importExcessKw[t]!)),
@@ -96,7 +137,7 @@ export function solveAggregateLp(problems: readonly Problem[], limits: SharedRow
     }));
     // HiGHS's row dual: d(objective)/d(row bound); one kW more of import room in slot t is worth -dual (per kW and slot).
     const adderPerKwh = Array.from({ length: T }, (_, t) => (feederRows[t]! >= 0 ? -answer.rowDual![feederRows[t]!]! / dt : 0));
-    return { method: 'monolithic', status: 'optimal', objective: answer.objective, ...size, solveMs, simplexIterations: answer.iterations, feederExcessKw: excessCols.reduce((a, j) => a + x[j]!, 0), sites, adderPerKwh };
+    return { method: 'monolithic', status: 'optimal', ...sizeAndTime, feederExcessKw: excessCols.reduce((a, j) => a + x[j]!, 0), sites, adderPerKwh };
   } finally {
     session.dispose();
   }

@@ -72,9 +72,10 @@ export interface PortfolioPlan<P> {
   readonly bound: number;
   /**
    * Which bound `bound` is: the aggregate LP of the sites' relaxations (aggregate-first.ts) or a Lagrangian
-   * (dual) value of site solves at feeder prices. Omitted by the coordinators that only have the latter.
+   * (dual) value of site solves at feeder prices, or `none` (aggregate-first without either: an interior point
+   * whose duals gave no finite bound and no Lagrangian round). Omitted by the coordinators that only have the latter.
    */
-  readonly boundKind?: 'relaxation' | 'lagrangian';
+  readonly boundKind?: 'relaxation' | 'lagrangian' | 'none';
   /** (objective - bound) / max(1, |objective|). */
   readonly gap: number;
   readonly prices: FeederPrices;

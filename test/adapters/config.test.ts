@@ -54,6 +54,15 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig({ PORTFOLIO_COORDINATION: 'prices' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_COORDINATION']);
   });
 
+  it('PORTFOLIO_PRICE_STEP: auto by default, each price step on request, anything else refused naming the variable', () => {
+    expect(loadConfig({}).portfolioPriceStep).toBe('auto');
+    for (const step of ['auto', 'monolithic', 'monolithic-ipm', 'monolithic-ipm-crossover', 'decomposed']) expect(loadConfig({ PORTFOLIO_PRICE_STEP: step }).portfolioPriceStep).toBe(step);
+    const e = errorOf(() => loadConfig({ PORTFOLIO_PRICE_STEP: 'ipm' }));
+    expect(e.code).toBe('V2G_ERR_CONFIG');
+    expect(e.issues.map((i) => i.key)).toEqual(['PORTFOLIO_PRICE_STEP']);
+    expect(e.message).toMatch(/PORTFOLIO_PRICE_STEP/);
+  });
+
   it('PORTFOLIO_FLOW_PLANS and PORTFOLIO_WARM_PRICES: carried plans and the plan in force\'s prices by default, the old paths on request', () => {
     expect(loadConfig({})).toMatchObject({ portfolioFlowPlans: 'carry', portfolioWarmPrices: 'last-plan' });
     expect(loadConfig({ PORTFOLIO_FLOW_PLANS: 'resolve', PORTFOLIO_WARM_PRICES: 'none' })).toMatchObject({ portfolioFlowPlans: 'resolve', portfolioWarmPrices: 'none' });

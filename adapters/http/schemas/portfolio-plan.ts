@@ -40,7 +40,7 @@ export const PortfolioPlanSchema = Type.Object({
   bound: NullableNumber('certified lower bound of the portfolio optimum (Lagrangian dual); null = none'),
   gapPercent: NullableNumber('(objective - bound) / max(1, |objective|) in %; null = no bound'),
   boundDetail: Type.Optional(Type.Object({
-    kind: Type.Union([Type.Literal('relaxation'), Type.Literal('lagrangian')], { description: 'relaxation: the aggregate LP of the sites\' relaxations; lagrangian: the sites\' bounds at the feeder prices less the prices times the limits' }),
+    kind: Type.Union([Type.Literal('relaxation'), Type.Literal('lagrangian'), Type.Literal('none')], { description: 'relaxation: the aggregate LP of the sites\' relaxations; lagrangian: the sites\' bounds at the feeder prices less the prices times the limits; none: no certified bound (the price step\'s duals gave none and no uncapped round beat it)' }),
     note: Type.String({ description: 'which bound, and the sites without a proven bound of their own and why (e.g. "1 site(s) without a proven bound of their own: time limit (site-7); their relaxation at the same prices stood in for 1")' }),
     lagrangianValue: Type.Optional(NullableNumber('the uncapped round\'s Lagrangian value, kept or not; null = -Infinity (a site with no bound at all)')),
     sites: Type.Optional(Type.Array(Type.Object({
@@ -67,6 +67,16 @@ export const PortfolioPlanSchema = Type.Object({
     resident: Type.Optional(Type.Object({ warm: Type.Integer(), first: Type.Integer(), cold: Type.Integer() }, { description: 'PORTFOLIO_SITE_MODELS=resident: site answers re-solved from the last LP basis of the open model (warm), first solves on a new model, solved cold (why: see summary)' })),
     cpuMs: Type.Optional(Type.Object({ childSolves: Type.Number(), keepPlans: Type.Number(), takeAndCheck: Type.Number() }, { description: 'process CPU ms of the worker processes: during the children\'s solves, keeping their plans in Redis, taking and checking the chosen plans' })),
   }, { description: 'how the site solves ran' })),
+  priceStep: Type.Optional(Type.Object({
+    step: Type.String({ description: 'monolithic (one LP, dual simplex) | monolithic-ipm (one LP, interior point without crossover) | monolithic-ipm-crossover | decomposed (Dantzig-Wolfe over the sites\' relaxations)' }),
+    asked: Type.String({ description: 'what PORTFOLIO_PRICE_STEP asked (auto: chosen by its size rule)' }),
+    why: Type.String({ description: 'why this step ran (auto: its rule applied to this portfolio)' }),
+    lpSolver: Type.Union([Type.Literal('simplex'), Type.Literal('ipm'), Type.Literal('ipm-crossover'), Type.Literal('decomposed')], { description: 'the algorithm that solved the aggregate LP' }),
+    status: Type.String({ description: 'the aggregate LP\'s status' }),
+    solveMs: Type.Integer({ description: 'its solve time (ms, wall)' }),
+    boundKind: Type.Union([Type.Literal('relaxation'), Type.Literal('lagrangian'), Type.Literal('none')], { description: 'which bound the plan\'s bound is: the aggregate LP\'s (relaxation), a Lagrangian value of site solves at its feeder prices, or none' }),
+    boundNote: Type.Optional(Type.String({ description: 'an interior point without crossover: its bound is the Lagrangian value at its row duals (or none), not its objective' })),
+  }, { description: 'PORTFOLIO_COORDINATION=aggregate-first: how its price step (the aggregate LP) was solved and why' })),
   howMade: Type.String({ description: 'the above in one sentence' }),
   slots: Type.Array(PortfolioPlanSlotSchema),
   sites: Type.Array(PortfolioSiteShareSchema),

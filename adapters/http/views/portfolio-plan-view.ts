@@ -52,6 +52,7 @@ export function portfolioPlanView(p: PortfolioPlanRecord, zone: string) {
     wallMs: p.wallMs,
     solvedOn: p.solvedOn,
     ...(p.siteSolves ? { siteSolves: { mode: p.siteSolves.mode, flows: p.siteSolves.flows, childJobs: p.siteSolves.childJobs, byWorker: { ...p.siteSolves.byWorker }, ...(p.siteSolves.plansCarried !== undefined ? { plansCarried: p.siteSolves.plansCarried, plansResolved: p.siteSolves.plansResolved ?? 0 } : {}), ...(p.siteSolves.resident ? { resident: { ...p.siteSolves.resident } } : {}), ...(p.siteSolves.cpuMs ? { cpuMs: { ...p.siteSolves.cpuMs } } : {}) } } : {}),
+    ...(p.priceStep ? { priceStep: { ...p.priceStep } } : {}),
     howMade: howMade(p),
     slots: p.slots.map((s) => ({
       start: wireInstant(s.startUtcMs, zone),

@@ -5,6 +5,9 @@
  * which bound it has), its bound is at or below its cost, its gap is the stated one, and the sum of the sites'
  * plans in force keeps the dispatch's limit in every slot it says is met. At most two rounds of site solves. The
  * plan's `boundDetail` says which bound it reports and, after the uncapped round, each site's part of the Lagrangian value.
+ * The price step (PORTFOLIO_PRICE_STEP, issue 17 session 14) is said in solvedOn and in `priceStep`: `auto` by its
+ * rule (3 sites: the dual simplex) in one chain, `monolithic-ipm` as asked (the interior point, its bound from its
+ * duals) in the other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
@@ -12,10 +15,10 @@ import { closeSharedPool, sharedSolver } from '../service-harness.ts';
 import { describeWithRedis } from '../store/redis-test-env.ts';
 import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
 
-function dispatchChain(mode: ServiceMode) {
+function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm') {
   let h: ModeHarness;
   beforeAll(async () => {
-    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first' });
+    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep });
     await feederOfThree(h, 40);
   }, 180_000);
   afterAll(async () => {
@@ -31,7 +34,15 @@ function dispatchChain(mode: ServiceMode) {
     const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
     expect(plan.id).toBe(d.portfolioPlanId);
     expect(plan.solvedOn).toMatch(/aggregate LP first, then one round within its caps \(PORTFOLIO_COORDINATION=aggregate-first\)/);
-    expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns \(monolithic, on a worker thread of its own\), optimal in \d+ ms; bound: (relaxation|lagrangian)/);
+    expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns \(monolithic, on a worker thread of its own\), .*optimal in \d+ ms.*; bound: (relaxation|lagrangian)/);
+    if (priceStep === 'auto') {
+      expect(plan.solvedOn).toMatch(/price step monolithic \(PORTFOLIO_PRICE_STEP=auto, auto: 3 sites <= \d+: one LP by the dual simplex\)/);
+      expect(plan.priceStep).toMatchObject({ step: 'monolithic', asked: 'auto', lpSolver: 'simplex', status: 'optimal' });
+    } else {
+      expect(plan.solvedOn).toMatch(/price step monolithic-ipm \(PORTFOLIO_PRICE_STEP=monolithic-ipm\); aggregate LP \d+ rows x \d+ columns \(monolithic, on a worker thread of its own\), interior point without crossover \(\d+ iterations\)/);
+      expect(plan.priceStep).toMatchObject({ step: 'monolithic-ipm', asked: 'monolithic-ipm', why: 'asked', lpSolver: 'ipm', status: 'optimal', boundNote: expect.stringMatching(/Lagrangian value at its row duals/) });
+    }
+    expect(plan.priceStep.boundKind).toMatch(/^(relaxation|lagrangian)$/);
     expect(['aggregate-first', 'price-iterate']).toContain(plan.method);
     expect(plan.iterations).toBeLessThanOrEqual(2);
     expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
@@ -49,5 +60,6 @@ function dispatchChain(mode: ServiceMode) {
   }, 300_000);
 }
 
-describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded'));
-describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded', 'auto'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_PRICE_STEP=monolithic-ipm (embedded)', () => dispatchChain('embedded', 'monolithic-ipm'));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis', 'auto'));

@@ -19,7 +19,7 @@ import { addSiteRelaxation } from '../../../optimizer/portfolio/site-relaxation.
 import type { Problem } from '../../../optimizer/problem.ts';
 import { resolveProblem } from '../../../optimizer/resolved-problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
-import { bindingLimits, portfolio as buildPortfolio } from './portfolio-fixture.ts';
+import { aggregateInstance, aggregatePortfolioArbitraries, bindingLimits, portfolio as buildPortfolio } from './portfolio-fixture.ts';
 
 const pool = new SolverPool({ size: 1 });
 afterAll(() => pool.close());
@@ -49,10 +49,8 @@ describe('the aggregate LP by decomposition', () => {
   it('property: bound <= the monolithic optimum; its prices\' Lagrangian over the relaxations is its bound; within its tolerance', async () => {
     const backend = await highsMaster();
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 4 }), fc.double({ min: 0.3, max: 0.9, noNaN: true }), async (seeds, tightness) => {
-        const sites = buildPortfolio(solve, seeds, 4, T);
-        const limits = await bindingLimits(sites, T, tightness);
-        const problems = sites.map((s) => s.problem!);
+      fc.asyncProperty(...aggregatePortfolioArbitraries, async (seeds, tightness) => {
+        const { limits, problems } = await aggregateInstance(solve, seeds, tightness, T);
         const mono = solveAggregateLp(problems, limits, T, backend, options);
         const tolerance = 1e-6;
         const dec = solveAggregateByDecomposition(problems, limits, T, backend, { ...options, relTolerance: tolerance, maxRounds: 300 });

@@ -1,4 +1,5 @@
 /** Generated portfolios for the coordination tests: sites of generated depots, their uncoordinated and inflexible sums. */
+import fc from 'fast-check';
 import { problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
 import type { SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
@@ -29,4 +30,14 @@ export async function bindingLimits(sites: readonly SiteSubproblem[], slots: num
   const peak = Math.max(...(await uncoordinatedSum(sites, slots)));
   const importLimitKw = floorSum(sites, slots).map((f) => Math.max(f + 1, f + tightness * (peak - f)));
   return { importLimitKw, exportLimitKw: new Array(slots).fill(Infinity) };
+}
+
+/** Seeds of 2-4 sites and a limit tightness: the arbitraries of the aggregate-LP properties. */
+export const aggregatePortfolioArbitraries = [fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 4 }), fc.double({ min: 0.3, max: 0.9, noNaN: true })] as const;
+
+/** A portfolio of `seeds` (4 vehicles each over `slots`) under binding limits, and its sites' problems. */
+export async function aggregateInstance(solve: (p: Problem) => Promise<Plan>, seeds: readonly number[], tightness: number, slots: number) {
+  const sites = portfolio(solve, seeds, 4, slots);
+  const limits = await bindingLimits(sites, slots, tightness);
+  return { sites, limits, problems: sites.map((s) => s.problem!) };
 }
