@@ -47,6 +47,11 @@ export const ConfigSchema = Type.Object(
       default: 'site-columns',
       description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps at its feeder prices and one uncapped round for the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
     }),
+    PORTFOLIO_BOUND_SOLVE: Type.String({
+      pattern: '^(warm|cold-round)$',
+      default: 'warm',
+      description: 'PORTFOLIO_COORDINATION=aggregate-first only: how the uncapped LPs of its Lagrangian bound are solved: warm (each site\'s solve of the one round re-solves its LP without the caps on the same open HiGHS model, from the capped basis: one round, one flow; issue 17 session 14) or cold-round (the old second round of cold uncapped site solves)',
+    }),
     PORTFOLIO_FLOW_PLANS: Type.String({
       pattern: '^(carry|resolve)$',
       default: 'carry',
@@ -138,6 +143,8 @@ export interface ServiceConfig {
   readonly decompositionShardQueues?: readonly string[];
   /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default), the feeder-price loop, or the aggregate LP first. */
   readonly portfolioCoordination: 'price-loop' | 'site-columns' | 'aggregate-first';
+  /** PORTFOLIO_BOUND_SOLVE: aggregate-first's uncapped LPs warm on each site's capped model (default) or a cold round. */
+  readonly portfolioBoundSolve: 'warm' | 'cold-round';
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
   readonly portfolioFlowPlans: 'carry' | 'resolve';
   /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
@@ -444,6 +451,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
     portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'aggregate-first' ? 'aggregate-first' : 'site-columns',
+    portfolioBoundSolve: c.PORTFOLIO_BOUND_SOLVE === 'cold-round' ? 'cold-round' : 'warm',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioSiteModels: c.PORTFOLIO_SITE_MODELS === 'resident' ? 'resident' : 'cold',

@@ -16,6 +16,7 @@ import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
 import type { DecompositionRequestOptions, LpSolverName, ProgressMessage, ReadyMessage, ResidentReply, ResidentRequest, SolveReply, SolveRequest } from './worker/messages.ts';
+import type { SiteRequest, UncappedLp } from './portfolio/site-subproblem.ts';
 
 type WorkerMessage = ReadyMessage | SolveReply | ProgressMessage;
 
@@ -33,7 +34,7 @@ export interface SolverPoolOptions {
 
 interface Task {
   readonly request: SolveRequest;
-  readonly resolve: (plan: Plan, resident?: ResidentReply) => void;
+  readonly resolve: (plan: Plan, resident?: ResidentReply, uncapped?: UncappedLp) => void;
   readonly onProgress?: SolveProgressListener;
 }
 
@@ -128,6 +129,33 @@ export class SolverPool {
     return new Promise((resolve) => {
       const request: SolveRequest = { id: this.nextId++, solver: 'highs', problem, options, resident };
       this.queue.push({ request, resolve: (plan, how) => resolve({ plan, ...(how ?? { how: 'cold', coldReason: `the solver thread failed: ${plan.message ?? plan.status}` }) }) });
+      this.dispatch();
+    });
+  }
+
+  /**
+   * A portfolio site's plan within `request`'s caps and, on the same model opened for this request, its uncapped LP
+   * at the same prices (optimizer/portfolio/site-bound-solve.ts); `problem` is the site's base problem. With
+   * `resident`, on the thread's resident model of its key instead (kept after the request). Never rejects for solver
+   * outcomes: a failed thread answers a fallback plan and an uncapped LP `refused` (the coordinator solves it cold).
+   */
+  solveWithBound(problem: Problem, request: SiteRequest, options: SolveOptions = {}, resident?: Omit<ResidentRequest, 'request'>): Promise<{ readonly plan: Plan; readonly uncapped: UncappedLp } & ResidentReply> {
+    if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
+    const asked: SiteRequest = { ...request, uncappedBound: true };
+    return new Promise((resolve) => {
+      const request_: SolveRequest = { id: this.nextId++, solver: 'highs', problem, options, ...(resident ? { resident: { ...resident, request: asked } } : { boundRequest: asked }) };
+      this.queue.push({
+        request: request_,
+        resolve: (plan, how, uncapped) => {
+          const failed = `the solver thread failed: ${plan.message ?? plan.status}`;
+          const T = problem.slotCount;
+          resolve({
+            plan,
+            ...(how ?? { how: 'cold', coldReason: failed }),
+            uncapped: uncapped ?? { pricedBound: -Infinity, objective: NaN, netImportKw: new Array<number>(T).fill(0), importKw: new Array<number>(T).fill(0), exportKw: new Array<number>(T).fill(0), how: 'refused', reason: failed, iterations: 0 },
+          });
+        },
+      });
       this.dispatch();
     });
   }
@@ -256,7 +284,7 @@ export class SolverPool {
     const task = this.finish(slot);
     if (reply.heapBytes > this.maxHeapBytes) this.retire(slot);
     if (task && task.request.id === reply.id) {
-      if (reply.ok) task.resolve(reply.plan, reply.resident);
+      if (reply.ok) task.resolve(reply.plan, reply.resident, reply.uncapped);
       else task.resolve(this.failurePlan(task, `solver worker error: ${reply.message}`, 'error'));
     }
     this.dispatch();

@@ -23,8 +23,8 @@
 import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
-import { coordinateAggregateFirst, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
-import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
+import { coordinateAggregateFirst, describeLagrangianLps, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
+import { firstSlotsOf, pricedProblem, problemSubproblem, type SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
 import type { Plan } from '../../optimizer/plan.ts';
@@ -69,6 +69,13 @@ export interface PortfolioPlanDeps {
    * round of site solves within its caps; aggregate-first.ts); all run their rounds as flows in Redis mode.
    */
   readonly coordination?: 'price-loop' | 'site-columns' | 'aggregate-first';
+  /** aggregate-first: its uncapped LPs warm on each site's capped model (default) or a cold round (AggregateFirstOptions.boundSolve). */
+  readonly boundSolve?: 'warm' | 'cold-round';
+  /**
+   * In process: a site's capped plan and its uncapped LP on the same model (SolverPool.solveWithBound); without it,
+   * aggregate-first solves the uncapped problems cold (said in the plan).
+   */
+  readonly siteBoundSolve?: SiteBoundSolver;
   /** Redis mode: the chosen site plans are taken as their flow child made them, not re-solved (default true; portfolio-flow-sites.ts). */
   readonly carryPlans?: boolean;
   /** Where a coordination starts its feeder prices: the portfolio plan in force's (default) or zero. */
@@ -170,7 +177,14 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     const warmFrom = warmStart
       ? `feeder prices started from those of portfolio plan ${previous!.id} (the plan in force)`
       : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
-    const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}) };
+    const options = { ...(warmStart ? { warmStart } : {}), ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}), ...(deps.boundSolve ? { boundSolve: deps.boundSolve } : {}) };
+    const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve
+      ? async (base, request) => {
+          const both = await deps.siteBoundSolve!(base, request);
+          solvedProblems.set(both.plan, pricedProblem(base, request).problem);
+          return both;
+        }
+      : undefined;
     const coordinate =
       deps.coordination === 'site-columns' ? coordinateBySiteColumns : deps.coordination === 'aggregate-first' ? coordinateAggregateFirst : coordinatePortfolio;
     const coordinationName =
@@ -206,7 +220,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         await flowRun.end();
       }
     } else {
-      const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
+      const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve, siteBoundSolve), grid.slotCount));
       result = await coordinate(subproblems, limits, options);
       // In process every solution carries its plan: the chosen ones are stored as solved, none solved again.
       siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, plansCarried: result.sites.length, plansResolved: 0, summary: `${result.solves} site solves in this process` };
@@ -215,7 +229,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns, ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound)` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns, ${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound; uncapped LPs ${describeLagrangianLps(aggregate.lagrangian)})` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }

@@ -46,6 +46,16 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * Lagrangian bound, within its tolerance of the LP's optimum). `aggregate.method` says which was used.
    */
   readonly priceStep?: 'monolithic' | 'decomposed';
+  /**
+   * How the uncapped LPs of the Lagrangian bound are solved (`then: lagrangian | lagrangian-recover`): `warm` (default,
+   * session 14) each site's job of the one round solves its capped plan and then, on the same open HiGHS model, its
+   * uncapped LP from the capped LP's basis (SiteRequest.uncappedBound; site-bound-solve.ts): one round, one flow in
+   * Redis mode; a site that cannot (no bound solver, or its model refused) is solved uncapped cold in a second round
+   * (counted in `lagrangian.lps.cold`). The uncapped answers are LP points, not plans: they never become the plan.
+   * `cold-round`: the old second round of cold uncapped site solves, whose plans become the plan when their sum keeps
+   * the limits and costs less.
+   */
+  readonly boundSolve?: 'warm' | 'cold-round';
   /** After the aggregate LP: its size, time and value. */
   readonly onAggregate?: (a: AggregateLpResult) => void;
 }
@@ -59,7 +69,32 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
    * The uncapped round's Lagrangian value, whether or not it beat the relaxation's bound (-Infinity when a site
    * proved no bound of its priced problem), and how many sites proved none. Absent without that round.
    */
-  readonly lagrangian?: { readonly value: number; readonly sitesWithoutBound: number };
+  readonly lagrangian?: LagrangianInfo;
+}
+
+/** The uncapped round's Lagrangian value and how its site LPs were solved (`AggregateFirstOptions.boundSolve`). */
+export interface LagrangianInfo {
+  readonly value: number;
+  readonly sitesWithoutBound: number;
+  readonly boundSolve: 'warm' | 'cold-round';
+  /**
+   * `warm`: uncapped LPs from the capped LP's basis on the site's model; `first`: on the model without a basis (its
+   * capped plan was solved cold); `cold`: whole cold uncapped site solves (the old round, or a site whose model
+   * refused or that has no bound solver).
+   */
+  readonly lps: { readonly warm: number; readonly first: number; readonly cold: number };
+  /**
+   * Whether the uncapped answers' sum kept the limits and their own objectives summed below the chosen plan's (then
+   * the old path would take the uncapped plans when their repaired cost is lower too; `warm` takes none: they are LP
+   * points, not plans).
+   */
+  readonly uncappedKeepsLimitsAndCheaper: boolean;
+}
+
+/** One phrase: how the uncapped LPs of the Lagrangian bound were solved (for a plan's `solvedOn`). */
+export function describeLagrangianLps(l: LagrangianInfo): string {
+  const how = l.boundSolve === 'warm' ? 'warm: each site\'s uncapped LP re-solved on its capped model in the same site solve' : 'cold-round: a second round of cold uncapped site solves';
+  return `${how}; ${l.lps.warm} from the capped LP basis, ${l.lps.first} on a model without a basis, ${l.lps.cold} cold uncapped site solves`;
 }
 
 export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
@@ -85,8 +120,11 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   }
   const prices = { importPerKwh: adderPerKwh.map((a) => Math.max(0, a)), exportPerKwh: adderPerKwh.map((a) => Math.max(0, -a)) };
   const caps = capsFrom(profiles.map((p) => p.importKw), profiles.map((p) => p.exportKw), sites, limits);
+  const boundSolve = options.boundSolve ?? 'warm';
+  const lagrangianWanted = then === 'lagrangian' || then === 'lagrangian-recover';
+  const warmBound = lagrangianWanted && boundSolve === 'warm';
   let solves = S;
-  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]! })));
+  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}) })));
   let best: { sols: SiteSolution<P>[]; objective: number; method: PortfolioPlan<P>['method']; caps: ReturnType<typeof capsFrom> } = {
     sols: capped,
     objective: capped.reduce((a, s) => a + s.objective, 0),
@@ -98,7 +136,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   let iterations = 1;
   const gapOf = (objective: number) => (objective - bound) / Math.max(1, Math.abs(objective));
   let stopReason: PortfolioPlan<P>['stopReason'] = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  if (stopReason === 'gap' || then === 'none') {
+  if (!warmBound && (stopReason === 'gap' || then === 'none')) {
     return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo };
   }
   if (then === 'site-columns') {
@@ -118,20 +156,38 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
       handover: `site-columns: the first round's gap ${(100 * gapOf(best.objective)).toFixed(3)} % was above the target; warm-started at the aggregate LP's prices`,
     };
   }
-  // One more round without caps at the same prices: the Lagrangian bound.
-  iterations++;
-  solves += S;
-  const free = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
+  // The uncapped priced problems at the same prices: the Lagrangian bound. `warm`: their LPs came with the capped
+  // answers (same model, from the capped basis); a site without one is solved uncapped cold (one more round).
+  const lps = { warm: 0, first: 0, cold: 0 };
+  let free: { pricedBound: number; objective: number; importKw: readonly number[]; exportKw: readonly number[]; netImportKw: readonly number[] }[];
+  let freePlans: SiteSolution<P>[] | undefined;
+  if (warmBound) {
+    solves += S;
+    const coldIndex = capped.flatMap((c, s) => (c.uncapped === undefined || c.uncapped.how === 'refused' ? [s] : []));
+    const cold = coldIndex.length > 0 ? await Promise.all(coldIndex.map((s) => sites[s]!.solve({ adderPerKwh }))) : [];
+    if (coldIndex.length > 0) iterations++;
+    free = capped.map((c) => c.uncapped!);
+    coldIndex.forEach((s, k) => (free[s] = cold[k]!));
+    for (const c of capped) if (c.uncapped && c.uncapped.how !== 'refused') lps[c.uncapped.how]++;
+    lps.cold += coldIndex.length;
+  } else {
+    iterations++;
+    solves += S;
+    freePlans = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
+    free = freePlans;
+    lps.cold += S;
+  }
   let dual = free.reduce((a, s) => a + s.pricedBound, 0);
   for (let t = 0; t < T; t++) dual -= dt * (prices.importPerKwh[t]! * (prices.importPerKwh[t]! > 0 ? limits.importLimitKw[t]! : 0) + prices.exportPerKwh[t]! * (prices.exportPerKwh[t]! > 0 ? limits.exportLimitKw[t]! : 0));
-  const lagrangian = { value: dual, sitesWithoutBound: free.filter((s) => !Number.isFinite(s.pricedBound)).length };
   if (Number.isFinite(dual) && dual > bound) {
     bound = dual;
     boundKind = 'lagrangian';
   }
   const freeObjective = free.reduce((a, s) => a + s.objective, 0);
-  if (violation(sumBy(free, T), limits, tol) <= 0 && freeObjective < best.objective) {
-    best = { sols: free, objective: freeObjective, method: 'price-iterate', caps: capsFrom(free.map((s) => s.importKw), free.map((s) => s.exportKw), sites, limits) };
+  const freeKeeps = violation(sumBy(free, T), limits, tol) <= 0;
+  const lagrangian: LagrangianInfo = { value: dual, sitesWithoutBound: free.filter((s) => !Number.isFinite(s.pricedBound)).length, boundSolve: warmBound ? 'warm' : 'cold-round', lps, uncappedKeepsLimitsAndCheaper: freeKeeps && freeObjective < best.objective };
+  if (freePlans && freeKeeps && freeObjective < best.objective) {
+    best = { sols: freePlans, objective: freeObjective, method: 'price-iterate', caps: capsFrom(freePlans.map((s) => s.importKw), freePlans.map((s) => s.exportKw), sites, limits) };
   }
   if (then === 'lagrangian-recover' && gapOf(best.objective) > targetGap) {
     iterations++;

@@ -4,17 +4,20 @@
  * (optimizer/portfolio/aggregate-first.ts); the portfolio plan says so (its solvedOn names the coordination and
  * which bound it has), its bound is at or below its cost, its gap is the stated one, and the sum of the sites'
  * plans in force keeps the dispatch's limit in every slot it says is met. At most two rounds of site solves.
+ * PORTFOLIO_BOUND_SOLVE=warm (default): ONE round (one flow on Redis), each site solve also answering its uncapped LP;
+ * cold-round: the old second round (two flows).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
-import { closeSharedPool, sharedSolver } from '../service-harness.ts';
+import { closeSharedPool, sharedBoundSolver, sharedSolver } from '../service-harness.ts';
 import { describeWithRedis } from '../store/redis-test-env.ts';
 import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
 
-function dispatchChain(mode: ServiceMode) {
+function dispatchChain(mode: ServiceMode, bound: 'warm' | 'cold-round') {
   let h: ModeHarness;
   beforeAll(async () => {
-    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first' });
+    // warm: each site solve also answers its uncapped LP on the same model (PORTFOLIO_BOUND_SOLVE=warm, on the shared pool).
+    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioBoundSolve: bound }, bound === 'warm' ? { siteBoundSolve: sharedBoundSolver() } : {});
     await feederOfThree(h, 40);
   }, 180_000);
   afterAll(async () => {
@@ -36,10 +39,22 @@ function dispatchChain(mode: ServiceMode) {
     expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
     expect(plan.gapPercent).toBeCloseTo((100 * (plan.objective - plan.bound)) / Math.max(1, Math.abs(plan.objective)), 1);
     if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ mode: 'bullmq-flow', plansResolved: 0 });
+    if (bound === 'warm') {
+      // One round: each site's solve answered its capped plan and its uncapped LP (from the capped basis): ONE flow in Redis mode.
+      expect(plan.iterations).toBe(1);
+      expect(plan.solvedOn).toMatch(/uncapped LPs warm: each site's uncapped LP re-solved on its capped model in the same site solve; 3 from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves/);
+      if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 1, childJobs: 3 });
+    } else if (plan.iterations === 2) {
+      // The uncapped round runs only when the first round's gap is above the target.
+      expect(plan.solvedOn).toMatch(/uncapped LPs cold-round: a second round of cold uncapped site solves; 0 from the capped LP basis, 0 on a model without a basis, 3 cold/);
+      if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 2, childJobs: 6 });
+    }
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
   }, 300_000);
 }
 
-describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded'));
-describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded', 'warm'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (embedded)', () => dispatchChain('embedded', 'cold-round'));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis', 'warm'));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (Redis)', () => dispatchChain('redis', 'cold-round'));
