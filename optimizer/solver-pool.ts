@@ -240,8 +240,10 @@ export class SolverPool {
     slot.worker.ref();
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
     // A resident request may first build and open the site's model (not counted in the solve's own budget), and
-    // terminating its thread loses every model the thread holds: its backstop allows one more time limit.
-    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident ? limitMs : 0);
+    // terminating its thread loses every model the thread holds: its backstop allows one more time limit. A bound
+    // request (capped plan, then the uncapped LP: each its own budget) allows one more for its second solve.
+    const bound = task.request.boundRequest !== undefined || task.request.resident?.request.uncappedBound === true;
+    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident || bound ? limitMs : 0) + (bound ? limitMs : 0);
     const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
     // Near the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
     // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.
