@@ -3,7 +3,8 @@
  * solve (a model opened for the request: LP + LP repair, the plan), then the uncapped LP re-solved warm on the SAME
  * model from the capped LP's basis (optimizer/portfolio/site-bound-solve.ts), against a cold solve of the uncapped
  * priced problem (`solveWithBackend`, what the old second round runs: its LP value is `relaxationObjective`).
- * The two uncapped LP values must agree to 1e-6 relative (the bench fails otherwise).
+ * The two uncapped LP values must agree to 1e-6 relative (the bench fails otherwise). Also the capped plan's cost
+ * from the resident model (the new path's plan) beside a cold solve of the capped problem (the old path's plan).
  *
  *   npm run bench:site-bound                                   # 500 vehicles, seeds 1-3, 192 slots, 3 reps
  *   npm run bench:site-bound -- --vehicles 200 --seeds 1 --reps 5
@@ -46,6 +47,8 @@ const backend = createHighsBackend(await loadHighs());
 const cold = (p: Problem): Promise<Plan> => Promise.resolve(solveWithBackend(p, backend));
 
 interface Run {
+  cappedObjective: number;
+  coldCappedObjective: number;
   cappedMs: number;
   warmUncappedMs: number;
   coldUncappedMs: number;
@@ -66,7 +69,11 @@ async function once(problem: Problem, request: ReturnType<typeof siteRequestOf>)
   site.dispose();
   const plan = solveWithBackend(pricedProblem(problem, { adderPerKwh: request.adderPerKwh }).problem, backend);
   const t3 = cpuMs();
+  // The old path's capped plan (a cold solve of the capped priced problem: the incumbents' race) beside the resident one.
+  const coldCapped = solveWithBackend(pricedProblem(problem, request).problem, backend);
   return {
+    cappedObjective: capped.solution.plan.cost.objective,
+    coldCappedObjective: coldCapped.cost.objective,
     cappedMs: t1 - t0,
     warmUncappedMs: t2 - t1,
     coldUncappedMs: t3 - t2,
@@ -79,8 +86,8 @@ async function once(problem: Problem, request: ReturnType<typeof siteRequestOf>)
 }
 
 console.log(`site-bound bench: ${new Date().toISOString()}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
-console.log('| vehicles | seed | capped solve (LP + repair) ms | warm uncapped LP ms | its simplex iterations | cold uncapped solve ms | uncapped LP value (warm) | (cold) | relative difference |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| vehicles | seed | capped solve (LP + repair) ms | warm uncapped LP ms | its simplex iterations | cold uncapped solve ms | uncapped LP value (warm) | (cold) | relative difference | capped plan cost (resident) | (cold solve) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 let bad = false;
 for (const n of values.vehicles.split(',').map(Number)) {
   for (const seed of values.seeds.split(',').map(Number)) {
@@ -92,7 +99,7 @@ for (const n of values.vehicles.split(',').map(Number)) {
     const r = runs[0]!;
     const diff = Math.abs(r.warmValue - r.coldValue) / Math.max(1, Math.abs(r.coldValue));
     bad ||= !(diff <= 1e-6) || r.cappedHow !== 'first' || r.uncappedHow !== 'warm';
-    console.log(`| ${n} | ${seed} | ${median(runs.map((x) => x.cappedMs)).toFixed(0)} | ${median(runs.map((x) => x.warmUncappedMs)).toFixed(0)} | ${r.warmIterations} | ${median(runs.map((x) => x.coldUncappedMs)).toFixed(0)} | ${r.warmValue.toFixed(6)} | ${r.coldValue.toFixed(6)} | ${diff.toExponential(1)} |`);
+    console.log(`| ${n} | ${seed} | ${median(runs.map((x) => x.cappedMs)).toFixed(0)} | ${median(runs.map((x) => x.warmUncappedMs)).toFixed(0)} | ${r.warmIterations} | ${median(runs.map((x) => x.coldUncappedMs)).toFixed(0)} | ${r.warmValue.toFixed(6)} | ${r.coldValue.toFixed(6)} | ${diff.toExponential(1)} | ${r.cappedObjective.toFixed(4)} | ${r.coldCappedObjective.toFixed(4)} |`);
   }
 }
 console.log(`load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

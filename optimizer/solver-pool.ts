@@ -16,7 +16,7 @@ import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
 import type { DecompositionRequestOptions, LpSolverName, ProgressMessage, ReadyMessage, ResidentReply, ResidentRequest, SolveReply, SolveRequest } from './worker/messages.ts';
-import type { SiteRequest, UncappedLp } from './portfolio/site-subproblem.ts';
+import { noUncappedLp, type SiteRequest, type UncappedLp } from './portfolio/site-subproblem.ts';
 
 type WorkerMessage = ReadyMessage | SolveReply | ProgressMessage;
 
@@ -148,12 +148,7 @@ export class SolverPool {
         request: request_,
         resolve: (plan, how, uncapped) => {
           const failed = `the solver thread failed: ${plan.message ?? plan.status}`;
-          const T = problem.slotCount;
-          resolve({
-            plan,
-            ...(how ?? { how: 'cold', coldReason: failed }),
-            uncapped: uncapped ?? { pricedBound: -Infinity, objective: NaN, netImportKw: new Array<number>(T).fill(0), importKw: new Array<number>(T).fill(0), exportKw: new Array<number>(T).fill(0), how: 'refused', reason: failed, iterations: 0 },
-          });
+          resolve({ plan, ...(how ?? { how: 'cold', coldReason: failed }), uncapped: uncapped ?? noUncappedLp(problem.slotCount, failed) });
         },
       });
       this.dispatch();

@@ -36,7 +36,7 @@ import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type Job 
 import type { Redis } from 'ioredis';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
-import { problemSubproblem, type SiteBoundSolver, type SiteRequest, type SiteSolution, type UncappedLp } from '../../optimizer/portfolio/site-subproblem.ts';
+import { noUncappedLp, problemSubproblem, type SiteBoundSolver, type SiteRequest, type SiteSolution, type UncappedLp } from '../../optimizer/portfolio/site-subproblem.ts';
 import { serviceError } from '../errors.ts';
 import { closeRedisClient } from '../store/redis-connection.ts';
 import { RedisKeys } from '../store/redis-keys.ts';
@@ -433,8 +433,7 @@ export class PortfolioFlow {
       ? async (base, request) => {
           const r = await resident(base, c.problemKey, request);
           how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}) };
-          const T = base.slotCount;
-          return { plan: r.plan, uncapped: r.uncapped ?? { pricedBound: -Infinity, objective: NaN, netImportKw: new Array<number>(T).fill(0), importKw: new Array<number>(T).fill(0), exportKw: new Array<number>(T).fill(0), how: 'refused', reason: 'the resident solver answered no uncapped LP', iterations: 0 } };
+          return { plan: r.plan, uncapped: r.uncapped ?? noUncappedLp(base.slotCount, 'the resident solver answered no uncapped LP') };
         }
       : boundSolve;
     const { plan, ...solution } = await problemSubproblem(c.siteId, problem, made, withBound).solve(c.request);

@@ -16,7 +16,7 @@ import { estimateHighsHeapBytes, safeHeapShare, wasmHeapCeilingBytes } from '../
 import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import { ResidentSite, type ResidentAnswer } from './resident-site.ts';
-import { pricedProblem, siteSolutionOf, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
+import { noUncappedLp, pricedProblem, siteSolutionOf, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
 
 /** Options of a thread's resident models. */
 export interface ResidentModelsOptions {
@@ -93,10 +93,7 @@ export class ResidentModels {
    */
   uncappedLp(key: string, request: SiteRequest): UncappedLp {
     const entry = this.entries.get(key);
-    if (!entry) {
-      const T = request.adderPerKwh.length;
-      return { pricedBound: -Infinity, objective: NaN, netImportKw: new Array<number>(T).fill(0), importKw: new Array<number>(T).fill(0), exportKw: new Array<number>(T).fill(0), how: 'refused', reason: 'no resident model held for the site', iterations: 0 };
-    }
+    if (!entry) return noUncappedLp(request.adderPerKwh.length, 'no resident model held for the site');
     entry.lastUsedMs = this.clock();
     return entry.site.uncappedLp({ adderPerKwh: request.adderPerKwh });
   }

@@ -27,7 +27,7 @@ import { SolveRun } from '../solve-run.ts';
 import type { Formulation } from '../formulation.ts';
 import type { EnergyForm } from '../energy-rows.ts';
 import type { NetworkSession } from '../network/lazy-rows.ts';
-import { pricedProblem, problemSubproblem, siteSolutionOf, type SiteRequest, type SiteSolution, type SiteSubproblem, type UncappedLp } from './site-subproblem.ts';
+import { noUncappedLp, pricedProblem, problemSubproblem, siteSolutionOf, type SiteRequest, type SiteSolution, type SiteSubproblem, type UncappedLp } from './site-subproblem.ts';
 
 /**
  * How a resident site answered: on its open model from the last answer's LP basis (`warm`), on its open model
@@ -195,7 +195,7 @@ export class ResidentSite {
   uncappedLp(request: SiteRequest): UncappedLp {
     if (this.disposed) throw new Error('V2G_ERR_PORTFOLIO_RESIDENT: the resident site model was disposed');
     const T = this.problem.slotCount;
-    const none = (how: UncappedLp['how'], reason: string, iterations = 0): UncappedLp => ({ pricedBound: -Infinity, objective: NaN, netImportKw: new Array<number>(T).fill(0), importKw: new Array<number>(T).fill(0), exportKw: new Array<number>(T).fill(0), how, reason, iterations });
+    const none = (how: UncappedLp['how'], reason: string, iterations = 0) => noUncappedLp(T, reason, how, iterations);
     const priced = pricedProblem(this.problem, request);
     const rpPriced = resolveProblem(priced.problem);
     const refused = this.unsupported ?? this.refusal(rpPriced);

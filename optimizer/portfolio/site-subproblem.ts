@@ -57,6 +57,12 @@ export interface UncappedLp {
   readonly iterations: number;
 }
 
+/** An uncapped LP not solved (`how: 'refused'` by default) or not optimal: no bound (-Infinity), zero profiles, and why. */
+export function noUncappedLp(slotCount: number, reason: string, how: UncappedLp['how'] = 'refused', iterations = 0): UncappedLp {
+  const zeros = () => new Array<number>(slotCount).fill(0);
+  return { pricedBound: -Infinity, objective: NaN, netImportKw: zeros(), importKw: zeros(), exportKw: zeros(), how, reason, iterations };
+}
+
 export interface SiteSolution<P = Plan> {
   /** Import minus export per slot (kW). */
   readonly netImportKw: readonly number[];
