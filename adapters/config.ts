@@ -55,6 +55,11 @@ export const ConfigSchema = Type.Object(
       default: 'auto',
       description: `PORTFOLIO_COORDINATION=aggregate-first: how its price step (the aggregate LP of the sites' relaxations and the feeder rows) is solved: monolithic (one LP, dual simplex), monolithic-ipm (one LP, interior point without crossover; the bound is the Lagrangian value at its duals), monolithic-ipm-crossover (interior point, then crossover to a vertex), decomposed (Dantzig-Wolfe over the sites' relaxations) or auto (the default: monolithic up to ${autoPriceStepRule.monolithicUpToSites} sites, decomposed above, by the CPU measured at 20, 50 and 200 sites; the plan's solvedOn and priceStep say which ran and why; issue 17 session 14, bench/RESULTS.md)`,
     }),
+    PORTFOLIO_BOUND_SOLVE: Type.String({
+      pattern: '^(warm|cold-round)$',
+      default: 'warm',
+      description: 'PORTFOLIO_COORDINATION=aggregate-first only: how the uncapped LPs of its Lagrangian bound are solved: warm (each site\'s solve of the one round re-solves its LP without the caps on the same open HiGHS model, from the capped basis: one round, one flow; issue 17 session 14) or cold-round (the old second round of cold uncapped site solves)',
+    }),
     PORTFOLIO_FLOW_PLANS: Type.String({
       pattern: '^(carry|resolve)$',
       default: 'carry',
@@ -148,6 +153,8 @@ export interface ServiceConfig {
   readonly portfolioCoordination: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** PORTFOLIO_PRICE_STEP: how aggregate-first solves its aggregate LP (optimizer/portfolio/price-step.ts), or `auto` by its size rule. */
   readonly portfolioPriceStep: PriceStepChoice;
+  /** PORTFOLIO_BOUND_SOLVE: aggregate-first's uncapped LPs warm on each site's capped model (default) or a cold round. */
+  readonly portfolioBoundSolve: 'warm' | 'cold-round';
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
   readonly portfolioFlowPlans: 'carry' | 'resolve';
   /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
@@ -455,6 +462,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     solverPoolSize: c.SOLVER_POOL_SIZE,
     portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'aggregate-first' ? 'aggregate-first' : 'site-columns',
     portfolioPriceStep: (priceStepChoices as readonly string[]).includes(c.PORTFOLIO_PRICE_STEP) ? (c.PORTFOLIO_PRICE_STEP as PriceStepChoice) : 'auto',
+    portfolioBoundSolve: c.PORTFOLIO_BOUND_SOLVE === 'cold-round' ? 'cold-round' : 'warm',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioSiteModels: c.PORTFOLIO_SITE_MODELS === 'resident' ? 'resident' : 'cold',

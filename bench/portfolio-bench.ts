@@ -74,6 +74,8 @@ async function main() {
       'warm-prices': { type: 'string', default: 'last-plan' },
       /** PORTFOLIO_SITE_MODELS of the workers: cold (default) or resident (site LPs kept open, sites routed to one worker). */
       'site-models': { type: 'string', default: 'cold' },
+      /** PORTFOLIO_BOUND_SOLVE of the workers (aggregate-first): warm (default: the uncapped LPs in the same site solve, one flow) or cold-round. */
+      'bound-solve': { type: 'string', default: 'warm' },
     },
   });
   const vehicleShards = values['vehicle-shards'];
@@ -84,7 +86,7 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}${values['bound-solve'] !== 'warm' ? ` --bound-solve ${values['bound-solve']}` : ''}`;
   /** CPU seconds (user + system, all threads) of a process so far, from /proc (Linux); NaN where unreadable. */
   const { readFileSync } = await import('node:fs');
   const cpuSeconds = (pid: number | undefined): number => {
@@ -127,7 +129,7 @@ async function main() {
     const env = {
       REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
       PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000', PORTFOLIO_COORDINATION: values.coordination,
-      PORTFOLIO_FLOW_PLANS: values['flow-plans'], PORTFOLIO_WARM_PRICES: values['warm-prices'], PORTFOLIO_SITE_MODELS: values['site-models'],
+      PORTFOLIO_FLOW_PLANS: values['flow-plans'], PORTFOLIO_WARM_PRICES: values['warm-prices'], PORTFOLIO_SITE_MODELS: values['site-models'], PORTFOLIO_BOUND_SOLVE: values['bound-solve'],
     };
     // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
     const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);

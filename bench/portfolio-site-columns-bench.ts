@@ -19,6 +19,8 @@
  * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`; `--price-step
  * monolithic|monolithic-ipm|monolithic-ipm-crossover|decomposed|auto` (optimizer/portfolio/price-step.ts; default monolithic).
  * `--site-time-limit-ms N`: each site solve's wall-clock limit (default the solver's 60 s; a loaded machine needs more).
+ * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`; `--bound-solve
+ * warm|cold-round` (or `--methods aggregate-first:cold-round,aggregate-first:warm`: both arms in one process).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -59,6 +61,12 @@ const { values } = parseArgs({
     'price-step': { type: 'string', default: 'monolithic' },
     /** aggregate-first: the relaxation's vehicle groups (v2g, departure). */
     grouping: { type: 'string', default: 'v2g' },
+    /**
+     * aggregate-first: how the Lagrangian bound's uncapped LPs are solved: warm (default: on each site's capped model,
+     * SolverPool.solveWithBound) or cold-round (the old second round of cold site solves). A method name
+     * `aggregate-first:cold-round` / `aggregate-first:warm` overrides it per method (a same-load pair in one run).
+     */
+    'bound-solve': { type: 'string', default: 'warm' },
   },
 });
 const S = Number(values.sites);
@@ -77,7 +85,7 @@ const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinit
 const pool = new SolverPool({ size: Number(values.threads) });
 await pool.warmUp();
 const siteTimeLimit = values['site-time-limit-ms'] ? { timeLimitMs: Number(values['site-time-limit-ms']) } : {};
-const sites = problems.map((p, i) => problemSubproblem(`pf-${i + 1}`, p, (q) => optimize(q, { solver: 'highs', pool, ...siteTimeLimit })));
+const sites = problems.map((p, i) => problemSubproblem(`pf-${i + 1}`, p, (q) => optimize(q, { solver: 'highs', pool, ...siteTimeLimit }), (base, request) => pool.solveWithBound(base, request)));
 console.error(`site columns bench: ${S} sites x ${V} vehicles, feeder ${feederKw} kW (dispatch ${importLimitKw[2]} kW on slots 2-9), ${cpus().length} cores, ${values.threads} solver threads`);
 const cold = (q: Parameters<typeof optimize>[0]) => optimize(q, { solver: 'highs', pool, ...siteTimeLimit });
 /** Resident site models, built and solved at zero adder before any clock (planning time). */
@@ -100,7 +108,9 @@ async function residentSites() {
   return { residents, tally, planningCpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), heapMiB: Math.round(heapMiB), instances: instances.length, sites: residents.map((r, i) => residentSubproblem(`pf-${i + 1}`, r, cold, tally)) };
 }
 let broken = false;
-for (const method of values.methods.split(',')) {
+for (const methodArm of values.methods.split(',')) {
+  const [method, armBound] = methodArm.split(':') as [string, string | undefined];
+  const boundSolve = (armBound ?? values['bound-solve']) as 'warm' | 'cold-round';
   const resident = method === 'site-columns-resident' ? await residentSites() : undefined;
   const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
   const started = performance.now();
@@ -109,7 +119,7 @@ for (const method of values.methods.split(',')) {
   let aggregate: Record<string, unknown> | undefined;
   const plan =
     method === 'aggregate-first'
-      ? await coordinateAggregateFirst(sites, limits, { ...options, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', priceStep: values['price-step'] as PriceStepChoice, onAggregate: (a) => {
+      ? await coordinateAggregateFirst(sites, limits, { ...options, boundSolve, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', priceStep: values['price-step'] as PriceStepChoice, onAggregate: (a) => {
           aggregate = { method: a.method, rows: a.rows, cols: a.cols, nonzeros: a.nonzeros, groups: a.groups, buildMs: a.buildMs, solveMs: a.solveMs, simplexIterations: a.simplexIterations, ...(a.lpSolver ? { lpSolver: a.lpSolver } : {}), objective: a.objective, ...(a.primalObjective !== undefined ? { primalObjective: a.primalObjective, boundNote: a.boundNote } : {}), status: a.status };
           console.error(`  aggregate LP: ${JSON.stringify(aggregate)}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
         } })
@@ -120,7 +130,7 @@ for (const method of values.methods.split(',')) {
   const kept = plan.netImportKw.every((n, t) => n <= importLimitKw[t]! + 1e-5);
   broken ||= !kept;
   console.log(JSON.stringify({
-    method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method,
+    method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method === 'aggregate-first' ? `${method} (bound ${boundSolve})` : method,
     ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'backend' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
     iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('priceStep' in plan ? { priceStep: plan.priceStep } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}), ...('lagrangian' in plan && plan.lagrangian ? { lagrangian: plan.lagrangian } : {}),

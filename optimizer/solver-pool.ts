@@ -16,6 +16,7 @@ import { resolveProblem } from './resolved-problem.ts';
 import { fallbackPlan, solveDefaults, type SolveOptions } from './solve-problem.ts';
 import type { SolveProgressListener } from './solve-progress.ts';
 import type { DecompositionRequestOptions, LpSolverName, ProgressMessage, ReadyMessage, ResidentReply, ResidentRequest, SolveReply, SolveRequest } from './worker/messages.ts';
+import { noUncappedLp, type SiteRequest, type UncappedLp } from './portfolio/site-subproblem.ts';
 
 type WorkerMessage = ReadyMessage | SolveReply | ProgressMessage;
 
@@ -33,7 +34,7 @@ export interface SolverPoolOptions {
 
 interface Task {
   readonly request: SolveRequest;
-  readonly resolve: (plan: Plan, resident?: ResidentReply) => void;
+  readonly resolve: (plan: Plan, resident?: ResidentReply, uncapped?: UncappedLp) => void;
   readonly onProgress?: SolveProgressListener;
 }
 
@@ -132,6 +133,28 @@ export class SolverPool {
     });
   }
 
+  /**
+   * A portfolio site's plan within `request`'s caps and, on the same model opened for this request, its uncapped LP
+   * at the same prices (optimizer/portfolio/site-bound-solve.ts); `problem` is the site's base problem. With
+   * `resident`, on the thread's resident model of its key instead (kept after the request). Never rejects for solver
+   * outcomes: a failed thread answers a fallback plan and an uncapped LP `refused` (the coordinator solves it cold).
+   */
+  solveWithBound(problem: Problem, request: SiteRequest, options: SolveOptions = {}, resident?: Omit<ResidentRequest, 'request'>): Promise<{ readonly plan: Plan; readonly uncapped: UncappedLp } & ResidentReply> {
+    if (this.closed) return Promise.reject(new Error('SolverPool is closed'));
+    const asked: SiteRequest = { ...request, uncappedBound: true };
+    return new Promise((resolve) => {
+      const request_: SolveRequest = { id: this.nextId++, solver: 'highs', problem, options, ...(resident ? { resident: { ...resident, request: asked } } : { boundRequest: asked }) };
+      this.queue.push({
+        request: request_,
+        resolve: (plan, how, uncapped) => {
+          const failed = `the solver thread failed: ${plan.message ?? plan.status}`;
+          resolve({ plan, ...(how ?? { how: 'cold', coldReason: failed }), uncapped: uncapped ?? noUncappedLp(problem.slotCount, failed) });
+        },
+      });
+      this.dispatch();
+    });
+  }
+
   /** Starts every worker and runs one tiny solve on each, so the first real solve does not pay the WebAssembly warm-up. */
   async warmUp(): Promise<void> {
     const tiny: Problem = {
@@ -212,8 +235,10 @@ export class SolverPool {
     slot.worker.ref();
     const limitMs = task.request.options.timeLimitMs ?? solveDefaults.timeLimitMs;
     // A resident request may first build and open the site's model (not counted in the solve's own budget), and
-    // terminating its thread loses every model the thread holds: its backstop allows one more time limit.
-    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident ? limitMs : 0);
+    // terminating its thread loses every model the thread holds: its backstop allows one more time limit. A bound
+    // request (capped plan, then the uncapped LP: each its own budget) allows one more for its second solve.
+    const bound = task.request.boundRequest !== undefined || task.request.resident?.request.uncappedBound === true;
+    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident || bound ? limitMs : 0) + (bound ? limitMs : 0);
     const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
     // Near the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
     // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.
@@ -256,7 +281,7 @@ export class SolverPool {
     const task = this.finish(slot);
     if (reply.heapBytes > this.maxHeapBytes) this.retire(slot);
     if (task && task.request.id === reply.id) {
-      if (reply.ok) task.resolve(reply.plan, reply.resident);
+      if (reply.ok) task.resolve(reply.plan, reply.resident, reply.uncapped);
       else task.resolve(this.failurePlan(task, `solver worker error: ${reply.message}`, 'error'));
     }
     this.dispatch();

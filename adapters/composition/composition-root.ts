@@ -43,6 +43,7 @@ import { ServiceMetrics } from '../service/metrics.ts';
 import { createPortfolioBackend } from '../service/portfolio-backend.ts';
 import { createPortfolioPlanProcessor, watchPortfolioJobFailures } from '../service/portfolio-plan-worker.ts';
 import type { ResidentSiteSolver } from '../service/portfolio-flow.ts';
+import type { SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
 import { requestReplan } from '../service/replan-job.ts';
 import { ReplansAfterWrite } from '../service/replan-after-write.ts';
 import { createReplanProcessor, type PlanSolver } from '../service/replan-worker.ts';
@@ -65,6 +66,12 @@ export interface ServiceDeps {
   readonly solve?: PlanSolver;
   /** The solver pool to use instead of creating one (worker role; the service closes it). */
   readonly pool?: SolverPool;
+  /**
+   * aggregate-first's warm bound (PORTFOLIO_BOUND_SOLVE=warm): a site's capped plan and its uncapped LP on one model.
+   * Default: on this service's solver pool (SolverPool.solveWithBound); none when `solve` is given without it (then the
+   * uncapped LPs are a cold round, said in the plan).
+   */
+  readonly siteBoundSolve?: SiteBoundSolver;
   /** A pino logger; default: silent. */
   readonly logger?: Logger;
   /** Embedded only: stores to use (tests). */
@@ -228,9 +235,13 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         const flow = portfolioPlanning.flow;
         // PORTFOLIO_SITE_MODELS=resident: site LPs kept open on this process's solver threads, the sites routed here.
         const resident: ResidentSiteSolver | undefined = config.portfolioSiteModels === 'resident' && pool
-          ? (problem, key, request) => pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.solveTimeLimitMs })
+          ? (problem, key, request) => request.uncappedBound
+              ? pool.solveWithBound(problem, request, { timeLimitMs: config.solveTimeLimitMs }, { key, maxBytes: config.portfolioResidentMib * 2 ** 20 })
+              : pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.solveTimeLimitMs })
           : undefined;
-        flow?.process(solve, config.solverPoolSize, resident);
+        // aggregate-first's warm bound (PORTFOLIO_BOUND_SOLVE=warm): a site's capped plan and its uncapped LP on one model, on a solver thread.
+        const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve ?? (pool && !deps.solve ? (problem, request) => pool.solveWithBound(problem, request, { timeLimitMs: config.solveTimeLimitMs }) : undefined);
+        flow?.process(solve, config.solverPoolSize, resident, siteBoundSolve);
         // A coordination failed for good by anything (its own error, or BullMQ giving up a stalled job) answers its pending dispatches.
         watchPortfolioJobFailures(portfolioPlanning.queue, portfolioPlanning.runs, clock, (err) => logger.warn({ err }, 'portfolio dispatches not answered failed'));
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
@@ -238,6 +249,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           ...(flow ? { flow } : {}),
           coordination: config.portfolioCoordination,
           priceStep: config.portfolioPriceStep,
+          boundSolve: config.portfolioBoundSolve,
+          ...(siteBoundSolve ? { siteBoundSolve } : {}),
           carryPlans: config.portfolioFlowPlans === 'carry',
           warmPrices: config.portfolioWarmPrices,
           // PORTFOLIO_VEHICLE_COLUMNS_FROM with shard workers (DECOMPOSITION_SHARD_QUEUES, Redis): large portfolios by one vehicle column generation on them.

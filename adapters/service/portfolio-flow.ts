@@ -36,7 +36,7 @@ import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type Job 
 import type { Redis } from 'ioredis';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
-import { problemSubproblem, type SiteRequest, type SiteSolution } from '../../optimizer/portfolio/site-subproblem.ts';
+import { noUncappedLp, problemSubproblem, type SiteBoundSolver, type SiteRequest, type SiteSolution, type UncappedLp } from '../../optimizer/portfolio/site-subproblem.ts';
 import { serviceError } from '../errors.ts';
 import { closeRedisClient } from '../store/redis-connection.ts';
 import { RedisKeys } from '../store/redis-keys.ts';
@@ -80,7 +80,7 @@ export interface SiteSolveAnswer {
  * A worker's resident site solver (SolverPool.solveResident): the plan of `problem` (the site's base problem)
  * priced and capped by `request`, on the model kept under `key` when it can, and how it was made.
  */
-export type ResidentSiteSolver = (problem: Problem, key: string, request: SiteRequest) => Promise<{ readonly plan: Plan; readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string }>;
+export type ResidentSiteSolver = (problem: Problem, key: string, request: SiteRequest) => Promise<{ readonly plan: Plan; readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string; readonly uncapped?: UncappedLp }>;
 
 /** Where a round's children went: by worker (routed) or to the shared queue, and the sites moved off a dead worker. */
 export interface RoundRouting {
@@ -370,7 +370,7 @@ export class PortfolioFlow {
    * `resident`, sites are solved on resident models (their LP kept open between rounds), and this process
    * registers itself so that coordinators route each site's children to it round after round (`routing`).
    */
-  process(solve: PlanSolver, concurrency: number, resident?: ResidentSiteSolver): void {
+  process(solve: PlanSolver, concurrency: number, resident?: ResidentSiteSolver, boundSolve?: SiteBoundSolver): void {
     const settings = {
       prefix: this.keys.bullPrefix,
       ...(this.options.lockDurationMs !== undefined ? { lockDuration: this.options.lockDurationMs } : {}),
@@ -379,13 +379,13 @@ export class PortfolioFlow {
     const siteClient = this.options.workerConnection();
     const stepClient = this.options.workerConnection();
     this.clients.push(siteClient, stepClient);
-    const sites = new Worker<ChildData, string>(portfolioSiteQueue, (job) => this.solveChild(job, solve, resident), { ...settings, connection: siteClient, concurrency: Math.max(1, concurrency) });
+    const sites = new Worker<ChildData, string>(portfolioSiteQueue, (job) => this.solveChild(job, solve, resident, boundSolve), { ...settings, connection: siteClient, concurrency: Math.max(1, concurrency) });
     if (resident && this.options.routing !== false) {
       // This process's own queue: the children routed to it (the sites whose models it holds).
       this.workerId = randomBytes(6).toString('hex');
       const ownClient = this.options.workerConnection();
       this.clients.push(ownClient);
-      const own = new Worker<ChildData, string>(workerQueue(this.workerId), (job) => this.solveChild(job, solve, resident), { ...settings, connection: ownClient, concurrency: Math.max(1, concurrency) });
+      const own = new Worker<ChildData, string>(workerQueue(this.workerId), (job) => this.solveChild(job, solve, resident, boundSolve), { ...settings, connection: ownClient, concurrency: Math.max(1, concurrency) });
       own.on('error', this.options.onError);
       this.workers.push(own as Worker);
       const beat = () => void this.options.redis.zadd(this.registryKey, Date.now(), this.workerId!).catch(this.options.onError);
@@ -409,7 +409,7 @@ export class PortfolioFlow {
     return this.workerId;
   }
 
-  private async solveChild(job: BullJob<ChildData, string>, solve: PlanSolver, resident?: ResidentSiteSolver): Promise<string> {
+  private async solveChild(job: BullJob<ChildData, string>, solve: PlanSolver, resident?: ResidentSiteSolver, boundSolve?: SiteBoundSolver): Promise<string> {
     const c = decodeNumbers<ChildPayload>(job.data.payload);
     let problem = this.cache.get(c.problemKey);
     if (!problem) {
@@ -427,7 +427,16 @@ export class PortfolioFlow {
           return r.plan;
         }
       : (p: Problem) => solve(p);
-    const { plan, ...solution } = await problemSubproblem(c.siteId, problem, made).solve(c.request);
+    // aggregate-first's warm bound (SiteRequest.uncappedBound): this child also answers the site's uncapped LP, solved on
+    // the capped plan's model (resident, or opened for this request); without a bound solver it answers without one.
+    const withBound: SiteBoundSolver | undefined = resident
+      ? async (base, request) => {
+          const r = await resident(base, c.problemKey, request);
+          how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}) };
+          return { plan: r.plan, uncapped: r.uncapped ?? noUncappedLp(base.slotCount, 'the resident solver answered no uncapped LP') };
+        }
+      : boundSolve;
+    const { plan, ...solution } = await problemSubproblem(c.siteId, problem, made, withBound).solve(c.request);
     const cpu1 = process.cpuUsage();
     let planKey: string | undefined;
     if (c.keepPlan) {

@@ -23,10 +23,10 @@
 import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
-import { coordinateAggregateFirst, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
+import { coordinateAggregateFirst, describeLagrangianLps, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
 import { solveAggregateOnWorkerThread } from '../../optimizer/portfolio/aggregate-thread.ts';
 import type { PriceStepChoice } from '../../optimizer/portfolio/price-step.ts';
-import { firstSlotsOf, problemSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
+import { firstSlotsOf, pricedProblem, problemSubproblem, type SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
 import type { Plan } from '../../optimizer/plan.ts';
@@ -74,6 +74,13 @@ export interface PortfolioPlanDeps {
   readonly coordination?: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** With `aggregate-first`: how its price step is solved (optimizer/portfolio/price-step.ts); default `auto` (its size rule). */
   readonly priceStep?: PriceStepChoice;
+  /** aggregate-first: its uncapped LPs warm on each site's capped model (default) or a cold round (AggregateFirstOptions.boundSolve). */
+  readonly boundSolve?: 'warm' | 'cold-round';
+  /**
+   * In process: a site's capped plan and its uncapped LP on the same model (SolverPool.solveWithBound); without it,
+   * aggregate-first solves the uncapped problems cold (said in the plan).
+   */
+  readonly siteBoundSolve?: SiteBoundSolver;
   /** Redis mode: the chosen site plans are taken as their flow child made them, not re-solved (default true; portfolio-flow-sites.ts). */
   readonly carryPlans?: boolean;
   /** Where a coordination starts its feeder prices: the portfolio plan in force's (default) or zero. */
@@ -231,7 +238,15 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}),
       solveAggregate: solveAggregateOnWorkerThread,
       ...(deps.coordination === 'aggregate-first' ? { priceStep: deps.priceStep ?? 'auto' } : {}),
+      ...(deps.boundSolve ? { boundSolve: deps.boundSolve } : {}),
     };
+    const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve
+      ? async (base, request) => {
+          const both = await deps.siteBoundSolve!(base, request);
+          solvedProblems.set(both.plan, pricedProblem(base, request).problem);
+          return both;
+        }
+      : undefined;
     const coordinate =
       deps.coordination === 'site-columns' ? coordinateBySiteColumns : deps.coordination === 'aggregate-first' ? coordinateAggregateFirst : coordinatePortfolio;
     const coordinationName =
@@ -267,7 +282,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         await flowRun.end();
       }
     } else {
-      const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve), grid.slotCount));
+      const subproblems = loaded.members.map((m) => firstSlotsOf(problemSubproblem(m.site.id, m.built.problem, solve, siteBoundSolve), grid.slotCount));
       result = await coordinate(subproblems, limits, options);
       // In process every solution carries its plan: the chosen ones are stored as solved, none solved again.
       siteSolves = { mode: 'in-process', flows: 0, childJobs: 0, byWorker: {}, plansCarried: result.sites.length, plansResolved: 0, summary: `${result.solves} site solves in this process` };
@@ -276,7 +291,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; price step ${aggregate.priceStep.step} (PORTFOLIO_PRICE_STEP=${aggregate.priceStep.asked}${aggregate.priceStep.asked === 'auto' ? `, ${aggregate.priceStep.why}` : ''}); aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${describeLpSolver(aggregate.aggregate)}${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms${aggregate.aggregate.boundNote ? ` (${aggregate.aggregate.boundNote})` : ''}; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''})${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; price step ${aggregate.priceStep.step} (PORTFOLIO_PRICE_STEP=${aggregate.priceStep.asked}${aggregate.priceStep.asked === 'auto' ? `, ${aggregate.priceStep.why}` : ''}); aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${describeLpSolver(aggregate.aggregate)}${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms${aggregate.aggregate.boundNote ? ` (${aggregate.aggregate.boundNote})` : ''}; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''}); uncapped LPs ${describeLagrangianLps(aggregate.lagrangian)}${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }

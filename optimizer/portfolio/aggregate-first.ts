@@ -58,6 +58,16 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * `solveAggregateOnWorkerThread` so its event loop (job locks, HTTP) stays free during a minutes-long LP.
    */
   readonly solveAggregate?: AggregateSolver;
+  /**
+   * How the uncapped LPs of the Lagrangian bound are solved (`then: lagrangian | lagrangian-recover`): `warm` (default,
+   * session 14) each site's job of the one round solves its capped plan and then, on the same open HiGHS model, its
+   * uncapped LP from the capped LP's basis (SiteRequest.uncappedBound; site-bound-solve.ts): one round, one flow in
+   * Redis mode; a site that cannot (no bound solver, or its model refused) is solved uncapped cold in a second round
+   * (counted in `lagrangian.lps.cold`). The uncapped answers are LP points, not plans: they never become the plan.
+   * `cold-round`: the old second round of cold uncapped site solves, whose plans become the plan when their sum keeps
+   * the limits and costs less.
+   */
+  readonly boundSolve?: 'warm' | 'cold-round';
   /** After the aggregate LP: its size, time and value. */
   readonly onAggregate?: (a: AggregateLpResult) => void;
 }
@@ -74,7 +84,33 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
    * part came from (lagrangian-bound.ts: its solve's bound, or its relaxation at the same prices where the solve
    * proved none, e.g. at its time limit; -Infinity when neither), with why. Absent without that round.
    */
-  readonly lagrangian?: LagrangianBound;
+  readonly lagrangian?: LagrangianInfo;
+}
+
+/**
+ * The uncapped round's Lagrangian value, each site's part and where it came from (lagrangian-bound.ts), and how its
+ * site LPs were solved (`AggregateFirstOptions.boundSolve`).
+ */
+export interface LagrangianInfo extends LagrangianBound {
+  readonly boundSolve: 'warm' | 'cold-round';
+  /**
+   * `warm`: uncapped LPs from the capped LP's basis on the site's model; `first`: on the model without a basis (its
+   * capped plan was solved cold); `cold`: whole cold uncapped site solves (the old round, or a site whose model
+   * refused or that has no bound solver).
+   */
+  readonly lps: { readonly warm: number; readonly first: number; readonly cold: number };
+  /**
+   * Whether the uncapped answers' sum kept the limits and their own objectives summed below the chosen plan's (then
+   * the old path would take the uncapped plans when their repaired cost is lower too; `warm` takes none: they are LP
+   * points, not plans).
+   */
+  readonly uncappedKeepsLimitsAndCheaper: boolean;
+}
+
+/** One phrase: how the uncapped LPs of the Lagrangian bound were solved (for a plan's `solvedOn`). */
+export function describeLagrangianLps(l: LagrangianInfo): string {
+  const how = l.boundSolve === 'warm' ? 'warm: each site\'s uncapped LP re-solved on its capped model in the same site solve' : 'cold-round: a second round of cold uncapped site solves';
+  return `${how}; ${l.lps.warm} from the capped LP basis, ${l.lps.first} on a model without a basis, ${l.lps.cold} cold uncapped site solves`;
 }
 
 export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
@@ -106,8 +142,11 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   }
   const prices = { importPerKwh: adderPerKwh.map((a) => Math.max(0, a)), exportPerKwh: adderPerKwh.map((a) => Math.max(0, -a)) };
   const caps = capsFrom(profiles.map((p) => p.importKw), profiles.map((p) => p.exportKw), sites, limits);
+  const boundSolve = options.boundSolve ?? 'warm';
+  const lagrangianWanted = then === 'lagrangian' || then === 'lagrangian-recover';
+  const warmBound = lagrangianWanted && boundSolve === 'warm';
   let solves = S;
-  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]! })));
+  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}) })));
   let best: { sols: SiteSolution<P>[]; objective: number; method: PortfolioPlan<P>['method']; caps: ReturnType<typeof capsFrom> } = {
     sols: capped,
     objective: capped.reduce((a, s) => a + s.objective, 0),
@@ -121,7 +160,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   let iterations = 1;
   const gapOf = (objective: number) => (objective - bound) / Math.max(1, Math.abs(objective));
   let stopReason: PortfolioPlan<P>['stopReason'] = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  if (stopReason === 'gap' || then === 'none') {
+  if (!warmBound && (stopReason === 'gap' || then === 'none')) {
     return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep };
   }
   if (then === 'site-columns') {
@@ -142,29 +181,48 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
       handover: `site-columns: the first round's gap ${(100 * gapOf(best.objective)).toFixed(3)} % was above the target; warm-started at the aggregate LP's prices`,
     };
   }
-  // One more round without caps at the same prices: the Lagrangian bound.
-  iterations++;
-  solves += S;
-  const free = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
-  // A site whose solve proved no bound (its time limit) takes its relaxation's value at the same prices (lagrangian-bound.ts).
+  // The uncapped priced problems at the same prices: the Lagrangian bound. `warm`: their LPs came with the capped
+  // answers (same model, from the capped basis); a site without one is solved uncapped cold (one more round).
+  const lps = { warm: 0, first: 0, cold: 0 };
+  let free: { pricedBound: number; objective: number; importKw: readonly number[]; exportKw: readonly number[]; netImportKw: readonly number[]; reason?: string }[];
+  let freePlans: SiteSolution<P>[] | undefined;
+  if (warmBound) {
+    solves += S;
+    const coldIndex = capped.flatMap((c, s) => (c.uncapped === undefined || c.uncapped.how === 'refused' ? [s] : []));
+    const cold = coldIndex.length > 0 ? await Promise.all(coldIndex.map((s) => sites[s]!.solve({ adderPerKwh }))) : [];
+    if (coldIndex.length > 0) iterations++;
+    free = capped.map((c) => c.uncapped!);
+    coldIndex.forEach((s, k) => (free[s] = cold[k]!));
+    for (const c of capped) if (c.uncapped && c.uncapped.how !== 'refused') lps[c.uncapped.how]++;
+    lps.cold += coldIndex.length;
+  } else {
+    iterations++;
+    solves += S;
+    freePlans = await Promise.all(sites.map((site) => site.solve({ adderPerKwh })));
+    free = freePlans;
+    lps.cold += S;
+  }
+  // A site whose LP proved no bound (its time limit) takes its relaxation's value at the same prices (lagrangian-bound.ts).
   const relaxBackend = options.backend ?? (await highsMaster());
-  const lagrangian = lagrangianBound({
+  const bounded = lagrangianBound({
     siteIds: sites.map((s) => s.id),
     problems: sites.map((s) => s.problem!),
-    solutions: free,
+    solutions: free.map((f) => ('status' in f ? (f as SiteSolution<P>) : { status: Number.isFinite(f.pricedBound) ? 'optimal' : 'error', ...(f.reason ? { message: f.reason } : {}), pricedBound: f.pricedBound, objective: f.objective, netImportKw: f.netImportKw })),
     adderPerKwh,
     prices,
     limits,
     slotHours: dt,
     relax: (problem) => siteRelaxationValue(problem, adderPerKwh, relaxBackend, { timeLimitMs: lpOptions.timeLimitMs, ...(options.grouping ? { grouping: options.grouping } : {}) }),
   });
-  if (Number.isFinite(lagrangian.value) && lagrangian.value > bound) {
-    bound = lagrangian.value;
+  if (Number.isFinite(bounded.value) && bounded.value > bound) {
+    bound = bounded.value;
     boundKind = 'lagrangian';
   }
   const freeObjective = free.reduce((a, s) => a + s.objective, 0);
-  if (violation(sumBy(free, T), limits, tol) <= 0 && freeObjective < best.objective) {
-    best = { sols: free, objective: freeObjective, method: 'price-iterate', caps: capsFrom(free.map((s) => s.importKw), free.map((s) => s.exportKw), sites, limits) };
+  const freeKeeps = violation(sumBy(free, T), limits, tol) <= 0;
+  const lagrangian: LagrangianInfo = { ...bounded, boundSolve: warmBound ? 'warm' : 'cold-round', lps, uncappedKeepsLimitsAndCheaper: freeKeeps && freeObjective < best.objective };
+  if (freePlans && freeKeeps && freeObjective < best.objective) {
+    best = { sols: freePlans, objective: freeObjective, method: 'price-iterate', caps: capsFrom(freePlans.map((s) => s.importKw), freePlans.map((s) => s.exportKw), sites, limits) };
   }
   if (then === 'lagrangian-recover' && gapOf(best.objective) > targetGap) {
     iterations++;

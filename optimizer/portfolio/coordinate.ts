@@ -89,7 +89,7 @@ export interface PortfolioPlan<P> {
 }
 
 /** Sum of the sites' net import per slot (kW). */
-export const sumBy = <P>(sols: readonly SiteSolution<P>[], T: number) => Array.from({ length: T }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
+export const sumBy = (sols: readonly { readonly netImportKw: readonly number[] }[], T: number) => Array.from({ length: T }, (_, t) => sols.reduce((a, s) => a + s.netImportKw[t]!, 0));
 
 /** How far (kW) the sum breaks a limit in its worst slot beyond `tol` (<= 0: kept). */
 export function violation(sum: readonly number[], limits: SharedRowLimits, tol: number): number {

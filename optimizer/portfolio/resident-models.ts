@@ -16,7 +16,7 @@ import { estimateHighsHeapBytes, safeHeapShare, wasmHeapCeilingBytes } from '../
 import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import { ResidentSite, type ResidentAnswer } from './resident-site.ts';
-import { pricedProblem, siteSolutionOf, type SiteRequest } from './site-subproblem.ts';
+import { noUncappedLp, pricedProblem, siteSolutionOf, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
 
 /** Options of a thread's resident models. */
 export interface ResidentModelsOptions {
@@ -85,6 +85,17 @@ export class ResidentModels {
     }
     entry.lastUsedMs = this.clock();
     return entry.site.answer(request);
+  }
+
+  /**
+   * The uncapped LP of `key`'s held model at the request's adder (right after `answer`: warm from its LP basis;
+   * resident-site.ts `uncappedLp`); `refused` when no model is held (the answer went cold: the caller solves it cold).
+   */
+  uncappedLp(key: string, request: SiteRequest): UncappedLp {
+    const entry = this.entries.get(key);
+    if (!entry) return noUncappedLp(request.adderPerKwh.length, 'no resident model held for the site');
+    entry.lastUsedMs = this.clock();
+    return entry.site.uncappedLp({ adderPerKwh: request.adderPerKwh });
   }
 
   /** Drops every model whose key starts with `prefix` (a coordination that ended). */

@@ -27,7 +27,7 @@ import { SolveRun } from '../solve-run.ts';
 import type { Formulation } from '../formulation.ts';
 import type { EnergyForm } from '../energy-rows.ts';
 import type { NetworkSession } from '../network/lazy-rows.ts';
-import { pricedProblem, problemSubproblem, siteSolutionOf, type SiteRequest, type SiteSolution, type SiteSubproblem } from './site-subproblem.ts';
+import { noUncappedLp, pricedProblem, problemSubproblem, siteSolutionOf, type SiteRequest, type SiteSolution, type SiteSubproblem, type UncappedLp } from './site-subproblem.ts';
 
 /**
  * How a resident site answered: on its open model from the last answer's LP basis (`warm`), on its open model
@@ -70,6 +70,12 @@ export interface ResidentOptions {
   readonly energyForm?: EnergyForm;
   /** The ms clock of `timings` (a bench passes a CPU clock); default performance.now. */
   readonly clock?: () => number;
+  /**
+   * The problem whose model is built, when not `problem` itself: the same vehicles and site with other limits (e.g.
+   * `problem` with a request's lower import caps, so the model has the import excess columns the capped request
+   * needs; `solveWithUncappedLp`). Only the site columns' bounds depend on the limits, and every request sets them.
+   */
+  readonly buildFrom?: Problem;
 }
 
 /**
@@ -116,7 +122,7 @@ export class ResidentSite {
     this.rp = resolveProblem(problem);
     const run = new SolveRun(backend, this.timeLimitMs, solveDefaults.mipRelGap);
     if (energyForm !== undefined) run.energyForm = energyForm;
-    this.formulation = run.build(this.rp, new Set(), new Set());
+    this.formulation = run.build(options.buildFrom ? resolveProblem(options.buildFrom) : this.rp, new Set(), new Set());
     this.session = run.open(this.formulation);
     if (this.session.setColsCost === undefined || this.session.setColsBounds === undefined) {
       this.session.dispose();
@@ -179,8 +185,35 @@ export class ResidentSite {
     return step <= this.primalStep ? 'primal' : undefined;
   }
 
-  /** The priced problem on the open model: its site columns get the costs and bounds a cold build of it would give them. */
-  private warm(priced: Problem, rpPriced: ResolvedProblem, a: readonly number[], relaxed: boolean): ResidentAnswer | { reason: string } {
+  /**
+   * The LP optimum of the request's priced problem on the open model, without the repair: the uncapped LP of
+   * aggregate-first's Lagrangian bound (`SiteRequest.uncappedBound`). Warm from the last LP basis (the capped plan's
+   * LP when called right after it). Never solved cold: a request the model cannot take or an LP HiGHS does not call
+   * optimal answers `pricedBound: -Infinity` with the reason (`how: 'refused'` when the model cannot take the
+   * request: the caller may solve it cold). The next `answer` starts from this LP's basis.
+   */
+  uncappedLp(request: SiteRequest): UncappedLp {
+    if (this.disposed) throw new Error('V2G_ERR_PORTFOLIO_RESIDENT: the resident site model was disposed');
+    const T = this.problem.slotCount;
+    const none = (how: UncappedLp['how'], reason: string, iterations = 0) => noUncappedLp(T, reason, how, iterations);
+    const priced = pricedProblem(this.problem, request);
+    const rpPriced = resolveProblem(priced.problem);
+    const refused = this.unsupported ?? this.refusal(rpPriced);
+    if (refused !== undefined) return none('refused', refused);
+    const { lp, run, how } = this.lpAt(rpPriced, 'backend');
+    if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) return none(how, `uncapped LP ${lp.status}${lp.message ? `: ${lp.message}` : ''}`, run.iterations);
+    const powers = answerFrom(this.rp, this.formulation.columns, lp.x, 'optimal');
+    const point = assemblePlan(rpPriced, { status: 'feasible', powerKw: powers.powers!, ...(powers.pvCurtailedKw ? { pvCurtailedKw: powers.pvCurtailedKw } : {}), stats: { ...run.stats(), relaxationObjective: lp.objective } });
+    const column = siteSolutionOf(this.problem, priced.adderPerKwh, point);
+    return { pricedBound: lp.objective, objective: column.objective, netImportKw: column.netImportKw, importKw: column.importKw, exportKw: column.exportKw, how, iterations: run.iterations };
+  }
+
+  /**
+   * Sets the priced problem's site column costs and bounds (every other column back to its built bounds) and solves
+   * the LP, from the last LP basis when there is one. `simplex`: `auto` as `ResidentOptions.warmSimplex` says;
+   * `backend` HiGHS's own choice (after the capped LP only bounds were lifted: its basis stays dual feasible).
+   */
+  private lpAt(rpPriced: ResolvedProblem, mode: 'auto' | 'backend') {
     const T = this.rp.slotCount;
     const dt = this.rp.slotHours;
     const t0 = this.clock();
@@ -214,21 +247,26 @@ export class ResidentSite {
     this.session.setColsCost!(this.siteCols, siteCost);
     // Every column's bounds: the last repair's fixes undone.
     this.session.setColsBounds!(this.allCols, lower, upper);
-    const how = this.basis !== undefined && this.session.setBasis?.(this.basis) === true ? 'warm' : 'first';
+    const how: 'warm' | 'first' = this.basis !== undefined && this.session.setBasis?.(this.basis) === true ? 'warm' : 'first';
     const run = new SolveRun(this.backend, this.timeLimitMs, solveDefaults.mipRelGap);
     run.adopt(this.session, this.formulation);
-    const simplex = how === 'warm' ? this.simplexFor(siteCost, siteUpper, dt) : undefined;
+    const simplex = how === 'warm' && mode === 'auto' ? this.simplexFor(siteCost, siteUpper, dt) : undefined;
     this.lastCost = siteCost;
     this.lastUpper = siteUpper;
     const lp: LpSolution = run.solve(this.session, undefined, undefined, simplex);
-    const t1 = this.clock();
-    this.timings.lpMs = t1 - t0;
+    this.timings.lpMs = this.clock() - t0;
     if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) {
       this.basis = undefined;
       this.lastCost = undefined;
-      return { reason: `warm LP ${lp.status}${lp.message ? `: ${lp.message}` : ''}` };
-    }
-    this.basis = this.session.getBasis?.();
+    } else this.basis = this.session.getBasis?.();
+    return { lp, run, how, simplex, lower, upper };
+  }
+
+  /** The priced problem on the open model: its site columns get the costs and bounds a cold build of it would give them. */
+  private warm(priced: Problem, rpPriced: ResolvedProblem, a: readonly number[], relaxed: boolean): ResidentAnswer | { reason: string } {
+    const { lp, run, how, simplex, lower, upper } = this.lpAt(rpPriced, 'auto');
+    const t1 = this.clock();
+    if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) return { reason: `warm LP ${lp.status}${lp.message ? `: ${lp.message}` : ''}` };
     run.bound = lp.objective;
     const conflicts = findModeConflicts(this.rp, this.formulation.columns, lp.x);
     let powers = answerFrom(this.rp, this.formulation.columns, lp.x, 'optimal');
@@ -296,13 +334,15 @@ export function residentSubproblem(id: string, resident: ResidentSite, cold: (pr
   return {
     ...problemSubproblem(id, resident.problem, cold),
     async solve(request) {
-      const answer = await resident.answer(request);
+      const { uncappedBound, ...capped } = request;
+      const answer = await resident.answer(capped);
       tally[answer.how]++;
       if (answer.coldReason !== undefined) {
         const reason = answer.coldReason.replace(/^slot \d+: /, '');
         tally.coldReasons.set(reason, (tally.coldReasons.get(reason) ?? 0) + 1);
       }
-      return answer.solution;
+      // The uncapped LP on the same model, from the capped LP's basis (aggregate-first's Lagrangian bound).
+      return uncappedBound ? { ...answer.solution, uncapped: resident.uncappedLp({ adderPerKwh: request.adderPerKwh }) } : answer.solution;
     },
   };
 }

@@ -24,6 +24,43 @@ export interface SiteRequest {
    * one). A site may ignore it and answer a plan.
    */
   readonly relaxed?: boolean;
+  /**
+   * Also the Lagrangian part of this site (aggregate-first.ts, `boundSolve: 'warm'`): after the plan within the caps,
+   * the LP optimum of the same priced problem WITHOUT the caps, re-solved warm on the same open model
+   * (resident-site.ts `uncappedLp`), answered in `SiteSolution.uncapped`. A site that cannot (no bound solver) answers
+   * without it, and the coordinator solves the uncapped problem cold for it (said).
+   */
+  readonly uncappedBound?: boolean;
+}
+
+/**
+ * The uncapped LP of a site's priced problem (`SiteRequest.uncappedBound`): a column, not a plan (its powers may
+ * break the minimum currents). `pricedBound` is the LP optimum with the adder when HiGHS said optimal, else -Infinity
+ * (`reason` says why; the coordinator counts it in `sitesWithoutBound`).
+ */
+export interface UncappedLp {
+  /** The LP optimum of the uncapped priced problem (objective with the adder), or -Infinity. */
+  readonly pricedBound: number;
+  /** The LP point's own objective (the site's prices, penalties), without the adder. */
+  readonly objective: number;
+  readonly netImportKw: readonly number[];
+  readonly importKw: readonly number[];
+  readonly exportKw: readonly number[];
+  /**
+   * `warm`: from the capped solve's LP basis on the same model; `first`: on the model without a basis (the capped
+   * plan was solved cold); `refused`: not solved, the open model cannot express the uncapped problem (a three-phase
+   * network, a charge preference, a column it lacks: `reason`), the coordinator solves it cold.
+   */
+  readonly how: 'warm' | 'first' | 'refused';
+  readonly reason?: string;
+  /** Simplex iterations of this LP. */
+  readonly iterations: number;
+}
+
+/** An uncapped LP not solved (`how: 'refused'` by default) or not optimal: no bound (-Infinity), zero profiles, and why. */
+export function noUncappedLp(slotCount: number, reason: string, how: UncappedLp['how'] = 'refused', iterations = 0): UncappedLp {
+  const zeros = () => new Array<number>(slotCount).fill(0);
+  return { pricedBound: -Infinity, objective: NaN, netImportKw: zeros(), importKw: zeros(), exportKw: zeros(), how, reason, iterations };
 }
 
 export interface SiteSolution<P = Plan> {
@@ -41,6 +78,8 @@ export interface SiteSolution<P = Plan> {
   /** The solver's message when the solve proved no bound (`pricedBound` -Infinity): why (e.g. its time limit). */
   readonly message?: string;
   readonly plan: P;
+  /** The uncapped LP at the same prices, when the request asked for it (`SiteRequest.uncappedBound`) and the site could. */
+  readonly uncapped?: UncappedLp;
 }
 
 export interface SiteSubproblem<P = Plan> {
@@ -102,8 +141,19 @@ function exportRewardPerKwh(problem: Problem, slots: readonly number[], adderPer
   return Math.max(0, Math.min(0.5 * (problem.shortfallPenaltyPerKwh ?? problemDefaults.shortfallPenaltyPerKwh), limits.maxPricePerKwh - highest));
 }
 
-/** A subproblem over an optimizer Problem; `solve` runs any backend (its plan must carry a relaxation bound to certify). */
-export function problemSubproblem(id: string, problem: Problem, solve: (p: Problem) => Promise<Plan>): SiteSubproblem<Plan> {
+/**
+ * A site's plan within a request's caps and, on the same open model, its uncapped LP at the same prices
+ * (resident-site.ts `solveWithUncappedLp`; in the service on a solver thread: SolverPool.solveWithBound).
+ * `problem` is the site's base problem, `request` as the coordinator asked it.
+ */
+export type SiteBoundSolver = (problem: Problem, request: SiteRequest) => Promise<{ readonly plan: Plan; readonly uncapped: UncappedLp }>;
+
+/**
+ * A subproblem over an optimizer Problem; `solve` runs any backend (its plan must carry a relaxation bound to certify).
+ * With `boundSolve`, a request asking for `uncappedBound` is answered by it (the plan and the uncapped LP); without,
+ * such a request is answered without `uncapped` (the coordinator then solves the uncapped problem itself, said).
+ */
+export function problemSubproblem(id: string, problem: Problem, solve: (p: Problem) => Promise<Plan>, boundSolve?: SiteBoundSolver): SiteSubproblem<Plan> {
   const T = problem.slotCount;
   const inflexibleNetKw = Array.from({ length: T }, (_, t) => (problem.baseLoadKw?.[t] ?? 0) - (problem.pvKw?.[t] ?? 0));
   const priceScalePerKwh = Math.max(1e-3, ...problem.importPricePerKwh.map(Math.abs));
@@ -117,6 +167,10 @@ export function problemSubproblem(id: string, problem: Problem, solve: (p: Probl
     problem,
     async solve(request) {
       const { problem: priced, adderPerKwh } = pricedProblem(problem, request);
+      if (request.uncappedBound && boundSolve) {
+        const both = await boundSolve(problem, request);
+        return { ...siteSolutionOf(problem, adderPerKwh, both.plan), uncapped: both.uncapped };
+      }
       return siteSolutionOf(problem, adderPerKwh, await solve(priced));
     },
   };
@@ -173,7 +227,8 @@ export function firstSlotsOf<P>(site: SiteSubproblem<P>, slotCount: number): Sit
     ...(site.minNetImportKw ? { minNetImportKw: cut(site.minNetImportKw) } : {}),
     async solve(request) {
       const s = await site.solve(request);
-      return { ...s, netImportKw: cut(s.netImportKw), importKw: cut(s.importKw), exportKw: cut(s.exportKw), importExcessKw: cut(s.importExcessKw) };
+      const u = s.uncapped;
+      return { ...s, netImportKw: cut(s.netImportKw), importKw: cut(s.importKw), exportKw: cut(s.exportKw), importExcessKw: cut(s.importExcessKw), ...(u ? { uncapped: { ...u, netImportKw: cut(u.netImportKw), importKw: cut(u.importKw), exportKw: cut(u.exportKw) } } : {}) };
     },
   };
 }

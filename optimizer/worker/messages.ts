@@ -3,7 +3,7 @@ import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import type { SolveOptions } from '../solve-problem.ts';
 import type { SolveProgress } from '../solve-progress.ts';
-import type { SiteRequest } from '../portfolio/site-subproblem.ts';
+import type { SiteRequest, UncappedLp } from '../portfolio/site-subproblem.ts';
 
 /**
  * A portfolio site's solve on the thread's resident model of `key` (optimizer/portfolio/resident-models.ts):
@@ -46,8 +46,16 @@ export interface SolveRequest {
   readonly progress?: boolean;
   /** When the pool posted the request (ms, `performance.timeOrigin + performance.now()`: one time line across threads); the hand-over counts against the time limit. */
   readonly postedAtMs?: number;
-  /** Solve on the thread's resident model of this site (then `problem` is the base problem). */
+  /**
+   * Solve on the thread's resident model of this site (then `problem` is the base problem); with
+   * `request.uncappedBound`, the uncapped LP follows on the same model (reply `uncapped`).
+   */
   readonly resident?: ResidentRequest;
+  /**
+   * A portfolio site's plan within these caps and its uncapped LP on the same model, opened for this request only
+   * (optimizer/portfolio/site-bound-solve.ts; then `problem` is the base problem; reply `uncapped`).
+   */
+  readonly boundRequest?: SiteRequest;
 }
 
 /** Progress of request `id` while it runs (optimizer/solve-progress.ts). */
@@ -57,7 +65,7 @@ export interface ProgressMessage {
 }
 
 export type SolveReply =
-  | { readonly id: number; readonly ok: true; readonly plan: Plan; readonly heapBytes: number; readonly resident?: ResidentReply }
+  | { readonly id: number; readonly ok: true; readonly plan: Plan; readonly heapBytes: number; readonly resident?: ResidentReply; readonly uncapped?: UncappedLp }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly heapBytes: number };
 
 /** Sent once when the worker has loaded HiGHS and can take requests. */

@@ -12,6 +12,7 @@ import { solveWithDecomposition } from '../decomposition/decompose.ts';
 import type { ProgressMessage, ReadyMessage, SolveReply, SolveRequest } from './messages.ts';
 import type { SolveProgress } from '../solve-progress.ts';
 import { ResidentModels } from '../portfolio/resident-models.ts';
+import { solveWithUncappedLp } from '../portfolio/site-bound-solve.ts';
 
 if (!parentPort) throw new Error('solve-worker.ts must run in a worker thread');
 const port = parentPort;
@@ -35,8 +36,15 @@ async function handle(request: SolveRequest): Promise<void> {
     if (request.resident) {
       const r = request.resident;
       residents ??= new ResidentModels(loadHighs, { maxBytes: r.maxBytes });
-      const answer = await residents.answer(r.key, request.problem, r.request, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs);
-      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}) } } satisfies SolveReply);
+      const { uncappedBound, ...capped } = r.request;
+      const answer = await residents.answer(r.key, request.problem, capped, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs);
+      const uncapped = uncappedBound ? residents.uncappedLp(r.key, r.request) : undefined;
+      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}) }, ...(uncapped ? { uncapped } : {}) } satisfies SolveReply);
+      return;
+    }
+    if (request.boundRequest) {
+      const both = await solveWithUncappedLp(request.problem, request.boundRequest, highsBackend, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs !== undefined ? { timeLimitMs: request.options.timeLimitMs } : {});
+      port.postMessage({ id: request.id, ok: true, plan: both.plan, heapBytes: highs.memoryBytes, resident: { how: both.how, ...(both.coldReason !== undefined ? { coldReason: both.coldReason } : {}) }, uncapped: both.uncapped } satisfies SolveReply);
       return;
     }
     const plan =

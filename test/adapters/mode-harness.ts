@@ -8,6 +8,7 @@ import { systemClock } from '../../adapters/clock.ts';
 import { defaultConfig, type ServiceConfig } from '../../adapters/config.ts';
 import { createService } from '../../adapters/composition/composition-root.ts';
 import type { PlanSolver } from '../../adapters/service/replan-worker.ts';
+import type { SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
 import { QueueEvents, untilIdle } from './queue-idle.ts';
 import { createHarness, tokens, type Harness } from './service-harness.ts';
 import { deletePrefix, randomPrefix, redisTestUrl, testClient, closeRedisClient } from './store/redis-test-env.ts';
@@ -20,10 +21,10 @@ export interface ModeHarness extends Omit<Harness, 'clock'> {
   nowUtcMs(): number;
 }
 
-/** `overrides`: service options on top of the mode's (e.g. `portfolioCoordination`). */
-export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, startUtcMs?: number, overrides: Partial<ServiceConfig> = {}): Promise<ModeHarness> {
+/** `overrides`: service options on top of the mode's (e.g. `portfolioCoordination`); `deps`: extra service deps. */
+export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, startUtcMs?: number, overrides: Partial<ServiceConfig> = {}, deps: { readonly siteBoundSolve?: SiteBoundSolver } = {}): Promise<ModeHarness> {
   if (mode === 'embedded') {
-    const h = await createHarness({ solve, ...(startUtcMs !== undefined ? { startUtcMs } : {}), config: overrides });
+    const h = await createHarness({ solve, ...deps, ...(startUtcMs !== undefined ? { startUtcMs } : {}), config: overrides });
     return { ...h, mode, nowUtcMs: () => h.clock.nowUtcMs(), request: h.request, settle: h.settle, close: h.close };
   }
   const prefix = randomPrefix();
@@ -45,7 +46,7 @@ export async function createModeHarness(mode: ServiceMode, solve: PlanSolver, st
     dispatchAckTimeoutMs: 600_000,
     ...overrides,
   });
-  const service = await createService(config, { solve, defaultMetrics: false, processName: 'v2g-test-mode' });
+  const service = await createService(config, { solve, ...deps, defaultMetrics: false, processName: 'v2g-test-mode' });
   await service.start();
   await service.app.ready();
   const idle = async () => {

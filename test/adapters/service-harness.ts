@@ -7,6 +7,7 @@ import { optimize } from '../../optimizer/optimize.ts';
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import { SolverPool } from '../../optimizer/solver-pool.ts';
+import type { SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
 import { ManualClock } from '../../adapters/clock.ts';
 import { defaultConfig, type ServiceConfig } from '../../adapters/config.ts';
 import { createService, type Service } from '../../adapters/composition/composition-root.ts';
@@ -30,6 +31,13 @@ export function sharedSolver(): PlanSolver {
   return (problem: Problem) => optimize(problem, { solver: 'highs', pool: p, timeLimitMs: 20_000 });
 }
 
+/** A site's capped plan and uncapped LP on one model (aggregate-first's warm bound), on the same shared pool. */
+export function sharedBoundSolver(): SiteBoundSolver {
+  pool ??= new SolverPool({ size: 1 });
+  const p = pool;
+  return (problem, request) => p.solveWithBound(problem, request, { timeLimitMs: 20_000 });
+}
+
 export async function closeSharedPool(): Promise<void> {
   await pool?.close();
   pool = undefined;
@@ -48,7 +56,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { solve?: PlanSolver; config?: Partial<ServiceConfig>; startUtcMs?: number } = {}): Promise<Harness> {
+export async function createHarness(options: { solve?: PlanSolver; siteBoundSolve?: SiteBoundSolver; config?: Partial<ServiceConfig>; startUtcMs?: number } = {}): Promise<Harness> {
   const clock = new ManualClock(options.startUtcMs ?? t0);
   const config = defaultConfig({
     demo: false,
@@ -60,7 +68,7 @@ export async function createHarness(options: { solve?: PlanSolver; config?: Part
     replanBackoffMs: 1_000,
     ...options.config,
   });
-  const service = await createService(config, { clock, timers: clock, solve: options.solve ?? sharedSolver(), defaultMetrics: false });
+  const service = await createService(config, { clock, timers: clock, solve: options.solve ?? sharedSolver(), ...(options.siteBoundSolve ? { siteBoundSolve: options.siteBoundSolve } : {}), defaultMetrics: false });
   await service.start();
   await service.app.ready();
   const idle = async () => {

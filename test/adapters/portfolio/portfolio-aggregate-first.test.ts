@@ -8,17 +8,20 @@
  * The price step (PORTFOLIO_PRICE_STEP, issue 17 session 14) is said in solvedOn and in `priceStep`: `auto` by its
  * rule (3 sites: the dual simplex) in one chain, `monolithic-ipm` as asked (the interior point, its bound from its
  * duals) in the other.
+ * PORTFOLIO_BOUND_SOLVE=warm (default): ONE round (one flow on Redis), each site solve also answering its uncapped LP;
+ * cold-round: the old second round (two flows).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
-import { closeSharedPool, sharedSolver } from '../service-harness.ts';
+import { closeSharedPool, sharedBoundSolver, sharedSolver } from '../service-harness.ts';
 import { describeWithRedis } from '../store/redis-test-env.ts';
 import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
 
-function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm') {
+function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm', bound: 'warm' | 'cold-round') {
   let h: ModeHarness;
   beforeAll(async () => {
-    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep });
+    // warm: each site solve also answers its uncapped LP on the same model (PORTFOLIO_BOUND_SOLVE=warm, on the shared pool).
+    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep, portfolioBoundSolve: bound }, bound === 'warm' ? { siteBoundSolve: sharedBoundSolver() } : {});
     await feederOfThree(h, 40);
   }, 180_000);
   afterAll(async () => {
@@ -51,15 +54,27 @@ function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm') 
     // Which bound and, after an uncapped round, every site's part of the Lagrangian value and where it came from.
     expect(plan.boundDetail).toMatchObject({ kind: plan.solvedOn.match(/bound: (relaxation|lagrangian)/)![1], note: expect.stringMatching(/^bound: /) });
     expect(plan.howMade).toContain(plan.boundDetail.note);
-    if (plan.iterations === 2) {
+    if (plan.boundDetail.sites) {
       expect(plan.boundDetail.sites.map((s: { siteId: string }) => s.siteId)).toEqual(plan.sites.map((s: { siteId: string }) => s.siteId));
       for (const s of plan.boundDetail.sites) expect(s).toMatchObject({ source: 'site-solve', status: expect.stringMatching(/^(optimal|feasible)$/), gapPercent: expect.any(Number) });
+    }
+    if (bound === 'warm') {
+      // One round: each site's solve answered its capped plan and its uncapped LP (from the capped basis): ONE flow in Redis mode.
+      expect(plan.iterations).toBe(1);
+      expect(plan.solvedOn).toMatch(/uncapped LPs warm: each site's uncapped LP re-solved on its capped model in the same site solve; 3 from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves/);
+      if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 1, childJobs: 3 });
+    } else if (plan.iterations === 2) {
+      // The uncapped round runs only when the first round's gap is above the target.
+      expect(plan.solvedOn).toMatch(/uncapped LPs cold-round: a second round of cold uncapped site solves; 0 from the capped LP basis, 0 on a model without a basis, 3 cold/);
+      if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 2, childJobs: 6 });
     }
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
   }, 300_000);
 }
 
-describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded', 'auto'));
-describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_PRICE_STEP=monolithic-ipm (embedded)', () => dispatchChain('embedded', 'monolithic-ipm'));
-describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis', 'auto'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded', 'auto', 'warm'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_PRICE_STEP=monolithic-ipm (embedded)', () => dispatchChain('embedded', 'monolithic-ipm', 'warm'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (embedded)', () => dispatchChain('embedded', 'auto', 'cold-round'));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis', 'auto', 'warm'));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (Redis)', () => dispatchChain('redis', 'auto', 'cold-round'));

@@ -2,7 +2,9 @@
  * The aggregate-first coordinator (optimizer/portfolio/aggregate-first.ts) on random portfolios of generated
  * depots solved by HiGHS: the sum of the sites' plans never breaks the shared limit, the bound (the aggregate LP's
  * or the Lagrangian one, named) never exceeds the plan's cost, at most two rounds of site solves; with `then: none`
- * one round and the relaxation's bound; every site's plan passes the validator.
+ * one round and the relaxation's bound; every site's plan passes the validator. `boundSolve: 'warm'` (the uncapped LPs
+ * on each site's capped model, one round) gives the cold uncapped round's Lagrangian value; sites without a bound
+ * solver get the cold round (said in `lagrangian.lps`).
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,7 @@ import { optimize } from '../../../optimizer/optimize.ts';
 import { validatePlan } from '../../../optimizer/plan-validator.ts';
 import type { Plan } from '../../../optimizer/plan.ts';
 import { coordinateAggregateFirst } from '../../../optimizer/portfolio/aggregate-first.ts';
-import { pricedProblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
+import { pricedProblem, problemSubproblem, type SiteSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
 import { bindingLimits, portfolio as buildPortfolio } from './portfolio-fixture.ts';
@@ -45,6 +47,29 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         });
       }),
       { numRuns: 6, seed: 1713 },
+    );
+  }, 300_000);
+
+  it('property: boundSolve warm (uncapped LPs on each site\'s capped model) gives the cold round\'s Lagrangian value (1e-6) in ONE round', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 3 }), fc.double({ min: 0.3, max: 0.9, noNaN: true }), async (seeds, tightness) => {
+        const cold = portfolio(seeds, 4);
+        const warm = seeds.map((seed, i) => problemSubproblem(`site-${i}`, cold[i]!.problem!, solve, (base, request) => pool.solveWithBound(base, request, { timeLimitMs: 60_000 })));
+        const limits = await bindingLimits(cold, T, tightness);
+        const old = await coordinateAggregateFirst(cold, limits, { targetGap: 0, boundSolve: 'cold-round' });
+        const now = await coordinateAggregateFirst(warm, limits, { targetGap: 0 });
+        expect(old.lagrangian).toMatchObject({ boundSolve: 'cold-round', lps: { warm: 0, first: 0, cold: seeds.length } });
+        expect(now.lagrangian).toMatchObject({ boundSolve: 'warm', sitesWithoutBound: 0, lps: { warm: seeds.length, first: 0, cold: 0 } });
+        expect(now).toMatchObject({ iterations: 1, solves: 2 * seeds.length });
+        const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+        expect(rel(now.lagrangian!.value, old.lagrangian!.value)).toBeLessThanOrEqual(1e-6);
+        expect(rel(now.bound, old.bound)).toBeLessThanOrEqual(1e-6);
+        expect(now.bound).toBeLessThanOrEqual(now.objective + 1e-6 * Math.max(1, Math.abs(now.objective)));
+        // The warm path's plans are the capped round's (its uncapped answers are LP points, never a plan).
+        expect(now.method).toBe('aggregate-first');
+        now.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
+      }),
+      { numRuns: 4, seed: 1714 },
     );
   }, 300_000);
 
