@@ -18,6 +18,7 @@
  * Every answer says `method`, `bound`, `boundKind`, `gap`, `iterations` (rounds), `solves` and `stopReason`.
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
+import type { Problem } from '../problem.ts';
 import type { AggregateLpResult } from './aggregate-lp.ts';
 import { highsMaster } from '../decomposition/decompose.ts';
 import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts';
@@ -203,7 +204,8 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     lps.cold += S;
   }
   // A site whose LP proved no bound (its time limit) takes its relaxation's value at the same prices (lagrangian-bound.ts).
-  const relaxBackend = options.backend ?? (await highsMaster());
+  // HiGHS in this thread only when a stand-in is needed (in the service the price step runs on its own thread).
+  const relaxBackend = free.some((f) => !Number.isFinite(f.pricedBound)) ? options.backend ?? (await highsMaster()) : undefined;
   const bounded = lagrangianBound({
     siteIds: sites.map((s) => s.id),
     problems: sites.map((s) => s.problem!),
@@ -212,7 +214,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     prices,
     limits,
     slotHours: dt,
-    relax: (problem) => siteRelaxationValue(problem, adderPerKwh, relaxBackend, { timeLimitMs: lpOptions.timeLimitMs, ...(options.grouping ? { grouping: options.grouping } : {}) }),
+    ...(relaxBackend ? { relax: (problem: Problem) => siteRelaxationValue(problem, adderPerKwh, relaxBackend, { timeLimitMs: lpOptions.timeLimitMs, ...(options.grouping ? { grouping: options.grouping } : {}) }) } : {}),
   });
   if (Number.isFinite(bounded.value) && bounded.value > bound) {
     bound = bounded.value;
