@@ -66,7 +66,7 @@ const lpOptions = {
 const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
 const result =
   values.method === 'decomposed'
-    ? solveAggregateByDecomposition(problems, limits, T, backend, { ...lpOptions, relTolerance: Number(values.tolerance), smoothing: Number(values.smoothing), maxRounds: Number(values['max-rounds']) })
+    ? await solveAggregateByDecomposition(problems, limits, T, backend, { ...lpOptions, relTolerance: Number(values.tolerance), smoothing: Number(values.smoothing), maxRounds: Number(values['max-rounds']) })
     : solveAggregateLp(problems, limits, T, backend, lpOptions);
 const cpu = process.cpuUsage(cpu0);
 const { sites: _sites, adderPerKwh, ...size } = result;

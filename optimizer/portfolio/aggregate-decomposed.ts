@@ -14,17 +14,33 @@
  *   `feasible`: the bound is still certified, the prices and profiles are the best round's and the master's).
  * Answers what the monolithic LP answers: the bound as `objective`, the best bound's adder as the feeder price,
  * each site's import and export profile from the master's mix; `method: 'decomposed'`.
+ *
+ * Session 15: the sites' relaxations may live on `threads` worker threads (relaxation-threads.ts: site s on thread
+ * s mod K for the whole step, so each keeps its basis), each round's site LPs solved in parallel, the master here;
+ * the same answer whatever K. `warmAdderPerKwh` starts the first round at given prices (e.g. the plan in force's
+ * feeder prices) instead of zero: the bound stays certified (it is valid at any adder), only the rounds change.
  */
-import type { LpBackend, LpSession, LpStatus } from '../backends/lp-backend.ts';
-import { LinearProgramBuilder } from '../linear-program.ts';
+import type { LpBackend } from '../backends/lp-backend.ts';
 import type { Problem } from '../problem.ts';
-import { resolveProblem } from '../resolved-problem.ts';
 import type { AggregateLpOptions, AggregateLpResult } from './aggregate-lp.ts';
 import type { SharedRowLimits } from './coordinate.ts';
+import { relaxationsHere, relaxationsOnThreads, type RelaxationPool } from './relaxation-threads.ts';
 import { SiteColumnMaster } from './site-column-master.ts';
-import { addSiteRelaxation, type SiteRelaxationColumns } from './site-relaxation.ts';
 
-export interface DecomposedAggregateOptions extends AggregateLpOptions {
+/** The decomposed step's options that travel with a request to the price step's thread (plain data). */
+export interface DecompositionRequestOptions {
+  /**
+   * Threads solving the sites' relaxations: 1 (default) in this thread with the given backend; more: on that many
+   * worker threads (at most one per site), each with its own HiGHS, the master in this thread.
+   */
+  readonly threads?: number;
+  /** The first round's adder (per kWh, per slot; clipped to +-excessPrice like every adder); default zero. */
+  readonly warmAdderPerKwh?: readonly number[];
+  /** Where `warmAdderPerKwh` came from, said in the answer (`warmStart`). */
+  readonly warmFrom?: string;
+}
+
+export interface DecomposedAggregateOptions extends AggregateLpOptions, DecompositionRequestOptions {
   /** Stop when (master - bound) <= this x max(1, |master|); default 1e-3. */
   readonly relTolerance?: number;
   /** Most rounds (each: every site's relaxation re-solved once, the master once); default 60. */
@@ -43,79 +59,14 @@ export interface DecomposedAggregateResult extends AggregateLpResult {
   readonly masterObjective?: number;
   /** Relaxation LP solves (all sites, all rounds). */
   readonly siteSolves: number;
-}
-
-/** A relaxation's answer at one adder: its priced optimum, own cost (without the adder), import and export (kW). */
-type RelaxationAnswer =
-  | { readonly status: 'optimal'; readonly priced: number; readonly own: number; readonly importKw: Float64Array; readonly exportKw: Float64Array; readonly iterations: number }
-  | { readonly status: 'failed'; readonly lpStatus: LpStatus; readonly message?: string; readonly iterations: number };
-
-/** One site's relaxation, open in the backend: its grid columns and their costs without the adder. */
-class SiteRelaxationModel {
-  readonly session: LpSession;
-  readonly columns: SiteRelaxationColumns;
-  /** The grid columns whose cost carries the adder (ascending), their cost without it, the slot and sign of the adder. */
-  private readonly gridCols: Int32Array;
-  private readonly baseCost: Float64Array;
-  private readonly slot: Int32Array;
-  private readonly sign: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-  readonly nonzeros: number;
-
-  constructor(
-    backend: LpBackend,
-    problem: Problem,
-    private readonly T: number,
-    private readonly dt: number,
-    options: AggregateLpOptions,
-  ) {
-    const b = new LinearProgramBuilder();
-    this.columns = addSiteRelaxation(b, resolveProblem(problem), options.grouping ? { grouping: options.grouping } : {});
-    const lp = b.build();
-    this.rows = lp.numRows;
-    this.cols = lp.numCols;
-    this.nonzeros = lp.colIndex.length;
-    const entries: [number, number, number][] = [];
-    for (let t = 0; t < T; t++) {
-      for (const [col, sign] of [
-        [this.columns.importKw[t]!, 1],
-        [this.columns.importExcessKw[t]!, 1],
-        [this.columns.exportKw[t]!, -1],
-        [this.columns.exportExcessKw[t]!, -1],
-      ] as const) {
-        if (col >= 0) entries.push([col, t, sign]);
-      }
-    }
-    entries.sort((x, y) => x[0] - y[0]);
-    this.gridCols = Int32Array.from(entries, (e) => e[0]);
-    this.slot = Int32Array.from(entries, (e) => e[1]);
-    this.sign = Float64Array.from(entries, (e) => e[2]);
-    this.baseCost = Float64Array.from(entries, (e) => lp.colCost[e[0]]!);
-    this.session = backend.open(lp);
-    if (!this.session.setColsCost) {
-      this.session.dispose();
-      throw new Error(`V2G_ERR_PORTFOLIO_AGGREGATE: the ${backend.name} backend cannot change costs of an open model`);
-    }
-  }
-
-  /** Solves at adder `a` (per kWh, per slot) from the last basis: the priced optimum, the own cost (without the adder), import and export (kW). */
-  solve(a: ArrayLike<number>, timeLimitMs: number): RelaxationAnswer {
-    this.session.setColsCost!(this.gridCols, Float64Array.from(this.baseCost, (c, i) => c + this.sign[i]! * this.dt * a[this.slot[i]!]!));
-    const answer = this.session.solve({ timeLimitMs: Math.max(1, timeLimitMs), mipRelGap: 1e-4 });
-    if (answer.status !== 'optimal' || !answer.x || answer.objective === undefined) return { status: 'failed', lpStatus: answer.status, ...(answer.message ? { message: answer.message } : {}), iterations: answer.iterations };
-    const x = answer.x;
-    const at = (col: number) => (col >= 0 ? x[col]! : 0);
-    const importKw = Float64Array.from({ length: this.T }, (_, t) => at(this.columns.importKw[t]!) + at(this.columns.importExcessKw[t]!));
-    const exportKw = Float64Array.from({ length: this.T }, (_, t) => at(this.columns.exportKw[t]!) + at(this.columns.exportExcessKw[t]!));
-    let adderCost = 0;
-    for (let t = 0; t < this.T; t++) adderCost += this.dt * a[t]! * (importKw[t]! - exportKw[t]!);
-    return { status: 'optimal', priced: answer.objective, own: answer.objective - adderCost, importKw, exportKw, iterations: answer.iterations };
-  }
+  /** Threads that solved the sites' relaxations (1: the step's own thread). */
+  readonly threads: number;
+  /** How the first round's prices were chosen: `zero`, or `warm: <warmFrom>` with the first round's bound. */
+  readonly warmStart: string;
 }
 
 /** Solves the aggregate LP of `problems` under `limits` (first `slotCount` slots) by decomposition. */
-export function solveAggregateByDecomposition(problems: readonly Problem[], limits: SharedRowLimits, slotCount: number, backend: LpBackend, options: DecomposedAggregateOptions): DecomposedAggregateResult {
+export async function solveAggregateByDecomposition(problems: readonly Problem[], limits: SharedRowLimits, slotCount: number, backend: LpBackend, options: DecomposedAggregateOptions): Promise<DecomposedAggregateResult> {
   const T = slotCount;
   const S = problems.length;
   const dt = problems[0]?.slotHours ?? 1;
@@ -128,24 +79,28 @@ export function solveAggregateByDecomposition(problems: readonly Problem[], limi
   const importL = Array.from({ length: T }, (_, t) => limits.importLimitKw[t] ?? Infinity);
   const exportL = Array.from({ length: T }, (_, t) => limits.exportLimitKw[t] ?? Infinity);
   const clip = (a: number, t: number) => Math.min(Number.isFinite(importL[t]!) ? excessPrice : 0, Math.max(Number.isFinite(exportL[t]!) ? -excessPrice : 0, a));
-  const models: SiteRelaxationModel[] = [];
+  const warm = options.warmAdderPerKwh;
+  let warmStart = warm ? `warm: from ${options.warmFrom ?? 'given feeder prices'}` : 'zero';
+  const spec = { slotCount: T, slotHours: dt, ...(options.grouping ? { grouping: options.grouping } : {}) };
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  let pool: RelaxationPool | undefined;
   let master: SiteColumnMaster | undefined;
   try {
-    for (const p of problems) models.push(new SiteRelaxationModel(backend, p, T, dt, options));
+    pool = threads > 1 && S > 1 ? await relaxationsOnThreads(problems, spec, threads) : relaxationsHere(backend, problems, spec);
     master = new SiteColumnMaster(backend, T, S, importL, exportL, dt * excessPrice);
     const built = performance.now();
     const size = {
-      rows: models.reduce((a, m) => a + m.rows, 0),
-      cols: models.reduce((a, m) => a + m.cols, 0),
-      nonzeros: models.reduce((a, m) => a + m.nonzeros, 0),
-      groups: models.reduce((a, m) => a + m.columns.groups, 0),
+      rows: pool.sizes.reduce((a, m) => a + m.rows, 0),
+      cols: pool.sizes.reduce((a, m) => a + m.cols, 0),
+      nonzeros: pool.sizes.reduce((a, m) => a + m.nonzeros, 0),
+      groups: pool.sizes.reduce((a, m) => a + m.groups, 0),
       buildMs: Math.round(built - started),
     };
     /** Every column's import and export (kW), in the master's order. */
     const columnProfiles: { importKw: Float64Array; exportKw: Float64Array }[] = [];
     let bound = -Infinity;
     let centre = new Array<number>(T).fill(0);
-    let query = centre;
+    let query = warm ? Array.from({ length: T }, (_, t) => clip(warm[t] ?? 0, t)) : centre;
     let masterObjective: number | undefined;
     let weights: Float64Array | undefined;
     let feederExcessKw: number | undefined;
@@ -161,15 +116,15 @@ export function solveAggregateByDecomposition(problems: readonly Problem[], limi
       }
       rounds++;
       const adder = query;
+      const answers = await pool.solveRound(adder, deadline - performance.now());
+      siteSolves += S;
       let dual = 0;
       const fresh: { site: number; cost: number; netKw: Float64Array }[] = [];
       for (let s = 0; s < S; s++) {
-        const r = models[s]!.solve(adder, deadline - performance.now());
-        siteSolves++;
+        const r = answers[s]!;
         iterations += r.iterations;
         if (r.status !== 'optimal') {
           message = `site ${s}'s relaxation ended ${r.lpStatus}${r.message ? ` (${r.message})` : ''} in round ${rounds}`;
-          dual = -Infinity;
           break;
         }
         dual += r.priced;
@@ -178,6 +133,7 @@ export function solveAggregateByDecomposition(problems: readonly Problem[], limi
       }
       if (fresh.length < S) break;
       for (let t = 0; t < T; t++) dual -= dt * (adder[t]! > 0 ? adder[t]! * importL[t]! : adder[t]! < 0 ? -adder[t]! * exportL[t]! : 0);
+      if (rounds === 1 && warm) warmStart += ` (first round's bound ${dual.toFixed(2)})`;
       if (dual > bound) {
         bound = dual;
         centre = adder;
@@ -200,8 +156,9 @@ export function solveAggregateByDecomposition(problems: readonly Problem[], limi
       query = Array.from({ length: T }, (_, t) => clip(alpha * centre[t]! + ((1 - alpha) * m.priceKw[t]!) / dt, t));
     }
     const solveMs = Math.round(performance.now() - built);
+    const how = { rounds, siteSolves, threads: pool.threads, warmStart };
     if (!weights || !Number.isFinite(bound)) {
-      return { method: 'decomposed', status: 'timed_out', message: message ?? 'no round ended', ...size, solveMs, simplexIterations: iterations, rounds, siteSolves };
+      return { method: 'decomposed', status: 'timed_out', message: message ?? 'no round ended', ...size, solveMs, simplexIterations: iterations, ...how };
     }
     if (status === 'feasible' && !message) message = `${rounds} rounds (the most) ended at a relative gap ${((masterObjective! - bound) / Math.max(1, Math.abs(masterObjective!))).toExponential(2)}`;
     const sites = problems.map(() => ({ importKw: new Float64Array(T), exportKw: new Float64Array(T) }));
@@ -224,12 +181,11 @@ export function solveAggregateByDecomposition(problems: readonly Problem[], limi
       feederExcessKw: feederExcessKw!,
       sites,
       adderPerKwh: [...centre],
-      rounds,
       masterObjective: masterObjective!,
-      siteSolves,
+      ...how,
     };
   } finally {
-    for (const m of models) m.session.dispose();
+    await pool?.close();
     master?.dispose();
   }
 }

@@ -55,6 +55,13 @@ export interface AggregateFirstOptions extends CoordinateOptions {
   /** `auto`'s rule (default `autoPriceStepRule`). */
   readonly priceStepRule?: PriceStepRule;
   /**
+   * The decomposed price step: threads solving the sites' relaxations (aggregate-decomposed.ts; default 1, in the
+   * step's thread). With `warmStart` (e.g. the plan in force's feeder prices) the decomposed step's first round is
+   * at those prices (adder = import - export price) instead of zero; its answer's `warmStart` says so. The
+   * monolithic steps ignore both.
+   */
+  readonly priceStepThreads?: number;
+  /**
    * Where the price step runs (aggregate-thread.ts): default this thread; the service passes
    * `solveAggregateOnWorkerThread` so its event loop (job locks, HTTP) stays free during a minutes-long LP.
    */
@@ -130,7 +137,15 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     ...(options.grouping ? { grouping: options.grouping } : {}),
     ...priceStepLpOptions(priceStep.step),
   };
-  const request = { problems: sites.map((s) => s.problem!), limits, slotCount: T, options: lpOptions, priceStep: priceStep.step === 'decomposed' ? 'decomposed' : 'monolithic' } as const;
+  const decomposed = priceStep.step === 'decomposed';
+  const warm = decomposed ? options.warmStart : undefined;
+  const decomposition = decomposed
+    ? {
+        ...(options.priceStepThreads ? { threads: options.priceStepThreads } : {}),
+        ...(warm ? { warmAdderPerKwh: Array.from({ length: T }, (_, t) => (warm.importPerKwh[t] ?? 0) - (warm.exportPerKwh[t] ?? 0)), warmFrom: 'the warm-start feeder prices (CoordinateOptions.warmStart)' } : {}),
+      }
+    : {};
+  const request = { problems: sites.map((s) => s.problem!), limits, slotCount: T, options: { ...lpOptions, ...decomposition }, priceStep: decomposed ? 'decomposed' : 'monolithic' } as const;
   const aggregate: AggregateLpResult = options.solveAggregate ? await options.solveAggregate(request) : await solveAggregateHere(request, options.backend);
   options.onAggregate?.(aggregate);
   const { sites: profiles, adderPerKwh, ...aggregateInfo } = aggregate;

@@ -63,6 +63,11 @@ export interface AggregateLpResult {
   readonly sites?: readonly { readonly importKw: Float64Array; readonly exportKw: Float64Array }[];
   /** Per slot: the feeder price per kWh of net import (>= 0: import row binding, <= 0: export row binding). */
   readonly adderPerKwh?: number[];
+  /** Decomposed only (aggregate-decomposed.ts): rounds run, relaxation LP solves, the threads that solved them, and how the first round's prices were chosen. */
+  readonly rounds?: number;
+  readonly siteSolves?: number;
+  readonly threads?: number;
+  readonly warmStart?: string;
 }
 
 const valueOf = (x: Float64Array, col: number) => (col >= 0 ? x[col]! : 0);

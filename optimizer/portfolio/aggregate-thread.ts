@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { LpBackend } from '../backends/lp-backend.ts';
 import type { Problem } from '../problem.ts';
 import { highsMaster } from '../decomposition/decompose.ts';
-import { solveAggregateByDecomposition } from './aggregate-decomposed.ts';
+import { solveAggregateByDecomposition, type DecompositionRequestOptions } from './aggregate-decomposed.ts';
 import { solveAggregateLp, type AggregateLpOptions, type AggregateLpResult } from './aggregate-lp.ts';
 import type { SharedRowLimits } from './coordinate.ts';
 
@@ -21,7 +21,8 @@ export interface AggregateRequest {
   readonly problems: readonly Problem[];
   readonly limits: SharedRowLimits;
   readonly slotCount: number;
-  readonly options: AggregateLpOptions;
+  /** The LP's options; with `decomposed` also its relaxation threads and its warm start (plain data: it travels to the thread). */
+  readonly options: AggregateLpOptions & DecompositionRequestOptions;
   /** `monolithic` (aggregate-lp.ts) or `decomposed` (aggregate-decomposed.ts). */
   readonly priceStep: 'monolithic' | 'decomposed';
 }
@@ -31,8 +32,9 @@ export type AggregateSolver = (request: AggregateRequest) => Promise<AggregateLp
 
 /** The price step in this thread (blocks it for the whole solve). */
 export async function solveAggregateHere(request: AggregateRequest, backend?: LpBackend): Promise<AggregateLpResult> {
-  const solve = request.priceStep === 'decomposed' ? solveAggregateByDecomposition : solveAggregateLp;
-  return solve(request.problems, request.limits, request.slotCount, backend ?? (await highsMaster()), request.options);
+  const lp = backend ?? (await highsMaster());
+  if (request.priceStep === 'decomposed') return solveAggregateByDecomposition(request.problems, request.limits, request.slotCount, lp, request.options);
+  return solveAggregateLp(request.problems, request.limits, request.slotCount, lp, request.options);
 }
 
 /** What the thread posts back. */

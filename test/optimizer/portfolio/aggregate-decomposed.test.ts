@@ -53,7 +53,7 @@ describe('the aggregate LP by decomposition', () => {
         const { limits, problems } = await aggregateInstance(solve, seeds, tightness, T);
         const mono = solveAggregateLp(problems, limits, T, backend, options);
         const tolerance = 1e-6;
-        const dec = solveAggregateByDecomposition(problems, limits, T, backend, { ...options, relTolerance: tolerance, maxRounds: 300 });
+        const dec = await solveAggregateByDecomposition(problems, limits, T, backend, { ...options, relTolerance: tolerance, maxRounds: 300 });
         expect(mono).toMatchObject({ method: 'monolithic', status: 'optimal' });
         expect(dec).toMatchObject({ method: 'decomposed', status: 'optimal' });
         expect(dec.objective!).toBeLessThanOrEqual(mono.objective! + 1e-6 * rel(mono.objective!));

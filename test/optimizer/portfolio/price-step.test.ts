@@ -60,7 +60,7 @@ describe('the price steps on one aggregate LP', () => {
         const dual = solveAggregateLp(problems, limits, T, backend, options);
         const crossed = solveAggregateLp(problems, limits, T, backend, { ...options, ...priceStepLpOptions('monolithic-ipm-crossover') });
         const interior = solveAggregateLp(problems, limits, T, backend, { ...options, ...priceStepLpOptions('monolithic-ipm') });
-        const decomposed = solveAggregateByDecomposition(problems, limits, T, backend, options);
+        const decomposed = await solveAggregateByDecomposition(problems, limits, T, backend, options);
         expect(dual).toMatchObject({ status: 'optimal', lpSolver: { solver: 'simplex' } });
         expect(crossed).toMatchObject({ status: 'optimal', lpSolver: { solver: 'ipm', crossover: true } });
         expect(interior).toMatchObject({ status: 'optimal', lpSolver: { solver: 'ipm', crossover: false } });
