@@ -13,6 +13,7 @@
  * of the version without Redis is retired and never reused.)
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { autoPriceStepRule, priceSteps, type PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
@@ -75,6 +76,7 @@ export const ConfigSchema = Type.Object(
       default: 'cold',
       description: 'Redis mode, worker processes: how a portfolio coordination\'s site solves run: cold (every round builds and solves the site\'s LP on the solver pool, any worker takes any site) or resident (each worker keeps the LP of the sites routed to it open between rounds and re-solves from the last basis; coordinators route a site\'s solves to the same live worker, and a worker that stops beating has its sites sent to the others; issue 17 session 11)',
     }),
+    PORTFOLIO_PRICE_STEP_THREADS: Int('PORTFOLIO_COORDINATION=aggregate-first with the decomposed price step: worker threads solving the sites\' relaxations each round (each site always on the same thread, its basis kept; the master on the price step\'s own thread; the same answer whatever the number); 0 = the machine\'s parallelism (at most 4); 1 = on the price step\'s own thread (issue 17 session 15)', 0, 64, 0),
     PORTFOLIO_RESIDENT_MIB: Int('PORTFOLIO_SITE_MODELS=resident: the resident site models of one solver thread at most this many MiB of HiGHS heap (estimated); a site that does not fit is solved cold, said in its plan', 64, 65_536, 3072),
     PORTFOLIO_VEHICLE_COLUMNS_FROM: Int('needs DECOMPOSITION_SHARD_QUEUES; 0 = off: portfolios with at least this many vehicles in all are planned by one column generation over their vehicles on those shard workers instead of site solves per feeder-price round', 0, 100_000_000, 0),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
@@ -153,6 +155,8 @@ export interface ServiceConfig {
   readonly portfolioCoordination: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** PORTFOLIO_PRICE_STEP: how aggregate-first solves its aggregate LP (optimizer/portfolio/price-step.ts), or `auto` by its size rule. */
   readonly portfolioPriceStep: PriceStepChoice;
+  /** PORTFOLIO_PRICE_STEP_THREADS: threads of the decomposed price step's site relaxations (0 in the env = the machine's parallelism, at most 4). */
+  readonly portfolioPriceStepThreads: number;
   /** PORTFOLIO_BOUND_SOLVE: aggregate-first's uncapped LPs warm on each site's capped model (default) or a cold round. */
   readonly portfolioBoundSolve: 'warm' | 'cold-round';
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
@@ -462,6 +466,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     solverPoolSize: c.SOLVER_POOL_SIZE,
     portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'aggregate-first' ? 'aggregate-first' : 'site-columns',
     portfolioPriceStep: (priceStepChoices as readonly string[]).includes(c.PORTFOLIO_PRICE_STEP) ? (c.PORTFOLIO_PRICE_STEP as PriceStepChoice) : 'auto',
+    portfolioPriceStepThreads: c.PORTFOLIO_PRICE_STEP_THREADS > 0 ? c.PORTFOLIO_PRICE_STEP_THREADS : Math.min(4, availableParallelism()),
     portfolioBoundSolve: c.PORTFOLIO_BOUND_SOLVE === 'cold-round' ? 'cold-round' : 'warm',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',

@@ -6,6 +6,11 @@
  *
  *   node bin/run-ts.mjs bench/portfolio-aggregate-lp-bench.ts --sites 50 --vehicles 500 --slots 192 [--simplex dual|primal] [--grouping v2g|departure]
  *     [--backend highs|clp] [--clp-first initial|dual|primal|barrier] [--lp-solver simplex|ipm] [--crossover on|off] [--ipm-tolerance 1e-8]
+ *     [--method decomposed [--threads K] [--warm same|dispatch]]
+ * `--threads K` (decomposed, session 15): the sites' relaxations on K worker threads (HiGHS each; the master here).
+ * `--warm same`: after the cold run, the same instance again from its prices (warmAdderPerKwh); `--warm dispatch`:
+ * after the cold run, a dispatch (import <= 0.85 x the limit on slots 68-75, 17:00-19:00 at 15 min) solved cold and
+ * then warm from the first run's prices. Every run prints its wall and CPU seconds (process.cpuUsage: every thread).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -36,6 +41,8 @@ const { values } = parseArgs({
     'lp-solver': { type: 'string' },
     crossover: { type: 'string', default: 'on' },
     'ipm-tolerance': { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    warm: { type: 'string' },
     /** Also print the adder per slot (to compare two methods' prices). */
     prices: { type: 'boolean', default: false },
   },
@@ -53,8 +60,6 @@ for (const problem of problems) {
 const feederKw = Math.round(floorKw + 0.3 * (needKwh / 8));
 const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Math.round(0.8 * feederKw) : feederKw));
 const backend = values.backend === 'clp' ? createClpBackend(loadClpLibrary(), { firstSolve: values['clp-first'] as ClpFirstSolve }) : createHighsBackend(await loadHighs());
-const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
-const cpu0 = process.cpuUsage();
 const lpOptions = {
   excessPricePerKwh: 50,
   timeLimitMs: 3_600_000,
@@ -64,10 +69,33 @@ const lpOptions = {
   ...(values['ipm-tolerance'] ? { ipmOptimalityTolerance: Number(values['ipm-tolerance']) } : {}),
 };
 const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
-const result =
-  values.method === 'decomposed'
-    ? await solveAggregateByDecomposition(problems, limits, T, backend, { ...lpOptions, relTolerance: Number(values.tolerance), smoothing: Number(values.smoothing), maxRounds: Number(values['max-rounds']) })
-    : solveAggregateLp(problems, limits, T, backend, lpOptions);
-const cpu = process.cpuUsage(cpu0);
-const { sites: _sites, adderPerKwh, ...size } = result;
-console.log(JSON.stringify({ backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', lpSolverAsked: values['lp-solver'] ?? 'backend', crossoverAsked: values.crossover, grouping: values.grouping, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const head = { backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', lpSolverAsked: values['lp-solver'] ?? 'backend', crossoverAsked: values.crossover, grouping: values.grouping, feederKw };
+if (values.method === 'decomposed') {
+  const decomposed = { ...lpOptions, relTolerance: Number(values.tolerance), smoothing: Number(values.smoothing), maxRounds: Number(values['max-rounds']), threads: Number(values.threads) };
+  /** One decomposed run, timed (wall and CPU of this process, every thread), printed as one JSON line. */
+  const run = async (label: string, runLimits: typeof limits, warm?: number[]) => {
+    const loadAtStart = load();
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    const r = await solveAggregateByDecomposition(problems, runLimits, T, backend, { ...decomposed, ...(warm ? { warmAdderPerKwh: warm, warmFrom: 'the first run\'s prices' } : {}) });
+    const cpu = process.cpuUsage(cpu0);
+    const { sites: _s, adderPerKwh, ...rest } = r;
+    console.log(JSON.stringify({ run: label, ...head, loadAtStart, loadAtEnd: load(), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), wallS: +((performance.now() - wall0) / 1000).toFixed(1), ...rest, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));
+    return r;
+  };
+  const cold = await run('cold', limits);
+  if (values.warm === 'same') await run('warm: same instance from the cold run\'s prices', limits, cold.adderPerKwh);
+  if (values.warm === 'dispatch') {
+    const dispatched = { ...limits, importLimitKw: importLimitKw.map((l, t) => (t >= 68 && t < 76 ? Math.round(0.85 * l) : l)) };
+    await run('dispatch, cold', dispatched);
+    await run('dispatch, warm from the first run\'s prices', dispatched, cold.adderPerKwh);
+  }
+} else {
+  const loadAtStart = load();
+  const cpu0 = process.cpuUsage();
+  const result = solveAggregateLp(problems, limits, T, backend, lpOptions);
+  const cpu = process.cpuUsage(cpu0);
+  const { sites: _sites, adderPerKwh, ...size } = result;
+  console.log(JSON.stringify({ ...head, loadAtStart, loadAtEnd: load(), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), ...size, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));
+}

@@ -59,6 +59,8 @@ try {
       { in: 'optimizer/decomposition/pricing-worker.ts', out: 'worker/pricing-worker' },
       // aggregate-first's price step on a thread of its own (optimizer/portfolio/aggregate-thread.ts looks beside the chunks).
       { in: 'optimizer/portfolio/aggregate-worker.ts', out: 'worker/aggregate-worker' },
+      // The decomposed price step's relaxation threads (optimizer/portfolio/relaxation-threads.ts looks beside the chunks).
+      { in: 'optimizer/portfolio/relaxation-worker.ts', out: 'worker/relaxation-worker' },
     ],
     outdir: staging,
     chunkNames: '[name]-[hash]',

@@ -249,6 +249,7 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           ...(flow ? { flow } : {}),
           coordination: config.portfolioCoordination,
           priceStep: config.portfolioPriceStep,
+          priceStepThreads: config.portfolioPriceStepThreads,
           boundSolve: config.portfolioBoundSolve,
           ...(siteBoundSolve ? { siteBoundSolve } : {}),
           carryPlans: config.portfolioFlowPlans === 'carry',

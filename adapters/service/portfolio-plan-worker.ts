@@ -74,6 +74,8 @@ export interface PortfolioPlanDeps {
   readonly coordination?: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** With `aggregate-first`: how its price step is solved (optimizer/portfolio/price-step.ts); default `auto` (its size rule). */
   readonly priceStep?: PriceStepChoice;
+  /** The decomposed price step: threads solving the sites' relaxations (PORTFOLIO_PRICE_STEP_THREADS); default 1. */
+  readonly priceStepThreads?: number;
   /** aggregate-first: its uncapped LPs warm on each site's capped model (default) or a cold round (AggregateFirstOptions.boundSolve). */
   readonly boundSolve?: 'warm' | 'cold-round';
   /**
@@ -105,7 +107,7 @@ export interface PortfolioPlanDeps {
 
 /** The aggregate LP's algorithm in words (`dual simplex, `, `interior point without crossover (35 iterations), `), or nothing for the decomposed step. */
 function describeLpSolver(a: AggregateFirstPlan<unknown>['aggregate']): string {
-  if (a.method === 'decomposed') return 'by decomposition, ';
+  if (a.method === 'decomposed') return `by decomposition (${a.rounds ?? 0} rounds, ${a.siteSolves ?? 0} relaxation LPs on ${a.threads ?? 1} thread(s), first prices ${a.warmStart ?? 'zero'}), `;
   const s = a.lpSolver;
   if (!s) return '';
   return s.solver === 'ipm' ? `interior point ${s.crossover ? `with crossover (${s.ipmIterations ?? 0} + ${s.crossoverIterations ?? 0} iterations)` : `without crossover (${s.ipmIterations ?? 0} iterations)`}, ` : `simplex (${a.simplexIterations} iterations), `;
@@ -123,6 +125,7 @@ function priceStepOf(plan: AggregateFirstPlan<unknown>): NonNullable<PortfolioPl
     solveMs: a.solveMs,
     boundKind: plan.boundKind ?? 'none',
     ...(a.boundNote ? { boundNote: a.boundNote } : {}),
+    ...(a.method === 'decomposed' ? { rounds: a.rounds ?? 0, threads: a.threads ?? 1, warmStart: a.warmStart ?? 'zero' } : {}),
   };
 }
 
@@ -234,10 +237,10 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       : `feeder prices started from zero (${!previous ? 'no plan in force' : deps.warmPrices === 'none' ? 'PORTFOLIO_WARM_PRICES=none' : 'the plan in force has another slot length'})`;
     // aggregate-first's price step on a thread of its own: minutes of LP at 200 sites must not block this event loop (the job lock).
     const options = {
-      ...(warmStart ? { warmStart } : {}),
+      ...(warmStart ? { warmStart, warmStartFrom: `the feeder prices of portfolio plan ${previous!.id} (the plan in force)` } : {}),
       ...(deps.maxIterations ? { maxIterations: deps.maxIterations } : {}),
       solveAggregate: solveAggregateOnWorkerThread,
-      ...(deps.coordination === 'aggregate-first' ? { priceStep: deps.priceStep ?? 'auto' } : {}),
+      ...(deps.coordination === 'aggregate-first' ? { priceStep: deps.priceStep ?? 'auto', ...(deps.priceStepThreads ? { priceStepThreads: deps.priceStepThreads } : {}) } : {}),
       ...(deps.boundSolve ? { boundSolve: deps.boundSolve } : {}),
     };
     const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve
@@ -295,6 +298,13 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }
+    // aggregate-first: only the decomposed price step starts from the warm prices (the monolithic LP takes no start).
+    const agg = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>).aggregate : undefined;
+    const warmSays = !agg || !warmStart
+      ? warmFrom
+      : agg.warmStart?.startsWith('warm')
+        ? `${warmFrom}: the decomposed price step's first round at them (${agg.rounds ?? 0} rounds; ${agg.warmStart})`
+        : `the feeder prices of portfolio plan ${previous!.id} (the plan in force) not used: the ${agg.method} price step starts from none`;
     const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
     const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
     const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
@@ -396,7 +406,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmFrom}`,
+      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmSays}`,
       siteSolves,
       ...(priceStepRecord ? { priceStep: priceStepRecord } : {}),
       slots,

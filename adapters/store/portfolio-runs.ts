@@ -120,6 +120,10 @@ export interface PortfolioPlanRecord {
     readonly solveMs: number;
     readonly boundKind: 'relaxation' | 'lagrangian' | 'none';
     readonly boundNote?: string;
+    /** The decomposed step (session 15): its rounds, the threads that solved the sites' relaxations, and where its first prices came from (`zero`, or `warm: ...` with the first round's bound). */
+    readonly rounds?: number;
+    readonly threads?: number;
+    readonly warmStart?: string;
   };
   readonly slots: readonly PortfolioPlanSlot[];
   readonly sites: readonly PortfolioSiteShareRecord[];

@@ -61,6 +61,8 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * monolithic steps ignore both.
    */
   readonly priceStepThreads?: number;
+  /** Where `warmStart` came from, said in the decomposed step's answer (`aggregate.warmStart`); default `the warm-start feeder prices`. */
+  readonly warmStartFrom?: string;
   /**
    * Where the price step runs (aggregate-thread.ts): default this thread; the service passes
    * `solveAggregateOnWorkerThread` so its event loop (job locks, HTTP) stays free during a minutes-long LP.
@@ -142,7 +144,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const decomposition = decomposed
     ? {
         ...(options.priceStepThreads ? { threads: options.priceStepThreads } : {}),
-        ...(warm ? { warmAdderPerKwh: Array.from({ length: T }, (_, t) => (warm.importPerKwh[t] ?? 0) - (warm.exportPerKwh[t] ?? 0)), warmFrom: 'the warm-start feeder prices (CoordinateOptions.warmStart)' } : {}),
+        ...(warm ? { warmAdderPerKwh: Array.from({ length: T }, (_, t) => (warm.importPerKwh[t] ?? 0) - (warm.exportPerKwh[t] ?? 0)), warmFrom: options.warmStartFrom ?? 'the warm-start feeder prices' } : {}),
       }
     : {};
   const request = { problems: sites.map((s) => s.problem!), limits, slotCount: T, options: { ...lpOptions, ...decomposition }, priceStep: decomposed ? 'decomposed' : 'monolithic' } as const;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, loadConfig } from '../../adapters/config.ts';
 
@@ -61,6 +62,13 @@ describe('loadConfig', () => {
     expect(e.code).toBe('V2G_ERR_CONFIG');
     expect(e.issues.map((i) => i.key)).toEqual(['PORTFOLIO_PRICE_STEP']);
     expect(e.message).toMatch(/PORTFOLIO_PRICE_STEP/);
+  });
+
+  it('PORTFOLIO_PRICE_STEP_THREADS: 0 (default) = the machine\'s parallelism at most 4, a number as given, out of range refused', () => {
+    expect(loadConfig({}).portfolioPriceStepThreads).toBe(Math.min(4, availableParallelism()));
+    expect(loadConfig({ PORTFOLIO_PRICE_STEP_THREADS: '3' }).portfolioPriceStepThreads).toBe(3);
+    expect(loadConfig({ PORTFOLIO_PRICE_STEP_THREADS: '1' }).portfolioPriceStepThreads).toBe(1);
+    expect(errorOf(() => loadConfig({ PORTFOLIO_PRICE_STEP_THREADS: '65' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_PRICE_STEP_THREADS']);
   });
 
   it('PORTFOLIO_FLOW_PLANS and PORTFOLIO_WARM_PRICES: carried plans and the plan in force\'s prices by default, the old paths on request', () => {

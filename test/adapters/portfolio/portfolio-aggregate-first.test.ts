@@ -8,6 +8,8 @@
  * The price step (PORTFOLIO_PRICE_STEP, issue 17 session 14) is said in solvedOn and in `priceStep`: `auto` by its
  * rule (3 sites: the dual simplex) in one chain, `monolithic-ipm` as asked (the interior point, its bound from its
  * duals) in the other.
+ * PORTFOLIO_PRICE_STEP=decomposed with PORTFOLIO_PRICE_STEP_THREADS=2 (session 15): said with its rounds, threads and first
+ * prices; the next dispatch's step starts from the plan in force's feeder prices (PORTFOLIO_WARM_PRICES) and says so.
  * PORTFOLIO_BOUND_SOLVE=warm (default): ONE round (one flow on Redis), each site solve also answering its uncapped LP;
  * cold-round: the old second round (two flows).
  */
@@ -17,11 +19,11 @@ import { closeSharedPool, sharedBoundSolver, sharedSolver } from '../service-har
 import { describeWithRedis } from '../store/redis-test-env.ts';
 import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
 
-function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm', bound: 'warm' | 'cold-round') {
+function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' | 'decomposed', bound: 'warm' | 'cold-round') {
   let h: ModeHarness;
   beforeAll(async () => {
     // warm: each site solve also answers its uncapped LP on the same model (PORTFOLIO_BOUND_SOLVE=warm, on the shared pool).
-    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep, portfolioBoundSolve: bound }, bound === 'warm' ? { siteBoundSolve: sharedBoundSolver() } : {});
+    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep, portfolioBoundSolve: bound, portfolioPriceStepThreads: 2 }, bound === 'warm' ? { siteBoundSolve: sharedBoundSolver() } : {});
     await feederOfThree(h, 40);
   }, 180_000);
   afterAll(async () => {
@@ -37,8 +39,12 @@ function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm', 
     const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
     expect(plan.id).toBe(d.portfolioPlanId);
     expect(plan.solvedOn).toMatch(/aggregate LP first, then one round within its caps \(PORTFOLIO_COORDINATION=aggregate-first\)/);
-    expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns \(monolithic, on a worker thread of its own\), .*optimal in \d+ ms.*; bound: (relaxation|lagrangian)/);
-    if (priceStep === 'auto') {
+    if (priceStep !== 'decomposed') expect(plan.solvedOn).toMatch(/aggregate LP \d+ rows x \d+ columns \(monolithic, on a worker thread of its own\), .*optimal in \d+ ms.*; bound: (relaxation|lagrangian)/);
+    if (priceStep === 'decomposed') {
+      // Session 15: the sites' relaxations on PORTFOLIO_PRICE_STEP_THREADS=2 threads, said with its rounds and its first prices.
+      expect(plan.solvedOn).toMatch(/price step decomposed \(PORTFOLIO_PRICE_STEP=decomposed\); aggregate LP \d+ rows x \d+ columns \(decomposed, on a worker thread of its own\), by decomposition \(\d+ rounds, \d+ relaxation LPs on 2 thread\(s\), first prices (zero|warm: from the feeder prices of portfolio plan \S+ \(the plan in force\) \(first round's bound -?[\d.]+\))\), (optimal|feasible) in \d+ ms/);
+      expect(plan.priceStep).toMatchObject({ step: 'decomposed', asked: 'decomposed', lpSolver: 'decomposed', threads: 2, rounds: expect.any(Number), warmStart: expect.stringMatching(/^(zero|warm: )/) });
+    } else if (priceStep === 'auto') {
       expect(plan.solvedOn).toMatch(/price step monolithic \(PORTFOLIO_PRICE_STEP=auto, auto: 3 sites <= \d+: one LP by the dual simplex\)/);
       expect(plan.priceStep).toMatchObject({ step: 'monolithic', asked: 'auto', lpSolver: 'simplex', status: 'optimal' });
     } else {
@@ -71,10 +77,25 @@ function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm', 
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
   }, 300_000);
+
+  if (priceStep === 'decomposed') {
+    it('the next dispatch: the decomposed price step starts from the plan in force\'s feeder prices, and says so', async () => {
+      const inForce = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
+      const windowStart = Math.ceil(h.nowUtcMs() / q) * q + 16 * q;
+      const body = { kind: 'import-limit', powerKw: 25, start: iso(windowStart), end: iso(windowStart + 4 * q) };
+      const d = ok(await h.request('dispatch', { method: 'POST', url: '/v1/portfolios/feeder-1/dispatches', payload: body }), 201);
+      const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
+      expect(plan.id).toBe(d.portfolioPlanId);
+      expect(plan.priceStep.warmStart).toMatch(new RegExp(`^warm: from the feeder prices of portfolio plan ${inForce.id} \\(the plan in force\\) \\(first round's bound -?[\\d.]+\\)$`));
+      expect(plan.solvedOn).toContain(`feeder prices started from those of portfolio plan ${inForce.id} (the plan in force): the decomposed price step's first round at them (${plan.priceStep.rounds} rounds; ${plan.priceStep.warmStart})`);
+      expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));
+    }, 300_000);
+  }
 }
 
 describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (embedded)', () => dispatchChain('embedded', 'auto', 'warm'));
 describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_PRICE_STEP=monolithic-ipm (embedded)', () => dispatchChain('embedded', 'monolithic-ipm', 'warm'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_PRICE_STEP=decomposed on 2 threads (embedded)', () => dispatchChain('embedded', 'decomposed', 'warm'));
 describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (embedded)', () => dispatchChain('embedded', 'auto', 'cold-round'));
 describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis', 'auto', 'warm'));
 describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (Redis)', () => dispatchChain('redis', 'auto', 'cold-round'));

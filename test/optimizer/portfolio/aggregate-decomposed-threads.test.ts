@@ -100,7 +100,7 @@ describe('the decomposed price step on threads', () => {
     const cold = await coordinateAggregateFirst(sites, limits, { priceStep: 'decomposed', targetGap: 1 });
     const warm = await coordinateAggregateFirst(sites, limits, { priceStep: 'decomposed', targetGap: 1, warmStart: cold.prices, priceStepThreads: 2, solveAggregate: solveAggregateOnWorkerThread });
     expect(cold.aggregate).toMatchObject({ threads: 1, warmStart: 'zero' });
-    expect(warm.aggregate).toMatchObject({ threads: 2, warmStart: expect.stringMatching(/^warm: from the warm-start feeder prices/) });
+    expect(warm.aggregate).toMatchObject({ threads: 2, warmStart: expect.stringMatching(/^warm: from the warm-start feeder prices \(first round's bound/) });
     // Both bounds are within the step's tolerance (1e-3) of the LP's optimum; the plans keep the limit.
     expect(Math.abs(warm.aggregate.objective! - cold.aggregate.objective!)).toBeLessThanOrEqual(2e-3 * rel(cold.aggregate.objective!));
     expect(warm.breaches).toEqual([]);
