@@ -30,8 +30,9 @@ import { SiteColumnMaster } from './site-column-master.ts';
 /** The decomposed step's options that travel with a request to the price step's thread (plain data). */
 export interface DecompositionRequestOptions {
   /**
-   * Threads solving the sites' relaxations: 1 (default) in this thread with the given backend; more: on that many
-   * worker threads (at most one per site), each with its own HiGHS, the master in this thread.
+   * Threads solving the sites' relaxations (at most one per site): 1 (default) this thread with the given backend;
+   * K > 1: this thread's share (sites s with s mod K = 0) in the given backend and K - 1 worker threads, each with
+   * its own HiGHS (relaxation-threads.ts); the master in this thread.
    */
   readonly threads?: number;
   /** The first round's adder (per kWh, per slot; clipped to +-excessPrice like every adder); default zero. */
@@ -86,7 +87,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
   let pool: RelaxationPool | undefined;
   let master: SiteColumnMaster | undefined;
   try {
-    pool = threads > 1 && S > 1 ? await relaxationsOnThreads(problems, spec, threads) : relaxationsHere(backend, problems, spec);
+    pool = threads > 1 && S > 1 ? await relaxationsOnThreads(backend, problems, spec, threads) : relaxationsHere(backend, problems, spec);
     master = new SiteColumnMaster(backend, T, S, importL, exportL, dt * excessPrice);
     const built = performance.now();
     const size = {

@@ -1,7 +1,7 @@
 /**
  * Where the decomposed price step's site relaxations are solved (aggregate-decomposed.ts, issue 17 session 15):
- * in the step's own thread (`relaxationsHere`), or spread over K worker threads (`relaxationsOnThreads`), each
- * holding its sites' models in its own HiGHS for the whole step. Site s lives on thread s mod K, always, so its
+ * in the step's own thread (`relaxationsHere`), or spread over K threads (`relaxationsOnThreads`): this one and
+ * K - 1 worker threads, each holding its sites' models in its own HiGHS for the whole step. Site s lives on thread s mod K, always, so its
  * model keeps its basis from round to round; a round posts the adder to every thread, each re-solves its sites in
  * order, and the answers come back in site order. A model's answers depend only on its own model and the adders it
  * was given, so the rounds answer the same whatever K (tested). The master stays in the coordinating thread.
@@ -135,29 +135,42 @@ const replyOf = <K extends RelaxationThreadReply['kind']>(reply: RelaxationThrea
   throw new Error(`V2G_ERR_PORTFOLIO_AGGREGATE: relaxation thread ${thread} answered ${reply.kind === 'failed' ? `a failure: ${reply.message}` : reply.kind} instead of ${kind}`);
 };
 
-/** Every relaxation on `threads` worker threads (site s on thread s mod threads), each in its own HiGHS. */
-export async function relaxationsOnThreads(problems: readonly Problem[], spec: RelaxationSpec, threads: number): Promise<RelaxationPool> {
+/**
+ * Every relaxation over `threads` threads: site s on thread s mod threads; thread 0 is this one (its sites in
+ * `backend`, solved while the others solve theirs: it would only wait otherwise, and one thread fewer starts),
+ * threads 1.. are worker threads, each with its own HiGHS.
+ */
+export async function relaxationsOnThreads(backend: LpBackend, problems: readonly Problem[], spec: RelaxationSpec, threads: number): Promise<RelaxationPool> {
   const K = Math.max(1, Math.min(Math.floor(threads), problems.length));
   const share = (k: number) => problems.map((_, s) => s).filter((s) => s % K === k);
-  const pool = Array.from({ length: K }, (_, k) => new RelaxationThread(k, { problems: share(k).map((s) => problems[s]!), spec }));
-  const close = async () => (await Promise.all(pool.map((t) => t.end()))).reduce((a, n) => a + n, 0);
+  const pool = Array.from({ length: K - 1 }, (_, i) => new RelaxationThread(i + 1, { problems: share(i + 1).map((s) => problems[s]!), spec }));
+  let here: RelaxationModels | undefined;
+  const close = async () => (await Promise.all(pool.map((t) => t.end()))).reduce((a, n) => a + n, here?.dispose() ?? 0);
   const sizes: RelaxationSize[] = new Array(problems.length);
   try {
+    here = new RelaxationModels(backend, share(0).map((s) => problems[s]!), spec);
+    here.sizes.forEach((size, i) => (sizes[share(0)[i]!] = size));
     const ready = await Promise.all(pool.map((t) => t.next().then((r) => replyOf(r, 'ready', t.index))));
-    ready.forEach((r, k) => share(k).forEach((s, i) => (sizes[s] = r.sizes[i]!)));
+    ready.forEach((r, i) => share(i + 1).forEach((s, j) => (sizes[s] = r.sizes[j]!)));
   } catch (error) {
     await close();
     throw wrap(error);
   }
+  const mine = here;
   return {
     threads: K,
     sizes,
     async solveRound(adder, timeLimitMs) {
-      const replies = await Promise.all(pool.map((t) => t.next({ kind: 'round', adder: [...adder], timeLimitMs }).then((r) => replyOf(r, 'answers', t.index)))).catch((error) => {
+      const theirs = Promise.all(pool.map((t) => t.next({ kind: 'round', adder: [...adder], timeLimitMs }).then((r) => replyOf(r, 'answers', t.index))));
+      // This thread's share while the others solve theirs (a failure there is taken below, after this share).
+      theirs.catch(() => undefined);
+      const own = mine.solveRound(adder, timeLimitMs);
+      const replies = await theirs.catch((error) => {
         throw wrap(error);
       });
       const answers: RelaxationAnswer[] = new Array(problems.length);
-      replies.forEach((r, k) => share(k).forEach((s, i) => (answers[s] = r.answers[i]!)));
+      share(0).forEach((s, i) => (answers[s] = own[i]!));
+      replies.forEach((r, i) => share(i + 1).forEach((s, j) => (answers[s] = r.answers[j]!)));
       return answers;
     },
     close,
