@@ -12,6 +12,7 @@
  * after the cold run, a dispatch (import <= 0.85 x the limit on slots 68-75, 17:00-19:00 at 15 min) solved cold and
  * then warm from the first run's prices. Every run prints its wall and CPU seconds (process.cpuUsage: every thread).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createHighsBackend } from '../optimizer/backends/highs-backend.ts';
@@ -73,15 +74,36 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const head = { backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', lpSolverAsked: values['lp-solver'] ?? 'backend', crossoverAsked: values.crossover, grouping: values.grouping, feederKw };
 if (values.method === 'decomposed') {
   const decomposed = { ...lpOptions, relTolerance: Number(values.tolerance), smoothing: Number(values.smoothing), maxRounds: Number(values['max-rounds']), threads: Number(values.threads) };
+  /**
+   * Per thread of this process, its CPU seconds (/proc/self/task/<tid>/stat, utime + stime at 100 ticks per s):
+   * the relaxation threads end with the step, so they are read after each round (onRound) while they live.
+   */
+  const threadCpu = () => new Map(readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [tid, (Number(f[11]) + Number(f[12])) / 100] as const;
+  }));
   /** One decomposed run, timed (wall and CPU of this process, every thread), printed as one JSON line. */
   const run = async (label: string, runLimits: typeof limits, warm?: number[]) => {
     const loadAtStart = load();
+    const before = threadCpu();
+    let during = before;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    const r = await solveAggregateByDecomposition(problems, runLimits, T, backend, { ...decomposed, ...(warm ? { warmAdderPerKwh: warm, warmFrom: 'the first run\'s prices' } : {}) });
+    const r = await solveAggregateByDecomposition(problems, runLimits, T, backend, { ...decomposed, onRound: () => (during = threadCpu()), ...(warm ? { warmAdderPerKwh: warm, warmFrom: 'the first run\'s prices' } : {}) });
     const cpu = process.cpuUsage(cpu0);
+    const after = threadCpu();
+    const main = String(process.pid);
+    // This (coordinating) thread; the threads born during the run (the relaxation threads and, under tsx, each one's
+    // module-loader thread), at their last round; the threads that were there before (V8's helpers).
+    const started = [...during.keys()].filter((tid) => !before.has(tid));
+    const threadCpuS = {
+      coordinating: +((after.get(main) ?? 0) - (before.get(main) ?? 0)).toFixed(1),
+      bornDuringRun: started.map((tid) => +(during.get(tid) ?? 0).toFixed(1)),
+      others: +[...after.keys()].filter((tid) => tid !== main && before.has(tid)).reduce((a, tid) => a + (after.get(tid) ?? 0) - (before.get(tid) ?? 0), 0).toFixed(1),
+    };
     const { sites: _s, adderPerKwh, ...rest } = r;
-    console.log(JSON.stringify({ run: label, ...head, loadAtStart, loadAtEnd: load(), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), wallS: +((performance.now() - wall0) / 1000).toFixed(1), ...rest, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));
+    console.log(JSON.stringify({ run: label, ...head, loadAtStart, loadAtEnd: load(), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1), wallS: +((performance.now() - wall0) / 1000).toFixed(1), threadCpuS, ...rest, pricedSlots: adderPerKwh?.filter((a) => a !== 0).length, ...(values.prices ? { adderPerKwh: adderPerKwh?.map((a) => +a.toFixed(6)) } : {}) }));
     return r;
   };
   const cold = await run('cold', limits);

@@ -64,6 +64,9 @@ export interface DecomposedAggregateResult extends AggregateLpResult {
   readonly threads: number;
   /** How the first round's prices were chosen: `zero`, or `warm: <warmFrom>` with the first round's bound. */
   readonly warmStart: string;
+  /** Wall ms (this thread) in the rounds' relaxation solves (all threads' share, waited for) and in the master. */
+  readonly roundsMs: number;
+  readonly masterMs: number;
 }
 
 /** Solves the aggregate LP of `problems` under `limits` (first `slotCount` slots) by decomposition. */
@@ -110,6 +113,8 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
     let iterations = 0;
     let status: 'optimal' | 'feasible' | 'timed_out' = 'timed_out';
     let message: string | undefined;
+    let roundsMs = 0;
+    let masterMs = 0;
     while (rounds < maxRounds) {
       if (performance.now() > deadline) {
         message = `the time limit (${options.timeLimitMs} ms) stopped it after ${rounds} rounds`;
@@ -117,7 +122,9 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
       }
       rounds++;
       const adder = query;
-      const answers = await pool.solveRound(adder, deadline - performance.now());
+      const roundStarted = performance.now();
+      const answers = await pool.solveRound(adder, deadline - roundStarted);
+      roundsMs += performance.now() - roundStarted;
       siteSolves += S;
       let dual = 0;
       const fresh: { site: number; cost: number; netKw: Float64Array }[] = [];
@@ -140,7 +147,9 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
         centre = adder;
       }
       master.addColumns(fresh);
-      const m = master.solve(deadline - performance.now());
+      const masterStarted = performance.now();
+      const m = master.solve(deadline - masterStarted);
+      masterMs += performance.now() - masterStarted;
       if (!m) {
         message = `the master ended without an optimum in round ${rounds}`;
         break;
@@ -157,7 +166,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
       query = Array.from({ length: T }, (_, t) => clip(alpha * centre[t]! + ((1 - alpha) * m.priceKw[t]!) / dt, t));
     }
     const solveMs = Math.round(performance.now() - built);
-    const how = { rounds, siteSolves, threads: pool.threads, warmStart };
+    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs) };
     if (!weights || !Number.isFinite(bound)) {
       return { method: 'decomposed', status: 'timed_out', message: message ?? 'no round ended', ...size, solveMs, simplexIterations: iterations, ...how };
     }
