@@ -108,5 +108,10 @@ describe('the decomposed price step on threads', () => {
     expect(Math.abs(warm.aggregate.objective! - cold.aggregate.objective!)).toBeLessThanOrEqual(2e-3 * rel(cold.aggregate.objective!));
     expect(warm.breaches).toEqual([]);
     expect(relaxationThreadsAlive()).toBe(0);
+    // The monolithic step takes no start and no threads: its answer says neither.
+    const mono = await coordinateAggregateFirst(sites, limits, { priceStep: 'monolithic', targetGap: 1, warmStart: cold.prices, priceStepThreads: 2 });
+    expect(mono.aggregate.method).toBe('monolithic');
+    expect(mono.aggregate.warmStart).toBeUndefined();
+    expect(mono.aggregate.threads).toBeUndefined();
   }, 300_000);
 });
