@@ -15,7 +15,9 @@
  *    its plan in force, its dispatches acknowledged, and announced (site-plan-save.ts).
  * 5. The portfolio plan and the dispatches' outcomes are stored.
  *
- * Faults: a site solve that fails (error, timed out) fails the attempt (retryable); when no retry follows,
+ * Faults: a site solve that hit its time limit (PORTFOLIO_SITE_TIME_LIMIT_MS) keeps the best valid plan it had by
+ * then, within its share, named in the plan (`timedOutSites`, portfolio-site-outcomes.ts); a site solve that
+ * fails (error, or a flow child that throws) fails the attempt (retryable); when no retry follows,
  * every pending dispatch is marked `failed` with the code and reason (never left pending silently). A
  * worker killed mid-job: BullMQ's stalled-job check gives the job to another worker, which starts over
  * (nothing is stored before step 4, and step 4 is idempotent per new plan).
@@ -47,6 +49,7 @@ import { aggregateBoundDetail } from './portfolio-bound-detail.ts';
 import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './portfolio-dispatch-split.ts';
 import type { PortfolioFlow } from './portfolio-flow.ts';
 import { describeFlowStats, flowSites } from './portfolio-flow-sites.ts';
+import { describeTimedOutSites, timedOutSites } from './portfolio-site-outcomes.ts';
 import type { PortfolioJobData, PortfolioJobResult } from './portfolio-job.ts';
 import { portfolioProblems } from './portfolio-site-problems.ts';
 import type { PlanSolver, WorkerLog } from './replan-worker.ts';
@@ -297,8 +300,9 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     }
     const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
     const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
-    const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
-    if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
+    // A site answered `error` fails the coordination; one that hit its time limit keeps its best plan, named (portfolio-site-outcomes.ts).
+    const timedOut = timedOutSites(result);
+    const timedOutNote = describeTimedOutSites(timedOut, config.portfolioSiteTimeLimitMs);
 
     // Shares of pending dispatches as site dispatches, then every member's plan.
     const portfolioPlanId = `pplan-${randomUUID()}`;
@@ -386,7 +390,9 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       reasons: job.data.reasons,
       startUtcMs: grid.startUtcMs,
       slotMs: grid.slotMs,
-      status: result.status,
+      // A timed-out site's plan is not its solver's optimum: the portfolio plan is then at best feasible.
+      status: timedOut.length > 0 && result.status === 'optimal' ? 'feasible' : result.status,
+      ...(timedOut.length > 0 ? { timedOutSites: timedOut } : {}),
       method: result.method,
       stopReason: result.stopReason,
       objective: result.objective,
@@ -396,7 +402,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmFrom}`,
+      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmFrom}${timedOutNote ? `; ${timedOutNote}` : ''}`,
       siteSolves,
       ...(priceStepRecord ? { priceStep: priceStepRecord } : {}),
       slots,
