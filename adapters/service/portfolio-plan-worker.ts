@@ -420,12 +420,14 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       dispatchIds: pending.map((d) => d.id),
     };
     await runs.putPlan(record);
+    // Kept with each dispatch's outcome (plans in force are replaced; M&V reads it later): how this plan was made.
+    const planHowMade = `${record.method} (${coordinationName}), ${record.status}, ${Number.isFinite(record.gap) ? `${(100 * record.gap).toFixed(2)} % above its certified bound (${record.boundDetail?.kind ?? 'Lagrangian'})` : 'no certified bound'}, stopped on ${record.stopReason}, ${record.solves} site solves${timedOutNote ? `; ${timedOutNote}` : ''}`;
     const withoutShare = [...loaded.excluded.map((e) => e.siteId)];
     for (const d of pending) {
       const fresh = await runs.getDispatch(portfolioId, d.id);
       if (!fresh || fresh.status !== 'pending') continue;
       const joined = loaded.members.map((m) => m.site.id).filter((id) => !fresh.siteIds.includes(id));
-      await runs.putDispatch({ ...fresh, status: 'planned', outcome: dispatchOutcome(fresh, grid, result, portfolioPlanId, shares.get(d.id) ?? [], withoutShare), ...(joined.length > 0 ? { resplits: [...(fresh.resplits ?? []), `planned with sites that joined after it arrived: ${joined.join(', ')}`] } : {}) });
+      await runs.putDispatch({ ...fresh, status: 'planned', outcome: { ...dispatchOutcome(fresh, grid, result, portfolioPlanId, shares.get(d.id) ?? [], withoutShare), planHowMade }, ...(joined.length > 0 ? { resplits: [...(fresh.resplits ?? []), `planned with sites that joined after it arrived: ${joined.join(', ')}`] } : {}) });
     }
     deps.log.info({ portfolioId, jobId: job.id, portfolioPlanId, status: result.status, gap: result.gap, solves: result.solves, wallMs: record.wallMs }, 'portfolio plan saved');
     return { portfolioPlanId };

@@ -165,6 +165,8 @@ export interface PortfolioDispatchSlot {
 
 export interface PortfolioDispatchOutcome {
   readonly portfolioPlanId: string;
+  /** How that portfolio plan was made, in one line (coordination, status, gap, timed-out sites); absent before session 15. */
+  readonly planHowMade?: string;
   readonly fulfilment: 'full' | 'partial' | 'none';
   readonly message: string;
   readonly slots: readonly PortfolioDispatchSlot[];

@@ -55,6 +55,16 @@ function timeoutChain(mode: ServiceMode, coordination: 'site-columns' | 'aggrega
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
     expect(d.fulfilment).toBe('full');
+    // The dispatch and its measured delivery (JSON and CSV) say how the plans were made.
+    expect(d.planHowMade).toMatch(/3 site\(s\) hit their solve's time limit/);
+    const mv = ok(await h.request('read', { method: 'GET', url: `/v1/portfolios/feeder-1/dispatches/${d.id}/measured-delivery` }), 200);
+    expect(mv).toMatchObject({ portfolioPlanId: plan.id, planHowMade: d.planHowMade });
+    expect(mv.sitePlans.map((s: { siteId: string }) => s.siteId).sort()).toEqual([...siteIds].sort());
+    for (const s of mv.sitePlans) expect(s.howMade).toMatch(/^solver timed_out: time limit of 20000 ms reached \(test\)/);
+    const csv = await h.request('read', { method: 'GET', url: `/v1/portfolios/feeder-1/dispatches/${d.id}/measured-delivery?format=csv` });
+    const rows = csv.body.trim().split('\r\n');
+    expect(rows[0]).toMatch(/,plan_id,how_made$/);
+    expect(rows.filter((r) => r.includes('solver timed_out: time limit of 20000 ms reached (test)'))).toHaveLength(3 * 8);
     // Each site's own plan says how it was made.
     for (const id of siteIds) {
       const sitePlan = ok(await h.request('read', { method: 'GET', url: `/v1/sites/${id}/plan` }), 200);
