@@ -180,14 +180,14 @@ const stalledReason = 'job stalled more than allowable limit';
  * (its worker killed, or its event loop blocked past the lock: session 14's 200 x 500 run left its dispatch
  * `pending` for ever). A stall is said as such: `V2G_ERR_PORTFOLIO_STALLED`, retryable.
  */
-export function watchPortfolioJobFailures(queue: Pick<JobQueue<PortfolioJobData, PortfolioJobResult>, 'on'>, runs: PortfolioRuns, clock: Clock, onError: (err: unknown) => void): void {
+export function watchPortfolioJobFailures(queue: Pick<JobQueue<PortfolioJobData, PortfolioJobResult>, 'on'>, runs: PortfolioRuns, clock: Clock, onError: (err: unknown) => void, onHandled?: () => void): void {
   queue.on((event) => {
-    if (event.type !== 'failed' || event.willRetry) return;
+    if (event.type !== 'failed' || event.willRetry) return onHandled?.();
     const message = event.error instanceof Error ? event.error.message : String(event.error);
     const error = message.includes(stalledReason)
       ? serviceError('V2G_ERR_PORTFOLIO_STALLED', `the portfolio coordination (job ${event.job.id}) was given up: its worker stopped renewing the job's lock (${message}); a worker killed or blocked mid-coordination, retry the dispatch`)
       : event.error;
-    failPendingPortfolioDispatches(runs, clock, event.job.data.portfolioId, error).catch(onError);
+    failPendingPortfolioDispatches(runs, clock, event.job.data.portfolioId, error).catch(onError).finally(() => onHandled?.());
   });
 }
 
