@@ -77,6 +77,7 @@ export const ConfigSchema = Type.Object(
       description: 'Redis mode, worker processes: how a portfolio coordination\'s site solves run: cold (every round builds and solves the site\'s LP on the solver pool, any worker takes any site) or resident (each worker keeps the LP of the sites routed to it open between rounds and re-solves from the last basis; coordinators route a site\'s solves to the same live worker, and a worker that stops beating has its sites sent to the others; issue 17 session 11)',
     }),
     PORTFOLIO_PRICE_STEP_THREADS: Int('PORTFOLIO_COORDINATION=aggregate-first with the decomposed price step: worker threads solving the sites\' relaxations each round (each site always on the same thread, its basis kept; the master on the price step\'s own thread; the same answer whatever the number); 0 = the machine\'s parallelism (at most 4); 1 = on the price step\'s own thread (issue 17 session 15)', 0, 64, 0),
+    PORTFOLIO_SITE_TIME_LIMIT_MS: Int('time limit of one site solve of a portfolio coordination (ms; wall clock): a site whose solve reaches it keeps the best valid plan it had by then within its share, named in the portfolio plan (timedOutSites); the queue\'s coordinations are not interactive, so longer than SOLVE_TIME_LIMIT_MS by default', 100, 3_600_000, 60_000),
     PORTFOLIO_RESIDENT_MIB: Int('PORTFOLIO_SITE_MODELS=resident: the resident site models of one solver thread at most this many MiB of HiGHS heap (estimated); a site that does not fit is solved cold, said in its plan', 64, 65_536, 3072),
     PORTFOLIO_VEHICLE_COLUMNS_FROM: Int('needs DECOMPOSITION_SHARD_QUEUES; 0 = off: portfolios with at least this many vehicles in all are planned by one column generation over their vehicles on those shard workers instead of site solves per feeder-price round', 0, 100_000_000, 0),
     REDIS_READY_TIMEOUT_MS: Int('how long a process waits for Redis at boot before it gives up (ms)', 100, 600_000, 10_000),
@@ -165,6 +166,8 @@ export interface ServiceConfig {
   readonly portfolioWarmPrices: 'last-plan' | 'none';
   /** PORTFOLIO_SITE_MODELS: site solves of a coordination on resident models routed to one worker each (resident) or cold on any worker (cold). */
   readonly portfolioSiteModels: 'cold' | 'resident';
+  /** PORTFOLIO_SITE_TIME_LIMIT_MS: wall-clock limit of one site solve in a portfolio coordination (ms). */
+  readonly portfolioSiteTimeLimitMs: number;
   /** PORTFOLIO_RESIDENT_MIB: the resident models of one solver thread at most this many MiB (HiGHS heap estimate). */
   readonly portfolioResidentMib: number;
   /** PORTFOLIO_VEHICLE_COLUMNS_FROM: portfolios from this many vehicles by vehicle column generation on the shard workers (0 = off). */
@@ -471,6 +474,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioSiteModels: c.PORTFOLIO_SITE_MODELS === 'resident' ? 'resident' : 'cold',
+    portfolioSiteTimeLimitMs: c.PORTFOLIO_SITE_TIME_LIMIT_MS,
     portfolioResidentMib: c.PORTFOLIO_RESIDENT_MIB,
     portfolioVehicleColumnsFrom: c.PORTFOLIO_VEHICLE_COLUMNS_FROM,
     solveTimeLimitMs: c.SOLVE_TIME_LIMIT_MS,

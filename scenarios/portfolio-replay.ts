@@ -15,7 +15,11 @@
  */
 import type { Plan } from '../optimizer/plan.ts';
 import type { Problem } from '../optimizer/problem.ts';
-import { coordinatePortfolio, type PortfolioPlan } from '../optimizer/portfolio/coordinate.ts';
+import type { LpBackend } from '../optimizer/backends/lp-backend.ts';
+import { coordinateAggregateFirst } from '../optimizer/portfolio/aggregate-first.ts';
+import { coordinatePortfolio, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from '../optimizer/portfolio/coordinate.ts';
+import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts';
+import type { SiteSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { firstSlotsOf, problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { ScenarioError } from './errors.ts';
 import { offlineProblem } from './offline-optimum.ts';
@@ -100,6 +104,8 @@ export interface PortfolioReplaySite {
 
 export interface PortfolioReplayResult {
   readonly name: string;
+  /** Which coordinator made `coordinated`. */
+  readonly coordination: ReplayCoordination;
   readonly feederImportLimitKw: number;
   readonly startUtcMs: number;
   readonly slotMinutes: number;
@@ -114,8 +120,23 @@ export interface PortfolioReplayResult {
   readonly sites: readonly PortfolioReplaySite[];
 }
 
-/** Plans the members alone and coordinated under the feeder limit (see above). `solve` runs any LP backend. */
-export async function replayPortfolio(scenario: PortfolioScenario, members: readonly { readonly siteId: string; readonly inputs: ReplayInputs }[], solve: (problem: Problem) => Promise<Plan>): Promise<PortfolioReplayResult> {
+/** The coordinators a replay can run (optimizer/portfolio/README.md): the service's default is `site-columns`. */
+export const replayCoordinations = ['price-loop', 'site-columns', 'aggregate-first'] as const;
+export type ReplayCoordination = (typeof replayCoordinations)[number];
+
+/** Runs the named coordinator; aggregate-first's aggregate LP on `backend` (its uncapped round cold: no bound solver here). */
+function coordinateWith<P>(coordination: ReplayCoordination, sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: CoordinateOptions, backend: LpBackend | undefined): Promise<PortfolioPlan<P>> {
+  if (coordination === 'site-columns') return coordinateBySiteColumns(sites, limits, options);
+  if (coordination === 'aggregate-first') return coordinateAggregateFirst(sites, limits, { ...options, ...(backend ? { backend } : {}), boundSolve: 'cold-round' });
+  return coordinatePortfolio(sites, limits, options);
+}
+
+/**
+ * Plans the members alone and coordinated under the feeder limit (see above). `solve` runs any LP backend;
+ * `coordination` picks the coordinator (default `price-loop`, the replay's first; the result says which ran).
+ */
+export async function replayPortfolio(scenario: PortfolioScenario, members: readonly { readonly siteId: string; readonly inputs: ReplayInputs }[], solve: (problem: Problem) => Promise<Plan>, options: { readonly coordination?: ReplayCoordination; readonly backend?: LpBackend } = {}): Promise<PortfolioReplayResult> {
+  const coordination = options.coordination ?? 'price-loop';
   const first = members[0]!.inputs;
   for (const [i, m] of members.entries()) {
     if (m.inputs.periodStartUtcMs !== first.periodStartUtcMs || m.inputs.slotMinutes !== first.slotMinutes) {
@@ -127,16 +148,19 @@ export async function replayPortfolio(scenario: PortfolioScenario, members: read
   const sites = problems.map((p) => firstSlotsOf(problemSubproblem(p.siteId, p.problem, solve), T));
   const limit = scenario.feederImportLimitKw;
   const alone = await Promise.all(sites.map((s) => s.solve({ adderPerKwh: new Array<number>(T).fill(0) })));
-  const coordinated = await coordinatePortfolio(sites, { importLimitKw: new Array<number>(T).fill(limit), exportLimitKw: new Array<number>(T).fill(Infinity) }, {
+  const coordinated = await coordinateWith(coordination, sites, { importLimitKw: new Array<number>(T).fill(limit), exportLimitKw: new Array<number>(T).fill(Infinity) }, {
     targetGap: (scenario.targetGapPct ?? 0.5) / 100,
     ...(scenario.maxIterations !== undefined ? { maxIterations: scenario.maxIterations } : {}),
-  });
+  }, options.backend);
   const uncoordinatedKw = Array.from({ length: T }, (_, t) => alone.reduce((a, s) => a + s.netImportKw[t]!, 0));
   const over = (kw: readonly number[]) => kw.filter((x) => x > limit + 1e-6).length;
   const uncoordinatedObjective = alone.reduce((a, s) => a + s.objective, 0);
-  const { sites: shares, netImportKw, prices: _prices, ...summary } = coordinated;
+  const { sites: shares, netImportKw, prices: _prices, ...rest } = coordinated;
+  // aggregate-first's own details (the LP's size, the Lagrangian round) stay out of the summary; its method and bound kind say it.
+  const summary = { method: rest.method, status: rest.status, objective: rest.objective, bound: rest.bound, ...(rest.boundKind ? { boundKind: rest.boundKind } : {}), gap: rest.gap, iterations: rest.iterations, solves: rest.solves, stopReason: rest.stopReason, breaches: rest.breaches };
   return {
     name: scenario.name,
+    coordination,
     feederImportLimitKw: limit,
     startUtcMs: first.periodStartUtcMs,
     slotMinutes: first.slotMinutes,

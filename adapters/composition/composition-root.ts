@@ -142,6 +142,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
     (shardQueues
       ? shardedPlanSolver({ redisUrl: config.redisUrl!, prefix: config.redisPrefix, shardQueues, timeLimitMs: config.solveTimeLimitMs, local: threadSolve, onError: (err) => logger.warn({ err }, 'decomposition shard flow') })
       : threadSolve);
+  // A portfolio coordination's site solves: PORTFOLIO_SITE_TIME_LIMIT_MS (queue work, not interactive).
+  const portfolioSolve: PlanSolver = deps.solve ?? (shardQueues ? solve : (problem, onProgress) => optimize(problem, { solver: 'highs', pool: pool!, timeLimitMs: config.portfolioSiteTimeLimitMs, ...(onProgress ? { onProgress } : {}) }));
   const metrics = new ServiceMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const readiness: Readiness = { started: false, closing: false };
   const { queue, planBus, changes } = backend;
@@ -236,16 +238,16 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         // PORTFOLIO_SITE_MODELS=resident: site LPs kept open on this process's solver threads, the sites routed here.
         const resident: ResidentSiteSolver | undefined = config.portfolioSiteModels === 'resident' && pool
           ? (problem, key, request) => request.uncappedBound
-              ? pool.solveWithBound(problem, request, { timeLimitMs: config.solveTimeLimitMs }, { key, maxBytes: config.portfolioResidentMib * 2 ** 20 })
-              : pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.solveTimeLimitMs })
+              ? pool.solveWithBound(problem, request, { timeLimitMs: config.portfolioSiteTimeLimitMs }, { key, maxBytes: config.portfolioResidentMib * 2 ** 20 })
+              : pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.portfolioSiteTimeLimitMs })
           : undefined;
         // aggregate-first's warm bound (PORTFOLIO_BOUND_SOLVE=warm): a site's capped plan and its uncapped LP on one model, on a solver thread.
-        const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve ?? (pool && !deps.solve ? (problem, request) => pool.solveWithBound(problem, request, { timeLimitMs: config.solveTimeLimitMs }) : undefined);
-        flow?.process(solve, config.solverPoolSize, resident, siteBoundSolve);
+        const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve ?? (pool && !deps.solve ? (problem, request) => pool.solveWithBound(problem, request, { timeLimitMs: config.portfolioSiteTimeLimitMs }) : undefined);
+        flow?.process(portfolioSolve, config.solverPoolSize, resident, siteBoundSolve);
         // A coordination failed for good by anything (its own error, or BullMQ giving up a stalled job) answers its pending dispatches.
         watchPortfolioJobFailures(portfolioPlanning.queue, portfolioPlanning.runs, clock, (err) => logger.warn({ err }, 'portfolio dispatches not answered failed'));
         portfolioPlanning.queue.process(createPortfolioPlanProcessor({
-          store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
+          store, portfolios: backend.portfolios, runs: portfolioPlanning.runs, clock, config, solve: portfolioSolve, log: logger.child({ module: 'portfolio' }), onPlanSaved, chargerStatus: ctx.chargerStatus,
           ...(flow ? { flow } : {}),
           coordination: config.portfolioCoordination,
           priceStep: config.portfolioPriceStep,

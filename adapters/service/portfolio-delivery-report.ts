@@ -14,7 +14,13 @@ import { dispatchDeliveryReport } from './dispatch-delivery.ts';
 
 export const deliveryKindOf: Record<PortfolioDispatchRecord['kind'], DeliveryRequestKind> = { 'import-limit': 'import-limit', export: 'export-delivery', reduce: 'import-reduction' };
 
-export async function portfolioDeliveryReport(deps: { store: Store; meterLog: MeterLog }, d: PortfolioDispatchRecord, nowUtcMs: number): Promise<{ report: PortfolioDeliveryReport; missingSites: string[] }> {
+/** A site's plan made with its share: id and how it was made (records.ts PlanSnapshot). */
+export interface SitePlanRef {
+  readonly planId: string;
+  readonly howMade?: string;
+}
+
+export async function portfolioDeliveryReport(deps: { store: Store; meterLog: MeterLog }, d: PortfolioDispatchRecord, nowUtcMs: number): Promise<{ report: PortfolioDeliveryReport; missingSites: string[]; sitePlans: Map<string, SitePlanRef> }> {
   const kind = deliveryKindOf[d.kind];
   const bySite = new Map<string, DispatchRecord[]>();
   for (const share of d.outcome?.siteDispatches ?? []) {
@@ -22,6 +28,7 @@ export async function portfolioDeliveryReport(deps: { store: Store; meterLog: Me
     if (sd) bySite.set(share.siteId, [...(bySite.get(share.siteId) ?? []), sd]);
   }
   const missingSites: string[] = [];
+  const sitePlans = new Map<string, SitePlanRef>();
   const reports = [];
   let slotMs = 900_000;
   for (const [siteId, shares] of bySite) {
@@ -31,6 +38,8 @@ export async function portfolioDeliveryReport(deps: { store: Store; meterLog: Me
       continue;
     }
     slotMs = site.slotMinutes * 60_000;
+    const planned = shares[0]!.plannedWith;
+    if (planned) sitePlans.set(siteId, { planId: planned.planId, ...(planned.howMade !== undefined ? { howMade: planned.howMade } : {}) });
     const whole: DispatchRecord = {
       ...shares[0]!,
       powerKw: d.powerKw,
@@ -44,5 +53,5 @@ export async function portfolioDeliveryReport(deps: { store: Store; meterLog: Me
   const slots: { startUtcMs: number; endUtcMs: number }[] = [];
   for (let t = Math.floor(d.startUtcMs / slotMs) * slotMs; t < d.endUtcMs; t += slotMs) slots.push({ startUtcMs: t, endUtcMs: t + slotMs });
   const report = measurePortfolioDelivery({ kind, powerKw: d.powerKw, startUtcMs: d.startUtcMs, endUtcMs: d.endUtcMs }, slots, reports, nowUtcMs);
-  return { report, missingSites };
+  return { report, missingSites, sitePlans };
 }

@@ -15,7 +15,9 @@
  *    its plan in force, its dispatches acknowledged, and announced (site-plan-save.ts).
  * 5. The portfolio plan and the dispatches' outcomes are stored.
  *
- * Faults: a site solve that fails (error, timed out) fails the attempt (retryable); when no retry follows,
+ * Faults: a site solve that hit its time limit (PORTFOLIO_SITE_TIME_LIMIT_MS) keeps the best valid plan it had by
+ * then, within its share, named in the plan (`timedOutSites`, portfolio-site-outcomes.ts); a site solve that
+ * fails (error, or a flow child that throws) fails the attempt (retryable); when no retry follows,
  * every pending dispatch is marked `failed` with the code and reason (never left pending silently). A
  * worker killed mid-job: BullMQ's stalled-job check gives the job to another worker, which starts over
  * (nothing is stored before step 4, and step 4 is idempotent per new plan).
@@ -47,6 +49,7 @@ import { aggregateBoundDetail } from './portfolio-bound-detail.ts';
 import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './portfolio-dispatch-split.ts';
 import type { PortfolioFlow } from './portfolio-flow.ts';
 import { describeFlowStats, flowSites } from './portfolio-flow-sites.ts';
+import { describeTimedOutSites, timedOutSites } from './portfolio-site-outcomes.ts';
 import type { PortfolioJobData, PortfolioJobResult } from './portfolio-job.ts';
 import { portfolioProblems } from './portfolio-site-problems.ts';
 import type { PlanSolver, WorkerLog } from './replan-worker.ts';
@@ -180,14 +183,14 @@ const stalledReason = 'job stalled more than allowable limit';
  * (its worker killed, or its event loop blocked past the lock: session 14's 200 x 500 run left its dispatch
  * `pending` for ever). A stall is said as such: `V2G_ERR_PORTFOLIO_STALLED`, retryable.
  */
-export function watchPortfolioJobFailures(queue: Pick<JobQueue<PortfolioJobData, PortfolioJobResult>, 'on'>, runs: PortfolioRuns, clock: Clock, onError: (err: unknown) => void): void {
+export function watchPortfolioJobFailures(queue: Pick<JobQueue<PortfolioJobData, PortfolioJobResult>, 'on'>, runs: PortfolioRuns, clock: Clock, onError: (err: unknown) => void, onHandled?: () => void): void {
   queue.on((event) => {
-    if (event.type !== 'failed' || event.willRetry) return;
+    if (event.type !== 'failed' || event.willRetry) return onHandled?.();
     const message = event.error instanceof Error ? event.error.message : String(event.error);
     const error = message.includes(stalledReason)
       ? serviceError('V2G_ERR_PORTFOLIO_STALLED', `the portfolio coordination (job ${event.job.id}) was given up: its worker stopped renewing the job's lock (${message}); a worker killed or blocked mid-coordination, retry the dispatch`)
       : event.error;
-    failPendingPortfolioDispatches(runs, clock, event.job.data.portfolioId, error).catch(onError);
+    failPendingPortfolioDispatches(runs, clock, event.job.data.portfolioId, error).catch(onError).finally(() => onHandled?.());
   });
 }
 
@@ -307,8 +310,9 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         : `the feeder prices of portfolio plan ${previous!.id} (the plan in force) not used: the ${agg.method} price step starts from none`;
     const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
     const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
-    const failed = result.sites.find((s) => s.solution.status === 'error' || s.solution.status === 'timed_out');
-    if (failed) throw serviceError('V2G_ERR_SOLVE_FAILED', `site "${failed.siteId}": the solver returned ${failed.solution.status}: ${failed.solution.plan.message ?? 'no message'}`);
+    // A site answered `error` fails the coordination; one that hit its time limit keeps its best plan, named (portfolio-site-outcomes.ts).
+    const timedOut = timedOutSites(result);
+    const timedOutNote = describeTimedOutSites(timedOut, config.portfolioSiteTimeLimitMs);
 
     // Shares of pending dispatches as site dispatches, then every member's plan.
     const portfolioPlanId = `pplan-${randomUUID()}`;
@@ -396,7 +400,9 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       reasons: job.data.reasons,
       startUtcMs: grid.startUtcMs,
       slotMs: grid.slotMs,
-      status: result.status,
+      // A timed-out site's plan is not its solver's optimum: the portfolio plan is then at best feasible.
+      status: timedOut.length > 0 && result.status === 'optimal' ? 'feasible' : result.status,
+      ...(timedOut.length > 0 ? { timedOutSites: timedOut } : {}),
       method: result.method,
       stopReason: result.stopReason,
       objective: result.objective,
@@ -406,7 +412,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       iterations: result.iterations,
       solves: result.solves,
       wallMs: Math.round(performance.now() - started),
-      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmSays}`,
+      solvedOn: `${siteSolves.mode === 'vehicle-columns' ? siteSolves.summary : `${deps.solvedOn}; ${siteSolves.summary}`}; ${warmSays}${timedOutNote ? `; ${timedOutNote}` : ''}`,
       siteSolves,
       ...(priceStepRecord ? { priceStep: priceStepRecord } : {}),
       slots,
@@ -424,12 +430,14 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       dispatchIds: pending.map((d) => d.id),
     };
     await runs.putPlan(record);
+    // Kept with each dispatch's outcome (plans in force are replaced; M&V reads it later): how this plan was made.
+    const planHowMade = `${record.method} (${coordinationName}), ${record.status}, ${Number.isFinite(record.gap) ? `${(100 * record.gap).toFixed(2)} % above its certified bound (${record.boundDetail?.kind ?? 'Lagrangian'})` : 'no certified bound'}, stopped on ${record.stopReason}, ${record.solves} site solves${timedOutNote ? `; ${timedOutNote}` : ''}`;
     const withoutShare = [...loaded.excluded.map((e) => e.siteId)];
     for (const d of pending) {
       const fresh = await runs.getDispatch(portfolioId, d.id);
       if (!fresh || fresh.status !== 'pending') continue;
       const joined = loaded.members.map((m) => m.site.id).filter((id) => !fresh.siteIds.includes(id));
-      await runs.putDispatch({ ...fresh, status: 'planned', outcome: dispatchOutcome(fresh, grid, result, portfolioPlanId, shares.get(d.id) ?? [], withoutShare), ...(joined.length > 0 ? { resplits: [...(fresh.resplits ?? []), `planned with sites that joined after it arrived: ${joined.join(', ')}`] } : {}) });
+      await runs.putDispatch({ ...fresh, status: 'planned', outcome: { ...dispatchOutcome(fresh, grid, result, portfolioPlanId, shares.get(d.id) ?? [], withoutShare), planHowMade }, ...(joined.length > 0 ? { resplits: [...(fresh.resplits ?? []), `planned with sites that joined after it arrived: ${joined.join(', ')}`] } : {}) });
     }
     deps.log.info({ portfolioId, jobId: job.id, portfolioPlanId, status: result.status, gap: result.gap, solves: result.solves, wallMs: record.wallMs }, 'portfolio plan saved');
     return { portfolioPlanId };

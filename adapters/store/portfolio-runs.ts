@@ -89,6 +89,11 @@ export interface PortfolioPlanRecord {
   readonly startUtcMs: number;
   readonly slotMs: number;
   readonly status: 'optimal' | 'feasible' | 'limit-breached';
+  /**
+   * Sites whose solve hit its time limit: each keeps the best valid plan it had by then, within its share
+   * (adapters/service/portfolio-site-outcomes.ts), with the solver's message. Absent when none (and in older plans).
+   */
+  readonly timedOutSites?: readonly { readonly siteId: string; readonly message: string }[];
   readonly method: 'price-iterate' | 'cap-recovery' | 'vehicle-columns' | 'site-columns' | 'aggregate-first';
   readonly stopReason: string;
   readonly objective: number;
@@ -164,6 +169,8 @@ export interface PortfolioDispatchSlot {
 
 export interface PortfolioDispatchOutcome {
   readonly portfolioPlanId: string;
+  /** How that portfolio plan was made, in one line (coordination, status, gap, timed-out sites); absent before session 15. */
+  readonly planHowMade?: string;
   readonly fulfilment: 'full' | 'partial' | 'none';
   readonly message: string;
   readonly slots: readonly PortfolioDispatchSlot[];

@@ -183,6 +183,11 @@ export interface PlanSnapshotSlot {
 export interface PlanSnapshot {
   readonly planId: string;
   readonly createdAtUtcMs: number;
+  /**
+   * How the plan was made, in one line: its solver status and message, and its coordination when a portfolio planned
+   * it (plan-snapshot.ts). Absent in snapshots stored before session 15.
+   */
+  readonly howMade?: string;
   readonly slots: readonly PlanSnapshotSlot[];
 }
 

@@ -71,6 +71,12 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig({ PORTFOLIO_PRICE_STEP_THREADS: '65' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_PRICE_STEP_THREADS']);
   });
 
+  it('PORTFOLIO_SITE_TIME_LIMIT_MS: 60 s by default (longer than SOLVE_TIME_LIMIT_MS), bounded, refused naming the variable', () => {
+    expect(loadConfig({})).toMatchObject({ portfolioSiteTimeLimitMs: 60_000, solveTimeLimitMs: 20_000 });
+    expect(loadConfig({ PORTFOLIO_SITE_TIME_LIMIT_MS: '120000' }).portfolioSiteTimeLimitMs).toBe(120_000);
+    for (const bad of ['50', 'soon', '4000000']) expect(errorOf(() => loadConfig({ PORTFOLIO_SITE_TIME_LIMIT_MS: bad })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_SITE_TIME_LIMIT_MS']);
+  });
+
   it('PORTFOLIO_FLOW_PLANS and PORTFOLIO_WARM_PRICES: carried plans and the plan in force\'s prices by default, the old paths on request', () => {
     expect(loadConfig({})).toMatchObject({ portfolioFlowPlans: 'carry', portfolioWarmPrices: 'last-plan' });
     expect(loadConfig({ PORTFOLIO_FLOW_PLANS: 'resolve', PORTFOLIO_WARM_PRICES: 'none' })).toMatchObject({ portfolioFlowPlans: 'resolve', portfolioWarmPrices: 'none' });

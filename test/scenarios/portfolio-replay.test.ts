@@ -10,7 +10,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../adapters/cli/main.ts';
-import { parsePortfolioScenario } from '../../scenarios/portfolio-replay.ts';
+import { coordinations } from '../../adapters/cli/portfolio-replay-command.ts';
+import { parsePortfolioScenario, replayCoordinations } from '../../scenarios/portfolio-replay.ts';
 
 describe('portfolio replay', () => {
   it('v2g portfolio-replay (generated-feeder): alone over the limit, coordinated within it, with its bound', async () => {
@@ -30,6 +31,28 @@ describe('portfolio replay', () => {
     expect(rows).toHaveLength(result.slotCount);
     for (const row of rows) expect(row.coordinated_kw).toBeLessThanOrEqual(row.feeder_import_limit_kw + 1e-3);
     expect(rows.some((row) => row.uncoordinated_kw > row.feeder_import_limit_kw)).toBe(true);
+  }, 600_000);
+
+  it('--coordination: each coordinator keeps the limit, certifies its bound, and every output names it; the CLI lists exactly the replay\'s coordinators', async () => {
+    expect([...coordinations]).toEqual([...replayCoordinations]);
+    for (const c of ['site-columns', 'aggregate-first'] as const) {
+      const dir = mkdtempSync(path.join(tmpdir(), `v2g-portfolio-replay-${c}-`));
+      const out: string[] = [];
+      const err: string[] = [];
+      expect(await main(['node', 'v2g', 'portfolio-replay', '--coordination', c, '--out', dir], (l) => out.push(l), (l) => err.push(l)), err.join('\n')).toBe(0);
+      expect(out.join('\n')).toContain(`coordination ${c}, method `);
+      const result = JSON.parse(readFileSync(path.join(dir, 'portfolio.json'), 'utf8'));
+      expect(result.coordination).toBe(c);
+      expect(result.method).toContain(`by ${c}`);
+      expect(result.coordinated.slotsOverLimit).toBe(0);
+      expect(result.coordinated.bound).toBeLessThanOrEqual(result.coordinated.objective + 1e-6 * Math.abs(result.coordinated.objective));
+      if (c === 'aggregate-first') expect(result.coordinated.boundKind).toMatch(/^(relaxation|lagrangian)$/);
+      const rows = parse(readFileSync(path.join(dir, 'feeder.csv'), 'utf8'), { columns: true, cast: true }) as { coordinated_by: string }[];
+      expect(new Set(rows.map((r) => r.coordinated_by))).toEqual(new Set([c]));
+    }
+    const err: string[] = [];
+    expect(await main(['node', 'v2g', 'portfolio-replay', '--coordination', 'magic'], () => undefined, (l) => err.push(l))).not.toBe(0);
+    expect(err.join('\n')).toMatch(/--coordination.*magic|magic.*--coordination|Allowed choices are price-loop, site-columns, aggregate-first/);
   }, 600_000);
 
   it('bad portfolio files name the field', () => {

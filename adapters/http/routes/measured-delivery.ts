@@ -15,7 +15,7 @@ import { requireSite } from '../route-helpers.ts';
 import { readErrors } from '../schemas/common.ts';
 import { DispatchParams } from '../schemas/dispatch.ts';
 import { DeliveryQuerySchema, SiteDeliveryReportSchema } from '../schemas/measured-delivery.ts';
-import { siteDeliveryView } from '../views/measured-delivery-view.ts';
+import { deliveryPlanRefs, siteDeliveryView } from '../views/measured-delivery-view.ts';
 
 export const measuredDeliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
@@ -35,7 +35,7 @@ export const measuredDeliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceCon
       const dispatch = await ctx.store.getDispatch(site.id, request.params.dispatchId);
       if (!dispatch) throw notFound('dispatch', request.params.dispatchId, 'dispatchId');
       const report = await dispatchDeliveryReport(ctx, site, dispatch, ctx.clock.nowUtcMs());
-      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(siteDeliveryCsv(report, site.timeZone));
+      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(siteDeliveryCsv(report, site.timeZone, deliveryPlanRefs(dispatch)));
       return reply.type('application/json; charset=utf-8').send(siteDeliveryView(site.id, dispatch, report, site.timeZone));
     },
   );

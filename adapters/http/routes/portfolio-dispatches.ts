@@ -12,7 +12,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { portfolioDeliveryCsv } from '../../../grid/delivery/delivery-csv.ts';
+import { howMadeNotRecorded, portfolioDeliveryCsv } from '../../../grid/delivery/delivery-csv.ts';
 import { notFound, serviceError, type FieldIssue } from '../../errors.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { portfolioDeliveryReport } from '../../service/portfolio-delivery-report.ts';
@@ -151,8 +151,9 @@ export const portfolioDispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceCo
     async (request, reply) => {
       const portfolio = await requirePortfolio(ctx, request.params.portfolioId);
       const d = await requireDispatch(portfolio.id, request.params.dispatchId);
-      const { report, missingSites } = await portfolioDeliveryReport(ctx, d, ctx.clock.nowUtcMs());
-      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(portfolioDeliveryCsv(report, portfolio.timeZone));
+      const { report, missingSites, sitePlans } = await portfolioDeliveryReport(ctx, d, ctx.clock.nowUtcMs());
+      const portfolioPlan = d.outcome ? { planId: d.outcome.portfolioPlanId, ...(d.outcome.planHowMade !== undefined ? { howMade: d.outcome.planHowMade } : {}) } : undefined;
+      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(portfolioDeliveryCsv(report, portfolio.timeZone, { ...(portfolioPlan ? { portfolio: portfolioPlan } : {}), sites: sitePlans }));
       const zone = portfolio.timeZone;
       return reply.type('application/json; charset=utf-8').send({
         portfolioId: portfolio.id,
@@ -161,6 +162,9 @@ export const portfolioDispatchRoutes: FastifyPluginAsyncTypebox<{ ctx: ServiceCo
         measurement: report.measurement,
         totals: report.totals,
         missingSiteIds: missingSites,
+        portfolioPlanId: portfolioPlan?.planId ?? null,
+        planHowMade: portfolioPlan ? (portfolioPlan.howMade ?? howMadeNotRecorded) : null,
+        sitePlans: [...sitePlans].map(([siteId, p]) => ({ siteId, planId: p.planId, howMade: p.howMade ?? howMadeNotRecorded })),
         slots: report.slots.map((s) => ({
           start: wireInstant(s.startUtcMs, zone),
           end: wireInstant(s.endUtcMs, zone),

@@ -27,6 +27,8 @@ export const SiteDeliveryReportSchema = Type.Object({
   measurement: Type.Union([Type.Literal('complete'), Type.Literal('partial'), Type.Literal('unmeasured'), Type.Literal('pending')]),
   baselinePlanId: Type.Union([Type.String(), Type.Null()], { description: 'the plan in force when the dispatch arrived; null = the site had none' }),
   plannedWithPlanId: Type.Union([Type.String(), Type.Null()], { description: 'the plan made with the dispatch; null = not yet made' }),
+  baselineHowMade: Type.Union([Type.String(), Type.Null()], { description: 'how the baseline plan was made: its solver status and message, its portfolio coordination; null = no baseline' }),
+  plannedWithHowMade: Type.Union([Type.String(), Type.Null()], { description: 'how the plan made with the dispatch was made: its solver status and message (e.g. a time limit and the fallback it kept), its portfolio coordination; null = not yet made' }),
   totals: DeliveryTotalsSchema,
   slots: Type.Array(
     Type.Object({
@@ -58,6 +60,9 @@ export const PortfolioDeliveryReportSchema = Type.Object({
   measurement: Type.Union([Type.Literal('complete'), Type.Literal('partial'), Type.Literal('unmeasured'), Type.Literal('pending')]),
   totals: DeliveryTotalsSchema,
   missingSiteIds: Type.Array(Type.String(), { description: 'sites that carried a share and no longer exist: not in the sums' }),
+  portfolioPlanId: Type.Union([Type.String(), Type.Null()], { description: 'the portfolio plan that split the dispatch; null = not split' }),
+  planHowMade: Type.Union([Type.String(), Type.Null()], { description: 'how that portfolio plan was made: coordination, status, gap to its certified bound, sites that kept a timed-out plan' }),
+  sitePlans: Type.Array(Type.Object({ siteId: Type.String(), planId: Type.String(), howMade: Type.String({ description: 'its solver status and message, its coordination' }) }), { description: 'per site, the plan made with its share' }),
   slots: Type.Array(
     Type.Object({
       start: Type.String(),

@@ -51,6 +51,7 @@ export const PortfolioDispatchSchema = Type.Object({
   ),
   sitesWithoutShare: Type.Array(Type.String()),
   portfolioPlanId: Type.Optional(Type.String()),
+  planHowMade: Type.Optional(Type.String({ description: 'how that portfolio plan was made: coordination, status, gap to its certified bound, sites that kept a timed-out plan (absent before session 15)' })),
   failure: Type.Optional(Type.Object({
     code: Type.String(),
     message: Type.String(),

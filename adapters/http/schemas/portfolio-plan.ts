@@ -34,6 +34,10 @@ export const PortfolioPlanSchema = Type.Object({
   jobId: Type.String(),
   reasons: Type.Array(Type.String()),
   status: Type.Union([Type.Literal('optimal'), Type.Literal('feasible'), Type.Literal('limit-breached')], { description: 'limit-breached: a shared limit is broken in `breaches` (only where the sites could not avoid it)' }),
+  timedOutSites: Type.Optional(Type.Array(Type.Object({
+    siteId: Type.String(),
+    message: Type.String({ description: 'the solver\'s message: what the kept plan is (its repaired LP, or a baseline named)' }),
+  }), { description: 'sites whose solve hit its time limit: each keeps the best valid plan it had by then, within its share of the shared limits (its cost is in `objective` and the gap); absent when none' })),
   method: Type.Union([Type.Literal('price-iterate'), Type.Literal('cap-recovery'), Type.Literal('vehicle-columns'), Type.Literal('site-columns'), Type.Literal('aggregate-first')], { description: 'how the plan was found: an iterate of the feeder-price loop whose sum kept the limits, each site within its share of them, one column generation over every vehicle of the portfolio (its sites\' rows and the feeder priced together), Dantzig-Wolfe over whole-site plans (a master of feeder rows and one convexity row per site; sites with a fractional weight re-solved within their share), or one round of site solves within the shares of the aggregate LP of the sites\' relaxations (aggregate-first)' }),
   stopReason: Type.String({ description: 'gap (within 0.5 % of the bound) | iterations | no-shared-limit | no-bound (the sites proved no bound: the prices could not move; the cap recovery made the plan)' }),
   objective: Type.Number({ description: 'sum of the sites\' costs at their own prices' }),

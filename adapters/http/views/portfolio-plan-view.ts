@@ -8,7 +8,7 @@ const finite = (x: number) => (Number.isFinite(x) ? r3(x) : null);
 export function howMade(p: PortfolioPlanRecord): string {
   const gap = Number.isFinite(p.gap) ? `${(100 * p.gap).toFixed(2)} % above its certified bound` : 'no certified bound';
   const how = p.method === 'price-iterate' ? 'an iterate of the feeder-price loop whose sum kept the shared limits' : p.method === 'vehicle-columns' ? 'one column generation over every vehicle of the portfolio (each site\'s rows and the feeder priced together), split by site' : p.method === 'aggregate-first' ? 'one LP of every site\'s relaxation (a virtual battery per group of vehicles) and the feeder rows, then every site solved once within its share of the limits at that LP\'s feeder prices' : p.method === 'site-columns' ? 'Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one convexity row per site, each site\'s plan a column of its own solve at the feeder prices; sites with a fractional weight re-solved within their share of the limits' : 'each site re-solved within its share of the shared limits (cap recovery)';
-  return `${p.sites.length} sites coordinated by feeder prices (Lagrangian): ${how}; ${p.iterations} iterations, ${p.solves} site solves, stopped on ${p.stopReason}, ${gap}${p.boundDetail ? ` (${p.boundDetail.note})` : ''}; ${p.status}${p.excludedSites.length > 0 ? `; ${p.excludedSites.length} member(s) left out` : ''}; ${p.solvedOn}`;
+  return `${p.sites.length} sites coordinated by feeder prices (Lagrangian): ${how}; ${p.iterations} iterations, ${p.solves} site solves, stopped on ${p.stopReason}, ${gap}${p.boundDetail ? ` (${p.boundDetail.note})` : ''}; ${p.status}${p.timedOutSites && p.timedOutSites.length > 0 ? ` (${p.timedOutSites.length} site(s) keep the best plan they had when their solve's time limit ran out: ${p.timedOutSites.slice(0, 5).map((s) => s.siteId).join(', ')}${p.timedOutSites.length > 5 ? ', ...' : ''})` : ''}${p.excludedSites.length > 0 ? `; ${p.excludedSites.length} member(s) left out` : ''}; ${p.solvedOn}`;
 }
 
 /** The bound's detail: per site where its part of the Lagrangian value came from, its own gap, why it proved none. */
@@ -41,6 +41,7 @@ export function portfolioPlanView(p: PortfolioPlanRecord, zone: string) {
     jobId: p.jobId,
     reasons: [...p.reasons],
     status: p.status,
+    ...(p.timedOutSites ? { timedOutSites: p.timedOutSites.map((s) => ({ siteId: s.siteId, message: s.message })) } : {}),
     method: p.method,
     stopReason: p.stopReason,
     objective: r3(p.objective),

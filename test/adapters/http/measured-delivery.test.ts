@@ -38,6 +38,9 @@ describe('measured delivery (embedded, the window passes)', () => {
     expect(before.baselinePlanId).toMatch(/./);
     expect(before.plannedWithPlanId).toMatch(/./);
     expect(before.plannedWithPlanId).not.toBe(before.baselinePlanId);
+    // How each plan was made, kept with the dispatch (the harness's solver is the uncontrolled baseline).
+    expect(before.plannedWithHowMade).toMatch(/^solver \w+/);
+    expect(before.baselineHowMade).toMatch(/^solver \w+/);
     expect(before.slots.map((s: { baselineKw: number }) => s.baselineKw)).toEqual([11, 11, 11, 11]);
 
     // Site meter: slots 0 and 1 (kWh per interval, so energy becomes average power), nothing for slots 2 and 3.
@@ -65,7 +68,9 @@ describe('measured delivery (embedded, the window passes)', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.body.trim().split('\r\n');
     expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/,reason,baseline_plan_id,planned_plan_id,planned_how_made$/);
     expect(lines[4]).toMatch(/,,,,gap,none,"?meter gap/);
+    for (const line of lines.slice(1)) expect(line).toContain(`,${report.baselinePlanId},${report.plannedWithPlanId},`);
   });
 
   it('a meter series with an out-of-range value is refused naming it; unknown dispatch is 404', async () => {

@@ -18,11 +18,13 @@ function setup() {
   const clock = new ManualClock(t0);
   const listeners: ((e: Event) => void)[] = [];
   const errors: unknown[] = [];
-  watchPortfolioJobFailures({ on: (l) => void listeners.push(l) }, runs, clock, (e) => errors.push(e));
+  let handled: () => void = () => undefined;
+  watchPortfolioJobFailures({ on: (l) => void listeners.push(l) }, runs, clock, (e) => errors.push(e), () => handled());
   const emit = async (e: Event) => {
+    // The listener writes asynchronously: wait for its "handled" event (the write done, or nothing to do).
+    const done = new Promise<void>((resolve) => (handled = resolve));
     for (const l of listeners) l(e);
-    // The listener writes asynchronously: wait until the store has taken the write (no timing involved).
-    for (let i = 0; i < 20; i++) await Promise.resolve();
+    await done;
   };
   return { runs, clock, emit, errors };
 }

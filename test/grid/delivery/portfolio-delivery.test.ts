@@ -43,9 +43,15 @@ describe('M&V: request terms, pending slots, and the portfolio sum', () => {
     expect(p.slots[2]!.reason).toBe('meter gap at site(s) b');
     expect(p.measurement).toBe('partial');
     expect(p.totals).toMatchObject({ requestedKwh: 75, deliveredKwh: 47.5, shortfallKwh: 2.5 });
-    const csv = portfolioDeliveryCsv(p, 'Europe/Berlin').split('\r\n');
-    expect(csv[0]).toBe('slot_start,slot_end,site,requested_kw,baseline_kw,planned_kw,delivered_kw,shortfall_kw,outcome,reason');
-    expect(csv[7]).toBe('1970-01-01T01:30:00+01:00,1970-01-01T01:45:00+01:00,,100,300,100,,,gap,meter gap at site(s) b');
-    expect(siteDeliveryCsv(b, 'UTC').split('\r\n')[3]).toBe('1970-01-01T00:30:00Z,1970-01-01T00:45:00Z,40,100,40,,,,gap,none,meter gap: the site meter misses 15 min of the slot; no charger samples');
+    // Every row says which plan its numbers come from and how it was made; a plan without a record says so.
+    const plans = { portfolio: { planId: 'pplan-1', howMade: 'aggregate-first, feasible, 0.40 % above its certified bound' }, sites: new Map([['a', { planId: 'plan-a', howMade: 'solver timed_out: time limit, fallback plan: the llf baseline' }], ['b', { planId: 'plan-b' }]]) };
+    const csv = portfolioDeliveryCsv(p, 'Europe/Berlin', plans).split('\r\n');
+    expect(csv[0]).toBe('slot_start,slot_end,site,requested_kw,baseline_kw,planned_kw,delivered_kw,shortfall_kw,outcome,reason,plan_id,how_made');
+    expect(csv[7]).toBe('1970-01-01T01:30:00+01:00,1970-01-01T01:45:00+01:00,,100,300,100,,,gap,meter gap at site(s) b,pplan-1,"aggregate-first, feasible, 0.40 % above its certified bound"');
+    expect(csv[8]).toMatch(/,a,,,60,\d*,\d*,\w+,,plan-a,"solver timed_out: time limit, fallback plan: the llf baseline"$/);
+    expect(csv[9]).toMatch(/,b,.*,plan-b,not recorded \(a plan stored before session 15\)$/);
+    expect(portfolioDeliveryCsv(p, 'UTC').split('\r\n')[1]).toMatch(/,,$/);
+    expect(siteDeliveryCsv(b, 'UTC').split('\r\n')[3]).toBe('1970-01-01T00:30:00Z,1970-01-01T00:45:00Z,40,100,40,,,,gap,none,meter gap: the site meter misses 15 min of the slot; no charger samples,,,');
+    expect(siteDeliveryCsv(b, 'UTC', { baseline: { planId: 'p0' }, planned: { planId: 'p1', howMade: 'solver optimal' } }).split('\r\n')[3]).toMatch(/no charger samples,p0,p1,solver optimal$/);
   });
 });
