@@ -9,8 +9,6 @@
  * `close()` disposes every model (each thread says how many) and ends every thread; a thread that failed or exited
  * is ended too, and its failure is thrown as `V2G_ERR_PORTFOLIO_AGGREGATE` with the reason.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LpBackend } from '../backends/lp-backend.ts';
 import type { Problem } from '../problem.ts';
@@ -51,12 +49,16 @@ export type RelaxationThreadReply =
   | { readonly kind: 'closed'; readonly disposed: number }
   | { readonly kind: 'failed'; readonly message: string };
 
-/** The worker's entry: beside this file in the sources (with tsx's loader), in `worker/` beside the bundle's chunks. */
-function workerUrl(): URL {
-  if (import.meta.url.endsWith('.ts')) return new URL('./relaxation-worker.mjs', import.meta.url);
-  const candidates = [new URL('./worker/relaxation-worker.js', import.meta.url), new URL('./relaxation-worker.js', import.meta.url)];
-  return candidates.find((u) => existsSync(fileURLToPath(u))) ?? candidates[0]!;
+/**
+ * The worker's entry: beside this file in the sources (with tsx's loader), in `worker/` beside the bundle's chunks;
+ * when this code was bundled into a worker entry itself (the aggregate price step's thread, dist/cli/worker/), beside
+ * it. Decided from this module's own URL (no file-system probe: optimizer/ does no I/O).
+ */
+export function relaxationWorkerUrl(moduleUrl: string): URL {
+  if (moduleUrl.endsWith('.ts')) return new URL('./relaxation-worker.mjs', moduleUrl);
+  return /\/worker\/[^/]+$/.test(new URL(moduleUrl).pathname) ? new URL('./relaxation-worker.js', moduleUrl) : new URL('./worker/relaxation-worker.js', moduleUrl);
 }
+const workerUrl = () => relaxationWorkerUrl(import.meta.url);
 
 let alive = 0;
 /** Relaxation threads started and not yet exited (tests: every step ends its threads). */

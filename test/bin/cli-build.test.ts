@@ -6,7 +6,7 @@
  * a single service or solver package, and a solve on the compiled worker thread.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -98,6 +98,16 @@ describeNeeding('the compiled CLI in dist/cli (built by `npm ci` / `npm run buil
     expect(fromSources.stderr).toMatch(/^v2g: sources: V2G_FROM_SOURCES=1/);
     expect(compiled.stdout).toBe(fromSources.stdout);
     expect(compiled.stdout).toMatch(/Commands:[\s\S]*solve[\s\S]*start[\s\S]*sim-chargers/);
+  });
+
+  it('every worker entry the compiled chunks start (new URL("./worker/<name>.js")) is built beside them', () => {
+    const dist = path.join(repo, stamp.distDirName);
+    const named = new Set<string>();
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js'))) {
+      for (const m of readFileSync(path.join(dist, file), 'utf8').matchAll(/new URL\("\.\/worker\/([\w-]+)\.js"/g)) named.add(m[1]!);
+    }
+    expect([...named].sort()).toEqual(expect.arrayContaining(['aggregate-worker', 'relaxation-worker', 'solve-worker']));
+    for (const name of named) expect(existsSync(path.join(dist, 'worker', `${name}.js`)), name).toBe(true);
   });
 
   it('solves on the compiled solver worker thread', async () => {

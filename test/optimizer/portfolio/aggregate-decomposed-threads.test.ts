@@ -11,7 +11,7 @@ import { solveAggregateByDecomposition } from '../../../optimizer/portfolio/aggr
 import { solveAggregateLp } from '../../../optimizer/portfolio/aggregate-lp.ts';
 import { coordinateAggregateFirst } from '../../../optimizer/portfolio/aggregate-first.ts';
 import { solveAggregateOnWorkerThread } from '../../../optimizer/portfolio/aggregate-thread.ts';
-import { relaxationThreadsAlive } from '../../../optimizer/portfolio/relaxation-threads.ts';
+import { relaxationThreadsAlive, relaxationWorkerUrl } from '../../../optimizer/portfolio/relaxation-threads.ts';
 import { problemSubproblem } from '../../../optimizer/portfolio/site-subproblem.ts';
 import type { SharedRowLimits } from '../../../optimizer/portfolio/coordinate.ts';
 import type { Problem } from '../../../optimizer/problem.ts';
@@ -114,4 +114,12 @@ describe('the decomposed price step on threads', () => {
     expect(mono.aggregate.warmStart).toBeUndefined();
     expect(mono.aggregate.threads).toBeUndefined();
   }, 300_000);
+});
+
+describe('relaxationWorkerUrl (where the relaxation worker is, from the calling module\'s URL, no file-system probe)', () => {
+  it('sources: the .mjs entry beside it; a bundle chunk: worker/ beside it; a bundled worker entry: beside it', () => {
+    expect(relaxationWorkerUrl('file:///r/optimizer/portfolio/relaxation-threads.ts').pathname).toBe('/r/optimizer/portfolio/relaxation-worker.mjs');
+    expect(relaxationWorkerUrl('file:///r/dist/cli/chunk-ABC.js').pathname).toBe('/r/dist/cli/worker/relaxation-worker.js');
+    expect(relaxationWorkerUrl('file:///r/dist/cli/worker/aggregate-worker.js').pathname).toBe('/r/dist/cli/worker/relaxation-worker.js');
+  });
 });
