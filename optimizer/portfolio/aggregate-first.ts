@@ -23,6 +23,8 @@ import type { AggregateLpResult } from './aggregate-lp.ts';
 import { highsMaster } from '../decomposition/decompose.ts';
 import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
+import { swapBestResponses, type SwapResult } from './best-response-swap.ts';
+import { splitGap, type GapSplit } from './gap-split.ts';
 import { lagrangianBound, siteRelaxationValue, type LagrangianBound } from './lagrangian-bound.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
 import { choosePriceStep, priceStepLpOptions, type ChosenPriceStep, type PriceStepChoice, type PriceStepRule } from './price-step.ts';
@@ -69,6 +71,20 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * the limits and costs less.
    */
   readonly boundSolve?: 'warm' | 'cold-round';
+  /**
+   * `boundSolve: 'warm'` only (issue 17 session 15): each site's job also repairs its uncapped LP into its best
+   * response at the same prices (SiteRequest.uncappedPlan: one more repair on the same model, no extra round), and the
+   * plan swaps a site's capped plan for it where the sum still keeps every limit and it costs less
+   * (best-response-swap.ts). The answer's `swap` says how many. Default true.
+   */
+  readonly swapBestResponses?: boolean;
+  /**
+   * The capped round's adder as a share of the feeder prices (issue 17 session 15): each site plans within its caps at
+   * `cappedPriceFactor x adder` while its uncapped LP (the Lagrangian bound) and best response stay at the adder
+   * (SiteRequest.uncappedAdderPerKwh). The caps alone keep the limits, so the adder in a capped plan only steers the
+   * site away from capacity it was given: at 0 each site minimises its own cost within its caps. Default 1 (as before).
+   */
+  readonly cappedPriceFactor?: number;
   /** After the aggregate LP: its size, time and value. */
   readonly onAggregate?: (a: AggregateLpResult) => void;
 }
@@ -86,6 +102,8 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
    * proved none, e.g. at its time limit; -Infinity when neither), with why. Absent without that round.
    */
   readonly lagrangian?: LagrangianInfo;
+  /** The best-response swap (`swapBestResponses`): how many sites offered a cheaper uncapped plan, how many swapped, what it saved. */
+  readonly swap?: SwapResult;
 }
 
 /**
@@ -106,6 +124,8 @@ export interface LagrangianInfo extends LagrangianBound {
    * points, not plans).
    */
   readonly uncappedKeepsLimitsAndCheaper: boolean;
+  /** Where the chosen plan's gap to this Lagrangian value comes from (gap-split.ts): LP repair, caps, unused feeder. */
+  readonly gapSplit?: GapSplit;
 }
 
 /** One phrase: how the uncapped LPs of the Lagrangian bound were solved (for a plan's `solvedOn`). */
@@ -146,8 +166,13 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const boundSolve = options.boundSolve ?? 'warm';
   const lagrangianWanted = then === 'lagrangian' || then === 'lagrangian-recover';
   const warmBound = lagrangianWanted && boundSolve === 'warm';
+  const swapWanted = warmBound && (options.swapBestResponses ?? true);
+  const factor = options.cappedPriceFactor ?? 1;
+  const cappedAdder = factor === 1 ? adderPerKwh : adderPerKwh.map((a) => factor * a);
+  // A capped round at another adder than the Lagrangian's needs the uncapped LPs from the same job (warm) at the adder.
+  const uncappedAt = factor !== 1 && warmBound ? { uncappedAdderPerKwh: adderPerKwh } : {};
   let solves = S;
-  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}) })));
+  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh: cappedAdder, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}), ...(swapWanted ? { uncappedPlan: true } : {}), ...uncappedAt })));
   let best: { sols: SiteSolution<P>[]; objective: number; method: PortfolioPlan<P>['method']; caps: ReturnType<typeof capsFrom> } = {
     sols: capped,
     objective: capped.reduce((a, s) => a + s.objective, 0),
@@ -223,6 +248,14 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const freeObjective = free.reduce((a, s) => a + s.objective, 0);
   const freeKeeps = violation(sumBy(free, T), limits, tol) <= 0;
   const lagrangian: LagrangianInfo = { ...bounded, boundSolve: warmBound ? 'warm' : 'cold-round', lps, uncappedKeepsLimitsAndCheaper: freeKeeps && freeObjective < best.objective };
+  let swap: SwapResult | undefined;
+  if (swapWanted) {
+    swap = swapBestResponses(capped, capped.map((c) => c.bestResponse), limits, tol);
+    if (swap.count > 0) {
+      const sols = capped.map((c, s) => (swap!.swapped[s] ? c.bestResponse! : c));
+      best = { sols, objective: sols.reduce((a, s) => a + s.objective, 0), method: 'aggregate-first', caps: capsFrom(sols.map((s) => s.importKw), sols.map((s) => s.exportKw), sites, limits) };
+    }
+  }
   if (freePlans && freeKeeps && freeObjective < best.objective) {
     best = { sols: freePlans, objective: freeObjective, method: 'price-iterate', caps: capsFrom(freePlans.map((s) => s.importKw), freePlans.map((s) => s.exportKw), sites, limits) };
   }
@@ -236,5 +269,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     if (objective < best.objective) best = { sols: again, objective, method: 'aggregate-first', caps: caps2 };
   }
   stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, lagrangian };
+  const madeAt = (sol: SiteSolution<P>) => (capped.includes(sol) ? { madeAtAdderPerKwh: cappedAdder } : {});
+  const gapSplit = Number.isFinite(bounded.value) ? splitGap({ siteIds: sites.map((s) => s.id), capped: best.sols.map((sol) => ({ ...sol, ...madeAt(sol) })), uncappedPricedBound: bounded.sites.map((x) => x.pricedBound), adderPerKwh, limits, slotHours: dt }) : undefined;
+  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, lagrangian: { ...lagrangian, ...(gapSplit ? { gapSplit } : {}) }, ...(swap ? { swap } : {}) };
 }
