@@ -28,6 +28,7 @@ import { optimize } from '../optimizer/optimize.ts';
 import { coordinatePortfolio } from '../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts';
 import { coordinateAggregateFirst, type LagrangianInfo } from '../optimizer/portfolio/aggregate-first.ts';
+import { defaultCappedPriceFactor } from '../optimizer/portfolio/capped-price.ts';
 import type { PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
 import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
@@ -74,10 +75,10 @@ const { values } = parseArgs({
      * the adder (Polyak, target the plan's cost) at each factor of --probe-polyak (e.g. 0.5,1).
      */
     'probe-scales': { type: 'string' },
-    /** aggregate-first: the best-response swap (AggregateFirstOptions.swapBestResponses; default on, --no-swap off). */
-    swap: { type: 'boolean', default: true },
+    /** aggregate-first: the best-response swap (AggregateFirstOptions.swapBestResponses; default off, --swap on). */
+    swap: { type: 'boolean', default: false },
     /** aggregate-first: the capped round's adder as a share of the feeder prices (AggregateFirstOptions.cappedPriceFactor); a 4th method part `aggregate-first:warm:swap:0` overrides it. */
-    'capped-price-factor': { type: 'string', default: '1' },
+    'capped-price-factor': { type: 'string' },
     'probe-polyak': { type: 'string' },
   },
 });
@@ -123,7 +124,7 @@ let broken = false;
 for (const methodArm of values.methods.split(',')) {
   // `aggregate-first:warm:noswap` / `:swap`: the best-response swap off / on for this arm (default --swap).
   const [method, armBound, armSwap, armFactor] = methodArm.split(':') as [string, string | undefined, string | undefined, string | undefined];
-  const cappedPriceFactor = Number(armFactor ?? values['capped-price-factor']);
+  const cappedPriceFactor = Number(armFactor ?? values['capped-price-factor'] ?? defaultCappedPriceFactor);
   const swap = (armSwap ?? (values.swap ? 'swap' : 'noswap')) === 'swap';
   const boundSolve = (armBound ?? values['bound-solve']) as 'warm' | 'cold-round';
   const resident = method === 'site-columns-resident' ? await residentSites() : undefined;

@@ -250,6 +250,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           coordination: config.portfolioCoordination,
           priceStep: config.portfolioPriceStep,
           boundSolve: config.portfolioBoundSolve,
+          cappedPriceFactor: config.portfolioCappedPriceFactor,
+          swapBestResponses: config.portfolioBestResponseSwap,
           ...(siteBoundSolve ? { siteBoundSolve } : {}),
           carryPlans: config.portfolioFlowPlans === 'carry',
           warmPrices: config.portfolioWarmPrices,

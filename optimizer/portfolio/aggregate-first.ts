@@ -23,6 +23,7 @@ import type { AggregateLpResult } from './aggregate-lp.ts';
 import { highsMaster } from '../decomposition/decompose.ts';
 import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
+import { defaultCappedPriceFactor } from './capped-price.ts';
 import { swapBestResponses, type SwapResult } from './best-response-swap.ts';
 import { splitGap, type GapSplit } from './gap-split.ts';
 import { lagrangianBound, siteRelaxationValue, type LagrangianBound } from './lagrangian-bound.ts';
@@ -75,14 +76,15 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * `boundSolve: 'warm'` only (issue 17 session 15): each site's job also repairs its uncapped LP into its best
    * response at the same prices (SiteRequest.uncappedPlan: one more repair on the same model, no extra round), and the
    * plan swaps a site's capped plan for it where the sum still keeps every limit and it costs less
-   * (best-response-swap.ts). The answer's `swap` says how many. Default true.
+   * (best-response-swap.ts). The answer's `swap` says how many. Default false.
    */
   readonly swapBestResponses?: boolean;
   /**
    * The capped round's adder as a share of the feeder prices (issue 17 session 15): each site plans within its caps at
    * `cappedPriceFactor x adder` while its uncapped LP (the Lagrangian bound) and best response stay at the adder
    * (SiteRequest.uncappedAdderPerKwh). The caps alone keep the limits, so the adder in a capped plan only steers the
-   * site away from capacity it was given: at 0 each site minimises its own cost within its caps. Default 1 (as before).
+   * site away from capacity it was given: at 0 each site minimises its own cost within its caps. Default
+   * `defaultCappedPriceFactor` (capped-price.ts; 1 before session 15).
    */
   readonly cappedPriceFactor?: number;
   /** After the aggregate LP: its size, time and value. */
@@ -104,6 +106,16 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
   readonly lagrangian?: LagrangianInfo;
   /** The best-response swap (`swapBestResponses`): how many sites offered a cheaper uncapped plan, how many swapped, what it saved. */
   readonly swap?: SwapResult;
+  /** The capped round's adder as a share of the feeder prices (`cappedPriceFactor`); absent when no capped round ran (a handover). */
+  readonly cappedPriceFactor?: number;
+}
+
+/** One phrase for a plan's `solvedOn`: the capped round's adder, the best-response swap, and where the gap comes from. */
+export function describeCappedRound(plan: Pick<AggregateFirstPlan<unknown>, 'cappedPriceFactor' | 'swap' | 'lagrangian'>): string {
+  if (plan.cappedPriceFactor === undefined) return 'no capped round';
+  const swap = plan.swap ? `; best-response swap: ${plan.swap.count} of ${plan.swap.offered} site(s) offering a cheaper uncapped plan swapped, saving ${plan.swap.saved.toFixed(2)}` : '';
+  const split = plan.lagrangian?.gapSplit ? `; ${plan.lagrangian.gapSplit.note}` : '';
+  return `capped plans at ${plan.cappedPriceFactor} x the feeder prices within their caps${swap}${split}`;
 }
 
 /**
@@ -166,8 +178,8 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const boundSolve = options.boundSolve ?? 'warm';
   const lagrangianWanted = then === 'lagrangian' || then === 'lagrangian-recover';
   const warmBound = lagrangianWanted && boundSolve === 'warm';
-  const swapWanted = warmBound && (options.swapBestResponses ?? true);
-  const factor = options.cappedPriceFactor ?? 1;
+  const swapWanted = warmBound && (options.swapBestResponses ?? false);
+  const factor = options.cappedPriceFactor ?? defaultCappedPriceFactor;
   const cappedAdder = factor === 1 ? adderPerKwh : adderPerKwh.map((a) => factor * a);
   // A capped round at another adder than the Lagrangian's needs the uncapped LPs from the same job (warm) at the adder.
   const uncappedAt = factor !== 1 && warmBound ? { uncappedAdderPerKwh: adderPerKwh } : {};
@@ -187,7 +199,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const gapOf = (objective: number) => (objective - bound) / Math.max(1, Math.abs(objective));
   let stopReason: PortfolioPlan<P>['stopReason'] = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
   if (!warmBound && (stopReason === 'gap' || then === 'none')) {
-    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep };
+    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, cappedPriceFactor: factor };
   }
   if (then === 'site-columns') {
     const plan = await coordinateBySiteColumns(sites, limits, { ...options, warmStart: prices });
@@ -204,6 +216,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
       stopReason: plan.stopReason,
       aggregate: aggregateInfo,
       priceStep,
+      ...(chosen === plan ? {} : { cappedPriceFactor: factor }),
       handover: `site-columns: the first round's gap ${(100 * gapOf(best.objective)).toFixed(3)} % was above the target; warm-started at the aggregate LP's prices`,
     };
   }
@@ -271,5 +284,5 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
   const madeAt = (sol: SiteSolution<P>) => (capped.includes(sol) ? { madeAtAdderPerKwh: cappedAdder } : {});
   const gapSplit = Number.isFinite(bounded.value) ? splitGap({ siteIds: sites.map((s) => s.id), capped: best.sols.map((sol) => ({ ...sol, ...madeAt(sol) })), uncappedPricedBound: bounded.sites.map((x) => x.pricedBound), adderPerKwh, limits, slotHours: dt }) : undefined;
-  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, lagrangian: { ...lagrangian, ...(gapSplit ? { gapSplit } : {}) }, ...(swap ? { swap } : {}) };
+  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, cappedPriceFactor: factor, lagrangian: { ...lagrangian, ...(gapSplit ? { gapSplit } : {}) }, ...(swap ? { swap } : {}) };
 }

@@ -42,7 +42,8 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         expect(plan).toMatchObject({ iterations: 2, solves: 2 * sites.length, stopReason: expect.stringMatching(/^(gap|iterations)$/) });
         expect(plan.status).not.toBe('limit-breached');
         plan.sites.forEach((share, s) => {
-          const { problem } = pricedProblem(sites[s]!.problem!, { adderPerKwh: plan.prices.importPerKwh.map((l, t) => l - plan.prices.exportPerKwh[t]!), importCapKw: share.importCapKw, exportCapKw: share.exportCapKw });
+          // Each capped plan was made at cappedPriceFactor x the feeder adder (default capped-price.ts) within its caps.
+          const { problem } = pricedProblem(sites[s]!.problem!, { adderPerKwh: plan.prices.importPerKwh.map((l, t) => plan.cappedPriceFactor! * (l - plan.prices.exportPerKwh[t]!)), importCapKw: share.importCapKw, exportCapKw: share.exportCapKw });
           if (plan.method === 'aggregate-first') expect(validatePlan(problem, share.solution.plan)).toEqual([]);
         });
       }),
