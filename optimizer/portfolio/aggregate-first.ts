@@ -37,6 +37,7 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * What follows a first round above the target gap (see the file's comment); default `lagrangian`.
    * `lagrangian-recover`: after the uncapped round, if still above the target, one more capped round with caps
    * split by the mean of the aggregate LP's profiles and the uncapped plans' (a two-point ergodic mean).
+   * It runs at the capped round's adder (`cappedPriceFactor`).
    */
   readonly then?: 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none';
   /** The relaxation's vehicle groups; default `v2g`. */
@@ -184,7 +185,10 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   // A capped round at another adder than the Lagrangian's needs the uncapped LPs from the same job (warm) at the adder.
   const uncappedAt = factor !== 1 && warmBound ? { uncappedAdderPerKwh: adderPerKwh } : {};
   let solves = S;
+  /** The answers made at the capped round's adder (for the gap split). */
+  const madeAtCapped = new Set<SiteSolution<P>>();
   const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh: cappedAdder, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}), ...(swapWanted ? { uncappedPlan: true } : {}), ...uncappedAt })));
+  capped.forEach((sol) => madeAtCapped.add(sol));
   let best: { sols: SiteSolution<P>[]; objective: number; method: PortfolioPlan<P>['method']; caps: ReturnType<typeof capsFrom> } = {
     sols: capped,
     objective: capped.reduce((a, s) => a + s.objective, 0),
@@ -277,12 +281,14 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     solves += S;
     const mean = (a: ArrayLike<number>, b: readonly number[]) => Float64Array.from(b, (x, t) => 0.5 * (a[t]! + x));
     const caps2 = capsFrom(profiles.map((p, s) => mean(p.importKw, free[s]!.importKw)), profiles.map((p, s) => mean(p.exportKw, free[s]!.exportKw)), sites, limits);
-    const again = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps2.imp.caps[s]!, exportCapKw: caps2.exp.caps[s]! })));
+    // At the capped round's adder too (`cappedPriceFactor`): only the caps change.
+    const again = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh: cappedAdder, importCapKw: caps2.imp.caps[s]!, exportCapKw: caps2.exp.caps[s]! })));
+    again.forEach((sol) => madeAtCapped.add(sol));
     const objective = again.reduce((a, s) => a + s.objective, 0);
     if (objective < best.objective) best = { sols: again, objective, method: 'aggregate-first', caps: caps2 };
   }
   stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  const madeAt = (sol: SiteSolution<P>) => (capped.includes(sol) ? { madeAtAdderPerKwh: cappedAdder } : {});
+  const madeAt = (sol: SiteSolution<P>) => (madeAtCapped.has(sol) ? { madeAtAdderPerKwh: cappedAdder } : {});
   const gapSplit = Number.isFinite(bounded.value) ? splitGap({ siteIds: sites.map((s) => s.id), capped: best.sols.map((sol) => ({ ...sol, ...madeAt(sol) })), uncappedPricedBound: bounded.sites.map((x) => x.pricedBound), adderPerKwh, limits, slotHours: dt }) : undefined;
   return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, cappedPriceFactor: factor, lagrangian: { ...lagrangian, ...(gapSplit ? { gapSplit } : {}) }, ...(swap ? { swap } : {}) };
 }
