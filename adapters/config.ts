@@ -49,7 +49,7 @@ export const ConfigSchema = Type.Object(
     PORTFOLIO_COORDINATION: Type.String({
       pattern: '^(price-loop|site-columns|aggregate-first)$',
       default: 'site-columns',
-      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps at its feeder prices and one uncapped round for the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
+      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps (at PORTFOLIO_CAPPED_PRICE_FACTOR x its feeder prices) whose uncapped LPs at the prices give the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
     }),
     PORTFOLIO_PRICE_STEP: Type.String({
       pattern: `^(${priceStepChoices.join('|')})$`,

@@ -6,7 +6,8 @@
  *    is at most its exact cost); its solution gives each site an import and export profile, its feeder duals the
  *    per-slot price adder.
  * 2. One round: the limits are split into per-site caps by those profiles (shared-caps.ts: they sum to the limits
- *    exactly) and every site solves within its caps at the adder prices (one `Promise.all`: one BullMQ flow in
+ *    exactly) and every site solves within its caps at `cappedPriceFactor` (default 0, capped-price.ts) x the adder
+ *    (session 15: at the adder itself most of the gap was priced feeder left unused; gap-split.ts) (one `Promise.all`: one BullMQ flow in
  *    Redis mode). Each site's import is within its cap, so **the sum never breaks a shared limit** (except the
  *    unavoidable excess, named).
  * 3. When the gap (plan - bound) / |plan| is above the target, `then` says what follows: `lagrangian` (default)
