@@ -21,6 +21,9 @@
  * `--site-time-limit-ms N`: each site solve's wall-clock limit (default the solver's 60 s; a loaded machine needs more).
  * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`; `--bound-solve
  * warm|cold-round` (or `--methods aggregate-first:cold-round,aggregate-first:warm`: both arms in one process).
+ * Session 15: `aggregate-first:<bound>:<swap|noswap>:<factor>` also sets the best-response swap and the capped round's
+ * adder share (`--swap`, `--capped-price-factor`, default capped-price.ts); every aggregate-first arm prints where its gap
+ * comes from (gap-split.ts); `--probe-scales` / `--probe-polyak` print the Lagrangian at other prices (diagnosis).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
