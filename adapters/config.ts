@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { autoPriceStepRule, priceSteps, type PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
+import { defaultCappedPriceFactor } from '../optimizer/portfolio/capped-price.ts';
 import { defaultRedisPrefix, redisPrefixIssue } from './store/redis-keys.ts';
 
 const priceStepChoices: readonly PriceStepChoice[] = ['auto', ...priceSteps];
@@ -49,7 +50,7 @@ export const ConfigSchema = Type.Object(
     PORTFOLIO_COORDINATION: Type.String({
       pattern: '^(price-loop|site-columns|aggregate-first)$',
       default: 'site-columns',
-      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps at its feeder prices and one uncapped round for the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
+      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps (at PORTFOLIO_CAPPED_PRICE_FACTOR x its feeder prices) whose uncapped LPs at the prices give the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
     }),
     PORTFOLIO_PRICE_STEP: Type.String({
       pattern: `^(${priceStepChoices.join('|')})$`,
@@ -60,6 +61,16 @@ export const ConfigSchema = Type.Object(
       pattern: '^(warm|cold-round)$',
       default: 'warm',
       description: 'PORTFOLIO_COORDINATION=aggregate-first only: how the uncapped LPs of its Lagrangian bound are solved: warm (each site\'s solve of the one round re-solves its LP without the caps on the same open HiGHS model, from the capped basis: one round, one flow; issue 17 session 14) or cold-round (the old second round of cold uncapped site solves)',
+    }),
+    PORTFOLIO_CAPPED_PRICE_FACTOR: Type.String({
+      pattern: '^(0(\\.[0-9]+)?|1(\\.0+)?)$',
+      default: String(defaultCappedPriceFactor),
+      description: `PORTFOLIO_COORDINATION=aggregate-first only: the adder at which each site plans within its caps, as a share of the feeder prices (0 to 1; the uncapped LPs of the bound stay at the prices). The caps alone keep the shared limits; at 1 (before session 15) the prices also steered sites away from capacity they were given, and most of the gap was feeder left unused where it has a price (issue 17 session 15, bench/RESULTS.md). Default ${defaultCappedPriceFactor}`,
+    }),
+    PORTFOLIO_BEST_RESPONSE_SWAP: Type.String({
+      pattern: '^(on|off)$',
+      default: 'off',
+      description: 'PORTFOLIO_COORDINATION=aggregate-first with PORTFOLIO_BOUND_SOLVE=warm only: each site also repairs its uncapped LP into its best response at the feeder prices (one more repair in the same site solve), and a site\'s capped plan is swapped for it where the sum still keeps every limit and it costs less (optimizer/portfolio/best-response-swap.ts; issue 17 session 15; off by default: measured to swap nothing once the capped plans are made at a lower adder)',
     }),
     PORTFOLIO_FLOW_PLANS: Type.String({
       pattern: '^(carry|resolve)$',
@@ -160,6 +171,10 @@ export interface ServiceConfig {
   readonly portfolioPriceStepThreads: number;
   /** PORTFOLIO_BOUND_SOLVE: aggregate-first's uncapped LPs warm on each site's capped model (default) or a cold round. */
   readonly portfolioBoundSolve: 'warm' | 'cold-round';
+  /** PORTFOLIO_CAPPED_PRICE_FACTOR: aggregate-first's capped plans at this share of the feeder prices (AggregateFirstOptions.cappedPriceFactor). */
+  readonly portfolioCappedPriceFactor: number;
+  /** PORTFOLIO_BEST_RESPONSE_SWAP: aggregate-first swaps capped plans for best responses where the limits still hold (AggregateFirstOptions.swapBestResponses). */
+  readonly portfolioBestResponseSwap: boolean;
   /** PORTFOLIO_FLOW_PLANS: the chosen site plans taken as their flow child made them (carry) or re-solved (resolve). */
   readonly portfolioFlowPlans: 'carry' | 'resolve';
   /** PORTFOLIO_WARM_PRICES: a coordination starts from the prices of the portfolio plan in force (last-plan) or from zero (none). */
@@ -471,6 +486,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     portfolioPriceStep: (priceStepChoices as readonly string[]).includes(c.PORTFOLIO_PRICE_STEP) ? (c.PORTFOLIO_PRICE_STEP as PriceStepChoice) : 'auto',
     portfolioPriceStepThreads: c.PORTFOLIO_PRICE_STEP_THREADS > 0 ? c.PORTFOLIO_PRICE_STEP_THREADS : Math.min(4, availableParallelism()),
     portfolioBoundSolve: c.PORTFOLIO_BOUND_SOLVE === 'cold-round' ? 'cold-round' : 'warm',
+    portfolioCappedPriceFactor: Number(c.PORTFOLIO_CAPPED_PRICE_FACTOR),
+    portfolioBestResponseSwap: c.PORTFOLIO_BEST_RESPONSE_SWAP === 'on',
     portfolioFlowPlans: c.PORTFOLIO_FLOW_PLANS === 'resolve' ? 'resolve' : 'carry',
     portfolioWarmPrices: c.PORTFOLIO_WARM_PRICES === 'none' ? 'none' : 'last-plan',
     portfolioSiteModels: c.PORTFOLIO_SITE_MODELS === 'resident' ? 'resident' : 'cold',

@@ -21,13 +21,17 @@
  * `--site-time-limit-ms N`: each site solve's wall-clock limit (default the solver's 60 s; a loaded machine needs more).
  * solves within its caps, then `--then lagrangian|site-columns|none`; `--grouping v2g|departure`; `--bound-solve
  * warm|cold-round` (or `--methods aggregate-first:cold-round,aggregate-first:warm`: both arms in one process).
+ * Session 15: `aggregate-first:<bound>:<swap|noswap>:<factor>` also sets the best-response swap and the capped round's
+ * adder share (`--swap`, `--capped-price-factor`, default capped-price.ts); every aggregate-first arm prints where its gap
+ * comes from (gap-split.ts); `--probe-scales` / `--probe-polyak` print the Lagrangian at other prices (diagnosis).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { optimize } from '../optimizer/optimize.ts';
 import { coordinatePortfolio } from '../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../optimizer/portfolio/site-columns.ts';
-import { coordinateAggregateFirst } from '../optimizer/portfolio/aggregate-first.ts';
+import { coordinateAggregateFirst, type LagrangianInfo } from '../optimizer/portfolio/aggregate-first.ts';
+import { defaultCappedPriceFactor } from '../optimizer/portfolio/capped-price.ts';
 import type { PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
 import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
@@ -67,6 +71,18 @@ const { values } = parseArgs({
      * `aggregate-first:cold-round` / `aggregate-first:warm` overrides it per method (a same-load pair in one run).
      */
     'bound-solve': { type: 'string', default: 'warm' },
+    /**
+     * Diagnosis (issue 17 session 15): after aggregate-first, the Lagrangian value at other feeder prices, from each
+     * site's uncapped LP on a resident model in this thread (not timed in the method's CPU): the adder scaled by each
+     * factor of --probe-scales (e.g. 0.5,0.8,0.9,1.1), and with --probe-polyak one projected subgradient step from
+     * the adder (Polyak, target the plan's cost) at each factor of --probe-polyak (e.g. 0.5,1).
+     */
+    'probe-scales': { type: 'string' },
+    /** aggregate-first: the best-response swap (AggregateFirstOptions.swapBestResponses; default off, --swap on). */
+    swap: { type: 'boolean', default: false },
+    /** aggregate-first: the capped round's adder as a share of the feeder prices (AggregateFirstOptions.cappedPriceFactor); a 4th method part `aggregate-first:warm:swap:0` overrides it. */
+    'capped-price-factor': { type: 'string' },
+    'probe-polyak': { type: 'string' },
   },
 });
 const S = Number(values.sites);
@@ -109,7 +125,10 @@ async function residentSites() {
 }
 let broken = false;
 for (const methodArm of values.methods.split(',')) {
-  const [method, armBound] = methodArm.split(':') as [string, string | undefined];
+  // `aggregate-first:warm:noswap` / `:swap`: the best-response swap off / on for this arm (default --swap).
+  const [method, armBound, armSwap, armFactor] = methodArm.split(':') as [string, string | undefined, string | undefined, string | undefined];
+  const cappedPriceFactor = Number(armFactor ?? values['capped-price-factor'] ?? defaultCappedPriceFactor);
+  const swap = (armSwap ?? (values.swap ? 'swap' : 'noswap')) === 'swap';
   const boundSolve = (armBound ?? values['bound-solve']) as 'warm' | 'cold-round';
   const resident = method === 'site-columns-resident' ? await residentSites() : undefined;
   const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -119,7 +138,7 @@ for (const methodArm of values.methods.split(',')) {
   let aggregate: Record<string, unknown> | undefined;
   const plan =
     method === 'aggregate-first'
-      ? await coordinateAggregateFirst(sites, limits, { ...options, boundSolve, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', priceStep: values['price-step'] as PriceStepChoice, onAggregate: (a) => {
+      ? await coordinateAggregateFirst(sites, limits, { ...options, boundSolve, swapBestResponses: swap, cappedPriceFactor, then: values.then as 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none', grouping: values.grouping as 'v2g' | 'departure', priceStep: values['price-step'] as PriceStepChoice, onAggregate: (a) => {
           aggregate = { method: a.method, rows: a.rows, cols: a.cols, nonzeros: a.nonzeros, groups: a.groups, buildMs: a.buildMs, solveMs: a.solveMs, simplexIterations: a.simplexIterations, ...(a.lpSolver ? { lpSolver: a.lpSolver } : {}), objective: a.objective, ...(a.primalObjective !== undefined ? { primalObjective: a.primalObjective, boundNote: a.boundNote } : {}), status: a.status };
           console.error(`  aggregate LP: ${JSON.stringify(aggregate)}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
         } })
@@ -127,16 +146,68 @@ for (const methodArm of values.methods.split(',')) {
       ? await coordinateBySiteColumns(resident?.sites ?? sites, limits, { ...options, relaxedRounds: values['relaxed-rounds'], priceRule: values['price-rule'] as 'polyak' | 'master' | 'box', onRound: (r) => console.error(`  round ${r.round}: ${((performance.now() - started) / 1000).toFixed(1)} s, bound ${r.bound.toFixed(2)}, master ${r.masterObjective.toFixed(2)}, plan ${r.planObjective?.toFixed(2) ?? '-'}, recovery solves ${r.recoverySolves}, solves ${r.solves}`) })
       : await coordinatePortfolio(sites, limits, options);
   const cpu = process.cpuUsage(cpu0);
+  const split = (plan as { lagrangian?: LagrangianInfo }).lagrangian?.gapSplit;
+  const swapped = (plan as { swap?: { count: number; offered: number; saved: number; passes: number } }).swap;
+  if (swapped) console.error(`  best-response swap: ${swapped.count} of ${swapped.offered} offered, saved ${swapped.saved.toFixed(2)}, ${swapped.passes} passes`);
+  if (split) console.error(`  ${split.note}; worst sites ${JSON.stringify(split.worstSites.map((w) => ({ id: w.siteId, repair: +w.repair.toFixed(2), caps: +w.caps.toFixed(2) })))}`);
   const kept = plan.netImportKw.every((n, t) => n <= importLimitKw[t]! + 1e-5);
   broken ||= !kept;
   console.log(JSON.stringify({
-    method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method === 'aggregate-first' ? `${method} (bound ${boundSolve})` : method,
+    method: method.startsWith('site-columns') ? `${method} (${values['price-rule']})` : method === 'aggregate-first' ? `${method} (bound ${boundSolve}${boundSolve === 'warm' ? `, swap ${swap ? 'on' : 'off'}` : ''}, capped price factor ${cappedPriceFactor})` : method,
     ...(resident ? { planningCpuS: resident.planningCpuS, heapMiB: resident.heapMiB, instances: resident.instances, answers: { warm: resident.tally.warm, first: resident.tally.first, cold: resident.tally.cold, coldReasons: Object.fromEntries(resident.tally.coldReasons) }, residentForm: values['resident-form'] ?? 'auto', relaxedRounds: values['relaxed-rounds'], warmSimplex: values['warm-simplex'] ?? 'backend' } : {}), sites: S, vehicles: V, feederKw, loadAtStart, loadAtEnd: loadavg().map((x) => x.toFixed(2)).join(' '),
     wallS: +((performance.now() - started) / 1000).toFixed(1), cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(1),
     iterations: plan.iterations, solves: plan.solves, planMethod: plan.method, stop: plan.stopReason, status: plan.status, ...(plan.boundKind ? { boundKind: plan.boundKind } : {}), ...(aggregate ? { aggregate, then: values.then, grouping: values.grouping } : {}), ...('priceStep' in plan ? { priceStep: plan.priceStep } : {}), ...('handover' in plan && plan.handover ? { handover: plan.handover } : {}), ...('lagrangian' in plan && plan.lagrangian ? { lagrangian: plan.lagrangian } : {}),
     objective: +plan.objective.toFixed(2), bound: +plan.bound.toFixed(2), gapPct: +(100 * plan.gap).toFixed(3), limitKept: kept,
   }));
   for (const r of resident?.residents ?? []) r.dispose();
+  if (method === 'aggregate-first' && (values['probe-scales'] || values['probe-polyak'])) await probePrices(plan.prices, plan.objective);
+}
+
+/** The Lagrangian value sum_s LP_s(a) - dt sum_t (max(0,a) L + max(0,-a) E) at each adder, each site's LP warm on one resident model. */
+async function lagrangianAt(adders: readonly (readonly number[])[]): Promise<{ values: number[]; net: number[][] }> {
+  const values = adders.map(() => 0);
+  const net = adders.map(() => new Array<number>(T).fill(0));
+  let highs: Highs | undefined;
+  for (const p of problems) {
+    if (!highs || highs.memoryBytes > 1.2 * 2 ** 30) highs = await loadHighs();
+    const r = new ResidentSite(p, createHighsBackend(highs), cold);
+    try {
+      adders.forEach((a, k) => {
+        const lp = r.uncappedLp({ adderPerKwh: a });
+        values[k]! += lp.pricedBound;
+        lp.netImportKw.forEach((n, t) => (net[k]![t]! += n));
+      });
+    } finally {
+      r.dispose();
+    }
+  }
+  const dt = problems[0]!.slotHours;
+  adders.forEach((a, k) => a.forEach((x, t) => (values[k]! -= dt * (x > 0 ? x * importLimitKw[t]! : 0))));
+  return { values, net };
+}
+
+async function probePrices(prices: { importPerKwh: readonly number[]; exportPerKwh: readonly number[] }, planObjective: number) {
+  const cpu0 = process.cpuUsage();
+  const a = prices.importPerKwh.map((l, t) => l - prices.exportPerKwh[t]!);
+  const scales = (values['probe-scales'] ?? '').split(',').filter(Boolean).map(Number);
+  const first = await lagrangianAt([a, ...scales.map((c) => a.map((x) => c * x))]);
+  const pct = (v: number) => `${((100 * (planObjective - v)) / Math.abs(planObjective)).toFixed(3)} %`;
+  console.error(`  probe: L(a) ${first.values[0]!.toFixed(2)} (gap ${pct(first.values[0]!)}); ${scales.map((c, k) => `L(${c} a) ${first.values[k + 1]!.toFixed(2)} (gap ${pct(first.values[k + 1]!)})`).join('; ')}`);
+  const g = first.net[0]!.map((n, t) => n - importLimitKw[t]!);
+  const priced = a.flatMap((x, t) => (x > 0 ? [t] : []));
+  const under = priced.filter((t) => g[t]! < 0);
+  console.error(`  probe: ${priced.length} priced slots, ${under.length} where the uncapped LPs leave feeder unused (sum ${under.reduce((x, t) => x - g[t]!, 0).toFixed(0)} kW); over the limit in ${g.filter((x) => x > 1e-6).length} slots (sum ${g.reduce((x, y) => x + Math.max(0, y), 0).toFixed(0)} kW); adder max ${Math.max(...a).toFixed(4)}`);
+  const thetas = (values['probe-polyak'] ?? '').split(',').filter(Boolean).map(Number);
+  if (thetas.length > 0) {
+    // Projected subgradient: a component at 0 with a negative subgradient stays 0.
+    const d = g.map((x, t) => (a[t]! <= 0 && x < 0 ? 0 : x));
+    const norm2 = d.reduce((x, y) => x + y * y, 0) * problems[0]!.slotHours;
+    const steps = thetas.map((th) => a.map((x, t) => Math.max(0, x + (th * (planObjective - first.values[0]!) * d[t]!) / Math.max(1e-12, norm2))));
+    const second = await lagrangianAt(steps);
+    console.error(`  probe: Polyak ${thetas.map((th, k) => `theta ${th}: L ${second.values[k]!.toFixed(2)} (gap ${pct(second.values[k]!)})`).join('; ')}`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  console.error(`  probe CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
 }
 await pool.close();
 process.exit(broken ? 1 : 0);

@@ -238,7 +238,9 @@ export class SolverPool {
     // terminating its thread loses every model the thread holds: its backstop allows one more time limit. A bound
     // request (capped plan, then the uncapped LP: each its own budget) allows one more for its second solve.
     const bound = task.request.boundRequest !== undefined || task.request.resident?.request.uncappedBound === true;
-    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident || bound ? limitMs : 0) + (bound ? limitMs : 0);
+    // Asked for the uncapped plan too (SiteRequest.uncappedPlan): its repair, one more.
+    const third = task.request.boundRequest?.uncappedPlan === true;
+    const graceMs = (this.watchdogGraceMs ?? defaultWatchdogGraceMs(limitMs, task.request.engine ?? 'monolithic')) + (task.request.resident || bound ? limitMs : 0) + (bound ? limitMs : 0) + (third ? limitMs : 0);
     const overran = `solve overran its ${limitMs} ms time limit by ${graceMs} ms; worker terminated`;
     // Near the limit, the fallback (every baseline, validated: seconds for thousands of vehicles on a loaded
     // machine) is prepared while the worker may still answer, so a watchdog that fires returns it at once.

@@ -253,6 +253,8 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
           priceStep: config.portfolioPriceStep,
           priceStepThreads: config.portfolioPriceStepThreads,
           boundSolve: config.portfolioBoundSolve,
+          cappedPriceFactor: config.portfolioCappedPriceFactor,
+          swapBestResponses: config.portfolioBestResponseSwap,
           ...(siteBoundSolve ? { siteBoundSolve } : {}),
           carryPlans: config.portfolioFlowPlans === 'carry',
           warmPrices: config.portfolioWarmPrices,

@@ -13,7 +13,7 @@
 import type { Plan } from '../../optimizer/plan.ts';
 import type { Problem } from '../../optimizer/problem.ts';
 import type { PortfolioPlan } from '../../optimizer/portfolio/coordinate.ts';
-import { problemSubproblem, type SiteRequest, type SiteSolution, type SiteSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
+import { problemSubproblem, uncappedAdderOf, type SiteRequest, type SiteSolution, type SiteSubproblem } from '../../optimizer/portfolio/site-subproblem.ts';
 import { validatePlan } from '../../optimizer/plan-validator.ts';
 import { serviceError } from '../errors.ts';
 import type { SiteRoundRunner, SiteSolveAnswer } from './portfolio-flow.ts';
@@ -85,8 +85,11 @@ export function flowSites(runner: SiteRoundRunner, members: readonly { readonly 
     runner.runRound(pending.map((p) => ({ siteId: members[p.index]!.siteId, request: p.request, withPlan: false, ...(carry ? { keepPlan: true } : {}) }))).then(
       (answers) => pending.forEach((p, k) => {
         count(answers[k]!.solvedBy, answers[k]!.resident, answers[k]!.cpuMs);
-        const planKey = answers[k]!.planKey;
-        p.resolve({ ...answers[k]!.solution, plan: { request: p.request, ...(planKey ? { planKey } : {}) } });
+        const { planKey, bestResponsePlanKey } = answers[k]!;
+        const { bestResponse, ...solution } = answers[k]!.solution;
+        // A best response (SiteRequest.uncappedPlan) only with the key of its kept plan: the uncapped request it answered.
+        const best = bestResponse && bestResponsePlanKey ? { bestResponse: { ...bestResponse, plan: { request: { adderPerKwh: uncappedAdderOf(p.request) }, planKey: bestResponsePlanKey } } } : {};
+        p.resolve({ ...solution, plan: { request: p.request, ...(planKey ? { planKey } : {}) }, ...best });
       }),
       (error: unknown) => pending.forEach((p) => p.reject(error)),
     );

@@ -65,10 +65,16 @@ export interface SiteSolveRequest {
 /** A child's answer: the site's solution (its plan only when asked for) and which worker process solved it. */
 export interface SiteSolveAnswer {
   readonly siteId: string;
-  readonly solution: Omit<SiteSolution<Plan>, 'plan'>;
+  readonly solution: Omit<SiteSolution<Plan>, 'plan' | 'bestResponse'> & { readonly bestResponse?: Omit<SiteSolution<Plan>, 'plan' | 'bestResponse' | 'uncapped'> };
   readonly plan?: Plan;
   /** Where the plan was kept (`keepPlan`). */
   readonly planKey?: string;
+  /**
+   * Where the site's best response (SiteRequest.uncappedPlan: its uncapped plan at the same prices) was kept, beside
+   * its plan (`keepPlan` only: without a key the best response is not answered, so a coordinator never chooses a plan
+   * it cannot take as made).
+   */
+  readonly bestResponsePlanKey?: string;
   readonly solvedBy: string;
   /** Process CPU (ms) of the worker during the solve and while keeping the plan (gzip + SET). */
   readonly cpuMs?: { readonly solve: number; readonly keep: number };
@@ -436,15 +442,23 @@ export class PortfolioFlow {
           return { plan: r.plan, uncapped: r.uncapped ?? noUncappedLp(base.slotCount, 'the resident solver answered no uncapped LP') };
         }
       : boundSolve;
-    const { plan, ...solution } = await problemSubproblem(c.siteId, problem, made, withBound).solve(c.request);
+    const { plan, bestResponse, ...answered } = await problemSubproblem(c.siteId, problem, made, withBound).solve(c.request);
     const cpu1 = process.cpuUsage();
     let planKey: string | undefined;
+    let bestResponsePlanKey: string | undefined;
+    let solution: SiteSolveAnswer['solution'] = answered;
     if (c.keepPlan) {
       // Kept where the coordinator can take it if this answer is chosen (the job id is unique per round and site).
       planKey = `${c.problemKey}:plan:${job.id ?? c.index}`;
       await this.options.redis.set(planKey, gzipSync(encodeNumbers(plan)), 'PX', this.options.problemTtlMs ?? 3_600_000);
+      if (bestResponse) {
+        const { plan: best, bestResponse: _none, uncapped: _lp, ...sums } = bestResponse;
+        bestResponsePlanKey = `${planKey}:best`;
+        await this.options.redis.set(bestResponsePlanKey, gzipSync(encodeNumbers(best)), 'PX', this.options.problemTtlMs ?? 3_600_000);
+        solution = { ...answered, bestResponse: sums };
+      }
     }
-    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), solvedBy: this.options.processName, ...(how ? { resident: how } : {}), cpuMs: { solve: cpuMsBetween(cpu0, cpu1), keep: cpuMsBetween(cpu1, process.cpuUsage()) } } satisfies SiteSolveAnswer & { index: number });
+    return encodeNumbers({ index: c.index, siteId: c.siteId, solution, ...(c.withPlan ? { plan } : {}), ...(planKey ? { planKey } : {}), ...(bestResponsePlanKey ? { bestResponsePlanKey } : {}), solvedBy: this.options.processName, ...(how ? { resident: how } : {}), cpuMs: { solve: cpuMsBetween(cpu0, cpu1), keep: cpuMsBetween(cpu1, process.cpuUsage()) } } satisfies SiteSolveAnswer & { index: number });
   }
 
   /** Stops taking site solves (the active ones finish) and closes the clients made here. */

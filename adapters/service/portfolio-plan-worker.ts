@@ -25,10 +25,10 @@
 import { randomUUID } from 'node:crypto';
 import { coordinatePortfolio, type PortfolioPlan, type SharedRowLimits } from '../../optimizer/portfolio/coordinate.ts';
 import { coordinateBySiteColumns } from '../../optimizer/portfolio/site-columns.ts';
-import { coordinateAggregateFirst, describeLagrangianLps, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
+import { coordinateAggregateFirst, describeCappedRound, describeLagrangianLps, type AggregateFirstPlan } from '../../optimizer/portfolio/aggregate-first.ts';
 import { solveAggregateOnWorkerThread } from '../../optimizer/portfolio/aggregate-thread.ts';
 import type { PriceStepChoice } from '../../optimizer/portfolio/price-step.ts';
-import { firstSlotsOf, pricedProblem, problemSubproblem, type SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
+import { firstSlotsOf, pricedProblem, problemSubproblem, uncappedAdderOf, type SiteBoundSolver } from '../../optimizer/portfolio/site-subproblem.ts';
 import { planPortfolioByVehicleColumns, vehicleColumnsRefusal } from '../../optimizer/portfolio/vehicle-columns.ts';
 import type { ShardExecutorFactory } from '../../optimizer/decomposition/shard-executor.ts';
 import type { Plan } from '../../optimizer/plan.ts';
@@ -81,6 +81,10 @@ export interface PortfolioPlanDeps {
   readonly priceStepThreads?: number;
   /** aggregate-first: its uncapped LPs warm on each site's capped model (default) or a cold round (AggregateFirstOptions.boundSolve). */
   readonly boundSolve?: 'warm' | 'cold-round';
+  /** aggregate-first: its capped plans at this share of the feeder prices (AggregateFirstOptions.cappedPriceFactor; default the optimizer's). */
+  readonly cappedPriceFactor?: number;
+  /** aggregate-first: swap capped plans for best responses where the limits still hold (AggregateFirstOptions.swapBestResponses). */
+  readonly swapBestResponses?: boolean;
   /**
    * In process: a site's capped plan and its uncapped LP on the same model (SolverPool.solveWithBound); without it,
    * aggregate-first solves the uncapped problems cold (said in the plan).
@@ -245,11 +249,15 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       solveAggregate: solveAggregateOnWorkerThread,
       ...(deps.coordination === 'aggregate-first' ? { priceStep: deps.priceStep ?? 'auto', ...(deps.priceStepThreads ? { priceStepThreads: deps.priceStepThreads } : {}) } : {}),
       ...(deps.boundSolve ? { boundSolve: deps.boundSolve } : {}),
+      ...(deps.cappedPriceFactor !== undefined ? { cappedPriceFactor: deps.cappedPriceFactor } : {}),
+      ...(deps.swapBestResponses !== undefined ? { swapBestResponses: deps.swapBestResponses } : {}),
     };
     const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve
       ? async (base, request) => {
           const both = await deps.siteBoundSolve!(base, request);
           solvedProblems.set(both.plan, pricedProblem(base, request).problem);
+          // Its best response (SiteRequest.uncappedPlan) answers the uncapped problem at the feeder prices.
+          if (both.uncapped.plan) solvedProblems.set(both.uncapped.plan, pricedProblem(base, { adderPerKwh: uncappedAdderOf(request) }).problem);
           return both;
         }
       : undefined;
@@ -297,7 +305,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const why = byVehicles ?? (deps.vehicleColumns ? `${vehicleCount} vehicles, below ${deps.vehicleColumns.fromVehicles ?? vehicleColumnsFromVehicles}` : 'vehicle column generation not configured');
       const aggregate = 'aggregate' in result ? (result as AggregateFirstPlan<unknown>) : undefined;
       const aggregateSays = aggregate
-        ? `; price step ${aggregate.priceStep.step} (PORTFOLIO_PRICE_STEP=${aggregate.priceStep.asked}${aggregate.priceStep.asked === 'auto' ? `, ${aggregate.priceStep.why}` : ''}); aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${describeLpSolver(aggregate.aggregate)}${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms${aggregate.aggregate.boundNote ? ` (${aggregate.aggregate.boundNote})` : ''}; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''}); uncapped LPs ${describeLagrangianLps(aggregate.lagrangian)}${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
+        ? `; price step ${aggregate.priceStep.step} (PORTFOLIO_PRICE_STEP=${aggregate.priceStep.asked}${aggregate.priceStep.asked === 'auto' ? `, ${aggregate.priceStep.why}` : ''}); aggregate LP ${aggregate.aggregate.rows} rows x ${aggregate.aggregate.cols} columns (${aggregate.aggregate.method}, on a worker thread of its own), ${describeLpSolver(aggregate.aggregate)}${aggregate.aggregate.status} in ${aggregate.aggregate.solveMs} ms${aggregate.aggregate.boundNote ? ` (${aggregate.aggregate.boundNote})` : ''}; bound: ${aggregate.boundKind ?? 'none'}${aggregate.lagrangian ? ` (Lagrangian value ${aggregate.lagrangian.value.toFixed(2)}, ${aggregate.lagrangian.sitesWithoutBound} site(s) without a proven bound${aggregate.lagrangian.standIns > 0 ? `, ${aggregate.lagrangian.standIns} with their relaxation standing in` : ''}); uncapped LPs ${describeLagrangianLps(aggregate.lagrangian)}${aggregate.lagrangian.note ? `; ${aggregate.lagrangian.note}` : ''}` : ''}; ${describeCappedRound(aggregate)}${aggregate.handover ? `; handed over to ${aggregate.handover}` : ''}`
         : '';
       siteSolves = { ...siteSolves, summary: `path: site solves per feeder-price round, ${coordinationName} (${why}); ${siteSolves.summary}${aggregateSays}` };
     }

@@ -6,7 +6,8 @@
  *    is at most its exact cost); its solution gives each site an import and export profile, its feeder duals the
  *    per-slot price adder.
  * 2. One round: the limits are split into per-site caps by those profiles (shared-caps.ts: they sum to the limits
- *    exactly) and every site solves within its caps at the adder prices (one `Promise.all`: one BullMQ flow in
+ *    exactly) and every site solves within its caps at `cappedPriceFactor` (default 0, capped-price.ts) x the adder
+ *    (session 15: at the adder itself most of the gap was priced feeder left unused; gap-split.ts) (one `Promise.all`: one BullMQ flow in
  *    Redis mode). Each site's import is within its cap, so **the sum never breaks a shared limit** (except the
  *    unavoidable excess, named).
  * 3. When the gap (plan - bound) / |plan| is above the target, `then` says what follows: `lagrangian` (default)
@@ -23,6 +24,9 @@ import type { AggregateLpResult } from './aggregate-lp.ts';
 import { highsMaster } from '../decomposition/decompose.ts';
 import { solveAggregateHere, type AggregateSolver } from './aggregate-thread.ts';
 import { assemblePortfolioPlan, capsFrom, sumBy, violation, type CoordinateOptions, type PortfolioPlan, type SharedRowLimits } from './coordinate.ts';
+import { defaultCappedPriceFactor } from './capped-price.ts';
+import { swapBestResponses, type SwapResult } from './best-response-swap.ts';
+import { splitGap, type GapSplit } from './gap-split.ts';
 import { lagrangianBound, siteRelaxationValue, type LagrangianBound } from './lagrangian-bound.ts';
 import { coordinateBySiteColumns } from './site-columns.ts';
 import { choosePriceStep, priceStepLpOptions, type ChosenPriceStep, type PriceStepChoice, type PriceStepRule } from './price-step.ts';
@@ -34,6 +38,7 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * What follows a first round above the target gap (see the file's comment); default `lagrangian`.
    * `lagrangian-recover`: after the uncapped round, if still above the target, one more capped round with caps
    * split by the mean of the aggregate LP's profiles and the uncapped plans' (a two-point ergodic mean).
+   * It runs at the capped round's adder (`cappedPriceFactor`).
    */
   readonly then?: 'lagrangian' | 'lagrangian-recover' | 'site-columns' | 'none';
   /** The relaxation's vehicle groups; default `v2g`. */
@@ -78,6 +83,21 @@ export interface AggregateFirstOptions extends CoordinateOptions {
    * the limits and costs less.
    */
   readonly boundSolve?: 'warm' | 'cold-round';
+  /**
+   * `boundSolve: 'warm'` only (issue 17 session 15): each site's job also repairs its uncapped LP into its best
+   * response at the same prices (SiteRequest.uncappedPlan: one more repair on the same model, no extra round), and the
+   * plan swaps a site's capped plan for it where the sum still keeps every limit and it costs less
+   * (best-response-swap.ts). The answer's `swap` says how many. Default false.
+   */
+  readonly swapBestResponses?: boolean;
+  /**
+   * The capped round's adder as a share of the feeder prices (issue 17 session 15): each site plans within its caps at
+   * `cappedPriceFactor x adder` while its uncapped LP (the Lagrangian bound) and best response stay at the adder
+   * (SiteRequest.uncappedAdderPerKwh). The caps alone keep the limits, so the adder in a capped plan only steers the
+   * site away from capacity it was given: at 0 each site minimises its own cost within its caps. Default
+   * `defaultCappedPriceFactor` (capped-price.ts; 1 before session 15).
+   */
+  readonly cappedPriceFactor?: number;
   /** After the aggregate LP: its size, time and value. */
   readonly onAggregate?: (a: AggregateLpResult) => void;
 }
@@ -95,6 +115,18 @@ export interface AggregateFirstPlan<P> extends PortfolioPlan<P> {
    * proved none, e.g. at its time limit; -Infinity when neither), with why. Absent without that round.
    */
   readonly lagrangian?: LagrangianInfo;
+  /** The best-response swap (`swapBestResponses`): how many sites offered a cheaper uncapped plan, how many swapped, what it saved. */
+  readonly swap?: SwapResult;
+  /** The capped round's adder as a share of the feeder prices (`cappedPriceFactor`); absent when no capped round ran (a handover). */
+  readonly cappedPriceFactor?: number;
+}
+
+/** One phrase for a plan's `solvedOn`: the capped round's adder, the best-response swap, and where the gap comes from. */
+export function describeCappedRound(plan: Pick<AggregateFirstPlan<unknown>, 'cappedPriceFactor' | 'swap' | 'lagrangian'>): string {
+  if (plan.cappedPriceFactor === undefined) return 'no capped round';
+  const swap = plan.swap ? `; best-response swap: ${plan.swap.count} of ${plan.swap.offered} site(s) offering a cheaper uncapped plan swapped, saving ${plan.swap.saved.toFixed(2)}` : '';
+  const split = plan.lagrangian?.gapSplit ? `; ${plan.lagrangian.gapSplit.note}` : '';
+  return `capped plans at ${plan.cappedPriceFactor} x the feeder prices within their caps${swap}${split}`;
 }
 
 /**
@@ -115,6 +147,8 @@ export interface LagrangianInfo extends LagrangianBound {
    * points, not plans).
    */
   readonly uncappedKeepsLimitsAndCheaper: boolean;
+  /** Where the chosen plan's gap to this Lagrangian value comes from (gap-split.ts): LP repair, caps, unused feeder. */
+  readonly gapSplit?: GapSplit;
 }
 
 /** One phrase: how the uncapped LPs of the Lagrangian bound were solved (for a plan's `solvedOn`). */
@@ -163,8 +197,16 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const boundSolve = options.boundSolve ?? 'warm';
   const lagrangianWanted = then === 'lagrangian' || then === 'lagrangian-recover';
   const warmBound = lagrangianWanted && boundSolve === 'warm';
+  const swapWanted = warmBound && (options.swapBestResponses ?? false);
+  const factor = options.cappedPriceFactor ?? defaultCappedPriceFactor;
+  const cappedAdder = factor === 1 ? adderPerKwh : adderPerKwh.map((a) => factor * a);
+  // A capped round at another adder than the Lagrangian's needs the uncapped LPs from the same job (warm) at the adder.
+  const uncappedAt = factor !== 1 && warmBound ? { uncappedAdderPerKwh: adderPerKwh } : {};
   let solves = S;
-  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}) })));
+  /** The answers made at the capped round's adder (for the gap split). */
+  const madeAtCapped = new Set<SiteSolution<P>>();
+  const capped = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh: cappedAdder, importCapKw: caps.imp.caps[s]!, exportCapKw: caps.exp.caps[s]!, ...(warmBound ? { uncappedBound: true } : {}), ...(swapWanted ? { uncappedPlan: true } : {}), ...uncappedAt })));
+  capped.forEach((sol) => madeAtCapped.add(sol));
   let best: { sols: SiteSolution<P>[]; objective: number; method: PortfolioPlan<P>['method']; caps: ReturnType<typeof capsFrom> } = {
     sols: capped,
     objective: capped.reduce((a, s) => a + s.objective, 0),
@@ -179,7 +221,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const gapOf = (objective: number) => (objective - bound) / Math.max(1, Math.abs(objective));
   let stopReason: PortfolioPlan<P>['stopReason'] = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
   if (!warmBound && (stopReason === 'gap' || then === 'none')) {
-    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep };
+    return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, cappedPriceFactor: factor };
   }
   if (then === 'site-columns') {
     const plan = await coordinateBySiteColumns(sites, limits, { ...options, warmStart: prices });
@@ -196,6 +238,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
       stopReason: plan.stopReason,
       aggregate: aggregateInfo,
       priceStep,
+      ...(chosen === plan ? {} : { cappedPriceFactor: factor }),
       handover: `site-columns: the first round's gap ${(100 * gapOf(best.objective)).toFixed(3)} % was above the target; warm-started at the aggregate LP's prices`,
     };
   }
@@ -240,6 +283,14 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   const freeObjective = free.reduce((a, s) => a + s.objective, 0);
   const freeKeeps = violation(sumBy(free, T), limits, tol) <= 0;
   const lagrangian: LagrangianInfo = { ...bounded, boundSolve: warmBound ? 'warm' : 'cold-round', lps, uncappedKeepsLimitsAndCheaper: freeKeeps && freeObjective < best.objective };
+  let swap: SwapResult | undefined;
+  if (swapWanted) {
+    swap = swapBestResponses(capped, capped.map((c) => c.bestResponse), limits, tol);
+    if (swap.count > 0) {
+      const sols = capped.map((c, s) => (swap!.swapped[s] ? c.bestResponse! : c));
+      best = { sols, objective: sols.reduce((a, s) => a + s.objective, 0), method: 'aggregate-first', caps: capsFrom(sols.map((s) => s.importKw), sols.map((s) => s.exportKw), sites, limits) };
+    }
+  }
   if (freePlans && freeKeeps && freeObjective < best.objective) {
     best = { sols: freePlans, objective: freeObjective, method: 'price-iterate', caps: capsFrom(freePlans.map((s) => s.importKw), freePlans.map((s) => s.exportKw), sites, limits) };
   }
@@ -248,10 +299,14 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
     solves += S;
     const mean = (a: ArrayLike<number>, b: readonly number[]) => Float64Array.from(b, (x, t) => 0.5 * (a[t]! + x));
     const caps2 = capsFrom(profiles.map((p, s) => mean(p.importKw, free[s]!.importKw)), profiles.map((p, s) => mean(p.exportKw, free[s]!.exportKw)), sites, limits);
-    const again = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh, importCapKw: caps2.imp.caps[s]!, exportCapKw: caps2.exp.caps[s]! })));
+    // At the capped round's adder too (`cappedPriceFactor`): only the caps change.
+    const again = await Promise.all(sites.map((site, s) => site.solve({ adderPerKwh: cappedAdder, importCapKw: caps2.imp.caps[s]!, exportCapKw: caps2.exp.caps[s]! })));
+    again.forEach((sol) => madeAtCapped.add(sol));
     const objective = again.reduce((a, s) => a + s.objective, 0);
     if (objective < best.objective) best = { sols: again, objective, method: 'aggregate-first', caps: caps2 };
   }
   stopReason = gapOf(best.objective) <= targetGap ? 'gap' : 'iterations';
-  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, lagrangian };
+  const madeAt = (sol: SiteSolution<P>) => (madeAtCapped.has(sol) ? { madeAtAdderPerKwh: cappedAdder } : {});
+  const gapSplit = Number.isFinite(bounded.value) ? splitGap({ siteIds: sites.map((s) => s.id), capped: best.sols.map((sol) => ({ ...sol, ...madeAt(sol) })), uncappedPricedBound: bounded.sites.map((x) => x.pricedBound), adderPerKwh, limits, slotHours: dt }) : undefined;
+  return { ...assemblePortfolioPlan(sites, limits, best, { bound, prices, iterations, solves, stopReason, tol }), boundKind, aggregate: aggregateInfo, priceStep, cappedPriceFactor: factor, lagrangian: { ...lagrangian, ...(gapSplit ? { gapSplit } : {}) }, ...(swap ? { swap } : {}) };
 }

@@ -16,7 +16,7 @@ import { estimateHighsHeapBytes, safeHeapShare, wasmHeapCeilingBytes } from '../
 import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import { ResidentSite, type ResidentAnswer } from './resident-site.ts';
-import { noUncappedLp, pricedProblem, siteSolutionOf, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
+import { noUncappedLp, pricedProblem, siteSolutionOf, uncappedAdderOf, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
 
 /** Options of a thread's resident models. */
 export interface ResidentModelsOptions {
@@ -95,7 +95,7 @@ export class ResidentModels {
     const entry = this.entries.get(key);
     if (!entry) return noUncappedLp(request.adderPerKwh.length, 'no resident model held for the site');
     entry.lastUsedMs = this.clock();
-    return entry.site.uncappedLp({ adderPerKwh: request.adderPerKwh });
+    return entry.site.uncappedLp({ adderPerKwh: uncappedAdderOf(request) });
   }
 
   /** Drops every model whose key starts with `prefix` (a coordination that ended). */

@@ -27,7 +27,7 @@ import { SolveRun } from '../solve-run.ts';
 import type { Formulation } from '../formulation.ts';
 import type { EnergyForm } from '../energy-rows.ts';
 import type { NetworkSession } from '../network/lazy-rows.ts';
-import { noUncappedLp, pricedProblem, problemSubproblem, siteSolutionOf, type SiteRequest, type SiteSolution, type SiteSubproblem, type UncappedLp } from './site-subproblem.ts';
+import { noUncappedLp, pricedProblem, uncappedAdderOf, problemSubproblem, siteSolutionOf, type SiteRequest, type SiteSolution, type SiteSubproblem, type UncappedLp } from './site-subproblem.ts';
 
 /**
  * How a resident site answered: on its open model from the last answer's LP basis (`warm`), on its open model
@@ -342,7 +342,7 @@ export function residentSubproblem(id: string, resident: ResidentSite, cold: (pr
         tally.coldReasons.set(reason, (tally.coldReasons.get(reason) ?? 0) + 1);
       }
       // The uncapped LP on the same model, from the capped LP's basis (aggregate-first's Lagrangian bound).
-      return uncappedBound ? { ...answer.solution, uncapped: resident.uncappedLp({ adderPerKwh: request.adderPerKwh }) } : answer.solution;
+      return uncappedBound ? { ...answer.solution, uncapped: resident.uncappedLp({ adderPerKwh: uncappedAdderOf(request) }) } : answer.solution;
     },
   };
 }

@@ -9,14 +9,15 @@
  * capped LP's optimal basis (dual simplex: only bounds moved). That LP optimum is the uncapped priced problem's LP
  * optimum, a proven lower bound of its optimum (tested against a cold solve, 1e-6 relative). A capped request the
  * model cannot take is solved by `cold` (said in `how`), the uncapped LP then on the model without a basis (`first`);
- * an uncapped LP that HiGHS does not call optimal answers `pricedBound: -Infinity` with why. Synchronous HiGHS:
+ * an uncapped LP that HiGHS does not call optimal answers `pricedBound: -Infinity` with why. With `uncappedPlan` the
+ * uncapped LP is then repaired into the uncapped plan on the same model (`UncappedLp.plan`, issue 17 session 15). Synchronous HiGHS:
  * run on a solver thread (SolverPool.solveWithBound) or where the event loop may block.
  */
 import type { LpBackend } from '../backends/lp-backend.ts';
 import type { Plan } from '../plan.ts';
 import type { Problem } from '../problem.ts';
 import { ResidentSite, type ResidentAnswer, type ResidentOptions } from './resident-site.ts';
-import { withImportCap, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
+import { uncappedAdderOf, withImportCap, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
 
 /** The capped plan, how it was made (`first` on the open model, or `cold` and why), and the uncapped LP. */
 export interface CappedWithUncapped {
@@ -31,9 +32,14 @@ export async function solveWithUncappedLp(problem: Problem, request: SiteRequest
   const buildFrom = request.importCapKw ? withImportCap(problem, request.importCapKw) : problem;
   const site = new ResidentSite(problem, backend, cold, { ...options, buildFrom });
   try {
-    const { uncappedBound: _asked, ...capped } = request;
+    const { uncappedBound: _asked, uncappedPlan: _plan, uncappedAdderPerKwh: _at, ...capped } = request;
     const answer = await site.answer(capped);
-    const uncapped = site.uncappedLp({ adderPerKwh: request.adderPerKwh });
+    const adderPerKwh = uncappedAdderOf(request);
+    const lp = site.uncappedLp({ adderPerKwh });
+    // The uncapped plan (SiteRequest.uncappedPlan): the same model from the uncapped LP's basis, repaired as a capped
+    // answer is; only when the LP was optimal (cold only where the model refuses it or its repair fails, as a capped answer).
+    const best = request.uncappedPlan && Number.isFinite(lp.pricedBound) ? await site.answer({ adderPerKwh }) : undefined;
+    const uncapped = best ? { ...lp, plan: best.solution.plan } : lp;
     return { plan: answer.solution.plan, how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}), uncapped };
   } finally {
     site.dispose();

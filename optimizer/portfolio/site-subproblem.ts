@@ -31,7 +31,23 @@ export interface SiteRequest {
    * without it, and the coordinator solves the uncapped problem cold for it (said).
    */
   readonly uncappedBound?: boolean;
+  /**
+   * With `uncappedBound`: also the uncapped problem's PLAN (the site's best answer at these prices without the caps:
+   * the uncapped LP repaired on the same model, as a capped answer is), in `UncappedLp.plan` (issue 17 session 15).
+   * aggregate-first swaps a site's capped plan for it where the sum of the chosen plans still keeps every limit and
+   * it costs less (aggregate-first.ts, `swapBestResponses`). A site that cannot answers without it.
+   */
+  readonly uncappedPlan?: boolean;
+  /**
+   * The adder of the uncapped LP and the uncapped plan (`uncappedBound`, `uncappedPlan`) when not `adderPerKwh`, which
+   * then prices the capped plan only (issue 17 session 15: aggregate-first's capped plans at a lower adder within the
+   * same caps, `AggregateFirstOptions.cappedPriceFactor`, while its Lagrangian bound stays at the feeder prices).
+   */
+  readonly uncappedAdderPerKwh?: readonly number[];
 }
+
+/** The adder of a request's uncapped LP and uncapped plan (`SiteRequest.uncappedAdderPerKwh`, else its adder). */
+export const uncappedAdderOf = (request: SiteRequest): readonly number[] => request.uncappedAdderPerKwh ?? request.adderPerKwh;
 
 /**
  * The uncapped LP of a site's priced problem (`SiteRequest.uncappedBound`): a column, not a plan (its powers may
@@ -55,6 +71,8 @@ export interface UncappedLp {
   readonly reason?: string;
   /** Simplex iterations of this LP. */
   readonly iterations: number;
+  /** The uncapped problem's plan, when the request asked for it (`SiteRequest.uncappedPlan`) and the site could. */
+  readonly plan?: Plan;
 }
 
 /** An uncapped LP not solved (`how: 'refused'` by default) or not optimal: no bound (-Infinity), zero profiles, and why. */
@@ -80,6 +98,8 @@ export interface SiteSolution<P = Plan> {
   readonly plan: P;
   /** The uncapped LP at the same prices, when the request asked for it (`SiteRequest.uncappedBound`) and the site could. */
   readonly uncapped?: UncappedLp;
+  /** The uncapped plan at the same prices as a site solution (from `uncapped.plan`), when there is one. */
+  readonly bestResponse?: SiteSolution<P>;
 }
 
 export interface SiteSubproblem<P = Plan> {
@@ -169,7 +189,9 @@ export function problemSubproblem(id: string, problem: Problem, solve: (p: Probl
       const { problem: priced, adderPerKwh } = pricedProblem(problem, request);
       if (request.uncappedBound && boundSolve) {
         const both = await boundSolve(problem, request);
-        return { ...siteSolutionOf(problem, adderPerKwh, both.plan), uncapped: both.uncapped };
+        const { plan: uncappedPlan, ...uncapped } = both.uncapped;
+        const bestResponse = uncappedPlan ? { bestResponse: siteSolutionOf(problem, uncappedAdderOf(request).slice(0, problem.slotCount), uncappedPlan) } : {};
+        return { ...siteSolutionOf(problem, adderPerKwh, both.plan), uncapped, ...bestResponse };
       }
       return siteSolutionOf(problem, adderPerKwh, await solve(priced));
     },
@@ -228,7 +250,8 @@ export function firstSlotsOf<P>(site: SiteSubproblem<P>, slotCount: number): Sit
     async solve(request) {
       const s = await site.solve(request);
       const u = s.uncapped;
-      return { ...s, netImportKw: cut(s.netImportKw), importKw: cut(s.importKw), exportKw: cut(s.exportKw), importExcessKw: cut(s.importExcessKw), ...(u ? { uncapped: { ...u, netImportKw: cut(u.netImportKw), importKw: cut(u.importKw), exportKw: cut(u.exportKw) } } : {}) };
+      const b = s.bestResponse;
+      return { ...s, ...(b ? { bestResponse: { ...b, netImportKw: cut(b.netImportKw), importKw: cut(b.importKw), exportKw: cut(b.exportKw), importExcessKw: cut(b.importExcessKw) } } : {}), netImportKw: cut(s.netImportKw), importKw: cut(s.importKw), exportKw: cut(s.exportKw), importExcessKw: cut(s.importExcessKw), ...(u ? { uncapped: { ...u, netImportKw: cut(u.netImportKw), importKw: cut(u.importKw), exportKw: cut(u.exportKw) } } : {}) };
     },
   };
 }

@@ -19,11 +19,11 @@ import { closeSharedPool, sharedBoundSolver, sharedSolver } from '../service-har
 import { describeWithRedis } from '../store/redis-test-env.ts';
 import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
 
-function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' | 'decomposed', bound: 'warm' | 'cold-round') {
+function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' | 'decomposed', bound: 'warm' | 'cold-round', swap = false) {
   let h: ModeHarness;
   beforeAll(async () => {
     // warm: each site solve also answers its uncapped LP on the same model (PORTFOLIO_BOUND_SOLVE=warm, on the shared pool).
-    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep, portfolioBoundSolve: bound, portfolioPriceStepThreads: 2 }, bound === 'warm' ? { siteBoundSolve: sharedBoundSolver() } : {});
+    h = await createModeHarness(mode, sharedSolver(), undefined, { portfolioCoordination: 'aggregate-first', portfolioPriceStep: priceStep, portfolioBoundSolve: bound, portfolioPriceStepThreads: 2, portfolioBestResponseSwap: swap, ...(swap ? { portfolioCappedPriceFactor: 1 } : {}) }, bound === 'warm' ? { siteBoundSolve: sharedBoundSolver() } : {});
     await feederOfThree(h, 40);
   }, 180_000);
   afterAll(async () => {
@@ -74,6 +74,11 @@ function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' |
       expect(plan.solvedOn).toMatch(/uncapped LPs cold-round: a second round of cold uncapped site solves; 0 from the capped LP basis, 0 on a model without a basis, 3 cold/);
       if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 2, childJobs: 6 });
     }
+    // The capped round's adder (PORTFOLIO_CAPPED_PRICE_FACTOR, default 0) and where the gap comes from, said.
+    expect(plan.solvedOn).toMatch(new RegExp(`capped plans at ${swap ? 1 : 0} x the feeder prices within their caps`));
+    if (bound === 'warm') expect(plan.solvedOn).toMatch(/gap -?\d+\.\d{3} % = LP repair -?\d+\.\d{3} % \+ caps -?\d+\.\d{3} % \+ unused feeder at a price -?\d+\.\d{3} %/);
+    // PORTFOLIO_BEST_RESPONSE_SWAP=on: each site also answers its best response (kept beside its plan in Redis), said.
+    if (swap && bound === 'warm') expect(plan.solvedOn).toMatch(/best-response swap: \d+ of \d+ site\(s\) offering a cheaper uncapped plan swapped/);
     const sum = await sumOfPlansInForce(h);
     for (const s of d.slots as { start: string; met: boolean }[]) if (s.met) expect(sum.get(iso(Date.parse(s.start)))!).toBeLessThanOrEqual(20 + 0.01);
   }, 300_000);
@@ -99,3 +104,5 @@ describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFO
 describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (embedded)', () => dispatchChain('embedded', 'auto', 'cold-round'));
 describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first (Redis)', () => dispatchChain('redis', 'auto', 'warm'));
 describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BOUND_SOLVE=cold-round (Redis)', () => dispatchChain('redis', 'auto', 'cold-round'));
+describe('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BEST_RESPONSE_SWAP=on (embedded)', () => dispatchChain('embedded', 'auto', 'warm', true));
+describeWithRedis('portfolio dispatch with PORTFOLIO_COORDINATION=aggregate-first, PORTFOLIO_BEST_RESPONSE_SWAP=on (Redis)', () => dispatchChain('redis', 'auto', 'warm', true));

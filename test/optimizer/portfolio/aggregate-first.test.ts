@@ -42,7 +42,8 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         expect(plan).toMatchObject({ iterations: 2, solves: 2 * sites.length, stopReason: expect.stringMatching(/^(gap|iterations)$/) });
         expect(plan.status).not.toBe('limit-breached');
         plan.sites.forEach((share, s) => {
-          const { problem } = pricedProblem(sites[s]!.problem!, { adderPerKwh: plan.prices.importPerKwh.map((l, t) => l - plan.prices.exportPerKwh[t]!), importCapKw: share.importCapKw, exportCapKw: share.exportCapKw });
+          // Each capped plan was made at cappedPriceFactor x the feeder adder (default capped-price.ts) within its caps.
+          const { problem } = pricedProblem(sites[s]!.problem!, { adderPerKwh: plan.prices.importPerKwh.map((l, t) => plan.cappedPriceFactor! * (l - plan.prices.exportPerKwh[t]!)), importCapKw: share.importCapKw, exportCapKw: share.exportCapKw });
           if (plan.method === 'aggregate-first') expect(validatePlan(problem, share.solution.plan)).toEqual([]);
         });
       }),
@@ -70,6 +71,36 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         now.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
       }),
       { numRuns: 4, seed: 1714 },
+    );
+  }, 300_000);
+
+  it('property: cappedPriceFactor 0 and 0.5 (capped plans at a lower adder, the same caps) keep the limit, give the same Lagrangian bound as 1 (1e-6) in ONE round, valid plans at their adder; the gap split adds up', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 2, maxLength: 3 }), fc.double({ min: 0.3, max: 0.9, noNaN: true }), fc.constantFrom(0, 0.5), fc.boolean(), async (seeds, tightness, factor, swap) => {
+        const base = portfolio(seeds, 4);
+        const warm = seeds.map((_, i) => problemSubproblem(`site-${i}`, base[i]!.problem!, solve, (b, request) => pool.solveWithBound(b, request, { timeLimitMs: 60_000 })));
+        const limits = await bindingLimits(base, T, tightness);
+        const old = await coordinateAggregateFirst(warm, limits, { targetGap: 0, swapBestResponses: false });
+        const now = await coordinateAggregateFirst(warm, limits, { targetGap: 0, cappedPriceFactor: factor, swapBestResponses: swap });
+        expect(now).toMatchObject({ iterations: 1, solves: 2 * seeds.length, method: 'aggregate-first', breaches: [] });
+        expect(now.lagrangian).toMatchObject({ boundSolve: 'warm', sitesWithoutBound: 0, lps: { warm: seeds.length, first: 0, cold: 0 } });
+        const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+        expect(rel(now.lagrangian!.value, old.lagrangian!.value)).toBeLessThanOrEqual(1e-6);
+        expect(now.bound).toBeLessThanOrEqual(now.objective + 1e-6 * Math.max(1, Math.abs(now.objective)));
+        now.netImportKw.forEach((n, t) => expect(n).toBeLessThanOrEqual(limits.importLimitKw[t]! + 1e-5));
+        const adder = now.prices.importPerKwh.map((l, t) => l - now.prices.exportPerKwh[t]!);
+        now.sites.forEach((share, s) => {
+          // A capped plan at factor x adder within its caps; a swapped one (its best response) at the adder without caps.
+          const swapped = now.swap?.swapped[s] === true;
+          const request = swapped ? { adderPerKwh: adder } : { adderPerKwh: adder.map((a) => factor * a), importCapKw: share.importCapKw, exportCapKw: share.exportCapKw };
+          expect(validatePlan(pricedProblem(warm[s]!.problem!, request).problem, share.solution.plan)).toEqual([]);
+        });
+        expect(now.swap === undefined).toBe(!swap);
+        const split = now.lagrangian!.gapSplit!;
+        expect(Math.abs(split.repair + split.caps + split.unusedFeeder - split.total)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(now.objective)));
+        if (now.boundKind === 'lagrangian') expect(rel(split.total, now.objective - now.bound)).toBeLessThanOrEqual(1e-6);
+      }),
+      { numRuns: 4, seed: 1717 },
     );
   }, 300_000);
 
