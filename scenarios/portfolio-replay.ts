@@ -133,10 +133,11 @@ function coordinateWith<P>(coordination: ReplayCoordination, sites: readonly Sit
 
 /**
  * Plans the members alone and coordinated under the feeder limit (see above). `solve` runs any LP backend;
- * `coordination` picks the coordinator (default `price-loop`, the replay's first; the result says which ran).
+ * `coordination` picks the coordinator (default `aggregate-first`: the smallest certified gap measured on both shipped
+ * portfolios, bench/RESULTS.md session 15; the result says which ran).
  */
 export async function replayPortfolio(scenario: PortfolioScenario, members: readonly { readonly siteId: string; readonly inputs: ReplayInputs }[], solve: (problem: Problem) => Promise<Plan>, options: { readonly coordination?: ReplayCoordination; readonly backend?: LpBackend } = {}): Promise<PortfolioReplayResult> {
-  const coordination = options.coordination ?? 'price-loop';
+  const coordination = options.coordination ?? 'aggregate-first';
   const first = members[0]!.inputs;
   for (const [i, m] of members.entries()) {
     if (m.inputs.periodStartUtcMs !== first.periodStartUtcMs || m.inputs.slotMinutes !== first.slotMinutes) {

@@ -53,7 +53,7 @@ export async function runPortfolioReplayCommand(portfolioArg: string, opts: Port
     members.push({ siteId: m.siteId, inputs: loadReplayInputs(loaded.scenario, loaded.texts, m.seed !== undefined ? { seed: m.seed } : {}) });
   }
   const setup = solver!;
-  const result = await replayPortfolio(portfolio, members, async (problem) => solveWithBackend(problem, setup.backend!, setup.options), { coordination: opts.coordination ?? 'price-loop', backend: highs.backend });
+  const result = await replayPortfolio(portfolio, members, async (problem) => solveWithBackend(problem, setup.backend!, setup.options), { coordination: opts.coordination ?? 'aggregate-first', backend: highs.backend });
   const dir = opts.out ?? path.join('out', portfolio.name);
   await writeOutputs(dir, { 'portfolio.json': `${JSON.stringify({ ...result, solver: `HiGHS ${highs.version}`, method: `each member's whole replay as one problem (perfect foresight), planned alone and coordinated under the feeder limit by ${result.coordination} (feeder prices, per-site caps, certified bound)` }, null, 2)}\n`, 'feeder.csv': feederCsv(result) });
   const c = result.coordinated;

@@ -22,6 +22,10 @@ describe('portfolio replay', () => {
     expect(code, err.join('\n')).toBe(0);
     expect(out.join('\n')).toMatch(/generated-feeder: 3 sites/);
     const result = JSON.parse(readFileSync(path.join(dir, 'portfolio.json'), 'utf8'));
+    // The default coordinator, said in every output.
+    expect(result.coordination).toBe('aggregate-first');
+    expect(result.coordinated.boundKind).toMatch(/^(relaxation|lagrangian)$/);
+    expect(out.join('\n')).toContain('coordination aggregate-first, method ');
     expect(result.uncoordinated.slotsOverLimit).toBeGreaterThan(0);
     expect(result.coordinated.status).not.toBe('limit-breached');
     expect(result.coordinated.slotsOverLimit).toBe(0);
@@ -35,7 +39,7 @@ describe('portfolio replay', () => {
 
   it('--coordination: each coordinator keeps the limit, certifies its bound, and every output names it; the CLI lists exactly the replay\'s coordinators', async () => {
     expect([...coordinations]).toEqual([...replayCoordinations]);
-    for (const c of ['site-columns', 'aggregate-first'] as const) {
+    for (const c of ['price-loop', 'site-columns'] as const) {
       const dir = mkdtempSync(path.join(tmpdir(), `v2g-portfolio-replay-${c}-`));
       const out: string[] = [];
       const err: string[] = [];
@@ -46,7 +50,6 @@ describe('portfolio replay', () => {
       expect(result.method).toContain(`by ${c}`);
       expect(result.coordinated.slotsOverLimit).toBe(0);
       expect(result.coordinated.bound).toBeLessThanOrEqual(result.coordinated.objective + 1e-6 * Math.abs(result.coordinated.objective));
-      if (c === 'aggregate-first') expect(result.coordinated.boundKind).toMatch(/^(relaxation|lagrangian)$/);
       const rows = parse(readFileSync(path.join(dir, 'feeder.csv'), 'utf8'), { columns: true, cast: true }) as { coordinated_by: string }[];
       expect(new Set(rows.map((r) => r.coordinated_by))).toEqual(new Set([c]));
     }
