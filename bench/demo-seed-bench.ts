@@ -5,7 +5,7 @@
  * every commit: the printed checksum (sha256 over each site's record, sessions in order and signals, read back
  * from Redis) must not change when the seeding is made faster.
  *
- *   node bin/run-ts.mjs bench/demo-seed-bench.ts --sites 20 --vehicles 500
+ *   npm run bench:demo-seed -- --sites 20 --vehicles 500
  *   node --cpu-prof --cpu-prof-dir /tmp/prof bin/run-ts.mjs bench/demo-seed-bench.ts --sites 5 --vehicles 500
  *
  * Prints wall and CPU seconds of this process (the seeding runs here; Redis's own CPU is not counted) and the
