@@ -13,8 +13,8 @@
  *
  * Per worker count, on a fresh random V2G_REDIS_PREFIX (deleted afterwards):
  * 1. Spawns `v2g api` and N `v2g worker`s (SOLVER_POOL_SIZE = --pool-size, default 1) and waits until they listen.
- * 2. Seeds S demo depots straight into the Redis store (adapters/service/demo-site.ts, seed = site number; not
- *    timed, no plan queued) and creates the portfolio through the API: feeder import limit F = the sites' summed
+ * 2. Seeds S demo depots straight into the Redis store (adapters/service/demo-site.ts, seed = site number, all
+ *    with the seeding's start as "now"; not timed, no plan queued; `npm run bench:demo-seed` times it alone) and creates the portfolio through the API: feeder import limit F = the sites' summed
  *    inflexible peak + --headroom (default 0.3) x the vehicles' energy need spread over 8 h; the dispatch asks
  *    for --dispatch-share (default 0.8) x F from the next half hour for 2 h.
  * 3. Times the dispatch as above. In Redis mode every round of site solves is a BullMQ flow (a child job per
@@ -102,6 +102,8 @@ async function main() {
     readonly workers: number;
     readonly elapsedMs: number;
     readonly seedMs: number;
+    /** Quarter-hours from the sites' slot 0 (the seeding's) to the one the dispatch was posted in: runs compare when equal. */
+    readonly slotsAfterSeed: number;
     readonly feederKw: number;
     readonly dispatchKw: number;
     readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number>; plansCarried?: number; plansResolved?: number; resident?: { warm: number; first: number; cold: number }; cpuMs?: { childSolves: number; keepPlans: number; takeAndCheck: number } }; slots: { netImportKw: number; importLimitKw: number | null }[] };
@@ -156,11 +158,15 @@ async function main() {
         metrics: new ServiceMetrics({ defaultMetrics: false }), readiness: { started: true, closing: false }, changes: backend.changes, authThrottle: backend.authThrottle,
       };
       const seeding = performance.now();
+      // Every site seeded at one instant (the seeding's start): their slot 0 is the same quarter-hour even when the
+      // seeding crosses one (it did in s15-w1's 2-worker run: part of the sites one slot later, another problem).
+      const seededAt = systemClock.nowUtcMs();
+      const seedCtx = { ...ctx, clock: { nowUtcMs: () => seededAt } };
       let floorKw = 0;
       let needKwh = 0;
       const slots = Math.ceil((2 * config.horizonHours * 60) / 15);
       for (let i = 1; i <= S; i++) {
-        await seedDemoSite(ctx, { siteId: siteId(i), vehicles: V, seed: i, schedules: false, replan: false });
+        await seedDemoSite(seedCtx, { siteId: siteId(i), vehicles: V, seed: i, schedules: false, replan: false });
         const depot = generateDepot({ vehicles: V, slots, seed: i });
         floorKw += Math.max(0, ...Array.from({ length: slots }, (_, t) => (depot.baseLoadKw?.[t] ?? 0) - (depot.pvKw?.[t] ?? 0)));
         needKwh += depot.vehicles.reduce((a, v) => a + Math.max(0, v.targetEnergyKwh - v.energyKwh), 0);
@@ -192,6 +198,7 @@ async function main() {
       });
       await (backend.planBus as { ready?: () => Promise<void> }).ready?.();
       const start = Math.ceil((Date.now() + 1_800_000) / 900_000) * 900_000;
+      const slotsAfterSeed = Math.floor(Date.now() / 900_000) - Math.floor(seededAt / 900_000);
       const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
       const workerCpu0 = workers.reduce((a, w) => a + cpuSeconds(w.child.pid), 0);
       const apiCpu0 = cpuSeconds(api.child.pid);
@@ -212,7 +219,7 @@ async function main() {
             const p = plan as unknown as RunResult['plan'];
             const limitKept = p.slots.every((s) => s.importLimitKw === null || s.netImportKw <= s.importLimitKw + 1e-3);
             const loadAtEnd = loadavg().map((x) => x.toFixed(2)).join(' ');
-            return { workers: workerCount, elapsedMs, seedMs, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, loadAtEnd, limitKept, workerCpuS, apiCpuS, ...(first ? { first } : {}) };
+            return { workers: workerCount, elapsedMs, seedMs, slotsAfterSeed, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, loadAtEnd, limitKept, workerCpuS, apiCpuS, ...(first ? { first } : {}) };
           }
         }
         await new Promise((r) => setTimeout(r, 200));
@@ -238,7 +245,7 @@ async function main() {
       const r = await run(n);
       results.push(r);
       failed ||= !r.limitKept;
-      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, worker CPU ${r.workerCpuS.toFixed(1)} s, api CPU ${r.apiCpuS.toFixed(1)} s, load ${r.loadAtStart} -> ${r.loadAtEnd}, plans carried/resolved ${r.plan.siteSolves?.plansCarried ?? '-'}/${r.plan.siteSolves?.plansResolved ?? '-'}${r.first ? `, first plan ${r.first.iterations} rounds ${r.first.solves} solves gap ${r.first.gapPercent} %` : ''}, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
+      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, worker CPU ${r.workerCpuS.toFixed(1)} s, api CPU ${r.apiCpuS.toFixed(1)} s, load ${r.loadAtStart} -> ${r.loadAtEnd}, plans carried/resolved ${r.plan.siteSolves?.plansCarried ?? '-'}/${r.plan.siteSolves?.plansResolved ?? '-'}${r.first ? `, first plan ${r.first.iterations} rounds ${r.first.solves} solves gap ${r.first.gapPercent} %` : ''}, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed), dispatch posted ${r.slotsAfterSeed} quarter-hour(s) after the seeded slot 0; method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
       const parts = (label: string, ss: RunResult['plan']['siteSolves'] | undefined) => ss?.cpuMs ? `  ${label}: CPU s: child solves ${(ss.cpuMs.childSolves / 1000).toFixed(1)}, keeping plans ${(ss.cpuMs.keepPlans / 1000).toFixed(1)}, taking + checking ${(ss.cpuMs.takeAndCheck / 1000).toFixed(1)}; resident ${JSON.stringify(ss.resident ?? 'none')}` : `  ${label}: no per-part CPU`;
       console.error(parts('dispatch', r.plan.siteSolves));
       if (r.first) console.error(parts('first plan', r.first.siteSolves));
@@ -262,7 +269,7 @@ async function main() {
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---|---|---|---|---|',
     ...results.map((r) => `| ${r.workers} | ${r.loadAtStart} -> ${r.loadAtEnd} | ${(r.elapsedMs / 1000).toFixed(1)} | ${one ? (one.elapsedMs / r.elapsedMs).toFixed(2) + 'x' : '-'} | ${r.workerCpuS.toFixed(1)} | ${r.apiCpuS.toFixed(1)} | ${(r.plan.wallMs / 1000).toFixed(1)} | ${r.plan.iterations} | ${r.plan.solves} | ${r.plan.siteSolves?.flows ?? '-'} | ${Object.values(r.plan.siteSolves?.byWorker ?? {}).join(' / ')} | ${r.plan.siteSolves?.plansCarried ?? '-'} / ${r.plan.siteSolves?.plansResolved ?? '-'} | ${r.first ? `${r.first.iterations}, ${r.first.solves}, ${r.first.gapPercent ?? 'none'}` : '-'} | ${r.plan.objective.toFixed(2)} | ${r.plan.bound?.toFixed(2) ?? 'none'} | ${r.plan.gapPercent ?? 'none'} | ${r.plan.stopReason} | ${r.plan.status} | ${r.fulfilment} | ${r.feederKw} / ${r.dispatchKw} | ${r.limitKept ? 'yes' : 'NO'} |`),
     '',
-    ...results.map((r) => `${r.workers} worker(s): method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`),
+    ...results.map((r) => `${r.workers} worker(s): seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed), dispatch posted ${r.slotsAfterSeed} quarter-hour(s) after the seeded slot 0 (rows compare when equal); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`),
     '',
   ];
   console.log(lines.join('\n'));
