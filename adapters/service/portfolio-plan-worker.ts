@@ -49,7 +49,7 @@ import { aggregateBoundDetail } from './portfolio-bound-detail.ts';
 import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './portfolio-dispatch-split.ts';
 import type { PortfolioFlow } from './portfolio-flow.ts';
 import { describeFlowStats, flowSites } from './portfolio-flow-sites.ts';
-import { describeTimedOutSites, timedOutSites } from './portfolio-site-outcomes.ts';
+import { describeTimedOutSites, timedOutLimitMs, timedOutSites } from './portfolio-site-outcomes.ts';
 import type { PortfolioJobData, PortfolioJobResult } from './portfolio-job.ts';
 import { portfolioProblems } from './portfolio-site-problems.ts';
 import type { PlanSolver, WorkerLog } from './replan-worker.ts';
@@ -320,7 +320,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
     const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
     // A site answered `error` fails the coordination; one that hit its time limit keeps its best plan, named (portfolio-site-outcomes.ts).
     const timedOut = timedOutSites(result);
-    const timedOutNote = describeTimedOutSites(timedOut, config.portfolioSiteTimeLimitMs);
+    const timedOutNote = describeTimedOutSites(timedOut, timedOutLimitMs(result) ?? config.portfolioSiteTimeLimitMs);
 
     // Shares of pending dispatches as site dispatches, then every member's plan.
     const portfolioPlanId = `pplan-${randomUUID()}`;

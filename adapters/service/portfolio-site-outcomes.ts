@@ -32,6 +32,16 @@ export function timedOutSites(result: Pick<PortfolioPlan<{ readonly message?: st
   return out;
 }
 
+/**
+ * The time limit the timed-out sites' solves actually had (ms): the largest their plans record (`origin.timeLimitMs`),
+ * undefined when none records one. The configured limit is not always the one a solve ran under (a sharded solver, a
+ * solver injected by a test).
+ */
+export function timedOutLimitMs(result: Pick<PortfolioPlan<{ readonly origin?: { readonly timeLimitMs: number } }>, 'sites'>): number | undefined {
+  const limits = result.sites.filter((s) => s.solution.status === 'timed_out').flatMap((s) => (s.solution.plan.origin ? [s.solution.plan.origin.timeLimitMs] : []));
+  return limits.length > 0 ? Math.max(...limits) : undefined;
+}
+
 /** One sentence naming the timed-out sites (empty when none). */
 export function describeTimedOutSites(sites: readonly TimedOutSite[], timeLimitMs: number | undefined): string {
   if (sites.length === 0) return '';

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeTimedOutSites, timedOutSites } from '../../../adapters/service/portfolio-site-outcomes.ts';
+import { describeTimedOutSites, timedOutLimitMs, timedOutSites } from '../../../adapters/service/portfolio-site-outcomes.ts';
 
 const statuses = ['optimal', 'feasible', 'timed_out'] as const;
 const share = (siteId: string, status: string, message?: string) => ({
@@ -33,6 +33,17 @@ describe('timedOutSites', () => {
 
   it('says "no message" for a timed-out plan without one', () => {
     expect(timedOutSites({ sites: [share('a', 'timed_out')] } as never)).toEqual([{ siteId: 'a', message: 'no message' }]);
+  });
+});
+
+describe('timedOutLimitMs', () => {
+  it('is the largest limit the timed-out plans record, undefined when none records one', () => {
+    const withLimit = (siteId: string, status: string, timeLimitMs?: number) => {
+      const s = share(siteId, status, 'm');
+      return { ...s, solution: { ...s.solution, plan: { message: 'm', ...(timeLimitMs !== undefined ? { origin: { timeLimitMs } } : {}) } } };
+    };
+    expect(timedOutLimitMs({ sites: [withLimit('a', 'timed_out', 20_000), withLimit('b', 'timed_out', 60_000), withLimit('c', 'optimal', 90_000)] } as never)).toBe(60_000);
+    expect(timedOutLimitMs({ sites: [withLimit('a', 'timed_out'), withLimit('c', 'optimal', 90_000)] } as never)).toBeUndefined();
   });
 });
 
