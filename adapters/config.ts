@@ -49,8 +49,8 @@ export const ConfigSchema = Type.Object(
     ),
     PORTFOLIO_COORDINATION: Type.String({
       pattern: '^(price-loop|site-columns|aggregate-first)$',
-      default: 'site-columns',
-      description: 'how a portfolio\'s sites are coordinated under shared limits: price-loop (feeder prices by subgradient steps, cap recovery), aggregate-first (one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps (at PORTFOLIO_CAPPED_PRICE_FACTOR x its feeder prices) whose uncapped LPs at the prices give the Lagrangian bound; issue 17 session 13, optimizer/portfolio/README.md) or site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default since session 8: a smaller gap than the price loop at 10 x 50 and 10 x 200, bench/RESULTS.md issue 17)',
+      default: 'aggregate-first',
+      description: 'how a portfolio\'s sites are coordinated under shared limits: aggregate-first (the default since session 16: one LP of every site\'s relaxation and the feeder rows, then one round of site solves within its caps (at PORTFOLIO_CAPPED_PRICE_FACTOR x its feeder prices) whose uncapped LPs at the prices give the Lagrangian bound; issue 17 session 13; against site-columns the same gap at 7x less CPU at 10 x 50, a smaller gap at 14x less at 10 x 200, and at 200 x 500 the only one meeting the 0.5 % gap goal: bench/RESULTS.md "Portfolio dispatch at 200 x 500 on the final main of session 15"; optimizer/portfolio/README.md), site-columns (Dantzig-Wolfe over whole-site plans: a master of the feeder rows and one row per site; the default of sessions 8 to 15; a dispatch\'s rounds start from the plan in force\'s feeder prices) or price-loop (feeder prices by subgradient steps, cap recovery)',
     }),
     PORTFOLIO_PRICE_STEP: Type.String({
       pattern: `^(${priceStepChoices.join('|')})$`,
@@ -163,7 +163,7 @@ export interface ServiceConfig {
   readonly redisPrefix: string;
   /** DECOMPOSITION_SHARD_QUEUES: decomposed re-plans use the BullMQ shard workers of these queues (distributed mode only). */
   readonly decompositionShardQueues?: readonly string[];
-  /** PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans (default), the feeder-price loop, or the aggregate LP first. */
+  /** PORTFOLIO_COORDINATION: the aggregate LP first (default since session 16), Dantzig-Wolfe over whole-site plans, or the feeder-price loop. */
   readonly portfolioCoordination: 'price-loop' | 'site-columns' | 'aggregate-first';
   /** PORTFOLIO_PRICE_STEP: how aggregate-first solves its aggregate LP (optimizer/portfolio/price-step.ts), or `auto` by its size rule. */
   readonly portfolioPriceStep: PriceStepChoice;
@@ -482,7 +482,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     replanAttempts: c.REPLAN_ATTEMPTS,
     replanBackoffMs: c.REPLAN_BACKOFF_MS,
     solverPoolSize: c.SOLVER_POOL_SIZE,
-    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'aggregate-first' ? 'aggregate-first' : 'site-columns',
+    portfolioCoordination: c.PORTFOLIO_COORDINATION === 'price-loop' ? 'price-loop' : c.PORTFOLIO_COORDINATION === 'site-columns' ? 'site-columns' : 'aggregate-first',
     portfolioPriceStep: (priceStepChoices as readonly string[]).includes(c.PORTFOLIO_PRICE_STEP) ? (c.PORTFOLIO_PRICE_STEP as PriceStepChoice) : 'auto',
     portfolioPriceStepThreads: c.PORTFOLIO_PRICE_STEP_THREADS > 0 ? c.PORTFOLIO_PRICE_STEP_THREADS : Math.min(4, availableParallelism()),
     portfolioBoundSolve: c.PORTFOLIO_BOUND_SOLVE === 'cold-round' ? 'cold-round' : 'warm',

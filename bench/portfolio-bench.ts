@@ -64,8 +64,8 @@ async function main() {
       redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
       /** The vehicle column generation path: N shard worker processes (the pricing) and one coordinating worker. */
       'vehicle-shards': { type: 'boolean', default: false },
-      /** PORTFOLIO_COORDINATION of the worker processes: price-loop (the default path) or site-columns. */
-      coordination: { type: 'string', default: 'site-columns' },
+      /** PORTFOLIO_COORDINATION of the worker processes: aggregate-first (the service's default since session 16), site-columns (before) or price-loop. */
+      coordination: { type: 'string', default: 'aggregate-first' },
       /** PORTFOLIO_FLOW_PLANS of the workers: carry (the chosen plans taken as made) or resolve (the old last round). */
       'flow-plans': { type: 'string', default: 'carry' },
       /** Plan the portfolio before the dispatch (not timed): the dispatch's coordination then starts from that plan's prices. */
@@ -86,7 +86,7 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''}${values.coordination !== 'site-columns' ? ` --coordination ${values.coordination}` : ''} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}${values['bound-solve'] !== 'warm' ? ` --bound-solve ${values['bound-solve']}` : ''}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''} --coordination ${values.coordination} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}${values['bound-solve'] !== 'warm' ? ` --bound-solve ${values['bound-solve']}` : ''}`;
   /** CPU seconds (user + system, all threads) of a process so far, from /proc (Linux); NaN where unreadable. */
   const { readFileSync } = await import('node:fs');
   const cpuSeconds = (pid: number | undefined): number => {

@@ -120,7 +120,7 @@ export interface PortfolioReplayResult {
   readonly sites: readonly PortfolioReplaySite[];
 }
 
-/** The coordinators a replay can run (optimizer/portfolio/README.md): the service's default is `site-columns`. */
+/** The coordinators a replay can run (optimizer/portfolio/README.md): the service's default is `aggregate-first` since session 16, as the replay's. */
 export const replayCoordinations = ['price-loop', 'site-columns', 'aggregate-first'] as const;
 export type ReplayCoordination = (typeof replayCoordinations)[number];
 

@@ -22,7 +22,7 @@ export function registerPortfolioReplayCommand(program: Command, out: (line: str
     .argument('[portfolio]', 'a portfolio scenario file, or the name of a shipped one (generated-feeder, belgian-feeder)', 'generated-feeder')
     .option('--out <dir>', 'output directory (default out/<portfolio>)')
     .option('--data-dir <dir>', 'data directory (default $V2G_DATA_DIR, else ../shared/data)')
-    .addOption(new Option('--coordination <name>', 'the coordinator: price-loop (feeder prices by subgradient steps), site-columns (Dantzig-Wolfe over whole-site plans, the service\'s default) or aggregate-first (the default: one LP of the sites\' relaxations, then one round of site solves; the smallest certified gap measured on both shipped portfolios, bench/RESULTS.md)').choices([...coordinations]).default('aggregate-first'));
+    .addOption(new Option('--coordination <name>', 'the coordinator: price-loop (feeder prices by subgradient steps), site-columns (Dantzig-Wolfe over whole-site plans, the service\'s default in sessions 8 to 15) or aggregate-first (the default, as the service\'s since session 16: one LP of the sites\' relaxations, then one round of site solves; the smallest certified gap measured on both shipped portfolios, bench/RESULTS.md)').choices([...coordinations]).default('aggregate-first'));
   command.showHelpAfterError(false);
   command.action(async (portfolioArg: string, opts: PortfolioReplayOptions) =>
     withInputErrors(command, async () => (await import('./portfolio-replay-run.ts')).runPortfolioReplayCommand(portfolioArg, opts, out)),

@@ -49,8 +49,10 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ redisPrefix: 'v2g', queueLockMs: 30_000, queueStalledIntervalMs: 30_000 });
   });
 
-  it('PORTFOLIO_COORDINATION: Dantzig-Wolfe over whole-site plans by default, the price loop on request, anything else refused', () => {
-    expect(loadConfig({}).portfolioCoordination).toBe('site-columns');
+  it('PORTFOLIO_COORDINATION: the aggregate LP first by default (session 16), site columns and the price loop on request, anything else refused', () => {
+    expect(loadConfig({}).portfolioCoordination).toBe('aggregate-first');
+    expect(loadConfig({ PORTFOLIO_COORDINATION: 'aggregate-first' }).portfolioCoordination).toBe('aggregate-first');
+    expect(loadConfig({ PORTFOLIO_COORDINATION: 'site-columns' }).portfolioCoordination).toBe('site-columns');
     expect(loadConfig({ PORTFOLIO_COORDINATION: 'price-loop' }).portfolioCoordination).toBe('price-loop');
     expect(errorOf(() => loadConfig({ PORTFOLIO_COORDINATION: 'prices' })).issues.map((i) => i.key)).toEqual(['PORTFOLIO_COORDINATION']);
   });

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
 import { closeSharedPool, sharedBoundSolver, sharedSolver } from '../service-harness.ts';
 import { describeWithRedis } from '../store/redis-test-env.ts';
-import { feederOfThree, iso, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
+import { feederOfThree, iso, nextDispatch, ok, q, sumOfPlansInForce } from './portfolio-kit.ts';
 
 function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' | 'decomposed', bound: 'warm' | 'cold-round', swap = false) {
   let h: ModeHarness;
@@ -85,12 +85,7 @@ function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' |
 
   if (priceStep === 'decomposed') {
     it('the next dispatch: the decomposed price step starts from the plan in force\'s feeder prices, and says so', async () => {
-      const inForce = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
-      const windowStart = Math.ceil(h.nowUtcMs() / q) * q + 16 * q;
-      const body = { kind: 'import-limit', powerKw: 25, start: iso(windowStart), end: iso(windowStart + 4 * q) };
-      const d = ok(await h.request('dispatch', { method: 'POST', url: '/v1/portfolios/feeder-1/dispatches', payload: body }), 201);
-      const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
-      expect(plan.id).toBe(d.portfolioPlanId);
+      const { inForce, plan } = await nextDispatch(h, 25, 16, 4);
       expect(plan.priceStep.warmStart).toMatch(new RegExp(`^warm: from the feeder prices of portfolio plan ${inForce.id} \\(the plan in force\\) \\(first round's bound -?[\\d.]+\\)$`));
       expect(plan.solvedOn).toContain(`feeder prices started from those of portfolio plan ${inForce.id} (the plan in force): the decomposed price step's first round at them (${plan.priceStep.rounds} rounds; ${plan.priceStep.warmStart})`);
       expect(plan.bound).toBeLessThanOrEqual(plan.objective + 1e-6 * Math.max(1, Math.abs(plan.objective)));

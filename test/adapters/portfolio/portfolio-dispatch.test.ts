@@ -5,10 +5,16 @@
  * names the unavoidable excess); field-named validation; overlapping and contradictory dispatches; a site
  * removed during a dispatch (split again); measured delivery summed over the sites with a
  * meter gap named. Embedded (manual clock) and the main chain on Redis.
+ * The main chain runs the service's default coordination (PORTFOLIO_COORDINATION=aggregate-first since session 16)
+ * with the solver pool's site bound solve, as the service wires it: ONE round of site solves (one flow on Redis),
+ * each answering its capped plan and its uncapped LP. Its price step at 3 sites is one LP (auto: monolithic), which
+ * takes no start: the plan names the plan in force whose prices it did not use. Where warm prices ARE used is
+ * tested beside each: site-columns' rounds (portfolio-site-columns.test.ts), the decomposed price step
+ * (portfolio-aggregate-first.test.ts), a one-site re-plan at the portfolio's prices (portfolio-plan.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModeHarness, type ModeHarness, type ServiceMode } from '../mode-harness.ts';
-import { closeSharedPool, json, sharedSolver } from '../service-harness.ts';
+import { closeSharedPool, json, sharedBoundSolver, sharedSolver } from '../service-harness.ts';
 import { describeWithRedis } from '../store/redis-test-env.ts';
 import { feederOfThree, iso, ok, q, siteIds, sumOfPlansInForce } from './portfolio-kit.ts';
 
@@ -19,7 +25,8 @@ function mainChain(mode: ServiceMode) {
   let windowStart: number;
   let planInForceId: string;
   beforeAll(async () => {
-    h = await createModeHarness(mode, sharedSolver());
+    // The default configuration; the site bound solve on the shared pool, as the service has it on its own pool.
+    h = await createModeHarness(mode, sharedSolver(), undefined, {}, { siteBoundSolve: sharedBoundSolver() });
     await feederOfThree(h, 40);
     const first = ok(await h.request('admin', { method: 'POST', url: '/v1/portfolios/feeder-1/plan' }), 201);
     planInForceId = first.plan.id;
@@ -54,11 +61,20 @@ function mainChain(mode: ServiceMode) {
     const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
     expect(plan.id).toBe(d.portfolioPlanId);
     expect(plan.dispatchIds).toEqual([d.id]);
-    // Warm: the dispatch's coordination started from the prices of the portfolio plan in force.
-    expect(plan.solvedOn).toContain(`feeder prices started from those of portfolio plan ${planInForceId} (the plan in force)`);
+    // The default coordination, said; its one-LP price step took no start, and the plan names the plan in force
+    // whose feeder prices it did not use (never a silent cold start).
+    expect(plan.solvedOn).toContain('aggregate LP first, then one round within its caps (PORTFOLIO_COORDINATION=aggregate-first)');
+    expect(plan.priceStep).toMatchObject({ step: 'monolithic', asked: 'auto' });
+    expect(plan.solvedOn).toContain(`the feeder prices of portfolio plan ${planInForceId} (the plan in force) not used: the monolithic price step starts from none`);
+    expect(plan.solvedOn).not.toContain('feeder prices started from');
+    // ONE round: each site's solve answered its capped plan and its uncapped LP (from the capped basis) ...
+    expect(plan.iterations).toBe(1);
+    expect(plan.solves).toBe(2 * siteIds.length);
+    expect(plan.solvedOn).toContain(`${siteIds.length} from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves`);
     // Exact: every chosen site plan is stored as its solve made it (no site solved again to be stored) ...
     expect(plan.siteSolves).toMatchObject({ mode: mode === 'redis' ? 'bullmq-flow' : 'in-process', plansCarried: siteIds.length, plansResolved: 0 });
-    if (mode === 'redis') expect(plan.siteSolves.childJobs).toBe(plan.solves);
+    // ... on Redis as ONE flow of one child job per site.
+    if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 1, childJobs: siteIds.length });
     // ... and the plan in force of every site is the coordinated answer: its id, and its net import slot by slot.
     for (const share of plan.sites as { siteId: string; planId: string; planHref: string; netImportKw: number[] }[]) {
       const inForce = ok(await h.request('read', { method: 'GET', url: `/v1/sites/${share.siteId}/plan` }), 200);

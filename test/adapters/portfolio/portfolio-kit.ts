@@ -48,3 +48,18 @@ export async function addDepot(h: H, id: string, i: number) {
     ok(await h.request('admin', { method: 'POST', url: `/v1/sites/${id}/sessions`, payload: session }), 201);
   }
 }
+
+/**
+ * A further import-limit dispatch on feeder-1 (`powerKw` for `slots` slots from `fromSlots` slots ahead): the
+ * portfolio plan in force before it, the dispatch, and the portfolio plan it made (checked to be the new one in force).
+ */
+export async function nextDispatch(h: H, powerKw: number, fromSlots: number, slots: number) {
+  const inForce = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
+  const windowStart = Math.ceil(h.nowUtcMs() / q) * q + fromSlots * q;
+  const body = { kind: 'import-limit', powerKw, start: iso(windowStart), end: iso(windowStart + slots * q) };
+  const d = ok(await h.request('dispatch', { method: 'POST', url: '/v1/portfolios/feeder-1/dispatches', payload: body }), 201);
+  const plan = ok(await h.request('read', { method: 'GET', url: '/v1/portfolios/feeder-1/plan' }), 200);
+  expect(plan.id).toBe(d.portfolioPlanId);
+  expect(plan.id).not.toBe(inForce.id);
+  return { inForce, d, plan };
+}

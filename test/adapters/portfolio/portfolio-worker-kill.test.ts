@@ -5,6 +5,9 @@
  * once its lock lapses (QUEUE_LOCK_MS=5000) and completes it: the dispatch is split and planned, the plan
  * saved by the survivor (its site solves as BullMQ flow children; the killed worker's flow is left unread). Nothing is bounded in wall time (waits are for log lines and API states, with hang
  * guards). Children are always SIGKILLed in afterAll.
+ * Run with the default coordination (aggregate-first since session 16: the survivor's ONE flow, one child per site,
+ * each answering its capped plan and its uncapped LP, so `solves` is twice the child jobs) and with
+ * PORTFOLIO_COORDINATION=site-columns (every site solve of every round one child job).
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,9 +18,10 @@ import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, redisT
 const sites = ['depot-a', 'depot-b', 'depot-c'];
 const sessionsPerSite = 24;
 
-describeWithRedis('portfolio coordination: a worker killed mid-job (processes on Redis)', () => {
+function killChain(coordination: 'default' | 'site-columns') {
   const prefix = randomPrefix();
   const env = {
+    ...(coordination === 'site-columns' ? { PORTFOLIO_COORDINATION: 'site-columns' } : {}),
     REDIS_URL: redisTestUrl,
     V2G_REDIS_PREFIX: prefix,
     API_TOKENS: apiTokens,
@@ -91,6 +95,18 @@ describeWithRedis('portfolio coordination: a worker killed mid-job (processes on
     const plan = await api(base, 'GET', '/v1/portfolios/feeder-k/plan');
     expect(plan.body).toMatchObject({ id: saved.portfolioPlanId, jobId: victim.jobId });
     // The survivor's coordination ran its site solves as BullMQ flow children, every one answered.
-    expect(plan.body.siteSolves).toMatchObject({ mode: 'bullmq-flow', childJobs: plan.body.solves });
+    if (coordination === 'site-columns') {
+      expect(plan.body.solvedOn).toContain('(PORTFOLIO_COORDINATION=site-columns)');
+      expect(plan.body.siteSolves).toMatchObject({ mode: 'bullmq-flow', childJobs: plan.body.solves });
+    } else {
+      // aggregate-first: ONE flow of one child per site; each child solved its capped plan and its uncapped LP.
+      expect(plan.body.solvedOn).toContain('(PORTFOLIO_COORDINATION=aggregate-first)');
+      expect(plan.body.solvedOn).toContain(`${sites.length} from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves`);
+      expect(plan.body).toMatchObject({ iterations: 1, solves: 2 * sites.length });
+      expect(plan.body.siteSolves).toMatchObject({ mode: 'bullmq-flow', flows: 1, childJobs: sites.length, plansCarried: sites.length, plansResolved: 0 });
+    }
   }, 900_000);
-});
+}
+
+describeWithRedis('portfolio coordination: a worker killed mid-job (processes on Redis; default coordination)', () => killChain('default'));
+describeWithRedis('portfolio coordination: a worker killed mid-job (processes on Redis; PORTFOLIO_COORDINATION=site-columns)', () => killChain('site-columns'));
