@@ -317,6 +317,8 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         ? `${warmFrom}: the decomposed price step's first round at them (${agg.rounds ?? 0} rounds; ${agg.warmStart})`
         : `the feeder prices of portfolio plan ${previous!.id} (the plan in force) not used: the ${agg.method} price step starts from none`;
     const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
+    // The share of the feeder prices the sites' plans were made at (aggregate-first's capped plans; 1 otherwise).
+    const sitePriceFactor = 'aggregate' in result ? ((result as AggregateFirstPlan<unknown>).cappedPriceFactor ?? 1) : 1;
     const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
     // A site answered `error` fails the coordination; one that hit its time limit keeps its best plan, named (portfolio-site-outcomes.ts).
     const timedOut = timedOutSites(result);
@@ -362,11 +364,11 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
           portfolioId,
           portfolioPlanId,
           mode: 'coordinated',
-          priceAdderPerKwh: result.prices.importPerKwh.map((l, t) => l - result.prices.exportPerKwh[t]!),
+          priceAdderPerKwh: result.prices.importPerKwh.map((l, t) => sitePriceFactor * (l - result.prices.exportPerKwh[t]!)),
           importCapKw: share.importCapKw,
           exportCapKw: share.exportCapKw,
           siteObjective: share.solution.objective,
-          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); ${result.method === 'vehicle-columns' ? 'its costs are at its own prices (the feeder priced in the portfolio master)' : 'its costs are at its prices plus the feeder price'}`,
+          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); ${result.method === 'vehicle-columns' ? 'its costs are at its own prices (the feeder priced in the portfolio master)' : `its costs are at its prices plus ${sitePriceFactor === 1 ? 'the feeder price' : `${sitePriceFactor} x the feeder price (PORTFOLIO_CAPPED_PRICE_FACTOR: the caps keep the shared limits)`}`}`,
         },
       };
       for (const sd of [...shares.values()].flat().filter((x) => x.siteId === siteId)) {
@@ -424,6 +426,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       siteSolves,
       ...(priceStepRecord ? { priceStep: priceStepRecord } : {}),
       slots,
+      ...(sitePriceFactor !== 1 ? { sitePriceFactor } : {}),
       sites: result.sites.map((s) => ({
         siteId: s.siteId,
         planId: planIds.get(s.siteId) ?? '',

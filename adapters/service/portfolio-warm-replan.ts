@@ -2,7 +2,10 @@
  * Re-planning one site of a coordinated portfolio without re-solving the others (warm prices): the site is
  * solved alone at the feeder prices of its portfolio's last plan and within its share of the shared limits
  * (one solve; optimizer/portfolio/coordinate.ts `replanSite`). The other sites' plans stand and each stays
- * within its own share, so the sum keeps every shared limit the last coordination covered.
+ * within its own share, so the sum keeps every shared limit the last coordination covered. The prices count at
+ * the share the coordination planned its sites at (`PortfolioPlanRecord.sitePriceFactor`: aggregate-first's
+ * PORTFOLIO_CAPPED_PRICE_FACTOR, 0 by default; 1 otherwise), so the site is planned the way its coordination
+ * planned it; its plan's note says which.
  *
  * Slots are matched by time (the site's horizon starts later than the portfolio plan's). Beyond the
  * portfolio plan's horizon the site has no share: it is planned alone there, and its plan says so
@@ -40,7 +43,8 @@ export async function warmReplan(
     if (offset < 0) continue;
     const T = grid.slotCount;
     const at = <V>(values: readonly V[], t: number, none: V): V => (t + offset < values.length ? values[t + offset]! : none);
-    const adder = Array.from({ length: T }, (_, t) => at(last.slots, t, undefined)?.priceAdderPerKwh ?? 0);
+    const factor = last.sitePriceFactor ?? 1;
+    const adder = Array.from({ length: T }, (_, t) => factor * (at(last.slots, t, undefined)?.priceAdderPerKwh ?? 0));
     const importCapKw = Array.from({ length: T }, (_, t) => at(share.importCapKw, t, Infinity));
     const exportCapKw = Array.from({ length: T }, (_, t) => at(share.exportCapKw, t, Infinity));
     let solved: Problem = problem;
@@ -62,7 +66,7 @@ export async function warmReplan(
         importCapKw,
         exportCapKw,
         siteObjective: solution.objective,
-        note: `re-planned alone at the feeder prices of portfolio plan ${last.id} within this site's share (one solve, the other sites' plans stand); ${covered < T ? `beyond ${coordinatedUntil} it has no share and is planned alone until the portfolio is planned again` : 'its whole horizon is covered'}`,
+        note: `re-planned alone at ${factor === 1 ? 'the feeder prices' : `${factor} x the feeder prices (as its coordination planned the sites: PORTFOLIO_CAPPED_PRICE_FACTOR)`} of portfolio plan ${last.id} within this site's share (one solve, the other sites' plans stand); ${covered < T ? `beyond ${coordinatedUntil} it has no share and is planned alone until the portfolio is planned again` : 'its whole horizon is covered'}`,
       },
     };
   }

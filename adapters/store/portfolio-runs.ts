@@ -131,6 +131,13 @@ export interface PortfolioPlanRecord {
     readonly warmStart?: string;
   };
   readonly slots: readonly PortfolioPlanSlot[];
+  /**
+   * The share of the feeder prices (`slots[].priceAdderPerKwh`) at which the sites' plans were made within their
+   * caps: aggregate-first's capped price factor (PORTFOLIO_CAPPED_PRICE_FACTOR, issue 17 session 15). Absent = 1 (the
+   * other methods, an aggregate-first plan handed over to site columns, and plans stored before session 16). A
+   * one-site re-plan (adapters/service/portfolio-warm-replan.ts) plans at the same share.
+   */
+  readonly sitePriceFactor?: number;
   readonly sites: readonly PortfolioSiteShareRecord[];
   readonly breaches: readonly { readonly slot: number; readonly direction: 'import' | 'export'; readonly excessKw: number; readonly reason: string }[];
   /** Members not planned (deleted, no usable input), with why: their share is not in the sums. */

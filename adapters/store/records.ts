@@ -273,6 +273,7 @@ export interface PlanCoordination {
   readonly portfolioPlanId: string;
   /** `coordinated`: solved in the portfolio's coordination; `warm-replan`: re-planned alone at its stored prices within its share. */
   readonly mode: 'coordinated' | 'warm-replan';
+  /** The adder per slot the plan was made at: the feeder prices x the portfolio plan's `sitePriceFactor` (1 unless aggregate-first). */
   readonly priceAdderPerKwh: readonly number[];
   /** kW per slot; Infinity = none; a negative import cap = must export that much. */
   readonly importCapKw: readonly number[];

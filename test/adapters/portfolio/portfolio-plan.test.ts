@@ -62,6 +62,7 @@ function suite(mode: ServiceMode) {
       const sitePlan = ok(await h.request('read', { method: 'GET', url: `/v1/sites/${share.siteId}/plan` }), 200);
       expect(sitePlan.id).toBe(share.planId);
       expect(sitePlan.coordination).toMatchObject({ portfolioId: 'feeder-1', portfolioPlanId: plan.id, mode: 'coordinated' });
+      expect(sitePlan.coordination.note).toContain('its costs are at its prices plus 0 x the feeder price (PORTFOLIO_CAPPED_PRICE_FACTOR');
     }
     const sum = await sumOfPlansInForce(h);
     for (const s of plan.slots) expect(sum.get(iso(Date.parse(s.start)))!).toBeCloseTo(s.netImportKw, 2);
@@ -75,6 +76,10 @@ function suite(mode: ServiceMode) {
     const sitePlan = ok(await h.request('read', { method: 'GET', url: '/v1/sites/depot-2/plan' }), 200);
     expect(sitePlan.coordination).toMatchObject({ mode: 'warm-replan', portfolioPlanId: plan.id });
     expect(sitePlan.coordination.note).toMatch(/one solve/);
+    // The default coordination (aggregate-first) planned its sites at 0 x the feeder prices within their caps
+    // (PORTFOLIO_CAPPED_PRICE_FACTOR); the one-site re-plan plans the site the same way, and says so.
+    expect(plan.solvedOn).toContain('capped plans at 0 x the feeder prices within their caps');
+    expect(sitePlan.coordination.note).toContain(`re-planned alone at 0 x the feeder prices (as its coordination planned the sites: PORTFOLIO_CAPPED_PRICE_FACTOR) of portfolio plan ${plan.id}`);
     const sum = await sumOfPlansInForce(h);
     for (const s of plan.slots) {
       const planned = sum.get(iso(Date.parse(s.start)));
