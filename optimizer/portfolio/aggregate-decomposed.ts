@@ -48,6 +48,13 @@ export interface DecomposedAggregateOptions extends AggregateLpOptions, Decompos
   readonly maxRounds?: number;
   /** Wentges smoothing of the next prices towards the best bound's, in [0, 1); default 0.9 (measured: 0.3 and 0.7 converge slower). */
   readonly smoothing?: number;
+  /**
+   * Drop from the master the site columns that this many master solves in a row left at weight 0 (and nonbasic):
+   * a smaller master to price (site-column-master.ts `dropColumns`). Undefined or 0: never (default).
+   */
+  readonly dropColumnsAfterRounds?: number;
+  /** The master's columns as differences from each site's first column (default true; site-column-master.ts); false: as they are. */
+  readonly referenceColumns?: boolean;
   /** Per round: the bound and the master's value. */
   readonly onRound?: (r: { readonly round: number; readonly bound: number; readonly masterObjective: number }) => void;
 }
@@ -67,6 +74,13 @@ export interface DecomposedAggregateResult extends AggregateLpResult {
   /** Wall ms (this thread) in the rounds' relaxation solves (all threads' share, waited for) and in the master. */
   readonly roundsMs: number;
   readonly masterMs: number;
+  /**
+   * Site columns the master held at its last solve; with `dropColumnsAfterRounds`, how many were out of it then
+   * (dropped, still priced), and how many drops were undone (put back as their reduced cost turned negative).
+   */
+  readonly masterColumns: number;
+  readonly columnsDropped: number;
+  readonly columnsRestored: number;
 }
 
 /** Solves the aggregate LP of `problems` under `limits` (first `slotCount` slots) by decomposition. */
@@ -91,7 +105,6 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
   let master: SiteColumnMaster | undefined;
   try {
     pool = threads > 1 && S > 1 ? await relaxationsOnThreads(backend, problems, spec, threads) : relaxationsHere(backend, problems, spec);
-    master = new SiteColumnMaster(backend, T, S, importL, exportL, dt * excessPrice);
     const built = performance.now();
     const size = {
       rows: pool.sizes.reduce((a, m) => a + m.rows, 0),
@@ -115,6 +128,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
     let message: string | undefined;
     let roundsMs = 0;
     let masterMs = 0;
+    let masterColumns = 0;
     while (rounds < maxRounds) {
       if (performance.now() > deadline) {
         message = `the time limit (${options.timeLimitMs} ms) stopped it after ${rounds} rounds`;
@@ -146,6 +160,8 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
         bound = dual;
         centre = adder;
       }
+      // Built at the first round: each site's first column is its reference (site-column-master.ts: sparser columns).
+      master ??= new SiteColumnMaster(backend, T, S, importL, exportL, dt * excessPrice, options.referenceColumns === false ? [] : fresh.map((c) => c.netKw));
       master.addColumns(fresh);
       const masterStarted = performance.now();
       const m = master.solve(deadline - masterStarted);
@@ -158,6 +174,8 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
       weights = m.weights;
       feederExcessKw = m.excessKw;
       status = 'feasible';
+      masterColumns = master.liveColumns;
+      if (options.dropColumnsAfterRounds) master.dropColumns(options.dropColumnsAfterRounds);
       options.onRound?.({ round: rounds, bound, masterObjective: m.objective });
       if (m.objective - bound <= relTolerance * Math.max(1, Math.abs(m.objective))) {
         status = 'optimal';
@@ -166,7 +184,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
       query = Array.from({ length: T }, (_, t) => clip(alpha * centre[t]! + ((1 - alpha) * m.priceKw[t]!) / dt, t));
     }
     const solveMs = Math.round(performance.now() - built);
-    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs) };
+    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs), masterColumns, columnsDropped: master?.dropped ?? 0, columnsRestored: master?.restored ?? 0 };
     if (!weights || !Number.isFinite(bound)) {
       return { method: 'decomposed', status: 'timed_out', message: message ?? 'no round ended', ...size, solveMs, simplexIterations: iterations, ...how };
     }
