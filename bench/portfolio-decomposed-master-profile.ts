@@ -7,6 +7,7 @@
  *
  *   node bin/run-ts.mjs bench/portfolio-decomposed-master-profile.ts --sites 200 --vehicles 500 --slots 192 --threads 2 [--rounds]
  *     [--master-simplex primal|dual|choose] [--drop-after N] [--reference on|off]
+ * `--drop-after 0 --reference off`: the master as before session 16; the defaults: as the service runs it.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -104,7 +105,7 @@ const r = await solveAggregateByDecomposition(problems, limits, T, backend, {
   timeLimitMs: 3_600_000,
   threads: Number(values.threads),
   referenceColumns: values.reference !== 'off',
-  ...(values['drop-after'] ? { dropColumnsAfterRounds: Number(values['drop-after']) } : {}),
+  ...(values['drop-after'] !== undefined ? { dropColumnsAfterRounds: Number(values['drop-after']) } : {}),
 });
 const cpu = process.cpuUsage(cpu0);
 if (values.rounds) solves.forEach((x, i) => console.log(JSON.stringify({ round: i + 1, ms: +x.ms.toFixed(1), cpuMs: x.cpuMs, iterations: x.iterations, cols: x.cols, rows: x.rows, addMs: +x.addMs.toFixed(1), msPerIteration: +(x.ms / Math.max(1, x.iterations)).toFixed(3) })));

@@ -50,7 +50,9 @@ export interface DecomposedAggregateOptions extends AggregateLpOptions, Decompos
   readonly smoothing?: number;
   /**
    * Drop from the master the site columns that this many master solves in a row left at weight 0 (and nonbasic):
-   * a smaller master to price (site-column-master.ts `dropColumns`). Undefined or 0: never (default).
+   * a smaller master to re-solve; every dropped column is still priced after each master solve and put back while its
+   * reduced cost is negative, so each master answer is an optimum over every column (site-column-master.ts
+   * `dropColumns`). Default `defaultDropColumnsAfterRounds` (3); 0: never.
    */
   readonly dropColumnsAfterRounds?: number;
   /** The master's columns as differences from each site's first column (default true; site-column-master.ts); false: as they are. */
@@ -75,13 +77,21 @@ export interface DecomposedAggregateResult extends AggregateLpResult {
   readonly roundsMs: number;
   readonly masterMs: number;
   /**
-   * Site columns the master held at its last solve; with `dropColumnsAfterRounds`, how many were out of it then
-   * (dropped, still priced), and how many drops were undone (put back as their reduced cost turned negative).
+   * Site columns the master held at its last solve; with `dropColumnsAfterRounds`, how many drops there were in all
+   * and how many were undone (put back as their reduced cost turned negative): masterColumns + columnsDropped -
+   * columnsRestored = siteSolves.
    */
   readonly masterColumns: number;
   readonly columnsDropped: number;
   readonly columnsRestored: number;
 }
+
+/**
+ * Master solves in a row at weight 0 before a column leaves the master (issue 17 session 16). Measured at 200 x 500 x
+ * 192 (bench/RESULTS.md, session 16, helper master): the master's CPU 26.4 -> 8.7 s, the same 39 rounds and bound
+ * (2.5e-10 relative).
+ */
+export const defaultDropColumnsAfterRounds = 3;
 
 /** Solves the aggregate LP of `problems` under `limits` (first `slotCount` slots) by decomposition. */
 export async function solveAggregateByDecomposition(problems: readonly Problem[], limits: SharedRowLimits, slotCount: number, backend: LpBackend, options: DecomposedAggregateOptions): Promise<DecomposedAggregateResult> {
@@ -92,6 +102,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
   const relTolerance = options.relTolerance ?? 1e-3;
   const maxRounds = options.maxRounds ?? 60;
   const alpha = Math.min(0.95, Math.max(0, options.smoothing ?? 0.9));
+  const dropAfter = Math.max(0, Math.floor(options.dropColumnsAfterRounds ?? defaultDropColumnsAfterRounds));
   const started = performance.now();
   const deadline = started + options.timeLimitMs;
   const importL = Array.from({ length: T }, (_, t) => limits.importLimitKw[t] ?? Infinity);
@@ -175,16 +186,17 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
       feederExcessKw = m.excessKw;
       status = 'feasible';
       masterColumns = master.liveColumns;
-      if (options.dropColumnsAfterRounds) master.dropColumns(options.dropColumnsAfterRounds);
       options.onRound?.({ round: rounds, bound, masterObjective: m.objective });
       if (m.objective - bound <= relTolerance * Math.max(1, Math.abs(m.objective))) {
         status = 'optimal';
         break;
       }
+      // Before the next round (not after the last master solve, which the answer describes).
+      if (dropAfter > 0) master.dropColumns(dropAfter);
       query = Array.from({ length: T }, (_, t) => clip(alpha * centre[t]! + ((1 - alpha) * m.priceKw[t]!) / dt, t));
     }
     const solveMs = Math.round(performance.now() - built);
-    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs), masterColumns, columnsDropped: master?.dropped ?? 0, columnsRestored: master?.restored ?? 0 };
+    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs), masterColumns, columnsDropped: master?.droppedInAll ?? 0, columnsRestored: master?.restored ?? 0 };
     if (!weights || !Number.isFinite(bound)) {
       return { method: 'decomposed', status: 'timed_out', message: message ?? 'no round ended', ...size, solveMs, simplexIterations: iterations, ...how };
     }

@@ -45,6 +45,8 @@ export class SiteColumnMaster {
   private readonly idleSolves: number[] = [];
   /** Site columns out of the model now (dropped by `dropColumns`, not put back by `solve`). */
   dropped = 0;
+  /** Site columns dropped by `dropColumns`, in all (a column dropped, put back and dropped again counts twice). */
+  droppedInAll = 0;
   /** Site columns put back into the model by `solve` (their reduced cost turned negative), in all. */
   restored = 0;
   /** Every site column as the model holds it (cost, feeder and convexity entries), in order added: the pool `solve` prices. */
@@ -230,13 +232,14 @@ export class SiteColumnMaster {
     this.boxCols = this.boxCols.map((j) => j - below(j));
     this.nextCol -= gone.length;
     this.dropped += gone.length;
+    this.droppedInAll += gone.length;
     return gone.length;
   }
 
   /**
    * Solves from the last basis; undefined when HiGHS gives no optimum with duals. With columns dropped
    * (`dropColumns`), every dropped column is priced at the optimum's duals and those whose reduced cost is negative
-   * (below -1e-7 x max(1, |cost|), HiGHS's dual feasibility tolerance) are put back and the master re-solved, until
+   * (below -1e-9 x max(1, |cost|)) are put back and the master re-solved, until
    * none is: so the answer is an optimum of the master over EVERY column added (the same value as without dropping).
    */
   solve(timeLimitMs: number): SiteMasterSolution | undefined {
@@ -252,7 +255,7 @@ export class SiteColumnMaster {
         const c = this.stored[k]!;
         let reducedCost = c.cost;
         for (let i = 0; i < c.rows.length; i++) reducedCost -= y[c.rows[i]!]! * c.values[i]!;
-        if (reducedCost < -1e-7 * Math.max(1, Math.abs(c.cost))) back.push(k);
+        if (reducedCost < -1e-9 * Math.max(1, Math.abs(c.cost))) back.push(k);
       }
       if (back.length === 0) break;
       this.putInModel(back);
