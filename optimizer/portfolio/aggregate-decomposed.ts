@@ -88,7 +88,7 @@ export interface DecomposedAggregateResult extends AggregateLpResult {
 
 /**
  * Master solves in a row at weight 0 before a column leaves the master (issue 17 session 16). Measured at 200 x 500 x
- * 192 (bench/RESULTS.md, session 16, helper master): the master's CPU 26.4 -> 8.7 s, the same 39 rounds and bound
+ * 192 (bench/RESULTS.md, session 16, helper master): the master's CPU 29.6 -> 9.0 s (medians of 3), the same 39 rounds and bound
  * (2.5e-10 relative).
  */
 export const defaultDropColumnsAfterRounds = 3;
