@@ -21,7 +21,7 @@ import { createClpBackend, type ClpFirstSolve } from '../optimizer/backends/clp-
 import { loadClpLibrary } from '../adapters/solvers/clp-library.ts';
 import { solveAggregateByDecomposition } from '../optimizer/portfolio/aggregate-decomposed.ts';
 import { solveAggregateLp } from '../optimizer/portfolio/aggregate-lp.ts';
-import { generateDepot } from '../scenarios/depot-generator.ts';
+import { aggregateBenchInstance } from './aggregate-bench-instance.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,15 +51,7 @@ const { values } = parseArgs({
 const S = Number(values.sites);
 const V = Number(values.vehicles);
 const T = Number(values.slots);
-const problems = Array.from({ length: S }, (_, i) => generateDepot({ vehicles: V, slots: T, seed: i + 1 }));
-let floorKw = 0;
-let needKwh = 0;
-for (const problem of problems) {
-  floorKw += Math.max(0, ...problem.baseLoadKw!.map((b, t) => b - (problem.pvKw?.[t] ?? 0)));
-  needKwh += problem.vehicles.reduce((a, v) => a + Math.max(0, v.targetEnergyKwh - v.energyKwh), 0);
-}
-const feederKw = Math.round(floorKw + 0.3 * (needKwh / 8));
-const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Math.round(0.8 * feederKw) : feederKw));
+const { problems, feederKw, importLimitKw, limits } = aggregateBenchInstance(S, V, T);
 const backend = values.backend === 'clp' ? createClpBackend(loadClpLibrary(), { firstSolve: values['clp-first'] as ClpFirstSolve }) : createHighsBackend(await loadHighs());
 const lpOptions = {
   excessPricePerKwh: 50,
@@ -69,7 +61,6 @@ const lpOptions = {
   ...(values['lp-solver'] ? { lpSolver: values['lp-solver'] as 'simplex' | 'ipm', crossover: values.crossover !== 'off' } : {}),
   ...(values['ipm-tolerance'] ? { ipmOptimalityTolerance: Number(values['ipm-tolerance']) } : {}),
 };
-const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const head = { backend: values.backend === 'clp' ? `clp (${values['clp-first']})` : 'highs', sites: S, vehicles: V, slots: T, simplex: values.simplex ?? 'backend', lpSolverAsked: values['lp-solver'] ?? 'backend', crossoverAsked: values.crossover, grouping: values.grouping, feederKw };
 if (values.method === 'decomposed') {

@@ -35,7 +35,7 @@ import { defaultCappedPriceFactor } from '../optimizer/portfolio/capped-price.ts
 import type { PriceStepChoice } from '../optimizer/portfolio/price-step.ts';
 import { problemSubproblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { SolverPool } from '../optimizer/solver-pool.ts';
-import { generateDepot } from '../scenarios/depot-generator.ts';
+import { aggregateBenchInstance } from './aggregate-bench-instance.ts';
 import { createHighsBackend } from '../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../optimizer/backends/highs-loader.ts';
 import { emptyResidentTally, ResidentSite, residentSubproblem } from '../optimizer/portfolio/resident-site.ts';
@@ -88,16 +88,7 @@ const { values } = parseArgs({
 const S = Number(values.sites);
 const V = Number(values.vehicles);
 const T = Number(values.slots);
-const problems = Array.from({ length: S }, (_, i) => generateDepot({ vehicles: V, slots: T, seed: i + 1 }));
-let floorKw = 0;
-let needKwh = 0;
-for (const problem of problems) {
-  floorKw += Math.max(0, ...problem.baseLoadKw!.map((b, t) => b - (problem.pvKw?.[t] ?? 0)));
-  needKwh += problem.vehicles.reduce((a, v) => a + Math.max(0, v.targetEnergyKwh - v.energyKwh), 0);
-}
-const feederKw = Math.round(floorKw + Number(values.headroom) * (needKwh / 8));
-const importLimitKw = Array.from({ length: T }, (_, t) => (t >= 2 && t < 10 ? Math.round(0.8 * feederKw) : feederKw));
-const limits = { importLimitKw, exportLimitKw: new Array<number>(T).fill(Infinity) };
+const { problems, feederKw, importLimitKw, limits } = aggregateBenchInstance(S, V, T, Number(values.headroom));
 const pool = new SolverPool({ size: Number(values.threads) });
 await pool.warmUp();
 const siteTimeLimit = values['site-time-limit-ms'] ? { timeLimitMs: Number(values['site-time-limit-ms']) } : {};

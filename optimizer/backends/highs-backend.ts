@@ -194,6 +194,14 @@ export function createHighsBackend(highs: Highs, handOver: HighsHandOver = 'dire
           });
           numCols += count;
         },
+        deleteCols: (cols) => {
+          if (cols.length === 0) return;
+          for (let i = 0; i < cols.length; i++) {
+            if (cols[i]! < 0 || cols[i]! >= numCols || (i > 0 && cols[i]! <= cols[i - 1]!)) throw new RangeError(`V2G_ERR_LP_DELETE_COLS: columns to delete must lie in 0..${numCols - 1} and increase strictly (column ${cols[i]} at ${i})`);
+          }
+          model.deleteCols({ kind: 'set', indices: cols });
+          numCols -= cols.length;
+        },
         setStart: (x) => {
           // HiGHS checks the start and ignores one that is not feasible: a hint, never a constraint.
           model.setSolution({ colValue: x });

@@ -108,6 +108,12 @@ export interface LpSession {
   addRows(rows: LpRows): void;
   /** Appends columns after the model's last column (column generation: decomposition/column-master.ts); HiGHS and CLP. */
   addCols?(cols: LpCols): void;
+  /**
+   * Deletes the columns `cols` (ascending, no repeats) and renumbers the later ones down (HiGHS). The basis of the
+   * remaining columns is kept when every deleted column was nonbasic, so the next solve starts from it (a column
+   * generation master dropping columns long at weight 0: portfolio/site-column-master.ts).
+   */
+  deleteCols?(cols: Int32Array): void;
   /** A feasible primal (every column) for the next MILP solve to start from; backends without MIP starts leave it out. */
   setStart?(x: Float64Array): void;
   /** The basis of the last solve (HiGHS and CLP; undefined when there is none). */

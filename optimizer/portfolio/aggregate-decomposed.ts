@@ -48,6 +48,15 @@ export interface DecomposedAggregateOptions extends AggregateLpOptions, Decompos
   readonly maxRounds?: number;
   /** Wentges smoothing of the next prices towards the best bound's, in [0, 1); default 0.9 (measured: 0.3 and 0.7 converge slower). */
   readonly smoothing?: number;
+  /**
+   * Drop from the master the site columns that this many master solves in a row left at weight 0 (and nonbasic):
+   * a smaller master to re-solve; every dropped column is still priced after each master solve and put back while its
+   * reduced cost is negative, so each master answer is an optimum over every column (site-column-master.ts
+   * `dropColumns`). Default `defaultDropColumnsAfterRounds` (3); 0: never.
+   */
+  readonly dropColumnsAfterRounds?: number;
+  /** The master's columns as differences from each site's first column (default true; site-column-master.ts); false: as they are. */
+  readonly referenceColumns?: boolean;
   /** Per round: the bound and the master's value. */
   readonly onRound?: (r: { readonly round: number; readonly bound: number; readonly masterObjective: number }) => void;
 }
@@ -67,7 +76,22 @@ export interface DecomposedAggregateResult extends AggregateLpResult {
   /** Wall ms (this thread) in the rounds' relaxation solves (all threads' share, waited for) and in the master. */
   readonly roundsMs: number;
   readonly masterMs: number;
+  /**
+   * Site columns the master held at its last solve; with `dropColumnsAfterRounds`, how many drops there were in all
+   * and how many were undone (put back as their reduced cost turned negative): masterColumns + columnsDropped -
+   * columnsRestored = siteSolves.
+   */
+  readonly masterColumns: number;
+  readonly columnsDropped: number;
+  readonly columnsRestored: number;
 }
+
+/**
+ * Master solves in a row at weight 0 before a column leaves the master (issue 17 session 16). Measured at 200 x 500 x
+ * 192 (bench/RESULTS.md, session 16, helper master): the master's CPU 29.6 -> 9.0 s (medians of 3), the same 39 rounds and bound
+ * (2.5e-10 relative).
+ */
+export const defaultDropColumnsAfterRounds = 3;
 
 /** Solves the aggregate LP of `problems` under `limits` (first `slotCount` slots) by decomposition. */
 export async function solveAggregateByDecomposition(problems: readonly Problem[], limits: SharedRowLimits, slotCount: number, backend: LpBackend, options: DecomposedAggregateOptions): Promise<DecomposedAggregateResult> {
@@ -78,6 +102,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
   const relTolerance = options.relTolerance ?? 1e-3;
   const maxRounds = options.maxRounds ?? 60;
   const alpha = Math.min(0.95, Math.max(0, options.smoothing ?? 0.9));
+  const dropAfter = Math.max(0, Math.floor(options.dropColumnsAfterRounds ?? defaultDropColumnsAfterRounds));
   const started = performance.now();
   const deadline = started + options.timeLimitMs;
   const importL = Array.from({ length: T }, (_, t) => limits.importLimitKw[t] ?? Infinity);
@@ -91,7 +116,6 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
   let master: SiteColumnMaster | undefined;
   try {
     pool = threads > 1 && S > 1 ? await relaxationsOnThreads(backend, problems, spec, threads) : relaxationsHere(backend, problems, spec);
-    master = new SiteColumnMaster(backend, T, S, importL, exportL, dt * excessPrice);
     const built = performance.now();
     const size = {
       rows: pool.sizes.reduce((a, m) => a + m.rows, 0),
@@ -115,6 +139,7 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
     let message: string | undefined;
     let roundsMs = 0;
     let masterMs = 0;
+    let masterColumns = 0;
     while (rounds < maxRounds) {
       if (performance.now() > deadline) {
         message = `the time limit (${options.timeLimitMs} ms) stopped it after ${rounds} rounds`;
@@ -146,6 +171,8 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
         bound = dual;
         centre = adder;
       }
+      // Built at the first round: each site's first column is its reference (site-column-master.ts: sparser columns).
+      master ??= new SiteColumnMaster(backend, T, S, importL, exportL, dt * excessPrice, options.referenceColumns === false ? [] : fresh.map((c) => c.netKw));
       master.addColumns(fresh);
       const masterStarted = performance.now();
       const m = master.solve(deadline - masterStarted);
@@ -158,15 +185,18 @@ export async function solveAggregateByDecomposition(problems: readonly Problem[]
       weights = m.weights;
       feederExcessKw = m.excessKw;
       status = 'feasible';
+      masterColumns = master.liveColumns;
       options.onRound?.({ round: rounds, bound, masterObjective: m.objective });
       if (m.objective - bound <= relTolerance * Math.max(1, Math.abs(m.objective))) {
         status = 'optimal';
         break;
       }
+      // Before the next round (not after the last master solve, which the answer describes).
+      if (dropAfter > 0) master.dropColumns(dropAfter);
       query = Array.from({ length: T }, (_, t) => clip(alpha * centre[t]! + ((1 - alpha) * m.priceKw[t]!) / dt, t));
     }
     const solveMs = Math.round(performance.now() - built);
-    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs) };
+    const how = { rounds, siteSolves, threads: pool.threads, warmStart, roundsMs: Math.round(roundsMs), masterMs: Math.round(masterMs), masterColumns, columnsDropped: master?.droppedInAll ?? 0, columnsRestored: master?.restored ?? 0 };
     if (!weights || !Number.isFinite(bound)) {
       return { method: 'decomposed', status: 'timed_out', message: message ?? 'no round ended', ...size, solveMs, simplexIterations: iterations, ...how };
     }

@@ -116,6 +116,27 @@ describe('the decomposed price step on threads', () => {
   }, 300_000);
 });
 
+describe('the cheaper master (session 16: reference columns, columns dropped after 3 idle solves and priced)', () => {
+  it('the same bound and master value (1e-6) as the plain master, the same rounds; columns dropped and said; the bound certified', async () => {
+    const backend = await highsMaster();
+    for (const seeds of [[3, 5, 7, 9, 11], [13, 17, 19, 23, 29, 31]]) {
+      const { problems, limits } = await instance(seeds, 10);
+      const plain = await solveAggregateByDecomposition(problems, limits, T, backend, { ...options, dropColumnsAfterRounds: 0, referenceColumns: false });
+      const cheaper = await solveAggregateByDecomposition(problems, limits, T, backend, options);
+      expect(plain.columnsDropped).toBe(0);
+      expect(plain.masterColumns).toBe(plain.siteSolves);
+      expect(cheaper.rounds).toBe(plain.rounds);
+      expect(cheaper.objective!).toBeCloseTo(plain.objective!, -Math.log10(1e-6 * rel(plain.objective!)));
+      expect(cheaper.masterObjective!).toBeCloseTo(plain.masterObjective!, -Math.log10(1e-6 * rel(plain.masterObjective!)));
+      // Columns left the master (it held fewer than were added), and the answer says so.
+      expect(cheaper.columnsDropped).toBeGreaterThan(0);
+      expect(cheaper.masterColumns + cheaper.columnsDropped - cheaper.columnsRestored).toBe(cheaper.siteSolves);
+      const lp = solveAggregateLp(problems, limits, T, backend, options);
+      expect(cheaper.objective).toBeLessThanOrEqual(lp.objective! + 1e-6 * rel(lp.objective!));
+    }
+  });
+});
+
 describe('relaxationWorkerUrl (where the relaxation worker is, from the calling module\'s URL, no file-system probe)', () => {
   it('sources: the .mjs entry beside it; a bundle chunk: worker/ beside it; a bundled worker entry: beside it', () => {
     expect(relaxationWorkerUrl('file:///r/optimizer/portfolio/relaxation-threads.ts').pathname).toBe('/r/optimizer/portfolio/relaxation-worker.mjs');
