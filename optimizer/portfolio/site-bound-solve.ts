@@ -33,8 +33,9 @@ export interface CappedWithUncapped {
  * greedy crash basis of the capped priced problem (`firstStart`, default `crash` here), the uncapped LP from the capped
  * LP's basis (`last`) or the greedy crash basis of the uncapped priced problem (`uncappedStart`, default `crash`).
  * Both LP optima are the same from any start (the capped LP's vertex, and so its repaired plan, may differ). Measured
- * on captured flow children (bench/RESULTS.md, issue 17 session 16): with the capped round at 0 x the feeder prices the
- * capped basis is far from the uncapped optimum (costs and bounds both move), and the crash starts took fewer iterations.
+ * on captured flow children (bench/RESULTS.md, issue 17 session 16): -3 to -12 % child CPU summed over 3-6 sites (per
+ * site -30 % to +21 %), -2.8 % at 200 x 500 on Redis; the capped LP's crash start carries it, the uncapped LP's start
+ * is a wash (with the capped round at 0 x the feeder prices, costs and bounds both move between the two LPs).
  */
 export interface BoundSolveOptions extends ResidentOptions {
   /** The uncapped LP: from the capped LP's basis (`last`) or from the greedy crash basis of the uncapped problem (`crash`, default). */
