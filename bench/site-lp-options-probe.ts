@@ -8,6 +8,7 @@
  *     --variants '{"default":{},"presolve":{"presolve":"on"},"devex":{"simplex_dual_edge_weight_strategy":1}}' --crash
  */
 import { parseArgs } from 'node:util';
+import type { EnergyForm } from '../optimizer/energy-rows.ts';
 import { loadHighs } from '../optimizer/backends/highs-loader.ts';
 import { directHandOver } from '../optimizer/backends/highs-handover.ts';
 import { greedyCrashBasis } from '../optimizer/crash-basis.ts';
@@ -17,6 +18,7 @@ import { pricedProblem } from '../optimizer/portfolio/site-subproblem.ts';
 import { resolveProblem } from '../optimizer/resolved-problem.ts';
 import { generateDepot } from '../scenarios/depot-generator.ts';
 import { siteRequestOf } from './support/site-request.ts';
+import { readChildCase } from './support/child-case.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,13 +27,19 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     variants: { type: 'string', default: '{"default":{}}' },
     crash: { type: 'boolean', default: false },
+    /** A captured flow child (bench/site-child-capture.ts): its capped problem instead of a generated depot's (session 16). */
+    case: { type: 'string' },
+    /** The energy form (prefix | chain); default chooseEnergyForm's. */
+    form: { type: 'string' },
   },
 });
 const highs = await loadHighs();
 const open = directHandOver(highs)!;
-const problem = generateDepot({ vehicles: Number(values.vehicles), slots: 192, seed: Number(values.seed) });
-const rp = resolveProblem(pricedProblem(problem, siteRequestOf(problem, 'capped')).problem);
-const f = buildFormulation(rp, undefined, chooseEnergyForm(rp));
+const captured = values.case ? readChildCase(values.case) : undefined;
+const problem = captured?.problem ?? generateDepot({ vehicles: Number(values.vehicles), slots: 192, seed: Number(values.seed) });
+const request = captured ? (({ uncappedBound: _a, uncappedAdderPerKwh: _b, ...capped }) => capped)(captured.request) : siteRequestOf(problem, 'capped');
+const rp = resolveProblem(pricedProblem(problem, request).problem);
+const f = buildFormulation(rp, undefined, (values.form as EnergyForm | undefined) ?? chooseEnergyForm(rp));
 console.log(`${f.lp.numRows} rows x ${f.lp.numCols} columns, ${f.lp.values.length} nonzeros (${f.energyForm}), presolve off unless a variant sets it`);
 const variants = JSON.parse(values.variants) as Record<string, object>;
 const crash = values.crash ? greedyCrashBasis(rp, f) : undefined;

@@ -138,9 +138,10 @@ export interface LagrangianInfo extends LagrangianBound {
   /**
    * `warm`: uncapped LPs from the capped LP's basis on the site's model; `first`: on the model without a basis (its
    * capped plan was solved cold); `cold`: whole cold uncapped site solves (the old round, or a site whose model
-   * refused or that has no bound solver).
+   * refused or that has no bound solver); `crash`: on the site's capped model from the greedy crash basis of the
+   * uncapped problem (site-bound-solve.ts, issue 17 session 16).
    */
-  readonly lps: { readonly warm: number; readonly first: number; readonly cold: number };
+  readonly lps: { readonly warm: number; readonly first: number; readonly cold: number; readonly crash: number };
   /**
    * Whether the uncapped answers' sum kept the limits and their own objectives summed below the chosen plan's (then
    * the old path would take the uncapped plans when their repaired cost is lower too; `warm` takes none: they are LP
@@ -154,7 +155,7 @@ export interface LagrangianInfo extends LagrangianBound {
 /** One phrase: how the uncapped LPs of the Lagrangian bound were solved (for a plan's `solvedOn`). */
 export function describeLagrangianLps(l: LagrangianInfo): string {
   const how = l.boundSolve === 'warm' ? 'warm: each site\'s uncapped LP re-solved on its capped model in the same site solve' : 'cold-round: a second round of cold uncapped site solves';
-  return `${how}; ${l.lps.warm} from the capped LP basis, ${l.lps.first} on a model without a basis, ${l.lps.cold} cold uncapped site solves`;
+  return `${how}; ${l.lps.warm} from the capped LP basis, ${l.lps.crash} from the greedy crash basis of the uncapped problem, ${l.lps.first} on a model without a basis, ${l.lps.cold} cold uncapped site solves`;
 }
 
 export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem<P>[], limits: SharedRowLimits, options: AggregateFirstOptions = {}): Promise<AggregateFirstPlan<P>> {
@@ -244,7 +245,7 @@ export async function coordinateAggregateFirst<P>(sites: readonly SiteSubproblem
   }
   // The uncapped priced problems at the same prices: the Lagrangian bound. `warm`: their LPs came with the capped
   // answers (same model, from the capped basis); a site without one is solved uncapped cold (one more round).
-  const lps = { warm: 0, first: 0, cold: 0 };
+  const lps = { warm: 0, first: 0, cold: 0, crash: 0 };
   let free: { pricedBound: number; objective: number; importKw: readonly number[]; exportKw: readonly number[]; netImportKw: readonly number[]; reason?: string }[];
   let freePlans: SiteSolution<P>[] | undefined;
   if (warmBound) {

@@ -24,6 +24,7 @@ import { findModeConflicts } from '../mode-conflicts.ts';
 import { answerFrom } from '../solver-answer.ts';
 import { repair, solveDefaults } from '../solve-problem.ts';
 import { SolveRun } from '../solve-run.ts';
+import { greedyCrashBasis } from '../crash-basis.ts';
 import type { Formulation } from '../formulation.ts';
 import type { EnergyForm } from '../energy-rows.ts';
 import type { NetworkSession } from '../network/lazy-rows.ts';
@@ -76,6 +77,12 @@ export interface ResidentOptions {
    * needs; `solveWithUncappedLp`). Only the site columns' bounds depend on the limits, and every request sets them.
    */
   readonly buildFrom?: Problem;
+  /**
+   * The start of the model's first LP (no basis yet): HiGHS's slack basis (default) or `crash`, the greedy crash basis
+   * of the priced problem (crash-basis.ts; prefix form only, else the slack basis). Issue 17 session 16: the flow
+   * child's capped LP (site-bound-solve.ts). The LP optimum is the same from any start; its vertex may differ.
+   */
+  readonly firstStart?: 'slack' | 'crash';
 }
 
 /**
@@ -104,6 +111,9 @@ export class ResidentSite {
   private lastCost: Float64Array | undefined;
   private lastUpper: Float64Array | undefined;
   private readonly clock: () => number;
+  private readonly firstStart: 'slack' | 'crash';
+  /** Whether the last LP started from the greedy crash basis (for the plan's message). */
+  private crashStarted = false;
 
   /** Builds and opens the site's LP (no solve yet). The model's structure is the base problem's: a request changes costs and bounds only. */
   constructor(
@@ -117,6 +127,7 @@ export class ResidentSite {
     this.warmSimplex = options.warmSimplex;
     this.primalStep = (options.primalStepShare ?? 0.1) * Math.max(1e-3, ...problem.importPricePerKwh.map(Math.abs));
     this.clock = options.clock ?? (() => performance.now());
+    this.firstStart = options.firstStart ?? 'slack';
     const energyForm = options.energyForm;
     const started = this.clock();
     this.rp = resolveProblem(problem);
@@ -190,9 +201,11 @@ export class ResidentSite {
    * aggregate-first's Lagrangian bound (`SiteRequest.uncappedBound`). Warm from the last LP basis (the capped plan's
    * LP when called right after it). Never solved cold: a request the model cannot take or an LP HiGHS does not call
    * optimal answers `pricedBound: -Infinity` with the reason (`how: 'refused'` when the model cannot take the
-   * request: the caller may solve it cold). The next `answer` starts from this LP's basis.
+   * request: the caller may solve it cold). The next `answer` starts from this LP's basis. `start: 'crash'` starts it
+   * from the greedy crash basis of the uncapped priced problem instead (`how: 'crash'`; prefix form only, else as
+   * `last`): measured cheaper after a capped LP at other prices (bench/RESULTS.md, issue 17 session 16).
    */
-  uncappedLp(request: SiteRequest): UncappedLp {
+  uncappedLp(request: SiteRequest, start: 'last' | 'crash' = 'last'): UncappedLp {
     if (this.disposed) throw new Error('V2G_ERR_PORTFOLIO_RESIDENT: the resident site model was disposed');
     const T = this.problem.slotCount;
     const none = (how: UncappedLp['how'], reason: string, iterations = 0) => noUncappedLp(T, reason, how, iterations);
@@ -200,7 +213,7 @@ export class ResidentSite {
     const rpPriced = resolveProblem(priced.problem);
     const refused = this.unsupported ?? this.refusal(rpPriced);
     if (refused !== undefined) return none('refused', refused);
-    const { lp, run, how } = this.lpAt(rpPriced, 'backend');
+    const { lp, run, how } = this.lpAt(rpPriced, 'backend', start);
     if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) return none(how, `uncapped LP ${lp.status}${lp.message ? `: ${lp.message}` : ''}`, run.iterations);
     const powers = answerFrom(this.rp, this.formulation.columns, lp.x, 'optimal');
     const point = assemblePlan(rpPriced, { status: 'feasible', powerKw: powers.powers!, ...(powers.pvCurtailedKw ? { pvCurtailedKw: powers.pvCurtailedKw } : {}), stats: { ...run.stats(), relaxationObjective: lp.objective } });
@@ -212,8 +225,9 @@ export class ResidentSite {
    * Sets the priced problem's site column costs and bounds (every other column back to its built bounds) and solves
    * the LP, from the last LP basis when there is one. `simplex`: `auto` as `ResidentOptions.warmSimplex` says;
    * `backend` HiGHS's own choice (after the capped LP only bounds were lifted: its basis stays dual feasible).
+   * `start: 'crash'` (or the first LP with `firstStart: 'crash'`): from the greedy crash basis of the priced problem.
    */
-  private lpAt(rpPriced: ResolvedProblem, mode: 'auto' | 'backend') {
+  private lpAt(rpPriced: ResolvedProblem, mode: 'auto' | 'backend', start: 'last' | 'crash' = 'last') {
     const T = this.rp.slotCount;
     const dt = this.rp.slotHours;
     const t0 = this.clock();
@@ -247,7 +261,11 @@ export class ResidentSite {
     this.session.setColsCost!(this.siteCols, siteCost);
     // Every column's bounds: the last repair's fixes undone.
     this.session.setColsBounds!(this.allCols, lower, upper);
-    const how: 'warm' | 'first' = this.basis !== undefined && this.session.setBasis?.(this.basis) === true ? 'warm' : 'first';
+    const crash = start === 'crash' || (this.basis === undefined && this.firstStart === 'crash') ? this.crashBasis(cost, upper) : undefined;
+    this.crashStarted = crash !== undefined && this.session.setBasis?.(crash) === true;
+    // Without a crash basis (the chain form) or when HiGHS refused it: from the last LP basis, as without `crash`.
+    const how: 'warm' | 'first' | 'crash' =
+      this.crashStarted && start === 'crash' ? 'crash' : !this.crashStarted && this.basis !== undefined && this.session.setBasis?.(this.basis) === true ? 'warm' : 'first';
     const run = new SolveRun(this.backend, this.timeLimitMs, solveDefaults.mipRelGap);
     run.adopt(this.session, this.formulation);
     const simplex = how === 'warm' && mode === 'auto' ? this.simplexFor(siteCost, siteUpper, dt) : undefined;
@@ -262,9 +280,17 @@ export class ResidentSite {
     return { lp, run, how, simplex, lower, upper };
   }
 
+  /** The greedy crash basis (crash-basis.ts) of the model at these site column costs and these bounds; undefined in the chain form. */
+  private crashBasis(siteCost: ReadonlyMap<number, number>, upper: Float64Array): LpBasis | undefined {
+    const colCost = Float64Array.from(this.formulation.lp.colCost);
+    for (const [col, c] of siteCost) colCost[col] = c;
+    return greedyCrashBasis(this.rp, { ...this.formulation, lp: { ...this.formulation.lp, colCost, colUpper: upper } });
+  }
+
   /** The priced problem on the open model: its site columns get the costs and bounds a cold build of it would give them. */
   private warm(priced: Problem, rpPriced: ResolvedProblem, a: readonly number[], relaxed: boolean): ResidentAnswer | { reason: string } {
-    const { lp, run, how, simplex, lower, upper } = this.lpAt(rpPriced, 'auto');
+    const { lp, run, how: started, simplex, lower, upper } = this.lpAt(rpPriced, 'auto');
+    const how = started === 'warm' ? 'warm' : 'first';
     const t1 = this.clock();
     if (lp.status !== 'optimal' || !lp.x || lp.objective === undefined) return { reason: `warm LP ${lp.status}${lp.message ? `: ${lp.message}` : ''}` };
     run.bound = lp.objective;
@@ -300,7 +326,7 @@ export class ResidentSite {
     const objective = assembled.cost.objective;
     const plan: Plan = {
       ...withShortfallReasons(rpPriced, assembled, true),
-      message: `resident model, ${how === 'warm' ? `re-solved from the last LP basis (${simplex ?? 'backend-chosen'} simplex)` : 'first solve'} (${run.iterations} simplex iterations); ${enforced}`,
+      message: `resident model, ${how === 'warm' ? `re-solved from the last LP basis (${simplex ?? 'backend-chosen'} simplex)` : this.crashStarted ? 'first solve from the greedy crash basis' : 'first solve'} (${run.iterations} simplex iterations); ${enforced}`,
       origin: { source: conflicts.count > 0 ? 'lp-repair' : 'lp', objective, bound, gap: objective - bound, timedOut: false, timeLimitMs: this.timeLimitMs, elapsedMs: run.elapsedMs(), candidates: [] },
     } as Plan;
     this.timings.assembleMs = this.clock() - t2;

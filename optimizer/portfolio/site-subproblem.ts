@@ -65,9 +65,10 @@ export interface UncappedLp {
   /**
    * `warm`: from the capped solve's LP basis on the same model; `first`: on the model without a basis (the capped
    * plan was solved cold); `refused`: not solved, the open model cannot express the uncapped problem (a three-phase
-   * network, a charge preference, a column it lacks: `reason`), the coordinator solves it cold.
+   * network, a charge preference, a column it lacks: `reason`), the coordinator solves it cold; `crash`: on the capped
+   * model from the greedy crash basis of the uncapped problem (crash-basis.ts; site-bound-solve.ts, issue 17 session 16).
    */
-  readonly how: 'warm' | 'first' | 'refused';
+  readonly how: 'warm' | 'first' | 'refused' | 'crash';
   readonly reason?: string;
   /** Simplex iterations of this LP. */
   readonly iterations: number;

@@ -65,13 +65,13 @@ function dispatchChain(mode: ServiceMode, priceStep: 'auto' | 'monolithic-ipm' |
       for (const s of plan.boundDetail.sites) expect(s).toMatchObject({ source: 'site-solve', status: expect.stringMatching(/^(optimal|feasible)$/), gapPercent: expect.any(Number) });
     }
     if (bound === 'warm') {
-      // One round: each site's solve answered its capped plan and its uncapped LP (from the capped basis): ONE flow in Redis mode.
+      // One round: each site's solve answered its capped plan and its uncapped LP (on the same model, from the greedy crash basis since session 16): ONE flow in Redis mode.
       expect(plan.iterations).toBe(1);
-      expect(plan.solvedOn).toMatch(/uncapped LPs warm: each site's uncapped LP re-solved on its capped model in the same site solve; 3 from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves/);
+      expect(plan.solvedOn).toMatch(/uncapped LPs warm: each site's uncapped LP re-solved on its capped model in the same site solve; 0 from the capped LP basis, 3 from the greedy crash basis of the uncapped problem, 0 on a model without a basis, 0 cold uncapped site solves/);
       if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 1, childJobs: 3 });
     } else if (plan.iterations === 2) {
       // The uncapped round runs only when the first round's gap is above the target.
-      expect(plan.solvedOn).toMatch(/uncapped LPs cold-round: a second round of cold uncapped site solves; 0 from the capped LP basis, 0 on a model without a basis, 3 cold/);
+      expect(plan.solvedOn).toMatch(/uncapped LPs cold-round: a second round of cold uncapped site solves; 0 from the capped LP basis, 0 from the greedy crash basis of the uncapped problem, 0 on a model without a basis, 3 cold/);
       if (mode === 'redis') expect(plan.siteSolves).toMatchObject({ flows: 2, childJobs: 6 });
     }
     // The capped round's adder (PORTFOLIO_CAPPED_PRICE_FACTOR, default 0) and where the gap comes from, said.

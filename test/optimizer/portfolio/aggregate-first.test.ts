@@ -59,8 +59,8 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         const limits = await bindingLimits(cold, T, tightness);
         const old = await coordinateAggregateFirst(cold, limits, { targetGap: 0, boundSolve: 'cold-round' });
         const now = await coordinateAggregateFirst(warm, limits, { targetGap: 0 });
-        expect(old.lagrangian).toMatchObject({ boundSolve: 'cold-round', lps: { warm: 0, first: 0, cold: seeds.length } });
-        expect(now.lagrangian).toMatchObject({ boundSolve: 'warm', sitesWithoutBound: 0, lps: { warm: seeds.length, first: 0, cold: 0 } });
+        expect(old.lagrangian).toMatchObject({ boundSolve: 'cold-round', lps: { warm: 0, crash: 0, first: 0, cold: seeds.length } });
+        expect(now.lagrangian).toMatchObject({ boundSolve: 'warm', sitesWithoutBound: 0, lps: { warm: 0, crash: seeds.length, first: 0, cold: 0 } });
         expect(now).toMatchObject({ iterations: 1, solves: 2 * seeds.length });
         const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
         expect(rel(now.lagrangian!.value, old.lagrangian!.value)).toBeLessThanOrEqual(1e-6);
@@ -83,7 +83,7 @@ describe('aggregate-first coordination under a shared feeder limit', () => {
         const old = await coordinateAggregateFirst(warm, limits, { targetGap: 0, swapBestResponses: false });
         const now = await coordinateAggregateFirst(warm, limits, { targetGap: 0, cappedPriceFactor: factor, swapBestResponses: swap });
         expect(now).toMatchObject({ iterations: 1, solves: 2 * seeds.length, method: 'aggregate-first', breaches: [] });
-        expect(now.lagrangian).toMatchObject({ boundSolve: 'warm', sitesWithoutBound: 0, lps: { warm: seeds.length, first: 0, cold: 0 } });
+        expect(now.lagrangian).toMatchObject({ boundSolve: 'warm', sitesWithoutBound: 0, lps: { warm: 0, crash: seeds.length, first: 0, cold: 0 } });
         const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
         expect(rel(now.lagrangian!.value, old.lagrangian!.value)).toBeLessThanOrEqual(1e-6);
         expect(now.bound).toBeLessThanOrEqual(now.objective + 1e-6 * Math.max(1, Math.abs(now.objective)));
