@@ -1,7 +1,8 @@
 /**
  * The resident site models one solver thread holds (issue 17, session 11): a portfolio site's LP kept open
- * between the coordinator's rounds (resident-site.ts), looked up by a key (the coordination's problem key of the
- * site), so that a worker process answering the same site round after round re-solves from the last LP basis
+ * between the coordinator's rounds (resident-site.ts), looked up by a key (the site's, session 16: the same across
+ * coordinations, with its problem's version), so that a worker process answering the same site round after round,
+ * and coordination after coordination while the site's problem is the same, re-solves from the last LP basis
  * instead of building the site's LP again.
  *
  * Memory: each model is budgeted at its HiGHS heap estimate (memory-estimate.ts); models are spread over HiGHS
@@ -35,6 +36,8 @@ interface Runtime {
 
 interface Entry {
   readonly site: ResidentSite;
+  /** The version of the site's problem the model was built from (`answer`'s `version`). */
+  readonly version: string | undefined;
   readonly runtime: Runtime;
   readonly bytes: number;
   lastUsedMs: number;
@@ -69,22 +72,32 @@ export class ResidentModels {
 
   /**
    * The site's plan at the request's prices and caps: on its open model when held (or when it fits now),
-   * else by `cold` (said in `how` and `coldReason`). `problem` is the site's base problem (the same for a key).
+   * else by `cold` (said in `how` and `coldReason`). `problem` is the site's base problem. A key may outlive a
+   * coordination (a site's key, so that the next coordination re-solves it warm): `version` names its problem
+   * (e.g. a hash of it), and a held model of another version is dropped and the model opened again (`first`,
+   * `replaced` says why). Without `version` the key's problem is taken as the same.
    */
-  async answer(key: string, problem: Problem, request: SiteRequest, cold: (priced: Problem) => Promise<Plan>, timeLimitMs?: number): Promise<ResidentAnswer> {
+  async answer(key: string, problem: Problem, request: SiteRequest, cold: (priced: Problem) => Promise<Plan>, timeLimitMs?: number, version?: string): Promise<ResidentAnswer & { readonly replaced?: string }> {
     let entry = this.entries.get(key);
+    let replaced: string | undefined;
+    if (entry && version !== undefined && entry.version !== version) {
+      this.drop(key, entry);
+      entry = undefined;
+      replaced = 'the site\'s problem changed since its model was built (another slot grid, vehicle or state)';
+    }
     if (!entry) {
-      const opened = await this.open(problem, cold, timeLimitMs);
+      const opened = await this.open(problem, cold, timeLimitMs, version);
       if (typeof opened === 'string') {
         const priced = pricedProblem(problem, request);
         const plan = await cold(priced.problem);
-        return { solution: siteSolutionOf(problem, priced.adderPerKwh, plan), how: 'cold', coldReason: opened, iterations: 0 };
+        return { solution: siteSolutionOf(problem, priced.adderPerKwh, plan), how: 'cold', coldReason: opened, iterations: 0, ...(replaced ? { replaced } : {}) };
       }
       entry = opened;
       this.entries.set(key, entry);
     }
     entry.lastUsedMs = this.clock();
-    return entry.site.answer(request);
+    const answer = await entry.site.answer(request);
+    return replaced ? { ...answer, replaced } : answer;
   }
 
   /**
@@ -115,7 +128,7 @@ export class ResidentModels {
   }
 
   /** A new resident model, or why none fits. */
-  private async open(problem: Problem, cold: (priced: Problem) => Promise<Plan>, timeLimitMs?: number): Promise<Entry | string> {
+  private async open(problem: Problem, cold: (priced: Problem) => Promise<Plan>, timeLimitMs: number | undefined, version: string | undefined): Promise<Entry | string> {
     const bytes = estimateHighsHeapBytes(problem);
     const perRuntime = safeHeapShare * wasmHeapCeilingBytes;
     if (bytes > perRuntime) return `the site's model (${Math.round(bytes / 2 ** 20)} MiB estimated) does not fit one HiGHS heap`;
@@ -135,7 +148,7 @@ export class ResidentModels {
       return `the resident model could not be opened: ${error instanceof Error ? error.message : String(error)}`;
     }
     runtime.usedBytes += bytes;
-    return { site, runtime, bytes, lastUsedMs: this.clock() };
+    return { site, runtime, bytes, version, lastUsedMs: this.clock() };
   }
 
   /** Drops the least recently used models idle for at least `idleEvictMs` until `needBytes` are free (or none is left idle). */

@@ -37,9 +37,9 @@ async function handle(request: SolveRequest): Promise<void> {
       const r = request.resident;
       residents ??= new ResidentModels(loadHighs, { maxBytes: r.maxBytes });
       const { uncappedBound, ...capped } = r.request;
-      const answer = await residents.answer(r.key, request.problem, capped, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs);
+      const answer = await residents.answer(r.key, request.problem, capped, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs, r.version);
       const uncapped = uncappedBound ? residents.uncappedLp(r.key, r.request) : undefined;
-      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}) }, ...(uncapped ? { uncapped } : {}) } satisfies SolveReply);
+      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}), ...(answer.replaced !== undefined ? { replaced: answer.replaced } : {}) }, ...(uncapped ? { uncapped } : {}) } satisfies SolveReply);
       return;
     }
     if (request.boundRequest) {

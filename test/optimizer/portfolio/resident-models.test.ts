@@ -50,3 +50,24 @@ describe('ResidentModels budget', () => {
     expect(answer.solution.plan.status).toBe('optimal');
   }, 60_000);
 });
+
+describe('ResidentModels across coordinations (a site\'s key with its problem\'s version)', () => {
+  it('the same version answers warm from the last basis; another version replaces the model (first, said) and then answers warm', async () => {
+    const models = new ResidentModels(loadHighs, { maxBytes: 256 * 2 ** 20 });
+    const highs = createHighsBackend(await loadHighs());
+    const cold = async (p: typeof problem) => solveWithBackend(p, highs);
+    const other = generateDepot({ vehicles: 8, slots: T, seed: 7, minimumCurrent: false });
+    const steps: [typeof problem, string, number][] = [[problem, 'v1', 1], [problem, 'v1', 2], [other, 'v2', 3], [other, 'v2', 1]];
+    const hows: string[] = [];
+    for (const [p, version, k] of steps) {
+      const answer = await models.answer('site-a', p, { adderPerKwh: adders[k]! }, cold, undefined, version);
+      hows.push(`${answer.how}${answer.replaced ? ' replaced' : ''}`);
+      // The answer is the priced problem of the version asked for (its LP optimum is a cold solve's).
+      const reference = solveWithBackend(pricedProblem(p, { adderPerKwh: adders[k]! }).problem, highs);
+      expect(Math.abs(answer.solution.plan.cost.objective - reference.cost.objective)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(reference.cost.objective)));
+    }
+    expect(hows).toEqual(['first', 'warm', 'first replaced', 'warm']);
+    expect(models.size).toBe(1);
+    models.clear();
+  }, 60_000);
+});
