@@ -86,7 +86,7 @@ export class ResidentModels {
       replaced = 'the site\'s problem changed since its model was built (another slot grid, vehicle or state)';
     }
     if (!entry) {
-      const opened = await this.open(problem, cold, timeLimitMs, version);
+      const opened = await this.open(key, problem, cold, timeLimitMs, version);
       if (typeof opened === 'string') {
         const priced = pricedProblem(problem, request);
         const plan = await cold(priced.problem);
@@ -98,6 +98,25 @@ export class ResidentModels {
     entry.lastUsedMs = this.clock();
     const answer = await entry.site.answer(request);
     return replaced ? { ...answer, replaced } : answer;
+  }
+
+  /**
+   * Why `key`'s model is neither held (of `version`) nor can be opened now, or undefined when it is or can be: its
+   * estimate is above one HiGHS heap's share, or the models are full even after dropping those idle for
+   * `idleEvictMs` (dropped here, as `answer` would). A caller that needs more than the capped answer (aggregate-
+   * first's uncapped LP) solves such a site on a model of its own instead of asking `answer` (which would go cold).
+   */
+  roomFor(key: string, problem: Problem, version?: string): string | undefined {
+    const held = this.entries.get(key);
+    if (held && (version === undefined || held.version === version)) return undefined;
+    const bytes = estimateHighsHeapBytes(problem);
+    const perRuntime = safeHeapShare * wasmHeapCeilingBytes;
+    if (bytes > perRuntime) return `the site's model (${Math.round(bytes / 2 ** 20)} MiB estimated) does not fit one HiGHS heap`;
+    // A held model of another version is replaced: its bytes are freed first.
+    const need = () => this.usedBytes - (held && this.entries.has(key) ? held.bytes : 0) + bytes - this.options.maxBytes;
+    if (need() > 0) this.evictIdle(need());
+    if (need() > 0) return `resident models full (${this.entries.size} held, ${Math.round(this.usedBytes / 2 ** 20)} of ${Math.round(this.options.maxBytes / 2 ** 20)} MiB estimated, none idle ${this.idleEvictMs} ms)`;
+    return undefined;
   }
 
   /**
@@ -128,14 +147,11 @@ export class ResidentModels {
   }
 
   /** A new resident model, or why none fits. */
-  private async open(problem: Problem, cold: (priced: Problem) => Promise<Plan>, timeLimitMs: number | undefined, version: string | undefined): Promise<Entry | string> {
+  private async open(key: string, problem: Problem, cold: (priced: Problem) => Promise<Plan>, timeLimitMs: number | undefined, version: string | undefined): Promise<Entry | string> {
+    const noRoom = this.roomFor(key, problem, version);
+    if (noRoom !== undefined) return noRoom;
     const bytes = estimateHighsHeapBytes(problem);
     const perRuntime = safeHeapShare * wasmHeapCeilingBytes;
-    if (bytes > perRuntime) return `the site's model (${Math.round(bytes / 2 ** 20)} MiB estimated) does not fit one HiGHS heap`;
-    if (this.usedBytes + bytes > this.options.maxBytes) this.evictIdle(this.usedBytes + bytes - this.options.maxBytes);
-    if (this.usedBytes + bytes > this.options.maxBytes) {
-      return `resident models full (${this.entries.size} held, ${Math.round(this.usedBytes / 2 ** 20)} of ${Math.round(this.options.maxBytes / 2 ** 20)} MiB estimated, none idle ${this.idleEvictMs} ms)`;
-    }
     let runtime = this.runtimes.find((r) => r.usedBytes + bytes <= perRuntime);
     if (!runtime) {
       runtime = { highs: await this.loadRuntime(), usedBytes: 0 };

@@ -71,3 +71,35 @@ describe('ResidentModels across coordinations (a site\'s key with its problem\'s
     models.clear();
   }, 60_000);
 });
+
+describe('resident models full, with aggregate-first\'s uncapped LP (SiteRequest.uncappedBound)', () => {
+  const pool = new SolverPool({ size: 1 });
+  const roomy = new SolverPool({ size: 1 });
+  afterAll(async () => {
+    await pool.close();
+    await roomy.close();
+  });
+
+  it('a site that does not fit is solved with its uncapped LP on a model of its own (said cold with why), never refused for a second cold round', async () => {
+    const answer = await pool.solveWithBound(problem, { adderPerKwh: adders[1]! }, { timeLimitMs: 60_000 }, { key: 'site-full', maxBytes: 1, version: 'v1' });
+    expect(answer.how).toBe('cold');
+    expect(answer.coldReason).toMatch(/resident models full/);
+    expect(answer.uncapped.how).not.toBe('refused');
+    expect(Number.isFinite(answer.uncapped.pricedBound)).toBe(true);
+    expect(answer.uncapped.pricedBound).toBeLessThanOrEqual(answer.plan.cost.objective + 1e-6 * Math.max(1, Math.abs(answer.plan.cost.objective)));
+    // With room (another thread: a thread's budget is its first request's), the same request is held: first, then warm.
+    const held = [];
+    for (const k of [1, 2]) held.push((await roomy.solveWithBound(problem, { adderPerKwh: adders[k]! }, { timeLimitMs: 60_000 }, { key: 'site-room', maxBytes: 256 * 2 ** 20, version: 'v1' })).how);
+    expect(held).toEqual(['first', 'warm']);
+  }, 60_000);
+
+  it('roomFor: none needed for a held model of the same version; a reason when the budget is too small', async () => {
+    const models = new ResidentModels(loadHighs, { maxBytes: 256 * 2 ** 20 });
+    const highs = createHighsBackend(await loadHighs());
+    expect(models.roomFor('a', problem, 'v1')).toBeUndefined();
+    await models.answer('a', problem, { adderPerKwh: adders[1]! }, async (p) => solveWithBackend(p, highs), undefined, 'v1');
+    expect(models.roomFor('a', problem, 'v1')).toBeUndefined();
+    expect(new ResidentModels(loadHighs, { maxBytes: 1 }).roomFor('a', problem, 'v1')).toMatch(/resident models full/);
+    models.clear();
+  }, 60_000);
+});
