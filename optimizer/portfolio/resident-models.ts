@@ -19,11 +19,18 @@ import type { Problem } from '../problem.ts';
 import { ResidentSite, type ResidentAnswer } from './resident-site.ts';
 import { noUncappedLp, pricedProblem, siteSolutionOf, uncappedAdderOf, type SiteRequest, type UncappedLp } from './site-subproblem.ts';
 
+/** `ResidentModelsOptions.idleEvictMs`'s default (ms). */
+export const defaultIdleEvictMs = 30 * 60_000;
+
 /** Options of a thread's resident models. */
 export interface ResidentModelsOptions {
   /** All resident models' heap estimates together at most this (bytes). */
   readonly maxBytes: number;
-  /** A model unused for this long may be dropped to make room (ms); default 60 s. */
+  /**
+   * A model unused for this long may be dropped to make room (ms); default 30 minutes. Not shorter: a coordination
+   * passes its sites in the same order every time, so with more sites than room a short idle time drops each model
+   * before its site comes again (session 16, 200 x 500 with 60 s: 0 warm answers in the dispatch after the plan).
+   */
   readonly idleEvictMs?: number;
   /** ms clock (default performance.now). */
   readonly clock?: () => number;
@@ -55,7 +62,7 @@ export class ResidentModels {
     private readonly options: ResidentModelsOptions,
   ) {
     this.clock = options.clock ?? (() => performance.now());
-    this.idleEvictMs = options.idleEvictMs ?? 60_000;
+    this.idleEvictMs = options.idleEvictMs ?? defaultIdleEvictMs;
   }
 
   /** Models held now. */

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHighsBackend } from '../../../optimizer/backends/highs-backend.ts';
 import { loadHighs } from '../../../optimizer/backends/highs-loader.ts';
 import { pricedProblem } from '../../../optimizer/portfolio/site-subproblem.ts';
-import { ResidentModels } from '../../../optimizer/portfolio/resident-models.ts';
+import { defaultIdleEvictMs, ResidentModels } from '../../../optimizer/portfolio/resident-models.ts';
+import { estimateHighsHeapBytes } from '../../../optimizer/memory-estimate.ts';
 import { solveWithBackend } from '../../../optimizer/solve-problem.ts';
 import { SolverPool } from '../../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
@@ -101,5 +102,26 @@ describe('resident models full, with aggregate-first\'s uncapped LP (SiteRequest
     expect(models.roomFor('a', problem, 'v1')).toBeUndefined();
     expect(new ResidentModels(loadHighs, { maxBytes: 1 }).roomFor('a', problem, 'v1')).toMatch(/resident models full/);
     models.clear();
+  }, 60_000);
+});
+
+describe('ResidentModels with more sites than room, passed in the same order twice (two coordinations)', () => {
+  it('keeps the models it holds for the next pass (warm) by default; a short idle time would drop each before its site comes again', async () => {
+    const highs = createHighsBackend(await loadHighs());
+    const cold = async (p: typeof problem) => solveWithBackend(p, highs);
+    const sites = [5, 6, 7].map((seed) => generateDepot({ vehicles: 8, slots: T, seed, minimumCurrent: false }));
+    const room = estimateHighsHeapBytes(sites[0]!) + estimateHighsHeapBytes(sites[1]!);
+    const twoPasses = async (idleEvictMs?: number) => {
+      let nowMs = 0;
+      // Each answer 2 minutes after the last (a coordination's site solves under load).
+      const models = new ResidentModels(loadHighs, { maxBytes: room, clock: () => (nowMs += 120_000), ...(idleEvictMs !== undefined ? { idleEvictMs } : {}) });
+      const hows: string[] = [];
+      for (const k of [1, 2]) for (const [i, p] of sites.entries()) hows.push((await models.answer(`site-${i}`, p, { adderPerKwh: adders[k]! }, cold, undefined, 'v1')).how);
+      models.clear();
+      return hows;
+    };
+    expect(defaultIdleEvictMs).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(await twoPasses()).toEqual(['first', 'first', 'cold', 'warm', 'warm', 'cold']);
+    expect((await twoPasses(60_000)).filter((h) => h === 'warm')).toEqual([]);
   }, 60_000);
 });
