@@ -74,6 +74,8 @@ async function main() {
       'warm-prices': { type: 'string', default: 'last-plan' },
       /** PORTFOLIO_SITE_MODELS of the workers: cold (default) or resident (site LPs kept open, sites routed to one worker). */
       'site-models': { type: 'string', default: 'cold' },
+      /** PORTFOLIO_RESIDENT_MIB of the workers (resident models' HiGHS heap estimate per solver thread); default the service's. */
+      'resident-mib': { type: 'string' },
       /** PORTFOLIO_BOUND_SOLVE of the workers (aggregate-first): warm (default: the uncapped LPs in the same site solve, one flow) or cold-round. */
       'bound-solve': { type: 'string', default: 'warm' },
     },
@@ -86,13 +88,23 @@ async function main() {
   const poolSize = Number(values['pool-size']);
   const redisUrl = values.redis;
   const siteId = (i: number) => `pf-${String(i).padStart(4, '0')}`;
-  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''} --coordination ${values.coordination} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}${values['bound-solve'] !== 'warm' ? ` --bound-solve ${values['bound-solve']}` : ''}`;
+  const command = `nice -n 10 npm run bench:portfolio -- --sites ${S} --vehicles ${V} --workers ${values.workers} --pool-size ${poolSize} --headroom ${values.headroom} --dispatch-share ${values['dispatch-share']}${vehicleShards ? ' --vehicle-shards' : ''} --coordination ${values.coordination} --flow-plans ${values['flow-plans']}${values['plan-first'] ? ' --plan-first' : ''} --warm-prices ${values['warm-prices']}${values['site-models'] !== 'cold' ? ` --site-models ${values['site-models']}` : ''}${values['resident-mib'] !== undefined ? ` --resident-mib ${values['resident-mib']}` : ''}${values['bound-solve'] !== 'warm' ? ` --bound-solve ${values['bound-solve']}` : ''}`;
   /** CPU seconds (user + system, all threads) of a process so far, from /proc (Linux); NaN where unreadable. */
   const { readFileSync } = await import('node:fs');
   const cpuSeconds = (pid: number | undefined): number => {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return NaN;
+    }
+  };
+
+  /** Peak resident set (VmHWM, MiB) of a process so far, from /proc (Linux); NaN where unreadable. */
+  const peakRssMiB = (pid: number | undefined): number => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
     } catch {
       return NaN;
     }
@@ -106,7 +118,7 @@ async function main() {
     readonly slotsAfterSeed: number;
     readonly feederKw: number;
     readonly dispatchKw: number;
-    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number>; plansCarried?: number; plansResolved?: number; resident?: { warm: number; first: number; cold: number }; cpuMs?: { childSolves: number; keepPlans: number; takeAndCheck: number } }; slots: { netImportKw: number; importLimitKw: number | null }[] };
+    readonly plan: Record<string, unknown> & { gapPercent: number | null; objective: number; bound: number | null; iterations: number; solves: number; wallMs: number; status: string; stopReason: string; siteSolves?: { flows: number; childJobs: number; byWorker: Record<string, number>; plansCarried?: number; plansResolved?: number; resident?: { warm: number; first: number; cold: number; replaced?: number }; cpuMs?: { childSolves: number; keepPlans: number; takeAndCheck: number } }; slots: { netImportKw: number; importLimitKw: number | null }[] };
     readonly fulfilment: string;
     readonly loadAtStart: string;
     readonly loadAtEnd: string;
@@ -114,6 +126,10 @@ async function main() {
     /** CPU seconds of the worker processes and of the api during the dispatch (until every plan announced). */
     readonly workerCpuS: number;
     readonly apiCpuS: number;
+    /** Each worker process's peak resident set (VmHWM, MiB) at the end of the run (resident models stay in it). */
+    readonly workerPeakRssMiB: number[];
+    /** Quarter-hours from the seeded slot 0 to the first plan's start (--plan-first): its sites' problems equal the dispatch's only in the same slot. */
+    readonly firstSlotsAfterSeed?: number;
     /** The plan made before the dispatch (--plan-first): its rounds, solves, gap; not timed. */
     readonly first?: { iterations: number; solves: number; gapPercent: number | null; wallMs: number; siteSolves?: RunResult['plan']['siteSolves'] };
   }
@@ -132,6 +148,7 @@ async function main() {
       REDIS_URL: redisUrl, V2G_REDIS_PREFIX: prefix, API_TOKENS: `bench:${token}:admin+dispatch+read`, LOG_LEVEL: 'info',
       PORT: '0', SOLVER_POOL_SIZE: String(poolSize), REPLAN_DEBOUNCE_MS: '0', REPLAN_MAX_WAIT_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '60000', PORTFOLIO_COORDINATION: values.coordination,
       PORTFOLIO_FLOW_PLANS: values['flow-plans'], PORTFOLIO_WARM_PRICES: values['warm-prices'], PORTFOLIO_SITE_MODELS: values['site-models'], PORTFOLIO_BOUND_SOLVE: values['bound-solve'],
+      ...(values['resident-mib'] !== undefined ? { PORTFOLIO_RESIDENT_MIB: values['resident-mib'] } : {}),
     };
     // --vehicle-shards: N shard worker processes price the portfolio's vehicles; one `v2g worker` coordinates.
     const shardQueues = Array.from({ length: workerCount }, (_, i) => `decomposition-shard-${i + 1}`);
@@ -177,7 +194,9 @@ async function main() {
       await call('POST', '/v1/portfolios', { id: 'bench-feeder', name: 'Bench feeder', kind: 'feeder', timeZone: 'Europe/Berlin', siteIds: Array.from({ length: S }, (_, k) => siteId(k + 1)), sharedLimits: { importLimitKw: feederKw } });
 
       let first: RunResult['first'];
+      let firstSlotsAfterSeed: number | undefined;
       if (values['plan-first']) {
+        firstSlotsAfterSeed = Math.floor(Date.now() / 900_000) - Math.floor(seededAt / 900_000);
         // The plan in force before the dispatch (not timed): a coordination under the feeder limit alone.
         await call('POST', '/v1/portfolios/bench-feeder/plan?wait=false');
         const until = Date.now() + Number(values['timeout-s']) * 1000;
@@ -216,10 +235,11 @@ async function main() {
             const elapsedMs = performance.now() - started;
             const workerCpuS = workers.reduce((a, w) => a + cpuSeconds(w.child.pid), 0) - workerCpu0;
             const apiCpuS = cpuSeconds(api.child.pid) - apiCpu0;
+            const workerPeakRssMiB = workers.map((w) => peakRssMiB(w.child.pid));
             const p = plan as unknown as RunResult['plan'];
             const limitKept = p.slots.every((s) => s.importLimitKw === null || s.netImportKw <= s.importLimitKw + 1e-3);
             const loadAtEnd = loadavg().map((x) => x.toFixed(2)).join(' ');
-            return { workers: workerCount, elapsedMs, seedMs, slotsAfterSeed, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, loadAtEnd, limitKept, workerCpuS, apiCpuS, ...(first ? { first } : {}) };
+            return { workers: workerCount, elapsedMs, seedMs, slotsAfterSeed, feederKw, dispatchKw, plan: p, fulfilment: String(dispatch.fulfilment), loadAtStart, loadAtEnd, limitKept, workerCpuS, apiCpuS, workerPeakRssMiB, ...(first ? { first } : {}), ...(firstSlotsAfterSeed !== undefined ? { firstSlotsAfterSeed } : {}) };
           }
         }
         await new Promise((r) => setTimeout(r, 200));
@@ -245,7 +265,7 @@ async function main() {
       const r = await run(n);
       results.push(r);
       failed ||= !r.limitKept;
-      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, worker CPU ${r.workerCpuS.toFixed(1)} s, api CPU ${r.apiCpuS.toFixed(1)} s, load ${r.loadAtStart} -> ${r.loadAtEnd}, plans carried/resolved ${r.plan.siteSolves?.plansCarried ?? '-'}/${r.plan.siteSolves?.plansResolved ?? '-'}${r.first ? `, first plan ${r.first.iterations} rounds ${r.first.solves} solves gap ${r.first.gapPercent} %` : ''}, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed), dispatch posted ${r.slotsAfterSeed} quarter-hour(s) after the seeded slot 0; method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
+      console.error(`  ${n} worker(s): ${(r.elapsedMs / 1000).toFixed(1)} s, worker CPU ${r.workerCpuS.toFixed(1)} s, api CPU ${r.apiCpuS.toFixed(1)} s, worker peak RSS ${r.workerPeakRssMiB.map((x) => x.toFixed(0)).join(' / ')} MiB, load ${r.loadAtStart} -> ${r.loadAtEnd}, plans carried/resolved ${r.plan.siteSolves?.plansCarried ?? '-'}/${r.plan.siteSolves?.plansResolved ?? '-'}${r.first ? `, first plan ${r.first.iterations} rounds ${r.first.solves} solves gap ${r.first.gapPercent} %` : ''}, gap ${r.plan.gapPercent ?? 'none'} %, ${r.plan.iterations} iterations, ${r.plan.solves} site solves, by ${JSON.stringify(r.plan.siteSolves?.byWorker ?? {})}; seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed), dispatch posted ${r.slotsAfterSeed} quarter-hour(s) after the seeded slot 0; method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`);
       const parts = (label: string, ss: RunResult['plan']['siteSolves'] | undefined) => ss?.cpuMs ? `  ${label}: CPU s: child solves ${(ss.cpuMs.childSolves / 1000).toFixed(1)}, keeping plans ${(ss.cpuMs.keepPlans / 1000).toFixed(1)}, taking + checking ${(ss.cpuMs.takeAndCheck / 1000).toFixed(1)}; resident ${JSON.stringify(ss.resident ?? 'none')}` : `  ${label}: no per-part CPU`;
       console.error(parts('dispatch', r.plan.siteSolves));
       if (r.first) console.error(parts('first plan', r.first.siteSolves));
@@ -269,7 +289,7 @@ async function main() {
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---|---|---|---|---|',
     ...results.map((r) => `| ${r.workers} | ${r.loadAtStart} -> ${r.loadAtEnd} | ${(r.elapsedMs / 1000).toFixed(1)} | ${one ? (one.elapsedMs / r.elapsedMs).toFixed(2) + 'x' : '-'} | ${r.workerCpuS.toFixed(1)} | ${r.apiCpuS.toFixed(1)} | ${(r.plan.wallMs / 1000).toFixed(1)} | ${r.plan.iterations} | ${r.plan.solves} | ${r.plan.siteSolves?.flows ?? '-'} | ${Object.values(r.plan.siteSolves?.byWorker ?? {}).join(' / ')} | ${r.plan.siteSolves?.plansCarried ?? '-'} / ${r.plan.siteSolves?.plansResolved ?? '-'} | ${r.first ? `${r.first.iterations}, ${r.first.solves}, ${r.first.gapPercent ?? 'none'}` : '-'} | ${r.plan.objective.toFixed(2)} | ${r.plan.bound?.toFixed(2) ?? 'none'} | ${r.plan.gapPercent ?? 'none'} | ${r.plan.stopReason} | ${r.plan.status} | ${r.fulfilment} | ${r.feederKw} / ${r.dispatchKw} | ${r.limitKept ? 'yes' : 'NO'} |`),
     '',
-    ...results.map((r) => `${r.workers} worker(s): seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed), dispatch posted ${r.slotsAfterSeed} quarter-hour(s) after the seeded slot 0 (rows compare when equal); method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`),
+    ...results.map((r) => `${r.workers} worker(s): seeding ${(r.seedMs / 1000).toFixed(1)} s (not timed), ${r.firstSlotsAfterSeed !== undefined ? `first plan posted ${r.firstSlotsAfterSeed} and ` : ''}dispatch posted ${r.slotsAfterSeed} quarter-hour(s) after the seeded slot 0 (rows compare when equal); worker peak RSS ${r.workerPeakRssMiB.map((x) => x.toFixed(0)).join(' / ')} MiB${r.first?.siteSolves?.resident ? `; resident answers, first plan ${JSON.stringify(r.first.siteSolves.resident)}, dispatch ${JSON.stringify(r.plan.siteSolves?.resident ?? 'none')}` : ''}; method ${String(r.plan.method)}; ${String(r.plan.solvedOn)}`),
     '',
   ];
   console.log(lines.join('\n'));

@@ -237,9 +237,9 @@ export async function createService(config: ServiceConfig, deps: ServiceDeps = {
         const flow = portfolioPlanning.flow;
         // PORTFOLIO_SITE_MODELS=resident: site LPs kept open on this process's solver threads, the sites routed here.
         const resident: ResidentSiteSolver | undefined = config.portfolioSiteModels === 'resident' && pool
-          ? (problem, key, request) => request.uncappedBound
-              ? pool.solveWithBound(problem, request, { timeLimitMs: config.portfolioSiteTimeLimitMs }, { key, maxBytes: config.portfolioResidentMib * 2 ** 20 })
-              : pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20 }, { timeLimitMs: config.portfolioSiteTimeLimitMs })
+          ? (problem, key, request, version) => request.uncappedBound
+              ? pool.solveWithBound(problem, request, { timeLimitMs: config.portfolioSiteTimeLimitMs }, { key, maxBytes: config.portfolioResidentMib * 2 ** 20, ...(version !== undefined ? { version } : {}) })
+              : pool.solveResident(problem, { key, request, maxBytes: config.portfolioResidentMib * 2 ** 20, ...(version !== undefined ? { version } : {}) }, { timeLimitMs: config.portfolioSiteTimeLimitMs })
           : undefined;
         // aggregate-first's warm bound (PORTFOLIO_BOUND_SOLVE=warm): a site's capped plan and its uncapped LP on one model, on a solver thread.
         const siteBoundSolve: SiteBoundSolver | undefined = deps.siteBoundSolve ?? (pool && !deps.solve ? (problem, request) => pool.solveWithBound(problem, request, { timeLimitMs: config.portfolioSiteTimeLimitMs }) : undefined);

@@ -35,8 +35,11 @@ export interface FlowSiteStats {
   readonly byWorker: Map<string, number>;
   plansCarried: number;
   plansResolved: number;
-  /** Resident site models (PORTFOLIO_SITE_MODELS=resident): answers by how they were made, cold ones by reason. */
-  readonly resident: { warm: number; first: number; cold: number; readonly coldReasons: Map<string, number> };
+  /**
+   * Resident site models (PORTFOLIO_SITE_MODELS=resident): answers by how they were made, cold ones by reason;
+   * `replaced`: first solves on a model opened again because the site's problem changed since its last one.
+   */
+  readonly resident: { warm: number; first: number; cold: number; replaced: number; readonly coldReasons: Map<string, number> };
   /** Process CPU ms (see PortfolioSiteSolves.cpuMs). */
   readonly cpuMs: { childSolves: number; keepPlans: number; takeAndCheck: number };
 }
@@ -64,13 +67,14 @@ const toleranceKw = (x: number) => 1e-6 * Math.max(1, Math.abs(x));
 
 export function flowSites(runner: SiteRoundRunner, members: readonly { readonly siteId: string; readonly problem: Problem }[], options: FlowSitesOptions = {}): FlowSites {
   const carry = (options.carryPlans ?? true) && runner.takePlans !== undefined;
-  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0, resident: { warm: 0, first: 0, cold: 0, coldReasons: new Map() }, cpuMs: { childSolves: 0, keepPlans: 0, takeAndCheck: 0 } };
+  const stats: FlowSiteStats = { rounds: 0, childJobs: 0, byWorker: new Map(), plansCarried: 0, plansResolved: 0, resident: { warm: 0, first: 0, cold: 0, replaced: 0, coldReasons: new Map() }, cpuMs: { childSolves: 0, keepPlans: 0, takeAndCheck: 0 } };
   const count = (solvedBy: string, resident?: SiteSolveAnswer['resident'], cpuMs?: SiteSolveAnswer['cpuMs']) => {
     stats.byWorker.set(solvedBy, (stats.byWorker.get(solvedBy) ?? 0) + 1);
     stats.cpuMs.childSolves += cpuMs?.solve ?? 0;
     stats.cpuMs.keepPlans += cpuMs?.keep ?? 0;
     if (!resident) return;
     stats.resident[resident.how]++;
+    if (resident.replaced !== undefined) stats.resident.replaced++;
     if (resident.coldReason !== undefined) {
       const reason = resident.coldReason.replace(/^slot \d+: /, '');
       stats.resident.coldReasons.set(reason, (stats.resident.coldReasons.get(reason) ?? 0) + 1);
@@ -174,7 +178,7 @@ export function describeFlowStats(stats: FlowSiteStats, routing?: SiteRoundRunne
   const by = [...stats.byWorker.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([w, n]) => `${w} ${n}`).join(', ');
   const r = stats.resident;
   const resident = r.warm + r.first + r.cold > 0
-    ? `; resident site models: ${r.warm} warm (from the last LP basis), ${r.first} first solves on a new model, ${r.cold} cold${r.coldReasons.size > 0 ? ` (${[...r.coldReasons].map(([why, n]) => `${n}x ${why}`).join('; ')})` : ''}`
+    ? `; resident site models: ${r.warm} warm (from the last LP basis), ${r.first} first solves on a new model${r.replaced > 0 ? ` (${r.replaced} of them replacing a model of the site's earlier problem)` : ''}, ${r.cold} cold${r.coldReasons.size > 0 ? ` (${[...r.coldReasons].map(([why, n]) => `${n}x ${why}`).join('; ')})` : ''}`
     : '; site solves cold (no resident models)';
   const routed = routing ? `; children routed to the worker holding the site ${routing.routed}, to the shared queue ${routing.shared}, sent again after a worker stopped beating ${routing.reassigned}${routing.deadWorkers.size > 0 ? ` (dead: ${[...routing.deadWorkers].join(', ')})` : ''}` : '';
   return `${stats.rounds} flows, ${stats.childJobs} child jobs (solved by: ${by || 'none'}); chosen plans: ${stats.plansCarried} taken as their child made them, ${stats.plansResolved} solved again${resident}${routed}`;

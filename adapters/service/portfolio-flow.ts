@@ -79,14 +79,16 @@ export interface SiteSolveAnswer {
   /** Process CPU (ms) of the worker during the solve and while keeping the plan (gzip + SET). */
   readonly cpuMs?: { readonly solve: number; readonly keep: number };
   /** With resident site models (`process(..., resident)`): how the worker made the plan. */
-  readonly resident?: { readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string };
+  readonly resident?: { readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string; readonly replaced?: string };
 }
 
 /**
  * A worker's resident site solver (SolverPool.solveResident): the plan of `problem` (the site's base problem)
- * priced and capped by `request`, on the model kept under `key` when it can, and how it was made.
+ * priced and capped by `request`, on the model kept under `key` when it can, and how it was made. `key` is the
+ * site's (the same in every coordination, session 16) and `version` its problem's hash: a model built from another
+ * problem of the site is replaced (`replaced` says so).
  */
-export type ResidentSiteSolver = (problem: Problem, key: string, request: SiteRequest) => Promise<{ readonly plan: Plan; readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string; readonly uncapped?: UncappedLp }>;
+export type ResidentSiteSolver = (problem: Problem, key: string, request: SiteRequest, version?: string) => Promise<{ readonly plan: Plan; readonly how: 'warm' | 'first' | 'cold'; readonly coldReason?: string; readonly replaced?: string; readonly uncapped?: UncappedLp }>;
 
 /** Where a round's children went: by worker (routed) or to the shared queue, and the sites moved off a dead worker. */
 export interface RoundRouting {
@@ -154,14 +156,20 @@ interface ChildPayload extends SiteSolveRequest {
   readonly index: number;
 }
 
+/** A site's problem as a child read it, with its version (the hash of its stored JSON: resident models compare it). */
+interface CachedProblem {
+  readonly problem: Problem;
+  readonly version: string;
+}
+
 /** Parsed problems by key, oldest dropped first (a worker solves the same sites round after round). */
 class ProblemCache {
-  private readonly entries = new Map<string, Problem>();
+  private readonly entries = new Map<string, CachedProblem>();
   constructor(private readonly capacity: number) {}
-  get(key: string): Problem | undefined {
+  get(key: string): CachedProblem | undefined {
     return this.entries.get(key);
   }
-  set(key: string, problem: Problem): void {
+  set(key: string, problem: CachedProblem): void {
     this.entries.set(key, problem);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
@@ -417,19 +425,23 @@ export class PortfolioFlow {
 
   private async solveChild(job: BullJob<ChildData, string>, solve: PlanSolver, resident?: ResidentSiteSolver, boundSolve?: SiteBoundSolver): Promise<string> {
     const c = decodeNumbers<ChildPayload>(job.data.payload);
-    let problem = this.cache.get(c.problemKey);
-    if (!problem) {
+    let cached = this.cache.get(c.problemKey);
+    if (!cached) {
       const text = await this.options.redis.get(c.problemKey);
       if (text === null) throw new UnrecoverableError(`V2G_ERR_SOLVE_FAILED: the problem of site "${c.siteId}" (${c.problemKey}) is gone (its coordination ended or expired)`);
-      problem = JSON.parse(text) as Problem;
-      this.cache.set(c.problemKey, problem);
+      cached = { problem: JSON.parse(text) as Problem, version: createHash('sha1').update(text).digest('hex') };
+      this.cache.set(c.problemKey, cached);
     }
+    const { problem, version } = cached;
+    // A resident model is the site's, not the coordination's: the next coordination (a dispatch after the plan in
+    // force) re-solves it from its last basis while the site's problem is the same version.
+    const modelKey = `${this.keys.prefix}:pflow-site:${encodeURIComponent(c.siteId)}`;
     const cpu0 = process.cpuUsage();
     let how: SiteSolveAnswer['resident'];
     const made = resident
       ? async () => {
-          const r = await resident(problem, c.problemKey, c.request);
-          how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}) };
+          const r = await resident(problem, modelKey, c.request, version);
+          how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}), ...(r.replaced !== undefined ? { replaced: r.replaced } : {}) };
           return r.plan;
         }
       : (p: Problem) => solve(p);
@@ -437,8 +449,8 @@ export class PortfolioFlow {
     // the capped plan's model (resident, or opened for this request); without a bound solver it answers without one.
     const withBound: SiteBoundSolver | undefined = resident
       ? async (base, request) => {
-          const r = await resident(base, c.problemKey, request);
-          how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}) };
+          const r = await resident(base, modelKey, request, version);
+          how = { how: r.how, ...(r.coldReason !== undefined ? { coldReason: r.coldReason } : {}), ...(r.replaced !== undefined ? { replaced: r.replaced } : {}) };
           return { plan: r.plan, uncapped: r.uncapped ?? noUncappedLp(base.slotCount, 'the resident solver answered no uncapped LP') };
         }
       : boundSolve;

@@ -291,7 +291,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         const made = await sites.materialise(coordinated);
         result = made.plan;
         for (const [plan, problem] of made.pricedProblems) solvedProblems.set(plan, problem);
-        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), plansCarried: sites.stats.plansCarried, plansResolved: sites.stats.plansResolved, ...(sites.stats.resident.warm + sites.stats.resident.first + sites.stats.resident.cold > 0 ? { resident: { warm: sites.stats.resident.warm, first: sites.stats.resident.first, cold: sites.stats.resident.cold } } : {}), cpuMs: { childSolves: Math.round(sites.stats.cpuMs.childSolves), keepPlans: Math.round(sites.stats.cpuMs.keepPlans), takeAndCheck: Math.round(sites.stats.cpuMs.takeAndCheck) }, summary: describeFlowStats(sites.stats, flowRun.routing) };
+        siteSolves = { mode: 'bullmq-flow', flows: sites.stats.rounds, childJobs: sites.stats.childJobs, byWorker: Object.fromEntries(sites.stats.byWorker), plansCarried: sites.stats.plansCarried, plansResolved: sites.stats.plansResolved, ...(sites.stats.resident.warm + sites.stats.resident.first + sites.stats.resident.cold > 0 ? { resident: { warm: sites.stats.resident.warm, first: sites.stats.resident.first, cold: sites.stats.resident.cold, replaced: sites.stats.resident.replaced } } : {}), cpuMs: { childSolves: Math.round(sites.stats.cpuMs.childSolves), keepPlans: Math.round(sites.stats.cpuMs.keepPlans), takeAndCheck: Math.round(sites.stats.cpuMs.takeAndCheck) }, summary: describeFlowStats(sites.stats, flowRun.routing) };
       } finally {
         await flowRun.end();
       }

@@ -54,7 +54,7 @@ export interface PortfolioSiteSolves {
   /** Chosen site plans solved once more to be stored (the flow's old final round, or a kept plan that expired). */
   readonly plansResolved?: number;
   /** Resident site models (PORTFOLIO_SITE_MODELS=resident): site answers by how they were made; absent when cold. */
-  readonly resident?: { readonly warm: number; readonly first: number; readonly cold: number };
+  readonly resident?: { readonly warm: number; readonly first: number; readonly cold: number; /** First solves that replaced a model of the site's earlier problem (session 16). */ readonly replaced?: number };
   /**
    * Where the CPU went (ms, process CPU of the worker processes, `process.cpuUsage`, all threads): during the flow
    * children's solves (one at a time per process), keeping their plans (gzip + SET), and the coordinator taking and

@@ -14,12 +14,16 @@ export interface ResidentRequest {
   readonly request: SiteRequest;
   /** All resident models of the thread at most this (bytes of HiGHS heap estimate). */
   readonly maxBytes: number;
+  /** The version of `problem` (e.g. its hash): a model of the key built from another version is replaced (ResidentModels.answer). */
+  readonly version?: string;
 }
 
 /** How a resident request was answered (resident-site.ts `ResidentAnswer`). */
 export interface ResidentReply {
   readonly how: 'warm' | 'first' | 'cold';
   readonly coldReason?: string;
+  /** Why the key's model was dropped and opened again (its problem changed), when it was. */
+  readonly replaced?: string;
 }
 
 /** What a decomposed solve may be told across the thread boundary (plain numbers). */

@@ -37,9 +37,18 @@ async function handle(request: SolveRequest): Promise<void> {
       const r = request.resident;
       residents ??= new ResidentModels(loadHighs, { maxBytes: r.maxBytes });
       const { uncappedBound, ...capped } = r.request;
-      const answer = await residents.answer(r.key, request.problem, capped, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs);
+      // The uncapped LP needs the capped plan's model: a site whose model cannot be held is solved as without
+      // resident models (capped plan and uncapped LP on one model opened for this request), said cold with why;
+      // else its uncapped LP would be refused and solved again cold in a second round (session 16).
+      const noRoom = uncappedBound ? residents.roomFor(r.key, request.problem, r.version) : undefined;
+      if (noRoom !== undefined) {
+        const both = await solveWithUncappedLp(request.problem, r.request, highsBackend, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs !== undefined ? { timeLimitMs: request.options.timeLimitMs } : {});
+        port.postMessage({ id: request.id, ok: true, plan: both.plan, heapBytes: highs.memoryBytes, resident: { how: 'cold', coldReason: noRoom }, uncapped: both.uncapped } satisfies SolveReply);
+        return;
+      }
+      const answer = await residents.answer(r.key, request.problem, capped, async (priced) => solveWithBackend(priced, highsBackend, request.options), request.options.timeLimitMs, r.version);
       const uncapped = uncappedBound ? residents.uncappedLp(r.key, r.request) : undefined;
-      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}) }, ...(uncapped ? { uncapped } : {}) } satisfies SolveReply);
+      port.postMessage({ id: request.id, ok: true, plan: answer.solution.plan, heapBytes: highs.memoryBytes, resident: { how: answer.how, ...(answer.coldReason !== undefined ? { coldReason: answer.coldReason } : {}), ...(answer.replaced !== undefined ? { replaced: answer.replaced } : {}) }, ...(uncapped ? { uncapped } : {}) } satisfies SolveReply);
       return;
     }
     if (request.boundRequest) {

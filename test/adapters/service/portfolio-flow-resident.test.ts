@@ -7,15 +7,13 @@
  * with valid plans that keep the feeder limit.
  */
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PortfolioFlow, type ResidentSiteSolver } from '../../../adapters/service/portfolio-flow.ts';
+import { describe, expect, it } from 'vitest';
+import { PortfolioFlow } from '../../../adapters/service/portfolio-flow.ts';
 import { flowSites } from '../../../adapters/service/portfolio-flow-sites.ts';
-import { createRedisClient } from '../../../adapters/store/redis-connection.ts';
 import { coordinateBySiteColumns } from '../../../optimizer/portfolio/site-columns.ts';
-import { SolverPool } from '../../../optimizer/solver-pool.ts';
 import { generateDepot } from '../../../scenarios/depot-generator.ts';
-import { closeRedisClient, deletePrefix, describeWithRedis, randomPrefix, redisTestUrl, testClient } from '../store/redis-test-env.ts';
+import { describeWithRedis } from '../store/redis-test-env.ts';
+import { residentFlowEnv } from './resident-flow-env.ts';
 
 describe('PortfolioFlow.assign', () => {
   it('gives every site one live worker, at most ceil(sites / workers) each, the same for the same input', () => {
@@ -40,45 +38,13 @@ const floorKw = Array.from({ length: T }, (_, t) => members.reduce((a, m) => a +
 const limits = { importLimitKw: floorKw.map((f) => Math.max(0, f) + 2), exportLimitKw: new Array<number>(T).fill(Infinity) };
 
 describeWithRedis('resident site models routed to Redis workers', () => {
-  const prefix = randomPrefix();
-  let admin: Redis;
-  const clients: Redis[] = [];
-  const flows: PortfolioFlow[] = [];
-  const pools: SolverPool[] = [];
-  const flow = (processName: string, producer: Redis) => {
-    const f = new PortfolioFlow({
-      redis: producer,
-      workerConnection: () => createRedisClient(redisTestUrl, 'worker', { connectionName: `v2g-test-${processName}` }),
-      prefix,
-      processName,
-      onError: () => undefined,
-      heartbeatMs: 100,
-      // Long enough that a live worker descheduled on a busy machine is never taken for dead (only the killed one is).
-      deadAfterMs: 10_000,
-      roundTimeoutMs: 120_000,
-    });
-    flows.push(f);
-    return f;
-  };
-  const residentOf = (pool: SolverPool): ResidentSiteSolver => (problem, key, request) => pool.solveResident(problem, { key, request, maxBytes: 512 * 2 ** 20 }, { timeLimitMs: 60_000 });
+  const env = residentFlowEnv('resident-flow', 4);
+  const { clients, flow, residentOf } = env;
   const unused = () => Promise.reject(new Error('cold path not expected with resident models'));
 
-  beforeAll(async () => {
-    admin = await testClient('producer', 'v2g-test-resident-flow');
-    for (let i = 0; i < 4; i++) clients.push(await testClient('producer', `v2g-test-resident-flow-${i}`));
-  });
-  afterAll(async () => {
-    for (const f of flows) await f.close();
-    for (const p of pools) await p.close();
-    for (const c of clients) await closeRedisClient(c);
-    await deletePrefix(admin, prefix);
-    await closeRedisClient(admin);
-  });
-
   it('each site is solved by one worker round after round, warm after its first round; a worker killed mid-way: its sites go to the other, the plan is valid and keeps the limit', async () => {
-    const poolA = new SolverPool({ size: 1 });
-    const poolB = new SolverPool({ size: 1 });
-    pools.push(poolA, poolB);
+    const poolA = env.pool(1);
+    const poolB = env.pool(1);
     const a = flow('worker-a', clients[0]!);
     const b = flow('worker-b', clients[1]!);
     a.process(unused, 1, residentOf(poolA));
