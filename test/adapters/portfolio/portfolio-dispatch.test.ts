@@ -67,10 +67,10 @@ function mainChain(mode: ServiceMode) {
     expect(plan.priceStep).toMatchObject({ step: 'monolithic', asked: 'auto' });
     expect(plan.solvedOn).toContain(`the feeder prices of portfolio plan ${planInForceId} (the plan in force) not used: the monolithic price step starts from none`);
     expect(plan.solvedOn).not.toContain('feeder prices started from');
-    // ONE round: each site's solve answered its capped plan and its uncapped LP (from the capped basis) ...
+    // ONE round: each site's solve answered its capped plan and its uncapped LP (from the uncapped problem's crash basis, session 16) ...
     expect(plan.iterations).toBe(1);
     expect(plan.solves).toBe(2 * siteIds.length);
-    expect(plan.solvedOn).toContain(`${siteIds.length} from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves`);
+    expect(plan.solvedOn).toContain(`0 from the capped LP basis, ${siteIds.length} from the greedy crash basis of the uncapped problem, 0 on a model without a basis, 0 cold uncapped site solves`);
     // Exact: every chosen site plan is stored as its solve made it (no site solved again to be stored) ...
     expect(plan.siteSolves).toMatchObject({ mode: mode === 'redis' ? 'bullmq-flow' : 'in-process', plansCarried: siteIds.length, plansResolved: 0 });
     // ... on Redis as ONE flow of one child job per site.

@@ -101,7 +101,7 @@ function killChain(coordination: 'default' | 'site-columns') {
     } else {
       // aggregate-first: ONE flow of one child per site; each child solved its capped plan and its uncapped LP.
       expect(plan.body.solvedOn).toContain('(PORTFOLIO_COORDINATION=aggregate-first)');
-      expect(plan.body.solvedOn).toContain(`${sites.length} from the capped LP basis, 0 on a model without a basis, 0 cold uncapped site solves`);
+      expect(plan.body.solvedOn).toContain(`0 from the capped LP basis, ${sites.length} from the greedy crash basis of the uncapped problem, 0 on a model without a basis, 0 cold uncapped site solves`);
       expect(plan.body).toMatchObject({ iterations: 1, solves: 2 * sites.length });
       expect(plan.body.siteSolves).toMatchObject({ mode: 'bullmq-flow', flows: 1, childJobs: sites.length, plansCarried: sites.length, plansResolved: 0 });
     }
