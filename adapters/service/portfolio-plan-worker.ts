@@ -50,6 +50,7 @@ import { dispatchNetImportLimit, dispatchOutcome, shareDispatches } from './port
 import type { PortfolioFlow } from './portfolio-flow.ts';
 import { describeFlowStats, flowSites } from './portfolio-flow-sites.ts';
 import { describeTimedOutSites, timedOutLimitMs, timedOutSites } from './portfolio-site-outcomes.ts';
+import { sitePriceFactors } from './portfolio-site-price-factor.ts';
 import type { PortfolioJobData, PortfolioJobResult } from './portfolio-job.ts';
 import { portfolioProblems } from './portfolio-site-problems.ts';
 import type { PlanSolver, WorkerLog } from './replan-worker.ts';
@@ -318,7 +319,8 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
         : `the feeder prices of portfolio plan ${previous!.id} (the plan in force) not used: the ${agg.method} price step starts from none`;
     const boundDetail = 'aggregate' in result ? aggregateBoundDetail(result as AggregateFirstPlan<unknown>) : undefined;
     // The share of the feeder prices the sites' plans were made at (aggregate-first's capped plans; 1 otherwise).
-    const sitePriceFactor = 'aggregate' in result ? ((result as AggregateFirstPlan<unknown>).cappedPriceFactor ?? 1) : 1;
+    const factors = sitePriceFactors(result);
+    const sitePriceFactor = factors.coordination;
     const priceStepRecord = 'priceStep' in result ? priceStepOf(result as AggregateFirstPlan<unknown>) : undefined;
     // A site answered `error` fails the coordination; one that hit its time limit keeps its best plan, named (portfolio-site-outcomes.ts).
     const timedOut = timedOutSites(result);
@@ -342,6 +344,7 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
       const siteId = member.site.id;
       if (!(await store.getSite(siteId))) continue;
       const plan = share.solution.plan;
+      const factor = factors.perSite[i] ?? sitePriceFactor;
       const record: PlanRecord = {
         id: `plan-${randomUUID()}`,
         siteId,
@@ -364,11 +367,11 @@ export function createPortfolioPlanProcessor(deps: PortfolioPlanDeps): Processor
           portfolioId,
           portfolioPlanId,
           mode: 'coordinated',
-          priceAdderPerKwh: result.prices.importPerKwh.map((l, t) => sitePriceFactor * (l - result.prices.exportPerKwh[t]!)),
+          priceAdderPerKwh: result.prices.importPerKwh.map((l, t) => factor * (l - result.prices.exportPerKwh[t]!)),
           importCapKw: share.importCapKw,
           exportCapKw: share.exportCapKw,
           siteObjective: share.solution.objective,
-          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); ${result.method === 'vehicle-columns' ? 'its costs are at its own prices (the feeder priced in the portfolio master)' : `its costs are at its prices plus ${sitePriceFactor === 1 ? 'the feeder price' : `${sitePriceFactor} x the feeder price (PORTFOLIO_CAPPED_PRICE_FACTOR: the caps keep the shared limits)`}`}`,
+          note: `planned with the ${loaded.members.length} sites of portfolio ${portfolioId} (${result.method}, gap ${Number.isFinite(result.gap) ? (100 * result.gap).toFixed(2) : '?'} %); ${result.method === 'vehicle-columns' ? 'its costs are at its own prices (the feeder priced in the portfolio master)' : `its costs are at its prices plus ${factor === 1 ? `the feeder price${sitePriceFactor !== 1 ? ' (its best response at the prices, swapped in: PORTFOLIO_BEST_RESPONSE_SWAP)' : ''}` : `${factor} x the feeder price (PORTFOLIO_CAPPED_PRICE_FACTOR: the caps keep the shared limits)`}`}`,
         },
       };
       for (const sd of [...shares.values()].flat().filter((x) => x.siteId === siteId)) {
